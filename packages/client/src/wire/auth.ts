@@ -1,0 +1,143 @@
+/**
+ * Wire types of sign-up, sign-in, email codes and password reset.
+ * JSON bodies use snake_case. Every flow answers with the next `Step`.
+ */
+
+/** How a user can prove who they are after giving their email. */
+export type SignInMethod = 'password' | 'email-code';
+
+/**
+ * The names of every step a flow can be in. `passkey`, `mfa` and `sso` are
+ * reserved for the passkey, MFA and enterprise SSO modules and not yet sent.
+ */
+export type StepName = 'identifier' | 'password' | 'passkey' | 'email-code' | 'mfa' | 'sso' | 'done';
+
+/** Why an email code was sent. */
+export type EmailCodePurpose = 'sign-up' | 'sign-in' | 'password-reset';
+
+/** Ask for the email address (the first step; never sent by the broker). */
+export interface IdentifierStep {
+  step: 'identifier';
+}
+
+/**
+ * Ask for the password for `email`. The same answer for every address, so it
+ * never tells whether an account exists.
+ */
+export interface PasswordStep {
+  step: 'password';
+  email: string;
+  methods: SignInMethod[];
+  /** Set after a successful password reset, so the UI can say so. */
+  notice?: 'password-reset';
+}
+
+/** A 6-digit code was mailed (if an account/sign-up warrants it); ask for it. */
+export interface EmailCodeStep {
+  step: 'email-code';
+  flow_id: string;
+  email: string;
+  purpose: EmailCodePurpose;
+  /** ISO 8601; the code is refused after this. */
+  expires_at: string;
+  /** ISO 8601; before this, resending is refused with `rate_limited`. */
+  resend_after: string;
+}
+
+/** Signed in: the session cookie is set. */
+export interface DoneStep {
+  step: 'done';
+  user: User;
+  session: SessionInfo;
+  /** The allowlisted URL the host asked to return to, if any. */
+  return_to: string | null;
+}
+
+/** The closed union the broker answers flows with. Switch on `step`. */
+export type Step = IdentifierStep | PasswordStep | EmailCodeStep | DoneStep;
+
+/** A user as the broker shows it to the user themself. */
+export interface User {
+  id: string;
+  email: string;
+  email_verified: boolean;
+  name: string | null;
+  created_at: string;
+}
+
+/** The current session, without its secret. */
+export interface SessionInfo {
+  /** Public session id; the `sid` claim of session tokens. */
+  id: string;
+  /** RFC 8176 methods: `pwd` for password, `otp` for an email code. */
+  amr: string[];
+  created_at: string;
+  expires_at: string;
+}
+
+/** POST /v1/sign-in/identify -> 200 PasswordStep */
+export interface IdentifyRequest {
+  email: string;
+  return_to?: string;
+}
+
+/** POST /v1/sign-in/password -> 200 DoneStep (sets the session cookie) */
+export interface PasswordSignInRequest {
+  email: string;
+  password: string;
+  return_to?: string;
+}
+
+/** POST /v1/sign-in/email-code -> 202 EmailCodeStep (purpose `sign-in`) */
+export interface EmailCodeSignInRequest {
+  email: string;
+  return_to?: string;
+}
+
+/**
+ * POST /v1/sign-in/email-code/verify -> 200 DoneStep
+ * POST /v1/sign-up/verify            -> 201 DoneStep
+ */
+export interface VerifyCodeRequest {
+  flow_id: string;
+  /** Exactly six digits. */
+  code: string;
+}
+
+/** POST /v1/sign-up -> 202 EmailCodeStep (purpose `sign-up`); the account is created on verify. */
+export interface SignUpRequest {
+  email: string;
+  password: string;
+  name?: string;
+  return_to?: string;
+}
+
+/** POST /v1/password-reset -> 202 EmailCodeStep (purpose `password-reset`) */
+export interface PasswordResetStartRequest {
+  email: string;
+}
+
+/**
+ * POST /v1/password-reset/finish -> 200 PasswordStep with `notice: 'password-reset'`.
+ * Revokes every session of the account; the user then signs in with the new password.
+ */
+export interface PasswordResetFinishRequest {
+  flow_id: string;
+  code: string;
+  password: string;
+}
+
+/** POST /v1/email-code/resend -> 202 EmailCodeStep (a fresh code for the same flow) */
+export interface ResendCodeRequest {
+  flow_id: string;
+}
+
+/** Input limits shared by the broker's schemas and the elements' inputs. */
+export const LIMITS = {
+  emailMaxLength: 254,
+  passwordMinLength: 8,
+  passwordMaxLength: 256,
+  nameMaxLength: 200,
+  codeLength: 6,
+  returnToMaxLength: 2048,
+} as const;

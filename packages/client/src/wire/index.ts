@@ -1,0 +1,3 @@
+export * from './problem.js';
+export * from './auth.js';
+export * from './session.js';

@@ -1,0 +1,62 @@
+/**
+ * Every error the broker answers is an RFC 9457 `application/problem+json` body.
+ * `type` is `urn:latchkey:problem:<code>` and never changes for a given code;
+ * `title` is human text for logs, never shown to end users raw (elements map
+ * `code` to a localized message instead).
+ */
+export const PROBLEM_TYPE_PREFIX = 'urn:latchkey:problem:';
+
+/**
+ * The closed set of problem codes. Switch on it; new codes are added here first.
+ *
+ * - `malformed_json` 400: the body is not JSON.
+ * - `invalid_request` 400: the body does not match the schema (`errors` says where).
+ * - `payload_too_large` 413, `unsupported_media_type` 415.
+ * - `invalid_credentials` 401: wrong password *or* unknown account (deliberately the same).
+ * - `invalid_code` 400: the verification code is wrong.
+ * - `code_expired` 400: the code's flow is unknown, used, or past its expiry.
+ * - `too_many_attempts` 400: the flow took too many wrong codes; start again.
+ * - `rate_limited` 429: too many requests from this IP or for this account (`Retry-After`).
+ * - `weak_password` 400: the new password is too short or too common.
+ * - `forbidden_origin` 403: an unsafe request whose `Origin` is missing or not allowed.
+ * - `invalid_return_to` 400: `return_to` is not on the allowlist.
+ * - `unauthenticated` 401: no valid session (missing, expired or revoked).
+ * - `not_found` 404, `method_not_allowed` 405.
+ * - `internal_error` 500: anything else; carries `request_id` and no secrets.
+ */
+export type ProblemCode =
+  | 'malformed_json'
+  | 'invalid_request'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'invalid_credentials'
+  | 'invalid_code'
+  | 'code_expired'
+  | 'too_many_attempts'
+  | 'rate_limited'
+  | 'weak_password'
+  | 'forbidden_origin'
+  | 'invalid_return_to'
+  | 'unauthenticated'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'internal_error';
+
+/** One field-level reason, for `invalid_request` and `weak_password`. */
+export interface ProblemFieldError {
+  /** Dotted path of the field in the request body, e.g. `email`. */
+  path: string;
+  message: string;
+}
+
+/** The problem+json body. */
+export interface Problem {
+  type: `${typeof PROBLEM_TYPE_PREFIX}${ProblemCode}`;
+  code: ProblemCode;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: ProblemFieldError[];
+  /** Set on 500s so an operator can find the log line. */
+  request_id?: string;
+}
