@@ -1,0 +1,65 @@
+import '@latchkey/elements';
+import { createClient, type SessionState } from '@latchkey/client';
+
+declare const __BROKER_URL__: string;
+
+const client = createClient({ url: __BROKER_URL__ });
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+// Every element below <lk-config> gets this client through context.
+const config = document.querySelector('lk-config')!;
+config.client = client;
+
+$('broker-url').textContent = __BROKER_URL__;
+$<HTMLAnchorElement>('outbox-link').href = `${__BROKER_URL__}/dev/outbox`;
+
+/** Sign in and sign up share one spot; the hash picks which card shows. */
+function showAuthCard() {
+  const signUp = location.hash === '#sign-up';
+  $('sign-up').hidden = !signUp;
+  $('sign-in').hidden = signUp;
+}
+addEventListener('hashchange', showAuthCard);
+showAuthCard();
+
+let shown: SessionState['status'] = 'loading';
+client.session.subscribe((state) => {
+  $('loading').hidden = state.status !== 'loading';
+  $('signed-out').hidden = state.status !== 'signed-out';
+  $('signed-in').hidden = state.status !== 'signed-in';
+  if (state.status === 'signed-in') {
+    $('welcome').textContent = `Welcome, ${state.user.name ?? state.user.email}`;
+    if (shown !== 'signed-in') {
+      $('welcome').focus();
+      void callBackend();
+    }
+  }
+  if (state.status === 'signed-out' && shown === 'signed-in') history.replaceState(null, '', '#sign-in'), showAuthCard();
+  shown = state.status;
+});
+void client.session.refresh();
+
+/** The host-backend path: token from the broker, verified by this app's server. */
+async function callBackend() {
+  const status = $('backend-status');
+  const list = $('claims');
+  status.textContent = 'Asking the backend…';
+  list.replaceChildren();
+  try {
+    const token = await client.session.getToken();
+    const response = await fetch('/api/me', { headers: { authorization: `Bearer ${token}` } });
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.title ?? `HTTP ${response.status}`);
+    status.textContent = 'Token verified by the demo backend.';
+    for (const [name, value] of Object.entries(body.claims as Record<string, unknown>)) {
+      const dt = document.createElement('dt');
+      dt.textContent = name;
+      const dd = document.createElement('dd');
+      dd.textContent = name === 'iat' || name === 'exp' ? `${value} (${new Date(Number(value) * 1000).toLocaleTimeString()})` : JSON.stringify(value);
+      list.append(dt, dd);
+    }
+  } catch (error) {
+    status.textContent = `The backend refused the token: ${(error as Error).message}`;
+  }
+}
+$('call-backend').addEventListener('click', () => void callBackend());

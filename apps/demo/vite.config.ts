@@ -1,0 +1,27 @@
+import { defineConfig, type Plugin } from 'vite';
+import { demoBackend } from './src/backend.js';
+import { strictCsp } from './src/csp.js';
+import { brokerUrl, demoPort } from './src/ports.js';
+
+/** Mounts the demo backend and the CSP on both `vite` (dev) and `vite preview`. */
+function demoServer(): Plugin {
+  return {
+    name: 'latchkey-demo-server',
+    configureServer(server) {
+      server.middlewares.use(strictCsp(brokerUrl, true));
+      server.middlewares.use(demoBackend(brokerUrl));
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(strictCsp(brokerUrl, false));
+      server.middlewares.use(demoBackend(brokerUrl));
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [demoServer()],
+  define: { __BROKER_URL__: JSON.stringify(brokerUrl) },
+  server: { port: demoPort, strictPort: true, host: 'localhost' },
+  preview: { port: demoPort, strictPort: true, host: 'localhost' },
+  build: { target: 'es2022' },
+});

@@ -1,0 +1,60 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './scripts/chromium.mjs';
+
+// Ports of their own, so the suite runs beside a `pnpm start` on the defaults.
+const brokerPort = process.env.E2E_BROKER_PORT ?? '18787';
+const demoPort = process.env.E2E_DEMO_PORT ?? '15173';
+const brokerUrl = `http://localhost:${brokerPort}`;
+const demoUrl = `http://localhost:${demoPort}`;
+process.env.E2E_BROKER_URL = brokerUrl;
+process.env.E2E_DEMO_URL = demoUrl;
+
+const env = {
+  BROKER_PORT: brokerPort,
+  DEMO_PORT: demoPort,
+  BROKER_URL: brokerUrl,
+  LATCHKEY_ALLOWED_ORIGINS: demoUrl,
+  // A fresh embedded database for every run.
+  LATCHKEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'latchkey-e2e-')),
+  LATCHKEY_DEV: '1',
+};
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  // Two cores: one browser at a time keeps timings honest.
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list']],
+  timeout: 30_000,
+  use: {
+    baseURL: demoUrl,
+    launchOptions: chromiumLaunchOptions(),
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  webServer: [
+    {
+      name: 'broker',
+      command: 'pnpm --silent --filter @latchkey/broker-app start',
+      url: `${brokerUrl}/ready`,
+      env,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+    },
+    {
+      name: 'demo',
+      command: 'pnpm --silent --filter @latchkey/demo dev',
+      url: demoUrl,
+      env,
+      timeout: 60_000,
+      reuseExistingServer: false,
+    },
+  ],
+});

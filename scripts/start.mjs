@@ -1,0 +1,70 @@
+// `pnpm start`: the broker on its embedded database, the demo app (and the dev
+// identity providers once they exist), with their URLs printed when all answer.
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const brokerPort = process.env.BROKER_PORT ?? '8787';
+const demoPort = process.env.DEMO_PORT ?? '5173';
+const brokerUrl = process.env.LATCHKEY_PUBLIC_URL ?? `http://localhost:${brokerPort}`;
+const demoUrl = `http://localhost:${demoPort}`;
+const env = { ...process.env, BROKER_PORT: brokerPort, DEMO_PORT: demoPort, BROKER_URL: brokerUrl };
+
+const services = [
+  { name: 'broker', args: ['--filter', '@latchkey/broker-app', 'start'], ready: `${brokerUrl}/ready` },
+  { name: 'demo', args: ['--filter', '@latchkey/demo', 'dev'], ready: demoUrl },
+];
+
+const children = services.map(({ name, args }) => {
+  const child = spawn('pnpm', ['--silent', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (chunk) => {
+      for (const line of String(chunk).split('\n')) if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
+    });
+  }
+  child.on('exit', (code) => {
+    if (stopping) return;
+    console.error(`[${name}] exited with code ${code}; stopping.`);
+    stop(code ?? 1);
+  });
+  return child;
+});
+
+let stopping = false;
+function stop(code = 0) {
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 500).unref();
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+/** Polls until the URL answers 2xx; the first run also creates the database. */
+async function waitFor(url, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !stopping) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await sleep(250);
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+try {
+  await Promise.all(services.map((s) => waitFor(s.ready)));
+  console.log(`
+  Latchkey is running.
+
+    Demo app         ${demoUrl}
+    Broker           ${brokerUrl}   (health: ${brokerUrl}/health)
+    Dev outbox       ${brokerUrl}/dev/outbox   (verification codes land here)
+    JWKS             ${brokerUrl}/.well-known/jwks.json
+
+  Press Ctrl+C to stop.
+`);
+} catch (error) {
+  if (!stopping) {
+    console.error(String(error));
+    stop(1);
+  }
+}
