@@ -1,0 +1,54 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+import type { BrokerConfig } from '../../config.js';
+import { ProblemError } from '../problem.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The origins trusted with credentials: the broker's own and the configured host pages. */
+export function trustedOrigins(config: BrokerConfig): Set<string> {
+  return new Set([new URL(config.publicUrl).origin, ...config.allowedOrigins]);
+}
+
+/** CORS with credentials, for allowlisted origins only; other origins get no CORS headers. */
+export function corsAllowlist(config: BrokerConfig): MiddlewareHandler {
+  const trusted = trustedOrigins(config);
+  return cors({
+    origin: (origin) => (trusted.has(origin) ? origin : null),
+    credentials: true,
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: ['content-type', 'authorization'],
+    maxAge: 600,
+  });
+}
+
+/**
+ * CSRF defence: every unsafe request must say where it comes from, and that
+ * must be a trusted origin. A missing Origin is refused too (browsers always
+ * send one on POST; when in doubt, reject).
+ */
+export function requireTrustedOrigin(config: BrokerConfig): MiddlewareHandler {
+  const trusted = trustedOrigins(config);
+  return async function originCheck(c: Context, next) {
+    if (!SAFE_METHODS.has(c.req.method)) {
+      const origin = c.req.header('origin');
+      if (!origin || !trusted.has(origin)) throw new ProblemError('forbidden_origin');
+    }
+    await next();
+  };
+}
+
+/** Checks an optional `return_to` against the trusted origins; refuses anything else. */
+export function checkReturnTo(config: BrokerConfig, returnTo: string | undefined): string | null {
+  if (returnTo === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(returnTo);
+  } catch {
+    throw new ProblemError('invalid_return_to');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !trustedOrigins(config).has(url.origin) || url.username || url.password) {
+    throw new ProblemError('invalid_return_to');
+  }
+  return url.href;
+}

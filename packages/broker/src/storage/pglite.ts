@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { migrate } from './migrate.js';
+import type { Db, Storage } from './storage.js';
+
+type Queryable = Pick<PGlite | Transaction, 'query' | 'exec'>;
+
+function runner(pg: Queryable, transaction: Db['transaction']): Db {
+  return {
+    async query<Row>(sql: string, params?: unknown[]) {
+      return (await pg.query<Row>(sql, params)).rows;
+    },
+    async exec(sql: string) {
+      await pg.exec(sql);
+    },
+    transaction,
+  };
+}
+
+export interface PgliteStorageOptions {
+  /** Folder of the database; omit for an in-memory database (tests). */
+  dataDir?: string;
+  /** A dump made by `dumpDataDir()` to start from (tests load one migrated template). */
+  loadDataDir?: Blob | File;
+}
+
+/**
+ * Storage on PGlite, Postgres compiled to WebAssembly, in a data folder: the
+ * zero set-up default of `pnpm start`.
+ *
+ * @example
+ * const storage = await createPgliteStorage({ dataDir: '.latchkey/data' });
+ */
+export async function createPgliteStorage(options: PgliteStorageOptions = {}): Promise<Storage & { pglite: PGlite; created: boolean }> {
+  const created = !options.dataDir || !existsSync(`${options.dataDir}/PG_VERSION`);
+  const pg = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+  const transaction: Db['transaction'] = (fn) =>
+    pg.transaction((tx) => {
+      // PGlite has one connection: nested transactions join this one.
+      const inner: Db = runner(tx, (nested) => nested(inner));
+      return fn(inner);
+    });
+  const storage = { ...runner(pg, transaction), kind: 'pglite' as const, pglite: pg, created, close: () => pg.close() };
+  await migrate(storage);
+  return storage;
+}

@@ -1,0 +1,62 @@
+import pg from 'pg';
+import { migrate } from './migrate.js';
+import type { Db, Storage } from './storage.js';
+
+// timestamptz -> Date is pg's default; keep int8 (count(*)) as a number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export interface PostgresStorageOptions {
+  connectionString: string;
+  /** A schema of its own (created if missing); tests give each suite one. */
+  schema?: string;
+  /** Pool size per broker instance. */
+  max?: number;
+}
+
+function runner(client: pg.Pool | pg.PoolClient, transaction: Db['transaction']): Db {
+  return {
+    async query<Row>(sql: string, params?: unknown[]) {
+      return (await client.query(sql, params)).rows as Row[];
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+    transaction,
+  };
+}
+
+/**
+ * Storage on PostgreSQL through `DATABASE_URL`: the production adapter. Every
+ * broker instance on the same database shares all state, so N instances act as one.
+ *
+ * @example
+ * const storage = await createPostgresStorage({ connectionString: process.env.DATABASE_URL! });
+ */
+export async function createPostgresStorage(options: PostgresStorageOptions): Promise<Storage> {
+  const schema = options.schema;
+  if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`postgres schema name ${JSON.stringify(schema)} is not a plain identifier`);
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  const transaction: Db['transaction'] = async (fn) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const inner: Db = runner(client, (nested) => nested(inner));
+      const result = await fn(inner);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+  const storage: Storage = { ...runner(pool, transaction), kind: 'postgres', close: () => pool.end() };
+  await migrate(storage);
+  return storage;
+}

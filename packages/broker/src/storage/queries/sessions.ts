@@ -1,0 +1,51 @@
+import type { Db } from '../storage.js';
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  amr: string[];
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+const columns = `id, user_id AS "userId", amr, created_at AS "createdAt", last_seen_at AS "lastSeenAt",
+  expires_at AS "expiresAt", revoked_at AS "revokedAt", ip, user_agent AS "userAgent"`;
+
+export async function insertSession(db: Db, session: Omit<SessionRecord, 'revokedAt' | 'lastSeenAt'> & { secretHash: string }): Promise<SessionRecord> {
+  const rows = await db.query<SessionRecord>(
+    `INSERT INTO sessions (id, secret_hash, user_id, amr, created_at, last_seen_at, expires_at, ip, user_agent)
+     VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8) RETURNING ${columns}`,
+    [session.id, session.secretHash, session.userId, session.amr, session.createdAt, session.expiresAt, session.ip, session.userAgent],
+  );
+  return rows[0]!;
+}
+
+/** The live session whose cookie secret hashes to `secretHash`: not revoked, not expired. */
+export async function findLiveSession(db: Db, secretHash: string, now: Date): Promise<SessionRecord | undefined> {
+  const rows = await db.query<SessionRecord>(
+    `SELECT ${columns} FROM sessions WHERE secret_hash = $1 AND revoked_at IS NULL AND expires_at > $2`,
+    [secretHash, now],
+  );
+  return rows[0];
+}
+
+export async function touchSession(db: Db, id: string, at: Date): Promise<void> {
+  await db.query(`UPDATE sessions SET last_seen_at = $2 WHERE id = $1`, [id, at]);
+}
+
+export async function revokeSession(db: Db, id: string, at: Date): Promise<void> {
+  await db.query(`UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, [id, at]);
+}
+
+export async function revokeUserSessions(db: Db, userId: string, at: Date): Promise<number> {
+  const rows = await db.query(`UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`, [userId, at]);
+  return rows.length;
+}
+
+export async function countLiveSessions(db: Db, now: Date): Promise<number> {
+  return (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sessions WHERE revoked_at IS NULL AND expires_at > $1`, [now]))[0]!.n;
+}

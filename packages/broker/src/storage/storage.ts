@@ -1,0 +1,24 @@
+/**
+ * The one storage interface. Both adapters (PGlite, PostgreSQL) speak SQL, so
+ * the interface is a thin query runner and every query is written once, in
+ * `queries/`. SQL lives only under `storage/`.
+ */
+export interface Db {
+  /** Runs one statement with `$1…` parameters and returns its rows. */
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Runs `fn` in one transaction: all its writes land, or none do. Nested calls join the outer one. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+}
+
+/** An open database with the schema migrated. */
+export interface Storage extends Db {
+  readonly kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+/** Thrown for a unique-key violation, so callers can tell "already exists" from failure. */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
+}
