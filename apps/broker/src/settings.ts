@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { BrokerConfigInput } from '@latchkey/broker';
+
+/** Where the broker listens and stores, besides the broker config itself. */
+export interface Settings {
+  port: number;
+  /** PostgreSQL when set; otherwise PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  smtpUrl: string | undefined;
+  config: BrokerConfigInput;
+}
+
+type Env = Record<string, string | undefined>;
+
+const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const flag = (value: string) => ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+
+/**
+ * Settings from an optional JSON config file (`LATCHKEY_CONFIG`) with the
+ * environment on top. The broker validates the result and names bad fields.
+ */
+export function readSettings(env: Env, cwd: string): Settings {
+  const file: Partial<BrokerConfigInput> = env.LATCHKEY_CONFIG ? JSON.parse(readFileSync(resolve(cwd, env.LATCHKEY_CONFIG), 'utf8')) : {};
+  const port = Number(env.BROKER_PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`BROKER_PORT: ${env.BROKER_PORT} is not a port number`);
+  const demoPort = env.DEMO_PORT ?? '5173';
+  const config: BrokerConfigInput = {
+    ...file,
+    publicUrl: env.LATCHKEY_PUBLIC_URL ?? file.publicUrl ?? `http://localhost:${port}`,
+    allowedOrigins: env.LATCHKEY_ALLOWED_ORIGINS ? list(env.LATCHKEY_ALLOWED_ORIGINS) : (file.allowedOrigins ?? [`http://localhost:${demoPort}`]),
+    dev: env.LATCHKEY_DEV !== undefined ? flag(env.LATCHKEY_DEV) : (file.dev ?? env.NODE_ENV !== 'production'),
+    ...(env.LATCHKEY_SECRET ? { secret: env.LATCHKEY_SECRET } : {}),
+    ...(env.LATCHKEY_TRUST_PROXY ? { trustProxy: flag(env.LATCHKEY_TRUST_PROXY) } : {}),
+    ...(env.MAIL_FROM ? { mail: { ...file.mail, from: env.MAIL_FROM } } : {}),
+  };
+  return {
+    port,
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: resolve(cwd, env.LATCHKEY_DATA_DIR ?? '.latchkey/data'),
+    smtpUrl: env.SMTP_URL || undefined,
+    config,
+  };
+}
