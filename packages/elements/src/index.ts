@@ -1,0 +1,9 @@
+export { LkSignIn, type SignInView } from './sign-in/sign-in.js';
+export { LkSignUp, type SignUpView } from './sign-up/sign-up.js';
+export { LkUserButton } from './user-button/user-button.js';
+export { LkConfig } from './config/config.js';
+export { configure } from './internal/clients.js';
+export { LkSignedInEvent, type LkSignedInDetail } from './events/signed-in.js';
+export { LkSignOutEvent } from './events/sign-out.js';
+export { LkSignedOutEvent } from './events/signed-out.js';
+export { LkErrorEvent, type LkErrorDetail } from './events/error.js';

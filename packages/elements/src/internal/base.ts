@@ -1,0 +1,122 @@
+import { LitElement, render, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { updateWhenLocaleChanges } from '@lit/localize';
+import { LatchkeyError, type LatchkeyClient } from '@latchkey/client';
+import { LkErrorEvent } from '../events/error.js';
+import { clientFor, onConfigure, pageDefaultClient } from './clients.js';
+import { clientContext } from './context.js';
+import { adoptFormStyles } from './form-styles.js';
+
+let nextId = 0;
+
+/**
+ * What every Latchkey element shares: finding its client (own `client`
+ * property, own `broker` attribute, the nearest `<lk-config>`, then the page's
+ * `configure()`), firing events, custom states, and localization.
+ */
+export class LkElement extends LitElement {
+  /** URL of the broker; overrides the one from `<lk-config>`. */
+  @property() broker?: string;
+
+  /** A client to use instead (tests and stories inject a fake here). */
+  @property({ attribute: false }) client?: LatchkeyClient;
+
+  /** Light or dark; follows the page's color scheme when unset. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  @consume({ context: clientContext, subscribe: true })
+  @state()
+  protected contextClient?: LatchkeyClient;
+
+  protected readonly internals = this.attachInternals();
+  /** A prefix for ids in the light DOM, unique per element on the page. */
+  protected readonly uid = `lk${++nextId}`;
+  private stopListening?: () => void;
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.stopListening = onConfigure(() => this.requestUpdate());
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.stopListening?.();
+  }
+
+  /** The client this element talks to, or undefined when none is configured yet. */
+  protected get latchkey(): LatchkeyClient | undefined {
+    return this.client ?? (this.broker ? clientFor(this.broker) : undefined) ?? this.contextClient ?? pageDefaultClient();
+  }
+
+  /** Like `latchkey`, but a missing configuration is an error the user sees. */
+  protected requireClient(): LatchkeyClient {
+    const client = this.latchkey;
+    if (!client) throw new LatchkeyError('unexpected_response', 'No Latchkey broker configured: set the broker attribute or wrap in <lk-config>');
+    return client;
+  }
+
+  /** Dispatches an event; returns false when a listener called preventDefault(). */
+  protected emit(event: Event): boolean {
+    return this.dispatchEvent(event);
+  }
+
+  /** Tells the page about an error the element now shows. */
+  protected reportError(error: unknown) {
+    if (error instanceof Error && error.name === 'AbortError') return;
+    const code = error instanceof LatchkeyError ? error.code : 'unexpected_response';
+    const problem = error instanceof LatchkeyError ? error.problem : undefined;
+    this.emit(new LkErrorEvent(problem ? { code, problem } : { code }));
+  }
+
+  /** Sets the custom states (`:state(loading)`, `:state(step-password)`) this element is in now. */
+  protected setStates(states: string[]) {
+    const set = this.internals.states as Set<string> | undefined;
+    if (!set) return;
+    for (const s of [...set]) if (!states.includes(s)) set.delete(s);
+    for (const s of states) set.add(s);
+  }
+}
+
+/**
+ * An element whose credential form lives in its light DOM, slotted into the
+ * shadow card through `<slot name="form">`: password managers only look at the
+ * light DOM, and so does `@simplewebauthn/browser`.
+ */
+export abstract class LkFormElement extends LkElement {
+  private formHost?: HTMLElement;
+
+  /** The light-DOM form for the current step. */
+  protected abstract renderForm(): TemplateResult;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    adoptFormStyles(this.getRootNode());
+    if (!this.formHost) {
+      this.formHost = document.createElement('div');
+      this.formHost.slot = 'form';
+      this.formHost.className = 'lk-form-host';
+    }
+    if (this.formHost.parentNode !== this) this.append(this.formHost);
+  }
+
+  protected override updated(changed: PropertyValues) {
+    super.updated(changed);
+    render(this.renderForm(), this.formHost!, { host: this });
+  }
+
+  /** An element of the light-DOM form by its id suffix. */
+  protected field<T extends HTMLElement = HTMLInputElement>(name: string): T | null {
+    return this.formHost?.querySelector<T>(`#${this.uid}-${name}`) ?? null;
+  }
+
+  /** Moves focus to the step's heading, so screen readers announce the new step. */
+  protected focusTitle() {
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part~="title"]')?.focus());
+  }
+}

@@ -1,0 +1,34 @@
+import { createClient, type LatchkeyClient } from '@latchkey/client';
+
+// One client per broker URL per page, so every element shares one session store.
+const byUrl = new Map<string, LatchkeyClient>();
+let pageDefault: LatchkeyClient | undefined;
+
+/** The shared client for a broker URL. */
+export function clientFor(url: string): LatchkeyClient {
+  const key = url.replace(/\/+$/, '');
+  let client = byUrl.get(key);
+  if (!client) byUrl.set(key, (client = createClient({ url: key })));
+  return client;
+}
+
+/**
+ * Page-wide default for elements with no `<lk-config>` around them and no `broker` attribute.
+ *
+ * @example
+ * import { configure } from '@latchkey/elements';
+ * configure({ broker: 'https://auth.example.com' });
+ */
+export function configure(options: { broker: string } | { client: LatchkeyClient }): LatchkeyClient {
+  pageDefault = 'client' in options ? options.client : clientFor(options.broker);
+  for (const listener of listeners) listener();
+  return pageDefault;
+}
+
+const listeners = new Set<() => void>();
+export const pageDefaultClient = () => pageDefault;
+/** Elements re-resolve their client when `configure()` runs after they rendered. */
+export function onConfigure(listener: () => void) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}

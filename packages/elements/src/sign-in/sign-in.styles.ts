@@ -1,0 +1,3 @@
+import { tokens, cardStyles } from '../internal/tokens.js';
+
+export const signInStyles = [tokens, cardStyles];

@@ -1,0 +1,188 @@
+import { html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { localized, msg } from '@lit/localize';
+import { Task } from '@lit/task';
+import type { LatchkeyClient, SessionState } from '@latchkey/client';
+import { LkSignOutEvent } from '../events/sign-out.js';
+import { LkSignedOutEvent } from '../events/signed-out.js';
+import { LkElement } from '../internal/base.js';
+import { errorMessage } from '../internal/messages.js';
+import { userButtonStyles } from './user-button.styles.js';
+
+/** Up to two initials from the name, else the first letter of the email. */
+function initials(name: string | null, email: string): string {
+  const words = (name ?? '').trim().split(/\s+/).filter(Boolean);
+  const letters = words.length ? words.slice(0, 2).map((w) => [...w][0]) : [[...email][0]];
+  return letters.join('').toUpperCase();
+}
+
+/**
+ * @summary Who is signed in, with a menu to sign out.
+ *
+ * Shows nothing while nobody is signed in (and a placeholder circle while it
+ * is still asking the broker); put your own "Sign in" link in the `signed-out` slot.
+ *
+ * @event lk-sign-out - About to sign out; cancelable.
+ * @event lk-signed-out - Signed out: the session is revoked on the broker.
+ * @event lk-error - Sign-out failed. `detail: { code, problem? }`.
+ *
+ * @slot signed-out - Shown while nobody is signed in.
+ *
+ * @csspart button - The avatar button that opens the menu.
+ * @csspart avatar - The initials circle.
+ * @csspart menu - The menu.
+ * @csspart menu-header - Name and email at the top of the menu.
+ * @csspart menu-item - Each menu entry.
+ *
+ * @cssproperty --lk-color-primary - Avatar and highlights.
+ * @cssproperty --lk-color-on-primary - Initials.
+ * @cssproperty --lk-color-surface - Menu background.
+ * @cssproperty --lk-color-text - Text.
+ * @cssproperty --lk-color-muted - Email and chevron.
+ * @cssproperty --lk-color-border - Borders.
+ * @cssproperty --lk-radius - Menu corner radius.
+ * @cssproperty --lk-font-family - Typeface.
+ * @cssproperty --lk-shadow - Menu shadow.
+ *
+ * @cssstate signed-in - Someone is signed in.
+ * @cssstate open - The menu is open.
+ */
+@localized()
+@customElement('lk-user-button')
+export class LkUserButton extends LkElement {
+  static override styles = userButtonStyles;
+
+  @state() private session: SessionState = { status: 'loading' };
+  @state() private open = false;
+  private subscribedTo?: LatchkeyClient;
+  private unsubscribe?: () => void;
+
+  private readonly signOutTask = new Task(this, {
+    autoRun: false,
+    task: async (_args: [], { signal }) => {
+      try {
+        await this.requireClient().signOut({ signal });
+        this.emit(new LkSignedOutEvent());
+      } catch (error) {
+        this.reportError(error);
+        throw error;
+      }
+    },
+  });
+
+  override connectedCallback() {
+    super.connectedCallback();
+    document.addEventListener('click', this.onDocumentClick);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    document.removeEventListener('click', this.onDocumentClick);
+    this.unsubscribe?.();
+    this.subscribedTo = undefined;
+  }
+
+  protected override willUpdate() {
+    // Follow whichever client is current (attribute, context or configure()).
+    const client = this.latchkey;
+    if (client === this.subscribedTo) return;
+    this.unsubscribe?.();
+    this.subscribedTo = client;
+    this.unsubscribe = client?.session.subscribe((s) => {
+      this.session = s;
+      if (s.status !== 'signed-in') this.open = false;
+    });
+    if (client && client.session.state.status === 'loading') void client.session.refresh().catch(() => {});
+  }
+
+  protected override updated() {
+    this.setStates([...(this.session.status === 'signed-in' ? ['signed-in'] : []), ...(this.open ? ['open'] : [])]);
+  }
+
+  protected override render() {
+    const s = this.session;
+    if (s.status === 'loading') return html`<span class="skeleton" aria-hidden="true"></span>`;
+    if (s.status === 'signed-out') return html`<slot name="signed-out"></slot>`;
+    const label = s.user.name ?? s.user.email;
+    return html`<button
+        part="button"
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-controls="menu"
+        aria-label=${msg('Account menu', { id: 'user-button.label' })}
+        @click=${this.toggle}
+        @keydown=${this.onButtonKeydown}
+      >
+        <span part="avatar" aria-hidden="true">${initials(s.user.name, s.user.email)}</span>
+        <span class="label">${label}</span>
+        <span class="chevron" aria-hidden="true"></span>
+      </button>
+      ${this.open
+        ? html`<div part="menu" id="menu" role="menu" aria-label=${msg('Account', { id: 'user-button.menu' })} @keydown=${this.onMenuKeydown}>
+            <div part="menu-header" role="presentation">
+              ${s.user.name ? html`<div class="name">${s.user.name}</div>` : nothing}
+              <div class="email">${s.user.email}</div>
+            </div>
+            <button part="menu-item" role="menuitem" type="button" tabindex="-1" @click=${this.signOut}>
+              ${this.signOutTask.render({ pending: () => msg('Signing out…', { id: 'user-button.signing-out' }), error: (e) => errorMessage(e) }) ??
+              msg('Sign out', { id: 'user-button.sign-out' })}
+            </button>
+          </div>`
+        : nothing}`;
+  }
+
+  private get items() {
+    return [...this.renderRoot.querySelectorAll<HTMLElement>('[role="menuitem"]')];
+  }
+
+  private async openMenu() {
+    this.open = true;
+    await this.updateComplete;
+    this.items[0]?.focus();
+  }
+
+  private closeMenu(returnFocus: boolean) {
+    this.open = false;
+    if (returnFocus) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part~="button"]')?.focus());
+  }
+
+  private toggle = () => (this.open ? this.closeMenu(false) : void this.openMenu());
+
+  private onButtonKeydown = (event: KeyboardEvent) => {
+    if (event.key === 'ArrowDown' || event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      void this.openMenu();
+    }
+  };
+
+  private onMenuKeydown = (event: KeyboardEvent) => {
+    const items = this.items;
+    const at = items.indexOf(this.renderRoot.querySelector(':focus') as HTMLElement);
+    if (event.key === 'Escape' || event.key === 'Tab') {
+      if (event.key === 'Escape') event.preventDefault();
+      this.closeMenu(event.key === 'Escape');
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      items[(at + (event.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length]?.focus();
+    }
+  };
+
+  private onDocumentClick = (event: MouseEvent) => {
+    if (this.open && !event.composedPath().includes(this)) this.closeMenu(false);
+  };
+
+  private signOut = () => {
+    if (!this.emit(new LkSignOutEvent())) {
+      this.closeMenu(true);
+      return;
+    }
+    void this.signOutTask.run([]).catch(() => {});
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lk-user-button': LkUserButton;
+  }
+}
