@@ -1,6 +1,7 @@
 // `pnpm start`: the broker on its embedded database, the demo app (and the dev
 // identity providers once they exist), with their URLs printed when all answer.
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const brokerPort = process.env.BROKER_PORT ?? '8787';
@@ -13,6 +14,18 @@ const services = [
   { name: 'broker', args: ['--filter', '@latchkey/broker-app', 'start'], ready: `${brokerUrl}/ready` },
   { name: 'demo', args: ['--filter', '@latchkey/demo', 'dev'], ready: demoUrl },
 ];
+
+// A port already taken (often a `pnpm start` still running) would make the URLs below lie.
+for (const [name, port] of [['BROKER_PORT', brokerPort], ['DEMO_PORT', demoPort]]) {
+  const taken = await new Promise((resolve) => {
+    const probe = net.createServer().once('error', () => resolve(true)).once('listening', () => probe.close(() => resolve(false)));
+    probe.listen(Number(port));
+  });
+  if (taken) {
+    console.error(`Port ${port} is already in use. Stop what is using it, or pick another with ${name}=…`);
+    process.exit(1);
+  }
+}
 
 const children = services.map(({ name, args }) => {
   const child = spawn('pnpm', ['--silent', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });

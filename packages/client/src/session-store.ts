@@ -21,6 +21,7 @@ export function createSessionStore(conn: Connection, clock: () => number = Date.
   const listeners = new Set<(state: SessionState) => void>();
   let token: { value: string; expiresAt: number; sid: string } | undefined;
   let pendingToken: Promise<string> | undefined;
+  let pendingRefresh: Promise<SessionState> | undefined;
   const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`latchkey:${conn.url}`) : undefined;
 
   function publish(next: SessionState, broadcast: boolean) {
@@ -44,9 +45,17 @@ export function createSessionStore(conn: Connection, clock: () => number = Date.
       listener(state);
       return () => listeners.delete(listener);
     },
-    async refresh(options?: CallOptions) {
-      publish(fromAnswer(await getSession(conn, options)), false);
-      return state;
+    refresh(options?: CallOptions) {
+      // Several elements may ask at once on page load; one request answers them all.
+      pendingRefresh ??= getSession(conn, options)
+        .then((answer) => {
+          publish(fromAnswer(answer), false);
+          return state;
+        })
+        .finally(() => {
+          pendingRefresh = undefined;
+        });
+      return pendingRefresh;
     },
     set(value) {
       publish(fromAnswer(value), true);

@@ -1,7 +1,8 @@
+// lk-config first, so it is defined before the elements inside it upgrade.
+export { LkConfig } from './config/config.js';
 export { LkSignIn, type SignInView } from './sign-in/sign-in.js';
 export { LkSignUp, type SignUpView } from './sign-up/sign-up.js';
 export { LkUserButton } from './user-button/user-button.js';
-export { LkConfig } from './config/config.js';
 export { configure } from './internal/clients.js';
 export { LkSignedInEvent, type LkSignedInDetail } from './events/signed-in.js';
 export { LkSignOutEvent } from './events/sign-out.js';

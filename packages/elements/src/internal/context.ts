@@ -1,5 +1,14 @@
-import { createContext } from '@lit/context';
+import { ContextRoot, createContext } from '@lit/context';
 import type { LatchkeyClient } from '@latchkey/client';
 
 /** The client `<lk-config>` provides to every Latchkey element inside it. */
 export const clientContext = createContext<LatchkeyClient | undefined>(Symbol.for('latchkey-client'));
+
+// Elements may upgrade before the <lk-config> around them does (definition
+// order, lazy loading). A ContextRoot replays their requests once it arrives.
+const marker = Symbol.for('latchkey-context-root');
+const root = globalThis as { [marker]?: true };
+if (typeof document !== 'undefined' && !root[marker]) {
+  root[marker] = true;
+  new ContextRoot().attach(document.documentElement);
+}
