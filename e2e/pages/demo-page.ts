@@ -1,16 +1,18 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { SignInCard } from './sign-in-card.js';
+import { SignUpCard } from './sign-up-card.js';
 
-/** The demo host app: the sign-in/sign-up cards, the user button and the backend panel. */
+/** The demo host app: its sign-in and sign-up cards, the user button, and the backend panel. */
 export class DemoPage {
-  readonly signIn: Locator;
-  readonly signUp: Locator;
+  readonly signIn: SignInCard;
+  readonly signUp: SignUpCard;
   readonly userButton: Locator;
   readonly claims: Locator;
   readonly backendStatus: Locator;
 
   constructor(readonly page: Page) {
-    this.signIn = page.locator('lk-sign-in');
-    this.signUp = page.locator('lk-sign-up');
+    this.signIn = new SignInCard(page);
+    this.signUp = new SignUpCard(page);
     this.userButton = page.locator('lk-user-button');
     this.claims = page.locator('#claims');
     this.backendStatus = page.locator('#backend-status');
@@ -18,22 +20,28 @@ export class DemoPage {
 
   async goto(hash: '' | '#sign-up' = '') {
     await this.page.goto(`/${hash}`);
+    await expect(this.page.locator(hash === '#sign-up' ? 'lk-sign-up' : 'lk-sign-in').getByRole('heading', { level: 2 })).toBeVisible();
   }
 
-  /** Signed in as far as the host app can tell: its backend verified a token for `email`'s user. */
-  async expectSignedIn(email: string) {
-    await expect(this.page.getByRole('heading', { level: 1, name: /Welcome/ })).toBeVisible();
+  claim(name: string): Locator {
+    return this.claims.locator(`dt:text-is("${name}") + dd`);
+  }
+
+  /** Signed in as far as the host app can tell: its backend verified a session token for the user. */
+  async expectSignedIn(email: string, amr: string[], shownAs = email) {
+    await expect(this.page.getByRole('heading', { level: 1, name: /^Welcome/ })).toBeVisible();
     await expect(this.backendStatus).toHaveText('Token verified by the demo backend.');
-    const claim = (name: string) => this.claims.locator(`dt:text-is("${name}") + dd`);
-    await expect(claim('sub')).toHaveText(/usr_|"[0-9a-f-]{8,}/);
-    await expect(claim('amr')).toHaveText(/\[.+\]/);
-    await expect(claim('org_id')).toHaveText('null');
-    await expect(this.userButton).toContainText(email);
+    await expect(this.claim('sub')).toHaveText(/^"usr_/);
+    await expect(this.claim('sid')).toHaveText(/^"ses_/);
+    await expect(this.claim('amr')).toHaveText(JSON.stringify(amr));
+    await expect(this.claim('org_id')).toHaveText('null');
+    await expect(this.claim('org_role')).toHaveText('null');
+    await expect(this.userButton).toContainText(shownAs);
   }
 
   async signOut() {
-    await this.userButton.getByRole('button').first().click();
-    await this.page.getByRole('menuitem', { name: 'Sign out' }).click();
-    await expect(this.signIn.getByLabel('Email')).toBeVisible();
+    await this.userButton.getByRole('button', { name: 'Account menu' }).click();
+    await this.userButton.getByRole('menuitem', { name: 'Sign out' }).click();
+    await expect(this.signIn.email).toBeVisible();
   }
 }

@@ -2,7 +2,7 @@ import { LitElement, render, type PropertyValues, type TemplateResult } from 'li
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { updateWhenLocaleChanges } from '@lit/localize';
-import { LatchkeyError, type LatchkeyClient } from '@latchkey/client';
+import { LatchkeyError, type LatchkeyClient, type SessionState } from '@latchkey/client';
 import { LkErrorEvent } from '../events/error.js';
 import { clientFor, onConfigure, pageDefaultClient } from './clients.js';
 import { clientContext } from './context.js';
@@ -33,6 +33,8 @@ export class LkElement extends LitElement {
   /** A prefix for ids in the light DOM, unique per element on the page. */
   protected readonly uid = `lk${++nextId}`;
   private stopListening?: () => void;
+  private sessionSource?: LatchkeyClient;
+  private stopFollowing?: () => void;
 
   constructor() {
     super();
@@ -47,7 +49,22 @@ export class LkElement extends LitElement {
   override disconnectedCallback() {
     super.disconnectedCallback();
     this.stopListening?.();
+    this.stopFollowing?.();
+    this.sessionSource = undefined;
   }
+
+  protected override willUpdate(changed: PropertyValues) {
+    super.willUpdate(changed);
+    // Follow the session of whichever client is current (attribute, context or configure()).
+    const client = this.latchkey;
+    if (client === this.sessionSource) return;
+    this.stopFollowing?.();
+    this.sessionSource = client;
+    this.stopFollowing = client?.session.subscribe((state) => this.sessionChanged(state, client));
+  }
+
+  /** Called with the session state now and on every change (sign-in or sign-out anywhere on the page). */
+  protected sessionChanged(_state: SessionState, _client: LatchkeyClient): void {}
 
   /** The client this element talks to, or undefined when none is configured yet. */
   protected get latchkey(): LatchkeyClient | undefined {

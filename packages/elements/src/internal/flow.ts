@@ -3,7 +3,7 @@ import { state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { msg, str } from '@lit/localize';
 import { Task, TaskStatus } from '@lit/task';
-import { LIMITS, type DoneStep, type EmailCodeStep, type LatchkeyClient } from '@latchkey/client';
+import { LIMITS, type DoneStep, type EmailCodeStep, type LatchkeyClient, type SessionState } from '@latchkey/client';
 import { LkSignedInEvent } from '../events/signed-in.js';
 import { LkFormElement } from './base.js';
 import { errorMessage } from './messages.js';
@@ -48,9 +48,14 @@ export abstract class LkFlowElement<View extends { name: string }> extends LkFor
     },
   });
 
-  constructor(first: View) {
+  constructor(private readonly first: View) {
     super();
     this.view = first;
+  }
+
+  /** Signed out somewhere (the user button, another tab): start over instead of showing "signed in". */
+  protected override sessionChanged(state: SessionState) {
+    if (state.status === 'signed-out' && this.view.name === 'done') this.goTo(this.first);
   }
 
   /** Runs a step's request; ignored while one is already running. */

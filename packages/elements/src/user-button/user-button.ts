@@ -54,8 +54,6 @@ export class LkUserButton extends LkElement {
 
   @state() private session: SessionState = { status: 'loading' };
   @state() private open = false;
-  private subscribedTo?: LatchkeyClient;
-  private unsubscribe?: () => void;
 
   private readonly signOutTask = new Task(this, {
     autoRun: false,
@@ -78,21 +76,12 @@ export class LkUserButton extends LkElement {
   override disconnectedCallback() {
     super.disconnectedCallback();
     document.removeEventListener('click', this.onDocumentClick);
-    this.unsubscribe?.();
-    this.subscribedTo = undefined;
   }
 
-  protected override willUpdate() {
-    // Follow whichever client is current (attribute, context or configure()).
-    const client = this.latchkey;
-    if (client === this.subscribedTo) return;
-    this.unsubscribe?.();
-    this.subscribedTo = client;
-    this.unsubscribe = client?.session.subscribe((s) => {
-      this.session = s;
-      if (s.status !== 'signed-in') this.open = false;
-    });
-    if (client && client.session.state.status === 'loading') void client.session.refresh().catch(() => {});
+  protected override sessionChanged(state: SessionState, client: LatchkeyClient) {
+    this.session = state;
+    if (state.status !== 'signed-in') this.open = false;
+    if (state.status === 'loading') void client.session.refresh().catch(() => {});
   }
 
   protected override updated() {

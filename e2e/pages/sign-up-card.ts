@@ -1,0 +1,22 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** `<lk-sign-up>` as a person uses it. */
+export class SignUpCard {
+  readonly root: Locator;
+  readonly code: Locator;
+  readonly alert: Locator;
+
+  constructor(readonly page: Page) {
+    this.root = page.locator('lk-sign-up');
+    this.code = this.root.getByLabel('Verification code');
+    this.alert = this.root.getByRole('alert');
+  }
+
+  async fillDetails(details: { name?: string; email: string; password: string }) {
+    if (details.name) await this.root.getByLabel('Name (optional)').fill(details.name);
+    await this.root.getByLabel('Email').fill(details.email);
+    await this.root.getByLabel('Password', { exact: true }).fill(details.password);
+    await this.root.getByRole('button', { name: 'Create account' }).click();
+    await expect(this.root.getByRole('heading', { name: 'Check your email' })).toBeFocused();
+  }
+}
