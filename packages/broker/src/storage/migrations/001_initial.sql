@@ -55,12 +55,13 @@ CREATE TABLE signing_keys (
 -- The dev outbox: mail stored instead of sent when no SMTP server is configured.
 CREATE TABLE mail_outbox (
   id         text PRIMARY KEY,
+  seq        integer GENERATED ALWAYS AS IDENTITY,
   recipient  text NOT NULL,
   subject    text NOT NULL,
   body_text  text NOT NULL,
   created_at timestamptz NOT NULL
 );
-CREATE INDEX mail_outbox_recipient ON mail_outbox (recipient, created_at DESC);
+CREATE INDEX mail_outbox_recipient ON mail_outbox (recipient, seq DESC);
 
 -- Fixed-window counters shared by every broker instance.
 CREATE TABLE rate_limits (

@@ -18,7 +18,7 @@ export async function insertOutboxMessage(db: Db, message: OutboxRecord): Promis
 export async function listOutboxMessages(db: Db, to: string | undefined, limit: number): Promise<OutboxRecord[]> {
   return db.query<OutboxRecord>(
     `SELECT id, recipient AS "to", subject, body_text AS "text", created_at AS "createdAt" FROM mail_outbox
-     WHERE ($1::text IS NULL OR recipient = $1) ORDER BY created_at DESC, id DESC LIMIT $2`,
+     WHERE ($1::text IS NULL OR recipient = $1) ORDER BY seq DESC LIMIT $2`,
     [to ?? null, limit],
   );
 }

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { createBroker } from '../broker.js';
+import type { BrokerConfigInput } from '../config.js';
+import type { Mailer } from '../modules/email/mailer.js';
+import { createPgliteStorage } from '../storage/pglite.js';
+import { createPostgresStorage } from '../storage/postgres.js';
+import type { Storage } from '../storage/storage.js';
+
+export type StorageKind = 'pglite' | 'postgres';
+
+/** PGlite always; PostgreSQL too when TEST_DATABASE_URL points at a server. */
+export const storageKinds: StorageKind[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+/** A migrated database of its own: PGlite from the template dump, or a fresh PostgreSQL schema. */
+export async function openTestStorage(kind: StorageKind): Promise<Storage & { drop(): Promise<void> }> {
+  if (kind === 'pglite') {
+    const storage = await createPgliteStorage({ loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]) });
+    return Object.assign(storage, { drop: () => storage.close() });
+  }
+  const schema = `lk_test_${randomBytes(6).toString('hex')}`;
+  const connectionString = process.env.TEST_DATABASE_URL!;
+  const storage = await createPostgresStorage({ connectionString, schema, max: 4 });
+  return Object.assign(storage, {
+    async drop() {
+      await storage.query(`DROP SCHEMA ${schema} CASCADE`);
+      await storage.close();
+    },
+  });
+}
+
+export const BROKER_URL = 'http://broker.test';
+export const APP_ORIGIN = 'http://app.test';
+
+/** A clock tests move by hand, so expiry needs no sleeping. */
+export function testClock(start = Date.parse('2026-11-24T12:00:00Z')) {
+  let now = start;
+  return { now: () => new Date(now), advance: (ms: number) => void (now += ms) };
+}
+
+/**
+ * A broker on `storage` with a hand-moved clock and helpers that call it the
+ * way a browser on the app's origin would (`app.request()`, no port).
+ */
+export function testBroker(storage: Storage, overrides: Partial<BrokerConfigInput> & { mailer?: Mailer } = {}) {
+  const clock = testClock();
+  const app = createBroker({ publicUrl: BROKER_URL, allowedOrigins: [APP_ORIGIN], dev: true, storage, clock: clock.now, ...overrides });
+  const cookies = new Map<string, string>();
+
+  async function call(method: string, path: string, init: { json?: unknown; body?: string; headers?: Record<string, string>; cookie?: string | null } = {}) {
+    const headers: Record<string, string> = { origin: APP_ORIGIN, ...init.headers };
+    if (init.json !== undefined) headers['content-type'] ??= 'application/json';
+    const cookie = init.cookie === undefined ? [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') : init.cookie;
+    if (cookie) headers.cookie = cookie;
+    const response = await app.request(path, { method, headers, body: init.body ?? (init.json === undefined ? undefined : JSON.stringify(init.json)) });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, value] = pair!.split('=') as [string, string];
+      if (/max-age=0/i.test(line) || value === '') cookies.delete(name);
+      else cookies.set(name, value);
+    }
+    const text = await response.text();
+    const body = text ? JSON.parse(text) : undefined;
+    return { status: response.status, headers: response.headers, body, setCookies: response.headers.getSetCookie() };
+  }
+
+  return {
+    app,
+    deps: app.deps,
+    clock,
+    cookies,
+    post: (path: string, json?: unknown, init: Parameters<typeof call>[2] = {}) => call('POST', path, { json: json ?? {}, ...init }),
+    get: (path: string, init: Parameters<typeof call>[2] = {}) => call('GET', path, init),
+    call,
+    /** The newest code mailed to `to`, read from the dev outbox as a person reads their inbox. */
+    async lastCode(to: string): Promise<string> {
+      const { body } = await call('GET', `/dev/outbox?to=${encodeURIComponent(to)}`);
+      const code = /\b(\d{6})\b/.exec(body[0]?.text ?? '')?.[1];
+      if (!code) throw new Error(`no code mailed to ${to}`);
+      return code;
+    },
+    async outboxCount(): Promise<number> {
+      return (await storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM mail_outbox`))[0]!.n;
+    },
+    /** Signs up and verifies `email`; leaves the session cookie set. */
+    async signUp(email: string, password = 'correct horse battery staple') {
+      const started = await this.post('/v1/sign-up', { email, password });
+      if (started.status !== 202) throw new Error(`sign-up failed: ${JSON.stringify(started.body)}`);
+      const done = await this.post('/v1/sign-up/verify', { flow_id: started.body.flow_id, code: await this.lastCode(email) });
+      if (done.status !== 201) throw new Error(`verify failed: ${JSON.stringify(done.body)}`);
+      return done.body;
+    },
+  };
+}
+
+/** Row counts of the tables a refused request must not touch. */
+export async function rowCounts(storage: Storage) {
+  const count = async (table: string) => (await storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
+  return {
+    users: await count('users'),
+    sessions: await count('sessions'),
+    flows: await count('email_flows'),
+    mail: await count('mail_outbox'),
+  };
+}
