@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { BROKER_URL, openTestStorage, storageKinds, testBroker, type StorageKind } from '../../test/harness.js';
+import { rotateSigningKey } from './keys.js';
+
+describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => {
+  let storage: Awaited<ReturnType<typeof openTestStorage>>;
+  let broker: ReturnType<typeof testBroker>;
+  beforeEach(async () => {
+    storage = await openTestStorage(kind);
+    broker = testBroker(storage);
+  });
+  afterEach(() => storage.drop());
+
+  async function verifyWithJwks(token: string) {
+    const jwks = (await broker.get('/.well-known/jwks.json')).body;
+    return jwtVerify(token, createLocalJWKSet(jwks), { issuer: BROKER_URL, algorithms: ['ES256'], typ: 'lk-session+jwt', currentDate: broker.clock.now() });
+  }
+
+  it('mints a short-lived ES256 token that verifies against the published JWKS', async () => {
+    const done = await broker.signUp('ada@example.com');
+    const minted = await broker.post('/v1/session/token');
+    expect(minted.status).toBe(200);
+    const { payload, protectedHeader } = await verifyWithJwks(minted.body.token);
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'lk-session+jwt' });
+    expect(payload).toMatchObject({ iss: BROKER_URL, sub: done.user.id, sid: done.session.id, amr: ['pwd'], org_id: null, org_role: null });
+    expect(payload.exp! - payload.iat!).toBe(300);
+    expect(minted.body.expires_at).toBe(new Date(payload.exp! * 1000).toISOString());
+  });
+
+  it('refuses a token after sign-out, and the old cookie stays worthless', async () => {
+    await broker.signUp('ada@example.com');
+    const cookie = [...broker.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const out = await broker.post('/v1/sign-out');
+    expect(out.status).toBe(204);
+    expect(out.setCookies[0]).toMatch(/^lk_session=; Max-Age=0; Path=\/; HttpOnly; SameSite=Lax/);
+    const refused = await broker.post('/v1/session/token', {}, { cookie });
+    expect(refused.status).toBe(401);
+    expect(refused.body.code).toBe('unauthenticated');
+    expect((await broker.get('/v1/session', { cookie })).status).toBe(401);
+  });
+
+  it('refuses a forged or expired session cookie', async () => {
+    await broker.signUp('ada@example.com');
+    expect((await broker.post('/v1/session/token', {}, { cookie: 'lk_session=forged' })).status).toBe(401);
+    broker.clock.advance(30 * 86_400_000 + 1);
+    expect((await broker.post('/v1/session/token')).status).toBe(401);
+  });
+
+  it('keeps tokens signed before a rotation verifiable and signs new ones with the new key', async () => {
+    await broker.signUp('ada@example.com');
+    const before = (await broker.post('/v1/session/token')).body.token;
+    const newKid = await rotateSigningKey(broker.deps);
+    const after = (await broker.post('/v1/session/token')).body.token;
+    expect(decodeProtectedHeader(after).kid).toBe(newKid);
+    expect(decodeProtectedHeader(before).kid).not.toBe(newKid);
+    await expect(verifyWithJwks(before)).resolves.toBeTruthy();
+    await expect(verifyWithJwks(after)).resolves.toBeTruthy();
+    // Long after every old token expired, the retired key is no longer published.
+    broker.clock.advance(3_600_000);
+    const kids = (await broker.get('/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
+    expect(kids).toEqual([newKid]);
+  });
+
+  it('rotates the signing key by itself once it is older than rotateAfterDays', async () => {
+    await broker.signUp('ada@example.com');
+    const first = decodeProtectedHeader((await broker.post('/v1/session/token')).body.token).kid;
+    broker.clock.advance(31 * 86_400_000);
+    const fresh = testBroker(storage, {}); // another instance, whose clock we move the same way
+    fresh.clock.advance(31 * 86_400_000);
+    await fresh.signUp('bob@example.com');
+    const second = decodeProtectedHeader((await fresh.post('/v1/session/token')).body.token).kid;
+    expect(second).not.toBe(first);
+  });
+
+  it('publishes only public key material', async () => {
+    await broker.signUp('ada@example.com');
+    await broker.post('/v1/session/token');
+    const { keys } = (await broker.get('/.well-known/jwks.json')).body;
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+      expect(key.d).toBeUndefined();
+    }
+  });
+
+  it('sets a __Host- Secure cookie when the broker is served over https', async () => {
+    const secure = testBroker(storage, { publicUrl: 'https://auth.example.com', allowedOrigins: ['https://app.example.com'] });
+    const started = await secure.post('/v1/sign-up', { email: 'ada@example.com', password: 'correct horse battery staple' }, { headers: { origin: 'https://app.example.com' } });
+    const done = await secure.post('/v1/sign-up/verify', { flow_id: started.body.flow_id, code: await secure.lastCode('ada@example.com') }, { headers: { origin: 'https://app.example.com' } });
+    expect(done.setCookies[0]).toMatch(/^__Host-lk_session=[\w-]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+  });
+});
