@@ -40,7 +40,12 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     max: options.max ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  if (schema) {
+    // Two instances starting together can both try; "already exists" means the other won.
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((error: { code?: string }) => {
+      if (error.code !== '23505' && error.code !== '42P06') throw error;
+    });
+  }
   const transaction: Db['transaction'] = async (fn) => {
     const client = await pool.connect();
     try {
