@@ -14,14 +14,17 @@ export interface VerifyOptions {
   clockToleranceSeconds?: number;
   /** Refuse tokens issued longer ago than this, whatever their `exp` says. */
   maxTokenAgeSeconds?: number;
+  /** After fetching the keys, wait this long before fetching again for an unknown `kid` (default 30). */
+  jwksCooldownSeconds?: number;
 }
 
 // One key set per JWKS URL for the life of the process: keys are fetched once,
 // and again only when a token names a kid not seen yet (a rotation).
 const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
-function keySet(url: string) {
-  let set = keySets.get(url);
-  if (!set) keySets.set(url, (set = createRemoteJWKSet(new URL(url), { cooldownDuration: 30_000, cacheMaxAge: 600_000 })));
+function keySet(url: string, cooldownSeconds: number) {
+  const key = `${cooldownSeconds} ${url}`;
+  let set = keySets.get(key);
+  if (!set) keySets.set(key, (set = createRemoteJWKSet(new URL(url), { cooldownDuration: cooldownSeconds * 1000, cacheMaxAge: 600_000 })));
   return set;
 }
 
@@ -52,7 +55,7 @@ export async function verifyToken(token: string | undefined, options: VerifyOpti
   if (!token) throw new TokenError('missing_token', 'No session token');
   const issuer = options.issuer.replace(/\/+$/, '');
   try {
-    const { payload } = await jwtVerify(token, keySet(options.jwksUrl ?? `${issuer}/.well-known/jwks.json`), {
+    const { payload } = await jwtVerify(token, keySet(options.jwksUrl ?? `${issuer}/.well-known/jwks.json`, options.jwksCooldownSeconds ?? 30), {
       algorithms: ['ES256'],
       typ: SESSION_TOKEN_TYPE,
       issuer,
