@@ -73,6 +73,7 @@ export abstract class LkFlowElement<View extends { name: string }> extends LkFor
     const changed = view.name !== this.view.name;
     this.view = view;
     this.fieldErrors = {};
+    this.now = Date.now();
     if (changed) this.focusTitle();
   }
 

@@ -61,7 +61,7 @@ function identity(el: LkSignIn, email: string): TemplateResult {
   return html`${el.renderUsernameHint(email)}
     <div class="lk-identity">
       <span>${email}</span>
-      <button type="button" class="lk-link" @click=${() => el.back({ name: 'identifier', email })} aria-label=${msg('Use another email', { id: 'sign-in.other-email' })}>
+      <button type="button" class="lk-link" @click=${() => el.back({ name: 'identifier', email })} aria-label=${msg('Change email', { id: 'sign-in.change-email' })}>
         ${msg('Change', { id: 'sign-in.change' })}
       </button>
     </div>`;

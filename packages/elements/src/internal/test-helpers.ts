@@ -1,0 +1,51 @@
+import { render, type TemplateResult } from 'lit';
+import axe from 'axe-core';
+import { FakeBroker, type FakeBrokerOptions } from '../../../../stories/fakes/fake-broker.js';
+
+/** Renders a template into a fresh container on the page and waits for the elements inside to settle. */
+export async function mount<T extends Element>(template: TemplateResult, selector: string): Promise<T> {
+  const container = document.createElement('div');
+  document.body.append(container);
+  render(template, container);
+  const element = container.querySelector(selector) as T & { updateComplete?: Promise<unknown> };
+  await element.updateComplete;
+  return element;
+}
+
+/** Waits until `check` passes (elements update asynchronously after requests). */
+export async function until(check: () => unknown, timeout = 2000): Promise<void> {
+  const deadline = performance.now() + timeout;
+  let lastError: unknown;
+  while (performance.now() < deadline) {
+    try {
+      // A check passes by not throwing and returning nothing, or by returning something truthy.
+      const result = check();
+      if (result === undefined || result) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw lastError ?? new Error('condition not met in time');
+}
+
+/** Types into a light-DOM input the way a user does, then submits its form. */
+export function type(input: HTMLInputElement, value: string) {
+  input.focus();
+  input.value = value;
+  input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+}
+
+export function fakeBroker(options: FakeBrokerOptions = {}) {
+  return new FakeBroker(options);
+}
+
+/** The axe-core violations on `root` (WCAG 2.x A and AA). */
+export async function axeViolations(root: Element) {
+  const result = await axe.run(root, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+export function cleanup() {
+  document.body.replaceChildren();
+}

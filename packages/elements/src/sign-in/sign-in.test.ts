@@ -1,0 +1,174 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { html } from 'lit';
+import './sign-in.js';
+import type { LkSignIn } from './sign-in.js';
+import type { LkSignedInEvent } from '../events/signed-in.js';
+import type { LkErrorEvent } from '../events/error.js';
+import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
+
+const password = 'correct horse battery staple';
+
+async function signInCard(options: Parameters<typeof fakeBroker>[0] = { accounts: { 'ada@example.com': password } }) {
+  const broker = fakeBroker(options);
+  const el = await mount<LkSignIn>(html`<lk-sign-in .client=${broker.client()}></lk-sign-in>`, 'lk-sign-in');
+  const input = (autocomplete: string) => el.querySelector<HTMLInputElement>(`input[autocomplete~="${autocomplete}"]:not([aria-hidden])`)!;
+  const button = (name: string) => [...el.querySelectorAll('button')].find((b) => b.textContent!.trim() === name)!;
+  const heading = () => el.shadowRoot!.querySelector<HTMLElement>('[part~="title"]')!;
+  const alert = () => el.querySelector('[role="alert"]')!.textContent!.trim();
+  const submit = () => el.querySelector('form')!.requestSubmit();
+  return { broker, el, input, button, heading, alert, submit };
+}
+
+async function toPasswordStep(card: Awaited<ReturnType<typeof signInCard>>, email = 'ada@example.com') {
+  type(card.input('username'), email);
+  card.submit();
+  await until(() => card.heading().textContent === 'Enter your password');
+}
+
+afterEach(cleanup);
+
+describe('lk-sign-in', () => {
+  it('asks for the email first, labelled "Email", with the username autocomplete token', async () => {
+    const { el, heading } = await signInCard();
+    expect(heading().textContent).toBe('Sign in');
+    const email = el.querySelector('input[type="email"]') as HTMLInputElement;
+    expect(email.labels![0]!.textContent).toBe('Email');
+    expect(email.autocomplete).toBe('username');
+  });
+
+  it('keeps the password field in the light DOM, where password managers look', async () => {
+    const card = await signInCard();
+    await toPasswordStep(card);
+    const field = document.querySelector<HTMLInputElement>('input[autocomplete~="current-password"]');
+    expect(field).not.toBeNull();
+    expect(field!.getRootNode()).toBe(document);
+    expect(card.el.shadowRoot!.querySelector('input')).toBeNull();
+    expect(field!.labels![0]!.textContent).toBe('Password');
+    // A username field goes with it, so managers save the pair.
+    expect(card.el.querySelector<HTMLInputElement>('input[autocomplete="username"]')!.value).toBe('ada@example.com');
+  });
+
+  it('moves focus to the new step heading', async () => {
+    const card = await signInCard();
+    await toPasswordStep(card);
+    await until(() => card.el.shadowRoot!.activeElement === card.heading());
+  });
+
+  it('signs in with a password and fires lk-signed-in out of any shadow root', async () => {
+    const broker = fakeBroker({ accounts: { 'ada@example.com': password } });
+    const host = document.createElement('div');
+    document.body.append(host);
+    const shadow = host.attachShadow({ mode: 'open' });
+    shadow.innerHTML = '<lk-sign-in></lk-sign-in>';
+    const el = shadow.querySelector('lk-sign-in')!;
+    el.client = broker.client();
+    await el.updateComplete;
+    await until(() => el.querySelector('input[type="email"]'));
+    // Inside another component the form is in that component's tree, still outside lk-sign-in's shadow root.
+    const events: LkSignedInEvent[] = [];
+    document.addEventListener('lk-signed-in', (e) => events.push(e), { once: true });
+    type(el.querySelector('input[type="email"]')!, 'ada@example.com');
+    el.querySelector('form')!.requestSubmit();
+    await until(() => shadow.querySelector('input[autocomplete~="current-password"]'));
+    expect(el.shadowRoot!.querySelector('input')).toBeNull();
+    type(shadow.querySelector('input[autocomplete~="current-password"]')!, password);
+    el.querySelector('form')!.requestSubmit();
+    await until(() => events.length === 1);
+    expect(events[0]!.detail).toMatchObject({ user: { email: 'ada@example.com' }, session: { amr: ['pwd'] }, return_to: null });
+    expect(events[0]!.composed && events[0]!.bubbles).toBe(true);
+  });
+
+  it('says a wrong password does not match, in the live region, and fires lk-error', async () => {
+    const card = await signInCard();
+    const errors: LkErrorEvent[] = [];
+    card.el.addEventListener('lk-error', (e) => errors.push(e));
+    await toPasswordStep(card);
+    type(card.input('current-password'), 'not it');
+    card.submit();
+    await until(() => card.alert() !== '');
+    expect(card.alert()).toBe("That email and password don't match. Try again, or reset your password.");
+    expect(card.el.querySelector('[role="alert"]')!.getAttribute('aria-live')).toBe('assertive');
+    expect(errors.map((e) => e.detail.code)).toEqual(['invalid_credentials']);
+  });
+
+  it('shows a clear message when the broker cannot be reached or is busy', async () => {
+    const card = await signInCard();
+    card.broker.failNext.set('/v1/sign-in/identify', 'network');
+    type(card.input('username'), 'ada@example.com');
+    card.submit();
+    await until(() => card.alert() !== '');
+    expect(card.alert()).toBe("We can't reach the sign-in service. Check your connection and try again.");
+    card.broker.failNext.set('/v1/sign-in/identify', 'rate_limited');
+    card.submit();
+    await until(() => card.alert() === 'Too many attempts. Wait a moment, then try again.');
+  });
+
+  it('checks the email before sending anything', async () => {
+    const card = await signInCard();
+    type(card.input('username'), 'not-an-email');
+    card.submit();
+    await card.el.updateComplete;
+    const email = card.input('username');
+    expect(email.getAttribute('aria-invalid')).toBe('true');
+    const error = document.getElementById(email.getAttribute('aria-describedby')!)!;
+    expect(error.textContent).toBe('Enter a valid email address, like name@example.com.');
+    expect(card.broker.requests).not.toContain('POST /v1/sign-in/identify');
+  });
+
+  it('signs in with a mailed code, submitting once all six digits are in', async () => {
+    const card = await signInCard();
+    const events: LkSignedInEvent[] = [];
+    card.el.addEventListener('lk-signed-in', (e) => events.push(e));
+    await toPasswordStep(card);
+    card.button('Email me a sign-in code').click();
+    await until(() => card.heading().textContent === 'Check your email');
+    const code = card.input('one-time-code');
+    expect(code.labels![0]!.textContent).toBe('Verification code');
+    expect(code.inputMode).toBe('numeric');
+    const resend = [...card.el.querySelectorAll('button')].find((b) => /^Resend in (30|29) s$/.test(b.textContent!.trim()));
+    expect(resend?.disabled).toBe(true);
+    type(code, card.broker.lastCode('ada@example.com'));
+    await until(() => events.length === 1);
+    expect(events[0]!.detail.session.amr).toEqual(['otp']);
+  });
+
+  it('says when too many wrong codes were tried', async () => {
+    const card = await signInCard();
+    await toPasswordStep(card);
+    card.button('Email me a sign-in code').click();
+    await until(() => card.heading().textContent === 'Check your email');
+    const flow = [...card.broker.flows.values()].at(-1)!;
+    // The element's request task: wait for each answer before typing the next guess.
+    const task = (card.el as unknown as { submit: { taskComplete: Promise<unknown> } }).submit;
+    for (let i = 0; i < 5; i++) {
+      type(card.input('one-time-code'), flow.code === '000000' ? '111111' : '000000');
+      await task.taskComplete.catch(() => {});
+      expect(flow.attempts).toBe(i + 1);
+    }
+    await until(() => card.alert() === 'Too many wrong codes. Ask for a new code to try again.');
+  });
+
+  it('resets a forgotten password and comes back to the password step with a notice', async () => {
+    const card = await signInCard();
+    await toPasswordStep(card);
+    card.button('Forgot password?').click();
+    await until(() => card.heading().textContent === 'Reset your password');
+    expect(card.input('new-password').labels![0]!.textContent).toBe('New password');
+    type(card.input('one-time-code'), card.broker.lastCode('ada@example.com'));
+    type(card.input('new-password'), 'a brand new passphrase');
+    card.submit();
+    await until(() => card.el.querySelector('[role="status"]'));
+    expect(card.el.querySelector('[role="status"]')!.textContent).toBe('Your password was changed. Sign in with the new one.');
+    expect(card.heading().textContent).toBe('Enter your password');
+  });
+
+  it('has no axe violations on any step', async () => {
+    const card = await signInCard();
+    expect(await axeViolations(card.el)).toEqual([]);
+    await toPasswordStep(card);
+    expect(await axeViolations(card.el)).toEqual([]);
+    card.button('Forgot password?').click();
+    await until(() => card.heading().textContent === 'Reset your password');
+    expect(await axeViolations(card.el)).toEqual([]);
+  });
+});

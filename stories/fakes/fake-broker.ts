@@ -1,0 +1,192 @@
+import { createClient, type LatchkeyClient, type ProblemCode, type Step } from '@latchkey/client';
+
+/**
+ * An in-memory broker behind a fake `fetch`, for stories and element tests.
+ * The elements run the real `@latchkey/client` against it, so what they see is
+ * what the broker's wire contract says: the same steps, problem codes and
+ * statuses. Scripted failures and latency show every state.
+ */
+export interface FakeBrokerOptions {
+  /** Milliseconds each answer waits (to see loading states). */
+  latency?: number;
+  /** Accounts that exist from the start: email -> password. */
+  accounts?: Record<string, string>;
+  /** Someone signed in from the start. */
+  signedInAs?: string;
+}
+
+interface Flow {
+  id: string;
+  purpose: 'sign-up' | 'sign-in' | 'password-reset';
+  email: string;
+  code: string | null;
+  attempts: number;
+  password?: string;
+  name?: string | null;
+  used: boolean;
+}
+
+export class FakeBroker {
+  readonly url = 'https://fake-broker.latchkey.test';
+  readonly users = new Map<string, { id: string; email: string; password: string; name: string | null }>();
+  readonly flows = new Map<string, Flow>();
+  /** Codes "mailed", newest last. */
+  readonly mail: Array<{ to: string; code: string | null }> = [];
+  /** The next call to this path answers with this problem instead (one shot). */
+  readonly failNext = new Map<string, ProblemCode | 'network'>();
+  readonly requests: string[] = [];
+  private current: string | null = null;
+  private seq = 0;
+
+  constructor(private readonly options: FakeBrokerOptions = {}) {
+    for (const [email, password] of Object.entries(options.accounts ?? {})) this.addUser(email, password, null);
+    if (options.signedInAs) this.current = this.users.get(options.signedInAs)?.id ?? null;
+  }
+
+  /** A client wired to this broker, as `<lk-config>` or the `client` property takes it. */
+  client(): LatchkeyClient {
+    return createClient({ url: this.url, fetch: this.fetch });
+  }
+
+  /** The last code mailed to `email`. */
+  lastCode(email: string): string {
+    const code = [...this.mail].reverse().find((m) => m.to === email)?.code;
+    if (!code) throw new Error(`no code mailed to ${email}`);
+    return code;
+  }
+
+  private addUser(email: string, password: string, name: string | null) {
+    const user = { id: `usr_${++this.seq}`, email, password, name };
+    this.users.set(email, user);
+    return user;
+  }
+
+  private done(email: string, amr: string[]) {
+    const user = this.users.get(email)!;
+    this.current = user.id;
+    return { status: 200, body: { step: 'done', user: this.wireUser(user), session: this.wireSession(amr), return_to: null } satisfies Step };
+  }
+
+  private wireUser(u: { id: string; email: string; name: string | null }) {
+    return { id: u.id, email: u.email, email_verified: true, name: u.name, created_at: '2026-11-24T12:00:00.000Z' };
+  }
+
+  private wireSession(amr: string[]) {
+    return { id: `ses_${this.seq}`, amr, created_at: '2026-11-24T12:00:00.000Z', expires_at: '2026-12-24T12:00:00.000Z' };
+  }
+
+  private startFlow(purpose: Flow['purpose'], email: string, mailCode: boolean, extra: Partial<Flow> = {}) {
+    const code = mailCode ? String(100000 + ((this.seq * 7919) % 900000)) : null;
+    const flow: Flow = { id: `flw_${++this.seq}`, purpose, email, code, attempts: 0, used: false, ...extra };
+    this.flows.set(flow.id, flow);
+    this.mail.push({ to: email, code });
+    return { status: 202, body: this.codeStep(flow) };
+  }
+
+  private codeStep(flow: Flow) {
+    return { step: 'email-code', flow_id: flow.id, email: flow.email, purpose: flow.purpose, expires_at: new Date(Date.now() + 600_000).toISOString(), resend_after: new Date(Date.now() + 30_000).toISOString() };
+  }
+
+  private checkCode(flowId: string, code: string, purpose: Flow['purpose']): Flow {
+    const flow = this.flows.get(flowId);
+    if (!flow || flow.used || flow.purpose !== purpose) throw problem('code_expired');
+    if (flow.attempts >= 5) throw problem('too_many_attempts');
+    if (flow.code === null || flow.code !== code) {
+      flow.attempts++;
+      throw problem(flow.attempts >= 5 ? 'too_many_attempts' : 'invalid_code');
+    }
+    flow.used = true;
+    return flow;
+  }
+
+  /** The routes, as the broker answers them. */
+  private answer(method: string, path: string, body: Record<string, string>): { status: number; body?: unknown } {
+    const email = body.email?.trim().toLowerCase();
+    switch (`${method} ${path}`) {
+      case 'POST /v1/sign-in/identify':
+        return { status: 200, body: { step: 'password', email, methods: ['password', 'email-code'] } };
+      case 'POST /v1/sign-in/password': {
+        const user = this.users.get(email!);
+        if (!user || user.password !== body.password) throw problem('invalid_credentials');
+        return this.done(user.email, ['pwd']);
+      }
+      case 'POST /v1/sign-in/email-code':
+        return this.startFlow('sign-in', email!, this.users.has(email!));
+      case 'POST /v1/sign-in/email-code/verify': {
+        const flow = this.checkCode(body.flow_id!, body.code!, 'sign-in');
+        return this.done(flow.email, ['otp']);
+      }
+      case 'POST /v1/sign-up': {
+        if ((body.password ?? '').length < 8) throw problem('weak_password');
+        return this.startFlow('sign-up', email!, !this.users.has(email!), { password: body.password!, name: body.name ?? null });
+      }
+      case 'POST /v1/sign-up/verify': {
+        const flow = this.checkCode(body.flow_id!, body.code!, 'sign-up');
+        this.addUser(flow.email, flow.password!, flow.name ?? null);
+        return { ...this.done(flow.email, ['pwd']), status: 201 };
+      }
+      case 'POST /v1/password-reset':
+        return this.startFlow('password-reset', email!, this.users.has(email!));
+      case 'POST /v1/password-reset/finish': {
+        if ((body.password ?? '').length < 8) throw problem('weak_password');
+        const flow = this.checkCode(body.flow_id!, body.code!, 'password-reset');
+        this.users.get(flow.email)!.password = body.password!;
+        this.current = null;
+        return { status: 200, body: { step: 'password', email: flow.email, methods: ['password', 'email-code'], notice: 'password-reset' } };
+      }
+      case 'POST /v1/email-code/resend': {
+        const flow = this.flows.get(body.flow_id!);
+        if (!flow || flow.used) throw problem('code_expired');
+        // Same flow, fresh code; the attempt count stays, as on the broker.
+        if (flow.code !== null) flow.code = String(100000 + ((++this.seq * 7919) % 900000));
+        this.mail.push({ to: flow.email, code: flow.code });
+        return { status: 202, body: this.codeStep(flow) };
+      }
+      case 'GET /v1/session': {
+        const user = [...this.users.values()].find((u) => u.id === this.current);
+        if (!user) throw problem('unauthenticated');
+        return { status: 200, body: { user: this.wireUser(user), session: this.wireSession(['pwd']) } };
+      }
+      case 'POST /v1/session/token':
+        if (!this.current) throw problem('unauthenticated');
+        return { status: 200, body: { token: `fake.${this.current}.token`, expires_at: new Date(Date.now() + 300_000).toISOString() } };
+      case 'POST /v1/sign-out':
+        this.current = null;
+        return { status: 204 };
+      default:
+        throw problem('not_found');
+    }
+  }
+
+  /** The fake `fetch` the client is built with. */
+  readonly fetch: typeof fetch = async (input, init) => {
+    const url = new URL(String(input));
+    const method = init?.method ?? 'GET';
+    this.requests.push(`${method} ${url.pathname}`);
+    if (this.options.latency) await new Promise((resolve) => setTimeout(resolve, this.options.latency));
+    if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError');
+    const scripted = this.failNext.get(url.pathname);
+    if (scripted) this.failNext.delete(url.pathname);
+    if (scripted === 'network') throw new TypeError('Failed to fetch');
+    try {
+      if (scripted) throw problem(scripted);
+      const answer = this.answer(method, url.pathname, init?.body ? JSON.parse(String(init.body)) : {});
+      return answer.body === undefined ? new Response(null, { status: answer.status }) : Response.json(answer.body, { status: answer.status });
+    } catch (error) {
+      if (!(error instanceof FakeProblem)) throw error;
+      return new Response(JSON.stringify(error.body), { status: error.body.status, headers: { 'content-type': 'application/problem+json' } });
+    }
+  };
+}
+
+const STATUS: Partial<Record<ProblemCode, number>> = { invalid_credentials: 401, unauthenticated: 401, rate_limited: 429, not_found: 404, forbidden_origin: 403, internal_error: 500 };
+
+class FakeProblem extends Error {
+  constructor(readonly body: { type: string; code: ProblemCode; title: string; status: number }) {
+    super(body.code);
+  }
+}
+
+function problem(code: ProblemCode) {
+  return new FakeProblem({ type: `urn:latchkey:problem:${code}`, code, title: `fake ${code}`, status: STATUS[code] ?? 400 });
+}
