@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { html } from 'lit';
+import './sign-up.js';
+import type { LkSignUp } from './sign-up.js';
+import type { LkSignedInEvent } from '../events/signed-in.js';
+import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
+
+afterEach(cleanup);
+
+async function signUpCard() {
+  const broker = fakeBroker();
+  const el = await mount<LkSignUp>(html`<lk-sign-up .client=${broker.client()} sign-in-url="/sign-in"></lk-sign-up>`, 'lk-sign-up');
+  const input = (autocomplete: string) => el.querySelector<HTMLInputElement>(`input[autocomplete~="${autocomplete}"]:not([aria-hidden])`)!;
+  const heading = () => el.shadowRoot!.querySelector<HTMLElement>('[part~="title"]')!.textContent;
+  return { broker, el, input, heading, submit: () => el.querySelector('form')!.requestSubmit() };
+}
+
+describe('lk-sign-up', () => {
+  it('creates the account after the mailed code and fires lk-signed-in', async () => {
+    const card = await signUpCard();
+    const events: LkSignedInEvent[] = [];
+    card.el.addEventListener('lk-signed-in', (e) => events.push(e));
+    expect(card.input('new-password').labels![0]!.textContent).toBe('Password');
+    expect(card.input('username').labels![0]!.textContent).toBe('Email');
+    type(card.input('name'), 'Ada Lovelace');
+    type(card.input('username'), 'ada@example.com');
+    type(card.input('new-password'), 'analytical engine');
+    card.submit();
+    await until(() => card.heading() === 'Check your email');
+    expect(card.broker.users.size).toBe(0);
+    type(card.input('one-time-code'), card.broker.lastCode('ada@example.com'));
+    await until(() => events.length === 1);
+    expect(events[0]!.detail.user).toMatchObject({ email: 'ada@example.com', name: 'Ada Lovelace' });
+    expect(card.broker.users.get('ada@example.com')!.password).toBe('analytical engine');
+  });
+
+  it('asks for a longer password before sending anything', async () => {
+    const card = await signUpCard();
+    type(card.input('username'), 'ada@example.com');
+    type(card.input('new-password'), 'short');
+    card.submit();
+    await card.el.updateComplete;
+    expect(card.input('new-password').getAttribute('aria-invalid')).toBe('true');
+    expect(card.el.querySelector('.lk-field-error')!.textContent).toBe('Use at least 8 characters.');
+    expect(document.activeElement).toBe(card.input('new-password'));
+    expect(card.broker.requests).toEqual([]);
+  });
+
+  it('links to sign-in and passes axe', async () => {
+    const card = await signUpCard();
+    expect(card.el.shadowRoot!.querySelector('a')!.getAttribute('href')).toBe('/sign-in');
+    expect(await axeViolations(card.el)).toEqual([]);
+  });
+});

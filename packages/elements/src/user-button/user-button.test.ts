@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { html } from 'lit';
+import { userEvent } from 'vitest/browser';
+import './user-button.js';
+import type { LkUserButton } from './user-button.js';
+import { axeViolations, cleanup, fakeBroker, mount, until } from '../internal/test-helpers.js';
+
+afterEach(cleanup);
+
+async function userButton() {
+  const broker = fakeBroker({ accounts: { 'ada@example.com': 'correct horse battery' }, signedInAs: 'ada@example.com' });
+  const el = await mount<LkUserButton>(html`<lk-user-button .client=${broker.client()}></lk-user-button>`, 'lk-user-button');
+  await until(() => el.shadowRoot!.querySelector('[part~="button"]'));
+  const button = el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="button"]')!;
+  const menu = () => el.shadowRoot!.querySelector('[role="menu"]');
+  return { broker, el, button, menu };
+}
+
+describe('lk-user-button', () => {
+  it('shows who is signed in', async () => {
+    const { button } = await userButton();
+    expect(button.textContent).toContain('ada@example.com');
+    expect(button.querySelector('[part~="avatar"]')!.textContent).toBe('A');
+  });
+
+  it('opens its menu from the keyboard, closes on Escape and gives focus back', async () => {
+    const { el, button, menu } = await userButton();
+    button.focus();
+    await userEvent.keyboard('{Enter}');
+    await until(() => menu());
+    expect(button.getAttribute('aria-expanded')).toBe('true');
+    expect(el.shadowRoot!.activeElement!.getAttribute('role')).toBe('menuitem');
+    expect(el.shadowRoot!.activeElement!.textContent!.trim()).toBe('Sign out');
+    await userEvent.keyboard('{Escape}');
+    await until(() => !menu());
+    await until(() => el.shadowRoot!.activeElement === button);
+  });
+
+  it('signs out: lk-sign-out first, then lk-signed-out, and the broker session is gone', async () => {
+    const { el, button, broker } = await userButton();
+    const order: string[] = [];
+    el.addEventListener('lk-sign-out', () => order.push('lk-sign-out'));
+    el.addEventListener('lk-signed-out', () => order.push('lk-signed-out'));
+    button.click();
+    await until(() => el.shadowRoot!.querySelector('[role="menuitem"]'));
+    el.shadowRoot!.querySelector<HTMLElement>('[role="menuitem"]')!.click();
+    await until(() => order.length === 2);
+    expect(order).toEqual(['lk-sign-out', 'lk-signed-out']);
+    expect(broker.requests).toContain('POST /v1/sign-out');
+    await until(() => !el.shadowRoot!.querySelector('[part~="button"]'));
+  });
+
+  it('stays signed in when a listener cancels lk-sign-out', async () => {
+    const { el, button, broker } = await userButton();
+    el.addEventListener('lk-sign-out', (e) => e.preventDefault());
+    button.click();
+    await until(() => el.shadowRoot!.querySelector('[role="menuitem"]'));
+    el.shadowRoot!.querySelector<HTMLElement>('[role="menuitem"]')!.click();
+    await el.updateComplete;
+    expect(broker.requests).not.toContain('POST /v1/sign-out');
+    expect(el.shadowRoot!.querySelector('[part~="button"]')).not.toBeNull();
+  });
+
+  it('passes axe with the menu open', async () => {
+    const { el, button, menu } = await userButton();
+    button.click();
+    await until(() => menu());
+    expect(await axeViolations(el)).toEqual([]);
+  });
+});
