@@ -15,7 +15,11 @@ export const ENTRIES = [
 ];
 
 async function bundle(entry) {
+  // What users ship is the production build: Vite picks lit's dev build whenever
+  // NODE_ENV is not "production" (under Vitest it is "test").
+  process.env.NODE_ENV = 'production';
   const result = await build({
+    mode: 'production',
     root,
     configFile: false,
     logLevel: 'silent',

@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { localized, msg, str } from '@lit/localize';
+import { localized, msg } from '@lit/localize';
 import { Task } from '@lit/task';
 import type { LatchkeyClient, SessionState } from '@latchkey/client';
 import { LkSignOutEvent } from '../events/sign-out.js';
@@ -99,7 +99,6 @@ export class LkUserButton extends LkElement {
         aria-haspopup="menu"
         aria-expanded=${this.open ? 'true' : 'false'}
         aria-controls="menu"
-        aria-label=${msg(str`${label}, account menu`, { id: 'user-button.label' })}
         @click=${this.toggle}
         @keydown=${this.onButtonKeydown}
       >
