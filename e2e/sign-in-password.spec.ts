@@ -37,7 +37,7 @@ test('a wrong password and an unknown email get the same message', async ({ page
   await expect(demo.signIn.alert).toHaveText("That email and password don't match. Try again, or reset your password.");
   const wrongPassword = await demo.signIn.alert.textContent();
 
-  await demo.signIn.root.getByRole('button', { name: 'Use another email' }).click();
+  await demo.signIn.root.getByRole('button', { name: 'Change email' }).click();
   await demo.signIn.signInWithPassword(uniqueEmail('nobody'), password);
   await expect(demo.signIn.alert).toHaveText(wrongPassword!);
 });

@@ -143,7 +143,9 @@ export abstract class LkFlowElement<View extends { name: string }> extends LkFor
   renderField(o: FieldOptions): TemplateResult {
     const id = `${this.uid}-${o.name}`;
     const error = this.fieldErrors[o.name];
-    const describedBy = [o.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+    // The error replaces the hint: it says the same thing, more pointedly.
+    const hint = error ? undefined : o.hint;
+    const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
     return html`<div class="lk-field">
       <div class="lk-label-row"><label for=${id}>${o.label}</label>${o.aside ?? nothing}</div>
       <input
@@ -161,7 +163,7 @@ export abstract class LkFlowElement<View extends { name: string }> extends LkFor
         spellcheck="false"
         autocapitalize="off"
       />
-      ${o.hint ? html`<p class="lk-hint" id="${id}-hint">${o.hint}</p>` : nothing}
+      ${hint ? html`<p class="lk-hint" id="${id}-hint">${hint}</p>` : nothing}
       ${error ? html`<p class="lk-field-error" id="${id}-error">${error}</p>` : nothing}
     </div>`;
   }
