@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterEach, beforeEach, inject } from 'vitest';
 import { createBroker } from '../broker.js';
 import type { BrokerConfigInput } from '../config.js';
 import type { Mailer } from '../modules/email/mailer.js';
@@ -103,4 +103,19 @@ export async function rowCounts(storage: Storage) {
     flows: await count('email_flows'),
     mail: await count('mail_outbox'),
   };
+}
+
+/**
+ * Gives each test of a suite its own database and broker on `kind`, dropped
+ * afterwards; `setup` runs first in every test (e.g. to make an account).
+ */
+export function useTestBroker(kind: StorageKind, setup?: (broker: ReturnType<typeof testBroker>) => Promise<unknown>) {
+  const context = {} as { storage: Awaited<ReturnType<typeof openTestStorage>>; broker: ReturnType<typeof testBroker> };
+  beforeEach(async () => {
+    context.storage = await openTestStorage(kind);
+    context.broker = testBroker(context.storage);
+    await setup?.(context.broker);
+  });
+  afterEach(() => context.storage.drop());
+  return context;
 }

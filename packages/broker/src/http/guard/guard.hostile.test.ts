@@ -1,50 +1,44 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { APP_ORIGIN, openTestStorage, rowCounts, storageKinds, testBroker, type StorageKind } from '../../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { APP_ORIGIN, rowCounts, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
 
 describe.each(storageKinds)('guards on %s', (kind: StorageKind) => {
-  let storage: Awaited<ReturnType<typeof openTestStorage>>;
-  let broker: ReturnType<typeof testBroker>;
-  beforeEach(async () => {
-    storage = await openTestStorage(kind);
-    broker = testBroker(storage);
-  });
-  afterEach(() => storage.drop());
+  const t = useTestBroker(kind);
 
   const signUp = { email: 'ada@example.com', password: 'correct horse battery staple' };
 
   it('refuses an unsafe request from a foreign origin and writes nothing', async () => {
-    const before = await rowCounts(storage);
-    const response = await broker.post('/v1/sign-up', signUp, { headers: { origin: 'https://evil.example' } });
+    const before = await rowCounts(t.storage);
+    const response = await t.broker.post('/v1/sign-up', signUp, { headers: { origin: 'https://evil.example' } });
     expect(response.status).toBe(403);
     expect(response.body.code).toBe('forbidden_origin');
-    expect(await rowCounts(storage)).toEqual(before);
+    expect(await rowCounts(t.storage)).toEqual(before);
   });
 
   it('refuses an unsafe request with no Origin at all', async () => {
-    const response = await broker.app.request('/v1/sign-out', { method: 'POST' });
+    const response = await t.broker.app.request('/v1/sign-out', { method: 'POST' });
     expect(response.status).toBe(403);
   });
 
   it('grants CORS with credentials to allowlisted origins only', async () => {
-    const allowed = await broker.app.request('/v1/sign-up', { method: 'OPTIONS', headers: { origin: APP_ORIGIN, 'access-control-request-method': 'POST' } });
+    const allowed = await t.broker.app.request('/v1/sign-up', { method: 'OPTIONS', headers: { origin: APP_ORIGIN, 'access-control-request-method': 'POST' } });
     expect(allowed.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
     expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
-    const foreign = await broker.app.request('/v1/sign-up', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const foreign = await t.broker.app.request('/v1/sign-up', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('refuses a return_to that is not allowlisted, writing and mailing nothing', async () => {
-    const before = await rowCounts(storage);
+    const before = await rowCounts(t.storage);
     for (const returnTo of ['https://evil.example/', 'javascript:alert(1)', '//evil.example', 'http://user:pw@app.test/']) {
-      const response = await broker.post('/v1/sign-up', { ...signUp, return_to: returnTo });
+      const response = await t.broker.post('/v1/sign-up', { ...signUp, return_to: returnTo });
       expect(response.status, returnTo).toBe(400);
       expect(response.body.code).toBe('invalid_return_to');
     }
-    expect(await rowCounts(storage)).toEqual(before);
+    expect(await rowCounts(t.storage)).toEqual(before);
   });
 
   it('limits unsafe requests per client IP', async () => {
-    const limited = testBroker(storage, { rateLimits: { perIp: { limit: 3, windowSeconds: 60 } } });
+    const limited = testBroker(t.storage, { rateLimits: { perIp: { limit: 3, windowSeconds: 60 } } });
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await limited.post('/v1/sign-in/identify', { email: 'a@example.com' })).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
@@ -54,19 +48,19 @@ describe.each(storageKinds)('guards on %s', (kind: StorageKind) => {
 
   it('limits password attempts per account, whatever the IP', async () => {
     const statuses = [];
-    for (let i = 0; i < 11; i++) statuses.push((await broker.post('/v1/sign-in/password', { email: 'ada@example.com', password: `guess ${i} guess` }, { headers: { 'x-forwarded-for': `10.0.0.${i}` } })).status);
+    for (let i = 0; i < 11; i++) statuses.push((await t.broker.post('/v1/sign-in/password', { email: 'ada@example.com', password: `guess ${i} guess` }, { headers: { 'x-forwarded-for': `10.0.0.${i}` } })).status);
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses[10]).toBe(429);
   });
 
   it('answers unknown routes with a problem, not an HTML page', async () => {
-    const response = await broker.get('/v1/nothing-here');
+    const response = await t.broker.get('/v1/nothing-here');
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
   });
 
   it('turns an unexpected failure into a 500 problem with a request id and no internals', async () => {
-    const failing = testBroker(storage, {
+    const failing = testBroker(t.storage, {
       mailer: {
         send: async () => {
           throw new Error('smtp password is hunter2');
@@ -86,14 +80,14 @@ describe.each(storageKinds)('guards on %s', (kind: StorageKind) => {
   });
 
   it('sends secure headers', async () => {
-    const response = await broker.app.request('/health');
+    const response = await t.broker.app.request('/health');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(response.headers.get('strict-transport-security')).toMatch(/max-age=/);
   });
 
   it('reports ready once the database answers and is migrated', async () => {
-    expect((await broker.get('/ready')).status).toBe(200);
-    expect((await broker.get('/health')).body).toEqual({ status: 'ok' });
+    expect((await t.broker.get('/ready')).status).toBe(200);
+    expect((await t.broker.get('/health')).body).toEqual({ status: 'ok' });
   });
 });

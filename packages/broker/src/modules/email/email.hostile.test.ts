@@ -1,24 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestStorage, rowCounts, storageKinds, testBroker, type StorageKind } from '../../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { rowCounts, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
 
 describe.each(storageKinds)('mailed codes against hostile input on %s', (kind: StorageKind) => {
-  let storage: Awaited<ReturnType<typeof openTestStorage>>;
-  let broker: ReturnType<typeof testBroker>;
-  beforeEach(async () => {
-    storage = await openTestStorage(kind);
-    broker = testBroker(storage);
-    await broker.signUp('ada@example.com');
-    broker.cookies.clear();
+  const t = useTestBroker(kind, async (b) => {
+    await b.signUp('ada@example.com');
+    b.cookies.clear();
   });
-  afterEach(() => storage.drop());
 
   async function startSignIn() {
-    const started = await broker.post('/v1/sign-in/email-code', { email: 'ada@example.com' });
+    const started = await t.broker.post('/v1/sign-in/email-code', { email: 'ada@example.com' });
     expect(started.status).toBe(202);
-    return { flowId: started.body.flow_id as string, code: await broker.lastCode('ada@example.com') };
+    return { flowId: started.body.flow_id as string, code: await t.broker.lastCode('ada@example.com') };
   }
   const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
-  const verify = (flowId: string, code: string) => broker.post('/v1/sign-in/email-code/verify', { flow_id: flowId, code });
+  const verify = (flowId: string, code: string) => t.broker.post('/v1/sign-in/email-code/verify', { flow_id: flowId, code });
 
   it('signs in with the mailed code (amr otp)', async () => {
     const { flowId, code } = await startSignIn();
@@ -31,11 +26,11 @@ describe.each(storageKinds)('mailed codes against hostile input on %s', (kind: S
     const { flowId, code } = await startSignIn();
     for (let i = 1; i <= 4; i++) expect((await verify(flowId, wrong(code))).body.code).toBe('invalid_code');
     expect((await verify(flowId, wrong(code))).body.code).toBe('too_many_attempts');
-    const before = await rowCounts(storage);
+    const before = await rowCounts(t.storage);
     const late = await verify(flowId, code);
     expect(late.status).toBe(400);
     expect(late.body.code).toBe('too_many_attempts');
-    expect(await rowCounts(storage)).toEqual(before);
+    expect(await rowCounts(t.storage)).toEqual(before);
   });
 
   it('refuses a code that was already used', async () => {
@@ -50,12 +45,12 @@ describe.each(storageKinds)('mailed codes against hostile input on %s', (kind: S
     const { flowId, code } = await startSignIn();
     const results = await Promise.all([verify(flowId, code), verify(flowId, code), verify(flowId, code)]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400]);
-    expect((await rowCounts(storage)).sessions).toBe(2); // the sign-up's and the one winner's
+    expect((await rowCounts(t.storage)).sessions).toBe(2); // the sign-up's and the one winner's
   });
 
   it('refuses an expired code', async () => {
     const { flowId, code } = await startSignIn();
-    broker.clock.advance(10 * 60_000 + 1);
+    t.broker.clock.advance(10 * 60_000 + 1);
     const late = await verify(flowId, code);
     expect(late.status).toBe(400);
     expect(late.body.code).toBe('code_expired');
@@ -74,25 +69,25 @@ describe.each(storageKinds)('mailed codes against hostile input on %s', (kind: S
   });
 
   it('answers a code request for an unknown address like a known one, and mails nothing', async () => {
-    const mails = await broker.outboxCount();
-    const unknown = await broker.post('/v1/sign-in/email-code', { email: 'nobody@example.com' });
+    const mails = await t.broker.outboxCount();
+    const unknown = await t.broker.post('/v1/sign-in/email-code', { email: 'nobody@example.com' });
     expect(unknown.status).toBe(202);
     expect(Object.keys(unknown.body).sort()).toEqual(['email', 'expires_at', 'flow_id', 'purpose', 'resend_after', 'step']);
-    expect(await broker.outboxCount()).toBe(mails);
+    expect(await t.broker.outboxCount()).toBe(mails);
     expect((await verify(unknown.body.flow_id, '123456')).body.code).toBe('invalid_code');
   });
 
   it('refuses to resend before resend_after, then sends a code that replaces the old one', async () => {
     const { flowId, code } = await startSignIn();
-    const early = await broker.post('/v1/email-code/resend', { flow_id: flowId });
+    const early = await t.broker.post('/v1/email-code/resend', { flow_id: flowId });
     expect(early.status).toBe(429);
     expect(early.body.code).toBe('rate_limited');
     expect(Number(early.headers.get('retry-after'))).toBeGreaterThan(0);
 
-    broker.clock.advance(31_000);
-    const resent = await broker.post('/v1/email-code/resend', { flow_id: flowId });
+    t.broker.clock.advance(31_000);
+    const resent = await t.broker.post('/v1/email-code/resend', { flow_id: flowId });
     expect(resent.status).toBe(202);
-    const fresh = await broker.lastCode('ada@example.com');
+    const fresh = await t.broker.lastCode('ada@example.com');
     if (fresh !== code) expect((await verify(flowId, code)).body.code).toBe('invalid_code');
     expect((await verify(flowId, fresh)).status).toBe(200);
   });
@@ -100,20 +95,20 @@ describe.each(storageKinds)('mailed codes against hostile input on %s', (kind: S
   it('does not reset the wrong-code count when a new code is sent', async () => {
     const { flowId, code } = await startSignIn();
     for (let i = 0; i < 4; i++) await verify(flowId, wrong(code));
-    broker.clock.advance(31_000);
-    await broker.post('/v1/email-code/resend', { flow_id: flowId });
-    const fresh = await broker.lastCode('ada@example.com');
+    t.broker.clock.advance(31_000);
+    await t.broker.post('/v1/email-code/resend', { flow_id: flowId });
+    const fresh = await t.broker.lastCode('ada@example.com');
     expect((await verify(flowId, wrong(fresh))).body.code).toBe('too_many_attempts');
   });
 
   it('limits how many codes one address can be sent', async () => {
     let last = 0;
-    for (let i = 0; i < 12; i++) last = (await broker.post('/v1/sign-in/email-code', { email: 'ada@example.com' })).status;
+    for (let i = 0; i < 12; i++) last = (await t.broker.post('/v1/sign-in/email-code', { email: 'ada@example.com' })).status;
     expect(last).toBe(429);
   });
 
   it('hides the outbox outside dev mode', async () => {
-    const prod = testBroker(storage, { dev: false, secret: 's'.repeat(32) });
+    const prod = testBroker(t.storage, { dev: false, secret: 's'.repeat(32) });
     const response = await prod.get('/dev/outbox');
     expect(response.status).toBe(404);
     expect(response.body.code).toBe('not_found');

@@ -1,106 +1,100 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestStorage, rowCounts, storageKinds, testBroker, type StorageKind } from '../../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { rowCounts, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
 
 describe.each(storageKinds)('password module against hostile input on %s', (kind: StorageKind) => {
-  let storage: Awaited<ReturnType<typeof openTestStorage>>;
-  let broker: ReturnType<typeof testBroker>;
-  beforeEach(async () => {
-    storage = await openTestStorage(kind);
-    broker = testBroker(storage);
-  });
-  afterEach(() => storage.drop());
+  const t = useTestBroker(kind);
 
   /** Sends a request, expects the problem, and checks nothing was written. */
   async function refused(request: Promise<{ status: number; body: any; headers: Headers; setCookies: string[] }>, status: number, code: string) {
-    const before = await rowCounts(storage);
+    const before = await rowCounts(t.storage);
     const response = await request;
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(response.body).toMatchObject({ type: `urn:latchkey:problem:${code}`, code, status });
     expect(response.body.title).toEqual(expect.any(String));
     expect(response.setCookies).toEqual([]);
-    expect(await rowCounts(storage)).toEqual(before);
+    expect(await rowCounts(t.storage)).toEqual(before);
     return response.body;
   }
 
   it('refuses a body that is not JSON', async () => {
-    await refused(broker.call('POST', '/v1/sign-up', { body: '{"email": ', headers: { 'content-type': 'application/json' } }), 400, 'malformed_json');
+    await refused(t.broker.call('POST', '/v1/sign-up', { body: '{"email": ', headers: { 'content-type': 'application/json' } }), 400, 'malformed_json');
   });
 
   it('refuses a body that is not declared as JSON', async () => {
-    await refused(broker.call('POST', '/v1/sign-up', { body: 'email=a@b.c', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported_media_type');
+    await refused(t.broker.call('POST', '/v1/sign-up', { body: 'email=a@b.c', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported_media_type');
   });
 
   it('refuses an oversized body before parsing it', async () => {
-    await refused(broker.post('/v1/sign-up', { email: 'a@example.com', password: 'x'.repeat(20_000) }), 413, 'payload_too_large');
+    await refused(t.broker.post('/v1/sign-up', { email: 'a@example.com', password: 'x'.repeat(20_000) }), 413, 'payload_too_large');
   });
 
   it('names the missing and malformed fields', async () => {
-    const body = await refused(broker.post('/v1/sign-up', { email: 'not-an-email' }), 400, 'invalid_request');
+    const body = await refused(t.broker.post('/v1/sign-up', { email: 'not-an-email' }), 400, 'invalid_request');
     expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['email', 'password']);
   });
 
   it('refuses overlong fields with a 400, not a 500', async () => {
-    await refused(broker.post('/v1/sign-up', { email: `${'a'.repeat(250)}@example.com`, password: 'correct horse battery' }), 400, 'invalid_request');
-    await refused(broker.post('/v1/sign-in/password', { email: 'a@example.com', password: 'p'.repeat(257) }), 400, 'invalid_request');
-    await refused(broker.post('/v1/sign-up', { email: 'a@example.com', password: 'correct horse battery', name: 'n'.repeat(201) }), 400, 'invalid_request');
+    await refused(t.broker.post('/v1/sign-up', { email: `${'a'.repeat(250)}@example.com`, password: 'correct horse battery' }), 400, 'invalid_request');
+    await refused(t.broker.post('/v1/sign-in/password', { email: 'a@example.com', password: 'p'.repeat(257) }), 400, 'invalid_request');
+    await refused(t.broker.post('/v1/sign-up', { email: 'a@example.com', password: 'correct horse battery', name: 'n'.repeat(201) }), 400, 'invalid_request');
   });
 
   it('refuses unknown fields rather than ignoring them', async () => {
-    await refused(broker.post('/v1/sign-in/password', { email: 'a@example.com', password: 'whatever1', admin: true }), 400, 'invalid_request');
+    await refused(t.broker.post('/v1/sign-in/password', { email: 'a@example.com', password: 'whatever1', admin: true }), 400, 'invalid_request');
   });
 
   it('refuses a short or common password at sign-up', async () => {
-    await refused(broker.post('/v1/sign-up', { email: 'a@example.com', password: 'short' }), 400, 'weak_password');
-    await refused(broker.post('/v1/sign-up', { email: 'a@example.com', password: 'password123' }), 400, 'weak_password');
+    await refused(t.broker.post('/v1/sign-up', { email: 'a@example.com', password: 'short' }), 400, 'weak_password');
+    await refused(t.broker.post('/v1/sign-up', { email: 'a@example.com', password: 'password123' }), 400, 'weak_password');
   });
 
   it('gives a wrong password and an unknown account the very same answer', async () => {
-    await broker.signUp('ada@example.com');
-    broker.cookies.clear();
-    const wrong = await refused(broker.post('/v1/sign-in/password', { email: 'ada@example.com', password: 'not the password' }), 401, 'invalid_credentials');
-    const unknown = await refused(broker.post('/v1/sign-in/password', { email: 'nobody@example.com', password: 'not the password' }), 401, 'invalid_credentials');
+    await t.broker.signUp('ada@example.com');
+    t.broker.cookies.clear();
+    const wrong = await refused(t.broker.post('/v1/sign-in/password', { email: 'ada@example.com', password: 'not the password' }), 401, 'invalid_credentials');
+    const unknown = await refused(t.broker.post('/v1/sign-in/password', { email: 'nobody@example.com', password: 'not the password' }), 401, 'invalid_credentials');
     expect(unknown).toEqual(wrong);
   });
 
   it('answers a sign-up for a taken address like any other, mailing the owner a notice instead of a code', async () => {
-    await broker.signUp('ada@example.com');
-    const fresh = await broker.post('/v1/sign-up', { email: 'new@example.com', password: 'correct horse battery staple' }, { cookie: null });
-    const taken = await broker.post('/v1/sign-up', { email: 'ada@example.com', password: 'another good passphrase' }, { cookie: null });
+    await t.broker.signUp('ada@example.com');
+    const fresh = await t.broker.post('/v1/sign-up', { email: 'new@example.com', password: 'correct horse battery staple' }, { cookie: null });
+    const taken = await t.broker.post('/v1/sign-up', { email: 'ada@example.com', password: 'another good passphrase' }, { cookie: null });
     expect(taken.status).toBe(fresh.status);
     expect(Object.keys(taken.body).sort()).toEqual(Object.keys(fresh.body).sort());
-    const [notice] = (await broker.get('/dev/outbox?to=ada@example.com')).body;
+    const [notice] = (await t.broker.get('/dev/outbox?to=ada@example.com')).body;
     expect(notice.subject).toBe('Someone tried to sign up with your email address');
     expect(notice.text).not.toMatch(/\b\d{6}\b/);
     // No code exists for that flow, so no guess can take over the account.
-    const guess = await broker.post('/v1/sign-up/verify', { flow_id: taken.body.flow_id, code: '123456' }, { cookie: null });
+    const guess = await t.broker.post('/v1/sign-up/verify', { flow_id: taken.body.flow_id, code: '123456' }, { cookie: null });
     expect(guess.body.code).toBe('invalid_code');
-    expect((await rowCounts(storage)).users).toBe(1);
+    expect((await rowCounts(t.storage)).users).toBe(1);
   });
 
   it('voids the second of two sign-ups for one address once the first is confirmed', async () => {
-    const first = await broker.post('/v1/sign-up', { email: 'ada@example.com', password: 'correct horse battery staple' });
-    const firstCode = await broker.lastCode('ada@example.com');
-    const second = await broker.post('/v1/sign-up', { email: 'ada@example.com', password: 'someone elses passphrase' });
-    const secondCode = await broker.lastCode('ada@example.com');
-    expect((await broker.post('/v1/sign-up/verify', { flow_id: first.body.flow_id, code: firstCode })).status).toBe(201);
-    await refused(broker.post('/v1/sign-up/verify', { flow_id: second.body.flow_id, code: secondCode }, { cookie: null }), 400, 'code_expired');
+    const first = await t.broker.post('/v1/sign-up', { email: 'ada@example.com', password: 'correct horse battery staple' });
+    const firstCode = await t.broker.lastCode('ada@example.com');
+    const second = await t.broker.post('/v1/sign-up', { email: 'ada@example.com', password: 'someone elses passphrase' });
+    const secondCode = await t.broker.lastCode('ada@example.com');
+    expect((await t.broker.post('/v1/sign-up/verify', { flow_id: first.body.flow_id, code: firstCode })).status).toBe(201);
+    await refused(t.broker.post('/v1/sign-up/verify', { flow_id: second.body.flow_id, code: secondCode }, { cookie: null }), 400, 'code_expired');
   });
 
   it('refuses a password reset code from a sign-in flow', async () => {
-    await broker.signUp('ada@example.com');
-    const signIn = await broker.post('/v1/sign-in/email-code', { email: 'ada@example.com' }, { cookie: null });
-    const code = await broker.lastCode('ada@example.com');
-    await refused(broker.post('/v1/password-reset/finish', { flow_id: signIn.body.flow_id, code, password: 'a brand new passphrase' }, { cookie: null }), 400, 'code_expired');
+    await t.broker.signUp('ada@example.com');
+    const signIn = await t.broker.post('/v1/sign-in/email-code', { email: 'ada@example.com' }, { cookie: null });
+    const code = await t.broker.lastCode('ada@example.com');
+    await refused(t.broker.post('/v1/password-reset/finish', { flow_id: signIn.body.flow_id, code, password: 'a brand new passphrase' }, { cookie: null }), 400, 'code_expired');
   });
 
   it('mails nothing for a reset of an unknown address yet answers the same', async () => {
-    await broker.signUp('ada@example.com');
-    const mails = await broker.outboxCount();
-    const known = await broker.post('/v1/password-reset', { email: 'ada@example.com' });
-    const unknown = await broker.post('/v1/password-reset', { email: 'nobody@example.com' });
+    await t.broker.signUp('ada@example.com');
+    const mails = await t.broker.outboxCount();
+    const known = await t.broker.post('/v1/password-reset', { email: 'ada@example.com' });
+    const unknown = await t.broker.post('/v1/password-reset', { email: 'nobody@example.com' });
     expect(unknown.status).toBe(known.status);
     expect(Object.keys(unknown.body).sort()).toEqual(Object.keys(known.body).sort());
-    expect(await broker.outboxCount()).toBe(mails + 1);
+    expect(await t.broker.outboxCount()).toBe(mails + 1);
   });
 });

@@ -1,64 +1,58 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestStorage, rowCounts, storageKinds, testBroker, type StorageKind } from '../../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { rowCounts, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
 
 describe.each(storageKinds)('password sign-up, sign-in and reset on %s', (kind: StorageKind) => {
-  let storage: Awaited<ReturnType<typeof openTestStorage>>;
-  let broker: ReturnType<typeof testBroker>;
-  beforeEach(async () => {
-    storage = await openTestStorage(kind);
-    broker = testBroker(storage);
-  });
-  afterEach(() => storage.drop());
+  const t = useTestBroker(kind);
 
   it('creates the account only when the mailed code is confirmed, then signs in', async () => {
-    const started = await broker.post('/v1/sign-up', { email: ' Ada@Example.COM ', password: 'correct horse battery staple', name: 'Ada' });
+    const started = await t.broker.post('/v1/sign-up', { email: ' Ada@Example.COM ', password: 'correct horse battery staple', name: 'Ada' });
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ step: 'email-code', email: 'ada@example.com', purpose: 'sign-up' });
-    expect((await rowCounts(storage)).users).toBe(0);
+    expect((await rowCounts(t.storage)).users).toBe(0);
 
-    const done = await broker.post('/v1/sign-up/verify', { flow_id: started.body.flow_id, code: await broker.lastCode('ada@example.com') });
+    const done = await t.broker.post('/v1/sign-up/verify', { flow_id: started.body.flow_id, code: await t.broker.lastCode('ada@example.com') });
     expect(done.status).toBe(201);
     expect(done.body).toMatchObject({ step: 'done', user: { email: 'ada@example.com', email_verified: true, name: 'Ada' }, session: { amr: ['pwd'] }, return_to: null });
     expect(done.setCookies[0]).toMatch(/^lk_session=[\w-]{43}; Max-Age=2592000; Path=\/; HttpOnly; SameSite=Lax$/);
 
-    const session = await broker.get('/v1/session');
+    const session = await t.broker.get('/v1/session');
     expect(session.status).toBe(200);
     expect(session.body.user.id).toBe(done.body.user.id);
   });
 
   it('answers identify the same way for every address', async () => {
-    await broker.signUp('known@example.com');
-    const known = await broker.post('/v1/sign-in/identify', { email: 'known@example.com' });
-    const unknown = await broker.post('/v1/sign-in/identify', { email: 'unknown@example.com' });
+    await t.broker.signUp('known@example.com');
+    const known = await t.broker.post('/v1/sign-in/identify', { email: 'known@example.com' });
+    const unknown = await t.broker.post('/v1/sign-in/identify', { email: 'unknown@example.com' });
     expect(known.status).toBe(200);
     expect({ ...known.body, email: 'x' }).toEqual({ ...unknown.body, email: 'x' });
     expect(known.body).toEqual({ step: 'password', email: 'known@example.com', methods: ['password', 'email-code'] });
   });
 
   it('signs in with the password and echoes an allowlisted return_to', async () => {
-    await broker.signUp('ada@example.com');
-    broker.cookies.clear();
-    const done = await broker.post('/v1/sign-in/password', { email: 'ADA@example.com', password: 'correct horse battery staple', return_to: 'http://app.test/notes?x=1' });
+    await t.broker.signUp('ada@example.com');
+    t.broker.cookies.clear();
+    const done = await t.broker.post('/v1/sign-in/password', { email: 'ADA@example.com', password: 'correct horse battery staple', return_to: 'http://app.test/notes?x=1' });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ step: 'done', session: { amr: ['pwd'] }, return_to: 'http://app.test/notes?x=1' });
-    expect((await broker.get('/v1/session')).status).toBe(200);
+    expect((await t.broker.get('/v1/session')).status).toBe(200);
   });
 
   it('resets the password by mailed code and signs the account out everywhere', async () => {
-    await broker.signUp('ada@example.com');
-    const oldCookie = [...broker.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const started = await broker.post('/v1/password-reset', { email: 'ada@example.com' }, { cookie: null });
+    await t.broker.signUp('ada@example.com');
+    const oldCookie = [...t.broker.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const started = await t.broker.post('/v1/password-reset', { email: 'ada@example.com' }, { cookie: null });
     expect(started.status).toBe(202);
-    const finished = await broker.post(
+    const finished = await t.broker.post(
       '/v1/password-reset/finish',
-      { flow_id: started.body.flow_id, code: await broker.lastCode('ada@example.com'), password: 'a brand new passphrase' },
+      { flow_id: started.body.flow_id, code: await t.broker.lastCode('ada@example.com'), password: 'a brand new passphrase' },
       { cookie: null },
     );
     expect(finished.status).toBe(200);
     expect(finished.body).toEqual({ step: 'password', email: 'ada@example.com', methods: ['password', 'email-code'], notice: 'password-reset' });
 
-    expect((await broker.get('/v1/session', { cookie: oldCookie })).status).toBe(401);
-    expect((await broker.post('/v1/sign-in/password', { email: 'ada@example.com', password: 'correct horse battery staple' }, { cookie: null })).status).toBe(401);
-    expect((await broker.post('/v1/sign-in/password', { email: 'ada@example.com', password: 'a brand new passphrase' }, { cookie: null })).status).toBe(200);
+    expect((await t.broker.get('/v1/session', { cookie: oldCookie })).status).toBe(401);
+    expect((await t.broker.post('/v1/sign-in/password', { email: 'ada@example.com', password: 'correct horse battery staple' }, { cookie: null })).status).toBe(401);
+    expect((await t.broker.post('/v1/sign-in/password', { email: 'ada@example.com', password: 'a brand new passphrase' }, { cookie: null })).status).toBe(200);
   });
 });

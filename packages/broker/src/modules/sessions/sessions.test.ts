@@ -1,25 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { BROKER_URL, openTestStorage, storageKinds, testBroker, type StorageKind } from '../../test/harness.js';
+import { BROKER_URL, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
 import { rotateSigningKey } from './keys.js';
 
 describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => {
-  let storage: Awaited<ReturnType<typeof openTestStorage>>;
-  let broker: ReturnType<typeof testBroker>;
-  beforeEach(async () => {
-    storage = await openTestStorage(kind);
-    broker = testBroker(storage);
-  });
-  afterEach(() => storage.drop());
+  const t = useTestBroker(kind);
 
   async function verifyWithJwks(token: string) {
-    const jwks = (await broker.get('/.well-known/jwks.json')).body;
-    return jwtVerify(token, createLocalJWKSet(jwks), { issuer: BROKER_URL, algorithms: ['ES256'], typ: 'lk-session+jwt', currentDate: broker.clock.now() });
+    const jwks = (await t.broker.get('/.well-known/jwks.json')).body;
+    return jwtVerify(token, createLocalJWKSet(jwks), { issuer: BROKER_URL, algorithms: ['ES256'], typ: 'lk-session+jwt', currentDate: t.broker.clock.now() });
   }
 
   it('mints a short-lived ES256 token that verifies against the published JWKS', async () => {
-    const done = await broker.signUp('ada@example.com');
-    const minted = await broker.post('/v1/session/token');
+    const done = await t.broker.signUp('ada@example.com');
+    const minted = await t.broker.post('/v1/session/token');
     expect(minted.status).toBe(200);
     const { payload, protectedHeader } = await verifyWithJwks(minted.body.token);
     expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'lk-session+jwt' });
@@ -29,44 +23,44 @@ describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => 
   });
 
   it('refuses a token after sign-out, and the old cookie stays worthless', async () => {
-    await broker.signUp('ada@example.com');
-    const cookie = [...broker.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const out = await broker.post('/v1/sign-out');
+    await t.broker.signUp('ada@example.com');
+    const cookie = [...t.broker.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const out = await t.broker.post('/v1/sign-out');
     expect(out.status).toBe(204);
     expect(out.setCookies[0]).toMatch(/^lk_session=; Max-Age=0; Path=\/; HttpOnly; SameSite=Lax/);
-    const refused = await broker.post('/v1/session/token', {}, { cookie });
+    const refused = await t.broker.post('/v1/session/token', {}, { cookie });
     expect(refused.status).toBe(401);
     expect(refused.body.code).toBe('unauthenticated');
-    expect((await broker.get('/v1/session', { cookie })).status).toBe(401);
+    expect((await t.broker.get('/v1/session', { cookie })).status).toBe(401);
   });
 
   it('refuses a forged or expired session cookie', async () => {
-    await broker.signUp('ada@example.com');
-    expect((await broker.post('/v1/session/token', {}, { cookie: 'lk_session=forged' })).status).toBe(401);
-    broker.clock.advance(30 * 86_400_000 + 1);
-    expect((await broker.post('/v1/session/token')).status).toBe(401);
+    await t.broker.signUp('ada@example.com');
+    expect((await t.broker.post('/v1/session/token', {}, { cookie: 'lk_session=forged' })).status).toBe(401);
+    t.broker.clock.advance(30 * 86_400_000 + 1);
+    expect((await t.broker.post('/v1/session/token')).status).toBe(401);
   });
 
   it('keeps tokens signed before a rotation verifiable and signs new ones with the new key', async () => {
-    await broker.signUp('ada@example.com');
-    const before = (await broker.post('/v1/session/token')).body.token;
-    const newKid = await rotateSigningKey(broker.deps);
-    const after = (await broker.post('/v1/session/token')).body.token;
+    await t.broker.signUp('ada@example.com');
+    const before = (await t.broker.post('/v1/session/token')).body.token;
+    const newKid = await rotateSigningKey(t.broker.deps);
+    const after = (await t.broker.post('/v1/session/token')).body.token;
     expect(decodeProtectedHeader(after).kid).toBe(newKid);
     expect(decodeProtectedHeader(before).kid).not.toBe(newKid);
     await expect(verifyWithJwks(before)).resolves.toBeTruthy();
     await expect(verifyWithJwks(after)).resolves.toBeTruthy();
     // Long after every old token expired, the retired key is no longer published.
-    broker.clock.advance(3_600_000);
-    const kids = (await broker.get('/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
+    t.broker.clock.advance(3_600_000);
+    const kids = (await t.broker.get('/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
     expect(kids).toEqual([newKid]);
   });
 
   it('rotates the signing key by itself once it is older than rotateAfterDays', async () => {
-    await broker.signUp('ada@example.com');
-    const first = decodeProtectedHeader((await broker.post('/v1/session/token')).body.token).kid;
-    broker.clock.advance(31 * 86_400_000);
-    const fresh = testBroker(storage, {}); // another instance, whose clock we move the same way
+    await t.broker.signUp('ada@example.com');
+    const first = decodeProtectedHeader((await t.broker.post('/v1/session/token')).body.token).kid;
+    t.broker.clock.advance(31 * 86_400_000);
+    const fresh = testBroker(t.storage, {}); // another instance, whose clock we move the same way
     fresh.clock.advance(31 * 86_400_000);
     await fresh.signUp('bob@example.com');
     const second = decodeProtectedHeader((await fresh.post('/v1/session/token')).body.token).kid;
@@ -74,9 +68,9 @@ describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => 
   });
 
   it('publishes only public key material', async () => {
-    await broker.signUp('ada@example.com');
-    await broker.post('/v1/session/token');
-    const { keys } = (await broker.get('/.well-known/jwks.json')).body;
+    await t.broker.signUp('ada@example.com');
+    await t.broker.post('/v1/session/token');
+    const { keys } = (await t.broker.get('/.well-known/jwks.json')).body;
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) {
       expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
@@ -85,7 +79,7 @@ describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => 
   });
 
   it('sets a __Host- Secure cookie when the broker is served over https', async () => {
-    const secure = testBroker(storage, { publicUrl: 'https://auth.example.com', allowedOrigins: ['https://app.example.com'] });
+    const secure = testBroker(t.storage, { publicUrl: 'https://auth.example.com', allowedOrigins: ['https://app.example.com'] });
     const started = await secure.post('/v1/sign-up', { email: 'ada@example.com', password: 'correct horse battery staple' }, { headers: { origin: 'https://app.example.com' } });
     const done = await secure.post('/v1/sign-up/verify', { flow_id: started.body.flow_id, code: await secure.lastCode('ada@example.com') }, { headers: { origin: 'https://app.example.com' } });
     expect(done.setCookies[0]).toMatch(/^__Host-lk_session=[\w-]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
