@@ -1,0 +1,40 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import { smtpMailer } from './mailer.js';
+import { codeMail } from './messages.js';
+
+describe('SMTP mailer', () => {
+  const received: Array<{ from: string; to: string[]; data: string }> = [];
+  let server: SMTPServer;
+  let port: number;
+
+  beforeAll(async () => {
+    // A real SMTP server on loopback: the mailer speaks the protocol, not a mock of it.
+    server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, session, callback) {
+        let data = '';
+        stream.on('data', (chunk: Buffer) => (data += chunk));
+        stream.on('end', () => {
+          received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('delivers a code mail to the recipient from the configured sender', async () => {
+    const mailer = smtpMailer(`smtp://127.0.0.1:${port}?ignoreTLS=true`, 'Acme <no-reply@acme.test>');
+    await mailer.send(codeMail('ada@example.com', 'sign-in', '424242', 10));
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ from: 'no-reply@acme.test', to: ['ada@example.com'] });
+    // The subject has an em dash, so it travels as a MIME encoded-word.
+    expect(received[0]!.data).toMatch(/^Subject: =\?UTF-8\?[BQ]\?/m);
+    expect(received[0]!.data).toContain('    424242');
+  });
+});
