@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { parseBrokerConfig, type BrokerOptions } from './config.js';
 import type { Deps } from './deps.js';
+import { limitBodySize } from './http/body.js';
 import { corsAllowlist, requireTrustedOrigin } from './http/guard/origin.js';
 import { rateLimitPerIp } from './http/guard/rate-limit.js';
 import { notFound, onError, problemResponse } from './http/problem.js';
@@ -45,6 +46,7 @@ export function createBroker(options: BrokerOptions) {
   app.use(corsAllowlist(config));
   app.use(requireTrustedOrigin(config));
   app.use(rateLimitPerIp(deps));
+  app.use(limitBodySize());
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {

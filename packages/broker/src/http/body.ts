@@ -1,9 +1,13 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { ProblemError } from './problem.js';
+import { bodyLimit } from 'hono/body-limit';
+import { ProblemError, problemResponse } from './problem.js';
 
-/** Bodies larger than this are refused before parsing; the biggest real one is ~1 KiB. */
+/** Bodies larger than this are refused while they stream in; the biggest real one is ~1 KiB. */
 export const MAX_BODY_BYTES = 16 * 1024;
+
+/** Refuses an oversized body (declared or streamed) with 413, before any handler reads it. */
+export const limitBodySize = () => bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problemResponse(c, 'payload_too_large') });
 
 /**
  * Reads and validates a JSON body at the edge: 415 for another media type, 413
@@ -13,10 +17,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) throw new ProblemError('unsupported_media_type');
-  const declared = Number(c.req.header('content-length') ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new ProblemError('payload_too_large');
+  // The size limit is enforced while the body streams in, by bodyLimit() in broker.ts.
   const text = await c.req.text();
-  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) throw new ProblemError('payload_too_large');
   let json: unknown;
   try {
     json = JSON.parse(text);

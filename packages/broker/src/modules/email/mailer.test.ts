@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { smtpMailer } from './mailer.js';
 import { codeMail } from './messages.js';
@@ -31,10 +31,17 @@ describe('SMTP mailer', () => {
   it('delivers a code mail to the recipient from the configured sender', async () => {
     const mailer = smtpMailer(`smtp://127.0.0.1:${port}?ignoreTLS=true`, 'Acme <no-reply@acme.test>');
     await mailer.send(codeMail('ada@example.com', 'sign-in', '424242', 10));
-    expect(received).toHaveLength(1);
+    await vi.waitFor(() => expect(received).toHaveLength(1));
     expect(received[0]).toMatchObject({ from: 'no-reply@acme.test', to: ['ada@example.com'] });
     // The subject has an em dash, so it travels as a MIME encoded-word.
     expect(received[0]!.data).toMatch(/^Subject: =\?UTF-8\?[BQ]\?/m);
     expect(received[0]!.data).toContain('    424242');
+  });
+
+  it('returns before the SMTP server answers, and reports a failure instead of throwing', async () => {
+    const errors: unknown[] = [];
+    const mailer = smtpMailer('smtp://127.0.0.1:9?ignoreTLS=true', 'Acme <no-reply@acme.test>', (e) => errors.push(e));
+    await expect(mailer.send(codeMail('ada@example.com', 'sign-in', '424242', 10))).resolves.toBeUndefined();
+    await vi.waitFor(() => expect(errors).toHaveLength(1));
   });
 });

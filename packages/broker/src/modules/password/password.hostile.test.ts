@@ -29,6 +29,22 @@ describe.each(storageKinds)('password module against hostile input on %s', (kind
     await refused(t.broker.post('/v1/sign-up', { email: 'a@example.com', password: 'x'.repeat(20_000) }), 413, 'payload_too_large');
   });
 
+  it('refuses an oversized body that does not declare its length', async () => {
+    const before = await rowCounts(t.storage);
+    const chunk = new TextEncoder().encode('x'.repeat(8192));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 4) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const response = await t.broker.app.request('/v1/sign-up', { method: 'POST', body, duplex: 'half', headers: { origin: 'http://app.test', 'content-type': 'application/json' } } as RequestInit);
+    expect(response.status).toBe(413);
+    expect((await response.json()).code).toBe('payload_too_large');
+    expect(await rowCounts(t.storage)).toEqual(before);
+  });
+
   it('names the missing and malformed fields', async () => {
     const body = await refused(t.broker.post('/v1/sign-up', { email: 'not-an-email' }), 400, 'invalid_request');
     expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['email', 'password']);
