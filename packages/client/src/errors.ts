@@ -1,23 +1,41 @@
 import type { Problem, ProblemCode } from './wire/problem.js';
 
-/** Every way a call can fail: a broker problem code, or no usable answer at all. */
+/**
+ * Every way a call can fail: a broker problem code, `network_error` when the
+ * broker could not be reached, or `unexpected_response` when something answered
+ * that is not the broker speaking its wire contract (a proxy's 502 page, an
+ * unknown problem code, a body that is not JSON).
+ *
+ * @example
+ * function describe(code: LatchkeyErrorCode) {
+ *   switch (code) {
+ *     case 'invalid_credentials': return 'wrong email or password';
+ *     case 'network_error': return 'offline?';
+ *     default: return 'something went wrong';
+ *   }
+ * }
+ */
 export type LatchkeyErrorCode = ProblemCode | 'network_error' | 'unexpected_response';
 
 /**
- * The one error type the client throws (aborts excepted: those rethrow the
- * AbortError as is). Switch on `code`; `problem` is the broker's body when it sent one.
+ * The one error type the client throws. Aborts are the exception: an aborted
+ * call rejects with the signal's own AbortError, so `name === 'AbortError'`
+ * checks keep working. Switch on `code`; `problem` is the broker's
+ * problem+json body when it sent one, and `message` is at most its `title`.
  *
  * @example
  * try {
  *   await signInWithPassword(conn, { email, password });
  * } catch (error) {
  *   if (error instanceof LatchkeyError && error.code === 'invalid_credentials') showWrongPassword();
+ *   else throw error;
  * }
  */
 export class LatchkeyError extends Error {
   readonly code: LatchkeyErrorCode;
-  /** HTTP status; 0 when the broker could not be reached. */
+  /** HTTP status of the answer; 0 when the broker could not be reached. */
   readonly status: number;
+  /** The parsed problem+json body, or undefined when the answer was not one. */
   readonly problem: Problem | undefined;
 
   constructor(code: LatchkeyErrorCode, message: string, options: { status?: number; problem?: Problem; cause?: unknown } = {}) {

@@ -1,17 +1,29 @@
 /**
- * The claims of a verified Latchkey session token. Mirrors `SessionTokenClaims`
- * in @latchkey/client's wire types; this package depends on neither client nor broker.
+ * The claims of a verified Latchkey session token.
+ *
+ * Mirrors `SessionTokenClaims` in @latchkey/client's wire types
+ * (`packages/client/src/wire/session.ts`). It is copied, not imported, so a host
+ * backend installs this package without the browser client; change both together.
+ *
+ * @example
+ * function audit(claims: SessionClaims) {
+ *   console.log(`user ${claims.sub} (session ${claims.sid}) signed in with ${claims.amr.join('+')}`);
+ * }
  */
 export interface SessionClaims {
+  /** The broker's public URL. */
   iss: string;
   /** The user id. */
   sub: string;
   /** The session id; revoking the session stops new tokens for it. */
   sid: string;
+  /** Issued at, seconds since the epoch. */
   iat: number;
+  /** Expires at, seconds since the epoch; at most 5 minutes after `iat`. */
   exp: number;
-  /** RFC 8176 authentication methods: `pwd`, `otp`. */
+  /** RFC 8176 authentication methods: `pwd` for a password, `otp` for an email code. */
   amr: string[];
+  /** Null until organizations exist. */
   org_id: string | null;
   org_role: string | null;
 }

@@ -1,29 +1,44 @@
 import type { MiddlewareHandler } from 'hono';
 import type { SessionClaims } from './claims.js';
-import { tokenFromHeaders, unauthorizedProblem, verifyToken, type VerifyOptions } from './verify.js';
+import { TokenError } from './errors.js';
+import { refusal } from './internal/problem.js';
+import { tokenFromRequest, verifyToken, type VerifyOptions } from './verify.js';
 
 declare module 'hono' {
   interface ContextVariableMap {
+    /** The verified session token's claims, set by `latchkeyAuth()`. */
     latchkey: SessionClaims;
   }
 }
 
 /**
- * Hono middleware: lets a request through only with a valid session token and
- * puts its claims at `c.get('latchkey')`; otherwise answers 401 problem+json.
+ * Options of `latchkeyAuth`: how to verify, and optionally a cookie to read the token from.
  *
  * @example
+ * const options: LatchkeyAuthOptions = { issuer: 'https://auth.example.com', cookieName: 'lk_token' };
+ */
+export type LatchkeyAuthOptions = VerifyOptions & { cookieName?: string };
+
+/**
+ * Hono middleware: lets a request through only with a valid session token and
+ * puts its claims at `c.get('latchkey')`. Otherwise it answers 401
+ * `application/problem+json` (`code: 'unauthenticated'`) with
+ * `WWW-Authenticate: Bearer error="invalid_token"`, or 503 when the broker's
+ * keys could not be fetched. Errors that are not about the token go to the app's `onError`.
+ *
+ * @example
+ * import { latchkeyAuth } from '@latchkey/server/hono';
  * app.use('/api/*', latchkeyAuth({ issuer: 'https://auth.example.com' }));
  * app.get('/api/me', (c) => c.json({ user: c.get('latchkey').sub }));
  */
-export function latchkeyAuth(options: VerifyOptions & { cookieName?: string }): MiddlewareHandler {
-  return async function latchkeyAuthMiddleware(c, next) {
+export function latchkeyAuth(options: LatchkeyAuthOptions): MiddlewareHandler<{ Variables: { latchkey: SessionClaims } }> {
+  return async function latchkeyAuth(c, next) {
     try {
-      const token = tokenFromHeaders(c.req.header('authorization'), c.req.header('cookie'), options.cookieName);
-      c.set('latchkey', await verifyToken(token, options));
+      c.set('latchkey', await verifyToken(tokenFromRequest(c.req.raw, options), options));
     } catch (error) {
-      const problem = unauthorizedProblem(error);
-      return c.body(JSON.stringify(problem.body), problem.status as 401, problem.headers);
+      if (!(error instanceof TokenError)) throw error;
+      const { status, headers, body } = refusal(error);
+      return c.body(JSON.stringify(body), status, headers);
     }
     await next();
   };

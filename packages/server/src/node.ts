@@ -1,26 +1,35 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SessionClaims } from './claims.js';
-import { tokenFromHeaders, unauthorizedProblem, verifyToken, type VerifyOptions } from './verify.js';
+import { refusal } from './internal/problem.js';
+import { tokenFromRequest, verifyToken, type VerifyOptions } from './verify.js';
 
 /**
- * Verifies the session token of a plain Node request (Express, Fastify's raw
- * request, node:http). Throws `TokenError`.
+ * Verifies the session token of a Node request (node:http, Express, Connect,
+ * Fastify's `request.raw`) and returns its claims. Throws `TokenError`.
  *
  * @example
+ * import { sendUnauthorized, verifyNodeRequest } from '@latchkey/server/node';
  * const claims = await verifyNodeRequest(req, { issuer: 'https://auth.example.com' });
  */
 export function verifyNodeRequest(req: IncomingMessage, options: VerifyOptions & { cookieName?: string }): Promise<SessionClaims> {
-  return verifyToken(tokenFromHeaders(req.headers.authorization, req.headers.cookie, options.cookieName), options);
+  return verifyToken(tokenFromRequest(req, options), options);
 }
 
 /**
- * Answers a refused request with the 401 problem+json (503 when the keys could not be fetched).
+ * Answers a refused request: 401 `application/problem+json` with
+ * `WWW-Authenticate: Bearer error="invalid_token"`, or 503 when the error is a
+ * `TokenError` with code `jwks_unavailable`.
  *
  * @example
- * try { await verifyNodeRequest(req, opts); } catch (error) { return sendUnauthorized(res, error); }
+ * try {
+ *   const claims = await verifyNodeRequest(req, { issuer });
+ *   res.end(JSON.stringify({ user: claims.sub }));
+ * } catch (error) {
+ *   sendUnauthorized(res, error);
+ * }
  */
 export function sendUnauthorized(res: ServerResponse, error: unknown): void {
-  const problem = unauthorizedProblem(error);
-  res.writeHead(problem.status, problem.headers);
-  res.end(JSON.stringify(problem.body));
+  const { status, headers, body } = refusal(error);
+  res.writeHead(status, headers);
+  res.end(JSON.stringify(body));
 }

@@ -1,111 +1,154 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { SessionClaims } from './claims.js';
 import { TokenError } from './errors.js';
 
-/** The `typ` the broker puts on session tokens; any other JWT is refused. */
+/** The `typ` header the broker puts on session tokens (RFC 8725 §3.11); any other JWT is refused. */
 export const SESSION_TOKEN_TYPE = 'lk-session+jwt';
 
+/** The longest a session token may live (`exp - iat`), per the wire contract. */
+const MAX_TOKEN_LIFETIME_SECONDS = 300;
+
+/**
+ * How to verify session tokens of one broker.
+ *
+ * @example
+ * const options: VerifyOptions = { issuer: 'https://auth.example.com', clockToleranceSeconds: 10 };
+ */
 export interface VerifyOptions {
-  /** The broker's public URL, exactly as it signs `iss`. */
+  /** The broker's public URL, as it signs `iss` (a trailing slash is ignored). */
   issuer: string;
-  /** Defaults to `<issuer>/.well-known/jwks.json`. */
+  /** Where the broker publishes its keys. Defaults to `<issuer>/.well-known/jwks.json`. */
   jwksUrl?: string;
-  /** Leeway for clock differences, seconds. */
+  /** Require this `aud` claim. Only for brokers that set one; Latchkey's broker does not yet. */
+  audience?: string;
+  /** Leeway for clock differences with the broker, in seconds. Default 5. */
   clockToleranceSeconds?: number;
-  /** Refuse tokens issued longer ago than this, whatever their `exp` says. */
+  /** Refuse tokens issued longer ago than this, whatever their `exp` says. Default 300. */
   maxTokenAgeSeconds?: number;
-  /** After fetching the keys, wait this long before fetching again for an unknown `kid` (default 30). */
-  jwksCooldownSeconds?: number;
 }
 
-// One key set per JWKS URL for the life of the process: keys are fetched once,
-// and again only when a token names a kid not seen yet (a rotation).
+// One key set per JWKS URL for the life of the process, so keys are not fetched
+// per request. jose refetches when a token names a kid it has not seen (a key
+// rotation), at most once per 30 s cooldown, and when the set is 10 minutes old
+// (so a key the broker withdrew stops verifying).
 const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
-function keySet(url: string, cooldownSeconds: number) {
-  const key = `${cooldownSeconds} ${url}`;
-  let set = keySets.get(key);
-  if (!set) keySets.set(key, (set = createRemoteJWKSet(new URL(url), { cooldownDuration: cooldownSeconds * 1000, cacheMaxAge: 600_000 })));
-  return set;
+
+/** Raised by our key lookup only, so a failed fetch is never mistaken for a bad token. */
+class KeysUnavailable extends Error {}
+
+function keyLookup(jwksUrl: string): JWTVerifyGetKey {
+  let remote = keySets.get(jwksUrl);
+  if (!remote) keySets.set(jwksUrl, (remote = createRemoteJWKSet(new URL(jwksUrl))));
+  const keys = remote;
+  return async (header, token) => {
+    // Broker tokens always name their key; without a kid jose would try every key.
+    if (typeof header.kid !== 'string' || header.kid === '') throw new TokenError('invalid_token', 'The token names no key');
+    try {
+      return await keys(header, token);
+    } catch (error) {
+      // The set was fetched and has no (single) key for this kid: the token's fault.
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+      // Anything else happened while fetching or reading the set: network, timeout, non-200, not a JWKS.
+      throw new KeysUnavailable('The broker keys could not be fetched', { cause: error });
+    }
+  };
 }
 
-function checkShape(payload: JWTPayload): SessionClaims {
-  const p = payload as Partial<SessionClaims>;
-  const ok =
-    typeof p.sub === 'string' &&
-    typeof p.sid === 'string' &&
+const nullableString = (value: unknown) => value === null || typeof value === 'string';
+const nonEmptyString = (value: unknown) => typeof value === 'string' && value !== '';
+
+function isSessionClaims(p: Record<string, unknown>): p is JWTPayload & SessionClaims {
+  return (
+    typeof p.iss === 'string' &&
+    nonEmptyString(p.sub) &&
+    nonEmptyString(p.sid) &&
     typeof p.iat === 'number' &&
     typeof p.exp === 'number' &&
     Array.isArray(p.amr) &&
-    p.amr.every((m) => typeof m === 'string') &&
-    (p.org_id === null || typeof p.org_id === 'string') &&
-    (p.org_role === null || typeof p.org_role === 'string');
-  if (!ok) throw new TokenError('invalid_token', 'The token is missing session claims');
-  return { iss: p.iss!, sub: p.sub!, sid: p.sid!, iat: p.iat!, exp: p.exp!, amr: p.amr!, org_id: p.org_id ?? null, org_role: p.org_role ?? null };
+    p.amr.every((method) => typeof method === 'string') &&
+    nullableString(p.org_id) &&
+    nullableString(p.org_role)
+  );
+}
+
+function sessionClaims(payload: JWTPayload): SessionClaims {
+  if (!isSessionClaims(payload)) throw new TokenError('invalid_token', 'The token does not carry session claims');
+  // Defence in depth: the broker never signs a longer-lived token, so such a one is not the broker's.
+  if (payload.exp - payload.iat > MAX_TOKEN_LIFETIME_SECONDS) throw new TokenError('invalid_token', 'The token lives longer than a session token may');
+  const { iss, sub, sid, iat, exp, amr, org_id, org_role } = payload;
+  return { iss, sub, sid, iat, exp, amr: [...amr], org_id, org_role };
 }
 
 /**
- * Verifies a Latchkey session token offline against the broker's JWKS: ES256
- * only, the session-token `typ`, the issuer, `exp` and `iat`.
+ * Verifies a Latchkey session token offline against the broker's JWKS and
+ * returns its claims. Refuses anything but ES256, any `typ` but
+ * `lk-session+jwt`, another issuer, a missing `exp` or `iat`, an expired or too
+ * old token, and claims of the wrong shape. Throws `TokenError`.
  *
  * @example
- * const claims = await verifyToken(token, { issuer: 'https://auth.example.com' });
+ * const claims = await verifyToken(tokenFromRequest(request), { issuer: 'https://auth.example.com' });
  * console.log(claims.sub, claims.sid);
  */
-export async function verifyToken(token: string | undefined, options: VerifyOptions): Promise<SessionClaims> {
+export async function verifyToken(token: string | null | undefined, options: VerifyOptions): Promise<SessionClaims> {
   if (!token) throw new TokenError('missing_token', 'No session token');
   const issuer = options.issuer.replace(/\/+$/, '');
+  // Outside the try: a bad jwksUrl is the operator's mistake (a TypeError), not a bad token.
+  const getKey = keyLookup(options.jwksUrl ?? `${issuer}/.well-known/jwks.json`);
   try {
-    const { payload } = await jwtVerify(token, keySet(options.jwksUrl ?? `${issuer}/.well-known/jwks.json`, options.jwksCooldownSeconds ?? 30), {
+    const { payload } = await jwtVerify(token, getKey, {
+      // The allowlist is checked before any key is looked up: `none`, HS256 with
+      // the public key as secret (key confusion) and the rest never get that far.
       algorithms: ['ES256'],
       typ: SESSION_TOKEN_TYPE,
       issuer,
+      audience: options.audience,
       requiredClaims: ['sub', 'iat', 'exp'],
       clockTolerance: options.clockToleranceSeconds ?? 5,
       maxTokenAge: options.maxTokenAgeSeconds ?? 300,
     });
-    return checkShape(payload);
+    return sessionClaims(payload);
   } catch (error) {
     if (error instanceof TokenError) throw error;
+    if (error instanceof KeysUnavailable) throw new TokenError('jwks_unavailable', error.message, { cause: error.cause });
     if (error instanceof errors.JWTExpired) throw new TokenError('expired_token', 'The token has expired', { cause: error });
-    // jose raises its own errors for bad tokens; anything else (fetch failed) or a broken key set means the keys were unreachable.
-    const keysUnreachable =
-      !(error instanceof errors.JOSEError) ||
-      error instanceof errors.JWKSTimeout ||
-      error instanceof errors.JWKSInvalid ||
-      /JSON Web Key Set HTTP response/.test(error.message);
-    if (keysUnreachable) throw new TokenError('jwks_unavailable', 'The broker keys could not be fetched', { cause: error });
     throw new TokenError('invalid_token', 'The token is not valid', { cause: error });
   }
 }
 
-/**
- * The token of a request: `Authorization: Bearer <token>`, else the named cookie.
- *
- * @example
- * const token = tokenFromHeaders(req.headers.authorization, req.headers.cookie, 'lk_token');
- */
-export function tokenFromHeaders(authorization: string | null | undefined, cookie?: string | null, cookieName?: string): string | undefined {
-  const bearer = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(authorization ?? '')?.[1];
-  if (bearer) return bearer;
-  if (!cookie || !cookieName) return undefined;
-  for (const part of cookie.split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === cookieName) return decodeURIComponent(value.join('='));
-  }
-  return undefined;
+/** The headers of a Fetch `Request` (Hono, Deno, Bun, workers) or of a Node `IncomingMessage`. */
+export type RequestWithHeaders = { headers: Headers } | { headers: Record<string, string | string[] | undefined> };
+
+function header(request: RequestWithHeaders, name: 'authorization' | 'cookie'): string | undefined {
+  const { headers } = request;
+  const value = headers instanceof Headers ? headers.get(name) : headers[name];
+  // Two Authorization headers are ambiguous: take neither.
+  return typeof value === 'string' ? value : undefined;
 }
 
-/** The RFC 9457 body of a refused token, shared by the Hono and Node helpers. */
-export function unauthorizedProblem(error: unknown) {
-  const unavailable = error instanceof TokenError && error.code === 'jwks_unavailable';
-  return {
-    status: unavailable ? 503 : 401,
-    headers: {
-      'content-type': 'application/problem+json',
-      ...(unavailable ? {} : { 'www-authenticate': 'Bearer error="invalid_token"' }),
-    },
-    body: unavailable
-      ? { type: 'urn:latchkey:problem:internal_error', code: 'internal_error', title: 'Token keys are unavailable', status: 503 }
-      : { type: 'urn:latchkey:problem:unauthenticated', code: 'unauthenticated', title: 'Not signed in', status: 401 },
-  };
+/**
+ * The session token a request carries: `Authorization: Bearer <token>` (the
+ * scheme in any case), else the cookie named `cookieName` when one is given.
+ * Undefined when there is none; `verifyToken` then throws `missing_token`.
+ *
+ * @example
+ * const token = tokenFromRequest(c.req.raw);                            // Fetch Request
+ * const fromCookie = tokenFromRequest(req, { cookieName: 'lk_token' });  // Node IncomingMessage
+ */
+export function tokenFromRequest(request: RequestWithHeaders, options: { cookieName?: string } = {}): string | undefined {
+  const bearer = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header(request, 'authorization') ?? '')?.[1];
+  if (bearer) return bearer;
+  const cookies = header(request, 'cookie');
+  if (!options.cookieName || !cookies) return undefined;
+  for (const pair of cookies.split(';')) {
+    const at = pair.indexOf('=');
+    if (at !== -1 && pair.slice(0, at).trim() === options.cookieName) {
+      const value = pair.slice(at + 1).trim();
+      try {
+        return decodeURIComponent(value) || undefined;
+      } catch {
+        return undefined; // malformed %-escape: no usable token
+      }
+    }
+  }
+  return undefined;
 }

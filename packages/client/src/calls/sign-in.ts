@@ -1,4 +1,4 @@
-import { request } from '../connection.js';
+import { request } from '../internal/request.js';
 import type { CallOptions, Connection } from '../types.js';
 import type {
   DoneStep,
@@ -12,47 +12,61 @@ import type {
 } from '../wire/auth.js';
 
 /**
- * Step one of identifier-first sign-in: which methods to offer for this email.
- * The answer is the same whether or not the account exists.
+ * Step one of identifier-first sign-in (`POST /v1/sign-in/identify`, 200):
+ * which methods to offer for this email. The answer is the same whether or
+ * not the account exists.
  *
  * @example
  * const step = await identify(conn, { email: 'ada@example.com' });
+ * if (step.methods.includes('email-code')) showCodeOption();
  */
-export const identify = (conn: Connection, body: IdentifyRequest, options?: CallOptions) =>
-  request<PasswordStep>(conn, 'POST', '/v1/sign-in/identify', body, options);
+export function identify(conn: Connection, body: IdentifyRequest, options?: CallOptions): Promise<PasswordStep> {
+  return request(conn, { method: 'POST', path: '/v1/sign-in/identify', body }, options);
+}
 
 /**
- * Signs in with email and password; the broker sets the session cookie.
+ * Signs in with email and password (`POST /v1/sign-in/password`, 200); the
+ * broker sets the session cookie. A wrong password and an unknown account both
+ * fail with `invalid_credentials`.
  *
  * @example
- * const done = await signInWithPassword(conn, { email, password });
+ * const done = await signInWithPassword(conn, { email: 'ada@example.com', password });
+ * location.assign(done.return_to ?? '/');
  */
-export const signInWithPassword = (conn: Connection, body: PasswordSignInRequest, options?: CallOptions) =>
-  request<DoneStep>(conn, 'POST', '/v1/sign-in/password', body, options);
+export function signInWithPassword(conn: Connection, body: PasswordSignInRequest, options?: CallOptions): Promise<DoneStep> {
+  return request(conn, { method: 'POST', path: '/v1/sign-in/password', body }, options);
+}
 
 /**
- * Mails a sign-in code to the address (if it has an account).
+ * Mails a sign-in code to the address if it has an account
+ * (`POST /v1/sign-in/email-code`, 202). The answer does not say whether it does.
  *
  * @example
- * const step = await startEmailCodeSignIn(conn, { email });
+ * const step = await startEmailCodeSignIn(conn, { email: 'ada@example.com' });
+ * showCodeInput(step.flow_id, step.expires_at);
  */
-export const startEmailCodeSignIn = (conn: Connection, body: EmailCodeSignInRequest, options?: CallOptions) =>
-  request<EmailCodeStep>(conn, 'POST', '/v1/sign-in/email-code', body, options);
+export function startEmailCodeSignIn(conn: Connection, body: EmailCodeSignInRequest, options?: CallOptions): Promise<EmailCodeStep> {
+  return request(conn, { method: 'POST', path: '/v1/sign-in/email-code', body }, options);
+}
 
 /**
- * Signs in with the mailed code.
+ * Signs in with the mailed code (`POST /v1/sign-in/email-code/verify`, 200).
  *
  * @example
  * const done = await finishEmailCodeSignIn(conn, { flow_id: step.flow_id, code: '123456' });
  */
-export const finishEmailCodeSignIn = (conn: Connection, body: VerifyCodeRequest, options?: CallOptions) =>
-  request<DoneStep>(conn, 'POST', '/v1/sign-in/email-code/verify', body, options);
+export function finishEmailCodeSignIn(conn: Connection, body: VerifyCodeRequest, options?: CallOptions): Promise<DoneStep> {
+  return request(conn, { method: 'POST', path: '/v1/sign-in/email-code/verify', body }, options);
+}
 
 /**
- * Mails a fresh code for a flow; the previous code stops working.
+ * Mails a fresh code for any email-code flow (sign-in, sign-up, password reset)
+ * (`POST /v1/email-code/resend`, 202); the previous code stops working. Before
+ * `resend_after` it fails with `rate_limited`.
  *
  * @example
- * const step = await resendEmailCode(conn, { flow_id: step.flow_id });
+ * const next = await resendEmailCode(conn, { flow_id: step.flow_id });
  */
-export const resendEmailCode = (conn: Connection, body: ResendCodeRequest, options?: CallOptions) =>
-  request<EmailCodeStep>(conn, 'POST', '/v1/email-code/resend', body, options);
+export function resendEmailCode(conn: Connection, body: ResendCodeRequest, options?: CallOptions): Promise<EmailCodeStep> {
+  return request(conn, { method: 'POST', path: '/v1/email-code/resend', body }, options);
+}

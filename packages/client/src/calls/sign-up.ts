@@ -1,4 +1,4 @@
-import { request } from '../connection.js';
+import { request } from '../internal/request.js';
 import type { CallOptions, Connection } from '../types.js';
 import type {
   DoneStep,
@@ -11,37 +11,46 @@ import type {
 } from '../wire/auth.js';
 
 /**
- * Starts a sign-up: the broker mails a verification code; the account is made on verify.
+ * Starts a sign-up (`POST /v1/sign-up`, 202): the broker mails a verification
+ * code; the account is created only when the code is verified.
  *
  * @example
- * const step = await startSignUp(conn, { email, password });
+ * const step = await startSignUp(conn, { email: 'ada@example.com', password, name: 'Ada' });
  */
-export const startSignUp = (conn: Connection, body: SignUpRequest, options?: CallOptions) =>
-  request<EmailCodeStep>(conn, 'POST', '/v1/sign-up', body, options);
+export function startSignUp(conn: Connection, body: SignUpRequest, options?: CallOptions): Promise<EmailCodeStep> {
+  return request(conn, { method: 'POST', path: '/v1/sign-up', body }, options);
+}
 
 /**
- * Verifies the mailed code, creates the account and signs in.
+ * Verifies the mailed code, creates the account and signs in
+ * (`POST /v1/sign-up/verify`, 201).
  *
  * @example
- * const done = await finishSignUp(conn, { flow_id: step.flow_id, code });
+ * const done = await finishSignUp(conn, { flow_id: step.flow_id, code: '123456' });
  */
-export const finishSignUp = (conn: Connection, body: VerifyCodeRequest, options?: CallOptions) =>
-  request<DoneStep>(conn, 'POST', '/v1/sign-up/verify', body, options);
+export function finishSignUp(conn: Connection, body: VerifyCodeRequest, options?: CallOptions): Promise<DoneStep> {
+  return request(conn, { method: 'POST', path: '/v1/sign-up/verify', body }, options);
+}
 
 /**
- * Mails a password-reset code (the same answer for unknown addresses).
+ * Mails a password-reset code (`POST /v1/password-reset`, 202). Unknown
+ * addresses get the same answer, so it never tells whether an account exists.
  *
  * @example
- * const step = await startPasswordReset(conn, { email });
+ * const step = await startPasswordReset(conn, { email: 'ada@example.com' });
  */
-export const startPasswordReset = (conn: Connection, body: PasswordResetStartRequest, options?: CallOptions) =>
-  request<EmailCodeStep>(conn, 'POST', '/v1/password-reset', body, options);
+export function startPasswordReset(conn: Connection, body: PasswordResetStartRequest, options?: CallOptions): Promise<EmailCodeStep> {
+  return request(conn, { method: 'POST', path: '/v1/password-reset', body }, options);
+}
 
 /**
- * Sets the new password with the mailed code; every session of the account is revoked.
+ * Sets the new password with the mailed code (`POST /v1/password-reset/finish`,
+ * 200). Every session of the account is revoked; the answer is the password
+ * step with `notice: 'password-reset'`, so the user signs in again.
  *
  * @example
- * const step = await finishPasswordReset(conn, { flow_id, code, password: newPassword });
+ * const step = await finishPasswordReset(conn, { flow_id: step.flow_id, code: '123456', password: newPassword });
  */
-export const finishPasswordReset = (conn: Connection, body: PasswordResetFinishRequest, options?: CallOptions) =>
-  request<PasswordStep>(conn, 'POST', '/v1/password-reset/finish', body, options);
+export function finishPasswordReset(conn: Connection, body: PasswordResetFinishRequest, options?: CallOptions): Promise<PasswordStep> {
+  return request(conn, { method: 'POST', path: '/v1/password-reset/finish', body }, options);
+}

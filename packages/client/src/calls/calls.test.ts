@@ -1,0 +1,138 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  connect,
+  createClient,
+  finishEmailCodeSignIn,
+  finishPasswordReset,
+  finishSignUp,
+  getSession,
+  getSessionToken,
+  identify,
+  LatchkeyError,
+  resendEmailCode,
+  signInWithPassword,
+  signOut,
+  startEmailCodeSignIn,
+  startPasswordReset,
+  startSignUp,
+  type Connection,
+  type EmailCodeStep,
+  type LatchkeyClient,
+  type PasswordStep,
+} from '../index.js';
+import { ada, doneFor, fakeBroker, json, noContent, problem, sessionOf, uniqueBrokerUrl } from '../testing/fake-broker.js';
+
+const codeStep = (purpose: EmailCodeStep['purpose']): EmailCodeStep => ({
+  step: 'email-code',
+  flow_id: 'flw_1',
+  email: ada.email,
+  purpose,
+  expires_at: '2026-11-24T12:10:00.000Z',
+  resend_after: '2026-11-24T12:01:00.000Z',
+});
+const passwordStep: PasswordStep = { step: 'password', email: ada.email, methods: ['password', 'email-code'] };
+const done = doneFor(ada, 'ses_1');
+
+interface Case {
+  call: keyof Omit<LatchkeyClient, 'connection' | 'session'>;
+  fn: (conn: Connection, body: never) => Promise<unknown>;
+  method: 'GET' | 'POST';
+  path: string;
+  body?: object;
+  status: number;
+  answer?: unknown;
+}
+
+// Paths and statuses as documented on the wire types.
+const cases: Case[] = [
+  { call: 'identify', fn: identify, method: 'POST', path: '/v1/sign-in/identify', body: { email: ada.email, return_to: 'https://app.test/home' }, status: 200, answer: passwordStep },
+  { call: 'signInWithPassword', fn: signInWithPassword, method: 'POST', path: '/v1/sign-in/password', body: { email: ada.email, password: 'correct horse' }, status: 200, answer: done },
+  { call: 'startEmailCodeSignIn', fn: startEmailCodeSignIn, method: 'POST', path: '/v1/sign-in/email-code', body: { email: ada.email }, status: 202, answer: codeStep('sign-in') },
+  { call: 'finishEmailCodeSignIn', fn: finishEmailCodeSignIn, method: 'POST', path: '/v1/sign-in/email-code/verify', body: { flow_id: 'flw_1', code: '123456' }, status: 200, answer: done },
+  { call: 'resendEmailCode', fn: resendEmailCode, method: 'POST', path: '/v1/email-code/resend', body: { flow_id: 'flw_1' }, status: 202, answer: codeStep('sign-in') },
+  { call: 'startSignUp', fn: startSignUp, method: 'POST', path: '/v1/sign-up', body: { email: ada.email, password: 'correct horse', name: 'Ada' }, status: 202, answer: codeStep('sign-up') },
+  { call: 'finishSignUp', fn: finishSignUp, method: 'POST', path: '/v1/sign-up/verify', body: { flow_id: 'flw_1', code: '123456' }, status: 201, answer: done },
+  { call: 'startPasswordReset', fn: startPasswordReset, method: 'POST', path: '/v1/password-reset', body: { email: ada.email }, status: 202, answer: codeStep('password-reset') },
+  { call: 'finishPasswordReset', fn: finishPasswordReset, method: 'POST', path: '/v1/password-reset/finish', body: { flow_id: 'flw_1', code: '123456', password: 'new horse battery' }, status: 200, answer: { ...passwordStep, notice: 'password-reset' } },
+  { call: 'getSession', fn: getSession, method: 'GET', path: '/v1/session', status: 200, answer: { user: ada, session: sessionOf('ses_1') } },
+  { call: 'getSessionToken', fn: getSessionToken, method: 'POST', path: '/v1/session/token', status: 200, answer: { token: 'eyJ.token.sig', expires_at: '2026-11-24T12:05:00.000Z' } },
+  { call: 'signOut', fn: signOut, method: 'POST', path: '/v1/sign-out', status: 204 },
+];
+
+/** Runs one case through `invoke` against a broker mounted under `/auth`, and checks what went over the wire. */
+async function runCase(c: Case, invoke: (url: string, fetch: typeof globalThis.fetch) => Promise<unknown>) {
+  const mount = `${uniqueBrokerUrl()}/auth`;
+  const answer = c.answer === undefined ? noContent() : json(c.answer, c.status);
+  const broker = fakeBroker(mount, { [`${c.method} ${c.path}`]: answer });
+  const result = await invoke(`${mount}/`, broker.fetch);
+  expect(broker.seen).toHaveLength(1);
+  const [seen] = broker.seen;
+  expect(seen).toMatchObject({ method: c.method, url: `${mount}${c.path}`, credentials: 'include', body: c.body });
+  // JSON bodies say so; body-less calls send no content-type at all.
+  expect(seen?.contentType).toBe(c.body ? 'application/json' : null);
+  expect(result).toEqual(c.answer);
+}
+
+describe('each broker call', () => {
+  // Plain tuples: `%s` prints the names unquoted.
+  const named = cases.map((c) => [c.call, c.method, c.path, c.status, c] as const);
+
+  it.each(named)('%s sends %s %s with the session cookie and reads its %i answer', async (_call, _method, _path, _status, c) => {
+    await runCase(c, (url, fetch) => (c.body ? c.fn(connect({ url, fetch }), c.body as never) : (c.fn as (conn: Connection) => Promise<unknown>)(connect({ url, fetch }))));
+  });
+
+  it.each(named)('client.%s goes to the same endpoint', async (_call, _method, _path, _status, c) => {
+    await runCase(c, (url, fetch) => {
+      const client = createClient({ url, fetch }) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      return c.body ? client[c.call]!(c.body) : client[c.call]!();
+    });
+  });
+
+  it('answers null, not an error, when nobody is signed in', async () => {
+    const url = uniqueBrokerUrl();
+    const broker = fakeBroker(url, { 'GET /v1/session': problem('unauthenticated', 401) });
+    await expect(getSession(connect({ url, fetch: broker.fetch }))).resolves.toBeNull();
+  });
+
+  it('still throws when the session cannot be read for another reason', async () => {
+    const url = uniqueBrokerUrl();
+    const broker = fakeBroker(url, { 'GET /v1/session': problem('rate_limited', 429) });
+    await expect(getSession(connect({ url, fetch: broker.fetch }))).rejects.toMatchObject({ code: 'rate_limited', status: 429 });
+  });
+
+  it('cannot mint a token without a session', async () => {
+    const url = uniqueBrokerUrl();
+    const broker = fakeBroker(url, { 'POST /v1/session/token': problem('unauthenticated', 401) });
+    const error = await getSessionToken(connect({ url, fetch: broker.fetch })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LatchkeyError);
+    expect(error).toMatchObject({ code: 'unauthenticated', status: 401 });
+  });
+});
+
+describe('connect', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('drops trailing slashes so paths join cleanly', () => {
+    expect(connect({ url: 'https://auth.example.com///' }).url).toBe('https://auth.example.com');
+    expect(connect({ url: new URL('https://example.com/auth/') }).url).toBe('https://example.com/auth');
+  });
+
+  it('uses the page fetch when given none, called as a plain function', async () => {
+    const pageFetch = vi.fn(function (this: unknown) {
+      // Browsers throw "Illegal invocation" when fetch runs with another `this`.
+      if (this !== undefined && this !== globalThis) throw new TypeError('Illegal invocation');
+      return Promise.resolve(Response.json(passwordStep));
+    });
+    vi.stubGlobal('fetch', pageFetch);
+    await expect(identify(connect({ url: 'https://auth.example.com' }), { email: ada.email })).resolves.toEqual(passwordStep);
+    expect(pageFetch).toHaveBeenCalledWith('https://auth.example.com/v1/sign-in/identify', expect.objectContaining({ credentials: 'include' }));
+  });
+
+  it('accepts window.fetch itself, which browsers refuse to call as a method of another object', async () => {
+    const windowFetch = function (this: unknown) {
+      if (this !== undefined && this !== globalThis) return Promise.reject(new TypeError('Illegal invocation'));
+      return Promise.resolve(Response.json(passwordStep));
+    } as unknown as typeof fetch;
+    await expect(identify(connect({ url: 'https://auth.example.com', fetch: windowFetch }), { email: ada.email })).resolves.toEqual(passwordStep);
+  });
+});
