@@ -138,6 +138,21 @@ export abstract class LkFlowElement<View extends { name: string }> extends LkFor
     return undefined;
   }
 
+  /**
+   * The shadow card: the step's heading (focused on each step change), its
+   * subtitle, the slotted light-DOM form, and a footer line.
+   */
+  protected renderCard(title: string, subtitle: string | undefined, footer: TemplateResult | typeof nothing): TemplateResult {
+    return html`<div part="base">
+      <header part="header">
+        <h2 part="title" tabindex="-1">${title}</h2>
+        ${subtitle ? html`<p part="subtitle">${subtitle}</p>` : nothing}
+      </header>
+      <slot name="form"></slot>
+      <footer part="footer">${footer}</footer>
+    </div>`;
+  }
+
   /** One labelled input with its hint and error, wired with aria-describedby. */
   /** @internal for the step templates */
   renderField(o: FieldOptions): TemplateResult {

@@ -74,16 +74,11 @@ export class LkSignIn extends LkFlowElement<SignInView> {
 
   protected override render() {
     const { title, subtitle } = this.heading();
-    return html`<div part="base">
-      <header part="header">
-        <h2 part="title" tabindex="-1">${title}</h2>
-        ${subtitle ? html`<p part="subtitle">${subtitle}</p>` : nothing}
-      </header>
-      <slot name="form"></slot>
-      <footer part="footer">${this.signUpUrl && this.view.name !== 'done'
+    const footer =
+      this.signUpUrl && this.view.name !== 'done'
         ? html`${msg("Don't have an account?", { id: 'sign-in.no-account' })} <a href=${this.signUpUrl}>${msg('Sign up', { id: 'sign-in.sign-up-link' })}</a>`
-        : nothing}</footer>
-    </div>`;
+        : nothing;
+    return this.renderCard(title, subtitle, footer);
   }
 
   private heading(): { title: string; subtitle?: string } {

@@ -70,16 +70,11 @@ export class LkSignUp extends LkFlowElement<SignUpView> {
       v.name === 'details' ? msg('It takes a minute. We will email you a code to confirm your address.', { id: 'sign-up.subtitle' })
       : v.name === 'email-code' ? msg(str`We sent a 6-digit code to ${v.flow.email}. Enter it to finish.`, { id: 'sign-up.code.subtitle' })
       : v.user.email;
-    return html`<div part="base">
-      <header part="header">
-        <h2 part="title" tabindex="-1">${title}</h2>
-        <p part="subtitle">${subtitle}</p>
-      </header>
-      <slot name="form"></slot>
-      <footer part="footer">${this.signInUrl && v.name === 'details'
+    const footer =
+      this.signInUrl && v.name === 'details'
         ? html`${msg('Already have an account?', { id: 'sign-up.have-account' })} <a href=${this.signInUrl}>${msg('Sign in', { id: 'sign-up.sign-in-link' })}</a>`
-        : nothing}</footer>
-    </div>`;
+        : nothing;
+    return this.renderCard(title, subtitle, footer);
   }
 
   protected override renderForm(): TemplateResult {
