@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { BROKER_URL, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
-import { rotateSigningKey } from './keys.js';
+import { PUBLISH_LEAD_MS, rotateSigningKey } from './keys.js';
 
 describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => {
   const t = useTestBroker(kind);
@@ -41,30 +41,56 @@ describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => 
     expect((await t.broker.post('/v1/session/token')).status).toBe(401);
   });
 
-  it('keeps tokens signed before a rotation verifiable and signs new ones with the new key', async () => {
+  const kidOf = async (broker = t.broker) => decodeProtectedHeader((await broker.post('/v1/session/token')).body.token).kid;
+  const publishedKids = async () => (await t.broker.get('/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
+
+  it('publishes the next key an hour before it signs, and keeps the old one until its tokens expired', async () => {
     await t.broker.signUp('ada@example.com');
     const before = (await t.broker.post('/v1/session/token')).body.token;
+    const oldKid = decodeProtectedHeader(before).kid;
     const newKid = await rotateSigningKey(t.broker.deps);
+    // Published at once, so verifiers can fetch it; not signing yet.
+    expect(await publishedKids()).toEqual([newKid, oldKid]);
+    expect(await kidOf()).toBe(oldKid);
+
+    t.broker.clock.advance(PUBLISH_LEAD_MS);
     const after = (await t.broker.post('/v1/session/token')).body.token;
     expect(decodeProtectedHeader(after).kid).toBe(newKid);
-    expect(decodeProtectedHeader(before).kid).not.toBe(newKid);
-    await expect(verifyWithJwks(before)).resolves.toBeTruthy();
+    await expect(verifyWithJwks(before)).rejects.toThrow(/exp/); // expired by now, but its key is still known
+    expect(await publishedKids()).toEqual([newKid, oldKid]);
     await expect(verifyWithJwks(after)).resolves.toBeTruthy();
+
     // Long after every old token expired, the retired key is no longer published.
     t.broker.clock.advance(3_600_000);
-    const kids = (await t.broker.get('/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
-    expect(kids).toEqual([newKid]);
+    await kidOf();
+    expect(await publishedKids()).toEqual([newKid]);
   });
 
-  it('rotates the signing key by itself once it is older than rotateAfterDays', async () => {
+  it('switches to a new key at once and withdraws the old one when the old one leaked', async () => {
     await t.broker.signUp('ada@example.com');
-    const first = decodeProtectedHeader((await t.broker.post('/v1/session/token')).body.token).kid;
-    t.broker.clock.advance(31 * 86_400_000);
-    const fresh = testBroker(t.storage, {}); // another instance, whose clock we move the same way
-    fresh.clock.advance(31 * 86_400_000);
-    await fresh.signUp('bob@example.com');
-    const second = decodeProtectedHeader((await fresh.post('/v1/session/token')).body.token).kid;
-    expect(second).not.toBe(first);
+    const leaked = (await t.broker.post('/v1/session/token')).body.token;
+    const newKid = await rotateSigningKey(t.broker.deps, { immediate: true });
+    expect(await kidOf()).toBe(newKid);
+    expect(await publishedKids()).toEqual([newKid]);
+    await expect(verifyWithJwks(leaked)).rejects.toThrow();
+  });
+
+  it('stages and then uses a new key by itself once the current one is due', async () => {
+    await t.broker.signUp('ada@example.com');
+    const first = await kidOf();
+    t.broker.clock.advance(30 * 86_400_000 - PUBLISH_LEAD_MS);
+    // The 30-day session is over by now too: sign in again.
+    await t.broker.post('/v1/sign-in/password', { email: 'ada@example.com', password: 'correct horse battery staple' });
+    expect(await kidOf()).toBe(first); // the next key is staged, not signing
+    const staged = (await publishedKids()).filter((kid: string) => kid !== first);
+    expect(staged).toHaveLength(1);
+    t.broker.clock.advance(PUBLISH_LEAD_MS);
+    // Another instance on the same database signs with the same new key.
+    const other = testBroker(t.storage);
+    other.clock.advance(30 * 86_400_000);
+    await other.signUp('bob@example.com');
+    expect(await kidOf(other)).toBe(staged[0]);
+    expect(await kidOf()).toBe(staged[0]);
   });
 
   it('publishes only public key material', async () => {

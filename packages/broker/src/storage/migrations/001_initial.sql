@@ -42,14 +42,17 @@ CREATE TABLE email_flows (
 );
 CREATE INDEX email_flows_expires_at ON email_flows (expires_at);
 
--- ES256 signing keys. retired_at stops signing; the key stays published until its last token expired.
+-- ES256 signing keys. A key is published from created_at, signs from activates_at (so
+-- verifiers have fetched it before its first token), and stays published after retired_at
+-- until its last token expired.
 CREATE TABLE signing_keys (
-  kid         text PRIMARY KEY,
-  alg         text NOT NULL,
-  private_jwk jsonb NOT NULL,
-  public_jwk  jsonb NOT NULL,
-  created_at  timestamptz NOT NULL,
-  retired_at  timestamptz
+  kid          text PRIMARY KEY,
+  alg          text NOT NULL,
+  private_jwk  jsonb NOT NULL,
+  public_jwk   jsonb NOT NULL,
+  created_at   timestamptz NOT NULL,
+  activates_at timestamptz NOT NULL,
+  retired_at   timestamptz
 );
 
 -- The dev outbox: mail stored instead of sent when no SMTP server is configured.
