@@ -61,6 +61,18 @@ describe('lk-user-button', () => {
     expect(el.shadowRoot!.querySelector('[part~="button"]')).not.toBeNull();
   });
 
+  it('drops its placeholder and reports lk-error when the broker cannot be reached', async () => {
+    const broker = fakeBroker();
+    broker.failNext.set('/v1/session', 'network');
+    const errors: string[] = [];
+    document.addEventListener('lk-error', (e) => errors.push(e.detail.code), { once: true });
+    const el = await mount<LkUserButton>(html`<lk-user-button .client=${broker.client()}></lk-user-button>`, 'lk-user-button');
+    await until(() => errors.length === 1);
+    expect(errors).toEqual(['network_error']);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.skeleton')).toBeNull();
+  });
+
   it('passes axe with the menu open', async () => {
     const { el, button, menu } = await userButton();
     button.click();

@@ -54,6 +54,8 @@ export class LkUserButton extends LkElement {
 
   @state() private session: SessionState = { status: 'loading' };
   @state() private open = false;
+  /** The first session check failed (network, broker down). */
+  @state() private unreachable = false;
 
   private readonly signOutTask = new Task(this, {
     autoRun: false,
@@ -81,7 +83,14 @@ export class LkUserButton extends LkElement {
   protected override sessionChanged(state: SessionState, client: LatchkeyClient) {
     this.session = state;
     if (state.status !== 'signed-in') this.open = false;
-    if (state.status === 'loading') void client.session.refresh().catch(() => {});
+    if (state.status === 'loading') {
+      this.unreachable = false;
+      client.session.refresh().catch((error: unknown) => {
+        // The broker did not answer: stop showing a placeholder that would never resolve.
+        this.unreachable = true;
+        this.reportError(error);
+      });
+    }
   }
 
   protected override updated() {
@@ -90,7 +99,7 @@ export class LkUserButton extends LkElement {
 
   protected override render() {
     const s = this.session;
-    if (s.status === 'loading') return html`<span class="skeleton" aria-hidden="true"></span>`;
+    if (s.status === 'loading') return this.unreachable ? nothing : html`<span class="skeleton" aria-hidden="true"></span>`;
     if (s.status === 'signed-out') return html`<slot name="signed-out"></slot>`;
     const label = s.user.name ?? s.user.email;
     return html`<button
