@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { parseBrokerConfig, type BrokerOptions } from './config.js';
+import { ConfigError, parseBrokerConfig, type BrokerOptions } from './config.js';
 import type { Deps } from './deps.js';
 import { limitBodySize } from './http/body.js';
 import { corsAllowlist, requireTrustedOrigin } from './http/guard/origin.js';
@@ -37,7 +37,7 @@ export function createBroker(options: BrokerOptions) {
     // Without a configured secret (dev), the first instance generates one and every instance shares it.
     secret: () => (secret ??= config.secret ? Promise.resolve(config.secret) : getOrCreateSecret(storage, 'code-hmac', randomSecret(), now())),
   };
-  if (!config.secret && !config.dev) throw new Error('latchkey config: secret: required outside dev mode');
+  if (!config.secret && !config.dev) throw new ConfigError('latchkey config: secret: required outside dev mode (at least 32 characters)');
 
   const app = new Hono();
   app.onError(onError);

@@ -9,6 +9,13 @@ describe('broker configuration', () => {
     expect(() => parseBrokerConfig({ publicUrl: 'http://localhost:8787', secret: 'short' })).toThrow(ConfigError);
   });
 
+  it('requires a secret outside dev mode', async () => {
+    const { createBroker } = await import('./broker.js');
+    const storage = {} as Parameters<typeof createBroker>[0]['storage'];
+    expect(() => createBroker({ publicUrl: 'https://auth.example.com', storage })).toThrow(/secret: required outside dev mode/);
+    expect(() => createBroker({ publicUrl: 'https://auth.example.com', storage, dev: true })).not.toThrow();
+  });
+
   it('fills defaults and normalizes origins', () => {
     const config = parseBrokerConfig({ publicUrl: 'http://localhost:8787/', allowedOrigins: ['http://localhost:5173/some/path'] });
     expect(config.publicUrl).toBe('http://localhost:8787');
