@@ -30,6 +30,8 @@ export class DemoPage {
   /** Signed in as far as the host app can tell: its backend verified a session token for the user. */
   async expectSignedIn(email: string, amr: string[], shownAs = email) {
     await expect(this.page.getByRole('heading', { level: 1, name: /^Welcome/ })).toBeVisible();
+    // The element followed the allowlisted return_to the demo asked for.
+    await expect(this.page).toHaveURL(/#signed-in$/);
     await expect(this.backendStatus).toHaveText('Token verified by the demo backend.');
     await expect(this.claim('sub')).toHaveText(/^"usr_/);
     await expect(this.claim('sid')).toHaveText(/^"ses_/);

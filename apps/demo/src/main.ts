@@ -10,6 +10,9 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getEleme
 const config = document.querySelector('lk-config')!;
 config.client = client;
 
+// After signing in, the elements go to return_to; the broker checks it against its allowlist.
+for (const id of ['sign-in', 'sign-up']) $(id).setAttribute('return-to', `${location.origin}/#signed-in`);
+
 $('broker-url').textContent = __BROKER_URL__;
 $<HTMLAnchorElement>('outbox-link').href = `${__BROKER_URL__}/dev/outbox`;
 
