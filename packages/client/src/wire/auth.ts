@@ -3,14 +3,26 @@
  * JSON bodies use snake_case. Every flow answers with the next `Step`.
  */
 
-/** How a user can prove who they are after giving their email. */
+/**
+ * The version of the step protocol below. A new step variant is a compatible
+ * change (clients show `unsupported_step` for a variant they do not know); a
+ * change to an existing variant's meaning bumps this and the `/v1` path prefix.
+ */
+export const STEP_PROTOCOL_VERSION = 1;
+
+/**
+ * How a user can prove who they are after giving their email. Chosen by the
+ * broker's configuration (and, later, by the email's domain for SSO), never by
+ * whether the account exists. `passkey` and `sso` join when those modules land.
+ */
 export type SignInMethod = 'password' | 'email-code';
 
 /**
- * The names of every step a flow can be in. `passkey`, `mfa` and `sso` are
- * reserved for the passkey, MFA and enterprise SSO modules and not yet sent.
+ * The names of every step a flow can be in. The broker sends all but
+ * `identifier` (the element's own first step). `passkey`, `sso-redirect` and
+ * `mfa` are reserved for the passkey, SSO and MFA modules.
  */
-export type StepName = 'identifier' | 'password' | 'passkey' | 'email-code' | 'mfa' | 'sso' | 'done';
+export type StepName = Step['step'];
 
 /** Why an email code was sent. */
 export type EmailCodePurpose = 'sign-up' | 'sign-in' | 'password-reset';
@@ -22,7 +34,8 @@ export interface IdentifierStep {
 
 /**
  * Ask for the password for `email`. The same answer for every address, so it
- * never tells whether an account exists.
+ * never tells whether an account exists; `methods` lists what else the user
+ * may choose instead (e.g. `email-code`).
  */
 export interface PasswordStep {
   step: 'password';
@@ -38,13 +51,17 @@ export interface EmailCodeStep {
   flow_id: string;
   email: string;
   purpose: EmailCodePurpose;
+  /** Other ways to sign in the user may switch to (sign-in only). */
+  methods: SignInMethod[];
   /** ISO 8601; the code is refused after this. */
   expires_at: string;
   /** ISO 8601; before this, resending is refused with `rate_limited`. */
   resend_after: string;
+  /** Wrong codes this flow still takes before it is dead. */
+  attempts_left: number;
 }
 
-/** Signed in: the session cookie is set. */
+/** Signed in: the session cookie is set. Only ever sent once the broker has nothing more to ask. */
 export interface DoneStep {
   step: 'done';
   user: User;
@@ -53,8 +70,14 @@ export interface DoneStep {
   return_to: string | null;
 }
 
-/** The closed union the broker answers flows with. Switch on `step`. */
+/**
+ * The closed union the broker answers every sign-in, sign-up and reset call
+ * with. Switch on `step`; the element renders whatever comes back.
+ */
 export type Step = IdentifierStep | PasswordStep | EmailCodeStep | DoneStep;
+
+/** Every step name the broker may send in this protocol version (for clients that check answers). */
+export const BROKER_STEPS = ['password', 'email-code', 'done'] as const satisfies readonly Exclude<StepName, 'identifier'>[];
 
 /** A user as the broker shows it to the user themself. */
 export interface User {
@@ -75,13 +98,13 @@ export interface SessionInfo {
   expires_at: string;
 }
 
-/** POST /v1/sign-in/identify -> 200 PasswordStep */
+/** POST /v1/sign-in/identify -> 200 Step (`password`, or `email-code` when that is the first method) */
 export interface IdentifyRequest {
   email: string;
   return_to?: string;
 }
 
-/** POST /v1/sign-in/password -> 200 DoneStep (sets the session cookie) */
+/** POST /v1/sign-in/password -> 200 Step (`done` sets the session cookie) */
 export interface PasswordSignInRequest {
   email: string;
   password: string;
@@ -95,8 +118,8 @@ export interface EmailCodeSignInRequest {
 }
 
 /**
- * POST /v1/sign-in/email-code/verify -> 200 DoneStep
- * POST /v1/sign-up/verify            -> 201 DoneStep
+ * POST /v1/sign-in/email-code/verify -> 200 Step (`done` sets the session cookie)
+ * POST /v1/sign-up/verify            -> 201 Step
  */
 export interface VerifyCodeRequest {
   flow_id: string;
@@ -118,7 +141,7 @@ export interface PasswordResetStartRequest {
 }
 
 /**
- * POST /v1/password-reset/finish -> 200 PasswordStep with `notice: 'password-reset'`.
+ * POST /v1/password-reset/finish -> 200 Step: `password` with `notice: 'password-reset'`.
  * Revokes every session of the account; the user then signs in with the new password.
  */
 export interface PasswordResetFinishRequest {

@@ -59,4 +59,6 @@ export interface Problem {
   errors?: ProblemFieldError[];
   /** Set on 500s so an operator can find the log line. */
   request_id?: string;
+  /** With `invalid_code`: wrong codes the flow still takes before it is dead. */
+  attempts_left?: number;
 }
