@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createClient, type SessionState } from './index.js';
-import { ada, bob, doneFor, fakeBroker, json, noContent, problem, uniqueBrokerUrl } from './testing/fake-broker.js';
+import { ada, bob, codeStepFor, doneFor, fakeBroker, json, noContent, problem, uniqueBrokerUrl } from './testing/fake-broker.js';
 
 function setup(script: Parameters<typeof fakeBroker>[1]) {
   const url = uniqueBrokerUrl();
@@ -38,6 +38,28 @@ describe('createClient keeps client.session current', () => {
     await client.finishSignUp({ flow_id: 'flw_2', code: '654321' });
     expect(client.session.state).toMatchObject({ status: 'signed-in', user: { id: 'usr_bob' }, session: { id: 'ses_new' } });
     expect(seen).toEqual(['loading', 'signed-in', 'signed-in']);
+  });
+
+  // Which call ends a flow is the broker's choice; the store follows whichever answers `done`.
+  it.each([
+    ['identify', 'POST /v1/sign-in/identify', { email: ada.email }],
+    ['signInWithPassword', 'POST /v1/sign-in/password', { email: ada.email, password: 'correct horse' }],
+    ['finishEmailCodeSignIn', 'POST /v1/sign-in/email-code/verify', { flow_id: 'flw_1', code: '123456' }],
+    ['startSignUp', 'POST /v1/sign-up', { email: ada.email, password: 'correct horse' }],
+    ['finishSignUp', 'POST /v1/sign-up/verify', { flow_id: 'flw_1', code: '123456' }],
+    ['finishPasswordReset', 'POST /v1/password-reset/finish', { flow_id: 'flw_1', code: '123456', password: 'new horse battery' }],
+  ] as const)('signs in when %s answers done', async (call, route, body) => {
+    const { client } = setup({ [route]: json(doneFor(ada, 'ses_any')) });
+    client.session.set(null);
+    await (client[call] as (body: object) => Promise<unknown>)(body);
+    expect(client.session.state).toMatchObject({ status: 'signed-in', session: { id: 'ses_any' } });
+  });
+
+  it('stays signed out while the broker asks for another step after the password', async () => {
+    const { client, seen } = setup({ 'POST /v1/sign-in/password': json(codeStepFor(ada.email, 'sign-in')) });
+    client.session.set(null);
+    await expect(client.signInWithPassword({ email: ada.email, password: 'correct horse' })).resolves.toMatchObject({ step: 'email-code' });
+    expect(seen).toEqual(['loading', 'signed-out']);
   });
 
   it('stays as it was when a sign-in is refused', async () => {

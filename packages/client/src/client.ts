@@ -2,46 +2,60 @@ import { finishEmailCodeSignIn, identify, resendEmailCode, signInWithPassword, s
 import { finishPasswordReset, finishSignUp, startPasswordReset, startSignUp } from './calls/sign-up.js';
 import { getSession, getSessionToken, signOut } from './calls/session.js';
 import { connect } from './connection.js';
+import { LatchkeyError } from './errors.js';
+import { brokerUrlProblem } from './internal/request.js';
 import { createSessionStore } from './session-store.js';
-import type { LatchkeyClient } from './types.js';
+import type { CallOptions, Connection, LatchkeyClient } from './types.js';
+import type { Step } from './wire/auth.js';
 
 /**
  * Every broker call bound to one connection, plus that broker's session store.
- * Calls that sign in (a `done` answer) or out keep `client.session` current;
- * so does a password reset of the signed-in account, which revokes its sessions.
- * Make one per broker per page and share it: each client has its own store.
+ * Whatever call answers `done` signs `client.session` in, and sign-out signs it
+ * out; so does a password reset of the signed-in account, which revokes its
+ * sessions. Make one per broker per page and share it: each client has its own store.
+ *
+ * @throws {LatchkeyError} `not_configured` when `url` is empty, or neither an
+ *   http(s) URL nor a path on the page's own origin (`/auth`).
  *
  * @example
  * const client = createClient({ url: 'https://auth.example.com' });
  * client.session.subscribe((state) => console.log(state.status));
  * const step = await client.identify({ email: 'ada@example.com' });
- * await client.signInWithPassword({ email: step.email, password }); // session is now signed-in
+ * if (step.step === 'password') await client.signInWithPassword({ email: step.email, password }); // `done`: signed in
  */
 export function createClient(options: { url: string | URL; fetch?: typeof fetch }): LatchkeyClient {
+  const misconfigured = brokerUrlProblem(String(options.url ?? ''));
+  if (misconfigured) throw new LatchkeyError('not_configured', misconfigured);
   const conn = connect(options);
   const session = createSessionStore(conn);
-  const signedIn = <T extends Parameters<typeof session.set>[0]>(answer: T) => {
-    session.set(answer);
-    return answer;
-  };
-  return {
-    connection: conn,
-    session,
-    identify: (body, o) => identify(conn, body, o),
-    signInWithPassword: (body, o) => signInWithPassword(conn, body, o).then(signedIn),
-    startEmailCodeSignIn: (body, o) => startEmailCodeSignIn(conn, body, o),
-    finishEmailCodeSignIn: (body, o) => finishEmailCodeSignIn(conn, body, o).then(signedIn),
-    resendEmailCode: (body, o) => resendEmailCode(conn, body, o),
-    startSignUp: (body, o) => startSignUp(conn, body, o),
-    finishSignUp: (body, o) => finishSignUp(conn, body, o).then(signedIn),
-    startPasswordReset: (body, o) => startPasswordReset(conn, body, o),
-    finishPasswordReset: async (body, o) => {
-      const step = await finishPasswordReset(conn, body, o);
+
+  /** Every step answer passes here, so the session follows the broker whichever call ended the flow. */
+  function follow<S extends Step>(step: S): S {
+    if (step.step === 'done') session.set(step);
+    if (step.step === 'password' && step.notice === 'password-reset') {
       // The broker revoked every session of that account, this tab's included.
       const current = session.state;
       if (current.status === 'signed-in' && current.user.email.toLowerCase() === step.email.toLowerCase()) session.set(null);
-      return step;
-    },
+    }
+    return step;
+  }
+  const stepCall =
+    <B, S extends Step>(call: (conn: Connection, body: B, options?: CallOptions) => Promise<S>) =>
+    (body: B, o?: CallOptions) =>
+      call(conn, body, o).then(follow);
+
+  return {
+    connection: conn,
+    session,
+    identify: stepCall(identify),
+    signInWithPassword: stepCall(signInWithPassword),
+    startEmailCodeSignIn: stepCall(startEmailCodeSignIn),
+    finishEmailCodeSignIn: stepCall(finishEmailCodeSignIn),
+    resendEmailCode: stepCall(resendEmailCode),
+    startSignUp: stepCall(startSignUp),
+    finishSignUp: stepCall(finishSignUp),
+    startPasswordReset: stepCall(startPasswordReset),
+    finishPasswordReset: stepCall(finishPasswordReset),
     getSession: (o) => getSession(conn, o),
     getSessionToken: (o) => getSessionToken(conn, o),
     signOut: async (o) => {

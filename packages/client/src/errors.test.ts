@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { connect, getSession, LatchkeyError, signInWithPassword, signOut, type LatchkeyErrorCode } from './index.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { connect, createClient, finishEmailCodeSignIn, getSession, identify, LatchkeyError, signInWithPassword, signOut, type LatchkeyErrorCode } from './index.js';
 import { fakeBroker, json, problem, uniqueBrokerUrl, type Answer } from './testing/fake-broker.js';
 
 const credentials = { email: 'ada@example.com', password: 'correct horse' };
@@ -111,9 +111,58 @@ describe('what a caller sees when a call fails', () => {
     await expect(pending).rejects.toBe(reason);
   });
 
+  it('gets the tries a flow has left with a wrong code', async () => {
+    const url = uniqueBrokerUrl();
+    const broker = fakeBroker(url, { 'POST /v1/sign-in/email-code/verify': problem('invalid_code', 400, { attempts_left: 2 }) });
+    const error = await finishEmailCodeSignIn(connect({ url, fetch: broker.fetch }), { flow_id: 'flw_1', code: '000000' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'invalid_code', status: 400, problem: { attempts_left: 2 } });
+  });
+
+  it('gets unsupported_step, with a message that says to update, for a step of a newer broker', async () => {
+    const error = await failureOf(json({ step: 'mfa', factors: ['totp'] }));
+    expect(error).toMatchObject({ name: 'LatchkeyError', code: 'unsupported_step', status: 200, problem: undefined });
+    expect(error.message).toBe('This sign-in step ("mfa") needs a newer version of Latchkey');
+  });
+
   it('treats a 204 from sign-out as success', async () => {
     const url = uniqueBrokerUrl();
     const broker = fakeBroker(url, { 'POST /v1/sign-out': () => new Response(null, { status: 204 }) });
     await expect(signOut(connect({ url, fetch: broker.fetch }))).resolves.toBeUndefined();
+  });
+});
+
+describe('a missing or wrong broker configuration', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it.each([
+    ['no URL at all', ''],
+    ['a bare host, which fetch would send to the page itself', 'auth.example.com'],
+    ['a URL that does not parse', 'https://'],
+    ['a scheme no broker speaks', 'ftp://auth.example.com'],
+  ])('is not_configured when createClient gets %s', (_what, url) => {
+    let error: unknown;
+    try {
+      createClient({ url });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(LatchkeyError);
+    expect(error).toMatchObject({ code: 'not_configured', status: 0, problem: undefined });
+  });
+
+  it('rejects a call on such a connection with not_configured, before anything is sent', async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>();
+    const error = await identify(connect({ url: 'auth.example.com', fetch }), { email: 'ada@example.com' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'not_configured' });
+    expect((error as LatchkeyError).message).toBe('The broker URL "auth.example.com" is not a valid URL');
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it("accepts a path, for a broker mounted under the page's own origin", async () => {
+    vi.stubGlobal('document', { baseURI: 'https://app.example.com/account/' });
+    const fetch = vi.fn<typeof globalThis.fetch>(async () => Response.json({ step: 'password', email: 'ada@example.com', methods: ['password'] }));
+    const client = createClient({ url: '/auth', fetch });
+    await expect(client.identify({ email: 'ada@example.com' })).resolves.toMatchObject({ step: 'password' });
+    expect(fetch).toHaveBeenCalledWith('/auth/v1/sign-in/identify', expect.anything());
   });
 });

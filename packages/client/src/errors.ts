@@ -1,10 +1,16 @@
 import type { Problem, ProblemCode } from './wire/problem.js';
 
 /**
- * Every way a call can fail: a broker problem code, `network_error` when the
- * broker could not be reached, or `unexpected_response` when something answered
- * that is not the broker speaking its wire contract (a proxy's 502 page, an
- * unknown problem code, a body that is not JSON).
+ * Every way a call can fail: a broker problem code, or one the client itself decides:
+ *
+ * - `network_error`: the broker could not be reached (status 0).
+ * - `unexpected_response`: something answered that is not the broker speaking
+ *   its wire contract (a proxy's 502 page, an unknown problem code, a body that
+ *   is not JSON, a step this endpoint never answers).
+ * - `unsupported_step`: the broker answered a sign-in step this client does not
+ *   know (a newer broker's `passkey` or `mfa`, say); update `@latchkey/client`.
+ * - `not_configured`: there is no broker to call: no URL, or one that is not an
+ *   http(s) URL. Nothing was sent.
  *
  * @example
  * function describe(code: LatchkeyErrorCode) {
@@ -15,7 +21,7 @@ import type { Problem, ProblemCode } from './wire/problem.js';
  *   }
  * }
  */
-export type LatchkeyErrorCode = ProblemCode | 'network_error' | 'unexpected_response';
+export type LatchkeyErrorCode = ProblemCode | 'network_error' | 'unexpected_response' | 'unsupported_step' | 'not_configured';
 
 /**
  * The one error type the client throws. Aborts are the exception: an aborted
@@ -33,7 +39,7 @@ export type LatchkeyErrorCode = ProblemCode | 'network_error' | 'unexpected_resp
  */
 export class LatchkeyError extends Error {
   readonly code: LatchkeyErrorCode;
-  /** HTTP status of the answer; 0 when the broker could not be reached. */
+  /** HTTP status of the answer; 0 when the broker could not be reached or was never called. */
   readonly status: number;
   /** The parsed problem+json body, or undefined when the answer was not one. */
   readonly problem: Problem | undefined;

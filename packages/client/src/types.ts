@@ -7,11 +7,11 @@ import type {
   PasswordResetFinishRequest,
   PasswordResetStartRequest,
   PasswordSignInRequest,
-  PasswordStep,
   ResendCodeRequest,
   SessionInfo,
   SessionToken,
   SignUpRequest,
+  Step,
   User,
   VerifyCodeRequest,
 } from './wire/index.js';
@@ -54,20 +54,24 @@ export interface SessionStore {
 /**
  * Every broker call bound to one connection, plus its session store.
  * Elements talk to this interface only, so stories and tests inject a fake.
+ *
+ * Sign-in, sign-up and reset calls answer the broker's next `Step`; switch on
+ * `step.step`. Calls typed `EmailCodeStep` can answer nothing else. A step this
+ * client does not know rejects with `unsupported_step`.
  */
 export interface LatchkeyClient {
   readonly connection: Connection;
   readonly session: SessionStore;
-  identify(body: IdentifyRequest, options?: CallOptions): Promise<PasswordStep>;
-  signInWithPassword(body: PasswordSignInRequest, options?: CallOptions): Promise<DoneStep>;
+  identify(body: IdentifyRequest, options?: CallOptions): Promise<Step>;
+  signInWithPassword(body: PasswordSignInRequest, options?: CallOptions): Promise<Step>;
   startEmailCodeSignIn(body: EmailCodeSignInRequest, options?: CallOptions): Promise<EmailCodeStep>;
-  finishEmailCodeSignIn(body: VerifyCodeRequest, options?: CallOptions): Promise<DoneStep>;
-  startSignUp(body: SignUpRequest, options?: CallOptions): Promise<EmailCodeStep>;
-  finishSignUp(body: VerifyCodeRequest, options?: CallOptions): Promise<DoneStep>;
+  finishEmailCodeSignIn(body: VerifyCodeRequest, options?: CallOptions): Promise<Step>;
+  startSignUp(body: SignUpRequest, options?: CallOptions): Promise<Step>;
+  finishSignUp(body: VerifyCodeRequest, options?: CallOptions): Promise<Step>;
   startPasswordReset(body: PasswordResetStartRequest, options?: CallOptions): Promise<EmailCodeStep>;
-  finishPasswordReset(body: PasswordResetFinishRequest, options?: CallOptions): Promise<PasswordStep>;
+  finishPasswordReset(body: PasswordResetFinishRequest, options?: CallOptions): Promise<Step>;
   resendEmailCode(body: ResendCodeRequest, options?: CallOptions): Promise<EmailCodeStep>;
-  /** Null when nobody is signed in (401). */
+  /** Null when nobody is signed in. */
   getSession(options?: CallOptions): Promise<CurrentSession | null>;
   getSessionToken(options?: CallOptions): Promise<SessionToken>;
   signOut(options?: CallOptions): Promise<void>;

@@ -18,19 +18,11 @@ import {
   type Connection,
   type EmailCodeStep,
   type LatchkeyClient,
-  type PasswordStep,
 } from '../index.js';
-import { ada, doneFor, fakeBroker, json, noContent, problem, sessionOf, uniqueBrokerUrl } from '../testing/fake-broker.js';
+import { ada, codeStepFor, doneFor, fakeBroker, json, noContent, passwordStepFor, problem, sessionOf, uniqueBrokerUrl } from '../testing/fake-broker.js';
 
-const codeStep = (purpose: EmailCodeStep['purpose']): EmailCodeStep => ({
-  step: 'email-code',
-  flow_id: 'flw_1',
-  email: ada.email,
-  purpose,
-  expires_at: '2026-11-24T12:10:00.000Z',
-  resend_after: '2026-11-24T12:01:00.000Z',
-});
-const passwordStep: PasswordStep = { step: 'password', email: ada.email, methods: ['password', 'email-code'] };
+const codeStep = (purpose: EmailCodeStep['purpose']) => codeStepFor(ada.email, purpose);
+const passwordStep = passwordStepFor(ada.email);
 const done = doneFor(ada, 'ses_1');
 
 interface Case {
@@ -106,6 +98,46 @@ describe('each broker call', () => {
     const error = await getSessionToken(connect({ url, fetch: broker.fetch })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LatchkeyError);
     expect(error).toMatchObject({ code: 'unauthenticated', status: 401 });
+  });
+});
+
+describe('step answers', () => {
+  const stepCases = cases.filter((c) => typeof c.answer === 'object' && c.answer !== null && 'step' in c.answer);
+  const named = stepCases.map((c) => [c.call, c] as const);
+
+  /** Runs one case against a broker that answers `body` with the case's status. */
+  async function answerWith(c: Case, body: unknown) {
+    const url = uniqueBrokerUrl();
+    const broker = fakeBroker(url, { [`${c.method} ${c.path}`]: json(body, c.status) });
+    return c.fn(connect({ url, fetch: broker.fetch }), c.body as never).catch((e: unknown) => e);
+  }
+
+  it.each(named)('%s refuses a step of a newer protocol with unsupported_step, so no caller meets a variant it cannot show', async (_call, c) => {
+    const error = await answerWith(c, { step: 'passkey', challenge: 'abc' });
+    expect(error).toBeInstanceOf(LatchkeyError);
+    expect(error).toMatchObject({ code: 'unsupported_step', status: c.status, problem: undefined });
+    expect((error as LatchkeyError).message).toMatch(/needs a newer version of Latchkey/);
+  });
+
+  it.each(named)('%s sees an answer without a step as unexpected_response', async (_call, c) => {
+    await expect(answerWith(c, { flow_id: 'flw_1' })).resolves.toMatchObject({ code: 'unexpected_response', status: c.status });
+  });
+
+  it('lets identify answer an email-code step, for brokers that mail a code first', async () => {
+    const c = cases.find((x) => x.call === 'identify')!;
+    const step = codeStepFor(ada.email, 'sign-in', { methods: ['email-code', 'password'] });
+    await expect(answerWith(c, step)).resolves.toEqual(step);
+  });
+
+  it('lets a password sign-in answer a step other than done (a second factor, say)', async () => {
+    const c = cases.find((x) => x.call === 'signInWithPassword')!;
+    const step = codeStepFor(ada.email, 'sign-in');
+    await expect(answerWith(c, step)).resolves.toEqual(step);
+  });
+
+  it.each(['startEmailCodeSignIn', 'resendEmailCode', 'startPasswordReset'] as const)('%s, which only ever mails a code, refuses any other known step', async (call) => {
+    const c = cases.find((x) => x.call === call)!;
+    await expect(answerWith(c, done)).resolves.toMatchObject({ code: 'unexpected_response' });
   });
 });
 

@@ -1,40 +1,43 @@
-import { request } from '../internal/request.js';
+import { requestStep } from '../internal/request.js';
 import type { CallOptions, Connection } from '../types.js';
-import type {
-  DoneStep,
-  EmailCodeSignInRequest,
-  EmailCodeStep,
-  IdentifyRequest,
-  PasswordSignInRequest,
-  PasswordStep,
-  ResendCodeRequest,
-  VerifyCodeRequest,
+import {
+  BROKER_STEPS,
+  type EmailCodeSignInRequest,
+  type EmailCodeStep,
+  type IdentifyRequest,
+  type PasswordSignInRequest,
+  type ResendCodeRequest,
+  type Step,
+  type VerifyCodeRequest,
 } from '../wire/auth.js';
 
 /**
- * Step one of identifier-first sign-in (`POST /v1/sign-in/identify`, 200):
- * which methods to offer for this email. The answer is the same whether or
- * not the account exists.
+ * Step one of identifier-first sign-in (`POST /v1/sign-in/identify`, 200): the
+ * broker answers the next step for this email, the same whether or not the
+ * account exists. Today that is `password` (its `methods` list the
+ * alternatives) or, when the broker signs in by email code first, `email-code`
+ * (the code is already on its way).
  *
  * @example
  * const step = await identify(conn, { email: 'ada@example.com' });
- * if (step.methods.includes('email-code')) showCodeOption();
+ * if (step.step === 'password' && step.methods.includes('email-code')) showCodeOption();
  */
-export function identify(conn: Connection, body: IdentifyRequest, options?: CallOptions): Promise<PasswordStep> {
-  return request(conn, { method: 'POST', path: '/v1/sign-in/identify', body }, options);
+export function identify(conn: Connection, body: IdentifyRequest, options?: CallOptions): Promise<Step> {
+  return requestStep(conn, { method: 'POST', path: '/v1/sign-in/identify', body, steps: BROKER_STEPS }, options);
 }
 
 /**
- * Signs in with email and password (`POST /v1/sign-in/password`, 200); the
- * broker sets the session cookie. A wrong password and an unknown account both
- * fail with `invalid_credentials`.
+ * Signs in with email and password (`POST /v1/sign-in/password`, 200). The
+ * answer is the next step: `done` (the broker set the session cookie) or,
+ * later, a second factor. A wrong password and an unknown account both fail
+ * with `invalid_credentials`.
  *
  * @example
- * const done = await signInWithPassword(conn, { email: 'ada@example.com', password });
- * location.assign(done.return_to ?? '/');
+ * const step = await signInWithPassword(conn, { email: 'ada@example.com', password });
+ * if (step.step === 'done') location.assign(step.return_to ?? '/');
  */
-export function signInWithPassword(conn: Connection, body: PasswordSignInRequest, options?: CallOptions): Promise<DoneStep> {
-  return request(conn, { method: 'POST', path: '/v1/sign-in/password', body }, options);
+export function signInWithPassword(conn: Connection, body: PasswordSignInRequest, options?: CallOptions): Promise<Step> {
+  return requestStep(conn, { method: 'POST', path: '/v1/sign-in/password', body, steps: BROKER_STEPS }, options);
 }
 
 /**
@@ -46,17 +49,19 @@ export function signInWithPassword(conn: Connection, body: PasswordSignInRequest
  * showCodeInput(step.flow_id, step.expires_at);
  */
 export function startEmailCodeSignIn(conn: Connection, body: EmailCodeSignInRequest, options?: CallOptions): Promise<EmailCodeStep> {
-  return request(conn, { method: 'POST', path: '/v1/sign-in/email-code', body }, options);
+  return requestStep(conn, { method: 'POST', path: '/v1/sign-in/email-code', body, steps: ['email-code'] }, options);
 }
 
 /**
- * Signs in with the mailed code (`POST /v1/sign-in/email-code/verify`, 200).
+ * Sends the mailed code (`POST /v1/sign-in/email-code/verify`, 200); the
+ * answer is the next step, `done` once nothing more is needed. A wrong code
+ * fails with `invalid_code` and `problem.attempts_left`.
  *
  * @example
- * const done = await finishEmailCodeSignIn(conn, { flow_id: step.flow_id, code: '123456' });
+ * const step = await finishEmailCodeSignIn(conn, { flow_id: codeStep.flow_id, code: '123456' });
  */
-export function finishEmailCodeSignIn(conn: Connection, body: VerifyCodeRequest, options?: CallOptions): Promise<DoneStep> {
-  return request(conn, { method: 'POST', path: '/v1/sign-in/email-code/verify', body }, options);
+export function finishEmailCodeSignIn(conn: Connection, body: VerifyCodeRequest, options?: CallOptions): Promise<Step> {
+  return requestStep(conn, { method: 'POST', path: '/v1/sign-in/email-code/verify', body, steps: BROKER_STEPS }, options);
 }
 
 /**
@@ -68,5 +73,5 @@ export function finishEmailCodeSignIn(conn: Connection, body: VerifyCodeRequest,
  * const next = await resendEmailCode(conn, { flow_id: step.flow_id });
  */
 export function resendEmailCode(conn: Connection, body: ResendCodeRequest, options?: CallOptions): Promise<EmailCodeStep> {
-  return request(conn, { method: 'POST', path: '/v1/email-code/resend', body }, options);
+  return requestStep(conn, { method: 'POST', path: '/v1/email-code/resend', body, steps: ['email-code'] }, options);
 }

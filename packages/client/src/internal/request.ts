@@ -1,6 +1,10 @@
 import { LatchkeyError } from '../errors.js';
 import type { CallOptions, Connection } from '../types.js';
+import { BROKER_STEPS, type Step } from '../wire/auth.js';
 import { PROBLEM_TYPE_PREFIX, type Problem, type ProblemCode } from '../wire/problem.js';
+
+/** The name of a step the broker may answer in this protocol version. */
+export type BrokerStepName = (typeof BROKER_STEPS)[number];
 
 // Typed as a full record so it stays in step with the ProblemCode union: a code
 // added there and not here fails the type check.
@@ -31,6 +35,48 @@ export interface Endpoint {
   body?: object;
   /** The call answers 204 No Content instead of a JSON object. */
   noContent?: boolean;
+  /**
+   * The call answers a `Step`, one of these. Checked before anyone sees it, so
+   * code that switches on `step` never meets a variant it does not know.
+   */
+  steps?: readonly BrokerStepName[];
+}
+
+/**
+ * Why `url` cannot be a broker's URL, or undefined when it can: an absolute
+ * http(s) URL, or a path (`/auth`) for a broker mounted under the page's own
+ * origin. A bare host (`auth.example.com`) is refused: fetch would quietly
+ * send it to a path of the page's own server.
+ *
+ * @example
+ * brokerUrlProblem('https://auth.example.com'); // undefined
+ * brokerUrlProblem('auth.example.com'); // 'The broker URL "auth.example.com" is not a valid URL'
+ */
+export function brokerUrlProblem(url: string): string | undefined {
+  if (!url.trim()) return 'No broker URL was given';
+  let parsed: URL;
+  try {
+    parsed = new URL(url, url.startsWith('/') ? globalThis.document?.baseURI : undefined);
+  } catch {
+    return `The broker URL "${url}" is not a valid URL`;
+  }
+  return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? undefined : `The broker URL "${url}" is not an http(s) URL`;
+}
+
+const unexpected = (status: number) => new LatchkeyError('unexpected_response', `Unexpected answer from the sign-in service (HTTP ${status})`, { status });
+
+/**
+ * A step answer this client can act on, or the error that says why not: a step
+ * of a newer protocol (`unsupported_step`, so the page can say "update"), or a
+ * known step this endpoint never answers (the broker broke its contract).
+ */
+function checkStep(body: object, expected: readonly BrokerStepName[], status: number): void {
+  const { step } = body as { step?: unknown };
+  if (typeof step !== 'string') throw unexpected(status);
+  if (!(BROKER_STEPS as readonly string[]).includes(step)) {
+    throw new LatchkeyError('unsupported_step', `This sign-in step (${JSON.stringify(step.slice(0, 40))}) needs a newer version of Latchkey`, { status });
+  }
+  if (!(expected as readonly string[]).includes(step)) throw unexpected(status);
 }
 
 /**
@@ -68,17 +114,22 @@ async function readJson(response: Response, signal: AbortSignal | undefined): Pr
  * Sends one call to the broker, always with the browser's cookies
  * (`credentials: 'include'`), and answers its JSON object (undefined for a
  * `noContent` call). Every failure is a `LatchkeyError`, except aborts, which
- * rethrow the AbortError as is.
+ * rethrow the AbortError as is. A URL that cannot reach any broker fails with
+ * `not_configured` before anything is sent.
  *
  * @example
- * const step = await request<PasswordStep>(conn, { method: 'POST', path: '/v1/sign-in/identify', body: { email } });
+ * const session = await request<CurrentSession>(conn, { method: 'GET', path: '/v1/session' });
  */
 export async function request<T>(conn: Connection, endpoint: Endpoint, options: CallOptions = {}): Promise<T> {
   const { signal } = options;
+  // `connect('/')` leaves '' (a broker at the root of the page's own origin).
+  const misconfigured = brokerUrlProblem(conn.url || '/');
+  if (misconfigured) throw new LatchkeyError('not_configured', misconfigured);
+  const url = `${conn.url}${endpoint.path}`;
   const hasBody = endpoint.body !== undefined;
   let response: Response;
   try {
-    response = await conn.fetch(`${conn.url}${endpoint.path}`, {
+    response = await conn.fetch(url, {
       method: endpoint.method,
       credentials: 'include',
       headers: hasBody ? { accept: 'application/json', 'content-type': 'application/json' } : { accept: 'application/json' },
@@ -94,12 +145,30 @@ export async function request<T>(conn: Connection, endpoint: Endpoint, options: 
   const body = await readJson(response, signal);
   if (response.ok) {
     if (endpoint.noContent) return undefined as T;
-    if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as T;
+    if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+      if (endpoint.steps) checkStep(body, endpoint.steps, status);
+      return body as T;
+    }
   } else {
     const problem = asProblem(body);
     if (problem) throw new LatchkeyError(problem.code, problem.title, { status, problem });
   }
   // Whatever answered is not the broker speaking its contract (a proxy page, a
   // captive portal); its text may hold internals, so only the status is kept.
-  throw new LatchkeyError('unexpected_response', `Unexpected answer from the sign-in service (HTTP ${status})`, { status });
+  throw unexpected(status);
+}
+
+/**
+ * `request` for a call that answers a `Step`: the answer is typed as exactly the
+ * steps `endpoint.steps` names, and anything else rejects (see `checkStep`).
+ *
+ * @example
+ * const step = await requestStep(conn, { method: 'POST', path: '/v1/email-code/resend', body, steps: ['email-code'] }); // EmailCodeStep
+ */
+export function requestStep<N extends BrokerStepName>(
+  conn: Connection,
+  endpoint: Endpoint & { steps: readonly N[] },
+  options?: CallOptions,
+): Promise<Extract<Step, { step: N }>> {
+  return request(conn, endpoint, options);
 }

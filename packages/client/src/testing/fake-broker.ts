@@ -1,4 +1,4 @@
-import type { DoneStep, ProblemCode, User, SessionInfo } from '../wire/index.js';
+import type { DoneStep, EmailCodeStep, PasswordStep, ProblemCode, SessionInfo, SignInMethod, User } from '../wire/index.js';
 
 /** One request as the fake broker saw it. */
 export interface SeenRequest {
@@ -88,3 +88,19 @@ export const ada: User = { id: 'usr_ada', email: 'ada@example.com', email_verifi
 export const bob: User = { id: 'usr_bob', email: 'bob@example.com', email_verified: true, name: null, created_at: '2026-11-24T12:00:00.000Z' };
 export const sessionOf = (id: string, amr = ['pwd']): SessionInfo => ({ id, amr, created_at: '2026-11-24T12:00:00.000Z', expires_at: '2026-12-24T12:00:00.000Z' });
 export const doneFor = (user: User, sessionId: string): DoneStep => ({ step: 'done', user, session: sessionOf(sessionId), return_to: null });
+
+/** The password step the broker answers `identify` with for `email`. */
+export const passwordStepFor = (email: string, methods: SignInMethod[] = ['password', 'email-code']): PasswordStep => ({ step: 'password', email, methods });
+
+/** An email-code step of flow `flw_1`, as every email-code start and resend answers. */
+export const codeStepFor = (email: string, purpose: EmailCodeStep['purpose'], extra: Partial<EmailCodeStep> = {}): EmailCodeStep => ({
+  step: 'email-code',
+  flow_id: 'flw_1',
+  email,
+  purpose,
+  methods: purpose === 'sign-in' ? ['password', 'email-code'] : [],
+  expires_at: '2026-11-24T12:10:00.000Z',
+  resend_after: '2026-11-24T12:01:00.000Z',
+  attempts_left: 5,
+  ...extra,
+});
