@@ -3,14 +3,16 @@ import { secureHeaders } from 'hono/secure-headers';
 import { ConfigError, parseBrokerConfig, type BrokerOptions } from './config.js';
 import type { Deps } from './deps.js';
 import { limitBodySize } from './http/body.js';
-import { corsAllowlist, requireTrustedOrigin } from './http/guard/origin.js';
-import { rateLimitPerIp } from './http/guard/rate-limit.js';
+import { corsAllowlist, requireOrigin, trustedOrigins } from './http/guard/origin.js';
+import { databaseRateLimitStore, rateLimit } from './http/guard/rate-limit.js';
 import { notFound, onError, problemResponse } from './http/problem.js';
+import { mailQueue } from './modules/email/mail-queue.js';
 import { outboxMailer } from './modules/email/mailer.js';
 import { devOutboxRoutes, emailCodeRoutes, emailCodeSignInRoutes } from './modules/email/routes.js';
-import { identifyRoutes } from './modules/identify/routes.js';
 import { passwordResetRoutes, passwordSignInRoutes, signUpRoutes } from './modules/password/routes.js';
 import { jwksRoutes, sessionRoutes, signOutRoutes } from './modules/sessions/routes.js';
+import { clientAddress } from './modules/sign-in/browser.js';
+import { identifyRoutes } from './modules/sign-in/routes.js';
 import { randomSecret } from './random.js';
 import { migrationsApplied } from './storage/migrate.js';
 import { getOrCreateSecret } from './storage/queries/index.js';
@@ -33,20 +35,32 @@ export function createBroker(options: BrokerOptions) {
     config,
     storage,
     clock: now,
-    mailer: mailer ?? outboxMailer(storage, now),
+    mail: mailQueue(mailer ?? outboxMailer(storage, now)),
+    rateLimits: databaseRateLimitStore(storage),
     // Without a configured secret (dev), the first instance generates one and every instance shares it.
     secret: () => (secret ??= config.secret ? Promise.resolve(config.secret) : getOrCreateSecret(storage, 'code-hmac', randomSecret(), now())),
   };
   if (!config.secret && !config.dev) throw new ConfigError('latchkey config: secret: required outside dev mode (at least 32 characters)');
+  // The outbox is readable only at the dev route: outside dev mode it would keep every code from its owner.
+  if (!mailer && !config.dev) throw new ConfigError('latchkey config: mailer: required outside dev mode (set SMTP_URL, or pass a Mailer to createBroker)');
 
   const app = new Hono();
   app.onError(onError);
   app.notFound(notFound);
   app.use(secureHeaders({ crossOriginResourcePolicy: 'same-site', referrerPolicy: 'no-referrer' }));
   app.use(corsAllowlist(config));
-  app.use(requireTrustedOrigin(config));
-  app.use(rateLimitPerIp(deps));
-  app.use(limitBodySize());
+
+  // Guards per route group, each chosen on purpose. `/x/*` covers `/x` itself too.
+  const trusted = trustedOrigins(config);
+  // The flows anyone can start: a trusted Origin, a small JSON body, a budget per client address.
+  const flowGuards = [
+    requireOrigin({ trusted }),
+    limitBodySize(),
+    rateLimit({ key: (c) => clientAddress(c, config), prefix: 'ip', window: config.rateLimits.perIp, store: deps.rateLimits, clock: now }),
+  ];
+  for (const flows of ['/v1/sign-in/*', '/v1/sign-up/*', '/v1/password-reset/*', '/v1/email-code/*']) app.use(flows, ...flowGuards);
+  // Cookie-session calls take no body and count nothing: the token refresh, the hottest path, writes nothing.
+  for (const calls of ['/v1/session/*', '/v1/sign-out/*']) app.use(calls, requireOrigin({ trusted }));
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {

@@ -1,12 +1,16 @@
 import type { BrokerConfig } from './config.js';
-import type { Mailer } from './modules/email/mailer.js';
+import type { RateLimitStore } from './http/guard/rate-limit.js';
+import type { MailQueue } from './modules/email/mail-queue.js';
 import type { Storage } from './storage/storage.js';
 
 /** Everything a module needs, passed in: no module keeps state of its own. */
 export interface Deps {
   config: BrokerConfig;
   storage: Storage;
-  mailer: Mailer;
+  /** Mail leaves after the response (see mail-queue.ts). */
+  mail: MailQueue;
+  /** Budgets and attempt counters shared by every instance. */
+  rateLimits: RateLimitStore;
   clock: () => Date;
   /** The secret behind code hashes (configured, or generated once per database in dev). */
   secret: () => Promise<string>;

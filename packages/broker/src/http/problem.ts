@@ -50,7 +50,7 @@ const STATUS: Record<ProblemCode, ContentfulStatusCode> = {
 export class ProblemError extends Error {
   constructor(
     readonly code: ProblemCode,
-    readonly extra: { detail?: string; errors?: ProblemFieldError[]; headers?: Record<string, string> } = {},
+    readonly extra: { detail?: string; errors?: ProblemFieldError[]; headers?: Record<string, string>; attemptsLeft?: number } = {},
   ) {
     super(TITLES[code]);
     this.name = this.constructor.name;
@@ -67,6 +67,7 @@ export function problemResponse(c: Context, code: ProblemCode, extra: ProblemErr
     ...(extra.detail ? { detail: extra.detail } : {}),
     ...(extra.errors ? { errors: extra.errors } : {}),
     ...(extra.requestId ? { request_id: extra.requestId } : {}),
+    ...(extra.attemptsLeft !== undefined ? { attempts_left: extra.attemptsLeft } : {}),
   };
   return c.body(JSON.stringify(body), STATUS[code], { ...extra.headers, 'content-type': 'application/problem+json', 'cache-control': 'no-store' });
 }

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStorage, storageKinds, type StorageKind } from '../test/harness.js';
 import { createPostgresStorage } from './postgres.js';
-import { migrate, migrations, migrationsApplied } from './migrate.js';
-import { consumeEmailFlow, findUserByEmail, hitRateLimit, insertEmailFlow, insertSession, insertUser } from './queries/index.js';
+import { migrate, MigrationChangedError, migrations, migrationsApplied } from './migrate.js';
+import { attemptFlow, consumeFlow, findUserByEmail, giveBackRateLimit, insertFlow, insertSession, insertUser, renewFlow, takeRateLimit } from './queries/index.js';
 import { isUniqueViolation } from './storage.js';
 
 const at = new Date('2026-11-24T12:00:00Z');
@@ -42,22 +42,69 @@ describe.each(storageKinds)('storage contract on %s', (kind: StorageKind) => {
     const session = await insertSession(storage, { id: 'ses_1', secretHash: 'x', userId: 'usr_1', amr: ['pwd', 'otp'], createdAt: at, expiresAt: at, ip: null, userAgent: null });
     expect(session.amr).toEqual(['pwd', 'otp']);
     expect(session.createdAt).toEqual(at);
-    const flow = await insertEmailFlow(storage, { id: 'flw_1', purpose: 'sign-up', email: user.email, userId: null, codeHash: null, data: { name: 'Ada', n: 1 }, returnTo: null, createdAt: at, expiresAt: new Date(at.getTime() + 1000), resendAfter: at });
+    const flow = await insertFlow(storage, { ...openFlow, data: { name: 'Ada', n: 1 } });
     expect(flow.data).toEqual({ name: 'Ada', n: 1 });
     expect(flow.attempts).toBe(0);
   });
 
-  it('lets exactly one of several concurrent consumers use a flow', async () => {
-    await insertEmailFlow(storage, { id: 'flw_1', purpose: 'sign-in', email: user.email, userId: null, codeHash: 'h', data: {}, returnTo: null, createdAt: at, expiresAt: new Date(at.getTime() + 60_000), resendAfter: at });
-    const wins = await Promise.all([1, 2, 3, 4].map(() => consumeEmailFlow(storage, 'flw_1', at)));
+  const openFlow = { id: 'flw_1', kind: 'email-code', bindingHash: 'browser-a', userId: null, secretHash: 'right', data: {}, maxAttempts: 5, createdAt: at, expiresAt: new Date(at.getTime() + 60_000) };
+  const key = { id: 'flw_1', kind: 'email-code', bindingHash: 'browser-a', now: at };
+
+  it('lets exactly one of fifty concurrent consumers use a flow', async () => {
+    await insertFlow(storage, openFlow);
+    const wins = await Promise.all(Array.from({ length: 50 }, () => consumeFlow(storage, key)));
     expect(wins.filter(Boolean)).toHaveLength(1);
   });
 
-  it('counts rate-limit hits per key and window', async () => {
-    expect(await hitRateLimit(storage, 'ip:1', at)).toBe(1);
-    expect(await hitRateLimit(storage, 'ip:1', at)).toBe(2);
-    expect(await hitRateLimit(storage, 'ip:2', at)).toBe(1);
-    expect(await hitRateLimit(storage, 'ip:1', new Date(at.getTime() + 60_000))).toBe(1);
+  it('compares at most max_attempts of fifty parallel guesses, and the right secret after them is refused', async () => {
+    await insertFlow(storage, openFlow);
+    const guesses = await Promise.all(Array.from({ length: 50 }, (_, i) => attemptFlow(storage, key, `wrong-${i}`)));
+    expect(guesses.filter(Boolean)).toHaveLength(5);
+    expect(await attemptFlow(storage, key, 'right')).toBeUndefined();
+  });
+
+  it('accepts the right secret once among fifty parallel attempts with it', async () => {
+    await insertFlow(storage, { ...openFlow, maxAttempts: 50 });
+    const attempts = await Promise.all(Array.from({ length: 50 }, () => attemptFlow(storage, key, 'right')));
+    expect(attempts.filter((a) => a?.accepted)).toHaveLength(1);
+  });
+
+  it('answers a flow only to the browser it is bound to, and only of its kind', async () => {
+    await insertFlow(storage, openFlow);
+    expect(await attemptFlow(storage, { ...key, bindingHash: 'browser-b' }, 'right')).toBeUndefined();
+    expect(await attemptFlow(storage, { ...key, kind: 'sign-in' }, 'right')).toBeUndefined();
+    expect(await consumeFlow(storage, { ...key, now: new Date(at.getTime() + 60_000) })).toBeUndefined();
+    expect((await attemptFlow(storage, key, 'right'))?.accepted).toBe(true);
+  });
+
+  it('renews a flow once when two renewals race, and not before its time', async () => {
+    await insertFlow(storage, { ...openFlow, data: { resend_after: new Date(at.getTime() + 1000).toISOString() } });
+    const renewal = { secretHash: 'new', expiresAt: new Date(at.getTime() + 120_000), data: { resend_after: new Date(at.getTime() + 31_000).toISOString() }, notBeforeField: 'resend_after' };
+    expect(await renewFlow(storage, key, renewal)).toBeUndefined();
+    const later = { ...key, now: new Date(at.getTime() + 2000) };
+    const renewed = await Promise.all(Array.from({ length: 10 }, () => renewFlow(storage, later, renewal)));
+    expect(renewed.filter(Boolean)).toHaveLength(1);
+    expect((await attemptFlow(storage, later, 'new'))?.accepted).toBe(true);
+  });
+
+  it('gives at most the limit of fifty parallel takers a unit, per key and window', async () => {
+    const taken = await Promise.all(Array.from({ length: 50 }, () => takeRateLimit(storage, 'pwd:ada', at, at, 10)));
+    expect(taken.filter((t) => t !== undefined)).toHaveLength(10);
+    expect(await takeRateLimit(storage, 'pwd:bob', at, at, 10)).toBe(1);
+    expect(await takeRateLimit(storage, 'pwd:ada', new Date(at.getTime() + 60_000), at, 10)).toBe(1);
+    await giveBackRateLimit(storage, 'pwd:ada', at);
+    expect(await takeRateLimit(storage, 'pwd:ada', at, at, 10)).toBe(10);
+  });
+
+  it('makes a taker wait out the backoff once the free units are used', async () => {
+    const backoff = { free: 2, baseSeconds: 1, maxSeconds: 60 };
+    const after = (ms: number) => new Date(at.getTime() + ms);
+    expect(await takeRateLimit(storage, 'k', at, at, 10, backoff)).toBe(1);
+    expect(await takeRateLimit(storage, 'k', at, at, 10, backoff)).toBe(2);
+    expect(await takeRateLimit(storage, 'k', at, after(999), 10, backoff)).toBeUndefined();
+    expect(await takeRateLimit(storage, 'k', at, after(1000), 10, backoff)).toBe(3);
+    expect(await takeRateLimit(storage, 'k', at, after(2999), 10, backoff)).toBeUndefined();
+    expect(await takeRateLimit(storage, 'k', at, after(3000), 10, backoff)).toBe(4);
   });
 });
 
@@ -73,6 +120,20 @@ describe.runIf(process.env.TEST_DATABASE_URL)('PostgreSQL with several broker in
     } finally {
       await a.query(`DROP SCHEMA ${schema} CASCADE`);
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
+describe('migrations', () => {
+  it('refuses to start on a database where an applied migration has since been edited', async () => {
+    const storage = await openTestStorage('pglite');
+    try {
+      const edited = migrations.map((m, i) => (i === 0 ? { ...m, checksum: 'edited' } : m));
+      await expect(migrate(storage, edited)).rejects.toThrow(MigrationChangedError);
+      await expect(migrate(storage, edited)).rejects.toThrow(/001_initial\.sql was changed after it was applied/);
+      expect(await migrate(storage)).toEqual([]);
+    } finally {
+      await storage.drop();
     }
   });
 });

@@ -21,7 +21,7 @@ export async function openTestStorage(kind: StorageKind): Promise<Storage & { dr
   }
   const schema = `lk_test_${randomBytes(6).toString('hex')}`;
   const connectionString = process.env.TEST_DATABASE_URL!;
-  const storage = await createPostgresStorage({ connectionString, schema, max: 4 });
+  const storage = await createPostgresStorage({ connectionString, schema, max: 12 });
   return Object.assign(storage, {
     async drop() {
       await storage.query(`DROP SCHEMA ${schema} CASCADE`);
@@ -30,7 +30,7 @@ export async function openTestStorage(kind: StorageKind): Promise<Storage & { dr
   });
 }
 
-export const BROKER_URL = 'http://broker.test';
+export const BROKER_URL = 'http://localhost:8787';
 export const APP_ORIGIN = 'http://app.test';
 
 /** A clock tests move by hand, so expiry needs no sleeping. */
@@ -39,60 +39,92 @@ export function testClock(start = Date.parse('2026-11-24T12:00:00Z')) {
   return { now: () => new Date(now), advance: (ms: number) => void (now += ms) };
 }
 
+type CallInit = { json?: unknown; body?: string; headers?: Record<string, string>; cookie?: string | null };
+
 /**
  * A broker on `storage` with a hand-moved clock and helpers that call it the
- * way a browser on the app's origin would (`app.request()`, no port).
+ * way a browser on the app's origin would (`app.request()`, no port). The
+ * object itself is one browser (its own cookie jar and client address);
+ * `browser()` makes another, e.g. a stranger on another address.
  */
 export function testBroker(storage: Storage, overrides: Partial<BrokerConfigInput> & { mailer?: Mailer } = {}) {
   const clock = testClock();
   const app = createBroker({ publicUrl: BROKER_URL, allowedOrigins: [APP_ORIGIN], dev: true, storage, clock: clock.now, ...overrides });
-  const cookies = new Map<string, string>();
 
-  async function call(method: string, path: string, init: { json?: unknown; body?: string; headers?: Record<string, string>; cookie?: string | null } = {}) {
-    const headers: Record<string, string> = { origin: APP_ORIGIN, ...init.headers };
-    if (init.json !== undefined) headers['content-type'] ??= 'application/json';
-    const cookie = init.cookie === undefined ? [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') : init.cookie;
-    if (cookie) headers.cookie = cookie;
-    const response = await app.request(path, { method, headers, body: init.body ?? (init.json === undefined ? undefined : JSON.stringify(init.json)) });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, value] = pair!.split('=') as [string, string];
-      if (/max-age=0/i.test(line) || value === '') cookies.delete(name);
-      else cookies.set(name, value);
+  /** A browser: its cookies, kept between calls, and the address its requests come from. */
+  function browser(options: { ip?: string } = {}) {
+    const cookies = new Map<string, string>();
+    const ip = options.ip ?? '203.0.113.10';
+
+    /** One request. `cookie: null` sends no cookies and keeps none: a stranger without this browser's jar. */
+    async function call(method: string, path: string, init: CallInit = {}) {
+      const headers: Record<string, string> = { origin: APP_ORIGIN, ...init.headers };
+      if (init.json !== undefined) headers['content-type'] ??= 'application/json';
+      const cookie = init.cookie === undefined ? [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') : init.cookie;
+      if (cookie) headers.cookie = cookie;
+      // @hono/node-server hands the socket to the app as `env.incoming`; so does this.
+      const env = { incoming: { socket: { remoteAddress: ip } } };
+      const response = await app.request(path, { method, headers, body: init.body ?? (init.json === undefined ? undefined : JSON.stringify(init.json)) }, env);
+      if (init.cookie !== null) {
+        for (const line of response.headers.getSetCookie()) {
+          const [pair] = line.split(';');
+          const [name, value] = pair!.split('=') as [string, string];
+          if (/max-age=0/i.test(line) || value === '') cookies.delete(name);
+          else cookies.set(name, value);
+        }
+      }
+      const text = await response.text();
+      const body = text ? JSON.parse(text) : undefined;
+      return { status: response.status, headers: response.headers, body, setCookies: response.headers.getSetCookie() };
     }
-    const text = await response.text();
-    const body = text ? JSON.parse(text) : undefined;
-    return { status: response.status, headers: response.headers, body, setCookies: response.headers.getSetCookie() };
+
+    return {
+      ip,
+      cookies,
+      call,
+      post: (path: string, json?: unknown, init: CallInit = {}) => call('POST', path, { json: json ?? {}, ...init }),
+      get: (path: string, init: CallInit = {}) => call('GET', path, init),
+      /** This browser's cookies as a Cookie header, to replay them from elsewhere. */
+      cookieHeader: () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+    };
   }
+
+  const main = browser();
+  const mail = async () => {
+    await app.deps.mail.settled();
+    return main.call;
+  };
 
   return {
     app,
     deps: app.deps,
     clock,
-    cookies,
-    post: (path: string, json?: unknown, init: Parameters<typeof call>[2] = {}) => call('POST', path, { json: json ?? {}, ...init }),
-    get: (path: string, init: Parameters<typeof call>[2] = {}) => call('GET', path, init),
-    call,
-    /** The newest code mailed to `to`, read from the dev outbox as a person reads their inbox. */
+    ...main,
+    browser,
+    /** The newest code mailed to `to`, read from the dev outbox as a person reads their inbox (once mail has left). */
     async lastCode(to: string): Promise<string> {
+      const call = await mail();
       const { body } = await call('GET', `/dev/outbox?to=${encodeURIComponent(to)}`);
       const code = /\b(\d{6})\b/.exec(body[0]?.text ?? '')?.[1];
       if (!code) throw new Error(`no code mailed to ${to}`);
       return code;
     },
     async outboxCount(): Promise<number> {
+      await mail();
       return (await storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM mail_outbox`))[0]!.n;
     },
-    /** Signs up and verifies `email`; leaves the session cookie set. */
+    /** Signs up and verifies `email` in this browser; leaves the session cookie set. */
     async signUp(email: string, password = 'correct horse battery staple') {
-      const started = await this.post('/v1/sign-up', { email, password });
+      const started = await main.post('/v1/sign-up', { email, password });
       if (started.status !== 202) throw new Error(`sign-up failed: ${JSON.stringify(started.body)}`);
-      const done = await this.post('/v1/sign-up/verify', { flow_id: started.body.flow_id, code: await this.lastCode(email) });
+      const done = await main.post('/v1/sign-up/verify', { flow_id: started.body.flow_id, code: await this.lastCode(email) });
       if (done.status !== 201) throw new Error(`verify failed: ${JSON.stringify(done.body)}`);
       return done.body;
     },
   };
 }
+
+export type TestBroker = ReturnType<typeof testBroker>;
 
 /** Row counts of the tables a refused request must not touch. */
 export async function rowCounts(storage: Storage) {
@@ -100,7 +132,7 @@ export async function rowCounts(storage: Storage) {
   return {
     users: await count('users'),
     sessions: await count('sessions'),
-    flows: await count('email_flows'),
+    flows: await count('flows'),
     mail: await count('mail_outbox'),
   };
 }

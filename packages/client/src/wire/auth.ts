@@ -51,7 +51,7 @@ export interface EmailCodeStep {
   flow_id: string;
   email: string;
   purpose: EmailCodePurpose;
-  /** Other ways to sign in the user may switch to (sign-in only). */
+  /** The ways this address may sign in, as in the password step (sign-in flows; empty for sign-up and reset). */
   methods: SignInMethod[];
   /** ISO 8601; the code is refused after this. */
   expires_at: string;

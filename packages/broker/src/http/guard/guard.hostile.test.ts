@@ -42,6 +42,8 @@ describe.each(storageKinds)('guards on %s', (kind: StorageKind) => {
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await limited.post('/v1/sign-in/identify', { email: 'a@example.com' })).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
+    // Every flow route shares the IP's budget, each request counted once.
+    expect((await limited.post('/v1/sign-up', { email: 'a@example.com', password: 'correct horse battery' })).status).toBe(429);
     limited.clock.advance(60_000);
     expect((await limited.post('/v1/sign-in/identify', { email: 'a@example.com' })).status).toBe(200);
   });

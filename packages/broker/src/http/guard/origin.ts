@@ -23,16 +23,20 @@ export function corsAllowlist(config: BrokerConfig): MiddlewareHandler {
 }
 
 /**
- * CSRF defence: every unsafe request must say where it comes from, and that
- * must be a trusted origin. A missing Origin is refused too (browsers always
- * send one on POST; when in doubt, reject).
+ * CSRF defence for a route group: every unsafe request must say where it
+ * comes from, and that must be a trusted origin. A missing Origin is refused
+ * too (browsers always send one on POST; when in doubt, reject). A SAML ACS or
+ * an OAuth callback, which a foreign site posts or redirects to, binds its own
+ * state instead and does not take this guard.
+ *
+ * @example
+ * app.use('/v1/sign-in/*', requireOrigin({ trusted: trustedOrigins(config) }));
  */
-export function requireTrustedOrigin(config: BrokerConfig): MiddlewareHandler {
-  const trusted = trustedOrigins(config);
-  return async function originCheck(c: Context, next) {
+export function requireOrigin(options: { trusted: Set<string> }): MiddlewareHandler {
+  return async function requireOrigin(c: Context, next) {
     if (!SAFE_METHODS.has(c.req.method)) {
       const origin = c.req.header('origin');
-      if (!origin || !trusted.has(origin)) throw new ProblemError('forbidden_origin');
+      if (!origin || !options.trusted.has(origin)) throw new ProblemError('forbidden_origin');
     }
     await next();
   };

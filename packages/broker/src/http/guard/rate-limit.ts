@@ -1,39 +1,92 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { Deps } from '../../deps.js';
-import { deleteRateLimitsBefore, hitRateLimit } from '../../storage/queries/index.js';
+import { deleteRateLimitsBefore, giveBackRateLimit, peekRateLimit, takeRateLimit, type Backoff } from '../../storage/queries/index.js';
+import type { Db } from '../../storage/storage.js';
 import { ProblemError } from '../problem.js';
-import { clientIp } from './client-ip.js';
 
+/** A budget: `limit` units per fixed window, optionally with backoff between units. */
 export interface RateWindow {
   limit: number;
   windowSeconds: number;
+  backoff?: Backoff;
+}
+
+/** A unit taken from a budget; give it back when the attempt it paid for succeeded. */
+export interface RateTicket {
+  giveBack(): Promise<void>;
 }
 
 /**
- * Counts one hit for `key` in the current fixed window, in the database so all
- * instances share it, and refuses past the limit with 429 and Retry-After.
+ * Where budgets are counted. Every instance must see the same counts, so the
+ * default lives in the database; another store (Redis) can replace it without
+ * touching a route.
  */
-export async function consumeRateLimit(deps: Deps, key: string, window: RateWindow): Promise<void> {
-  const now = deps.clock().getTime();
-  const windowMs = window.windowSeconds * 1000;
-  const windowStart = Math.floor(now / windowMs) * windowMs;
-  const hits = await hitRateLimit(deps.storage, key, new Date(windowStart));
-  // Old windows are swept now and then by whoever happens to be counting.
-  if (hits === 1 && Math.random() < 0.01) await deleteRateLimitsBefore(deps.storage, new Date(now - 86_400_000));
-  if (hits > window.limit) {
-    const retryAfter = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
-    throw new ProblemError('rate_limited', { headers: { 'retry-after': String(retryAfter) } });
-  }
+export interface RateLimitStore {
+  /** Takes one unit of `key`'s budget atomically; refused with the seconds to wait. */
+  take(key: string, window: RateWindow, now: Date): Promise<{ ok: true; ticket: RateTicket } | { ok: false; retryAfterSeconds: number }>;
+  /** Forgets windows that started before `before`. */
+  sweep(before: Date): Promise<number>;
 }
 
-/** Per-account limit for password attempts and mailed codes (key: the normalized email). */
-export const limitAccount = (deps: Deps, email: string) => consumeRateLimit(deps, `account:${email}`, deps.config.rateLimits.perAccount);
+const windowStartOf = (now: Date, window: RateWindow) => {
+  const ms = window.windowSeconds * 1000;
+  return new Date(Math.floor(now.getTime() / ms) * ms);
+};
 
-/** Per-IP limit on every unsafe request. */
-export function rateLimitPerIp(deps: Deps): MiddlewareHandler {
-  return async function rateLimit(c: Context, next) {
+/**
+ * The database store: one conditional upsert per take, so fifty parallel
+ * attempts get at most `limit` units on PostgreSQL as on PGlite.
+ *
+ * @example
+ * const store = databaseRateLimitStore(storage);
+ * const taken = await store.take(`ip:${ip}`, { limit: 300, windowSeconds: 60 }, new Date());
+ */
+export function databaseRateLimitStore(db: Db): RateLimitStore {
+  return {
+    async take(key, window, now) {
+      const windowStart = windowStartOf(now, window);
+      const hits = await takeRateLimit(db, key, windowStart, now, window.limit, window.backoff);
+      if (hits !== undefined) return { ok: true, ticket: { giveBack: () => giveBackRateLimit(db, key, windowStart) } };
+      const windowEnd = windowStart.getTime() + window.windowSeconds * 1000;
+      let until = windowEnd;
+      const seen = await peekRateLimit(db, key, windowStart);
+      if (window.backoff && seen && seen.hits < window.limit && seen.lastHitAt) {
+        const { free, baseSeconds, maxSeconds } = window.backoff;
+        until = Math.min(windowEnd, seen.lastHitAt.getTime() + Math.min(maxSeconds, baseSeconds * 2 ** (seen.hits - free)) * 1000);
+      }
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now.getTime()) / 1000)) };
+    },
+    sweep: (before) => deleteRateLimitsBefore(db, before),
+  };
+}
+
+/** Takes a unit or refuses the request with 429 and `Retry-After`. */
+export async function takeOrRefuse(store: RateLimitStore, key: string, window: RateWindow, now: Date): Promise<RateTicket> {
+  const taken = await store.take(key, window, now);
+  if (!taken.ok) throw new ProblemError('rate_limited', { headers: { 'retry-after': String(taken.retryAfterSeconds) } });
+  return taken.ticket;
+}
+
+let warnedUnknownKey = false;
+
+/**
+ * A rate-limit middleware for one route group. `key` names the bucket of a
+ * request; a request it cannot key (no known client address) is not counted
+ * in a bucket shared with strangers — the per-account budgets still hold — and
+ * the operator is told once.
+ *
+ * @example
+ * app.use('/v1/sign-in/*', rateLimit({ key: (c) => clientIp(c, hops), prefix: 'ip', window: { limit: 300, windowSeconds: 60 }, store, clock }));
+ */
+export function rateLimit(options: { key: (c: Context) => string | undefined; prefix: string; window: RateWindow; store: RateLimitStore; clock: () => Date }): MiddlewareHandler {
+  return async function rateLimit(c, next) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS') {
-      await consumeRateLimit(deps, `ip:${clientIp(c, deps.config.trustProxy)}`, deps.config.rateLimits.perIp);
+      const key = options.key(c);
+      if (key === undefined) {
+        if (!warnedUnknownKey) console.warn(`[latchkey] rate limit ${options.prefix}: the client address is unknown, so per-address limits do not apply (behind a proxy? set trusted proxies)`);
+        warnedUnknownKey = true;
+      } else {
+        await takeOrRefuse(options.store, `${options.prefix}:${key}`, options.window, options.clock());
+      }
     }
     await next();
   };

@@ -108,7 +108,7 @@ describe.each(storageKinds)('mailed codes against hostile input on %s', (kind: S
   });
 
   it('hides the outbox outside dev mode', async () => {
-    const prod = testBroker(t.storage, { dev: false, secret: 's'.repeat(32) });
+    const prod = testBroker(t.storage, { dev: false, secret: 's'.repeat(32), mailer: { send: async () => {} } });
     const response = await prod.get('/dev/outbox');
     expect(response.status).toBe(404);
     expect(response.body.code).toBe('not_found');

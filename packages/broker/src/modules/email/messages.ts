@@ -1,5 +1,5 @@
 import type { Mail } from './mailer.js';
-import type { FlowPurpose } from '../../storage/queries/index.js';
+import type { EmailCodePurpose as FlowPurpose } from '@latchkey/client';
 
 const SUBJECTS: Record<FlowPurpose, string> = {
   'sign-up': 'Confirm your email address',

@@ -1,22 +1,29 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { readJson } from '../../http/body.js';
+import { checkReturnTo } from '../../http/guard/origin.js';
 import { ProblemError } from '../../http/problem.js';
 import { listOutboxMessages } from '../../storage/queries/index.js';
-import { resendEmailCode } from './flows.js';
+import { answerStep } from '../sign-in/answer.js';
+import { browserOf } from '../sign-in/browser.js';
+import { resendCode } from './code-flow.js';
 import { emailField, resendCodeSchema, returnToField, verifyCodeSchema } from './schema.js';
 import { finishEmailCodeSignIn, startEmailCodeSignIn } from './sign-in-with-code.js';
-import { z } from 'zod';
 
 const emailCodeSignInSchema = z.strictObject({ email: emailField, return_to: returnToField });
 
 /** POST /v1/sign-in/email-code, POST /v1/sign-in/email-code/verify */
 export function emailCodeSignInRoutes(deps: Deps) {
   return new Hono()
-    .post('/email-code', async (c) => c.json(await startEmailCodeSignIn(deps, await readJson(c, emailCodeSignInSchema)), 202))
+    .post('/email-code', async (c) => {
+      const body = await readJson(c, emailCodeSignInSchema);
+      const returnTo = checkReturnTo(deps.config, body.return_to);
+      return answerStep(c, deps, { step: await startEmailCodeSignIn(deps, browserOf(c, deps.config), body.email, returnTo) }, 202);
+    })
     .post('/email-code/verify', async (c) => {
       const body = await readJson(c, verifyCodeSchema);
-      return c.json(await finishEmailCodeSignIn(deps, c, body.flow_id, body.code));
+      return answerStep(c, deps, await finishEmailCodeSignIn(deps, browserOf(c, deps.config), body.flow_id, body.code));
     });
 }
 
@@ -24,7 +31,7 @@ export function emailCodeSignInRoutes(deps: Deps) {
 export function emailCodeRoutes(deps: Deps) {
   return new Hono().post('/resend', async (c) => {
     const body = await readJson(c, resendCodeSchema);
-    return c.json(await resendEmailCode(deps, body.flow_id), 202);
+    return answerStep(c, deps, { step: await resendCode(deps, browserOf(c, deps.config), body.flow_id) }, 202);
   });
 }
 

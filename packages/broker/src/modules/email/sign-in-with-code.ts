@@ -1,26 +1,24 @@
-import type { Context } from 'hono';
-import type { DoneStep, EmailCodeSignInRequest, EmailCodeStep } from '@latchkey/client';
+import type { EmailCodeStep } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
-import { checkReturnTo } from '../../http/guard/origin.js';
 import { ProblemError } from '../../http/problem.js';
 import { findUserByEmail, findUserById } from '../../storage/queries/index.js';
-import { completeSignIn } from '../sessions/sessions.js';
-import { checkEmailCode, consumeEmailCode, startEmailFlow } from './flows.js';
+import type { Browser } from '../sign-in/browser.js';
+import { completeFirstFactor, type StepOutcome } from '../sign-in/complete.js';
+import { openCodeFlow, redeemCode, startCodeFlow } from './code-flow.js';
 
-/** Mails a sign-in code if the address has an account; the answer is the same if not. */
-export async function startEmailCodeSignIn(deps: Deps, body: EmailCodeSignInRequest): Promise<EmailCodeStep> {
-  const returnTo = checkReturnTo(deps.config, body.return_to);
-  const user = await findUserByEmail(deps.storage, body.email);
-  return startEmailFlow(deps, { purpose: 'sign-in', email: body.email, userId: user?.id ?? null, mail: user ? 'code' : 'nothing', returnTo });
+/** Mails a sign-in code if the address has an account; the answer and the work are the same if not. */
+export async function startEmailCodeSignIn(deps: Deps, browser: Browser, email: string, returnTo: string | null): Promise<EmailCodeStep> {
+  const user = await findUserByEmail(deps.storage, email);
+  return startCodeFlow(deps, browser, { purpose: 'sign-in', email, userId: user?.id ?? null, mail: user ? 'code' : 'nothing', returnTo });
 }
 
-/** Signs in with the mailed code (amr `otp`). */
-export async function finishEmailCodeSignIn(deps: Deps, c: Context, flowId: string, code: string): Promise<DoneStep> {
-  const flow = await checkEmailCode(deps, flowId, code, 'sign-in');
-  const user = flow.userId ? await findUserById(deps.storage, flow.userId) : undefined;
-  if (!user) throw new ProblemError('code_expired');
-  return deps.storage.transaction(async (tx) => {
-    await consumeEmailCode(tx, deps, flow);
-    return completeSignIn(tx, deps, c, user, ['otp'], flow.returnTo);
+/** The mailed code is the first factor (amr `otp`); the broker decides what comes next. */
+export async function finishEmailCodeSignIn(deps: Deps, browser: Browser, flowId: string, code: string): Promise<StepOutcome> {
+  const flow = await openCodeFlow(deps, browser, flowId, 'sign-in');
+  return redeemCode(deps, browser, flow, code, async (tx, redeemed) => {
+    const user = redeemed.userId ? await findUserById(tx, redeemed.userId) : undefined;
+    // The account was deleted since the code was mailed.
+    if (!user) throw new ProblemError('code_expired');
+    return completeFirstFactor(tx, deps, browser, user, ['otp'], redeemed.data.return_to);
   });
 }

@@ -1,19 +1,24 @@
-import type { Context } from 'hono';
-import type { DoneStep, PasswordSignInRequest } from '@latchkey/client';
+import type { PasswordSignInRequest } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { checkReturnTo } from '../../http/guard/origin.js';
-import { limitAccount } from '../../http/guard/rate-limit.js';
 import { ProblemError } from '../../http/problem.js';
 import { findUserByEmail } from '../../storage/queries/index.js';
-import { completeSignIn } from '../sessions/sessions.js';
+import { takePasswordAttempt } from '../sign-in/attempts.js';
+import type { Browser } from '../sign-in/browser.js';
+import { completeFirstFactor, type StepOutcome } from '../sign-in/complete.js';
 import { verifyPassword } from './hash.js';
 
-/** Signs in with a password. Unknown account and wrong password are one answer, in one time. */
-export async function signInWithPassword(deps: Deps, c: Context, body: PasswordSignInRequest): Promise<DoneStep> {
+/**
+ * The password as first factor. Unknown account and wrong password are one
+ * answer, in one time; only failures count against the lockout budgets.
+ */
+export async function signInWithPassword(deps: Deps, browser: Browser, body: PasswordSignInRequest): Promise<StepOutcome> {
   const returnTo = checkReturnTo(deps.config, body.return_to);
-  await limitAccount(deps, body.email);
+  if (!deps.config.signIn.methods.includes('password')) throw new ProblemError('invalid_request', { detail: 'password sign-in is not offered' });
+  const attempt = await takePasswordAttempt(deps, body.email, browser.ip);
   const user = await findUserByEmail(deps.storage, body.email);
   const ok = await verifyPassword(user?.passwordHash, body.password);
   if (!user || !ok) throw new ProblemError('invalid_credentials');
-  return deps.storage.transaction((tx) => completeSignIn(tx, deps, c, user, ['pwd'], returnTo));
+  await attempt.giveBack();
+  return deps.storage.transaction((tx) => completeFirstFactor(tx, deps, browser, user, ['pwd'], returnTo));
 }

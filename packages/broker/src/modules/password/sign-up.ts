@@ -1,13 +1,13 @@
-import type { Context } from 'hono';
-import type { DoneStep, EmailCodeStep, SignUpRequest } from '@latchkey/client';
+import type { EmailCodeStep, SignUpRequest } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { checkReturnTo } from '../../http/guard/origin.js';
 import { ProblemError } from '../../http/problem.js';
 import { randomId } from '../../random.js';
 import { findUserByEmail, insertUser } from '../../storage/queries/index.js';
 import { isUniqueViolation } from '../../storage/storage.js';
-import { checkEmailCode, consumeEmailCode, startEmailFlow } from '../email/flows.js';
-import { completeSignIn } from '../sessions/sessions.js';
+import { openCodeFlow, redeemCode, startCodeFlow } from '../email/code-flow.js';
+import type { Browser } from '../sign-in/browser.js';
+import { completeFirstFactor, type StepOutcome } from '../sign-in/complete.js';
 import { hashPassword } from './hash.js';
 import { checkPasswordStrength } from './strength.js';
 
@@ -17,38 +17,37 @@ import { checkPasswordStrength } from './strength.js';
  * do not read. An address with an account gets a notice instead of a code, and
  * the caller gets the same answer either way.
  */
-export async function startSignUp(deps: Deps, body: SignUpRequest): Promise<EmailCodeStep> {
+export async function startSignUp(deps: Deps, browser: Browser, body: SignUpRequest): Promise<EmailCodeStep> {
   const returnTo = checkReturnTo(deps.config, body.return_to);
   checkPasswordStrength(body.password, body.email);
   const existing = await findUserByEmail(deps.storage, body.email);
   const passwordHash = await hashPassword(body.password);
-  return startEmailFlow(deps, {
+  return startCodeFlow(deps, browser, {
     purpose: 'sign-up',
     email: body.email,
     userId: null,
     mail: existing ? 'already-registered' : 'code',
-    data: { password_hash: passwordHash, name: body.name || null },
     returnTo,
+    signUp: { password_hash: passwordHash, name: body.name || null },
   });
 }
 
-/** Verifies the code, creates the account and signs in, all in one transaction. */
-export async function finishSignUp(deps: Deps, c: Context, flowId: string, code: string): Promise<DoneStep> {
-  const flow = await checkEmailCode(deps, flowId, code, 'sign-up');
-  const now = deps.clock();
+/** Verifies the code and creates the account; the new account's first factor is the password it chose. */
+export async function finishSignUp(deps: Deps, browser: Browser, flowId: string, code: string): Promise<StepOutcome> {
+  const flow = await openCodeFlow(deps, browser, flowId, 'sign-up');
   try {
-    return await deps.storage.transaction(async (tx) => {
-      await consumeEmailCode(tx, deps, flow);
+    return await redeemCode(deps, browser, flow, code, async (tx, redeemed) => {
+      const now = deps.clock();
       const user = await insertUser(tx, {
         id: randomId('usr'),
-        email: flow.email,
+        email: redeemed.data.email,
         emailVerifiedAt: now,
-        passwordHash: String(flow.data.password_hash),
-        name: (flow.data.name as string | null) ?? null,
+        passwordHash: redeemed.data.password_hash ?? null,
+        name: redeemed.data.name ?? null,
         createdAt: now,
       });
       // amr says how the session was made: with the password chosen at sign-up. The code only proved the address.
-      return completeSignIn(tx, deps, c, user, ['pwd'], flow.returnTo);
+      return completeFirstFactor(tx, deps, browser, user, ['pwd'], redeemed.data.return_to);
     });
   } catch (error) {
     // The address got an account meanwhile (a parallel sign-up won): this flow is void.

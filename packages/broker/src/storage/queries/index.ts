@@ -1,6 +1,6 @@
 export * from './users.js';
 export * from './sessions.js';
-export * from './email-flows.js';
+export * from './flows.js';
 export * from './signing-keys.js';
 export * from './outbox.js';
 export * from './rate-limits.js';

@@ -26,3 +26,9 @@ export async function listOutboxMessages(db: Db, to: string | undefined, limit: 
 export async function countOutboxMessages(db: Db): Promise<number> {
   return (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM mail_outbox`))[0]!.n;
 }
+
+/** The dev outbox keeps a day of mail. */
+export async function deleteOutboxMessagesBefore(db: Db, before: Date): Promise<number> {
+  const rows = await db.query<{ n: number }>(`WITH gone AS (DELETE FROM mail_outbox WHERE created_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`, [before]);
+  return rows[0]!.n;
+}

@@ -2,7 +2,10 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { readJson } from '../../http/body.js';
+import { checkReturnTo } from '../../http/guard/origin.js';
 import { emailField, returnToField } from '../email/schema.js';
+import { answerStep } from './answer.js';
+import { browserOf } from './browser.js';
 import { identify } from './identify.js';
 
 const identifySchema = z.strictObject({ email: emailField, return_to: returnToField });
@@ -11,6 +14,7 @@ const identifySchema = z.strictObject({ email: emailField, return_to: returnToFi
 export function identifyRoutes(deps: Deps) {
   return new Hono().post('/identify', async (c) => {
     const body = await readJson(c, identifySchema);
-    return c.json(identify(deps.config, body.email, body.return_to));
+    const returnTo = checkReturnTo(deps.config, body.return_to);
+    return answerStep(c, deps, { step: await identify(deps, browserOf(c, deps.config), body.email, returnTo) });
   });
 }

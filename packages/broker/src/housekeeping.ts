@@ -1,0 +1,37 @@
+import type { Deps } from './deps.js';
+import { deleteExpiredFlows, deleteOutboxMessagesBefore } from './storage/queries/index.js';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Deletes what nobody can use any more: expired flows, rate-limit windows
+ * older than the longest window, and dev-outbox mail older than a day. Safe to
+ * run on every instance at once (plain deletes by age).
+ */
+export async function sweep(deps: Deps): Promise<{ flows: number; rateLimits: number; mail: number }> {
+  const now = deps.clock().getTime();
+  const longestWindowMs = Math.max(...Object.values(deps.config.rateLimits).map((w) => w.windowSeconds * 1000));
+  return {
+    flows: await deleteExpiredFlows(deps.storage, new Date(now)),
+    rateLimits: await deps.rateLimits.sweep(new Date(now - longestWindowMs - HOUR_MS)),
+    mail: await deleteOutboxMessagesBefore(deps.storage, new Date(now - 24 * HOUR_MS)),
+  };
+}
+
+/**
+ * Runs `sweep` now and then every `intervalMs` until stopped. The timer does
+ * not keep the process alive; a failed sweep is logged (no values) and retried
+ * at the next tick.
+ *
+ * @example
+ * const stop = startHousekeeping(app.deps);
+ * process.on('SIGTERM', stop);
+ */
+export function startHousekeeping(deps: Deps, intervalMs = 5 * 60_000): () => void {
+  const run = () =>
+    sweep(deps).catch((error: unknown) => console.error(`[latchkey] housekeeping failed: ${error instanceof Error ? error.name : 'error'}`));
+  void run();
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,15 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Deps } from '../../deps.js';
+import { sessionCookie } from '../sessions/cookie.js';
+import type { StepOutcome } from './complete.js';
+
+/**
+ * Answers a flow call with its step; sets the session cookie when (and only
+ * when) the outcome opened a session. Every flow route ends here.
+ */
+export function answerStep(c: Context, deps: Deps, outcome: StepOutcome, status: ContentfulStatusCode = 200) {
+  if (outcome.session) sessionCookie(deps.config).write(c, outcome.session.secret, outcome.session.maxAgeSeconds);
+  c.header('cache-control', 'no-store');
+  return c.json(outcome.step, status);
+}

@@ -1,0 +1,22 @@
+import type { PasswordStep, Step } from '@latchkey/client';
+import type { Deps } from '../../deps.js';
+import { startEmailCodeSignIn } from '../email/sign-in-with-code.js';
+import type { Browser } from './browser.js';
+
+/** The password step for `email`, offering every configured method. */
+export function passwordStep(deps: Deps, email: string, notice?: PasswordStep['notice']): PasswordStep {
+  return { step: 'password', email, methods: deps.config.signIn.methods, ...(notice ? { notice } : {}) };
+}
+
+/**
+ * The first step of identifier-first sign-in. Which methods an address may use
+ * comes from the configuration (and, once SSO lands, from the email's domain),
+ * never from the account, so an unknown address gets the same answer as one
+ * without those methods. The first method decides the step: a password
+ * prompt, or a code mailed at once.
+ */
+export async function identify(deps: Deps, browser: Browser, email: string, returnTo: string | null): Promise<Step> {
+  const [first] = deps.config.signIn.methods;
+  if (first === 'email-code') return startEmailCodeSignIn(deps, browser, email, returnTo);
+  return passwordStep(deps, email);
+}

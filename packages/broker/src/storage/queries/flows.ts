@@ -1,0 +1,96 @@
+import type { Db } from '../storage.js';
+
+/** A sign-in transaction of any kind (see migrations/002_flows.sql). `data` is typed by the kind's module. */
+export interface FlowRecord<Data = Record<string, unknown>> {
+  id: string;
+  kind: string;
+  userId: string | null;
+  data: Data;
+  attempts: number;
+  maxAttempts: number;
+  createdAt: Date;
+  expiresAt: Date;
+  consumedAt: Date | null;
+}
+
+/** Which open flow a statement is about: its id, its kind, and the browser it is bound to. */
+export interface FlowKey {
+  id: string;
+  kind: string;
+  bindingHash: string;
+  now: Date;
+}
+
+const columns = `id, kind, user_id AS "userId", data, attempts, max_attempts AS "maxAttempts",
+  created_at AS "createdAt", expires_at AS "expiresAt", consumed_at AS "consumedAt"`;
+
+/** Open, bound to this browser, of this kind: the condition of every statement on a flow. */
+const OPEN = `id = $1 AND kind = $2 AND binding_hash = $3 AND consumed_at IS NULL AND expires_at > $4`;
+const keyParams = (key: FlowKey) => [key.id, key.kind, key.bindingHash, key.now];
+
+export async function insertFlow<Data>(
+  db: Db,
+  flow: Omit<FlowRecord<Data>, 'attempts' | 'consumedAt'> & { bindingHash: string; secretHash: string | null },
+): Promise<FlowRecord<Data>> {
+  const rows = await db.query<FlowRecord<Data>>(
+    `INSERT INTO flows (id, kind, binding_hash, user_id, secret_hash, data, max_attempts, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${columns}`,
+    [flow.id, flow.kind, flow.bindingHash, flow.userId, flow.secretHash, JSON.stringify(flow.data), flow.maxAttempts, flow.createdAt, flow.expiresAt],
+  );
+  return rows[0]!;
+}
+
+/** The flow if it is open and bound to this browser. */
+export async function findOpenFlow<Data>(db: Db, key: FlowKey): Promise<FlowRecord<Data> | undefined> {
+  return (await db.query<FlowRecord<Data>>(`SELECT ${columns} FROM flows WHERE ${OPEN}`, keyParams(key)))[0];
+}
+
+/**
+ * One attempt at a flow's secret, in one statement: it counts the attempt only
+ * while attempts remain, compares, and consumes the flow when the secret
+ * matches. Fifty parallel guesses therefore compare at most `max_attempts`
+ * times, and a matching secret is accepted once. The comparison is of HMAC
+ * outputs under a key the caller never sees, so it leaks nothing by timing.
+ * Returns the row as it is after the attempt, or undefined when the attempt was
+ * not made (gone, used, expired, another browser's, or out of attempts).
+ */
+export async function attemptFlow<Data>(db: Db, key: FlowKey, secretHash: string): Promise<(FlowRecord<Data> & { accepted: boolean }) | undefined> {
+  const rows = await db.query<FlowRecord<Data> & { accepted: boolean }>(
+    `UPDATE flows SET attempts = attempts + 1, consumed_at = CASE WHEN secret_hash = $5 THEN $4::timestamptz END
+     WHERE ${OPEN} AND attempts < max_attempts
+     RETURNING ${columns}, consumed_at IS NOT NULL AS accepted`,
+    [...keyParams(key), secretHash],
+  );
+  return rows[0];
+}
+
+/** Consumes an open flow without a secret (a pending sign-in that is now done). Only one caller wins. */
+export async function consumeFlow<Data>(db: Db, key: FlowKey): Promise<FlowRecord<Data> | undefined> {
+  return (await db.query<FlowRecord<Data>>(`UPDATE flows SET consumed_at = $4 WHERE ${OPEN} RETURNING ${columns}`, keyParams(key)))[0];
+}
+
+/**
+ * Gives an open flow a new secret and expiry and merges `data` into its data,
+ * only while attempts remain and `notBefore` (a timestamp inside data, e.g.
+ * `resend_after`) has passed — one conditional statement, so two resends at the
+ * same moment mail one code.
+ */
+export async function renewFlow<Data>(
+  db: Db,
+  key: FlowKey,
+  renewal: { secretHash: string | null; expiresAt: Date; data: Partial<Data>; notBeforeField: string },
+): Promise<FlowRecord<Data> | undefined> {
+  const rows = await db.query<FlowRecord<Data>>(
+    `UPDATE flows SET secret_hash = $5, expires_at = $6, data = data || $7::jsonb
+     WHERE ${OPEN} AND attempts < max_attempts AND (data->>$8)::timestamptz <= $4
+     RETURNING ${columns}`,
+    [...keyParams(key), renewal.secretHash, renewal.expiresAt, JSON.stringify(renewal.data), renewal.notBeforeField],
+  );
+  return rows[0];
+}
+
+/** Flows that expired before `before` are of no use to anyone. */
+export async function deleteExpiredFlows(db: Db, before: Date): Promise<number> {
+  const rows = await db.query<{ n: number }>(`WITH gone AS (DELETE FROM flows WHERE expires_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`, [before]);
+  return rows[0]!.n;
+}
