@@ -11,7 +11,8 @@ const demoUrl = `http://localhost:${demoPort}`;
 const env = { ...process.env, BROKER_PORT: brokerPort, DEMO_PORT: demoPort, BROKER_URL: brokerUrl };
 
 const services = [
-  { name: 'broker', args: ['--filter', '@latchkey/broker-app', 'start'], ready: `${brokerUrl}/ready` },
+  // Dev mode (the outbox, a generated secret) is asked for here, never assumed by the broker.
+  { name: 'broker', args: ['--filter', '@latchkey/broker-app', 'start'], ready: `${brokerUrl}/ready`, env: { LATCHKEY_DEV: '1' } },
   { name: 'demo', args: ['--filter', '@latchkey/demo', 'dev'], ready: demoUrl },
 ];
 
@@ -27,8 +28,8 @@ for (const [name, port] of [['BROKER_PORT', brokerPort], ['DEMO_PORT', demoPort]
   }
 }
 
-const children = services.map(({ name, args }) => {
-  const child = spawn('pnpm', ['--silent', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+const children = services.map(({ name, args, env: own }) => {
+  const child = spawn('pnpm', ['--silent', ...args], { env: { ...env, ...own }, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
     stream.on('data', (chunk) => {
       for (const line of String(chunk).split('\n')) if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);

@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { createBroker, smtpMailer } from '@latchkey/broker';
+import { ConfigError, createBroker, parseBrokerConfig, smtpMailer } from '@latchkey/broker';
 import { openStorage } from './open-storage.js';
 import { readSettings } from './settings.js';
 
@@ -8,6 +8,14 @@ const log = (line: string) => console.log(`latchkey: ${line}`);
 async function main() {
   // pnpm runs scripts inside apps/broker; paths are relative to where the user ran the command.
 const settings = readSettings(process.env, process.env.INIT_CWD ?? process.cwd());
+  // Refuse a bad configuration before opening the database, whose first open takes seconds.
+  parseBrokerConfig(settings.config);
+  if (!settings.smtpUrl && !settings.config.dev) {
+    throw new ConfigError(
+      'SMTP_URL is not set: outside dev mode the broker needs a mail transport, or sign-up, email-code and reset codes would reach nobody. ' +
+        'Set SMTP_URL (e.g. smtps://user:pass@smtp.example.com), or LATCHKEY_DEV=1 to try it on this machine (`pnpm start` does).',
+    );
+  }
   if (!settings.databaseUrl) log(`Opening the embedded database in ${settings.dataDir} (the first run creates it: a few seconds)…`);
   const storage = await openStorage(settings, log);
   const mailer = settings.smtpUrl ? smtpMailer(settings.smtpUrl, settings.config.mail?.from ?? 'Latchkey <no-reply@localhost>') : undefined;
@@ -28,6 +36,6 @@ const settings = readSettings(process.env, process.env.INIT_CWD ?? process.cwd()
 }
 
 main().catch((error: Error) => {
-  console.error(`latchkey: ${error.message}`);
+  console.error(error instanceof ConfigError ? `latchkey: cannot start: ${error.message}` : `latchkey: ${error.message}`);
   process.exit(1);
 });

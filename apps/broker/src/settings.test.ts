@@ -8,7 +8,27 @@ describe('broker app settings', () => {
   it('runs on the documented defaults with no environment at all', () => {
     const settings = readSettings({}, '/srv/app');
     expect(settings).toMatchObject({ port: 8787, databaseUrl: undefined, dataDir: '/srv/app/.latchkey/data', smtpUrl: undefined });
-    expect(settings.config).toMatchObject({ publicUrl: 'http://localhost:8787', allowedOrigins: ['http://localhost:5173'], dev: true });
+    expect(settings.config).toMatchObject({ publicUrl: 'http://localhost:8787', allowedOrigins: ['http://localhost:5173'], dev: false });
+  });
+
+  it('turns dev mode on only when LATCHKEY_DEV or the config file asks, whatever NODE_ENV says', () => {
+    for (const NODE_ENV of [undefined, 'development', 'test', 'staging']) expect(readSettings({ NODE_ENV }, '/').config.dev).toBe(false);
+    expect(readSettings({ LATCHKEY_DEV: '1' }, '/').config.dev).toBe(true);
+    expect(readSettings({ LATCHKEY_DEV: '0', NODE_ENV: 'development' }, '/').config.dev).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'lk-settings-'));
+    writeFileSync(join(dir, 'latchkey.json'), JSON.stringify({ dev: true }));
+    expect(readSettings({ LATCHKEY_CONFIG: 'latchkey.json' }, dir).config.dev).toBe(true);
+    expect(readSettings({ LATCHKEY_CONFIG: 'latchkey.json', LATCHKEY_DEV: 'off' }, dir).config.dev).toBe(false);
+  });
+
+  it('trusts X-Forwarded-For only for the number of proxies LATCHKEY_TRUSTED_PROXIES names', () => {
+    expect(readSettings({}, '/').config.trustedProxies).toBeUndefined();
+    expect(readSettings({ LATCHKEY_TRUSTED_PROXIES: '2' }, '/').config.trustedProxies).toBe(2);
+    expect(readSettings({ LATCHKEY_TRUSTED_PROXIES: '0' }, '/').config.trustedProxies).toBe(0);
+    // The older on/off switch meant one proxy.
+    expect(readSettings({ LATCHKEY_TRUST_PROXY: '1' }, '/').config.trustedProxies).toBe(1);
+    expect(readSettings({ LATCHKEY_TRUST_PROXY: 'true', LATCHKEY_TRUSTED_PROXIES: '3' }, '/').config.trustedProxies).toBe(3);
+    for (const bad of ['yes', '-1', '1.5']) expect(() => readSettings({ LATCHKEY_TRUSTED_PROXIES: bad }, '/')).toThrow(/LATCHKEY_TRUSTED_PROXIES/);
   });
 
   it('takes the environment over the config file', () => {

@@ -17,22 +17,35 @@ type Env = Record<string, string | undefined>;
 const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 const flag = (value: string) => ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
 
+/** LATCHKEY_TRUSTED_PROXIES, or the older LATCHKEY_TRUST_PROXY=1 read as one proxy. */
+function trustedProxies(env: Env): number | undefined {
+  const hops = env.LATCHKEY_TRUSTED_PROXIES?.trim();
+  if (hops) {
+    if (!/^\d+$/.test(hops)) throw new Error(`LATCHKEY_TRUSTED_PROXIES: ${hops} is not a number of proxies (0 when none)`);
+    return Number(hops);
+  }
+  return env.LATCHKEY_TRUST_PROXY ? (flag(env.LATCHKEY_TRUST_PROXY) ? 1 : 0) : undefined;
+}
+
 /**
  * Settings from an optional JSON config file (`LATCHKEY_CONFIG`) with the
  * environment on top. The broker validates the result and names bad fields.
+ * Dev mode comes only from `LATCHKEY_DEV=1` (`pnpm start` sets it) or the
+ * file's `"dev": true`, never from a missing NODE_ENV.
  */
 export function readSettings(env: Env, cwd: string): Settings {
   const file: Partial<BrokerConfigInput> = env.LATCHKEY_CONFIG ? JSON.parse(readFileSync(resolve(cwd, env.LATCHKEY_CONFIG), 'utf8')) : {};
   const port = Number(env.BROKER_PORT ?? 8787);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`BROKER_PORT: ${env.BROKER_PORT} is not a port number`);
   const demoPort = env.DEMO_PORT ?? '5173';
+  const hops = trustedProxies(env);
   const config: BrokerConfigInput = {
     ...file,
     publicUrl: env.LATCHKEY_PUBLIC_URL ?? file.publicUrl ?? `http://localhost:${port}`,
     allowedOrigins: env.LATCHKEY_ALLOWED_ORIGINS ? list(env.LATCHKEY_ALLOWED_ORIGINS) : (file.allowedOrigins ?? [`http://localhost:${demoPort}`]),
-    dev: env.LATCHKEY_DEV !== undefined ? flag(env.LATCHKEY_DEV) : (file.dev ?? env.NODE_ENV !== 'production'),
+    dev: env.LATCHKEY_DEV ? flag(env.LATCHKEY_DEV) : (file.dev ?? false),
     ...(env.LATCHKEY_SECRET ? { secret: env.LATCHKEY_SECRET } : {}),
-    ...(env.LATCHKEY_TRUST_PROXY ? { trustProxy: flag(env.LATCHKEY_TRUST_PROXY) } : {}),
+    ...(hops !== undefined ? { trustedProxies: hops } : {}),
     ...(env.MAIL_FROM ? { mail: { ...file.mail, from: env.MAIL_FROM } } : {}),
   };
   return {
