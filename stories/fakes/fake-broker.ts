@@ -1,10 +1,10 @@
-import { createClient, type LatchkeyClient, type ProblemCode, type Step } from '@latchkey/client';
+import { createClient, type EmailCodeStep, type LatchkeyClient, type Problem, type ProblemCode, type SignInMethod, type Step } from '@latchkey/client';
 
 /**
  * An in-memory broker behind a fake `fetch`, for stories and element tests.
  * The elements run the real `@latchkey/client` against it, so what they see is
  * what the broker's wire contract says: the same steps, problem codes and
- * statuses. Scripted failures and latency show every state.
+ * statuses. Scripted failures, answers and latency show every state.
  */
 export interface FakeBrokerOptions {
   /** Milliseconds each answer waits (to see loading states). */
@@ -13,7 +13,16 @@ export interface FakeBrokerOptions {
   accounts?: Record<string, string>;
   /** Someone signed in from the start. */
   signedInAs?: string;
+  /**
+   * How addresses may sign in, first method first (default password, then
+   * email code). `identify` answers with the first: an `email-code` first
+   * broker mails the code straight away.
+   */
+  methods?: SignInMethod[];
 }
+
+/** Wrong codes a flow takes, as on the broker. */
+const MAX_ATTEMPTS = 5;
 
 interface Flow {
   id: string;
@@ -34,11 +43,16 @@ export class FakeBroker {
   readonly mail: Array<{ to: string; code: string | null }> = [];
   /** The next call to this path answers with this problem instead (one shot). */
   readonly failNext = new Map<string, ProblemCode | 'network'>();
+  /** The next call to this path answers 200 with this body instead (one shot), e.g. a step of a newer protocol. */
+  readonly answerNext = new Map<string, unknown>();
   readonly requests: string[] = [];
   private current: string | null = null;
   private seq = 0;
 
+  private readonly methods: SignInMethod[];
+
   constructor(private readonly options: FakeBrokerOptions = {}) {
+    this.methods = options.methods ?? ['password', 'email-code'];
     for (const [email, password] of Object.entries(options.accounts ?? {})) this.addUser(email, password, null);
     if (options.signedInAs) this.current = this.users.get(options.signedInAs)?.id ?? null;
   }
@@ -83,17 +97,26 @@ export class FakeBroker {
     return { status: 202, body: this.codeStep(flow) };
   }
 
-  private codeStep(flow: Flow) {
-    return { step: 'email-code', flow_id: flow.id, email: flow.email, purpose: flow.purpose, expires_at: new Date(Date.now() + 600_000).toISOString(), resend_after: new Date(Date.now() + 30_000).toISOString() };
+  private codeStep(flow: Flow): EmailCodeStep {
+    return {
+      step: 'email-code',
+      flow_id: flow.id,
+      email: flow.email,
+      purpose: flow.purpose,
+      methods: flow.purpose === 'sign-in' ? this.methods : [],
+      expires_at: new Date(Date.now() + 600_000).toISOString(),
+      resend_after: new Date(Date.now() + 30_000).toISOString(),
+      attempts_left: MAX_ATTEMPTS - flow.attempts,
+    };
   }
 
   private checkCode(flowId: string, code: string, purpose: Flow['purpose']): Flow {
     const flow = this.flows.get(flowId);
     if (!flow || flow.used || flow.purpose !== purpose) throw problem('code_expired');
-    if (flow.attempts >= 5) throw problem('too_many_attempts');
+    if (flow.attempts >= MAX_ATTEMPTS) throw problem('too_many_attempts');
     if (flow.code === null || flow.code !== code) {
       flow.attempts++;
-      throw problem(flow.attempts >= 5 ? 'too_many_attempts' : 'invalid_code');
+      throw flow.attempts >= MAX_ATTEMPTS ? problem('too_many_attempts') : problem('invalid_code', { attempts_left: MAX_ATTEMPTS - flow.attempts });
     }
     flow.used = true;
     return flow;
@@ -104,7 +127,9 @@ export class FakeBroker {
     const email = body.email?.trim().toLowerCase();
     switch (`${method} ${path}`) {
       case 'POST /v1/sign-in/identify':
-        return { status: 200, body: { step: 'password', email, methods: ['password', 'email-code'] } };
+        // The same answer for every address; an email-code first broker has mailed the code (if there is an account).
+        if (this.methods[0] === 'email-code') return { ...this.startFlow('sign-in', email!, this.users.has(email!)), status: 200 };
+        return { status: 200, body: { step: 'password', email: email!, methods: this.methods } satisfies Step };
       case 'POST /v1/sign-in/password': {
         const user = this.users.get(email!);
         if (!user || user.password !== body.password) throw problem('invalid_credentials');
@@ -132,7 +157,7 @@ export class FakeBroker {
         const flow = this.checkCode(body.flow_id!, body.code!, 'password-reset');
         this.users.get(flow.email)!.password = body.password!;
         this.current = null;
-        return { status: 200, body: { step: 'password', email: flow.email, methods: ['password', 'email-code'], notice: 'password-reset' } };
+        return { status: 200, body: { step: 'password', email: flow.email, methods: this.methods, notice: 'password-reset' } satisfies Step };
       }
       case 'POST /v1/email-code/resend': {
         const flow = this.flows.get(body.flow_id!);
@@ -168,6 +193,11 @@ export class FakeBroker {
     const scripted = this.failNext.get(url.pathname);
     if (scripted) this.failNext.delete(url.pathname);
     if (scripted === 'network') throw new TypeError('Failed to fetch');
+    if (this.answerNext.has(url.pathname)) {
+      const body = this.answerNext.get(url.pathname);
+      this.answerNext.delete(url.pathname);
+      return Response.json(body, { status: 200 });
+    }
     try {
       if (scripted) throw problem(scripted);
       const answer = this.answer(method, url.pathname, init?.body ? JSON.parse(String(init.body)) : {});
@@ -182,11 +212,11 @@ export class FakeBroker {
 const STATUS: Partial<Record<ProblemCode, number>> = { invalid_credentials: 401, unauthenticated: 401, rate_limited: 429, not_found: 404, forbidden_origin: 403, internal_error: 500 };
 
 class FakeProblem extends Error {
-  constructor(readonly body: { type: string; code: ProblemCode; title: string; status: number }) {
+  constructor(readonly body: Problem) {
     super(body.code);
   }
 }
 
-function problem(code: ProblemCode) {
-  return new FakeProblem({ type: `urn:latchkey:problem:${code}`, code, title: `fake ${code}`, status: STATUS[code] ?? 400 });
+function problem(code: ProblemCode, extra: Partial<Problem> = {}) {
+  return new FakeProblem({ type: `urn:latchkey:problem:${code}`, code, title: `fake ${code}`, status: STATUS[code] ?? 400, ...extra });
 }

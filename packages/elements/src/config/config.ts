@@ -2,7 +2,7 @@ import { LitElement, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ContextProvider } from '@lit/context';
 import type { LatchkeyClient } from '@latchkey/client';
-import { clientFor } from '../internal/clients.js';
+import { clientOrError } from '../internal/clients.js';
 import { clientContext } from '../internal/context.js';
 
 /**
@@ -30,7 +30,8 @@ export class LkConfig extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('broker') || changed.has('client')) {
-      this.provider.setValue(this.client ?? (this.broker ? clientFor(this.broker) : undefined));
+      // A wrong URL is passed on as its error, so the elements inside say why they cannot sign in.
+      this.provider.setValue(this.client ?? (this.broker ? clientOrError(this.broker) : undefined));
     }
   }
 }

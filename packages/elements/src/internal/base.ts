@@ -4,9 +4,10 @@ import { consume } from '@lit/context';
 import { updateWhenLocaleChanges } from '@lit/localize';
 import { LatchkeyError, type LatchkeyClient, type SessionState } from '@latchkey/client';
 import { LkErrorEvent } from '../events/error.js';
-import { clientFor, onConfigure, pageDefaultClient } from './clients.js';
+import { clientOrError, onConfigure, pageDefaultClient } from './clients.js';
 import { clientContext } from './context.js';
 import { adoptFormStyles } from './form-styles.js';
+import { fieldProblem } from './validation.js';
 
 let nextId = 0;
 
@@ -27,7 +28,7 @@ export class LkElement extends LitElement {
 
   @consume({ context: clientContext, subscribe: true })
   @state()
-  protected contextClient?: LatchkeyClient;
+  protected contextClient?: LatchkeyClient | LatchkeyError;
 
   protected readonly internals = this.attachInternals();
   /** A prefix for ids in the light DOM, unique per element on the page. */
@@ -35,6 +36,7 @@ export class LkElement extends LitElement {
   private stopListening?: () => void;
   private sessionSource?: LatchkeyClient;
   private stopFollowing?: () => void;
+  private toldConsole = false;
 
   constructor() {
     super();
@@ -66,16 +68,40 @@ export class LkElement extends LitElement {
   /** Called with the session state now and on every change (sign-in or sign-out anywhere on the page). */
   protected sessionChanged(_state: SessionState, _client: LatchkeyClient): void {}
 
-  /** The client this element talks to, or undefined when none is configured yet. */
-  protected get latchkey(): LatchkeyClient | undefined {
-    return this.client ?? (this.broker ? clientFor(this.broker) : undefined) ?? this.contextClient ?? pageDefaultClient();
+  /**
+   * The client this element talks to, in order: its own `client` property, its
+   * `broker` attribute, the nearest `<lk-config>`, the page's `configure()`.
+   * A `not_configured` error when there is none or its URL is wrong.
+   */
+  private resolveClient(): LatchkeyClient | LatchkeyError {
+    if (this.client) return this.client;
+    if (this.broker) return clientOrError(this.broker);
+    return (
+      this.contextClient ??
+      pageDefaultClient() ??
+      new LatchkeyError('not_configured', 'no broker configured: set the broker attribute, wrap it in <lk-config>, or call configure()')
+    );
   }
 
-  /** Like `latchkey`, but a missing configuration is an error the user sees. */
+  /** The client this element talks to, or undefined while none is configured (yet). */
+  protected get latchkey(): LatchkeyClient | undefined {
+    const client = this.resolveClient();
+    return client instanceof LatchkeyError ? undefined : client;
+  }
+
+  /**
+   * Like `latchkey`, for the moment a request needs the broker: a missing or
+   * wrong configuration throws `not_configured` (which the element shows), and
+   * the console says why, once per element, for the page's developer.
+   */
   protected requireClient(): LatchkeyClient {
-    const client = this.latchkey;
-    if (!client) throw new LatchkeyError('unexpected_response', 'No Latchkey broker configured: set the broker attribute or wrap in <lk-config>');
-    return client;
+    const client = this.resolveClient();
+    if (!(client instanceof LatchkeyError)) return client;
+    if (!this.toldConsole) {
+      this.toldConsole = true;
+      console.error(`[latchkey] ${this.localName}: ${client.message}`);
+    }
+    throw client;
   }
 
   /** Dispatches an event; returns false when a listener called preventDefault(). */
@@ -106,6 +132,8 @@ export class LkElement extends LitElement {
  * light DOM, and so does `@simplewebauthn/browser`.
  */
 export abstract class LkFormElement extends LkElement {
+  /** Problems found before sending, by field name; cleared on every step change. */
+  @state() protected fieldErrors: Record<string, string> = {};
   private formHost?: HTMLElement;
 
   /** The light-DOM form for the current step. */
@@ -130,6 +158,30 @@ export abstract class LkFormElement extends LkElement {
   /** An element of the light-DOM form by its id suffix. */
   protected field<T extends HTMLElement = HTMLInputElement>(name: string): T | null {
     return this.formHost?.querySelector<T>(`#${this.uid}-${name}`) ?? null;
+  }
+
+  /**
+   * Checks the named inputs before anything is sent. Shows each problem under
+   * its field and focuses the first; returns their values when all are good.
+   */
+  protected validate(names: string[]): Record<string, string> | undefined {
+    const errors: Record<string, string> = {};
+    const values: Record<string, string> = {};
+    for (const name of names) {
+      const input = this.field(name);
+      if (!input) continue;
+      const value = input.type === 'password' ? input.value : input.value.trim();
+      values[name] = value;
+      const problem = fieldProblem(name, input, value);
+      if (problem) errors[name] = problem;
+    }
+    this.fieldErrors = errors;
+    const first = names.find((n) => errors[n]);
+    if (first) {
+      void this.updateComplete.then(() => this.field(first)?.focus());
+      return undefined;
+    }
+    return values;
   }
 
   /** Moves focus to the step's heading, so screen readers announce the new step. */

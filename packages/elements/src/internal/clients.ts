@@ -1,19 +1,35 @@
-import { createClient, type LatchkeyClient } from '@latchkey/client';
+import { createClient, LatchkeyError, type LatchkeyClient } from '@latchkey/client';
 
 // One client per broker URL per page, so every element shares one session store.
 const byUrl = new Map<string, LatchkeyClient>();
 let pageDefault: LatchkeyClient | undefined;
 
-/** The shared client for a broker URL. */
+/**
+ * The shared client for a broker URL.
+ *
+ * @throws {LatchkeyError} `not_configured` when `url` cannot be a broker's URL.
+ */
 export function clientFor(url: string): LatchkeyClient {
   const key = url.replace(/\/+$/, '');
   let client = byUrl.get(key);
-  if (!client) byUrl.set(key, (client = createClient({ url: key })));
+  if (!client) byUrl.set(key, (client = createClient({ url: key || '/' })));
   return client;
+}
+
+/** Like `clientFor`, for markup (`broker` attributes): a wrong URL is an answer to show, not a crash. */
+export function clientOrError(url: string): LatchkeyClient | LatchkeyError {
+  try {
+    return clientFor(url);
+  } catch (error) {
+    if (error instanceof LatchkeyError) return error;
+    throw error;
+  }
 }
 
 /**
  * Page-wide default for elements with no `<lk-config>` around them and no `broker` attribute.
+ *
+ * @throws {LatchkeyError} `not_configured` when `broker` cannot be a broker's URL.
  *
  * @example
  * import { configure } from '@latchkey/elements';

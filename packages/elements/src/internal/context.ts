@@ -1,8 +1,12 @@
 import { ContextRoot, createContext } from '@lit/context';
-import type { LatchkeyClient } from '@latchkey/client';
+import type { LatchkeyClient, LatchkeyError } from '@latchkey/client';
 
-/** The client `<lk-config>` provides to every Latchkey element inside it. */
-export const clientContext = createContext<LatchkeyClient | undefined>(Symbol.for('latchkey-client'));
+/**
+ * The client `<lk-config>` provides to every Latchkey element inside it, or
+ * the `not_configured` error of its `broker` attribute, so the elements can
+ * say why they have none.
+ */
+export const clientContext = createContext<LatchkeyClient | LatchkeyError | undefined>(Symbol.for('latchkey-client'));
 
 // Elements may upgrade before the <lk-config> around them does (definition
 // order, lazy loading). A ContextRoot replays their requests once it arrives.

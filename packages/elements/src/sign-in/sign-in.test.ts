@@ -1,14 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { html } from 'lit';
 import './sign-in.js';
 import type { LkSignIn } from './sign-in.js';
 import type { LkSignedInEvent } from '../events/signed-in.js';
 import type { LkErrorEvent } from '../events/error.js';
 import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
+import '../config/config.js';
 
 const password = 'correct horse battery staple';
 
-async function signInCard(options: Parameters<typeof fakeBroker>[0] = { accounts: { 'ada@example.com': password } }) {
+async function signInCard(options: Parameters<typeof fakeBroker>[0] = {}) {
+  options = { accounts: { 'ada@example.com': password }, ...options };
   const broker = fakeBroker(options);
   const el = await mount<LkSignIn>(html`<lk-sign-in .client=${broker.client()}></lk-sign-in>`, 'lk-sign-in');
   const input = (autocomplete: string) => el.querySelector<HTMLInputElement>(`input[autocomplete~="${autocomplete}"]:not([aria-hidden])`)!;
@@ -132,20 +134,29 @@ describe('lk-sign-in', () => {
     expect(events[0]!.detail.session.amr).toEqual(['otp']);
   });
 
-  it('says when too many wrong codes were tried', async () => {
+  it('says how many tries are left after a wrong code, then that there were too many', async () => {
     const card = await signInCard();
     await toPasswordStep(card);
     card.button('Email me a sign-in code').click();
     await until(() => card.heading().textContent === 'Check your email');
     const flow = [...card.broker.flows.values()].at(-1)!;
-    // The element's request task: wait for each answer before typing the next guess.
-    const task = (card.el as unknown as { submit: { taskComplete: Promise<unknown> } }).submit;
+    const wrong = flow.code === '000000' ? '111111' : '000000';
+    const idle = () => card.el.querySelector('.lk-primary')!.getAttribute('aria-disabled') === 'false';
+    const alerts: string[] = [];
     for (let i = 0; i < 5; i++) {
-      type(card.input('one-time-code'), flow.code === '000000' ? '111111' : '000000');
-      await task.taskComplete.catch(() => {});
-      expect(flow.attempts).toBe(i + 1);
+      type(card.input('one-time-code'), wrong);
+      // Each answer is on screen before the next guess is typed.
+      await until(() => idle() && card.alert() !== '' && card.alert() !== alerts.at(-1));
+      alerts.push(card.alert());
     }
-    await until(() => card.alert() === 'Too many wrong codes. Ask for a new code to try again.');
+    expect(flow.attempts).toBe(5);
+    expect(alerts).toEqual([
+      "That code isn't right. 4 tries left.",
+      "That code isn't right. 3 tries left.",
+      "That code isn't right. 2 tries left.",
+      "That code isn't right. 1 try left.",
+      'Too many wrong codes. Ask for a new code to try again.',
+    ]);
   });
 
   it('resets a forgotten password and comes back to the password step with a notice', async () => {
@@ -162,6 +173,85 @@ describe('lk-sign-in', () => {
     expect(card.heading().textContent).toBe('Enter your password');
   });
 
+  it('offers a mailed code on the password step only when the broker lists email-code', async () => {
+    const both = await signInCard();
+    await toPasswordStep(both);
+    expect(both.button('Email me a sign-in code')).toBeDefined();
+    cleanup();
+    const passwordOnly = await signInCard({ methods: ['password'] });
+    await toPasswordStep(passwordOnly);
+    expect(passwordOnly.button('Email me a sign-in code')).toBeUndefined();
+    expect(passwordOnly.el.querySelector('.lk-divider')).toBeNull();
+    expect(passwordOnly.button('Forgot password?')).toBeDefined();
+  });
+
+  it('goes straight to the code when the broker mails one first, and offers the password only when it lists one', async () => {
+    const card = await signInCard({ methods: ['email-code', 'password'] });
+    type(card.input('username'), 'ada@example.com');
+    card.submit();
+    await until(() => card.heading().textContent === 'Check your email');
+    expect(card.broker.requests).toEqual(['POST /v1/sign-in/identify']);
+    card.button('Use my password instead').click();
+    await until(() => card.heading().textContent === 'Enter your password');
+    expect(card.button('Email me a sign-in code')).toBeDefined();
+    cleanup();
+    const codeOnly = await signInCard({ methods: ['email-code'] });
+    type(codeOnly.input('username'), 'ada@example.com');
+    codeOnly.submit();
+    await until(() => codeOnly.heading().textContent === 'Check your email');
+    expect(codeOnly.button('Use my password instead')).toBeUndefined();
+    expect(codeOnly.button('Use another email')).toBeDefined();
+  });
+
+  it('says clearly that it cannot show a step of a newer broker, and keeps the form usable', async () => {
+    const card = await signInCard();
+    const errors: string[] = [];
+    card.el.addEventListener('lk-error', (e) => errors.push(e.detail.code));
+    card.broker.answerNext.set('/v1/sign-in/identify', { step: 'passkey', challenge: 'c2lnbi1pbg' });
+    type(card.input('username'), 'ada@example.com');
+    card.submit();
+    await until(() => card.alert() !== '');
+    expect(card.alert()).toBe("This page can't show the next sign-in step yet. Try again later, or contact the site's support.");
+    expect(errors).toEqual(['unsupported_step']);
+    expect(card.heading().textContent).toBe('Sign in');
+    expect(card.el.matches(':state(step-identifier)')).toBe(true);
+    // The next answer the element knows goes through as usual.
+    card.submit();
+    await until(() => card.heading().textContent === 'Enter your password');
+  });
+
+  it('says the same for a known step it has no view for', async () => {
+    const card = await signInCard();
+    card.broker.answerNext.set('/v1/sign-in/identify', {
+      step: 'email-code',
+      flow_id: 'flw_x',
+      email: 'ada@example.com',
+      purpose: 'sign-up',
+      methods: [],
+      expires_at: new Date(Date.now() + 600_000).toISOString(),
+      resend_after: new Date().toISOString(),
+      attempts_left: 5,
+    });
+    type(card.input('username'), 'ada@example.com');
+    card.submit();
+    await until(() => card.alert() !== '');
+    expect(card.alert()).toMatch(/^This page can't show the next sign-in step yet/);
+    expect(card.heading().textContent).toBe('Sign in');
+  });
+
+  it('starts over when the user signs out elsewhere on the page', async () => {
+    const card = await signInCard();
+    const client = card.el.client!;
+    await toPasswordStep(card);
+    type(card.input('current-password'), password);
+    card.submit();
+    await until(() => card.heading().textContent === "You're signed in");
+    expect(card.el.matches(':state(step-done)')).toBe(true);
+    await client.signOut();
+    await until(() => card.heading().textContent === 'Sign in');
+    expect(card.input('username').value).toBe('');
+  });
+
   it('has no axe violations on any step', async () => {
     const card = await signInCard();
     expect(await axeViolations(card.el)).toEqual([]);
@@ -170,5 +260,45 @@ describe('lk-sign-in', () => {
     card.button('Forgot password?').click();
     await until(() => card.heading().textContent === 'Reset your password');
     expect(await axeViolations(card.el)).toEqual([]);
+  });
+});
+
+describe('lk-sign-in without a broker', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** Submits an email on a card nobody configured; returns what the page and its developer see. */
+  async function submitUnconfigured(template: ReturnType<typeof html>) {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const el = await mount<LkSignIn>(template, 'lk-sign-in');
+    const errors: string[] = [];
+    el.addEventListener('lk-error', (e) => errors.push(e.detail.code));
+    const alert = () => el.querySelector('[role="alert"]')!.textContent!.trim();
+    type(el.querySelector('input[type="email"]')!, 'ada@example.com');
+    el.querySelector('form')!.requestSubmit();
+    await until(() => alert() !== '');
+    // Twice: the console says it once.
+    el.querySelector('form')!.requestSubmit();
+    await until(() => errors.length === 2);
+    return { el, alert: alert(), errors, logged: logged.mock.calls.map((args) => args.join(' ')) };
+  }
+
+  it("says sign-in isn't set up, and tells the developer how to set it up, once", async () => {
+    const seen = await submitUnconfigured(html`<lk-sign-in></lk-sign-in>`);
+    expect(seen.alert).toBe("Sign-in isn't set up on this page yet.");
+    expect(seen.errors).toEqual(['not_configured', 'not_configured']);
+    expect(seen.logged).toEqual(['[latchkey] lk-sign-in: no broker configured: set the broker attribute, wrap it in <lk-config>, or call configure()']);
+    expect(seen.el.matches(':state(step-identifier)')).toBe(true);
+  });
+
+  it('says the same when the broker attribute is not a URL, and logs which one', async () => {
+    const seen = await submitUnconfigured(html`<lk-sign-in broker="auth.example.com"></lk-sign-in>`);
+    expect(seen.alert).toBe("Sign-in isn't set up on this page yet.");
+    expect(seen.logged).toEqual(['[latchkey] lk-sign-in: The broker URL "auth.example.com" is not a valid URL']);
+  });
+
+  it('passes on the reason of a wrong <lk-config broker>', async () => {
+    const seen = await submitUnconfigured(html`<lk-config broker="ftp://auth.example.com"><lk-sign-in></lk-sign-in></lk-config>`);
+    expect(seen.alert).toBe("Sign-in isn't set up on this page yet.");
+    expect(seen.logged).toEqual(['[latchkey] lk-sign-in: The broker URL "ftp://auth.example.com" is not an http(s) URL']);
   });
 });

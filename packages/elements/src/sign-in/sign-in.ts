@@ -1,21 +1,53 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { EmailCodeStep, PasswordStep, User } from '@latchkey/client';
-import { LkFlowElement } from '../internal/flow.js';
+import type { DoneStep, EmailCodeStep, PasswordStep, SessionState, Step } from '@latchkey/client';
+import { LkFormElement } from '../internal/base.js';
+import { FlowController } from '../internal/controllers/flow-controller.js';
+import { errorMessage } from '../internal/messages.js';
+import { renderCard } from '../internal/templates/card.js';
+import type { FormState } from '../internal/templates/form-state.js';
 import { signInStyles } from './sign-in.styles.js';
-import { renderSignInForm } from './sign-in.form.js';
+import { renderEmailCodeStep, renderIdentifierStep, renderPasswordStep, renderResetStep } from './sign-in.form.js';
 
 /** The steps of signing in, as this element shows them. */
 export type SignInView =
-  | { name: 'identifier'; email?: string }
-  | { name: 'password'; email: string; notice?: PasswordStep['notice'] }
-  | { name: 'email-code'; flow: EmailCodeStep }
-  | { name: 'reset'; flow: EmailCodeStep }
-  | { name: 'done'; user: User };
+  | { name: 'identifier'; email?: string; step?: undefined }
+  | { name: 'password'; step: PasswordStep }
+  | { name: 'email-code'; step: EmailCodeStep }
+  /** `back` is the password step "Back to sign in" returns to. */
+  | { name: 'reset'; step: EmailCodeStep; back: PasswordStep }
+  | { name: 'done'; step: DoneStep };
+
+/** The password step to return to from `from` (a reset's code step lists no sign-in methods of its own). */
+function passwordStepBefore(from: SignInView, email: string): PasswordStep {
+  const before = from.name === 'password' ? from.step : from.name === 'reset' ? from.back : undefined;
+  return { step: 'password', email, methods: before?.methods ?? ['password'] };
+}
+
+/** The one place a broker step becomes a view of lk-sign-in; undefined for a step it cannot show. */
+function viewOf(step: Step, from: SignInView): SignInView | undefined {
+  switch (step.step) {
+    case 'identifier':
+      return { name: 'identifier' };
+    case 'password':
+      return { name: 'password', step };
+    case 'email-code':
+      if (step.purpose === 'password-reset') return { name: 'reset', step, back: passwordStepBefore(from, step.email) };
+      return step.purpose === 'sign-in' ? { name: 'email-code', step } : undefined;
+    case 'done':
+      return { name: 'done', step };
+    default:
+      return undefined;
+  }
+}
 
 /**
  * @summary Identifier-first sign-in: email, then password or a mailed code; forgot password.
+ *
+ * The broker decides each next step (a password, a mailed code, which other
+ * methods to offer); the element shows whichever comes back, and says so
+ * clearly when it is a step this version cannot show.
  *
  * The form and its inputs render into the element's light DOM (slot `form`),
  * where password managers can find them. After sign-in the element fires
@@ -54,7 +86,7 @@ export type SignInView =
  */
 @localized()
 @customElement('lk-sign-in')
-export class LkSignIn extends LkFlowElement<SignInView> {
+export class LkSignIn extends LkFormElement {
   static override styles = signInStyles;
 
   /** Where to go after signing in; must be on the broker's allowlist. */
@@ -63,112 +95,146 @@ export class LkSignIn extends LkFlowElement<SignInView> {
   /** Link for "Don't have an account? Sign up". */
   @property({ attribute: 'sign-up-url' }) signUpUrl?: string;
 
-  constructor() {
-    super({ name: 'identifier' });
-  }
+  private readonly flow = new FlowController<SignInView>(this, {
+    first: { name: 'identifier' },
+    viewOf,
+    client: () => this.requireClient(),
+    failed: (error) => this.reportError(error),
+    entered: (view, previous) => {
+      this.fieldErrors = {};
+      if (view.name !== previous.name) this.focusTitle();
+    },
+  });
 
   /** Goes back to the first step (e.g. after the host signed the user out). */
   reset() {
-    this.goTo({ name: 'identifier' });
+    this.flow.restart();
+  }
+
+  /** Signed out somewhere (the user button, another tab): start over instead of showing "signed in". */
+  protected override sessionChanged(state: SessionState) {
+    if (state.status === 'signed-out' && this.flow.view.name === 'done') this.flow.restart();
+  }
+
+  protected override updated(changed: PropertyValues) {
+    super.updated(changed);
+    this.setStates(this.flow.states);
   }
 
   protected override render() {
     const { title, subtitle } = this.heading();
     const footer =
-      this.signUpUrl && this.view.name !== 'done'
+      this.signUpUrl && this.flow.view.name !== 'done'
         ? html`${msg("Don't have an account?", { id: 'sign-in.no-account' })} <a href=${this.signUpUrl}>${msg('Sign up', { id: 'sign-in.sign-up-link' })}</a>`
         : nothing;
-    return this.renderCard(title, subtitle, footer);
+    return renderCard(title, subtitle, footer);
   }
 
   private heading(): { title: string; subtitle?: string } {
-    const v = this.view;
+    const v = this.flow.view;
     switch (v.name) {
       case 'identifier':
         return { title: msg('Sign in', { id: 'sign-in.title' }), subtitle: msg('Welcome back. Enter your email to continue.', { id: 'sign-in.subtitle' }) };
       case 'password':
         return { title: msg('Enter your password', { id: 'sign-in.password.title' }) };
       case 'email-code':
-        return { title: msg('Check your email', { id: 'sign-in.code.title' }), subtitle: msg(str`We sent a 6-digit code to ${v.flow.email}.`, { id: 'sign-in.code.subtitle' }) };
+        return { title: msg('Check your email', { id: 'sign-in.code.title' }), subtitle: msg(str`We sent a 6-digit code to ${v.step.email}.`, { id: 'sign-in.code.subtitle' }) };
       case 'reset':
-        return { title: msg('Reset your password', { id: 'sign-in.reset.title' }), subtitle: msg(str`Enter the code we sent to ${v.flow.email} and choose a new password.`, { id: 'sign-in.reset.subtitle' }) };
+        return { title: msg('Reset your password', { id: 'sign-in.reset.title' }), subtitle: msg(str`Enter the code we sent to ${v.step.email} and choose a new password.`, { id: 'sign-in.reset.subtitle' }) };
       case 'done':
-        return { title: msg("You're signed in", { id: 'sign-in.done.title' }), subtitle: v.user.email };
+        return { title: msg("You're signed in", { id: 'sign-in.done.title' }), subtitle: v.step.user.email };
     }
   }
 
   protected override renderForm(): TemplateResult {
-    return renderSignInForm(this, this.view);
+    const form: FormState = {
+      uid: this.uid,
+      fieldErrors: this.fieldErrors,
+      pending: this.flow.pending,
+      alert: this.flow.renderError(errorMessage) ?? '',
+      now: this.flow.now,
+    };
+    const v = this.flow.view;
+    switch (v.name) {
+      case 'identifier':
+        return renderIdentifierStep({ form, email: v.email ?? '', onSubmit: this.submitIdentifier });
+      case 'password': {
+        const { email, methods, notice } = v.step;
+        return renderPasswordStep({
+          form,
+          email,
+          methods,
+          notice,
+          onSubmit: this.submitPassword,
+          onForgot: () => this.flow.submit((client, signal) => client.startPasswordReset({ email }, { signal })),
+          onUseCode: () => this.flow.submit((client, signal) => client.startEmailCodeSignIn({ email, ...this.returnToBody() }, { signal })),
+          onChangeEmail: () => this.flow.goTo({ name: 'identifier', email }),
+        });
+      }
+      case 'email-code': {
+        const { email, methods } = v.step;
+        return renderEmailCodeStep({
+          form,
+          email,
+          methods,
+          resendAfter: v.step.resend_after,
+          onSubmit: this.submitCode,
+          onResend: () => this.resend(v.step),
+          onUsePassword: () => this.flow.goTo({ name: 'password', step: { step: 'password', email, methods } }),
+          onChangeEmail: () => this.flow.goTo({ name: 'identifier', email }),
+        });
+      }
+      case 'reset':
+        return renderResetStep({
+          form,
+          email: v.step.email,
+          resendAfter: v.step.resend_after,
+          onSubmit: this.submitReset,
+          onResend: () => this.resend(v.step),
+          onBack: () => this.flow.goTo({ name: 'password', step: v.back }),
+        });
+      case 'done':
+        return html``;
+    }
   }
 
-  // Step actions, called by the form templates.
+  private returnToBody() {
+    return this.returnTo ? { return_to: this.returnTo } : {};
+  }
 
-  /** @internal */
-  submitIdentifier = (event: SubmitEvent) => {
+  private resend(step: EmailCodeStep) {
+    this.flow.submit((client, signal) => client.resendEmailCode({ flow_id: step.flow_id }, { signal }));
+  }
+
+  private submitIdentifier = (event: SubmitEvent) => {
     event.preventDefault();
     const values = this.validate(['email']);
-    if (!values) return;
-    this.run(async (client, signal) => {
-      const step = await client.identify({ email: values.email!, ...(this.returnTo ? { return_to: this.returnTo } : {}) }, { signal });
-      return { name: 'password', email: step.email };
-    });
+    if (values) this.flow.submit((client, signal) => client.identify({ email: values.email!, ...this.returnToBody() }, { signal }));
   };
 
-  /** @internal */
-  submitPassword = (event: SubmitEvent) => {
+  private submitPassword = (event: SubmitEvent) => {
     event.preventDefault();
-    const view = this.view;
+    const v = this.flow.view;
     const values = this.validate(['password']);
-    if (!values || view.name !== 'password') return;
-    this.run(async (client, signal) => {
-      const done = await client.signInWithPassword({ email: view.email, password: values.password!, ...(this.returnTo ? { return_to: this.returnTo } : {}) }, { signal });
-      this.signedIn(done);
-      return { name: 'done', user: done.user };
-    });
+    if (!values || v.name !== 'password') return;
+    this.flow.submit((client, signal) => client.signInWithPassword({ email: v.step.email, password: values.password!, ...this.returnToBody() }, { signal }));
   };
 
-  /** @internal */
-  sendCode = (email: string) =>
-    this.run(async (client, signal) => ({
-      name: 'email-code',
-      flow: await client.startEmailCodeSignIn({ email, ...(this.returnTo ? { return_to: this.returnTo } : {}) }, { signal }),
-    }));
-
-  /** @internal */
-  forgotPassword = (email: string) =>
-    this.run(async (client, signal) => ({ name: 'reset', flow: await client.startPasswordReset({ email }, { signal }) }));
-
-  /** @internal */
-  resend = (flow: EmailCodeStep, name: 'email-code' | 'reset') =>
-    this.run(async (client, signal) => ({ name, flow: await client.resendEmailCode({ flow_id: flow.flow_id }, { signal }) }) as SignInView);
-
-  /** @internal */
-  submitCode = (event: SubmitEvent) => {
+  private submitCode = (event: SubmitEvent) => {
     event.preventDefault();
-    const view = this.view;
+    const v = this.flow.view;
     const values = this.validate(['code']);
-    if (!values || view.name !== 'email-code') return;
-    this.run(async (client, signal) => {
-      const done = await client.finishEmailCodeSignIn({ flow_id: view.flow.flow_id, code: values.code! }, { signal });
-      this.signedIn(done);
-      return { name: 'done', user: done.user };
-    });
+    if (!values || v.name !== 'email-code') return;
+    this.flow.submit((client, signal) => client.finishEmailCodeSignIn({ flow_id: v.step.flow_id, code: values.code! }, { signal }));
   };
 
-  /** @internal */
-  submitReset = (event: SubmitEvent) => {
+  private submitReset = (event: SubmitEvent) => {
     event.preventDefault();
-    const view = this.view;
+    const v = this.flow.view;
     const values = this.validate(['code', 'new-password']);
-    if (!values || view.name !== 'reset') return;
-    this.run(async (client, signal) => {
-      const step = await client.finishPasswordReset({ flow_id: view.flow.flow_id, code: values.code!, password: values['new-password']! }, { signal });
-      return { name: 'password', email: step.email, ...(step.notice ? { notice: step.notice } : {}) };
-    });
+    if (!values || v.name !== 'reset') return;
+    this.flow.submit((client, signal) => client.finishPasswordReset({ flow_id: v.step.flow_id, code: values.code!, password: values['new-password']! }, { signal }));
   };
-
-  /** @internal */
-  back = (view: SignInView) => this.goTo(view);
 }
 
 declare global {

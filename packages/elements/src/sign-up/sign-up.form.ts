@@ -1,33 +1,42 @@
 import { html, type TemplateResult } from 'lit';
 import { msg } from '@lit/localize';
 import { LIMITS } from '@latchkey/client';
-import type { LkSignUp, SignUpView } from './sign-up.js';
+import { renderAlert } from '../internal/templates/alert.js';
+import { renderCodeField, submitWhenComplete } from '../internal/templates/code-field.js';
+import { renderField } from '../internal/templates/field.js';
+import type { FormState } from '../internal/templates/form-state.js';
+import { renderSubmit } from '../internal/templates/submit.js';
 
-/** The light-DOM form of each sign-up step. */
-export function renderSignUpForm(el: LkSignUp, view: SignUpView): TemplateResult {
-  switch (view.name) {
-    case 'details':
-      return html`<form class="lk-form" novalidate @submit=${el.submitDetails}>
-        ${el.renderField({ name: 'name', label: msg('Name (optional)', { id: 'field.name.label' }), type: 'text', autocomplete: 'name', required: false, maxlength: LIMITS.nameMaxLength })}
-        ${el.renderField({ name: 'email', label: msg('Email', { id: 'field.email.label' }), type: 'email', autocomplete: 'username', inputmode: 'email' })}
-        ${el.renderField({
-          name: 'new-password',
-          label: msg('Password', { id: 'field.password.label' }),
-          type: 'password',
-          autocomplete: 'new-password',
-          hint: msg('At least 8 characters.', { id: 'field.new-password.hint' }),
-        })}
-        ${el.renderAlert()} ${el.renderSubmit(msg('Create account', { id: 'sign-up.submit' }))}
-      </form>`;
-    case 'email-code':
-      return html`<form class="lk-form" novalidate @submit=${el.submitCode} @input=${el.onCodeInput}>
-        ${el.renderCodeField(view.flow, () => el.resend(view.flow))}
-        ${el.renderAlert()} ${el.renderSubmit(msg('Verify email', { id: 'sign-up.verify' }))}
-        <div class="lk-links">
-          <button type="button" class="lk-link" @click=${el.startOver}>${msg('Use another email', { id: 'sign-up.other-email' })}</button>
-        </div>
-      </form>`;
-    case 'done':
-      return html``;
-  }
+// The light-DOM form of each sign-up step. Each template gets its data and the callbacks it calls.
+
+export function renderDetailsStep(o: { form: FormState; onSubmit: (event: SubmitEvent) => void }): TemplateResult {
+  return html`<form class="lk-form" novalidate @submit=${o.onSubmit}>
+    ${renderField(o.form, { name: 'name', label: msg('Name (optional)', { id: 'field.name.label' }), type: 'text', autocomplete: 'name', required: false, maxlength: LIMITS.nameMaxLength })}
+    ${renderField(o.form, { name: 'email', label: msg('Email', { id: 'field.email.label' }), type: 'email', autocomplete: 'username', inputmode: 'email' })}
+    ${renderField(o.form, {
+      name: 'new-password',
+      label: msg('Password', { id: 'field.password.label' }),
+      type: 'password',
+      autocomplete: 'new-password',
+      hint: msg('At least 8 characters.', { id: 'field.new-password.hint' }),
+    })}
+    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Create account', { id: 'sign-up.submit' }), o.form.pending)}
+  </form>`;
+}
+
+export function renderVerifyStep(o: {
+  form: FormState;
+  email: string;
+  resendAfter: string;
+  onSubmit: (event: SubmitEvent) => void;
+  onResend: () => void;
+  onStartOver: () => void;
+}): TemplateResult {
+  return html`<form class="lk-form" novalidate @submit=${o.onSubmit} @input=${submitWhenComplete}>
+    ${renderCodeField(o.form, { email: o.email, resendAfter: o.resendAfter, onResend: o.onResend })}
+    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Verify email', { id: 'sign-up.verify' }), o.form.pending)}
+    <div class="lk-links">
+      <button type="button" class="lk-link" @click=${o.onStartOver}>${msg('Use another email', { id: 'sign-up.other-email' })}</button>
+    </div>
+  </form>`;
 }

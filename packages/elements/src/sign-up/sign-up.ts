@@ -1,13 +1,24 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { EmailCodeStep, User } from '@latchkey/client';
-import { LkFlowElement } from '../internal/flow.js';
+import type { DoneStep, EmailCodeStep, SessionState, Step } from '@latchkey/client';
+import { LkFormElement } from '../internal/base.js';
+import { FlowController } from '../internal/controllers/flow-controller.js';
+import { errorMessage } from '../internal/messages.js';
+import { renderCard } from '../internal/templates/card.js';
+import type { FormState } from '../internal/templates/form-state.js';
 import { signUpStyles } from './sign-up.styles.js';
-import { renderSignUpForm } from './sign-up.form.js';
+import { renderDetailsStep, renderVerifyStep } from './sign-up.form.js';
 
 /** The steps of signing up. */
-export type SignUpView = { name: 'details' } | { name: 'email-code'; flow: EmailCodeStep } | { name: 'done'; user: User };
+export type SignUpView = { name: 'details'; step?: undefined } | { name: 'email-code'; step: EmailCodeStep } | { name: 'done'; step: DoneStep };
+
+/** The one place a broker step becomes a view of lk-sign-up; undefined for a step it cannot show. */
+function viewOf(step: Step): SignUpView | undefined {
+  if (step.step === 'email-code' && step.purpose === 'sign-up') return { name: 'email-code', step };
+  if (step.step === 'done') return { name: 'done', step };
+  return undefined;
+}
 
 /**
  * @summary Sign-up with email and password, confirmed by a mailed 6-digit code.
@@ -47,7 +58,7 @@ export type SignUpView = { name: 'details' } | { name: 'email-code'; flow: Email
  */
 @localized()
 @customElement('lk-sign-up')
-export class LkSignUp extends LkFlowElement<SignUpView> {
+export class LkSignUp extends LkFormElement {
   static override styles = signUpStyles;
 
   /** Where to go after signing up; must be on the broker's allowlist. */
@@ -56,39 +67,76 @@ export class LkSignUp extends LkFlowElement<SignUpView> {
   /** Link for "Already have an account? Sign in". */
   @property({ attribute: 'sign-in-url' }) signInUrl?: string;
 
-  constructor() {
-    super({ name: 'details' });
+  private readonly flow = new FlowController<SignUpView>(this, {
+    first: { name: 'details' },
+    viewOf,
+    client: () => this.requireClient(),
+    failed: (error) => this.reportError(error),
+    entered: (view, previous) => {
+      this.fieldErrors = {};
+      if (view.name !== previous.name) this.focusTitle();
+    },
+  });
+
+  /** Signed out somewhere (the user button, another tab): start over instead of showing "welcome". */
+  protected override sessionChanged(state: SessionState) {
+    if (state.status === 'signed-out' && this.flow.view.name === 'done') this.flow.restart();
+  }
+
+  protected override updated(changed: PropertyValues) {
+    super.updated(changed);
+    this.setStates(this.flow.states);
   }
 
   protected override render() {
-    const v = this.view;
+    const v = this.flow.view;
     const title =
       v.name === 'details' ? msg('Create your account', { id: 'sign-up.title' })
       : v.name === 'email-code' ? msg('Check your email', { id: 'sign-up.code.title' })
       : msg('Welcome aboard', { id: 'sign-up.done.title' });
     const subtitle =
       v.name === 'details' ? msg('It takes a minute. We will email you a code to confirm your address.', { id: 'sign-up.subtitle' })
-      : v.name === 'email-code' ? msg(str`We sent a 6-digit code to ${v.flow.email}. Enter it to finish.`, { id: 'sign-up.code.subtitle' })
-      : v.user.email;
+      : v.name === 'email-code' ? msg(str`We sent a 6-digit code to ${v.step.email}. Enter it to finish.`, { id: 'sign-up.code.subtitle' })
+      : v.step.user.email;
     const footer =
       this.signInUrl && v.name === 'details'
         ? html`${msg('Already have an account?', { id: 'sign-up.have-account' })} <a href=${this.signInUrl}>${msg('Sign in', { id: 'sign-up.sign-in-link' })}</a>`
         : nothing;
-    return this.renderCard(title, subtitle, footer);
+    return renderCard(title, subtitle, footer);
   }
 
   protected override renderForm(): TemplateResult {
-    return renderSignUpForm(this, this.view);
+    const form: FormState = {
+      uid: this.uid,
+      fieldErrors: this.fieldErrors,
+      pending: this.flow.pending,
+      alert: this.flow.renderError(errorMessage) ?? '',
+      now: this.flow.now,
+    };
+    const v = this.flow.view;
+    switch (v.name) {
+      case 'details':
+        return renderDetailsStep({ form, onSubmit: this.submitDetails });
+      case 'email-code':
+        return renderVerifyStep({
+          form,
+          email: v.step.email,
+          resendAfter: v.step.resend_after,
+          onSubmit: this.submitCode,
+          onResend: () => this.flow.submit((client, signal) => client.resendEmailCode({ flow_id: v.step.flow_id }, { signal })),
+          onStartOver: () => this.flow.restart(),
+        });
+      case 'done':
+        return html``;
+    }
   }
 
-  /** @internal */
-  submitDetails = (event: SubmitEvent) => {
+  private submitDetails = (event: SubmitEvent) => {
     event.preventDefault();
     const values = this.validate(['name', 'email', 'new-password']);
     if (!values) return;
-    this.run(async (client, signal) => ({
-      name: 'email-code',
-      flow: await client.startSignUp(
+    this.flow.submit((client, signal) =>
+      client.startSignUp(
         {
           email: values.email!,
           password: values['new-password']!,
@@ -97,28 +145,16 @@ export class LkSignUp extends LkFlowElement<SignUpView> {
         },
         { signal },
       ),
-    }));
+    );
   };
 
-  /** @internal */
-  submitCode = (event: SubmitEvent) => {
+  private submitCode = (event: SubmitEvent) => {
     event.preventDefault();
-    const view = this.view;
+    const v = this.flow.view;
     const values = this.validate(['code']);
-    if (!values || view.name !== 'email-code') return;
-    this.run(async (client, signal) => {
-      const done = await client.finishSignUp({ flow_id: view.flow.flow_id, code: values.code! }, { signal });
-      this.signedIn(done);
-      return { name: 'done', user: done.user };
-    });
+    if (!values || v.name !== 'email-code') return;
+    this.flow.submit((client, signal) => client.finishSignUp({ flow_id: v.step.flow_id, code: values.code! }, { signal }));
   };
-
-  /** @internal */
-  resend = (flow: EmailCodeStep) =>
-    this.run(async (client, signal) => ({ name: 'email-code', flow: await client.resendEmailCode({ flow_id: flow.flow_id }, { signal }) }));
-
-  /** @internal */
-  startOver = () => this.goTo({ name: 'details' });
 }
 
 declare global {

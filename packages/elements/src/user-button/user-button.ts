@@ -24,7 +24,7 @@ function initials(name: string | null, email: string): string {
  *
  * @event lk-sign-out - About to sign out; cancelable.
  * @event lk-signed-out - Signed out: the session is revoked on the broker.
- * @event lk-error - Sign-out failed. `detail: { code, problem? }`.
+ * @event lk-error - The session could not be read (`not_configured` without a broker), or sign-out failed. `detail: { code, problem? }`.
  *
  * @slot signed-out - Shown while nobody is signed in.
  *
@@ -91,6 +91,21 @@ export class LkUserButton extends LkElement {
         this.reportError(error);
       });
     }
+  }
+
+  protected override firstUpdated() {
+    // With no broker there is no session to wait for. <lk-config> or configure()
+    // later on the page get a turn first; if one arrives even later, the
+    // element still picks it up (see sessionChanged).
+    setTimeout(() => {
+      if (!this.isConnected || this.latchkey) return;
+      try {
+        this.requireClient();
+      } catch (error) {
+        this.unreachable = true;
+        this.reportError(error);
+      }
+    });
   }
 
   protected override updated() {

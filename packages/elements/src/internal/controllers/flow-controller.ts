@@ -1,0 +1,179 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { Task, TaskStatus } from '@lit/task';
+import { LatchkeyError, type DoneStep, type EmailCodeStep, type LatchkeyClient, type Step } from '@latchkey/client';
+import { LkSignedInEvent } from '../../events/signed-in.js';
+
+/**
+ * What every view of a flow has: a name (its `:state(step-<name>)`) and, when
+ * the broker sent it, the step it shows.
+ */
+export interface FlowView {
+  name: string;
+  step?: Step;
+}
+
+/** One request of a flow: the client and an AbortSignal in, the broker's next step out. */
+export type StepRequest = (client: LatchkeyClient, signal: AbortSignal) => Promise<Step>;
+
+export interface FlowOptions<View extends FlowView> {
+  /** The view the flow starts in, and goes back to after a sign-out elsewhere. */
+  first: View;
+  /**
+   * The one place a broker step becomes a view of this element; `from` is the
+   * view the step answers. Undefined for a step this element cannot show.
+   */
+  viewOf(step: Step, from: View): View | undefined;
+  /** The client to send requests with; throws `not_configured` when there is none. */
+  client(): LatchkeyClient;
+  /** A request failed (aborts excepted); tell the page. */
+  failed(error: unknown): void;
+  /** A view is on screen now (after a request, a link, or a background answer). */
+  entered(view: View, previous: View): void;
+}
+
+const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
+
+/**
+ * Owns a flow's current view and runs its requests as `@lit/task` Tasks.
+ *
+ * - `submit()` runs the foreground request (the form's submit, "Resend code");
+ *   one at a time, so a double click sends once. Its error is what the form's
+ *   live region says (`renderError`).
+ * - `runBeside()` runs a background request under a key (passkey autofill
+ *   waiting for the user): it never blocks the form, and when it answers, its
+ *   step takes over from whatever the foreground was doing. Background requests
+ *   belong to the view they started on: leaving it, or the page, aborts them.
+ * - Every answer, foreground or background, becomes a view in `viewOf`; a step
+ *   the element cannot show fails with `unsupported_step` and the form stays.
+ * - A `done` step fires `lk-signed-in` and follows `return_to` unless a
+ *   listener prevents it.
+ *
+ * @example
+ * private readonly flow = new FlowController<SignInView>(this, { first: { name: 'identifier' }, viewOf, client: () => this.requireClient(), failed: (e) => this.reportError(e), entered: () => this.focusTitle() });
+ * onSubmit = () => this.flow.submit((client, signal) => client.identify({ email }, { signal }));
+ */
+export class FlowController<View extends FlowView> implements ReactiveController {
+  /** The view on screen. */
+  view: View;
+  /** Now, in ms; ticks once a second while a resend countdown shows. */
+  now = Date.now();
+  private ticker?: ReturnType<typeof setInterval>;
+  /** Every view change goes through it, so a stale error never lingers and a newer answer always wins. */
+  private readonly foreground: Task<[(signal: AbortSignal) => Promise<View>], View>;
+  private readonly beside = new Map<string, Task<[StepRequest], View>>();
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly options: FlowOptions<View>,
+  ) {
+    this.view = options.first;
+    host.addController(this);
+    this.foreground = new Task(host, {
+      autoRun: false,
+      task: ([next], { signal }) => next(signal),
+      // Only the newest run completes (Task ignores the answers of runs it replaced).
+      onComplete: (view) => this.show(view),
+      onError: (error) => this.options.failed(error),
+    });
+  }
+
+  /** A foreground request is running. */
+  get pending(): boolean {
+    return this.foreground.status === TaskStatus.PENDING;
+  }
+
+  /** The custom states of the element now: `step-<view>`, and `loading` while a request runs. */
+  get states(): string[] {
+    return [`step-${this.view.name}`, ...(this.pending ? ['loading'] : [])];
+  }
+
+  /** Sends the form's request; ignored while one is already running. */
+  submit(request: StepRequest): void {
+    if (this.pending) return;
+    void this.foreground.run([async (signal) => this.viewFor(await request(this.options.client(), signal))]).catch(() => {});
+  }
+
+  /** Goes to a view without a request ("Use another email"); ignored while a request runs. */
+  goTo(view: View): void {
+    if (this.pending) return;
+    void this.foreground.run([async () => view]).catch(() => {});
+  }
+
+  /** Back to the first view (after a sign-out elsewhere, or the host's `reset()`). */
+  restart(): void {
+    this.goTo(this.options.first);
+  }
+
+  /**
+   * Runs `request` in the background under `key`, replacing one already
+   * running there. Its answer takes over the flow; its failure is reported
+   * (`lk-error`) but leaves the form as it is.
+   */
+  runBeside(key: string, request: StepRequest): void {
+    let task = this.beside.get(key);
+    if (!task) {
+      task = new Task(this.host, {
+        autoRun: false,
+        task: async ([run]: [StepRequest], { signal }) => this.viewFor(await run(this.options.client(), signal)),
+        // Through the foreground, which drops whatever it was doing: the user already answered another way.
+        onComplete: (view) => void this.foreground.run([async () => view]).catch(() => {}),
+        onError: (error) => this.options.failed(error),
+      });
+      this.beside.set(key, task);
+    }
+    void task.run([request]).catch(() => {});
+  }
+
+  /** Stops the background request under `key`, or every one. */
+  stopBeside(key?: string): void {
+    for (const [k, task] of this.beside) if (key === undefined || k === key) task.abort();
+  }
+
+  /** The last foreground request's error, rendered; nothing when it succeeded, runs, or was aborted. */
+  renderError<T>(render: (error: unknown) => T): T | undefined {
+    return this.foreground.render({ error: (error) => (isAbort(error) ? undefined : render(error)) });
+  }
+
+  hostUpdated(): void {
+    const code = this.view.step?.step === 'email-code' ? (this.view.step as EmailCodeStep) : undefined;
+    const counting = code !== undefined && Date.parse(code.resend_after) > this.now;
+    if (counting && !this.ticker) {
+      this.ticker = setInterval(() => {
+        this.now = Date.now();
+        this.host.requestUpdate();
+      }, 1000);
+    }
+    if (!counting) this.stopTicking();
+  }
+
+  hostDisconnected(): void {
+    // A pending foreground request is left to finish: a sign-in the broker
+    // completed must still reach the session store.
+    this.stopBeside();
+    this.stopTicking();
+  }
+
+  private stopTicking() {
+    if (this.ticker) this.ticker = void clearInterval(this.ticker);
+  }
+
+  private viewFor(step: Step): View {
+    const view = this.options.viewOf(step, this.view);
+    if (!view) throw new LatchkeyError('unsupported_step', `<${this.host.localName}> cannot show the "${step.step}" step`);
+    return view;
+  }
+
+  private show(view: View) {
+    const previous = this.view;
+    if (view.name !== previous.name) this.stopBeside();
+    this.view = view;
+    this.now = Date.now();
+    this.options.entered(view, previous);
+    if (view.step?.step === 'done') this.signedIn(view.step);
+  }
+
+  private signedIn(done: DoneStep) {
+    const proceed = this.host.dispatchEvent(new LkSignedInEvent({ user: done.user, session: done.session, return_to: done.return_to }));
+    if (proceed && done.return_to) window.location.assign(done.return_to);
+  }
+}
