@@ -72,11 +72,51 @@ export function problemResponse(c: Context, code: ProblemCode, extra: ProblemErr
   return c.body(JSON.stringify(body), STATUS[code], { ...extra.headers, 'content-type': 'application/problem+json', 'cache-control': 'no-store' });
 }
 
-/** Hono's onError: known problems as they are, anything else a 500 with a request id and no details. */
+/** Fields PostgreSQL fills with names from our own schema, never with values. */
+const DATABASE_NAME_FIELDS = ['schema', 'table', 'column', 'constraint', 'dataType', 'routine'] as const;
+
+/**
+ * What an unexpected error may put in the log: its class, its code, a message with every
+ * quoted span and long token blanked, the stack frames and the same for its causes — and
+ * nothing else. PGlite and pg errors carry the SQL (`query`), its parameters (`params`),
+ * `detail` (`Key (email)=(ada@example.com)`), `where` and `internalQuery`, and PostgreSQL
+ * quotes the offending value in the message (`invalid input syntax for type integer:
+ * "$argon2id$…"`): argon2id hashes, code HMACs and addresses must not reach a log.
+ */
+export function describeErrorForLog(error: unknown, depth = 0): string {
+  if (!(error instanceof Error)) return `a thrown ${error === null ? 'null' : typeof error}`;
+  const fields = error as unknown as Record<string, unknown>;
+  const fromDatabase = typeof fields.severity === 'string' && typeof fields.code === 'string';
+  // PGlite's classes are minified (`O`); the SQLSTATE code says more than the class there.
+  const kind = fromDatabase ? 'DatabaseError' : error.constructor?.name || error.name || 'Error';
+  const code = typeof fields.code === 'string' || typeof fields.code === 'number' ? ` ${String(fields.code).replace(/[^\w.-]/g, '?').slice(0, 40)}` : '';
+  const message = String(error.message)
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/\$argon2\S*/g, '…')
+    .replace(/[\w+/=-]{32,}/g, '…')
+    .replace(/0x[\da-f]{2}(?: 0x[\da-f]{2})*/gi, '0x…')
+    .replace(/\s+/g, ' ')
+    .replace(/[\p{Cc}\p{Cs}]/gu, '\uFFFD')
+    .slice(0, 300);
+  const names = fromDatabase
+    ? DATABASE_NAME_FIELDS.filter((field) => typeof fields[field] === 'string').map((field) => ` ${field}=${String(fields[field]).slice(0, 63)}`).join('')
+    : '';
+  const frames = String(error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 12);
+  const cause = depth < 3 && error.cause !== undefined ? `\ncaused by ${describeErrorForLog(error.cause, depth + 1)}` : '';
+  return [`${kind}${code}: ${message}${names}`, ...frames].join('\n') + cause;
+}
+
+/**
+ * Hono's onError: known problems as they are, anything else a 500 with a request id and no
+ * details. The log line names the request (id, method, path without its query string) and the
+ * error as `describeErrorForLog` allows, never the request's values.
+ */
 export function onError(error: Error, c: Context) {
   if (error instanceof ProblemError) return problemResponse(c, error.code, error.extra);
   const requestId = crypto.randomUUID();
-  console.error(`[latchkey] request ${requestId} ${c.req.method} ${c.req.path} failed:`, error);
+  // A decoded path can hold a line break (`%0A`): a request must not forge log lines.
+  const path = c.req.path.replace(/[\p{Cc}\p{Cs}]/gu, '\uFFFD').slice(0, 200);
+  console.error(`[latchkey] request ${requestId} ${c.req.method} ${path} failed: ${describeErrorForLog(error)}`);
   return problemResponse(c, 'internal_error', { requestId });
 }
 
