@@ -46,6 +46,30 @@ describe('lk-sign-up', () => {
     expect(card.broker.requests).toEqual([]);
   });
 
+  it('says how many tries are left after a wrong code', async () => {
+    const card = await signUpCard();
+    type(card.input('username'), 'ada@example.com');
+    type(card.input('new-password'), 'analytical engine');
+    card.submit();
+    await until(() => card.heading() === 'Check your email');
+    const code = card.broker.lastCode('ada@example.com');
+    type(card.input('one-time-code'), code === '000000' ? '111111' : '000000');
+    await until(() => card.el.querySelector('[role="alert"]')!.textContent!.trim() !== '');
+    expect(card.el.querySelector('[role="alert"]')!.textContent!.trim()).toBe("That code isn't right. 4 tries left.");
+  });
+
+  it('says clearly that it cannot show a step of a newer broker, and keeps the details', async () => {
+    const card = await signUpCard();
+    card.broker.answerNext.set('/v1/sign-up', { step: 'passkey-enrol', options: {} });
+    type(card.input('username'), 'ada@example.com');
+    type(card.input('new-password'), 'analytical engine');
+    card.submit();
+    await until(() => card.el.querySelector('[role="alert"]')!.textContent!.trim() !== '');
+    expect(card.el.querySelector('[role="alert"]')!.textContent!.trim()).toMatch(/^This page can't show the next sign-in step yet/);
+    expect(card.heading()).toBe('Create your account');
+    expect(card.input('username').value).toBe('ada@example.com');
+  });
+
   it('links to sign-in and passes axe', async () => {
     const card = await signUpCard();
     expect(card.el.shadowRoot!.querySelector('a')!.getAttribute('href')).toBe('/sign-in');

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { html } from 'lit';
 import { userEvent } from 'vitest/browser';
 import './user-button.js';
@@ -71,6 +71,22 @@ describe('lk-user-button', () => {
     expect(errors).toEqual(['network_error']);
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('.skeleton')).toBeNull();
+  });
+
+  it('drops its placeholder, reports not_configured and tells the developer once, when no broker is configured', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const errors: string[] = [];
+    document.addEventListener('lk-error', (e) => errors.push(e.detail.code), { once: true });
+    const el = await mount<LkUserButton>(html`<lk-user-button></lk-user-button>`, 'lk-user-button');
+    await until(() => errors.length === 1);
+    expect(errors).toEqual(['not_configured']);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.skeleton')).toBeNull();
+    expect(logged.mock.calls).toEqual([['[latchkey] lk-user-button: no broker configured: set the broker attribute, wrap it in <lk-config>, or call configure()']]);
+    // A client that arrives later is still picked up.
+    el.client = fakeBroker({ accounts: { 'ada@example.com': 'correct horse battery' }, signedInAs: 'ada@example.com' }).client();
+    await until(() => el.shadowRoot!.querySelector('[part~="button"]'));
+    logged.mockRestore();
   });
 
   it('passes axe with the menu open', async () => {

@@ -73,7 +73,7 @@ export class FlowController<View extends FlowView> implements ReactiveController
       task: ([next], { signal }) => next(signal),
       // Only the newest run completes (Task ignores the answers of runs it replaced).
       onComplete: (view) => this.show(view),
-      onError: (error) => this.options.failed(error),
+      onError: (error) => this.fail(error),
     });
   }
 
@@ -117,7 +117,7 @@ export class FlowController<View extends FlowView> implements ReactiveController
         task: async ([run]: [StepRequest], { signal }) => this.viewFor(await run(this.options.client(), signal)),
         // Through the foreground, which drops whatever it was doing: the user already answered another way.
         onComplete: (view) => void this.foreground.run([async () => view]).catch(() => {}),
-        onError: (error) => this.options.failed(error),
+        onError: (error) => this.fail(error),
       });
       this.beside.set(key, task);
     }
@@ -155,6 +155,10 @@ export class FlowController<View extends FlowView> implements ReactiveController
 
   private stopTicking() {
     if (this.ticker) this.ticker = void clearInterval(this.ticker);
+  }
+
+  private fail(error: unknown) {
+    if (!isAbort(error)) this.options.failed(error);
   }
 
   private viewFor(step: Step): View {
