@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { ConfigError, createBroker, parseBrokerConfig, smtpMailer } from '@latchkey/broker';
+import { ConfigError, createBroker, ensureSigningKey, parseBrokerConfig, smtpMailer } from '@latchkey/broker';
 import { openStorage } from './open-storage.js';
 import { readSettings } from './settings.js';
 
@@ -20,6 +20,8 @@ const settings = readSettings(process.env, process.env.INIT_CWD ?? process.cwd()
   const storage = await openStorage(settings, log);
   const mailer = settings.smtpUrl ? smtpMailer(settings.smtpUrl, settings.config.mail?.from ?? 'Latchkey <no-reply@localhost>') : undefined;
   const app = createBroker({ ...settings.config, storage, ...(mailer ? { mailer } : {}) });
+  // The JWKS holds the signing key before the first request (gateways load it at start).
+  await ensureSigningKey(app.deps);
   const server = serve({ fetch: app.fetch, port: settings.port }, () => {
     log(`Broker listening on http://localhost:${settings.port} (public URL ${app.deps.config.publicUrl}${app.deps.config.dev ? ', dev mode' : ''})`);
   });

@@ -10,6 +10,7 @@ import { mailQueue } from './modules/email/mail-queue.js';
 import { outboxMailer } from './modules/email/mailer.js';
 import { devOutboxRoutes, emailCodeRoutes, emailCodeSignInRoutes } from './modules/email/routes.js';
 import { passwordResetRoutes, passwordSignInRoutes, signUpRoutes } from './modules/password/routes.js';
+import { ensureSigningKey } from './modules/sessions/keys.js';
 import { jwksRoutes, sessionRoutes, signOutRoutes } from './modules/sessions/routes.js';
 import { clientAddress } from './modules/sign-in/browser.js';
 import { identifyRoutes } from './modules/sign-in/routes.js';
@@ -64,7 +65,8 @@ export function createBroker(options: BrokerOptions) {
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
-    const ready = await migrationsApplied(storage).catch(() => false);
+    // Ready means able to sign: the first signing key exists (and opens) before a gateway loads the JWKS.
+    const ready = await migrationsApplied(storage).then((applied) => applied && ensureSigningKey(deps).then(() => true)).catch(() => false);
     return ready ? c.json({ status: 'ready' }) : problemResponse(c, 'internal_error', { detail: 'database unreachable or not migrated' });
   });
   app.route('/.well-known', jwksRoutes(deps));

@@ -3,24 +3,26 @@ import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
 import { revokeSession } from '../../storage/queries/index.js';
 import { sessionCookie } from './cookie.js';
-import { publishedKeys } from './keys.js';
+import { JWKS_MAX_AGE_SECONDS, publishedKeys } from './keys.js';
 import { currentSession, toWireSession, toWireUser } from './sessions.js';
-import { issueSessionToken } from './token.js';
+import { issueSessionToken, tokenAudience } from './token.js';
 
-/** GET /v1/session, POST /v1/session/token */
+/** GET /v1/session, POST /v1/session/token[?audience=] */
 export function sessionRoutes(deps: Deps) {
   return new Hono()
     .get('/', async (c) => {
       const current = await currentSession(deps, c);
-      if (!current) throw new ProblemError('unauthenticated');
       c.header('cache-control', 'no-store');
+      // Signed out is an answer, not an error: pages ask this on every load.
+      if (!current) return c.json({ user: null });
       return c.json({ user: toWireUser(current.user), session: toWireSession(current.session) });
     })
     .post('/token', async (c) => {
+      const audience = tokenAudience(deps.config.token.audiences, c.req.query('audience'), c.req.header('origin'));
       const current = await currentSession(deps, c);
       if (!current) throw new ProblemError('unauthenticated');
       c.header('cache-control', 'no-store');
-      return c.json(await issueSessionToken(deps, current.session));
+      return c.json(await issueSessionToken(deps, current.session, audience));
     });
 }
 
@@ -34,10 +36,21 @@ export function signOutRoutes(deps: Deps) {
   });
 }
 
-/** GET /.well-known/jwks.json */
+/** GET /.well-known/jwks.json, from memory, with an ETag (304 when unchanged). */
 export function jwksRoutes(deps: Deps) {
   return new Hono().get('/jwks.json', async (c) => {
-    c.header('cache-control', 'public, max-age=60');
-    return c.json(await publishedKeys(deps));
+    const { body, etag } = await publishedKeys(deps);
+    const headers = { 'cache-control': `public, max-age=${JWKS_MAX_AGE_SECONDS}`, etag };
+    if (ifNoneMatch(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
+    return c.body(body, 200, { ...headers, 'content-type': 'application/json' });
+  });
+}
+
+/** RFC 9110 §13.1.2: weak comparison, a list of tags, or `*`. */
+function ifNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t === etag || t === `W/${etag}`;
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { BROKER_URL, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
+import { APP_ORIGIN, BROKER_URL, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
 import { PUBLISH_LEAD_MS, rotateSigningKey } from './keys.js';
 
 describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => {
@@ -8,7 +8,13 @@ describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => 
 
   async function verifyWithJwks(token: string) {
     const jwks = (await t.broker.get('/.well-known/jwks.json')).body;
-    return jwtVerify(token, createLocalJWKSet(jwks), { issuer: BROKER_URL, algorithms: ['ES256'], typ: 'lk-session+jwt', currentDate: t.broker.clock.now() });
+    return jwtVerify(token, createLocalJWKSet(jwks), {
+      issuer: BROKER_URL,
+      audience: APP_ORIGIN,
+      algorithms: ['ES256'],
+      typ: 'lk-session+jwt',
+      currentDate: t.broker.clock.now(),
+    });
   }
 
   it('mints a short-lived ES256 token that verifies against the published JWKS', async () => {
@@ -17,7 +23,8 @@ describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => 
     expect(minted.status).toBe(200);
     const { payload, protectedHeader } = await verifyWithJwks(minted.body.token);
     expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'lk-session+jwt' });
-    expect(payload).toMatchObject({ iss: BROKER_URL, sub: done.user.id, sid: done.session.id, amr: ['pwd'], org_id: null, org_role: null });
+    expect(payload).toMatchObject({ iss: BROKER_URL, aud: APP_ORIGIN, sub: done.user.id, sid: done.session.id, amr: ['pwd'], org_id: null, org_role: null });
+    expect(payload.jti).toMatch(/^tok_[\w-]{22}$/);
     expect(payload.exp! - payload.iat!).toBe(300);
     expect(minted.body.expires_at).toBe(new Date(payload.exp! * 1000).toISOString());
   });
@@ -31,7 +38,26 @@ describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => 
     const refused = await t.broker.post('/v1/session/token', {}, { cookie });
     expect(refused.status).toBe(401);
     expect(refused.body.code).toBe('unauthenticated');
-    expect((await t.broker.get('/v1/session', { cookie })).status).toBe(401);
+    const after = await t.broker.get('/v1/session', { cookie });
+    expect(after.status).toBe(200);
+    expect(after.body).toEqual({ user: null });
+  });
+
+  it('tells the signed-in page who is signed in', async () => {
+    const done = await t.broker.signUp('ada@example.com');
+    const current = await t.broker.get('/v1/session');
+    expect(current.status).toBe(200);
+    expect(current.headers.get('cache-control')).toBe('no-store');
+    expect(current.body).toEqual({ user: done.user, session: done.session });
+  });
+
+  it('answers a signed-out visitor 200 with no user, so a page load logs no error', async () => {
+    for (const cookie of [null, 'lk_session=forged', `lk_session=${'x'.repeat(200)}`]) {
+      const answer = await t.broker.get('/v1/session', { cookie });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      expect(answer.body).toEqual({ user: null });
+    }
   });
 
   it('refuses a forged or expired session cookie', async () => {
@@ -105,9 +131,9 @@ describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => 
   });
 
   it('sets a __Host- Secure cookie when the broker is served over https', async () => {
-    const secure = testBroker(t.storage, { publicUrl: 'https://auth.example.com', allowedOrigins: ['https://app.example.com'] });
-    const started = await secure.post('/v1/sign-up', { email: 'ada@example.com', password: 'correct horse battery staple' }, { headers: { origin: 'https://app.example.com' } });
-    const done = await secure.post('/v1/sign-up/verify', { flow_id: started.body.flow_id, code: await secure.lastCode('ada@example.com') }, { headers: { origin: 'https://app.example.com' } });
+    const secure = testBroker(t.storage, { publicUrl: 'https://localhost:8443', allowedOrigins: ['https://localhost:5173'] });
+    const started = await secure.post('/v1/sign-up', { email: 'ada@example.com', password: 'correct horse battery staple' }, { headers: { origin: 'https://localhost:5173' } });
+    const done = await secure.post('/v1/sign-up/verify', { flow_id: started.body.flow_id, code: await secure.lastCode('ada@example.com') }, { headers: { origin: 'https://localhost:5173' } });
     expect(done.setCookies[0]).toMatch(/^__Host-lk_session=[\w-]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
   });
 });

@@ -1,6 +1,8 @@
 import { SignJWT } from 'jose';
 import type { SessionToken } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
+import { ProblemError } from '../../http/problem.js';
+import { randomId } from '../../random.js';
 import type { SessionRecord } from '../../storage/queries/index.js';
 import { activeSigningKey } from './keys.js';
 
@@ -8,12 +10,37 @@ import { activeSigningKey } from './keys.js';
 export const SESSION_TOKEN_TYPE = 'lk-session+jwt';
 
 /**
- * Mints the short-lived ES256 token a host backend verifies offline.
+ * The `aud` a mint gets, from the configured `token.audiences`:
+ * 1. `?audience=` when the caller asks for one; it must be configured (else 400
+ *    `invalid_request`), so no page can mint for an app the broker does not serve;
+ * 2. else the request's `Origin` when it is a configured audience (the host
+ *    page asking for its own backend, the usual case);
+ * 3. else the first configured audience.
+ * Exactly one audience per token (RFC 7519 §4.1.3 allows several; one keeps a
+ * token for one host app from being accepted by another app of the same broker).
  *
  * @example
- * const { token } = await issueSessionToken(deps, session);
+ * const aud = tokenAudience(deps.config.token.audiences, c.req.query('audience'), c.req.header('origin'));
  */
-export async function issueSessionToken(deps: Deps, session: SessionRecord): Promise<SessionToken> {
+export function tokenAudience(audiences: readonly string[], requested: string | undefined, origin: string | undefined): string {
+  if (requested !== undefined) {
+    if (!audiences.includes(requested)) {
+      throw new ProblemError('invalid_request', { errors: [{ path: 'audience', message: 'not one of the broker’s configured token audiences' }] });
+    }
+    return requested;
+  }
+  if (origin !== undefined && audiences.includes(origin)) return origin;
+  return audiences[0]!;
+}
+
+/**
+ * Mints the short-lived ES256 token a host backend verifies offline, for one
+ * audience (see `tokenAudience`), with a random `jti`.
+ *
+ * @example
+ * const { token } = await issueSessionToken(deps, session, 'https://app.example.com');
+ */
+export async function issueSessionToken(deps: Deps, session: SessionRecord, audience: string): Promise<SessionToken> {
   const { kid, key } = await activeSigningKey(deps);
   const iat = Math.floor(deps.clock().getTime() / 1000);
   // Never outlive the session itself.
@@ -22,6 +49,8 @@ export async function issueSessionToken(deps: Deps, session: SessionRecord): Pro
     .setProtectedHeader({ alg: 'ES256', kid, typ: SESSION_TOKEN_TYPE })
     .setIssuer(deps.config.publicUrl)
     .setSubject(session.userId)
+    .setAudience(audience)
+    .setJti(randomId('tok'))
     .setIssuedAt(iat)
     .setExpirationTime(exp)
     .sign(key);

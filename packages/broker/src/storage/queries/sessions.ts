@@ -1,4 +1,5 @@
 import type { Db } from '../storage.js';
+import type { UserRecord } from './users.js';
 
 export interface SessionRecord {
   id: string;
@@ -24,13 +25,27 @@ export async function insertSession(db: Db, session: Omit<SessionRecord, 'revoke
   return rows[0]!;
 }
 
-/** The live session whose cookie secret hashes to `secretHash`: not revoked, not expired. */
-export async function findLiveSession(db: Db, secretHash: string, now: Date): Promise<SessionRecord | undefined> {
-  const rows = await db.query<SessionRecord>(
-    `SELECT ${columns} FROM sessions WHERE secret_hash = $1 AND revoked_at IS NULL AND expires_at > $2`,
+/** The user as a live session carries it: no password hash on the refresh path. */
+export type SessionUser = Omit<UserRecord, 'passwordHash' | 'updatedAt'>;
+
+/**
+ * The live session whose cookie secret hashes to `secretHash` (not revoked, not
+ * expired) and its user, in one query: the token refresh and `GET /v1/session`
+ * each cost one round trip (the unique index on secret_hash, then the user's primary key).
+ */
+export async function findLiveSession(db: Db, secretHash: string, now: Date): Promise<{ session: SessionRecord; user: SessionUser } | undefined> {
+  const rows = await db.query<SessionRecord & { userEmail: string; userEmailVerifiedAt: Date | null; userName: string | null; userCreatedAt: Date }>(
+    `SELECT s.id, s.user_id AS "userId", s.amr, s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt", s.expires_at AS "expiresAt",
+       s.revoked_at AS "revokedAt", s.ip, s.user_agent AS "userAgent",
+       u.email AS "userEmail", u.email_verified_at AS "userEmailVerifiedAt", u.name AS "userName", u.created_at AS "userCreatedAt"
+     FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.secret_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
     [secretHash, now],
   );
-  return rows[0];
+  const row = rows[0];
+  if (!row) return undefined;
+  const { userEmail, userEmailVerifiedAt, userName, userCreatedAt, ...session } = row;
+  return { session, user: { id: session.userId, email: userEmail, emailVerifiedAt: userEmailVerifiedAt, name: userName, createdAt: userCreatedAt } };
 }
 
 export async function touchSession(db: Db, id: string, at: Date): Promise<void> {
