@@ -4,6 +4,6 @@ export { LatchkeyError, type LatchkeyErrorCode } from './errors.js';
 export { connect } from './connection.js';
 export { identify, signInWithPassword, startEmailCodeSignIn, finishEmailCodeSignIn, resendEmailCode } from './calls/sign-in.js';
 export { startSignUp, finishSignUp, startPasswordReset, finishPasswordReset } from './calls/sign-up.js';
-export { getSession, getSessionToken, signOut } from './calls/session.js';
+export { getSession, getSessionToken, signOut, type SessionTokenOptions } from './calls/session.js';
 export { createSessionStore } from './session-store.js';
 export { createClient } from './client.js';

@@ -7,16 +7,20 @@
  *
  * @example
  * function audit(claims: SessionClaims) {
- *   console.log(`user ${claims.sub} (session ${claims.sid}) signed in with ${claims.amr.join('+')}`);
+ *   console.log(`user ${claims.sub} (session ${claims.sid}, token ${claims.jti} for ${claims.aud}) signed in with ${claims.amr.join('+')}`);
  * }
  */
 export interface SessionClaims {
   /** The broker's public URL. */
   iss: string;
+  /** The app the token was minted for (one of the broker's `token.audiences`); checked against `audience`. */
+  aud: string;
   /** The user id. */
   sub: string;
   /** The session id; revoking the session stops new tokens for it. */
   sid: string;
+  /** This token's random id: a replay cache or an audit log can key on it. */
+  jti: string;
   /** Issued at, seconds since the epoch. */
   iat: number;
   /** Expires at, seconds since the epoch; at most 5 minutes after `iat`. */

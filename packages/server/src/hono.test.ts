@@ -1,14 +1,14 @@
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { latchkeyAuth } from './hono.js';
-import { nowSeconds, startFakeBroker, type FakeBroker } from './testing/fake-broker.js';
+import { AUDIENCE, nowSeconds, startFakeBroker, type FakeBroker } from './testing/fake-broker.js';
 
 let broker: FakeBroker;
 let app: Hono;
 beforeEach(async () => {
   broker = await startFakeBroker();
   app = new Hono();
-  app.use('/api/*', latchkeyAuth({ issuer: broker.issuer, cookieName: 'lk_token' }));
+  app.use('/api/*', latchkeyAuth({ issuer: broker.issuer, audience: AUDIENCE, cookieName: 'lk_token' }));
   app.get('/api/me', (c) => {
     const claims = c.get('latchkey'); // typed SessionClaims through ContextVariableMap
     return c.json({ sub: claims.sub, sid: claims.sid, amr: claims.amr });
@@ -45,7 +45,7 @@ describe('latchkeyAuth on a Hono app', () => {
 
   it('answers 401 problem+json to a forged, expired or foreign token, without saying which', async () => {
     const iat = nowSeconds() - 600;
-    const tokens = ['nonsense', await broker.sign({ claims: { iat, exp: iat + 300 } }), await broker.sign({ header: { typ: 'JWT' } })];
+    const tokens = ['nonsense', await broker.sign({ claims: { iat, exp: iat + 300 } }), await broker.sign({ header: { typ: 'JWT' } }), await broker.sign({ claims: { aud: 'https://admin.example.com' } })];
     for (const token of tokens) await expectRefused(await app.request('/api/me', { headers: { authorization: `Bearer ${token}` } }));
   });
 
@@ -62,12 +62,12 @@ describe('latchkeyAuth on a Hono app', () => {
     expect(await (await app.request('/public')).text()).toBe('hello');
   });
 
-  it("hands a configuration mistake to the app's error handler instead of blaming the user", async () => {
-    const misconfigured = new Hono();
-    misconfigured.use('*', latchkeyAuth({ issuer: broker.issuer, jwksUrl: 'not a url' }));
-    misconfigured.get('/', (c) => c.text('ok'));
-    misconfigured.onError((_error, c) => c.text('operator, look at the logs', 500));
-    const response = await misconfigured.request('/', { headers: { authorization: `Bearer ${await broker.sign()}` } });
-    expect(response.status).toBe(500);
+  it('answers 401 to a token the same broker minted for another app', async () => {
+    await expectRefused(await app.request('/api/me', { headers: { authorization: `Bearer ${await broker.sign({ claims: { aud: 'https://admin.example.com' } })}` } }));
+  });
+
+  it('stops the app at set-up for a configuration mistake, instead of blaming every user later', () => {
+    expect(() => latchkeyAuth({ issuer: broker.issuer, audience: AUDIENCE, jwksUrl: 'not a url' })).toThrow(TypeError);
+    expect(() => latchkeyAuth({ issuer: broker.issuer } as never)).toThrow(/audience/);
   });
 });

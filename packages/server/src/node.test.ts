@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sendUnauthorized, verifyNodeRequest } from './node.js';
-import { startFakeBroker, type FakeBroker } from './testing/fake-broker.js';
+import { AUDIENCE, startFakeBroker, type FakeBroker } from './testing/fake-broker.js';
 
 let broker: FakeBroker;
 let api: Server;
@@ -13,7 +13,7 @@ beforeEach(async () => {
   // A host backend on plain node:http, as apps/demo's is.
   api = createServer(async (req, res) => {
     try {
-      const claims = await verifyNodeRequest(req, { issuer: broker.issuer, cookieName: 'lk_token' });
+      const claims = await verifyNodeRequest(req, { issuer: broker.issuer, audience: AUDIENCE, cookieName: 'lk_token' });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sub: claims.sub, sid: claims.sid }));
     } catch (error) {
       sendUnauthorized(res, error);
@@ -52,6 +52,12 @@ describe('a Node backend using verifyNodeRequest and sendUnauthorized', () => {
     const payload = Buffer.from(JSON.stringify({ sub: 'usr_admin' })).toString('base64url');
     const response = await fetch(apiUrl, { headers: { authorization: `Bearer ${header}.${payload}.${signature}` } });
     expect(response.status).toBe(401);
+  });
+
+  it('answers 401 to a token the same broker minted for another app', async () => {
+    const response = await fetch(apiUrl, { headers: { authorization: `Bearer ${await broker.sign({ claims: { aud: 'https://admin.example.com' } })}` } });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ code: 'unauthenticated' });
   });
 
   it('answers 503 when the broker keys cannot be fetched', async () => {

@@ -5,11 +5,12 @@ import { tokenFromRequest, verifyToken, type VerifyOptions } from './verify.js';
 
 /**
  * Verifies the session token of a Node request (node:http, Express, Connect,
- * Fastify's `request.raw`) and returns its claims. Throws `TokenError`.
+ * Fastify's `request.raw`) for this app's `audience` and returns its claims.
+ * Throws `TokenError` (a token for another audience is `invalid_token`).
  *
  * @example
  * import { sendUnauthorized, verifyNodeRequest } from '@latchkey/server/node';
- * const claims = await verifyNodeRequest(req, { issuer: 'https://auth.example.com' });
+ * const claims = await verifyNodeRequest(req, { issuer: 'https://auth.example.com', audience: 'https://app.example.com' });
  */
 export function verifyNodeRequest(req: IncomingMessage, options: VerifyOptions & { cookieName?: string }): Promise<SessionClaims> {
   return verifyToken(tokenFromRequest(req, options), options);
@@ -22,7 +23,7 @@ export function verifyNodeRequest(req: IncomingMessage, options: VerifyOptions &
  *
  * @example
  * try {
- *   const claims = await verifyNodeRequest(req, { issuer });
+ *   const claims = await verifyNodeRequest(req, { issuer, audience });
  *   res.end(JSON.stringify({ user: claims.sub }));
  * } catch (error) {
  *   sendUnauthorized(res, error);

@@ -1,7 +1,7 @@
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TokenError, tokenFromRequest, verifyToken, type TokenErrorCode } from './index.js';
-import { b64json, newKey, nowSeconds, startFakeBroker, type FakeBroker } from './testing/fake-broker.js';
+import { createVerifier, TokenError, tokenFromRequest, verifyToken, type TokenErrorCode, type VerifyOptions } from './index.js';
+import { AUDIENCE, b64json, newKey, nowSeconds, startFakeBroker, type FakeBroker } from './testing/fake-broker.js';
 
 let broker: FakeBroker;
 beforeEach(async () => {
@@ -15,7 +15,7 @@ afterEach(async () => {
 /** The code `verifyToken` refuses a token with, or 'verified'. */
 async function outcome(token: string | undefined, options: Partial<Parameters<typeof verifyToken>[1]> = {}): Promise<TokenErrorCode | 'verified'> {
   try {
-    await verifyToken(token, { issuer: broker.issuer, ...options });
+    await verifyToken(token, { issuer: broker.issuer, audience: AUDIENCE, ...options });
     return 'verified';
   } catch (error) {
     expect(error).toBeInstanceOf(TokenError);
@@ -28,10 +28,12 @@ describe('a host backend verifying session tokens', () => {
   it('accepts a token the broker signed and gets its claims', async () => {
     const token = await broker.sign();
     const iat = nowSeconds();
-    await expect(verifyToken(token, { issuer: broker.issuer })).resolves.toEqual({
+    await expect(verifyToken(token, { issuer: broker.issuer, audience: AUDIENCE })).resolves.toEqual({
       iss: broker.issuer,
+      aud: AUDIENCE,
       sub: 'usr_ada',
       sid: 'ses_1',
+      jti: expect.stringMatching(/^tok_/),
       iat: expect.closeTo(iat, 1),
       exp: expect.closeTo(iat + 300, 1),
       amr: ['pwd'],
@@ -69,7 +71,7 @@ describe('a host backend verifying session tokens', () => {
 describe('an attacker presenting a forged or altered token', () => {
   it('is refused after changing the payload (say, to another user)', async () => {
     const [header, , signature] = (await broker.sign()).split('.');
-    const forged = b64json({ iss: broker.issuer, sub: 'usr_admin', sid: 'ses_1', iat: nowSeconds(), exp: nowSeconds() + 300, amr: ['pwd'], org_id: null, org_role: null });
+    const forged = b64json({ iss: broker.issuer, aud: AUDIENCE, sub: 'usr_admin', sid: 'ses_1', jti: 'tok_x', iat: nowSeconds(), exp: nowSeconds() + 300, amr: ['pwd'], org_id: null, org_role: null });
     expect(await outcome(`${header}.${forged}.${signature}`)).toBe('invalid_token');
   });
 
@@ -130,10 +132,15 @@ describe('an attacker presenting a forged or altered token', () => {
     expect(await outcome(await broker.sign({ header: { kid: undefined } }))).toBe('invalid_token');
   });
 
-  it('is refused with a token meant for another audience, when the host names its own', async () => {
-    expect(await outcome(await broker.sign({ claims: { aud: 'https://api.example.com' } }), { audience: 'https://api.example.com' })).toBe('verified');
-    expect(await outcome(await broker.sign({ claims: { aud: 'https://other.example.com' } }), { audience: 'https://api.example.com' })).toBe('invalid_token');
-    expect(await outcome(await broker.sign(), { audience: 'https://api.example.com' })).toBe('invalid_token');
+  it('is refused with a token the same broker minted for another app', async () => {
+    expect(await outcome(await broker.sign({ claims: { aud: 'https://admin.example.com' } }))).toBe('invalid_token');
+    expect(await outcome(await broker.sign(), { audience: 'https://admin.example.com' })).toBe('invalid_token');
+  });
+
+  it('is refused with a token that names no audience, or several at once', async () => {
+    expect(await outcome(await broker.sign({ claims: { aud: undefined } }))).toBe('invalid_token');
+    expect(await outcome(await broker.sign({ claims: { aud: '' } }))).toBe('invalid_token');
+    expect(await outcome(await broker.sign({ claims: { aud: [AUDIENCE, 'https://admin.example.com'] } }))).toBe('invalid_token');
   });
 
   it.each([
@@ -147,6 +154,8 @@ describe('an attacker presenting a forged or altered token', () => {
     ['no org_role', { org_role: undefined }],
     ['no exp', { exp: undefined }],
     ['no iat', { iat: undefined }],
+    ['no jti', { jti: undefined }],
+    ['an empty jti', { jti: '' }],
   ])('is refused with a token that has %s', async (_what, claims) => {
     expect(await outcome(await broker.sign({ claims }))).toBe('invalid_token');
   });
@@ -162,6 +171,46 @@ describe('an attacker presenting a forged or altered token', () => {
   it('is refused with strings that are not JWTs at all, without fetching any key', async () => {
     for (const junk of ['nonsense', 'a.b.c', 'e30.e30.', '...']) expect(await outcome(junk)).toBe('invalid_token');
     expect(broker.jwksFetches).toBe(0);
+  });
+});
+
+describe('a host app naming its audience', () => {
+  it('accepts a token for any of the audiences it names', async () => {
+    const forAdmin = await broker.sign({ claims: { aud: 'https://admin.example.com' } });
+    expect(await outcome(forAdmin, { audience: [AUDIENCE, 'https://admin.example.com'] })).toBe('verified');
+  });
+
+  it('cannot be set up without an audience: a TypeError, not a refused user', async () => {
+    const token = await broker.sign();
+    for (const audience of [undefined, '', [], [''], [AUDIENCE, 7]]) {
+      const options = { issuer: broker.issuer, audience } as unknown as VerifyOptions;
+      await expect(verifyToken(token, options)).rejects.toThrow(TypeError);
+      expect(() => createVerifier(options)).toThrow(/audience/);
+    }
+    expect(broker.jwksFetches).toBe(0);
+  });
+});
+
+describe('createVerifier', () => {
+  it('verifies with a key cache of its own, fetched once', async () => {
+    const verifier = createVerifier({ issuer: broker.issuer, audience: AUDIENCE });
+    for (let i = 0; i < 3; i++) await expect(verifier.verify(await broker.sign())).resolves.toMatchObject({ sub: 'usr_ada', aud: AUDIENCE });
+    expect(broker.jwksFetches).toBe(1);
+    const another = createVerifier({ issuer: broker.issuer, audience: AUDIENCE });
+    await another.verify(await broker.sign());
+    expect(broker.jwksFetches).toBe(2);
+  });
+
+  it('refuses what verifyToken refuses, with the same codes', async () => {
+    const verifier = createVerifier({ issuer: broker.issuer, audience: AUDIENCE });
+    await expect(verifier.verify(undefined)).rejects.toMatchObject({ code: 'missing_token' });
+    await expect(verifier.verify(await broker.sign({ claims: { aud: 'https://admin.example.com' } }))).rejects.toMatchObject({ code: 'invalid_token' });
+    const iat = nowSeconds() - 400;
+    await expect(verifier.verify(await broker.sign({ claims: { iat, exp: iat + 300 } }))).rejects.toMatchObject({ code: 'expired_token' });
+  });
+
+  it('throws at once for a jwksUrl that is not a URL', () => {
+    expect(() => createVerifier({ issuer: broker.issuer, audience: AUDIENCE, jwksUrl: 'jwks.json' })).toThrow(TypeError);
   });
 });
 
@@ -233,7 +282,7 @@ describe('broker key rotation and outages', () => {
   it('says jwks_unavailable when nothing listens at the JWKS URL', async () => {
     const token = await broker.sign();
     await broker.close();
-    const error = await verifyToken(token, { issuer: broker.issuer }).catch((e: unknown) => e);
+    const error = await verifyToken(token, { issuer: broker.issuer, audience: AUDIENCE }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenError);
     expect(error).toMatchObject({ code: 'jwks_unavailable' });
     expect((error as TokenError).cause).toBeDefined();
@@ -241,7 +290,7 @@ describe('broker key rotation and outages', () => {
   });
 
   it('throws the configuration mistake itself for a jwksUrl that is not a URL', async () => {
-    const error = await verifyToken(await broker.sign(), { issuer: broker.issuer, jwksUrl: 'jwks.json' }).catch((e: unknown) => e);
+    const error = await verifyToken(await broker.sign(), { issuer: broker.issuer, audience: AUDIENCE, jwksUrl: 'jwks.json' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
     expect(error).not.toBeInstanceOf(TokenError);
   });

@@ -9,37 +9,48 @@ export const SESSION_TOKEN_TYPE = 'lk-session+jwt';
 const MAX_TOKEN_LIFETIME_SECONDS = 300;
 
 /**
- * How to verify session tokens of one broker.
+ * How to verify session tokens of one broker, for one host app.
  *
  * @example
- * const options: VerifyOptions = { issuer: 'https://auth.example.com', clockToleranceSeconds: 10 };
+ * const options: VerifyOptions = { issuer: 'https://auth.example.com', audience: 'https://app.example.com' };
  */
 export interface VerifyOptions {
   /** The broker's public URL, as it signs `iss` (a trailing slash is ignored). */
   issuer: string;
+  /**
+   * This app's audience: the `aud` the broker mints for it (by default the
+   * origin of the page that asked for the token; see the broker's
+   * `token.audiences`). Required, so a token minted for another app of the
+   * same broker is refused. Several values accept a token for any of them.
+   */
+  audience: string | readonly string[];
   /** Where the broker publishes its keys. Defaults to `<issuer>/.well-known/jwks.json`. */
   jwksUrl?: string;
-  /** Require this `aud` claim. Only for brokers that set one; Latchkey's broker does not yet. */
-  audience?: string;
   /** Leeway for clock differences with the broker, in seconds. Default 5. */
   clockToleranceSeconds?: number;
   /** Refuse tokens issued longer ago than this, whatever their `exp` says. Default 300. */
   maxTokenAgeSeconds?: number;
 }
 
-// One key set per JWKS URL for the life of the process, so keys are not fetched
-// per request. jose refetches when a token names a kid it has not seen (a key
-// rotation), at most once per 30 s cooldown, and when the set is 10 minutes old
-// (so a key the broker withdrew stops verifying).
-const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+/**
+ * Verifies the session tokens of one broker for one app, with a JWKS cache of
+ * its own. Made by `createVerifier`.
+ */
+export interface Verifier {
+  /** The claims of a valid token; throws `TokenError` otherwise. */
+  verify(token: string | null | undefined): Promise<SessionClaims>;
+}
+
+// One key set per JWKS URL for `verifyToken`, for the life of the process, so
+// keys are not fetched per request. jose refetches when a token names a kid it
+// has not seen (a key rotation), at most once per 30 s cooldown, and when the
+// set is 10 minutes old (so a key the broker withdrew stops verifying).
+const sharedKeySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
 /** Raised by our key lookup only, so a failed fetch is never mistaken for a bad token. */
 class KeysUnavailable extends Error {}
 
-function keyLookup(jwksUrl: string): JWTVerifyGetKey {
-  let remote = keySets.get(jwksUrl);
-  if (!remote) keySets.set(jwksUrl, (remote = createRemoteJWKSet(new URL(jwksUrl))));
-  const keys = remote;
+function keyLookup(keys: ReturnType<typeof createRemoteJWKSet>): JWTVerifyGetKey {
   return async (header, token) => {
     // Broker tokens always name their key; without a kid jose would try every key.
     if (typeof header.kid !== 'string' || header.kid === '') throw new TokenError('invalid_token', 'The token names no key');
@@ -60,8 +71,11 @@ const nonEmptyString = (value: unknown) => typeof value === 'string' && value !=
 function isSessionClaims(p: Record<string, unknown>): p is JWTPayload & SessionClaims {
   return (
     typeof p.iss === 'string' &&
+    // One audience: the broker never mints a token for several apps at once.
+    nonEmptyString(p.aud) &&
     nonEmptyString(p.sub) &&
     nonEmptyString(p.sid) &&
+    nonEmptyString(p.jti) &&
     typeof p.iat === 'number' &&
     typeof p.exp === 'number' &&
     Array.isArray(p.amr) &&
@@ -75,34 +89,33 @@ function sessionClaims(payload: JWTPayload): SessionClaims {
   if (!isSessionClaims(payload)) throw new TokenError('invalid_token', 'The token does not carry session claims');
   // Defence in depth: the broker never signs a longer-lived token, so such a one is not the broker's.
   if (payload.exp - payload.iat > MAX_TOKEN_LIFETIME_SECONDS) throw new TokenError('invalid_token', 'The token lives longer than a session token may');
-  const { iss, sub, sid, iat, exp, amr, org_id, org_role } = payload;
-  return { iss, sub, sid, iat, exp, amr: [...amr], org_id, org_role };
+  const { iss, aud, sub, sid, jti, iat, exp, amr, org_id, org_role } = payload;
+  return { iss, aud, sub, sid, jti, iat, exp, amr: [...amr], org_id, org_role };
 }
 
-/**
- * Verifies a Latchkey session token offline against the broker's JWKS and
- * returns its claims. Refuses anything but ES256, any `typ` but
- * `lk-session+jwt`, another issuer, a missing `exp` or `iat`, an expired or too
- * old token, and claims of the wrong shape. Throws `TokenError`.
- *
- * @example
- * const claims = await verifyToken(tokenFromRequest(request), { issuer: 'https://auth.example.com' });
- * console.log(claims.sub, claims.sid);
- */
-export async function verifyToken(token: string | null | undefined, options: VerifyOptions): Promise<SessionClaims> {
-  if (!token) throw new TokenError('missing_token', 'No session token');
+/** Checks the options once; a mistake in them is the operator's (a TypeError), never a bad token. */
+function settings(options: VerifyOptions) {
   const issuer = options.issuer.replace(/\/+$/, '');
-  // Outside the try: a bad jwksUrl is the operator's mistake (a TypeError), not a bad token.
-  const getKey = keyLookup(options.jwksUrl ?? `${issuer}/.well-known/jwks.json`);
+  const audience: unknown = options.audience;
+  const audiences = typeof audience === 'string' ? [audience] : Array.isArray(audience) ? [...(audience as unknown[])] : [];
+  if (audiences.length === 0 || !audiences.every(nonEmptyString)) {
+    throw new TypeError('@latchkey/server: `audience` is required: the aud the broker mints for this app (e.g. its origin)');
+  }
+  const jwksUrl = new URL(options.jwksUrl ?? `${issuer}/.well-known/jwks.json`);
+  return { issuer, audience: audiences as string[], jwksUrl };
+}
+
+async function verifyWith(getKey: JWTVerifyGetKey, config: ReturnType<typeof settings>, options: VerifyOptions, token: string | null | undefined): Promise<SessionClaims> {
+  if (!token) throw new TokenError('missing_token', 'No session token');
   try {
     const { payload } = await jwtVerify(token, getKey, {
       // The allowlist is checked before any key is looked up: `none`, HS256 with
       // the public key as secret (key confusion) and the rest never get that far.
       algorithms: ['ES256'],
       typ: SESSION_TOKEN_TYPE,
-      issuer,
-      audience: options.audience,
-      requiredClaims: ['sub', 'iat', 'exp'],
+      issuer: config.issuer,
+      audience: config.audience,
+      requiredClaims: ['sub', 'iat', 'exp', 'jti'],
       clockTolerance: options.clockToleranceSeconds ?? 5,
       maxTokenAge: options.maxTokenAgeSeconds ?? 300,
     });
@@ -113,6 +126,42 @@ export async function verifyToken(token: string | null | undefined, options: Ver
     if (error instanceof errors.JWTExpired) throw new TokenError('expired_token', 'The token has expired', { cause: error });
     throw new TokenError('invalid_token', 'The token is not valid', { cause: error });
   }
+}
+
+/**
+ * A verifier for one broker and one app, holding its own JWKS cache (jose's
+ * `createRemoteJWKSet`: refetched for an unknown kid at most every 30 s, and
+ * when 10 minutes old). Refuses anything but ES256, any `typ` but
+ * `lk-session+jwt`, another issuer, another audience, a missing `exp`, `iat`
+ * or `jti`, an expired or too old token, and claims of the wrong shape.
+ * Throws a `TypeError` at once for options that cannot work (no audience, a
+ * `jwksUrl` that is not a URL).
+ *
+ * @example
+ * const verifier = createVerifier({ issuer: 'https://auth.example.com', audience: 'https://app.example.com' });
+ * const claims = await verifier.verify(tokenFromRequest(request));
+ */
+export function createVerifier(options: VerifyOptions): Verifier {
+  const config = settings(options);
+  const getKey = keyLookup(createRemoteJWKSet(config.jwksUrl));
+  return { verify: (token) => verifyWith(getKey, config, options, token) };
+}
+
+/**
+ * Verifies a Latchkey session token offline against the broker's JWKS and
+ * returns its claims; the checks of `createVerifier`, with one key set shared
+ * per JWKS URL for the life of the process. Throws `TokenError`, or a
+ * `TypeError` for options that cannot work.
+ *
+ * @example
+ * const claims = await verifyToken(tokenFromRequest(request), { issuer: 'https://auth.example.com', audience: 'https://app.example.com' });
+ * console.log(claims.sub, claims.sid);
+ */
+export async function verifyToken(token: string | null | undefined, options: VerifyOptions): Promise<SessionClaims> {
+  const config = settings(options);
+  let keys = sharedKeySets.get(config.jwksUrl.href);
+  if (!keys) sharedKeySets.set(config.jwksUrl.href, (keys = createRemoteJWKSet(config.jwksUrl)));
+  return verifyWith(keyLookup(keys), config, options, token);
 }
 
 /** The headers of a Fetch `Request` (Hono, Deno, Bun, workers) or of a Node `IncomingMessage`. */

@@ -80,10 +80,24 @@ describe('each broker call', () => {
     });
   });
 
-  it('answers null, not an error, when nobody is signed in', async () => {
+  it('answers null, not an error, when the broker says nobody is signed in', async () => {
+    const url = uniqueBrokerUrl();
+    const broker = fakeBroker(url, { 'GET /v1/session': json({ user: null }) });
+    await expect(getSession(connect({ url, fetch: broker.fetch }))).resolves.toBeNull();
+  });
+
+  it("reads an older broker's 401 as signed out too", async () => {
     const url = uniqueBrokerUrl();
     const broker = fakeBroker(url, { 'GET /v1/session': problem('unauthenticated', 401) });
     await expect(getSession(connect({ url, fetch: broker.fetch }))).resolves.toBeNull();
+  });
+
+  it('asks for a token for another configured audience when told to', async () => {
+    const url = uniqueBrokerUrl();
+    const token = { token: 'eyJ.token.sig', expires_at: '2026-11-24T12:05:00.000Z' };
+    const broker = fakeBroker(url, { 'POST /v1/session/token?audience=https%3A%2F%2Fapi.example.com%2Fv1%3Fx%3D1': json(token) });
+    await expect(getSessionToken(connect({ url, fetch: broker.fetch }), { audience: 'https://api.example.com/v1?x=1' })).resolves.toEqual(token);
+    expect(broker.routes()).toEqual(['POST /v1/session/token?audience=https%3A%2F%2Fapi.example.com%2Fv1%3Fx%3D1']);
   });
 
   it('still throws when the session cannot be read for another reason', async () => {

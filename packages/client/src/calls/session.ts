@@ -1,11 +1,12 @@
 import { LatchkeyError } from '../errors.js';
 import { request } from '../internal/request.js';
 import type { CallOptions, Connection } from '../types.js';
-import type { CurrentSession, SessionToken } from '../wire/session.js';
+import type { CurrentSession, SessionAnswer, SessionToken } from '../wire/session.js';
 
 /**
- * Who is signed in (`GET /v1/session`, 200), or null when nobody is (401
- * `unauthenticated`). Other failures throw.
+ * Who is signed in (`GET /v1/session`), or null when nobody is: the broker
+ * answers 200 `{ "user": null }` then (an older broker's 401 `unauthenticated`
+ * reads as null too). Other failures throw.
  *
  * @example
  * const current = await getSession(conn);
@@ -13,11 +14,22 @@ import type { CurrentSession, SessionToken } from '../wire/session.js';
  */
 export async function getSession(conn: Connection, options?: CallOptions): Promise<CurrentSession | null> {
   try {
-    return await request<CurrentSession>(conn, { method: 'GET', path: '/v1/session' }, options);
+    const answer = await request<SessionAnswer>(conn, { method: 'GET', path: '/v1/session' }, options);
+    return answer.user === null ? null : answer;
   } catch (error) {
     if (error instanceof LatchkeyError && error.code === 'unauthenticated') return null;
     throw error;
   }
+}
+
+/** Options of `getSessionToken`. */
+export interface SessionTokenOptions extends CallOptions {
+  /**
+   * The `aud` to mint for, one of the broker's `token.audiences` (400
+   * `invalid_request` otherwise). Without it the broker mints for this page's
+   * origin when that is a configured audience, else for the first one.
+   */
+  audience?: string;
 }
 
 /**
@@ -29,9 +41,12 @@ export async function getSession(conn: Connection, options?: CallOptions): Promi
  * @example
  * const { token } = await getSessionToken(conn);
  * await fetch('/api/me', { headers: { authorization: `Bearer ${token}` } });
+ * // For an API that is not this page's origin (listed in the broker's token.audiences):
+ * const forApi = await getSessionToken(conn, { audience: 'https://api.example.com' });
  */
-export function getSessionToken(conn: Connection, options?: CallOptions): Promise<SessionToken> {
-  return request(conn, { method: 'POST', path: '/v1/session/token' }, options);
+export function getSessionToken(conn: Connection, options?: SessionTokenOptions): Promise<SessionToken> {
+  const query = options?.audience === undefined ? '' : `?audience=${encodeURIComponent(options.audience)}`;
+  return request(conn, { method: 'POST', path: `/v1/session/token${query}` }, options);
 }
 
 /**

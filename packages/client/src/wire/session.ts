@@ -1,12 +1,23 @@
 import type { SessionInfo, User } from './auth.js';
 
-/** GET /v1/session -> 200 CurrentSession, or 401 `unauthenticated`. */
+/** GET /v1/session -> 200 CurrentSession when a session cookie is live. */
 export interface CurrentSession {
   user: User;
   session: SessionInfo;
 }
 
-/** POST /v1/session/token -> 200 SessionToken, or 401 `unauthenticated`. */
+/**
+ * GET /v1/session -> always 200 (`cache-control: no-store`): `CurrentSession`
+ * when signed in, `{ "user": null }` for a signed-out visitor (no cookie, or an
+ * expired, revoked or unknown one). Signed out is an answer, not an error, so a
+ * page load logs no failed request. Brokers before 0.2 answered 401 `unauthenticated`.
+ */
+export type SessionAnswer = CurrentSession | { user: null };
+
+/**
+ * POST /v1/session/token[?audience=] -> 200 SessionToken, 401 `unauthenticated`
+ * without a session, 400 `invalid_request` for an audience the broker does not serve.
+ */
 export interface SessionToken {
   /** Compact ES256 JWT, header `typ: "lk-session+jwt"`. */
   token: string;
@@ -16,9 +27,18 @@ export interface SessionToken {
 
 /** The claims of a session token, as host backends see them after verification. */
 export interface SessionTokenClaims {
+  /** The broker's public URL. */
   iss: string;
+  /**
+   * The one host app the token is for: `?audience=` when asked and configured,
+   * else the requesting page's origin when it is a configured audience, else the
+   * broker's first `token.audiences` entry. Verifiers must check it.
+   */
+  aud: string;
   sub: string;
   sid: string;
+  /** A random id per token (`tok_…`). */
+  jti: string;
   iat: number;
   exp: number;
   amr: string[];

@@ -18,6 +18,11 @@ export async function newKey(kid: string): Promise<TestKey> {
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
+/** The audience the stand-in broker mints for, unless told otherwise: the host app's origin. */
+export const AUDIENCE = 'https://app.example.com';
+
+let tokens = 0;
+
 /**
  * A stand-in broker on 127.0.0.1: serves `/.well-known/jwks.json` from `published`
  * (or fails the way `jwksAnswer` says), counts key fetches, and signs tokens the
@@ -60,7 +65,19 @@ export async function startFakeBroker() {
       const signer = options.key ?? key;
       const iat = nowSeconds();
       const header = { alg: 'ES256', kid: signer.kid, typ: 'lk-session+jwt', ...options.header };
-      const claims = { iss: issuer, sub: 'usr_ada', sid: 'ses_1', iat, exp: iat + 300, amr: ['pwd'], org_id: null, org_role: null, ...options.claims };
+      const claims = {
+        iss: issuer,
+        aud: AUDIENCE,
+        sub: 'usr_ada',
+        sid: 'ses_1',
+        jti: `tok_${++tokens}`,
+        iat,
+        exp: iat + 300,
+        amr: ['pwd'],
+        org_id: null,
+        org_role: null,
+        ...options.claims,
+      };
       const defined = <T extends Record<string, unknown>>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
       return new SignJWT(defined(claims)).setProtectedHeader(defined(header) as { alg: string }).sign(signer.privateKey);
     },
