@@ -33,8 +33,13 @@ export async function openTestStorage(kind: StorageKind): Promise<Storage & { dr
 export const BROKER_URL = 'http://localhost:8787';
 export const APP_ORIGIN = 'http://app.test';
 
+export interface TestClock {
+  now: () => Date;
+  advance: (ms: number) => void;
+}
+
 /** A clock tests move by hand, so expiry needs no sleeping. */
-export function testClock(start = Date.parse('2026-11-24T12:00:00Z')) {
+export function testClock(start = Date.parse('2026-11-24T12:00:00Z')): TestClock {
   let now = start;
   return { now: () => new Date(now), advance: (ms: number) => void (now += ms) };
 }
@@ -47,9 +52,14 @@ type CallInit = { json?: unknown; body?: string; headers?: Record<string, string
  * object itself is one browser (its own cookie jar and client address);
  * `browser()` makes another, e.g. a stranger on another address.
  */
-export function testBroker(storage: Storage, overrides: Partial<BrokerConfigInput> & { mailer?: Mailer } = {}) {
-  const clock = testClock();
-  const app = createBroker({ publicUrl: BROKER_URL, allowedOrigins: [APP_ORIGIN], dev: true, storage, clock: clock.now, ...overrides });
+export function testBroker(storage: Storage, overrides: Partial<BrokerConfigInput> & { mailer?: Mailer; clock?: TestClock | (() => Date) } = {}) {
+  const { clock: given, ...config } = overrides;
+  // A shared hand-moved clock (two instances in step), a plain time source, or a clock of its own.
+  const clock: TestClock =
+    typeof given === 'function'
+      ? { now: given, advance: () => { throw new Error('this broker runs on a clock the test does not move'); } }
+      : (given ?? testClock());
+  const app = createBroker({ publicUrl: BROKER_URL, allowedOrigins: [APP_ORIGIN], dev: true, storage, clock: clock.now, ...config });
 
   /** A browser: its cookies, kept between calls, and the address its requests come from. */
   function browser(options: { ip?: string } = {}) {
@@ -108,6 +118,11 @@ export function testBroker(storage: Storage, overrides: Partial<BrokerConfigInpu
       const code = /\b(\d{6})\b/.exec(body[0]?.text ?? '')?.[1];
       if (!code) throw new Error(`no code mailed to ${to}`);
       return code;
+    },
+    /** Mail to `to`, newest first, once mail has left. */
+    async outbox(to: string): Promise<Array<{ to: string; subject: string; text: string }>> {
+      const call = await mail();
+      return (await call('GET', `/dev/outbox?to=${encodeURIComponent(to)}`)).body;
     },
     async outboxCount(): Promise<number> {
       await mail();

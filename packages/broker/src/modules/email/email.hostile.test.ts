@@ -72,7 +72,7 @@ describe.each(storageKinds)('mailed codes against hostile input on %s', (kind: S
     const mails = await t.broker.outboxCount();
     const unknown = await t.broker.post('/v1/sign-in/email-code', { email: 'nobody@example.com' });
     expect(unknown.status).toBe(202);
-    expect(Object.keys(unknown.body).sort()).toEqual(['email', 'expires_at', 'flow_id', 'purpose', 'resend_after', 'step']);
+    expect(Object.keys(unknown.body).sort()).toEqual(['attempts_left', 'email', 'expires_at', 'flow_id', 'methods', 'purpose', 'resend_after', 'step']);
     expect(await t.broker.outboxCount()).toBe(mails);
     expect((await verify(unknown.body.flow_id, '123456')).body.code).toBe('invalid_code');
   });

@@ -19,11 +19,13 @@ export function emailCodeSignInRoutes(deps: Deps) {
     .post('/email-code', async (c) => {
       const body = await readJson(c, emailCodeSignInSchema);
       const returnTo = checkReturnTo(deps.config, body.return_to);
-      return answerStep(c, deps, { step: await startEmailCodeSignIn(deps, browserOf(c, deps.config), body.email, returnTo) }, 202);
+      const browser = browserOf(c, deps.config);
+      return answerStep(c, deps, browser, { step: await startEmailCodeSignIn(deps, browser, body.email, returnTo) }, 202);
     })
     .post('/email-code/verify', async (c) => {
       const body = await readJson(c, verifyCodeSchema);
-      return answerStep(c, deps, await finishEmailCodeSignIn(deps, browserOf(c, deps.config), body.flow_id, body.code));
+      const browser = browserOf(c, deps.config);
+      return answerStep(c, deps, browser, await finishEmailCodeSignIn(deps, browser, body.flow_id, body.code));
     });
 }
 
@@ -31,7 +33,8 @@ export function emailCodeSignInRoutes(deps: Deps) {
 export function emailCodeRoutes(deps: Deps) {
   return new Hono().post('/resend', async (c) => {
     const body = await readJson(c, resendCodeSchema);
-    return answerStep(c, deps, { step: await resendCode(deps, browserOf(c, deps.config), body.flow_id) }, 202);
+    const browser = browserOf(c, deps.config);
+    return answerStep(c, deps, browser, { step: await resendCode(deps, browser, body.flow_id) }, 202);
   });
 }
 

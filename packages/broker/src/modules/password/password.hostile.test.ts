@@ -75,15 +75,16 @@ describe.each(storageKinds)('password module against hostile input on %s', (kind
 
   it('answers a sign-up for a taken address like any other, mailing the owner a notice instead of a code', async () => {
     await t.broker.signUp('ada@example.com');
-    const fresh = await t.broker.post('/v1/sign-up', { email: 'new@example.com', password: 'correct horse battery staple' }, { cookie: null });
-    const taken = await t.broker.post('/v1/sign-up', { email: 'ada@example.com', password: 'another good passphrase' }, { cookie: null });
+    const stranger = t.broker.browser({ ip: '198.51.100.7' });
+    const fresh = await stranger.post('/v1/sign-up', { email: 'new@example.com', password: 'correct horse battery staple' });
+    const taken = await stranger.post('/v1/sign-up', { email: 'ada@example.com', password: 'another good passphrase' });
     expect(taken.status).toBe(fresh.status);
     expect(Object.keys(taken.body).sort()).toEqual(Object.keys(fresh.body).sort());
-    const [notice] = (await t.broker.get('/dev/outbox?to=ada@example.com')).body;
-    expect(notice.subject).toBe('Someone tried to sign up with your email address');
-    expect(notice.text).not.toMatch(/\b\d{6}\b/);
+    const [notice] = await t.broker.outbox('ada@example.com');
+    expect(notice!.subject).toBe('Someone tried to sign up with your email address');
+    expect(notice!.text).not.toMatch(/\b\d{6}\b/);
     // No code exists for that flow, so no guess can take over the account.
-    const guess = await t.broker.post('/v1/sign-up/verify', { flow_id: taken.body.flow_id, code: '123456' }, { cookie: null });
+    const guess = await stranger.post('/v1/sign-up/verify', { flow_id: taken.body.flow_id, code: '123456' });
     expect(guess.body.code).toBe('invalid_code');
     expect((await rowCounts(t.storage)).users).toBe(1);
   });
@@ -91,17 +92,30 @@ describe.each(storageKinds)('password module against hostile input on %s', (kind
   it('voids the second of two sign-ups for one address once the first is confirmed', async () => {
     const first = await t.broker.post('/v1/sign-up', { email: 'ada@example.com', password: 'correct horse battery staple' });
     const firstCode = await t.broker.lastCode('ada@example.com');
-    const second = await t.broker.post('/v1/sign-up', { email: 'ada@example.com', password: 'someone elses passphrase' });
+    const other = t.broker.browser({ ip: '198.51.100.7' });
+    const second = await other.post('/v1/sign-up', { email: 'ada@example.com', password: 'someone elses passphrase' });
     const secondCode = await t.broker.lastCode('ada@example.com');
     expect((await t.broker.post('/v1/sign-up/verify', { flow_id: first.body.flow_id, code: firstCode })).status).toBe(201);
-    await refused(t.broker.post('/v1/sign-up/verify', { flow_id: second.body.flow_id, code: secondCode }, { cookie: null }), 400, 'code_expired');
+    await refused(other.post('/v1/sign-up/verify', { flow_id: second.body.flow_id, code: secondCode }), 400, 'code_expired');
   });
 
   it('refuses a password reset code from a sign-in flow', async () => {
     await t.broker.signUp('ada@example.com');
-    const signIn = await t.broker.post('/v1/sign-in/email-code', { email: 'ada@example.com' }, { cookie: null });
+    const signIn = await t.broker.post('/v1/sign-in/email-code', { email: 'ada@example.com' });
     const code = await t.broker.lastCode('ada@example.com');
-    await refused(t.broker.post('/v1/password-reset/finish', { flow_id: signIn.body.flow_id, code, password: 'a brand new passphrase' }, { cookie: null }), 400, 'code_expired');
+    await refused(t.broker.post('/v1/password-reset/finish', { flow_id: signIn.body.flow_id, code, password: 'a brand new passphrase' }), 400, 'code_expired');
+    // The sign-in flow itself is untouched: its code still signs in.
+    expect((await t.broker.post('/v1/sign-in/email-code/verify', { flow_id: signIn.body.flow_id, code })).status).toBe(200);
+  });
+
+  it('refuses a code in a browser other than the one that started the flow', async () => {
+    await t.broker.signUp('ada@example.com');
+    const reset = await t.broker.post('/v1/password-reset', { email: 'ada@example.com' });
+    const code = await t.broker.lastCode('ada@example.com');
+    const attacker = t.broker.browser({ ip: '198.51.100.7' });
+    await refused(attacker.post('/v1/password-reset/finish', { flow_id: reset.body.flow_id, code, password: 'the attackers passphrase' }), 400, 'code_expired');
+    // Not even a wrong attempt was counted against the owner's flow.
+    expect((await t.broker.post('/v1/password-reset/finish', { flow_id: reset.body.flow_id, code, password: 'the owners new passphrase' })).status).toBe(200);
   });
 
   it('mails nothing for a reset of an unknown address yet answers the same', async () => {

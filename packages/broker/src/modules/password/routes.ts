@@ -14,11 +14,13 @@ export function signUpRoutes(deps: Deps) {
   return new Hono()
     .post('/', async (c) => {
       const body = await readJson(c, signUpSchema);
-      return answerStep(c, deps, { step: await startSignUp(deps, browserOf(c, deps.config), body) }, 202);
+      const browser = browserOf(c, deps.config);
+      return answerStep(c, deps, browser, { step: await startSignUp(deps, browser, body) }, 202);
     })
     .post('/verify', async (c) => {
       const body = await readJson(c, verifyCodeSchema);
-      return answerStep(c, deps, await finishSignUp(deps, browserOf(c, deps.config), body.flow_id, body.code), 201);
+      const browser = browserOf(c, deps.config);
+      return answerStep(c, deps, browser, await finishSignUp(deps, browser, body.flow_id, body.code), 201);
     });
 }
 
@@ -26,7 +28,8 @@ export function signUpRoutes(deps: Deps) {
 export function passwordSignInRoutes(deps: Deps) {
   return new Hono().post('/password', async (c) => {
     const body = await readJson(c, passwordSignInSchema);
-    return answerStep(c, deps, await signInWithPassword(deps, browserOf(c, deps.config), body));
+    const browser = browserOf(c, deps.config);
+    return answerStep(c, deps, browser, await signInWithPassword(deps, browser, body));
   });
 }
 
@@ -35,10 +38,12 @@ export function passwordResetRoutes(deps: Deps) {
   return new Hono()
     .post('/', async (c) => {
       const body = await readJson(c, passwordResetStartSchema);
-      return answerStep(c, deps, { step: await startPasswordReset(deps, browserOf(c, deps.config), body.email) }, 202);
+      const browser = browserOf(c, deps.config);
+      return answerStep(c, deps, browser, { step: await startPasswordReset(deps, browser, body.email) }, 202);
     })
     .post('/finish', async (c) => {
       const body = await readJson(c, passwordResetFinishSchema);
-      return answerStep(c, deps, { step: await finishPasswordReset(deps, browserOf(c, deps.config), body.flow_id, body.code, body.password) });
+      const browser = browserOf(c, deps.config);
+      return answerStep(c, deps, browser, { step: await finishPasswordReset(deps, browser, body.flow_id, body.code, body.password) });
     });
 }

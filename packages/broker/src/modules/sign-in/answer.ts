@@ -2,13 +2,16 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Deps } from '../../deps.js';
 import { sessionCookie } from '../sessions/cookie.js';
+import { keepBinding, type Browser } from './browser.js';
 import type { StepOutcome } from './complete.js';
 
 /**
- * Answers a flow call with its step; sets the session cookie when (and only
- * when) the outcome opened a session. Every flow route ends here.
+ * Answers a flow call with its step; keeps the browser's new binding cookie,
+ * and sets the session cookie when (and only when) the outcome opened a
+ * session. Every flow route ends here; a refused call never gets this far.
  */
-export function answerStep(c: Context, deps: Deps, outcome: StepOutcome, status: ContentfulStatusCode = 200) {
+export function answerStep(c: Context, deps: Deps, browser: Browser, outcome: StepOutcome, status: ContentfulStatusCode = 200) {
+  keepBinding(c, deps.config, browser);
   if (outcome.session) sessionCookie(deps.config).write(c, outcome.session.secret, outcome.session.maxAgeSeconds);
   c.header('cache-control', 'no-store');
   return c.json(outcome.step, status);

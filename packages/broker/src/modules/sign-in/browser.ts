@@ -15,6 +15,8 @@ export interface Browser {
   /** The client address, or undefined when unknown (then per-address budgets do not apply). */
   ip: string | undefined;
   userAgent: string | null;
+  /** A binding secret made for this request, for the route to set as a cookie if the call succeeds. */
+  newBinding?: string;
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
@@ -31,18 +33,28 @@ function bindingCookie(config: BrokerConfig) {
 }
 
 /**
- * The request's browser. A browser without a binding cookie gets one now, so
- * a flow it opens is bound from the start; a cookie that is not one of ours
- * in shape is replaced.
+ * The request's browser. A browser without a binding cookie (or with one not
+ * of our shape) gets a new secret, so a flow it opens is bound from the start;
+ * `keepBinding` sets it as a cookie once the call has succeeded — a refused
+ * request sets nothing.
  */
 export function browserOf(c: Context, config: BrokerConfig): Browser {
+  const secret = getCookie(c, bindingCookie(config).name);
+  const known = secret !== undefined && /^[\w-]{43}$/.test(secret);
+  const binding = known ? secret : randomSecret();
+  return {
+    bindingHash: sha256(binding),
+    ip: clientAddress(c, config),
+    userAgent: c.req.header('user-agent')?.slice(0, 512) ?? null,
+    ...(known ? {} : { newBinding: binding }),
+  };
+}
+
+/** Sets the binding cookie a browser was just given (see `browserOf`). */
+export function keepBinding(c: Context, config: BrokerConfig, browser: Browser) {
+  if (!browser.newBinding) return;
   const cookie = bindingCookie(config);
-  let secret = getCookie(c, cookie.name);
-  if (!secret || !/^[\w-]{43}$/.test(secret)) {
-    secret = randomSecret();
-    setCookie(c, cookie.name, secret, cookie.attributes);
-  }
-  return { bindingHash: sha256(secret), ip: clientAddress(c, config), userAgent: c.req.header('user-agent')?.slice(0, 512) ?? null };
+  setCookie(c, cookie.name, browser.newBinding, cookie.attributes);
 }
 
 /** The client address as the configured proxies report it; undefined when unknown. */

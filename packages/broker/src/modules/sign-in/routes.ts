@@ -15,6 +15,7 @@ export function identifyRoutes(deps: Deps) {
   return new Hono().post('/identify', async (c) => {
     const body = await readJson(c, identifySchema);
     const returnTo = checkReturnTo(deps.config, body.return_to);
-    return answerStep(c, deps, { step: await identify(deps, browserOf(c, deps.config), body.email, returnTo) });
+    const browser = browserOf(c, deps.config);
+    return answerStep(c, deps, browser, { step: await identify(deps, browser, body.email, returnTo) });
   });
 }
