@@ -7,7 +7,10 @@ CREATE TABLE flows (
   id           text PRIMARY KEY,
   kind         text NOT NULL,
   binding_hash text NOT NULL,
-  user_id      text REFERENCES users(id) ON DELETE CASCADE,
+  -- No foreign key on purpose: checking one costs the database a lookup only when there is an
+  -- account, and that difference in time would tell who has one. Whoever redeems a flow
+  -- reads the user again; a deleted user's flows lapse with their expiry.
+  user_id      text,
   -- What the user must present (an HMAC of a mailed code, a challenge); null when nothing can match.
   secret_hash  text,
   data         jsonb NOT NULL DEFAULT '{}',
