@@ -25,7 +25,7 @@ test('a user signs in with a code mailed to them', async ({ page, api, outbox })
 test('a wrong code says so and the right one still works', async ({ page, api, outbox }) => {
   const { demo, email, code } = await askForCode(page, api, outbox, 'code-wrong');
   await demo.signIn.enterCode(code === '123456' ? '654321' : '123456');
-  await expect(demo.signIn.alert).toHaveText("That code isn't right. Check the email we sent and try again.");
+  await expect(demo.signIn.alert).toHaveText("That code isn't right. 4 tries left.");
   await demo.signIn.enterCode(code);
   await demo.expectSignedIn(email, ['otp']);
 });
