@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { ConfigError, createBroker, ensureSigningKey, parseBrokerConfig, smtpMailer } from '@latchkey/broker';
+import { ConfigError, createBroker, ensureSigningKey, parseBrokerConfig, smtpMailer, startHousekeeping } from '@latchkey/broker';
 import { openStorage } from './open-storage.js';
 import { readSettings } from './settings.js';
 
@@ -22,6 +22,8 @@ const settings = readSettings(process.env, process.env.INIT_CWD ?? process.cwd()
   const app = createBroker({ ...settings.config, storage, ...(mailer ? { mailer } : {}) });
   // The JWKS holds the signing key before the first request (gateways load it at start).
   await ensureSigningKey(app.deps);
+  // Expired flows, old rate-limit windows and old dev mail are swept every few minutes.
+  const stopHousekeeping = startHousekeeping(app.deps);
   const server = serve({ fetch: app.fetch, port: settings.port }, () => {
     log(`Broker listening on http://localhost:${settings.port} (public URL ${app.deps.config.publicUrl}${app.deps.config.dev ? ', dev mode' : ''})`);
   });
@@ -30,8 +32,13 @@ const settings = readSettings(process.env, process.env.INIT_CWD ?? process.cwd()
     void storage.close().finally(() => process.exit(1));
   });
   const stop = () => {
+    stopHousekeeping();
     server.close();
-    void storage.close().finally(() => process.exit(0));
+    // Mail handed over by the last requests leaves before the database closes.
+    void app.deps.mail
+      .settled()
+      .then(() => storage.close())
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
