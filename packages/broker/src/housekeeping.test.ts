@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { sweep } from './housekeeping.js';
+import { storageKinds, type StorageKind, useTestBroker } from './test/harness.js';
+
+const count = async (t: { storage: { query: <R>(sql: string) => Promise<R[]> } }, table: string) =>
+  (await t.storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
+
+describe.each(storageKinds)('housekeeping on %s', (kind: StorageKind) => {
+  const t = useTestBroker(kind);
+
+  it('sweeps expired flows, spent rate-limit windows and day-old dev mail, and nothing live', async () => {
+    await t.broker.signUp('ada@example.com');
+    await t.broker.post('/v1/sign-in/email-code', { email: 'ada@example.com' });
+    await t.broker.outboxCount();
+    expect(await sweep(t.broker.deps)).toEqual({ flows: 0, rateLimits: 0, mail: 0 });
+    const live = { flows: await count(t, 'flows'), rateLimits: await count(t, 'rate_limits'), mail: await count(t, 'mail_outbox') };
+    expect(live.flows).toBeGreaterThan(0);
+    expect(live.rateLimits).toBeGreaterThan(0);
+
+    t.broker.clock.advance(2 * 86_400_000);
+    expect(await sweep(t.broker.deps)).toEqual(live);
+    expect(await count(t, 'flows')).toBe(0);
+    expect(await count(t, 'rate_limits')).toBe(0);
+    expect(await count(t, 'mail_outbox')).toBe(0);
+    // The account and its session are not housekeeping's business.
+    expect(await count(t, 'users')).toBe(1);
+  });
+});
