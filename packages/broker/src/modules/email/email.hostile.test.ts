@@ -33,6 +33,18 @@ describe.each(storageKinds)('mailed codes against hostile input on %s', (kind: S
     expect(await rowCounts(t.storage)).toEqual(before);
   });
 
+  it('compares at most five of fifty parallel wrong codes, and refuses the right code after them', async () => {
+    const { flowId, code } = await startSignIn();
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => verify(flowId, String(100000 + i) === code ? '999999' : String(100000 + i))));
+    expect(answers.every((a) => a.status === 400 || a.status === 429)).toBe(true);
+    expect(answers.filter((a) => a.body.code === 'invalid_code').length).toBeLessThanOrEqual(4);
+    const [{ attempts }] = await t.storage.query<{ attempts: number }>(`SELECT attempts FROM flows WHERE id = $1`, [flowId]);
+    expect(attempts).toBe(5);
+    const late = await verify(flowId, code);
+    expect(late.body.code).toBe('too_many_attempts');
+    expect((await rowCounts(t.storage)).sessions).toBe(1); // the sign-up's only
+  });
+
   it('refuses a code that was already used', async () => {
     const { flowId, code } = await startSignIn();
     expect((await verify(flowId, code)).status).toBe(200);
