@@ -48,6 +48,9 @@ export function createBroker(options: BrokerOptions) {
   const app = new Hono();
   app.onError(onError);
   app.notFound(notFound);
+  // The public key set sets its own headers and takes none of the middleware below: served
+  // from memory, it would otherwise spend most of its time there (see README, Figures).
+  app.route('/.well-known', jwksRoutes(deps));
   app.use(secureHeaders({ crossOriginResourcePolicy: 'same-site', referrerPolicy: 'no-referrer' }));
   app.use(corsAllowlist(config));
 
@@ -69,7 +72,6 @@ export function createBroker(options: BrokerOptions) {
     const ready = await migrationsApplied(storage).then((applied) => applied && ensureSigningKey(deps).then(() => true)).catch(() => false);
     return ready ? c.json({ status: 'ready' }) : problemResponse(c, 'internal_error', { detail: 'database unreachable or not migrated' });
   });
-  app.route('/.well-known', jwksRoutes(deps));
   app.route('/v1/sign-in', identifyRoutes(deps));
   app.route('/v1/sign-in', passwordSignInRoutes(deps));
   app.route('/v1/sign-in', emailCodeSignInRoutes(deps));

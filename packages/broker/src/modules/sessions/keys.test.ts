@@ -107,6 +107,10 @@ describe.each(storageKinds)('signing keys on %s', (kind: StorageKind) => {
       expect(first.status).toBe(200);
       expect(first.headers.get('content-type')).toMatch(/^application\/json/);
       expect(first.headers.get('cache-control')).toBe('public, max-age=60');
+      // Public keys: readable from any origin, without credentials, and never sniffed.
+      expect(first.headers.get('access-control-allow-origin')).toBe('*');
+      expect(first.headers.get('access-control-allow-credentials')).toBeNull();
+      expect(first.headers.get('x-content-type-options')).toBe('nosniff');
       const etag = first.headers.get('etag');
       expect(etag).toMatch(/^"[\w-]+"$/);
 

@@ -36,13 +36,25 @@ export function signOutRoutes(deps: Deps) {
   });
 }
 
+/**
+ * The headers of every JWKS answer. The set is public, read by backends and
+ * gateways: any origin may read it (no credentials), and it is never sniffed as
+ * anything but JSON. It carries them itself so the broker can mount it ahead
+ * of the cookie-session middleware (see broker.ts), which it does not need.
+ */
+const JWKS_HEADERS = {
+  'cache-control': `public, max-age=${JWKS_MAX_AGE_SECONDS}`,
+  'access-control-allow-origin': '*',
+  'cross-origin-resource-policy': 'cross-origin',
+  'x-content-type-options': 'nosniff',
+};
+
 /** GET /.well-known/jwks.json, from memory, with an ETag (304 when unchanged). */
 export function jwksRoutes(deps: Deps) {
   return new Hono().get('/jwks.json', async (c) => {
     const { body, etag } = await publishedKeys(deps);
-    const headers = { 'cache-control': `public, max-age=${JWKS_MAX_AGE_SECONDS}`, etag };
-    if (ifNoneMatch(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
-    return c.body(body, 200, { ...headers, 'content-type': 'application/json' });
+    if (ifNoneMatch(c.req.header('if-none-match'), etag)) return c.body(null, 304, { ...JWKS_HEADERS, etag });
+    return c.body(body, 200, { ...JWKS_HEADERS, etag, 'content-type': 'application/json' });
   });
 }
 
