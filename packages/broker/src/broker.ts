@@ -12,7 +12,7 @@ import { devOutboxRoutes, emailCodeRoutes, emailCodeSignInRoutes } from './modul
 import { passwordResetRoutes, passwordSignInRoutes, signUpRoutes } from './modules/password/routes.js';
 import { ensureSigningKey } from './modules/sessions/keys.js';
 import { jwksRoutes, sessionRoutes, signOutRoutes } from './modules/sessions/routes.js';
-import { clientAddress } from './modules/sign-in/browser.js';
+import { clientBucket } from './modules/sign-in/browser.js';
 import { identifyRoutes } from './modules/sign-in/routes.js';
 import { randomSecret } from './random.js';
 import { migrationsApplied } from './storage/migrate.js';
@@ -60,7 +60,7 @@ export function createBroker(options: BrokerOptions) {
   const flowGuards = [
     requireOrigin({ trusted }),
     limitBodySize(),
-    rateLimit({ key: (c) => clientAddress(c, config), prefix: 'ip', window: config.rateLimits.perIp, store: deps.rateLimits, clock: now }),
+    rateLimit({ key: (c) => clientBucket(c, config), prefix: 'ip', window: config.rateLimits.perIp, store: deps.rateLimits, clock: now }),
   ];
   for (const flows of ['/v1/sign-in/*', '/v1/sign-up/*', '/v1/password-reset/*', '/v1/email-code/*']) app.use(flows, ...flowGuards);
   // Cookie-session calls take no body and count nothing: the token refresh, the hottest path, writes nothing.

@@ -163,6 +163,10 @@ export function useTestBroker(kind: StorageKind, setup?: (broker: ReturnType<typ
     context.broker = testBroker(context.storage);
     await setup?.(context.broker);
   });
-  afterEach(() => context.storage.drop());
+  afterEach(async () => {
+    // Mail handed over by the test's last requests leaves before its database closes.
+    await context.broker.deps.mail.settled();
+    await context.storage.drop();
+  });
   return context;
 }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { APP_ORIGIN, openTestStorage, storageKinds, testBroker, type StorageKind } from '../../test/harness.js';
-import { clientIp } from './client-ip.js';
+import { addressBucket, clientIp } from './client-ip.js';
 
 /** What clientIp answers for a request from `socket` with these X-Forwarded-For lines. */
 async function addressSeen(trustedProxies: number, forwardedFor: string[], socket: string | null = '192.0.2.10') {
@@ -73,5 +73,16 @@ describe.each(storageKinds)('per-address budget behind one trusted proxy on %s',
     } finally {
       await storage.drop();
     }
+  });
+});
+
+describe('addressBucket', () => {
+  it('counts an IPv6 address by its /64, so one subscriber cannot mint fresh buckets', () => {
+    expect(addressBucket('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressBucket('::1')).toBe('0:0:0:0::/64');
+    expect(addressBucket('2001:db8:1:3::1')).not.toBe(addressBucket('2001:db8:1:2::1'));
+    expect(addressBucket('203.0.113.7')).toBe('203.0.113.7');
   });
 });

@@ -57,3 +57,20 @@ export function normalizeAddress(raw: string): string | undefined {
   }
   return canonical;
 }
+
+/**
+ * The bucket an address counts in: an IPv4 address as it is, an IPv6 address
+ * by its /64 — one subscriber usually holds a whole /64, so keying by the full
+ * address would hand an attacker 2^64 fresh buckets.
+ *
+ * @example
+ * addressBucket('2001:db8:1:2:aaaa::1'); // '2001:db8:1:2::/64'
+ */
+export function addressBucket(address: string): string {
+  if (!address.includes(':')) return address;
+  const [head = '', tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}

@@ -1,3 +1,4 @@
+import { describeErrorForLog } from '../../http/problem.js';
 import type { Mail, Mailer } from './mailer.js';
 
 /**
@@ -18,7 +19,8 @@ export interface MailQueue {
  * const mail = mailQueue(smtpMailer(url, from));
  * mail.deliver(codeMail(to, 'sign-in', code, 10));
  */
-export function mailQueue(mailer: Mailer, onError: (error: unknown) => void = (e) => console.error('[latchkey] mail not sent:', e instanceof Error ? e.message : e)): MailQueue {
+// A failure's message can quote the recipient or a database value: log it the way request errors are logged.
+export function mailQueue(mailer: Mailer, onError: (error: unknown) => void = (e) => console.error(`[latchkey] mail not sent: ${describeErrorForLog(e)}`)): MailQueue {
   const inFlight = new Set<Promise<void>>();
   return {
     deliver(mail) {

@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js';
+import { addressBucket } from '../../http/guard/client-ip.js';
 import { takeOrRefuse, type RateTicket } from '../../http/guard/rate-limit.js';
 
 /**
@@ -17,7 +18,7 @@ import { takeOrRefuse, type RateTicket } from '../../http/guard/rate-limit.js';
 export async function takePasswordAttempt(deps: Deps, email: string, ip: string | undefined): Promise<RateTicket> {
   const { rateLimits: limits } = deps.config;
   const now = deps.clock();
-  const perAddress = ip === undefined ? undefined : await takeOrRefuse(deps.rateLimits, `pwd:${email}:${ip}`, limits.passwordPerAccountAndIp, now);
+  const perAddress = ip === undefined ? undefined : await takeOrRefuse(deps.rateLimits, `pwd:${email}:${addressBucket(ip)}`, limits.passwordPerAccountAndIp, now);
   let perAccount: RateTicket;
   try {
     perAccount = await takeOrRefuse(deps.rateLimits, `pwd:${email}`, limits.passwordPerAccount, now);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { BrokerConfig } from '../../config.js';
-import { clientIp } from '../../http/guard/client-ip.js';
+import { addressBucket, clientIp } from '../../http/guard/client-ip.js';
 import { randomSecret } from '../../random.js';
 
 /**
@@ -59,3 +59,9 @@ export function keepBinding(c: Context, config: BrokerConfig, browser: Browser) 
 
 /** The client address as the configured proxies report it; undefined when unknown. */
 export const clientAddress = (c: Context, config: BrokerConfig) => clientIp(c, config.trustedProxies);
+
+/** The rate-limit bucket of the client's address (an IPv6 address counts by its /64); undefined when unknown. */
+export function clientBucket(c: Context, config: BrokerConfig): string | undefined {
+  const address = clientAddress(c, config);
+  return address === undefined ? undefined : addressBucket(address);
+}
