@@ -53,8 +53,9 @@ const JWKS_HEADERS = {
 export function jwksRoutes(deps: Deps) {
   return new Hono().get('/jwks.json', async (c) => {
     const { body, etag } = await publishedKeys(deps);
-    if (ifNoneMatch(c.req.header('if-none-match'), etag)) return c.body(null, 304, { ...JWKS_HEADERS, etag });
-    return c.body(body, 200, { ...JWKS_HEADERS, etag, 'content-type': 'application/json' });
+    // A plain header record, not c.body(): no Headers object to build and convert back per answer.
+    if (ifNoneMatch(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers: { ...JWKS_HEADERS, etag } });
+    return new Response(body, { status: 200, headers: { ...JWKS_HEADERS, etag, 'content-type': 'application/json' } });
   });
 }
 
