@@ -1,0 +1,55 @@
+/**
+ * What the bench's targets and its driver agree on: the seeded account, the
+ * request a browser sends, and the one SQL statement of the floor.
+ */
+import { createHash } from 'node:crypto';
+
+/** The host page the token is for: an allowed origin of the broker, and the token's audience. */
+export const ORIGIN = 'http://app.bench.test';
+/** The broker's public URL: plain http, so the cookie is `lk_session`. */
+export const PUBLIC_URL = 'http://127.0.0.1:8787';
+export const COOKIE_NAME = 'lk_session';
+/** The session cookie's secret; the database holds only its SHA-256. */
+export const SESSION_SECRET = 'bench-session-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+export const BROKER_SECRET = 'bench-broker-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('base64url');
+
+/** Rows besides the benched one, so the lookups walk a real index, not a one-row table. */
+export const OTHER_SESSIONS = 10_000;
+
+/** Accounts and live sessions (last seen now: no `last_seen_at` write during a run). */
+export const SEED_SQL = [
+  `INSERT INTO users (id, email, email_verified_at, password_hash, name, created_at, updated_at)
+   SELECT 'usr_' || i, 'user' || i || '@bench.test', now(), NULL, 'User ' || i, now(), now() FROM generate_series(0, ${OTHER_SESSIONS}) AS i`,
+  `INSERT INTO sessions (id, secret_hash, user_id, amr, created_at, last_seen_at, expires_at, ip, user_agent)
+   SELECT 'ses_' || i, md5(i::text), 'usr_' || i, '{pwd}', now(), now(), now() + interval '1 day', '127.0.0.1', 'bench' FROM generate_series(1, ${OTHER_SESSIONS}) AS i`,
+  `INSERT INTO sessions (id, secret_hash, user_id, amr, created_at, last_seen_at, expires_at, ip, user_agent)
+   VALUES ('ses_0', '${hashSecret(SESSION_SECRET)}', 'usr_0', '{pwd}', now(), now(), now() + interval '1 day', '127.0.0.1', 'bench')`,
+];
+
+/**
+ * The floor's lookup: the live session by its secret's hash, joined with its
+ * user. Written here, not imported, so the floor runs no Latchkey code; it is
+ * the statement `findLiveSession` sends.
+ */
+export const FLOOR_SESSION_SQL = `SELECT s.id, s.user_id AS "userId", s.amr, s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt", s.expires_at AS "expiresAt",
+       s.revoked_at AS "revokedAt", s.ip, s.user_agent AS "userAgent",
+       u.email AS "userEmail", u.email_verified_at AS "userEmailVerifiedAt", u.name AS "userName", u.created_at AS "userCreatedAt"
+     FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.secret_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`;
+
+/** How a target reaches its database. */
+export type StoreSpec = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; connectionString: string; schema: string; poolSize: number };
+
+export type TargetKind = 'latchkey' | 'floor' | 'ceiling';
+
+/** Parent -> target, as argv[2] JSON. */
+export interface TargetSpec {
+  target: TargetKind;
+  store?: StoreSpec;
+}
+
+/** Target -> parent, once it listens. */
+export interface TargetReady {
+  port: number;
+}
