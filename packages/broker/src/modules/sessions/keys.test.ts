@@ -132,6 +132,18 @@ describe.each(storageKinds)('signing keys on %s', (kind: StorageKind) => {
       expect(rotated.headers.get('etag')).not.toBe(etag);
     });
 
+    it('keeps serving the last key set read while the database does not answer', async () => {
+      let down = false;
+      const flaky = { ...t.storage, query: (sql: string, params?: unknown[]) => (down ? Promise.reject(new Error('connection refused')) : t.storage.query(sql, params)) };
+      const broker = testBroker(flaky as Storage);
+      const before = await jwksOf(broker);
+      down = true;
+      broker.clock.advance(60_000);
+      const during = await broker.get('/.well-known/jwks.json');
+      expect(during.status).toBe(200);
+      expect(during.body).toEqual(before);
+    });
+
     it('picks up a key staged on another instance within a second', async () => {
       const b = secondInstance();
       const before = await jwksOf(b);

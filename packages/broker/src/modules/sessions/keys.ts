@@ -219,7 +219,9 @@ async function buildKeySet(deps: Deps, state: KeyState, at: number): Promise<Pub
 
 /**
  * The public keys for /.well-known/jwks.json: pending, signing, and retired too
- * recently to drop; served from memory, re-read at most once a second.
+ * recently to drop; served from memory, re-read at most once a second. While
+ * the database cannot be read, the last set read is served: verifiers keep
+ * working through a blip (a withdrawal reaches them once it answers again).
  *
  * @example
  * const { body, etag } = await publishedKeys(deps);
@@ -228,7 +230,12 @@ export function publishedKeys(deps: Deps): Promise<PublishedKeySet> {
   const state = stateOf(deps);
   const at = deps.clock().getTime();
   if (state.jwks && at - state.jwks.builtAt < JWKS_REFRESH_MS) return Promise.resolve(state.jwks);
-  return (state.jwksBuilding ??= buildKeySet(deps, state, at).finally(() => {
-    state.jwksBuilding = undefined;
-  }));
+  return (state.jwksBuilding ??= buildKeySet(deps, state, at)
+    .catch((error: unknown) => {
+      if (state.jwks) return state.jwks;
+      throw error;
+    })
+    .finally(() => {
+      state.jwksBuilding = undefined;
+    }));
 }
