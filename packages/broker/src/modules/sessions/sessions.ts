@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
-import type { DoneStep, SessionInfo, User } from '@latchkey/client';
+import type { SessionInfo, User } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
-import { randomId, randomSecret } from '../../random.js';
-import { findLiveSession, insertSession, touchSession, type SessionRecord, type SessionUser, type UserRecord } from '../../storage/queries/index.js';
-import type { Db } from '../../storage/storage.js';
+import { findLiveSession, touchSession, type SessionRecord, type SessionUser, type UserRecord } from '../../storage/queries/index.js';
 import { sessionCookie } from './cookie.js';
 
 /** last_seen_at is written at most this often, so token refreshes stay read-only. */
