@@ -23,8 +23,18 @@ describe.each(storageKinds)('guards on %s', (kind: StorageKind) => {
     const allowed = await t.broker.app.request('/v1/sign-up', { method: 'OPTIONS', headers: { origin: APP_ORIGIN, 'access-control-request-method': 'POST' } });
     expect(allowed.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
     expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(allowed.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS');
+    expect(allowed.headers.get('access-control-allow-headers')).toBe('content-type, authorization');
     const foreign = await t.broker.app.request('/v1/sign-up', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    expect(foreign.headers.get('access-control-allow-credentials')).toBeNull();
+    // Real answers carry the grant too, and say they vary by Origin (errors included).
+    const answer = await t.broker.post('/v1/sign-in/identify', { email: 'ada@example.com' });
+    expect(answer.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+    expect(answer.headers.get('vary')).toMatch(/origin/i);
+    const problem = await t.broker.post('/v1/sign-in/identify', { email: 'nope' });
+    expect(problem.status).toBe(400);
+    expect(problem.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
   });
 
   it('refuses a return_to that is not allowlisted, writing and mailing nothing', async () => {

@@ -1,5 +1,4 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { cors } from 'hono/cors';
 import type { BrokerConfig } from '../../config.js';
 import { ProblemError } from '../problem.js';
 
@@ -10,16 +9,31 @@ export function trustedOrigins(config: BrokerConfig): Set<string> {
   return new Set([new URL(config.publicUrl).origin, ...config.allowedOrigins]);
 }
 
-/** CORS with credentials, for allowlisted origins only; other origins get no CORS headers. */
+/**
+ * CORS with credentials, for allowlisted origins only; other origins get no
+ * CORS headers. Every header is set before the handler runs: hono/cors adds
+ * `Vary` after it, which makes @hono/node-server rebuild each answer the slow
+ * way — about 40 % of a token refresh's CPU (measured by `pnpm bench`).
+ */
 export function corsAllowlist(config: BrokerConfig): MiddlewareHandler {
   const trusted = trustedOrigins(config);
-  return cors({
-    origin: (origin) => (trusted.has(origin) ? origin : null),
-    credentials: true,
-    allowMethods: ['GET', 'POST', 'OPTIONS'],
-    allowHeaders: ['content-type', 'authorization'],
-    maxAge: 600,
-  });
+  return async function cors(c, next) {
+    const origin = c.req.header('origin');
+    const preflight = c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined;
+    c.header('vary', 'Origin');
+    if (origin !== undefined && trusted.has(origin)) {
+      c.header('access-control-allow-origin', origin);
+      c.header('access-control-allow-credentials', 'true');
+      if (preflight) {
+        c.header('access-control-allow-methods', 'GET, POST, OPTIONS');
+        c.header('access-control-allow-headers', 'content-type, authorization');
+        c.header('access-control-max-age', '600');
+      }
+    }
+    // A preflight is answered here; a foreign origin's gets no grant, so the browser stops.
+    if (preflight) return c.body(null, 204);
+    await next();
+  };
 }
 
 /**
