@@ -6,7 +6,7 @@ import type { BrokerConfigInput } from '../config.js';
 import type { Mailer } from '../modules/email/mailer.js';
 import { createPgliteStorage } from '../storage/pglite.js';
 import { createPostgresStorage } from '../storage/postgres.js';
-import type { Storage } from '../storage/storage.js';
+import type { Db, Storage } from '../storage/storage.js';
 
 export type StorageKind = 'pglite' | 'postgres';
 
@@ -169,4 +169,15 @@ export function useTestBroker(kind: StorageKind, setup?: (broker: ReturnType<typ
     await context.storage.drop();
   });
   return context;
+}
+
+/** The storage, with every statement the broker sends through it recorded (to count queries and writes). */
+export function recordStatements(storage: Storage) {
+  const statements: string[] = [];
+  const wrap = (db: Db): Db => ({
+    query: (sql, params) => (statements.push(sql), db.query(sql, params)),
+    exec: (sql) => (statements.push(sql), db.exec(sql)),
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+  });
+  return { storage: { ...storage, ...wrap(storage) } as Storage, statements };
 }

@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { migrate } from '../../storage/migrate.js';
-import type { Db, Storage } from '../../storage/storage.js';
-import { APP_ORIGIN, BROKER_URL, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
+import type { Storage } from '../../storage/storage.js';
+import { APP_ORIGIN, BROKER_URL, recordStatements as recorded, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
 import { CHECK_MS, ensureSigningKey, rotateSigningKey } from './keys.js';
 import { keyEncryptionKey, sealPrivateKey, unsealPrivateKey } from './sealed-key.js';
 
 type Broker = ReturnType<typeof testBroker>;
 
-/** The storage, with every statement the broker sends recorded. */
-function recorded(storage: Storage) {
-  const statements: string[] = [];
-  const wrap = (db: Db): Db => ({
-    query: (sql, params) => (statements.push(sql), db.query(sql, params)),
-    exec: (sql) => (statements.push(sql), db.exec(sql)),
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-  });
-  return { storage: { ...storage, ...wrap(storage) } as Storage, statements };
-}
 
 const kidOf = async (broker: Broker) => {
   const minted = await broker.post('/v1/session/token');

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { parseBrokerConfig } from '../../config.js';
-import type { Db, Storage } from '../../storage/storage.js';
-import { APP_ORIGIN, BROKER_URL, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
+import { APP_ORIGIN, BROKER_URL, recordStatements as recorded, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
 import { tokenAudience } from './token.js';
 
-/** The storage, with every statement the broker sends recorded. */
-function recorded(storage: Storage) {
-  const statements: string[] = [];
-  const wrap = (db: Db): Db => ({
-    query: (sql, params) => (statements.push(sql), db.query(sql, params)),
-    exec: (sql) => (statements.push(sql), db.exec(sql)),
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-  });
-  return { storage: { ...storage, ...wrap(storage) } as Storage, statements };
-}
 
 const ADMIN_ORIGIN = 'http://admin.test';
 const API_AUDIENCE = 'https://api.app.test';
