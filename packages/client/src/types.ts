@@ -73,6 +73,7 @@ export interface LatchkeyClient {
   resendEmailCode(body: ResendCodeRequest, options?: CallOptions): Promise<EmailCodeStep>;
   /** Null when nobody is signed in. */
   getSession(options?: CallOptions): Promise<CurrentSession | null>;
-  getSessionToken(options?: CallOptions): Promise<SessionToken>;
+  /** A fresh token; `audience` picks another configured audience than the page's own origin. */
+  getSessionToken(options?: CallOptions & { audience?: string }): Promise<SessionToken>;
   signOut(options?: CallOptions): Promise<void>;
 }
