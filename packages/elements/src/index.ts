@@ -4,6 +4,7 @@ export { LkSignIn, type SignInView } from './sign-in/sign-in.js';
 export { LkSignUp, type SignUpView } from './sign-up/sign-up.js';
 export { LkUserButton } from './user-button/user-button.js';
 export { configure } from './internal/clients.js';
+export { setLocale, getLocale, type LatchkeyLocale } from './internal/localization.js';
 export { LkSignedInEvent, type LkSignedInDetail } from './events/signed-in.js';
 export { LkSignOutEvent } from './events/sign-out.js';
 export { LkSignedOutEvent } from './events/signed-out.js';

@@ -1,47 +1,82 @@
 import { msg, str } from '@lit/localize';
 import { LatchkeyError, type LatchkeyErrorCode } from '@latchkey/client';
+import { getLocale } from './localization.js';
 
 /**
- * The text shown for a failure. Codes map to message ids `error.<code>`
- * (`invalid_code` also says how many tries are left when the broker says);
- * anything unknown gets the generic text. Raw server text is never shown.
+ * One message per error code, id `error.<code>` (as Hanko's `flowErrors.<code>`).
+ * Typed over the closed `LatchkeyErrorCode` union, so a code added to
+ * `@latchkey/client` (a broker `ProblemCode` or a client-side one) fails the
+ * type check until it has its message here. Each entry is a function: `msg()`
+ * must run at render time to answer in the current locale.
+ */
+const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyError) => string } = {
+  // Broker problem codes (packages/client/src/wire/problem.ts).
+  malformed_json: () => msg("The sign-in service couldn't read this request. Reload the page and try again.", { id: 'error.malformed_json' }),
+  invalid_request: () => msg('Some of the details are not valid. Check them and try again.', { id: 'error.invalid_request' }),
+  payload_too_large: () => msg('That is more than the sign-in service accepts. Shorten what you entered and try again.', { id: 'error.payload_too_large' }),
+  unsupported_media_type: () => msg("The sign-in service couldn't read this request. Reload the page and try again.", { id: 'error.unsupported_media_type' }),
+  invalid_credentials: () => msg("That email and password don't match. Try again, or reset your password.", { id: 'error.invalid_credentials' }),
+  invalid_code: invalidCodeMessage,
+  code_expired: () => msg('That code has expired or was already used. Ask for a new one.', { id: 'error.code_expired' }),
+  too_many_attempts: () => msg('Too many wrong codes. Ask for a new code to try again.', { id: 'error.too_many_attempts' }),
+  rate_limited: () => msg('Too many attempts. Wait a moment, then try again.', { id: 'error.rate_limited' }),
+  weak_password: () => msg('Choose a stronger password: at least 8 characters and not a common one.', { id: 'error.weak_password' }),
+  forbidden_origin: () => msg("This site isn't allowed to sign in with this service.", { id: 'error.forbidden_origin' }),
+  invalid_return_to: () => msg("The page you came from isn't allowed as a return address.", { id: 'error.invalid_return_to' }),
+  unauthenticated: () => msg('Your session has ended. Sign in again.', { id: 'error.unauthenticated' }),
+  not_found: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.not_found' }),
+  method_not_allowed: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.method_not_allowed' }),
+  internal_error: () => msg('Something went wrong on our side. Try again in a moment.', { id: 'error.internal_error' }),
+  // Codes the client decides (packages/client/src/errors.ts).
+  network_error: () => msg("We can't reach the sign-in service. Check your connection and try again.", { id: 'error.network_error' }),
+  unexpected_response: () => msg('The sign-in service gave an answer we did not expect. Try again in a moment.', { id: 'error.unexpected_response' }),
+  unsupported_step: () => msg("This page can't show the next sign-in step yet. Try again later, or contact the site's support.", { id: 'error.unsupported_step' }),
+  not_configured: () => msg("Sign-in isn't set up on this page yet.", { id: 'error.not_configured' }),
+};
+
+/**
+ * A wrong code, saying how many tries are left when the broker says. The count
+ * picks a CLDR plural category of the current locale, so Arabic can use its
+ * dual ("محاولتان") and its 3–10 and 11+ forms; English and German use only
+ * `one` and `other`, the rest read as `other` there.
+ */
+function invalidCodeMessage(error: LatchkeyError): string {
+  const left = error.problem?.attempts_left;
+  if (left === undefined) return msg("That code isn't right. Check the email we sent and try again.", { id: 'error.invalid_code' });
+  // No tries left: the same as too many.
+  if (left <= 0) return messages.too_many_attempts(error);
+  switch (pluralCategory(left)) {
+    case 'one':
+      return msg("That code isn't right. 1 try left.", { id: 'error.invalid_code.one-left' });
+    case 'two':
+      // Arabic's dual names no number ("محاولتان"); a locale whose `two` covers more than 2 reads `other`.
+      if (left === 2) return msg("That code isn't right. 2 tries left.", { id: 'error.invalid_code.two-left' });
+      break;
+    case 'few':
+      return msg(str`That code isn't right. ${left} tries left.`, { id: 'error.invalid_code.few-left' });
+    case 'many':
+      return msg(str`That code isn't right. ${left} tries left.`, { id: 'error.invalid_code.many-left' });
+  }
+  return msg(str`That code isn't right. ${left} tries left.`, { id: 'error.invalid_code.some-left' });
+}
+
+function pluralCategory(n: number): Intl.LDMLPluralRule {
+  try {
+    return new Intl.PluralRules(getLocale()).select(n);
+  } catch {
+    return n === 1 ? 'one' : 'other';
+  }
+}
+
+/**
+ * The text shown for a failure: the code's `error.<code>` message; anything
+ * that is not a `LatchkeyError` (or a code this build does not know) gets the
+ * generic text. Raw server text is never shown.
+ *
+ * @example
+ * renderAlert(errorMessage(new LatchkeyError('rate_limited', '…'))) // "Too many attempts. …"
  */
 export function errorMessage(error: unknown): string {
-  const code: LatchkeyErrorCode | undefined = error instanceof LatchkeyError ? error.code : undefined;
-  switch (code) {
-    case 'invalid_credentials':
-      return msg("That email and password don't match. Try again, or reset your password.", { id: 'error.invalid_credentials' });
-    case 'code_expired':
-      return msg('That code has expired or was already used. Ask for a new one.', { id: 'error.code_expired' });
-    case 'invalid_code': {
-      const left = (error as LatchkeyError).problem?.attempts_left;
-      if (left === 1) return msg("That code isn't right. 1 try left.", { id: 'error.invalid_code.one-left' });
-      if (left !== undefined && left > 1) return msg(str`That code isn't right. ${left} tries left.`, { id: 'error.invalid_code.some-left' });
-      if (left !== 0) return msg("That code isn't right. Check the email we sent and try again.", { id: 'error.invalid_code' });
-      // No tries left: the same as too many.
-    }
-    // falls through
-    case 'too_many_attempts':
-      return msg('Too many wrong codes. Ask for a new code to try again.', { id: 'error.too_many_attempts' });
-    case 'rate_limited':
-      return msg('Too many attempts. Wait a moment, then try again.', { id: 'error.rate_limited' });
-    case 'weak_password':
-      return msg('Choose a stronger password: at least 8 characters and not a common one.', { id: 'error.weak_password' });
-    case 'invalid_request':
-      return msg('Some of the details are not valid. Check them and try again.', { id: 'error.invalid_request' });
-    case 'network_error':
-      return msg("We can't reach the sign-in service. Check your connection and try again.", { id: 'error.network_error' });
-    case 'forbidden_origin':
-      return msg("This site isn't allowed to sign in with this service.", { id: 'error.forbidden_origin' });
-    case 'invalid_return_to':
-      return msg("The page you came from isn't allowed as a return address.", { id: 'error.invalid_return_to' });
-    case 'not_configured':
-      return msg("Sign-in isn't set up on this page yet.", { id: 'error.not_configured' });
-    case 'unsupported_step':
-      return msg("This page can't show the next sign-in step yet. Try again later, or contact the site's support.", { id: 'error.unsupported_step' });
-    case 'unauthenticated':
-      return msg('Your session has ended. Sign in again.', { id: 'error.unauthenticated' });
-    default:
-      return msg('Something went wrong. Please try again.', { id: 'error.generic' });
-  }
+  const message = error instanceof LatchkeyError ? messages[error.code] : undefined;
+  return message ? message(error as LatchkeyError) : msg('Something went wrong. Please try again.', { id: 'error.generic' });
 }

@@ -1,0 +1,252 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { html } from 'lit';
+import { LatchkeyError, type LatchkeyErrorCode, type Problem } from '@latchkey/client';
+import '../config/config.js';
+import '../sign-in/sign-in.js';
+import '../sign-up/sign-up.js';
+import '../user-button/user-button.js';
+import type { LkSignIn } from '../sign-in/sign-in.js';
+import type { LkSignUp } from '../sign-up/sign-up.js';
+import type { LkUserButton } from '../user-button/user-button.js';
+import type { LkConfig } from '../config/config.js';
+import { getLocale, matchLocale, setLocale } from './localization.js';
+import { errorMessage } from './messages.js';
+import { templates as de } from '../locales/de.js';
+import { templates as ar } from '../locales/ar.js';
+import { axeViolations, cleanup, fakeBroker, mount, until } from './test-helpers.js';
+
+afterEach(async () => {
+  cleanup();
+  document.documentElement.removeAttribute('dir');
+  document.documentElement.lang = 'en';
+  await setLocale(null);
+});
+
+/**
+ * Every `msg()` id in the element sources, read from the sources themselves
+ * (not from the XLIFF), so a string added without running `localize:extract`
+ * is caught too.
+ */
+const sources = import.meta.glob(['../**/*.ts', '!../**/*.test.ts', '!../locales/**'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+const ids = new Map<string, string>();
+/** Files with an `msg()` call that has no `{ id }` (it would get a hash id that changes with its English text). */
+const withoutId: string[] = [];
+for (const [file, text] of Object.entries(sources)) {
+  // Skip comments: a JSDoc @example may show msg() without an id.
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const calls = code.match(/\bmsg\(/g)?.length ?? 0;
+  const found = [...code.matchAll(/\bmsg\((?:(?!\bmsg\()[\s\S])*?\{\s*id:\s*(['"])([^'"]+)\1\s*,?\s*\}\s*\)/g)];
+  for (const m of found) ids.set(m[2]!, file);
+  if (found.length !== calls) withoutId.push(file);
+}
+
+describe('translations', () => {
+  it('finds the messages of every element (and every msg() call has an id)', () => {
+    expect(ids.size).toBeGreaterThan(50);
+    expect(ids.has('sign-in.title')).toBe(true);
+    expect(ids.has('user-button.sign-out')).toBe(true);
+    expect(withoutId).toEqual([]);
+  });
+
+  for (const [locale, templates] of [['de', de], ['ar', ar]] as const) {
+    it(`has a ${locale} translation for every msg() id (run localize:extract, translate xliff/${locale}.xlf, localize:build)`, () => {
+      const missing = [...ids.keys()].filter((id) => !(id in templates)).map((id) => `${id} (${ids.get(id)})`);
+      expect(missing).toEqual([]);
+    });
+  }
+});
+
+describe('choosing the locale', () => {
+  it('matches regional tags to the shipped language', () => {
+    expect(matchLocale('de-AT')).toBe('de');
+    expect(matchLocale('ar_EG')).toBe('ar');
+    expect(matchLocale('AR')).toBe('ar');
+    expect(matchLocale('fr-FR')).toBeUndefined();
+    expect(matchLocale('')).toBeUndefined();
+  });
+
+  it("follows the page's <html lang>, also when the page changes it", async () => {
+    const broker = fakeBroker();
+    const el = await mount<LkSignIn>(html`<lk-sign-in .client=${broker.client()}></lk-sign-in>`, 'lk-sign-in');
+    const title = () => el.shadowRoot!.querySelector('[part~="title"]')!.textContent;
+    expect(title()).toBe('Sign in');
+    document.documentElement.lang = 'de-AT';
+    await until(() => title() === 'Anmelden');
+    document.documentElement.lang = 'fr';
+    await until(() => title() === 'Sign in');
+  });
+
+  it('takes <lk-config locale> over the page, and goes back to the page when it is removed', async () => {
+    document.documentElement.lang = 'de';
+    const broker = fakeBroker();
+    const config = await mount<LkConfig>(html`<lk-config locale="ar" .client=${broker.client()}><lk-sign-in></lk-sign-in></lk-config>`, 'lk-config');
+    const el = config.querySelector<LkSignIn>('lk-sign-in')!;
+    const title = () => el.shadowRoot!.querySelector('[part~="title"]')?.textContent;
+    await until(() => title() === 'تسجيل الدخول');
+    expect(getLocale()).toBe('ar');
+    config.removeAttribute('locale');
+    await until(() => title() === 'Anmelden');
+  });
+
+  it('lets the page pick with setLocale(), and null follows the page again', async () => {
+    const broker = fakeBroker();
+    const el = await mount<LkSignIn>(html`<lk-sign-in .client=${broker.client()}></lk-sign-in>`, 'lk-sign-in');
+    await setLocale('de-CH');
+    expect(el.shadowRoot!.querySelector('[part~="title"]')!.textContent).toBe('Anmelden');
+    await setLocale(null);
+    expect(el.shadowRoot!.querySelector('[part~="title"]')!.textContent).toBe('Sign in');
+  });
+});
+
+describe('error messages', () => {
+  // Every LatchkeyErrorCode; the type below fails to compile when one is missing here.
+  const codes = [
+    'malformed_json', 'invalid_request', 'payload_too_large', 'unsupported_media_type', 'invalid_credentials', 'invalid_code',
+    'code_expired', 'too_many_attempts', 'rate_limited', 'weak_password', 'forbidden_origin', 'invalid_return_to',
+    'unauthenticated', 'not_found', 'method_not_allowed', 'internal_error',
+    'network_error', 'unexpected_response', 'unsupported_step', 'not_configured',
+  ] as const satisfies readonly LatchkeyErrorCode[];
+  const everyCode: [Exclude<LatchkeyErrorCode, (typeof codes)[number]>] extends [never] ? true : false = true;
+
+  const generic = () => errorMessage(new Error('boom'));
+
+  for (const locale of ['en', 'de', 'ar'] as const) {
+    it(`has its own message for every code in ${locale}`, async () => {
+      expect(everyCode).toBe(true);
+      await setLocale(locale);
+      for (const code of codes) {
+        const text = errorMessage(new LatchkeyError(code, 'raw server title'));
+        expect(text, code).not.toBe(generic());
+        expect(text, code).not.toContain('raw server title');
+      }
+    });
+  }
+
+  it('answers an unknown code with the generic message', async () => {
+    await setLocale('de');
+    const unknown = new LatchkeyError('from_a_newer_broker' as LatchkeyErrorCode, 'x');
+    expect(errorMessage(unknown)).toBe('Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.');
+  });
+
+  it("says how many tries are left in each language's plural forms", async () => {
+    const wrong = (left: number) => errorMessage(new LatchkeyError('invalid_code', 'x', { problem: { code: 'invalid_code', attempts_left: left } as Problem }));
+    expect(wrong(1)).toBe("That code isn't right. 1 try left.");
+    expect(wrong(4)).toBe("That code isn't right. 4 tries left.");
+    await setLocale('de');
+    expect(wrong(1)).toBe('Der Code ist nicht richtig. Sie haben noch 1 Versuch.');
+    expect(wrong(4)).toBe('Der Code ist nicht richtig. Sie haben noch 4 Versuche.');
+    await setLocale('ar');
+    expect(wrong(1)).toBe('الرمز غير صحيح. تبقّت لك محاولة واحدة.');
+    expect(wrong(2)).toBe('الرمز غير صحيح. تبقّت لك محاولتان.');
+    expect(wrong(4)).toBe('الرمز غير صحيح. تبقّت لك 4 محاولات.');
+    expect(wrong(11)).toBe('الرمز غير صحيح. تبقّت لك 11 محاولة.');
+    expect(wrong(0)).toBe(errorMessage(new LatchkeyError('too_many_attempts', 'x')));
+  });
+});
+
+/** Each element rendered in a locale, the way a page sets it: `<lk-config locale>`. */
+async function inLocale<T extends HTMLElement>(locale: string, element: 'lk-sign-in' | 'lk-sign-up' | 'lk-user-button') {
+  const broker = fakeBroker({ accounts: { 'ada@example.com': 'correct horse battery' }, signedInAs: element === 'lk-user-button' ? 'ada@example.com' : undefined });
+  const config = await mount<LkConfig>(
+    element === 'lk-sign-in' ? html`<lk-config locale=${locale} .client=${broker.client()}><lk-sign-in></lk-sign-in></lk-config>`
+    : element === 'lk-sign-up' ? html`<lk-config locale=${locale} .client=${broker.client()}><lk-sign-up></lk-sign-up></lk-config>`
+    : html`<lk-config locale=${locale} .client=${broker.client()}><lk-user-button></lk-user-button></lk-config>`,
+    'lk-config',
+  );
+  await until(() => getLocale() === matchLocale(locale));
+  const el = config.querySelector(element) as unknown as T & { updateComplete: Promise<unknown> };
+  await el.updateComplete;
+  return el;
+}
+
+const label = (el: Element, autocomplete: string) => el.querySelector<HTMLInputElement>(`input[autocomplete~="${autocomplete}"]:not([aria-hidden])`)!.labels![0]!.textContent!.trim();
+const title = (el: Element) => el.shadowRoot!.querySelector('[part~="title"]')!.textContent!.trim();
+
+describe('elements in German', () => {
+  it('lk-sign-in: title, label and button in German, left to right, axe clean', async () => {
+    const el = await inLocale<LkSignIn>('de', 'lk-sign-in');
+    expect(title(el)).toBe('Anmelden');
+    expect(label(el, 'username')).toBe('E-Mail');
+    expect(el.querySelector('button[type="submit"]')!.textContent!.trim()).toBe('Weiter');
+    expect(el.hasAttribute('dir')).toBe(false);
+    expect(getComputedStyle(el).direction).toBe('ltr');
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('lk-sign-up: title and labels in German, axe clean', async () => {
+    const el = await inLocale<LkSignUp>('de', 'lk-sign-up');
+    expect(title(el)).toBe('Konto erstellen');
+    expect(label(el, 'username')).toBe('E-Mail');
+    expect(label(el, 'new-password')).toBe('Passwort');
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('lk-user-button: menu in German, axe clean', async () => {
+    const el = await inLocale<LkUserButton>('de', 'lk-user-button');
+    await until(() => el.shadowRoot!.querySelector('[part~="button"]'));
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="button"]')!.click();
+    await until(() => el.shadowRoot!.querySelector('[role="menu"]'));
+    expect(el.shadowRoot!.querySelector('[role="menu"]')!.getAttribute('aria-label')).toBe('Konto');
+    expect(el.shadowRoot!.querySelector('[role="menuitem"]')!.textContent!.trim()).toBe('Abmelden');
+    expect(await axeViolations(el)).toEqual([]);
+  });
+});
+
+describe('elements in Arabic', () => {
+  it('lk-sign-in: Arabic text, dir="rtl" on a page without dir, axe clean', async () => {
+    const el = await inLocale<LkSignIn>('ar', 'lk-sign-in');
+    expect(title(el)).toBe('تسجيل الدخول');
+    expect(label(el, 'username')).toBe('البريد الإلكتروني');
+    expect(el.querySelector('button[type="submit"]')!.textContent!.trim()).toBe('متابعة');
+    await until(() => el.getAttribute('dir') === 'rtl');
+    expect(getComputedStyle(el.querySelector('form')!).direction).toBe('rtl');
+    expect(getComputedStyle(el.shadowRoot!.querySelector('[part~="base"]')!).direction).toBe('rtl');
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('lk-sign-in: inherits the page dir when the page sets one', async () => {
+    document.documentElement.dir = 'rtl';
+    document.documentElement.lang = 'ar';
+    const broker = fakeBroker();
+    const el = await mount<LkSignIn>(html`<lk-sign-in .client=${broker.client()}></lk-sign-in>`, 'lk-sign-in');
+    await until(() => title(el) === 'تسجيل الدخول');
+    expect(el.hasAttribute('dir')).toBe(false);
+    expect(el.matches(':dir(rtl)')).toBe(true);
+    expect(getComputedStyle(el.shadowRoot!.querySelector('[part~="base"]')!).direction).toBe('rtl');
+  });
+
+  it('lk-sign-in: leaves the page its own dir="ltr"', async () => {
+    document.documentElement.dir = 'ltr';
+    const el = await inLocale<LkSignIn>('ar', 'lk-sign-in');
+    expect(title(el)).toBe('تسجيل الدخول');
+    expect(el.hasAttribute('dir')).toBe(false);
+  });
+
+  it('lk-sign-in: drops the dir it set when the locale goes back to a left-to-right one', async () => {
+    const el = await inLocale<LkSignIn>('ar', 'lk-sign-in');
+    await until(() => el.getAttribute('dir') === 'rtl');
+    el.closest('lk-config')!.setAttribute('locale', 'de');
+    await until(() => title(el) === 'Anmelden');
+    await until(() => !el.hasAttribute('dir'));
+  });
+
+  it('lk-sign-up: Arabic labels, dir="rtl", axe clean', async () => {
+    const el = await inLocale<LkSignUp>('ar', 'lk-sign-up');
+    expect(title(el)).toBe('أنشئ حسابك');
+    expect(label(el, 'username')).toBe('البريد الإلكتروني');
+    expect(label(el, 'new-password')).toBe('كلمة المرور');
+    await until(() => el.getAttribute('dir') === 'rtl');
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('lk-user-button: Arabic menu, dir="rtl", axe clean', async () => {
+    const el = await inLocale<LkUserButton>('ar', 'lk-user-button');
+    await until(() => el.getAttribute('dir') === 'rtl');
+    await until(() => el.shadowRoot!.querySelector('[part~="button"]'));
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="button"]')!.click();
+    await until(() => el.shadowRoot!.querySelector('[role="menu"]'));
+    expect(el.shadowRoot!.querySelector('[role="menu"]')!.getAttribute('aria-label')).toBe('الحساب');
+    expect(el.shadowRoot!.querySelector('[role="menuitem"]')!.textContent!.trim()).toBe('تسجيل الخروج');
+    expect(await axeViolations(el)).toEqual([]);
+  });
+});
