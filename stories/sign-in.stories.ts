@@ -1,0 +1,229 @@
+import { html } from 'lit';
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { expect, userEvent, waitFor, within } from 'storybook/test';
+import '@latchkey/elements/sign-in.js';
+import type { LkSignIn } from '@latchkey/elements/sign-in.js';
+import { loadedBroker, withBroker } from './support/story-broker.js';
+import { alertText, expectAlert, expectHeading, expectMessage, fieldError, storyElement } from './support/shadow.js';
+
+const email = 'ada@example.com';
+const password = 'correct horse battery staple';
+const account = { accounts: { [email]: password } };
+
+/** lk-sign-in on the in-memory broker: one story per state a designer reviews. */
+const meta = {
+  title: 'Elements/Sign in',
+  component: 'lk-sign-in',
+  loaders: [withBroker(account)],
+  render: (_args, { loaded, globals }) =>
+    html`<lk-sign-in theme=${globals.theme ?? 'light'} sign-up-url="#sign-up" .client=${loadedBroker(loaded).client}></lk-sign-in>`,
+} satisfies Meta;
+
+export default meta;
+type Story = StoryObj;
+
+/** What a play function needs: the element, its light-DOM form, and the broker behind it. */
+async function card(canvasElement: HTMLElement) {
+  const el = await storyElement<LkSignIn>(canvasElement, 'lk-sign-in');
+  return { el, form: within(el) };
+}
+
+async function submitEmail(canvasElement: HTMLElement, address = email) {
+  const c = await card(canvasElement);
+  await userEvent.type(c.form.getByLabelText('Email'), address);
+  await userEvent.click(c.form.getByRole('button', { name: 'Continue' }));
+  return c;
+}
+
+async function toPasswordStep(canvasElement: HTMLElement) {
+  const c = await submitEmail(canvasElement);
+  await expectHeading(c.el, 'Enter your password');
+  return c;
+}
+
+async function toCodeStep(canvasElement: HTMLElement) {
+  const c = await toPasswordStep(canvasElement);
+  await userEvent.click(c.form.getByRole('button', { name: 'Email me a sign-in code' }));
+  await expectHeading(c.el, 'Check your email');
+  return c;
+}
+
+/** A six-digit code that is not the one mailed. */
+function wrongCode(mailed: string) {
+  return mailed === '000000' ? '111111' : '000000';
+}
+
+export const Empty: Story = {
+  play: async ({ canvasElement }) => {
+    const { el, form } = await card(canvasElement);
+    await expectHeading(el, 'Sign in');
+    const field = form.getByLabelText<HTMLInputElement>('Email');
+    await expect(field.value).toBe('');
+    await expect(field.autocomplete).toBe('username');
+    await expect(form.getByRole('button', { name: 'Continue' })).toBeVisible();
+    await expect(alertText(el)).toBe('');
+  },
+};
+
+export const FilledEmail: Story = {
+  name: 'Filled email',
+  play: async ({ canvasElement }) => {
+    const { el, form } = await card(canvasElement);
+    await userEvent.type(form.getByLabelText('Email'), email);
+    await expect(form.getByLabelText<HTMLInputElement>('Email').value).toBe(email);
+    await expect(form.getByLabelText('Email')).toHaveAttribute('aria-invalid', 'false');
+    await expectHeading(el, 'Sign in');
+  },
+};
+
+export const Loading: Story = {
+  // The broker takes an hour to answer, so the card stays in its loading state.
+  loaders: [withBroker({ ...account, latency: 3_600_000 })],
+  play: async ({ canvasElement }) => {
+    const { el, form } = await submitEmail(canvasElement);
+    const button = form.getByRole('button', { name: 'Continue' });
+    await waitFor(() => expect(button).toHaveAttribute('aria-disabled', 'true'));
+    await expect(el.matches(':state(loading)')).toBe(true);
+    await expectHeading(el, 'Sign in');
+  },
+};
+
+export const EmailMissing: Story = {
+  name: 'Email missing',
+  play: async ({ canvasElement, loaded }) => {
+    const { el, form } = await card(canvasElement);
+    await userEvent.click(form.getByRole('button', { name: 'Continue' }));
+    const field = form.getByLabelText<HTMLInputElement>('Email');
+    await waitFor(() => expect(field).toHaveAttribute('aria-invalid', 'true'));
+    await expect(fieldError(field)).toBe('Enter your email address.');
+    await expect(loadedBroker(loaded).broker.requests).toEqual([]);
+    await expectHeading(el, 'Sign in');
+  },
+};
+
+export const EmailInvalid: Story = {
+  name: 'Email invalid',
+  play: async ({ canvasElement, loaded }) => {
+    const { form } = await submitEmail(canvasElement, 'ada.example.com');
+    const field = form.getByLabelText<HTMLInputElement>('Email');
+    await waitFor(() => expect(field).toHaveAttribute('aria-invalid', 'true'));
+    await expect(fieldError(field)).toBe('Enter a valid email address, like name@example.com.');
+    await expect(loadedBroker(loaded).broker.requests).toEqual([]);
+  },
+};
+
+export const PasswordStep: Story = {
+  name: 'Password step',
+  play: async ({ canvasElement }) => {
+    const { el, form } = await toPasswordStep(canvasElement);
+    const field = form.getByLabelText<HTMLInputElement>('Password');
+    await expect(field.autocomplete).toBe('current-password');
+    await expect(el.textContent).toContain(email);
+    await expect(form.getByRole('button', { name: 'Forgot password?' })).toBeVisible();
+    await expect(form.getByRole('button', { name: 'Email me a sign-in code' })).toBeVisible();
+  },
+};
+
+export const WrongPassword: Story = {
+  name: 'Wrong password',
+  play: async ({ canvasElement }) => {
+    const { el, form } = await toPasswordStep(canvasElement);
+    await userEvent.type(form.getByLabelText('Password'), 'not my password');
+    await userEvent.click(form.getByRole('button', { name: 'Sign in' }));
+    await expectAlert(el, "That email and password don't match. Try again, or reset your password.");
+    await expectHeading(el, 'Enter your password');
+  },
+};
+
+export const EmailCodeStep: Story = {
+  name: 'Email code step',
+  play: async ({ canvasElement }) => {
+    const { el, form } = await toCodeStep(canvasElement);
+    const field = form.getByLabelText<HTMLInputElement>('Verification code');
+    await expect(field.autocomplete).toBe('one-time-code');
+    await expect(field.inputMode).toBe('numeric');
+    await expect(el.shadowRoot!.textContent).toContain(`We sent a 6-digit code to ${email}.`);
+    await expect(form.getByRole('button', { name: /^Resend in \d+ s$/ })).toBeDisabled();
+  },
+};
+
+export const WrongCode: Story = {
+  name: 'Wrong code (tries left)',
+  play: async ({ canvasElement, loaded }) => {
+    const { el, form } = await toCodeStep(canvasElement);
+    // Six digits submit on their own, as a pasted or autofilled code does.
+    await userEvent.type(form.getByLabelText('Verification code'), wrongCode(loadedBroker(loaded).broker.lastCode(email)));
+    await expectMessage(el, /That code isn't right\..*4 tries left\./);
+    await expectHeading(el, 'Check your email');
+  },
+};
+
+export const TooManyAttempts: Story = {
+  name: 'Too many attempts',
+  play: async ({ canvasElement, loaded }) => {
+    const { broker } = loadedBroker(loaded);
+    const { el, form } = await toCodeStep(canvasElement);
+    const field = form.getByLabelText<HTMLInputElement>('Verification code');
+    // Five wrong codes use up the flow, as on the broker.
+    for (let left = 4; left >= 0; left--) {
+      await userEvent.clear(field);
+      await userEvent.type(field, wrongCode(broker.lastCode(email)));
+      await expectMessage(el, left > 0 ? new RegExp(`${left} tr(y|ies) left`) : /Too many wrong codes\. Ask for a new code/);
+    }
+    await expectHeading(el, 'Check your email');
+  },
+};
+
+export const RateLimited: Story = {
+  name: 'Rate limited',
+  loaders: [withBroker(account, (broker) => broker.failNext.set('/v1/sign-in/identify', 'rate_limited'))],
+  play: async ({ canvasElement }) => {
+    const { el } = await submitEmail(canvasElement);
+    await expectAlert(el, /^Too many attempts\./);
+    await expectHeading(el, 'Sign in');
+  },
+};
+
+export const ResetPasswordStep: Story = {
+  name: 'Reset password step',
+  play: async ({ canvasElement }) => {
+    const { el, form } = await toPasswordStep(canvasElement);
+    await userEvent.click(form.getByRole('button', { name: 'Forgot password?' }));
+    await expectHeading(el, 'Reset your password');
+    await expect(form.getByLabelText<HTMLInputElement>('Verification code').autocomplete).toBe('one-time-code');
+    await expect(form.getByLabelText<HTMLInputElement>('New password').autocomplete).toBe('new-password');
+    await expect(form.getByRole('button', { name: 'Set new password' })).toBeVisible();
+  },
+};
+
+export const BrokerUnreachable: Story = {
+  name: 'Broker unreachable',
+  loaders: [withBroker(account, (broker) => broker.failNext.set('/v1/sign-in/identify', 'network'))],
+  play: async ({ canvasElement }) => {
+    const { el } = await submitEmail(canvasElement);
+    await expectAlert(el, "We can't reach the sign-in service. Check your connection and try again.");
+    await expectHeading(el, 'Sign in');
+  },
+};
+
+export const NotConfigured: Story = {
+  name: 'Not configured',
+  // No client, no broker attribute, no <lk-config>: the page forgot to say where the broker is.
+  render: (_args, { globals }) => html`<lk-sign-in theme=${globals.theme ?? 'light'}></lk-sign-in>`,
+  play: async ({ canvasElement }) => {
+    const { el } = await submitEmail(canvasElement);
+    await expectAlert(el, "Sign-in isn't set up on this page yet.");
+  },
+};
+
+export const SignedIn: Story = {
+  name: 'Signed in',
+  play: async ({ canvasElement }) => {
+    const { el, form } = await toPasswordStep(canvasElement);
+    await userEvent.type(form.getByLabelText('Password'), password);
+    await userEvent.click(form.getByRole('button', { name: 'Sign in' }));
+    await expectHeading(el, "You're signed in");
+    await expect(el.shadowRoot!.querySelector('[part~="subtitle"]')).toHaveTextContent(email);
+    await expect(el.matches(':state(step-done)')).toBe(true);
+  },
+};

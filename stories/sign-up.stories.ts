@@ -1,0 +1,116 @@
+import { html } from 'lit';
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { expect, userEvent, waitFor, within } from 'storybook/test';
+import '@latchkey/elements/sign-up.js';
+import type { LkSignUp } from '@latchkey/elements/sign-up.js';
+import { loadedBroker, withBroker } from './support/story-broker.js';
+import { alertText, expectHeading, expectMessage, fieldError, storyElement } from './support/shadow.js';
+
+const email = 'grace@example.com';
+const password = 'analytical engine';
+
+/** lk-sign-up on the in-memory broker: one story per state a designer reviews. */
+const meta = {
+  title: 'Elements/Sign up',
+  component: 'lk-sign-up',
+  loaders: [withBroker()],
+  render: (_args, { loaded, globals }) =>
+    html`<lk-sign-up theme=${globals.theme ?? 'light'} sign-in-url="#sign-in" .client=${loadedBroker(loaded).client}></lk-sign-up>`,
+} satisfies Meta;
+
+export default meta;
+type Story = StoryObj;
+
+async function card(canvasElement: HTMLElement) {
+  const el = await storyElement<LkSignUp>(canvasElement, 'lk-sign-up');
+  return { el, form: within(el) };
+}
+
+/** Fills the details form as a user would and sends it. */
+async function submitDetails(canvasElement: HTMLElement, details: { name?: string; email?: string; password?: string }) {
+  const c = await card(canvasElement);
+  if (details.name) await userEvent.type(c.form.getByLabelText('Name (optional)'), details.name);
+  if (details.email) await userEvent.type(c.form.getByLabelText('Email'), details.email);
+  if (details.password) await userEvent.type(c.form.getByLabelText('Password'), details.password);
+  await userEvent.click(c.form.getByRole('button', { name: 'Create account' }));
+  return c;
+}
+
+async function toCodeStep(canvasElement: HTMLElement) {
+  const c = await submitDetails(canvasElement, { name: 'Grace Hopper', email, password });
+  await expectHeading(c.el, 'Check your email');
+  return c;
+}
+
+export const Empty: Story = {
+  play: async ({ canvasElement }) => {
+    const { el, form } = await card(canvasElement);
+    await expectHeading(el, 'Create your account');
+    await expect(form.getByLabelText<HTMLInputElement>('Email').autocomplete).toBe('username');
+    await expect(form.getByLabelText<HTMLInputElement>('Password').autocomplete).toBe('new-password');
+    await expect(form.getByText('At least 8 characters.')).toBeVisible();
+    await expect(el.shadowRoot!.querySelector('a[href="#sign-in"]')).toHaveTextContent('Sign in');
+  },
+};
+
+export const FieldErrors: Story = {
+  name: 'Field errors',
+  play: async ({ canvasElement, loaded }) => {
+    const { form } = await submitDetails(canvasElement, { email: 'grace.example.com', password: 'short' });
+    const emailField = form.getByLabelText<HTMLInputElement>('Email');
+    const passwordField = form.getByLabelText<HTMLInputElement>('Password');
+    await waitFor(() => expect(emailField).toHaveAttribute('aria-invalid', 'true'));
+    await expect(fieldError(emailField)).toBe('Enter a valid email address, like name@example.com.');
+    await expect(passwordField).toHaveAttribute('aria-invalid', 'true');
+    await expect(fieldError(passwordField)).toBe('Use at least 8 characters.');
+    // Focus goes to the first field to fix; nothing was sent.
+    await waitFor(() => expect(emailField).toHaveFocus());
+    await expect(loadedBroker(loaded).broker.requests).toEqual([]);
+  },
+};
+
+export const WeakPassword: Story = {
+  name: 'Weak password',
+  // Long enough for the browser check, refused by the broker's password policy (a common password).
+  loaders: [withBroker({}, (broker) => broker.failNext.set('/v1/sign-up', 'weak_password'))],
+  play: async ({ canvasElement }) => {
+    const { el } = await submitDetails(canvasElement, { email, password: 'password1' });
+    await expectMessage(el, /Choose a stronger password|too easy to guess/);
+    await expectHeading(el, 'Create your account');
+  },
+};
+
+export const CheckYourEmail: Story = {
+  name: 'Check your email',
+  play: async ({ canvasElement, loaded }) => {
+    const { el, form } = await toCodeStep(canvasElement);
+    await expect(el.shadowRoot!.textContent).toContain(`We sent a 6-digit code to ${email}.`);
+    await expect(form.getByLabelText<HTMLInputElement>('Verification code').autocomplete).toBe('one-time-code');
+    await expect(form.getByRole('button', { name: 'Verify email' })).toBeVisible();
+    // No account until the code is confirmed.
+    await expect(loadedBroker(loaded).broker.users.size).toBe(0);
+    await expect(alertText(el)).toBe('');
+  },
+};
+
+export const WrongCode: Story = {
+  name: 'Wrong code',
+  play: async ({ canvasElement, loaded }) => {
+    const { el, form } = await toCodeStep(canvasElement);
+    const mailed = loadedBroker(loaded).broker.lastCode(email);
+    await userEvent.type(form.getByLabelText('Verification code'), mailed === '000000' ? '111111' : '000000');
+    await expectMessage(el, /That code isn't right\..*4 tries left\./);
+    await expectHeading(el, 'Check your email');
+  },
+};
+
+export const Welcome: Story = {
+  play: async ({ canvasElement, loaded }) => {
+    const { broker } = loadedBroker(loaded);
+    const { el, form } = await toCodeStep(canvasElement);
+    await userEvent.type(form.getByLabelText('Verification code'), broker.lastCode(email));
+    await expectHeading(el, 'Welcome aboard');
+    await expect(el.shadowRoot!.querySelector('[part~="subtitle"]')).toHaveTextContent(email);
+    await expect(broker.users.get(email)?.name).toBe('Grace Hopper');
+  },
+};

@@ -1,0 +1,81 @@
+import { html } from 'lit';
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { expect, userEvent, waitFor, within } from 'storybook/test';
+import '@latchkey/elements/user-button.js';
+import type { LkUserButton } from '@latchkey/elements/user-button.js';
+import { loadedBroker, withBroker } from './support/story-broker.js';
+import { storyElement } from './support/shadow.js';
+
+const signedIn = { accounts: { 'ada@example.com': 'correct horse battery staple' }, signedInAs: 'ada@example.com' };
+
+/** lk-user-button in a top bar, on the in-memory broker. */
+const meta = {
+  title: 'Elements/User button',
+  component: 'lk-user-button',
+  loaders: [withBroker(signedIn)],
+  render: (_args, { loaded, globals }) =>
+    html`<nav aria-label="Account" style="display: flex; justify-content: flex-end; min-block-size: 220px; align-items: flex-start;">
+      <lk-user-button theme=${globals.theme ?? 'light'} .client=${loadedBroker(loaded).client}>
+        <a slot="signed-out" href="#sign-in" style="color: inherit">Sign in</a>
+      </lk-user-button>
+    </nav>`,
+} satisfies Meta;
+
+export default meta;
+type Story = StoryObj;
+
+/** The avatar button, once the session is known. */
+async function avatarButton(el: LkUserButton) {
+  await waitFor(() => expect(el.shadowRoot!.querySelector('[part~="button"]')).not.toBeNull());
+  return el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="button"]')!;
+}
+
+export const SignedOut: Story = {
+  name: 'Signed out',
+  loaders: [withBroker()],
+  play: async ({ canvasElement }) => {
+    const el = await storyElement<LkUserButton>(canvasElement, 'lk-user-button');
+    // The page's own link shows through the signed-out slot.
+    await waitFor(() => expect(el.shadowRoot!.querySelector('slot[name="signed-out"]')).not.toBeNull());
+    await expect(within(canvasElement).getByRole('link', { name: 'Sign in' })).toBeVisible();
+    await expect(el.shadowRoot!.querySelector('[part~="button"]')).toBeNull();
+  },
+};
+
+export const SignedIn: Story = {
+  name: 'Signed in',
+  play: async ({ canvasElement }) => {
+    const el = await storyElement<LkUserButton>(canvasElement, 'lk-user-button');
+    const button = await avatarButton(el);
+    await expect(button).toHaveTextContent('ada@example.com');
+    await expect(button.querySelector('[part~="avatar"]')).toHaveTextContent('A');
+    await expect(button).toHaveAttribute('aria-expanded', 'false');
+    await expect(el.matches(':state(signed-in)')).toBe(true);
+  },
+};
+
+export const MenuOpen: Story = {
+  name: 'Menu open',
+  play: async ({ canvasElement }) => {
+    const el = await storyElement<LkUserButton>(canvasElement, 'lk-user-button');
+    await userEvent.click(await avatarButton(el));
+    const menu = within(el.shadowRoot as unknown as HTMLElement);
+    await waitFor(() => expect(menu.getByRole('menu', { name: 'Account' })).toBeVisible());
+    // Focus moves into the menu (inside the element's shadow root), so arrow keys work at once.
+    const signOut = menu.getByRole('menuitem', { name: 'Sign out' });
+    await waitFor(() => expect(el.shadowRoot!.activeElement).toBe(signOut));
+    await expect(await avatarButton(el)).toHaveAttribute('aria-expanded', 'true');
+  },
+};
+
+export const BrokerUnreachable: Story = {
+  name: 'Broker unreachable',
+  loaders: [withBroker(signedIn, (broker) => broker.failNext.set('/v1/session', 'network'))],
+  play: async ({ canvasElement, loaded }) => {
+    const el = await storyElement<LkUserButton>(canvasElement, 'lk-user-button');
+    await waitFor(() => expect(loadedBroker(loaded).broker.requests).toContain('GET /v1/session'));
+    // The placeholder goes away instead of pulsing forever, and nobody is shown as signed in.
+    await waitFor(() => expect(el.shadowRoot!.querySelector('.skeleton')).toBeNull());
+    await expect(el.matches(':state(signed-in)')).toBe(false);
+  },
+};
