@@ -48,11 +48,30 @@ describe('session state', () => {
     expect(listener).toHaveBeenCalledTimes(1);
   });
 
-  it('keeps its state and rejects when the broker cannot be reached', async () => {
+  it('rejects and says so in an error state when the broker cannot be reached, then loads again on retry', async () => {
     const url = uniqueBrokerUrl();
-    const store = createSessionStore(connect({ url, fetch: () => Promise.reject(new TypeError('Failed to fetch')) }));
+    let up = false;
+    const store = createSessionStore(
+      connect({ url, fetch: (input, init) => (up ? Promise.resolve(Response.json({ user: null })) : Promise.reject(new TypeError('Failed to fetch'))) }),
+    );
+    const seen: string[] = [];
+    store.subscribe((state) => seen.push(state.status));
     await expect(store.refresh()).rejects.toMatchObject({ code: 'network_error' });
-    expect(store.state.status).toBe('loading');
+    expect(store.state).toMatchObject({ status: 'error', error: { code: 'network_error' } });
+    up = true;
+    await expect(store.refresh()).resolves.toEqual({ status: 'signed-out' });
+    expect(seen).toEqual(['loading', 'error', 'loading', 'signed-out']);
+  });
+
+  it('keeps a sign-in that finished while a failing refresh was on its way', async () => {
+    const url = uniqueBrokerUrl();
+    let fail!: (error: unknown) => void;
+    const store = createSessionStore(connect({ url, fetch: () => new Promise((_, reject) => (fail = reject)) }));
+    const refreshing = store.refresh();
+    store.set(doneFor(ada, 'ses_1'));
+    fail(new TypeError('Failed to fetch'));
+    await expect(refreshing).rejects.toMatchObject({ code: 'network_error' });
+    expect(store.state.status).toBe('signed-in');
   });
 
   it('asks the broker once when several elements refresh at the same time', async () => {

@@ -49,7 +49,9 @@ function untilAborted<T>(shared: Promise<T>, signal: AbortSignal | undefined): P
  * The signed-in state of one broker, shared by every component on a page.
  *
  * - `state` starts as `loading` until `refresh()` or `set()` says otherwise; a
- *   failed `refresh()` (network, 5xx) rejects and leaves the state as it was.
+ *   failed `refresh()` (network, 5xx) rejects and, unless a sign-in or sign-out
+ *   happened meanwhile, the state becomes `{ status: 'error', error }`, so a page
+ *   never waits on "loading" for ever. A `refresh()` from there shows `loading` again.
  * - `getToken()` reuses a session token until 30 s before it expires, shares one
  *   request between concurrent callers, and forgets the token when the user or
  *   session changes. A 401 from the broker means the session is gone: the state
@@ -128,6 +130,7 @@ export function createSessionStore(conn: Connection): SessionStore {
     },
     refresh(options?: CallOptions) {
       if (!pendingRefresh) {
+        if (state.status === 'error') update({ status: 'loading' }, false);
         const sentAt = version;
         // Several elements ask at once on page load; one request answers them all.
         // It runs without any one caller's signal, so one caller aborting does not fail the others.
@@ -136,6 +139,13 @@ export function createSessionStore(conn: Connection): SessionStore {
             // A sign-in or sign-out that happened meanwhile is newer than this answer.
             if (sentAt === version) update(fromAnswer(answer), false);
             return state;
+          })
+          .catch((error: unknown) => {
+            if (sentAt === version) {
+              const reason = error instanceof LatchkeyError ? error : new LatchkeyError('network_error', 'the session could not be read', { cause: error });
+              update({ status: 'error', error: reason }, false);
+            }
+            throw error;
           })
           .finally(() => {
             pendingRefresh = undefined;

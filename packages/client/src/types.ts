@@ -1,3 +1,4 @@
+import type { LatchkeyError } from './errors.js';
 import type {
   CurrentSession,
   DoneStep,
@@ -33,7 +34,9 @@ export interface CallOptions {
 export type SessionState =
   | { status: 'loading' }
   | { status: 'signed-out' }
-  | { status: 'signed-in'; user: User; session: SessionInfo };
+  | { status: 'signed-in'; user: User; session: SessionInfo }
+  /** The broker could not be asked (network, 5xx): show why and offer to `refresh()` again. */
+  | { status: 'error'; error: LatchkeyError };
 
 /**
  * The signed-in state of one broker, shared by every component on the page.

@@ -7,7 +7,9 @@ import { LkErrorEvent } from '../events/error.js';
 import { clientOrError, onConfigure, pageDefaultClient } from './clients.js';
 import { clientContext } from './context.js';
 import { adoptFormStyles } from './form-styles.js';
-import { fieldProblem } from './validation.js';
+import { errorMessage } from './messages.js';
+import { renderRetry } from './templates/alert.js';
+import { fieldProblem, serverFieldErrors } from './validation.js';
 
 let nextId = 0;
 
@@ -132,8 +134,20 @@ export class LkElement extends LitElement {
  * light DOM, and so does `@simplewebauthn/browser`.
  */
 export abstract class LkFormElement extends LkElement {
-  /** Problems found before sending, by field name; cleared on every step change. */
+  /**
+   * Focus the first field on load. Off by default, so an embedding page keeps
+   * its own focus; set it where the element is the page's main form.
+   */
+  @property({ type: Boolean }) override autofocus = false;
+
+  /** Problems by field name (found before sending, or the broker's); cleared on every step change. */
   @state() protected fieldErrors: Record<string, string> = {};
+  /** The step's heading, for the polite live region: focus goes to the field, the heading is announced. */
+  @state() protected announcement = '';
+  /** The session could not be read (broker unreachable): the form gives way to an error and "Try again". */
+  @state() private sessionError?: unknown;
+  /** A failure the fields show, so the form's alert does not say it twice. */
+  private shownAtFields?: unknown;
   private formHost?: HTMLElement;
 
   /** The light-DOM form for the current step. */
@@ -150,14 +164,53 @@ export abstract class LkFormElement extends LkElement {
     if (this.formHost.parentNode !== this) this.append(this.formHost);
   }
 
+  protected override firstUpdated(changed: PropertyValues) {
+    super.firstUpdated(changed);
+    if (this.autofocus) this.focusStep(false);
+  }
+
+  protected override sessionChanged(state: SessionState, _client: LatchkeyClient) {
+    this.sessionError = state.status === 'error' ? state.error : undefined;
+  }
+
   protected override updated(changed: PropertyValues) {
     super.updated(changed);
-    render(this.renderForm(), this.formHost!, { host: this });
+    const error = this.sessionError;
+    render(error === undefined ? this.renderForm() : renderRetry(errorMessage(error), this.retry), this.formHost!, { host: this });
   }
+
+  private retry = () => {
+    void this.latchkey?.session.refresh().then(
+      () => this.focusStep(false),
+      () => {},
+    );
+  };
+
+  /** Tells the page, and shows a problem the broker sent for single fields at those fields. */
+  protected override reportError(error: unknown) {
+    super.reportError(error);
+    const names = [...(this.formHost?.querySelectorAll('input[id]') ?? [])].map((input) => input.id.slice(this.uid.length + 1));
+    const errors = serverFieldErrors(error, names);
+    if (!errors) return;
+    this.shownAtFields = error;
+    this.fieldErrors = errors;
+    this.focusField(Object.keys(errors)[0]!);
+  }
+
+  /** The form's alert for a failed request: empty when its fields already say what is wrong. */
+  protected alertFor = (error: unknown) => (error === this.shownAtFields ? '' : errorMessage(error));
 
   /** An element of the light-DOM form by its id suffix. */
   protected field<T extends HTMLElement = HTMLInputElement>(name: string): T | null {
     return this.formHost?.querySelector<T>(`#${this.uid}-${name}`) ?? null;
+  }
+
+  private focusField(name: string) {
+    void this.updateComplete.then(() => {
+      const input = this.field(name);
+      input?.focus();
+      input?.select();
+    });
   }
 
   /**
@@ -170,7 +223,7 @@ export abstract class LkFormElement extends LkElement {
     for (const name of names) {
       const input = this.field(name);
       if (!input) continue;
-      const value = input.type === 'password' ? input.value : input.value.trim();
+      const value = input.type === 'password' || input.autocomplete.endsWith('password') ? input.value : input.value.trim();
       values[name] = value;
       const problem = fieldProblem(name, input, value);
       if (problem) errors[name] = problem;
@@ -178,14 +231,25 @@ export abstract class LkFormElement extends LkElement {
     this.fieldErrors = errors;
     const first = names.find((n) => errors[n]);
     if (first) {
-      void this.updateComplete.then(() => this.field(first)?.focus());
+      this.focusField(first);
       return undefined;
     }
     return values;
   }
 
-  /** Moves focus to the step's heading, so screen readers announce the new step. */
-  protected focusTitle() {
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part~="title"]')?.focus());
+  /**
+   * A new step is on screen: focus its first field, so the user types at once,
+   * and announce its heading through the live region (`announce`). A step
+   * without fields (done) focuses its heading instead, which says it anyway.
+   */
+  protected focusStep(announce = true) {
+    void this.updateComplete.then(() => {
+      const first = this.formHost?.querySelector<HTMLElement>('input:not([aria-hidden])') ?? this.formHost?.querySelector<HTMLElement>('button');
+      const title = this.renderRoot.querySelector<HTMLElement>('[part~="title"]');
+      if (first) {
+        first.focus();
+        if (announce) this.announcement = title?.textContent ?? '';
+      } else title?.focus();
+    });
   }
 }

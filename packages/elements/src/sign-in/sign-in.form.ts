@@ -54,6 +54,7 @@ export function renderEmailCodeStep(o: {
   form: FormState;
   email: string;
   resendAfter: string;
+  attemptsLeft?: number;
   /** How this address may sign in; "Use my password instead" shows only when it lists `password`. */
   methods: SignInMethod[];
   onSubmit: Submit;
@@ -62,7 +63,7 @@ export function renderEmailCodeStep(o: {
   onChangeEmail: () => void;
 }): TemplateResult {
   return html`<form class="lk-form" novalidate @submit=${o.onSubmit} @input=${submitWhenComplete}>
-    ${renderCodeField(o.form, { email: o.email, resendAfter: o.resendAfter, onResend: o.onResend })}
+    ${renderCodeField(o.form, { email: o.email, resendAfter: o.resendAfter, attemptsLeft: o.attemptsLeft, resent: o.form.resent, onResend: o.onResend })}
     ${renderAlert(o.form.alert)} ${renderSubmit(msg('Sign in', { id: 'sign-in.submit' }), o.form.pending)}
     <div class="lk-links">
       ${o.methods.includes('password')
@@ -73,9 +74,9 @@ export function renderEmailCodeStep(o: {
   </form>`;
 }
 
-export function renderResetStep(o: { form: FormState; email: string; resendAfter: string; onSubmit: Submit; onResend: () => void; onBack: () => void }): TemplateResult {
+export function renderResetStep(o: { form: FormState; email: string; resendAfter: string; attemptsLeft?: number; onSubmit: Submit; onResend: () => void; onBack: () => void }): TemplateResult {
   return html`<form class="lk-form" novalidate @submit=${o.onSubmit}>
-    ${renderCodeField(o.form, { email: o.email, resendAfter: o.resendAfter, onResend: o.onResend })}
+    ${renderCodeField(o.form, { email: o.email, resendAfter: o.resendAfter, attemptsLeft: o.attemptsLeft, resent: o.form.resent, onResend: o.onResend })}
     ${renderField(o.form, {
       name: 'new-password',
       label: msg('New password', { id: 'field.new-password.label' }),

@@ -50,10 +50,15 @@ describe('lk-sign-in', () => {
     expect(card.el.querySelector<HTMLInputElement>('input[autocomplete="username"]')!.value).toBe('ada@example.com');
   });
 
-  it('moves focus to the new step heading', async () => {
+  it('moves focus to the new step\'s first field and announces its heading politely', async () => {
     const card = await signInCard();
     await toPasswordStep(card);
-    await until(() => card.el.shadowRoot!.activeElement === card.heading());
+    await until(() => document.activeElement === card.input('current-password'));
+    const live = card.el.shadowRoot!.querySelector('[role="status"]')!;
+    await until(() => live.textContent === 'Enter your password');
+    card.button('Email me a sign-in code').click();
+    await until(() => document.activeElement === card.input('one-time-code'));
+    await until(() => live.textContent === 'Check your email');
   });
 
   it('signs in with a password and fires lk-signed-in out of any shadow root', async () => {
@@ -134,7 +139,7 @@ describe('lk-sign-in', () => {
     expect(events[0]!.detail.session.amr).toEqual(['otp']);
   });
 
-  it('says how many tries are left after a wrong code, then that there were too many', async () => {
+  it('says how many tries are left after a wrong code at the code field, then that there were too many', async () => {
     const card = await signInCard();
     await toPasswordStep(card);
     card.button('Email me a sign-in code').click();
@@ -142,15 +147,23 @@ describe('lk-sign-in', () => {
     const flow = [...card.broker.flows.values()].at(-1)!;
     const wrong = flow.code === '000000' ? '111111' : '000000';
     const idle = () => card.el.querySelector('.lk-primary')!.getAttribute('aria-disabled') === 'false';
-    const alerts: string[] = [];
+    const said = () => card.el.querySelector('.lk-field-error')?.textContent || card.alert();
+    const seen: string[] = [];
     for (let i = 0; i < 5; i++) {
       type(card.input('one-time-code'), wrong);
       // Each answer is on screen before the next guess is typed.
-      await until(() => idle() && card.alert() !== '' && card.alert() !== alerts.at(-1));
-      alerts.push(card.alert());
+      await until(() => idle() && said() !== '' && said() !== seen.at(-1));
+      seen.push(said());
+      if (i === 0) {
+        const code = card.input('one-time-code');
+        expect(code.getAttribute('aria-invalid')).toBe('true');
+        expect(document.getElementById(code.getAttribute('aria-describedby')!)!.textContent).toBe("That code isn't right. 4 tries left.");
+        expect(card.alert()).toBe('');
+        expect(document.activeElement).toBe(code);
+      }
     }
     expect(flow.attempts).toBe(5);
-    expect(alerts).toEqual([
+    expect(seen).toEqual([
       "That code isn't right. 4 tries left.",
       "That code isn't right. 3 tries left.",
       "That code isn't right. 2 tries left.",
@@ -168,7 +181,7 @@ describe('lk-sign-in', () => {
     type(card.input('one-time-code'), card.broker.lastCode('ada@example.com'));
     type(card.input('new-password'), 'a brand new passphrase');
     card.submit();
-    await until(() => card.el.querySelector('[role="status"]'));
+    await until(() => card.heading().textContent === 'Enter your password');
     expect(card.el.querySelector('[role="status"]')!.textContent).toBe('Your password was changed. Sign in with the new one.');
     expect(card.heading().textContent).toBe('Enter your password');
   });

@@ -28,12 +28,13 @@ export function renderVerifyStep(o: {
   form: FormState;
   email: string;
   resendAfter: string;
+  attemptsLeft?: number;
   onSubmit: (event: SubmitEvent) => void;
   onResend: () => void;
   onStartOver: () => void;
 }): TemplateResult {
   return html`<form class="lk-form" novalidate @submit=${o.onSubmit} @input=${submitWhenComplete}>
-    ${renderCodeField(o.form, { email: o.email, resendAfter: o.resendAfter, onResend: o.onResend })}
+    ${renderCodeField(o.form, { email: o.email, resendAfter: o.resendAfter, attemptsLeft: o.attemptsLeft, resent: o.form.resent, onResend: o.onResend })}
     ${renderAlert(o.form.alert)} ${renderSubmit(msg('Verify email', { id: 'sign-up.verify' }), o.form.pending)}
     <div class="lk-links">
       <button type="button" class="lk-link" @click=${o.onStartOver}>${msg('Use another email', { id: 'sign-up.other-email' })}</button>

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { html } from 'lit';
+import { createClient } from '@latchkey/client';
 import './sign-up.js';
 import type { LkSignUp } from './sign-up.js';
 import type { LkSignedInEvent } from '../events/signed-in.js';
@@ -54,8 +55,11 @@ describe('lk-sign-up', () => {
     await until(() => card.heading() === 'Check your email');
     const code = card.broker.lastCode('ada@example.com');
     type(card.input('one-time-code'), code === '000000' ? '111111' : '000000');
-    await until(() => card.el.querySelector('[role="alert"]')!.textContent!.trim() !== '');
-    expect(card.el.querySelector('[role="alert"]')!.textContent!.trim()).toBe("That code isn't right. 4 tries left.");
+    // At the field it is about, which is marked and focused; the form's alert does not repeat it.
+    await until(() => card.input('one-time-code').getAttribute('aria-invalid') === 'true');
+    expect(card.el.querySelector('.lk-field-error')!.textContent).toBe("That code isn't right. 4 tries left.");
+    expect(card.el.querySelector('[role="alert"]')!.textContent!.trim()).toBe('');
+    expect(document.activeElement).toBe(card.input('one-time-code'));
   });
 
   it('says clearly that it cannot show a step of a newer broker, and keeps the details', async () => {
@@ -68,6 +72,42 @@ describe('lk-sign-up', () => {
     expect(card.el.querySelector('[role="alert"]')!.textContent!.trim()).toMatch(/^This page can't show the next sign-in step yet/);
     expect(card.heading()).toBe('Create your account');
     expect(card.input('username').value).toBe('ada@example.com');
+  });
+
+  it('shows a weak password at the password field, in words that fit someone who typed 8 characters', async () => {
+    const broker = fakeBroker();
+    let pending = true;
+    const client = createClient({
+      url: broker.url,
+      fetch: async (input, init) => {
+        if (pending && new URL(String(input)).pathname === '/v1/sign-up') {
+          pending = false;
+          const body = { type: 'urn:latchkey:problem:weak_password', code: 'weak_password', title: 'Password too weak', status: 400, errors: [{ path: 'password', message: 'too common' }] };
+          return new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/problem+json' } });
+        }
+        return broker.fetch(input, init);
+      },
+    });
+    const el = await mount<LkSignUp>(html`<lk-sign-up .client=${client}></lk-sign-up>`, 'lk-sign-up');
+    const field = el.querySelector<HTMLInputElement>('input[autocomplete="new-password"]')!;
+    type(el.querySelector('input[type="email"]')!, 'ada@example.com');
+    type(field, 'password');
+    el.querySelector('form')!.requestSubmit();
+    await until(() => field.getAttribute('aria-invalid') === 'true');
+    expect(document.getElementById(field.getAttribute('aria-describedby')!.split(' ')[0]!)!.textContent).toBe('This password is too easy to guess. Choose another.');
+    expect(el.querySelector('[role="alert"]')!.textContent!.trim()).toBe('');
+    expect(el.textContent).not.toMatch(/at least 8|too common|Password too weak/);
+    expect(document.activeElement).toBe(field);
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('moves focus to the code field after the details, and announces the step', async () => {
+    const card = await signUpCard();
+    type(card.input('username'), 'ada@example.com');
+    type(card.input('new-password'), 'analytical engine');
+    card.submit();
+    await until(() => document.activeElement === card.input('one-time-code'));
+    await until(() => card.el.shadowRoot!.querySelector('[role="status"]')!.textContent === 'Check your email');
   });
 
   it('links to sign-in and passes axe', async () => {

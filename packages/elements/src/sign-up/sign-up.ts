@@ -1,10 +1,9 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { DoneStep, EmailCodeStep, SessionState, Step } from '@latchkey/client';
+import type { DoneStep, EmailCodeStep, LatchkeyClient, SessionState, Step } from '@latchkey/client';
 import { LkFormElement } from '../internal/base.js';
 import { FlowController } from '../internal/controllers/flow-controller.js';
-import { errorMessage } from '../internal/messages.js';
 import { renderCard } from '../internal/templates/card.js';
 import type { FormState } from '../internal/templates/form-state.js';
 import { signUpStyles } from './sign-up.styles.js';
@@ -30,28 +29,45 @@ function viewOf(step: Step): SignUpView | undefined {
  * @event lk-error - A request failed and the element shows why. `detail: { code, problem? }`.
  *
  * @slot form - Filled by the element itself with its light-DOM form.
+ * @slot logo - Your logo, above the heading.
  *
  * @csspart base - The card.
  * @csspart header - Title and subtitle.
- * @csspart title - The step's heading (focused on each step change).
+ * @csspart logo - The logo slot.
+ * @csspart app-name - The `app-name` line above the heading.
+ * @csspart title - The step's heading (announced on each step change, while focus goes to the first field).
  * @csspart subtitle - The line under the heading.
  * @csspart footer - The "Sign in" line.
  *
- * @cssproperty --lk-color-primary - Buttons, links and focus rings.
- * @cssproperty --lk-color-on-primary - Text on primary buttons.
- * @cssproperty --lk-color-surface - Card and input background.
+ * @cssproperty --lk-color-primary - Buttons, links and focus rings. Darkened on light surfaces and lightened on dark ones where text needs it.
+ * @cssproperty --lk-color-on-primary - Text on primary buttons (default: white or near-black, whichever the primary needs).
+ * @cssproperty --lk-color-surface - Card background.
  * @cssproperty --lk-color-text - Main text.
  * @cssproperty --lk-color-muted - Secondary text.
- * @cssproperty --lk-color-border - Card and input borders.
+ * @cssproperty --lk-color-border - Card edge and dividers (decorative).
  * @cssproperty --lk-color-danger - Errors.
  * @cssproperty --lk-color-success - Notices.
  * @cssproperty --lk-radius - Corner radius of inputs and buttons (the card's is 1.4×).
+ * @cssproperty --lk-border-width - Width of every border.
+ * @cssproperty --lk-space-xs - Smallest gaps.
  * @cssproperty --lk-space-s - Small gaps.
  * @cssproperty --lk-space-m - Medium gaps.
- * @cssproperty --lk-space-l - Card padding.
+ * @cssproperty --lk-space-l - Largest card padding (narrow screens use less).
  * @cssproperty --lk-font-family - Typeface.
+ * @cssproperty --lk-font-size - Inputs.
+ * @cssproperty --lk-font-size-small - Labels, links, alerts.
+ * @cssproperty --lk-font-size-title - The step's heading.
+ * @cssproperty --lk-focus-ring-color - Focus outline (3:1 against the surface by default).
+ * @cssproperty --lk-focus-ring-width - Focus outline width.
  * @cssproperty --lk-shadow - Card shadow.
  * @cssproperty --lk-card-max-width - Widest the card grows.
+ * @cssproperty --lk-card-padding - Padding inside the card, the same on every side.
+ * @cssproperty --lk-input-height - Height of inputs (and, by default, buttons).
+ * @cssproperty --lk-input-background-color - Input background.
+ * @cssproperty --lk-input-border-color - Input and secondary button border (3:1 against the surface by default).
+ * @cssproperty --lk-button-background-color - Primary button background.
+ * @cssproperty --lk-button-text-color - Primary button text.
+ * @cssproperty --lk-button-height - Height of buttons.
  *
  * @cssstate loading - A request is running.
  * @cssstate step-details - Asking for name, email and password (also step-email-code, step-done).
@@ -60,6 +76,12 @@ function viewOf(step: Step): SignUpView | undefined {
 @customElement('lk-sign-up')
 export class LkSignUp extends LkFormElement {
   static override styles = signUpStyles;
+
+  /** Your product's name, shown above the heading. */
+  @property({ attribute: 'app-name' }) appName?: string;
+
+  /** A new code was sent on this step ("We sent a new code."). */
+  @state() private resent = false;
 
   /** Where to go after signing up; must be on the broker's allowlist. */
   @property({ attribute: 'return-to' }) returnTo?: string;
@@ -74,12 +96,16 @@ export class LkSignUp extends LkFormElement {
     failed: (error) => this.reportError(error),
     entered: (view, previous) => {
       this.fieldErrors = {};
-      if (view.name !== previous.name) this.focusTitle();
+      if (view.name !== previous.name) {
+        this.resent = false;
+        this.focusStep();
+      }
     },
   });
 
   /** Signed out somewhere (the user button, another tab): start over instead of showing "welcome". */
-  protected override sessionChanged(state: SessionState) {
+  protected override sessionChanged(state: SessionState, client: LatchkeyClient) {
+    super.sessionChanged(state, client);
     if (state.status === 'signed-out' && this.flow.view.name === 'done') this.flow.restart();
   }
 
@@ -102,7 +128,7 @@ export class LkSignUp extends LkFormElement {
       this.signInUrl && v.name === 'details'
         ? html`${msg('Already have an account?', { id: 'sign-up.have-account' })} <a href=${this.signInUrl}>${msg('Sign in', { id: 'sign-up.sign-in-link' })}</a>`
         : nothing;
-    return renderCard(title, subtitle, footer);
+    return renderCard({ title, subtitle, footer, announcement: this.announcement, appName: this.appName });
   }
 
   protected override renderForm(): TemplateResult {
@@ -110,8 +136,9 @@ export class LkSignUp extends LkFormElement {
       uid: this.uid,
       fieldErrors: this.fieldErrors,
       pending: this.flow.pending,
-      alert: this.flow.renderError(errorMessage) ?? '',
+      alert: this.flow.renderError(this.alertFor) ?? '',
       now: this.flow.now,
+      resent: this.resent,
     };
     const v = this.flow.view;
     switch (v.name) {
@@ -123,7 +150,15 @@ export class LkSignUp extends LkFormElement {
           email: v.step.email,
           resendAfter: v.step.resend_after,
           onSubmit: this.submitCode,
-          onResend: () => this.flow.submit((client, signal) => client.resendEmailCode({ flow_id: v.step.flow_id }, { signal })),
+          attemptsLeft: v.step.attempts_left,
+          onResend: () => {
+            this.resent = false;
+            this.flow.submit(async (client, signal) => {
+              const next = await client.resendEmailCode({ flow_id: v.step.flow_id }, { signal });
+              this.resent = true;
+              return next;
+            });
+          },
           onStartOver: () => this.flow.restart(),
         });
       case 'done':

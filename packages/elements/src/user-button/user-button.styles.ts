@@ -11,13 +11,15 @@ export const userButtonStyles = [
     [part~='button'] {
       display: inline-flex;
       align-items: center;
-      gap: 10px;
-      padding: 4px 10px 4px 4px;
+      gap: var(--_space-s);
+      min-block-size: var(--_input-height);
+      padding-block: var(--_space-xs);
+      padding-inline: var(--_space-xs) var(--_space-s);
       font: inherit;
       font-size: 0.875rem;
       color: var(--_text);
       background: transparent;
-      border: 1px solid var(--_border);
+      border: var(--_border-width) solid var(--_input-border);
       border-radius: 999px;
       cursor: pointer;
     }
@@ -25,8 +27,28 @@ export const userButtonStyles = [
       background: color-mix(in srgb, var(--_text) 5%, transparent);
     }
     [part~='button']:focus-visible {
-      outline: none;
-      box-shadow: 0 0 0 3px var(--_focus);
+      outline: var(--_focus-width) solid var(--_focus);
+      outline-offset: var(--_focus-width);
+    }
+    .error {
+      margin-inline-end: var(--_space-s);
+      color: var(--_danger);
+      font-size: var(--_font-size-s);
+    }
+    .error + [part~='button'] {
+      padding-inline: var(--_space-m);
+    }
+    /* Narrow top bars: the avatar alone (name and error stay for screen readers). */
+    @media (max-width: 480px) {
+      .label,
+      .error {
+        position: absolute;
+        inline-size: 1px;
+        block-size: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
+      }
     }
     [part~='avatar'] {
       display: grid;
@@ -92,9 +114,12 @@ export const userButtonStyles = [
       border-radius: calc(var(--_radius) * 0.7);
       cursor: pointer;
     }
+    [part~='menu-item']:focus-visible {
+      outline: var(--_focus-width) solid var(--_focus);
+      outline-offset: calc(var(--_focus-width) * -1);
+    }
     [part~='menu-item']:hover,
     [part~='menu-item']:focus-visible {
-      outline: none;
       background: color-mix(in srgb, var(--_primary) 12%, transparent);
     }
     .skeleton {

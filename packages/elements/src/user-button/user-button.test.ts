@@ -95,4 +95,19 @@ describe('lk-user-button', () => {
     await until(() => menu());
     expect(await axeViolations(el)).toEqual([]);
   });
+
+  it('says when the broker cannot be reached, with "Try again", instead of showing nothing', async () => {
+    const broker = fakeBroker({ accounts: { 'ada@example.com': 'correct horse battery' }, signedInAs: 'ada@example.com' });
+    broker.failNext.set('/v1/session', 'network');
+    const el = await mount<LkUserButton>(html`<lk-user-button .client=${broker.client()}></lk-user-button>`, 'lk-user-button');
+    await until(() => el.shadowRoot!.querySelector('[role="alert"]'));
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).toBe("Can't reach sign-in.");
+    expect(el.matches(':state(error)')).toBe(true);
+    expect(await axeViolations(el)).toEqual([]);
+    const retry = el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="button"]')!;
+    expect(retry.textContent!.trim()).toBe('Try again');
+    retry.click();
+    await until(() => el.shadowRoot!.querySelector('[part~="avatar"]'));
+    expect(el.matches(':state(signed-in)')).toBe(true);
+  });
 });

@@ -21,6 +21,8 @@ function initials(name: string | null, email: string): string {
  *
  * Shows nothing while nobody is signed in (and a placeholder circle while it
  * is still asking the broker); put your own "Sign in" link in the `signed-out` slot.
+ * When the broker cannot be reached it says so, with a "Try again" button.
+ * Below 480 px wide only the avatar shows.
  *
  * @event lk-sign-out - About to sign out; cancelable.
  * @event lk-signed-out - Signed out: the session is revoked on the broker.
@@ -34,17 +36,27 @@ function initials(name: string | null, email: string): string {
  * @csspart menu-header - Name and email at the top of the menu.
  * @csspart menu-item - Each menu entry.
  *
- * @cssproperty --lk-color-primary - Avatar and highlights.
- * @cssproperty --lk-color-on-primary - Initials.
- * @cssproperty --lk-color-surface - Menu background.
- * @cssproperty --lk-color-text - Text.
- * @cssproperty --lk-color-muted - Email and chevron.
- * @cssproperty --lk-color-border - Borders.
- * @cssproperty --lk-radius - Menu corner radius.
+ * @cssproperty --lk-color-primary - Buttons, links and focus rings. Darkened on light surfaces and lightened on dark ones where text needs it.
+ * @cssproperty --lk-color-on-primary - Text on primary buttons (default: white or near-black, whichever the primary needs).
+ * @cssproperty --lk-color-surface - Card background.
+ * @cssproperty --lk-color-text - Main text.
+ * @cssproperty --lk-color-muted - Secondary text.
+ * @cssproperty --lk-color-danger - Errors.
+ * @cssproperty --lk-radius - Corner radius of inputs and buttons (the card's is 1.4×).
+ * @cssproperty --lk-border-width - Width of every border.
+ * @cssproperty --lk-space-xs - Smallest gaps.
+ * @cssproperty --lk-space-s - Small gaps.
+ * @cssproperty --lk-space-m - Medium gaps.
  * @cssproperty --lk-font-family - Typeface.
- * @cssproperty --lk-shadow - Menu shadow.
+ * @cssproperty --lk-font-size-small - Labels, links, alerts.
+ * @cssproperty --lk-focus-ring-color - Focus outline (3:1 against the surface by default).
+ * @cssproperty --lk-focus-ring-width - Focus outline width.
+ * @cssproperty --lk-shadow - Card shadow.
+ * @cssproperty --lk-input-height - Height of inputs (and, by default, buttons).
+ * @cssproperty --lk-input-border-color - Input and secondary button border (3:1 against the surface by default).
  *
  * @cssstate signed-in - Someone is signed in.
+ * @cssstate error - The broker could not be reached.
  * @cssstate open - The menu is open.
  */
 @localized()
@@ -85,13 +97,14 @@ export class LkUserButton extends LkElement {
     if (state.status !== 'signed-in') this.open = false;
     if (state.status === 'loading') {
       this.unreachable = false;
-      client.session.refresh().catch((error: unknown) => {
-        // The broker did not answer: stop showing a placeholder that would never resolve.
-        this.unreachable = true;
-        this.reportError(error);
-      });
+      // A failure becomes the store's `error` state, which this element shows with "Try again".
+      client.session.refresh().catch((error: unknown) => this.reportError(error));
     }
   }
+
+  private retry = () => {
+    void this.latchkey?.session.refresh().catch(() => {});
+  };
 
   protected override firstUpdated() {
     // With no broker there is no session to wait for. <lk-config> or configure()
@@ -109,13 +122,17 @@ export class LkUserButton extends LkElement {
   }
 
   protected override updated() {
-    this.setStates([...(this.session.status === 'signed-in' ? ['signed-in'] : []), ...(this.open ? ['open'] : [])]);
+    this.setStates([...(this.session.status === 'signed-in' || this.session.status === 'error' ? [this.session.status] : []), ...(this.open ? ['open'] : [])]);
   }
 
   protected override render() {
     const s = this.session;
     if (s.status === 'loading') return this.unreachable ? nothing : html`<span class="skeleton" aria-hidden="true"></span>`;
     if (s.status === 'signed-out') return html`<slot name="signed-out"></slot>`;
+    if (s.status === 'error') {
+      return html`<span class="error" role="alert">${msg("Can't reach sign-in.", { id: 'user-button.unreachable' })}</span>
+        <button part="button" type="button" @click=${this.retry}>${msg('Try again', { id: 'retry' })}</button>`;
+    }
     const label = s.user.name ?? s.user.email;
     return html`<button
         part="button"

@@ -9,29 +9,52 @@ export interface CodeFieldOptions {
   email: string;
   /** ISO 8601; "Resend code" counts down until then. */
   resendAfter: string;
+  /** Wrong codes the flow still takes, as the step says; shown once three or fewer are left. */
+  attemptsLeft?: number;
+  /** A new code was just sent: say so. */
+  resent?: boolean;
   onResend: () => void;
 }
 
 /**
+ * Keeps only the digits of what was typed, pasted or autofilled ("123 456",
+ * "123-456"), at most six. No `maxlength`: it would cut a pasted "123 456"
+ * to "123 45" before this sees it.
+ */
+export function normaliseCode(event: Event): void {
+  const input = event.target as HTMLInputElement;
+  const digits = input.value.replace(/\D/g, '').slice(0, LIMITS.codeLength);
+  if (digits !== input.value) input.value = digits;
+}
+
+/**
  * The "Verification code" field of any mailed-code step, with "Resend code"
- * and its countdown. Name `code`, so `submitWhenComplete` finds it.
+ * and its countdown, how many tries are left, and a confirmation after a
+ * resend. Name `code`, so `submitWhenComplete` finds it.
  */
 export function renderCodeField(form: FormState, o: CodeFieldOptions): TemplateResult {
   const wait = Math.ceil((Date.parse(o.resendAfter) - form.now) / 1000);
+  const left = o.attemptsLeft;
   const aside = html`<button type="button" class="lk-link" ?disabled=${wait > 0} @click=${o.onResend}>
     ${wait > 0 ? msg(str`Resend in ${wait} s`, { id: 'code.resend-wait' }) : msg('Resend code', { id: 'code.resend' })}
   </button>`;
   return html`${renderUsernameHint(o.email)}
-  ${renderField(form, {
-    name: 'code',
-    label: msg('Verification code', { id: 'field.code.label' }),
-    type: 'text',
-    autocomplete: 'one-time-code',
-    inputmode: 'numeric',
-    maxlength: LIMITS.codeLength,
-    className: 'lk-code',
-    aside,
-  })}`;
+    ${renderField(form, {
+      name: 'code',
+      label: msg('Verification code', { id: 'field.code.label' }),
+      type: 'text',
+      autocomplete: 'one-time-code',
+      inputmode: 'numeric',
+      className: 'lk-code',
+      aside,
+      onInput: normaliseCode,
+      hint:
+        // Only once tries run low: five at the start is noise.
+        left === undefined || left > 3 ? undefined
+        : left === 1 ? msg('1 try left.', { id: 'code.one-try-left' })
+        : msg(str`${left} tries left.`, { id: 'code.tries-left' }),
+    })}
+    <p class="lk-notice" role="status">${o.resent ? msg('We sent a new code.', { id: 'code.resent' }) : ''}</p>`;
 }
 
 /** An `input` listener for a code form: submits as soon as all six digits are in (typed, pasted or autofilled). */
