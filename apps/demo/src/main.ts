@@ -28,7 +28,8 @@ showAuthCard();
 let shown: SessionState['status'] = 'loading';
 client.session.subscribe((state) => {
   $('loading').hidden = state.status !== 'loading';
-  $('signed-out').hidden = state.status !== 'signed-out';
+  // Broker unreachable: the cards say so themselves, with "Try again".
+  $('signed-out').hidden = state.status !== 'signed-out' && state.status !== 'error';
   $('signed-in').hidden = state.status !== 'signed-in';
   if (state.status === 'signed-in') {
     $('welcome').textContent = `Welcome, ${state.user.name ?? state.user.email}`;
@@ -40,7 +41,8 @@ client.session.subscribe((state) => {
   if (state.status === 'signed-out' && shown === 'signed-in') history.replaceState(null, '', '#sign-in'), showAuthCard();
   shown = state.status;
 });
-void client.session.refresh();
+// A failure becomes the store's `error` state, shown above.
+client.session.refresh().catch(() => {});
 
 /** The host-backend path: token from the broker, verified by this app's server. */
 async function callBackend() {
@@ -66,3 +68,17 @@ async function callBackend() {
   }
 }
 $('call-backend').addEventListener('click', () => void callBackend());
+
+/**
+ * `?lang=de` or `?lang=ar` shows the Latchkey elements in that language through
+ * `<lk-config locale>` (the demo's own text stays English). Without it the
+ * elements follow `<html lang>`.
+ */
+function showElementsInUrlLanguage() {
+  const lang = new URLSearchParams(location.search).get('lang');
+  if (!lang) return;
+  document.querySelector('lk-config')!.setAttribute('locale', lang);
+  // Come back from sign-in in the same language.
+  for (const id of ['sign-in', 'sign-up']) document.getElementById(id)!.setAttribute('return-to', `${location.origin}/?lang=${encodeURIComponent(lang)}#signed-in`);
+}
+showElementsInUrlLanguage();

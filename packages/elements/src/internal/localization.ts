@@ -18,8 +18,8 @@ const loaders: { readonly [L in TargetLocale]: () => Promise<LocaleModule> } = {
   de: () => import('../locales/de.js'),
 };
 
-/** Languages written right to left; their base subtags. */
-const RTL = new Set(['ar', 'fa', 'he', 'ps', 'ur', 'yi', 'dv', 'ckb']);
+/** Languages written right to left, by their language subtag. */
+const RTL = /^(ar|fa|he|ps|ur|yi|dv|ckb)\b/i;
 
 /** A rejected locale load is reported by `setLocale`'s promise; the page keeps the previous language. */
 let runtime: { getLocale: () => string; setLocale: (locale: string) => Promise<void> } | undefined;
@@ -61,7 +61,7 @@ export function matchLocale(tag: string | null | undefined): LatchkeyLocale | un
 
 /** Whether a locale is written right to left. */
 export function isRtl(locale: string): boolean {
-  return RTL.has(locale.toLowerCase().split('-')[0]!);
+  return RTL.test(locale);
 }
 
 /**
