@@ -227,3 +227,28 @@ export const SignedIn: Story = {
     await expect(el.matches(':state(step-done)')).toBe(true);
   },
 };
+
+export const German: Story = {
+  name: 'German (de)',
+  globals: { locale: 'de' },
+  play: async ({ canvasElement }) => {
+    const { el, form } = await card(canvasElement);
+    await expectHeading(el, 'Anmelden');
+    await userEvent.type(form.getByLabelText('E-Mail'), email);
+    await userEvent.click(form.getByRole('button', { name: 'Weiter' }));
+    await expectHeading(el, 'Passwort eingeben');
+  },
+};
+
+export const Arabic: Story = {
+  name: 'Arabic (ar, right to left)',
+  globals: { locale: 'ar' },
+  play: async ({ canvasElement }) => {
+    const { el, form } = await card(canvasElement);
+    await expectHeading(el, 'تسجيل الدخول');
+    await expect(getComputedStyle(el).direction).toBe('rtl');
+    await userEvent.type(form.getByLabelText('البريد الإلكتروني'), email);
+    await userEvent.click(form.getByRole('button', { name: 'متابعة' }));
+    await expectHeading(el, 'أدخل كلمة المرور');
+  },
+};

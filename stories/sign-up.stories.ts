@@ -114,3 +114,30 @@ export const Welcome: Story = {
     await expect(broker.users.get(email)?.name).toBe('Grace Hopper');
   },
 };
+
+export const German: Story = {
+  name: 'German (de)',
+  globals: { locale: 'de' },
+  play: async ({ canvasElement }) => {
+    const { el, form } = await card(canvasElement);
+    await expectHeading(el, 'Konto erstellen');
+    await userEvent.type(form.getByLabelText('E-Mail'), email);
+    await userEvent.type(form.getByLabelText('Passwort'), password);
+    await userEvent.click(form.getByRole('button', { name: 'Konto erstellen' }));
+    await expectHeading(el, 'Sehen Sie in Ihr Postfach');
+  },
+};
+
+export const Arabic: Story = {
+  name: 'Arabic (ar, right to left)',
+  globals: { locale: 'ar' },
+  play: async ({ canvasElement }) => {
+    const { el, form } = await card(canvasElement);
+    await expectHeading(el, 'أنشئ حسابك');
+    await expect(getComputedStyle(el).direction).toBe('rtl');
+    await userEvent.type(form.getByLabelText('البريد الإلكتروني'), email);
+    await userEvent.type(form.getByLabelText('كلمة المرور'), password);
+    await userEvent.click(form.getByRole('button', { name: 'إنشاء الحساب' }));
+    await expectHeading(el, 'تحقّق من بريدك الإلكتروني');
+  },
+};

@@ -79,3 +79,30 @@ export const BrokerUnreachable: Story = {
     await expect(el.matches(':state(signed-in)')).toBe(false);
   },
 };
+
+/** Opens the menu and checks its label and item in the story's locale. */
+async function openMenuIn(canvasElement: HTMLElement, menuName: string, signOut: string) {
+  const el = await storyElement<LkUserButton>(canvasElement, 'lk-user-button');
+  await userEvent.click(await avatarButton(el));
+  const menu = within(el.shadowRoot as unknown as HTMLElement);
+  await waitFor(() => expect(menu.getByRole('menu', { name: menuName })).toBeVisible());
+  await expect(menu.getByRole('menuitem', { name: signOut })).toBeVisible();
+  return el;
+}
+
+export const German: Story = {
+  name: 'German (de), menu open',
+  globals: { locale: 'de' },
+  play: async ({ canvasElement }) => {
+    await openMenuIn(canvasElement, 'Konto', 'Abmelden');
+  },
+};
+
+export const Arabic: Story = {
+  name: 'Arabic (ar, right to left), menu open',
+  globals: { locale: 'ar' },
+  play: async ({ canvasElement }) => {
+    const el = await openMenuIn(canvasElement, 'الحساب', 'تسجيل الخروج');
+    await expect(getComputedStyle(el).direction).toBe('rtl');
+  },
+};
