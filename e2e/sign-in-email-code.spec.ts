@@ -25,7 +25,14 @@ test('a user signs in with a code mailed to them', async ({ page, api, outbox })
 test('a wrong code says so and the right one still works', async ({ page, api, outbox }) => {
   const { demo, email, code } = await askForCode(page, api, outbox, 'code-wrong');
   await demo.signIn.enterCode(code === '123456' ? '654321' : '123456');
-  await expect(demo.signIn.alert).toHaveText("That code isn't right. 4 tries left.");
+  await demo.signIn.expectWrongCode("That code isn't right. 4 tries left.");
   await demo.signIn.enterCode(code);
+  await demo.expectSignedIn(email, ['otp']);
+});
+
+test('a code pasted with a space or a dash still signs in', async ({ page, api, outbox }) => {
+  const { demo, email, code } = await askForCode(page, api, outbox, 'code-paste');
+  await expect(demo.signIn.code).toHaveAttribute('autocomplete', 'one-time-code');
+  await demo.signIn.enterCode(`${code.slice(0, 3)} ${code.slice(3)}`);
   await demo.expectSignedIn(email, ['otp']);
 });

@@ -41,3 +41,33 @@ test('a wrong password and an unknown email get the same message', async ({ page
   await demo.signIn.signInWithPassword(uniqueEmail('nobody'), password);
   await expect(demo.signIn.alert).toHaveText(wrongPassword!);
 });
+
+test('the keyboard goes straight from the email to the password, no Tab needed', async ({ page, api, outbox }) => {
+  const email = uniqueEmail('keyboard');
+  await createAccount(api, outbox, email, password);
+  const demo = new DemoPage(page);
+  await demo.goto();
+  // The demo's card is the page's main form (autofocus): the email is focused on load.
+  await expect(demo.signIn.email).toBeFocused();
+  await page.keyboard.type(email);
+  await page.keyboard.press('Enter');
+  await expect(demo.signIn.password).toBeFocused();
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+  await demo.expectSignedIn(email, ['pwd']);
+  await demo.signOut();
+});
+
+test('a broker that cannot be reached gets a clear error and "Try again", not "Loading…" for ever', async ({ page }) => {
+  let down = true;
+  await page.route('**/v1/session', (route) => (down ? route.abort('connectionrefused') : route.fallback()));
+  const demo = new DemoPage(page);
+  await page.goto('/');
+  await expect(demo.signIn.alert).toHaveText("We can't reach the sign-in service. Check your connection and try again.");
+  await expect(demo.userButton.getByRole('alert')).toHaveText("Can't reach sign-in.");
+  await expect(page.getByText('Loading…')).toBeHidden();
+  down = false;
+  await demo.signIn.root.getByRole('button', { name: 'Try again' }).click();
+  await expect(demo.signIn.email).toBeVisible();
+  await expect(demo.userButton.getByRole('button', { name: 'Try again' })).toBeHidden();
+});

@@ -23,7 +23,7 @@ test('a wrong code is refused with a clear message and no account is made', asyn
   await demo.signUp.fillDetails({ email, password: 'analytical engine 1843' });
   const real = await outbox.nextCode(email);
   await demo.signUp.code.fill(real === '000000' ? '111111' : '000000');
-  await expect(demo.signUp.alert).toHaveText("That code isn't right. 4 tries left.");
+  await demo.signUp.expectWrongCode("That code isn't right. 4 tries left.");
 
   // Nothing was created: signing in with that password is refused.
   const attempt = await api.post(`${brokerUrl}/v1/sign-in/password`, { data: { email, password: 'analytical engine 1843' }, headers: { origin: new URL(page.url()).origin } });

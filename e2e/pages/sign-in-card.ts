@@ -21,7 +21,9 @@ export class SignInCard {
   async enterEmail(email: string) {
     await this.email.fill(email);
     await this.root.getByRole('button', { name: 'Continue' }).click();
-    await expect(this.root.getByRole('heading', { name: 'Enter your password' })).toBeFocused();
+    await expect(this.root.getByRole('heading', { name: 'Enter your password' })).toBeVisible();
+    // Focus goes to the new step's first field, so the user types at once.
+    await expect(this.password).toBeFocused();
   }
 
   async signInWithPassword(email: string, password: string) {
@@ -32,16 +34,26 @@ export class SignInCard {
 
   async askForCode() {
     await this.root.getByRole('button', { name: 'Email me a sign-in code' }).click();
-    await expect(this.root.getByRole('heading', { name: 'Check your email' })).toBeFocused();
+    await expect(this.root.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+    await expect(this.code).toBeFocused();
   }
 
   async forgotPassword() {
     await this.root.getByRole('button', { name: 'Forgot password?' }).click();
-    await expect(this.root.getByRole('heading', { name: 'Reset your password' })).toBeFocused();
+    await expect(this.root.getByRole('heading', { name: 'Reset your password' })).toBeVisible();
+    await expect(this.code).toBeFocused();
   }
 
-  /** Typing all six digits submits by itself. */
+  /** Typing (or pasting) all six digits submits by itself. */
   async enterCode(code: string) {
     await this.code.fill(code);
+  }
+
+  /** A wrong code is marked at the field, which says how many tries are left. */
+  async expectWrongCode(message: string) {
+    await expect(this.code).toHaveAttribute('aria-invalid', 'true');
+    await expect(this.code).toHaveAccessibleDescription(message);
+    // The form's alert does not repeat it (an empty alert is hidden).
+    await expect(this.alert).toBeHidden();
   }
 }

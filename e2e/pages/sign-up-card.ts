@@ -17,6 +17,15 @@ export class SignUpCard {
     await this.root.getByLabel('Email').fill(details.email);
     await this.root.getByLabel('Password', { exact: true }).fill(details.password);
     await this.root.getByRole('button', { name: 'Create account' }).click();
-    await expect(this.root.getByRole('heading', { name: 'Check your email' })).toBeFocused();
+    await expect(this.root.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+    await expect(this.code).toBeFocused();
+  }
+
+  /** A wrong code is marked at the field, which says how many tries are left. */
+  async expectWrongCode(message: string) {
+    await expect(this.code).toHaveAttribute('aria-invalid', 'true');
+    await expect(this.code).toHaveAccessibleDescription(message);
+    // The form's alert does not repeat it (an empty alert is hidden).
+    await expect(this.alert).toBeHidden();
   }
 }

@@ -166,7 +166,15 @@ export abstract class LkFormElement extends LkElement {
 
   protected override firstUpdated(changed: PropertyValues) {
     super.firstUpdated(changed);
-    if (this.autofocus) this.focusStep(false);
+    if (!this.autofocus) return;
+    // A page may show the card only once it knows nobody is signed in: focus when it shows,
+    // unless the user is already somewhere else.
+    const shown = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      shown.disconnect();
+      if (document.activeElement === document.body) this.focusStep(false);
+    });
+    shown.observe(this);
   }
 
   protected override sessionChanged(state: SessionState, _client: LatchkeyClient) {

@@ -54,7 +54,7 @@ describe('lk-sign-in', () => {
     const card = await signInCard();
     await toPasswordStep(card);
     await until(() => document.activeElement === card.input('current-password'));
-    const live = card.el.shadowRoot!.querySelector('[role="status"]')!;
+    const live = card.el.shadowRoot!.querySelector('[aria-live="polite"]')!;
     await until(() => live.textContent === 'Enter your password');
     card.button('Email me a sign-in code').click();
     await until(() => document.activeElement === card.input('one-time-code'));

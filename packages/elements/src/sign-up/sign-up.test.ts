@@ -107,7 +107,7 @@ describe('lk-sign-up', () => {
     type(card.input('new-password'), 'analytical engine');
     card.submit();
     await until(() => document.activeElement === card.input('one-time-code'));
-    await until(() => card.el.shadowRoot!.querySelector('[role="status"]')!.textContent === 'Check your email');
+    await until(() => card.el.shadowRoot!.querySelector('[aria-live="polite"]')!.textContent === 'Check your email');
   });
 
   it('links to sign-in and passes axe', async () => {

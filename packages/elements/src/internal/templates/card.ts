@@ -25,6 +25,6 @@ export function renderCard(o: CardOptions): TemplateResult {
     </header>
     <slot name="form"></slot>
     <footer part="footer">${o.footer ?? nothing}</footer>
-    <p class="announcer" role="status">${o.announcement}</p>
+    <p class="announcer" aria-live="polite">${o.announcement}</p>
   </div>`;
 }
