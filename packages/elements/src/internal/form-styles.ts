@@ -4,6 +4,8 @@
  * in `@layer latchkey` so any rule of the page outside a layer wins. Every
  * size and colour is a private `--_*` variable the element's `:host` reads from
  * the public `--lk-*` tokens (see tokens.ts); logical properties keep RTL right.
+ * Forced colours keep every state: each is drawn with borders, outlines and
+ * dashes, never a shadow or a fill alone.
  */
 const scope = ':is(lk-sign-in, lk-sign-up)';
 
@@ -71,7 +73,6 @@ ${scope} .lk-spinner {
 }
 @keyframes lk-spin { to { transform: rotate(1turn); } }
 @media (prefers-reduced-motion: reduce) { ${scope} .lk-spinner { animation-duration: 3s; } }
-/* Forced colours keep every state: it is drawn with borders, outlines and dashes, never a shadow or a fill alone. */
 @media (forced-colors: active) { ${scope} :is(input, button):focus-visible { outline-color: Highlight; } }
 }`;
 

@@ -10,7 +10,8 @@ import { css } from 'lit';
  * on it and beside it needs (OKLCH lightness ≤ 0.52 / ≥ 0.72), and the text
  * on it is white or near-black by that lightness. Input borders and the focus
  * ring are 3:1 or more against the surface in both schemes. The reference
- * table is in the package README.
+ * table is in the package README. `--_target` is WCAG 2.5.8's least target
+ * size for a link or button, whatever the theme.
  */
 export const tokens = css`
   :host {

@@ -74,12 +74,7 @@ export function renderField(form: FormState, o: FieldOptions): TemplateResult {
   return html`<div class="lk-field">
     <div class="lk-label-row"><label for=${id}>${o.label}</label>${o.aside ?? nothing}</div>
     ${password
-      ? html`<div class="lk-reveal-row">
-          ${input}<button type="button" class="lk-reveal" aria-pressed="false" aria-controls=${id} @click=${toggleReveal}>
-            <span class="lk-visually-hidden">${msg('Show password', { id: 'field.password.show' })}</span>
-            <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12Z" /><circle cx="12" cy="12" r="3" /></svg>
-          </button>
-        </div>`
+      ? html`<div class="lk-reveal-row">${input}<button type="button" class="lk-reveal" aria-pressed="false" aria-controls=${id} @click=${toggleReveal}><span>${msg('Show password', { id: 'field.password.show' })}</span><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M2 12s4-7 10-7 10 7 10 7-4 7-10 7-10-7-10-7Z"/><circle cx="12" cy="12" r="3"/></svg></button></div>`
       : input}
     ${hint ? html`<p class="lk-hint" id="${id}-hint">${hint}</p>` : nothing}
     ${error ? html`<p class="lk-field-error" id="${id}-error">${error}</p>` : nothing}
