@@ -22,6 +22,20 @@ afterEach(async () => {
   await setLocale(null);
 });
 
+describe('a page that only sets <html lang>', () => {
+  // First in the file, before any test calls setLocale(): only importing an element must be enough.
+  it("follows the page's <html lang> with nothing else set up, also when the page changes it", async () => {
+    const broker = fakeBroker();
+    const el = await mount<LkSignIn>(html`<lk-sign-in .client=${broker.client()}></lk-sign-in>`, 'lk-sign-in');
+    const title = () => el.shadowRoot!.querySelector('[part~="title"]')!.textContent;
+    expect(title()).toBe('Sign in');
+    document.documentElement.lang = 'de-AT';
+    await until(() => title() === 'Anmelden');
+    document.documentElement.lang = 'fr';
+    await until(() => title() === 'Sign in');
+  });
+});
+
 /**
  * Every `msg()` id in the element sources, read from the sources themselves
  * (not from the XLIFF), so a string added without running `localize:extract`
@@ -63,17 +77,6 @@ describe('choosing the locale', () => {
     expect(matchLocale('AR')).toBe('ar');
     expect(matchLocale('fr-FR')).toBeUndefined();
     expect(matchLocale('')).toBeUndefined();
-  });
-
-  it("follows the page's <html lang>, also when the page changes it", async () => {
-    const broker = fakeBroker();
-    const el = await mount<LkSignIn>(html`<lk-sign-in .client=${broker.client()}></lk-sign-in>`, 'lk-sign-in');
-    const title = () => el.shadowRoot!.querySelector('[part~="title"]')!.textContent;
-    expect(title()).toBe('Sign in');
-    document.documentElement.lang = 'de-AT';
-    await until(() => title() === 'Anmelden');
-    document.documentElement.lang = 'fr';
-    await until(() => title() === 'Sign in');
   });
 
   it('takes <lk-config locale> over the page, and goes back to the page when it is removed', async () => {

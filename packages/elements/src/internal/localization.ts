@@ -89,11 +89,11 @@ function apply(): Promise<void> {
 }
 
 /**
- * Starts following the page: the locale from `<html lang>` now, and again
- * whenever the page changes `lang` (one attribute observer on `<html>`).
- * Idempotent; every element calls it through `getLocale`.
+ * Follows the page: the locale from `<html lang>` now, and again whenever the
+ * page changes `lang` (one attribute observer on `<html>`, so it costs nothing
+ * while the page leaves `lang` alone).
  */
-export function startLocalization(): void {
+function followPage(): void {
   if (watchingPage || typeof document === 'undefined') return;
   watchingPage = true;
   new MutationObserver(() => void apply().catch(reportLoadFailure)).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
@@ -111,7 +111,6 @@ function reportLoadFailure(error: unknown) {
 export function requestLocale(owner: object, locale: string | null | undefined): Promise<void> {
   requests.delete(owner);
   if (locale) requests.set(owner, locale);
-  startLocalization();
   return apply();
 }
 
@@ -124,7 +123,6 @@ export function requestLocale(owner: object, locale: string | null | undefined):
  * if (getLocale() === 'ar') …
  */
 export function getLocale(): string {
-  startLocalization();
   return lit().getLocale();
 }
 
@@ -153,3 +151,7 @@ export function directionFor(element: Element): 'rtl' | undefined {
   if (element.parentElement?.closest('[dir]') || document.documentElement.hasAttribute('dir')) return undefined;
   return 'rtl';
 }
+
+// Every element imports this module (through messages.ts), so a page that only
+// sets `<html lang>` gets its language without calling anything.
+followPage();
