@@ -93,5 +93,6 @@
 'user-button.sign-out': `تسجيل الخروج`,
 'user-button.signing-out': `جارٍ تسجيل الخروج…`,
 'user-button.unreachable': `تعذّر الوصول إلى خدمة تسجيل الدخول.`,
+'user-button.account': `Manage account`,
     };
   

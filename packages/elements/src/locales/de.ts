@@ -73,7 +73,7 @@
 'sign-in.reset.submit': `Neues Passwort festlegen`,
 'sign-in.reset.subtitle': str`Geben Sie den Code ein, den wir an ${0} gesendet haben, und wählen Sie ein neues Passwort.`,
 'sign-in.reset.title': `Passwort zurücksetzen`,
-'sign-in.send-code': `Anmeldecode per E-Mail senden`,
+'sign-in.send-code': `Code per E-Mail senden`,
 'sign-in.sign-up-link': `Registrieren`,
 'sign-in.submit': `Anmelden`,
 'sign-in.subtitle': `Willkommen zurück. Geben Sie Ihre E-Mail-Adresse ein, um fortzufahren.`,
@@ -93,5 +93,6 @@
 'user-button.sign-out': `Abmelden`,
 'user-button.signing-out': `Wird abgemeldet …`,
 'user-button.unreachable': `Anmeldedienst nicht erreichbar.`,
+'user-button.account': `Manage account`,
     };
   
