@@ -89,10 +89,10 @@
 'sign-up.subtitle': `لن يستغرق الأمر سوى دقيقة. سنرسل إليك رمزًا بالبريد الإلكتروني لتأكيد عنوانك.`,
 'sign-up.title': `أنشئ حسابك`,
 'sign-up.verify': `تأكيد البريد الإلكتروني`,
+'user-button.account': `إدارة الحساب`,
 'user-button.menu': `الحساب`,
 'user-button.sign-out': `تسجيل الخروج`,
 'user-button.signing-out': `جارٍ تسجيل الخروج…`,
 'user-button.unreachable': `تعذّر الوصول إلى خدمة تسجيل الدخول.`,
-'user-button.account': `Manage account`,
     };
   

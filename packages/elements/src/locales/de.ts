@@ -89,10 +89,10 @@
 'sign-up.subtitle': `Das dauert nur eine Minute. Wir senden Ihnen einen Code per E-Mail, um Ihre Adresse zu bestätigen.`,
 'sign-up.title': `Konto erstellen`,
 'sign-up.verify': `E-Mail-Adresse bestätigen`,
+'user-button.account': `Konto verwalten`,
 'user-button.menu': `Konto`,
 'user-button.sign-out': `Abmelden`,
 'user-button.signing-out': `Wird abgemeldet …`,
 'user-button.unreachable': `Anmeldedienst nicht erreichbar.`,
-'user-button.account': `Manage account`,
     };
   
