@@ -101,10 +101,14 @@ export const userButtonStyles = [
       font-size: 0.8125rem;
       overflow-wrap: anywhere;
     }
-    [part~='menu-item'] {
+    [part~='menu-item'],
+    ::slotted([role='menuitem']) {
+      box-sizing: border-box;
       display: block;
+      text-decoration: none;
       inline-size: 100%;
-      padding: 9px 10px;
+      padding-block: 9px;
+      padding-inline: 10px;
       font: inherit;
       font-size: 0.875rem;
       text-align: start;
@@ -114,12 +118,15 @@ export const userButtonStyles = [
       border-radius: calc(var(--_radius) * 0.7);
       cursor: pointer;
     }
-    [part~='menu-item']:focus-visible {
+    [part~='menu-item']:focus-visible,
+    ::slotted([role='menuitem']:focus-visible) {
       outline: var(--_focus-width) solid var(--_focus);
       outline-offset: calc(var(--_focus-width) * -1);
     }
     [part~='menu-item']:hover,
-    [part~='menu-item']:focus-visible {
+    [part~='menu-item']:focus-visible,
+    ::slotted([role='menuitem']:hover),
+    ::slotted([role='menuitem']:focus-visible) {
       background: color-mix(in srgb, var(--_primary) 12%, transparent);
     }
     .skeleton {

@@ -110,4 +110,27 @@ describe('lk-user-button', () => {
     await until(() => el.shadowRoot!.querySelector('[part~="avatar"]'));
     expect(el.matches(':state(signed-in)')).toBe(true);
   });
+
+  it('has room for more entries: "Manage account" and the page\'s own, all reached with the arrow keys', async () => {
+    const broker = fakeBroker({ accounts: { 'ada@example.com': 'correct horse battery' }, signedInAs: 'ada@example.com' });
+    const el = await mount<LkUserButton>(
+      html`<lk-user-button .client=${broker.client()} account-url="/account"><a slot="menu" role="menuitem" href="/orgs">Organizations</a></lk-user-button>`,
+      'lk-user-button',
+    );
+    await until(() => el.shadowRoot!.querySelector('[part~="button"]'));
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="button"]')!.focus();
+    await userEvent.keyboard('{Enter}');
+    const focused = () => (el.shadowRoot!.activeElement ?? document.activeElement)!.textContent!.trim();
+    await until(() => focused() === 'Manage account');
+    expect(el.shadowRoot!.querySelector('a[role="menuitem"]')!.getAttribute('href')).toBe('/account');
+    await userEvent.keyboard('{ArrowDown}');
+    expect(document.activeElement!.textContent).toBe('Organizations');
+    await userEvent.keyboard('{ArrowDown}');
+    expect(focused()).toBe('Sign out');
+    await userEvent.keyboard('{ArrowDown}');
+    expect(focused()).toBe('Manage account');
+    await userEvent.keyboard('{ArrowUp}');
+    expect(focused()).toBe('Sign out');
+    expect(await axeViolations(el)).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import { Task } from '@lit/task';
 import type { LatchkeyClient, SessionState } from '@latchkey/client';
@@ -29,6 +29,7 @@ function initials(name: string | null, email: string): string {
  * @event lk-error - The session could not be read (`not_configured` without a broker), or sign-out failed. `detail: { code, problem? }`.
  *
  * @slot signed-out - Shown while nobody is signed in.
+ * @slot menu - More menu entries of your own, between "Manage account" and "Sign out": elements with `role="menuitem"` (e.g. `<a role="menuitem" href="/orgs">Organizations</a>`); arrow keys reach them too.
  *
  * @csspart button - The avatar button that opens the menu.
  * @csspart avatar - The initials circle.
@@ -63,6 +64,9 @@ function initials(name: string | null, email: string): string {
 @customElement('lk-user-button')
 export class LkUserButton extends LkElement {
   static override styles = userButtonStyles;
+
+  /** Where "Manage account" goes; the entry shows only when set. */
+  @property({ attribute: 'account-url' }) accountUrl?: string;
 
   @state() private session: SessionState = { status: 'loading' };
   @state() private open = false;
@@ -153,6 +157,10 @@ export class LkUserButton extends LkElement {
               ${s.user.name ? html`<div class="name">${s.user.name}</div>` : nothing}
               <div class="email">${s.user.email}</div>
             </div>
+            ${this.accountUrl
+              ? html`<a part="menu-item" role="menuitem" tabindex="-1" href=${this.accountUrl}>${msg('Manage account', { id: 'user-button.account' })}</a>`
+              : nothing}
+            <slot name="menu"></slot>
             <button part="menu-item" role="menuitem" type="button" tabindex="-1" @click=${this.signOut}>
               ${this.signOutTask.render({ pending: () => msg('Signing out…', { id: 'user-button.signing-out' }), error: (e) => errorMessage(e) }) ??
               msg('Sign out', { id: 'user-button.sign-out' })}
@@ -161,13 +169,18 @@ export class LkUserButton extends LkElement {
         : nothing}`;
   }
 
+  /** The menu's entries in order, the host's slotted ones included. */
   private get items() {
-    return [...this.renderRoot.querySelectorAll<HTMLElement>('[role="menuitem"]')];
+    return [...this.renderRoot.querySelectorAll<HTMLElement>('[role="menuitem"], slot')].flatMap((e) =>
+      e instanceof HTMLSlotElement ? (e.assignedElements() as HTMLElement[]).filter((item) => item.getAttribute('role') === 'menuitem') : [e],
+    );
   }
 
   private async openMenu() {
     this.open = true;
     await this.updateComplete;
+    // Arrow keys move between entries; Tab leaves the menu (menu-button pattern).
+    for (const item of this.items) item.tabIndex = -1;
     this.items[0]?.focus();
   }
 
@@ -187,7 +200,7 @@ export class LkUserButton extends LkElement {
 
   private onMenuKeydown = (event: KeyboardEvent) => {
     const items = this.items;
-    const at = items.indexOf(this.renderRoot.querySelector(':focus') as HTMLElement);
+    const at = items.findIndex((item) => item.matches(':focus'));
     if (event.key === 'Escape' || event.key === 'Tab') {
       if (event.key === 'Escape') event.preventDefault();
       this.closeMenu(event.key === 'Escape');
