@@ -1,13 +1,32 @@
 // Custom Elements Manifest of @latchkey/elements, read from the elements' JSDoc
 // (@summary @event @slot @csspart @cssproperty @cssstate) and Lit decorators.
 // Storybook's docs pages and argTypes come from it (stories/.storybook/preview.ts).
-// Generated, not committed: stories/.storybook/main.ts regenerates it whenever
-// Storybook or its Vitest project starts; `pnpm cem` does it by hand.
+// Generated, not committed (stories/.gitignore): stories/.storybook/main.ts writes it
+// whenever Storybook or its Vitest project starts; `pnpm cem` does it by hand.
+
+/** Keeps the public surface only: private, protected and static members are not the element's API. */
+function publicMembersOnly() {
+  return {
+    name: 'latchkey-public-members-only',
+    packageLinkPhase({ customElementsManifest }) {
+      for (const mod of customElementsManifest.modules) {
+        for (const declaration of mod.declarations ?? []) {
+          if (!declaration.members) continue;
+          declaration.members = declaration.members.filter(
+            (m) => !m.static && m.privacy !== 'private' && m.privacy !== 'protected' && !m.name.startsWith('#') && !m.name.startsWith('_'),
+          );
+        }
+      }
+    },
+  };
+}
+
 export default {
   globs: ['packages/elements/src/**/*.ts'],
-  exclude: ['**/*.test.ts', '**/test-helpers.ts', '**/*.d.ts'],
+  exclude: ['**/*.test.ts', '**/test-helpers.ts', '**/*.d.ts', 'packages/elements/src/locales/**'],
   outdir: 'stories/.storybook/generated',
   litelement: true,
   dependencies: false,
   packagejson: false,
+  plugins: [publicMembersOnly()],
 };

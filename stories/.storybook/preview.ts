@@ -37,13 +37,15 @@ function direction(globals: Record<string, unknown>): 'ltr' | 'rtl' {
  * Theme and text direction from the toolbar. The page behind the card takes the theme's
  * colours; each story's render passes `theme` to its Latchkey element.
  */
-const page: Decorator = (story, { globals }) => {
+const page: Decorator = (story, { globals, viewMode }) => {
   const dark = globals.theme === 'dark';
+  // A story alone fills the canvas with the theme's page colour; on a docs page each is a block.
+  const fill = viewMode === 'story' ? 'min-block-size: 100vh; box-sizing: border-box;' : '';
   return html`<div
     class="lk-story"
     dir=${direction(globals)}
     lang=${globals.locale ?? 'en'}
-    style="padding: 32px; color-scheme: ${dark ? 'dark' : 'light'}; background: ${dark ? '#0b0d12' : '#f5f6f9'}; color: ${dark ? '#e8eaf1' : '#1b1e29'}; font-family: system-ui, sans-serif;"
+    style="${fill} padding: 32px; color-scheme: ${dark ? 'dark' : 'light'}; background: ${dark ? '#0b0d12' : '#f5f6f9'}; color: ${dark ? '#e8eaf1' : '#1b1e29'}; font-family: system-ui, sans-serif;"
   >
     ${story()}
   </div>`;
