@@ -62,6 +62,12 @@ describe('translations', () => {
     expect(withoutId).toEqual([]);
   });
 
+  it('loads translations only through import(), so each stays a lazy chunk out of the main bundle', () => {
+    const staticImports = Object.entries(sources).filter(([, text]) => /^\s*(import|export)\b[^;]*from\s+['"][./]*locales\/(?!locale-codes)/m.test(text));
+    expect(staticImports.map(([file]) => file)).toEqual([]);
+    expect(sources['./localization.ts']).toMatch(/import\('\.\.\/locales\/de\.js'\)/);
+  });
+
   for (const [locale, templates] of [['de', de], ['ar', ar]] as const) {
     it(`has a ${locale} translation for every msg() id (run localize:extract, translate xliff/${locale}.xlf, localize:build)`, () => {
       const missing = [...ids.keys()].filter((id) => !(id in templates)).map((id) => `${id} (${ids.get(id)})`);
