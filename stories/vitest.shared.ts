@@ -18,6 +18,7 @@ export function storybookProject(theme: 'light' | 'dark') {
     plugins: [storybookTest({ configDir: join(here, '.storybook'), initialGlobals: { theme } })],
     test: {
       name: theme === 'light' ? 'storybook' : `storybook:${theme}`,
+      setupFiles: [join(here, 'visual.setup.ts')],
       browser: {
         enabled: true,
         headless: true,

@@ -1,0 +1,20 @@
+import { afterEach, expect } from 'vitest';
+import { page } from 'vitest/browser';
+
+/**
+ * Visual snapshot of each story once its play function and axe check passed: the story's
+ * element (with any menu it opened) against `stories/__screenshots__/<file>/<story>-<theme>`.
+ * A changed look fails the test with a diff image; `pnpm test:stories:update` accepts it.
+ */
+afterEach(async (context) => {
+  const story = (context as unknown as { story?: { globals: Record<string, unknown> } }).story;
+  if (!story || context.task.result?.state === 'fail') return;
+  const target = document.querySelector('.lk-story')?.firstElementChild;
+  if (!target) return;
+  // Countdowns ("Resend in 29 s") depend on the second the screenshot lands in.
+  const mask = [...target.querySelectorAll('button')].filter((b) => /\d\s*s$/.test(b.textContent?.trim() ?? ''));
+  const slug = context.task.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  await expect.element(page.elementLocator(target)).toMatchScreenshot(`${slug}-${String(story.globals.theme ?? 'light')}`, {
+    screenshotOptions: { animations: 'disabled', caret: 'hide', mask },
+  });
+});
