@@ -1,4 +1,5 @@
-import { configureLocalization, type LocaleModule } from '@lit/localize';
+import { configureLocalization, LOCALE_STATUS_EVENT, type LocaleModule } from '@lit/localize';
+import { noteLocale } from './locale-state.js';
 import { allLocales, sourceLocale, targetLocales } from '../locales/locale-codes.js';
 
 /** A locale the elements ship: English (the source) or one of the translations. */
@@ -152,6 +153,14 @@ export function directionFor(element: Element): 'rtl' | undefined {
   return 'rtl';
 }
 
-// Every element imports this module (through messages.ts), so a page that only
-// sets `<html lang>` gets its language without calling anything.
+// Elements re-render on the same event, after this (their update is a microtask later).
+if (typeof window !== 'undefined') {
+  window.addEventListener(LOCALE_STATUS_EVENT, (event) => {
+    if (event.detail.status === 'ready') noteLocale(event.detail.readyLocale);
+  });
+}
+
+// `@latchkey/elements`, `<lk-config>` and `@latchkey/elements/localization.js` import
+// this module, so a page that loads any of them and sets `<html lang>` gets its
+// language without calling anything. An element imported on its own stays English.
 followPage();

@@ -1,6 +1,6 @@
 import { msg, str } from '@lit/localize';
 import { LatchkeyError, type LatchkeyErrorCode } from '@latchkey/client';
-import { getLocale } from './localization.js';
+import { currentLocale } from './locale-state.js';
 
 /**
  * One message per error code, id `error.<code>` (as Hanko's `flowErrors.<code>`).
@@ -62,7 +62,7 @@ function invalidCodeMessage(error: LatchkeyError): string {
 
 function pluralCategory(n: number): Intl.LDMLPluralRule {
   try {
-    return new Intl.PluralRules(getLocale()).select(n);
+    return new Intl.PluralRules(currentLocale()).select(n);
   } catch {
     return n === 1 ? 'one' : 'other';
   }

@@ -1,6 +1,5 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { localized, msg, str } from '@lit/localize';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { msg, str } from '@lit/localize';
 import type { DoneStep, EmailCodeStep, LatchkeyClient, PasswordStep, SessionState, Step } from '@latchkey/client';
 import { LkFormElement } from '../internal/base.js';
 import { FlowController } from '../internal/controllers/flow-controller.js';
@@ -100,22 +99,26 @@ function viewOf(step: Step, from: SignInView): SignInView | undefined {
  * @cssstate loading - A request is running.
  * @cssstate step-identifier - Asking for the email (also step-password, step-email-code, step-reset, step-done).
  */
-@localized()
-@customElement('lk-sign-in')
 export class LkSignIn extends LkFormElement {
   static override styles = signInStyles;
+  static override properties: PropertyDeclarations = {
+    appName: { attribute: 'app-name' },
+    resent: { state: true },
+    returnTo: { attribute: 'return-to' },
+    signUpUrl: { attribute: 'sign-up-url' },
+  };
 
   /** Your product's name, shown above the heading. */
-  @property({ attribute: 'app-name' }) appName?: string;
+  appName?: string;
 
   /** A new code was sent on this step ("We sent a new code."). */
-  @state() private resent = false;
+  private resent = false;
 
   /** Where to go after signing in; must be on the broker's allowlist. */
-  @property({ attribute: 'return-to' }) returnTo?: string;
+  returnTo?: string;
 
   /** Link for "Don't have an account? Sign up". */
-  @property({ attribute: 'sign-up-url' }) signUpUrl?: string;
+  signUpUrl?: string;
 
   private readonly flow = new FlowController<SignInView>(this, {
     first: { name: 'identifier' },
@@ -270,6 +273,8 @@ export class LkSignIn extends LkFormElement {
     this.flow.submit((client, signal) => client.finishPasswordReset({ flow_id: v.step.flow_id, code: values.code!, password: values['new-password']! }, { signal }));
   };
 }
+
+customElements.define('lk-sign-in', LkSignIn);
 
 declare global {
   interface HTMLElementTagNameMap {
