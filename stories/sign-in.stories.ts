@@ -4,6 +4,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test';
 import '@latchkey/elements/sign-in.js';
 import type { LkSignIn } from '@latchkey/elements/sign-in.js';
 import { loadedBroker, withBroker } from './support/story-broker.js';
+import { elementTheme } from './support/themes.js';
 import { alertText, expectAlert, expectHeading, expectMessage, fieldError, storyElement } from './support/shadow.js';
 
 const email = 'ada@example.com';
@@ -16,7 +17,7 @@ const meta = {
   component: 'lk-sign-in',
   loaders: [withBroker(account)],
   render: (_args, { loaded, globals }) =>
-    html`<lk-sign-in theme=${globals.theme ?? 'light'} sign-up-url="#sign-up" .client=${loadedBroker(loaded).client}></lk-sign-in>`,
+    html`<lk-sign-in theme=${elementTheme(globals)} sign-up-url="#sign-up" .client=${loadedBroker(loaded).client}></lk-sign-in>`,
 } satisfies Meta;
 
 export default meta;
@@ -209,7 +210,7 @@ export const BrokerUnreachable: Story = {
 export const NotConfigured: Story = {
   name: 'Not configured',
   // No client, no broker attribute, no <lk-config>: the page forgot to say where the broker is.
-  render: (_args, { globals }) => html`<lk-sign-in theme=${globals.theme ?? 'light'}></lk-sign-in>`,
+  render: (_args, { globals }) => html`<lk-sign-in theme=${elementTheme(globals)}></lk-sign-in>`,
   play: async ({ canvasElement }) => {
     const { el } = await submitEmail(canvasElement);
     await expectAlert(el, "Sign-in isn't set up on this page yet.");

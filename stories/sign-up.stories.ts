@@ -4,6 +4,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test';
 import '@latchkey/elements/sign-up.js';
 import type { LkSignUp } from '@latchkey/elements/sign-up.js';
 import { loadedBroker, withBroker } from './support/story-broker.js';
+import { elementTheme } from './support/themes.js';
 import { alertText, expectHeading, expectMessage, fieldError, storyElement } from './support/shadow.js';
 
 const email = 'grace@example.com';
@@ -15,7 +16,7 @@ const meta = {
   component: 'lk-sign-up',
   loaders: [withBroker()],
   render: (_args, { loaded, globals }) =>
-    html`<lk-sign-up theme=${globals.theme ?? 'light'} sign-in-url="#sign-in" .client=${loadedBroker(loaded).client}></lk-sign-up>`,
+    html`<lk-sign-up theme=${elementTheme(globals)} sign-in-url="#sign-in" .client=${loadedBroker(loaded).client}></lk-sign-up>`,
 } satisfies Meta;
 
 export default meta;

@@ -4,6 +4,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test';
 import '@latchkey/elements/user-button.js';
 import type { LkUserButton } from '@latchkey/elements/user-button.js';
 import { loadedBroker, withBroker } from './support/story-broker.js';
+import { elementTheme } from './support/themes.js';
 import { storyElement } from './support/shadow.js';
 
 const signedIn = { accounts: { 'ada@example.com': 'correct horse battery staple' }, signedInAs: 'ada@example.com' };
@@ -15,7 +16,7 @@ const meta = {
   loaders: [withBroker(signedIn)],
   render: (_args, { loaded, globals }) =>
     html`<nav aria-label="Account" style="display: flex; justify-content: flex-end; min-block-size: 220px; align-items: flex-start;">
-      <lk-user-button theme=${globals.theme ?? 'light'} .client=${loadedBroker(loaded).client}>
+      <lk-user-button theme=${elementTheme(globals)} .client=${loadedBroker(loaded).client}>
         <a slot="signed-out" href="#sign-in" style="color: inherit">Sign in</a>
       </lk-user-button>
     </nav>`,
