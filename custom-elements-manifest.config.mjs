@@ -4,17 +4,22 @@
 // Generated, not committed (stories/.gitignore): stories/.storybook/main.ts writes it
 // whenever Storybook or its Vitest project starts; `pnpm cem` does it by hand.
 
-/** Keeps the public surface only: private, protected and static members are not the element's API. */
+/**
+ * Keeps the public surface only: private, protected and static members are not the element's
+ * API, and neither are the attributes the analyzer reads off their entries in a static
+ * `properties` block (internal `state: true` fields have no attribute at all).
+ */
 function publicMembersOnly() {
+  const isPublic = (m) => !m.static && m.privacy !== 'private' && m.privacy !== 'protected' && !m.name.startsWith('#') && !m.name.startsWith('_');
   return {
     name: 'latchkey-public-members-only',
     packageLinkPhase({ customElementsManifest }) {
       for (const mod of customElementsManifest.modules) {
         for (const declaration of mod.declarations ?? []) {
           if (!declaration.members) continue;
-          declaration.members = declaration.members.filter(
-            (m) => !m.static && m.privacy !== 'private' && m.privacy !== 'protected' && !m.name.startsWith('#') && !m.name.startsWith('_'),
-          );
+          const hidden = new Set(declaration.members.filter((m) => !isPublic(m)).map((m) => m.name));
+          declaration.members = declaration.members.filter(isPublic);
+          if (declaration.attributes) declaration.attributes = declaration.attributes.filter((a) => !hidden.has(a.fieldName ?? a.name));
         }
       }
     },
