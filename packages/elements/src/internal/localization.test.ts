@@ -23,8 +23,9 @@ afterEach(async () => {
 });
 
 describe('a page that only sets <html lang>', () => {
-  // First in the file, before any test calls setLocale(): only importing an element must be enough.
-  it("follows the page's <html lang> with nothing else set up, also when the page changes it", async () => {
+  // First in the file, before any test calls setLocale(): loading the localization module (this
+  // file imports <lk-config>, which brings it, as @latchkey/elements does) must be enough.
+  it("follows the page's <html lang> without any call, also when the page changes it", async () => {
     const broker = fakeBroker();
     const el = await mount<LkSignIn>(html`<lk-sign-in .client=${broker.client()}></lk-sign-in>`, 'lk-sign-in');
     const title = () => el.shadowRoot!.querySelector('[part~="title"]')!.textContent;
