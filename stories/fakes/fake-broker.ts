@@ -33,7 +33,12 @@ interface Flow {
   password?: string;
   name?: string | null;
   used: boolean;
+  /** Epoch ms before which a resend is refused with `rate_limited`, as on the broker (unset: resendable now). */
+  resendAfter?: number;
 }
+
+/** Seconds between resends, as the broker's default `codes.resendAfterSeconds`. */
+const RESEND_AFTER_MS = 30_000;
 
 export class FakeBroker {
   readonly url = 'https://fake-broker.latchkey.test';
@@ -91,7 +96,7 @@ export class FakeBroker {
 
   private startFlow(purpose: Flow['purpose'], email: string, mailCode: boolean, extra: Partial<Flow> = {}) {
     const code = mailCode ? String(100000 + ((this.seq * 7919) % 900000)) : null;
-    const flow: Flow = { id: `flw_${++this.seq}`, purpose, email, code, attempts: 0, used: false, ...extra };
+    const flow: Flow = { id: `flw_${++this.seq}`, purpose, email, code, attempts: 0, used: false, resendAfter: Date.now() + RESEND_AFTER_MS, ...extra };
     this.flows.set(flow.id, flow);
     this.mail.push({ to: email, code });
     return { status: 202, body: this.codeStep(flow) };
@@ -105,7 +110,7 @@ export class FakeBroker {
       purpose: flow.purpose,
       methods: flow.purpose === 'sign-in' ? this.methods : [],
       expires_at: new Date(Date.now() + 600_000).toISOString(),
-      resend_after: new Date(Date.now() + 30_000).toISOString(),
+      resend_after: new Date(flow.resendAfter ?? Date.now() + RESEND_AFTER_MS).toISOString(),
       attempts_left: MAX_ATTEMPTS - flow.attempts,
     };
   }
@@ -142,7 +147,7 @@ export class FakeBroker {
         return this.done(flow.email, ['otp']);
       }
       case 'POST /v1/sign-up': {
-        if ((body.password ?? '').length < 8) throw problem('weak_password');
+        checkStrength(body.password ?? '', email!);
         return this.startFlow('sign-up', email!, !this.users.has(email!), { password: body.password!, name: body.name ?? null });
       }
       case 'POST /v1/sign-up/verify': {
@@ -153,7 +158,10 @@ export class FakeBroker {
       case 'POST /v1/password-reset':
         return this.startFlow('password-reset', email!, this.users.has(email!));
       case 'POST /v1/password-reset/finish': {
-        if ((body.password ?? '').length < 8) throw problem('weak_password');
+        // As on the broker: the flow must be open, then a weak password is refused before the code is tried.
+        const open = this.flows.get(body.flow_id!);
+        if (!open || open.used || open.purpose !== 'password-reset') throw problem('code_expired');
+        checkStrength(body.password ?? '', open.email);
         const flow = this.checkCode(body.flow_id!, body.code!, 'password-reset');
         this.users.get(flow.email)!.password = body.password!;
         this.current = null;
@@ -162,6 +170,9 @@ export class FakeBroker {
       case 'POST /v1/email-code/resend': {
         const flow = this.flows.get(body.flow_id!);
         if (!flow || flow.used) throw problem('code_expired');
+        if (flow.attempts >= MAX_ATTEMPTS) throw problem('too_many_attempts');
+        if (flow.resendAfter !== undefined && Date.now() < flow.resendAfter) throw problem('rate_limited');
+        flow.resendAfter = Date.now() + RESEND_AFTER_MS;
         // Same flow, fresh code; the attempt count stays, as on the broker.
         if (flow.code !== null) flow.code = String(100000 + ((++this.seq * 7919) % 900000));
         this.mail.push({ to: flow.email, code: flow.code });
@@ -215,6 +226,18 @@ class FakeProblem extends Error {
   constructor(readonly body: Problem) {
     super(body.code);
   }
+}
+
+/** The broker's strength rule in short: at least 8 characters and not the address; the problem names the field. */
+function checkStrength(password: string, email: string) {
+  const folded = password.normalize('NFKC').toLowerCase();
+  const reason =
+    [...password].length < 8
+      ? 'Use at least 8 characters'
+      : folded === email || folded === email.split('@')[0]
+        ? 'This password is too easy to guess'
+        : undefined;
+  if (reason) throw problem('weak_password', { errors: [{ path: 'password', message: reason }] });
 }
 
 function problem(code: ProblemCode, extra: Partial<Problem> = {}) {

@@ -1,5 +1,5 @@
 import { createClient, LatchkeyError, type LatchkeyClient, type SignInMethod } from '@latchkey/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeBroker } from '../../../../stories/fakes/fake-broker.js';
 import { APP_ORIGIN, BROKER_URL, openTestStorage, testBroker } from './harness.js';
 
@@ -25,6 +25,8 @@ interface Subject {
   client: LatchkeyClient;
   /** The newest code mailed to `email`, read as each broker's own tests read it. */
   lastCode(email: string): Promise<string>;
+  /** Moves the broker's clock on (the fake reads Date, the broker its hand-moved test clock). */
+  advance(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -34,7 +36,15 @@ async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
   const methods = setup.methods ?? ['password', 'email-code'];
   if (kind === 'fake') {
     const fake = new FakeBroker({ accounts: Object.fromEntries((setup.accounts ?? []).map((email) => [email, PASSWORD])), methods });
-    return { client: fake.client(), lastCode: async (email) => fake.lastCode(email), close: async () => {} };
+    return {
+      client: fake.client(),
+      lastCode: async (email) => fake.lastCode(email),
+      advance(ms) {
+        vi.useFakeTimers({ toFake: ['Date'] });
+        vi.setSystemTime(Date.now() + ms);
+      },
+      close: async () => void vi.useRealTimers(),
+    };
   }
 
   const storage = await openTestStorage('pglite');
@@ -65,6 +75,7 @@ async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
   return {
     client: createClient({ url: BROKER_URL, fetch }),
     lastCode: (email) => broker.lastCode(email),
+    advance: (ms) => broker.clock.advance(ms),
     async close() {
       await broker.deps.mail.settled();
       await storage.drop();
@@ -209,5 +220,59 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
     await client.signOut();
     expect(client.session.state).toEqual({ status: 'signed-out' });
     expect(await client.getSession()).toBeNull();
+  });
+
+  it('sign-up with a weak password is weak_password, with the problem at the password field', async () => {
+    const { client } = await open();
+    const error = await rejection(client.startSignUp({ email: ALICE, password: 'short' }));
+    expect(error.code).toBe('weak_password');
+    expect(error.status).toBe(400);
+    expect(error.problem).toMatchObject({ code: 'weak_password', errors: [{ path: 'password', message: expect.any(String) }] });
+  });
+
+  it('a weak new password at reset finish is weak_password and does not burn the code', async () => {
+    const { client, lastCode } = await open({ accounts: [ALICE] });
+    const started = await client.startPasswordReset({ email: ALICE });
+    const code = await lastCode(ALICE);
+    const error = await rejection(client.finishPasswordReset({ flow_id: started.flow_id, code, password: 'short' }));
+    expect(error.code).toBe('weak_password');
+    expect(error.problem).toMatchObject({ code: 'weak_password', errors: [{ path: 'password', message: expect.any(String) }] });
+    expect(await client.finishPasswordReset({ flow_id: started.flow_id, code, password: NEW_PASSWORD })).toMatchObject({ step: 'password', notice: 'password-reset' });
+  });
+
+  it('resend: refused with rate_limited before resend_after; then a fresh code for the same flow, attempts kept', async () => {
+    const { client, lastCode, advance } = await open({ accounts: [ALICE] });
+    const started = await client.startEmailCodeSignIn({ email: ALICE });
+    const first = await lastCode(ALICE);
+    await rejection(client.finishEmailCodeSignIn({ flow_id: started.flow_id, code: wrong(first) }));
+
+    const early = await rejection(client.resendEmailCode({ flow_id: started.flow_id }));
+    expect(early.code).toBe('rate_limited');
+    expect(early.status).toBe(429);
+
+    // Both wait 30 s between resends (the broker's default `codes.resendAfterSeconds`).
+    advance(31_000);
+    const resent = await client.resendEmailCode({ flow_id: started.flow_id });
+    expect(keys(resent)).toEqual(EMAIL_CODE_KEYS);
+    expect(resent).toMatchObject({ step: 'email-code', flow_id: started.flow_id, email: ALICE, purpose: 'sign-in', attempts_left: 4 });
+    expect(Date.parse(resent.resend_after)).toBeGreaterThan(Date.parse(started.resend_after));
+    // A fresh code that differs by chance from the old one shows the old one is refused.
+    const second = await lastCode(ALICE);
+    if (second !== first) {
+      const old = await rejection(client.finishEmailCodeSignIn({ flow_id: started.flow_id, code: first }));
+      expect(old.code).toBe('invalid_code');
+    }
+    expectDone(await client.finishEmailCodeSignIn({ flow_id: started.flow_id, code: second }), ALICE, ['otp']);
+  });
+
+  it('identify on an email-code first broker answers the email-code step (a code is mailed to an account)', async () => {
+    const { client, lastCode } = await open({ accounts: [ALICE], methods: ['email-code', 'password'] });
+    const step = await client.identify({ email: ALICE });
+    expect(keys(step)).toEqual(EMAIL_CODE_KEYS);
+    expect(step).toMatchObject({ step: 'email-code', email: ALICE, purpose: 'sign-in', methods: ['email-code', 'password'], attempts_left: 5 });
+    const unknown = await client.identify({ email: STRANGER });
+    expect(keys(unknown)).toEqual(EMAIL_CODE_KEYS);
+    expect(unknown).toMatchObject({ step: 'email-code', email: STRANGER, purpose: 'sign-in', methods: ['email-code', 'password'], attempts_left: 5 });
+    expectDone(await client.finishEmailCodeSignIn({ flow_id: (step as { flow_id: string }).flow_id, code: await lastCode(ALICE) }), ALICE, ['otp']);
   });
 });
