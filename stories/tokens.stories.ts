@@ -1,0 +1,44 @@
+import { html } from 'lit';
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import readme from '../packages/elements/README.md?raw';
+
+/** The rows of the token table under "## Design tokens" in packages/elements/README.md, so the page never drifts from it. */
+function tokenRows(markdown: string): string[][] {
+  const section = markdown.split(/^## Design tokens$/m)[1]?.split(/^#{2,3} /m)[0] ?? '';
+  return section
+    .split('\n')
+    .filter((line) => line.startsWith('| `--lk-'))
+    .map((line) => line.slice(1, -1).split(' | ').map((cell) => cell.trim()));
+}
+
+/** Inline `code` spans of a README cell as <code>, the rest as text. */
+const cell = (text: string) => text.split(/`([^`]*)`/).map((part, i) => (i % 2 ? html`<code>${part}</code>` : part));
+
+const meta = {
+  title: 'Design tokens',
+  // A reference page, not an element state: no play function, axe check or screenshot baseline yet.
+  tags: ['!test', '!autodocs'],
+  render: () => html`<section style="max-inline-size: 900px; font: 14px/1.5 system-ui, sans-serif;">
+    <h1 style="font-size: 1.4rem;">Design tokens</h1>
+    <p>
+      Set any of these on <code>:root</code> (or any ancestor) to theme every element. They are stable: renaming or removing one is
+      a breaking change. Defaults are light / dark; the scheme follows <code>theme</code>, else the page's <code>color-scheme</code> /
+      <code>prefers-color-scheme</code>. Source: <code>packages/elements/README.md</code>.
+    </p>
+    <table style="border-collapse: collapse; inline-size: 100%;">
+      <thead>
+        <tr>${['Token', 'Default (light / dark)', 'What it styles'].map((h) => html`<th scope="col" style="text-align: start; padding: 6px; border-block-end: 2px solid currentColor;">${h}</th>`)}</tr>
+      </thead>
+      <tbody>
+        ${tokenRows(readme).map(
+          (row) => html`<tr>${row.map((text) => html`<td style="padding: 6px; border-block-end: 1px solid #767d8f; vertical-align: top;">${cell(text)}</td>`)}</tr>`,
+        )}
+      </tbody>
+    </table>
+  </section>`,
+} satisfies Meta;
+
+export default meta;
+
+/** Every public `--lk-*` token, its light / dark default and what it styles. */
+export const Reference: StoryObj = {};
