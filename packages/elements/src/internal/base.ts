@@ -7,7 +7,9 @@ import { clientOrError, onConfigure, pageDefaultClient } from './clients.js';
 import { clientContext } from './context.js';
 import { adoptFormStyles } from './form-styles.js';
 import { errorMessage } from './messages.js';
+import type { FlowController, FlowView } from './controllers/flow-controller.js';
 import { renderRetry } from './templates/alert.js';
+import type { FormState } from './templates/form-state.js';
 import { fieldProblem, serverFieldErrors } from './validation.js';
 
 let nextId = 0;
@@ -234,6 +236,11 @@ export abstract class LkFormElement extends LkElement {
 
   /** The form's alert for a failed request: empty when its fields already say what is wrong. */
   protected alertFor = (error: unknown) => (error === this.shownAtFields ? '' : errorMessage(error));
+
+  /** What every step template gets from this element besides its own data and callbacks. */
+  protected formState(flow: FlowController<FlowView>, resent: boolean): FormState {
+    return { uid: this.uid, fieldErrors: this.fieldErrors, pending: flow.pending, alert: flow.renderError(this.alertFor) ?? '', now: flow.now, resent };
+  }
 
   /** An element of the light-DOM form by its id suffix. */
   protected field<T extends HTMLElement = HTMLInputElement>(name: string): T | null {

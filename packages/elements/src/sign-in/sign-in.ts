@@ -4,7 +4,6 @@ import type { DoneStep, EmailCodeStep, LatchkeyClient, PasswordStep, SessionStat
 import { LkFormElement } from '../internal/base.js';
 import { FlowController } from '../internal/controllers/flow-controller.js';
 import { renderCard } from '../internal/templates/card.js';
-import type { FormState } from '../internal/templates/form-state.js';
 import { signInStyles } from './sign-in.styles.js';
 import { renderEmailCodeStep, renderIdentifierStep, renderPasswordStep, renderResetStep } from './sign-in.form.js';
 
@@ -176,14 +175,7 @@ export class LkSignIn extends LkFormElement {
   }
 
   protected override renderForm(): TemplateResult {
-    const form: FormState = {
-      uid: this.uid,
-      fieldErrors: this.fieldErrors,
-      pending: this.flow.pending,
-      alert: this.flow.renderError(this.alertFor) ?? '',
-      now: this.flow.now,
-      resent: this.resent,
-    };
+    const form = this.formState(this.flow, this.resent);
     const v = this.flow.view;
     switch (v.name) {
       case 'identifier':

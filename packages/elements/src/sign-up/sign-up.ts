@@ -5,7 +5,6 @@ import type { DoneStep, EmailCodeStep, LatchkeyClient, SessionState, Step } from
 import { LkFormElement } from '../internal/base.js';
 import { FlowController } from '../internal/controllers/flow-controller.js';
 import { renderCard } from '../internal/templates/card.js';
-import type { FormState } from '../internal/templates/form-state.js';
 import { signUpStyles } from './sign-up.styles.js';
 import { renderDetailsStep, renderVerifyStep } from './sign-up.form.js';
 
@@ -132,14 +131,7 @@ export class LkSignUp extends LkFormElement {
   }
 
   protected override renderForm(): TemplateResult {
-    const form: FormState = {
-      uid: this.uid,
-      fieldErrors: this.fieldErrors,
-      pending: this.flow.pending,
-      alert: this.flow.renderError(this.alertFor) ?? '',
-      now: this.flow.now,
-      resent: this.resent,
-    };
+    const form = this.formState(this.flow, this.resent);
     const v = this.flow.view;
     switch (v.name) {
       case 'details':
