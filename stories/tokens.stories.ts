@@ -1,5 +1,6 @@
 import { html } from 'lit';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { expect, within } from 'storybook/test';
 import readme from '../packages/elements/README.md?raw';
 
 /** The rows of the token table under "## Design tokens" in packages/elements/README.md, so the page never drifts from it. */
@@ -16,8 +17,8 @@ const cell = (text: string) => text.split(/`([^`]*)`/).map((part, i) => (i % 2 ?
 
 const meta = {
   title: 'Design tokens',
-  // A reference page, not an element state: no play function, axe check or screenshot baseline yet.
-  tags: ['!test', '!autodocs'],
+  // A reference page, not an element state: checked for its rows, by axe, and by its screenshot.
+  tags: ['!autodocs'],
   render: () => html`<section style="max-inline-size: 900px; font: 14px/1.5 system-ui, sans-serif;">
     <h1 style="font-size: 1.4rem;">Design tokens</h1>
     <p>
@@ -41,4 +42,11 @@ const meta = {
 export default meta;
 
 /** Every public `--lk-*` token, its light / dark default and what it styles. */
-export const Reference: StoryObj = {};
+export const Reference: StoryObj = {
+  play: async ({ canvasElement }) => {
+    const rows = within(canvasElement).getAllByRole('row').slice(1);
+    expect(rows.length).toBe(tokenRows(readme).length);
+    expect(rows.length).toBeGreaterThanOrEqual(29);
+    expect(rows.every((row) => row.textContent!.trim().startsWith('--lk-'))).toBe(true);
+  },
+};
