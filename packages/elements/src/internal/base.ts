@@ -1,13 +1,13 @@
 import { LitElement, render, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { updateWhenLocaleChanges } from '@lit/localize';
-import { LatchkeyError, type LatchkeyClient, type SessionState } from '@latchkey/client';
+import { LatchkeyError, type EmailCodeStep, type LatchkeyClient, type SessionState } from '@latchkey/client';
 import { LkErrorEvent } from '../events/error.js';
 import { clientOrError, onConfigure, pageDefaultClient } from './clients.js';
 import { clientContext } from './context.js';
 import { adoptFormStyles } from './form-styles.js';
 import { errorMessage } from './messages.js';
-import type { FlowController, FlowView } from './controllers/flow-controller.js';
+import { FlowController, type FlowOptions, type FlowView } from './controllers/flow-controller.js';
 import { renderRetry } from './templates/alert.js';
 import type { FormState } from './templates/form-state.js';
 import { fieldProblem, serverFieldErrors } from './validation.js';
@@ -165,6 +165,7 @@ export abstract class LkFormElement extends LkElement {
     fieldErrors: { state: true },
     announcement: { state: true },
     sessionError: { state: true },
+    resent: { state: true },
   };
 
   override autofocus = false;
@@ -237,9 +238,39 @@ export abstract class LkFormElement extends LkElement {
   /** The form's alert for a failed request: empty when its fields already say what is wrong. */
   protected alertFor = (error: unknown) => (error === this.shownAtFields ? '' : errorMessage(error));
 
+  /** A new code was sent on this step ("We sent a new code."). */
+  protected resent = false;
+
+  /** The element's flow: requests through its client, failures reported, and each new step cleared and focused. */
+  protected createFlow<View extends FlowView>(first: View, viewOf: FlowOptions<View>['viewOf']): FlowController<View> {
+    return new FlowController<View>(this, {
+      first,
+      viewOf,
+      client: () => this.requireClient(),
+      failed: (error) => this.reportError(error),
+      entered: (view, previous) => {
+        this.fieldErrors = {};
+        if (view.name !== previous.name) {
+          this.resent = false;
+          this.focusStep();
+        }
+      },
+    });
+  }
+
+  /** "Resend code" on any mailed-code step: a fresh code, then "We sent a new code." */
+  protected resendCode(flow: FlowController<FlowView>, step: EmailCodeStep) {
+    this.resent = false;
+    flow.submit(async (client, signal) => {
+      const next = await client.resendEmailCode({ flow_id: step.flow_id }, { signal });
+      this.resent = true;
+      return next;
+    });
+  }
+
   /** What every step template gets from this element besides its own data and callbacks. */
-  protected formState(flow: FlowController<FlowView>, resent: boolean): FormState {
-    return { uid: this.uid, fieldErrors: this.fieldErrors, pending: flow.pending, alert: flow.renderError(this.alertFor) ?? '', now: flow.now, resent };
+  protected formState(flow: FlowController<FlowView>): FormState {
+    return { uid: this.uid, fieldErrors: this.fieldErrors, pending: flow.pending, alert: flow.renderError(this.alertFor) ?? '', now: flow.now, resent: this.resent };
   }
 
   /** An element of the light-DOM form by its id suffix. */

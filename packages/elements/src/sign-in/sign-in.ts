@@ -2,7 +2,6 @@ import { html, nothing, type PropertyDeclarations, type PropertyValues, type Tem
 import { msg, str } from '@lit/localize';
 import type { DoneStep, EmailCodeStep, LatchkeyClient, PasswordStep, SessionState, Step } from '@latchkey/client';
 import { LkFormElement } from '../internal/base.js';
-import { FlowController } from '../internal/controllers/flow-controller.js';
 import { renderCard } from '../internal/templates/card.js';
 import { signInStyles } from './sign-in.styles.js';
 import { renderEmailCodeStep, renderIdentifierStep, renderPasswordStep, renderResetStep } from './sign-in.form.js';
@@ -102,7 +101,6 @@ export class LkSignIn extends LkFormElement {
   static override styles = signInStyles;
   static override properties: PropertyDeclarations = {
     appName: { attribute: 'app-name' },
-    resent: { state: true },
     returnTo: { attribute: 'return-to' },
     signUpUrl: { attribute: 'sign-up-url' },
   };
@@ -110,8 +108,6 @@ export class LkSignIn extends LkFormElement {
   /** Your product's name, shown above the heading. */
   appName?: string;
 
-  /** A new code was sent on this step ("We sent a new code."). */
-  private resent = false;
 
   /** Where to go after signing in; must be on the broker's allowlist. */
   returnTo?: string;
@@ -119,19 +115,7 @@ export class LkSignIn extends LkFormElement {
   /** Link for "Don't have an account? Sign up". */
   signUpUrl?: string;
 
-  private readonly flow = new FlowController<SignInView>(this, {
-    first: { name: 'identifier' },
-    viewOf,
-    client: () => this.requireClient(),
-    failed: (error) => this.reportError(error),
-    entered: (view, previous) => {
-      this.fieldErrors = {};
-      if (view.name !== previous.name) {
-        this.resent = false;
-        this.focusStep();
-      }
-    },
-  });
+  private readonly flow = this.createFlow<SignInView>({ name: 'identifier' }, viewOf);
 
   /** Goes back to the first step (e.g. after the host signed the user out). */
   reset() {
@@ -175,7 +159,7 @@ export class LkSignIn extends LkFormElement {
   }
 
   protected override renderForm(): TemplateResult {
-    const form = this.formState(this.flow, this.resent);
+    const form = this.formState(this.flow);
     const v = this.flow.view;
     switch (v.name) {
       case 'identifier':
@@ -202,7 +186,7 @@ export class LkSignIn extends LkFormElement {
           resendAfter: v.step.resend_after,
           attemptsLeft: v.step.attempts_left,
           onSubmit: this.submitCode,
-          onResend: () => this.resend(v.step),
+          onResend: () => this.resendCode(this.flow, v.step),
           onUsePassword: () => this.flow.goTo({ name: 'password', step: { step: 'password', email, methods } }),
           onChangeEmail: () => this.flow.goTo({ name: 'identifier', email }),
         });
@@ -214,7 +198,7 @@ export class LkSignIn extends LkFormElement {
           resendAfter: v.step.resend_after,
           attemptsLeft: v.step.attempts_left,
           onSubmit: this.submitReset,
-          onResend: () => this.resend(v.step),
+          onResend: () => this.resendCode(this.flow, v.step),
           onBack: () => this.flow.goTo({ name: 'password', step: v.back }),
         });
       case 'done':
@@ -226,14 +210,6 @@ export class LkSignIn extends LkFormElement {
     return this.returnTo ? { return_to: this.returnTo } : {};
   }
 
-  private resend(step: EmailCodeStep) {
-    this.resent = false;
-    this.flow.submit(async (client, signal) => {
-      const next = await client.resendEmailCode({ flow_id: step.flow_id }, { signal });
-      this.resent = true;
-      return next;
-    });
-  }
 
   private submitIdentifier = (event: SubmitEvent) => {
     event.preventDefault();

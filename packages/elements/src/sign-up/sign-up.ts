@@ -3,7 +3,6 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { DoneStep, EmailCodeStep, LatchkeyClient, SessionState, Step } from '@latchkey/client';
 import { LkFormElement } from '../internal/base.js';
-import { FlowController } from '../internal/controllers/flow-controller.js';
 import { renderCard } from '../internal/templates/card.js';
 import { signUpStyles } from './sign-up.styles.js';
 import { renderDetailsStep, renderVerifyStep } from './sign-up.form.js';
@@ -79,28 +78,13 @@ export class LkSignUp extends LkFormElement {
   /** Your product's name, shown above the heading. */
   @property({ attribute: 'app-name' }) appName?: string;
 
-  /** A new code was sent on this step ("We sent a new code."). */
-  @state() private resent = false;
-
   /** Where to go after signing up; must be on the broker's allowlist. */
   @property({ attribute: 'return-to' }) returnTo?: string;
 
   /** Link for "Already have an account? Sign in". */
   @property({ attribute: 'sign-in-url' }) signInUrl?: string;
 
-  private readonly flow = new FlowController<SignUpView>(this, {
-    first: { name: 'details' },
-    viewOf,
-    client: () => this.requireClient(),
-    failed: (error) => this.reportError(error),
-    entered: (view, previous) => {
-      this.fieldErrors = {};
-      if (view.name !== previous.name) {
-        this.resent = false;
-        this.focusStep();
-      }
-    },
-  });
+  private readonly flow = this.createFlow<SignUpView>({ name: 'details' }, viewOf);
 
   /** Signed out somewhere (the user button, another tab): start over instead of showing "welcome". */
   protected override sessionChanged(state: SessionState, client: LatchkeyClient) {
@@ -131,7 +115,7 @@ export class LkSignUp extends LkFormElement {
   }
 
   protected override renderForm(): TemplateResult {
-    const form = this.formState(this.flow, this.resent);
+    const form = this.formState(this.flow);
     const v = this.flow.view;
     switch (v.name) {
       case 'details':
@@ -143,14 +127,7 @@ export class LkSignUp extends LkFormElement {
           resendAfter: v.step.resend_after,
           onSubmit: this.submitCode,
           attemptsLeft: v.step.attempts_left,
-          onResend: () => {
-            this.resent = false;
-            this.flow.submit(async (client, signal) => {
-              const next = await client.resendEmailCode({ flow_id: v.step.flow_id }, { signal });
-              this.resent = true;
-              return next;
-            });
-          },
+          onResend: () => this.resendCode(this.flow, v.step),
           onStartOver: () => this.flow.restart(),
         });
       case 'done':
