@@ -123,10 +123,16 @@ export async function redeemCode<T>(deps: Deps, browser: Browser, flow: FlowReco
   const ticket = await takeCodeAttempt(deps, flow.data.email);
   const key = keyOf(deps, browser, flow.id);
   const codeHash = hashCode(await deps.secret(), flow.id, code);
-  const result = await deps.storage.transaction(async (tx) => {
-    const attempt = await attemptFlow<EmailCodeFlow>(tx, key, codeHash);
-    return attempt?.accepted ? { attempt, value: await then(tx, attempt) } : { attempt };
-  });
+  const result = await deps.storage
+    .transaction(async (tx) => {
+      const attempt = await attemptFlow<EmailCodeFlow>(tx, key, codeHash);
+      return attempt?.accepted ? { attempt, value: await then(tx, attempt) } : { attempt };
+    })
+    .catch(async (error: unknown) => {
+      // The code was right but what it was for failed (a parallel sign-up won): not a wrong guess.
+      await ticket.giveBack();
+      throw error;
+    });
   if (!result.attempt) {
     await ticket.giveBack(); // nothing was compared
     throw await notOpen(deps, key);
@@ -147,7 +153,7 @@ export async function redeemCode<T>(deps: Deps, browser: Browser, flow: FlowReco
 export async function resendCode(deps: Deps, browser: Browser, flowId: string): Promise<EmailCodeStep> {
   const key = keyOf(deps, browser, flowId);
   const flow = await findOpenFlow<EmailCodeFlow>(deps.storage, key);
-  if (!flow || flow.kind !== EMAIL_CODE) throw new ProblemError('code_expired');
+  if (!flow) throw new ProblemError('code_expired');
   if (flow.attempts >= flow.maxAttempts) throw new ProblemError('too_many_attempts');
   const wait = Math.ceil((Date.parse(flow.data.resend_after) - key.now.getTime()) / 1000);
   if (wait > 0) throw new ProblemError('rate_limited', { headers: { 'retry-after': String(wait) } });
