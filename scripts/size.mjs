@@ -18,6 +18,9 @@ async function bundle(entry) {
   // What users ship is the production build: Vite picks lit's dev build whenever
   // NODE_ENV is not "production" (under Vitest it is "test").
   process.env.NODE_ENV = 'production';
+  // An app build with the element as its entry, as a host app that imports it gets:
+  // fully minified. (Vite's library mode leaves the whitespace of an ES build, which
+  // overstated every figure by about 10 %.)
   const result = await build({
     mode: 'production',
     root,
@@ -27,7 +30,8 @@ async function bundle(entry) {
       write: false,
       minify: true,
       target: 'es2022',
-      lib: { entry: `${root}/${entry}`, formats: ['es'], fileName: 'bundle' },
+      modulePreload: false,
+      rollupOptions: { input: `${root}/${entry}` },
     },
   });
   const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);

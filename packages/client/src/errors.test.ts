@@ -34,6 +34,20 @@ describe('what a caller sees when a call fails', () => {
     expect(crash).toMatchObject({ code: 'internal_error', status: 500, problem: { request_id: 'req_42' } });
   });
 
+  it('keeps how long the broker asked to wait, in seconds or as a date, and nothing when it did not say', async () => {
+    const limited = (retryAfter: string) => () =>
+      new Response(JSON.stringify({ type: 'urn:latchkey:problem:rate_limited', code: 'rate_limited', title: 'Too many', status: 429 }), {
+        status: 429,
+        headers: { 'content-type': 'application/problem+json', 'retry-after': retryAfter },
+      });
+    expect((await failureOf(limited('900'))).retryAfterSeconds).toBe(900);
+    const inTwoMinutes = new Date(Date.now() + 120_000).toUTCString();
+    expect((await failureOf(limited(inTwoMinutes))).retryAfterSeconds).toBeGreaterThanOrEqual(119);
+    expect((await failureOf(limited(inTwoMinutes))).retryAfterSeconds).toBeLessThanOrEqual(120);
+    expect((await failureOf(limited('soon'))).retryAfterSeconds).toBeUndefined();
+    expect((await failureOf(problem('rate_limited', 429))).retryAfterSeconds).toBeUndefined();
+  });
+
   it('sees a proxy 502 page as unexpected_response, without any of its text', async () => {
     const error = await failureOf(() => new Response('<html>Bad gateway: upstream 10.0.0.7:8787 refused</html>', { status: 502, headers: { 'content-type': 'text/html' } }));
     expect(error).toMatchObject({ code: 'unexpected_response', status: 502, problem: undefined });

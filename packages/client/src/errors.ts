@@ -43,12 +43,15 @@ export class LatchkeyError extends Error {
   readonly status: number;
   /** The parsed problem+json body, or undefined when the answer was not one. */
   readonly problem: Problem | undefined;
+  /** How long the broker asked to wait before trying again (its `Retry-After`), in seconds. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: LatchkeyErrorCode, message: string, options: { status?: number; problem?: Problem; cause?: unknown } = {}) {
+  constructor(code: LatchkeyErrorCode, message: string, options: { status?: number; problem?: Problem; retryAfterSeconds?: number; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = this.constructor.name;
     this.code = code;
     this.status = options.status ?? 0;
     this.problem = options.problem;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }

@@ -50,7 +50,7 @@ const STATUS: Record<ProblemCode, ContentfulStatusCode> = {
 export class ProblemError extends Error {
   constructor(
     readonly code: ProblemCode,
-    readonly extra: { detail?: string; errors?: ProblemFieldError[]; headers?: Record<string, string>; attemptsLeft?: number } = {},
+    readonly extra: { detail?: string; errors?: ProblemFieldError[]; attemptsLeft?: number; retryAfterSeconds?: number } = {},
   ) {
     super(TITLES[code]);
     this.name = this.constructor.name;
@@ -69,7 +69,9 @@ export function problemResponse(c: Context, code: ProblemCode, extra: ProblemErr
     ...(extra.requestId ? { request_id: extra.requestId } : {}),
     ...(extra.attemptsLeft !== undefined ? { attempts_left: extra.attemptsLeft } : {}),
   };
-  return c.body(JSON.stringify(body), STATUS[code], { ...extra.headers, 'content-type': 'application/problem+json', 'cache-control': 'no-store' });
+  // Retry-After is not a CORS-safelisted response header: exposed, so the elements can say how long to wait.
+  const retry = extra.retryAfterSeconds !== undefined ? { 'retry-after': String(extra.retryAfterSeconds), 'access-control-expose-headers': 'retry-after' } : {};
+  return c.body(JSON.stringify(body), STATUS[code], { ...retry, 'content-type': 'application/problem+json', 'cache-control': 'no-store' });
 }
 
 /** Fields PostgreSQL fills with names from our own schema, never with values. */

@@ -91,6 +91,14 @@ function asProblem(body: unknown): Problem | undefined {
   return known && type === `${PROBLEM_TYPE_PREFIX}${code}` && typeof title === 'string' ? (body as Problem) : undefined;
 }
 
+/** `Retry-After` in seconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
+function retryAfterSeconds(response: Response): number | undefined {
+  const value = response.headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  const seconds = /^\d+$/.test(value) ? Number(value) : Math.ceil((Date.parse(value) - Date.now()) / 1000);
+  return Number.isFinite(seconds) ? Math.max(0, seconds) : undefined;
+}
+
 const isAbort = (error: unknown, signal: AbortSignal | undefined) =>
   signal?.aborted === true || (error instanceof Error && error.name === 'AbortError');
 
@@ -151,7 +159,7 @@ export async function request<T>(conn: Connection, endpoint: Endpoint, options: 
     }
   } else {
     const problem = asProblem(body);
-    if (problem) throw new LatchkeyError(problem.code, problem.title, { status, problem });
+    if (problem) throw new LatchkeyError(problem.code, problem.title, { status, problem, retryAfterSeconds: retryAfterSeconds(response) });
   }
   // Whatever answered is not the broker speaking its contract (a proxy page, a
   // captive portal); its text may hold internals, so only the status is kept.

@@ -132,6 +132,19 @@ describe('error messages', () => {
     });
   }
 
+  it('says how long to wait when the broker sent Retry-After, rounded up, in the words of each locale', async () => {
+    const limited = (retryAfterSeconds?: number) => errorMessage(new LatchkeyError('rate_limited', 'x', { status: 429, retryAfterSeconds }));
+    expect(limited(900)).toBe('Too many attempts. Try again in 15 minutes.');
+    expect(limited(61)).toBe('Too many attempts. Try again in 2 minutes.');
+    expect(limited(30)).toBe('Too many attempts. Try again in 30 seconds.');
+    expect(limited(86_400)).toBe('Too many attempts. Try again in 24 hours.');
+    expect(limited(undefined)).toBe('Too many attempts. Wait a moment, then try again.');
+    await setLocale('de');
+    expect(limited(900)).toBe('Zu viele Versuche. Versuchen Sie es in 15 Minuten erneut.');
+    await setLocale('ar');
+    expect(limited(900)).toContain(new Intl.NumberFormat('ar', { style: 'unit', unit: 'minute', unitDisplay: 'long' }).format(15));
+  });
+
   it('answers an unknown code with the generic message', async () => {
     await setLocale('de');
     const unknown = new LatchkeyError('from_a_newer_broker' as LatchkeyErrorCode, 'x');

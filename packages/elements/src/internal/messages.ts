@@ -19,7 +19,7 @@ const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyError) => s
   invalid_code: invalidCodeMessage,
   code_expired: () => msg('That code has expired or was already used. Ask for a new one.', { id: 'error.code_expired' }),
   too_many_attempts: () => msg('Too many wrong codes. Ask for a new code to try again.', { id: 'error.too_many_attempts' }),
-  rate_limited: () => msg('Too many attempts. Wait a moment, then try again.', { id: 'error.rate_limited' }),
+  rate_limited: rateLimitedMessage,
   weak_password: () => msg('Choose a stronger password: at least 8 characters and not a common one.', { id: 'error.weak_password' }),
   forbidden_origin: () => msg("This site isn't allowed to sign in with this service.", { id: 'error.forbidden_origin' }),
   invalid_return_to: () => msg("The page you came from isn't allowed as a return address.", { id: 'error.invalid_return_to' }),
@@ -58,6 +58,19 @@ function invalidCodeMessage(error: LatchkeyError): string {
       return msg(str`That code isn't right. ${left} tries left.`, { id: 'error.invalid_code.many-left' });
   }
   return msg(str`That code isn't right. ${left} tries left.`, { id: 'error.invalid_code.some-left' });
+}
+
+/**
+ * Too many attempts, saying how long to wait when the broker said (`Retry-After`):
+ * "Try again in 15 minutes", the duration worded by `Intl` in the current locale.
+ */
+function rateLimitedMessage(error: LatchkeyError): string {
+  const seconds = error.retryAfterSeconds;
+  if (!seconds) return msg('Too many attempts. Wait a moment, then try again.', { id: 'error.rate_limited' });
+  // Rounded up, so the wait is never shorter than said (61 s is "2 minutes"); hours past 90 minutes.
+  const [amount, unit] = seconds < 60 ? [seconds, 'second'] : seconds <= 5400 ? [Math.ceil(seconds / 60), 'minute'] : [Math.ceil(seconds / 3600), 'hour'];
+  const wait = new Intl.NumberFormat(currentLocale(), { style: 'unit', unit, unitDisplay: 'long' }).format(amount);
+  return msg(str`Too many attempts. Try again in ${wait}.`, { id: 'error.rate_limited.wait' });
 }
 
 function pluralCategory(n: number): Intl.LDMLPluralRule {

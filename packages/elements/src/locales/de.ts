@@ -34,6 +34,7 @@
 'error.not_found': `Der Anmeldedienst bietet diese Funktion nicht an. Laden Sie die Seite neu oder wenden Sie sich an den Support der Website.`,
 'error.payload_too_large': `Das ist mehr, als der Anmeldedienst annimmt. Kürzen Sie Ihre Eingabe und versuchen Sie es erneut.`,
 'error.rate_limited': `Zu viele Versuche. Warten Sie einen Moment und versuchen Sie es dann erneut.`,
+'error.rate_limited.wait': str`Zu viele Versuche. Versuchen Sie es in ${0} erneut.`,
 'error.too_many_attempts': `Zu viele falsche Codes. Fordern Sie einen neuen Code an, um es erneut zu versuchen.`,
 'error.unauthenticated': `Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an.`,
 'error.unexpected_response': `Der Anmeldedienst hat unerwartet geantwortet. Versuchen Sie es gleich noch einmal.`,

@@ -45,6 +45,8 @@ describe('guards chosen per route group', () => {
     const refused = await post('1');
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('60');
+    // Not CORS-safelisted: without this a page on another origin could not read how long to wait.
+    expect(refused.headers.get('access-control-expose-headers')).toBe('retry-after');
     expect((await post('2')).status).toBe(200);
     expect(store.keys).toEqual(['ip:1', 'ip:1', 'ip:1', 'ip:2']);
   });

@@ -62,7 +62,7 @@ export function databaseRateLimitStore(db: Db): RateLimitStore {
 /** Takes a unit or refuses the request with 429 and `Retry-After`. */
 export async function takeOrRefuse(store: RateLimitStore, key: string, window: RateWindow, now: Date): Promise<RateTicket> {
   const taken = await store.take(key, window, now);
-  if (!taken.ok) throw new ProblemError('rate_limited', { headers: { 'retry-after': String(taken.retryAfterSeconds) } });
+  if (!taken.ok) throw new ProblemError('rate_limited', { retryAfterSeconds: taken.retryAfterSeconds });
   return taken.ticket;
 }
 

@@ -156,7 +156,7 @@ export async function resendCode(deps: Deps, browser: Browser, flowId: string): 
   if (!flow) throw new ProblemError('code_expired');
   if (flow.attempts >= flow.maxAttempts) throw new ProblemError('too_many_attempts');
   const wait = Math.ceil((Date.parse(flow.data.resend_after) - key.now.getTime()) / 1000);
-  if (wait > 0) throw new ProblemError('rate_limited', { headers: { 'retry-after': String(wait) } });
+  if (wait > 0) throw new ProblemError('rate_limited', { retryAfterSeconds: wait });
   await takeMail(deps, flow.data.email);
   const { codes } = deps.config;
   const code = randomCode();
@@ -168,7 +168,7 @@ export async function resendCode(deps: Deps, browser: Browser, flowId: string): 
     notBeforeField: 'resend_after',
   });
   // Another resend of this flow won the race: it mailed the code.
-  if (!renewed) throw new ProblemError('rate_limited', { headers: { 'retry-after': String(codes.resendAfterSeconds) } });
+  if (!renewed) throw new ProblemError('rate_limited', { retryAfterSeconds: codes.resendAfterSeconds });
   const mail = prepareMail(deps, renewed, code);
   // A notice about an existing account goes out once, not on every resend.
   deps.mail.deliver(renewed.data.mails === 'code' ? mail : null);
