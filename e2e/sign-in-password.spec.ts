@@ -58,6 +58,27 @@ test('the keyboard goes straight from the email to the password, no Tab needed',
   await demo.signOut();
 });
 
+test("the browser's Back and Forward move between the steps and never leave the page mid-flow", async ({ page, api, outbox }) => {
+  const email = uniqueEmail('back');
+  await createAccount(api, outbox, email, password);
+  const demo = new DemoPage(page);
+  await demo.goto();
+  const url = page.url();
+  await demo.signIn.enterEmail(email);
+  await expect(demo.signIn.password).toBeVisible();
+
+  await page.goBack();
+  await expect(demo.signIn.email).toHaveValue(email);
+  await expect(demo.signIn.email).toBeFocused();
+  expect(page.url()).toBe(url);
+  await page.goForward();
+  await expect(demo.signIn.password).toBeFocused();
+  await demo.signIn.password.fill(password);
+  await page.keyboard.press('Enter');
+  await demo.expectSignedIn(email, ['pwd']);
+  await demo.signOut();
+});
+
 test('a broker that cannot be reached gets a clear error and "Try again", not "Loading…" for ever', async ({ page }) => {
   let down = true;
   await page.route('**/v1/session', (route) => (down ? route.abort('connectionrefused') : route.fallback()));

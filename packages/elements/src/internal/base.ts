@@ -162,6 +162,7 @@ export abstract class LkFormElement extends LkElement {
    */
   static override properties: PropertyDeclarations = {
     autofocus: { type: Boolean },
+    noHistory: { type: Boolean, attribute: 'no-history' },
     fieldErrors: { state: true },
     announcement: { state: true },
     sessionError: { state: true },
@@ -169,6 +170,13 @@ export abstract class LkFormElement extends LkElement {
   };
 
   override autofocus = false;
+
+  /**
+   * Keep the steps out of the browser's history. By default each step is a
+   * history entry (same URL), so Back returns to the previous step instead of
+   * leaving the page; set this where the page's own router must own Back.
+   */
+  noHistory = false;
 
   /** Problems by field name (found before sending, or the broker's); cleared on every step change. */
   protected fieldErrors: Record<string, string> = {};
@@ -255,6 +263,7 @@ export abstract class LkFormElement extends LkElement {
           this.focusStep();
         }
       },
+      historyKey: () => (this.noHistory ? undefined : this.uid),
     });
   }
 

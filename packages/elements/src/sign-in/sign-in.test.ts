@@ -110,6 +110,22 @@ describe('lk-sign-in', () => {
     await until(() => card.alert() === 'Too many attempts. Wait a moment, then try again.');
   });
 
+  it('goes back a step with the browser\'s Back, the email still typed, and forward again, without leaving the page', async () => {
+    const card = await signInCard();
+    const url = location.href;
+    await toPasswordStep(card);
+    history.back();
+    await until(() => card.heading().textContent === 'Sign in');
+    expect(card.input('username').value).toBe('ada@example.com');
+    expect(location.href).toBe(url);
+    await until(() => document.activeElement === card.input('username'));
+    history.forward();
+    await until(() => card.heading().textContent === 'Enter your password');
+    await until(() => document.activeElement === card.input('current-password'));
+    history.back();
+    await until(() => card.heading().textContent === 'Sign in');
+  });
+
   it('checks the email before sending anything', async () => {
     const card = await signInCard();
     type(card.input('username'), 'not-an-email');

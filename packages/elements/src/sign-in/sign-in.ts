@@ -214,7 +214,9 @@ export class LkSignIn extends LkFormElement {
   private submitIdentifier = (event: SubmitEvent) => {
     event.preventDefault();
     const values = this.validate(['email']);
-    if (values) this.flow.submit((client, signal) => client.identify({ email: values.email!, ...this.returnToBody() }, { signal }));
+    if (!values) return;
+    this.flow.amend({ name: 'identifier', email: values.email });
+    this.flow.submit((client, signal) => client.identify({ email: values.email!, ...this.returnToBody() }, { signal }));
   };
 
   private submitPassword = (event: SubmitEvent) => {

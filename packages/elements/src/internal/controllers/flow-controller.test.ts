@@ -19,12 +19,15 @@ const done: DoneStep = {
 class FlowHost extends ReactiveElement {
   readonly failures: unknown[] = [];
   readonly entered: string[] = [];
+  /** Its history key; unset keeps the steps out of the history (`no-history`). */
+  key?: string;
   readonly flow = new FlowController<View>(this, {
     first: { name: 'start' },
     viewOf: (step: Step) => (step.step === 'password' ? { name: 'password', step } : step.step === 'done' ? { name: 'done', step } : undefined),
     client: () => ({}) as LatchkeyClient,
     failed: (error) => this.failures.push(error),
     entered: (view) => this.entered.push(view.name),
+    historyKey: () => this.key,
   });
 }
 customElements.define('lk-test-flow', FlowHost);
@@ -124,5 +127,88 @@ describe('FlowController', () => {
     expect(el.failures[0]).toMatchObject({ code: 'unsupported_step' });
     expect(el.flow.view.name).toBe('start');
     expect(el.entered).toEqual([]);
+  });
+});
+
+describe('FlowController in the session history', () => {
+  const secondPassword: PasswordStep = { ...passwordStep, email: 'bob@example.com' };
+  /** Moves in the history and waits for the popstate the flow acts on. */
+  const go = async (delta: number) => {
+    const popped = new Promise((resolve) => window.addEventListener('popstate', resolve, { once: true }));
+    history.go(delta);
+    await popped;
+  };
+
+  it('makes each new step a history entry, so Back and Forward move between steps and the page stays', async () => {
+    const el = await host();
+    el.key = 'a';
+    history.replaceState({ router: 'page state' }, '');
+    const url = location.href;
+    const entry = history.state as object;
+    el.flow.submit(async () => passwordStep);
+    await until(() => el.flow.view.name === 'password');
+    expect(history.state).not.toBe(entry);
+    // The page's own state stays beside ours, so its router still finds it.
+    expect(history.state).toMatchObject({ router: 'page state', lk: { at: 1 } });
+
+    await go(-1);
+    await until(() => el.flow.view.name === 'start');
+    expect(location.href).toBe(url);
+    await go(1);
+    await until(() => el.flow.view.name === 'password');
+    expect(el.flow.view.step).toBe(passwordStep);
+    expect(el.entered).toEqual(['password', 'start', 'password']);
+    await go(-1);
+    await until(() => el.flow.view.name === 'start');
+  });
+
+  it('drops the Forward entries when a new step follows a Back, and keeps what the user typed in the view Back shows', async () => {
+    const el = await host();
+    el.key = 'b';
+    el.flow.amend({ name: 'start' });
+    el.flow.submit(async () => passwordStep);
+    await until(() => el.flow.view.name === 'password');
+    await go(-1);
+    await until(() => el.flow.view.name === 'start');
+    el.flow.submit(async () => secondPassword);
+    await until(() => el.flow.view.step === secondPassword);
+    await go(-1);
+    await until(() => el.flow.view.name === 'start');
+    await go(1);
+    await until(() => el.flow.view.name === 'password');
+    expect(el.flow.view.step).toBe(secondPassword);
+    await go(-1);
+    await until(() => el.flow.view.name === 'start');
+  });
+
+  it('no longer changes the view after done: that flow is over', async () => {
+    const el = await host();
+    el.key = 'c';
+    el.flow.submit(async () => passwordStep);
+    await until(() => el.flow.view.name === 'password');
+    const entry = history.state as object;
+    el.flow.submit(async () => done);
+    await until(() => el.flow.view.name === 'done');
+    // done is no entry of its own: Back leaves the password step's entry.
+    expect(history.state).toBe(entry);
+    await go(-1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(el.flow.view.name).toBe('done');
+  });
+
+  it('adds no entry without a history key (no-history), and ignores entries of other flows', async () => {
+    const el = await host();
+    const entry = history.state as object;
+    el.flow.submit(async () => passwordStep);
+    await until(() => el.flow.view.name === 'password');
+    expect(history.state).toBe(entry);
+
+    const other = await host();
+    other.key = 'other';
+    other.flow.submit(async () => passwordStep);
+    await until(() => other.flow.view.name === 'password');
+    await go(-1);
+    await until(() => other.flow.view.name === 'start');
+    expect(el.flow.view.name).toBe('password');
   });
 });

@@ -27,9 +27,23 @@ export interface FlowOptions<View extends FlowView> {
   client(): LatchkeyClient;
   /** A request failed (aborts excepted); tell the page. */
   failed(error: unknown): void;
-  /** A view is on screen now (after a request, a link, or a background answer). */
+  /** A view is on screen now (after a request, a link, a background answer, or Back). */
   entered(view: View, previous: View): void;
+  /**
+   * This flow's key in the session history, unique on the page; undefined keeps
+   * its steps out of the history (the element's `no-history`).
+   */
+  historyKey(): string | undefined;
 }
+
+/** Set on the history entries of a flow's steps: whose they are and which view each shows. */
+interface HistoryMark {
+  key: string;
+  at: number;
+}
+
+/** Marks of an earlier page load (after a reload) are not this load's, whatever their key. */
+const PAGE_LOAD = Math.random().toString(36).slice(2);
 
 const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
 
@@ -47,6 +61,9 @@ const isAbort = (error: unknown) => error instanceof Error && error.name === 'Ab
  *   the element cannot show fails with `unsupported_step` and the form stays.
  * - A `done` step fires `lk-signed-in` and follows `return_to` unless a
  *   listener prevents it.
+ * - Each new step is a session-history entry (same URL, the page's own state
+ *   kept beside ours), so Back and Forward move between the steps instead of
+ *   leaving the page. After `done` they no longer change the view: that flow is over.
  *
  * @example
  * private readonly flow = new FlowController<SignInView>(this, { first: { name: 'identifier' }, viewOf, client: () => this.requireClient(), failed: (e) => this.reportError(e), entered: () => this.focusTitle() });
@@ -61,12 +78,16 @@ export class FlowController<View extends FlowView> implements ReactiveController
   /** Every view change goes through it, so a stale error never lingers and a newer answer always wins. */
   private readonly foreground: Task<[(signal: AbortSignal) => Promise<View>], View>;
   private readonly beside = new Map<string, Task<[StepRequest], View>>();
+  /** The views this flow put in the session history; the entry at `at` shows `history[at]`. */
+  private history: View[];
+  private at = 0;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly options: FlowOptions<View>,
   ) {
     this.view = options.first;
+    this.history = [options.first];
     host.addController(this);
     this.foreground = new Task(host, {
       autoRun: false,
@@ -97,6 +118,11 @@ export class FlowController<View extends FlowView> implements ReactiveController
   goTo(view: View): void {
     if (this.pending) return;
     void this.foreground.run([async () => view]).catch(() => {});
+  }
+
+  /** Keeps what the user typed in the view on screen (the email), so Back shows it again; no re-render, no history entry. */
+  amend(view: View): void {
+    this.view = this.history[this.at] = view;
   }
 
   /** Back to the first view (after a sign-out elsewhere, or the host's `reset()`). */
@@ -146,11 +172,36 @@ export class FlowController<View extends FlowView> implements ReactiveController
     if (!counting) this.stopTicking();
   }
 
+  hostConnected(): void {
+    window.addEventListener('popstate', this.onPopState);
+  }
+
   hostDisconnected(): void {
     // A pending foreground request is left to finish: a sign-in the broker
     // completed must still reach the session store.
+    window.removeEventListener('popstate', this.onPopState);
     this.stopBeside();
     this.stopTicking();
+  }
+
+  /** Back or Forward: the view of that entry, replacing whatever request was running. An entry not ours is the first view. */
+  private onPopState = (event: PopStateEvent) => {
+    const key = this.options.historyKey();
+    if (!key || this.view.step?.step === 'done') return;
+    const mark = (event.state as { lk?: HistoryMark } | null)?.lk;
+    this.at = mark?.key === `${PAGE_LOAD}:${key}` && this.history[mark.at] ? mark.at : 0;
+    void this.foreground.run([async () => this.history[this.at]!]).catch(() => {});
+  };
+
+  /** A new view that is not the one Back or Forward just showed: a new history entry, dropping any Forward ones. */
+  private record(view: View) {
+    const key = this.options.historyKey();
+    if (!key || view === this.history[this.at] || view.step?.step === 'done') return;
+    this.history.length = ++this.at;
+    this.history.push(view);
+    const mark: HistoryMark = { key: `${PAGE_LOAD}:${key}`, at: this.at };
+    const page: unknown = history.state;
+    history.pushState({ ...(typeof page === 'object' ? page : {}), lk: mark }, '');
   }
 
   private stopTicking() {
@@ -169,7 +220,10 @@ export class FlowController<View extends FlowView> implements ReactiveController
 
   private show(view: View) {
     const previous = this.view;
-    if (view.name !== previous.name) this.stopBeside();
+    if (view.name !== previous.name) {
+      this.stopBeside();
+      this.record(view);
+    }
     this.view = view;
     this.now = Date.now();
     this.options.entered(view, previous);
