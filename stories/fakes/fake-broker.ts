@@ -19,16 +19,27 @@ export interface FakeBrokerOptions {
    * broker mails the code straight away.
    */
   methods?: SignInMethod[];
+  /**
+   * The host page's origin: the `aud` of minted tokens, as the broker mints for a
+   * page origin it serves (default: this page's origin, else the fake's own URL).
+   */
+  origin?: string;
 }
 
 /** Wrong codes a flow takes, as on the broker. */
 const MAX_ATTEMPTS = 5;
 
+/** What a flow mails, as on the broker: a code, a notice to an account's owner, or nothing. */
+type FlowMail = 'code' | 'already-registered' | 'nothing';
+
 interface Flow {
   id: string;
   purpose: 'sign-up' | 'sign-in' | 'password-reset';
   email: string;
+  /** Null for a flow that mails no code: no code redeems it. */
   code: string | null;
+  /** Unset (a flow a test sets up by hand): a code when `code` is set, else nothing. */
+  mails?: FlowMail;
   attempts: number;
   password?: string;
   name?: string | null;
@@ -40,26 +51,38 @@ interface Flow {
 /** Seconds between resends, as the broker's default `codes.resendAfterSeconds`. */
 const RESEND_AFTER_MS = 30_000;
 
+/** Seconds a session token lives, as the broker's default (and highest) `token.ttlSeconds`. */
+const TOKEN_TTL_SECONDS = 300;
+
+interface Session {
+  id: string;
+  userId: string;
+  amr: string[];
+}
+
 export class FakeBroker {
   readonly url = 'https://fake-broker.latchkey.test';
   readonly users = new Map<string, { id: string; email: string; password: string; name: string | null }>();
   readonly flows = new Map<string, Flow>();
-  /** Codes "mailed", newest last. */
+  /** Mail sent, newest last: a code, or null for the notice that the address already has an account. */
   readonly mail: Array<{ to: string; code: string | null }> = [];
   /** The next call to this path answers with this problem instead (one shot). */
   readonly failNext = new Map<string, ProblemCode | 'network'>();
   /** The next call to this path answers 200 with this body instead (one shot), e.g. a step of a newer protocol. */
   readonly answerNext = new Map<string, unknown>();
   readonly requests: string[] = [];
-  private current: string | null = null;
+  private current: Session | null = null;
   private seq = 0;
+  // Apart from `seq`, so sessions leave the codes stories type (and snapshot) unchanged.
+  private sessionSeq = 0;
 
   private readonly methods: SignInMethod[];
 
   constructor(private readonly options: FakeBrokerOptions = {}) {
     this.methods = options.methods ?? ['password', 'email-code'];
     for (const [email, password] of Object.entries(options.accounts ?? {})) this.addUser(email, password, null);
-    if (options.signedInAs) this.current = this.users.get(options.signedInAs)?.id ?? null;
+    const signedIn = options.signedInAs === undefined ? undefined : this.users.get(options.signedInAs);
+    if (signedIn) this.current = this.openSession(signedIn.id, ['pwd']);
   }
 
   /** A client wired to this broker, as `<lk-config>` or the `client` property takes it. */
@@ -80,25 +103,55 @@ export class FakeBroker {
     return user;
   }
 
+  private openSession(userId: string, amr: string[]): Session {
+    return { id: `ses_${++this.sessionSeq}`, userId, amr };
+  }
+
   private done(email: string, amr: string[]) {
     const user = this.users.get(email)!;
-    this.current = user.id;
-    return { status: 200, body: { step: 'done', user: this.wireUser(user), session: this.wireSession(amr), return_to: null } satisfies Step };
+    this.current = this.openSession(user.id, amr);
+    return { status: 200, body: { step: 'done', user: this.wireUser(user), session: this.wireSession(this.current), return_to: null } satisfies Step };
   }
 
   private wireUser(u: { id: string; email: string; name: string | null }) {
     return { id: u.id, email: u.email, email_verified: true, name: u.name, created_at: '2026-11-24T12:00:00.000Z' };
   }
 
-  private wireSession(amr: string[]) {
-    return { id: `ses_${this.seq}`, amr, created_at: '2026-11-24T12:00:00.000Z', expires_at: '2026-12-24T12:00:00.000Z' };
+  private wireSession(session: Session) {
+    return { id: session.id, amr: session.amr, created_at: '2026-11-24T12:00:00.000Z', expires_at: '2026-12-24T12:00:00.000Z' };
   }
 
-  private startFlow(purpose: Flow['purpose'], email: string, mailCode: boolean, extra: Partial<Flow> = {}) {
-    const code = mailCode ? String(100000 + ((this.seq * 7919) % 900000)) : null;
-    const flow: Flow = { id: `flw_${++this.seq}`, purpose, email, code, attempts: 0, used: false, resendAfter: Date.now() + RESEND_AFTER_MS, ...extra };
+  /**
+   * A token with the broker's header and claims. The signature is random bytes of an
+   * ES256 signature's size: nothing verifies it here, and WebCrypto signing would
+   * fail on an insecure origin (Storybook opened over a LAN address).
+   */
+  private mintToken(session: Session) {
+    const iat = Math.floor(Date.now() / 1000);
+    const exp = iat + TOKEN_TTL_SECONDS;
+    const header = { alg: 'ES256', kid: 'key_fake', typ: 'lk-session+jwt' };
+    const claims = {
+      sid: session.id,
+      amr: session.amr,
+      org_id: null,
+      org_role: null,
+      iss: this.url,
+      sub: session.userId,
+      aud: this.options.origin ?? globalThis.location?.origin ?? this.url,
+      jti: `tok_${base64url(crypto.getRandomValues(new Uint8Array(16)))}`,
+      iat,
+      exp,
+    };
+    const json = (value: object) => base64url(new TextEncoder().encode(JSON.stringify(value)));
+    const token = `${json(header)}.${json(claims)}.${base64url(crypto.getRandomValues(new Uint8Array(64)))}`;
+    return { token, expires_at: new Date(exp * 1000).toISOString() };
+  }
+
+  private startFlow(purpose: Flow['purpose'], email: string, mails: FlowMail, extra: Partial<Flow> = {}) {
+    const code = mails === 'code' ? String(100000 + ((this.seq * 7919) % 900000)) : null;
+    const flow: Flow = { id: `flw_${++this.seq}`, purpose, email, code, mails, attempts: 0, used: false, resendAfter: Date.now() + RESEND_AFTER_MS, ...extra };
     this.flows.set(flow.id, flow);
-    this.mail.push({ to: email, code });
+    if (mails !== 'nothing') this.mail.push({ to: email, code });
     return { status: 202, body: this.codeStep(flow) };
   }
 
@@ -130,10 +183,11 @@ export class FakeBroker {
   /** The routes, as the broker answers them. */
   private answer(method: string, path: string, body: Record<string, string>): { status: number; body?: unknown } {
     const email = body.email?.trim().toLowerCase();
+    const mailsTo = (address: string): FlowMail => (this.users.has(address) ? 'code' : 'nothing');
     switch (`${method} ${path}`) {
       case 'POST /v1/sign-in/identify':
         // The same answer for every address; an email-code first broker has mailed the code (if there is an account).
-        if (this.methods[0] === 'email-code') return { ...this.startFlow('sign-in', email!, this.users.has(email!)), status: 200 };
+        if (this.methods[0] === 'email-code') return { ...this.startFlow('sign-in', email!, mailsTo(email!)), status: 200 };
         return { status: 200, body: { step: 'password', email: email!, methods: this.methods } satisfies Step };
       case 'POST /v1/sign-in/password': {
         const user = this.users.get(email!);
@@ -141,14 +195,16 @@ export class FakeBroker {
         return this.done(user.email, ['pwd']);
       }
       case 'POST /v1/sign-in/email-code':
-        return this.startFlow('sign-in', email!, this.users.has(email!));
+        return this.startFlow('sign-in', email!, mailsTo(email!));
       case 'POST /v1/sign-in/email-code/verify': {
         const flow = this.checkCode(body.flow_id!, body.code!, 'sign-in');
         return this.done(flow.email, ['otp']);
       }
       case 'POST /v1/sign-up': {
         checkStrength(body.password ?? '', email!);
-        return this.startFlow('sign-up', email!, !this.users.has(email!), { password: body.password!, name: body.name ?? null });
+        // As on the broker: a taken address gets the same answer, and its owner a notice instead of a code.
+        const mails = this.users.has(email!) ? 'already-registered' : 'code';
+        return this.startFlow('sign-up', email!, mails, { password: body.password!, name: body.name ?? null });
       }
       case 'POST /v1/sign-up/verify': {
         const flow = this.checkCode(body.flow_id!, body.code!, 'sign-up');
@@ -156,7 +212,7 @@ export class FakeBroker {
         return { ...this.done(flow.email, ['pwd']), status: 201 };
       }
       case 'POST /v1/password-reset':
-        return this.startFlow('password-reset', email!, this.users.has(email!));
+        return this.startFlow('password-reset', email!, mailsTo(email!));
       case 'POST /v1/password-reset/finish': {
         // As on the broker: the flow must be open, then a weak password is refused before the code is tried.
         const open = this.flows.get(body.flow_id!);
@@ -175,17 +231,19 @@ export class FakeBroker {
         flow.resendAfter = Date.now() + RESEND_AFTER_MS;
         // Same flow, fresh code; the attempt count stays, as on the broker.
         if (flow.code !== null) flow.code = String(100000 + ((++this.seq * 7919) % 900000));
-        this.mail.push({ to: flow.email, code: flow.code });
+        // The notice to an account's owner goes out once, not on every resend.
+        if ((flow.mails ?? (flow.code === null ? 'nothing' : 'code')) === 'code') this.mail.push({ to: flow.email, code: flow.code });
         return { status: 202, body: this.codeStep(flow) };
       }
       case 'GET /v1/session': {
-        const user = [...this.users.values()].find((u) => u.id === this.current);
-        if (!user) throw problem('unauthenticated');
-        return { status: 200, body: { user: this.wireUser(user), session: this.wireSession(['pwd']) } };
+        const session = this.current;
+        const user = session && [...this.users.values()].find((u) => u.id === session.userId);
+        if (!session || !user) throw problem('unauthenticated');
+        return { status: 200, body: { user: this.wireUser(user), session: this.wireSession(session) } };
       }
       case 'POST /v1/session/token':
         if (!this.current) throw problem('unauthenticated');
-        return { status: 200, body: { token: `fake.${this.current}.token`, expires_at: new Date(Date.now() + 300_000).toISOString() } };
+        return { status: 200, body: this.mintToken(this.current) };
       case 'POST /v1/sign-out':
         this.current = null;
         return { status: 204 };
@@ -238,6 +296,10 @@ function checkStrength(password: string, email: string) {
         ? 'This password is too easy to guess'
         : undefined;
   if (reason) throw problem('weak_password', { errors: [{ path: 'password', message: reason }] });
+}
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 function problem(code: ProblemCode, extra: Partial<Problem> = {}) {

@@ -70,7 +70,7 @@ export function problemResponse(c: Context, code: ProblemCode, extra: ProblemErr
     ...(extra.attemptsLeft !== undefined ? { attempts_left: extra.attemptsLeft } : {}),
   };
   // Retry-After is not a CORS-safelisted response header: exposed, so the elements can say how long to wait.
-  const retry = extra.retryAfterSeconds !== undefined ? { 'retry-after': String(extra.retryAfterSeconds), 'access-control-expose-headers': 'retry-after' } : {};
+  const retry: Record<string, string> = extra.retryAfterSeconds !== undefined ? { 'retry-after': String(extra.retryAfterSeconds), 'access-control-expose-headers': 'retry-after' } : {};
   return c.body(JSON.stringify(body), STATUS[code], { ...retry, 'content-type': 'application/problem+json', 'cache-control': 'no-store' });
 }
 

@@ -1,7 +1,7 @@
-import { createClient, LatchkeyError, type LatchkeyClient, type SignInMethod } from '@latchkey/client';
+import { createClient, LatchkeyError, type LatchkeyClient, type SignInMethod, type Step } from '@latchkey/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeBroker } from '../../../../stories/fakes/fake-broker.js';
-import { APP_ORIGIN, BROKER_URL, openTestStorage, testBroker } from './harness.js';
+import { APP_ORIGIN, BROKER_URL, openTestStorage, testBroker, testClock } from './harness.js';
 
 /**
  * One contract, two brokers: the in-memory `FakeBroker` that element tests and
@@ -23,8 +23,14 @@ interface Setup {
 
 interface Subject {
   client: LatchkeyClient;
+  /** The broker's public URL (a token's `iss`). */
+  url: string;
+  /** `METHOD /path` of every request the client sent, in order. */
+  requests: string[];
   /** The newest code mailed to `email`, read as each broker's own tests read it. */
   lastCode(email: string): Promise<string>;
+  /** Mail sent to `email`, newest first: the code it carries, or null (a notice). */
+  inbox(email: string): Promise<Array<{ code: string | null }>>;
   /** Moves the broker's clock on (the fake reads Date, the broker its hand-moved test clock). */
   advance(ms: number): void;
   close(): Promise<void>;
@@ -35,10 +41,13 @@ type Kind = 'fake' | 'real';
 async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
   const methods = setup.methods ?? ['password', 'email-code'];
   if (kind === 'fake') {
-    const fake = new FakeBroker({ accounts: Object.fromEntries((setup.accounts ?? []).map((email) => [email, PASSWORD])), methods });
+    const fake = new FakeBroker({ accounts: Object.fromEntries((setup.accounts ?? []).map((email) => [email, PASSWORD])), methods, origin: APP_ORIGIN });
     return {
       client: fake.client(),
+      url: fake.url,
+      requests: fake.requests,
       lastCode: async (email) => fake.lastCode(email),
+      inbox: async (email) => fake.mail.filter((m) => m.to === email).map((m) => ({ code: m.code })).reverse(),
       advance(ms) {
         vi.useFakeTimers({ toFake: ['Date'] });
         vi.setSystemTime(Date.now() + ms);
@@ -48,15 +57,18 @@ async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
   }
 
   const storage = await openTestStorage('pglite');
-  const broker = testBroker(storage, { signIn: { methods } });
+  // Its clock starts at the client's now: the session store times its token cache by Date.now().
+  const broker = testBroker(storage, { signIn: { methods }, clock: testClock(Date.now()) });
   // Accounts are made by another browser (the harness's own jar), so the client starts signed out.
   for (const email of setup.accounts ?? []) await broker.signUp(email, PASSWORD);
 
   // The client's fetch, answered by the app in-process as a browser on APP_ORIGIN would be.
   const cookies = new Map<string, string>();
+  const requests: string[] = [];
   const env = { incoming: { socket: { remoteAddress: '203.0.113.10' } } };
   const fetch: typeof globalThis.fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
+    requests.push(`${init?.method ?? 'GET'} ${url.pathname}`);
     const headers = new Headers(init?.headers);
     headers.set('origin', APP_ORIGIN);
     if (cookies.size) headers.set('cookie', [...cookies].map(([k, v]) => `${k}=${v}`).join('; '));
@@ -74,7 +86,10 @@ async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
 
   return {
     client: createClient({ url: BROKER_URL, fetch }),
+    url: BROKER_URL,
+    requests,
     lastCode: (email) => broker.lastCode(email),
+    inbox: async (email) => (await broker.outbox(email)).map((m) => ({ code: /\b(\d{6})\b/.exec(m.text)?.[1] ?? null })),
     advance: (ms) => broker.clock.advance(ms),
     async close() {
       await broker.deps.mail.settled();
@@ -110,6 +125,16 @@ function expectDone(step: unknown, email: string, amr: string[]) {
 
 /** Six digits that are not `code`. */
 const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
+
+/** A compact JWT's header and payload, decoded without verifying (as a client can see them). */
+function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+  const parts = token.split('.');
+  expect(parts).toHaveLength(3);
+  const part = (s: string) => JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Record<string, unknown>;
+  return { header: part(parts[0]!), payload: part(parts[1]!) };
+}
+
+const TOKEN_CLAIMS = ['amr', 'aud', 'exp', 'iat', 'iss', 'jti', 'org_id', 'org_role', 'sid', 'sub'];
 
 describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kind) => {
   let subject: Subject | undefined;
@@ -274,5 +299,119 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
     expect(keys(unknown)).toEqual(EMAIL_CODE_KEYS);
     expect(unknown).toMatchObject({ step: 'email-code', email: STRANGER, purpose: 'sign-in', methods: ['email-code', 'password'], attempts_left: 5 });
     expectDone(await client.finishEmailCodeSignIn({ flow_id: (step as { flow_id: string }).flow_id, code: await lastCode(ALICE) }), ALICE, ['otp']);
+  });
+
+  it('too_many_attempts: each wrong code counts attempts_left down; the last one and then the right code are refused', async () => {
+    const { client, lastCode } = await open({ accounts: [ALICE] });
+    const started = await client.startEmailCodeSignIn({ email: ALICE });
+    expect(started.attempts_left).toBe(5);
+    const code = await lastCode(ALICE);
+
+    // The broker's default `codes.maxAttempts` is 5: four wrong codes are invalid_code, the fifth spends the budget.
+    for (const left of [4, 3, 2, 1]) {
+      const refused = await rejection(client.finishEmailCodeSignIn({ flow_id: started.flow_id, code: wrong(code) }));
+      expect(refused.code).toBe('invalid_code');
+      expect(refused.status).toBe(400);
+      expect(refused.problem).toMatchObject({ code: 'invalid_code', type: 'urn:latchkey:problem:invalid_code', status: 400, attempts_left: left });
+    }
+    const spent = await rejection(client.finishEmailCodeSignIn({ flow_id: started.flow_id, code: wrong(code) }));
+    const right = await rejection(client.finishEmailCodeSignIn({ flow_id: started.flow_id, code }));
+    // Attempts are checked before resend_after: no fresh code for a spent flow.
+    const resend = await rejection(client.resendEmailCode({ flow_id: started.flow_id }));
+    for (const error of [spent, right, resend]) {
+      expect(error.code).toBe('too_many_attempts');
+      expect(error.status).toBe(400);
+      // No attempts_left on this problem: the flow is over, the user starts again.
+      expect(keys(error.problem!)).toEqual(['code', 'status', 'title', 'type']);
+      expect(error.problem).toMatchObject({ code: 'too_many_attempts', type: 'urn:latchkey:problem:too_many_attempts', status: 400 });
+    }
+    expect(await client.getSession()).toBeNull();
+
+    // A new flow has a budget of its own.
+    const again = await client.startEmailCodeSignIn({ email: ALICE });
+    expect(again.attempts_left).toBe(5);
+    expectDone(await client.finishEmailCodeSignIn({ flow_id: again.flow_id, code: await lastCode(ALICE) }), ALICE, ['otp']);
+  });
+
+  it('sign-up with a taken address answers as for a new one; the owner gets a notice, not a code, and the account is unchanged', async () => {
+    const { client, lastCode, inbox, advance } = await open({ accounts: [ALICE] });
+    const before = (await inbox(ALICE)).length;
+
+    const fresh = await client.startSignUp({ email: STRANGER, password: NEW_PASSWORD });
+    const taken = await client.startSignUp({ email: ALICE, password: NEW_PASSWORD });
+    expect(keys(taken)).toEqual(EMAIL_CODE_KEYS);
+    expect(taken).toMatchObject({ step: 'email-code', flow_id: expect.any(String), email: ALICE, purpose: 'sign-up', methods: [], expires_at: isoDate, resend_after: isoDate, attempts_left: 5 });
+    // Field for field as for a new address, but for the address, the flow and the moment.
+    const timeless = (step: Step) => ({ ...step, flow_id: '', email: '', expires_at: '', resend_after: '' });
+    expect(timeless(taken)).toEqual(timeless(fresh));
+
+    // The new address got a code; the owner got one mail, and it carries no code.
+    expect(await lastCode(STRANGER)).toMatch(/^\d{6}$/);
+    const mailed = await inbox(ALICE);
+    expect(mailed).toHaveLength(before + 1);
+    expect(mailed[0]).toEqual({ code: null });
+    await expect(lastCode(ALICE)).rejects.toThrow(/no code mailed/);
+
+    // The flow can be tried like any other, but no code redeems it.
+    const flowId = (taken as { flow_id: string }).flow_id;
+    const guessed = await rejection(client.finishSignUp({ flow_id: flowId, code: '123456' }));
+    expect(guessed.code).toBe('invalid_code');
+    expect(guessed.problem).toMatchObject({ code: 'invalid_code', attempts_left: 4 });
+
+    // A resend answers as usual, and the notice is not sent again.
+    advance(31_000);
+    const resent = await client.resendEmailCode({ flow_id: flowId });
+    expect(resent).toMatchObject({ step: 'email-code', flow_id: flowId, email: ALICE, purpose: 'sign-up', attempts_left: 4 });
+    expect(await inbox(ALICE)).toHaveLength(before + 1);
+
+    expect(await client.getSession()).toBeNull();
+    const squatted = await rejection(client.signInWithPassword({ email: ALICE, password: NEW_PASSWORD }));
+    expect(squatted.code).toBe('invalid_credentials');
+    expectDone(await client.signInWithPassword({ email: ALICE, password: PASSWORD }), ALICE, ['pwd']);
+  });
+
+  it('getToken: a JWT for the signed-in user and session, at most 5 minutes, reused; after sign-out unauthenticated', async () => {
+    const { client, url, requests } = await open({ accounts: [ALICE] });
+    const done = await client.signInWithPassword({ email: ALICE, password: PASSWORD });
+    expectDone(done, ALICE, ['pwd']);
+    const { user, session } = done as { user: { id: string }; session: { id: string } };
+
+    const token = await client.session.getToken();
+    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const { header, payload } = decodeJwt(token);
+    expect(header).toEqual({ alg: 'ES256', kid: expect.any(String), typ: 'lk-session+jwt' });
+    // An ES256 signature is 64 bytes.
+    expect(Buffer.from(token.split('.')[2]!, 'base64url')).toHaveLength(64);
+    expect(keys(payload)).toEqual(TOKEN_CLAIMS);
+    expect(payload).toMatchObject({ iss: url, aud: APP_ORIGIN, sub: user.id, sid: session.id, amr: ['pwd'], org_id: null, org_role: null, jti: expect.stringMatching(/^tok_[\w-]+$/) });
+    const { iat, exp } = payload as { iat: number; exp: number };
+    expect(Number.isInteger(iat) && Number.isInteger(exp)).toBe(true);
+    expect(Math.abs(iat - Date.now() / 1000)).toBeLessThan(60);
+    expect(exp).toBeGreaterThan(iat);
+    expect(exp - iat).toBeLessThanOrEqual(300);
+
+    // The store reuses its token; a direct mint is a new token, and expires_at is its exp.
+    expect(await client.session.getToken()).toBe(token);
+    expect(requests.filter((r) => r === 'POST /v1/session/token')).toHaveLength(1);
+    const minted = await client.getSessionToken();
+    const claims = decodeJwt(minted.token).payload;
+    expect(claims).toMatchObject({ sub: user.id, sid: session.id });
+    expect(claims.jti).not.toBe(payload.jti);
+    expect(minted.expires_at).toBe(new Date((claims.exp as number) * 1000).toISOString());
+
+    await client.signOut();
+    const refused = await rejection(client.session.getToken());
+    expect(refused.code).toBe('unauthenticated');
+    expect(refused.status).toBe(401);
+    expect(client.session.state).toEqual({ status: 'signed-out' });
+  });
+
+  it('the token carries how the session was made: amr otp after an email-code sign-in, as getSession says', async () => {
+    const { client, lastCode } = await open({ accounts: [ALICE] });
+    const started = await client.startEmailCodeSignIn({ email: ALICE });
+    await client.finishEmailCodeSignIn({ flow_id: started.flow_id, code: await lastCode(ALICE) });
+    const current = await client.getSession();
+    expect(current).toMatchObject({ user: { email: ALICE }, session: { amr: ['otp'] } });
+    expect(decodeJwt(await client.session.getToken()).payload).toMatchObject({ sub: current!.user.id, sid: current!.session.id, amr: ['otp'] });
   });
 });
