@@ -143,7 +143,7 @@ export const EmailCodeStep: Story = {
     const field = form.getByLabelText<HTMLInputElement>('Verification code');
     await expect(field.autocomplete).toBe('one-time-code');
     await expect(field.inputMode).toBe('numeric');
-    await expect(el.shadowRoot!.textContent).toContain(`We sent a 6-digit code to ${email}.`);
+    await expect(el.shadowRoot!.textContent).toContain(`We sent a 6-digit code to \u2068${email}\u2069.`);
     await expect(form.getByRole('button', { name: /^Resend in \d+ s$/ })).toBeDisabled();
   },
 };

@@ -85,7 +85,7 @@ export const CheckYourEmail: Story = {
   name: 'Check your email',
   play: async ({ canvasElement, loaded }) => {
     const { el, form } = await toCodeStep(canvasElement);
-    await expect(el.shadowRoot!.textContent).toContain(`We sent a 6-digit code to ${email}.`);
+    await expect(el.shadowRoot!.textContent).toContain(`We sent a 6-digit code to \u2068${email}\u2069.`);
     await expect(form.getByLabelText<HTMLInputElement>('Verification code').autocomplete).toBe('one-time-code');
     await expect(form.getByRole('button', { name: 'Verify email' })).toBeVisible();
     // No account until the code is confirmed.

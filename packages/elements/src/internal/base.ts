@@ -260,6 +260,7 @@ export abstract class LkFormElement extends LkElement {
         this.fieldErrors = {};
         if (view.name !== previous.name) {
           this.resent = false;
+          this.easeHeight();
           this.focusStep();
         }
       },
@@ -280,6 +281,20 @@ export abstract class LkFormElement extends LkElement {
   /** What every step template gets from this element besides its own data and callbacks. */
   protected formState(flow: FlowController<FlowView>): FormState {
     return { uid: this.uid, fieldErrors: this.fieldErrors, pending: flow.pending, alert: flow.renderError(this.alertFor) ?? '', now: flow.now, resent: this.resent };
+  }
+
+  /**
+   * The card grows or shrinks to the new step's height over 200 ms instead of
+   * jumping (none with reduced motion). Called before the new step renders.
+   */
+  private easeHeight() {
+    const base = this.renderRoot.querySelector<HTMLElement>('[part~="base"]');
+    if (!base || matchMedia('(prefers-reduced-motion: reduce)').matches) return;
+    const from = base.offsetHeight;
+    void this.updateComplete.then(() => {
+      const to = base.offsetHeight;
+      if (from && from !== to) base.animate({ blockSize: [`${from}px`, `${to}px`], overflow: ['clip', 'clip'] }, { duration: 200, easing: 'ease-out' });
+    });
   }
 
   /** An element of the light-DOM form by its id suffix. */

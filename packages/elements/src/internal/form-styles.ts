@@ -23,7 +23,7 @@ ${scope} :is(input, button):focus-visible { outline: var(--_focus-width) solid v
 ${scope} input[aria-invalid='true'] { border-color: var(--_danger); }
 ${scope} input.lk-code { font-size: 1.5rem; letter-spacing: 0.5em; text-align: center; font-variant-numeric: tabular-nums; padding-inline-start: calc(var(--_space-m) * 0.75 + 0.5em); }
 ${scope} :is(.lk-visually-hidden, .lk-reveal > span) { position: absolute !important; inline-size: 1px; block-size: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-${scope} .lk-reveal-row { position: relative; }
+${scope} .lk-reveal-row { position: relative; direction: ltr; }
 ${scope} .lk-reveal-row input { padding-inline-end: var(--_input-height); }
 ${scope} .lk-reveal {
   position: absolute; inset-block: 0; inset-inline-end: 0; inline-size: var(--_input-height); display: grid; place-items: center;
@@ -46,7 +46,7 @@ ${scope} .lk-identity {
   padding-block: var(--_space-xs); padding-inline: calc(var(--_space-m) * 0.75) var(--_space-s);
   border: var(--_border-width) solid var(--_border); border-radius: calc(var(--_radius) * 2); font-size: 0.9rem;
 }
-${scope} .lk-identity > span { min-inline-size: 0; overflow-wrap: anywhere; }
+${scope} .lk-identity > bdi { min-inline-size: 0; overflow-wrap: anywhere; }
 ${scope} .lk-identity > button { flex: none; white-space: nowrap; }
 ${scope} :is(.lk-primary, .lk-secondary) {
   display: inline-flex; align-items: center; justify-content: center; gap: var(--_space-s); min-block-size: var(--_button-height);

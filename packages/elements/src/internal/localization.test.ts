@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { html } from 'lit';
+import { html, render } from 'lit';
 import { LatchkeyError, type LatchkeyErrorCode, type Problem } from '@latchkey/client';
 import '../config/config.js';
 import '../sign-in/sign-in.js';
@@ -11,6 +11,7 @@ import type { LkUserButton } from '../user-button/user-button.js';
 import type { LkConfig } from '../config/config.js';
 import { getLocale, matchLocale, setLocale } from './localization.js';
 import { errorMessage } from './messages.js';
+import { renderCodeField } from './templates/code-field.js';
 import { templates as de } from '../locales/de.js';
 import { templates as ar } from '../locales/ar.js';
 import { axeViolations, cleanup, fakeBroker, mount, until } from './test-helpers.js';
@@ -165,6 +166,19 @@ describe('error messages', () => {
     expect(wrong(11)).toBe('الرمز غير صحيح. تبقّت لك 11 محاولة.');
     expect(wrong(0)).toBe(errorMessage(new LatchkeyError('too_many_attempts', 'x')));
   });
+
+  it('says the tries left at the code field in the plural forms of each language too', async () => {
+    const hint = (attemptsLeft: number) => {
+      const host = document.createElement('div');
+      const form = { uid: 'lkt', fieldErrors: {}, pending: false, alert: '', now: Date.now(), resent: false };
+      render(renderCodeField(form, { email: 'ada@example.com', resendAfter: new Date().toISOString(), attemptsLeft, onResend: () => {} }), host);
+      return host.querySelector('#lkt-code-hint')!.textContent;
+    };
+    expect([hint(3), hint(2), hint(1)]).toEqual(['3 tries left.', '2 tries left.', '1 try left.']);
+    await setLocale('ar');
+    // Arabic: 3 takes the `few` form, 2 the dual (no numeral), 1 the singular.
+    expect([hint(3), hint(2), hint(1)]).toEqual(['تبقّت لك 3 محاولات.', 'تبقّت لك محاولتان.', 'تبقّت لك محاولة واحدة.']);
+  });
 });
 
 /** Each element rendered in a locale, the way a page sets it: `<lk-config locale>`. */
@@ -216,15 +230,38 @@ describe('elements in German', () => {
 });
 
 describe('elements in Arabic', () => {
-  it('lk-sign-in: Arabic text, dir="rtl" on a page without dir, axe clean', async () => {
+  const base = (el: Element) => el.shadowRoot!.querySelector<HTMLElement>('[part~="base"]')!;
+
+  it('lk-sign-in: Arabic text laid out right to left inside the card on a page without dir, the element itself left as the page lays it out, axe clean', async () => {
     const el = await inLocale<LkSignIn>('ar', 'lk-sign-in');
     expect(title(el)).toBe('تسجيل الدخول');
     expect(label(el, 'username')).toBe('البريد الإلكتروني');
     expect(el.querySelector('button[type="submit"]')!.textContent!.trim()).toBe('متابعة');
-    await until(() => el.getAttribute('dir') === 'rtl');
+    await until(() => base(el).getAttribute('dir') === 'rtl');
     expect(getComputedStyle(el.querySelector('form')!).direction).toBe('rtl');
-    expect(getComputedStyle(el.shadowRoot!.querySelector('[part~="base"]')!).direction).toBe('rtl');
+    // The page's `margin-inline-start: auto` on the element keeps meaning the page's start.
+    expect(el.hasAttribute('dir')).toBe(false);
+    expect(getComputedStyle(el).direction).toBe('ltr');
+    // An address is left to right whatever the language around it.
+    expect(el.querySelector('input[type="email"]')!.getAttribute('dir')).toBe('ltr');
     expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('lk-sign-in: right to left with setLocale() alone, outside any lk-config; addresses isolated in Arabic sentences', async () => {
+    const broker = fakeBroker({ accounts: { 'ada@example.com': 'correct horse battery staple' } });
+    const el = await mount<LkSignIn>(html`<lk-sign-in .client=${broker.client()}></lk-sign-in>`, 'lk-sign-in');
+    await setLocale('ar');
+    await until(() => base(el).getAttribute('dir') === 'rtl');
+    const email = el.querySelector<HTMLInputElement>('input[type="email"]')!;
+    email.value = 'ada@example.com';
+    el.querySelector('form')!.requestSubmit();
+    await until(() => el.querySelector('input[autocomplete="current-password"]'));
+    expect(el.querySelector('input[autocomplete="current-password"]')!.getAttribute('dir')).toBe('ltr');
+    expect(el.querySelector('.lk-identity bdi')!.textContent).toBe('ada@example.com');
+    el.querySelector<HTMLButtonElement>('.lk-secondary')!.click();
+    await until(() => el.querySelector('input[autocomplete="one-time-code"]'));
+    expect(el.querySelector('input[autocomplete="one-time-code"]')!.getAttribute('dir')).toBe('ltr');
+    expect(el.shadowRoot!.querySelector('[part~="subtitle"]')!.textContent).toContain('\u2068ada@example.com\u2069');
   });
 
   it('lk-sign-in: inherits the page dir when the page sets one', async () => {
@@ -233,24 +270,25 @@ describe('elements in Arabic', () => {
     const broker = fakeBroker();
     const el = await mount<LkSignIn>(html`<lk-sign-in .client=${broker.client()}></lk-sign-in>`, 'lk-sign-in');
     await until(() => title(el) === 'تسجيل الدخول');
-    expect(el.hasAttribute('dir')).toBe(false);
+    expect(base(el).hasAttribute('dir')).toBe(false);
     expect(el.matches(':dir(rtl)')).toBe(true);
-    expect(getComputedStyle(el.shadowRoot!.querySelector('[part~="base"]')!).direction).toBe('rtl');
+    expect(getComputedStyle(base(el)).direction).toBe('rtl');
   });
 
   it('lk-sign-in: leaves the page its own dir="ltr"', async () => {
     document.documentElement.dir = 'ltr';
     const el = await inLocale<LkSignIn>('ar', 'lk-sign-in');
     expect(title(el)).toBe('تسجيل الدخول');
-    expect(el.hasAttribute('dir')).toBe(false);
+    expect(base(el).hasAttribute('dir')).toBe(false);
+    expect(getComputedStyle(base(el)).direction).toBe('ltr');
   });
 
   it('lk-sign-in: drops the dir it set when the locale goes back to a left-to-right one', async () => {
     const el = await inLocale<LkSignIn>('ar', 'lk-sign-in');
-    await until(() => el.getAttribute('dir') === 'rtl');
+    await until(() => base(el).getAttribute('dir') === 'rtl');
     el.closest('lk-config')!.setAttribute('locale', 'de');
     await until(() => title(el) === 'Anmelden');
-    await until(() => !el.hasAttribute('dir'));
+    await until(() => !base(el).hasAttribute('dir'));
   });
 
   it('lk-sign-up: Arabic labels, dir="rtl", axe clean', async () => {
@@ -258,16 +296,19 @@ describe('elements in Arabic', () => {
     expect(title(el)).toBe('أنشئ حسابك');
     expect(label(el, 'username')).toBe('البريد الإلكتروني');
     expect(label(el, 'new-password')).toBe('كلمة المرور');
-    await until(() => el.getAttribute('dir') === 'rtl');
+    await until(() => base(el).getAttribute('dir') === 'rtl');
     expect(await axeViolations(el)).toEqual([]);
   });
 
   it('lk-user-button: Arabic menu, dir="rtl", axe clean', async () => {
     const el = await inLocale<LkUserButton>('ar', 'lk-user-button');
-    await until(() => el.getAttribute('dir') === 'rtl');
-    await until(() => el.shadowRoot!.querySelector('[part~="button"]'));
+    await until(() => el.shadowRoot!.querySelector('[part~="button"]')?.getAttribute('dir') === 'rtl');
     el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="button"]')!.click();
     await until(() => el.shadowRoot!.querySelector('[role="menu"]'));
+    const menu = el.shadowRoot!.querySelector<HTMLElement>('[role="menu"]')!;
+    expect(getComputedStyle(menu.querySelector('[part~="menu-header"]')!).direction).toBe('rtl');
+    // The menu opens towards the page's inside: its inline end meets the button's, as the page lays them out.
+    expect(Math.round(menu.getBoundingClientRect().right)).toBe(Math.round(el.getBoundingClientRect().right));
     expect(el.shadowRoot!.querySelector('[role="menu"]')!.getAttribute('aria-label')).toBe('الحساب');
     expect(el.shadowRoot!.querySelector('[role="menuitem"]')!.textContent!.trim()).toBe('تسجيل الخروج');
     expect(await axeViolations(el)).toEqual([]);

@@ -20,8 +20,6 @@ const loaders: { readonly [L in TargetLocale]: () => Promise<LocaleModule> } = {
 };
 
 /** Languages written right to left, by their language subtag. */
-const RTL = /^(ar|fa|he|ps|ur|yi|dv|ckb)\b/i;
-
 /** A rejected locale load is reported by `setLocale`'s promise; the page keeps the previous language. */
 let runtime: { getLocale: () => string; setLocale: (locale: string) => Promise<void> } | undefined;
 
@@ -58,11 +56,6 @@ export function matchLocale(tag: string | null | undefined): LatchkeyLocale | un
   if (exact) return exact;
   const language = wanted.split('-')[0];
   return allLocales.find((l) => l.toLowerCase() === language);
-}
-
-/** Whether a locale is written right to left. */
-export function isRtl(locale: string): boolean {
-  return RTL.test(locale);
 }
 
 /**
@@ -139,18 +132,6 @@ export function getLocale(): string {
  */
 export function setLocale(locale: string | null): Promise<void> {
   return requestLocale(PAGE, locale);
-}
-
-/**
- * The `dir` a Latchkey element should carry: `rtl` when the elements speak a
- * right-to-left language and nothing around the element (nor `<html>`) sets
- * `dir`; undefined when it should inherit the page's direction, which then
- * says what the page wants.
- */
-export function directionFor(element: Element): 'rtl' | undefined {
-  if (!isRtl(lit().getLocale())) return undefined;
-  if (element.parentElement?.closest('[dir]') || document.documentElement.hasAttribute('dir')) return undefined;
-  return 'rtl';
 }
 
 // Elements re-render on the same event, after this (their update is a microtask later).

@@ -1,6 +1,6 @@
 import { msg, str } from '@lit/localize';
 import { LatchkeyError, type LatchkeyErrorCode } from '@latchkey/client';
-import { currentLocale } from './locale-state.js';
+import { currentLocale, pluralCategory } from './locale-state.js';
 
 /**
  * One message per error code, id `error.<code>` (as Hanko's `flowErrors.<code>`).
@@ -71,14 +71,6 @@ function rateLimitedMessage(error: LatchkeyError): string {
   const [amount, unit] = seconds < 60 ? [seconds, 'second'] : seconds <= 5400 ? [Math.ceil(seconds / 60), 'minute'] : [Math.ceil(seconds / 3600), 'hour'];
   const wait = new Intl.NumberFormat(currentLocale(), { style: 'unit', unit, unitDisplay: 'long' }).format(amount);
   return msg(str`Too many attempts. Try again in ${wait}.`, { id: 'error.rate_limited.wait' });
-}
-
-function pluralCategory(n: number): Intl.LDMLPluralRule {
-  try {
-    return new Intl.PluralRules(currentLocale()).select(n);
-  } catch {
-    return n === 1 ? 'one' : 'other';
-  }
 }
 
 /**

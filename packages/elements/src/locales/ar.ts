@@ -9,11 +9,13 @@
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'code.one-try-left': `تبقّت لك محاولة واحدة.`,
+      'code.few-tries-left': str`تبقّت لك ${0} محاولات.`,
+'code.one-try-left': `تبقّت لك محاولة واحدة.`,
 'code.resend': `إعادة إرسال الرمز`,
 'code.resend-wait': str`إعادة الإرسال بعد ${0} ث`,
 'code.resent': `أرسلنا إليك رمزًا جديدًا.`,
 'code.tries-left': str`المحاولات المتبقية: ${0}.`,
+'code.two-tries-left': `تبقّت لك محاولتان.`,
 'error.code_expired': `انتهت صلاحية هذا الرمز أو سبق استخدامه. اطلب رمزًا جديدًا.`,
 'error.forbidden_origin': `هذا الموقع غير مسموح له بتسجيل الدخول عبر هذه الخدمة.`,
 'error.generic': `حدث خطأ ما. يُرجى المحاولة مرة أخرى.`,

@@ -9,11 +9,13 @@
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'code.one-try-left': `Noch 1 Versuch.`,
+      'code.few-tries-left': str`Noch ${0} Versuche.`,
+'code.one-try-left': `Noch 1 Versuch.`,
 'code.resend': `Code erneut senden`,
 'code.resend-wait': str`Erneut senden in ${0} s`,
 'code.resent': `Wir haben Ihnen einen neuen Code gesendet.`,
 'code.tries-left': str`Noch ${0} Versuche.`,
+'code.two-tries-left': `Noch 2 Versuche.`,
 'error.code_expired': `Dieser Code ist abgelaufen oder wurde bereits verwendet. Fordern Sie einen neuen an.`,
 'error.forbidden_origin': `Diese Website ist für die Anmeldung über diesen Dienst nicht zugelassen.`,
 'error.generic': `Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.`,

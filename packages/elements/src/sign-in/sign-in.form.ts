@@ -95,7 +95,7 @@ export function renderResetStep(o: { form: FormState; email: string; resendAfter
 function renderIdentity(email: string, onChange: () => void): TemplateResult {
   return html`${renderUsernameHint(email)}
     <div class="lk-identity">
-      <span>${email}</span>
+      <bdi>${email}</bdi>
       <button type="button" class="lk-link" @click=${onChange} aria-label=${msg('Change email', { id: 'sign-in.change-email' })}>
         ${msg('Change', { id: 'sign-in.change' })}
       </button>

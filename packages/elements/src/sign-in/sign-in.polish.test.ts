@@ -220,7 +220,7 @@ describe('lk-sign-in layout', () => {
       expect(change.scrollWidth).toBeLessThanOrEqual(change.clientWidth);
       // The address wraps inside the chip instead of overflowing it.
       expect(chip.scrollWidth).toBeLessThanOrEqual(chip.clientWidth);
-      expect(chip.querySelector('span')!.getBoundingClientRect().right).toBeLessThanOrEqual(change.getBoundingClientRect().left + 1);
+      expect(chip.querySelector('bdi')!.getBoundingClientRect().right).toBeLessThanOrEqual(change.getBoundingClientRect().left + 1);
     });
   }
 

@@ -126,6 +126,28 @@ describe('lk-sign-in', () => {
     await until(() => card.heading().textContent === 'Sign in');
   });
 
+  it('eases the card to the next step\'s height instead of jumping, and does not move with reduced motion', async () => {
+    const card = await signInCard();
+    const base = card.el.shadowRoot!.querySelector<HTMLElement>('[part~="base"]')!;
+    const before = base.offsetHeight;
+    await toPasswordStep(card);
+    const [ease] = base.getAnimations();
+    expect(ease).toBeDefined();
+    const frames = (ease!.effect as KeyframeEffect).getKeyframes();
+    ease!.finish();
+    expect(base.offsetHeight).toBeGreaterThan(before);
+    expect(frames.map((f) => f.blockSize)).toEqual([`${before}px`, `${base.offsetHeight}px`]);
+
+    const reduced = vi.spyOn(window, 'matchMedia').mockImplementation((query) => ({ matches: query.includes('reduce') }) as MediaQueryList);
+    try {
+      card.button('Change').click();
+      await until(() => card.heading().textContent === 'Sign in');
+      expect(base.getAnimations()).toEqual([]);
+    } finally {
+      reduced.mockRestore();
+    }
+  });
+
   it('checks the email before sending anything', async () => {
     const card = await signInCard();
     type(card.input('username'), 'not-an-email');

@@ -3,6 +3,7 @@ import { msg, str } from '@lit/localize';
 import type { DoneStep, EmailCodeStep, LatchkeyClient, PasswordStep, SessionState, Step } from '@latchkey/client';
 import { LkFormElement } from '../internal/base.js';
 import { renderCard } from '../internal/templates/card.js';
+import { directionFor, isolate } from '../internal/locale-state.js';
 import { signInStyles } from './sign-in.styles.js';
 import { renderEmailCodeStep, renderIdentifierStep, renderPasswordStep, renderResetStep } from './sign-in.form.js';
 
@@ -139,7 +140,7 @@ export class LkSignIn extends LkFormElement {
       this.signUpUrl && this.flow.view.name !== 'done'
         ? html`${msg("Don't have an account?", { id: 'sign-in.no-account' })} <a href=${this.signUpUrl}>${msg('Sign up', { id: 'sign-in.sign-up-link' })}</a>`
         : nothing;
-    return renderCard({ title, subtitle, footer, announcement: this.announcement, appName: this.appName });
+    return renderCard({ title, subtitle, footer, announcement: this.announcement, appName: this.appName, dir: directionFor(this) });
   }
 
   private heading(): { title: string; subtitle?: string } {
@@ -150,11 +151,11 @@ export class LkSignIn extends LkFormElement {
       case 'password':
         return { title: msg('Enter your password', { id: 'sign-in.password.title' }) };
       case 'email-code':
-        return { title: msg('Check your email', { id: 'sign-in.code.title' }), subtitle: msg(str`We sent a 6-digit code to ${v.step.email}.`, { id: 'sign-in.code.subtitle' }) };
+        return { title: msg('Check your email', { id: 'sign-in.code.title' }), subtitle: msg(str`We sent a 6-digit code to ${isolate(v.step.email)}.`, { id: 'sign-in.code.subtitle' }) };
       case 'reset':
-        return { title: msg('Reset your password', { id: 'sign-in.reset.title' }), subtitle: msg(str`Enter the code we sent to ${v.step.email} and choose a new password.`, { id: 'sign-in.reset.subtitle' }) };
+        return { title: msg('Reset your password', { id: 'sign-in.reset.title' }), subtitle: msg(str`Enter the code we sent to ${isolate(v.step.email)} and choose a new password.`, { id: 'sign-in.reset.subtitle' }) };
       case 'done':
-        return { title: msg("You're signed in", { id: 'sign-in.done.title' }), subtitle: v.step.user.email };
+        return { title: msg("You're signed in", { id: 'sign-in.done.title' }), subtitle: isolate(v.step.user.email) };
     }
   }
 

@@ -4,6 +4,7 @@ import { localized, msg, str } from '@lit/localize';
 import type { DoneStep, EmailCodeStep, LatchkeyClient, SessionState, Step } from '@latchkey/client';
 import { LkFormElement } from '../internal/base.js';
 import { renderCard } from '../internal/templates/card.js';
+import { directionFor, isolate } from '../internal/locale-state.js';
 import { signUpStyles } from './sign-up.styles.js';
 import { renderDetailsStep, renderVerifyStep } from './sign-up.form.js';
 
@@ -105,13 +106,13 @@ export class LkSignUp extends LkFormElement {
       : msg('Welcome aboard', { id: 'sign-up.done.title' });
     const subtitle =
       v.name === 'details' ? msg('It takes a minute. We will email you a code to confirm your address.', { id: 'sign-up.subtitle' })
-      : v.name === 'email-code' ? msg(str`We sent a 6-digit code to ${v.step.email}. Enter it to finish.`, { id: 'sign-up.code.subtitle' })
-      : v.step.user.email;
+      : v.name === 'email-code' ? msg(str`We sent a 6-digit code to ${isolate(v.step.email)}. Enter it to finish.`, { id: 'sign-up.code.subtitle' })
+      : isolate(v.step.user.email);
     const footer =
       this.signInUrl && v.name === 'details'
         ? html`${msg('Already have an account?', { id: 'sign-up.have-account' })} <a href=${this.signInUrl}>${msg('Sign in', { id: 'sign-up.sign-in-link' })}</a>`
         : nothing;
-    return renderCard({ title, subtitle, footer, announcement: this.announcement, appName: this.appName });
+    return renderCard({ title, subtitle, footer, announcement: this.announcement, appName: this.appName, dir: directionFor(this) });
   }
 
   protected override renderForm(): TemplateResult {

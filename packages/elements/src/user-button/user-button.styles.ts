@@ -70,8 +70,9 @@ export const userButtonStyles = [
     .chevron {
       inline-size: 10px;
       block-size: 10px;
-      border-inline-end: 2px solid var(--_muted);
-      border-block-end: 2px solid var(--_muted);
+      /* Physical sides: it points down in either direction. */
+      border-right: 2px solid var(--_muted);
+      border-bottom: 2px solid var(--_muted);
       transform: translateY(-2px) rotate(45deg);
       margin-inline: 2px 4px;
     }

@@ -1,4 +1,5 @@
 import { html, nothing } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import { Task } from '@lit/task';
@@ -7,6 +8,7 @@ import { LkSignOutEvent } from '../events/sign-out.js';
 import { LkSignedOutEvent } from '../events/signed-out.js';
 import { LkElement } from '../internal/base.js';
 import { errorMessage } from '../internal/messages.js';
+import { directionFor } from '../internal/locale-state.js';
 import { userButtonStyles } from './user-button.styles.js';
 
 /** Up to two initials from the name, else the first letter of the email. */
@@ -138,9 +140,13 @@ export class LkUserButton extends LkElement {
         <button part="button" type="button" @click=${this.retry}>${msg('Try again', { id: 'retry' })}</button>`;
     }
     const label = s.user.name ?? s.user.email;
+    // On the button and the menu's content, not on the element: the page lays the element (and where
+    // the menu opens) out in its own direction.
+    const dir = directionFor(this);
     return html`<button
         part="button"
         type="button"
+        dir=${ifDefined(dir)}
         aria-haspopup="menu"
         aria-expanded=${this.open ? 'true' : 'false'}
         aria-controls="menu"
@@ -153,9 +159,10 @@ export class LkUserButton extends LkElement {
       </button>
       ${this.open
         ? html`<div part="menu" id="menu" role="menu" aria-label=${msg('Account', { id: 'user-button.menu' })} @keydown=${this.onMenuKeydown}>
+            <div role="none" dir=${ifDefined(dir)}>
             <div part="menu-header" role="presentation">
               ${s.user.name ? html`<div class="name">${s.user.name}</div>` : nothing}
-              <div class="email">${s.user.email}</div>
+              <div class="email"><bdi>${s.user.email}</bdi></div>
             </div>
             ${this.accountUrl
               ? html`<a part="menu-item" role="menuitem" tabindex="-1" href=${this.accountUrl}>${msg('Manage account', { id: 'user-button.account' })}</a>`
@@ -165,6 +172,7 @@ export class LkUserButton extends LkElement {
               ${this.signOutTask.render({ pending: () => msg('Signing out…', { id: 'user-button.signing-out' }), error: (e) => errorMessage(e) }) ??
               msg('Sign out', { id: 'user-button.sign-out' })}
             </button>
+            </div>
           </div>`
         : nothing}`;
   }

@@ -1,4 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 
 /** What the card shows around the slotted light-DOM form. */
 export interface CardOptions {
@@ -9,6 +10,8 @@ export interface CardOptions {
   announcement: string;
   /** The host's product name, above the heading. */
   appName?: string | undefined;
+  /** `rtl` in a right-to-left locale on a page that sets no `dir` (`directionFor`). */
+  dir?: 'rtl' | undefined;
 }
 
 /**
@@ -16,7 +19,7 @@ export interface CardOptions {
  * step's heading and subtitle, the slotted light-DOM form, and a footer line.
  */
 export function renderCard(o: CardOptions): TemplateResult {
-  return html`<div part="base">
+  return html`<div part="base" dir=${ifDefined(o.dir)}>
     <header part="header">
       <slot name="logo" part="logo"></slot>
       ${o.appName ? html`<p part="app-name">${o.appName}</p>` : nothing}

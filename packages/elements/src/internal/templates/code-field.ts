@@ -3,6 +3,7 @@ import { msg, str } from '@lit/localize';
 import { LIMITS } from '@latchkey/client';
 import { renderField, renderUsernameHint } from './field.js';
 import type { FormState } from './form-state.js';
+import { pluralCategory } from '../locale-state.js';
 
 export interface CodeFieldOptions {
   /** Where the code went (paired with the code for password managers). */
@@ -48,13 +49,23 @@ export function renderCodeField(form: FormState, o: CodeFieldOptions): TemplateR
       className: 'lk-code',
       aside,
       onInput: normaliseCode,
-      hint:
-        // Only once tries run low: five at the start is noise.
-        left === undefined || left > 3 ? undefined
-        : left === 1 ? msg('1 try left.', { id: 'code.one-try-left' })
-        : msg(str`${left} tries left.`, { id: 'code.tries-left' }),
+      // Only once tries run low: five at the start is noise.
+      hint: left === undefined || left > 3 ? undefined : triesLeft(left),
     })}
     <p class="lk-notice" role="status">${o.resent ? msg('We sent a new code.', { id: 'code.resent' }) : ''}</p>`;
+}
+
+/** "2 tries left.", by the plural rules of the locale: Arabic names two tries with its dual, and 3 with its `few` form. */
+function triesLeft(left: number): string {
+  switch (pluralCategory(left)) {
+    case 'one':
+      return msg('1 try left.', { id: 'code.one-try-left' });
+    case 'two':
+      return msg('2 tries left.', { id: 'code.two-tries-left' });
+    case 'few':
+      return msg(str`${left} tries left.`, { id: 'code.few-tries-left' });
+  }
+  return msg(str`${left} tries left.`, { id: 'code.tries-left' });
 }
 
 /** An `input` listener for a code form: submits as soon as all six digits are in (typed, pasted or autofilled). */

@@ -40,7 +40,8 @@ function capsLock(event: KeyboardEvent | FocusEvent) {
 /**
  * One labelled input with its hint and error, wired with aria-describedby.
  * Its id is `<uid>-<name>`, which the element's `field(name)` finds. A
- * password field gets a "Show password" toggle and a Caps Lock hint.
+ * password field gets a "Show password" toggle and a Caps Lock hint. Emails,
+ * passwords and codes are left to right in every locale.
  *
  * @example
  * renderField(form, { name: 'email', label: msg('Email'), type: 'email', autocomplete: 'username' })
@@ -59,6 +60,7 @@ export function renderField(form: FormState, o: FieldOptions): TemplateResult {
     class=${ifDefined(o.className)}
     autocomplete=${o.autocomplete}
     inputmode=${ifDefined(o.inputmode)}
+    dir=${ifDefined(o.type !== 'text' || o.inputmode ? 'ltr' : undefined)}
     maxlength=${ifDefined(o.maxlength)}
     ?required=${o.required ?? true}
     .value=${o.value ?? ''}
