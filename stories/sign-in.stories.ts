@@ -180,7 +180,7 @@ export const RateLimited: Story = {
   loaders: [withBroker(account, (broker) => broker.failNext.set('/v1/sign-in/identify', 'rate_limited'))],
   play: async ({ canvasElement }) => {
     const { el } = await submitEmail(canvasElement);
-    await expectAlert(el, /^Too many attempts\./);
+    await expectAlert(el, 'Too many attempts. Try again in 15 minutes.');
     await expectHeading(el, 'Sign in');
   },
 };

@@ -227,7 +227,7 @@ export class FakeBroker {
         const flow = this.flows.get(body.flow_id!);
         if (!flow || flow.used) throw problem('code_expired');
         if (flow.attempts >= MAX_ATTEMPTS) throw problem('too_many_attempts');
-        if (flow.resendAfter !== undefined && Date.now() < flow.resendAfter) throw problem('rate_limited');
+        if (flow.resendAfter !== undefined && Date.now() < flow.resendAfter) throw problem('rate_limited', {}, Math.ceil((flow.resendAfter - Date.now()) / 1000));
         flow.resendAfter = Date.now() + RESEND_AFTER_MS;
         // Same flow, fresh code; the attempt count stays, as on the broker.
         if (flow.code !== null) flow.code = String(100000 + ((++this.seq * 7919) % 900000));
@@ -273,7 +273,9 @@ export class FakeBroker {
       return answer.body === undefined ? new Response(null, { status: answer.status }) : Response.json(answer.body, { status: answer.status });
     } catch (error) {
       if (!(error instanceof FakeProblem)) throw error;
-      return new Response(JSON.stringify(error.body), { status: error.body.status, headers: { 'content-type': 'application/problem+json' } });
+      const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
+      if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+      return new Response(JSON.stringify(error.body), { status: error.body.status, headers });
     }
   };
 }
@@ -281,10 +283,17 @@ export class FakeBroker {
 const STATUS: Partial<Record<ProblemCode, number>> = { invalid_credentials: 401, unauthenticated: 401, rate_limited: 429, not_found: 404, forbidden_origin: 403, internal_error: 500 };
 
 class FakeProblem extends Error {
-  constructor(readonly body: Problem) {
+  constructor(
+    readonly body: Problem,
+    /** Sent as `Retry-After`, as the broker does with every `rate_limited`. */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(body.code);
   }
 }
+
+/** A scripted `rate_limited` (failNext) waits as long as the broker's 15-minute password window. */
+const SCRIPTED_RETRY_AFTER_SECONDS = 900;
 
 /** The broker's strength rule in short: at least 8 characters and not the address; the problem names the field. */
 function checkStrength(password: string, email: string) {
@@ -302,6 +311,6 @@ function base64url(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function problem(code: ProblemCode, extra: Partial<Problem> = {}) {
-  return new FakeProblem({ type: `urn:latchkey:problem:${code}`, code, title: `fake ${code}`, status: STATUS[code] ?? 400, ...extra });
+function problem(code: ProblemCode, extra: Partial<Problem> = {}, retryAfterSeconds = code === 'rate_limited' ? SCRIPTED_RETRY_AFTER_SECONDS : undefined) {
+  return new FakeProblem({ type: `urn:latchkey:problem:${code}`, code, title: `fake ${code}`, status: STATUS[code] ?? 400, ...extra }, retryAfterSeconds);
 }

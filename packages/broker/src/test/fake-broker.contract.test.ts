@@ -274,6 +274,9 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
     const early = await rejection(client.resendEmailCode({ flow_id: started.flow_id }));
     expect(early.code).toBe('rate_limited');
     expect(early.status).toBe(429);
+    // Retry-After says how long until resend_after, so the element can say "Try again in 30 seconds".
+    expect(early.retryAfterSeconds).toBeGreaterThan(0);
+    expect(early.retryAfterSeconds).toBeLessThanOrEqual(30);
 
     // Both wait 30 s between resends (the broker's default `codes.resendAfterSeconds`).
     advance(31_000);

@@ -107,7 +107,8 @@ describe('lk-sign-in', () => {
     expect(card.alert()).toBe("We can't reach the sign-in service. Check your connection and try again.");
     card.broker.failNext.set('/v1/sign-in/identify', 'rate_limited');
     card.submit();
-    await until(() => card.alert() === 'Too many attempts. Wait a moment, then try again.');
+    // The broker's Retry-After, not "Wait a moment" for a 15-minute limit.
+    await until(() => card.alert() === 'Too many attempts. Try again in 15 minutes.');
   });
 
   it('goes back a step with the browser\'s Back, the email still typed, and forward again, without leaving the page', async () => {
