@@ -1,6 +1,7 @@
 import { finishEmailCodeSignIn, identify, resendEmailCode, signInWithPassword, startEmailCodeSignIn } from './calls/sign-in.js';
 import { finishPasswordReset, finishSignUp, startPasswordReset, startSignUp } from './calls/sign-up.js';
 import { getSession, getSessionToken, signOut } from './calls/session.js';
+import { finishPasskeySignIn, finishPasskeySignUp, restartPasskeySignUp, startPasskeySignIn } from './calls/passkeys.js';
 import { connect } from './connection.js';
 import { LatchkeyError } from './errors.js';
 import { brokerUrlProblem } from './internal/request.js';
@@ -56,6 +57,10 @@ export function createClient(options: { url: string | URL; fetch?: typeof fetch 
     finishSignUp: stepCall(finishSignUp),
     startPasswordReset: stepCall(startPasswordReset),
     finishPasswordReset: stepCall(finishPasswordReset),
+    startPasskeySignIn: stepCall(startPasskeySignIn),
+    finishPasskeySignIn: stepCall(finishPasskeySignIn),
+    restartPasskeySignUp: stepCall(restartPasskeySignUp),
+    finishPasskeySignUp: stepCall(finishPasskeySignUp),
     getSession: (o) => getSession(conn, o),
     getSessionToken: (o) => getSessionToken(conn, o),
     signOut: async (o) => {

@@ -5,5 +5,16 @@ export { connect } from './connection.js';
 export { identify, signInWithPassword, startEmailCodeSignIn, finishEmailCodeSignIn, resendEmailCode } from './calls/sign-in.js';
 export { startSignUp, finishSignUp, startPasswordReset, finishPasswordReset } from './calls/sign-up.js';
 export { getSession, getSessionToken, signOut, type SessionTokenOptions } from './calls/session.js';
+export {
+  startPasskeySignIn,
+  finishPasskeySignIn,
+  restartPasskeySignUp,
+  finishPasskeySignUp,
+  startAddPasskey,
+  addPasskey,
+  listPasskeys,
+  renamePasskey,
+  deletePasskey,
+} from './calls/passkeys.js';
 export { createSessionStore } from './session-store.js';
 export { createClient } from './client.js';

@@ -5,6 +5,12 @@ import type {
   EmailCodeSignInRequest,
   EmailCodeStep,
   IdentifyRequest,
+  PasskeyRegistrationRequest,
+  PasskeyRegistrationStep,
+  PasskeySignInOptionsRequest,
+  PasskeySignInRequest,
+  PasskeyStep,
+  SignUpPasskeyOptionsRequest,
   PasswordResetFinishRequest,
   PasswordResetStartRequest,
   PasswordSignInRequest,
@@ -74,6 +80,11 @@ export interface LatchkeyClient {
   startPasswordReset(body: PasswordResetStartRequest, options?: CallOptions): Promise<EmailCodeStep>;
   finishPasswordReset(body: PasswordResetFinishRequest, options?: CallOptions): Promise<Step>;
   resendEmailCode(body: ResendCodeRequest, options?: CallOptions): Promise<EmailCodeStep>;
+  /** Passkey ceremonies of the sign-in and sign-up flows. Managing passkeys (list, add, rename, delete) is in the standalone calls, with `client.connection`. */
+  startPasskeySignIn(body: PasskeySignInOptionsRequest, options?: CallOptions): Promise<PasskeyStep>;
+  finishPasskeySignIn(body: PasskeySignInRequest, options?: CallOptions): Promise<Step>;
+  restartPasskeySignUp(body: SignUpPasskeyOptionsRequest, options?: CallOptions): Promise<PasskeyRegistrationStep>;
+  finishPasskeySignUp(body: PasskeyRegistrationRequest, options?: CallOptions): Promise<Step>;
   /** Null when nobody is signed in. */
   getSession(options?: CallOptions): Promise<CurrentSession | null>;
   /** A fresh token; `audience` picks another configured audience than the page's own origin. */

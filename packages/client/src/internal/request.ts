@@ -22,6 +22,9 @@ const KNOWN_CODES: Record<ProblemCode, true> = {
   forbidden_origin: true,
   invalid_return_to: true,
   unauthenticated: true,
+  passkey_rejected: true,
+  passkey_exists: true,
+  last_sign_in_method: true,
   not_found: true,
   method_not_allowed: true,
   internal_error: true,
@@ -29,7 +32,7 @@ const KNOWN_CODES: Record<ProblemCode, true> = {
 
 /** One broker endpoint, as the `calls/` functions describe it. */
 export interface Endpoint {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: `/${string}`;
   /** Sent as JSON; omit for calls without a body. */
   body?: object;

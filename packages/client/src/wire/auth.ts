@@ -1,3 +1,5 @@
+import type { PasskeyRegistrationStep, PasskeyStep } from './passkeys.js';
+
 /**
  * Wire types of sign-up, sign-in, email codes and password reset.
  * JSON bodies use snake_case. Every flow answers with the next `Step`.
@@ -13,9 +15,10 @@ export const STEP_PROTOCOL_VERSION = 1;
 /**
  * How a user can prove who they are after giving their email. Chosen by the
  * broker's configuration (and, later, by the email's domain for SSO), never by
- * whether the account exists. `passkey` and `sso` join when those modules land.
+ * whether the account exists. `passkey` is a discoverable-credential sign-in
+ * (no email needed); `sso` joins when that module lands.
  */
-export type SignInMethod = 'password' | 'email-code';
+export type SignInMethod = 'password' | 'email-code' | 'passkey';
 
 /**
  * The names of every step a flow can be in. The broker sends all but
@@ -74,10 +77,10 @@ export interface DoneStep {
  * The closed union the broker answers every sign-in, sign-up and reset call
  * with. Switch on `step`; the element renders whatever comes back.
  */
-export type Step = IdentifierStep | PasswordStep | EmailCodeStep | DoneStep;
+export type Step = IdentifierStep | PasswordStep | EmailCodeStep | PasskeyStep | PasskeyRegistrationStep | DoneStep;
 
 /** Every step name the broker may send in this protocol version (for clients that check answers). */
-export const BROKER_STEPS = ['password', 'email-code', 'done'] as const satisfies readonly Exclude<StepName, 'identifier'>[];
+export const BROKER_STEPS = ['password', 'email-code', 'passkey', 'passkey-registration', 'done'] as const satisfies readonly Exclude<StepName, 'identifier'>[];
 
 /** A user as the broker shows it to the user themself. */
 export interface User {
@@ -92,7 +95,7 @@ export interface User {
 export interface SessionInfo {
   /** Public session id; the `sid` claim of session tokens. */
   id: string;
-  /** RFC 8176 methods: `pwd` for password, `otp` for an email code. */
+  /** RFC 8176 methods: `pwd` for password, `otp` for an email code, `hwk` (device-bound) or `swk` (synced) with `user` for a passkey. */
   amr: string[];
   created_at: string;
   expires_at: string;
@@ -127,10 +130,14 @@ export interface VerifyCodeRequest {
   code: string;
 }
 
-/** POST /v1/sign-up -> 202 EmailCodeStep (purpose `sign-up`); the account is created on verify. */
+/**
+ * POST /v1/sign-up -> 202 EmailCodeStep (purpose `sign-up`). With a password the
+ * account is made on verify; without one (passkey-first) verify answers a
+ * `passkey-registration` step and the account is made with its passkey.
+ */
 export interface SignUpRequest {
   email: string;
-  password: string;
+  password?: string;
   name?: string;
   return_to?: string;
 }

@@ -21,6 +21,11 @@ export const PROBLEM_TYPE_PREFIX = 'urn:latchkey:problem:';
  * - `forbidden_origin` 403: an unsafe request whose `Origin` is missing or not allowed.
  * - `invalid_return_to` 400: `return_to` is not on the allowlist.
  * - `unauthenticated` 401: no valid session (missing, expired or revoked).
+ * - `passkey_rejected` 400: a passkey ceremony's answer did not verify (origin, RP ID,
+ *   challenge, signature, user verification, counter, or a credential this broker does
+ *   not know for this user); start the ceremony again. The log says which.
+ * - `passkey_exists` 409: that authenticator already holds a passkey of this account.
+ * - `last_sign_in_method` 409: removing it would leave the account no way to sign in.
  * - `not_found` 404, `method_not_allowed` 405.
  * - `internal_error` 500: anything else; carries `request_id` and no secrets.
  */
@@ -38,6 +43,9 @@ export type ProblemCode =
   | 'forbidden_origin'
   | 'invalid_return_to'
   | 'unauthenticated'
+  | 'passkey_rejected'
+  | 'passkey_exists'
+  | 'last_sign_in_method'
   | 'not_found'
   | 'method_not_allowed'
   | 'internal_error';

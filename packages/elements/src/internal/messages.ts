@@ -1,6 +1,7 @@
 import { msg, str } from '@lit/localize';
 import { LatchkeyError, type LatchkeyErrorCode } from '@latchkey/client';
 import { currentLocale, pluralCategory } from './locale-state.js';
+import { PasskeyCeremonyError, type CeremonyFailure } from './ceremony-error.js';
 
 /**
  * One message per error code, id `error.<code>` (as Hanko's `flowErrors.<code>`).
@@ -24,6 +25,9 @@ const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyError) => s
   forbidden_origin: () => msg("This site isn't allowed to sign in with this service.", { id: 'error.forbidden_origin' }),
   invalid_return_to: () => msg("The page you came from isn't allowed as a return address.", { id: 'error.invalid_return_to' }),
   unauthenticated: () => msg('Your session has ended. Sign in again.', { id: 'error.unauthenticated' }),
+  passkey_rejected: () => msg("That passkey didn't work here. Try again, or use another way to sign in.", { id: 'error.passkey_rejected' }),
+  passkey_exists: () => msg('This device already has a passkey for your account.', { id: 'error.passkey_exists' }),
+  last_sign_in_method: () => msg("That's the only way left to sign in to your account, so it can't be removed.", { id: 'error.last_sign_in_method' }),
   not_found: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.not_found' }),
   method_not_allowed: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.method_not_allowed' }),
   internal_error: () => msg('Something went wrong on our side. Try again in a moment.', { id: 'error.internal_error' }),
@@ -32,6 +36,15 @@ const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyError) => s
   unexpected_response: () => msg('The sign-in service gave an answer we did not expect. Try again in a moment.', { id: 'error.unexpected_response' }),
   unsupported_step: () => msg("This page can't show the next sign-in step yet. Try again later, or contact the site's support.", { id: 'error.unsupported_step' }),
   not_configured: () => msg("Sign-in isn't set up on this page yet.", { id: 'error.not_configured' }),
+};
+
+/** What the browser's passkey dialog ended with, when it gave no passkey. */
+const ceremonyMessages: { readonly [F in CeremonyFailure]: () => string } = {
+  cancelled: () => msg('The passkey request was cancelled. Try again, or use another way.', { id: 'passkey.cancelled' }),
+  'timed-out': () => msg('The passkey request timed out. Try again, or use another way.', { id: 'passkey.timed-out' }),
+  exists: () => msg('This device already has a passkey for your account.', { id: 'error.passkey_exists' }),
+  unsupported: () => msg("This browser can't use passkeys. Use another way, or another browser.", { id: 'passkey.unsupported' }),
+  failed: () => msg("Your device couldn't use a passkey. Try again, or use another way.", { id: 'passkey.failed' }),
 };
 
 /**
@@ -82,6 +95,7 @@ function rateLimitedMessage(error: LatchkeyError): string {
  * renderAlert(errorMessage(new LatchkeyError('rate_limited', '…'))) // "Too many attempts. …"
  */
 export function errorMessage(error: unknown): string {
+  if (error instanceof PasskeyCeremonyError) return ceremonyMessages[error.failure]();
   const message = error instanceof LatchkeyError ? messages[error.code] : undefined;
   return message ? message(error as LatchkeyError) : msg('Something went wrong. Please try again.', { id: 'error.generic' });
 }

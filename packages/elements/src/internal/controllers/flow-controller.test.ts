@@ -73,6 +73,18 @@ describe('FlowController', () => {
     expect(el.flow.renderError(() => 'error')).toBeUndefined();
   });
 
+  it('shows a background failure in the form and reports it once (a passkey picked from autofill that the broker refused)', async () => {
+    const el = await host();
+    el.flow.runBeside('autofill', async () => {
+      throw new LatchkeyError('passkey_rejected', 'no');
+    });
+    await until(() => el.failures.length === 1);
+    expect(el.flow.renderError((e) => (e as LatchkeyError).code)).toBe('passkey_rejected');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(el.failures).toHaveLength(1);
+    expect(el.flow.view.name).toBe('start');
+  });
+
   it('lets a background answer take over from a submit still on its way, which it aborts', async () => {
     const el = await host();
     const signedIn: LkSignedInEvent[] = [];

@@ -132,8 +132,9 @@ export class FlowController<View extends FlowView> implements ReactiveController
 
   /**
    * Runs `request` in the background under `key`, replacing one already
-   * running there. Its answer takes over the flow; its failure is reported
-   * (`lk-error`) but leaves the form as it is.
+   * running there. Its answer takes over the flow; so does its failure, which
+   * the form's alert shows (the user acted in the background: a passkey picked
+   * from autofill, say). An abort ends it quietly.
    */
   runBeside(key: string, request: StepRequest): void {
     let task = this.beside.get(key);
@@ -143,7 +144,9 @@ export class FlowController<View extends FlowView> implements ReactiveController
         task: async ([run]: [StepRequest], { signal }) => this.viewFor(await run(this.options.client(), signal)),
         // Through the foreground, which drops whatever it was doing: the user already answered another way.
         onComplete: (view) => void this.foreground.run([async () => view]).catch(() => {}),
-        onError: (error) => this.fail(error),
+        onError: (error) => {
+          if (!isAbort(error)) void this.foreground.run([async () => Promise.reject(error)]).catch(() => {});
+        },
       });
       this.beside.set(key, task);
     }
