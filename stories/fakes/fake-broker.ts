@@ -1,4 +1,18 @@
-import { createClient, type EmailCodeStep, type LatchkeyClient, type Problem, type ProblemCode, type SignInMethod, type Step } from '@latchkey/client';
+import {
+  createClient,
+  type EmailCodeStep,
+  type LatchkeyClient,
+  type Passkey,
+  type PasskeyRegistrationStep,
+  type PasskeyStep,
+  type PasskeyTransport,
+  type Problem,
+  type ProblemCode,
+  type SignInMethod,
+  type Step,
+} from '@latchkey/client';
+import { base64url, fromBase64url, randomBase64url } from './base64url.js';
+import type { FakeCredential } from './fake-authenticator.js';
 
 /**
  * An in-memory broker behind a fake `fetch`, for stories and element tests.
@@ -9,14 +23,25 @@ import { createClient, type EmailCodeStep, type LatchkeyClient, type Problem, ty
 export interface FakeBrokerOptions {
   /** Milliseconds each answer waits (to see loading states). */
   latency?: number;
-  /** Accounts that exist from the start: email -> password. */
-  accounts?: Record<string, string>;
+  /** Accounts that exist from the start: email -> password, or null for an account without one (passkeys only). */
+  accounts?: Record<string, string | null>;
+  /**
+   * Passkeys of those accounts from the start: email -> passkeys. The fake
+   * authenticator signs in with them when given `credentialsFor(email)`.
+   */
+  passkeys?: Record<string, FakePasskeySeed[]>;
+  /** Milliseconds the browser gets for a passkey ceremony (the options' `timeout`; default 300 000, as WebAuthn recommends). */
+  passkeyTimeout?: number;
+  /** Epoch milliseconds now, for the dates stamped on passkeys (created, last used); default `Date.now`. A story fixes it so its snapshot does not change by the day. */
+  clock?: () => number;
   /** Someone signed in from the start. */
   signedInAs?: string;
   /**
    * How addresses may sign in, first method first (default password, then
    * email code). `identify` answers with the first: an `email-code` first
-   * broker mails the code straight away.
+   * broker mails the code straight away. `passkey` is listed in the steps'
+   * `methods` only when configured here, as on the broker; the passkey
+   * endpoints answer either way.
    */
   methods?: SignInMethod[];
   /**
@@ -25,6 +50,60 @@ export interface FakeBrokerOptions {
    */
   origin?: string;
 }
+
+/** A passkey an account has from the start. */
+export interface FakePasskeySeed {
+  /** Its friendly name ("Work laptop"). */
+  name: string;
+  /** ISO 8601 (default 2026-11-24T12:00:00.000Z). */
+  createdAt?: string;
+  /** ISO 8601, or null (the default) for never used. */
+  lastUsedAt?: string | null;
+  /** Synced to a password manager or platform account (default), or bound to one device. */
+  synced?: boolean;
+  transports?: PasskeyTransport[];
+  /** The credential id the authenticator answers with (default: random). */
+  credentialId?: string;
+}
+
+/** A passkey as the fake keeps it: the wire form and the credential behind it. */
+interface StoredPasskey extends Passkey {
+  credentialId: string;
+}
+
+interface FakeUser {
+  id: string;
+  email: string;
+  /** Null for an account made with a passkey and no password. */
+  password: string | null;
+  name: string | null;
+  /** The WebAuthn user handle (`user.id` of creation options, `userHandle` of assertions), base64url. */
+  handle: string;
+  passkeys: StoredPasskey[];
+}
+
+/** A passkey ceremony: single-use, expiring, as every flow of the broker's sign-in engine. */
+interface PasskeyFlow {
+  id: string;
+  kind: 'sign-in' | 'sign-up' | 'add';
+  challenge: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  used: boolean;
+  /** `add`: the signed-in user it was started for. */
+  userId?: string;
+  /** `sign-up`: the account to make once its passkey is in. */
+  account?: { email: string; name: string | null; handle: string };
+}
+
+/** The longest passkey name the broker takes (characters). */
+const PASSKEY_NAME_MAX_LENGTH = 100;
+/** AAGUID of an authenticator that does not say its model. */
+const NO_AAGUID = '00000000-0000-0000-0000-000000000000';
+const FLAG_UV = 0x04;
+const FLAG_BE = 0x08;
+const FLAG_BS = 0x10;
+const FLAG_AT = 0x40;
 
 /** Wrong codes a flow takes, as on the broker. */
 const MAX_ATTEMPTS = 5;
@@ -41,6 +120,7 @@ interface Flow {
   /** Unset (a flow a test sets up by hand): a code when `code` is set, else nothing. */
   mails?: FlowMail;
   attempts: number;
+  /** Unset for a passkey-first sign-up: verifying its code asks for a passkey instead of making the account. */
   password?: string;
   name?: string | null;
   used: boolean;
@@ -62,8 +142,9 @@ interface Session {
 
 export class FakeBroker {
   readonly url = 'https://fake-broker.latchkey.test';
-  readonly users = new Map<string, { id: string; email: string; password: string; name: string | null }>();
+  readonly users = new Map<string, FakeUser>();
   readonly flows = new Map<string, Flow>();
+  readonly passkeyFlows = new Map<string, PasskeyFlow>();
   /** Mail sent, newest last: a code, or null for the notice that the address already has an account. */
   readonly mail: Array<{ to: string; code: string | null }> = [];
   /** The next call to this path answers with this problem instead (one shot). */
@@ -75,14 +156,39 @@ export class FakeBroker {
   private seq = 0;
   // Apart from `seq`, so sessions leave the codes stories type (and snapshot) unchanged.
   private sessionSeq = 0;
+  // The same for passkeys and their ceremonies.
+  private passkeySeq = 0;
 
   private readonly methods: SignInMethod[];
+  /** The RP ID passkeys are bound to: the page's host, as the broker is configured with its host's registrable domain. */
+  readonly rpId: string = globalThis.location?.hostname || 'localhost';
+  private readonly passkeyTimeout: number;
+  private readonly clock: () => number;
 
   constructor(private readonly options: FakeBrokerOptions = {}) {
     this.methods = options.methods ?? ['password', 'email-code'];
+    this.passkeyTimeout = options.passkeyTimeout ?? 300_000;
+    this.clock = options.clock ?? Date.now;
     for (const [email, password] of Object.entries(options.accounts ?? {})) this.addUser(email, password, null);
+    for (const [email, seeds] of Object.entries(options.passkeys ?? {})) {
+      const user = this.users.get(email);
+      if (!user) throw new Error(`fake broker: passkeys for ${email}, which is not in accounts`);
+      for (const seed of seeds) {
+        user.passkeys.push({
+          id: `pk_${++this.passkeySeq}`,
+          credentialId: seed.credentialId ?? randomBase64url(16),
+          name: seed.name,
+          created_at: seed.createdAt ?? '2026-11-24T12:00:00.000Z',
+          last_used_at: seed.lastUsedAt ?? null,
+          device_type: (seed.synced ?? true) ? 'multi-device' : 'single-device',
+          backed_up: seed.synced ?? true,
+          transports: seed.transports ?? ((seed.synced ?? true) ? ['hybrid', 'internal'] : ['internal']),
+          aaguid: NO_AAGUID,
+        });
+      }
+    }
     const signedIn = options.signedInAs === undefined ? undefined : this.users.get(options.signedInAs);
-    if (signedIn) this.current = this.openSession(signedIn.id, ['pwd']);
+    if (signedIn) this.current = this.openSession(signedIn.id, signedIn.password === null && signedIn.passkeys[0] ? passkeyAmr(signedIn.passkeys[0]) : ['pwd']);
   }
 
   /** A client wired to this broker, as `<lk-config>` or the `client` property takes it. */
@@ -97,8 +203,18 @@ export class FakeBroker {
     return code;
   }
 
-  private addUser(email: string, password: string, name: string | null) {
-    const user = { id: `usr_${++this.seq}`, email, password, name };
+  /**
+   * The passkeys of `email` as the fake authenticator holds them: give them to
+   * `installFakeAuthenticator({ credentials })` and it signs in as that account.
+   */
+  credentialsFor(email: string): FakeCredential[] {
+    const user = this.users.get(email);
+    if (!user) throw new Error(`fake broker: no account ${email}`);
+    return user.passkeys.map((p) => ({ id: p.credentialId, userHandle: user.handle, rpId: this.rpId, synced: p.device_type === 'multi-device' }));
+  }
+
+  private addUser(email: string, password: string | null, name: string | null, handle = randomBase64url(32)) {
+    const user: FakeUser = { id: `usr_${++this.seq}`, email, password, name, handle, passkeys: [] };
     this.users.set(email, user);
     return user;
   }
@@ -182,6 +298,7 @@ export class FakeBroker {
 
   /** The routes, as the broker answers them. */
   private answer(method: string, path: string, body: Record<string, string>): { status: number; body?: unknown } {
+    if (path.startsWith('/v1/passkeys') || path.startsWith('/v1/sign-up/passkey')) return this.answerPasskeys(method, path, body as Record<string, unknown>);
     const email = body.email?.trim().toLowerCase();
     const mailsTo = (address: string): FlowMail => (this.users.has(address) ? 'code' : 'nothing');
     switch (`${method} ${path}`) {
@@ -201,14 +318,20 @@ export class FakeBroker {
         return this.done(flow.email, ['otp']);
       }
       case 'POST /v1/sign-up': {
-        checkStrength(body.password ?? '', email!);
+        // Without a password it is a passkey-first sign-up: the same code step, then a passkey instead.
+        if (body.password !== undefined) checkStrength(body.password, email!);
         // As on the broker: a taken address gets the same answer, and its owner a notice instead of a code.
         const mails = this.users.has(email!) ? 'already-registered' : 'code';
-        return this.startFlow('sign-up', email!, mails, { password: body.password!, name: body.name ?? null });
+        return this.startFlow('sign-up', email!, mails, { ...(body.password !== undefined ? { password: body.password } : {}), name: body.name ?? null });
       }
       case 'POST /v1/sign-up/verify': {
         const flow = this.checkCode(body.flow_id!, body.code!, 'sign-up');
-        this.addUser(flow.email, flow.password!, flow.name ?? null);
+        if (flow.password === undefined) {
+          // The account is made only with its passkey (POST /v1/sign-up/passkey), so it never exists without a way in.
+          const ceremony = this.startPasskeyFlow('sign-up', { account: { email: flow.email, name: flow.name ?? null, handle: randomBase64url(32) } });
+          return { status: 200, body: this.registrationStep(ceremony) };
+        }
+        this.addUser(flow.email, flow.password, flow.name ?? null);
         return { ...this.done(flow.email, ['pwd']), status: 201 };
       }
       case 'POST /v1/password-reset':
@@ -252,6 +375,149 @@ export class FakeBroker {
     }
   }
 
+  /** The passkey routes: sign-in, passkey-first sign-up, and the signed-in user's own passkeys. */
+  private answerPasskeys(method: string, path: string, body: Record<string, unknown>): { status: number; body?: unknown } {
+    switch (`${method} ${path}`) {
+      case 'POST /v1/passkeys/sign-in/options': {
+        const flow = this.startPasskeyFlow('sign-in');
+        const step: PasskeyStep = {
+          step: 'passkey',
+          flow_id: flow.id,
+          // Discoverable credentials: the authenticator offers the user's passkeys, so no email and no allow list.
+          options: { challenge: flow.challenge, timeout: this.passkeyTimeout, rpId: this.rpId, allowCredentials: [], userVerification: 'required' },
+          expires_at: new Date(flow.expiresAt).toISOString(),
+        };
+        return { status: 200, body: step };
+      }
+      case 'POST /v1/passkeys/sign-in/verify': {
+        const flow = this.openPasskeyFlow(body.flow_id, 'sign-in');
+        // Single-use whatever the answer: a refused assertion needs a fresh challenge.
+        flow.used = true;
+        const credential = assertionOf(body.credential);
+        const owner = [...this.users.values()].find((u) => u.passkeys.some((p) => p.credentialId === credential.id));
+        const passkey = owner?.passkeys.find((p) => p.credentialId === credential.id);
+        if (!owner || !passkey || credential.response.userHandle !== owner.handle) throw problem('passkey_rejected');
+        const flags = checkCeremony(credential.response, 'webauthn.get', flow.challenge);
+        if (!(flags & FLAG_UV)) throw problem('passkey_rejected');
+        passkey.last_used_at = new Date(this.clock()).toISOString();
+        return this.done(owner.email, passkeyAmr(passkey));
+      }
+      case 'POST /v1/sign-up/passkey/options': {
+        // After a cancelled dialog or a timeout: the same flow, a fresh challenge.
+        const flow = this.openPasskeyFlow(body.flow_id, 'sign-up');
+        flow.challenge = randomBase64url(32);
+        flow.expiresAt = Date.now() + this.passkeyTimeout;
+        return { status: 200, body: this.registrationStep(flow) };
+      }
+      case 'POST /v1/sign-up/passkey': {
+        const flow = this.openPasskeyFlow(body.flow_id, 'sign-up');
+        const account = flow.account!;
+        const passkey = this.checkRegistration(flow, body, []);
+        flow.used = true;
+        const user = this.addUser(account.email, null, account.name, account.handle);
+        user.passkeys.push(passkey);
+        return { ...this.done(user.email, passkeyAmr(passkey)), status: 201 };
+      }
+      case 'POST /v1/passkeys/options': {
+        const user = this.signedInUser();
+        return { status: 200, body: this.registrationStep(this.startPasskeyFlow('add', { userId: user.id })) };
+      }
+      case 'POST /v1/passkeys': {
+        const user = this.signedInUser();
+        const flow = this.openPasskeyFlow(body.flow_id, 'add');
+        if (flow.userId !== user.id) throw problem('code_expired');
+        const passkey = this.checkRegistration(flow, body, user.passkeys);
+        flow.used = true;
+        user.passkeys.push(passkey);
+        return { status: 201, body: wirePasskey(passkey) };
+      }
+      case 'GET /v1/passkeys':
+        return { status: 200, body: { passkeys: this.signedInUser().passkeys.map(wirePasskey) } };
+    }
+    const one = /^\/v1\/passkeys\/([^/]+)$/.exec(path);
+    if (one && (method === 'PATCH' || method === 'DELETE')) {
+      const user = this.signedInUser();
+      // Another account's passkey is as unknown as one that never was.
+      const passkey = user.passkeys.find((p) => p.id === decodeURIComponent(one[1]!));
+      if (!passkey) throw problem('not_found');
+      if (method === 'PATCH') {
+        passkey.name = passkeyName(body.name, true)!;
+        return { status: 200, body: wirePasskey(passkey) };
+      }
+      if (user.password === null && user.passkeys.length === 1) throw problem('last_sign_in_method');
+      user.passkeys.splice(user.passkeys.indexOf(passkey), 1);
+      return { status: 204 };
+    }
+    throw problem('not_found');
+  }
+
+  private signedInUser(): FakeUser {
+    const session = this.current;
+    const user = session && [...this.users.values()].find((u) => u.id === session.userId);
+    if (!user) throw problem('unauthenticated');
+    return user;
+  }
+
+  private startPasskeyFlow(kind: PasskeyFlow['kind'], extra: Partial<PasskeyFlow> = {}): PasskeyFlow {
+    const flow: PasskeyFlow = { id: `flw_pk${++this.passkeySeq}`, kind, challenge: randomBase64url(32), expiresAt: Date.now() + this.passkeyTimeout, used: false, ...extra };
+    this.passkeyFlows.set(flow.id, flow);
+    return flow;
+  }
+
+  /** A ceremony still open: unknown, used, expired or of another kind is `code_expired`, as for every flow. */
+  private openPasskeyFlow(id: unknown, kind: PasskeyFlow['kind']): PasskeyFlow {
+    const flow = typeof id === 'string' ? this.passkeyFlows.get(id) : undefined;
+    if (!flow || flow.used || flow.kind !== kind || Date.now() > flow.expiresAt) throw problem('code_expired');
+    return flow;
+  }
+
+  /** What `navigator.credentials.create()` is asked for a new passkey of the flow's account. */
+  private registrationStep(flow: PasskeyFlow): PasskeyRegistrationStep {
+    const user = flow.userId ? [...this.users.values()].find((u) => u.id === flow.userId)! : undefined;
+    const account = user ?? flow.account!;
+    return {
+      step: 'passkey-registration',
+      flow_id: flow.id,
+      options: {
+        rp: { name: 'Latchkey', id: this.rpId },
+        user: { id: account.handle, name: account.email, displayName: account.name ?? account.email },
+        challenge: flow.challenge,
+        pubKeyCredParams: [
+          { alg: -7, type: 'public-key' },
+          { alg: -257, type: 'public-key' },
+        ],
+        timeout: this.passkeyTimeout,
+        // The authenticators that already hold one of the account's passkeys refuse to make another.
+        excludeCredentials: (user?.passkeys ?? []).map((p) => ({ id: p.credentialId, type: 'public-key', transports: p.transports })),
+        authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
+        attestation: 'none',
+      },
+      expires_at: new Date(flow.expiresAt).toISOString(),
+    };
+  }
+
+  /** A new credential checked as the broker checks it (challenge, type, user verification, not known already), as a passkey to keep. */
+  private checkRegistration(flow: PasskeyFlow, body: Record<string, unknown>, existing: StoredPasskey[]): StoredPasskey {
+    const credential = registrationOf(body.credential);
+    const name = passkeyName(body.name, false);
+    const flags = checkCeremony(credential.response, 'webauthn.create', flow.challenge);
+    if (!(flags & FLAG_UV)) throw problem('passkey_rejected');
+    const known = [...this.users.values()].some((u) => u.passkeys.some((p) => p.credentialId === credential.id));
+    if (known || existing.some((p) => p.credentialId === credential.id)) throw problem('passkey_exists');
+    const synced = Boolean(flags & FLAG_BE);
+    return {
+      id: `pk_${++this.passkeySeq}`,
+      credentialId: credential.id,
+      name: name ?? 'Passkey',
+      created_at: new Date(this.clock()).toISOString(),
+      last_used_at: null,
+      device_type: synced ? 'multi-device' : 'single-device',
+      backed_up: Boolean(flags & FLAG_BS),
+      transports: (credential.response.transports ?? []) as PasskeyTransport[],
+      aaguid: aaguidOf(credential.response.authenticatorData) ?? NO_AAGUID,
+    };
+  }
+
   /** The fake `fetch` the client is built with. */
   readonly fetch: typeof fetch = async (input, init) => {
     const url = new URL(String(input));
@@ -280,7 +546,16 @@ export class FakeBroker {
   };
 }
 
-const STATUS: Partial<Record<ProblemCode, number>> = { invalid_credentials: 401, unauthenticated: 401, rate_limited: 429, not_found: 404, forbidden_origin: 403, internal_error: 500 };
+const STATUS: Partial<Record<ProblemCode, number>> = {
+  invalid_credentials: 401,
+  unauthenticated: 401,
+  rate_limited: 429,
+  not_found: 404,
+  forbidden_origin: 403,
+  passkey_exists: 409,
+  last_sign_in_method: 409,
+  internal_error: 500,
+};
 
 class FakeProblem extends Error {
   constructor(
@@ -307,8 +582,81 @@ function checkStrength(password: string, email: string) {
   if (reason) throw problem('weak_password', { errors: [{ path: 'password', message: reason }] });
 }
 
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+/** RFC 8176 methods of a passkey sign-in: `swk` for a synced passkey, `hwk` for one bound to its device, and `user` (verified). */
+function passkeyAmr(passkey: Passkey): string[] {
+  return [passkey.device_type === 'multi-device' ? 'swk' : 'hwk', 'user'];
+}
+
+function wirePasskey({ credentialId: _, ...passkey }: StoredPasskey): Passkey {
+  return { ...passkey, transports: [...passkey.transports] };
+}
+
+/** A passkey's name as the broker takes it: trimmed, 1 to 100 characters; `required` for a rename. */
+function passkeyName(value: unknown, required: boolean): string | undefined {
+  if (value === undefined && !required) return undefined;
+  const name = typeof value === 'string' ? value.trim() : '';
+  const reason = !name ? 'Enter a name' : [...name].length > PASSKEY_NAME_MAX_LENGTH ? `At most ${PASSKEY_NAME_MAX_LENGTH} characters` : undefined;
+  if (reason) throw problem('invalid_request', { errors: [{ path: 'name', message: reason }] });
+  return name;
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const badCredential = () => problem('invalid_request', { errors: [{ path: 'credential', message: 'Not a WebAuthn credential' }] });
+
+interface CeremonyResponse {
+  clientDataJSON: string;
+  authenticatorData?: string;
+}
+
+/** A registration credential of the right shape (`RegistrationResponseJSON`), else `invalid_request`. */
+function registrationOf(value: unknown) {
+  const c = value as { id?: unknown; type?: unknown; response?: { clientDataJSON?: unknown; attestationObject?: unknown; authenticatorData?: unknown; transports?: unknown } } | null;
+  if (!c || !isString(c.id) || c.type !== 'public-key' || !c.response || !isString(c.response.clientDataJSON) || !isString(c.response.attestationObject)) throw badCredential();
+  const transports = Array.isArray(c.response.transports) ? c.response.transports.filter(isString) : [];
+  const authenticatorData = isString(c.response.authenticatorData) ? c.response.authenticatorData : undefined;
+  return { id: c.id, response: { clientDataJSON: c.response.clientDataJSON, authenticatorData, transports } };
+}
+
+/** An assertion of the right shape (`AuthenticationResponseJSON`), else `invalid_request`. */
+function assertionOf(value: unknown) {
+  const c = value as { id?: unknown; type?: unknown; response?: { clientDataJSON?: unknown; authenticatorData?: unknown; signature?: unknown; userHandle?: unknown } } | null;
+  const r = c?.response;
+  if (!c || !isString(c.id) || c.type !== 'public-key' || !r || !isString(r.clientDataJSON) || !isString(r.authenticatorData) || !isString(r.signature)) throw badCredential();
+  return { id: c.id, response: { clientDataJSON: r.clientDataJSON, authenticatorData: r.authenticatorData, userHandle: isString(r.userHandle) ? r.userHandle : undefined } };
+}
+
+/**
+ * Checks the client data is this ceremony's (type and challenge) and answers the
+ * authenticator data's flags byte. Signatures are not checked: the fake
+ * authenticator's are random bytes (see fake-authenticator.ts).
+ */
+function checkCeremony(response: CeremonyResponse, type: 'webauthn.create' | 'webauthn.get', challenge: string): number {
+  let clientData: { type?: unknown; challenge?: unknown };
+  try {
+    clientData = JSON.parse(new TextDecoder().decode(fromBase64url(response.clientDataJSON)));
+  } catch {
+    throw problem('passkey_rejected');
+  }
+  if (clientData.type !== type || clientData.challenge !== challenge) throw problem('passkey_rejected');
+  // A browser that gives no authenticator data on its own (it is in the attestation object) is taken as verified and device-bound.
+  if (response.authenticatorData === undefined) return FLAG_UV;
+  let data: Uint8Array;
+  try {
+    data = fromBase64url(response.authenticatorData);
+  } catch {
+    throw problem('passkey_rejected');
+  }
+  if (data.length < 37) throw problem('passkey_rejected');
+  return data[32]!;
+}
+
+/** The authenticator model's AAGUID from authenticator data with attested credential data, as a UUID. */
+function aaguidOf(authenticatorData: string | undefined): string | undefined {
+  if (!authenticatorData) return undefined;
+  const data = fromBase64url(authenticatorData);
+  if (data.length < 53 || !(data[32]! & FLAG_AT)) return undefined;
+  const hex = [...data.slice(37, 53)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function problem(code: ProblemCode, extra: Partial<Problem> = {}, retryAfterSeconds = code === 'rate_limited' ? SCRIPTED_RETRY_AFTER_SECONDS : undefined) {
