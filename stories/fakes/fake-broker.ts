@@ -39,9 +39,10 @@ export interface FakeBrokerOptions {
   /**
    * How addresses may sign in, first method first (default password, then
    * email code). `identify` answers with the first: an `email-code` first
-   * broker mails the code straight away. `passkey` is listed in the steps'
-   * `methods` only when configured here, as on the broker; the passkey
-   * endpoints answer either way.
+   * broker mails the code straight away. `passkey` turns passkeys on, as on
+   * the broker: it is listed in the steps' `methods`, and every passkey
+   * ceremony (sign-in, passkey-first sign-up, adding one) is refused with
+   * `invalid_request` without it. Listing, renaming and deleting answer either way.
    */
   methods?: SignInMethod[];
   /**
@@ -92,10 +93,12 @@ interface PasskeyFlow {
   used: boolean;
   /** `add`: the signed-in user it was started for. */
   userId?: string;
-  /** `sign-up`: the account to make once its passkey is in. */
-  account?: { email: string; name: string | null; handle: string };
+  /** `sign-up`: the account to make once its passkey is in, and until when (epoch ms) a new challenge may be asked for it. */
+  account?: { email: string; name: string | null; handle: string; pendingUntil: number };
 }
 
+/** How long a passkey-first sign-up's proven address may still ask for a new challenge, as the broker's code lifetime. */
+const SIGN_UP_PENDING_MS = 600_000;
 /** The longest passkey name the broker takes (characters). */
 const PASSKEY_NAME_MAX_LENGTH = 100;
 /** AAGUID of an authenticator that does not say its model. */
@@ -320,6 +323,7 @@ export class FakeBroker {
       case 'POST /v1/sign-up': {
         // Without a password it is a passkey-first sign-up: the same code step, then a passkey instead.
         if (body.password !== undefined) checkStrength(body.password, email!);
+        else if (!this.methods.includes('passkey')) throw problem('invalid_request', { errors: [{ path: 'password', message: 'Required' }] });
         // As on the broker: a taken address gets the same answer, and its owner a notice instead of a code.
         const mails = this.users.has(email!) ? 'already-registered' : 'code';
         return this.startFlow('sign-up', email!, mails, { ...(body.password !== undefined ? { password: body.password } : {}), name: body.name ?? null });
@@ -328,7 +332,7 @@ export class FakeBroker {
         const flow = this.checkCode(body.flow_id!, body.code!, 'sign-up');
         if (flow.password === undefined) {
           // The account is made only with its passkey (POST /v1/sign-up/passkey), so it never exists without a way in.
-          const ceremony = this.startPasskeyFlow('sign-up', { account: { email: flow.email, name: flow.name ?? null, handle: randomBase64url(32) } });
+          const ceremony = this.startPasskeyFlow('sign-up', { account: { email: flow.email, name: flow.name ?? null, handle: randomBase64url(32), pendingUntil: Date.now() + SIGN_UP_PENDING_MS } });
           return { status: 200, body: this.registrationStep(ceremony) };
         }
         this.addUser(flow.email, flow.password, flow.name ?? null);
@@ -375,7 +379,12 @@ export class FakeBroker {
     }
   }
 
-  /** The passkey routes: sign-in, passkey-first sign-up, and the signed-in user's own passkeys. */
+  /**
+   * The passkey routes: sign-in, passkey-first sign-up, and the signed-in user's
+   * own passkeys. As on the broker, a ceremony's flow is consumed only when it
+   * succeeds (a refused answer leaves it open), and an unknown, used, expired or
+   * other kind of flow is refused like a bad answer, with `passkey_rejected`.
+   */
   private answerPasskeys(method: string, path: string, body: Record<string, unknown>): { status: number; body?: unknown } {
     switch (`${method} ${path}`) {
       case 'POST /v1/passkeys/sign-in/options': {
@@ -390,26 +399,27 @@ export class FakeBroker {
         return { status: 200, body: step };
       }
       case 'POST /v1/passkeys/sign-in/verify': {
-        const flow = this.openPasskeyFlow(body.flow_id, 'sign-in');
-        // Single-use whatever the answer: a refused assertion needs a fresh challenge.
-        flow.used = true;
         const credential = assertionOf(body.credential);
+        const flow = this.openPasskeyFlow(body.flow_id, 'sign-in');
         const owner = [...this.users.values()].find((u) => u.passkeys.some((p) => p.credentialId === credential.id));
         const passkey = owner?.passkeys.find((p) => p.credentialId === credential.id);
         if (!owner || !passkey || credential.response.userHandle !== owner.handle) throw problem('passkey_rejected');
         const flags = checkCeremony(credential.response, 'webauthn.get', flow.challenge);
         if (!(flags & FLAG_UV)) throw problem('passkey_rejected');
+        flow.used = true;
         passkey.last_used_at = new Date(this.clock()).toISOString();
         return this.done(owner.email, passkeyAmr(passkey));
       }
       case 'POST /v1/sign-up/passkey/options': {
-        // After a cancelled dialog or a timeout: the same flow, a fresh challenge.
-        const flow = this.openPasskeyFlow(body.flow_id, 'sign-up');
+        // After a cancelled dialog or a timeout: the same flow, a fresh challenge, while the proven address is fresh.
+        const flow = typeof body.flow_id === 'string' ? this.passkeyFlows.get(body.flow_id) : undefined;
+        if (!flow || flow.used || flow.kind !== 'sign-up' || Date.now() > flow.account!.pendingUntil) throw problem('passkey_rejected');
         flow.challenge = randomBase64url(32);
         flow.expiresAt = Date.now() + this.passkeyTimeout;
         return { status: 200, body: this.registrationStep(flow) };
       }
       case 'POST /v1/sign-up/passkey': {
+        registrationOf(body.credential);
         const flow = this.openPasskeyFlow(body.flow_id, 'sign-up');
         const account = flow.account!;
         const passkey = this.checkRegistration(flow, body, []);
@@ -424,8 +434,9 @@ export class FakeBroker {
       }
       case 'POST /v1/passkeys': {
         const user = this.signedInUser();
+        registrationOf(body.credential);
         const flow = this.openPasskeyFlow(body.flow_id, 'add');
-        if (flow.userId !== user.id) throw problem('code_expired');
+        if (flow.userId !== user.id) throw problem('passkey_rejected');
         const passkey = this.checkRegistration(flow, body, user.passkeys);
         flow.used = true;
         user.passkeys.push(passkey);
@@ -459,15 +470,17 @@ export class FakeBroker {
   }
 
   private startPasskeyFlow(kind: PasskeyFlow['kind'], extra: Partial<PasskeyFlow> = {}): PasskeyFlow {
+    if (!this.methods.includes('passkey')) throw problem('invalid_request', { detail: 'passkeys are not offered' });
     const flow: PasskeyFlow = { id: `flw_pk${++this.passkeySeq}`, kind, challenge: randomBase64url(32), expiresAt: Date.now() + this.passkeyTimeout, used: false, ...extra };
     this.passkeyFlows.set(flow.id, flow);
     return flow;
   }
 
-  /** A ceremony still open: unknown, used, expired or of another kind is `code_expired`, as for every flow. */
+  /** A ceremony still open, else `passkey_rejected`: unknown, used, expired and another kind all look the same. */
   private openPasskeyFlow(id: unknown, kind: PasskeyFlow['kind']): PasskeyFlow {
+    if (!this.methods.includes('passkey')) throw problem('invalid_request', { detail: 'passkeys are not offered' });
     const flow = typeof id === 'string' ? this.passkeyFlows.get(id) : undefined;
-    if (!flow || flow.used || flow.kind !== kind || Date.now() > flow.expiresAt) throw problem('code_expired');
+    if (!flow || flow.used || flow.kind !== kind || Date.now() > flow.expiresAt) throw problem('passkey_rejected');
     return flow;
   }
 

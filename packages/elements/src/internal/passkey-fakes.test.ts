@@ -11,6 +11,7 @@ import {
   type PasskeyAssertionJSON,
   type PasskeyRegistrationJSON,
   type PasskeyRegistrationStep,
+  type SignInMethod,
   type Step,
 } from '@latchkey/client';
 import { installFakeAuthenticator, type FakeAuthenticator } from '../../../../stories/fakes/fake-authenticator.js';
@@ -22,6 +23,8 @@ import { FakeBroker } from '../../../../stories/fakes/fake-broker.js';
 
 const ADA = 'ada@example.com';
 const PASSWORD = 'correct horse battery staple';
+/** Passkeys are on only where the broker's methods list them. */
+const PASSKEYS = { methods: ['password', 'email-code', 'passkey'] as SignInMethod[] };
 let authenticator: FakeAuthenticator | undefined;
 
 afterEach(() => {
@@ -52,7 +55,7 @@ describe('the fake authenticator', () => {
     authenticator = installFakeAuthenticator();
     expect(browserSupportsWebAuthn()).toBe(true);
     expect(await browserSupportsWebAuthnAutofill()).toBe(true);
-    const broker = new FakeBroker({ accounts: { [ADA]: PASSWORD }, signedInAs: ADA });
+    const broker = new FakeBroker({ ...PASSKEYS, accounts: { [ADA]: PASSWORD }, signedInAs: ADA });
     const step = await startAddPasskey(broker.client().connection);
     const created = await register(step);
     expect(created.id).toBe(authenticator.credentials[0]!.id);
@@ -87,7 +90,7 @@ describe('the fake authenticator', () => {
   });
 
   it('next() scripts single ceremonies, then the standing outcome applies again', async () => {
-    const broker = new FakeBroker({ accounts: { [ADA]: PASSWORD }, signedInAs: ADA });
+    const broker = new FakeBroker({ ...PASSKEYS, accounts: { [ADA]: PASSWORD }, signedInAs: ADA });
     authenticator = installFakeAuthenticator().next('cancel');
     const conn = broker.client().connection;
     await expect(register(await startAddPasskey(conn))).rejects.toMatchObject({ name: 'NotAllowedError' });
@@ -106,7 +109,7 @@ describe('the fake authenticator', () => {
   });
 
   it('already-registered: InvalidStateError on create, as when the authenticator holds an excluded credential', async () => {
-    const broker = new FakeBroker({ accounts: { [ADA]: PASSWORD }, signedInAs: ADA });
+    const broker = new FakeBroker({ ...PASSKEYS, accounts: { [ADA]: PASSWORD }, signedInAs: ADA });
     authenticator = installFakeAuthenticator({ outcome: 'already-registered' });
     await expect(register(await startAddPasskey(broker.client().connection))).rejects.toMatchObject({ name: 'InvalidStateError', code: 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED' });
   });
@@ -125,7 +128,7 @@ describe('the fake authenticator', () => {
   });
 
   it('autofill: a conditional request waits until the user picks a suggestion', async () => {
-    const broker = new FakeBroker({ accounts: { [ADA]: PASSWORD }, passkeys: { [ADA]: [{ name: 'Laptop' }] } });
+    const broker = new FakeBroker({ ...PASSKEYS, accounts: { [ADA]: PASSWORD }, passkeys: { [ADA]: [{ name: 'Laptop' }] } });
     authenticator = installFakeAuthenticator({ credentials: broker.credentialsFor(ADA) });
     const input = document.createElement('input');
     input.autocomplete = 'username webauthn';
@@ -150,6 +153,7 @@ describe('the fake authenticator', () => {
 describe('the fake broker: passkey sign-in', () => {
   const seeded = () =>
     new FakeBroker({
+      ...PASSKEYS,
       accounts: { [ADA]: PASSWORD, 'bo@example.com': PASSWORD },
       passkeys: { [ADA]: [{ name: 'Phone', synced: true }], 'bo@example.com': [{ name: 'Security key', synced: false }] },
       clock: () => Date.parse('2026-11-30T09:00:00Z'),
@@ -185,23 +189,34 @@ describe('the fake broker: passkey sign-in', () => {
     expect((await failure(signInWithPasskey(broker.client()))).code).toBe('passkey_rejected');
   });
 
-  it('takes each challenge once: a replayed assertion, an unknown flow, or an assertion for another challenge is refused', async () => {
+  it('takes each challenge once: a replayed assertion, an unknown flow, or an assertion for another challenge is passkey_rejected', async () => {
     const broker = seeded();
     authenticator = installFakeAuthenticator({ credentials: broker.credentialsFor(ADA) });
     const client = broker.client();
     const step = await client.startPasskeySignIn({});
     const credential = await authenticate(step.options);
-    await client.finishPasskeySignIn({ flow_id: step.flow_id, credential });
-    expect((await failure(client.finishPasskeySignIn({ flow_id: step.flow_id, credential }))).code).toBe('code_expired');
-    expect((await failure(client.finishPasskeySignIn({ flow_id: 'flw_nope', credential }))).code).toBe('code_expired');
     const other = await client.startPasskeySignIn({});
+    // Signed for another challenge: refused, and that flow stays open (a refused answer consumes nothing).
     expect((await failure(client.finishPasskeySignIn({ flow_id: other.flow_id, credential }))).code).toBe('passkey_rejected');
+    await expect(client.finishPasskeySignIn({ flow_id: other.flow_id, credential: await authenticate(other.options) })).resolves.toMatchObject({ step: 'done' });
+    await client.finishPasskeySignIn({ flow_id: step.flow_id, credential });
+    expect((await failure(client.finishPasskeySignIn({ flow_id: step.flow_id, credential }))).code).toBe('passkey_rejected');
+    expect((await failure(client.finishPasskeySignIn({ flow_id: 'flw_nope', credential }))).code).toBe('passkey_rejected');
+  });
+
+  it('refuses every ceremony with invalid_request while passkeys are not among the methods', async () => {
+    const broker = new FakeBroker({ accounts: { [ADA]: PASSWORD }, signedInAs: ADA });
+    const client = broker.client();
+    expect((await failure(client.startPasskeySignIn({}))).code).toBe('invalid_request');
+    expect((await failure(startAddPasskey(client.connection))).code).toBe('invalid_request');
+    expect((await failure(client.startSignUp({ email: 'cy@example.com' }))).code).toBe('invalid_request');
+    await expect(listPasskeys(client.connection)).resolves.toEqual({ passkeys: [] });
   });
 });
 
 describe('the fake broker: passkey-first sign-up', () => {
   it('email code, then a passkey: the account is made with it and no password, and signs in with it', async () => {
-    const broker = new FakeBroker();
+    const broker = new FakeBroker(PASSKEYS);
     authenticator = installFakeAuthenticator({ synced: false });
     const client = broker.client();
     const code = await client.startSignUp({ email: 'cy@example.com', name: 'Cy' });
@@ -233,7 +248,7 @@ describe('the fake broker: passkey-first sign-up', () => {
   });
 
   it('refuses a credential made for an earlier challenge of the flow, and a finished flow', async () => {
-    const broker = new FakeBroker();
+    const broker = new FakeBroker(PASSKEYS);
     authenticator = installFakeAuthenticator();
     const client = broker.client();
     const code = await client.startSignUp({ email: 'cy@example.com' });
@@ -244,8 +259,8 @@ describe('the fake broker: passkey-first sign-up', () => {
     expect((await failure(client.finishPasskeySignUp({ flow_id: fresh.flow_id, credential: stale }))).code).toBe('passkey_rejected');
     const credential = await register(fresh);
     await client.finishPasskeySignUp({ flow_id: fresh.flow_id, credential });
-    expect((await failure(client.finishPasskeySignUp({ flow_id: fresh.flow_id, credential }))).code).toBe('code_expired');
-    expect((await failure(client.restartPasskeySignUp({ flow_id: fresh.flow_id }))).code).toBe('code_expired');
+    expect((await failure(client.finishPasskeySignUp({ flow_id: fresh.flow_id, credential }))).code).toBe('passkey_rejected');
+    expect((await failure(client.restartPasskeySignUp({ flow_id: fresh.flow_id }))).code).toBe('passkey_rejected');
   });
 
   it('with a password, sign-up is as before: verify makes the account and answers done', async () => {
@@ -261,7 +276,7 @@ describe("the fake broker: the signed-in user's passkeys", () => {
   const when = () => Date.parse('2026-11-30T09:00:00Z');
 
   it('adds one (201 Passkey, named), lists, renames and deletes it', async () => {
-    const broker = new FakeBroker({ accounts: { [ADA]: PASSWORD }, signedInAs: ADA, clock: when });
+    const broker = new FakeBroker({ ...PASSKEYS, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, clock: when });
     authenticator = installFakeAuthenticator();
     const conn = broker.client().connection;
     const step = await startAddPasskey(conn);
@@ -277,7 +292,7 @@ describe("the fake broker: the signed-in user's passkeys", () => {
   });
 
   it('names a passkey "Passkey" when none is given, and refuses an empty or a 101-character name at the name field', async () => {
-    const broker = new FakeBroker({ accounts: { [ADA]: PASSWORD }, signedInAs: ADA });
+    const broker = new FakeBroker({ ...PASSKEYS, accounts: { [ADA]: PASSWORD }, signedInAs: ADA });
     authenticator = installFakeAuthenticator();
     const conn = broker.client().connection;
     const step = await startAddPasskey(conn);
@@ -292,7 +307,7 @@ describe("the fake broker: the signed-in user's passkeys", () => {
   });
 
   it('lists the account’s passkeys in excludeCredentials, and refuses the same credential twice with passkey_exists', async () => {
-    const broker = new FakeBroker({ accounts: { [ADA]: PASSWORD }, signedInAs: ADA, passkeys: { [ADA]: [{ name: 'Phone' }] } });
+    const broker = new FakeBroker({ ...PASSKEYS, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, passkeys: { [ADA]: [{ name: 'Phone' }] } });
     const [held] = broker.credentialsFor(ADA);
     authenticator = installFakeAuthenticator({ credentials: [held!] });
     const conn = broker.client().connection;
@@ -313,7 +328,7 @@ describe("the fake broker: the signed-in user's passkeys", () => {
   });
 
   it('refuses to delete the only passkey of an account without a password (last_sign_in_method), and allows it once there is another', async () => {
-    const broker = new FakeBroker({ accounts: { 'cy@example.com': null }, signedInAs: 'cy@example.com', passkeys: { 'cy@example.com': [{ name: 'Phone' }] } });
+    const broker = new FakeBroker({ ...PASSKEYS, accounts: { 'cy@example.com': null }, signedInAs: 'cy@example.com', passkeys: { 'cy@example.com': [{ name: 'Phone' }] } });
     const conn = broker.client().connection;
     const [only] = (await listPasskeys(conn)).passkeys;
     const refused = await failure(deletePasskey(conn, only!.id));
@@ -344,14 +359,14 @@ describe("the fake broker: the signed-in user's passkeys", () => {
   });
 
   it("refuses a passkey flow started for another account's session", async () => {
-    const broker = new FakeBroker({ accounts: { [ADA]: PASSWORD, 'bo@example.com': PASSWORD }, signedInAs: ADA });
+    const broker = new FakeBroker({ ...PASSKEYS, accounts: { [ADA]: PASSWORD, 'bo@example.com': PASSWORD }, signedInAs: ADA });
     authenticator = installFakeAuthenticator();
     const client = broker.client();
     const step = await startAddPasskey(client.connection);
     const credential = await register(step);
     await client.signOut();
     await client.signInWithPassword({ email: 'bo@example.com', password: PASSWORD });
-    expect((await failure(addPasskey(client.connection, { flow_id: step.flow_id, credential }))).code).toBe('code_expired');
+    expect((await failure(addPasskey(client.connection, { flow_id: step.flow_id, credential }))).code).toBe('passkey_rejected');
   });
 });
 
