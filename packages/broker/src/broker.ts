@@ -9,6 +9,7 @@ import { notFound, onError, problemResponse } from './http/problem.js';
 import { mailQueue } from './modules/email/mail-queue.js';
 import { outboxMailer } from './modules/email/mailer.js';
 import { devOutboxRoutes, emailCodeRoutes, emailCodeSignInRoutes } from './modules/email/routes.js';
+import { passkeyRoutes, passkeySignUpRoutes } from './modules/passkeys/routes.js';
 import { passwordResetRoutes, passwordSignInRoutes, signUpRoutes } from './modules/password/routes.js';
 import { ensureSigningKey } from './modules/sessions/keys.js';
 import { jwksRoutes, sessionRoutes, signOutRoutes } from './modules/sessions/routes.js';
@@ -62,7 +63,8 @@ export function createBroker(options: BrokerOptions) {
     limitBodySize(),
     rateLimit({ key: (c) => clientBucket(c, config), prefix: 'ip', window: config.rateLimits.perIp, store: deps.rateLimits, clock: now }),
   ];
-  for (const flows of ['/v1/sign-in/*', '/v1/sign-up/*', '/v1/password-reset/*', '/v1/email-code/*']) app.use(flows, ...flowGuards);
+  // Passkeys take them too: ceremonies anyone can start, and the signed-in user's own list (GET counts nothing).
+  for (const flows of ['/v1/sign-in/*', '/v1/sign-up/*', '/v1/password-reset/*', '/v1/email-code/*', '/v1/passkeys/*']) app.use(flows, ...flowGuards);
   // Cookie-session calls take no body and count nothing: the token refresh, the hottest path, writes nothing.
   for (const calls of ['/v1/session/*', '/v1/sign-out/*']) app.use(calls, requireOrigin({ trusted }));
 
@@ -76,6 +78,8 @@ export function createBroker(options: BrokerOptions) {
   app.route('/v1/sign-in', passwordSignInRoutes(deps));
   app.route('/v1/sign-in', emailCodeSignInRoutes(deps));
   app.route('/v1/sign-up', signUpRoutes(deps));
+  app.route('/v1/sign-up', passkeySignUpRoutes(deps));
+  app.route('/v1/passkeys', passkeyRoutes(deps));
   app.route('/v1/password-reset', passwordResetRoutes(deps));
   app.route('/v1/email-code', emailCodeRoutes(deps));
   app.route('/v1/session', sessionRoutes(deps));

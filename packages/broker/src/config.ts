@@ -10,8 +10,7 @@ const window = z.object({
   backoff: z.object({ free: z.int().nonnegative(), baseSeconds: z.number().positive(), maxSeconds: z.number().positive() }).optional(),
 });
 
-/** The broker's settings. Parsed once at start-up; a bad field stops the broker and is named. */
-export const brokerConfigSchema = z.object({
+const brokerConfigSchemaBase = z.object({
   /** The broker's own public URL: the token issuer and the origin its cookie belongs to. */
   publicUrl: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')),
   /** Origins of host pages allowed to call the broker with credentials (CORS, CSRF and return_to). */
@@ -55,7 +54,31 @@ export const brokerConfigSchema = z.object({
        * What identify offers every address, first one first. Chosen here (and,
        * with SSO, by the email's domain), never by whether the account exists.
        */
-      methods: z.array(z.enum(['password', 'email-code'])).min(1).refine((m) => new Set(m).size === m.length, 'list each method once').default(['password', 'email-code']),
+      methods: z
+        .array(z.enum(['password', 'email-code', 'passkey']))
+        .min(1)
+        .refine((m) => new Set(m).size === m.length, 'list each method once')
+        .default(['password', 'email-code']),
+    })
+    .prefault({}),
+  /**
+   * Passkeys (WebAuthn), on when `signIn.methods` lists `passkey`. A passkey belongs to
+   * `rpId`, the registrable domain of the host pages (not the broker's): changing it
+   * later strands every passkey made under the old one.
+   */
+  passkeys: z
+    .object({
+      /** Default: the host every origin shares (`app.example.com`); required when they differ. */
+      rpId: z.string().trim().toLowerCase().min(1).max(253).optional(),
+      /** The name passkey managers show next to the account. Default: the RP ID. */
+      rpName: z.string().trim().min(1).max(100).optional(),
+      /** Pages a ceremony may run on. Default: `allowedOrigins`, or the broker's own origin when there are none. */
+      origins: z.array(origin).min(1).optional(),
+      /** `required`: the authenticator must verify the user (PIN, biometrics), so a passkey alone is two factors. */
+      userVerification: z.enum(['required', 'preferred']).default('required'),
+      attestation: z.enum(['none', 'direct', 'enterprise']).default('none'),
+      /** How long the browser's dialog waits, and how long its challenge lives. */
+      timeoutMs: z.int().min(30_000).max(600_000).default(300_000),
     })
     .prefault({}),
   /** Lockout and abuse policy (NIST SP 800-63B §5.2.2); see the README's "Attempts and lockout". */
@@ -74,17 +97,92 @@ export const brokerConfigSchema = z.object({
     })
     .prefault({}),
   mail: z.object({ from: z.string().min(3).default('Latchkey <no-reply@localhost>') }).prefault({}),
-})
+});
+
+/** The broker's settings. Parsed once at start-up; a bad field stops the broker and is named. */
+export const brokerConfigSchema = brokerConfigSchemaBase
   // Dev mode publishes every mailed code at /dev/outbox: refused unless only this machine can reach it.
   .refine((config) => !config.dev || isLoopbackUrl(config.publicUrl), {
     path: ['dev'],
     message: 'dev mode is only for a loopback publicUrl (localhost, 127.0.0.0/8 or [::1]); unset it (LATCHKEY_DEV) in production',
   })
+  .superRefine((config, ctx) => {
+    for (const issue of passkeyIssues(config)) ctx.addIssue({ code: 'custom', path: ['passkeys', issue.field], message: issue.message });
+  })
   // Token audiences default to the host pages (or the broker itself): resolved here so every reader sees a list.
-  .transform(({ token, ...config }) => ({
+  .transform(({ token, passkeys, ...config }) => ({
     ...config,
     token: { ...token, audiences: token.audiences ?? (config.allowedOrigins.length > 0 ? config.allowedOrigins : [config.publicUrl]) },
+    passkeys: resolvePasskeys({ ...config, passkeys }),
   }));
+
+type PasskeyInput = Pick<z.output<typeof brokerConfigSchemaBase>, 'publicUrl' | 'allowedOrigins' | 'signIn' | 'passkeys'>;
+
+/** Passkey settings as the modules read them: every default resolved. Null when passkeys are off. */
+export interface PasskeyConfig {
+  rpId: string;
+  rpName: string;
+  origins: string[];
+  userVerification: 'required' | 'preferred';
+  attestation: 'none' | 'direct' | 'enterprise';
+  timeoutMs: number;
+}
+
+const passkeyOrigins = (config: PasskeyInput) =>
+  config.passkeys.origins ?? (config.allowedOrigins.length > 0 ? config.allowedOrigins : [new URL(config.publicUrl).origin]);
+
+/** The configured RP ID, or the one host every origin shares. */
+function passkeyRpId(config: PasskeyInput): string | undefined {
+  const hosts = new Set(passkeyOrigins(config).map((o) => new URL(o).hostname));
+  return config.passkeys.rpId ?? (hosts.size === 1 ? [...hosts][0] : undefined);
+}
+
+/**
+ * Multi-label public suffixes a site is commonly hosted under. A browser refuses an RP ID
+ * that is a public suffix; this short list and the one-label rule catch the usual mistakes
+ * without shipping the whole Public Suffix List.
+ */
+const PUBLIC_SUFFIXES = new Set([
+  'co.uk', 'org.uk', 'ac.uk', 'gov.uk', 'com.au', 'net.au', 'org.au', 'co.jp', 'ne.jp', 'co.nz', 'co.za', 'com.br', 'com.cn', 'com.mx', 'co.in', 'co.kr',
+  'github.io', 'gitlab.io', 'herokuapp.com', 'vercel.app', 'netlify.app', 'pages.dev', 'workers.dev', 'web.app', 'firebaseapp.com', 'appspot.com',
+  'azurewebsites.net', 'cloudfront.net', 'onrender.com', 'fly.dev', 'amazonaws.com', 'blogspot.com', 'ngrok.io', 'ngrok-free.app',
+]);
+
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/**
+ * Why passkey settings cannot work, if they cannot (WebAuthn §5.1.4.1 and the HTML
+ * "registrable domain suffix" rule): the RP ID must be a domain, not a public suffix
+ * (one label other than `localhost`, or a known multi-label suffix), not an IP address,
+ * and equal to or a parent of the host of every origin a ceremony may run on.
+ * Checked when passkeys are on or an RP ID is given, so a typo never waits for the first user.
+ */
+function passkeyIssues(config: PasskeyInput): Array<{ field: 'rpId' | 'origins'; message: string }> {
+  if (!config.signIn.methods.includes('passkey') && config.passkeys.rpId === undefined) return [];
+  const origins = passkeyOrigins(config);
+  const rpId = passkeyRpId(config);
+  if (rpId === undefined) {
+    return [{ field: 'rpId', message: `required: the passkey origins (${origins.join(', ')}) have different hosts; set the registrable domain they share, e.g. example.com` }];
+  }
+  if (/^\d+(\.\d+){3}$/.test(rpId) || rpId.startsWith('[')) return [{ field: 'rpId', message: `${rpId} is an IP address; browsers take only a domain name as RP ID` }];
+  if (!HOSTNAME.test(rpId)) return [{ field: 'rpId', message: `${JSON.stringify(rpId)} is not a domain name (write the punycode form of an international one)` }];
+  if ((!rpId.includes('.') && rpId !== 'localhost') || PUBLIC_SUFFIXES.has(rpId)) {
+    return [{ field: 'rpId', message: `${rpId} is a public suffix; use your own domain under it (e.g. example.${rpId})` }];
+  }
+  return origins
+    .filter((o) => {
+      const host = new URL(o).hostname;
+      return host !== rpId && !host.endsWith(`.${rpId}`);
+    })
+    .map((o) => ({ field: 'origins' as const, message: `${o} is not on ${rpId} or a subdomain of it, so no passkey for ${rpId} works there` }));
+}
+
+function resolvePasskeys(config: PasskeyInput): PasskeyConfig | null {
+  if (!config.signIn.methods.includes('passkey')) return null;
+  const rpId = passkeyRpId(config)!;
+  const { userVerification, attestation, timeoutMs } = config.passkeys;
+  return { rpId, rpName: config.passkeys.rpName ?? rpId, origins: passkeyOrigins(config), userVerification, attestation, timeoutMs };
+}
 
 /**
  * Whether a URL's host is this machine: `localhost`, 127.0.0.0/8 or `[::1]` (the WHATWG

@@ -148,19 +148,26 @@ export async function rowCounts(storage: Storage) {
     users: await count('users'),
     sessions: await count('sessions'),
     flows: await count('flows'),
+    openFlows: (await storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM flows WHERE consumed_at IS NULL`))[0]!.n,
     mail: await count('mail_outbox'),
+    passkeys: await count('passkeys'),
   };
 }
 
 /**
- * Gives each test of a suite its own database and broker on `kind`, dropped
- * afterwards; `setup` runs first in every test (e.g. to make an account).
+ * Gives each test of a suite its own database and broker on `kind` (configured
+ * with `overrides`), dropped afterwards; `setup` runs first in every test (e.g.
+ * to make an account).
  */
-export function useTestBroker(kind: StorageKind, setup?: (broker: ReturnType<typeof testBroker>) => Promise<unknown>) {
+export function useTestBroker(
+  kind: StorageKind,
+  setup?: (broker: ReturnType<typeof testBroker>) => Promise<unknown>,
+  overrides?: Parameters<typeof testBroker>[1],
+) {
   const context = {} as { storage: Awaited<ReturnType<typeof openTestStorage>>; broker: ReturnType<typeof testBroker> };
   beforeEach(async () => {
     context.storage = await openTestStorage(kind);
-    context.broker = testBroker(context.storage);
+    context.broker = testBroker(context.storage, overrides);
     await setup?.(context.broker);
   });
   afterEach(async () => {

@@ -25,7 +25,7 @@ export function corsAllowlist(config: BrokerConfig): MiddlewareHandler {
       c.header('access-control-allow-origin', origin);
       c.header('access-control-allow-credentials', 'true');
       if (preflight) {
-        c.header('access-control-allow-methods', 'GET, POST, OPTIONS');
+        c.header('access-control-allow-methods', 'GET, POST, PATCH, DELETE, OPTIONS');
         c.header('access-control-allow-headers', 'content-type, authorization');
         c.header('access-control-max-age', '600');
       }

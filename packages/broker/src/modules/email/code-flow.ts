@@ -23,8 +23,10 @@ export interface EmailCodeFlow {
   return_to: string | null;
   /** ISO 8601; no new code before. */
   resend_after: string;
-  /** Sign-up only: the account waiting for the address to be proven. */
+  /** Sign-up only: the account waiting for the address to be proven, with its password… */
   password_hash?: string;
+  /** …or, passkey-first, none: the proven address then gets a passkey registration, and the account is made with the passkey. */
+  passkey?: boolean;
   name?: string | null;
 }
 
@@ -34,7 +36,7 @@ export interface StartCodeFlow {
   userId: string | null;
   mail: FlowMail;
   returnTo?: string | null;
-  signUp?: Pick<EmailCodeFlow, 'password_hash' | 'name'>;
+  signUp?: Pick<EmailCodeFlow, 'password_hash' | 'passkey' | 'name'>;
 }
 
 const keyOf = (deps: Deps, browser: Browser, id: string): FlowKey => ({ id, kind: EMAIL_CODE, bindingHash: browser.bindingHash, now: deps.clock() });

@@ -5,22 +5,25 @@ import { verifyCodeSchema } from '../email/schema.js';
 import { answerStep } from '../sign-in/answer.js';
 import { browserOf } from '../sign-in/browser.js';
 import { finishPasswordReset, startPasswordReset } from './reset.js';
-import { passwordResetFinishSchema, passwordResetStartSchema, passwordSignInSchema, signUpSchema } from './schema.js';
+import { passwordResetFinishSchema, passwordResetStartSchema, passwordSignInSchema, signUpSchema, signUpWithPasskeysSchema } from './schema.js';
 import { signInWithPassword } from './sign-in.js';
 import { finishSignUp, startSignUp } from './sign-up.js';
 
-/** POST /v1/sign-up, POST /v1/sign-up/verify */
+/** POST /v1/sign-up, POST /v1/sign-up/verify (passkey-first sign-ups finish in the passkeys module) */
 export function signUpRoutes(deps: Deps) {
+  const schema = deps.config.passkeys ? signUpWithPasskeysSchema : signUpSchema;
   return new Hono()
     .post('/', async (c) => {
-      const body = await readJson(c, signUpSchema);
+      const body = await readJson(c, schema);
       const browser = browserOf(c, deps.config);
       return answerStep(c, deps, browser, { step: await startSignUp(deps, browser, body) }, 202);
     })
     .post('/verify', async (c) => {
       const body = await readJson(c, verifyCodeSchema);
       const browser = browserOf(c, deps.config);
-      return answerStep(c, deps, browser, await finishSignUp(deps, browser, body.flow_id, body.code), 201);
+      const outcome = await finishSignUp(deps, browser, body.flow_id, body.code);
+      // A passkey-first sign-up is not done yet: the code is used, the account comes with the passkey.
+      return answerStep(c, deps, browser, outcome, outcome.step.step === 'passkey-registration' ? 200 : 201);
     });
 }
 

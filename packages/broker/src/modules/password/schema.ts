@@ -6,12 +6,16 @@ import { codeField, emailField, flowIdField, returnToField } from '../email/sche
 export const newPasswordField = z.string().max(LIMITS.passwordMaxLength);
 const currentPasswordField = z.string().min(1).max(LIMITS.passwordMaxLength);
 
+/** A sign-up with a password; without passkeys it is the only kind. */
 export const signUpSchema = z.strictObject({
   email: emailField,
   password: newPasswordField,
   name: z.string().trim().max(LIMITS.nameMaxLength).optional(),
   return_to: returnToField,
 });
+
+/** Where passkeys are offered, a sign-up without a password is passkey-first. */
+export const signUpWithPasskeysSchema = signUpSchema.extend({ password: newPasswordField.optional() });
 
 export const passwordSignInSchema = z.strictObject({ email: emailField, password: currentPasswordField, return_to: returnToField });
 export const passwordResetStartSchema = z.strictObject({ email: emailField });

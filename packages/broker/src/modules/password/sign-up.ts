@@ -6,6 +6,7 @@ import { randomId } from '../../random.js';
 import { findUserByEmail, insertUser } from '../../storage/queries/index.js';
 import { isUniqueViolation } from '../../storage/storage.js';
 import { openCodeFlow, redeemCode, startCodeFlow } from '../email/code-flow.js';
+import { startPasskeySignUp } from '../passkeys/sign-up.js';
 import type { Browser } from '../sign-in/browser.js';
 import { completeFirstFactor, type StepOutcome } from '../sign-in/complete.js';
 import { hashPassword } from './hash.js';
@@ -19,24 +20,35 @@ import { checkPasswordStrength } from './strength.js';
  */
 export async function startSignUp(deps: Deps, browser: Browser, body: SignUpRequest): Promise<EmailCodeStep> {
   const returnTo = checkReturnTo(deps.config, body.return_to);
-  checkPasswordStrength(body.password, body.email);
+  if (body.password === undefined && !deps.config.passkeys) throw new ProblemError('invalid_request', { errors: [{ path: 'password', message: 'Required' }] });
+  if (body.password !== undefined) checkPasswordStrength(body.password, body.email);
   const existing = await findUserByEmail(deps.storage, body.email);
-  const passwordHash = await hashPassword(body.password);
+  // Passkey-first: nothing to hash, for a taken address as for a free one.
+  const signUp = body.password === undefined ? { passkey: true } : { password_hash: await hashPassword(body.password) };
   return startCodeFlow(deps, browser, {
     purpose: 'sign-up',
     email: body.email,
     userId: null,
+    // A taken address gets its owner a notice, never a code: its flow can never reach a passkey registration.
     mail: existing ? 'already-registered' : 'code',
     returnTo,
-    signUp: { password_hash: passwordHash, name: body.name || null },
+    signUp: { ...signUp, name: body.name || null },
   });
 }
 
-/** Verifies the code and creates the account; the new account's first factor is the password it chose. */
+/**
+ * Verifies the code and creates the account; the new account's first factor is
+ * the password it chose. A passkey-first sign-up instead gets its passkey
+ * registration here, and its account is made with the passkey.
+ */
 export async function finishSignUp(deps: Deps, browser: Browser, flowId: string, code: string): Promise<StepOutcome> {
   const flow = await openCodeFlow(deps, browser, flowId, 'sign-up');
   try {
     return await redeemCode(deps, browser, flow, code, async (tx, redeemed) => {
+      if (redeemed.data.passkey) {
+        const { email, name, return_to } = redeemed.data;
+        return { step: await startPasskeySignUp(tx, deps, browser, { email, name: name ?? null, return_to }) };
+      }
       const now = deps.clock();
       const user = await insertUser(tx, {
         id: randomId('usr'),

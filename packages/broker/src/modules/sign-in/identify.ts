@@ -1,6 +1,7 @@
 import type { PasswordStep, Step } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { startEmailCodeSignIn } from '../email/sign-in-with-code.js';
+import { startPasskeySignIn } from '../passkeys/sign-in.js';
 import type { Browser } from './browser.js';
 
 /** The password step for `email`, offering every configured method. */
@@ -13,10 +14,12 @@ export function passwordStep(deps: Deps, email: string, notice?: PasswordStep['n
  * comes from the configuration (and, once SSO lands, from the email's domain),
  * never from the account, so an unknown address gets the same answer as one
  * without those methods. The first method decides the step: a password
- * prompt, or a code mailed at once.
+ * prompt, a code mailed at once, or a discoverable passkey ceremony (the same
+ * for every address: it lists no credentials).
  */
 export async function identify(deps: Deps, browser: Browser, email: string, returnTo: string | null): Promise<Step> {
   const [first] = deps.config.signIn.methods;
   if (first === 'email-code') return startEmailCodeSignIn(deps, browser, email, returnTo);
+  if (first === 'passkey') return startPasskeySignIn(deps, browser, returnTo);
   return passwordStep(deps, email);
 }

@@ -5,3 +5,4 @@ export * from './signing-keys.js';
 export * from './outbox.js';
 export * from './rate-limits.js';
 export * from './secrets.js';
+export * from './passkeys.js';

@@ -1,0 +1,97 @@
+import { Hono, type Context } from 'hono';
+import type { Deps } from '../../deps.js';
+import { readJson } from '../../http/body.js';
+import { checkReturnTo } from '../../http/guard/origin.js';
+import { ProblemError } from '../../http/problem.js';
+import { currentSession } from '../sessions/sessions.js';
+import { answerStep } from '../sign-in/answer.js';
+import { browserOf, keepBinding } from '../sign-in/browser.js';
+import { passkeyConfig } from './ceremony.js';
+import { addPasskey, deleteUserPasskey, listPasskeys, renameUserPasskey, startAddPasskey } from './manage.js';
+import { passkeyIdParam, passkeyRegistrationSchema, passkeyRenameSchema, passkeySignInOptionsSchema, passkeySignInSchema, signUpPasskeyOptionsSchema } from './schema.js';
+import { finishPasskeySignIn, startPasskeySignIn } from './sign-in.js';
+import { finishPasskeySignUp, restartPasskeySignUp } from './sign-up.js';
+
+/** The signed-in user of this request's session cookie, or 401. */
+async function signedInUser(deps: Deps, c: Context) {
+  const current = await currentSession(deps, c);
+  if (!current) throw new ProblemError('unauthenticated');
+  return current.user;
+}
+
+/** A passkey id from the path; a malformed one is as unknown as another account's. */
+function passkeyId(c: Context): string {
+  const id = c.req.param('id') ?? '';
+  if (!passkeyIdParam.test(id)) throw new ProblemError('not_found');
+  return id;
+}
+
+/**
+ * POST /v1/passkeys/sign-in/options, POST /v1/passkeys/sign-in/verify; and, for
+ * the signed-in user (session cookie): POST /v1/passkeys/options, POST /v1/passkeys,
+ * GET /v1/passkeys, PATCH and DELETE /v1/passkeys/:id.
+ */
+export function passkeyRoutes(deps: Deps) {
+  return new Hono()
+    .use(async (_c, next) => {
+      passkeyConfig(deps);
+      await next();
+    })
+    .post('/sign-in/options', async (c) => {
+      const body = await readJson(c, passkeySignInOptionsSchema);
+      const returnTo = checkReturnTo(deps.config, body.return_to);
+      const browser = browserOf(c, deps.config);
+      return answerStep(c, deps, browser, { step: await startPasskeySignIn(deps, browser, returnTo) });
+    })
+    .post('/sign-in/verify', async (c) => {
+      const body = await readJson(c, passkeySignInSchema);
+      const browser = browserOf(c, deps.config);
+      return answerStep(c, deps, browser, await finishPasskeySignIn(deps, browser, body.flow_id, body.credential));
+    })
+    .post('/options', async (c) => {
+      // No body: the session says who is adding a passkey.
+      const user = await signedInUser(deps, c);
+      const browser = browserOf(c, deps.config);
+      return answerStep(c, deps, browser, { step: await startAddPasskey(deps, browser, user) });
+    })
+    .post('/', async (c) => {
+      const user = await signedInUser(deps, c);
+      const body = await readJson(c, passkeyRegistrationSchema);
+      const browser = browserOf(c, deps.config);
+      const passkey = await addPasskey(deps, browser, user, body);
+      keepBinding(c, deps.config, browser);
+      c.header('cache-control', 'no-store');
+      return c.json(passkey, 201);
+    })
+    .get('/', async (c) => {
+      const user = await signedInUser(deps, c);
+      c.header('cache-control', 'no-store');
+      return c.json(await listPasskeys(deps, user.id));
+    })
+    .patch('/:id', async (c) => {
+      const user = await signedInUser(deps, c);
+      const body = await readJson(c, passkeyRenameSchema);
+      c.header('cache-control', 'no-store');
+      return c.json(await renameUserPasskey(deps, user.id, passkeyId(c), body.name));
+    })
+    .delete('/:id', async (c) => {
+      const user = await signedInUser(deps, c);
+      await deleteUserPasskey(deps, user.id, passkeyId(c));
+      return c.body(null, 204);
+    });
+}
+
+/** POST /v1/sign-up/passkey/options, POST /v1/sign-up/passkey: the end of a passkey-first sign-up. */
+export function passkeySignUpRoutes(deps: Deps) {
+  return new Hono()
+    .post('/passkey/options', async (c) => {
+      const body = await readJson(c, signUpPasskeyOptionsSchema);
+      const browser = browserOf(c, deps.config);
+      return answerStep(c, deps, browser, { step: await restartPasskeySignUp(deps, browser, body.flow_id) });
+    })
+    .post('/passkey', async (c) => {
+      const body = await readJson(c, passkeyRegistrationSchema);
+      const browser = browserOf(c, deps.config);
+      return answerStep(c, deps, browser, await finishPasskeySignUp(deps, browser, body), 201);
+    });
+}
