@@ -5,6 +5,7 @@ import '@latchkey/elements/sign-up.js';
 import type { LkSignUp } from '@latchkey/elements/sign-up.js';
 import { loadedBroker, withBroker } from './support/story-broker.js';
 import { elementTheme } from './support/themes.js';
+import { installFakeAuthenticator, type CeremonyOutcome } from './fakes/fake-authenticator.js';
 import { alertText, expectHeading, expectMessage, fieldError, storyElement } from './support/shadow.js';
 
 const email = 'grace@example.com';
@@ -66,7 +67,8 @@ export const FieldErrors: Story = {
     await expect(fieldError(passwordField)).toBe('Use at least 8 characters.');
     // Focus goes to the first field to fix; nothing was sent.
     await waitFor(() => expect(emailField).toHaveFocus());
-    await expect(loadedBroker(loaded).broker.requests).toEqual([]);
+    // Nothing of the form was sent (the passkey options on load are not the form's).
+    await expect(loadedBroker(loaded).broker.requests.filter((r) => r.startsWith('POST /v1/sign-up'))).toEqual([]);
   },
 };
 
@@ -140,5 +142,82 @@ export const Arabic: Story = {
     await userEvent.type(form.getByLabelText('كلمة المرور'), password);
     await userEvent.click(form.getByRole('button', { name: 'إنشاء الحساب' }));
     await expectHeading(el, 'تحقّق من بريدك الإلكتروني');
+  },
+};
+
+// Passkey-first sign-up, on a broker that offers passkeys and a fake authenticator in place of
+// the browser's WebAuthn (stories/fakes/fake-authenticator.ts).
+const passkeyBroker = withBroker({ methods: ['password', 'email-code', 'passkey'] });
+const withAuthenticator = (outcome: CeremonyOutcome = 'succeed') => () => {
+  const authenticator = installFakeAuthenticator({ outcome });
+  return () => authenticator.uninstall();
+};
+
+/** Name and email, "Create account with a passkey", the mailed code: the passkey step. */
+async function toPasskeyStep(canvasElement: HTMLElement, loaded: Record<string, unknown>) {
+  const c = await card(canvasElement);
+  const offer = await waitFor(() => c.form.getByRole('button', { name: 'Create account with a passkey' }));
+  await userEvent.type(c.form.getByLabelText('Name (optional)'), 'Grace Hopper');
+  await userEvent.type(c.form.getByLabelText('Email'), email);
+  await userEvent.click(offer);
+  await expectHeading(c.el, 'Check your email');
+  await userEvent.type(c.form.getByLabelText('Verification code'), loadedBroker(loaded).broker.lastCode(email));
+  await expectHeading(c.el, 'Create your passkey');
+  return c;
+}
+
+export const PasskeyOffered: Story = {
+  name: 'Passkey: offered',
+  loaders: [passkeyBroker],
+  beforeEach: withAuthenticator(),
+  play: async ({ canvasElement }) => {
+    const { form } = await card(canvasElement);
+    await waitFor(() => expect(form.getByRole('button', { name: 'Create account with a passkey' })).toBeVisible());
+  },
+};
+
+export const PasskeyCreateStep: Story = {
+  name: 'Passkey: create it after the code',
+  loaders: [passkeyBroker],
+  beforeEach: withAuthenticator(),
+  play: async ({ canvasElement, loaded }) => {
+    const { form } = await toPasskeyStep(canvasElement, loaded);
+    await expect(form.getByRole('button', { name: 'Create passkey' })).toBeVisible();
+    await expect(loadedBroker(loaded).broker.users.size).toBe(0);
+  },
+};
+
+export const PasskeyWaiting: Story = {
+  name: 'Passkey: waiting for the device',
+  loaders: [passkeyBroker],
+  beforeEach: withAuthenticator('never'),
+  play: async ({ canvasElement, loaded }) => {
+    const { form } = await toPasskeyStep(canvasElement, loaded);
+    await userEvent.click(form.getByRole('button', { name: 'Create passkey' }));
+    await waitFor(() => expect(form.getByRole('button', { name: 'Waiting for your passkey…' })).toHaveAttribute('aria-disabled', 'true'));
+  },
+};
+
+export const PasskeyCancelled: Story = {
+  name: 'Passkey: dialog cancelled',
+  loaders: [passkeyBroker],
+  beforeEach: withAuthenticator('cancel'),
+  play: async ({ canvasElement, loaded }) => {
+    const { el, form } = await toPasskeyStep(canvasElement, loaded);
+    await userEvent.click(form.getByRole('button', { name: 'Create passkey' }));
+    await waitFor(() => expect(alertText(el)).toBe('The passkey request was cancelled. Try again, or use another way.'));
+    await expect(form.getByRole('button', { name: 'Create passkey' })).toBeVisible();
+  },
+};
+
+export const PasskeySignedUp: Story = {
+  name: 'Passkey: account made',
+  loaders: [passkeyBroker],
+  beforeEach: withAuthenticator(),
+  play: async ({ canvasElement, loaded }) => {
+    const { el, form } = await toPasskeyStep(canvasElement, loaded);
+    await userEvent.click(form.getByRole('button', { name: 'Create passkey' }));
+    await expectHeading(el, 'Welcome aboard');
+    await expect(loadedBroker(loaded).broker.users.get(email)?.password).toBeNull();
   },
 };

@@ -6,10 +6,11 @@ import { renderCodeField, submitWhenComplete } from '../internal/templates/code-
 import { renderField } from '../internal/templates/field.js';
 import type { FormState } from '../internal/templates/form-state.js';
 import { renderSubmit } from '../internal/templates/submit.js';
+import { renderPasskeyButton, type PasskeyOffer } from '../internal/templates/passkey-button.js';
 
 // The light-DOM form of each sign-up step. Each template gets its data and the callbacks it calls.
 
-export function renderDetailsStep(o: { form: FormState; onSubmit: (event: SubmitEvent) => void }): TemplateResult {
+export function renderDetailsStep(o: { form: FormState; onSubmit: (event: SubmitEvent) => void; passkey?: PasskeyOffer }): TemplateResult {
   return html`<form class="lk-form" novalidate @submit=${o.onSubmit}>
     ${renderField(o.form, { name: 'name', label: msg('Name (optional)', { id: 'field.name.label' }), type: 'text', autocomplete: 'name', required: false, maxlength: LIMITS.nameMaxLength })}
     ${renderField(o.form, { name: 'email', label: msg('Email', { id: 'field.email.label' }), type: 'email', autocomplete: 'username', inputmode: 'email' })}
@@ -20,7 +21,19 @@ export function renderDetailsStep(o: { form: FormState; onSubmit: (event: Submit
       autocomplete: 'new-password',
       hint: msg('At least 8 characters.', { id: 'field.new-password.hint' }),
     })}
-    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Create account', { id: 'sign-up.submit' }), o.form.pending)}
+    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Create account', { id: 'sign-up.submit' }), o.form.pending && !o.passkey?.waiting)}
+    ${renderPasskeyButton(o.passkey, msg('Create account with a passkey', { id: 'sign-up.passkey' }), msg('Sending your code…', { id: 'sign-up.passkey-sending' }))}
+  </form>`;
+}
+
+/** After the code: create the passkey the account will sign in with (no password at all). */
+export function renderPasskeyStep(o: { form: FormState; waiting: boolean; onCreate: () => void; onStartOver: () => void }): TemplateResult {
+  return html`<form class="lk-form" novalidate @submit=${(event: SubmitEvent) => (event.preventDefault(), o.onCreate())}>
+    ${renderAlert(o.form.alert)}
+    ${renderSubmit(o.waiting ? msg('Waiting for your passkey…', { id: 'sign-in.passkey-waiting' }) : msg('Create passkey', { id: 'sign-up.passkey.create' }), o.form.pending)}
+    <div class="lk-links">
+      <button type="button" class="lk-link" @click=${o.onStartOver}>${msg('Use another email', { id: 'sign-up.other-email' })}</button>
+    </div>
   </form>`;
 }
 

@@ -1,25 +1,32 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { DoneStep, EmailCodeStep, LatchkeyClient, SessionState, Step } from '@latchkey/client';
+import type { DoneStep, EmailCodeStep, LatchkeyClient, PasskeyRegistrationStep, SessionState, Step } from '@latchkey/client';
 import { LkFormElement } from '../internal/base.js';
 import { renderCard } from '../internal/templates/card.js';
 import { directionFor, isolate } from '../internal/locale-state.js';
 import { signUpStyles } from './sign-up.styles.js';
-import { renderDetailsStep, renderVerifyStep } from './sign-up.form.js';
+import { renderDetailsStep, renderPasskeyStep, renderVerifyStep } from './sign-up.form.js';
+import { createPasskey, passkeysSupported } from '../internal/passkeys.js';
 
 /** The steps of signing up. */
-export type SignUpView = { name: 'details'; step?: undefined } | { name: 'email-code'; step: EmailCodeStep } | { name: 'done'; step: DoneStep };
+export type SignUpView =
+  | { name: 'details'; step?: undefined }
+  | { name: 'email-code'; step: EmailCodeStep }
+  /** Passkey-first: the address is confirmed, the passkey is next (the account is made with it). */
+  | { name: 'passkey'; step: PasskeyRegistrationStep }
+  | { name: 'done'; step: DoneStep };
 
 /** The one place a broker step becomes a view of lk-sign-up; undefined for a step it cannot show. */
 function viewOf(step: Step): SignUpView | undefined {
   if (step.step === 'email-code' && step.purpose === 'sign-up') return { name: 'email-code', step };
+  if (step.step === 'passkey-registration') return { name: 'passkey', step };
   if (step.step === 'done') return { name: 'done', step };
   return undefined;
 }
 
 /**
- * @summary Sign-up with email and password, confirmed by a mailed 6-digit code.
+ * @summary Sign-up with email and password, or with only a passkey, confirmed by a mailed 6-digit code.
  *
  * The account exists only once the code is confirmed. The form renders into
  * the light DOM (slot `form`) so password managers offer to save the new password.
@@ -69,7 +76,7 @@ function viewOf(step: Step): SignUpView | undefined {
  * @cssproperty --lk-button-height - Height of buttons.
  *
  * @cssstate loading - A request is running.
- * @cssstate step-details - Asking for name, email and password (also step-email-code, step-done).
+ * @cssstate step-details - Asking for name, email and password (also step-email-code, step-passkey, step-done).
  */
 @localized()
 @customElement('lk-sign-up')
@@ -87,6 +94,20 @@ export class LkSignUp extends LkFormElement {
 
   private readonly flow = this.createFlow<SignUpView>({ name: 'details' }, viewOf);
 
+  /** The broker offers passkeys and this browser can use them (asked once, on the first render). */
+  @state() private passkeys = false;
+  /** Which submit runs: the passkey-first start, or the browser's dialog. */
+  @state() private passkeyWaiting = false;
+  /** A passkey dialog of this step ended without a passkey: the next try asks the broker for fresh options. */
+  private passkeyTried = false;
+
+  protected override firstUpdated(changed: PropertyValues) {
+    super.firstUpdated(changed);
+    // The broker says whether it offers passkeys by answering for options (the sign-in ceremony's, unused).
+    const client = this.latchkey;
+    if (client && passkeysSupported()) client.startPasskeySignIn({}).then(() => (this.passkeys = true), () => {});
+  }
+
   /** Signed out somewhere (the user button, another tab): start over instead of showing "welcome". */
   protected override sessionChanged(state: SessionState, client: LatchkeyClient) {
     super.sessionChanged(state, client);
@@ -103,10 +124,12 @@ export class LkSignUp extends LkFormElement {
     const title =
       v.name === 'details' ? msg('Create your account', { id: 'sign-up.title' })
       : v.name === 'email-code' ? msg('Check your email', { id: 'sign-up.code.title' })
+      : v.name === 'passkey' ? msg('Create your passkey', { id: 'sign-up.passkey.title' })
       : msg('Welcome aboard', { id: 'sign-up.done.title' });
     const subtitle =
       v.name === 'details' ? msg('It takes a minute. We will email you a code to confirm your address.', { id: 'sign-up.subtitle' })
       : v.name === 'email-code' ? msg(str`We sent a 6-digit code to ${isolate(v.step.email)}. Enter it to finish.`, { id: 'sign-up.code.subtitle' })
+      : v.name === 'passkey' ? msg('Your device will ask for your fingerprint, face or screen lock. No password needed.', { id: 'sign-up.passkey.subtitle' })
       : isolate(v.step.user.email);
     const footer =
       this.signInUrl && v.name === 'details'
@@ -120,7 +143,9 @@ export class LkSignUp extends LkFormElement {
     const v = this.flow.view;
     switch (v.name) {
       case 'details':
-        return renderDetailsStep({ form, onSubmit: this.submitDetails });
+        return renderDetailsStep({ form, onSubmit: this.submitDetails, passkey: this.passkeys ? { waiting: this.passkeyWaiting, onClick: this.startPasskeyFirst } : undefined });
+      case 'passkey':
+        return renderPasskeyStep({ form, waiting: this.passkeyWaiting, onCreate: () => this.createPasskey(v.step), onStartOver: () => this.flow.restart() });
       case 'email-code':
         return renderVerifyStep({
           form,
@@ -152,6 +177,37 @@ export class LkSignUp extends LkFormElement {
       ),
     );
   };
+
+  /** "Create account with a passkey": name and email only, then the mailed code, then the passkey. */
+  private startPasskeyFirst = () => {
+    const values = this.validate(['name', 'email']);
+    if (!values) return;
+    this.passkeyTried = false;
+    this.passkeyWaiting = true;
+    this.flow.submit(async (client, signal) => {
+      try {
+        return await client.startSignUp({ email: values.email!, ...(values.name ? { name: values.name } : {}), ...(this.returnTo ? { return_to: this.returnTo } : {}) }, { signal });
+      } finally {
+        this.passkeyWaiting = false;
+      }
+    });
+  };
+
+  /** The browser's dialog makes the passkey; the broker makes the account with it, and signs in. */
+  private createPasskey(step: PasskeyRegistrationStep) {
+    this.passkeyWaiting = true;
+    this.flow.submit(async (client, signal) => {
+      try {
+        // A dialog that ended without a passkey may have outlived its challenge: fresh options.
+        const current = this.passkeyTried ? await client.restartPasskeySignUp({ flow_id: step.flow_id }, { signal }) : step;
+        this.passkeyTried = true;
+        const credential = await createPasskey(current, signal);
+        return await client.finishPasskeySignUp({ flow_id: current.flow_id, credential }, { signal });
+      } finally {
+        this.passkeyWaiting = false;
+      }
+    });
+  }
 
   private submitCode = (event: SubmitEvent) => {
     event.preventDefault();
