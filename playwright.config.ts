@@ -20,6 +20,8 @@ const env = {
   // A fresh embedded database for every run.
   LATCHKEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'latchkey-e2e-')),
   LATCHKEY_DEV: '1',
+  // Passkeys on, with Chromium's virtual authenticator (RP ID: localhost, the demo's host).
+  LATCHKEY_SIGN_IN_METHODS: 'password,email-code,passkey',
 };
 
 export default defineConfig({

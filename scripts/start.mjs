@@ -12,7 +12,7 @@ const env = { ...process.env, BROKER_PORT: brokerPort, DEMO_PORT: demoPort, BROK
 
 const services = [
   // Dev mode (the outbox, a generated secret) is asked for here, never assumed by the broker.
-  { name: 'broker', args: ['--filter', '@latchkey/broker-app', 'start'], ready: `${brokerUrl}/ready`, env: { LATCHKEY_DEV: '1' } },
+  { name: 'broker', args: ['--filter', '@latchkey/broker-app', 'start'], ready: `${brokerUrl}/ready`, env: { LATCHKEY_DEV: '1', LATCHKEY_SIGN_IN_METHODS: process.env.LATCHKEY_SIGN_IN_METHODS ?? 'password,email-code,passkey' } },
   { name: 'demo', args: ['--filter', '@latchkey/demo', 'dev'], ready: demoUrl },
 ];
 

@@ -16,7 +16,7 @@ export class SignUpCard {
     if (details.name) await this.root.getByLabel('Name (optional)').fill(details.name);
     await this.root.getByLabel('Email').fill(details.email);
     await this.root.getByLabel('Password', { exact: true }).fill(details.password);
-    await this.root.getByRole('button', { name: 'Create account' }).click();
+    await this.root.getByRole('button', { name: 'Create account', exact: true }).click();
     await expect(this.root.getByRole('heading', { name: 'Check your email' })).toBeVisible();
     await expect(this.code).toBeFocused();
   }

@@ -47,4 +47,11 @@ describe('broker app settings', () => {
   it('refuses a port that is not a port', () => {
     expect(() => readSettings({ BROKER_PORT: 'eighty' }, '/')).toThrow(/BROKER_PORT/);
   });
+
+  it('takes the sign-in methods and the passkey RP ID from the environment, over the config file', () => {
+    const settings = readSettings({ LATCHKEY_SIGN_IN_METHODS: 'password, passkey', LATCHKEY_RP_ID: 'example.com' }, '/');
+    expect(settings.config.signIn?.methods).toEqual(['password', 'passkey']);
+    expect(settings.config.passkeys?.rpId).toBe('example.com');
+    expect(readSettings({}, '/').config.signIn).toBeUndefined();
+  });
 });

@@ -47,6 +47,9 @@ export function readSettings(env: Env, cwd: string): Settings {
     ...(env.LATCHKEY_SECRET ? { secret: env.LATCHKEY_SECRET } : {}),
     ...(hops !== undefined ? { trustedProxies: hops } : {}),
     ...(env.MAIL_FROM ? { mail: { ...file.mail, from: env.MAIL_FROM } } : {}),
+    // The broker checks the names; a wrong one stops start-up with the field named.
+    ...(env.LATCHKEY_SIGN_IN_METHODS ? { signIn: { ...file.signIn, methods: list(env.LATCHKEY_SIGN_IN_METHODS) as NonNullable<BrokerConfigInput['signIn']>['methods'] } } : {}),
+    ...(env.LATCHKEY_RP_ID ? { passkeys: { ...file.passkeys, rpId: env.LATCHKEY_RP_ID } } : {}),
   };
   return {
     port,
