@@ -154,6 +154,8 @@ export class FakeBroker {
   readonly failNext = new Map<string, ProblemCode | 'network'>();
   /** The next call to this path answers 200 with this body instead (one shot), e.g. a step of a newer protocol. */
   readonly answerNext = new Map<string, unknown>();
+  /** Calls to these paths never answer (until aborted): one request stays loading while the others answer. */
+  readonly stalled = new Set<string>();
   readonly requests: string[] = [];
   private current: Session | null = null;
   private seq = 0;
@@ -537,6 +539,9 @@ export class FakeBroker {
     const method = init?.method ?? 'GET';
     this.requests.push(`${method} ${url.pathname}`);
     if (this.options.latency) await new Promise((resolve) => setTimeout(resolve, this.options.latency));
+    if (this.stalled.has(url.pathname)) {
+      await new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')), { once: true }));
+    }
     if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError');
     const scripted = this.failNext.get(url.pathname);
     if (scripted) this.failNext.delete(url.pathname);
@@ -608,7 +613,7 @@ function wirePasskey({ credentialId: _, ...passkey }: StoredPasskey): Passkey {
 function passkeyName(value: unknown, required: boolean): string | undefined {
   if (value === undefined && !required) return undefined;
   const name = typeof value === 'string' ? value.trim() : '';
-  const reason = !name ? 'Enter a name' : [...name].length > PASSKEY_NAME_MAX_LENGTH ? `At most ${PASSKEY_NAME_MAX_LENGTH} characters` : undefined;
+  const reason = !name ? 'Enter a name' : name.length > PASSKEY_NAME_MAX_LENGTH ? `At most ${PASSKEY_NAME_MAX_LENGTH} characters` : undefined;
   if (reason) throw problem('invalid_request', { errors: [{ path: 'name', message: reason }] });
   return name;
 }

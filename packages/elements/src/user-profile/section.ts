@@ -1,0 +1,33 @@
+import type { ReactiveController, TemplateResult } from 'lit';
+import type { LatchkeyClient, User } from '@latchkey/client';
+
+/**
+ * What a section of `lk-user-profile` gets from the element: the client, the
+ * page's events, and the card's live region and focus. Sections never see the
+ * element itself, so the element's internals stay its own.
+ */
+export interface SectionHost {
+  /** The element's client; throws `not_configured` when there is none. */
+  client(): LatchkeyClient;
+  /** Tells the page about a broker failure the section now shows (`lk-error`). */
+  reportError(error: unknown): void;
+  /** Fires one of the section's events. */
+  emit(event: Event): boolean;
+  /** Says `text` through the card's polite live region (a change the user did not see happen where their focus is). */
+  announce(text: string): void;
+  /** Focuses the first element of the card's shadow root matching `selector`, once the next update has rendered it. */
+  focus(selector: string): void;
+}
+
+/**
+ * One section of `lk-user-profile`, each a controller with its own requests
+ * and state, and a template of its own: passkeys now; the account, MFA and
+ * session sections slot in beside it the same way.
+ */
+export interface ProfileSection extends ReactiveController {
+  /** Who is signed in changed (undefined: nobody): load, or forget, what the section shows. */
+  userChanged(user: User | undefined): void;
+  /** Custom states the element is in because of this section (e.g. `adding-passkey`). */
+  readonly states: string[];
+  render(): TemplateResult;
+}

@@ -1,0 +1,189 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { customElement, state } from 'lit/decorators.js';
+import { localized, msg } from '@lit/localize';
+import type { LatchkeyClient, SessionState } from '@latchkey/client';
+import { LkElement } from '../internal/base.js';
+import { errorMessage } from '../internal/messages.js';
+import { directionFor } from '../internal/locale-state.js';
+import { PasskeysSection } from './passkeys.section.js';
+import type { ProfileSection, SectionHost } from './section.js';
+import { userProfileStyles } from './user-profile.styles.js';
+
+/**
+ * @summary The signed-in user's account page: their passkeys (list, rename, delete, add).
+ *
+ * Built of sections, each with its own requests: "Passkeys" lists the user's
+ * passkeys with their name, when each was made and last used, and whether it is
+ * synced (to a password manager or platform account) or on this device only.
+ * Each can be renamed in place or deleted after a confirmation; the broker
+ * refuses to delete the last way into an account, and the element says so.
+ * "Add a passkey" opens the browser's passkey dialog; a cancelled or timed-out
+ * dialog, an authenticator that already holds one for this account, and a
+ * browser without passkeys each get their own message.
+ *
+ * While nobody is signed in it says so and shows the `signed-out` slot (put a
+ * "Sign in" link there). When the broker cannot be reached it says so, with
+ * "Try again".
+ *
+ * @event lk-passkey-added - A passkey was added. `detail: { passkey }`.
+ * @event lk-passkey-renamed - A passkey was renamed. `detail: { passkey }` (with its new name).
+ * @event lk-passkey-deleted - A passkey was deleted. `detail: { passkey }` (as it was).
+ * @event lk-error - A request to the broker failed and the element shows why (`not_configured` without a broker). `detail: { code, problem? }`.
+ *
+ * @slot signed-out - Shown while nobody is signed in, under "Sign in to manage your account.".
+ *
+ * @csspart base - The card.
+ * @csspart header - Title and the signed-in address.
+ * @csspart title - The heading.
+ * @csspart subtitle - The signed-in address.
+ * @csspart section - Each section (Passkeys).
+ * @csspart section-title - A section's heading.
+ * @csspart section-description - The line under a section's heading.
+ * @csspart passkey-list - The list of passkeys.
+ * @csspart passkey - One passkey's row.
+ * @csspart passkey-name - A passkey's name.
+ * @csspart passkey-kind - "Synced" or "This device only".
+ * @csspart confirm - The confirmation under a passkey about to be deleted.
+ * @csspart add-button - "Add a passkey".
+ * @csspart unsupported - Why this browser cannot add a passkey (in place of the button).
+ *
+ * @cssproperty --lk-color-primary - Buttons, links and focus rings. Darkened on light surfaces and lightened on dark ones where text needs it.
+ * @cssproperty --lk-color-on-primary - Text on primary buttons (default: white or near-black, whichever the primary needs).
+ * @cssproperty --lk-color-surface - Card background.
+ * @cssproperty --lk-color-text - Main text.
+ * @cssproperty --lk-color-muted - Secondary text.
+ * @cssproperty --lk-color-border - Card edge and dividers (decorative).
+ * @cssproperty --lk-color-danger - Errors, "Delete".
+ * @cssproperty --lk-color-success - The "Synced" label.
+ * @cssproperty --lk-radius - Corner radius of inputs and buttons (the card's is 1.4×).
+ * @cssproperty --lk-border-width - Width of every border.
+ * @cssproperty --lk-space-xs - Smallest gaps.
+ * @cssproperty --lk-space-s - Small gaps.
+ * @cssproperty --lk-space-m - Medium gaps.
+ * @cssproperty --lk-space-l - Largest card padding (narrow screens use less).
+ * @cssproperty --lk-font-family - Typeface.
+ * @cssproperty --lk-font-size - Inputs.
+ * @cssproperty --lk-font-size-small - Labels, links, alerts.
+ * @cssproperty --lk-font-size-title - The heading.
+ * @cssproperty --lk-focus-ring-color - Focus outline (3:1 against the surface by default).
+ * @cssproperty --lk-focus-ring-width - Focus outline width.
+ * @cssproperty --lk-shadow - Card shadow.
+ * @cssproperty --lk-card-max-width - Widest the card grows (560px by default here).
+ * @cssproperty --lk-card-padding - Padding inside the card, the same on every side.
+ * @cssproperty --lk-input-height - Height of inputs (and, by default, buttons).
+ * @cssproperty --lk-input-background-color - Input background.
+ * @cssproperty --lk-input-border-color - Input and secondary button border (3:1 against the surface by default).
+ * @cssproperty --lk-button-background-color - Primary button background.
+ * @cssproperty --lk-button-text-color - Primary button text.
+ * @cssproperty --lk-button-height - Height of buttons.
+ *
+ * @cssstate loading - The session or a section's list is being read.
+ * @cssstate signed-in - Someone is signed in.
+ * @cssstate signed-out - Nobody is signed in.
+ * @cssstate error - The broker could not be reached.
+ * @cssstate adding-passkey - The browser's passkey dialog is open (or the broker is saving the new passkey).
+ */
+@localized()
+@customElement('lk-user-profile')
+export class LkUserProfile extends LkElement {
+  static override styles = userProfileStyles;
+
+  @state() private session: SessionState = { status: 'loading' };
+  /** No broker is configured: there is no session to wait for. */
+  @state() private notConfigured?: unknown;
+  /** Said through the polite live region: what a section just did. */
+  @state() private announcement = '';
+
+  private readonly sectionHost: SectionHost = {
+    client: () => this.requireClient(),
+    reportError: (error) => this.reportError(error),
+    emit: (event) => this.emit(event),
+    announce: (text) => {
+      // Emptied first, so the same words twice in a row ("Passkey deleted.") are said twice.
+      this.announcement = '';
+      void this.updateComplete.then(() => (this.announcement = text));
+    },
+    focus: (selector) => {
+      // A task's onComplete runs before it asks its host to update: ask here, so the new rows are there.
+      this.requestUpdate();
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(selector)?.focus());
+    },
+  };
+
+  /** In page order. Account details, MFA and sessions join here as sections of their own. */
+  private readonly sections: ProfileSection[] = [new PasskeysSection(this, this.sectionHost)];
+
+  protected override sessionChanged(state: SessionState, client: LatchkeyClient) {
+    this.session = state;
+    this.notConfigured = undefined;
+    // A failure becomes the store's `error` state, which this element shows with "Try again".
+    if (state.status === 'loading') client.session.refresh().catch((error: unknown) => this.reportError(error));
+    for (const section of this.sections) section.userChanged(state.status === 'signed-in' ? state.user : undefined);
+  }
+
+  protected override firstUpdated() {
+    // As lk-user-button: with no broker there is no session to wait for, once <lk-config>
+    // or configure() later on the page have had their turn.
+    setTimeout(() => {
+      if (!this.isConnected || this.latchkey) return;
+      try {
+        this.requireClient();
+      } catch (error) {
+        this.notConfigured = error;
+        this.reportError(error);
+      }
+    });
+  }
+
+  protected override updated() {
+    const status = this.session.status;
+    const states = this.session.status === 'signed-in' ? this.sections.flatMap((s) => s.states) : [];
+    this.setStates([...(status === 'loading' && !this.notConfigured ? ['loading'] : status === 'loading' ? [] : [status]), ...states]);
+  }
+
+  private retry = () => {
+    void this.latchkey?.session.refresh().catch(() => {});
+  };
+
+  protected override render() {
+    const s = this.session;
+    return html`<div part="base" dir=${ifDefined(directionFor(this))}>
+      <header part="header">
+        <h2 part="title">${msg('Your account', { id: 'user-profile.title' })}</h2>
+        ${s.status === 'signed-in'
+          ? html`<p part="subtitle"><bdi>${s.user.email}</bdi></p>`
+          : s.status === 'loading' && !this.notConfigured
+            ? html`<span class="skeleton-line" aria-hidden="true"></span>`
+            : nothing}
+      </header>
+      ${this.renderBody()}
+      <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
+    </div>`;
+  }
+
+  private renderBody(): TemplateResult | TemplateResult[] {
+    const s = this.session;
+    if (this.notConfigured) return html`<p class="alert" role="alert">${errorMessage(this.notConfigured)}</p>`;
+    switch (s.status) {
+      case 'loading':
+        return html`<p class="visually-hidden" role="status">${msg('Loading your account…', { id: 'user-profile.loading' })}</p>`;
+      case 'signed-out':
+        return html`<p class="signed-out">${msg('Sign in to manage your account.', { id: 'user-profile.signed-out' })}</p>
+          <slot name="signed-out"></slot>`;
+      case 'error':
+        return html`<div class="retry">
+          <p class="alert" role="alert">${errorMessage(s.error)}</p>
+          <button type="button" class="secondary" @click=${this.retry}>${msg('Try again', { id: 'retry' })}</button>
+        </div>`;
+      case 'signed-in':
+        return this.sections.map((section) => section.render());
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lk-user-profile': LkUserProfile;
+  }
+}
