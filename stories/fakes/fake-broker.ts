@@ -1,5 +1,6 @@
 import {
   createClient,
+  LIMITS,
   type EmailCodeStep,
   type LatchkeyClient,
   type Passkey,
@@ -40,9 +41,8 @@ export interface FakeBrokerOptions {
    * How addresses may sign in, first method first (default password, then
    * email code). `identify` answers with the first: an `email-code` first
    * broker mails the code straight away. `passkey` turns passkeys on, as on
-   * the broker: it is listed in the steps' `methods`, and every passkey
-   * ceremony (sign-in, passkey-first sign-up, adding one) is refused with
-   * `invalid_request` without it. Listing, renaming and deleting answer either way.
+   * the broker: it is listed in the steps' `methods`, and without it every
+   * passkey route (and a sign-up without a password) is `invalid_request`.
    */
   methods?: SignInMethod[];
   /**
@@ -97,10 +97,10 @@ interface PasskeyFlow {
   account?: { email: string; name: string | null; handle: string; pendingUntil: number };
 }
 
-/** How long a passkey-first sign-up's proven address may still ask for a new challenge, as the broker's code lifetime. */
-const SIGN_UP_PENDING_MS = 600_000;
-/** The longest passkey name the broker takes (characters). */
-const PASSKEY_NAME_MAX_LENGTH = 100;
+/** How long a proven address waits for its passkey, however often the dialog is reopened (the broker's PENDING_SIGN_UP_MS). */
+const SIGN_UP_PENDING_MS = 15 * 60_000;
+/** The longest passkey name the broker takes (UTF-16 code units, as its schema counts). */
+const PASSKEY_NAME_MAX_LENGTH = LIMITS.nameMaxLength;
 /** AAGUID of an authenticator that does not say its model. */
 const NO_AAGUID = '00000000-0000-0000-0000-000000000000';
 const FLAG_UV = 0x04;
@@ -388,6 +388,7 @@ export class FakeBroker {
    * other kind of flow is refused like a bad answer, with `passkey_rejected`.
    */
   private answerPasskeys(method: string, path: string, body: Record<string, unknown>): { status: number; body?: unknown } {
+    if (!this.methods.includes('passkey')) throw problem('invalid_request', { detail: 'passkeys are not offered' });
     switch (`${method} ${path}`) {
       case 'POST /v1/passkeys/sign-in/options': {
         const flow = this.startPasskeyFlow('sign-in');
@@ -413,18 +414,21 @@ export class FakeBroker {
         return this.done(owner.email, passkeyAmr(passkey));
       }
       case 'POST /v1/sign-up/passkey/options': {
-        // After a cancelled dialog or a timeout: the same flow, a fresh challenge, while the proven address is fresh.
-        const flow = typeof body.flow_id === 'string' ? this.passkeyFlows.get(body.flow_id) : undefined;
-        if (!flow || flow.used || flow.kind !== 'sign-up' || Date.now() > flow.account!.pendingUntil) throw problem('passkey_rejected');
-        flow.challenge = randomBase64url(32);
-        flow.expiresAt = Date.now() + this.passkeyTimeout;
-        return { status: 200, body: this.registrationStep(flow) };
+        // After a cancelled dialog or a timeout: the old challenge is used up, and a new ceremony opens for the
+        // same pending sign-up, while its address is freshly proven; else `code_expired` (start the sign-up again).
+        // Past the dialog's own expiry too: a timed-out dialog is what this is for.
+        const old = typeof body.flow_id === 'string' ? this.passkeyFlows.get(body.flow_id) : undefined;
+        if (!old || old.used || old.kind !== 'sign-up' || Date.now() > old.account!.pendingUntil) throw problem('code_expired');
+        old.used = true;
+        return { status: 200, body: this.registrationStep(this.startPasskeyFlow('sign-up', { account: old.account! })) };
       }
       case 'POST /v1/sign-up/passkey': {
         registrationOf(body.credential);
         const flow = this.openPasskeyFlow(body.flow_id, 'sign-up');
         const account = flow.account!;
-        const passkey = this.checkRegistration(flow, body, []);
+        const passkey = this.checkRegistration(flow, body, null);
+        // The address got an account meanwhile (a parallel sign-up won): this pending sign-up is void.
+        if (this.users.has(account.email)) throw problem('code_expired');
         flow.used = true;
         const user = this.addUser(account.email, null, account.name, account.handle);
         user.passkeys.push(passkey);
@@ -439,7 +443,7 @@ export class FakeBroker {
         registrationOf(body.credential);
         const flow = this.openPasskeyFlow(body.flow_id, 'add');
         if (flow.userId !== user.id) throw problem('passkey_rejected');
-        const passkey = this.checkRegistration(flow, body, user.passkeys);
+        const passkey = this.checkRegistration(flow, body, user);
         flow.used = true;
         user.passkeys.push(passkey);
         return { status: 201, body: wirePasskey(passkey) };
@@ -473,7 +477,9 @@ export class FakeBroker {
 
   private startPasskeyFlow(kind: PasskeyFlow['kind'], extra: Partial<PasskeyFlow> = {}): PasskeyFlow {
     if (!this.methods.includes('passkey')) throw problem('invalid_request', { detail: 'passkeys are not offered' });
-    const flow: PasskeyFlow = { id: `flw_pk${++this.passkeySeq}`, kind, challenge: randomBase64url(32), expiresAt: Date.now() + this.passkeyTimeout, used: false, ...extra };
+    // A ceremony expires with the browser's dialog, or when its pending sign-up does, if sooner.
+    const expiresAt = Math.min(Date.now() + this.passkeyTimeout, extra.account?.pendingUntil ?? Infinity);
+    const flow: PasskeyFlow = { id: `flw_pk${++this.passkeySeq}`, kind, challenge: randomBase64url(32), expiresAt, used: false, ...extra };
     this.passkeyFlows.set(flow.id, flow);
     return flow;
   }
@@ -511,14 +517,18 @@ export class FakeBroker {
     };
   }
 
-  /** A new credential checked as the broker checks it (challenge, type, user verification, not known already), as a passkey to keep. */
-  private checkRegistration(flow: PasskeyFlow, body: Record<string, unknown>, existing: StoredPasskey[]): StoredPasskey {
+  /**
+   * A new credential checked as the broker checks it (challenge, type, user
+   * verification, not registered already: `passkey_exists` when `owner` has it,
+   * `passkey_rejected` when another account does), as a passkey to keep.
+   */
+  private checkRegistration(flow: PasskeyFlow, body: Record<string, unknown>, owner: FakeUser | null): StoredPasskey {
     const credential = registrationOf(body.credential);
     const name = passkeyName(body.name, false);
     const flags = checkCeremony(credential.response, 'webauthn.create', flow.challenge);
     if (!(flags & FLAG_UV)) throw problem('passkey_rejected');
-    const known = [...this.users.values()].some((u) => u.passkeys.some((p) => p.credentialId === credential.id));
-    if (known || existing.some((p) => p.credentialId === credential.id)) throw problem('passkey_exists');
+    const holder = [...this.users.values()].find((u) => u.passkeys.some((p) => p.credentialId === credential.id));
+    if (holder) throw problem(holder === owner ? 'passkey_exists' : 'passkey_rejected');
     const synced = Boolean(flags & FLAG_BE);
     return {
       id: `pk_${++this.passkeySeq}`,

@@ -204,13 +204,13 @@ describe('the fake broker: passkey sign-in', () => {
     expect((await failure(client.finishPasskeySignIn({ flow_id: 'flw_nope', credential }))).code).toBe('passkey_rejected');
   });
 
-  it('refuses every ceremony with invalid_request while passkeys are not among the methods', async () => {
+  it('refuses every passkey route, and a sign-up without a password, with invalid_request while passkeys are not among the methods', async () => {
     const broker = new FakeBroker({ accounts: { [ADA]: PASSWORD }, signedInAs: ADA });
     const client = broker.client();
     expect((await failure(client.startPasskeySignIn({}))).code).toBe('invalid_request');
     expect((await failure(startAddPasskey(client.connection))).code).toBe('invalid_request');
     expect((await failure(client.startSignUp({ email: 'cy@example.com' }))).code).toBe('invalid_request');
-    await expect(listPasskeys(client.connection)).resolves.toEqual({ passkeys: [] });
+    expect((await failure(listPasskeys(client.connection))).code).toBe('invalid_request');
   });
 });
 
@@ -234,6 +234,7 @@ describe('the fake broker: passkey-first sign-up', () => {
     await expect(register(registration)).rejects.toMatchObject({ name: 'NotAllowedError' });
     const again = await client.restartPasskeySignUp({ flow_id: registration.flow_id });
     expect(again.options.challenge).not.toBe(registration.options.challenge);
+    expect(again.flow_id).not.toBe(registration.flow_id);
     expect(again.options.user.id).toBe(registration.options.user.id);
     const credential = await register(again);
     const done = await client.finishPasskeySignUp({ flow_id: again.flow_id, credential, name: 'My laptop' });
@@ -247,7 +248,7 @@ describe('the fake broker: passkey-first sign-up', () => {
     expect((await failure(client.signInWithPassword({ email: 'cy@example.com', password: '' }))).code).toBe('invalid_credentials');
   });
 
-  it('refuses a credential made for an earlier challenge of the flow, and a finished flow', async () => {
+  it('refuses a credential made for an earlier ceremony of the sign-up, and a finished one (a restart of it is code_expired: start again)', async () => {
     const broker = new FakeBroker(PASSKEYS);
     authenticator = installFakeAuthenticator();
     const client = broker.client();
@@ -259,8 +260,9 @@ describe('the fake broker: passkey-first sign-up', () => {
     expect((await failure(client.finishPasskeySignUp({ flow_id: fresh.flow_id, credential: stale }))).code).toBe('passkey_rejected');
     const credential = await register(fresh);
     await client.finishPasskeySignUp({ flow_id: fresh.flow_id, credential });
+    expect((await failure(client.finishPasskeySignUp({ flow_id: first.flow_id, credential }))).code).toBe('passkey_rejected');
     expect((await failure(client.finishPasskeySignUp({ flow_id: fresh.flow_id, credential }))).code).toBe('passkey_rejected');
-    expect((await failure(client.restartPasskeySignUp({ flow_id: fresh.flow_id }))).code).toBe('passkey_rejected');
+    expect((await failure(client.restartPasskeySignUp({ flow_id: fresh.flow_id }))).code).toBe('code_expired');
   });
 
   it('with a password, sign-up is as before: verify makes the account and answers done', async () => {
@@ -291,19 +293,19 @@ describe("the fake broker: the signed-in user's passkeys", () => {
     expect(await listPasskeys(conn)).toEqual({ passkeys: [] });
   });
 
-  it('names a passkey "Passkey" when none is given, and refuses an empty or a 101-character name at the name field', async () => {
+  it('names a passkey "Passkey" when none is given, and refuses an empty or a too long name (the broker takes 200) at the name field', async () => {
     const broker = new FakeBroker({ ...PASSKEYS, accounts: { [ADA]: PASSWORD }, signedInAs: ADA });
     authenticator = installFakeAuthenticator();
     const conn = broker.client().connection;
     const step = await startAddPasskey(conn);
     const added = await addPasskey(conn, { flow_id: step.flow_id, credential: await register(step) });
     expect(added.name).toBe('Passkey');
-    for (const name of ['   ', 'x'.repeat(101)]) {
+    for (const name of ['   ', 'x'.repeat(201)]) {
       const error = await failure(renamePasskey(conn, added.id, { name }));
       expect(error.code).toBe('invalid_request');
       expect(error.problem?.errors?.[0]?.path).toBe('name');
     }
-    await expect(renamePasskey(conn, added.id, { name: 'x'.repeat(100) })).resolves.toMatchObject({ name: 'x'.repeat(100) });
+    await expect(renamePasskey(conn, added.id, { name: 'x'.repeat(200) })).resolves.toMatchObject({ name: 'x'.repeat(200) });
   });
 
   it('lists the account’s passkeys in excludeCredentials, and refuses the same credential twice with passkey_exists', async () => {
@@ -327,6 +329,19 @@ describe("the fake broker: the signed-in user's passkeys", () => {
     expect((await failure(addPasskey(conn, { flow_id: second.flow_id, credential: replay }))).code).toBe('passkey_exists');
   });
 
+  it("refuses a credential another account has (passkey_rejected), without saying whose", async () => {
+    const broker = new FakeBroker({ ...PASSKEYS, accounts: { [ADA]: PASSWORD, 'bo@example.com': PASSWORD }, signedInAs: 'bo@example.com', passkeys: { [ADA]: [{ name: 'Phone' }] } });
+    authenticator = installFakeAuthenticator();
+    const conn = broker.client().connection;
+    const step = await startAddPasskey(conn);
+    const credential = await register(step);
+    const adas = broker.credentialsFor(ADA)[0]!.id;
+    const stolen = { ...credential, id: adas, rawId: adas };
+    expect((await failure(addPasskey(conn, { flow_id: step.flow_id, credential: stolen }))).code).toBe('passkey_rejected');
+    // The refusal consumed nothing: the real credential still goes in on the same ceremony.
+    await expect(addPasskey(conn, { flow_id: step.flow_id, credential })).resolves.toMatchObject({ name: 'Passkey' });
+  });
+
   it('refuses to delete the only passkey of an account without a password (last_sign_in_method), and allows it once there is another', async () => {
     const broker = new FakeBroker({ ...PASSKEYS, accounts: { 'cy@example.com': null }, signedInAs: 'cy@example.com', passkeys: { 'cy@example.com': [{ name: 'Phone' }] } });
     const conn = broker.client().connection;
@@ -342,6 +357,7 @@ describe("the fake broker: the signed-in user's passkeys", () => {
 
   it("answers another account's passkey as not_found, and everything as unauthenticated when signed out", async () => {
     const broker = new FakeBroker({
+      ...PASSKEYS,
       accounts: { [ADA]: PASSWORD, 'bo@example.com': PASSWORD },
       signedInAs: ADA,
       passkeys: { 'bo@example.com': [{ name: 'Bo’s phone' }] },
