@@ -53,4 +53,50 @@ describe('broker configuration', () => {
     expect(config.token.ttlSeconds).toBe(300);
     expect(config.dev).toBe(false);
   });
+
+  describe('passkeys', () => {
+    const base = { publicUrl: 'https://auth.example.com', signIn: { methods: ['password', 'passkey'] as const } };
+    const withPasskeys = (extra: object) => parseBrokerConfig({ ...base, signIn: { methods: ['password', 'passkey'] }, ...extra });
+
+    it('are off unless the sign-in methods list them', () => {
+      expect(parseBrokerConfig({ publicUrl: 'https://auth.example.com', allowedOrigins: ['https://a.example.com', 'https://b.example.org'] }).passkeys).toBeNull();
+    });
+
+    it('default to the one host every origin shares, its name, user verification required and five-minute ceremonies', () => {
+      expect(withPasskeys({ allowedOrigins: ['https://app.example.com', 'https://app.example.com:8443'] }).passkeys).toEqual({
+        rpId: 'app.example.com',
+        rpName: 'app.example.com',
+        origins: ['https://app.example.com', 'https://app.example.com:8443'],
+        userVerification: 'required',
+        attestation: 'none',
+        timeoutMs: 300_000,
+      });
+      // With no host pages, the broker's own origin.
+      expect(withPasskeys({}).passkeys).toMatchObject({ rpId: 'auth.example.com', origins: ['https://auth.example.com'] });
+      expect(withPasskeys({ publicUrl: 'http://localhost:8787', allowedOrigins: ['http://localhost:5173'] }).passkeys?.rpId).toBe('localhost');
+    });
+
+    it('take a registrable domain that every origin is on or under', () => {
+      const config = withPasskeys({ allowedOrigins: ['https://app.example.com', 'https://www.example.com'], passkeys: { rpId: 'Example.COM', rpName: 'Example' } });
+      expect(config.passkeys).toMatchObject({ rpId: 'example.com', rpName: 'Example' });
+      expect(withPasskeys({ passkeys: { rpId: 'example.com', origins: ['https://example.com'] } }).passkeys?.origins).toEqual(['https://example.com']);
+    });
+
+    it('refuse to start with an RP ID that no origin, or not every origin, can use', () => {
+      const refused = (extra: object, message: RegExp) => expect(() => withPasskeys(extra), JSON.stringify(extra)).toThrow(message);
+      refused({ allowedOrigins: ['https://app.example.com', 'https://app.example.org'] }, /passkeys\.rpId: required: the passkey origins .* have different hosts/);
+      refused({ allowedOrigins: ['https://app.example.com', 'https://app.example.org'], passkeys: { rpId: 'example.com' } }, /passkeys\.origins: https:\/\/app\.example\.org is not on example\.com/);
+      // A suffix must end at a label: app.example.com is not under ample.com.
+      refused({ allowedOrigins: ['https://app.example.com'], passkeys: { rpId: 'ample.com' } }, /passkeys\.origins: https:\/\/app\.example\.com is not on ample\.com/);
+      refused({ allowedOrigins: ['https://example.com'], passkeys: { rpId: 'app.example.com' } }, /is not on app\.example\.com/);
+      for (const rpId of ['com', 'co.uk', 'github.io', 'vercel.app']) refused({ allowedOrigins: [`https://x.${rpId}`], passkeys: { rpId } }, /passkeys\.rpId: .* is a public suffix/);
+      refused({ allowedOrigins: ['http://127.0.0.1:5173'] }, /passkeys\.rpId: 127\.0\.0\.1 is an IP address/);
+      refused({ allowedOrigins: ['http://[::1]:5173'] }, /passkeys\.rpId: \[::1\] is an IP address/);
+      refused({ passkeys: { rpId: 'exa mple.com' } }, /passkeys\.rpId: .* is not a domain name/);
+    });
+
+    it('check an RP ID that is set even while passkeys are off', () => {
+      expect(() => parseBrokerConfig({ publicUrl: 'https://auth.example.com', passkeys: { rpId: 'example.org' } })).toThrow(/passkeys\.origins/);
+    });
+  });
 });

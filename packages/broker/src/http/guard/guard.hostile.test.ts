@@ -23,7 +23,7 @@ describe.each(storageKinds)('guards on %s', (kind: StorageKind) => {
     const allowed = await t.broker.app.request('/v1/sign-up', { method: 'OPTIONS', headers: { origin: APP_ORIGIN, 'access-control-request-method': 'POST' } });
     expect(allowed.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
     expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
-    expect(allowed.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS');
+    expect(allowed.headers.get('access-control-allow-methods')).toBe('GET, POST, PATCH, DELETE, OPTIONS');
     expect(allowed.headers.get('access-control-allow-headers')).toBe('content-type, authorization');
     const foreign = await t.broker.app.request('/v1/sign-up', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
