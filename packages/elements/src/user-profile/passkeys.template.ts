@@ -83,18 +83,21 @@ function renderPasskey(p: Passkey, view: PasskeysView, on: PasskeysCallbacks): T
   const confirming = view.confirming?.id === p.id ? view.confirming : undefined;
   const synced = p.device_type === 'multi-device';
   const details = html`<div class="details">
-    <span part="passkey-name" class="name">${p.name}</span>
-    <span class="meta">
+    <span class="name-row">
+      <span part="passkey-name" class="name">${p.name}</span>
       <span part="passkey-kind" class="kind ${synced ? 'synced' : ''}"
         >${synced ? msg('Synced', { id: 'user-profile.passkeys.synced' }) : msg('This device only', { id: 'user-profile.passkeys.device-bound' })}</span
       >
-      <span>${msg(str`Created ${formatDate(p.created_at)}`, { id: 'user-profile.passkeys.created' })}</span>
-      <span
+    </span>
+    <span class="meta"
+      ><span>${msg(str`Created ${formatDate(p.created_at)}`, { id: 'user-profile.passkeys.created' })}</span
+      ><span aria-hidden="true">\u00a0· </span
+      ><span
         >${p.last_used_at
           ? msg(str`Last used ${formatDate(p.last_used_at)}`, { id: 'user-profile.passkeys.last-used' })
           : msg('Never used', { id: 'user-profile.passkeys.never-used' })}</span
-      >
-    </span>
+      ></span
+    >
   </div>`;
   return html`<li part="passkey" class="passkey" data-id=${p.id}>
     <span class="icon">${keyIcon}</span>

@@ -102,20 +102,25 @@ export const userProfileStyles = [
       font-weight: 600;
       overflow-wrap: anywhere;
     }
-    .meta {
+    .name-row {
       display: flex;
       flex-wrap: wrap;
       align-items: center;
       gap: var(--_space-xs) var(--_space-s);
+    }
+    .meta {
       color: var(--_muted);
       font-size: 0.8125rem;
+      line-height: 1.4;
     }
-    .meta > span + span::before {
-      content: '·' / '';
-      margin-inline-end: var(--_space-s);
+    /* Lines break between the parts, never inside a date; the dot stays at the end of a line. */
+    .meta > span:not([aria-hidden]) {
+      white-space: nowrap;
     }
     .kind {
       padding-inline: var(--_space-s);
+      font-size: 0.75rem;
+      line-height: 1.5;
       border-radius: calc(var(--_radius) * 2);
       border: var(--_border-width) solid var(--_border);
     }

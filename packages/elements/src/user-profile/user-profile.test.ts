@@ -66,7 +66,7 @@ describe('lk-user-profile: the passkeys list', () => {
   it('lists each passkey with its name, synced or this device only, created and last used (or never used), axe clean', async () => {
     const p = await profile({ passkeys: twoPasskeys });
     await listed(p);
-    expect(p.rows()).toEqual(['Work laptop Synced Created Mar 2, 2026 Last used Nov 28, 2026', 'YubiKey This device only Created Oct 15, 2026 Never used']);
+    expect(p.rows()).toEqual(['Work laptop Synced Created Mar 2, 2026 · Last used Nov 28, 2026', 'YubiKey This device only Created Oct 15, 2026 · Never used']);
     expect(p.root.querySelector('[part~="subtitle"]')!.textContent).toBe(ADA);
     expect(p.root.querySelector('[part~="section-title"]')!.textContent).toBe('Passkeys');
     // Each action says which passkey it is about, its visible word first (WCAG 2.5.3).
@@ -343,7 +343,7 @@ describe('lk-user-profile: adding a passkey', () => {
     p.button(p.root, 'add').click();
     await until(() => p.names().length === 3);
     expect(p.broker.requests.slice(2)).toEqual(['POST /v1/passkeys/options', 'POST /v1/passkeys']);
-    expect(p.rows()[2]).toBe('Passkey This device only Created Nov 30, 2026 Never used');
+    expect(p.rows()[2]).toBe('Passkey This device only Created Nov 30, 2026 · Never used');
     expect(events.map((e) => e.detail.passkey.name)).toEqual(['Passkey']);
     // The authenticator was told which passkeys the account has, so it would not make a second.
     const options = authenticator!.ceremonies[0]!.publicKey as PublicKeyCredentialCreationOptions;
@@ -427,8 +427,8 @@ describe('lk-user-profile in German and Arabic', () => {
     await listed(p);
     expect(p.root.querySelector('[part~="title"]')!.textContent).toBe('Ihr Konto');
     expect(p.rows()).toEqual([
-      `Work laptop Synchronisiert Erstellt am ${new Intl.DateTimeFormat('de', { dateStyle: 'medium' }).format(new Date('2026-03-02T12:00:00Z'))} Zuletzt verwendet am ${new Intl.DateTimeFormat('de', { dateStyle: 'medium' }).format(new Date('2026-11-28T12:00:00Z'))}`,
-      `YubiKey Nur dieses Gerät Erstellt am ${new Intl.DateTimeFormat('de', { dateStyle: 'medium' }).format(new Date('2026-10-15T12:00:00Z'))} Noch nie verwendet`,
+      `Work laptop Synchronisiert Erstellt am ${new Intl.DateTimeFormat('de', { dateStyle: 'medium' }).format(new Date('2026-03-02T12:00:00Z'))} · Zuletzt verwendet am ${new Intl.DateTimeFormat('de', { dateStyle: 'medium' }).format(new Date('2026-11-28T12:00:00Z'))}`,
+      `YubiKey Nur dieses Gerät Erstellt am ${new Intl.DateTimeFormat('de', { dateStyle: 'medium' }).format(new Date('2026-10-15T12:00:00Z'))} · Noch nie verwendet`,
     ]);
     expect(p.button(p.root, 'add').textContent!.trim()).toBe('Passkey hinzufügen');
     expect(await axeViolations(p.el)).toEqual([]);

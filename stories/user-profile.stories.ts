@@ -1,0 +1,305 @@
+import { html } from 'lit';
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { expect, userEvent, waitFor, within } from 'storybook/test';
+import '@latchkey/elements/user-profile.js';
+import type { LkUserProfile } from '@latchkey/elements/user-profile.js';
+import type { SignInMethod } from '@latchkey/client';
+import { installFakeAuthenticator, type CeremonyOutcome } from './fakes/fake-authenticator.js';
+import type { FakeBrokerOptions } from './fakes/fake-broker.js';
+import { loadedBroker, withBroker } from './support/story-broker.js';
+import { elementTheme } from './support/themes.js';
+import { storyElement } from './support/shadow.js';
+
+const email = 'ada@example.com';
+const password = 'correct horse battery staple';
+const methods: SignInMethod[] = ['password', 'email-code', 'passkey'];
+
+/** Ada, signed in, with a synced passkey in use and a security key never used. */
+const withPasskeys: FakeBrokerOptions = {
+  methods,
+  accounts: { [email]: password },
+  signedInAs: email,
+  passkeys: {
+    [email]: [
+      { name: 'MacBook Pro', createdAt: '2026-03-02T12:00:00Z', lastUsedAt: '2026-11-28T12:00:00Z', synced: true },
+      { name: 'iPhone', createdAt: '2026-06-19T12:00:00Z', lastUsedAt: '2026-11-12T12:00:00Z', synced: true },
+      { name: 'YubiKey 5C', createdAt: '2026-10-15T12:00:00Z', lastUsedAt: null, synced: false, transports: ['usb', 'nfc'] },
+    ],
+  },
+};
+
+/** The browser's WebAuthn answered by the fake authenticator (stories/fakes/fake-authenticator.ts), put back after the story. */
+const withAuthenticator = (outcome: CeremonyOutcome = 'succeed') => () => {
+  const authenticator = installFakeAuthenticator({ outcome });
+  return () => authenticator.uninstall();
+};
+
+/** lk-user-profile on the in-memory broker: one story per state a designer reviews. */
+const meta = {
+  title: 'Elements/User profile',
+  component: 'lk-user-profile',
+  loaders: [withBroker(withPasskeys)],
+  beforeEach: withAuthenticator(),
+  render: (_args, { loaded, globals }) =>
+    html`<lk-user-profile theme=${elementTheme(globals)} .client=${loadedBroker(loaded).client}>
+      <a slot="signed-out" href="#sign-in" style="color: inherit; font-weight: 600">Sign in</a>
+    </lk-user-profile>`,
+} satisfies Meta;
+
+export default meta;
+type Story = StoryObj;
+
+/** The element, its shadow root to query by role, and a reader of what it says. */
+async function profile(canvasElement: HTMLElement) {
+  const el = await storyElement<LkUserProfile>(canvasElement, 'lk-user-profile');
+  const card = within(el.shadowRoot as unknown as HTMLElement);
+  const says = () => (el.shadowRoot!.textContent ?? '').replace(/\s+/g, ' ');
+  return { el, card, says };
+}
+
+/** Waits for the list and returns the names in it. */
+async function listed(canvasElement: HTMLElement) {
+  const p = await profile(canvasElement);
+  await waitFor(() => expect(p.el.shadowRoot!.querySelector('[part~="passkey-list"], .empty')).not.toBeNull());
+  return p;
+}
+
+/** What the live region or an alert in the card says. */
+function alertText(el: LkUserProfile) {
+  return [...el.shadowRoot!.querySelectorAll('[role="alert"]')].map((a) => a.textContent!.trim()).filter(Boolean).join(' ');
+}
+
+export const Loading: Story = {
+  name: 'Loading',
+  loaders: [withBroker(withPasskeys, (broker) => broker.stalled.add('/v1/passkeys'))],
+  play: async ({ canvasElement }) => {
+    const { el, card } = await profile(canvasElement);
+    await waitFor(() => expect(card.getByRole('status')).toHaveTextContent('Loading your passkeys…'));
+    await expect(el.matches(':state(loading)')).toBe(true);
+    await expect(card.getByText(email)).toBeVisible();
+    await expect(card.queryByRole('button', { name: 'Add a passkey' })).toBeNull();
+  },
+};
+
+export const SignedOut: Story = {
+  name: 'Signed out',
+  loaders: [withBroker({ methods })],
+  play: async ({ canvasElement }) => {
+    const { el, card } = await profile(canvasElement);
+    await waitFor(() => expect(el.matches(':state(signed-out)')).toBe(true));
+    await expect(card.getByText('Sign in to manage your account.')).toBeVisible();
+    // The page's own link shows through the signed-out slot.
+    await expect(within(canvasElement).getByRole('link', { name: 'Sign in' })).toBeVisible();
+  },
+};
+
+export const NoPasskeys: Story = {
+  name: 'No passkeys',
+  loaders: [withBroker({ methods, accounts: { [email]: password }, signedInAs: email })],
+  play: async ({ canvasElement }) => {
+    const { card } = await listed(canvasElement);
+    await expect(card.getByText("You haven't added a passkey yet.")).toBeVisible();
+    await expect(card.getByRole('button', { name: 'Add a passkey' })).toBeEnabled();
+  },
+};
+
+export const SeveralPasskeys: Story = {
+  name: 'Several passkeys',
+  play: async ({ canvasElement }) => {
+    const { card, says } = await listed(canvasElement);
+    const rows = card.getAllByRole('listitem');
+    await expect(rows).toHaveLength(3);
+    await expect(within(rows[0]!).getByText('Synced')).toBeVisible();
+    await expect(within(rows[0]!).getByText('Last used Nov 28, 2026')).toBeVisible();
+    await expect(within(rows[2]!).getByText('This device only')).toBeVisible();
+    await expect(within(rows[2]!).getByText('Never used')).toBeVisible();
+    await expect(says()).toContain('Created Oct 15, 2026');
+    await expect(card.getByRole('button', { name: 'Rename YubiKey 5C' })).toBeVisible();
+    await expect(card.getByRole('button', { name: 'Delete YubiKey 5C' })).toBeVisible();
+  },
+};
+
+export const Renaming: Story = {
+  name: 'Renaming',
+  play: async ({ canvasElement }) => {
+    const { el, card } = await listed(canvasElement);
+    await userEvent.click(card.getByRole('button', { name: 'Rename YubiKey 5C' }));
+    const field = await waitFor(() => card.getByLabelText<HTMLInputElement>('Passkey name'));
+    await waitFor(() => expect(el.shadowRoot!.activeElement).toBe(field));
+    // Typed over the whole name, as after selecting it.
+    await userEvent.type(field, 'Blue security key', { initialSelectionStart: 0, initialSelectionEnd: field.value.length });
+    await expect(field).toHaveValue('Blue security key');
+    await expect(card.getByRole('button', { name: 'Save' })).toBeVisible();
+    await expect(card.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  },
+};
+
+export const RenameError: Story = {
+  name: 'Rename error',
+  play: async ({ canvasElement, loaded }) => {
+    const { el, card } = await listed(canvasElement);
+    await userEvent.click(card.getByRole('button', { name: 'Rename iPhone' }));
+    const field = await waitFor(() => card.getByLabelText<HTMLInputElement>('Passkey name'));
+    await userEvent.type(field, '{Backspace}', { initialSelectionStart: 0, initialSelectionEnd: field.value.length });
+    await userEvent.click(card.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(field).toHaveAttribute('aria-invalid', 'true'));
+    await expect(alertText(el)).toBe('Enter a name for this passkey.');
+    await expect(field).toHaveAccessibleDescription('Enter a name for this passkey.');
+    await expect(loadedBroker(loaded).broker.requests.filter((r) => r.startsWith('PATCH'))).toEqual([]);
+  },
+};
+
+export const DeleteConfirmation: Story = {
+  name: 'Delete confirmation',
+  play: async ({ canvasElement }) => {
+    const { el, card } = await listed(canvasElement);
+    await userEvent.click(card.getByRole('button', { name: 'Delete iPhone' }));
+    const confirm = await waitFor(() => card.getByRole('group', { name: /Delete “.iPhone.”\?/ }));
+    const cancel = within(confirm).getByRole('button', { name: 'Cancel' });
+    await waitFor(() => expect(el.shadowRoot!.activeElement).toBe(cancel));
+    await expect(within(confirm).getByRole('button', { name: 'Delete passkey' })).toBeVisible();
+  },
+};
+
+export const LastWayInRefused: Story = {
+  name: 'Deleting the last way in refused',
+  loaders: [
+    withBroker({
+      methods,
+      accounts: { [email]: null },
+      signedInAs: email,
+      passkeys: { [email]: [{ name: 'MacBook Pro', createdAt: '2026-03-02T12:00:00Z', lastUsedAt: '2026-11-28T12:00:00Z' }] },
+    }),
+  ],
+  play: async ({ canvasElement, loaded }) => {
+    const { el, card } = await listed(canvasElement);
+    await userEvent.click(card.getByRole('button', { name: 'Delete MacBook Pro' }));
+    await userEvent.click(await waitFor(() => card.getByRole('button', { name: 'Delete passkey' })));
+    await waitFor(() =>
+      expect(alertText(el)).toBe("You can't delete this passkey: it's the only way left to sign in to your account. Add another passkey first."),
+    );
+    await expect(card.queryByRole('button', { name: 'Delete passkey' })).toBeNull();
+    await expect(card.getAllByRole('listitem')).toHaveLength(1);
+    await expect(loadedBroker(loaded).broker.users.get(email)!.passkeys).toHaveLength(1);
+  },
+};
+
+export const AddRunning: Story = {
+  name: 'Add: waiting for the device',
+  beforeEach: withAuthenticator('never'),
+  play: async ({ canvasElement }) => {
+    const { el, card } = await listed(canvasElement);
+    await userEvent.click(card.getByRole('button', { name: 'Add a passkey' }));
+    await waitFor(() => expect(card.getByRole('button', { name: 'Waiting for your device…' })).toHaveAttribute('aria-disabled', 'true'));
+    await expect(el.matches(':state(adding-passkey)')).toBe(true);
+    await expect(card.getByText("Follow the steps in your browser's window.")).toBeVisible();
+    await expect(card.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  },
+};
+
+export const AddCancelled: Story = {
+  name: 'Add: dialog cancelled',
+  beforeEach: withAuthenticator('cancel'),
+  play: async ({ canvasElement, loaded }) => {
+    const { el, card } = await listed(canvasElement);
+    await userEvent.click(card.getByRole('button', { name: 'Add a passkey' }));
+    await waitFor(() => expect(alertText(el)).toBe('Adding a passkey was cancelled. Nothing was changed.'));
+    await expect(card.getByRole('button', { name: 'Add a passkey' })).toBeVisible();
+    await expect(loadedBroker(loaded).broker.requests).not.toContain('POST /v1/passkeys');
+  },
+};
+
+export const AddTimedOut: Story = {
+  name: 'Add: timed out',
+  // The broker gives the dialog 1.2 s instead of 5 minutes, so the story does not wait that long.
+  loaders: [withBroker({ ...withPasskeys, passkeyTimeout: 1_200 })],
+  beforeEach: withAuthenticator('timeout'),
+  play: async ({ canvasElement }) => {
+    const { el, card } = await listed(canvasElement);
+    await userEvent.click(card.getByRole('button', { name: 'Add a passkey' }));
+    await waitFor(() => expect(alertText(el)).toBe('Your device took too long to answer, so no passkey was added. Try again when you are ready.'), { timeout: 4000 });
+    await expect(card.getAllByRole('listitem')).toHaveLength(3);
+  },
+};
+
+export const AlreadyRegistered: Story = {
+  name: 'Add: already on this device',
+  beforeEach: withAuthenticator('already-registered'),
+  play: async ({ canvasElement }) => {
+    const { el, card } = await listed(canvasElement);
+    await userEvent.click(card.getByRole('button', { name: 'Add a passkey' }));
+    await waitFor(() =>
+      expect(alertText(el)).toBe('This device or password manager already has a passkey for your account. To add another, use a different one.'),
+    );
+  },
+};
+
+export const Added: Story = {
+  name: 'Add: passkey added',
+  // Today is fixed, so the new row's date (and the snapshot) does not change by the day.
+  loaders: [withBroker({ ...withPasskeys, clock: () => Date.parse('2026-11-30T12:00:00Z') })],
+  play: async ({ canvasElement, loaded }) => {
+    const { card } = await listed(canvasElement);
+    await userEvent.click(card.getByRole('button', { name: 'Add a passkey' }));
+    await waitFor(() => expect(card.getAllByRole('listitem')).toHaveLength(4));
+    const added = card.getAllByRole('listitem')[3]!;
+    await expect(within(added).getByText('Passkey')).toBeVisible();
+    await expect(within(added).getByText('Created Nov 30, 2026')).toBeVisible();
+    await expect(within(added).getByText('Never used')).toBeVisible();
+    await waitFor(() => expect(card.getByText('Passkey added.')).toBeInTheDocument());
+    await expect(loadedBroker(loaded).broker.requests.slice(-2)).toEqual(['POST /v1/passkeys/options', 'POST /v1/passkeys']);
+  },
+};
+
+export const Unsupported: Story = {
+  name: 'Unsupported browser',
+  beforeEach: withAuthenticator('unsupported'),
+  play: async ({ canvasElement }) => {
+    const { card } = await listed(canvasElement);
+    await expect(card.queryByRole('button', { name: 'Add a passkey' })).toBeNull();
+    await expect(
+      card.getByText("This browser can't create passkeys. To add one, open this page in an up-to-date browser such as Chrome, Edge, Firefox or Safari."),
+    ).toBeVisible();
+    // The passkeys the account has can still be managed.
+    await expect(card.getByRole('button', { name: 'Rename iPhone' })).toBeVisible();
+  },
+};
+
+export const BrokerUnreachable: Story = {
+  name: 'Broker unreachable',
+  loaders: [withBroker(withPasskeys, (broker) => broker.failNext.set('/v1/session', 'network'))],
+  play: async ({ canvasElement }) => {
+    const { el, card } = await profile(canvasElement);
+    await waitFor(() => expect(el.matches(':state(error)')).toBe(true));
+    await expect(alertText(el)).toBe("We can't reach the sign-in service. Check your connection and try again.");
+    await expect(card.getByRole('button', { name: 'Try again' })).toBeVisible();
+  },
+};
+
+export const German: Story = {
+  name: 'German (de)',
+  globals: { locale: 'de' },
+  play: async ({ canvasElement }) => {
+    const { card } = await listed(canvasElement);
+    await expect(card.getByRole('heading', { name: 'Ihr Konto' })).toBeVisible();
+    const date = (iso: string) => new Intl.DateTimeFormat('de', { dateStyle: 'medium' }).format(new Date(iso));
+    await expect(card.getByText(`Zuletzt verwendet am ${date('2026-11-28T12:00:00Z')}`)).toBeVisible();
+    await expect(card.getByText('Nur dieses Gerät')).toBeVisible();
+    await expect(card.getByRole('button', { name: 'YubiKey 5C umbenennen' })).toBeVisible();
+    await expect(card.getByRole('button', { name: 'Passkey hinzufügen' })).toBeVisible();
+  },
+};
+
+export const Arabic: Story = {
+  name: 'Arabic (ar, right to left), delete confirmation',
+  globals: { locale: 'ar' },
+  play: async ({ canvasElement }) => {
+    const { el, card } = await listed(canvasElement);
+    await expect(card.getByRole('heading', { name: 'حسابك' })).toBeVisible();
+    await expect(getComputedStyle(el.shadowRoot!.querySelector('[part~="base"]')!).direction).toBe('rtl');
+    const date = (iso: string) => new Intl.DateTimeFormat('ar', { dateStyle: 'medium' }).format(new Date(iso));
+    await expect(card.getByText(`أُنشئ في ${date('2026-10-15T12:00:00Z')}`)).toBeVisible();
+    await userEvent.click(card.getByRole('button', { name: 'حذف iPhone' }));
+    await waitFor(() => expect(card.getByRole('button', { name: 'حذف مفتاح المرور' })).toBeVisible());
+  },
+};
