@@ -1,7 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { demoBackend } from './src/backend.js';
 import { strictCsp } from './src/csp.js';
 import { brokerUrl, demoPort } from './src/ports.js';
+
+const page = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 /** Mounts the demo backend and the CSP on both `vite` (dev) and `vite preview`. */
 function demoServer(): Plugin {
@@ -23,5 +26,6 @@ export default defineConfig({
   define: { __BROKER_URL__: JSON.stringify(brokerUrl) },
   server: { port: demoPort, strictPort: true, host: 'localhost' },
   preview: { port: demoPort, strictPort: true, host: 'localhost' },
-  build: { target: 'es2022' },
+  // Two pages: the app (sign-in, then what the backend verified) and the account page (lk-user-profile).
+  build: { target: 'es2022', rollupOptions: { input: { main: page('index.html'), account: page('account.html') } } },
 });

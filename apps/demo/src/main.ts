@@ -1,20 +1,12 @@
-import '@latchkey/elements';
-import { createClient, type SessionState } from '@latchkey/client';
+import type { SessionState } from '@latchkey/client';
+import { $, setUpPage } from './page.js';
 
-declare const __BROKER_URL__: string;
+const { client, lang } = setUpPage();
 
-const client = createClient({ url: __BROKER_URL__ });
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-
-// Every element below <lk-config> gets this client through context.
-const config = document.querySelector('lk-config')!;
-config.client = client;
-
-// After signing in, the elements go to return_to; the broker checks it against its allowlist.
-for (const id of ['sign-in', 'sign-up']) $(id).setAttribute('return-to', `${location.origin}/#signed-in`);
-
-$('broker-url').textContent = __BROKER_URL__;
-$<HTMLAnchorElement>('outbox-link').href = `${__BROKER_URL__}/dev/outbox`;
+// After signing in, the elements go to return_to (the broker checks it against its allowlist),
+// in the same language.
+const back = `${location.origin}/${lang ? `?lang=${encodeURIComponent(lang)}` : ''}#signed-in`;
+for (const id of ['sign-in', 'sign-up']) $(id).setAttribute('return-to', back);
 
 /** Sign in and sign up share one spot; the hash picks which card shows. */
 function showAuthCard() {
@@ -68,17 +60,3 @@ async function callBackend() {
   }
 }
 $('call-backend').addEventListener('click', () => void callBackend());
-
-/**
- * `?lang=de` or `?lang=ar` shows the Latchkey elements in that language through
- * `<lk-config locale>` (the demo's own text stays English). Without it the
- * elements follow `<html lang>`.
- */
-function showElementsInUrlLanguage() {
-  const lang = new URLSearchParams(location.search).get('lang');
-  if (!lang) return;
-  document.querySelector('lk-config')!.setAttribute('locale', lang);
-  // Come back from sign-in in the same language.
-  for (const id of ['sign-in', 'sign-up']) document.getElementById(id)!.setAttribute('return-to', `${location.origin}/?lang=${encodeURIComponent(lang)}#signed-in`);
-}
-showElementsInUrlLanguage();
