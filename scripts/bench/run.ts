@@ -14,6 +14,9 @@
  *                                           first; figures are the mean over rounds, so drift on a busy
  *                                           machine hits both alike (default: 10 s per refresh target)
  *   BENCH_STORES=pglite,postgres            which stores to run
+ *   BENCH_ONLY=passkeys                     only the passkey ceremony finishes (see passkeys.ts), not the HTTP targets
+ *   BENCH_PASSKEY_CEREMONIES (320)          measured finishes of each passkey ceremony per store
+ *   BENCH_PASSKEY_CONCURRENCY (8)           passkey finishes in flight at once
  *   BENCH_CPU_PROF=1                        write V8 CPU profiles per target to $TMPDIR/latchkey-bench-profiles/<target>/
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -25,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { createPgliteStorage, createPostgresStorage } from '../../packages/broker/src/index.js';
+import { benchPasskeyFinishes, passkeyTable, type PasskeyFigures } from './passkeys.js';
 import { COOKIE_NAME, ORIGIN, SEED_SQL, SESSION_SECRET, type StoreSpec, type TargetReady, type TargetSpec } from './shared.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -35,6 +39,9 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const stores = (process.env.BENCH_STORES ?? 'pglite,postgres').split(',').map((s) => s.trim());
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const profileDir = process.env.BENCH_CPU_PROF ? join(tmpdir(), 'latchkey-bench-profiles') : undefined;
+const passkeysOnly = process.env.BENCH_ONLY === 'passkeys';
+const passkeyCeremonies = Number(process.env.BENCH_PASSKEY_CEREMONIES ?? 320);
+const passkeyConcurrency = Number(process.env.BENCH_PASSKEY_CONCURRENCY ?? 8);
 
 const log = (line: string) => console.error(`bench: ${line}`);
 
@@ -135,7 +142,21 @@ async function seed(storage: { query(sql: string): Promise<unknown> }) {
   for (const sql of SEED_SQL) await storage.query(sql);
 }
 
+const passkeyRows: Array<PasskeyFigures & { store: string }> = [];
+
+/** The passkey finishes on a fresh database of their own, in this process (see passkeys.ts). */
+async function benchPasskeys(storage: Awaited<ReturnType<typeof createPgliteStorage>> | Awaited<ReturnType<typeof createPostgresStorage>>, name: string) {
+  for (const figures of await benchPasskeyFinishes(storage, { count: passkeyCeremonies, concurrency: passkeyConcurrency })) {
+    log(`${name} passkey ${figures.ceremony}: broker ${Math.round(figures.brokerUs)} µs CPU/finish, @simplewebauthn/server alone ${Math.round(figures.libraryUs)} µs`);
+    passkeyRows.push({ ...figures, store: name });
+  }
+}
+
 async function pgliteStore(rows: Row[]) {
+  if (passkeysOnly) {
+    const storage = await createPgliteStorage();
+    return benchPasskeys(storage, 'PGlite').finally(() => storage.close());
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
   try {
     log('creating a PGlite database (initdb takes a few seconds)…');
@@ -146,6 +167,8 @@ async function pgliteStore(rows: Row[]) {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+  const storage = await createPgliteStorage();
+  await benchPasskeys(storage, 'PGlite').finally(() => storage.close());
 }
 
 async function postgresStore(rows: Row[]): Promise<string | undefined> {
@@ -158,13 +181,23 @@ async function postgresStore(rows: Row[]): Promise<string | undefined> {
     await probe.end().catch(() => {});
   }
   const schema = `lk_bench_${randomBytes(4).toString('hex')}`;
-  const storage = await createPostgresStorage({ connectionString: databaseUrl, schema, max: 2 });
+  if (!passkeysOnly) {
+    const storage = await createPostgresStorage({ connectionString: databaseUrl, schema, max: 2 });
+    try {
+      await seed(storage);
+      await storage.query('ANALYZE');
+      await benchStore({ kind: 'postgres', connectionString: databaseUrl, schema, poolSize }, 'PostgreSQL', rows);
+    } finally {
+      await storage.query(`DROP SCHEMA ${schema} CASCADE`);
+      await storage.close();
+    }
+  }
+  const passkeySchema = `${schema}_passkeys`;
+  const storage = await createPostgresStorage({ connectionString: databaseUrl, schema: passkeySchema, max: poolSize });
   try {
-    await seed(storage);
-    await storage.query('ANALYZE');
-    await benchStore({ kind: 'postgres', connectionString: databaseUrl, schema, poolSize }, 'PostgreSQL', rows);
+    await benchPasskeys(storage, 'PostgreSQL');
   } finally {
-    await storage.query(`DROP SCHEMA ${schema} CASCADE`);
+    await storage.query(`DROP SCHEMA ${passkeySchema} CASCADE`);
     await storage.close();
   }
   return undefined;
@@ -190,11 +223,16 @@ if (stores.includes('postgres')) {
   const skipped = await postgresStore(rows);
   if (skipped) notes.push(skipped);
 }
-const ceiling = await measure({ target: 'ceiling' }, 'jwks-ceiling', '/.well-known/jwks.json', jwks);
-rows.push({ store: '—', target: 'ceiling: bare Hono JSON key set', ...ceiling });
-for (const row of rows) if (row.target.includes('jwks.json')) row.versus = { ...ceiling, what: 'ceiling' };
+if (!passkeysOnly) {
+  const ceiling = await measure({ target: 'ceiling' }, 'jwks-ceiling', '/.well-known/jwks.json', jwks);
+  rows.push({ store: '—', target: 'ceiling: bare Hono JSON key set', ...ceiling });
+  for (const row of rows) if (row.target.includes('jwks.json')) row.versus = { ...ceiling, what: 'ceiling' };
+  console.log(table(rows));
+}
 
-console.log(table(rows));
+if (passkeyRows.length > 0) console.log(`\nPasskey ceremony finish, server CPU per finish (${passkeyRows[0]!.count} each, ${passkeyConcurrency} in flight, in-process; PGlite's figure includes its SQL):\n\n${passkeyTable(passkeyRows)}`);
 for (const note of notes) console.log(`\n${note}`);
 const below = rows.filter((r) => r.versus?.what === 'floor' && r.rps / r.versus.rps < 0.75);
 if (below.length > 0) console.log(`\nBelow the 75 % target: ${below.map((r) => r.store).join(', ')}.`);
+const slow = passkeyRows.filter((r) => r.brokerUs > 2000);
+if (slow.length > 0) console.log(`\nAbove the 2 ms passkey target: ${slow.map((r) => `${r.store} ${r.ceremony}`).join(', ')}.`);

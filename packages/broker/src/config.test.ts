@@ -55,8 +55,7 @@ describe('broker configuration', () => {
   });
 
   describe('passkeys', () => {
-    const base = { publicUrl: 'https://auth.example.com', signIn: { methods: ['password', 'passkey'] as const } };
-    const withPasskeys = (extra: object) => parseBrokerConfig({ ...base, signIn: { methods: ['password', 'passkey'] }, ...extra });
+    const withPasskeys = (extra: object) => parseBrokerConfig({ publicUrl: 'https://auth.example.com', signIn: { methods: ['password', 'passkey'] }, ...extra });
 
     it('are off unless the sign-in methods list them', () => {
       expect(parseBrokerConfig({ publicUrl: 'https://auth.example.com', allowedOrigins: ['https://a.example.com', 'https://b.example.org'] }).passkeys).toBeNull();

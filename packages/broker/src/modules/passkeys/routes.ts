@@ -29,7 +29,12 @@ function passkeyId(c: Context): string {
 /**
  * POST /v1/passkeys/sign-in/options, POST /v1/passkeys/sign-in/verify; and, for
  * the signed-in user (session cookie): POST /v1/passkeys/options, POST /v1/passkeys,
- * GET /v1/passkeys, PATCH and DELETE /v1/passkeys/:id.
+ * GET /v1/passkeys, PATCH and DELETE /v1/passkeys/:id. Every route answers
+ * `invalid_request` while the configuration offers no passkeys.
+ *
+ * @example
+ * app.use('/v1/passkeys/*', requireOrigin({ trusted }), limitBodySize(), rateLimit({ … }));
+ * app.route('/v1/passkeys', passkeyRoutes(deps));
  */
 export function passkeyRoutes(deps: Deps) {
   return new Hono()
@@ -81,7 +86,13 @@ export function passkeyRoutes(deps: Deps) {
     });
 }
 
-/** POST /v1/sign-up/passkey/options, POST /v1/sign-up/passkey: the end of a passkey-first sign-up. */
+/**
+ * POST /v1/sign-up/passkey/options, POST /v1/sign-up/passkey: the end of a
+ * passkey-first sign-up (its start is POST /v1/sign-up without a password).
+ *
+ * @example
+ * app.route('/v1/sign-up', passkeySignUpRoutes(deps));
+ */
 export function passkeySignUpRoutes(deps: Deps) {
   return new Hono()
     .post('/passkey/options', async (c) => {

@@ -1,10 +1,10 @@
 import type { PasskeyStep } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
-import { findUserById, listUserPasskeys } from '../../storage/queries/index.js';
+import { listUserPasskeys } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import type { Browser } from '../sign-in/browser.js';
 import { completeFirstFactor, type StepOutcome } from '../sign-in/complete.js';
-import { consumeCeremony, openCeremony, PASSKEY_SECOND_FACTOR, PASSKEY_SIGN_IN, passkeyConfig, recordingCounterRegressions, rejected, type ChallengeData, type PasskeySignInFlow } from './ceremony.js';
+import { consumeCeremony, openCeremony, PASSKEY_SECOND_FACTOR, PASSKEY_SIGN_IN, passkeyConfig, recordingCounterRegressions, type ChallengeData, type PasskeySignInFlow } from './ceremony.js';
 import { passkeyStep, requestOptions } from './options.js';
 import type { AssertionCredential } from './schema.js';
 import { verifyAssertion } from './verify.js';
@@ -13,6 +13,9 @@ import { verifyAssertion } from './verify.js';
  * Starts a discoverable passkey sign-in: a challenge for this browser and the
  * options to ask the authenticator with. It touches no account, so it answers
  * every caller alike (the sign-in button, autofill, identify).
+ *
+ * @example
+ * const step = await startPasskeySignIn(deps, browserOf(c, deps.config), null); // { step: 'passkey', flow_id, options, expires_at }
  */
 export async function startPasskeySignIn(deps: Deps, browser: Browser, returnTo: string | null): Promise<PasskeyStep> {
   const options = await requestOptions(passkeyConfig(deps));
@@ -34,9 +37,7 @@ export async function finishPasskeySignIn(deps: Deps, browser: Browser, flowId: 
   return recordingCounterRegressions(deps, () =>
     deps.storage.transaction(async (tx) => {
       const flow = await consumeCeremony<PasskeySignInFlow>(tx, deps, browser, flowId, PASSKEY_SIGN_IN, 'sign-in');
-      const { passkey, amr } = await verifyAssertion(tx, deps, { name: 'sign-in', challenge: flow.data.challenge, userId: null }, credential);
-      const user = await findUserById(tx, passkey.userId);
-      if (!user) throw rejected('sign-in', 'the account is gone');
+      const { user, amr } = await verifyAssertion(tx, deps, { name: 'sign-in', challenge: flow.data.challenge, userId: null }, credential);
       return completeFirstFactor(tx, deps, browser, user, amr, flow.data.return_to);
     }),
   );
@@ -45,6 +46,10 @@ export async function finishPasskeySignIn(deps: Deps, browser: Browser, flowId: 
 /**
  * Opens a passkey challenge for one user's own credentials, as a second factor
  * (for the MFA step; finish it with `verifyPasskeyAssertion`).
+ *
+ * @example
+ * const step = await deps.storage.transaction((tx) => startPasskeySecondFactor(tx, deps, browser, user.id));
+ * // step.options.allowCredentials lists the user's passkeys; step.flow_id goes back with the assertion.
  */
 export async function startPasskeySecondFactor(tx: Db, deps: Deps, browser: Browser, userId: string, kind = PASSKEY_SECOND_FACTOR): Promise<PasskeyStep> {
   const options = await requestOptions(passkeyConfig(deps), await listUserPasskeys(tx, userId));

@@ -8,7 +8,7 @@ import {
 import type { PasskeyTransport } from '@latchkey/client';
 import type { PasskeyConfig } from '../../config.js';
 import type { Deps } from '../../deps.js';
-import { findPasskeyByCredentialId, recordPasskeyUse, type FlowRecord, type PasskeyRecord } from '../../storage/queries/index.js';
+import { findPasskeyAndUser, recordPasskeyUse, type FlowRecord, type PasskeyRecord, type UserRecord } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import type { Browser } from '../sign-in/browser.js';
 import { consumeCeremony, CounterRegression, passkeyConfig, rejected, type ChallengeData, type Ceremony } from './ceremony.js';
@@ -80,9 +80,10 @@ export async function verifyRegistration(passkeys: PasskeyConfig, challenge: str
   };
 }
 
-/** An assertion that verified, and what it proves. */
+/** An assertion that verified: the passkey, its account, and what it proves. */
 export interface VerifiedAssertion {
   passkey: PasskeyRecord;
+  user: UserRecord;
   amr: string[];
 }
 
@@ -107,8 +108,9 @@ export async function verifyAssertion(
   credential: AssertionCredential,
 ): Promise<VerifiedAssertion> {
   const passkeys = passkeyConfig(deps);
-  const passkey = await findPasskeyByCredentialId(tx, credential.id);
-  if (!passkey) throw rejected(ceremony.name, 'the credential is not registered here');
+  const found = await findPasskeyAndUser(tx, credential.id);
+  if (!found) throw rejected(ceremony.name, 'the credential is not registered here');
+  const { passkey, user } = found;
   if (ceremony.userId !== null && passkey.userId !== ceremony.userId) throw rejected(ceremony.name, "the credential is another account's");
   const userHandle = credential.response.userHandle ?? undefined;
   if (userHandle === undefined && ceremony.userId === null) throw rejected(ceremony.name, 'a discoverable credential answered without its user handle');
@@ -141,7 +143,7 @@ export async function verifyAssertion(
   if (regressed || !(await recordPasskeyUse(tx, passkey.id, { counter: newCounter, backedUp: credentialBackedUp, at: deps.clock() }))) {
     throw new CounterRegression(ceremony.name, passkey.id, passkey.counter, newCounter);
   }
-  return { passkey, amr: amrOf(toDeviceType(credentialDeviceType)) };
+  return { passkey, user, amr: amrOf(toDeviceType(credentialDeviceType)) };
 }
 
 /**

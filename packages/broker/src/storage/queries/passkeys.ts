@@ -1,4 +1,5 @@
 import type { Db } from '../storage.js';
+import type { UserRecord } from './users.js';
 
 /** A registered WebAuthn credential (see migrations/004_passkeys.sql). */
 export interface PasskeyRecord {
@@ -43,6 +44,26 @@ export async function insertPasskey(db: Db, passkey: Omit<PasskeyRecord, 'lastUs
 
 export async function findPasskeyByCredentialId(db: Db, credentialId: string): Promise<PasskeyRecord | undefined> {
   return (await db.query<PasskeyRecord>(`SELECT ${columns} FROM passkeys WHERE credential_id = $1`, [credentialId]))[0];
+}
+
+/** The credential and its account, in one query (an assertion needs both). */
+export async function findPasskeyAndUser(db: Db, credentialId: string): Promise<{ passkey: PasskeyRecord; user: UserRecord } | undefined> {
+  const rows = await db.query<PasskeyRecord & { userEmail: string; userEmailVerifiedAt: Date | null; userPasswordHash: string | null; userName: string | null; userCreatedAt: Date; userUpdatedAt: Date }>(
+    `SELECT p.id, p.user_id AS "userId", p.credential_id AS "credentialId", p.public_key AS "publicKey", p.counter, p.transports, p.aaguid, p.name,
+       p.device_type AS "deviceType", p.backed_up AS "backedUp", p.created_at AS "createdAt", p.last_used_at AS "lastUsedAt",
+       p.counter_regressions AS "counterRegressions",
+       u.email AS "userEmail", u.email_verified_at AS "userEmailVerifiedAt", u.password_hash AS "userPasswordHash", u.name AS "userName",
+       u.created_at AS "userCreatedAt", u.updated_at AS "userUpdatedAt"
+     FROM passkeys p JOIN users u ON u.id = p.user_id WHERE p.credential_id = $1`,
+    [credentialId],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const { userEmail, userEmailVerifiedAt, userPasswordHash, userName, userCreatedAt, userUpdatedAt, ...passkey } = row;
+  return {
+    passkey,
+    user: { id: passkey.userId, email: userEmail, emailVerifiedAt: userEmailVerifiedAt, passwordHash: userPasswordHash, name: userName, createdAt: userCreatedAt, updatedAt: userUpdatedAt },
+  };
 }
 
 /** One of `userId`'s passkeys; another account's id finds nothing. */
