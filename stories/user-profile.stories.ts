@@ -265,6 +265,17 @@ export const Unsupported: Story = {
   },
 };
 
+export const PasskeysOff: Story = {
+  name: 'Passkeys not offered by the broker',
+  loaders: [withBroker({ accounts: { [email]: password }, signedInAs: email })],
+  play: async ({ canvasElement, loaded }) => {
+    const { card } = await profile(canvasElement);
+    await waitFor(() => expect(card.getByText("This site doesn't offer passkeys.")).toBeVisible());
+    await expect(card.queryByRole('button')).toBeNull();
+    await expect(loadedBroker(loaded).broker.requests).toContain('GET /v1/passkeys');
+  },
+};
+
 export const BrokerUnreachable: Story = {
   name: 'Broker unreachable',
   loaders: [withBroker(withPasskeys, (broker) => broker.failNext.set('/v1/session', 'network'))],

@@ -139,6 +139,7 @@
 'user-profile.passkeys.name.refused': str`أدخل اسمًا من حرف واحد إلى ${0} حرف.`,
 'user-profile.passkeys.name.too-long': str`يجب ألا يزيد الاسم على ${0} حرف.`,
 'user-profile.passkeys.never-used': `لم يُستخدم قط`,
+'user-profile.passkeys.off': `لا يوفّر هذا الموقع مفاتيح المرور.`,
 'user-profile.passkeys.rename': `إعادة تسمية`,
 'user-profile.passkeys.rename.label': str`إعادة تسمية ${0}`,
 'user-profile.passkeys.renamed': `تمت إعادة تسمية مفتاح المرور.`,

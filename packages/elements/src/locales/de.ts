@@ -139,6 +139,7 @@
 'user-profile.passkeys.name.refused': str`Geben Sie einen Namen mit 1 bis ${0} Zeichen ein.`,
 'user-profile.passkeys.name.too-long': str`Verwenden Sie höchstens ${0} Zeichen.`,
 'user-profile.passkeys.never-used': `Noch nie verwendet`,
+'user-profile.passkeys.off': `Diese Website bietet keine Passkeys an.`,
 'user-profile.passkeys.rename': `Umbenennen`,
 'user-profile.passkeys.rename.label': str`${0} umbenennen`,
 'user-profile.passkeys.renamed': `Passkey umbenannt.`,

@@ -9,10 +9,25 @@ import { PasskeyCeremonyError } from '../internal/ceremony-error.js';
 import { errorMessage } from '../internal/messages.js';
 import { createPasskey, passkeysSupported } from '../internal/passkeys.js';
 import { addFailure, deleteFailure, nameProblem, renameFailure } from './passkeys.messages.js';
-import { renderAddPasskey, renderPasskeyList, renderPasskeysFailed, renderPasskeysLoading, renderPasskeysSection, type PasskeysCallbacks, type PasskeysView } from './passkeys.template.js';
+import {
+  renderAddPasskey,
+  renderPasskeyList,
+  renderPasskeysFailed,
+  renderPasskeysLoading,
+  renderPasskeysOff,
+  renderPasskeysSection,
+  type PasskeysCallbacks,
+  type PasskeysView,
+} from './passkeys.template.js';
 import type { ProfileSection, SectionHost } from './section.js';
 
 const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
+
+/**
+ * `GET /v1/passkeys` takes no input, so the broker's `invalid_request` there
+ * can only mean its configuration offers no passkeys (`signIn.methods`).
+ */
+const passkeysOff = (error: unknown) => error instanceof LatchkeyError && error.code === 'invalid_request';
 
 /**
  * The "Passkeys" section of `lk-user-profile`: the signed-in user's passkeys
@@ -47,7 +62,9 @@ export class PasskeysSection implements ProfileSection {
       autoRun: false,
       task: async (_: [], { signal }) => (await listPasskeys(this.conn(), { signal })).passkeys,
       onComplete: (passkeys) => (this.passkeys = passkeys),
-      onError: (error) => this.failed(error),
+      onError: (error) => {
+        if (!passkeysOff(error)) this.failed(error);
+      },
     });
     this.rename = new Task(host, {
       autoRun: false,
@@ -224,7 +241,8 @@ export class PasskeysSection implements ProfileSection {
       initial: renderPasskeysLoading,
       pending: renderPasskeysLoading,
       complete: () => renderPasskeyList(view, this.callbacks),
-      error: (error) => (isAbort(error) ? renderPasskeysLoading() : renderPasskeysFailed(errorMessage(error), () => void this.list.run([]))),
+      error: (error) =>
+        isAbort(error) ? renderPasskeysLoading() : passkeysOff(error) ? renderPasskeysOff() : renderPasskeysFailed(errorMessage(error), () => void this.list.run([])),
     });
     return renderPasskeysSection(body ?? renderPasskeysLoading(), this.list.status === TaskStatus.COMPLETE ? renderAddPasskey(view, this.callbacks) : nothing);
   }

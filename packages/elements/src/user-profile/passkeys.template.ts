@@ -68,6 +68,11 @@ export function renderPasskeysFailed(message: string, onRetry: () => void): Temp
   </div>`;
 }
 
+/** The broker offers no passkeys (its sign-in methods leave them out): said plainly, nothing to retry. */
+export function renderPasskeysOff(): TemplateResult {
+  return html`<p class="note">${msg("This site doesn't offer passkeys.", { id: 'user-profile.passkeys.off' })}</p>`;
+}
+
 /** The user's passkeys, one row each; the row being renamed or deleted opens its form. */
 export function renderPasskeyList(view: PasskeysView, on: PasskeysCallbacks): TemplateResult {
   if (!view.passkeys.length) {
@@ -149,7 +154,12 @@ function renderRenameForm(p: Passkey, state: NonNullable<PasskeysView['renaming'
 
 function renderDeleteConfirmation(p: Passkey, state: NonNullable<PasskeysView['confirming']>, on: PasskeysCallbacks): TemplateResult {
   const id = `confirm-${p.id}`;
-  return html`<div part="confirm" class="confirm" role="group" aria-labelledby=${id}>
+  const onKeydown = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    on.onCancelDelete();
+  };
+  return html`<div part="confirm" class="confirm" role="group" aria-labelledby=${id} @keydown=${onKeydown}>
     <p id=${id}>
       <strong>${msg(str`Delete “${isolate(p.name)}”?`, { id: 'user-profile.passkeys.delete.question' })}</strong>
       ${msg("You won't be able to sign in with it any more. Your device keeps it until you remove it there too.", { id: 'user-profile.passkeys.delete.explain' })}

@@ -121,6 +121,16 @@ describe('lk-user-profile: the passkeys list', () => {
     expect(q.alert()).toBe('');
   });
 
+  it("says plainly when the broker offers no passkeys, with nothing to retry and no lk-error", async () => {
+    const errors: string[] = [];
+    document.addEventListener('lk-error', (e) => errors.push(e.detail.code), { once: true });
+    const p = await profile({ methods: ['password', 'email-code'] });
+    await until(() => p.text().includes("This site doesn't offer passkeys."));
+    expect(p.root.querySelector('button')).toBeNull();
+    expect(errors).toEqual([]);
+    expect(await axeViolations(p.el)).toEqual([]);
+  });
+
   it('follows the session: a 401 from the broker signs the page out', async () => {
     const p = await profile({ passkeys: twoPasskeys });
     await listed(p);
@@ -283,8 +293,10 @@ describe('lk-user-profile: deleting', () => {
     expect(confirm.getAttribute('role')).toBe('group');
     expect(p.root.getElementById(confirm.getAttribute('aria-labelledby')!)!.textContent).toContain('Delete “\u2068Work laptop\u2069”?');
     expect(await axeViolations(p.el)).toEqual([]);
-    p.button(p.root, 'cancel-delete').click();
+    // Escape says no, as Cancel does.
+    await userEvent.keyboard('{Escape}');
     await until(() => p.focused() === p.button(p.row('Work laptop'), 'delete'));
+    expect(p.root.querySelector('[part~="confirm"]')).toBeNull();
     expect(p.names()).toEqual(['Work laptop', 'YubiKey']);
     expect(p.broker.requests.filter((r) => r.startsWith('DELETE'))).toEqual([]);
   });
