@@ -316,6 +316,30 @@ describe.each(storageKinds)('passkeys on %s', (kind: StorageKind) => {
     expect((await b.post('/v1/sign-up/passkey/options', { flow_id: 'flw_x' })).body.code).toBe('invalid_request');
   });
 
+  it('takes the guards of the other flow routes: a trusted Origin and a budget per client address', async () => {
+    await signUpWithPasskey(t.broker, new SoftAuthenticator(), 'ada@example.com');
+    const [passkey] = (await t.broker.get('/v1/passkeys')).body.passkeys;
+    for (const [method, path] of [
+      ['POST', '/v1/passkeys/sign-in/options'],
+      ['POST', '/v1/passkeys/options'],
+      ['POST', '/v1/passkeys'],
+      ['PATCH', `/v1/passkeys/${passkey.id}`],
+      ['DELETE', `/v1/passkeys/${passkey.id}`],
+      ['POST', '/v1/sign-up/passkey'],
+    ] as const) {
+      const foreign = await t.broker.call(method, path, { json: {}, headers: { origin: 'https://evil.example' } });
+      expect(foreign.status, `${method} ${path}`).toBe(403);
+      expect(foreign.body.code).toBe('forbidden_origin');
+    }
+    const tight = testBroker(t.storage, { signIn: { methods: [...PASSKEY_METHODS] }, rateLimits: { perIp: { limit: 2, windowSeconds: 60 } } });
+    const newcomer = tight.browser({ ip: '198.51.100.200' });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await newcomer.post('/v1/passkeys/sign-in/options', {})).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    // Reading the list counts nothing.
+    expect((await newcomer.get('/v1/passkeys', { cookie: t.broker.cookieHeader() })).status).toBe(200);
+  });
+
   it('lets a cross-origin page rename and delete: the preflight allows PATCH and DELETE', async () => {
     const preflight = await t.broker.call('OPTIONS', '/v1/passkeys/pk_x', { headers: { 'access-control-request-method': 'DELETE' } });
     expect(preflight.status).toBe(204);
