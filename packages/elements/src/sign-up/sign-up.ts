@@ -98,8 +98,8 @@ export class LkSignUp extends LkFormElement {
   @state() private passkeys = false;
   /** Which submit runs: the passkey-first start, or the browser's dialog. */
   @state() private passkeyWaiting = false;
-  /** A passkey dialog of this step ended without a passkey: the next try asks the broker for fresh options. */
-  private passkeyTried = false;
+  /** The newest creation options of this sign-up: a restart answers a new ceremony (new flow id) and ends the old one. */
+  private registration?: PasskeyRegistrationStep;
 
   protected override firstUpdated(changed: PropertyValues) {
     super.firstUpdated(changed);
@@ -182,7 +182,7 @@ export class LkSignUp extends LkFormElement {
   private startPasskeyFirst = () => {
     const values = this.validate(['name', 'email']);
     if (!values) return;
-    this.passkeyTried = false;
+    this.registration = undefined;
     this.passkeyWaiting = true;
     this.flow.submit(async (client, signal) => {
       try {
@@ -198,9 +198,9 @@ export class LkSignUp extends LkFormElement {
     this.passkeyWaiting = true;
     this.flow.submit(async (client, signal) => {
       try {
-        // A dialog that ended without a passkey may have outlived its challenge: fresh options.
-        const current = this.passkeyTried ? await client.restartPasskeySignUp({ flow_id: step.flow_id }, { signal }) : step;
-        this.passkeyTried = true;
+        // After a dialog that ended without a passkey, fresh options: its challenge may have run out.
+        const current = this.registration ? await client.restartPasskeySignUp({ flow_id: this.registration.flow_id }, { signal }) : step;
+        this.registration = current;
         const credential = await createPasskey(current, signal);
         return await client.finishPasskeySignUp({ flow_id: current.flow_id, credential }, { signal });
       } finally {
