@@ -122,7 +122,7 @@ export interface EmailCodeSignInRequest {
 
 /**
  * POST /v1/sign-in/email-code/verify -> 200 Step (`done` sets the session cookie)
- * POST /v1/sign-up/verify            -> 201 Step
+ * POST /v1/sign-up/verify            -> 201 Step (`done`), or 200 `passkey-registration` for a passkey-first sign-up
  */
 export interface VerifyCodeRequest {
   flow_id: string;

@@ -40,6 +40,12 @@ export interface PasskeySignUpFlow extends ChallengeData {
   return_to: string | null;
   /** ISO 8601: a new challenge is refused after this (the proven address does not stay proven forever). */
   pending_until: string;
+  /**
+   * ISO 8601: this challenge is refused after this (the dialog's timeout). The
+   * flow itself stays open until `pending_until`, so a dialog that timed out can
+   * be restarted.
+   */
+  challenge_until: string;
 }
 
 /** Which ceremony a log line is about. */
@@ -51,15 +57,19 @@ export function passkeyConfig(deps: Deps): PasskeyConfig {
   return deps.config.passkeys;
 }
 
-/** Opens a ceremony's flow, bound to this browser, expiring with the dialog (or at `notAfter`, if sooner). */
+/**
+ * Opens a ceremony's flow, bound to this browser, expiring with the dialog. A
+ * flow that must outlive its challenge (`keepUntil`: a pending sign-up) keeps
+ * the challenge's own end in its data and checks it when finished.
+ */
 export function openCeremony<Data extends ChallengeData>(
   tx: Db,
   deps: Deps,
   browser: Browser,
-  ceremony: { kind: string; userId: string | null; data: Data; notAfter?: Date },
+  ceremony: { kind: string; userId: string | null; data: Data; keepUntil?: Date },
 ): Promise<FlowRecord<Data>> {
   const now = deps.clock();
-  const expiresAt = new Date(Math.min(now.getTime() + passkeyConfig(deps).timeoutMs, ceremony.notAfter?.getTime() ?? Infinity));
+  const expiresAt = ceremony.keepUntil ?? new Date(now.getTime() + passkeyConfig(deps).timeoutMs);
   return insertFlow<Data>(tx, {
     id: randomId('flw'),
     kind: ceremony.kind,

@@ -150,6 +150,21 @@ describe.each(storageKinds)('passkeys on %s', (kind: StorageKind) => {
     expect(Buffer.from(first.options.user.id, 'base64url').toString()).toBe(done.body.user.id);
   });
 
+  it('asks again after a dialog that timed out: the challenge is dead, the pending sign-up is not', async () => {
+    const b = broker();
+    const first = await passkeySignUpStep(b, 'ada@example.com');
+    // The browser gave up on the dialog (timeoutMs, 5 minutes); the user comes back and tries again.
+    b.clock.advance(5 * 60_000 + 1000);
+    const authenticator = new SoftAuthenticator();
+    const late = await b.post('/v1/sign-up/passkey', { flow_id: first.flow_id, credential: authenticator.create(first.options) });
+    expect(late.body.code).toBe('passkey_rejected');
+    const again = await b.post('/v1/sign-up/passkey/options', { flow_id: first.flow_id });
+    expect(again.status).toBe(200);
+    expect(Date.parse(again.body.expires_at)).toBe(b.clock.now().getTime() + 5 * 60_000);
+    const done = await b.post('/v1/sign-up/passkey', { flow_id: again.body.flow_id, credential: authenticator.create(again.body.options) });
+    expect(done.status).toBe(201);
+  });
+
   it('stops renewing a pending sign-up after fifteen minutes: start the sign-up again', async () => {
     const b = broker();
     let step = await passkeySignUpStep(b, 'ada@example.com');

@@ -16,15 +16,19 @@ import { amrOf, verifyRegistration } from './verify.js';
 const PENDING_SIGN_UP_MS = 15 * 60_000;
 
 /** A fresh registration ceremony for a pending sign-up (same account id, new challenge). */
-async function openSignUpCeremony(tx: Db, deps: Deps, browser: Browser, pending: Omit<PasskeySignUpFlow, 'challenge'>): Promise<PasskeyRegistrationStep> {
-  const options = await creationOptions(passkeyConfig(deps), { id: pending.user_id, email: pending.email, name: pending.name });
+async function openSignUpCeremony(tx: Db, deps: Deps, browser: Browser, pending: Omit<PasskeySignUpFlow, 'challenge' | 'challenge_until'>): Promise<PasskeyRegistrationStep> {
+  const passkeys = passkeyConfig(deps);
+  const options = await creationOptions(passkeys, { id: pending.user_id, email: pending.email, name: pending.name });
+  const pendingUntil = Date.parse(pending.pending_until);
+  const challengeUntil = new Date(Math.min(deps.clock().getTime() + passkeys.timeoutMs, pendingUntil));
   const flow = await openCeremony<PasskeySignUpFlow>(tx, deps, browser, {
     kind: PASSKEY_SIGN_UP,
     userId: null,
-    data: { ...pending, challenge: options.challenge },
-    notAfter: new Date(pending.pending_until),
+    data: { ...pending, challenge: options.challenge, challenge_until: challengeUntil.toISOString() },
+    // Open as long as the pending sign-up, so "Try again" after a timed-out dialog can restart it.
+    keepUntil: new Date(pendingUntil),
   });
-  return registrationStep(flow, options);
+  return { ...registrationStep(flow, options), expires_at: challengeUntil.toISOString() };
 }
 
 /**
@@ -52,7 +56,7 @@ export async function restartPasskeySignUp(deps: Deps, browser: Browser, flowId:
     const now = deps.clock();
     const old = await consumeFlow<PasskeySignUpFlow>(tx, { id: flowId, kind: PASSKEY_SIGN_UP, bindingHash: browser.bindingHash, now });
     if (!old || Date.parse(old.data.pending_until) <= now.getTime()) throw new ProblemError('code_expired');
-    const { challenge: _used, ...pending } = old.data;
+    const { challenge: _used, challenge_until: _ended, ...pending } = old.data;
     return openSignUpCeremony(tx, deps, browser, pending);
   });
 }
@@ -66,6 +70,8 @@ export async function finishPasskeySignUp(deps: Deps, browser: Browser, body: Om
   const passkeys = passkeyConfig(deps);
   return deps.storage.transaction(async (tx) => {
     const flow = await consumeCeremony<PasskeySignUpFlow>(tx, deps, browser, body.flow_id, PASSKEY_SIGN_UP, 'sign-up');
+    // Refused before anything is written, so the rollback leaves the flow open for a restart.
+    if (Date.parse(flow.data.challenge_until) <= deps.clock().getTime()) throw rejected('sign-up', 'the challenge outlived its dialog');
     const verified = await verifyRegistration(passkeys, flow.data.challenge, body.credential, 'sign-up');
     const now = deps.clock();
     const user = await insertUser(tx, { id: flow.data.user_id, email: flow.data.email, emailVerifiedAt: now, passwordHash: null, name: flow.data.name, createdAt: now }).catch(
