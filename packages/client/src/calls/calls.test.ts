@@ -15,7 +15,18 @@ import {
   startEmailCodeSignIn,
   startPasswordReset,
   startSignUp,
+  startPasskeySignIn,
+  finishPasskeySignIn,
+  restartPasskeySignUp,
+  finishPasskeySignUp,
+  startAddPasskey,
+  addPasskey,
+  listPasskeys,
+  renamePasskey,
+  deletePasskey,
   type Connection,
+  type PasskeyRegistrationStep,
+  type PasskeyStep,
   type EmailCodeStep,
   type LatchkeyClient,
 } from '../index.js';
@@ -24,11 +35,20 @@ import { ada, codeStepFor, doneFor, fakeBroker, json, noContent, passwordStepFor
 const codeStep = (purpose: EmailCodeStep['purpose']) => codeStepFor(ada.email, purpose);
 const passwordStep = passwordStepFor(ada.email);
 const done = doneFor(ada, 'ses_1');
+const passkeyStep: PasskeyStep = { step: 'passkey', flow_id: 'flw_p', options: { challenge: 'Y2hhbGxlbmdl', allowCredentials: [], userVerification: 'required', timeout: 300000 }, expires_at: '2026-11-24T12:05:00.000Z' };
+const registrationStep: PasskeyRegistrationStep = {
+  step: 'passkey-registration',
+  flow_id: 'flw_r',
+  options: { rp: { name: 'app.test', id: 'app.test' }, user: { id: 'dXNyXzE', name: ada.email, displayName: 'Ada' }, challenge: 'Y2hhbGxlbmdl', pubKeyCredParams: [{ alg: -7, type: 'public-key' }] },
+  expires_at: '2026-11-24T12:05:00.000Z',
+};
+const assertion = { id: 'Y3JlZA', rawId: 'Y3JlZA', type: 'public-key', response: { clientDataJSON: 'e30', authenticatorData: 'AA', signature: 'AA', userHandle: 'dXNyXzE' }, clientExtensionResults: {} };
+const attestation = { id: 'Y3JlZA', rawId: 'Y3JlZA', type: 'public-key', response: { clientDataJSON: 'e30', attestationObject: 'oA' }, clientExtensionResults: {} };
 
 interface Case {
   call: keyof Omit<LatchkeyClient, 'connection' | 'session'>;
   fn: (conn: Connection, body: never) => Promise<unknown>;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   body?: object;
   status: number;
@@ -49,6 +69,10 @@ const cases: Case[] = [
   { call: 'getSession', fn: getSession, method: 'GET', path: '/v1/session', status: 200, answer: { user: ada, session: sessionOf('ses_1') } },
   { call: 'getSessionToken', fn: getSessionToken, method: 'POST', path: '/v1/session/token', status: 200, answer: { token: 'eyJ.token.sig', expires_at: '2026-11-24T12:05:00.000Z' } },
   { call: 'signOut', fn: signOut, method: 'POST', path: '/v1/sign-out', status: 204 },
+  { call: 'startPasskeySignIn', fn: startPasskeySignIn, method: 'POST', path: '/v1/passkeys/sign-in/options', body: { return_to: 'https://app.test/home' }, status: 200, answer: passkeyStep },
+  { call: 'finishPasskeySignIn', fn: finishPasskeySignIn, method: 'POST', path: '/v1/passkeys/sign-in/verify', body: { flow_id: 'flw_p', credential: assertion }, status: 200, answer: done },
+  { call: 'restartPasskeySignUp', fn: restartPasskeySignUp, method: 'POST', path: '/v1/sign-up/passkey/options', body: { flow_id: 'flw_r' }, status: 200, answer: registrationStep },
+  { call: 'finishPasskeySignUp', fn: finishPasskeySignUp, method: 'POST', path: '/v1/sign-up/passkey', body: { flow_id: 'flw_r', credential: attestation }, status: 201, answer: done },
 ];
 
 /** Runs one case through `invoke` against a broker mounted under `/auth`, and checks what went over the wire. */
@@ -127,7 +151,7 @@ describe('step answers', () => {
   }
 
   it.each(named)('%s refuses a step of a newer protocol with unsupported_step, so no caller meets a variant it cannot show', async (_call, c) => {
-    const error = await answerWith(c, { step: 'passkey', challenge: 'abc' });
+    const error = await answerWith(c, { step: 'mfa', challenge: 'abc' });
     expect(error).toBeInstanceOf(LatchkeyError);
     expect(error).toMatchObject({ code: 'unsupported_step', status: c.status, problem: undefined });
     expect((error as LatchkeyError).message).toMatch(/needs a newer version of Latchkey/);
@@ -180,5 +204,34 @@ describe('connect', () => {
       return Promise.resolve(Response.json(passwordStep));
     } as unknown as typeof fetch;
     await expect(identify(connect({ url: 'https://auth.example.com', fetch: windowFetch }), { email: ada.email })).resolves.toEqual(passwordStep);
+  });
+});
+
+describe('passkey management (standalone calls, with client.connection)', () => {
+  const passkey = { id: 'pk_1/x', name: 'Work laptop', created_at: '2026-11-24T12:00:00.000Z', last_used_at: null, device_type: 'multi-device', backed_up: true, transports: ['internal'], aaguid: '00000000-0000-0000-0000-000000000000' };
+
+  it('adds, lists, renames and deletes through their endpoints, with the session cookie, the id escaped', async () => {
+    const url = uniqueBrokerUrl();
+    const broker = fakeBroker(url, {
+      'POST /v1/passkeys/options': json(registrationStep),
+      'POST /v1/passkeys': json(passkey, 201),
+      'GET /v1/passkeys': json({ passkeys: [passkey] }),
+      'PATCH /v1/passkeys/pk_1%2Fx': json({ ...passkey, name: 'Home' }),
+      'DELETE /v1/passkeys/pk_1%2Fx': noContent(),
+    });
+    const conn = connect({ url, fetch: broker.fetch });
+    await expect(startAddPasskey(conn)).resolves.toEqual(registrationStep);
+    await expect(addPasskey(conn, { flow_id: 'flw_r', credential: attestation as never })).resolves.toEqual(passkey);
+    await expect(listPasskeys(conn)).resolves.toEqual({ passkeys: [passkey] });
+    await expect(renamePasskey(conn, 'pk_1/x', { name: 'Home' })).resolves.toMatchObject({ name: 'Home' });
+    await expect(deletePasskey(conn, 'pk_1/x')).resolves.toBeUndefined();
+    expect(broker.routes()).toEqual(['POST /v1/passkeys/options', 'POST /v1/passkeys', 'GET /v1/passkeys', 'PATCH /v1/passkeys/pk_1%2Fx', 'DELETE /v1/passkeys/pk_1%2Fx']);
+    expect(broker.seen.every((s) => s.credentials === 'include')).toBe(true);
+  });
+
+  it('reads the refusal to delete the last way in as last_sign_in_method', async () => {
+    const url = uniqueBrokerUrl();
+    const broker = fakeBroker(url, { 'DELETE /v1/passkeys/pk_1': problem('last_sign_in_method', 409) });
+    await expect(deletePasskey(connect({ url, fetch: broker.fetch }), 'pk_1')).rejects.toMatchObject({ code: 'last_sign_in_method', status: 409 });
   });
 });
