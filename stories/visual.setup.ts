@@ -11,8 +11,9 @@ afterEach(async (context) => {
   if (!story || context.task.result?.state === 'fail') return;
   const target = document.querySelector('.lk-story')?.firstElementChild;
   if (!target) return;
-  // Countdowns ("Resend in 29 s") depend on the second the screenshot lands in.
-  const mask = [...target.querySelectorAll('button')].filter((b) => /\d\s*s$/.test(b.textContent?.trim() ?? ''));
+  // Countdowns ("Resend in 29 s", "إعادة الإرسال بعد 29 ث") depend on the second the screenshot
+  // lands in: any button with a number in it, in Western or Arabic-Indic digits.
+  const mask = [...target.querySelectorAll('button')].filter((b) => /[\d\u0660-\u0669]/.test(b.textContent ?? ''));
   const slug = context.task.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   await expect.element(page.elementLocator(target)).toMatchScreenshot(`${slug}-${String(story.globals.theme ?? 'light')}`, {
     screenshotOptions: { animations: 'disabled', caret: 'hide', mask },
