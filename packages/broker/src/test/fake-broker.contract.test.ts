@@ -1,7 +1,8 @@
-import { createClient, LatchkeyError, type LatchkeyClient, type SignInMethod, type Step } from '@latchkey/client';
+import { createClient, deletePasskey, LatchkeyError, listPasskeys, type LatchkeyClient, type SignInMethod, type Step } from '@latchkey/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeBroker } from '../../../../stories/fakes/fake-broker.js';
 import { APP_ORIGIN, BROKER_URL, openTestStorage, testBroker, testClock } from './harness.js';
+import { SoftAuthenticator } from './soft-authenticator.js';
 
 /**
  * One contract, two brokers: the in-memory `FakeBroker` that element tests and
@@ -416,5 +417,39 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
     const current = await client.getSession();
     expect(current).toMatchObject({ user: { email: ALICE }, session: { amr: ['otp'] } });
     expect(decodeJwt(await client.session.getToken()).payload).toMatchObject({ sub: current!.user.id, sid: current!.session.id, amr: ['otp'] });
+  });
+
+  it('passkeys: a passkey-first sign-up, the list, the last way in kept, and a sign-in with the passkey', async () => {
+    const { client, lastCode } = await open({ methods: ['password', 'email-code', 'passkey'] });
+    const started = await client.startSignUp({ email: ALICE, name: 'Alice' });
+    const registration = await client.finishSignUp({ flow_id: started.flow_id, code: await lastCode(ALICE) });
+    expect(registration.step).toBe('passkey-registration');
+    if (registration.step !== 'passkey-registration') return;
+    expect(keys(registration)).toEqual(['expires_at', 'flow_id', 'options', 'step']);
+    expect(registration.options).toMatchObject({ user: { name: ALICE }, excludeCredentials: [], authenticatorSelection: { residentKey: 'required', userVerification: 'required' } });
+
+    const authenticator = new SoftAuthenticator({ origin: APP_ORIGIN });
+    const done = await client.finishPasskeySignUp({ flow_id: registration.flow_id, credential: authenticator.create(registration.options) });
+    expect(done).toMatchObject({ step: 'done', user: { email: ALICE, name: 'Alice', email_verified: true } });
+    if (done.step !== 'done') return;
+    expect(done.session.amr).toContain('user');
+    const userId = done.user.id;
+
+    const { passkeys } = await listPasskeys(client.connection);
+    expect(passkeys).toHaveLength(1);
+    expect(keys(passkeys[0]!)).toEqual(['aaguid', 'backed_up', 'created_at', 'device_type', 'id', 'last_used_at', 'name', 'transports']);
+    // No password: the only passkey is the only way in.
+    const refused = await rejection(deletePasskey(client.connection, passkeys[0]!.id));
+    expect(refused).toMatchObject({ code: 'last_sign_in_method', status: 409 });
+
+    await client.signOut();
+    const step = await client.startPasskeySignIn({});
+    expect(keys(step)).toEqual(['expires_at', 'flow_id', 'options', 'step']);
+    expect(step.options.allowCredentials ?? []).toEqual([]);
+    const signedIn = await client.finishPasskeySignIn({ flow_id: step.flow_id, credential: authenticator.get(step.options) });
+    expect(signedIn).toMatchObject({ step: 'done', user: { id: userId } });
+    // A ceremony answers once.
+    const replay = await rejection(client.finishPasskeySignIn({ flow_id: step.flow_id, credential: authenticator.get(step.options) }));
+    expect(replay.code).toBe('passkey_rejected');
   });
 });
