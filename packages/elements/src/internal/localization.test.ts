@@ -9,6 +9,7 @@ import type { LkSignIn } from '../sign-in/sign-in.js';
 import type { LkSignUp } from '../sign-up/sign-up.js';
 import type { LkUserButton } from '../user-button/user-button.js';
 import type { LkConfig } from '../config/config.js';
+import { generateMsgId } from '@lit/localize/internal/id-generation.js';
 import { getLocale, matchLocale, setLocale } from './localization.js';
 import { errorMessage } from './messages.js';
 import { renderCodeField } from './templates/code-field.js';
@@ -41,27 +42,36 @@ describe('a page that only sets <html lang>', () => {
 /**
  * Every `msg()` id in the element sources, read from the sources themselves
  * (not from the XLIFF), so a string added without running `localize:extract`
- * is caught too.
+ * is caught too. A call without `{ id }` has the id lit-localize derives from
+ * its English text (`generateMsgId`), as the extractor and the runtime do.
  */
 const sources = import.meta.glob(['../**/*.ts', '!../**/*.test.ts', '!../locales/**'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 const ids = new Map<string, string>();
-/** Files with an `msg()` call that has no `{ id }` (it would get a hash id that changes with its English text). */
-const withoutId: string[] = [];
+/** Files with an `msg()` call whose message is not a literal the extractor can read. */
+const unreadable: string[] = [];
+const MSG_CALL = /\bmsg\(\s*(str)?(`(?:[^`\\]|\\.)*`|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\s*(?:,\s*\{\s*id:\s*(['"])([^'"]+)\3\s*,?\s*\})?\s*\)/g;
+/** The strings of a message literal as the runtime sees them: a template's parts around its `${}`s, cooked. */
+function messageStrings(literal: string): string[] {
+  const marker = '\u241E';
+  const cooked = new Function(`return ${literal.replace(/\$\{[^}]*\}/g, marker)}`)() as string;
+  return cooked.split(marker);
+}
 for (const [file, text] of Object.entries(sources)) {
-  // Skip comments: a JSDoc @example may show msg() without an id.
+  // Skip comments: a JSDoc @example may show msg() loosely.
   const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
   const calls = code.match(/\bmsg\(/g)?.length ?? 0;
-  const found = [...code.matchAll(/\bmsg\((?:(?!\bmsg\()[\s\S])*?\{\s*id:\s*(['"])([^'"]+)\1\s*,?\s*\}\s*\)/g)];
-  for (const m of found) ids.set(m[2]!, file);
-  if (found.length !== calls) withoutId.push(file);
+  const found = [...code.matchAll(MSG_CALL)];
+  for (const m of found) ids.set(m[4] ?? generateMsgId(messageStrings(m[2]!), false), file);
+  if (found.length !== calls) unreadable.push(file);
 }
 
 describe('translations', () => {
-  it('finds the messages of every element (and every msg() call has an id)', () => {
-    expect(ids.size).toBeGreaterThan(50);
-    expect(ids.has('sign-in.title')).toBe(true);
-    expect(ids.has('user-button.sign-out')).toBe(true);
-    expect(withoutId).toEqual([]);
+  it('finds the messages of every element, each a literal the extractor reads', () => {
+    expect(ids.size).toBeGreaterThan(100);
+    expect(ids.has('error.invalid_credentials')).toBe(true);
+    expect(ids.has(generateMsgId('Sign out', false))).toBe(true);
+    expect(ids.has(generateMsgId(['Resend in ', ' s'], false))).toBe(true);
+    expect(unreadable).toEqual([]);
   });
 
   it('loads translations only through import(), so each stays a lazy chunk out of the main bundle', () => {

@@ -1,4 +1,4 @@
-import { msg, str } from '@lit/localize';
+import { msg, str } from './localize.js';
 import { LatchkeyError, type LatchkeyErrorCode } from '@latchkey/client';
 import { currentLocale, pluralCategory } from './locale-state.js';
 import { PasskeyCeremonyError, type CeremonyFailure } from './ceremony-error.js';
@@ -40,11 +40,11 @@ const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyError) => s
 
 /** What the browser's passkey dialog ended with, when it gave no passkey. */
 const ceremonyMessages: { readonly [F in CeremonyFailure]: () => string } = {
-  cancelled: () => msg('The passkey request was cancelled. Try again, or use another way.', { id: 'passkey.cancelled' }),
-  'timed-out': () => msg('The passkey request timed out. Try again, or use another way.', { id: 'passkey.timed-out' }),
+  cancelled: () => msg('The passkey request was cancelled. Try again, or use another way.'),
+  'timed-out': () => msg('The passkey request timed out. Try again, or use another way.'),
   exists: () => msg('This device already has a passkey for your account.', { id: 'error.passkey_exists' }),
-  unsupported: () => msg("This browser can't use passkeys. Use another way, or another browser.", { id: 'passkey.unsupported' }),
-  failed: () => msg("Your device couldn't use a passkey. Try again, or use another way.", { id: 'passkey.failed' }),
+  unsupported: () => msg("This browser can't use passkeys. Use another way, or another browser."),
+  failed: () => msg("Your device couldn't use a passkey. Try again, or use another way."),
 };
 
 /**

@@ -1,4 +1,4 @@
-import { msg, str } from '@lit/localize';
+import { msg, str } from './localize.js';
 import { LatchkeyError, LIMITS } from '@latchkey/client';
 import { errorMessage } from './messages.js';
 
@@ -8,14 +8,14 @@ import { errorMessage } from './messages.js';
  */
 export function fieldProblem(name: string, input: HTMLInputElement, value: string): string | undefined {
   if (input.type === 'email') {
-    if (!value) return msg('Enter your email address.', { id: 'field.email.missing' });
-    if (!input.validity.valid || value.length > LIMITS.emailMaxLength) return msg('Enter a valid email address, like name@example.com.', { id: 'field.email.invalid' });
+    if (!value) return msg('Enter your email address.');
+    if (!input.validity.valid || value.length > LIMITS.emailMaxLength) return msg('Enter a valid email address, like name@example.com.');
   }
-  if (name === 'code' && !/^\d{6}$/.test(value)) return msg('Enter the 6-digit code from the email.', { id: 'field.code.invalid' });
-  if (input.autocomplete === 'current-password' && !value) return msg('Enter your password.', { id: 'field.password.missing' });
+  if (name === 'code' && !/^\d{6}$/.test(value)) return msg('Enter the 6-digit code from the email.');
+  if (input.autocomplete === 'current-password' && !value) return msg('Enter your password.');
   if (input.autocomplete === 'new-password') {
-    if (value.length < LIMITS.passwordMinLength) return msg(str`Use at least ${LIMITS.passwordMinLength} characters.`, { id: 'field.password.short' });
-    if (value.length > LIMITS.passwordMaxLength) return msg(str`Use at most ${LIMITS.passwordMaxLength} characters.`, { id: 'field.password.long' });
+    if (value.length < LIMITS.passwordMinLength) return msg(str`Use at least ${LIMITS.passwordMinLength} characters.`);
+    if (value.length > LIMITS.passwordMaxLength) return msg(str`Use at most ${LIMITS.passwordMaxLength} characters.`);
   }
   return undefined;
 }
@@ -38,10 +38,10 @@ export function serverFieldErrors(error: unknown, fields: string[]): Record<stri
     const field = fieldOf(path);
     if (!field || out[field]) continue;
     out[field] =
-      code === 'weak_password' ? msg('This password is too easy to guess. Choose another.', { id: 'field.password.weak' })
+      code === 'weak_password' ? msg('This password is too easy to guess. Choose another.')
       : code === 'invalid_code' ? errorMessage(error)
-      : field === 'email' ? msg('Enter a valid email address, like name@example.com.', { id: 'field.email.invalid' })
-      : msg('Check this field.', { id: 'field.invalid' });
+      : field === 'email' ? msg('Enter a valid email address, like name@example.com.')
+      : msg('Check this field.');
   }
   return Object.keys(out).length ? out : undefined;
 }

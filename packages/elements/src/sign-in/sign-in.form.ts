@@ -1,9 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { msg } from '@lit/localize';
+import { msg } from '../internal/localize.js';
 import type { PasswordStep, SignInMethod } from '@latchkey/client';
 import { renderAlert } from '../internal/templates/alert.js';
 import { renderCodeField, submitWhenComplete } from '../internal/templates/code-field.js';
 import { renderField, renderUsernameHint } from '../internal/templates/field.js';
+import { renderPasskeyButton, type PasskeyOffer } from '../internal/templates/passkey-button.js';
 import type { FormState } from '../internal/templates/form-state.js';
 import { renderSubmit } from '../internal/templates/submit.js';
 
@@ -12,10 +13,12 @@ import { renderSubmit } from '../internal/templates/submit.js';
 
 type Submit = (event: SubmitEvent) => void;
 
-export function renderIdentifierStep(o: { form: FormState; email: string; onSubmit: Submit }): TemplateResult {
+/** The email, and "Sign in with a passkey" when `passkey` is offered. `webauthn` in the field's autocomplete lets autofill list passkeys. */
+export function renderIdentifierStep(o: { form: FormState; email: string; onSubmit: Submit; passkey?: PasskeyOffer }): TemplateResult {
   return html`<form class="lk-form" novalidate @submit=${o.onSubmit}>
-    ${renderField(o.form, { name: 'email', label: msg('Email', { id: 'field.email.label' }), type: 'email', autocomplete: 'username', inputmode: 'email', value: o.email })}
-    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Continue', { id: 'sign-in.continue' }), o.form.pending)}
+    ${renderField(o.form, { name: 'email', label: msg('Email'), type: 'email', autocomplete: 'username webauthn', inputmode: 'email', value: o.email })}
+    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Continue'), o.form.pending && !o.passkey?.waiting)}
+    ${renderPasskeyButton(o.passkey, msg('Sign in with a passkey'), msg('Waiting for your passkey…'))}
   </form>`;
 }
 
@@ -32,20 +35,20 @@ export function renderPasswordStep(o: {
 }): TemplateResult {
   return html`<form class="lk-form" novalidate @submit=${o.onSubmit}>
     ${o.notice === 'password-reset'
-      ? html`<p class="lk-notice" role="status">${msg('Your password was changed. Sign in with the new one.', { id: 'sign-in.password-changed' })}</p>`
+      ? html`<p class="lk-notice" role="status">${msg('Your password was changed. Sign in with the new one.')}</p>`
       : nothing}
     ${renderIdentity(o.email, o.onChangeEmail)}
     ${renderField(o.form, {
       name: 'password',
-      label: msg('Password', { id: 'field.password.label' }),
+      label: msg('Password'),
       type: 'password',
       autocomplete: 'current-password',
-      aside: html`<button type="button" class="lk-link" @click=${o.onForgot}>${msg('Forgot password?', { id: 'sign-in.forgot' })}</button>`,
+      aside: html`<button type="button" class="lk-link" @click=${o.onForgot}>${msg('Forgot password?')}</button>`,
     })}
-    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Sign in', { id: 'sign-in.submit' }), o.form.pending)}
+    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Sign in'), o.form.pending)}
     ${o.methods.includes('email-code')
-      ? html`<div class="lk-divider">${msg('or', { id: 'sign-in.or' })}</div>
-          <button type="button" class="lk-secondary" @click=${o.onUseCode}>${msg('Email me a sign-in code', { id: 'sign-in.send-code' })}</button>`
+      ? html`<div class="lk-divider">${msg('or')}</div>
+          <button type="button" class="lk-secondary" @click=${o.onUseCode}>${msg('Email me a sign-in code')}</button>`
       : nothing}
   </form>`;
 }
@@ -64,12 +67,12 @@ export function renderEmailCodeStep(o: {
 }): TemplateResult {
   return html`<form class="lk-form" novalidate @submit=${o.onSubmit} @input=${submitWhenComplete}>
     ${renderCodeField(o.form, { email: o.email, resendAfter: o.resendAfter, attemptsLeft: o.attemptsLeft, resent: o.form.resent, onResend: o.onResend })}
-    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Sign in', { id: 'sign-in.submit' }), o.form.pending)}
+    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Sign in'), o.form.pending)}
     <div class="lk-links">
       ${o.methods.includes('password')
-        ? html`<button type="button" class="lk-link" @click=${o.onUsePassword}>${msg('Use my password instead', { id: 'sign-in.use-password' })}</button>`
+        ? html`<button type="button" class="lk-link" @click=${o.onUsePassword}>${msg('Use my password instead')}</button>`
         : nothing}
-      <button type="button" class="lk-link" @click=${o.onChangeEmail}>${msg('Use another email', { id: 'sign-in.other-email' })}</button>
+      <button type="button" class="lk-link" @click=${o.onChangeEmail}>${msg('Use another email')}</button>
     </div>
   </form>`;
 }
@@ -79,14 +82,14 @@ export function renderResetStep(o: { form: FormState; email: string; resendAfter
     ${renderCodeField(o.form, { email: o.email, resendAfter: o.resendAfter, attemptsLeft: o.attemptsLeft, resent: o.form.resent, onResend: o.onResend })}
     ${renderField(o.form, {
       name: 'new-password',
-      label: msg('New password', { id: 'field.new-password.label' }),
+      label: msg('New password'),
       type: 'password',
       autocomplete: 'new-password',
-      hint: msg('At least 8 characters.', { id: 'field.new-password.hint' }),
+      hint: msg('At least 8 characters.'),
     })}
-    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Set new password', { id: 'sign-in.reset.submit' }), o.form.pending)}
+    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Set new password'), o.form.pending)}
     <div class="lk-links">
-      <button type="button" class="lk-link" @click=${o.onBack}>${msg('Back to sign in', { id: 'sign-in.back' })}</button>
+      <button type="button" class="lk-link" @click=${o.onBack}>${msg('Back to sign in')}</button>
     </div>
   </form>`;
 }
@@ -96,8 +99,8 @@ function renderIdentity(email: string, onChange: () => void): TemplateResult {
   return html`${renderUsernameHint(email)}
     <div class="lk-identity">
       <bdi>${email}</bdi>
-      <button type="button" class="lk-link" @click=${onChange} aria-label=${msg('Change email', { id: 'sign-in.change-email' })}>
-        ${msg('Change', { id: 'sign-in.change' })}
+      <button type="button" class="lk-link" @click=${onChange} aria-label=${msg('Change email')}>
+        ${msg('Change')}
       </button>
     </div>`;
 }

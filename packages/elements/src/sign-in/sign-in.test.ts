@@ -30,12 +30,13 @@ async function toPasswordStep(card: Awaited<ReturnType<typeof signInCard>>, emai
 afterEach(cleanup);
 
 describe('lk-sign-in', () => {
-  it('asks for the email first, labelled "Email", with the username autocomplete token', async () => {
+  it('asks for the email first, labelled "Email", with the username and webauthn autocomplete tokens', async () => {
     const { el, heading } = await signInCard();
     expect(heading().textContent).toBe('Sign in');
     const email = el.querySelector('input[type="email"]') as HTMLInputElement;
     expect(email.labels![0]!.textContent).toBe('Email');
-    expect(email.autocomplete).toBe('username');
+    // `webauthn` lets the browser list passkeys in the field's autofill; `username` pairs it with the password.
+    expect(email.autocomplete).toBe('username webauthn');
   });
 
   it('keeps the password field in the light DOM, where password managers look', async () => {
@@ -242,7 +243,8 @@ describe('lk-sign-in', () => {
     type(card.input('username'), 'ada@example.com');
     card.submit();
     await until(() => card.heading().textContent === 'Check your email');
-    expect(card.broker.requests).toEqual(['POST /v1/sign-in/identify']);
+    // The passkey options asked on load are autofill's, not the form's.
+    expect(card.broker.requests.filter((r) => !r.startsWith('POST /v1/passkeys/'))).toEqual(['POST /v1/sign-in/identify']);
     card.button('Use my password instead').click();
     await until(() => card.heading().textContent === 'Enter your password');
     expect(card.button('Email me a sign-in code')).toBeDefined();

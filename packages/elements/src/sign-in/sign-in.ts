@@ -1,7 +1,8 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { msg, str } from '@lit/localize';
+import { msg, str } from '../internal/localize.js';
 import type { DoneStep, EmailCodeStep, LatchkeyClient, PasswordStep, SessionState, Step } from '@latchkey/client';
 import { LkFormElement } from '../internal/base.js';
+import { getPasskey, passkeyAutofillSupported, passkeysSupported, untilAborted } from '../internal/passkeys.js';
 import { renderCard } from '../internal/templates/card.js';
 import { directionFor, isolate } from '../internal/locale-state.js';
 import { signInStyles } from './sign-in.styles.js';
@@ -40,11 +41,16 @@ function viewOf(step: Step, from: SignInView): SignInView | undefined {
 }
 
 /**
- * @summary Identifier-first sign-in: email, then password or a mailed code; forgot password.
+ * @summary Identifier-first sign-in: email, then password or a mailed code; a passkey from a button or the email field's autofill; forgot password.
  *
  * The broker decides each next step (a password, a mailed code, which other
  * methods to offer); the element shows whichever comes back, and says so
  * clearly when it is a step this version cannot show.
+ *
+ * Where the broker offers passkeys and the browser has WebAuthn, the first
+ * step offers "Sign in with a passkey", and (where the browser supports
+ * conditional mediation) the email field's autofill lists the site's passkeys
+ * while the form stays usable: picking one signs in without typing.
  *
  * The form and its inputs render into the element's light DOM (slot `form`),
  * where password managers can find them. After sign-in the element fires
@@ -104,6 +110,8 @@ export class LkSignIn extends LkFormElement {
     appName: { attribute: 'app-name' },
     returnTo: { attribute: 'return-to' },
     signUpUrl: { attribute: 'sign-up-url' },
+    passkeys: { state: true },
+    passkeyWaiting: { state: true },
   };
 
   /** Your product's name, shown above the heading. */
@@ -117,6 +125,13 @@ export class LkSignIn extends LkFormElement {
   signUpUrl?: string;
 
   private readonly flow = this.createFlow<SignInView>({ name: 'identifier' }, viewOf);
+
+  /** The broker offers passkeys and this browser has WebAuthn (known once the autofill request has its options). */
+  private passkeys = false;
+  /** The passkey button's ceremony runs (the browser's dialog, or the broker's answer). */
+  private passkeyWaiting = false;
+  /** The autofill request runs beside the email step; cleared when it stops, so the next visit starts one. */
+  private autofillOn = false;
 
   /** Goes back to the first step (e.g. after the host signed the user out). */
   reset() {
@@ -132,13 +147,58 @@ export class LkSignIn extends LkFormElement {
   protected override updated(changed: PropertyValues) {
     super.updated(changed);
     this.setStates(this.flow.states);
+    // The flow stops background requests when it leaves a step; start autofill again on each visit.
+    if (this.flow.view.name !== 'identifier') this.autofillOn = false;
+    else if (!this.autofillOn && !this.flow.pending && passkeysSupported()) this.startAutofill();
+  }
+
+  /**
+   * Passkey autofill, beside the email step: the broker's options (which also
+   * say it offers passkeys: the button shows), then the email field's autofill
+   * lists the site's passkeys until one is picked or the step is left. The
+   * form stays usable all along.
+   */
+  private startAutofill() {
+    this.autofillOn = true;
+    this.flow.runBeside('autofill', (client, signal) => this.passkeySignIn(client, signal, true));
+  }
+
+  /** "Sign in with a passkey": the browser's dialog, then the broker's answer. Autofill waits meanwhile. */
+  private signInWithPasskey = () => {
+    if (this.flow.pending) return;
+    this.flow.stopBeside('autofill');
+    this.autofillOn = false;
+    this.passkeyWaiting = true;
+    this.flow.submit((client, signal) => this.passkeySignIn(client, signal, false));
+  };
+
+  /** Options from the broker, a passkey from the browser (its dialog, or `autofill`), the broker's answer. */
+  private async passkeySignIn(client: LatchkeyClient, signal: AbortSignal, autofill: boolean): Promise<Step> {
+    let picked = false;
+    try {
+      const step = await client.startPasskeySignIn({ return_to: this.returnTo }, { signal });
+      this.passkeys = true;
+      if (autofill && !(await passkeyAutofillSupported())) return await untilAborted(signal);
+      const credential = await getPasskey(step, signal, autofill);
+      picked = true;
+      return await client.finishPasskeySignIn({ flow_id: step.flow_id, credential }, { signal });
+    } catch (error) {
+      // In the background nothing shows until the user picked a passkey: a broker without
+      // passkeys, or a browser whose autofill cannot, leaves the form as it is.
+      if (autofill && !picked) return untilAborted(signal);
+      // Say why (the form's alert), and offer autofill again.
+      this.autofillOn = false;
+      throw error;
+    } finally {
+      if (!autofill) this.passkeyWaiting = false;
+    }
   }
 
   protected override render() {
     const { title, subtitle } = this.heading();
     const footer =
       this.signUpUrl && this.flow.view.name !== 'done'
-        ? html`${msg("Don't have an account?", { id: 'sign-in.no-account' })} <a href=${this.signUpUrl}>${msg('Sign up', { id: 'sign-in.sign-up-link' })}</a>`
+        ? html`${msg("Don't have an account?")} <a href=${this.signUpUrl}>${msg('Sign up')}</a>`
         : nothing;
     return renderCard({ title, subtitle, footer, announcement: this.announcement, appName: this.appName, dir: directionFor(this) });
   }
@@ -147,15 +207,15 @@ export class LkSignIn extends LkFormElement {
     const v = this.flow.view;
     switch (v.name) {
       case 'identifier':
-        return { title: msg('Sign in', { id: 'sign-in.title' }), subtitle: msg('Welcome back. Enter your email to continue.', { id: 'sign-in.subtitle' }) };
+        return { title: msg('Sign in'), subtitle: msg('Welcome back. Enter your email to continue.') };
       case 'password':
-        return { title: msg('Enter your password', { id: 'sign-in.password.title' }) };
+        return { title: msg('Enter your password') };
       case 'email-code':
-        return { title: msg('Check your email', { id: 'sign-in.code.title' }), subtitle: msg(str`We sent a 6-digit code to ${isolate(v.step.email)}.`, { id: 'sign-in.code.subtitle' }) };
+        return { title: msg('Check your email'), subtitle: msg(str`We sent a 6-digit code to ${isolate(v.step.email)}.`) };
       case 'reset':
-        return { title: msg('Reset your password', { id: 'sign-in.reset.title' }), subtitle: msg(str`Enter the code we sent to ${isolate(v.step.email)} and choose a new password.`, { id: 'sign-in.reset.subtitle' }) };
+        return { title: msg('Reset your password'), subtitle: msg(str`Enter the code we sent to ${isolate(v.step.email)} and choose a new password.`) };
       case 'done':
-        return { title: msg("You're signed in", { id: 'sign-in.done.title' }), subtitle: isolate(v.step.user.email) };
+        return { title: msg("You're signed in"), subtitle: isolate(v.step.user.email) };
     }
   }
 
@@ -164,7 +224,12 @@ export class LkSignIn extends LkFormElement {
     const v = this.flow.view;
     switch (v.name) {
       case 'identifier':
-        return renderIdentifierStep({ form, email: v.email ?? '', onSubmit: this.submitIdentifier });
+        return renderIdentifierStep({
+          form,
+          email: v.email ?? '',
+          onSubmit: this.submitIdentifier,
+          passkey: this.passkeys ? { waiting: this.passkeyWaiting, onClick: this.signInWithPasskey } : undefined,
+        });
       case 'password': {
         const { email, methods, notice } = v.step;
         return renderPasswordStep({
@@ -174,7 +239,7 @@ export class LkSignIn extends LkFormElement {
           notice,
           onSubmit: this.submitPassword,
           onForgot: () => this.flow.submit((client, signal) => client.startPasswordReset({ email }, { signal })),
-          onUseCode: () => this.flow.submit((client, signal) => client.startEmailCodeSignIn({ email, ...this.returnToBody() }, { signal })),
+          onUseCode: () => this.flow.submit((client, signal) => client.startEmailCodeSignIn({ email, return_to: this.returnTo }, { signal })),
           onChangeEmail: () => this.flow.goTo({ name: 'identifier', email }),
         });
       }
@@ -207,17 +272,12 @@ export class LkSignIn extends LkFormElement {
     }
   }
 
-  private returnToBody() {
-    return this.returnTo ? { return_to: this.returnTo } : {};
-  }
-
-
   private submitIdentifier = (event: SubmitEvent) => {
     event.preventDefault();
     const values = this.validate(['email']);
     if (!values) return;
     this.flow.amend({ name: 'identifier', email: values.email });
-    this.flow.submit((client, signal) => client.identify({ email: values.email!, ...this.returnToBody() }, { signal }));
+    this.flow.submit((client, signal) => client.identify({ email: values.email!, return_to: this.returnTo }, { signal }));
   };
 
   private submitPassword = (event: SubmitEvent) => {
@@ -225,7 +285,7 @@ export class LkSignIn extends LkFormElement {
     const v = this.flow.view;
     const values = this.validate(['password']);
     if (!values || v.name !== 'password') return;
-    this.flow.submit((client, signal) => client.signInWithPassword({ email: v.step.email, password: values.password!, ...this.returnToBody() }, { signal }));
+    this.flow.submit((client, signal) => client.signInWithPassword({ email: v.step.email, password: values.password!, return_to: this.returnTo }, { signal }));
   };
 
   private submitCode = (event: SubmitEvent) => {

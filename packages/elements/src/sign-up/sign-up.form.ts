@@ -1,5 +1,5 @@
 import { html, type TemplateResult } from 'lit';
-import { msg } from '@lit/localize';
+import { msg } from '../internal/localize.js';
 import { LIMITS } from '@latchkey/client';
 import { renderAlert } from '../internal/templates/alert.js';
 import { renderCodeField, submitWhenComplete } from '../internal/templates/code-field.js';
@@ -12,17 +12,17 @@ import { renderPasskeyButton, type PasskeyOffer } from '../internal/templates/pa
 
 export function renderDetailsStep(o: { form: FormState; onSubmit: (event: SubmitEvent) => void; passkey?: PasskeyOffer }): TemplateResult {
   return html`<form class="lk-form" novalidate @submit=${o.onSubmit}>
-    ${renderField(o.form, { name: 'name', label: msg('Name (optional)', { id: 'field.name.label' }), type: 'text', autocomplete: 'name', required: false, maxlength: LIMITS.nameMaxLength })}
-    ${renderField(o.form, { name: 'email', label: msg('Email', { id: 'field.email.label' }), type: 'email', autocomplete: 'username', inputmode: 'email' })}
+    ${renderField(o.form, { name: 'name', label: msg('Name (optional)'), type: 'text', autocomplete: 'name', required: false, maxlength: LIMITS.nameMaxLength })}
+    ${renderField(o.form, { name: 'email', label: msg('Email'), type: 'email', autocomplete: 'username', inputmode: 'email' })}
     ${renderField(o.form, {
       name: 'new-password',
-      label: msg('Password', { id: 'field.password.label' }),
+      label: msg('Password'),
       type: 'password',
       autocomplete: 'new-password',
-      hint: msg('At least 8 characters.', { id: 'field.new-password.hint' }),
+      hint: msg('At least 8 characters.'),
     })}
-    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Create account', { id: 'sign-up.submit' }), o.form.pending && !o.passkey?.waiting)}
-    ${renderPasskeyButton(o.passkey, msg('Create account with a passkey', { id: 'sign-up.passkey' }), msg('Sending your code…', { id: 'sign-up.passkey-sending' }))}
+    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Create account'), o.form.pending && !o.passkey?.waiting)}
+    ${renderPasskeyButton(o.passkey, msg('Create account with a passkey'), msg('Sending your code…'))}
   </form>`;
 }
 
@@ -30,9 +30,9 @@ export function renderDetailsStep(o: { form: FormState; onSubmit: (event: Submit
 export function renderPasskeyStep(o: { form: FormState; waiting: boolean; onCreate: () => void; onStartOver: () => void }): TemplateResult {
   return html`<form class="lk-form" novalidate @submit=${(event: SubmitEvent) => (event.preventDefault(), o.onCreate())}>
     ${renderAlert(o.form.alert)}
-    ${renderSubmit(o.waiting ? msg('Waiting for your passkey…', { id: 'sign-in.passkey-waiting' }) : msg('Create passkey', { id: 'sign-up.passkey.create' }), o.form.pending)}
+    ${renderSubmit(o.waiting ? msg('Waiting for your passkey…') : msg('Create passkey'), o.form.pending)}
     <div class="lk-links">
-      <button type="button" class="lk-link" @click=${o.onStartOver}>${msg('Use another email', { id: 'sign-up.other-email' })}</button>
+      <button type="button" class="lk-link" @click=${o.onStartOver}>${msg('Use another email')}</button>
     </div>
   </form>`;
 }
@@ -48,9 +48,9 @@ export function renderVerifyStep(o: {
 }): TemplateResult {
   return html`<form class="lk-form" novalidate @submit=${o.onSubmit} @input=${submitWhenComplete}>
     ${renderCodeField(o.form, { email: o.email, resendAfter: o.resendAfter, attemptsLeft: o.attemptsLeft, resent: o.form.resent, onResend: o.onResend })}
-    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Verify email', { id: 'sign-up.verify' }), o.form.pending)}
+    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Verify email'), o.form.pending)}
     <div class="lk-links">
-      <button type="button" class="lk-link" @click=${o.onStartOver}>${msg('Use another email', { id: 'sign-up.other-email' })}</button>
+      <button type="button" class="lk-link" @click=${o.onStartOver}>${msg('Use another email')}</button>
     </div>
   </form>`;
 }

@@ -1,13 +1,14 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { localized, msg, str } from '@lit/localize';
+import { localized, msg, str } from '../internal/localize.js';
 import type { DoneStep, EmailCodeStep, LatchkeyClient, PasskeyRegistrationStep, SessionState, Step } from '@latchkey/client';
 import { LkFormElement } from '../internal/base.js';
 import { renderCard } from '../internal/templates/card.js';
 import { directionFor, isolate } from '../internal/locale-state.js';
 import { signUpStyles } from './sign-up.styles.js';
 import { renderDetailsStep, renderPasskeyStep, renderVerifyStep } from './sign-up.form.js';
-import { createPasskey, passkeysSupported } from '../internal/passkeys.js';
+import { passkeysSupported } from '../internal/passkeys.js';
+import { createPasskey } from '../internal/passkey-registration.js';
 
 /** The steps of signing up. */
 export type SignUpView =
@@ -122,18 +123,18 @@ export class LkSignUp extends LkFormElement {
   protected override render() {
     const v = this.flow.view;
     const title =
-      v.name === 'details' ? msg('Create your account', { id: 'sign-up.title' })
-      : v.name === 'email-code' ? msg('Check your email', { id: 'sign-up.code.title' })
-      : v.name === 'passkey' ? msg('Create your passkey', { id: 'sign-up.passkey.title' })
-      : msg('Welcome aboard', { id: 'sign-up.done.title' });
+      v.name === 'details' ? msg('Create your account')
+      : v.name === 'email-code' ? msg('Check your email')
+      : v.name === 'passkey' ? msg('Create your passkey')
+      : msg('Welcome aboard');
     const subtitle =
-      v.name === 'details' ? msg('It takes a minute. We will email you a code to confirm your address.', { id: 'sign-up.subtitle' })
-      : v.name === 'email-code' ? msg(str`We sent a 6-digit code to ${isolate(v.step.email)}. Enter it to finish.`, { id: 'sign-up.code.subtitle' })
-      : v.name === 'passkey' ? msg('Your device will ask for your fingerprint, face or screen lock. No password needed.', { id: 'sign-up.passkey.subtitle' })
+      v.name === 'details' ? msg('It takes a minute. We will email you a code to confirm your address.')
+      : v.name === 'email-code' ? msg(str`We sent a 6-digit code to ${isolate(v.step.email)}. Enter it to finish.`)
+      : v.name === 'passkey' ? msg('Your device will ask for your fingerprint, face or screen lock. No password needed.')
       : isolate(v.step.user.email);
     const footer =
       this.signInUrl && v.name === 'details'
-        ? html`${msg('Already have an account?', { id: 'sign-up.have-account' })} <a href=${this.signInUrl}>${msg('Sign in', { id: 'sign-up.sign-in-link' })}</a>`
+        ? html`${msg('Already have an account?')} <a href=${this.signInUrl}>${msg('Sign in')}</a>`
         : nothing;
     return renderCard({ title, subtitle, footer, announcement: this.announcement, appName: this.appName, dir: directionFor(this) });
   }

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { customElement, property, state } from 'lit/decorators.js';
-import { localized, msg } from '@lit/localize';
+import { localized, msg } from '../internal/localize.js';
 import { Task } from '@lit/task';
 import type { LatchkeyClient, SessionState } from '@latchkey/client';
 import { LkSignOutEvent } from '../events/sign-out.js';
@@ -136,8 +136,8 @@ export class LkUserButton extends LkElement {
     if (s.status === 'loading') return this.unreachable ? nothing : html`<span class="skeleton" aria-hidden="true"></span>`;
     if (s.status === 'signed-out') return html`<slot name="signed-out"></slot>`;
     if (s.status === 'error') {
-      return html`<span class="error" role="alert">${msg("Can't reach sign-in.", { id: 'user-button.unreachable' })}</span>
-        <button part="button" type="button" @click=${this.retry}>${msg('Try again', { id: 'retry' })}</button>`;
+      return html`<span class="error" role="alert">${msg("Can't reach sign-in.")}</span>
+        <button part="button" type="button" @click=${this.retry}>${msg('Try again')}</button>`;
     }
     const label = s.user.name ?? s.user.email;
     // On the button and the menu's content, not on the element: the page lays the element (and where
@@ -158,19 +158,19 @@ export class LkUserButton extends LkElement {
         <span class="chevron" aria-hidden="true"></span>
       </button>
       ${this.open
-        ? html`<div part="menu" id="menu" role="menu" aria-label=${msg('Account', { id: 'user-button.menu' })} @keydown=${this.onMenuKeydown}>
+        ? html`<div part="menu" id="menu" role="menu" aria-label=${msg('Account')} @keydown=${this.onMenuKeydown}>
             <div role="none" dir=${ifDefined(dir)}>
             <div part="menu-header" role="presentation">
               ${s.user.name ? html`<div class="name">${s.user.name}</div>` : nothing}
               <div class="email"><bdi>${s.user.email}</bdi></div>
             </div>
             ${this.accountUrl
-              ? html`<a part="menu-item" role="menuitem" tabindex="-1" href=${this.accountUrl}>${msg('Manage account', { id: 'user-button.account' })}</a>`
+              ? html`<a part="menu-item" role="menuitem" tabindex="-1" href=${this.accountUrl}>${msg('Manage account')}</a>`
               : nothing}
             <slot name="menu"></slot>
             <button part="menu-item" role="menuitem" type="button" tabindex="-1" @click=${this.signOut}>
-              ${this.signOutTask.render({ pending: () => msg('Signing out…', { id: 'user-button.signing-out' }), error: (e) => errorMessage(e) }) ??
-              msg('Sign out', { id: 'user-button.sign-out' })}
+              ${this.signOutTask.render({ pending: () => msg('Signing out…'), error: (e) => errorMessage(e) }) ??
+              msg('Sign out')}
             </button>
             </div>
           </div>`

@@ -1,5 +1,5 @@
 import { nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { msg } from '@lit/localize';
+import { msg } from '../internal/localize.js';
 import { Task, TaskStatus } from '@lit/task';
 import { addPasskey, deletePasskey, LatchkeyError, listPasskeys, renamePasskey, startAddPasskey, type Passkey, type User } from '@latchkey/client';
 import { LkPasskeyAddedEvent } from '../events/passkey-added.js';
@@ -7,7 +7,8 @@ import { LkPasskeyDeletedEvent } from '../events/passkey-deleted.js';
 import { LkPasskeyRenamedEvent } from '../events/passkey-renamed.js';
 import { PasskeyCeremonyError } from '../internal/ceremony-error.js';
 import { errorMessage } from '../internal/messages.js';
-import { createPasskey, passkeysSupported } from '../internal/passkeys.js';
+import { passkeysSupported } from '../internal/passkeys.js';
+import { createPasskey } from '../internal/passkey-registration.js';
 import { addFailure, deleteFailure, nameProblem, renameFailure } from './passkeys.messages.js';
 import {
   renderAddPasskey,
@@ -72,7 +73,7 @@ export class PasskeysSection implements ProfileSection {
       onComplete: (passkey) => {
         this.passkeys = this.passkeys.map((p) => (p.id === passkey.id ? passkey : p));
         this.renaming = undefined;
-        this.section.announce(msg('Passkey renamed.', { id: 'user-profile.passkeys.renamed' }));
+        this.section.announce(msg('Passkey renamed.'));
         this.section.emit(new LkPasskeyRenamedEvent({ passkey }));
         this.section.focus(`[data-id="${passkey.id}"] [data-action="rename"]`);
       },
@@ -92,7 +93,7 @@ export class PasskeysSection implements ProfileSection {
         const [passkey] = this.passkeys.splice(at, 1);
         this.passkeys = [...this.passkeys];
         this.confirming = undefined;
-        this.section.announce(msg('Passkey deleted.', { id: 'user-profile.passkeys.deleted' }));
+        this.section.announce(msg('Passkey deleted.'));
         if (passkey) this.section.emit(new LkPasskeyDeletedEvent({ passkey }));
         // Focus stays in the list: on the next passkey, else the previous one, else the add button.
         const next = this.passkeys[at] ?? this.passkeys[at - 1];
@@ -112,7 +113,7 @@ export class PasskeysSection implements ProfileSection {
       },
       onComplete: (passkey) => {
         this.passkeys = [...this.passkeys, passkey];
-        this.section.announce(msg('Passkey added.', { id: 'user-profile.passkeys.added' }));
+        this.section.announce(msg('Passkey added.'));
         this.section.emit(new LkPasskeyAddedEvent({ passkey }));
       },
       // The browser's dialog ending without a passkey is the user's doing, not a failure to tell the page about.

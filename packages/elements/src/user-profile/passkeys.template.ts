@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { msg, str } from '@lit/localize';
+import { msg, str } from '../internal/localize.js';
 import type { Passkey } from '@latchkey/client';
 import { isolate } from '../internal/locale-state.js';
 import { formatDate, PASSKEY_NAME_MAX_LENGTH } from './passkeys.messages.js';
@@ -42,11 +42,9 @@ const keyIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="8" 
  */
 export function renderPasskeysSection(body: TemplateResult, add: TemplateResult | typeof nothing): TemplateResult {
   return html`<section part="section" class="section" aria-labelledby="passkeys-title">
-    <h3 part="section-title" id="passkeys-title">${msg('Passkeys', { id: 'user-profile.passkeys.title' })}</h3>
+    <h3 part="section-title" id="passkeys-title">${msg('Passkeys')}</h3>
     <p part="section-description" class="description">
-      ${msg('Sign in with your fingerprint, face or screen lock instead of a password. Passkeys cannot be guessed or phished.', {
-        id: 'user-profile.passkeys.description',
-      })}
+      ${msg('Sign in with your fingerprint, face or screen lock instead of a password. Passkeys cannot be guessed or phished.')}
     </p>
     ${body} ${add}
   </section>`;
@@ -54,7 +52,7 @@ export function renderPasskeysSection(body: TemplateResult, add: TemplateResult 
 
 /** Placeholder rows while the list loads, and the same said to screen readers. */
 export function renderPasskeysLoading(): TemplateResult {
-  return html`<p class="visually-hidden" role="status">${msg('Loading your passkeys…', { id: 'user-profile.passkeys.loading' })}</p>
+  return html`<p class="visually-hidden" role="status">${msg('Loading your passkeys…')}</p>
     <ul class="list skeleton" aria-hidden="true">
       ${[0, 1].map(() => html`<li class="passkey"><span class="icon"></span><span class="details"><span class="bar"></span><span class="bar short"></span></span></li>`)}
     </ul>`;
@@ -64,19 +62,19 @@ export function renderPasskeysLoading(): TemplateResult {
 export function renderPasskeysFailed(message: string, onRetry: () => void): TemplateResult {
   return html`<div class="failed">
     <p class="alert" role="alert">${message}</p>
-    <button type="button" class="secondary" @click=${onRetry}>${msg('Try again', { id: 'retry' })}</button>
+    <button type="button" class="secondary" @click=${onRetry}>${msg('Try again')}</button>
   </div>`;
 }
 
 /** The broker offers no passkeys (its sign-in methods leave them out): said plainly, nothing to retry. */
 export function renderPasskeysOff(): TemplateResult {
-  return html`<p class="note">${msg("This site doesn't offer passkeys.", { id: 'user-profile.passkeys.off' })}</p>`;
+  return html`<p class="note">${msg("This site doesn't offer passkeys.")}</p>`;
 }
 
 /** The user's passkeys, one row each; the row being renamed or deleted opens its form. */
 export function renderPasskeyList(view: PasskeysView, on: PasskeysCallbacks): TemplateResult {
   if (!view.passkeys.length) {
-    return html`<p class="empty">${msg("You haven't added a passkey yet.", { id: 'user-profile.passkeys.empty' })}</p>`;
+    return html`<p class="empty">${msg("You haven't added a passkey yet.")}</p>`;
   }
   return html`<ul part="passkey-list" class="list">
     ${view.passkeys.map((p) => renderPasskey(p, view, on))}
@@ -91,16 +89,16 @@ function renderPasskey(p: Passkey, view: PasskeysView, on: PasskeysCallbacks): T
     <span class="name-row">
       <span part="passkey-name" class="name">${p.name}</span>
       <span part="passkey-kind" class="kind ${synced ? 'synced' : ''}"
-        >${synced ? msg('Synced', { id: 'user-profile.passkeys.synced' }) : msg('This device only', { id: 'user-profile.passkeys.device-bound' })}</span
+        >${synced ? msg('Synced') : msg('This device only')}</span
       >
     </span>
     <span class="meta"
-      ><span>${msg(str`Created ${formatDate(p.created_at)}`, { id: 'user-profile.passkeys.created' })}</span
+      ><span>${msg(str`Created ${formatDate(p.created_at)}`)}</span
       ><span aria-hidden="true">\u00a0· </span
       ><span
         >${p.last_used_at
-          ? msg(str`Last used ${formatDate(p.last_used_at)}`, { id: 'user-profile.passkeys.last-used' })
-          : msg('Never used', { id: 'user-profile.passkeys.never-used' })}</span
+          ? msg(str`Last used ${formatDate(p.last_used_at)}`)
+          : msg('Never used')}</span
       ></span
     >
   </div>`;
@@ -110,11 +108,11 @@ function renderPasskey(p: Passkey, view: PasskeysView, on: PasskeysCallbacks): T
     ${renaming || confirming
       ? nothing
       : html`<div class="actions">
-          <button type="button" class="link" data-action="rename" aria-label=${msg(str`Rename ${p.name}`, { id: 'user-profile.passkeys.rename.label' })} @click=${() => on.onStartRename(p.id)}>
-            ${msg('Rename', { id: 'user-profile.passkeys.rename' })}
+          <button type="button" class="link" data-action="rename" aria-label=${msg(str`Rename ${p.name}`)} @click=${() => on.onStartRename(p.id)}>
+            ${msg('Rename')}
           </button>
-          <button type="button" class="link danger" data-action="delete" aria-label=${msg(str`Delete ${p.name}`, { id: 'user-profile.passkeys.delete.label' })} @click=${() => on.onStartDelete(p.id)}>
-            ${msg('Delete', { id: 'user-profile.passkeys.delete' })}
+          <button type="button" class="link danger" data-action="delete" aria-label=${msg(str`Delete ${p.name}`)} @click=${() => on.onStartDelete(p.id)}>
+            ${msg('Delete')}
           </button>
         </div>`}
     ${confirming ? renderDeleteConfirmation(p, confirming, on) : nothing}
@@ -124,7 +122,7 @@ function renderPasskey(p: Passkey, view: PasskeysView, on: PasskeysCallbacks): T
 function renderRenameForm(p: Passkey, state: NonNullable<PasskeysView['renaming']>, on: PasskeysCallbacks): TemplateResult {
   const id = `rename-${p.id}`;
   return html`<form class="rename" novalidate @submit=${(event: SubmitEvent) => on.onRename(event, p.id)}>
-    <label for=${id}>${msg('Passkey name', { id: 'user-profile.passkeys.name' })}</label>
+    <label for=${id}>${msg('Passkey name')}</label>
     <div class="rename-row">
       <input
         id=${id}
@@ -144,9 +142,9 @@ function renderRenameForm(p: Passkey, state: NonNullable<PasskeysView['renaming'
         }}
       />
       <button type="submit" class="primary" aria-disabled=${state.pending ? 'true' : 'false'}>
-        ${state.pending ? spinner : nothing}${msg('Save', { id: 'user-profile.passkeys.save' })}
+        ${state.pending ? spinner : nothing}${msg('Save')}
       </button>
-      <button type="button" class="secondary" @click=${on.onCancelRename}>${msg('Cancel', { id: 'user-profile.cancel' })}</button>
+      <button type="button" class="secondary" @click=${on.onCancelRename}>${msg('Cancel')}</button>
     </div>
     <p class="field-error" id=${`${id}-error`} role="alert">${state.error ?? ''}</p>
   </form>`;
@@ -161,17 +159,17 @@ function renderDeleteConfirmation(p: Passkey, state: NonNullable<PasskeysView['c
   };
   return html`<div part="confirm" class="confirm" role="group" aria-labelledby=${id} @keydown=${onKeydown}>
     <p id=${id}>
-      <strong>${msg(str`Delete “${isolate(p.name)}”?`, { id: 'user-profile.passkeys.delete.question' })}</strong>
-      ${msg("You won't be able to sign in with it any more. Your device keeps it until you remove it there too.", { id: 'user-profile.passkeys.delete.explain' })}
+      <strong>${msg(str`Delete “${isolate(p.name)}”?`)}</strong>
+      ${msg("You won't be able to sign in with it any more. Your device keeps it until you remove it there too.")}
     </p>
     ${state.error ? html`<p class="alert" role="alert">${state.error}</p>` : nothing}
     <div class="confirm-actions">
       ${state.refused
         ? nothing
         : html`<button type="button" class="destructive" data-action="confirm-delete" aria-disabled=${state.pending ? 'true' : 'false'} @click=${() => on.onDelete(p.id)}>
-            ${state.pending ? spinner : nothing}${msg('Delete passkey', { id: 'user-profile.passkeys.delete.confirm' })}
+            ${state.pending ? spinner : nothing}${msg('Delete passkey')}
           </button>`}
-      <button type="button" class="secondary" data-action="cancel-delete" @click=${on.onCancelDelete}>${msg('Cancel', { id: 'user-profile.cancel' })}</button>
+      <button type="button" class="secondary" data-action="cancel-delete" @click=${on.onCancelDelete}>${msg('Cancel')}</button>
     </div>
   </div>`;
 }
@@ -180,20 +178,18 @@ function renderDeleteConfirmation(p: Passkey, state: NonNullable<PasskeysView['c
 export function renderAddPasskey(view: PasskeysView, on: PasskeysCallbacks): TemplateResult {
   if (!view.supported) {
     return html`<p part="unsupported" class="note">
-      ${msg("This browser can't create passkeys. To add one, open this page in an up-to-date browser such as Chrome, Edge, Firefox or Safari.", {
-        id: 'user-profile.passkeys.unsupported',
-      })}
+      ${msg("This browser can't create passkeys. To add one, open this page in an up-to-date browser such as Chrome, Edge, Firefox or Safari.")}
     </p>`;
   }
   return html`<div class="add">
     <div class="add-row">
       <button type="button" part="add-button" class="secondary" data-action="add" aria-disabled=${view.adding ? 'true' : 'false'} @click=${on.onAdd}>
         ${view.adding ? spinner : plusIcon}
-        ${view.adding ? msg('Waiting for your device…', { id: 'user-profile.passkeys.add.waiting' }) : msg('Add a passkey', { id: 'user-profile.passkeys.add' })}
+        ${view.adding ? msg('Waiting for your device…') : msg('Add a passkey')}
       </button>
-      ${view.adding ? html`<button type="button" class="link" data-action="cancel-add" @click=${on.onCancelAdd}>${msg('Cancel', { id: 'user-profile.cancel' })}</button>` : nothing}
+      ${view.adding ? html`<button type="button" class="link" data-action="cancel-add" @click=${on.onCancelAdd}>${msg('Cancel')}</button>` : nothing}
     </div>
-    <p class="hint" role="status">${view.adding ? msg("Follow the steps in your browser's window.", { id: 'user-profile.passkeys.add.follow' }) : ''}</p>
+    <p class="hint" role="status">${view.adding ? msg("Follow the steps in your browser's window.") : ''}</p>
     ${view.addError ? html`<p class="alert" role="alert">${view.addError}</p>` : nothing}
   </div>`;
 }

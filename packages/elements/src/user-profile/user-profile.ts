@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { customElement, state } from 'lit/decorators.js';
-import { localized, msg } from '@lit/localize';
+import { localized, msg } from '../internal/localize.js';
 import type { LatchkeyClient, SessionState } from '@latchkey/client';
 import { LkElement } from '../internal/base.js';
 import { errorMessage } from '../internal/messages.js';
@@ -150,7 +150,7 @@ export class LkUserProfile extends LkElement {
     const s = this.session;
     return html`<div part="base" dir=${ifDefined(directionFor(this))}>
       <header part="header">
-        <h2 part="title">${msg('Your account', { id: 'user-profile.title' })}</h2>
+        <h2 part="title">${msg('Your account')}</h2>
         ${s.status === 'signed-in'
           ? html`<p part="subtitle"><bdi>${s.user.email}</bdi></p>`
           : s.status === 'loading' && !this.notConfigured
@@ -167,14 +167,14 @@ export class LkUserProfile extends LkElement {
     if (this.notConfigured) return html`<p class="alert" role="alert">${errorMessage(this.notConfigured)}</p>`;
     switch (s.status) {
       case 'loading':
-        return html`<p class="visually-hidden" role="status">${msg('Loading your account…', { id: 'user-profile.loading' })}</p>`;
+        return html`<p class="visually-hidden" role="status">${msg('Loading your account…')}</p>`;
       case 'signed-out':
-        return html`<p class="signed-out">${msg('Sign in to manage your account.', { id: 'user-profile.signed-out' })}</p>
+        return html`<p class="signed-out">${msg('Sign in to manage your account.')}</p>
           <slot name="signed-out"></slot>`;
       case 'error':
         return html`<div class="retry">
           <p class="alert" role="alert">${errorMessage(s.error)}</p>
-          <button type="button" class="secondary" @click=${this.retry}>${msg('Try again', { id: 'retry' })}</button>
+          <button type="button" class="secondary" @click=${this.retry}>${msg('Try again')}</button>
         </div>`;
       case 'signed-in':
         return this.sections.map((section) => section.render());

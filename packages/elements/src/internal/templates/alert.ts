@@ -1,5 +1,5 @@
 import { html, type TemplateResult } from 'lit';
-import { msg } from '@lit/localize';
+import { msg } from '../localize.js';
 
 /** The live region where a failed request says what went wrong (empty, and hidden, when nothing did). */
 export function renderAlert(message: string): TemplateResult {
@@ -10,6 +10,6 @@ export function renderAlert(message: string): TemplateResult {
 export function renderRetry(message: string, onRetry: () => void): TemplateResult {
   return html`<div class="lk-form">
     ${renderAlert(message)}
-    <button type="button" class="lk-secondary" @click=${onRetry}>${msg('Try again', { id: 'retry' })}</button>
+    <button type="button" class="lk-secondary" @click=${onRetry}>${msg('Try again')}</button>
   </div>`;
 }

@@ -1,5 +1,5 @@
 import { html, type TemplateResult } from 'lit';
-import { msg, str } from '@lit/localize';
+import { msg, str } from '../localize.js';
 import { LIMITS } from '@latchkey/client';
 import { renderField, renderUsernameHint } from './field.js';
 import type { FormState } from './form-state.js';
@@ -37,12 +37,12 @@ export function renderCodeField(form: FormState, o: CodeFieldOptions): TemplateR
   const wait = Math.ceil((Date.parse(o.resendAfter) - form.now) / 1000);
   const left = o.attemptsLeft;
   const aside = html`<button type="button" class="lk-link" ?disabled=${wait > 0} @click=${o.onResend}>
-    ${wait > 0 ? msg(str`Resend in ${wait} s`, { id: 'code.resend-wait' }) : msg('Resend code', { id: 'code.resend' })}
+    ${wait > 0 ? msg(str`Resend in ${wait} s`) : msg('Resend code')}
   </button>`;
   return html`${renderUsernameHint(o.email)}
     ${renderField(form, {
       name: 'code',
-      label: msg('Verification code', { id: 'field.code.label' }),
+      label: msg('Verification code'),
       type: 'text',
       autocomplete: 'one-time-code',
       inputmode: 'numeric',
@@ -52,11 +52,12 @@ export function renderCodeField(form: FormState, o: CodeFieldOptions): TemplateR
       // Only once tries run low: five at the start is noise.
       hint: left === undefined || left > 3 ? undefined : triesLeft(left),
     })}
-    <p class="lk-notice" role="status">${o.resent ? msg('We sent a new code.', { id: 'code.resent' }) : ''}</p>`;
+    <p class="lk-notice" role="status">${o.resent ? msg('We sent a new code.') : ''}</p>`;
 }
 
 /** "2 tries left.", by the plural rules of the locale: Arabic names two tries with its dual, and 3 with its `few` form. */
 function triesLeft(left: number): string {
+  // One English text, a form per plural category: each keeps its own id.
   switch (pluralCategory(left)) {
     case 'one':
       return msg('1 try left.', { id: 'code.one-try-left' });

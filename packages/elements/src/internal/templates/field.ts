@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { msg } from '@lit/localize';
+import { msg } from '../localize.js';
 import type { FormState } from './form-state.js';
 
 /** One input of a light-DOM form. */
@@ -76,11 +76,11 @@ export function renderField(form: FormState, o: FieldOptions): TemplateResult {
   return html`<div class="lk-field">
     <div class="lk-label-row"><label for=${id}>${o.label}</label>${o.aside ?? nothing}</div>
     ${password
-      ? html`<div class="lk-reveal-row">${input}<button type="button" class="lk-reveal" aria-pressed="false" aria-controls=${id} @click=${toggleReveal}><span>${msg('Show password', { id: 'field.password.show' })}</span><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M2 12s4-7 10-7 10 7 10 7-4 7-10 7-10-7-10-7Z"/><circle cx="12" cy="12" r="3"/></svg></button></div>`
+      ? html`<div class="lk-reveal-row">${input}<button type="button" class="lk-reveal" aria-pressed="false" aria-controls=${id} @click=${toggleReveal}><span>${msg('Show password')}</span><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M2 12s4-7 10-7 10 7 10 7-4 7-10 7-10-7-10-7Z"/><circle cx="12" cy="12" r="3"/></svg></button></div>`
       : input}
     ${hint ? html`<p class="lk-hint" id="${id}-hint">${hint}</p>` : nothing}
     ${error ? html`<p class="lk-field-error" id="${id}-error">${error}</p>` : nothing}
-    ${password ? html`<p class="lk-hint" id="${id}-caps" hidden>${msg('Caps Lock is on.', { id: 'field.password.caps-lock' })}</p>` : nothing}
+    ${password ? html`<p class="lk-hint" id="${id}-caps" hidden>${msg('Caps Lock is on.')}</p>` : nothing}
   </div>`;
 }
 

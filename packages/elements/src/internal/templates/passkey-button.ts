@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { msg } from '@lit/localize';
+import { msg } from '../localize.js';
 
 /** What a form needs to offer a passkey: the click, and whether its request (or the browser's dialog) is running now. */
 export interface PasskeyOffer {
@@ -13,7 +13,7 @@ export interface PasskeyOffer {
  */
 export function renderPasskeyButton(offer: PasskeyOffer | undefined, label: string, waitingLabel: string): TemplateResult | typeof nothing {
   if (!offer) return nothing;
-  return html`<div class="lk-divider">${msg('or', { id: 'sign-in.or' })}</div>
+  return html`<div class="lk-divider">${msg('or')}</div>
     <button type="button" class="lk-secondary" aria-disabled=${offer.waiting ? 'true' : 'false'} @click=${offer.onClick}>
       ${offer.waiting ? html`<span class="lk-spinner" aria-hidden="true"></span>${waitingLabel}` : label}
     </button>`;
