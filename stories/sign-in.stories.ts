@@ -5,6 +5,7 @@ import '@latchkey/elements/sign-in.js';
 import type { LkSignIn } from '@latchkey/elements/sign-in.js';
 import { loadedBroker, withBroker } from './support/story-broker.js';
 import { elementTheme } from './support/themes.js';
+import { storyAuthenticator, withAuthenticator } from './support/authenticator.js';
 import { alertText, expectAlert, expectHeading, expectMessage, fieldError, storyElement } from './support/shadow.js';
 
 const email = 'ada@example.com';
@@ -60,7 +61,7 @@ export const Empty: Story = {
     await expectHeading(el, 'Sign in');
     const field = form.getByLabelText<HTMLInputElement>('Email');
     await expect(field.value).toBe('');
-    await expect(field.autocomplete).toBe('username');
+    await expect(field.autocomplete).toBe('username webauthn');
     await expect(form.getByRole('button', { name: 'Continue' })).toBeVisible();
     await expect(alertText(el)).toBe('');
   },
@@ -97,7 +98,8 @@ export const EmailMissing: Story = {
     const field = form.getByLabelText<HTMLInputElement>('Email');
     await waitFor(() => expect(field).toHaveAttribute('aria-invalid', 'true'));
     await expect(fieldError(field)).toBe('Enter your email address.');
-    await expect(loadedBroker(loaded).broker.requests).toEqual([]);
+    // Nothing of the form was sent (the passkey options on load are autofill's, not the form's).
+    await expect(loadedBroker(loaded).broker.requests.filter((r) => !r.startsWith('POST /v1/passkeys/'))).toEqual([]);
     await expectHeading(el, 'Sign in');
   },
 };
@@ -109,7 +111,8 @@ export const EmailInvalid: Story = {
     const field = form.getByLabelText<HTMLInputElement>('Email');
     await waitFor(() => expect(field).toHaveAttribute('aria-invalid', 'true'));
     await expect(fieldError(field)).toBe('Enter a valid email address, like name@example.com.');
-    await expect(loadedBroker(loaded).broker.requests).toEqual([]);
+    // Nothing of the form was sent (the passkey options on load are autofill's, not the form's).
+    await expect(loadedBroker(loaded).broker.requests.filter((r) => !r.startsWith('POST /v1/passkeys/'))).toEqual([]);
   },
 };
 
@@ -251,5 +254,107 @@ export const Arabic: Story = {
     await userEvent.type(form.getByLabelText('البريد الإلكتروني'), email);
     await userEvent.click(form.getByRole('button', { name: 'متابعة' }));
     await expectHeading(el, 'أدخل كلمة المرور');
+  },
+};
+
+// Passkeys, on a broker that offers them (Ada has one) and the fake authenticator in place of
+// the browser's WebAuthn (stories/fakes/fake-authenticator.ts).
+const passkeyBroker = withBroker({ ...account, methods: ['password', 'email-code', 'passkey'], passkeys: { [email]: [{ name: 'MacBook' }] } });
+
+/** The card once the broker answered with passkey options: the button shows, autofill waits. Ada's passkey is on the device. */
+async function passkeyOffered(canvasElement: HTMLElement, loaded: Record<string, unknown>, onDevice = true) {
+  const c = await card(canvasElement);
+  if (onDevice) storyAuthenticator().credentials.push(...loadedBroker(loaded).broker.credentialsFor(email));
+  const button = await waitFor(() => c.form.getByRole('button', { name: 'Sign in with a passkey' }));
+  return { ...c, button };
+}
+
+export const PasskeyOffered: Story = {
+  name: 'Passkey: offered, and in autofill',
+  loaders: [passkeyBroker],
+  beforeEach: withAuthenticator(),
+  play: async ({ canvasElement, loaded }) => {
+    const { el, button, form } = await passkeyOffered(canvasElement, loaded);
+    await expect(button).toBeVisible();
+    await expect(form.getByLabelText<HTMLInputElement>('Email').autocomplete).toBe('username webauthn');
+    await waitFor(() => expect(storyAuthenticator().ceremonies.some((x) => x.mediation === 'conditional')).toBe(true));
+    await expectHeading(el, 'Sign in');
+  },
+};
+
+export const PasskeyWaiting: Story = {
+  name: 'Passkey: waiting for the device',
+  loaders: [passkeyBroker],
+  beforeEach: withAuthenticator('never'),
+  play: async ({ canvasElement, loaded }) => {
+    const { button, form } = await passkeyOffered(canvasElement, loaded);
+    await userEvent.click(button);
+    await waitFor(() => expect(form.getByRole('button', { name: 'Waiting for your passkey…' })).toHaveAttribute('aria-disabled', 'true'));
+    await expect(form.getByRole('button', { name: 'Continue' })).toBeVisible();
+  },
+};
+
+export const PasskeyCancelled: Story = {
+  name: 'Passkey: dialog cancelled',
+  loaders: [passkeyBroker],
+  beforeEach: withAuthenticator('cancel'),
+  play: async ({ canvasElement, loaded }) => {
+    const { el, button, form } = await passkeyOffered(canvasElement, loaded);
+    await userEvent.click(button);
+    await waitFor(() => expect(alertText(el)).toBe('The passkey request was cancelled. Try again, or use another way.'));
+    // Every other way in stays: the email form works as before.
+    await expect(form.getByRole('button', { name: 'Sign in with a passkey' })).toBeVisible();
+    await expect(form.getByLabelText('Email')).toBeEnabled();
+  },
+};
+
+export const PasskeyTimedOut: Story = {
+  name: 'Passkey: timed out',
+  loaders: [withBroker({ ...account, methods: ['password', 'email-code', 'passkey'], passkeyTimeout: 1_200 })],
+  beforeEach: withAuthenticator('timeout'),
+  play: async ({ canvasElement, loaded }) => {
+    const { el, button } = await passkeyOffered(canvasElement, loaded, false);
+    await userEvent.click(button);
+    await waitFor(() => expect(alertText(el)).toBe('The passkey request timed out. Try again, or use another way.'), { timeout: 3000 });
+  },
+};
+
+export const PasskeyNoneOnDevice: Story = {
+  name: 'Passkey: none on this device',
+  loaders: [passkeyBroker],
+  // The browser's dialog finds no passkey for this site; the user closes it.
+  beforeEach: withAuthenticator('cancel'),
+  play: async ({ canvasElement, loaded }) => {
+    const { el, button } = await passkeyOffered(canvasElement, loaded, false);
+    await expect(storyAuthenticator().credentials).toEqual([]);
+    await userEvent.click(button);
+    await waitFor(() => expect(alertText(el)).toBe('The passkey request was cancelled. Try again, or use another way.'));
+    await expectHeading(el, 'Sign in');
+  },
+};
+
+export const PasskeyUnsupported: Story = {
+  name: 'Passkey: browser without passkeys',
+  loaders: [passkeyBroker],
+  beforeEach: withAuthenticator('unsupported'),
+  play: async ({ canvasElement, loaded }) => {
+    const { el, form } = await card(canvasElement);
+    await expectHeading(el, 'Sign in');
+    // No button, no request for passkey options: the email form is the way in.
+    await expect(form.queryByRole('button', { name: 'Sign in with a passkey' })).toBeNull();
+    await expect(loadedBroker(loaded).broker.requests).not.toContain('POST /v1/passkeys/sign-in/options');
+    await expect(form.getByRole('button', { name: 'Continue' })).toBeVisible();
+  },
+};
+
+export const PasskeySignedIn: Story = {
+  name: 'Passkey: signed in from autofill',
+  loaders: [passkeyBroker],
+  beforeEach: withAuthenticator(),
+  play: async ({ canvasElement, loaded }) => {
+    const { el } = await passkeyOffered(canvasElement, loaded);
+    await waitFor(() => expect(storyAuthenticator().ceremonies.some((x) => x.mediation === 'conditional')).toBe(true));
+    storyAuthenticator().pickAutofill();
+    await expectHeading(el, "You're signed in");
   },
 };

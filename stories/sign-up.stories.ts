@@ -5,7 +5,7 @@ import '@latchkey/elements/sign-up.js';
 import type { LkSignUp } from '@latchkey/elements/sign-up.js';
 import { loadedBroker, withBroker } from './support/story-broker.js';
 import { elementTheme } from './support/themes.js';
-import { installFakeAuthenticator, type CeremonyOutcome } from './fakes/fake-authenticator.js';
+import { withAuthenticator } from './support/authenticator.js';
 import { alertText, expectHeading, expectMessage, fieldError, storyElement } from './support/shadow.js';
 
 const email = 'grace@example.com';
@@ -148,10 +148,6 @@ export const Arabic: Story = {
 // Passkey-first sign-up, on a broker that offers passkeys and a fake authenticator in place of
 // the browser's WebAuthn (stories/fakes/fake-authenticator.ts).
 const passkeyBroker = withBroker({ methods: ['password', 'email-code', 'passkey'] });
-const withAuthenticator = (outcome: CeremonyOutcome = 'succeed') => () => {
-  const authenticator = installFakeAuthenticator({ outcome });
-  return () => authenticator.uninstall();
-};
 
 /** Name and email, "Create account with a passkey", the mailed code: the passkey step. */
 async function toPasskeyStep(canvasElement: HTMLElement, loaded: Record<string, unknown>) {

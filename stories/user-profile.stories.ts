@@ -4,7 +4,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test';
 import '@latchkey/elements/user-profile.js';
 import type { LkUserProfile } from '@latchkey/elements/user-profile.js';
 import type { SignInMethod } from '@latchkey/client';
-import { installFakeAuthenticator, type CeremonyOutcome } from './fakes/fake-authenticator.js';
+import { withAuthenticator } from './support/authenticator.js';
 import type { FakeBrokerOptions } from './fakes/fake-broker.js';
 import { loadedBroker, withBroker } from './support/story-broker.js';
 import { elementTheme } from './support/themes.js';
@@ -28,11 +28,6 @@ const withPasskeys: FakeBrokerOptions = {
   },
 };
 
-/** The browser's WebAuthn answered by the fake authenticator (stories/fakes/fake-authenticator.ts), put back after the story. */
-const withAuthenticator = (outcome: CeremonyOutcome = 'succeed') => () => {
-  const authenticator = installFakeAuthenticator({ outcome });
-  return () => authenticator.uninstall();
-};
 
 /** lk-user-profile on the in-memory broker: one story per state a designer reviews. */
 const meta = {
