@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStorage, storageKinds, type StorageKind } from '../test/harness.js';
 import { createPostgresStorage } from './postgres.js';
 import { migrate, MigrationChangedError, migrations, migrationsApplied } from './migrate.js';
-import { attemptFlow, consumeFlow, findUserByEmail, giveBackRateLimit, insertFlow, insertSession, insertUser, renewFlow, takeRateLimit } from './queries/index.js';
+import { attemptFlow, consumeFlow, findLiveSession, findOpenFlow, findUserByEmail, giveBackRateLimit, insertFlow, insertSession, insertUser, renewFlow, takeRateLimit } from './queries/index.js';
 import { isUniqueViolation } from './storage.js';
 
 const at = new Date('2026-11-24T12:00:00Z');
@@ -37,14 +37,19 @@ describe.each(storageKinds)('storage contract on %s', (kind: StorageKind) => {
     expect(await findUserByEmail(storage, user.email)).toBeUndefined();
   });
 
-  it('round-trips timestamps, arrays and JSON', async () => {
+  it('round-trips timestamps, arrays and JSON, and an insert answers the row a read finds', async () => {
     await insertUser(storage, user);
-    const session = await insertSession(storage, { id: 'ses_1', secretHash: 'x', userId: 'usr_1', amr: ['pwd', 'otp'], createdAt: at, expiresAt: at, ip: null, userAgent: null });
+    const later = new Date(at.getTime() + 60_000);
+    const inserted = await insertSession(storage, { id: 'ses_1', secretHash: 'x', userId: 'usr_1', amr: ['pwd', 'otp'], createdAt: at, expiresAt: later, ip: '192.0.2.1', userAgent: null });
+    const { session } = (await findLiveSession(storage, 'x', at))!;
     expect(session.amr).toEqual(['pwd', 'otp']);
     expect(session.createdAt).toEqual(at);
+    expect(inserted).toEqual(session);
     const flow = await insertFlow(storage, { ...openFlow, data: { name: 'Ada', n: 1 } });
-    expect(flow.data).toEqual({ name: 'Ada', n: 1 });
-    expect(flow.attempts).toBe(0);
+    const found = await findOpenFlow(storage, key);
+    expect(found?.data).toEqual({ name: 'Ada', n: 1 });
+    expect(found?.attempts).toBe(0);
+    expect(flow).toEqual(found);
   });
 
   const openFlow = { id: 'flw_1', kind: 'email-code', bindingHash: 'browser-a', userId: null, secretHash: 'right', data: {}, maxAttempts: 5, createdAt: at, expiresAt: new Date(at.getTime() + 60_000) };

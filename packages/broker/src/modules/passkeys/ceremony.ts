@@ -2,7 +2,7 @@ import type { PasskeyConfig } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
 import { randomId } from '../../random.js';
-import { consumeFlow, insertFlow, recordCounterRegression, type FlowRecord } from '../../storage/queries/index.js';
+import { consumeFlow, consumeFlowWithPasskey, insertFlow, recordCounterRegression, type ConsumedFlow, type FlowRecord } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import type { Browser } from '../sign-in/browser.js';
 
@@ -83,15 +83,29 @@ export function openCeremony<Data extends ChallengeData>(
   });
 }
 
+/** Why a ceremony's flow was not found open; all of these look the same to the caller. */
+const NOT_OPEN = 'the ceremony is unknown, already finished, expired, or was started by another browser';
+
 /**
  * Consumes the open flow of this kind and browser, or refuses: unknown, used,
  * expired, another browser's and another kind's all look the same. Run it in
  * the transaction that writes the result, so a later failure gives it back.
  */
-export async function consumeCeremony<Data extends ChallengeData>(tx: Db, deps: Deps, browser: Browser, flowId: string, kind: string, ceremony: Ceremony): Promise<FlowRecord<Data>> {
+export async function consumeCeremony<Data extends ChallengeData>(tx: Db, deps: Deps, browser: Browser, flowId: string, kind: string, ceremony: Ceremony): Promise<ConsumedFlow<Data>> {
   const flow = await consumeFlow<Data>(tx, { id: flowId, kind, bindingHash: browser.bindingHash, now: deps.clock() });
-  if (!flow) throw rejected(ceremony, 'the ceremony is unknown, already finished, expired, or was started by another browser');
+  if (!flow) throw rejected(ceremony, NOT_OPEN);
   return flow;
+}
+
+/**
+ * `consumeCeremony` for an assertion: the same consumption, with the
+ * credential the assertion names and its account read in the same statement
+ * (both undefined when it is not registered here).
+ */
+export async function consumeAssertionCeremony<Data extends ChallengeData>(tx: Db, deps: Deps, browser: Browser, flowId: string, kind: string, ceremony: Ceremony, credentialId: string) {
+  const consumed = await consumeFlowWithPasskey<Data>(tx, { id: flowId, kind, bindingHash: browser.bindingHash, now: deps.clock() }, credentialId);
+  if (!consumed) throw rejected(ceremony, NOT_OPEN);
+  return consumed;
 }
 
 /** What may reach a log line from a refusal: no control characters, no long tokens, bounded. */

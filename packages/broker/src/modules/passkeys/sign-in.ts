@@ -4,7 +4,7 @@ import { listUserPasskeys } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import type { Browser } from '../sign-in/browser.js';
 import { completeFirstFactor, type StepOutcome } from '../sign-in/complete.js';
-import { consumeCeremony, openCeremony, PASSKEY_SECOND_FACTOR, PASSKEY_SIGN_IN, passkeyConfig, recordingCounterRegressions, type ChallengeData, type PasskeySignInFlow } from './ceremony.js';
+import { consumeAssertionCeremony, openCeremony, PASSKEY_SECOND_FACTOR, PASSKEY_SIGN_IN, passkeyConfig, recordingCounterRegressions, type ChallengeData, type PasskeySignInFlow } from './ceremony.js';
 import { passkeyStep, requestOptions } from './options.js';
 import type { AssertionCredential } from './schema.js';
 import { verifyAssertion } from './verify.js';
@@ -36,9 +36,9 @@ export async function finishPasskeySignIn(deps: Deps, browser: Browser, flowId: 
   passkeyConfig(deps);
   return recordingCounterRegressions(deps, () =>
     deps.storage.transaction(async (tx) => {
-      const flow = await consumeCeremony<PasskeySignInFlow>(tx, deps, browser, flowId, PASSKEY_SIGN_IN, 'sign-in');
-      const { user, amr } = await verifyAssertion(tx, deps, { name: 'sign-in', challenge: flow.data.challenge, userId: null }, credential);
-      return completeFirstFactor(tx, deps, browser, user, amr, flow.data.return_to);
+      const consumed = await consumeAssertionCeremony<PasskeySignInFlow>(tx, deps, browser, flowId, PASSKEY_SIGN_IN, 'sign-in', credential.id);
+      const { user, amr } = await verifyAssertion(tx, deps, { name: 'sign-in', challenge: consumed.flow.data.challenge, userId: null }, credential, consumed);
+      return completeFirstFactor(tx, deps, browser, user, amr, consumed.flow.data.return_to);
     }),
   );
 }

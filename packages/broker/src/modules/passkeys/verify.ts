@@ -8,10 +8,10 @@ import {
 import type { PasskeyTransport } from '@latchkey/client';
 import type { PasskeyConfig } from '../../config.js';
 import type { Deps } from '../../deps.js';
-import { findPasskeyAndUser, recordPasskeyUse, type FlowRecord, type PasskeyRecord, type UserRecord } from '../../storage/queries/index.js';
+import { recordPasskeyUse, type AssertedPasskey, type FlowRecord, type PasskeyRecord, type SessionUser } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import type { Browser } from '../sign-in/browser.js';
-import { consumeCeremony, CounterRegression, passkeyConfig, rejected, type ChallengeData, type Ceremony } from './ceremony.js';
+import { consumeAssertionCeremony, CounterRegression, passkeyConfig, rejected, type ChallengeData, type Ceremony } from './ceremony.js';
 import type { AssertionCredential, RegistrationCredential } from './schema.js';
 
 /** EdDSA, ES256, RS256: what the options offer and what a registration may use (WebAuthn §5.8.3). */
@@ -82,14 +82,15 @@ export async function verifyRegistration(passkeys: PasskeyConfig, challenge: str
 
 /** An assertion that verified: the passkey, its account, and what it proves. */
 export interface VerifiedAssertion {
-  passkey: PasskeyRecord;
-  user: UserRecord;
+  passkey: AssertedPasskey;
+  user: SessionUser;
   amr: string[];
 }
 
 /**
  * Verifies an assertion against the ceremony's challenge (WebAuthn §7.2) and
- * records the use, in the caller's transaction:
+ * records the use, in the caller's transaction; `found` is the credential the
+ * assertion names and its account, as `consumeAssertionCeremony` read them:
  * - the credential must be registered — to `userId` when one is given (a
  *   second factor), else to whichever account its user handle names;
  * - the user handle, required when no user was identified before (a
@@ -106,11 +107,11 @@ export async function verifyAssertion(
   deps: Deps,
   ceremony: { name: Ceremony; challenge: string; userId: string | null },
   credential: AssertionCredential,
+  found: { passkey?: AssertedPasskey; user?: SessionUser },
 ): Promise<VerifiedAssertion> {
   const passkeys = passkeyConfig(deps);
-  const found = await findPasskeyAndUser(tx, credential.id);
-  if (!found) throw rejected(ceremony.name, 'the credential is not registered here');
   const { passkey, user } = found;
+  if (!passkey || !user) throw rejected(ceremony.name, 'the credential is not registered here');
   if (ceremony.userId !== null && passkey.userId !== ceremony.userId) throw rejected(ceremony.name, "the credential is another account's");
   const userHandle = credential.response.userHandle ?? undefined;
   if (userHandle === undefined && ceremony.userId === null) throw rejected(ceremony.name, 'a discoverable credential answered without its user handle');
@@ -167,7 +168,7 @@ export async function verifyPasskeyAssertion(
   flow: Pick<FlowRecord<ChallengeData>, 'id' | 'kind'>,
   credential: AssertionCredential,
 ): Promise<VerifiedAssertion> {
-  const consumed = await consumeCeremony<ChallengeData>(tx, deps, browser, flow.id, flow.kind, 'second factor');
-  if (consumed.userId !== userId) throw rejected('second factor', "the ceremony was opened for another account");
-  return verifyAssertion(tx, deps, { name: 'second factor', challenge: consumed.data.challenge, userId }, credential);
+  const consumed = await consumeAssertionCeremony<ChallengeData>(tx, deps, browser, flow.id, flow.kind, 'second factor', credential.id);
+  if (consumed.flow.userId !== userId) throw rejected('second factor', 'the ceremony was opened for another account');
+  return verifyAssertion(tx, deps, { name: 'second factor', challenge: consumed.flow.data.challenge, userId }, credential, consumed);
 }

@@ -2,7 +2,7 @@ import type { DoneStep, Step } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
 import { randomId, randomSecret } from '../../random.js';
-import { consumeFlow, insertFlow, insertSession, type FlowRecord, type UserRecord } from '../../storage/queries/index.js';
+import { consumeFlow, insertFlow, insertSession, type FlowRecord, type SessionUser } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import { hashSecret, toWireSession, toWireUser } from '../sessions/sessions.js';
 import type { Browser } from './browser.js';
@@ -34,42 +34,56 @@ export interface StepOutcome<S extends Step = Step> {
  * What a pending sign-in may still need before it is done, in order. Each
  * capability that gates a session (MFA, "SSO required" for a domain) adds one
  * entry: it looks at the user and the factors so far and answers the step to
- * ask for next, or undefined. None gates a session yet.
+ * ask for next, or undefined. The engine stores the pending sign-in only when
+ * one asks for a step. None gates a session yet (tests add one to see a
+ * sign-in wait).
  */
-type Requirement = (deps: Deps, user: UserRecord, pending: FlowRecord<PendingSignIn>) => Promise<Step | undefined>;
-const REQUIREMENTS: Requirement[] = [];
+export type Requirement = (deps: Deps, user: SessionUser, pending: FlowRecord<PendingSignIn>) => Promise<Step | undefined>;
+export const REQUIREMENTS: Requirement[] = [];
 
-/**
- * A first factor passed: records the pending sign-in, bound to this browser,
- * and lets `advanceSignIn` decide what comes next. Runs in the caller's
- * transaction, so a failed sign-in writes nothing.
- */
-export async function completeFirstFactor(tx: Db, deps: Deps, browser: Browser, user: UserRecord, amr: string[], returnTo: string | null): Promise<StepOutcome> {
-  const now = deps.clock();
-  const pending = await insertFlow<PendingSignIn>(tx, {
-    id: randomId('flw'),
-    kind: PENDING_SIGN_IN,
-    bindingHash: browser.bindingHash,
-    userId: user.id,
-    secretHash: null,
-    data: { amr, return_to: returnTo },
-    maxAttempts: 0,
-    createdAt: now,
-    expiresAt: new Date(now.getTime() + PENDING_TTL_MS),
-  });
-  return advanceSignIn(tx, deps, browser, user, pending);
+async function nextStep(deps: Deps, user: SessionUser, pending: FlowRecord<PendingSignIn>): Promise<Step | undefined> {
+  for (const requirement of REQUIREMENTS) {
+    const step = await requirement(deps, user, pending);
+    if (step) return step;
+  }
+  return undefined;
 }
 
 /**
- * The broker alone decides when a sign-in is done: the first requirement
- * still open answers its step; with none left, the pending sign-in is consumed
- * (once, even under a race) and the session opens.
+ * A first factor passed: the pending sign-in, bound to this browser, either
+ * waits for the step a requirement asks for — stored then, so the next call
+ * finds it — or, with nothing more required, is done at once: the session
+ * opens and nothing is stored that could be used again. Runs in the caller's
+ * transaction, so a failed sign-in writes nothing.
  */
-export async function advanceSignIn(tx: Db, deps: Deps, browser: Browser, user: UserRecord, pending: FlowRecord<PendingSignIn>): Promise<StepOutcome> {
-  for (const requirement of REQUIREMENTS) {
-    const step = await requirement(deps, user, pending);
-    if (step) return { step };
-  }
+export async function completeFirstFactor(tx: Db, deps: Deps, browser: Browser, user: SessionUser, amr: string[], returnTo: string | null): Promise<StepOutcome> {
+  const now = deps.clock();
+  const pending: FlowRecord<PendingSignIn> = {
+    id: randomId('flw'),
+    kind: PENDING_SIGN_IN,
+    userId: user.id,
+    data: { amr, return_to: returnTo },
+    attempts: 0,
+    maxAttempts: 0,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + PENDING_TTL_MS),
+    consumedAt: null,
+  };
+  const step = await nextStep(deps, user, pending);
+  if (!step) return openSession(tx, deps, browser, user, pending.data);
+  await insertFlow<PendingSignIn>(tx, { ...pending, bindingHash: browser.bindingHash, secretHash: null });
+  return { step };
+}
+
+/**
+ * A later step of a stored pending sign-in passed. The broker alone decides
+ * when a sign-in is done: the first requirement still open answers its step;
+ * with none left, the pending sign-in is consumed (once, even under a race)
+ * and the session opens.
+ */
+export async function advanceSignIn(tx: Db, deps: Deps, browser: Browser, user: SessionUser, pending: FlowRecord<PendingSignIn>): Promise<StepOutcome> {
+  const step = await nextStep(deps, user, pending);
+  if (step) return { step };
   const now = deps.clock();
   const consumed = await consumeFlow<PendingSignIn>(tx, { id: pending.id, kind: PENDING_SIGN_IN, bindingHash: browser.bindingHash, now });
   if (!consumed) throw new ProblemError('code_expired');
@@ -77,7 +91,7 @@ export async function advanceSignIn(tx: Db, deps: Deps, browser: Browser, user: 
 }
 
 /** Opens the session and answers `done`; its cookie secret goes back to the route only. */
-async function openSession(tx: Db, deps: Deps, browser: Browser, user: UserRecord, pending: PendingSignIn): Promise<StepOutcome<DoneStep>> {
+async function openSession(tx: Db, deps: Deps, browser: Browser, user: SessionUser, pending: PendingSignIn): Promise<StepOutcome<DoneStep>> {
   const now = deps.clock();
   const secret = randomSecret();
   const maxAgeSeconds = deps.config.session.maxAgeSeconds;

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ProblemError } from '../../http/problem.js';
+import { findOpenFlow, findUserById } from '../../storage/queries/index.js';
+import { rowCounts, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
+import { advanceSignIn, REQUIREMENTS, type PendingSignIn, type Requirement } from './complete.js';
 
 describe.each(storageKinds)('the sign-in engine on %s', (kind: StorageKind) => {
   const t = useTestBroker(kind, async (b) => {
@@ -27,24 +31,52 @@ describe.each(storageKinds)('the sign-in engine on %s', (kind: StorageKind) => {
     expect(answer.setCookies).toEqual([]);
   });
 
-  it('records the first factor as a pending sign-in bound to this browser, and opens the session only with done', async () => {
+  it('opens the session with done when nothing more is required after the first factor, and stores no pending sign-in', async () => {
     const started = await t.broker.post('/v1/sign-in/email-code', { email: 'ada@example.com' });
     // A step that is not done sets no session cookie: only the browser binding.
     expect(started.setCookies.map((c) => c.split('=')[0])).toEqual(['lk_flow']);
     const done = await t.broker.post('/v1/sign-in/email-code/verify', { flow_id: started.body.flow_id, code: await t.broker.lastCode('ada@example.com') });
     expect(done.body.step).toBe('done');
     expect(done.setCookies.map((c) => c.split('=')[0])).toEqual(['lk_session']);
-    const pending = await t.storage.query<{ kind: string; user_id: string; data: unknown; consumed_at: Date | null }>(
-      `SELECT kind, user_id, data, consumed_at FROM flows WHERE kind = 'sign-in'`,
-    );
-    // The sign-up's (its password) and this one's (the code), each used once.
-    expect(pending).toHaveLength(2);
-    expect(pending).toEqual(
-      expect.arrayContaining([
-        { kind: 'sign-in', user_id: done.body.user.id, data: { amr: ['pwd'], return_to: null }, consumed_at: expect.any(Date) },
-        { kind: 'sign-in', user_id: done.body.user.id, data: { amr: ['otp'], return_to: null }, consumed_at: expect.any(Date) },
-      ]),
-    );
+    // Neither the sign-up's first factor (its password) nor this one (the code) left a pending sign-in to use again.
+    expect(await t.storage.query(`SELECT id FROM flows WHERE kind = 'sign-in'`)).toEqual([]);
+  });
+
+  describe('with a requirement after the first factor', () => {
+    const asked: Array<{ amr: string[] }> = [];
+    const anotherStep: Requirement = async (_deps, _user, pending) => {
+      asked.push({ amr: pending.data.amr });
+      if (pending.data.amr.includes('hwk')) return undefined;
+      return { step: 'passkey', flow_id: pending.id, options: { challenge: 'c2Vjb25kLWZhY3Rvcg' }, expires_at: pending.expiresAt.toISOString() };
+    };
+    beforeEach(() => void REQUIREMENTS.push(anotherStep));
+    afterEach(() => void REQUIREMENTS.splice(REQUIREMENTS.indexOf(anotherStep), 1));
+
+    it('stores the pending sign-in bound to this browser, sets no session cookie, and opens the session once, when the requirement is met', async () => {
+      const started = await t.broker.post('/v1/sign-in/email-code', { email: 'ada@example.com' });
+      const waiting = await t.broker.post('/v1/sign-in/email-code/verify', { flow_id: started.body.flow_id, code: await t.broker.lastCode('ada@example.com') });
+      expect(waiting.body).toMatchObject({ step: 'passkey' });
+      expect(waiting.setCookies).toEqual([]);
+      const sessions = (await rowCounts(t.storage)).sessions;
+      const [stored] = await t.storage.query<{ id: string; user_id: string; data: unknown; consumed_at: Date | null; binding_hash: string }>(
+        `SELECT id, user_id, data, consumed_at, binding_hash FROM flows WHERE kind = 'sign-in'`,
+      );
+      const browser = { bindingHash: createHash('sha256').update(t.broker.cookies.get('lk_flow')!).digest('base64url'), ip: undefined, userAgent: null };
+      expect(stored).toEqual({ id: waiting.body.flow_id, user_id: expect.any(String), data: { amr: ['otp'], return_to: null }, consumed_at: null, binding_hash: browser.bindingHash });
+
+      // The next factor passed (here: said so by hand); fifty advances race, one opens the session.
+      const user = (await findUserById(t.storage, stored!.user_id))!;
+      const pending = (await findOpenFlow<PendingSignIn>(t.storage, { id: stored!.id, kind: 'sign-in', bindingHash: browser.bindingHash, now: t.broker.clock.now() }))!;
+      const advance = () => t.storage.transaction((tx) => advanceSignIn(tx, t.broker.deps, browser, user, { ...pending, data: { ...pending.data, amr: [...pending.data.amr, 'hwk'] } }));
+      const outcomes = await Promise.allSettled(Array.from({ length: 50 }, advance));
+      const done = outcomes.filter((o) => o.status === 'fulfilled');
+      expect(done).toHaveLength(1);
+      expect(done[0]!.value).toMatchObject({ step: { step: 'done', user: { id: user.id } }, session: { secret: expect.any(String) } });
+      expect(outcomes.filter((o) => o.status === 'rejected' && (o.reason as ProblemError).code === 'code_expired')).toHaveLength(49);
+      expect((await rowCounts(t.storage)).sessions).toBe(sessions + 1);
+      // Another browser never finds it.
+      expect(await findOpenFlow(t.storage, { id: stored!.id, kind: 'sign-in', bindingHash: 'another-browser', now: t.broker.clock.now() })).toBeUndefined();
+    });
   });
 
   it('binds with an HttpOnly cookie, __Host- and Secure over https', async () => {

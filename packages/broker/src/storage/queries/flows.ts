@@ -24,25 +24,26 @@ export interface FlowKey {
 const columns = `id, kind, user_id AS "userId", data, attempts, max_attempts AS "maxAttempts",
   created_at AS "createdAt", expires_at AS "expiresAt", consumed_at AS "consumedAt"`;
 
-/** Open, bound to this browser, of this kind: the condition of every statement on a flow. */
-const OPEN = `id = $1 AND kind = $2 AND binding_hash = $3 AND consumed_at IS NULL AND expires_at > $4`;
-const keyParams = (key: FlowKey) => [key.id, key.kind, key.bindingHash, key.now];
+/** Open, bound to this browser, of this kind: the condition of every statement on a flow ($1–$4, see `flowKeyParams`). */
+export const OPEN_FLOW = `id = $1 AND kind = $2 AND binding_hash = $3 AND consumed_at IS NULL AND expires_at > $4`;
+export const flowKeyParams = (key: FlowKey) => [key.id, key.kind, key.bindingHash, key.now];
 
+/** Stores a new flow. The record comes back as written, not read again: nothing in it is the database's to choose. */
 export async function insertFlow<Data>(
   db: Db,
   flow: Omit<FlowRecord<Data>, 'attempts' | 'consumedAt'> & { bindingHash: string; secretHash: string | null },
 ): Promise<FlowRecord<Data>> {
-  const rows = await db.query<FlowRecord<Data>>(
+  await db.query(
     `INSERT INTO flows (id, kind, binding_hash, user_id, secret_hash, data, max_attempts, created_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${columns}`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [flow.id, flow.kind, flow.bindingHash, flow.userId, flow.secretHash, JSON.stringify(flow.data), flow.maxAttempts, flow.createdAt, flow.expiresAt],
   );
-  return rows[0]!;
+  return { id: flow.id, kind: flow.kind, userId: flow.userId, data: flow.data, attempts: 0, maxAttempts: flow.maxAttempts, createdAt: flow.createdAt, expiresAt: flow.expiresAt, consumedAt: null };
 }
 
 /** The flow if it is open and bound to this browser. */
 export async function findOpenFlow<Data>(db: Db, key: FlowKey): Promise<FlowRecord<Data> | undefined> {
-  return (await db.query<FlowRecord<Data>>(`SELECT ${columns} FROM flows WHERE ${OPEN}`, keyParams(key)))[0];
+  return (await db.query<FlowRecord<Data>>(`SELECT ${columns} FROM flows WHERE ${OPEN_FLOW}`, flowKeyParams(key)))[0];
 }
 
 /**
@@ -57,16 +58,19 @@ export async function findOpenFlow<Data>(db: Db, key: FlowKey): Promise<FlowReco
 export async function attemptFlow<Data>(db: Db, key: FlowKey, secretHash: string): Promise<(FlowRecord<Data> & { accepted: boolean }) | undefined> {
   const rows = await db.query<FlowRecord<Data> & { accepted: boolean }>(
     `UPDATE flows SET attempts = attempts + 1, consumed_at = CASE WHEN secret_hash = $5 THEN $4::timestamptz END
-     WHERE ${OPEN} AND attempts < max_attempts
+     WHERE ${OPEN_FLOW} AND attempts < max_attempts
      RETURNING ${columns}, consumed_at IS NOT NULL AS accepted`,
-    [...keyParams(key), secretHash],
+    [...flowKeyParams(key), secretHash],
   );
   return rows[0];
 }
 
+/** What a consumed flow is still good for: whose it was and what it carried. */
+export type ConsumedFlow<Data> = Pick<FlowRecord<Data>, 'id' | 'userId' | 'data'>;
+
 /** Consumes an open flow without a secret (a pending sign-in that is now done). Only one caller wins. */
-export async function consumeFlow<Data>(db: Db, key: FlowKey): Promise<FlowRecord<Data> | undefined> {
-  return (await db.query<FlowRecord<Data>>(`UPDATE flows SET consumed_at = $4 WHERE ${OPEN} RETURNING ${columns}`, keyParams(key)))[0];
+export async function consumeFlow<Data>(db: Db, key: FlowKey): Promise<ConsumedFlow<Data> | undefined> {
+  return (await db.query<ConsumedFlow<Data>>(`UPDATE flows SET consumed_at = $4 WHERE ${OPEN_FLOW} RETURNING id, user_id AS "userId", data`, flowKeyParams(key)))[0];
 }
 
 /**
@@ -82,9 +86,9 @@ export async function renewFlow<Data>(
 ): Promise<FlowRecord<Data> | undefined> {
   const rows = await db.query<FlowRecord<Data>>(
     `UPDATE flows SET secret_hash = $5, expires_at = $6, data = data || $7::jsonb
-     WHERE ${OPEN} AND attempts < max_attempts AND (data->>$8)::timestamptz <= $4
+     WHERE ${OPEN_FLOW} AND attempts < max_attempts AND (data->>$8)::timestamptz <= $4
      RETURNING ${columns}`,
-    [...keyParams(key), renewal.secretHash, renewal.expiresAt, JSON.stringify(renewal.data), renewal.notBeforeField],
+    [...flowKeyParams(key), renewal.secretHash, renewal.expiresAt, JSON.stringify(renewal.data), renewal.notBeforeField],
   );
   return rows[0];
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../storage.js';
-import type { UserRecord } from './users.js';
+import { OPEN_FLOW, flowKeyParams, type ConsumedFlow, type FlowKey } from './flows.js';
+import type { SessionUser } from './sessions.js';
 
 /** A registered WebAuthn credential (see migrations/004_passkeys.sql). */
 export interface PasskeyRecord {
@@ -30,39 +31,55 @@ const columns = `id, user_id AS "userId", credential_id AS "credentialId", publi
  * two parallel registrations of one credential store it once.
  */
 export async function insertPasskey(db: Db, passkey: Omit<PasskeyRecord, 'lastUsedAt' | 'counterRegressions'>): Promise<PasskeyRecord | undefined> {
-  const rows = await db.query<PasskeyRecord>(
+  const rows = await db.query(
     `INSERT INTO passkeys (id, user_id, credential_id, public_key, counter, transports, aaguid, name, device_type, backed_up, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-     ON CONFLICT (credential_id) DO NOTHING RETURNING ${columns}`,
+     ON CONFLICT (credential_id) DO NOTHING RETURNING id`,
     [
       passkey.id, passkey.userId, passkey.credentialId, Buffer.from(passkey.publicKey), passkey.counter, passkey.transports,
       passkey.aaguid, passkey.name, passkey.deviceType, passkey.backedUp, passkey.createdAt,
     ],
   );
-  return rows[0];
+  // As written, not read again: nothing in a new passkey is the database's to choose.
+  return rows.length === 1 ? { ...passkey, lastUsedAt: null, counterRegressions: 0 } : undefined;
 }
 
 export async function findPasskeyByCredentialId(db: Db, credentialId: string): Promise<PasskeyRecord | undefined> {
   return (await db.query<PasskeyRecord>(`SELECT ${columns} FROM passkeys WHERE credential_id = $1`, [credentialId]))[0];
 }
 
-/** The credential and its account, in one query (an assertion needs both). */
-export async function findPasskeyAndUser(db: Db, credentialId: string): Promise<{ passkey: PasskeyRecord; user: UserRecord } | undefined> {
-  const rows = await db.query<PasskeyRecord & { userEmail: string; userEmailVerifiedAt: Date | null; userPasswordHash: string | null; userName: string | null; userCreatedAt: Date; userUpdatedAt: Date }>(
-    `SELECT p.id, p.user_id AS "userId", p.credential_id AS "credentialId", p.public_key AS "publicKey", p.counter, p.transports, p.aaguid, p.name,
-       p.device_type AS "deviceType", p.backed_up AS "backedUp", p.created_at AS "createdAt", p.last_used_at AS "lastUsedAt",
-       p.counter_regressions AS "counterRegressions",
-       u.email AS "userEmail", u.email_verified_at AS "userEmailVerifiedAt", u.password_hash AS "userPasswordHash", u.name AS "userName",
-       u.created_at AS "userCreatedAt", u.updated_at AS "userUpdatedAt"
-     FROM passkeys p JOIN users u ON u.id = p.user_id WHERE p.credential_id = $1`,
-    [credentialId],
+/** What an assertion needs of the credential it names: the key, the counter, and whose it is. */
+export type AssertedPasskey = Pick<PasskeyRecord, 'id' | 'userId' | 'credentialId' | 'publicKey' | 'counter'>;
+
+/**
+ * Consumes an open flow (as `consumeFlow` does: one conditional UPDATE, one
+ * winner) and, in the same statement, reads the credential an assertion names
+ * with its account: a passkey ceremony's finish needs all three, in one round
+ * trip. Undefined when the flow is not open (nothing consumed); `passkey`
+ * undefined when the credential is not registered — the flow is consumed
+ * then, and the caller's transaction gives it back when it refuses.
+ */
+export async function consumeFlowWithPasskey<Data>(
+  db: Db,
+  key: FlowKey,
+  credentialId: string,
+): Promise<{ flow: ConsumedFlow<Data>; passkey?: AssertedPasskey; user?: SessionUser } | undefined> {
+  const rows = await db.query<{ flowId: string; flowUserId: string | null; flowData: Data; passkeyId: string | null } & Omit<AssertedPasskey, 'id'> & Omit<SessionUser, 'id'>>(
+    `WITH flow AS (UPDATE flows SET consumed_at = $4 WHERE ${OPEN_FLOW} RETURNING id, user_id, data)
+     SELECT flow.id AS "flowId", flow.user_id AS "flowUserId", flow.data AS "flowData",
+       p.id AS "passkeyId", p.user_id AS "userId", p.credential_id AS "credentialId", p.public_key AS "publicKey", p.counter,
+       u.email, u.email_verified_at AS "emailVerifiedAt", u.name, u.created_at AS "createdAt"
+     FROM flow LEFT JOIN (passkeys p JOIN users u ON u.id = p.user_id) ON p.credential_id = $5`,
+    [...flowKeyParams(key), credentialId],
   );
   const row = rows[0];
   if (!row) return undefined;
-  const { userEmail, userEmailVerifiedAt, userPasswordHash, userName, userCreatedAt, userUpdatedAt, ...passkey } = row;
+  const flow = { id: row.flowId, userId: row.flowUserId, data: row.flowData };
+  if (row.passkeyId === null) return { flow };
   return {
-    passkey,
-    user: { id: passkey.userId, email: userEmail, emailVerifiedAt: userEmailVerifiedAt, passwordHash: userPasswordHash, name: userName, createdAt: userCreatedAt, updatedAt: userUpdatedAt },
+    flow,
+    passkey: { id: row.passkeyId, userId: row.userId, credentialId: row.credentialId, publicKey: row.publicKey, counter: row.counter },
+    user: { id: row.userId, email: row.email, emailVerifiedAt: row.emailVerifiedAt, name: row.name, createdAt: row.createdAt },
   };
 }
 

@@ -16,13 +16,15 @@ export interface SessionRecord {
 const columns = `id, user_id AS "userId", amr, created_at AS "createdAt", last_seen_at AS "lastSeenAt",
   expires_at AS "expiresAt", revoked_at AS "revokedAt", ip, user_agent AS "userAgent"`;
 
+/** Stores a new session. The record comes back as written, not read again: nothing in it is the database's to choose. */
 export async function insertSession(db: Db, session: Omit<SessionRecord, 'revokedAt' | 'lastSeenAt'> & { secretHash: string }): Promise<SessionRecord> {
-  const rows = await db.query<SessionRecord>(
+  await db.query(
     `INSERT INTO sessions (id, secret_hash, user_id, amr, created_at, last_seen_at, expires_at, ip, user_agent)
-     VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8) RETURNING ${columns}`,
+     VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8)`,
     [session.id, session.secretHash, session.userId, session.amr, session.createdAt, session.expiresAt, session.ip, session.userAgent],
   );
-  return rows[0]!;
+  const { secretHash: _stored, ...record } = session;
+  return { ...record, lastSeenAt: session.createdAt, revokedAt: null };
 }
 
 /** The user as a live session carries it: no password hash on the refresh path. */
