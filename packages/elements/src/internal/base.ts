@@ -81,8 +81,9 @@ export class LkElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues) {
     super.willUpdate(changed);
-    // Follow the session of whichever client is current (attribute, context or configure()).
-    const client = this.latchkey;
+    // Follow the session of whichever client is current (attribute, context or configure()),
+    // only while on the page: an update after removal must not subscribe again.
+    const client = this.isConnected ? this.latchkey : undefined;
     if (client === this.sessionSource) return;
     this.stopFollowing?.();
     this.sessionSource = client;

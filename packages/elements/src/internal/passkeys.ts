@@ -12,27 +12,23 @@ export const passkeysSupported = (): boolean => typeof globalThis.PublicKeyCrede
 export const passkeyAutofillSupported = async (): Promise<boolean> => (await PublicKeyCredential.isConditionalMediationAvailable?.()) === true;
 
 /**
- * Runs one WebAuthn call, stopped when `signal` aborts, and turns what the
- * browser throws into an AbortError (the element moved on) or a
- * `PasskeyCeremonyError`. Browsers answer a closed dialog and a timeout with
- * the same NotAllowedError: the elapsed time tells them apart.
+ * Runs one WebAuthn call (stopped by `signal`) and turns what the browser
+ * throws into an AbortError (the element moved on) or a `PasskeyCeremonyError`.
+ * Browsers answer a closed dialog and a timeout with the same NotAllowedError:
+ * the elapsed time tells them apart.
  */
-export async function ceremony<T>(run: () => Promise<T>, timeoutMs: number | undefined, signal: AbortSignal, stop?: () => void): Promise<T> {
+export async function ceremony<T>(run: () => Promise<T>, timeoutMs: number | undefined, signal: AbortSignal): Promise<T> {
   if (signal.aborted) throw abortError();
-  if (stop) signal.addEventListener('abort', stop, { once: true });
   const started = Date.now();
   try {
     return await run();
   } catch (error) {
-    const cause = (error as { cause?: { name?: string } }).cause;
-    const name = cause?.name ?? (error as Error).name;
+    const name = (error as Error).name;
     if (signal.aborted || name === 'AbortError') throw abortError();
     if (name === 'NotAllowedError') throw new PasskeyCeremonyError(timeoutMs && Date.now() - started >= timeoutMs - 1000 ? 'timed-out' : 'cancelled', error);
     if (name === 'InvalidStateError') throw new PasskeyCeremonyError('exists', error);
     if (name === 'NotSupportedError') throw new PasskeyCeremonyError('unsupported', error);
     throw new PasskeyCeremonyError('failed', error);
-  } finally {
-    if (stop) signal.removeEventListener('abort', stop);
   }
 }
 

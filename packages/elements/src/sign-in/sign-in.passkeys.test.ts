@@ -22,8 +22,14 @@ afterEach(() => {
   authenticator = undefined;
 });
 
-async function passkeyCard(o: { methods?: SignInMethod[]; authenticator?: FakeAuthenticatorOptions; passkeyTimeout?: number } = {}) {
-  const broker = fakeBroker({ accounts: { [ADA]: PASSWORD }, passkeys: { [ADA]: [{ name: 'MacBook' }] }, methods: o.methods ?? WITH_PASSKEYS, passkeyTimeout: o.passkeyTimeout });
+async function passkeyCard(o: { methods?: SignInMethod[]; authenticator?: FakeAuthenticatorOptions; passkeyTimeout?: number; signedIn?: boolean } = {}) {
+  const broker = fakeBroker({
+    accounts: { [ADA]: PASSWORD },
+    passkeys: { [ADA]: [{ name: 'MacBook' }] },
+    methods: o.methods ?? WITH_PASSKEYS,
+    passkeyTimeout: o.passkeyTimeout,
+    signedInAs: o.signedIn ? ADA : undefined,
+  });
   authenticator = installFakeAuthenticator({ credentials: broker.credentialsFor(ADA), ...o.authenticator });
   const signedIn: LkSignedInEvent[] = [];
   const el = await mount<LkSignIn>(html`<lk-sign-in .client=${broker.client()} @lk-signed-in=${(e: LkSignedInEvent) => signedIn.push(e)}></lk-sign-in>`, 'lk-sign-in');
@@ -147,15 +153,53 @@ describe('lk-sign-in with passkeys', () => {
     await until(() => c.autofills().length === 2);
   });
 
-  it('shows why the broker refused a passkey picked from autofill, and offers autofill again', async () => {
+  it('shows why the broker refused a passkey picked from autofill, and leaves the button and the form', async () => {
     const c = await passkeyCard();
     await until(() => c.autofills().length === 1);
     // A passkey the broker does not know (deleted elsewhere): the device still offers it.
     c.authenticator.credentials.splice(0, 1, { id: 'AAECAwQFBgcICQoLDA0ODw', userHandle: 'ZGVsZXRlZA' });
     c.authenticator.pickAutofill();
     await until(() => c.alert() === "That passkey didn't work here. Try again, or use another way to sign in.");
-    await until(() => c.autofills().length === 2);
     expect(c.heading()).toBe('Sign in');
+    // No new autofill request of its own: a device that answers autofill by itself would loop on the refused passkey.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(c.autofills()).toHaveLength(1);
+    // The button asks again (here the device holds Ada's passkey once more), and autofill waits again after it.
+    c.authenticator.credentials.splice(0, 1, ...c.broker.credentialsFor(ADA));
+    c.button('Sign in with a passkey')!.click();
+    await until(() => c.heading() === "You're signed in");
+  });
+
+  it('does not wait in autofill while someone is signed in, and starts once they sign out', async () => {
+    const c = await passkeyCard({ signedIn: true });
+    const client = c.el.client!;
+    await client.session.refresh();
+    await c.el.updateComplete;
+    // Whatever autofill began while the session was loading has stopped: a device that answers
+    // autofill by itself cannot sign the user in a second time.
+    const before = c.autofills().length;
+    c.authenticator.pickAutofill();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(c.signedIn).toEqual([]);
+    expect(c.broker.requests).not.toContain('POST /v1/passkeys/sign-in/verify');
+    await client.signOut();
+    await until(() => c.autofills().length === before + 1);
+    c.authenticator.pickAutofill();
+    await until(() => c.heading() === "You're signed in");
+  });
+
+  it('asks nothing more once removed from the page, whatever the session does', async () => {
+    const c = await passkeyCard({ signedIn: true });
+    const client = c.el.client!;
+    await client.session.refresh();
+    c.el.remove();
+    // An update after removal (a request settling, say) must not follow the session again.
+    c.el.requestUpdate();
+    await c.el.updateComplete;
+    const asked = c.broker.requests.length;
+    await client.signOut();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(c.broker.requests.slice(asked)).toEqual(['POST /v1/sign-out']);
   });
 
   it('keeps the button where the browser cannot offer passkeys in autofill', async () => {

@@ -130,7 +130,7 @@ export class LkSignIn extends LkFormElement {
   private passkeys = false;
   /** The passkey button's ceremony runs (the browser's dialog, or the broker's answer). */
   private passkeyWaiting = false;
-  /** The autofill request runs beside the email step; cleared when it stops, so the next visit starts one. */
+  /** Autofill was started on this visit of the email step; cleared when the step is left or the button takes over, so the next visit starts one. */
   private autofillOn = false;
 
   /** Goes back to the first step (e.g. after the host signed the user out). */
@@ -142,14 +142,20 @@ export class LkSignIn extends LkFormElement {
   protected override sessionChanged(state: SessionState, client: LatchkeyClient) {
     super.sessionChanged(state, client);
     if (state.status === 'signed-out' && this.flow.view.name === 'done') this.flow.restart();
+    // Passkey autofill follows the session (updated()).
+    this.requestUpdate();
   }
 
   protected override updated(changed: PropertyValues) {
     super.updated(changed);
     this.setStates(this.flow.states);
-    // The flow stops background requests when it leaves a step; start autofill again on each visit.
-    if (this.flow.view.name !== 'identifier') this.autofillOn = false;
-    else if (!this.autofillOn && !this.flow.pending && passkeysSupported()) this.startAutofill();
+    // Autofill waits beside the email step unless someone is signed in (a device that answers
+    // it by itself must not sign in again a user who is). The flow stops it when it leaves the
+    // step; it starts again on each visit.
+    if (this.flow.view.name !== 'identifier' || this.latchkey?.session.state.status === 'signed-in') {
+      this.flow.stopBeside();
+      this.autofillOn = false;
+    } else if (!this.autofillOn && !this.flow.pending && passkeysSupported()) this.startAutofill();
   }
 
   /**
@@ -184,10 +190,10 @@ export class LkSignIn extends LkFormElement {
       return await client.finishPasskeySignIn({ flow_id: step.flow_id, credential }, { signal });
     } catch (error) {
       // In the background nothing shows until the user picked a passkey: a broker without
-      // passkeys, or a browser whose autofill cannot, leaves the form as it is.
+      // passkeys, or a browser whose autofill cannot, leaves the form as it is. A refused pick
+      // shows why; autofill then waits for the next visit of the step (or the button), so a
+      // device that answers autofill by itself cannot loop on a passkey the broker refuses.
       if (autofill && !picked) return untilAborted(signal);
-      // Say why (the form's alert), and offer autofill again.
-      this.autofillOn = false;
       throw error;
     } finally {
       if (!autofill) this.passkeyWaiting = false;
