@@ -1,17 +1,14 @@
 import { existsSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { migrate } from './migrate.js';
+import { preparedStatements } from './pglite-statements.js';
 import type { Db, Storage } from './storage.js';
 
-type Queryable = Pick<PGlite | Transaction, 'query' | 'exec'>;
-
-function runner(pg: Queryable, transaction: Db['transaction']): Db {
+function runner(statements: ReturnType<typeof preparedStatements>, pg: PGlite, tx: Transaction | undefined, transaction: Db['transaction']): Db {
   return {
-    async query<Row>(sql: string, params?: unknown[]) {
-      return (await pg.query<Row>(sql, params)).rows;
-    },
+    query: (sql, params) => statements.query(sql, params, tx),
     async exec(sql: string) {
-      await pg.exec(sql);
+      await (tx ?? pg).exec(sql);
     },
     transaction,
   };
@@ -34,13 +31,14 @@ export interface PgliteStorageOptions {
 export async function createPgliteStorage(options: PgliteStorageOptions = {}): Promise<Storage & { pglite: PGlite; created: boolean }> {
   const created = !options.dataDir || !existsSync(`${options.dataDir}/PG_VERSION`);
   const pg = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+  const statements = preparedStatements(pg);
   const transaction: Db['transaction'] = (fn) =>
     pg.transaction((tx) => {
       // PGlite has one connection: nested transactions join this one.
-      const inner: Db = runner(tx, (nested) => nested(inner));
+      const inner: Db = runner(statements, pg, tx, (nested) => nested(inner));
       return fn(inner);
     });
-  const storage = { ...runner(pg, transaction), kind: 'pglite' as const, pglite: pg, created, close: () => pg.close() };
+  const storage = { ...runner(statements, pg, undefined, transaction), kind: 'pglite' as const, pglite: pg, created, close: () => pg.close() };
   await migrate(storage);
   return storage;
 }
