@@ -202,6 +202,23 @@ describe('lk-sign-in with passkeys', () => {
     expect(c.broker.requests.slice(asked)).toEqual(['POST /v1/sign-out']);
   });
 
+  it('asks again when the page sets return-to after the first render: the options carry it', async () => {
+    const c = await passkeyCard();
+    const client = c.el.client!;
+    const asked: Array<string | undefined> = [];
+    const start = client.startPasskeySignIn;
+    client.startPasskeySignIn = (body, options) => (asked.push(body.return_to), start(body, options));
+    c.el.reset();
+    await until(() => c.autofills().length === 1);
+    c.el.returnTo = 'https://app.example.com/after';
+    await until(() => c.autofills().length === 2);
+    expect(asked.at(-1)).toBe('https://app.example.com/after');
+    // The first request was stopped: only the new one answers a pick.
+    c.authenticator.pickAutofill();
+    await until(() => c.heading() === "You're signed in");
+    expect(c.broker.requests.filter((r) => r === 'POST /v1/passkeys/sign-in/verify')).toHaveLength(1);
+  });
+
   it('keeps the button where the browser cannot offer passkeys in autofill', async () => {
     const c = await passkeyCard({ authenticator: { autofill: false } });
     await until(() => !!c.button('Sign in with a passkey'));

@@ -151,11 +151,13 @@ export class LkSignIn extends LkFormElement {
     this.setStates(this.flow.states);
     // Autofill waits beside the email step unless someone is signed in (a device that answers
     // it by itself must not sign in again a user who is). The flow stops it when it leaves the
-    // step; it starts again on each visit.
-    if (this.flow.view.name !== 'identifier' || this.latchkey?.session.state.status === 'signed-in') {
+    // step; it starts again on each visit, and anew when `return-to` changes (its options carry it).
+    const off = this.flow.view.name !== 'identifier' || this.latchkey?.session.state.status === 'signed-in';
+    if (off || changed.has('returnTo')) {
       this.flow.stopBeside();
       this.autofillOn = false;
-    } else if (!this.autofillOn && !this.flow.pending && passkeysSupported()) this.startAutofill();
+    }
+    if (!off && !this.autofillOn && !this.flow.pending && passkeysSupported()) this.startAutofill();
   }
 
   /**

@@ -64,7 +64,7 @@ export function renderField(form: FormState, o: FieldOptions): TemplateResult {
     maxlength=${ifDefined(o.maxlength)}
     ?required=${o.required ?? true}
     .value=${o.value ?? ''}
-    aria-invalid=${error ? 'true' : 'false'}
+    aria-invalid=${!!error}
     aria-describedby=${ifDefined(describedBy || undefined)}
     spellcheck="false"
     autocapitalize="off"
