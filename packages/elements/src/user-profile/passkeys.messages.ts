@@ -1,5 +1,5 @@
 import { msg, str } from '../internal/localize.js';
-import { LatchkeyError } from '@latchkey/client';
+import { LatchkeyError, LIMITS } from '@latchkey/client';
 import { PasskeyCeremonyError } from '../internal/ceremony-error.js';
 import { errorMessage } from '../internal/messages.js';
 import { currentLocale } from '../internal/locale-state.js';
@@ -8,8 +8,8 @@ import { currentLocale } from '../internal/locale-state.js';
 // their account, not signing in) changes what helps. Anything else is the
 // shared `error.<code>` message.
 
-/** The longest passkey name the element lets through (the broker's limit is the same or longer). */
-export const PASSKEY_NAME_MAX_LENGTH = 100;
+/** The longest passkey name: the broker's own limit. */
+export const PASSKEY_NAME_MAX_LENGTH = LIMITS.passkeyNameMaxLength;
 
 /** Why adding a passkey did not work: the browser's dialog, or the broker. */
 export function addFailure(error: unknown): string {

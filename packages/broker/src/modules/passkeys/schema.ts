@@ -66,7 +66,7 @@ export const assertionCredentialField = z.object({
 export type RegistrationCredential = z.output<typeof registrationCredentialField>;
 export type AssertionCredential = z.output<typeof assertionCredentialField>;
 
-const passkeyNameField = z.string().trim().min(1, 'Give it a name').max(LIMITS.nameMaxLength);
+const passkeyNameField = z.string().trim().min(1, 'Give it a name').max(LIMITS.passkeyNameMaxLength);
 
 export const passkeySignInOptionsSchema = z.strictObject({ return_to: returnToField });
 export const passkeySignInSchema = z.strictObject({ flow_id: flowIdField, credential: assertionCredentialField });
