@@ -18,6 +18,9 @@ export interface Storage extends Db {
   close(): Promise<void>;
 }
 
+/** `$from, $from+1, …`: `count` parameter placeholders, for statements put together from parts. */
+export const placeholders = (from: number, count: number) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
+
 /** Thrown for a unique-key violation, so callers can tell "already exists" from failure. */
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';

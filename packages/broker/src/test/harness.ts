@@ -178,13 +178,14 @@ export function useTestBroker(
   return context;
 }
 
-/** The storage, with every statement the broker sends through it recorded (to count queries and writes). */
+/** The storage, with every statement the broker sends through it recorded (to count queries and writes), and its transactions counted. */
 export function recordStatements(storage: Storage) {
   const statements: string[] = [];
+  const transactions = { count: 0 };
   const wrap = (db: Db): Db => ({
     query: (sql, params) => (statements.push(sql), db.query(sql, params)),
     exec: (sql) => (statements.push(sql), db.exec(sql)),
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    transaction: (fn) => (transactions.count++, db.transaction((tx) => fn(wrap(tx)))),
   });
-  return { storage: { ...storage, ...wrap(storage) } as Storage, statements };
+  return { storage: { ...storage, ...wrap(storage) } as Storage, statements, transactions };
 }

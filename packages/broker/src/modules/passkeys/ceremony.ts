@@ -2,16 +2,20 @@ import type { PasskeyConfig } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
 import { randomId } from '../../random.js';
-import { consumeFlow, consumeFlowWithPasskey, insertFlow, recordCounterRegression, type ConsumedFlow, type FlowRecord } from '../../storage/queries/index.js';
+import { consumeFlow, consumeFlowWithPasskey, findOpenFlow, findOpenFlowWithPasskey, insertFlow, recordCounterRegression, type ConsumedFlow, type FlowKey, type FlowRecord } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import type { Browser } from '../sign-in/browser.js';
 
 /**
  * Every passkey ceremony is a flow of the sign-in engine: its challenge lives
  * in the flow's data, the flow answers only the browser that asked for it,
- * expires with the browser's dialog, and is consumed by one conditional UPDATE
- * in the transaction that writes what the ceremony was for. A ceremony that
- * fails verification writes nothing, so its flow stays as it was.
+ * expires with the browser's dialog, and is consumed by one conditional
+ * statement together with what the ceremony was for: in the finishes the
+ * broker serves most (a sign-in, adding a passkey), the flow is read, the
+ * answer verified, and one statement consumes the flow — if still open — and
+ * writes the result; elsewhere the flow is consumed first in the transaction
+ * that writes the result. Either way a ceremony that fails writes nothing, so
+ * its flow stays as it was.
  */
 
 /** A discoverable sign-in (no email asked). */
@@ -86,14 +90,20 @@ export function openCeremony<Data extends ChallengeData>(
 /** Why a ceremony's flow was not found open; all of these look the same to the caller. */
 const NOT_OPEN = 'the ceremony is unknown, already finished, expired, or was started by another browser';
 
+/** The refusal of a ceremony whose flow is not open (any more). */
+export const notOpen = (ceremony: Ceremony) => rejected(ceremony, NOT_OPEN);
+
+/** Which flow a finish is about: this browser's open flow of this kind, now. */
+export const ceremonyKey = (deps: Deps, browser: Browser, flowId: string, kind: string): FlowKey => ({ id: flowId, kind, bindingHash: browser.bindingHash, now: deps.clock() });
+
 /**
  * Consumes the open flow of this kind and browser, or refuses: unknown, used,
  * expired, another browser's and another kind's all look the same. Run it in
  * the transaction that writes the result, so a later failure gives it back.
  */
 export async function consumeCeremony<Data extends ChallengeData>(tx: Db, deps: Deps, browser: Browser, flowId: string, kind: string, ceremony: Ceremony): Promise<ConsumedFlow<Data>> {
-  const flow = await consumeFlow<Data>(tx, { id: flowId, kind, bindingHash: browser.bindingHash, now: deps.clock() });
-  if (!flow) throw rejected(ceremony, NOT_OPEN);
+  const flow = await consumeFlow<Data>(tx, ceremonyKey(deps, browser, flowId, kind));
+  if (!flow) throw notOpen(ceremony);
   return flow;
 }
 
@@ -103,9 +113,23 @@ export async function consumeCeremony<Data extends ChallengeData>(tx: Db, deps: 
  * (both undefined when it is not registered here).
  */
 export async function consumeAssertionCeremony<Data extends ChallengeData>(tx: Db, deps: Deps, browser: Browser, flowId: string, kind: string, ceremony: Ceremony, credentialId: string) {
-  const consumed = await consumeFlowWithPasskey<Data>(tx, { id: flowId, kind, bindingHash: browser.bindingHash, now: deps.clock() }, credentialId);
-  if (!consumed) throw rejected(ceremony, NOT_OPEN);
+  const consumed = await consumeFlowWithPasskey<Data>(tx, ceremonyKey(deps, browser, flowId, kind), credentialId);
+  if (!consumed) throw notOpen(ceremony);
   return consumed;
+}
+
+/** The open flow of `key`, read only (its finish consumes it with a conditional statement), or the same refusal. */
+export async function findCeremony<Data extends ChallengeData>(db: Db, key: FlowKey, ceremony: Ceremony): Promise<FlowRecord<Data>> {
+  const flow = await findOpenFlow<Data>(db, key);
+  if (!flow) throw notOpen(ceremony);
+  return flow;
+}
+
+/** `findCeremony` for an assertion, with the credential it names and its account (both undefined when not registered here). */
+export async function findAssertionCeremony<Data extends ChallengeData>(db: Db, key: FlowKey, ceremony: Ceremony, credentialId: string) {
+  const found = await findOpenFlowWithPasskey<Data>(db, key, credentialId);
+  if (!found) throw notOpen(ceremony);
+  return found;
 }
 
 /** What may reach a log line from a refusal: no control characters, no long tokens, bounded. */

@@ -3,10 +3,10 @@ import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
 import { randomId } from '../../random.js';
 import {
+  addPasskeyOnce,
   deletePasskeyUnlessLast,
   findPasskeyByCredentialId,
   findUserPasskey,
-  insertPasskey,
   listUserPasskeys,
   renamePasskey,
   type PasskeyRecord,
@@ -14,7 +14,7 @@ import {
 } from '../../storage/queries/index.js';
 import type { Browser } from '../sign-in/browser.js';
 import { passkeyDefaultName } from './aaguids.js';
-import { consumeCeremony, openCeremony, PASSKEY_REGISTRATION, passkeyConfig, rejected, type ChallengeData } from './ceremony.js';
+import { ceremonyKey, findCeremony, notOpen, openCeremony, PASSKEY_REGISTRATION, passkeyConfig, rejected, type ChallengeData } from './ceremony.js';
 import { creationOptions, registrationStep } from './options.js';
 import type { RegistrationCredential } from './schema.js';
 import { verifyRegistration } from './verify.js';
@@ -41,24 +41,26 @@ export async function startAddPasskey(deps: Deps, browser: Browser, user: Sessio
 
 /**
  * Adds the new credential to the signed-in account, consuming the ceremony
- * that account opened in this browser. A credential the account has already
- * is `passkey_exists`; one registered to another account is refused.
+ * that account opened in this browser: the ceremony is read, the credential
+ * verified, and one statement stores the passkey and consumes the ceremony,
+ * both or neither. A credential the account has already is `passkey_exists`;
+ * one registered to another account is refused.
  */
 export async function addPasskey(deps: Deps, browser: Browser, user: SessionUser, body: Omit<PasskeyRegistrationRequest, 'credential'> & { credential: RegistrationCredential }): Promise<Passkey> {
   const passkeys = passkeyConfig(deps);
-  return deps.storage.transaction(async (tx) => {
-    const flow = await consumeCeremony<ChallengeData>(tx, deps, browser, body.flow_id, PASSKEY_REGISTRATION, 'registration');
-    if (flow.userId !== user.id) throw rejected('registration', 'the ceremony was opened by another account');
-    const verified = await verifyRegistration(passkeys, flow.data.challenge, body.credential, 'registration');
-    const now = deps.clock();
-    const passkey = await insertPasskey(tx, { ...verified, id: randomId('pk'), userId: user.id, name: body.name ?? passkeyDefaultName(verified.aaguid), createdAt: now });
-    if (!passkey) {
-      const holder = await findPasskeyByCredentialId(tx, verified.credentialId);
-      if (holder?.userId === user.id) throw new ProblemError('passkey_exists');
-      throw rejected('registration', 'the credential is registered to another account');
-    }
-    return toWirePasskey(passkey);
-  });
+  const key = ceremonyKey(deps, browser, body.flow_id, PASSKEY_REGISTRATION);
+  const flow = await findCeremony<ChallengeData>(deps.storage, key, 'registration');
+  if (flow.userId !== user.id) throw rejected('registration', 'the ceremony was opened by another account');
+  const verified = await verifyRegistration(passkeys, flow.data.challenge, body.credential, 'registration');
+  const written = await addPasskeyOnce(deps.storage, key, { ...verified, id: randomId('pk'), userId: user.id, name: body.name ?? passkeyDefaultName(verified.aaguid), createdAt: deps.clock() });
+  // Another finish of this ceremony won the race.
+  if (!written.open) throw notOpen('registration');
+  if (!written.added) {
+    const holder = await findPasskeyByCredentialId(deps.storage, verified.credentialId);
+    if (holder?.userId === user.id) throw new ProblemError('passkey_exists');
+    throw rejected('registration', 'the credential is registered to another account');
+  }
+  return toWirePasskey(written.added);
 }
 
 export async function listPasskeys(deps: Deps, userId: string): Promise<PasskeyList> {

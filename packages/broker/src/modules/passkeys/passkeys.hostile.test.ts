@@ -331,6 +331,20 @@ describe.each(storageKinds)('passkeys against hostile input on %s', (kind: Stora
     expect((await t.broker.get('/v1/passkeys')).body.passkeys).toHaveLength(2);
   });
 
+  it('adds a credential once when two of its registration ceremonies race, and leaves the losing ceremony open', async () => {
+    const [a, b] = [(await t.broker.post('/v1/passkeys/options')).body, (await t.broker.post('/v1/passkeys/options')).body];
+    const key = new SoftAuthenticator();
+    const first = key.create(a.options);
+    const again = key.create(b.options, { reuse: key.credentials[0] });
+    const passkeys = (await rowCounts(t.storage)).passkeys;
+    const answers = await Promise.all([t.broker.post('/v1/passkeys', { flow_id: a.flow_id, credential: first }), t.broker.post('/v1/passkeys', { flow_id: b.flow_id, credential: again })]);
+    expect(answers.map((x) => x.status).sort()).toEqual([201, 409]);
+    expect(answers.find((x) => x.status === 409)!.body.code).toBe('passkey_exists');
+    expect((await rowCounts(t.storage)).passkeys).toBe(passkeys + 1);
+    const loser = answers[0]!.status === 409 ? a : b;
+    expect(await t.storage.query(`SELECT id FROM flows WHERE id IN ($1, $2) AND consumed_at IS NULL`, [a.flow_id, b.flow_id])).toEqual([{ id: loser.flow_id }]);
+  });
+
   it('never lets two parallel deletes remove both of the last two passkeys', async () => {
     for (let round = 0; round < 3; round++) {
       const added = (await addPasskey(t.broker, new SoftAuthenticator())).body;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { APP_ORIGIN, rowCounts, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
+import { APP_ORIGIN, recordStatements, rowCounts, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
 import { addPasskey, PASSKEY_METHODS, passkeyBroker, passkeySignUpStep, signInWithPasskey, signUpWithPasskey, SoftAuthenticator } from '../../test/passkeys.js';
+import { REQUIREMENTS, type Requirement } from '../sign-in/complete.js';
 
 const ICLOUD = 'fbfc3007-154e-4ecc-8c0b-6e020557d7bd';
 const PASSWORD = 'correct horse battery staple';
@@ -105,6 +106,58 @@ describe.each(storageKinds)('passkeys on %s', (kind: StorageKind) => {
     const [row] = await t.storage.query<{ counter: number; last_used_at: Date }>(`SELECT counter, last_used_at FROM passkeys`);
     expect(row).toEqual({ counter: 1, last_used_at: b.clock.now() });
     expect((await laptop.get('/v1/passkeys')).body.passkeys[0].last_used_at).toBe(b.clock.now().toISOString());
+  });
+
+  it('finishes a sign-in with two statements after the rate limit, and adds a passkey with three after it, in no transaction', async () => {
+    const b = broker();
+    const authenticator = new SoftAuthenticator();
+    await signUpWithPasskey(b, authenticator, 'ada@example.com');
+    const { storage, statements, transactions } = recordStatements(t.storage);
+    const counted = passkeyBroker(storage, { clock: b.clock });
+    for (const [name, value] of b.cookies) counted.cookies.set(name, value);
+
+    const step = (await counted.post('/v1/passkeys/sign-in/options', {})).body;
+    statements.length = 0;
+    expect((await counted.post('/v1/passkeys/sign-in/verify', { flow_id: step.flow_id, credential: authenticator.get(step.options) })).status).toBe(200);
+    // The budget; the ceremony with its passkey and account (read); the one conditional write.
+    expect(statements).toEqual([expect.stringMatching(/^INSERT INTO rate_limits/), expect.stringMatching(/^WITH flow AS \(SELECT/), expect.stringMatching(/^WITH flow AS MATERIALIZED/)]);
+
+    const options = (await counted.post('/v1/passkeys/options')).body;
+    statements.length = 0;
+    expect((await counted.post('/v1/passkeys', { flow_id: options.flow_id, credential: new SoftAuthenticator().create(options.options) })).status).toBe(201);
+    // The budget; the session; the ceremony (read); the one conditional write.
+    expect(statements).toEqual([
+      expect.stringMatching(/^INSERT INTO rate_limits/),
+      expect.stringMatching(/^SELECT s\.id.*FROM sessions s JOIN users u/s),
+      expect.stringMatching(/^SELECT id, kind.*FROM flows/s),
+      expect.stringMatching(/^WITH flow AS MATERIALIZED/),
+    ]);
+    expect(transactions.count).toBe(0);
+  });
+
+  it('stores the pending sign-in and moves the counter when a requirement asks for more after the passkey, once among fifty finishes', async () => {
+    const b = broker();
+    const authenticator = new SoftAuthenticator();
+    const { user } = await signUpWithPasskey(b, authenticator, 'ada@example.com');
+    const laptop = b.browser({ ip: '198.51.100.20' });
+    const step = (await laptop.post('/v1/passkeys/sign-in/options', {})).body;
+    const body = { flow_id: step.flow_id, credential: authenticator.get(step.options) };
+    const sessions = (await rowCounts(t.storage)).sessions;
+    const asksMore: Requirement = async (_deps, _user, pending) => ({ step: 'passkey', flow_id: pending.id, options: { challenge: 'bW9yZQ' }, expires_at: pending.expiresAt.toISOString() });
+    REQUIREMENTS.push(asksMore);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => laptop.post('/v1/passkeys/sign-in/verify', body))).finally(() => REQUIREMENTS.splice(REQUIREMENTS.indexOf(asksMore), 1));
+
+    const passed = answers.filter((a) => a.status === 200);
+    expect(passed).toHaveLength(1);
+    expect(passed[0]!.body).toMatchObject({ step: 'passkey' });
+    expect(passed[0]!.setCookies).toEqual([]);
+    expect(answers.filter((a) => a.status === 400 && a.body.code === 'passkey_rejected')).toHaveLength(49);
+    expect((await rowCounts(t.storage)).sessions).toBe(sessions);
+    expect(await t.storage.query(`SELECT id, user_id, data, consumed_at FROM flows WHERE kind = 'sign-in'`)).toEqual([
+      { id: passed[0]!.body.flow_id, user_id: user.id, data: { amr: ['hwk', 'user'], return_to: null }, consumed_at: null },
+    ]);
+    expect(await t.storage.query(`SELECT consumed_at FROM flows WHERE id = $1`, [step.flow_id])).toEqual([{ consumed_at: b.clock.now() }]);
+    expect(await t.storage.query(`SELECT counter FROM passkeys`)).toEqual([{ counter: 1 }]);
   });
 
   it('lists passkey among the methods identify offers, from the configuration alone', async () => {

@@ -1,10 +1,22 @@
 import type { PasskeyStep } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
-import { listUserPasskeys } from '../../storage/queries/index.js';
+import { finishPasskeySignInOnce, listUserPasskeys } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import type { Browser } from '../sign-in/browser.js';
-import { completeFirstFactor, type StepOutcome } from '../sign-in/complete.js';
-import { consumeAssertionCeremony, openCeremony, PASSKEY_SECOND_FACTOR, PASSKEY_SIGN_IN, passkeyConfig, recordingCounterRegressions, type ChallengeData, type PasskeySignInFlow } from './ceremony.js';
+import { planFirstFactor, type StepOutcome } from '../sign-in/complete.js';
+import {
+  ceremonyKey,
+  CounterRegression,
+  findAssertionCeremony,
+  notOpen,
+  openCeremony,
+  PASSKEY_SECOND_FACTOR,
+  PASSKEY_SIGN_IN,
+  passkeyConfig,
+  recordingCounterRegressions,
+  type ChallengeData,
+  type PasskeySignInFlow,
+} from './ceremony.js';
 import { passkeyStep, requestOptions } from './options.js';
 import type { AssertionCredential } from './schema.js';
 import { verifyAssertion } from './verify.js';
@@ -28,19 +40,26 @@ export async function startPasskeySignIn(deps: Deps, browser: Browser, returnTo:
 }
 
 /**
- * The assertion is the first factor (amr `hwk` or `swk`, with `user`): the
- * challenge is consumed, the counter moves, and the engine decides what comes
- * next, all in one transaction — or nothing is written.
+ * The assertion is the first factor (amr `hwk` or `swk`, with `user`). The
+ * ceremony and the credential are read, the assertion verified, the engine
+ * decides what comes next, and then one statement writes it all or nothing:
+ * the challenge consumed if still open, the counter moved if it still moves
+ * forward, the session opened (or the pending sign-in stored). Three round
+ * trips to the database with the rate limit, no transaction to hold open.
  */
 export async function finishPasskeySignIn(deps: Deps, browser: Browser, flowId: string, credential: AssertionCredential): Promise<StepOutcome> {
   passkeyConfig(deps);
-  return recordingCounterRegressions(deps, () =>
-    deps.storage.transaction(async (tx) => {
-      const consumed = await consumeAssertionCeremony<PasskeySignInFlow>(tx, deps, browser, flowId, PASSKEY_SIGN_IN, 'sign-in', credential.id);
-      const { user, amr } = await verifyAssertion(tx, deps, { name: 'sign-in', challenge: consumed.flow.data.challenge, userId: null }, credential, consumed);
-      return completeFirstFactor(tx, deps, browser, user, amr, consumed.flow.data.return_to);
-    }),
-  );
+  const key = ceremonyKey(deps, browser, flowId, PASSKEY_SIGN_IN);
+  return recordingCounterRegressions(deps, async () => {
+    const found = await findAssertionCeremony<PasskeySignInFlow>(deps.storage, key, 'sign-in', credential.id);
+    const { user, amr, passkey, use } = await verifyAssertion(deps, { name: 'sign-in', challenge: found.flow.data.challenge, userId: null }, credential, found);
+    const plan = await planFirstFactor(deps, browser, user, amr, found.flow.data.return_to);
+    const written = await finishPasskeySignInOnce(deps.storage, key, use, plan.store);
+    // Another finish of this ceremony, or of an assertion with this counter, won the race.
+    if (!written.open) throw notOpen('sign-in');
+    if (!written.moved) throw new CounterRegression('sign-in', passkey.id, passkey.counter, use.counter);
+    return plan.outcome;
+  });
 }
 
 /**

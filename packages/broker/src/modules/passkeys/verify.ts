@@ -8,7 +8,7 @@ import {
 import type { PasskeyTransport } from '@latchkey/client';
 import type { PasskeyConfig } from '../../config.js';
 import type { Deps } from '../../deps.js';
-import { recordPasskeyUse, type AssertedPasskey, type FlowRecord, type PasskeyRecord, type SessionUser } from '../../storage/queries/index.js';
+import { recordPasskeyUse, type AssertedPasskey, type FlowRecord, type PasskeyRecord, type PasskeyUse, type SessionUser } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import type { Browser } from '../sign-in/browser.js';
 import { consumeAssertionCeremony, CounterRegression, passkeyConfig, rejected, type ChallengeData, type Ceremony } from './ceremony.js';
@@ -85,25 +85,28 @@ export interface VerifiedAssertion {
   passkey: AssertedPasskey;
   user: SessionUser;
   amr: string[];
+  /** What to record: the counter it signed, checked against the one read; write it with a conditional statement. */
+  use: PasskeyUse;
 }
 
 /**
- * Verifies an assertion against the ceremony's challenge (WebAuthn §7.2) and
- * records the use, in the caller's transaction; `found` is the credential the
- * assertion names and its account, as `consumeAssertionCeremony` read them:
+ * Verifies an assertion against the ceremony's challenge (WebAuthn §7.2);
+ * `found` is the credential the assertion names and its account, as read with
+ * the ceremony's flow. Writes nothing:
  * - the credential must be registered — to `userId` when one is given (a
  *   second factor), else to whichever account its user handle names;
  * - the user handle, required when no user was identified before (a
  *   discoverable sign-in), must be the credential's account's;
  * - client data, origin, RP ID hash, user presence and verification and the
  *   signature are checked by @simplewebauthn/server;
- * - the signature counter must move forward unless it is 0 on both sides
- *   (synced passkeys): a signed assertion that does not is a `CounterRegression`.
- * The counter and last use are written with one conditional UPDATE, so the
- * same counter never passes twice.
+ * - the signature counter must move forward from the one read unless it is 0
+ *   on both sides (synced passkeys): a signed assertion that does not is a
+ *   `CounterRegression`.
+ * The caller records the use with one conditional statement that checks the
+ * counter again (`recordPasskeyUse`, `finishPasskeySignInOnce`), so the same
+ * counter never passes twice, even in parallel.
  */
 export async function verifyAssertion(
-  tx: Db,
   deps: Deps,
   ceremony: { name: Ceremony; challenge: string; userId: string | null },
   credential: AssertionCredential,
@@ -140,18 +143,16 @@ export async function verifyAssertion(
   }
   if (!result.verified) throw rejected(ceremony.name, 'the signature does not verify');
   const { newCounter, credentialBackedUp, credentialDeviceType } = result.authenticationInfo;
-  const regressed = (newCounter > 0 || passkey.counter > 0) && newCounter <= passkey.counter;
-  if (regressed || !(await recordPasskeyUse(tx, passkey.id, { counter: newCounter, backedUp: credentialBackedUp, at: deps.clock() }))) {
-    throw new CounterRegression(ceremony.name, passkey.id, passkey.counter, newCounter);
-  }
-  return { passkey, user, amr: amrOf(toDeviceType(credentialDeviceType)) };
+  if ((newCounter > 0 || passkey.counter > 0) && newCounter <= passkey.counter) throw new CounterRegression(ceremony.name, passkey.id, passkey.counter, newCounter);
+  return { passkey, user, amr: amrOf(toDeviceType(credentialDeviceType)), use: { id: passkey.id, counter: newCounter, backedUp: credentialBackedUp, at: deps.clock() } };
 }
 
 /**
  * A passkey as the second factor of `userId` (for the MFA step): consumes the
- * flow the step opened (one use, this browser) and verifies the assertion with
- * the checks of a sign-in, restricted to that user's credentials. Run it in the
- * transaction that completes the step, inside `recordingCounterRegressions`.
+ * flow the step opened (one use, this browser), verifies the assertion with
+ * the checks of a sign-in, restricted to that user's credentials, and records
+ * the use (one conditional UPDATE). Run it in the transaction that completes
+ * the step, inside `recordingCounterRegressions`.
  *
  * @example
  * const outcome = await recordingCounterRegressions(deps, () =>
@@ -170,5 +171,7 @@ export async function verifyPasskeyAssertion(
 ): Promise<VerifiedAssertion> {
   const consumed = await consumeAssertionCeremony<ChallengeData>(tx, deps, browser, flow.id, flow.kind, 'second factor', credential.id);
   if (consumed.flow.userId !== userId) throw rejected('second factor', 'the ceremony was opened for another account');
-  return verifyAssertion(tx, deps, { name: 'second factor', challenge: consumed.flow.data.challenge, userId }, credential, consumed);
+  const verified = await verifyAssertion(deps, { name: 'second factor', challenge: consumed.flow.data.challenge, userId }, credential, consumed);
+  if (!(await recordPasskeyUse(tx, verified.use.id, verified.use))) throw new CounterRegression('second factor', verified.passkey.id, verified.passkey.counter, verified.use.counter);
+  return verified;
 }

@@ -2,7 +2,7 @@ import type { DoneStep, Step } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
 import { randomId, randomSecret } from '../../random.js';
-import { consumeFlow, insertFlow, insertSession, type FlowRecord, type SessionUser } from '../../storage/queries/index.js';
+import { consumeFlow, insertFlow, insertSession, type FlowRecord, type NewFlow, type NewSession, type SessionUser } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import { hashSecret, toWireSession, toWireUser } from '../sessions/sessions.js';
 import type { Browser } from './browser.js';
@@ -49,14 +49,23 @@ async function nextStep(deps: Deps, user: SessionUser, pending: FlowRecord<Pendi
   return undefined;
 }
 
+/** What a sign-in step leads to, decided before anything is written: the answer, and the row to store for it. */
+export interface SignInPlan {
+  outcome: StepOutcome;
+  /** The session to open (the answer is `done`), or the pending sign-in that waits for the step asked for. */
+  store: { session: NewSession } | { pendingSignIn: NewFlow<PendingSignIn> };
+}
+
 /**
- * A first factor passed: the pending sign-in, bound to this browser, either
- * waits for the step a requirement asks for — stored then, so the next call
- * finds it — or, with nothing more required, is done at once: the session
- * opens and nothing is stored that could be used again. Runs in the caller's
- * transaction, so a failed sign-in writes nothing.
+ * Decides what a first factor that just passed leads to, writing nothing: the
+ * pending sign-in, bound to this browser, either waits for the step a
+ * requirement asks for — stored, so the next call finds it — or, with nothing
+ * more required, is done at once: the session opens, and nothing is stored
+ * that could be used again. A caller that must write the plan in one statement
+ * with its own conditional write (a passkey's counter) stores it itself;
+ * everyone else calls `completeFirstFactor`.
  */
-export async function completeFirstFactor(tx: Db, deps: Deps, browser: Browser, user: SessionUser, amr: string[], returnTo: string | null): Promise<StepOutcome> {
+export async function planFirstFactor(deps: Deps, browser: Browser, user: SessionUser, amr: string[], returnTo: string | null): Promise<SignInPlan> {
   const now = deps.clock();
   const pending: FlowRecord<PendingSignIn> = {
     id: randomId('flw'),
@@ -70,9 +79,18 @@ export async function completeFirstFactor(tx: Db, deps: Deps, browser: Browser, 
     consumedAt: null,
   };
   const step = await nextStep(deps, user, pending);
-  if (!step) return openSession(tx, deps, browser, user, pending.data);
-  await insertFlow<PendingSignIn>(tx, { ...pending, bindingHash: browser.bindingHash, secretHash: null });
-  return { step };
+  if (!step) return planSession(deps, browser, user, pending.data);
+  return { outcome: { step }, store: { pendingSignIn: { ...pending, bindingHash: browser.bindingHash, secretHash: null } } };
+}
+
+/**
+ * A first factor passed: stores what `planFirstFactor` decided, in the
+ * caller's transaction (so a failed sign-in writes nothing), and answers.
+ */
+export async function completeFirstFactor(tx: Db, deps: Deps, browser: Browser, user: SessionUser, amr: string[], returnTo: string | null): Promise<StepOutcome> {
+  const plan = await planFirstFactor(deps, browser, user, amr, returnTo);
+  await storePlan(tx, plan);
+  return plan.outcome;
 }
 
 /**
@@ -87,15 +105,22 @@ export async function advanceSignIn(tx: Db, deps: Deps, browser: Browser, user: 
   const now = deps.clock();
   const consumed = await consumeFlow<PendingSignIn>(tx, { id: pending.id, kind: PENDING_SIGN_IN, bindingHash: browser.bindingHash, now });
   if (!consumed) throw new ProblemError('code_expired');
-  return openSession(tx, deps, browser, user, consumed.data);
+  const plan = planSession(deps, browser, user, consumed.data);
+  await storePlan(tx, plan);
+  return plan.outcome;
 }
 
-/** Opens the session and answers `done`; its cookie secret goes back to the route only. */
-async function openSession(tx: Db, deps: Deps, browser: Browser, user: SessionUser, pending: PendingSignIn): Promise<StepOutcome<DoneStep>> {
+async function storePlan(tx: Db, plan: SignInPlan): Promise<void> {
+  if ('session' in plan.store) await insertSession(tx, plan.store.session);
+  else await insertFlow(tx, plan.store.pendingSignIn);
+}
+
+/** A new session and the `done` answer for it; its cookie secret goes back to the route only. */
+function planSession(deps: Deps, browser: Browser, user: SessionUser, pending: PendingSignIn): SignInPlan & { outcome: StepOutcome<DoneStep> } {
   const now = deps.clock();
   const secret = randomSecret();
   const maxAgeSeconds = deps.config.session.maxAgeSeconds;
-  const session = await insertSession(tx, {
+  const session: NewSession = {
     id: randomId('ses'),
     secretHash: hashSecret(secret),
     userId: user.id,
@@ -104,9 +129,13 @@ async function openSession(tx: Db, deps: Deps, browser: Browser, user: SessionUs
     expiresAt: new Date(now.getTime() + maxAgeSeconds * 1000),
     ip: browser.ip ?? null,
     userAgent: browser.userAgent,
-  });
+  };
+  const { secretHash: _stored, ...record } = session;
   return {
-    step: { step: 'done', user: toWireUser(user), session: toWireSession(session), return_to: pending.return_to },
-    session: { secret, maxAgeSeconds },
+    outcome: {
+      step: { step: 'done', user: toWireUser(user), session: toWireSession({ ...record, lastSeenAt: now, revokedAt: null }), return_to: pending.return_to },
+      session: { secret, maxAgeSeconds },
+    },
+    store: { session },
   };
 }

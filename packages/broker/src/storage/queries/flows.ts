@@ -1,4 +1,4 @@
-import type { Db } from '../storage.js';
+import { placeholders, type Db } from '../storage.js';
 
 /** A sign-in transaction of any kind (see migrations/002_flows.sql). `data` is typed by the kind's module. */
 export interface FlowRecord<Data = Record<string, unknown>> {
@@ -28,16 +28,16 @@ const columns = `id, kind, user_id AS "userId", data, attempts, max_attempts AS 
 export const OPEN_FLOW = `id = $1 AND kind = $2 AND binding_hash = $3 AND consumed_at IS NULL AND expires_at > $4`;
 export const flowKeyParams = (key: FlowKey) => [key.id, key.kind, key.bindingHash, key.now];
 
+/** A flow to store. */
+export type NewFlow<Data> = Omit<FlowRecord<Data>, 'attempts' | 'consumedAt'> & { bindingHash: string; secretHash: string | null };
+
+/** The columns of a new flow and its values in their order (`insertFlow`, and statements that store a flow alongside another write). */
+export const NEW_FLOW_COLUMNS = `id, kind, binding_hash, user_id, secret_hash, data, max_attempts, created_at, expires_at`;
+export const newFlowValues = <Data>(f: NewFlow<Data>) => [f.id, f.kind, f.bindingHash, f.userId, f.secretHash, JSON.stringify(f.data), f.maxAttempts, f.createdAt, f.expiresAt];
+
 /** Stores a new flow. The record comes back as written, not read again: nothing in it is the database's to choose. */
-export async function insertFlow<Data>(
-  db: Db,
-  flow: Omit<FlowRecord<Data>, 'attempts' | 'consumedAt'> & { bindingHash: string; secretHash: string | null },
-): Promise<FlowRecord<Data>> {
-  await db.query(
-    `INSERT INTO flows (id, kind, binding_hash, user_id, secret_hash, data, max_attempts, created_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [flow.id, flow.kind, flow.bindingHash, flow.userId, flow.secretHash, JSON.stringify(flow.data), flow.maxAttempts, flow.createdAt, flow.expiresAt],
-  );
+export async function insertFlow<Data>(db: Db, flow: NewFlow<Data>): Promise<FlowRecord<Data>> {
+  await db.query(`INSERT INTO flows (${NEW_FLOW_COLUMNS}) VALUES (${placeholders(1, 9)})`, newFlowValues(flow));
   return { id: flow.id, kind: flow.kind, userId: flow.userId, data: flow.data, attempts: 0, maxAttempts: flow.maxAttempts, createdAt: flow.createdAt, expiresAt: flow.expiresAt, consumedAt: null };
 }
 

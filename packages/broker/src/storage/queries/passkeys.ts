@@ -1,6 +1,6 @@
-import type { Db } from '../storage.js';
-import { OPEN_FLOW, flowKeyParams, type ConsumedFlow, type FlowKey } from './flows.js';
-import type { SessionUser } from './sessions.js';
+import { placeholders, type Db } from '../storage.js';
+import { NEW_FLOW_COLUMNS, OPEN_FLOW, flowKeyParams, newFlowValues, type ConsumedFlow, type FlowKey, type NewFlow } from './flows.js';
+import { NEW_SESSION_COLUMNS, newSessionValues, type NewSession, type SessionUser } from './sessions.js';
 
 /** A registered WebAuthn credential (see migrations/004_passkeys.sql). */
 export interface PasskeyRecord {
@@ -51,28 +51,21 @@ export async function findPasskeyByCredentialId(db: Db, credentialId: string): P
 /** What an assertion needs of the credential it names: the key, the counter, and whose it is. */
 export type AssertedPasskey = Pick<PasskeyRecord, 'id' | 'userId' | 'credentialId' | 'publicKey' | 'counter'>;
 
-/**
- * Consumes an open flow (as `consumeFlow` does: one conditional UPDATE, one
- * winner) and, in the same statement, reads the credential an assertion names
- * with its account: a passkey ceremony's finish needs all three, in one round
- * trip. Undefined when the flow is not open (nothing consumed); `passkey`
- * undefined when the credential is not registered — the flow is consumed
- * then, and the caller's transaction gives it back when it refuses.
- */
-export async function consumeFlowWithPasskey<Data>(
-  db: Db,
-  key: FlowKey,
-  credentialId: string,
-): Promise<{ flow: ConsumedFlow<Data>; passkey?: AssertedPasskey; user?: SessionUser } | undefined> {
-  const rows = await db.query<{ flowId: string; flowUserId: string | null; flowData: Data; passkeyId: string | null } & Omit<AssertedPasskey, 'id'> & Omit<SessionUser, 'id'>>(
-    `WITH flow AS (UPDATE flows SET consumed_at = $4 WHERE ${OPEN_FLOW} RETURNING id, user_id, data)
-     SELECT flow.id AS "flowId", flow.user_id AS "flowUserId", flow.data AS "flowData",
-       p.id AS "passkeyId", p.user_id AS "userId", p.credential_id AS "credentialId", p.public_key AS "publicKey", p.counter,
-       u.email, u.email_verified_at AS "emailVerifiedAt", u.name, u.created_at AS "createdAt"
-     FROM flow LEFT JOIN (passkeys p JOIN users u ON u.id = p.user_id) ON p.credential_id = $5`,
-    [...flowKeyParams(key), credentialId],
-  );
-  const row = rows[0];
+/** A ceremony's flow with the credential an assertion names and its account (both undefined when it is not registered). */
+export interface FlowWithPasskey<Data> {
+  flow: ConsumedFlow<Data>;
+  passkey?: AssertedPasskey;
+  user?: SessionUser;
+}
+
+type FlowWithPasskeyRow<Data> = { flowId: string; flowUserId: string | null; flowData: Data; passkeyId: string | null } & Omit<AssertedPasskey, 'id'> & Omit<SessionUser, 'id'>;
+
+const FLOW_WITH_PASSKEY = `flow.id AS "flowId", flow.user_id AS "flowUserId", flow.data AS "flowData",
+  p.id AS "passkeyId", p.user_id AS "userId", p.credential_id AS "credentialId", p.public_key AS "publicKey", p.counter,
+  u.email, u.email_verified_at AS "emailVerifiedAt", u.name, u.created_at AS "createdAt"
+  FROM flow LEFT JOIN (passkeys p JOIN users u ON u.id = p.user_id) ON p.credential_id = $5`;
+
+function toFlowWithPasskey<Data>(row: FlowWithPasskeyRow<Data> | undefined): FlowWithPasskey<Data> | undefined {
   if (!row) return undefined;
   const flow = { id: row.flowId, userId: row.flowUserId, data: row.flowData };
   if (row.passkeyId === null) return { flow };
@@ -81,6 +74,113 @@ export async function consumeFlowWithPasskey<Data>(
     passkey: { id: row.passkeyId, userId: row.userId, credentialId: row.credentialId, publicKey: row.publicKey, counter: row.counter },
     user: { id: row.userId, email: row.email, emailVerifiedAt: row.emailVerifiedAt, name: row.name, createdAt: row.createdAt },
   };
+}
+
+/**
+ * The open flow (see `findOpenFlow`) with the credential an assertion names
+ * and its account, in one query; undefined when the flow is not open. Reads
+ * only: whoever acts on it consumes the flow with a conditional statement
+ * (`finishPasskeySignInOnce`).
+ */
+export async function findOpenFlowWithPasskey<Data>(db: Db, key: FlowKey, credentialId: string): Promise<FlowWithPasskey<Data> | undefined> {
+  const rows = await db.query<FlowWithPasskeyRow<Data>>(
+    `WITH flow AS (SELECT id, user_id, data FROM flows WHERE ${OPEN_FLOW}) SELECT ${FLOW_WITH_PASSKEY}`,
+    [...flowKeyParams(key), credentialId],
+  );
+  return toFlowWithPasskey(rows[0]);
+}
+
+/**
+ * Consumes an open flow (as `consumeFlow` does: one conditional UPDATE, one
+ * winner) and, in the same statement, reads the credential an assertion names
+ * with its account, for a finish inside a transaction (a second factor).
+ * Undefined when the flow is not open (nothing consumed); without `passkey`
+ * when the credential is not registered — the flow is consumed then, and the
+ * caller's transaction gives it back when it refuses.
+ */
+export async function consumeFlowWithPasskey<Data>(db: Db, key: FlowKey, credentialId: string): Promise<FlowWithPasskey<Data> | undefined> {
+  const rows = await db.query<FlowWithPasskeyRow<Data>>(
+    `WITH flow AS (UPDATE flows SET consumed_at = $4 WHERE ${OPEN_FLOW} RETURNING id, user_id, data) SELECT ${FLOW_WITH_PASSKEY}`,
+    [...flowKeyParams(key), credentialId],
+  );
+  return toFlowWithPasskey(rows[0]);
+}
+
+/** A verified assertion's use of a passkey: the counter it signed, and whether the key is backed up now. */
+export interface PasskeyUse {
+  id: string;
+  counter: number;
+  backedUp: boolean;
+  at: Date;
+}
+
+/**
+ * A passkey sign-in's whole write, as one statement, all of it or none: it
+ * consumes the ceremony's flow if it is still open, moves the passkey's
+ * counter if it still moves forward (or stays at 0 on both sides, as synced
+ * passkeys keep it), and stores what the sign-in led to — the new session, or
+ * the pending sign-in that waits for another step. The flow's row and then
+ * the passkey's are locked before anything is written (in that order, so two
+ * finishes never deadlock), and under READ COMMITTED a lock that waited on a
+ * parallel finish sees its write: of fifty finishes of one ceremony, or of two
+ * assertions signed with one counter, one passes. `open` false: the flow was
+ * not open, nothing written. `moved` false (with `open`): the counter did not
+ * move forward, nothing written.
+ */
+export async function finishPasskeySignInOnce<Data>(
+  db: Db,
+  key: FlowKey,
+  use: PasskeyUse,
+  store: { session: NewSession } | { pendingSignIn: NewFlow<Data> },
+): Promise<{ open: boolean; moved: boolean }> {
+  const [table, columns, values] =
+    'session' in store ? ['sessions', NEW_SESSION_COLUMNS, newSessionValues(store.session)] : ['flows', NEW_FLOW_COLUMNS, newFlowValues(store.pendingSignIn)];
+  const rows = await db.query<{ open: boolean; moved: boolean }>(
+    `WITH flow AS MATERIALIZED (SELECT id FROM flows WHERE ${OPEN_FLOW} FOR UPDATE),
+       passkey AS MATERIALIZED (
+         SELECT id FROM passkeys WHERE id = $5 AND (counter < $6 OR (counter = 0 AND $6::bigint = 0)) AND EXISTS (SELECT 1 FROM flow) FOR UPDATE
+       ),
+       consumed AS (UPDATE flows SET consumed_at = $4 WHERE id IN (SELECT id FROM flow) AND EXISTS (SELECT 1 FROM passkey)),
+       used AS (UPDATE passkeys SET counter = $6, backed_up = $7, last_used_at = $8 WHERE id IN (SELECT id FROM passkey)),
+       stored AS (INSERT INTO ${table} (${columns}) SELECT ${placeholders(9, values.length)} FROM passkey)
+     SELECT EXISTS (SELECT 1 FROM flow) AS open, EXISTS (SELECT 1 FROM passkey) AS moved`,
+    [...flowKeyParams(key), use.id, use.counter, use.backedUp, use.at, ...values],
+  );
+  return rows[0]!;
+}
+
+/**
+ * Adds a registered credential to `userId`'s account and consumes the
+ * ceremony that account opened, as one statement, both or neither: the flow's
+ * row is locked first, the passkey inserted only while the flow is open, and
+ * the flow consumed only if the passkey went in — a credential registered
+ * already (to anyone) leaves the ceremony open, as any other refusal does.
+ * `open` false: the flow was not open (or not this account's), nothing
+ * written; `added` false: the credential id is registered already.
+ */
+export async function addPasskeyOnce(
+  db: Db,
+  key: FlowKey,
+  passkey: Omit<PasskeyRecord, 'lastUsedAt' | 'counterRegressions'>,
+): Promise<{ open: boolean; added: PasskeyRecord | undefined }> {
+  const rows = await db.query<{ open: boolean; added: boolean }>(
+    `WITH flow AS MATERIALIZED (SELECT id FROM flows WHERE ${OPEN_FLOW} AND user_id = $6 FOR UPDATE),
+       added AS (
+         INSERT INTO passkeys (id, user_id, credential_id, public_key, counter, transports, aaguid, name, device_type, backed_up, created_at)
+         SELECT $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 FROM flow
+         ON CONFLICT (credential_id) DO NOTHING RETURNING id
+       ),
+       consumed AS (UPDATE flows SET consumed_at = $4 WHERE id IN (SELECT id FROM flow) AND EXISTS (SELECT 1 FROM added))
+     SELECT EXISTS (SELECT 1 FROM flow) AS open, EXISTS (SELECT 1 FROM added) AS added`,
+    [
+      ...flowKeyParams(key),
+      passkey.id, passkey.userId, passkey.credentialId, Buffer.from(passkey.publicKey), passkey.counter, passkey.transports,
+      passkey.aaguid, passkey.name, passkey.deviceType, passkey.backedUp, passkey.createdAt,
+    ],
+  );
+  const { open, added } = rows[0]!;
+  // As written, not read again: nothing in a new passkey is the database's to choose.
+  return { open, added: added ? { ...passkey, lastUsedAt: null, counterRegressions: 0 } : undefined };
 }
 
 /** One of `userId`'s passkeys; another account's id finds nothing. */

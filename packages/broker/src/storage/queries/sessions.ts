@@ -1,4 +1,4 @@
-import type { Db } from '../storage.js';
+import { placeholders, type Db } from '../storage.js';
 import type { UserRecord } from './users.js';
 
 export interface SessionRecord {
@@ -16,13 +16,16 @@ export interface SessionRecord {
 const columns = `id, user_id AS "userId", amr, created_at AS "createdAt", last_seen_at AS "lastSeenAt",
   expires_at AS "expiresAt", revoked_at AS "revokedAt", ip, user_agent AS "userAgent"`;
 
+/** A session to store: its secret only as a hash. */
+export type NewSession = Omit<SessionRecord, 'revokedAt' | 'lastSeenAt'> & { secretHash: string };
+
+/** The columns of a new session and its values in their order (`insertSession`, and statements that open a session alongside another write). */
+export const NEW_SESSION_COLUMNS = `id, secret_hash, user_id, amr, created_at, last_seen_at, expires_at, ip, user_agent`;
+export const newSessionValues = (s: NewSession) => [s.id, s.secretHash, s.userId, s.amr, s.createdAt, s.createdAt, s.expiresAt, s.ip, s.userAgent];
+
 /** Stores a new session. The record comes back as written, not read again: nothing in it is the database's to choose. */
-export async function insertSession(db: Db, session: Omit<SessionRecord, 'revokedAt' | 'lastSeenAt'> & { secretHash: string }): Promise<SessionRecord> {
-  await db.query(
-    `INSERT INTO sessions (id, secret_hash, user_id, amr, created_at, last_seen_at, expires_at, ip, user_agent)
-     VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8)`,
-    [session.id, session.secretHash, session.userId, session.amr, session.createdAt, session.expiresAt, session.ip, session.userAgent],
-  );
+export async function insertSession(db: Db, session: NewSession): Promise<SessionRecord> {
+  await db.query(`INSERT INTO sessions (${NEW_SESSION_COLUMNS}) VALUES (${placeholders(1, 9)})`, newSessionValues(session));
   const { secretHash: _stored, ...record } = session;
   return { ...record, lastSeenAt: session.createdAt, revokedAt: null };
 }
