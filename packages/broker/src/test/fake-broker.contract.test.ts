@@ -1,4 +1,16 @@
-import { createClient, deletePasskey, LatchkeyError, listPasskeys, type LatchkeyClient, type SignInMethod, type Step } from '@latchkey/client';
+import {
+  addPasskey,
+  createClient,
+  deletePasskey,
+  LatchkeyError,
+  LIMITS,
+  listPasskeys,
+  renamePasskey,
+  startAddPasskey,
+  type LatchkeyClient,
+  type SignInMethod,
+  type Step,
+} from '@latchkey/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeBroker } from '../../../../stories/fakes/fake-broker.js';
 import { APP_ORIGIN, BROKER_URL, openTestStorage, testBroker, testClock } from './harness.js';
@@ -453,5 +465,41 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
     // A ceremony answers once.
     const replay = await rejection(client.finishPasskeySignIn({ flow_id: step.flow_id, credential: authenticator.get(step.options) }));
     expect(replay.code).toBe('passkey_rejected');
+  });
+  it('passkeys: add a second (the first excluded), rename it, delete the first; the deleted one no longer signs in', async () => {
+    const { client, lastCode } = await open({ methods: ['password', 'email-code', 'passkey'] });
+    const laptop = new SoftAuthenticator({ origin: APP_ORIGIN, synced: true });
+    const started = await client.startSignUp({ email: ALICE });
+    if (started.step !== 'email-code') throw new Error(`expected the code step, got ${started.step}`);
+    const registration = await client.finishSignUp({ flow_id: started.flow_id, code: await lastCode(ALICE) });
+    if (registration.step !== 'passkey-registration') throw new Error(`expected passkey-registration, got ${registration.step}`);
+    await client.finishPasskeySignUp({ flow_id: registration.flow_id, credential: laptop.create(registration.options) });
+    const [first] = (await listPasskeys(client.connection)).passkeys;
+
+    // Another device: the options exclude the passkey the account has, so it is not made twice.
+    const securityKey = new SoftAuthenticator({ origin: APP_ORIGIN, transports: ['usb', 'nfc'] });
+    const adding = await startAddPasskey(client.connection);
+    expect(keys(adding)).toEqual(['expires_at', 'flow_id', 'options', 'step']);
+    expect(adding.options.excludeCredentials?.map((c) => c.id)).toEqual([laptop.credentials[0]!.id]);
+    const added = await addPasskey(client.connection, { flow_id: adding.flow_id, credential: securityKey.create(adding.options) });
+    expect(added).toMatchObject({ device_type: 'single-device', backed_up: false, last_used_at: null, created_at: isoDate });
+    expect(keys(added)).toEqual(keys(first!));
+
+    const renamed = await renamePasskey(client.connection, added.id, { name: '  YubiKey 5C  ' });
+    expect(renamed).toMatchObject({ id: added.id, name: 'YubiKey 5C' });
+    const tooLong = await rejection(renamePasskey(client.connection, added.id, { name: 'x'.repeat(LIMITS.passkeyNameMaxLength + 1) }));
+    expect(tooLong).toMatchObject({ code: 'invalid_request', status: 400 });
+    expect(tooLong.problem?.errors?.map((e) => e.path)).toEqual(['name']);
+    await renamePasskey(client.connection, added.id, { name: 'y'.repeat(LIMITS.passkeyNameMaxLength) });
+
+    await deletePasskey(client.connection, first!.id);
+    expect((await listPasskeys(client.connection)).passkeys.map((p) => p.id)).toEqual([added.id]);
+
+    await client.signOut();
+    const step = await client.startPasskeySignIn({});
+    const refused = await rejection(client.finishPasskeySignIn({ flow_id: step.flow_id, credential: laptop.get(step.options) }));
+    expect(refused).toMatchObject({ code: 'passkey_rejected', status: 400 });
+    const again = await client.startPasskeySignIn({});
+    expect(await client.finishPasskeySignIn({ flow_id: again.flow_id, credential: securityKey.get(again.options) })).toMatchObject({ step: 'done', user: { email: ALICE } });
   });
 });
