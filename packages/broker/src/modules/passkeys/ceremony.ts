@@ -166,9 +166,10 @@ export class CounterRegression extends ProblemError {
 }
 
 /**
- * Runs a ceremony's transaction; a counter regression found in it is recorded
- * after the rollback (a record written inside would be rolled back with it).
- * Whoever calls `verifyPasskeyAssertion` wraps its transaction in this.
+ * Runs a ceremony's finish; a counter regression found in it is recorded once
+ * the finish has written nothing (after the rollback of a transaction, where a
+ * record written inside would be rolled back with it). The sign-in finish runs
+ * in this, and whoever calls `verifyPasskeyAssertion` wraps its transaction in it.
  *
  * @example
  * await recordingCounterRegressions(deps, () => deps.storage.transaction((tx) => verifyPasskeyAssertion(tx, deps, browser, userId, flow, credential)));
