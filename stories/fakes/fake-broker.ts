@@ -1,6 +1,6 @@
 import {
   createClient,
-  LIMITS,
+  PASSKEY_NAME_MAX_LENGTH,
   type EmailCodeStep,
   type LatchkeyClient,
   type Passkey,
@@ -100,7 +100,6 @@ interface PasskeyFlow {
 /** How long a proven address waits for its passkey, however often the dialog is reopened (the broker's PENDING_SIGN_UP_MS). */
 const SIGN_UP_PENDING_MS = 15 * 60_000;
 /** The longest passkey name the broker takes (UTF-16 code units, as its schema counts). */
-const PASSKEY_NAME_MAX_LENGTH = LIMITS.passkeyNameMaxLength;
 /** AAGUID of an authenticator that does not say its model. */
 const NO_AAGUID = '00000000-0000-0000-0000-000000000000';
 const FLAG_UV = 0x04;

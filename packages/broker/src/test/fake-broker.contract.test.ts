@@ -3,8 +3,8 @@ import {
   createClient,
   deletePasskey,
   LatchkeyError,
-  LIMITS,
   listPasskeys,
+  PASSKEY_NAME_MAX_LENGTH,
   renamePasskey,
   startAddPasskey,
   type LatchkeyClient,
@@ -487,10 +487,10 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
 
     const renamed = await renamePasskey(client.connection, added.id, { name: '  YubiKey 5C  ' });
     expect(renamed).toMatchObject({ id: added.id, name: 'YubiKey 5C' });
-    const tooLong = await rejection(renamePasskey(client.connection, added.id, { name: 'x'.repeat(LIMITS.passkeyNameMaxLength + 1) }));
+    const tooLong = await rejection(renamePasskey(client.connection, added.id, { name: 'x'.repeat(PASSKEY_NAME_MAX_LENGTH + 1) }));
     expect(tooLong).toMatchObject({ code: 'invalid_request', status: 400 });
     expect(tooLong.problem?.errors?.map((e) => e.path)).toEqual(['name']);
-    await renamePasskey(client.connection, added.id, { name: 'y'.repeat(LIMITS.passkeyNameMaxLength) });
+    await renamePasskey(client.connection, added.id, { name: 'y'.repeat(PASSKEY_NAME_MAX_LENGTH) });
 
     await deletePasskey(client.connection, first!.id);
     expect((await listPasskeys(client.connection)).passkeys.map((p) => p.id)).toEqual([added.id]);

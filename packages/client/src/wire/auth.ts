@@ -168,8 +168,6 @@ export const LIMITS = {
   passwordMinLength: 8,
   passwordMaxLength: 256,
   nameMaxLength: 200,
-  /** A passkey's name ("Work laptop"), in UTF-16 code units as the broker's schema counts. */
-  passkeyNameMaxLength: 100,
   codeLength: 6,
   returnToMaxLength: 2048,
 } as const;

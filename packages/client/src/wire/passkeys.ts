@@ -12,6 +12,13 @@
 
 type Base64URL = string;
 
+/**
+ * The longest passkey name ("Work laptop"), in UTF-16 code units as the
+ * broker's schema counts. Apart from `LIMITS`, whose every member ships with
+ * lk-sign-in, which names no passkey.
+ */
+export const PASSKEY_NAME_MAX_LENGTH = 100;
+
 /** WebAuthn Level 3 hints: which kind of authenticator to suggest first. */
 export type PasskeyHint = 'hybrid' | 'security-key' | 'client-device';
 

@@ -5,6 +5,7 @@ import {
   deletePasskey,
   LatchkeyError,
   listPasskeys,
+  PASSKEY_NAME_MAX_LENGTH,
   renamePasskey,
   startAddPasskey,
   type LatchkeyClient,
@@ -293,19 +294,20 @@ describe("the fake broker: the signed-in user's passkeys", () => {
     expect(await listPasskeys(conn)).toEqual({ passkeys: [] });
   });
 
-  it('names a passkey "Passkey" when none is given, and refuses an empty or a too long name (the broker takes 200) at the name field', async () => {
+  it('names a passkey "Passkey" when none is given, and refuses an empty or a too long name (past PASSKEY_NAME_MAX_LENGTH, as the broker) at the name field', async () => {
     const broker = new FakeBroker({ ...PASSKEYS, accounts: { [ADA]: PASSWORD }, signedInAs: ADA });
     authenticator = installFakeAuthenticator();
     const conn = broker.client().connection;
     const step = await startAddPasskey(conn);
     const added = await addPasskey(conn, { flow_id: step.flow_id, credential: await register(step) });
     expect(added.name).toBe('Passkey');
-    for (const name of ['   ', 'x'.repeat(201)]) {
+    for (const name of ['   ', 'x'.repeat(PASSKEY_NAME_MAX_LENGTH + 1)]) {
       const error = await failure(renamePasskey(conn, added.id, { name }));
       expect(error.code).toBe('invalid_request');
       expect(error.problem?.errors?.[0]?.path).toBe('name');
     }
-    await expect(renamePasskey(conn, added.id, { name: 'x'.repeat(200) })).resolves.toMatchObject({ name: 'x'.repeat(200) });
+    const longest = 'x'.repeat(PASSKEY_NAME_MAX_LENGTH);
+    await expect(renamePasskey(conn, added.id, { name: longest })).resolves.toMatchObject({ name: longest });
   });
 
   it('lists the account’s passkeys in excludeCredentials, and refuses the same credential twice with passkey_exists', async () => {

@@ -1,5 +1,5 @@
 import { msg, str } from '../internal/localize.js';
-import { LatchkeyError, LIMITS } from '@latchkey/client';
+import { LatchkeyError, PASSKEY_NAME_MAX_LENGTH } from '@latchkey/client';
 import { PasskeyCeremonyError } from '../internal/ceremony-error.js';
 import { errorMessage } from '../internal/messages.js';
 import { currentLocale } from '../internal/locale-state.js';
@@ -9,7 +9,7 @@ import { currentLocale } from '../internal/locale-state.js';
 // shared `error.<code>` message.
 
 /** The longest passkey name: the broker's own limit. */
-export const PASSKEY_NAME_MAX_LENGTH = LIMITS.passkeyNameMaxLength;
+export { PASSKEY_NAME_MAX_LENGTH };
 
 /** Why adding a passkey did not work: the browser's dialog, or the broker. */
 export function addFailure(error: unknown): string {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, type PasskeyAssertionJSON, type PasskeyRegistrationJSON, type PasskeyRegistrationRequest, type PasskeyRenameRequest, type PasskeySignInOptionsRequest, type PasskeySignInRequest, type SignUpPasskeyOptionsRequest } from '@latchkey/client';
+import { PASSKEY_NAME_MAX_LENGTH, type PasskeyAssertionJSON, type PasskeyRegistrationJSON, type PasskeyRegistrationRequest, type PasskeyRenameRequest, type PasskeySignInOptionsRequest, type PasskeySignInRequest, type SignUpPasskeyOptionsRequest } from '@latchkey/client';
 import { flowIdField, returnToField } from '../email/schema.js';
 
 /**
@@ -66,7 +66,7 @@ export const assertionCredentialField = z.object({
 export type RegistrationCredential = z.output<typeof registrationCredentialField>;
 export type AssertionCredential = z.output<typeof assertionCredentialField>;
 
-const passkeyNameField = z.string().trim().min(1, 'Give it a name').max(LIMITS.passkeyNameMaxLength);
+const passkeyNameField = z.string().trim().min(1, 'Give it a name').max(PASSKEY_NAME_MAX_LENGTH);
 
 export const passkeySignInOptionsSchema = z.strictObject({ return_to: returnToField });
 export const passkeySignInSchema = z.strictObject({ flow_id: flowIdField, credential: assertionCredentialField });
