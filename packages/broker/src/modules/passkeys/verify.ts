@@ -158,7 +158,7 @@ export async function verifyAssertion(
  * const outcome = await recordingCounterRegressions(deps, () =>
  *   deps.storage.transaction(async (tx) => {
  *     const { amr } = await verifyPasskeyAssertion(tx, deps, browser, user.id, flow, credential);
- *     return advanceSignIn(tx, deps, browser, user, pending); // with amr added
+ *     return advanceSignIn(tx, deps, browser, user, pending, amr);
  *   }));
  */
 export async function verifyPasskeyAssertion(

@@ -94,18 +94,28 @@ export async function completeFirstFactor(tx: Db, deps: Deps, browser: Browser, 
 }
 
 /**
- * A later step of a stored pending sign-in passed. The broker alone decides
- * when a sign-in is done: the first requirement still open answers its step;
- * with none left, the pending sign-in is consumed (once, even under a race)
- * and the session opens.
+ * A later step of a stored pending sign-in passed, proving `proven` (RFC 8176
+ * `amr` values, e.g. `["hwk", "user"]` for a passkey). The broker alone
+ * decides when a sign-in is done: the first requirement still open answers its
+ * step; with none left, the pending sign-in is consumed (once, even under a
+ * race) and the session opens with every factor proven on the way.
  */
-export async function advanceSignIn(tx: Db, deps: Deps, browser: Browser, user: SessionUser, pending: FlowRecord<PendingSignIn>): Promise<StepOutcome> {
-  const step = await nextStep(deps, user, pending);
+export async function advanceSignIn(
+  tx: Db,
+  deps: Deps,
+  browser: Browser,
+  user: SessionUser,
+  pending: FlowRecord<PendingSignIn>,
+  proven: string[],
+): Promise<StepOutcome> {
+  const amr = [...new Set([...pending.data.amr, ...proven])];
+  const step = await nextStep(deps, user, { ...pending, data: { ...pending.data, amr } });
   if (step) return { step };
   const now = deps.clock();
   const consumed = await consumeFlow<PendingSignIn>(tx, { id: pending.id, kind: PENDING_SIGN_IN, bindingHash: browser.bindingHash, now });
   if (!consumed) throw new ProblemError('code_expired');
-  const plan = planSession(deps, browser, user, consumed.data);
+  // What the stored sign-in had proven (read under its consumption), and what this step proved.
+  const plan = planSession(deps, browser, user, { ...consumed.data, amr: [...new Set([...consumed.data.amr, ...proven])] });
   await storePlan(tx, plan);
   return plan.outcome;
 }

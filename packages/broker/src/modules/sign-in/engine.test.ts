@@ -67,11 +67,14 @@ describe.each(storageKinds)('the sign-in engine on %s', (kind: StorageKind) => {
       // The next factor passed (here: said so by hand); fifty advances race, one opens the session.
       const user = (await findUserById(t.storage, stored!.user_id))!;
       const pending = (await findOpenFlow<PendingSignIn>(t.storage, { id: stored!.id, kind: 'sign-in', bindingHash: browser.bindingHash, now: t.broker.clock.now() }))!;
-      const advance = () => t.storage.transaction((tx) => advanceSignIn(tx, t.broker.deps, browser, user, { ...pending, data: { ...pending.data, amr: [...pending.data.amr, 'hwk'] } }));
+      const advance = () => t.storage.transaction((tx) => advanceSignIn(tx, t.broker.deps, browser, user, pending, ['hwk', 'user']));
       const outcomes = await Promise.allSettled(Array.from({ length: 50 }, advance));
       const done = outcomes.filter((o) => o.status === 'fulfilled');
       expect(done).toHaveLength(1);
-      expect(done[0]!.value).toMatchObject({ step: { step: 'done', user: { id: user.id } }, session: { secret: expect.any(String) } });
+      // The session carries both factors: the code's and the one this step proved.
+      expect(done[0]!.value).toMatchObject({ step: { step: 'done', user: { id: user.id }, session: { amr: ['otp', 'hwk', 'user'] } }, session: { secret: expect.any(String) } });
+      const opened = (done[0]!.value as { step: { session: { id: string } } }).step.session.id;
+      expect((await t.storage.query<{ amr: string[] }>(`SELECT amr FROM sessions WHERE id = $1`, [opened]))[0]!.amr).toEqual(['otp', 'hwk', 'user']);
       expect(outcomes.filter((o) => o.status === 'rejected' && (o.reason as ProblemError).code === 'code_expired')).toHaveLength(49);
       expect((await rowCounts(t.storage)).sessions).toBe(sessions + 1);
       // Another browser never finds it.
