@@ -9,7 +9,7 @@ export interface Deps {
   storage: Storage;
   /** Mail leaves after the response (see mail-queue.ts). */
   mail: MailQueue;
-  /** Budgets and attempt counters shared by every instance. */
+  /** Budgets and attempt counters shared by every instance (in memory on PGlite, which has one). */
   rateLimits: RateLimitStore;
   clock: () => Date;
   /** The secret behind code hashes (configured, or generated once per database in dev). */

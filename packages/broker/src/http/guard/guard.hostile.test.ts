@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { APP_ORIGIN, rowCounts, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
 
 describe.each(storageKinds)('guards on %s', (kind: StorageKind) => {
@@ -63,10 +63,15 @@ describe.each(storageKinds)('guards on %s', (kind: StorageKind) => {
     const limited = testBroker(t.storage, { rateLimits: { perIp: { limit: 2, windowSeconds: 60 } } });
     await limited.signUp('ada@example.com');
     expect((await limited.post('/v1/sign-in/identify', { email: 'ada@example.com' })).status).toBe(429);
+    // Whatever the store (the database on PostgreSQL, memory on PGlite), no budget is taken from, and none written.
+    const takes = vi.spyOn(limited.deps.rateLimits, 'take');
     const before = await t.storage.query(`SELECT key, hits FROM rate_limits ORDER BY key`);
     for (let i = 0; i < 5; i++) expect((await limited.post('/v1/session/token')).status).toBe(200);
     expect((await limited.post('/v1/sign-out')).status).toBe(204);
+    expect(takes).not.toHaveBeenCalled();
     expect(await t.storage.query(`SELECT key, hits FROM rate_limits ORDER BY key`)).toEqual(before);
+    // The address's budget is still spent.
+    expect((await limited.post('/v1/sign-in/identify', { email: 'ada@example.com' })).status).toBe(429);
   });
 
   it('answers unknown routes with a problem, not an HTML page', async () => {

@@ -16,9 +16,10 @@ export interface RateTicket {
 }
 
 /**
- * Where budgets are counted. Every instance must see the same counts, so the
- * default lives in the database; another store (Redis) can replace it without
- * touching a route.
+ * Where budgets are counted. Every instance must see the same counts, so on
+ * PostgreSQL they live in the database; PGlite, one process by construction,
+ * counts them in memory (`memoryRateLimitStore`). Another store (Redis) can
+ * replace either without touching a route.
  */
 export interface RateLimitStore {
   /** Takes one unit of `key`'s budget atomically; refused with the seconds to wait. */
@@ -27,10 +28,25 @@ export interface RateLimitStore {
   sweep(before: Date): Promise<number>;
 }
 
-const windowStartOf = (now: Date, window: RateWindow) => {
+/** The fixed window `now` falls in: windows start at whole multiples of their length. */
+export const windowStartOf = (now: Date, window: RateWindow) => {
   const ms = window.windowSeconds * 1000;
   return new Date(Math.floor(now.getTime() / ms) * ms);
 };
+
+/**
+ * Seconds a refused taker waits: to the window's end, or sooner when only the
+ * backoff after the last hit refused it (units left in the window). At least 1.
+ */
+export function retryAfterSeconds(window: RateWindow, windowStart: Date, now: Date, seen: { hits: number; lastHitAt: Date | null } | undefined): number {
+  const windowEnd = windowStart.getTime() + window.windowSeconds * 1000;
+  let until = windowEnd;
+  if (window.backoff && seen && seen.hits < window.limit && seen.lastHitAt) {
+    const { free, baseSeconds, maxSeconds } = window.backoff;
+    until = Math.min(windowEnd, seen.lastHitAt.getTime() + Math.min(maxSeconds, baseSeconds * 2 ** (seen.hits - free)) * 1000);
+  }
+  return Math.max(1, Math.ceil((until - now.getTime()) / 1000));
+}
 
 /**
  * The database store: one conditional upsert per take, so fifty parallel
@@ -46,14 +62,7 @@ export function databaseRateLimitStore(db: Db): RateLimitStore {
       const windowStart = windowStartOf(now, window);
       const hits = await takeRateLimit(db, key, windowStart, now, window.limit, window.backoff);
       if (hits !== undefined) return { ok: true, ticket: { giveBack: () => giveBackRateLimit(db, key, windowStart) } };
-      const windowEnd = windowStart.getTime() + window.windowSeconds * 1000;
-      let until = windowEnd;
-      const seen = await peekRateLimit(db, key, windowStart);
-      if (window.backoff && seen && seen.hits < window.limit && seen.lastHitAt) {
-        const { free, baseSeconds, maxSeconds } = window.backoff;
-        until = Math.min(windowEnd, seen.lastHitAt.getTime() + Math.min(maxSeconds, baseSeconds * 2 ** (seen.hits - free)) * 1000);
-      }
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now.getTime()) / 1000)) };
+      return { ok: false, retryAfterSeconds: retryAfterSeconds(window, windowStart, now, await peekRateLimit(db, key, windowStart)) };
     },
     sweep: (before) => deleteRateLimitsBefore(db, before),
   };
