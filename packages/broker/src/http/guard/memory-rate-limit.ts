@@ -1,4 +1,4 @@
-import { retryAfterSeconds, windowStartOf, type RateLimitStore } from './rate-limit.js';
+import { backoffMs, retryAfterSeconds, windowStartOf, type RateLimitStore } from './rate-limit.js';
 
 interface Counted {
   hits: number;
@@ -72,7 +72,7 @@ export function memoryRateLimitStore(options: { maxWindows?: number } = {}): Mem
         // The database store's condition: units left, and past the free ones only once the backoff has passed.
         const { backoff } = window;
         const free = backoff?.free ?? window.limit;
-        const waited = backoff !== undefined && counted.lastHitAt + Math.min(backoff.maxSeconds, backoff.baseSeconds * 2 ** (counted.hits - free)) * 1000 <= at;
+        const waited = backoff !== undefined && counted.lastHitAt + backoffMs(backoff, counted.hits) <= at;
         if (!(counted.hits < window.limit && (counted.hits < free || waited))) {
           return { ok: false, retryAfterSeconds: retryAfterSeconds(window, windowStart, now, { hits: counted.hits, lastHitAt: new Date(counted.lastHitAt) }) };
         }

@@ -34,6 +34,9 @@ export const windowStartOf = (now: Date, window: RateWindow) => {
   return new Date(Math.floor(now.getTime() / ms) * ms);
 };
 
+/** The wait after the `hits`-th hit before the next unit, in ms: base·2^(hits−free) seconds, at most `maxSeconds` (as `takeRateLimit`'s SQL). */
+export const backoffMs = ({ free, baseSeconds, maxSeconds }: Backoff, hits: number) => Math.min(maxSeconds, baseSeconds * 2 ** (hits - free)) * 1000;
+
 /**
  * Seconds a refused taker waits: to the window's end, or sooner when only the
  * backoff after the last hit refused it (units left in the window). At least 1.
@@ -42,8 +45,7 @@ export function retryAfterSeconds(window: RateWindow, windowStart: Date, now: Da
   const windowEnd = windowStart.getTime() + window.windowSeconds * 1000;
   let until = windowEnd;
   if (window.backoff && seen && seen.hits < window.limit && seen.lastHitAt) {
-    const { free, baseSeconds, maxSeconds } = window.backoff;
-    until = Math.min(windowEnd, seen.lastHitAt.getTime() + Math.min(maxSeconds, baseSeconds * 2 ** (seen.hits - free)) * 1000);
+    until = Math.min(windowEnd, seen.lastHitAt.getTime() + backoffMs(window.backoff, seen.hits));
   }
   return Math.max(1, Math.ceil((until - now.getTime()) / 1000));
 }
