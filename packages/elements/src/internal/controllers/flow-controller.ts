@@ -34,6 +34,12 @@ export interface FlowOptions<View extends FlowView> {
    * its steps out of the history (the element's `no-history`).
    */
   historyKey(): string | undefined;
+  /**
+   * Readies a view before it shows (lk-sign-in imports the step's chunk). The
+   * flow stays pending meanwhile, so the view on screen keeps its pending state;
+   * a rejection fails the request like any other, and the view does not show.
+   */
+  prepare?(view: View): Promise<unknown>;
 }
 
 /** Set on the history entries of a flow's steps: whose they are and which view each shows. */
@@ -91,7 +97,11 @@ export class FlowController<View extends FlowView> implements ReactiveController
     host.addController(this);
     this.foreground = new Task(host, {
       autoRun: false,
-      task: ([next], { signal }) => next(signal),
+      task: async ([next], { signal }) => {
+        const view = await next(signal);
+        await this.options.prepare?.(view);
+        return view;
+      },
       // Only the newest run completes (Task ignores the answers of runs it replaced).
       onComplete: (view) => this.show(view),
       onError: (error) => this.fail(error),
