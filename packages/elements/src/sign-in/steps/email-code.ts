@@ -1,12 +1,16 @@
 import { html, nothing } from 'lit';
 import { msg, str } from '../../internal/localize.js';
 import { isolate } from '../../internal/locale-state.js';
+import { addFormStyles } from '../../internal/form-styles.js';
 import { renderAlert } from '../../internal/templates/alert.js';
+import { linkStyles } from '../../internal/templates/links.js';
 import { renderCodeField, submitWhenComplete } from '../../internal/templates/code-field.js';
 import { renderSubmit } from '../../internal/templates/submit.js';
 import type { SignInStepOptions, SignInView, StepScreen } from '../sign-in.steps.js';
 
 // The mailed-code step's chunk: lk-sign-in imports it the first time the broker mails a sign-in code.
+
+addFormStyles(linkStyles);
 
 /**
  * The "Verification code" field (submits once six digits are in), "Resend

@@ -1,11 +1,25 @@
 import { html, nothing } from 'lit';
 import { msg } from '../../internal/localize.js';
 import { renderAlert } from '../../internal/templates/alert.js';
-import { renderField, renderUsernameHint } from '../../internal/templates/field.js';
+import { addFormStyles, formScope as s } from '../../internal/form-styles.js';
+import { linkStyles } from '../../internal/templates/links.js';
+import { renderPasswordField } from '../../internal/templates/password-field.js';
+import { renderUsernameHint } from '../../internal/templates/username-hint.js';
 import { renderSubmit } from '../../internal/templates/submit.js';
 import type { SignInStepOptions, SignInView, StepScreen } from '../sign-in.steps.js';
 
 // The password step's chunk: lk-sign-in imports it the first time the broker asks for a password.
+
+addFormStyles(linkStyles);
+addFormStyles(`@layer latchkey {
+${s} .lk-identity {
+  display: flex; align-items: center; justify-content: space-between; gap: var(--_space-s);
+  padding-block: var(--_space-xs); padding-inline: calc(var(--_space-m) * 0.75) var(--_space-s);
+  border: var(--_border-width) solid var(--_border); border-radius: calc(var(--_radius) * 2); font-size: 0.9rem;
+}
+${s} .lk-identity > bdi { min-inline-size: 0; overflow-wrap: anywhere; }
+${s} .lk-identity > button { flex: none; white-space: nowrap; }
+}`);
 
 /**
  * The password, with "Forgot password?", and "Email me a sign-in code" when the
@@ -27,10 +41,9 @@ export function render(o: SignInStepOptions<Extract<SignInView, { name: 'passwor
         ? html`<p class="lk-notice" role="status">${msg('Your password was changed. Sign in with the new one.')}</p>`
         : nothing}
       ${renderIdentity(email, () => o.goTo({ name: 'identifier', email }))}
-      ${renderField(o.form, {
+      ${renderPasswordField(o.form, {
         name: 'password',
         label: msg('Password'),
-        type: 'password',
         autocomplete: 'current-password',
         aside: html`<button type="button" class="lk-link" @click=${onForgot}>${msg('Forgot password?')}</button>`,
       })}
