@@ -65,6 +65,8 @@ const isAbort = (error: unknown) => error instanceof Error && error.name === 'Ab
  *   belong to the view they started on: leaving it, or the page, aborts them.
  * - Every answer, foreground or background, becomes a view in `viewOf`; a step
  *   the element cannot show fails with `unsupported_step` and the form stays.
+ * - A view shows once `prepare` has readied it (its step's chunk imported):
+ *   until then the request is still pending and the view on screen stays.
  * - A `done` step fires `lk-signed-in` and follows `return_to` unless a
  *   listener prevents it.
  * - Each new step is a session-history entry (same URL, the page's own state
