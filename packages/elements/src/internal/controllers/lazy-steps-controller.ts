@@ -51,7 +51,7 @@ export class LazyStepsController<Chunks extends StepChunks> implements ReactiveC
    * import is forgotten, so the next call imports again.
    */
   load(name: string): Promise<void> {
-    const load = this.chunks[name];
+    const load = Object.hasOwn(this.chunks, name) ? this.chunks[name] : undefined;
     if (!load || this.loaded.has(name)) return Promise.resolve();
     let loading = this.loading.get(name);
     if (!loading) {
