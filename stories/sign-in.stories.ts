@@ -210,6 +210,25 @@ export const BrokerUnreachable: Story = {
   },
 };
 
+export const StepFailedToLoad: Story = {
+  name: 'Step failed to load',
+  // The password step's chunk cannot be fetched (the connection dropped after the first screen).
+  render: (_args, { loaded, globals }) =>
+    html`<lk-sign-in
+      theme=${elementTheme(globals)}
+      sign-up-url="#sign-up"
+      .client=${loadedBroker(loaded).client}
+      .stepImport=${() => Promise.reject(new TypeError('Failed to fetch dynamically imported module'))}
+    ></lk-sign-in>`,
+  play: async ({ canvasElement }) => {
+    const { el, form } = await submitEmail(canvasElement);
+    await expectAlert(el, "The next step couldn't load. Check your connection and try again.");
+    await expect(form.getByRole('button', { name: 'Try again' })).toBeVisible();
+    await expect(form.queryByLabelText('Email')).toBeNull();
+    await expectHeading(el, 'Sign in');
+  },
+};
+
 export const NotConfigured: Story = {
   name: 'Not configured',
   // No client, no broker attribute, no <lk-config>: the page forgot to say where the broker is.

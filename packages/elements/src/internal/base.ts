@@ -9,6 +9,7 @@ import { adoptFormStyles } from './form-styles.js';
 import { errorMessage } from './messages.js';
 import { FlowController, type FlowOptions, type FlowView } from './controllers/flow-controller.js';
 import { renderRetry } from './templates/alert.js';
+import { StepLoadError } from './step-load-error.js';
 import type { FormState } from './templates/form-state.js';
 import { fieldProblem, serverFieldErrors } from './validation.js';
 
@@ -167,6 +168,7 @@ export abstract class LkFormElement extends LkElement {
     fieldErrors: { state: true },
     announcement: { state: true },
     sessionError: { state: true },
+    stalled: { state: true },
     resent: { state: true },
   };
 
@@ -185,6 +187,10 @@ export abstract class LkFormElement extends LkElement {
   protected announcement = '';
   /** The session could not be read (broker unreachable): the form gives way to an error and "Try again". */
   private sessionError?: unknown;
+  /** The step the broker answered could not be loaded: the form gives way to why, and "Try again" loads it again. */
+  private stalled?: StepLoadError;
+  /** The flow of this element (`createFlow`), for "Try again" on a stalled step. */
+  private formFlow?: FlowController<FlowView>;
   /** A failure the fields show, so the form's alert does not say it twice. */
   private shownAtFields?: unknown;
   private formHost?: HTMLElement;
@@ -223,8 +229,16 @@ export abstract class LkFormElement extends LkElement {
   protected override updated(changed: PropertyValues) {
     super.updated(changed);
     const error = this.sessionError;
-    render(error === undefined ? this.renderForm() : renderRetry(errorMessage(error), this.retry), this.formHost!, { host: this });
+    const stalled = this.stalled;
+    // While "Try again" loads the step, the message is empty, so it is said again if the step fails again.
+    const form =
+      error !== undefined ? renderRetry(errorMessage(error), this.retry) : stalled ? renderRetry(this.formFlow!.pending ? '' : errorMessage(stalled), this.retryStep) : this.renderForm();
+    render(form, this.formHost!, { host: this });
   }
+
+  private retryStep = () => {
+    if (this.stalled) this.formFlow!.goTo(this.stalled.view);
+  };
 
   private retry = () => {
     void this.latchkey?.session.refresh().then(
@@ -250,14 +264,23 @@ export abstract class LkFormElement extends LkElement {
   /** A new code was sent on this step ("We sent a new code."). */
   protected resent = false;
 
-  /** The element's flow: requests through its client, failures reported, and each new step cleared and focused. */
-  protected createFlow<View extends FlowView>(first: View, viewOf: FlowOptions<View>['viewOf']): FlowController<View> {
-    return new FlowController<View>(this, {
+  /**
+   * The element's flow: requests through its client, failures reported, and each
+   * new step cleared and focused. With `steps`, a view shows once its chunk is
+   * loaded; one that cannot load stalls the flow on "Try again" (`StepLoadError`).
+   */
+  protected createFlow<View extends FlowView>(first: View, viewOf: FlowOptions<View>['viewOf'], steps?: { load(name: string): Promise<void> }): FlowController<View> {
+    return (this.formFlow = new FlowController<View>(this, {
       first,
       viewOf,
       client: () => this.requireClient(),
-      failed: (error) => this.reportError(error),
+      failed: (error) => {
+        if (error instanceof StepLoadError) this.stalled = error;
+        this.reportError(error);
+      },
+      prepare: steps && ((view) => steps.load(view.name).catch((cause: unknown) => Promise.reject(new StepLoadError(view, cause)))),
       entered: (view, previous) => {
+        this.stalled = undefined;
         this.fieldErrors = {};
         if (view.name !== previous.name) {
           this.resent = false;
@@ -266,7 +289,7 @@ export abstract class LkFormElement extends LkElement {
         }
       },
       historyKey: () => (this.noHistory ? undefined : this.uid),
-    });
+    }));
   }
 
   /** "Resend code" on any mailed-code step: a fresh code, then "We sent a new code." */

@@ -9,6 +9,10 @@
  */
 const scope = ':is(lk-sign-in, lk-sign-up)';
 
+/** What every rule of the form styles starts with; the rules a template adds (`addFormStyles`) too. */
+export const formScope = scope;
+
+/** The rules every first screen needs. Those only a later step's fields need come with their template (`addFormStyles`). */
 export const formCss = `@layer latchkey {
 ${scope} .lk-form { display: grid; gap: calc(var(--_space-m) - var(--_space-xs)); margin: 0; }
 ${scope} .lk-field { display: grid; gap: calc(var(--_space-xs) * 1.5); }
@@ -21,17 +25,6 @@ ${scope} input:not([type='hidden']) {
 }
 ${scope} :is(input, button):focus-visible { outline: var(--_focus-width) solid var(--_focus); outline-offset: var(--_focus-width); }
 ${scope} input[aria-invalid='true'] { border-color: var(--_danger); }
-${scope} input.lk-code { font-size: 1.5rem; letter-spacing: 0.5em; text-align: center; font-variant-numeric: tabular-nums; padding-inline-start: calc(var(--_space-m) * 0.75 + 0.5em); }
-${scope} :is(.lk-visually-hidden, .lk-reveal > span) { position: absolute !important; inline-size: 1px; block-size: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-${scope} .lk-reveal-row { position: relative; direction: ltr; }
-${scope} .lk-reveal-row input { padding-inline-end: var(--_input-height); }
-${scope} .lk-reveal {
-  position: absolute; inset-block: 0; inset-inline-end: 0; inline-size: var(--_input-height); display: grid; place-items: center;
-  color: var(--_muted); background: none; border: 0; border-radius: var(--_radius); cursor: pointer;
-}
-${scope} .lk-reveal svg { inline-size: 1.25em; fill: none; stroke: currentColor; stroke-width: 2; }
-${scope} .lk-reveal[aria-pressed='true'] { color: var(--_primary); }
-${scope} .lk-reveal[aria-pressed='true'] svg path { stroke-dasharray: 2 3; }
 ${scope} .lk-hint, ${scope} .lk-field-error { margin: 0; font-size: 0.8125rem; color: var(--_muted); }
 ${scope} .lk-field-error { color: var(--_danger); }
 ${scope} :is(.lk-alert, .lk-notice) {
@@ -41,13 +34,6 @@ ${scope} :is(.lk-alert, .lk-notice) {
 }
 ${scope} .lk-notice { --_c: var(--_success); }
 ${scope} :is(.lk-alert, .lk-notice):empty { display: none; }
-${scope} .lk-identity {
-  display: flex; align-items: center; justify-content: space-between; gap: var(--_space-s);
-  padding-block: var(--_space-xs); padding-inline: calc(var(--_space-m) * 0.75) var(--_space-s);
-  border: var(--_border-width) solid var(--_border); border-radius: calc(var(--_radius) * 2); font-size: 0.9rem;
-}
-${scope} .lk-identity > bdi { min-inline-size: 0; overflow-wrap: anywhere; }
-${scope} .lk-identity > button { flex: none; white-space: nowrap; }
 ${scope} :is(.lk-primary, .lk-secondary) {
   display: inline-flex; align-items: center; justify-content: center; gap: var(--_space-s); min-block-size: var(--_button-height);
   inline-size: 100%; padding-block: 0; padding-inline: var(--_space-m); font: inherit; font-size: 0.9375rem; font-weight: 600;
@@ -57,15 +43,8 @@ ${scope} .lk-primary { margin-block-start: var(--_space-xs); color: var(--_butto
 ${scope} .lk-primary:hover { background: color-mix(in oklab, var(--_button-bg) 88%, var(--_button-text)); }
 ${scope} .lk-primary[aria-disabled='true'] { cursor: progress; }
 ${scope} .lk-secondary:hover { background: color-mix(in srgb, var(--_text) 5%, transparent); }
-${scope} .lk-link {
-  display: inline-flex; align-items: center; min-block-size: var(--_target); min-inline-size: var(--_target); padding-block: 0; padding-inline: var(--_space-xs); margin-inline: calc(var(--_space-xs) * -1);
-  font: inherit; font-size: var(--_font-size-s); font-weight: 550; color: var(--_primary); background: none; border: 0; border-radius: var(--_space-xs); cursor: pointer;
-}
-${scope} .lk-link:hover { text-decoration: underline; }
-${scope} .lk-link:disabled { color: var(--_muted); cursor: default; text-decoration: none; }
 ${scope} .lk-divider { display: flex; align-items: center; gap: var(--_space-s); color: var(--_muted); font-size: 0.8125rem; }
 ${scope} .lk-divider::before, ${scope} .lk-divider::after { content: ''; flex: 1; border-block-start: var(--_border-width) solid var(--_border); }
-${scope} .lk-links { display: flex; justify-content: center; flex-wrap: wrap; gap: var(--_space-xs) var(--_space-m); }
 ${scope} .lk-spinner {
   inline-size: 1em; block-size: 1em; border-radius: 50%;
   border: 0.125em solid color-mix(in srgb, currentColor 35%, transparent); border-block-start-color: currentColor;
@@ -77,6 +56,24 @@ ${scope} .lk-spinner {
 }`;
 
 let sheet: CSSStyleSheet | undefined;
+const rules = [formCss];
+
+/** Every rule of the form styles added so far: the first screens', then each template's, in the order they loaded. */
+export function formStyles(): string {
+  return rules.join('\n');
+}
+
+/**
+ * Adds the rules of a template that only later steps draw (the code field, a
+ * password's "Show password"), once, when the module that draws it loads: a
+ * step's styles come with its chunk. They go after every rule before them, in
+ * `@layer latchkey`, into the one sheet every root shares.
+ */
+export function addFormStyles(css: string): void {
+  if (rules.includes(css)) return;
+  rules.push(css);
+  if (sheet?.cssRules.length) sheet.replaceSync(formStyles());
+}
 
 /**
  * Adopts the form stylesheet on `root` once. Constructable stylesheets need no
@@ -85,6 +82,6 @@ let sheet: CSSStyleSheet | undefined;
 export function adoptFormStyles(root: Node): void {
   if (!(root instanceof Document || root instanceof ShadowRoot)) return;
   sheet ??= new CSSStyleSheet();
-  if (!sheet.cssRules.length) sheet.replaceSync(formCss);
+  if (!sheet.cssRules.length) sheet.replaceSync(formStyles());
   if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
 }

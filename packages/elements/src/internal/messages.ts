@@ -2,6 +2,7 @@ import { msg, str } from './localize.js';
 import { LatchkeyError, type LatchkeyErrorCode } from '@latchkey/client';
 import { currentLocale, pluralCategory } from './locale-state.js';
 import { PasskeyCeremonyError, type CeremonyFailure } from './ceremony-error.js';
+import { StepLoadError } from './step-load-error.js';
 
 /**
  * One message per error code, id `error.<code>` (as Hanko's `flowErrors.<code>`).
@@ -96,6 +97,8 @@ function rateLimitedMessage(error: LatchkeyError): string {
  */
 export function errorMessage(error: unknown): string {
   if (error instanceof PasskeyCeremonyError) return ceremonyMessages[error.failure]();
+  // The page's own files, not the broker, could not be fetched: its network_error message would blame the service.
+  if (error instanceof StepLoadError) return msg("The next step couldn't load. Check your connection and try again.");
   const message = error instanceof LatchkeyError ? messages[error.code] : undefined;
   return message ? message(error as LatchkeyError) : msg('Something went wrong. Please try again.', { id: 'error.generic' });
 }

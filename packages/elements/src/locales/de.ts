@@ -97,6 +97,7 @@
 's724cad106772e821': `Wir haben Ihnen einen neuen Code gesendet.`,
 's72e53029dfeee39a': `Sie haben noch keinen Passkey hinzugefügt.`,
 's756b4cc8998e997d': `Passwort eingeben`,
+'s76c7ae4266db39d8': `Der nächste Schritt konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.`,
 's76dbc68f245c04a1': `Passkey erstellen`,
 's7cfe12cd14df9950': `Abmelden`,
 's8116180a3ff4936f': `Zurück zur Anmeldung`,

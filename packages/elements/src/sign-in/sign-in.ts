@@ -1,21 +1,16 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { msg, str } from '../internal/localize.js';
-import type { DoneStep, EmailCodeStep, LatchkeyClient, PasswordStep, SessionState, Step } from '@latchkey/client';
+import { msg } from '../internal/localize.js';
+import type { LatchkeyClient, PasswordStep, SessionState, Step } from '@latchkey/client';
 import { LkFormElement } from '../internal/base.js';
+import { LazyStepsController, type StepImport } from '../internal/controllers/lazy-steps-controller.js';
 import { getPasskey, passkeyAutofillSupported, passkeysSupported, untilAborted } from '../internal/passkeys.js';
 import { renderCard } from '../internal/templates/card.js';
 import { directionFor, isolate } from '../internal/locale-state.js';
 import { signInStyles } from './sign-in.styles.js';
-import { renderEmailCodeStep, renderIdentifierStep, renderPasswordStep, renderResetStep } from './sign-in.form.js';
+import { renderIdentifierStep } from './sign-in.form.js';
+import { signInSteps, type SignInStepOptions, type SignInView, type StepScreen } from './sign-in.steps.js';
 
-/** The steps of signing in, as this element shows them. */
-export type SignInView =
-  | { name: 'identifier'; email?: string; step?: undefined }
-  | { name: 'password'; step: PasswordStep }
-  | { name: 'email-code'; step: EmailCodeStep }
-  /** `back` is the password step "Back to sign in" returns to. */
-  | { name: 'reset'; step: EmailCodeStep; back: PasswordStep }
-  | { name: 'done'; step: DoneStep };
+export type { SignInView } from './sign-in.steps.js';
 
 /** The password step to return to from `from` (a reset's code step lists no sign-in methods of its own). */
 function passwordStepBefore(from: SignInView, email: string): PasswordStep {
@@ -51,6 +46,12 @@ function viewOf(step: Step, from: SignInView): SignInView | undefined {
  * step offers "Sign in with a passkey", and (where the browser supports
  * conditional mediation) the email field's autofill lists the site's passkeys
  * while the form stays usable: picking one signs in without typing.
+ *
+ * Only the first screen comes with the element: each later step (password,
+ * mailed code, reset) is a chunk imported the first time the broker answers
+ * with it, and asked for while the page is idle. A step still loading keeps
+ * the previous one in its pending state; one that cannot load says so, with
+ * "Try again".
  *
  * The form and its inputs render into the element's light DOM (slot `form`),
  * where password managers can find them. After sign-in the element fires
@@ -112,6 +113,7 @@ export class LkSignIn extends LkFormElement {
     signUpUrl: { attribute: 'sign-up-url' },
     passkeys: { state: true },
     passkeyWaiting: { state: true },
+    stepImport: { attribute: false },
   };
 
   /** Your product's name, shown above the heading. */
@@ -124,7 +126,16 @@ export class LkSignIn extends LkFormElement {
   /** Link for "Don't have an account? Sign up". */
   signUpUrl?: string;
 
-  private readonly flow = this.createFlow<SignInView>({ name: 'identifier' }, viewOf);
+  /**
+   * Stands in for the `import()` of a step's chunk (tests and stories delay it or make it fail).
+   * @internal
+   */
+  stepImport?: StepImport;
+
+  private readonly steps = new LazyStepsController(this, signInSteps, () => this.stepImport);
+  private readonly flow = this.createFlow<SignInView>({ name: 'identifier' }, viewOf, this.steps);
+  /** The heading and form of the view on screen, drawn once per update for the card and the light DOM. */
+  private screen?: StepScreen;
 
   /** The broker offers passkeys and this browser has WebAuthn (known once the autofill request has its options). */
   private passkeys = false;
@@ -203,7 +214,7 @@ export class LkSignIn extends LkFormElement {
   }
 
   protected override render() {
-    const { title, subtitle } = this.heading();
+    const { title, subtitle } = (this.screen = this.drawStep());
     const footer =
       this.signUpUrl && this.flow.view.name !== 'done'
         ? html`${msg("Don't have an account?")} <a href=${this.signUpUrl}>${msg('Sign up')}</a>`
@@ -211,73 +222,40 @@ export class LkSignIn extends LkFormElement {
     return renderCard({ title, subtitle, footer, announcement: this.announcement, appName: this.appName, dir: directionFor(this) });
   }
 
-  private heading(): { title: string; subtitle?: string } {
-    const v = this.flow.view;
-    switch (v.name) {
-      case 'identifier':
-        return { title: msg('Sign in'), subtitle: msg('Welcome back. Enter your email to continue.') };
-      case 'password':
-        return { title: msg('Enter your password') };
-      case 'email-code':
-        return { title: msg('Check your email'), subtitle: msg(str`We sent a 6-digit code to ${isolate(v.step.email)}.`) };
-      case 'reset':
-        return { title: msg('Reset your password'), subtitle: msg(str`Enter the code we sent to ${isolate(v.step.email)} and choose a new password.`) };
-      case 'done':
-        return { title: msg("You're signed in"), subtitle: isolate(v.step.user.email) };
-    }
+  protected override renderForm(): TemplateResult {
+    return this.screen!.form;
   }
 
-  protected override renderForm(): TemplateResult {
+  /** The view on screen: the first and last by the element, every other by its step's chunk. */
+  private drawStep(): StepScreen {
     const form = this.formState(this.flow);
     const v = this.flow.view;
     switch (v.name) {
       case 'identifier':
-        return renderIdentifierStep({
-          form,
-          email: v.email ?? '',
-          onSubmit: this.submitIdentifier,
-          passkey: this.passkeys ? { waiting: this.passkeyWaiting, onClick: this.signInWithPasskey } : undefined,
-        });
-      case 'password': {
-        const { email, methods, notice } = v.step;
-        return renderPasswordStep({
-          form,
-          email,
-          methods,
-          notice,
-          onSubmit: this.submitPassword,
-          onForgot: () => this.flow.submit((client, signal) => client.startPasswordReset({ email }, { signal })),
-          onUseCode: () => this.flow.submit((client, signal) => client.startEmailCodeSignIn({ email, return_to: this.returnTo }, { signal })),
-          onChangeEmail: () => this.flow.goTo({ name: 'identifier', email }),
-        });
-      }
-      case 'email-code': {
-        const { email, methods } = v.step;
-        return renderEmailCodeStep({
-          form,
-          email,
-          methods,
-          resendAfter: v.step.resend_after,
-          attemptsLeft: v.step.attempts_left,
-          onSubmit: this.submitCode,
-          onResend: () => this.resendCode(this.flow, v.step),
-          onUsePassword: () => this.flow.goTo({ name: 'password', step: { step: 'password', email, methods } }),
-          onChangeEmail: () => this.flow.goTo({ name: 'identifier', email }),
-        });
-      }
-      case 'reset':
-        return renderResetStep({
-          form,
-          email: v.step.email,
-          resendAfter: v.step.resend_after,
-          attemptsLeft: v.step.attempts_left,
-          onSubmit: this.submitReset,
-          onResend: () => this.resendCode(this.flow, v.step),
-          onBack: () => this.flow.goTo({ name: 'password', step: v.back }),
-        });
+        return {
+          title: msg('Sign in'),
+          subtitle: msg('Welcome back. Enter your email to continue.'),
+          form: renderIdentifierStep({
+            form,
+            email: v.email ?? '',
+            onSubmit: this.submitIdentifier,
+            passkey: this.passkeys ? { waiting: this.passkeyWaiting, onClick: this.signInWithPasskey } : undefined,
+          }),
+        };
       case 'done':
-        return html``;
+        return { title: msg("You're signed in"), subtitle: isolate(v.step.user.email), form: html`` };
     }
+    // The flow shows a view only once its chunk is in (its `prepare`). The registry's type pairs each name with its view.
+    const render = this.steps.render(v.name) as (o: SignInStepOptions<typeof v>) => StepScreen;
+    return render({
+      view: v,
+      form,
+      returnTo: this.returnTo,
+      submit: (request) => this.flow.submit(request),
+      validate: (names) => this.validate(names),
+      goTo: (view) => this.flow.goTo(view),
+      resend: (step) => this.resendCode(this.flow, step),
+    });
   }
 
   private submitIdentifier = (event: SubmitEvent) => {
@@ -286,30 +264,6 @@ export class LkSignIn extends LkFormElement {
     if (!values) return;
     this.flow.amend({ name: 'identifier', email: values.email });
     this.flow.submit((client, signal) => client.identify({ email: values.email!, return_to: this.returnTo }, { signal }));
-  };
-
-  private submitPassword = (event: SubmitEvent) => {
-    event.preventDefault();
-    const v = this.flow.view;
-    const values = this.validate(['password']);
-    if (!values || v.name !== 'password') return;
-    this.flow.submit((client, signal) => client.signInWithPassword({ email: v.step.email, password: values.password!, return_to: this.returnTo }, { signal }));
-  };
-
-  private submitCode = (event: SubmitEvent) => {
-    event.preventDefault();
-    const v = this.flow.view;
-    const values = this.validate(['code']);
-    if (!values || v.name !== 'email-code') return;
-    this.flow.submit((client, signal) => client.finishEmailCodeSignIn({ flow_id: v.step.flow_id, code: values.code! }, { signal }));
-  };
-
-  private submitReset = (event: SubmitEvent) => {
-    event.preventDefault();
-    const v = this.flow.view;
-    const values = this.validate(['code', 'new-password']);
-    if (!values || v.name !== 'reset') return;
-    this.flow.submit((client, signal) => client.finishPasswordReset({ flow_id: v.step.flow_id, code: values.code!, password: values['new-password']! }, { signal }));
   };
 }
 

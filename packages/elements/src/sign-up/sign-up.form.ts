@@ -3,21 +3,25 @@ import { msg } from '../internal/localize.js';
 import { LIMITS } from '@latchkey/client';
 import { renderAlert } from '../internal/templates/alert.js';
 import { renderCodeField, submitWhenComplete } from '../internal/templates/code-field.js';
+import { addFormStyles } from '../internal/form-styles.js';
 import { renderField } from '../internal/templates/field.js';
+import { linkStyles } from '../internal/templates/links.js';
+import { renderPasswordField } from '../internal/templates/password-field.js';
 import type { FormState } from '../internal/templates/form-state.js';
 import { renderSubmit } from '../internal/templates/submit.js';
 import { renderPasskeyButton, type PasskeyOffer } from '../internal/templates/passkey-button.js';
 
 // The light-DOM form of each sign-up step. Each template gets its data and the callbacks it calls.
 
+addFormStyles(linkStyles);
+
 export function renderDetailsStep(o: { form: FormState; onSubmit: (event: SubmitEvent) => void; passkey?: PasskeyOffer }): TemplateResult {
   return html`<form class="lk-form" novalidate @submit=${o.onSubmit}>
     ${renderField(o.form, { name: 'name', label: msg('Name (optional)'), type: 'text', autocomplete: 'name', required: false, maxlength: LIMITS.nameMaxLength })}
     ${renderField(o.form, { name: 'email', label: msg('Email'), type: 'email', autocomplete: 'username', inputmode: 'email' })}
-    ${renderField(o.form, {
+    ${renderPasswordField(o.form, {
       name: 'new-password',
       label: msg('Password'),
-      type: 'password',
       autocomplete: 'new-password',
       hint: msg('At least 8 characters.'),
     })}

@@ -21,6 +21,8 @@ class FlowHost extends ReactiveElement {
   readonly entered: string[] = [];
   /** Its history key; unset keeps the steps out of the history (`no-history`). */
   key?: string;
+  /** What readies a view before it shows (lk-sign-in: its step's chunk); none by default. */
+  ready?: (view: View) => Promise<unknown>;
   readonly flow = new FlowController<View>(this, {
     first: { name: 'start' },
     viewOf: (step: Step) => (step.step === 'password' ? { name: 'password', step } : step.step === 'done' ? { name: 'done', step } : undefined),
@@ -28,6 +30,7 @@ class FlowHost extends ReactiveElement {
     failed: (error) => this.failures.push(error),
     entered: (view) => this.entered.push(view.name),
     historyKey: () => this.key,
+    prepare: async (view) => this.ready?.(view),
   });
 }
 customElements.define('lk-test-flow', FlowHost);
@@ -56,6 +59,30 @@ async function host() {
 afterEach(cleanup);
 
 describe('FlowController', () => {
+  it('shows a view only once it is readied, pending until then; one that cannot be readied fails the request and the view stays', async () => {
+    const el = await host();
+    let ready!: () => void;
+    let fail!: (error: Error) => void;
+    el.ready = (view) => (view.name === 'start' ? Promise.resolve() : new Promise<void>((resolve, reject) => ((ready = resolve), (fail = reject))));
+    el.flow.submit(async () => passwordStep);
+    await until(() => ready !== undefined);
+    expect(el.flow.pending).toBe(true);
+    expect(el.flow.view.name).toBe('start');
+    ready();
+    await until(() => el.flow.view.name === 'password');
+    expect(el.entered).toEqual(['password']);
+
+    el.flow.goTo({ name: 'start' });
+    await until(() => el.flow.view.name === 'start');
+    ready = undefined as unknown as () => void;
+    el.flow.submit(async () => passwordStep);
+    await until(() => ready !== undefined);
+    fail(new TypeError('Failed to fetch dynamically imported module'));
+    await until(() => !el.flow.pending);
+    expect(el.flow.view.name).toBe('start');
+    expect(el.failures).toEqual([new TypeError('Failed to fetch dynamically imported module')]);
+  });
+
   it('keeps the form usable while a background request waits (passkey autofill, say)', async () => {
     const el = await host();
     const autofill = heldRequest();

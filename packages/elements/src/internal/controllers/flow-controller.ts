@@ -34,6 +34,12 @@ export interface FlowOptions<View extends FlowView> {
    * its steps out of the history (the element's `no-history`).
    */
   historyKey(): string | undefined;
+  /**
+   * Readies a view before it shows (lk-sign-in imports the step's chunk). The
+   * flow stays pending meanwhile, so the view on screen keeps its pending state;
+   * a rejection fails the request like any other, and the view does not show.
+   */
+  prepare?(view: View): Promise<unknown>;
 }
 
 /** Set on the history entries of a flow's steps: whose they are and which view each shows. */
@@ -59,6 +65,8 @@ const isAbort = (error: unknown) => error instanceof Error && error.name === 'Ab
  *   belong to the view they started on: leaving it, or the page, aborts them.
  * - Every answer, foreground or background, becomes a view in `viewOf`; a step
  *   the element cannot show fails with `unsupported_step` and the form stays.
+ * - A view shows once `prepare` has readied it (its step's chunk imported):
+ *   until then the request is still pending and the view on screen stays.
  * - A `done` step fires `lk-signed-in` and follows `return_to` unless a
  *   listener prevents it.
  * - Each new step is a session-history entry (same URL, the page's own state
@@ -91,7 +99,11 @@ export class FlowController<View extends FlowView> implements ReactiveController
     host.addController(this);
     this.foreground = new Task(host, {
       autoRun: false,
-      task: ([next], { signal }) => next(signal),
+      task: async ([next], { signal }) => {
+        const view = await next(signal);
+        await this.options.prepare?.(view);
+        return view;
+      },
       // Only the newest run completes (Task ignores the answers of runs it replaced).
       onComplete: (view) => this.show(view),
       onError: (error) => this.fail(error),

@@ -1,9 +1,17 @@
 import { html, type TemplateResult } from 'lit';
 import { msg, str } from '../localize.js';
 import { LIMITS } from '@latchkey/client';
-import { renderField, renderUsernameHint } from './field.js';
+import { addFormStyles, formScope as s } from '../form-styles.js';
+import { renderField } from './field.js';
+import { linkStyles } from './links.js';
+import { renderUsernameHint } from './username-hint.js';
 import type { FormState } from './form-state.js';
 import { pluralCategory } from '../locale-state.js';
+
+addFormStyles(linkStyles);
+addFormStyles(`@layer latchkey {
+${s} input.lk-code { font-size: 1.5rem; letter-spacing: 0.5em; text-align: center; font-variant-numeric: tabular-nums; padding-inline-start: calc(var(--_space-m) * 0.75 + 0.5em); }
+}`);
 
 export interface CodeFieldOptions {
   /** Where the code went (paired with the code for password managers). */

@@ -1,0 +1,58 @@
+import type { TemplateResult } from 'lit';
+import type { DoneStep, EmailCodeStep, PasswordStep } from '@latchkey/client';
+import type { StepRequest } from '../internal/controllers/flow-controller.js';
+import type { FormState } from '../internal/templates/form-state.js';
+
+/** The steps of signing in, as this element shows them. */
+export type SignInView =
+  | { name: 'identifier'; email?: string; step?: undefined }
+  | { name: 'password'; step: PasswordStep }
+  | { name: 'email-code'; step: EmailCodeStep }
+  /** `back` is the password step "Back to sign in" returns to. */
+  | { name: 'reset'; step: EmailCodeStep; back: PasswordStep }
+  | { name: 'done'; step: DoneStep };
+
+/**
+ * What a step's render function gets from lk-sign-in: its view, the form's
+ * state and the callbacks it may call, never the element.
+ */
+export interface SignInStepOptions<View extends SignInView> {
+  view: View;
+  form: FormState;
+  /** The host's `return-to`, for requests that may end in a session. */
+  returnTo: string | undefined;
+  /** Sends the step's request; the broker's answer is the next step (one at a time). */
+  submit(request: StepRequest): void;
+  /** Checks the named fields, shows their problems, and answers their values when all are good. */
+  validate(names: string[]): Record<string, string> | undefined;
+  /** Shows another view without asking the broker ("Use another email"). */
+  goTo(view: SignInView): void;
+  /** "Resend code" of a mailed-code step. */
+  resend(step: EmailCodeStep): void;
+}
+
+/** What the card shows for a step: the heading (shadow DOM) and the light-DOM form. */
+export interface StepScreen {
+  title: string;
+  subtitle?: string;
+  form: TemplateResult;
+}
+
+/** The views drawn by a chunk; `identifier` (the first screen) and `done` are drawn by the element itself. */
+export type LazySignInView = Exclude<SignInView, { name: 'identifier' | 'done' }>;
+
+type StepModule<View extends LazySignInView> = Promise<{ render(o: SignInStepOptions<View>): StepScreen }>;
+
+/**
+ * Every step of lk-sign-in that is not on the first screen, and its chunk:
+ * imported the first time the broker answers with it, and asked for while the
+ * page is idle after the first render. A new step (SSO redirect, IdP error,
+ * MFA) is its view in `SignInView`, its line in `viewOf`, and one entry here;
+ * the type check asks for the entry. Two views may share a chunk:
+ * `() => import('./steps/reset.js').then((m) => ({ render: m.renderReview }))`.
+ */
+export const signInSteps: { readonly [Name in LazySignInView['name']]: () => StepModule<Extract<LazySignInView, { name: Name }>> } = {
+  password: () => import('./steps/password.js'),
+  'email-code': () => import('./steps/email-code.js'),
+  reset: () => import('./steps/reset.js'),
+};
