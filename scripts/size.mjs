@@ -7,6 +7,8 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
+// lk-sign-in's entry keeps the 20 kB the whole element had before its steps were split, so the
+// first screen never grows; issue 21 (social buttons in the entry) takes it to 16 kB.
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
@@ -15,7 +17,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * other steps share), `total` every chunk the element can ever load.
  */
 export const ELEMENTS = [
-  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: 16_000, step: 4_000, total: 30_000 } },
+  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: 20_000, step: 4_000, total: 30_000 } },
   { name: 'all elements', entry: 'packages/elements/src/index.ts', budgets: { step: 4_000, total: 50_000 } },
 ];
 

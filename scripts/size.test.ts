@@ -30,9 +30,9 @@ describe('bundle budgets (DESIGN.md)', () => {
     }
   });
 
-  it('keeps lk-sign-in\'s first screen within 16 kB, each step within 4 kB and all of it within 30 kB gzip', () => {
+  it('keeps lk-sign-in\'s first screen within the 20 kB the whole element had, each step within 4 kB and all of it within 30 kB gzip', () => {
     expect(of('lk-sign-in').map((r) => [r.part, r.budgetGzip])).toEqual([
-      ['entry', 16_000],
+      ['entry', 20_000],
       ['step', 4_000],
       ['step', 4_000],
       ['step', 4_000],
