@@ -141,6 +141,8 @@ export interface RegistrationForgery extends Forgery {
   coseKey?: { kty?: number; alg?: number; crv?: number; offCurve?: boolean };
   /** Bytes appended to the attestation object, after its CBOR map. */
   attestationObjectTrailer?: Uint8Array;
+  /** The length of the new credential's id in bytes (default 20). */
+  credentialIdLength?: number;
 }
 
 export interface AssertionForgery extends Forgery {
@@ -212,7 +214,7 @@ export class SoftAuthenticator {
     );
   }
 
-  private newCredential(rpId: string, userHandle: string, forged: RegistrationForgery['coseKey'] = {}): SoftCredential {
+  private newCredential(rpId: string, userHandle: string, forged: RegistrationForgery['coseKey'] = {}, idLength = 20): SoftCredential {
     const { privateKey, coseKey } = makeKey(this.algorithm);
     if (forged.kty !== undefined) coseKey.set(1, forged.kty);
     if (forged.alg !== undefined) coseKey.set(3, forged.alg);
@@ -222,7 +224,7 @@ export class SoftAuthenticator {
       y[y.length - 1]! ^= 0x01;
       coseKey.set(-3, y);
     }
-    const rawId = randomBytes(20);
+    const rawId = randomBytes(idLength);
     return { rawId, id: b64url(rawId), rpId, userHandle, privateKey, algorithm: this.algorithm, publicKey: encodeCbor(coseKey), counter: 0 };
   }
 
@@ -231,7 +233,7 @@ export class SoftAuthenticator {
     const rpId = options.rp.id ?? new URL(this.origin).hostname;
     let credential = forgery.reuse;
     if (!credential) {
-      credential = this.newCredential(rpId, options.user.id, forgery.coseKey);
+      credential = this.newCredential(rpId, options.user.id, forgery.coseKey, forgery.credentialIdLength);
       this.credentials.push(credential);
     }
     const authData = this.authData(forgery.rpId ?? rpId, forgery.counter ?? credential.counter, credential, forgery);

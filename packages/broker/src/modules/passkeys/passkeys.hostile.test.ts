@@ -206,6 +206,11 @@ describe.each(storageKinds)('passkeys against hostile input on %s', (kind: Stora
     await refused(await forgedAdd({ coseKey: { offCurve: true } }), 400, 'passkey_rejected', /registration refused: .*not a valid/);
   });
 
+  it('refuses a credential id longer than 1023 bytes', async () => {
+    // 1024 bytes are 1366 base64url characters: within the request schema's limit, over WebAuthn §7.1's.
+    await refused(await forgedAdd({ credentialIdLength: 1024 }), 400, 'passkey_rejected', /registration refused: .*credential id is 1024 bytes/);
+  });
+
   it('refuses an attestation object with bytes after its CBOR map', async () => {
     const second = encodeCbor(new Map([['fmt', 'packed']]));
     await refused(await forgedAdd({ attestationObjectTrailer: second }), 400, 'passkey_rejected', /registration refused: .*attestation object/);
