@@ -2,9 +2,10 @@ import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } fr
 import type { PasskeyAssertionJSON, PasskeyCreationOptionsJSON, PasskeyRegistrationJSON, PasskeyRequestOptionsJSON, PasskeyTransport } from '@latchkey/client';
 
 /**
- * A software WebAuthn authenticator and client for tests: ES256 keys from
- * node:crypto, a `none` attestation, and every field a test may want to forge
- * (origin, RP ID hash, challenge, type, flags, counter, user handle, signature),
+ * A software WebAuthn authenticator and client for tests: ES256, EdDSA or RS256
+ * keys from node:crypto, a `none` attestation, and every field a test may want
+ * to forge (origin, RP ID hash, challenge, type, client data members, flags,
+ * counter, user handle, signature, the COSE key, extension and trailing bytes),
  * so each hostile case is built the way an attacker would build it.
  */
 
@@ -49,6 +50,10 @@ const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).
 
 /** Authenticator data flags (WebAuthn §6.1). */
 export interface Flags {
+  /** Attested credential data included: set by a registration, clear in an assertion unless forged. */
+  at: boolean;
+  /** Extension data included: set when `authDataExtensions` are sent, unless forged. */
+  ed: boolean;
   /** User present. */
   up: boolean;
   /** User verified (PIN, biometrics). */
@@ -59,7 +64,34 @@ export interface Flags {
   bs: boolean;
 }
 
-const flagsByte = (f: Flags, extra = 0) => (f.up ? 0x01 : 0) | (f.uv ? 0x04 : 0) | (f.be ? 0x08 : 0) | (f.bs ? 0x10 : 0) | extra;
+const flagsByte = (f: Flags) => (f.up ? 0x01 : 0) | (f.uv ? 0x04 : 0) | (f.be ? 0x08 : 0) | (f.bs ? 0x10 : 0) | (f.at ? 0x40 : 0) | (f.ed ? 0x80 : 0);
+
+/** The signature algorithms it can make keys for (COSE, RFC 9053 and RFC 8812). */
+export type SoftAlgorithm = 'ES256' | 'EdDSA' | 'RS256';
+
+/** A new key pair and its COSE_Key: each key type with the labels RFC 9053 §7 (EC2, OKP) and RFC 8230 §4 (RSA) give it. */
+function makeKey(algorithm: SoftAlgorithm): { privateKey: KeyObject; coseKey: Map<CborValue, CborValue> } {
+  const bytes = (value: string | undefined) => Buffer.from(value!, 'base64url');
+  if (algorithm === 'EdDSA') {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const { x } = publicKey.export({ format: 'jwk' });
+    // kty OKP (1), alg EdDSA (-8), crv Ed25519 (6), x.
+    return { privateKey, coseKey: new Map<CborValue, CborValue>([[1, 1], [3, -8], [-1, 6], [-2, bytes(x)]]) };
+  }
+  if (algorithm === 'RS256') {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { n, e } = publicKey.export({ format: 'jwk' });
+    // kty RSA (3), alg RS256 (-257), n, e.
+    return { privateKey, coseKey: new Map<CborValue, CborValue>([[1, 3], [3, -257], [-1, bytes(n)], [-2, bytes(e)]]) };
+  }
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { x, y } = publicKey.export({ format: 'jwk' });
+  // kty EC2 (2), alg ES256 (-7), crv P-256 (1), x, y.
+  return { privateKey, coseKey: new Map<CborValue, CborValue>([[1, 2], [3, -7], [-1, 1], [-2, bytes(x)], [-3, bytes(y)]]) };
+}
+
+/** ES256 and RS256 sign SHA-256 of the data (ES256 DER-encoded, WebAuthn §6.5.5); EdDSA signs the data itself. */
+const signWith = (algorithm: SoftAlgorithm, data: Buffer, key: KeyObject) => sign(algorithm === 'EdDSA' ? null : 'sha256', data, key);
 
 /** A key the authenticator holds. */
 export interface SoftCredential {
@@ -70,6 +102,7 @@ export interface SoftCredential {
   /** The user handle it was created with (base64url), returned with each assertion. */
   userHandle: string;
   privateKey: KeyObject;
+  algorithm: SoftAlgorithm;
   /** The COSE_Key of the public key. */
   publicKey: Uint8Array;
   counter: number;
@@ -85,11 +118,31 @@ export interface Forgery {
   flags?: Partial<Flags>;
   /** The signature counter to report (instead of the authenticator's own). */
   counter?: number;
+  /**
+   * Members to add to or replace in clientDataJSON, e.g. `{ crossOrigin: true }`
+   * (a cross-origin iframe), `{ topOrigin: 'https://evil.example' }`; an
+   * `undefined` member is left out.
+   */
+  clientData?: Record<string, unknown>;
+  /** Raw CBOR sent as the authenticator extension outputs (sets ED unless `flags.ed` says otherwise). */
+  authDataExtensions?: Uint8Array;
+  /** Bytes appended to the authenticator data, after every field. */
+  authDataTrailer?: Uint8Array;
 }
 
 export interface RegistrationForgery extends Forgery {
   /** Re-register this credential (same id and key) instead of making a new one. */
   reuse?: SoftCredential;
+  /**
+   * Labels of the new credential's COSE_Key to replace (`kty` 1, `alg` 3, `crv`
+   * -1), e.g. an EC2 key that claims RS256; `offCurve` moves an EC2 key's y so
+   * the point is no longer on its curve.
+   */
+  coseKey?: { kty?: number; alg?: number; crv?: number; offCurve?: boolean };
+  /** Bytes appended to the attestation object, after its CBOR map. */
+  attestationObjectTrailer?: Uint8Array;
+  /** The length of the new credential's id in bytes (default 20). */
+  credentialIdLength?: number;
 }
 
 export interface AssertionForgery extends Forgery {
@@ -101,6 +154,8 @@ export interface AssertionForgery extends Forgery {
   claimId?: string;
   /** Spoil the signature. */
   badSignature?: boolean;
+  /** Put the credential's attested data (AAGUID, id, key) in the authenticator data with AT set, as only a registration does. */
+  attestedCredentialData?: boolean;
 }
 
 export interface SoftAuthenticatorOptions {
@@ -112,6 +167,8 @@ export interface SoftAuthenticatorOptions {
   synced?: boolean;
   /** What it reports as `transports`. */
   transports?: PasskeyTransport[];
+  /** The key type of the credentials it makes; default ES256, as most passkeys. */
+  algorithm?: SoftAlgorithm;
 }
 
 /**
@@ -127,20 +184,48 @@ export class SoftAuthenticator {
   readonly aaguid: Uint8Array;
   readonly synced: boolean;
   readonly transports: PasskeyTransport[];
+  readonly algorithm: SoftAlgorithm;
 
   constructor(options: SoftAuthenticatorOptions = {}) {
+    this.algorithm = options.algorithm ?? 'ES256';
     this.origin = options.origin ?? 'http://app.test';
     this.aaguid = Buffer.from((options.aaguid ?? '00000000-0000-0000-0000-000000000000').replace(/-/g, ''), 'hex');
     this.synced = options.synced ?? false;
     this.transports = options.transports ?? (this.synced ? ['hybrid', 'internal'] : ['usb']);
   }
 
-  private flags(forged?: Partial<Flags>): Flags {
-    return { up: true, uv: true, be: this.synced, bs: this.synced, ...forged };
+  /** The authenticator data (WebAuthn §6.1): RP ID hash, flags, counter, then attested credential data and extensions where there are any. */
+  private authData(rpId: string, counter: number, attested: SoftCredential | undefined, forgery: Forgery): Buffer {
+    const flags: Flags = { up: true, uv: true, be: this.synced, bs: this.synced, at: attested !== undefined, ed: forgery.authDataExtensions !== undefined, ...forgery.flags };
+    return Buffer.concat([
+      sha256(rpId),
+      Buffer.from([flagsByte(flags)]),
+      uint32(counter),
+      ...(attested ? [this.aaguid, Buffer.from([attested.rawId.length >> 8, attested.rawId.length & 0xff]), attested.rawId, attested.publicKey] : []),
+      forgery.authDataExtensions ?? new Uint8Array(),
+      forgery.authDataTrailer ?? new Uint8Array(),
+    ]);
   }
 
+  /** What a top-level page's browser sends (`crossOrigin: false`, no `topOrigin`), with the forged members. */
   private clientData(type: string, challenge: string, forgery: Forgery): Buffer {
-    return Buffer.from(JSON.stringify({ type: forgery.type ?? type, challenge: forgery.challenge ?? challenge, origin: forgery.origin ?? this.origin, crossOrigin: false }));
+    return Buffer.from(
+      JSON.stringify({ type: forgery.type ?? type, challenge: forgery.challenge ?? challenge, origin: forgery.origin ?? this.origin, crossOrigin: false, ...forgery.clientData }),
+    );
+  }
+
+  private newCredential(rpId: string, userHandle: string, forged: RegistrationForgery['coseKey'] = {}, idLength = 20): SoftCredential {
+    const { privateKey, coseKey } = makeKey(this.algorithm);
+    if (forged.kty !== undefined) coseKey.set(1, forged.kty);
+    if (forged.alg !== undefined) coseKey.set(3, forged.alg);
+    if (forged.crv !== undefined) coseKey.set(-1, forged.crv);
+    if (forged.offCurve) {
+      const y = Uint8Array.from(coseKey.get(-3) as Uint8Array);
+      y[y.length - 1]! ^= 0x01;
+      coseKey.set(-3, y);
+    }
+    const rawId = randomBytes(idLength);
+    return { rawId, id: b64url(rawId), rpId, userHandle, privateKey, algorithm: this.algorithm, publicKey: encodeCbor(coseKey), counter: 0 };
   }
 
   /** `navigator.credentials.create()` followed by `toJSON()`. */
@@ -148,32 +233,10 @@ export class SoftAuthenticator {
     const rpId = options.rp.id ?? new URL(this.origin).hostname;
     let credential = forgery.reuse;
     if (!credential) {
-      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const jwk = publicKey.export({ format: 'jwk' });
-      const rawId = randomBytes(20);
-      credential = {
-        rawId,
-        id: b64url(rawId),
-        rpId,
-        userHandle: options.user.id,
-        privateKey,
-        // COSE_Key: kty EC2 (2), alg ES256 (-7), crv P-256 (1), x, y (RFC 9053 §7.1.1).
-        publicKey: encodeCbor(new Map<CborValue, CborValue>([[1, 2], [3, -7], [-1, 1], [-2, Buffer.from(jwk.x!, 'base64url')], [-3, Buffer.from(jwk.y!, 'base64url')]])),
-        counter: 0,
-      };
+      credential = this.newCredential(rpId, options.user.id, forgery.coseKey, forgery.credentialIdLength);
       this.credentials.push(credential);
     }
-    const idLength = Buffer.from([credential.rawId.length >> 8, credential.rawId.length & 0xff]);
-    const counter = forgery.counter ?? credential.counter;
-    const authData = Buffer.concat([
-      sha256(forgery.rpId ?? rpId),
-      Buffer.from([flagsByte(this.flags(forgery.flags), 0x40)]), // AT: attested credential data follows
-      uint32(counter),
-      this.aaguid,
-      idLength,
-      credential.rawId,
-      credential.publicKey,
-    ]);
+    const authData = this.authData(forgery.rpId ?? rpId, forgery.counter ?? credential.counter, credential, forgery);
     const attestationObject = encodeCbor(new Map<CborValue, CborValue>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
     return {
       id: credential.id,
@@ -181,7 +244,7 @@ export class SoftAuthenticator {
       type: 'public-key',
       response: {
         clientDataJSON: b64url(this.clientData('webauthn.create', options.challenge, forgery)),
-        attestationObject: b64url(attestationObject),
+        attestationObject: b64url(Buffer.concat([attestationObject, forgery.attestationObjectTrailer ?? new Uint8Array()])),
         transports: this.transports,
       },
       authenticatorAttachment: this.synced ? 'platform' : 'cross-platform',
@@ -201,10 +264,10 @@ export class SoftAuthenticator {
     if (!credential) throw new Error('NotAllowedError: no credential for this RP');
     if (forgery.counter === undefined && !this.synced) credential.counter++;
     const counter = forgery.counter ?? (this.synced ? 0 : credential.counter);
-    const authData = Buffer.concat([sha256(forgery.rpId ?? rpId), Buffer.from([flagsByte(this.flags(forgery.flags))]), uint32(counter)]);
+    const authData = this.authData(forgery.rpId ?? rpId, counter, forgery.attestedCredentialData ? credential : undefined, forgery);
     const clientDataJSON = this.clientData('webauthn.get', options.challenge, forgery);
-    // ES256 signs authenticatorData || SHA-256(clientDataJSON), DER-encoded (WebAuthn §6.3.3, §8.2).
-    const signature = sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), credential.privateKey);
+    // The signature covers authenticatorData || SHA-256(clientDataJSON) (WebAuthn §6.3.3).
+    const signature = signWith(credential.algorithm, Buffer.concat([authData, sha256(clientDataJSON)]), credential.privateKey);
     if (forgery.badSignature) signature[signature.length - 1]! ^= 0x01;
     const userHandle = forgery.userHandle === undefined ? credential.userHandle : forgery.userHandle;
     return {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import { ProblemError } from '../../http/problem.js';
 import { rowCounts, storageKinds, type StorageKind, type TestBroker, useTestBroker } from '../../test/harness.js';
 import { addPasskey, PASSKEY_METHODS, passkeySignUpStep, signUpWithPasskey, SoftAuthenticator } from '../../test/passkeys.js';
+import { encodeCbor, type AssertionForgery, type RegistrationForgery, type SoftAlgorithm } from '../../test/soft-authenticator.js';
 import type { Browser } from '../sign-in/browser.js';
 import { recordingCounterRegressions } from './ceremony.js';
 import { startPasskeySecondFactor } from './sign-in.js';
@@ -9,6 +10,23 @@ import { verifyPasskeyAssertion } from './verify.js';
 
 type Answer = Awaited<ReturnType<TestBroker['post']>>;
 type Client = ReturnType<TestBroker['browser']>;
+
+/** The page that frames the broker's in an attack from a cross-origin iframe. */
+const FOREIGN_TOP_ORIGIN = 'https://evil.example';
+/**
+ * Extension outputs `{"x": +Infinity}` with the float as half precision (f9 7c00): a parser
+ * that measures the outputs by encoding them again counts them 2 bytes longer than they are.
+ */
+const HALF_FLOAT_EXTENSIONS = Uint8Array.from([0xa1, 0x61, 0x78, 0xf9, 0x7c, 0x00]);
+/** Every key type with each algorithm of another (the broker offers EdDSA, ES256 and RS256). */
+const MISMATCHED_KEYS: Array<[string, SoftAlgorithm, number]> = [
+  ['an EC2 key that claims RS256', 'ES256', -257],
+  ['an EC2 key that claims EdDSA', 'ES256', -8],
+  ['an OKP key that claims ES256', 'EdDSA', -7],
+  ['an OKP key that claims RS256', 'EdDSA', -257],
+  ['an RSA key that claims ES256', 'RS256', -7],
+  ['an RSA key that claims EdDSA', 'RS256', -8],
+];
 
 describe.each(storageKinds)('passkeys against hostile input on %s', (kind: StorageKind) => {
   const t = useTestBroker(kind, undefined, { signIn: { methods: [...PASSKEY_METHODS] } });
@@ -108,6 +126,124 @@ describe.each(storageKinds)('passkeys against hostile input on %s', (kind: Stora
     const options = await t.broker.post('/v1/passkeys/options');
     const credential = new SoftAuthenticator({ origin: 'https://evil.example' }).create(options.body.options);
     await refused(() => t.broker.post('/v1/passkeys', { flow_id: options.body.flow_id, credential }), 400, 'passkey_rejected', /origin/);
+  });
+
+  /** A discoverable sign-in by Ada's authenticator, forged: the request to send. */
+  const forgedSignIn = async (forgery: AssertionForgery) => {
+    const browser = t.broker.browser();
+    const step = await signInOptions(browser);
+    return () => finishSignIn(browser, step.flow_id, ada.get(step.options, forgery));
+  };
+  /** Ada, signed in, adds a passkey forged by `authenticator`: the request to send. */
+  const forgedAdd = async (forgery: RegistrationForgery, authenticator = new SoftAuthenticator()) => {
+    const options = await t.broker.post('/v1/passkeys/options');
+    const credential = authenticator.create(options.body.options, forgery);
+    return () => t.broker.post('/v1/passkeys', { flow_id: options.body.flow_id, credential });
+  };
+  /** A passkey-first sign-up, its address proven, finished with a forged passkey: the request to send. */
+  const forgedSignUp = async (forgery: RegistrationForgery) => {
+    const browser = t.broker.browser({ ip: '198.51.100.7' });
+    const step = await passkeySignUpStep(t.broker, 'bo@example.com', browser);
+    const credential = new SoftAuthenticator().create(step.options, forgery);
+    return () => browser.post('/v1/sign-up/passkey', { flow_id: step.flow_id, credential });
+  };
+
+  it('refuses a sign-in from a cross-origin iframe (crossOrigin true)', async () => {
+    await refused(await forgedSignIn({ clientData: { crossOrigin: true } }), 400, 'passkey_rejected', /sign-in refused: .*crossOrigin/);
+  });
+
+  it('refuses a passkey added from a cross-origin iframe (crossOrigin true)', async () => {
+    await refused(await forgedAdd({ clientData: { crossOrigin: true } }), 400, 'passkey_rejected', /registration refused: .*crossOrigin/);
+  });
+
+  it('refuses a passkey-first sign-up finished from a cross-origin iframe (crossOrigin true)', async () => {
+    await refused(await forgedSignUp({ clientData: { crossOrigin: true } }), 400, 'passkey_rejected', /sign-up refused: .*crossOrigin/);
+  });
+
+  it('refuses a passkey second factor from a cross-origin iframe (crossOrigin true)', async () => {
+    const browser: Browser = { bindingHash: 'second-factor-browser', ip: undefined, userAgent: null };
+    const deps = t.broker.deps;
+    const step = await deps.storage.transaction((tx) => startPasskeySecondFactor(tx, deps, browser, adaId));
+    const assertion = ada.get(step.options, { clientData: { crossOrigin: true } });
+    const before = await snapshot();
+    await expect(
+      recordingCounterRegressions(deps, () => deps.storage.transaction((tx) => verifyPasskeyAssertion(tx, deps, browser, adaId, { id: step.flow_id, kind: 'passkey-second-factor' }, assertion as never))),
+    ).rejects.toMatchObject({ code: 'passkey_rejected' });
+    expect(await snapshot()).toEqual(before);
+    expect(warn.mock.calls.join('\n')).toMatch(/second factor refused: .*crossOrigin/);
+  });
+
+  it('refuses client data whose crossOrigin is not a boolean', async () => {
+    await refused(await forgedSignIn({ clientData: { crossOrigin: 'true' } }), 400, 'passkey_rejected', /crossOrigin/);
+    await refused(await forgedAdd({ clientData: { crossOrigin: 1 } }), 400, 'passkey_rejected', /crossOrigin/);
+  });
+
+  it('refuses a sign-in that names a foreign top origin', async () => {
+    await refused(await forgedSignIn({ clientData: { topOrigin: FOREIGN_TOP_ORIGIN } }), 400, 'passkey_rejected', /sign-in refused: .*topOrigin/);
+  });
+
+  it('refuses a passkey added under a foreign top origin', async () => {
+    await refused(await forgedAdd({ clientData: { topOrigin: FOREIGN_TOP_ORIGIN } }), 400, 'passkey_rejected', /registration refused: .*topOrigin/);
+  });
+
+  it('refuses a passkey-first sign-up finished under a foreign top origin', async () => {
+    await refused(await forgedSignUp({ clientData: { topOrigin: FOREIGN_TOP_ORIGIN } }), 400, 'passkey_rejected', /sign-up refused: .*topOrigin/);
+  });
+
+  it.each(MISMATCHED_KEYS)('refuses to register %s', async (_, algorithm, alg) => {
+    await refused(await forgedAdd({ coseKey: { alg } }, new SoftAuthenticator({ algorithm })), 400, 'passkey_rejected', /registration refused: .*kty \d+ .*alg -?\d+/);
+  });
+
+  it.each([
+    ['an ES256 key on P-384', 'ES256', 2],
+    ["an ES256 key on Ed25519's curve", 'ES256', 6],
+    ['an EdDSA key on X25519', 'EdDSA', 4],
+  ] as Array<[string, SoftAlgorithm, number]>)('refuses to register %s (the curve is not the algorithm’s)', async (_, algorithm, crv) => {
+    await refused(await forgedAdd({ coseKey: { crv } }, new SoftAuthenticator({ algorithm })), 400, 'passkey_rejected', /registration refused: .*crv/);
+  });
+
+  it('refuses to register an EC2 key whose point is not on its curve', async () => {
+    await refused(await forgedAdd({ coseKey: { offCurve: true } }), 400, 'passkey_rejected', /registration refused: .*not a valid/);
+  });
+
+  it('refuses a credential id longer than 1023 bytes', async () => {
+    // 1024 bytes are 1366 base64url characters: within the request schema's limit, over WebAuthn §7.1's.
+    await refused(await forgedAdd({ credentialIdLength: 1024 }), 400, 'passkey_rejected', /registration refused: .*credential id is 1024 bytes/);
+  });
+
+  it('refuses an attestation object with bytes after its CBOR map', async () => {
+    const second = encodeCbor(new Map([['fmt', 'packed']]));
+    await refused(await forgedAdd({ attestationObjectTrailer: second }), 400, 'passkey_rejected', /registration refused: .*attestation object/);
+    await refused(await forgedSignUp({ attestationObjectTrailer: Uint8Array.of(0) }), 400, 'passkey_rejected', /sign-up refused: .*attestation object/);
+  });
+
+  it('refuses a registration whose authenticator data has bytes after its last field', async () => {
+    await refused(await forgedAdd({ authDataTrailer: Uint8Array.of(0, 0) }), 400, 'passkey_rejected', /registration refused: .*authenticator data/i);
+  });
+
+  it('refuses a registration whose trailing bytes a re-encoding parser would count as its extensions', async () => {
+    await refused(await forgedAdd({ authDataExtensions: HALF_FLOAT_EXTENSIONS, authDataTrailer: Uint8Array.of(0, 0) }), 400, 'passkey_rejected', /registration refused: .*authenticator data/);
+  });
+
+  it('refuses an assertion whose authenticator data has bytes after its last field', async () => {
+    await refused(await forgedSignIn({ authDataTrailer: Uint8Array.of(0, 0) }), 400, 'passkey_rejected', /sign-in refused: .*authenticator data/i);
+  });
+
+  it('refuses an assertion whose trailing bytes a re-encoding parser would count as its extensions', async () => {
+    await refused(await forgedSignIn({ authDataExtensions: HALF_FLOAT_EXTENSIONS, authDataTrailer: Uint8Array.of(0, 0) }), 400, 'passkey_rejected', /sign-in refused: .*authenticator data/);
+  });
+
+  it('refuses an assertion whose authenticator data carries attested credential data (AT set)', async () => {
+    await refused(await forgedSignIn({ attestedCredentialData: true }), 400, 'passkey_rejected', /sign-in refused: .*AT/);
+  });
+
+  it('refuses extension flags that do not match the bytes: ED without extensions, extensions without ED, extensions that are no map', async () => {
+    const text = encodeCbor('credProtect');
+    const extensions = encodeCbor(new Map([['credProtect', 2]]));
+    for (const forgery of [{ flags: { ed: true } }, { flags: { ed: false }, authDataExtensions: extensions }, { authDataExtensions: text }]) {
+      await refused(await forgedSignIn(forgery), 400, 'passkey_rejected', /sign-in refused/);
+      await refused(await forgedAdd(forgery), 400, 'passkey_rejected', /registration refused/);
+    }
   });
 
   it('refuses an authenticator answer for another RP ID', async () => {

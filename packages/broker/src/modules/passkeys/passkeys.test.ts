@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { APP_ORIGIN, recordStatements, rowCounts, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
 import { addPasskey, PASSKEY_METHODS, passkeyBroker, passkeySignUpStep, signInWithPasskey, signUpWithPasskey, SoftAuthenticator } from '../../test/passkeys.js';
+import { encodeCbor } from '../../test/soft-authenticator.js';
 import { REQUIREMENTS, type Requirement } from '../sign-in/complete.js';
 
 const ICLOUD = 'fbfc3007-154e-4ecc-8c0b-6e020557d7bd';
@@ -106,6 +107,30 @@ describe.each(storageKinds)('passkeys on %s', (kind: StorageKind) => {
     const [row] = await t.storage.query<{ counter: number; last_used_at: Date }>(`SELECT counter, last_used_at FROM passkeys`);
     expect(row).toEqual({ counter: 1, last_used_at: b.clock.now() });
     expect((await laptop.get('/v1/passkeys')).body.passkeys[0].last_used_at).toBe(b.clock.now().toISOString());
+  });
+
+  it('signs up and in with EdDSA and RS256 passkeys as with ES256 ones', async () => {
+    const b = broker();
+    for (const [algorithm, email] of [['EdDSA', 'ed@example.com'], ['RS256', 'rsa@example.com']] as const) {
+      const authenticator = new SoftAuthenticator({ algorithm });
+      const { user } = await signUpWithPasskey(b, authenticator, email, b.browser());
+      const signedIn = await signInWithPasskey(b.browser(), authenticator);
+      expect(signedIn.status).toBe(200);
+      expect(signedIn.body.user.id).toBe(user.id);
+    }
+  });
+
+  it('takes what browsers send besides: no crossOrigin (older Safari), members it does not know (Chromium), authenticator extension outputs', async () => {
+    const b = broker();
+    const authenticator = new SoftAuthenticator();
+    const step = await passkeySignUpStep(b, 'ada@example.com');
+    // credProtect, as a security key reports it (CTAP 2.1 §12.1).
+    const credProtect = encodeCbor(new Map([['credProtect', 2]]));
+    const done = await b.post('/v1/sign-up/passkey', { flow_id: step.flow_id, credential: authenticator.create(step.options, { clientData: { crossOrigin: undefined }, authDataExtensions: credProtect }) });
+    expect(done.status).toBe(201);
+    const chromium = { other_keys_can_be_added_here: 'do not compare clientDataJSON against a template. See https://goo.gl/yabPex' };
+    expect((await signInWithPasskey(b.browser(), authenticator, { clientData: chromium })).status).toBe(200);
+    expect((await signInWithPasskey(b.browser(), authenticator, { clientData: { crossOrigin: undefined }, authDataExtensions: encodeCbor(new Map()) })).status).toBe(200);
   });
 
   it('finishes a sign-in with two statements after the rate limit, and adds a passkey with three after it, in no transaction', async () => {

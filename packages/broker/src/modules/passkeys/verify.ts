@@ -13,6 +13,7 @@ import type { Db } from '../../storage/storage.js';
 import type { Browser } from '../sign-in/browser.js';
 import { consumeAssertionCeremony, CounterRegression, passkeyConfig, rejected, type ChallengeData, type Ceremony } from './ceremony.js';
 import type { AssertionCredential, RegistrationCredential } from './schema.js';
+import { checkAssertionAuthenticatorData, checkAttestationObject, checkClientData } from './strict-checks.js';
 
 /** EdDSA, ES256, RS256: what the options offer and what a registration may use (WebAuthn §5.8.3). */
 export const SUPPORTED_ALGORITHMS = [-8, -7, -257];
@@ -40,11 +41,14 @@ const toDeviceType = (type: 'singleDevice' | 'multiDevice'): PasskeyRecord['devi
 const attachment = (value: string | null | undefined) => (value === 'platform' || value === 'cross-platform' ? value : undefined);
 
 /**
- * Verifies a new credential against the ceremony's challenge (WebAuthn §7.1,
- * by @simplewebauthn/server): client data type, challenge, origin (one of the
- * configured origins), RP ID hash, user presence, user verification when
- * required, an offered algorithm, the attestation statement. Any failure is
- * logged and refused as `passkey_rejected`.
+ * Verifies a new credential against the ceremony's challenge (WebAuthn §7.1):
+ * first the steps the library leaves out (`strict-checks.ts`: no cross-origin
+ * iframe, one attestation object with nothing after it, authenticator data
+ * whose flags match its bytes, a COSE key of its algorithm's type and curve,
+ * on its curve), then @simplewebauthn/server's: client data type, challenge,
+ * origin (one of the configured origins), RP ID hash, user presence, user
+ * verification when required, an offered algorithm, the attestation
+ * statement. Any failure is logged and refused as `passkey_rejected`.
  */
 export async function verifyRegistration(passkeys: PasskeyConfig, challenge: string, credential: RegistrationCredential, ceremony: Ceremony): Promise<VerifiedRegistration> {
   const response: RegistrationResponseJSON = {
@@ -54,6 +58,8 @@ export async function verifyRegistration(passkeys: PasskeyConfig, challenge: str
   };
   let result: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
+    checkClientData(credential.response.clientDataJSON);
+    checkAttestationObject(credential.response.attestationObject, SUPPORTED_ALGORITHMS);
     result = await verifyRegistrationResponse({
       response,
       expectedChallenge: challenge,
@@ -97,7 +103,9 @@ export interface VerifiedAssertion {
  *   second factor), else to whichever account its user handle names;
  * - the user handle, required when no user was identified before (a
  *   discoverable sign-in), must be the credential's account's;
- * - client data, origin, RP ID hash, user presence and verification and the
+ * - no cross-origin iframe, and authenticator data whose flags match its
+ *   bytes (`strict-checks.ts`, the steps the library leaves out); then client
+ *   data, origin, RP ID hash, user presence and verification and the
  *   signature are checked by @simplewebauthn/server;
  * - the signature counter must move forward from the one read unless it is 0
  *   on both sides (synced passkeys): a signed assertion that does not is a
@@ -128,6 +136,8 @@ export async function verifyAssertion(
   };
   let result: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
   try {
+    checkClientData(credential.response.clientDataJSON);
+    checkAssertionAuthenticatorData(credential.response.authenticatorData);
     result = await verifyAuthenticationResponse({
       response,
       expectedChallenge: ceremony.challenge,
