@@ -44,6 +44,12 @@ describe('broker app settings', () => {
     expect(settings.config).toMatchObject({ publicUrl: 'http://localhost:9000', allowedOrigins: ['http://localhost:6000'], dev: false });
   });
 
+  it('reads the address to listen on from LATCHKEY_HOST, none by default', () => {
+    expect(readSettings({}, '/').host).toBeUndefined();
+    expect(readSettings({ LATCHKEY_HOST: ' 127.0.0.1 ' }, '/').host).toBe('127.0.0.1');
+    expect(readSettings({ LATCHKEY_HOST: '' }, '/').host).toBeUndefined();
+  });
+
   it('refuses a port that is not a port', () => {
     expect(() => readSettings({ BROKER_PORT: 'eighty' }, '/')).toThrow(/BROKER_PORT/);
   });

@@ -5,6 +5,11 @@ import type { BrokerConfigInput } from '@latchkey/broker';
 /** Where the broker listens and stores, besides the broker config itself. */
 export interface Settings {
   port: number;
+  /**
+   * The address to listen on (`LATCHKEY_HOST`), when set. Unset: every interface,
+   * or in dev mode only the loopback the public URL names (see `listenHosts`).
+   */
+  host: string | undefined;
   /** PostgreSQL when set; otherwise PGlite in `dataDir`. */
   databaseUrl: string | undefined;
   dataDir: string;
@@ -53,6 +58,7 @@ export function readSettings(env: Env, cwd: string): Settings {
   };
   return {
     port,
+    host: env.LATCHKEY_HOST?.trim() || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: resolve(cwd, env.LATCHKEY_DATA_DIR ?? '.latchkey/data'),
     smtpUrl: env.SMTP_URL || undefined,

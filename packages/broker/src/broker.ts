@@ -4,8 +4,7 @@ import { ConfigError, parseBrokerConfig, type BrokerOptions } from './config.js'
 import type { Deps } from './deps.js';
 import { limitBodySize } from './http/body.js';
 import { corsAllowlist, requireOrigin, trustedOrigins } from './http/guard/origin.js';
-import { memoryRateLimitStore } from './http/guard/memory-rate-limit.js';
-import { databaseRateLimitStore, rateLimit, type RateLimitStore } from './http/guard/rate-limit.js';
+import { databaseRateLimitStore, rateLimit } from './http/guard/rate-limit.js';
 import { notFound, onError, problemResponse } from './http/problem.js';
 import { mailQueue } from './modules/email/mail-queue.js';
 import { outboxMailer } from './modules/email/mailer.js';
@@ -19,19 +18,6 @@ import { identifyRoutes } from './modules/sign-in/routes.js';
 import { randomSecret } from './random.js';
 import { migrationsApplied } from './storage/migrate.js';
 import { getOrCreateSecret } from './storage/queries/index.js';
-import type { Storage } from './storage/storage.js';
-
-// PGlite is an embedded database in this one process: no other instance can open it, so its
-// budgets are counted in memory (a statement each cost ~250–300 µs of the broker's own CPU).
-// Brokers on one PGlite database share one store, as they shared its table. On PostgreSQL,
-// N instances share the counts, so they stay in the database.
-const embeddedRateLimits = new WeakMap<Storage, RateLimitStore>();
-function rateLimitStoreFor(storage: Storage): RateLimitStore {
-  if (storage.kind !== 'pglite') return databaseRateLimitStore(storage);
-  let store = embeddedRateLimits.get(storage);
-  if (!store) embeddedRateLimits.set(storage, (store = memoryRateLimitStore()));
-  return store;
-}
 
 /**
  * The broker as a Hono app: run it standalone (apps/broker) or mount it under
@@ -52,7 +38,8 @@ export function createBroker(options: BrokerOptions) {
     storage,
     clock: now,
     mail: mailQueue(mailer ?? outboxMailer(storage, now)),
-    rateLimits: rateLimitStoreFor(storage),
+    // PGlite counts budgets in memory, written behind (one process owns it); on PostgreSQL N instances share the counts in the database.
+    rateLimits: storage.rateLimits ?? databaseRateLimitStore(storage),
     // Without a configured secret (dev), the first instance generates one and every instance shares it.
     secret: () => (secret ??= config.secret ? Promise.resolve(config.secret) : getOrCreateSecret(storage, 'code-hmac', randomSecret(), now())),
   };

@@ -1,5 +1,5 @@
 export { createBroker } from './broker.js';
-export { parseBrokerConfig, ConfigError, type BrokerConfig, type BrokerConfigInput, type BrokerOptions, type PasskeyConfig } from './config.js';
+export { parseBrokerConfig, isLoopbackUrl, ConfigError, type BrokerConfig, type BrokerConfigInput, type BrokerOptions, type PasskeyConfig } from './config.js';
 export type { Deps } from './deps.js';
 export type { Storage, Db } from './storage/storage.js';
 export { createPgliteStorage, type PgliteStorageOptions } from './storage/pglite.js';

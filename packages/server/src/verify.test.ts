@@ -209,8 +209,11 @@ describe('createVerifier', () => {
     await expect(verifier.verify(await broker.sign({ claims: { iat, exp: iat + 300 } }))).rejects.toMatchObject({ code: 'expired_token' });
   });
 
-  it('throws at once for a jwksUrl that is not a URL', () => {
+  it('throws at once for a jwksUrl that is not a URL, or a key-set max age that is not a number of seconds', () => {
     expect(() => createVerifier({ issuer: broker.issuer, audience: AUDIENCE, jwksUrl: 'jwks.json' })).toThrow(TypeError);
+    for (const jwksMaxAgeSeconds of [-1, Number.NaN, Infinity]) {
+      expect(() => createVerifier({ issuer: broker.issuer, audience: AUDIENCE, jwksMaxAgeSeconds })).toThrow(/jwksMaxAgeSeconds/);
+    }
   });
 });
 
@@ -248,10 +251,52 @@ describe('broker key rotation and outages', () => {
     expect(broker.jwksFetches).toBe(2);
   });
 
-  it('does not refetch the keys for every unknown kid an attacker sends', async () => {
+  it('accepts at once a token signed by a key published after the key set was cached (rotate-keys --now)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] }); // the clock stands still: nothing here waits for a cooldown
+    const verifier = createVerifier({ issuer: broker.issuer, audience: AUDIENCE });
+    await expect(verifier.verify(await broker.sign())).resolves.toMatchObject({ sub: 'usr_ada' });
+    const next = await newKey('key-2');
+    broker.published.splice(0, broker.published.length, next.jwk); // the new key signs at once, the old one leaves
+    await expect(verifier.verify(await broker.sign({ key: next }))).resolves.toMatchObject({ sub: 'usr_ada' });
+    expect(await outcome(await broker.sign())).toBe('invalid_token'); // verifyToken's own set, fetched now
+    expect(broker.jwksFetches).toBe(3);
+  });
+
+  it('fetches the keys at most once a second however many unknown kids an attacker sends, in parallel or not', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const forged = await Promise.all(Array.from({ length: 60 }, async (_, i) => broker.sign({ key: await newKey(`random-${i}`) })));
     expect(await outcome(await broker.sign())).toBe('verified');
-    for (let i = 0; i < 5; i++) expect(await outcome(await broker.sign({ key: await newKey(`random-${i}`) }))).toBe('invalid_token');
     expect(broker.jwksFetches).toBe(1);
+    // 50 at once share one refetch; the rest, right after it, are refused without fetching.
+    expect(await Promise.all(forged.slice(0, 50).map((token) => outcome(token)))).toEqual(Array(50).fill('invalid_token'));
+    for (const token of forged.slice(50, 55)) expect(await outcome(token)).toBe('invalid_token');
+    expect(broker.jwksFetches).toBe(2);
+    vi.setSystemTime(Date.now() + 999);
+    expect(await outcome(forged[55])).toBe('invalid_token');
+    expect(broker.jwksFetches).toBe(2);
+    vi.setSystemTime(Date.now() + 1);
+    for (const token of forged.slice(56)) expect(await outcome(token)).toBe('invalid_token');
+    expect(broker.jwksFetches).toBe(3);
+  });
+
+  it('keeps accepting a key the broker withdrew until the cached set is 10 minutes old, or jwksMaxAgeSeconds', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const verifier = createVerifier({ issuer: broker.issuer, audience: AUDIENCE });
+    const quick = createVerifier({ issuer: broker.issuer, audience: AUDIENCE, jwksMaxAgeSeconds: 60 });
+    for (const v of [verifier, quick]) await v.verify(await broker.sign());
+    const next = await newKey('key-2');
+    broker.published.splice(0, broker.published.length, next.jwk); // key-1 leaked and withdrawn
+    const started = Date.now();
+    vi.setSystemTime(started + 59_000);
+    for (const v of [verifier, quick]) await expect(v.verify(await broker.sign())).resolves.toMatchObject({ sub: 'usr_ada' });
+    vi.setSystemTime(started + 60_000);
+    await expect(quick.verify(await broker.sign())).rejects.toMatchObject({ code: 'invalid_token' });
+    await expect(verifier.verify(await broker.sign())).resolves.toMatchObject({ sub: 'usr_ada' });
+    vi.setSystemTime(started + 599_000);
+    await expect(verifier.verify(await broker.sign())).resolves.toMatchObject({ sub: 'usr_ada' });
+    vi.setSystemTime(started + 600_000);
+    await expect(verifier.verify(await broker.sign())).rejects.toMatchObject({ code: 'invalid_token' });
+    await expect(verifier.verify(await broker.sign({ key: next }))).resolves.toMatchObject({ sub: 'usr_ada' });
   });
 
   it('stops accepting a key the broker withdrew once the cached key set ages out', async () => {

@@ -1,6 +1,7 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { SessionClaims } from './claims.js';
 import { TokenError } from './errors.js';
+import { DEFAULT_JWKS_MAX_AGE_SECONDS, remoteKeySet } from './internal/remote-keys.js';
 
 /** The `typ` header the broker puts on session tokens (RFC 8725 §3.11); any other JWT is refused. */
 export const SESSION_TOKEN_TYPE = 'lk-session+jwt';
@@ -30,6 +31,13 @@ export interface VerifyOptions {
   clockToleranceSeconds?: number;
   /** Refuse tokens issued longer ago than this, whatever their `exp` says. Default 300. */
   maxTokenAgeSeconds?: number;
+  /**
+   * How long a fetched key set is used before it is fetched again, in seconds.
+   * A key the broker withdraws (`rotate-keys --now` after a leak) keeps
+   * verifying here until then. Default 600; lower it to stop trusting a
+   * withdrawn key sooner, at one JWKS fetch per this many seconds.
+   */
+  jwksMaxAgeSeconds?: number;
 }
 
 /**
@@ -41,16 +49,16 @@ export interface Verifier {
   verify(token: string | null | undefined): Promise<SessionClaims>;
 }
 
-// One key set per JWKS URL for `verifyToken`, for the life of the process, so
-// keys are not fetched per request. jose refetches when a token names a kid it
-// has not seen (a key rotation), at most once per 30 s cooldown, and when the
-// set is 10 minutes old (so a key the broker withdrew stops verifying).
-const sharedKeySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+// One key set per JWKS URL (and max age) for `verifyToken`, for the life of the
+// process, so keys are not fetched per request. It is refetched when a token
+// names a kid it lacks (a rotation), at most once a second, and when the set is
+// `jwksMaxAgeSeconds` old (so a key the broker withdrew stops verifying).
+const sharedKeySets = new Map<string, JWTVerifyGetKey>();
 
 /** Raised by our key lookup only, so a failed fetch is never mistaken for a bad token. */
 class KeysUnavailable extends Error {}
 
-function keyLookup(keys: ReturnType<typeof createRemoteJWKSet>): JWTVerifyGetKey {
+function keyLookup(keys: JWTVerifyGetKey): JWTVerifyGetKey {
   return async (header, token) => {
     // Broker tokens always name their key; without a kid jose would try every key.
     if (typeof header.kid !== 'string' || header.kid === '') throw new TokenError('invalid_token', 'The token names no key');
@@ -102,7 +110,9 @@ function settings(options: VerifyOptions) {
     throw new TypeError('@latchkey/server: `audience` is required: the aud the broker mints for this app (e.g. its origin)');
   }
   const jwksUrl = new URL(options.jwksUrl ?? `${issuer}/.well-known/jwks.json`);
-  return { issuer, audience: audiences as string[], jwksUrl };
+  const jwksMaxAgeSeconds = options.jwksMaxAgeSeconds ?? DEFAULT_JWKS_MAX_AGE_SECONDS;
+  if (!(jwksMaxAgeSeconds >= 0 && Number.isFinite(jwksMaxAgeSeconds))) throw new TypeError('@latchkey/server: `jwksMaxAgeSeconds` must be a number of seconds, 0 or more');
+  return { issuer, audience: audiences as string[], jwksUrl, jwksMaxAgeMs: jwksMaxAgeSeconds * 1000 };
 }
 
 async function verifyWith(getKey: JWTVerifyGetKey, config: ReturnType<typeof settings>, options: VerifyOptions, token: string | null | undefined): Promise<SessionClaims> {
@@ -130,8 +140,8 @@ async function verifyWith(getKey: JWTVerifyGetKey, config: ReturnType<typeof set
 
 /**
  * A verifier for one broker and one app, holding its own JWKS cache (jose's
- * `createRemoteJWKSet`: refetched for an unknown kid at most every 30 s, and
- * when 10 minutes old). Refuses anything but ES256, any `typ` but
+ * `createRemoteJWKSet`: refetched at once for an unknown kid, at most once a
+ * second, and when `jwksMaxAgeSeconds` old, 10 minutes by default). Refuses anything but ES256, any `typ` but
  * `lk-session+jwt`, another issuer, another audience, a missing `exp`, `iat`
  * or `jti`, an expired or too old token, and claims of the wrong shape.
  * Throws a `TypeError` at once for options that cannot work (no audience, a
@@ -143,7 +153,7 @@ async function verifyWith(getKey: JWTVerifyGetKey, config: ReturnType<typeof set
  */
 export function createVerifier(options: VerifyOptions): Verifier {
   const config = settings(options);
-  const getKey = keyLookup(createRemoteJWKSet(config.jwksUrl));
+  const getKey = keyLookup(remoteKeySet(config.jwksUrl, { maxAgeMs: config.jwksMaxAgeMs }));
   return { verify: (token) => verifyWith(getKey, config, options, token) };
 }
 
@@ -159,8 +169,9 @@ export function createVerifier(options: VerifyOptions): Verifier {
  */
 export async function verifyToken(token: string | null | undefined, options: VerifyOptions): Promise<SessionClaims> {
   const config = settings(options);
-  let keys = sharedKeySets.get(config.jwksUrl.href);
-  if (!keys) sharedKeySets.set(config.jwksUrl.href, (keys = createRemoteJWKSet(config.jwksUrl)));
+  const shared = `${config.jwksMaxAgeMs} ${config.jwksUrl.href}`;
+  let keys = sharedKeySets.get(shared);
+  if (!keys) sharedKeySets.set(shared, (keys = remoteKeySet(config.jwksUrl, { maxAgeMs: config.jwksMaxAgeMs })));
   return verifyWith(keyLookup(keys), config, options, token);
 }
 

@@ -1,3 +1,5 @@
+import type { RateLimitStore } from '../http/guard/rate-limit.js';
+
 /**
  * The one storage interface. Both adapters (PGlite, PostgreSQL) speak SQL, so
  * the interface is a thin query runner and every query is written once, in
@@ -15,6 +17,13 @@ export interface Db {
 /** An open database with the schema migrated. */
 export interface Storage extends Db {
   readonly kind: 'pglite' | 'postgres';
+  /**
+   * Where this database counts rate-limit budgets, when not a statement per
+   * take: PGlite, owned by one process, counts them in memory and writes them
+   * behind (`close` writes the rest). Absent: the broker counts in the
+   * database, as every instance on PostgreSQL must.
+   */
+  readonly rateLimits?: RateLimitStore;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestStorage, storageKinds, testBroker, testClock, type StorageKind } from '../../test/harness.js';
+import type { Db } from '../../storage/storage.js';
+import { openTestStorage, recordStatements, storageKinds, testBroker, testClock, type StorageKind } from '../../test/harness.js';
 import { memoryRateLimitStore, type MemoryRateLimitStore } from './memory-rate-limit.js';
 import { databaseRateLimitStore, type RateLimitStore, type RateWindow } from './rate-limit.js';
 
@@ -11,6 +12,14 @@ const stores: Array<[string, () => Promise<{ store: RateLimitStore; close(): Pro
     async () => {
       const storage = await openTestStorage(kind);
       return { store: databaseRateLimitStore(storage), close: () => storage.drop() };
+    },
+  ]),
+  ...storageKinds.map((kind): (typeof stores)[number] => [
+    `memory, written behind to ${kind}`,
+    async () => {
+      const storage = await openTestStorage(kind);
+      const store = memoryRateLimitStore({ writeBehind: { db: storage } });
+      return { store, close: () => store.close().then(() => storage.drop()) };
     },
   ]),
 ];
@@ -167,27 +176,125 @@ describe('memory rate-limit store at its cap', () => {
   });
 });
 
-describe.each(storageKinds)('the broker on %s', (kind: StorageKind) => {
-  it(kind === 'pglite' ? 'counts its budgets in memory, shared by every broker on the database' : 'counts its budgets in the database', async () => {
-    const storage = await openTestStorage(kind);
-    try {
-      const clock = testClock();
-      const tight = { rateLimits: { perIp: { limit: 2, windowSeconds: 60 } }, clock };
-      const first = testBroker(storage, tight);
-      const second = testBroker(storage, tight);
-      expect((await first.post('/v1/sign-in/identify', { email: 'a@example.com' })).status).toBe(200);
-      expect((await second.post('/v1/sign-in/identify', { email: 'a@example.com' })).status).toBe(200);
-      expect((await first.post('/v1/sign-in/identify', { email: 'a@example.com' })).status).toBe(429);
-      const rows = await storage.query(`SELECT key FROM rate_limits`);
-      if (kind === 'pglite') {
-        expect(rows).toEqual([]);
-        expect(first.deps.rateLimits).toBe(second.deps.rateLimits);
-        expect((first.deps.rateLimits as MemoryRateLimitStore).size).toBe(1);
-      } else {
-        expect(rows).toEqual([{ key: 'ip:203.0.113.10' }]);
-      }
-    } finally {
-      await storage.drop();
-    }
+describe.each(storageKinds)('memory rate-limit store written behind to %s', (kind: StorageKind) => {
+  let storage: Awaited<ReturnType<typeof openTestStorage>>;
+  beforeEach(async () => {
+    storage = await openTestStorage(kind);
   });
+  afterEach(() => storage.drop());
+  const rows = () => storage.query<{ key: string; hits: number }>(`SELECT key, hits FROM rate_limits ORDER BY key`);
+  const hour: RateWindow = { limit: 2, windowSeconds: 3600 };
+
+  it('reads back at its first take the windows that have not ended, with their hits and last hit', async () => {
+    const c = testClock();
+    const before = memoryRateLimitStore({ writeBehind: { db: storage } });
+    for (let i = 0; i < 3; i++) await before.take('ip:a', minute, c.now());
+    await before.take('pwd:ada', hour, c.now());
+    const backoff: RateWindow = { limit: 5, windowSeconds: 3600, backoff: { free: 1, baseSeconds: 10, maxSeconds: 60 } };
+    await before.take('pwd:bob', backoff, c.now());
+    c.advance(5_000);
+    await before.close();
+    expect(await rows()).toEqual([{ key: 'ip:a', hits: 3 }, { key: 'pwd:ada', hits: 1 }, { key: 'pwd:bob', hits: 1 }]);
+
+    const after = memoryRateLimitStore({ writeBehind: { db: storage } });
+    // Bob's backoff runs from his last hit, 5 s ago; the minute window of ip:a is still open.
+    expect(await after.take('pwd:bob', backoff, c.now())).toEqual(refused(5));
+    expect(await after.take('ip:a', minute, c.now())).toEqual(refused(55));
+    expect(after.size).toBe(3);
+    c.advance(55_000);
+    // A window that ended before the next start is not read back.
+    const later = memoryRateLimitStore({ writeBehind: { db: storage } });
+    expect((await later.take('pwd:ada', hour, c.now())).ok).toBe(true);
+    expect(later.size).toBe(2);
+    expect(await later.take('pwd:ada', hour, c.now())).toEqual(refused(3540));
+    await Promise.all([after.close(), later.close()]);
+  });
+
+  it('sends no statement per take: one read-back before the first, then one write per batch of changed windows', async () => {
+    const { now } = testClock();
+    const recorded = recordStatements(storage);
+    const store = memoryRateLimitStore({ writeBehind: { db: recorded.storage } });
+    for (let i = 0; i < 1_000; i++) await store.take(`ip:${i % 300}`, { limit: 5, windowSeconds: 60 }, now());
+    expect(recorded.statements).toEqual([expect.stringMatching(/^SELECT key, window_start/)]);
+    await store.flush();
+    expect(recorded.statements).toHaveLength(2);
+    expect(recorded.statements[1]).toMatch(/^INSERT INTO rate_limits .* FROM unnest/s);
+    expect((await storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM rate_limits`))[0]!.n).toBe(300);
+    await store.flush(); // nothing changed: no statement
+    expect(recorded.statements).toHaveLength(2);
+    await store.close();
+  });
+
+  it('neither loses nor counts twice the hits taken while a write is under way', async () => {
+    const { now } = testClock();
+    const store = memoryRateLimitStore({ writeBehind: { db: storage } });
+    const ten: RateWindow = { limit: 10, windowSeconds: 60 };
+    for (let i = 0; i < 3; i++) await store.take('ip:a', ten, now());
+    const writing = store.flush();
+    const during = await Promise.all([store.take('ip:a', ten, now()), store.take('ip:a', ten, now())]);
+    await writing;
+    await store.flush();
+    await store.flush();
+    expect(await rows()).toEqual([{ key: 'ip:a', hits: 5 }]);
+    if (during[0].ok) await during[0].ticket.giveBack();
+    await store.close();
+    expect(await rows()).toEqual([{ key: 'ip:a', hits: 4 }]);
+  });
+
+  it('writes on its own shortly after a take, and retries a write that failed', async () => {
+    const { now } = testClock();
+    let failNext = true;
+    const flaky: Db = {
+      ...storage,
+      query: (sql, params) => {
+        if (failNext && sql.startsWith('INSERT INTO rate_limits')) {
+          failNext = false;
+          return Promise.reject(new Error('connection lost'));
+        }
+        return storage.query(sql, params);
+      },
+    };
+    const store = memoryRateLimitStore({ writeBehind: { db: flaky, flushIntervalMs: 20 } });
+    await store.take('ip:a', minute, now());
+    await expect(store.flush()).rejects.toThrow('connection lost');
+    const deadline = Date.now() + 5_000;
+    while ((await rows()).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await rows()).toEqual([{ key: 'ip:a', hits: 1 }]);
+    await store.close();
+  });
+});
+
+describe.each(storageKinds)('the broker on %s', (kind: StorageKind) => {
+  it(
+    kind === 'pglite' ? 'counts its budgets in memory with no statement per take, shared by every broker on the database, written behind' : 'counts its budgets in the database',
+    async () => {
+      const storage = await openTestStorage(kind);
+      try {
+        const clock = testClock();
+        const tight = { rateLimits: { perIp: { limit: 2, windowSeconds: 60 } }, clock };
+        const recorded = recordStatements(storage);
+        const first = testBroker(recorded.storage, tight);
+        const second = testBroker(recorded.storage, tight);
+        expect((await first.post('/v1/sign-in/identify', { email: 'a@example.com' })).status).toBe(200);
+        expect((await second.post('/v1/sign-in/identify', { email: 'a@example.com' })).status).toBe(200);
+        expect((await first.post('/v1/sign-in/identify', { email: 'a@example.com' })).status).toBe(429);
+        const budgetStatements = recorded.statements.filter((sql) => /rate_limits/.test(sql));
+        if (kind === 'pglite') {
+          // The requests send none: the store belongs to the database and writes behind on its own.
+          expect(budgetStatements).toEqual([]);
+          expect(first.deps.rateLimits).toBe(second.deps.rateLimits);
+          const store = first.deps.rateLimits as MemoryRateLimitStore;
+          expect(store.size).toBe(1);
+          await store.flush();
+        } else {
+          // A conditional upsert per take, and a read of the window for the refused one's Retry-After.
+          const take = expect.stringMatching(/^INSERT INTO rate_limits/);
+          expect(budgetStatements).toEqual([take, take, take, expect.stringMatching(/^SELECT hits, last_hit_at/)]);
+        }
+        expect(await storage.query(`SELECT key, hits FROM rate_limits`)).toEqual([{ key: 'ip:203.0.113.10', hits: 2 }]);
+      } finally {
+        await storage.drop();
+      }
+    },
+  );
 });

@@ -18,8 +18,9 @@ export interface RateTicket {
 /**
  * Where budgets are counted. Every instance must see the same counts, so on
  * PostgreSQL they live in the database; PGlite, one process by construction,
- * counts them in memory (`memoryRateLimitStore`). Another store (Redis) can
- * replace either without touching a route.
+ * counts them in memory and writes them behind to its table
+ * (`memoryRateLimitStore`, owned by the PGlite storage). Another store (Redis)
+ * can replace either without touching a route.
  */
 export interface RateLimitStore {
   /** Takes one unit of `key`'s budget atomically; refused with the seconds to wait. */

@@ -45,3 +45,37 @@ export async function deleteRateLimitsBefore(db: Db, before: Date): Promise<numb
   const rows = await db.query<{ n: number }>(`WITH gone AS (DELETE FROM rate_limits WHERE window_start < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`, [before]);
   return rows[0]!.n;
 }
+
+/** A window's counts as the memory store holds them, to write behind or read back. */
+export interface RateLimitWindow {
+  key: string;
+  windowStart: Date;
+  windowEnd: Date;
+  hits: number;
+  lastHitAt: Date;
+}
+
+/**
+ * Writes windows as they now stand, in one statement (an upsert from arrays):
+ * each row gets the memory store's count, not an increment, so writing a window
+ * twice counts nothing twice.
+ */
+export async function writeRateLimits(db: Db, windows: readonly RateLimitWindow[]): Promise<void> {
+  if (windows.length === 0) return;
+  await db.query(
+    `INSERT INTO rate_limits (key, window_start, window_end, hits, last_hit_at)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::int[], $5::timestamptz[])
+     ON CONFLICT (key, window_start) DO UPDATE SET window_end = EXCLUDED.window_end, hits = EXCLUDED.hits, last_hit_at = EXCLUDED.last_hit_at`,
+    [windows.map((w) => w.key), windows.map((w) => w.windowStart), windows.map((w) => w.windowEnd), windows.map((w) => w.hits), windows.map((w) => w.lastHitAt)],
+  );
+}
+
+/** The `max` most recently hit windows still open at `now` (an ended one limits nothing), least recent first. */
+export async function readLiveRateLimits(db: Db, now: Date, max: number): Promise<RateLimitWindow[]> {
+  const rows = await db.query<RateLimitWindow>(
+    `SELECT key, window_start AS "windowStart", window_end AS "windowEnd", hits, last_hit_at AS "lastHitAt"
+     FROM rate_limits WHERE window_end > $1 AND last_hit_at IS NOT NULL ORDER BY last_hit_at DESC LIMIT $2`,
+    [now, max],
+  );
+  return rows.reverse();
+}

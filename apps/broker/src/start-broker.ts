@@ -1,0 +1,60 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError, createBroker, ensureSigningKey, parseBrokerConfig, smtpMailer, startHousekeeping } from '@latchkey/broker';
+import { listen, listenHosts } from './listen.js';
+import { openStorage } from './open-storage.js';
+import type { Settings } from './settings.js';
+
+const where = (server: Server) => {
+  const { address, port } = server.address() as AddressInfo;
+  return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+};
+
+/**
+ * Starts the broker app as `settings` say: refuses a bad configuration before
+ * opening the database (whose first open takes seconds), then opens it,
+ * publishes a signing key, starts housekeeping and listens. `stop` closes it
+ * all, letting mail of the last requests leave first.
+ *
+ * @example
+ * const broker = await startBroker(readSettings(process.env, process.cwd()), console.log);
+ * process.on('SIGTERM', () => void broker.stop().then(() => process.exit(0)));
+ */
+export async function startBroker(settings: Settings, log: (line: string) => void) {
+  parseBrokerConfig(settings.config);
+  if (!settings.smtpUrl && !settings.config.dev) {
+    throw new ConfigError(
+      'SMTP_URL is not set: outside dev mode the broker needs a mail transport, or sign-up, email-code and reset codes would reach nobody. ' +
+        'Set SMTP_URL (e.g. smtps://user:pass@smtp.example.com), or LATCHKEY_DEV=1 to try it on this machine (`pnpm start` does).',
+    );
+  }
+  const hosts = listenHosts(settings);
+  if (!settings.databaseUrl) log(`Opening the embedded database in ${settings.dataDir} (the first run creates it: a few seconds)…`);
+  const storage = await openStorage(settings, log);
+  const mailer = settings.smtpUrl ? smtpMailer(settings.smtpUrl, settings.config.mail?.from ?? 'Latchkey <no-reply@localhost>') : undefined;
+  const app = createBroker({ ...settings.config, storage, ...(mailer ? { mailer } : {}) });
+  // The JWKS holds the signing key before the first request (gateways load it at start).
+  await ensureSigningKey(app.deps);
+  // Expired flows, old rate-limit windows and old dev mail are swept every few minutes.
+  const stopHousekeeping = startHousekeeping(app.deps);
+  const servers = await listen(app.fetch, settings.port, hosts).catch(async (error: unknown) => {
+    stopHousekeeping();
+    await storage.close();
+    throw error;
+  });
+  log(`Broker listening on ${servers.map(where).join(' and ')} (public URL ${app.deps.config.publicUrl}${app.deps.config.dev ? ', dev mode: this machine only' : ''})`);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    app,
+    servers,
+    stop: () =>
+      (stopped ??= (async () => {
+        stopHousekeeping();
+        for (const server of servers) server.close();
+        // Mail handed over by the last requests leaves before the database closes.
+        await app.deps.mail.settled();
+        await storage.close();
+      })()),
+  };
+}
