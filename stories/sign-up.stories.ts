@@ -72,14 +72,62 @@ export const FieldErrors: Story = {
   },
 };
 
-export const WeakPassword: Story = {
-  name: 'Weak password',
-  // Long enough for the browser check, refused by the broker's password policy (a common password).
-  loaders: [withBroker({}, (broker) => broker.failNext.set('/v1/sign-up', 'weak_password'))],
+/** The broker refused the password: the field says why, in the user's words, and keeps focus. */
+async function expectRefused(canvasElement: HTMLElement, label: string, message: string) {
+  const { el, form } = await card(canvasElement);
+  const passwordField = form.getByLabelText<HTMLInputElement>(label);
+  await waitFor(() => expect(passwordField).toHaveAttribute('aria-invalid', 'true'));
+  await expect(fieldError(passwordField)).toBe(message);
+  await waitFor(() => expect(passwordField).toHaveFocus());
+  // Said once, at the field: the form's alert stays empty.
+  await expect(alertText(el)).toBe('');
+  return el;
+}
+
+export const WeakPasswordCommon: Story = {
+  name: 'Weak password: common',
+  // Long enough for the browser's check; the broker knows it (a common password, l33t and punctuated).
   play: async ({ canvasElement }) => {
-    const { el } = await submitDetails(canvasElement, { email, password: 'password1' });
-    await expectMessage(el, /Choose a stronger password|too easy to guess/);
+    await submitDetails(canvasElement, { email, password: 'Passw0rd!' });
+    const el = await expectRefused(canvasElement, 'Password', 'This is a common password, or too close to one. Choose something less predictable.');
     await expectHeading(el, 'Create your account');
+  },
+};
+
+export const WeakPasswordPattern: Story = {
+  name: 'Weak password: pattern',
+  play: async ({ canvasElement }) => {
+    await submitDetails(canvasElement, { email, password: 'aaaaaaaa' });
+    await expectRefused(canvasElement, 'Password', 'Repeated characters, sequences and keyboard runs are easy to guess. Choose something less predictable.');
+  },
+};
+
+export const WeakPasswordPersonal: Story = {
+  name: 'Weak password: personal',
+  play: async ({ canvasElement }) => {
+    await submitDetails(canvasElement, { name: 'Grace Hopper', email, password: 'GraceHopper1906' });
+    await expectRefused(canvasElement, 'Password', "Don't build your password from this site's name, your name or your email address.");
+  },
+};
+
+export const WeakPasswordTooShort: Story = {
+  name: 'Weak password: too short',
+  // Four emoji are eight UTF-16 units, enough for the browser's count; the broker counts four characters.
+  play: async ({ canvasElement }) => {
+    await submitDetails(canvasElement, { email, password: '🦊🌊🎻🧭' });
+    await expectRefused(canvasElement, 'Password', 'Use at least 8 characters.');
+  },
+};
+
+export const WeakPasswordArabic: Story = {
+  name: 'Weak password: personal, Arabic (ar)',
+  globals: { locale: 'ar' },
+  play: async ({ canvasElement }) => {
+    const { form } = await card(canvasElement);
+    await userEvent.type(form.getByLabelText('البريد الإلكتروني'), email);
+    await userEvent.type(form.getByLabelText('كلمة المرور'), 'latchkey2024');
+    await userEvent.click(form.getByRole('button', { name: 'إنشاء الحساب' }));
+    await expectRefused(canvasElement, 'كلمة المرور', 'لا تبنِ كلمة المرور من اسم هذا الموقع أو اسمك أو بريدك الإلكتروني.');
   },
 };
 

@@ -14,6 +14,7 @@ import {
 } from '@latchkey/client';
 import { base64url, fromBase64url, randomBase64url } from './base64url.js';
 import type { FakeCredential } from './fake-authenticator.js';
+import { weakPasswordError, weakPasswordReason } from './weak-password.js';
 
 /**
  * An in-memory broker behind a fake `fetch`, for stories and element tests.
@@ -288,7 +289,8 @@ export class FakeBroker {
     };
   }
 
-  private checkCode(flowId: string, code: string, purpose: Flow['purpose']): Flow {
+  /** Tries `code`; `beforeUse` may still refuse (and keep the code good) once it proved right. */
+  private checkCode(flowId: string, code: string, purpose: Flow['purpose'], beforeUse?: (flow: Flow) => void): Flow {
     const flow = this.flows.get(flowId);
     if (!flow || flow.used || flow.purpose !== purpose) throw problem('code_expired');
     if (flow.attempts >= MAX_ATTEMPTS) throw problem('too_many_attempts');
@@ -296,6 +298,7 @@ export class FakeBroker {
       flow.attempts++;
       throw flow.attempts >= MAX_ATTEMPTS ? problem('too_many_attempts') : problem('invalid_code', { attempts_left: MAX_ATTEMPTS - flow.attempts });
     }
+    beforeUse?.(flow);
     flow.used = true;
     return flow;
   }
@@ -323,7 +326,7 @@ export class FakeBroker {
       }
       case 'POST /v1/sign-up': {
         // Without a password it is a passkey-first sign-up: the same code step, then a passkey instead.
-        if (body.password !== undefined) checkStrength(body.password, email!);
+        if (body.password !== undefined) checkStrength(body.password, email!, body.name);
         else if (!this.methods.includes('passkey')) throw problem('invalid_request', { errors: [{ path: 'password', message: 'Required' }] });
         // As on the broker: a taken address gets the same answer, and its owner a notice instead of a code.
         const mails = this.users.has(email!) ? 'already-registered' : 'code';
@@ -346,7 +349,8 @@ export class FakeBroker {
         const open = this.flows.get(body.flow_id!);
         if (!open || open.used || open.purpose !== 'password-reset') throw problem('code_expired');
         checkStrength(body.password ?? '', open.email);
-        const flow = this.checkCode(body.flow_id!, body.code!, 'password-reset');
+        // The account's name only once the code is right, and before it is used up, as on the broker.
+        const flow = this.checkCode(body.flow_id!, body.code!, 'password-reset', (proven) => checkStrength(body.password!, proven.email, this.users.get(proven.email)?.name));
         this.users.get(flow.email)!.password = body.password!;
         this.current = null;
         return { status: 200, body: { step: 'password', email: flow.email, methods: this.methods, notice: 'password-reset' } satisfies Step };
@@ -597,16 +601,10 @@ class FakeProblem extends Error {
 /** A scripted `rate_limited` (failNext) waits as long as the broker's 15-minute password window. */
 const SCRIPTED_RETRY_AFTER_SECONDS = 900;
 
-/** The broker's strength rule in short: at least 8 characters and not the address; the problem names the field. */
-function checkStrength(password: string, email: string) {
-  const folded = password.normalize('NFKC').toLowerCase();
-  const reason =
-    [...password].length < 8
-      ? 'Use at least 8 characters'
-      : folded === email || folded === email.split('@')[0]
-        ? 'This password is too easy to guess'
-        : undefined;
-  if (reason) throw problem('weak_password', { errors: [{ path: 'password', message: reason }] });
+/** The broker's strength rule in small (`weak-password.ts`): `weak_password` with the reason at the password field. */
+function checkStrength(password: string, email: string, name?: string | null) {
+  const reason = weakPasswordReason(password, email, name);
+  if (reason) throw problem('weak_password', { errors: [weakPasswordError(reason)] });
 }
 
 /** RFC 8176 methods of a passkey sign-in: `swk` for a synced passkey, `hwk` for one bound to its device, and `user` (verified). */

@@ -54,6 +54,13 @@ describe('broker configuration', () => {
     expect(config.dev).toBe(false);
   });
 
+  it("refuses new passwords made of the service's name, by default latchkey; a word too short to mean anything is named", () => {
+    expect(parseBrokerConfig({ publicUrl: 'http://localhost:8787' }).passwords.contextWords).toEqual(['latchkey']);
+    expect(parseBrokerConfig({ publicUrl: 'http://localhost:8787', passwords: { contextWords: [' Acme ', 'ＡＣＭＥ Cloud', 'latchkey'] } }).passwords.contextWords).toEqual(['acme', 'acme cloud', 'latchkey']);
+    expect(() => parseBrokerConfig({ publicUrl: 'http://localhost:8787', passwords: { contextWords: ['ok'] } })).toThrow(/passwords\.contextWords\.0: a context word needs at least 3 characters/);
+    expect(() => parseBrokerConfig({ publicUrl: 'http://localhost:8787', passwords: { contextWords: 'acme' } })).toThrow(/passwords\.contextWords/);
+  });
+
   describe('passkeys', () => {
     const withPasskeys = (extra: object) => parseBrokerConfig({ publicUrl: 'https://auth.example.com', signIn: { methods: ['password', 'passkey'] }, ...extra });
 

@@ -97,6 +97,26 @@ const brokerConfigSchemaBase = z.object({
     })
     .prefault({}),
   mail: z.object({ from: z.string().min(3).default('Latchkey <no-reply@localhost>') }).prefault({}),
+  passwords: z
+    .object({
+      /**
+       * Words that name this service, refused in new passwords as the user's own address
+       * and name are (NIST SP 800-63B §5.1.1.2, context-specific words): your product's
+       * name, brand and domain. Compared case-insensitively after NFKC.
+       */
+      contextWords: z
+        .array(
+          z
+            .string()
+            .trim()
+            .transform((word) => word.normalize('NFKC').toLowerCase())
+            // Shorter words would be found inside too many good passwords.
+            .pipe(z.string().min(3, 'a context word needs at least 3 characters').max(64)),
+        )
+        .max(100)
+        .default(['latchkey']),
+    })
+    .prefault({}),
 });
 
 /** The broker's settings. Parsed once at start-up; a bad field stops the broker and is named. */

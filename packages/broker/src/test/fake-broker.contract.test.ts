@@ -10,6 +10,7 @@ import {
   type LatchkeyClient,
   type SignInMethod,
   type Step,
+  type WeakPasswordReason,
 } from '@latchkey/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeBroker } from '../../../../stories/fakes/fake-broker.js';
@@ -265,7 +266,37 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
     const error = await rejection(client.startSignUp({ email: ALICE, password: 'short' }));
     expect(error.code).toBe('weak_password');
     expect(error.status).toBe(400);
-    expect(error.problem).toMatchObject({ code: 'weak_password', errors: [{ path: 'password', message: expect.any(String) }] });
+    expect(error.problem).toMatchObject({ code: 'weak_password', errors: [{ path: 'password', message: 'Use at least 8 characters', reason: 'too_short' }] });
+  });
+
+  it.each<[string, string, { name?: string }, WeakPasswordReason]>([
+    ['a common password, l33t and punctuated', 'Passw0rd!', {}, 'common'],
+    ['a common run of digits', '87654321', {}, 'common'],
+    ['one character repeated', 'aaaaaaaa', {}, 'pattern'],
+    ["the service's name", 'latchkey2024', {}, 'personal'],
+    ["the address's local part", 'alice2024!', {}, 'personal'],
+    ['the name signed up with', 'Wintermute77!', { name: 'Alice Wintermute' }, 'personal'],
+  ])('sign-up refuses %s (%s) as weak_password, reason %s', async (_what, password, extra, reason) => {
+    const { client, requests } = await open();
+    const error = await rejection(client.startSignUp({ email: ALICE, password, ...extra }));
+    expect(error.problem).toMatchObject({ code: 'weak_password', status: 400, errors: [{ path: 'password', message: expect.any(String), reason }] });
+    expect(error.problem!.errors).toHaveLength(1);
+    expect(requests).toEqual(['POST /v1/sign-up']);
+  });
+
+  it('the same reason comes with the same English text', async () => {
+    const { client } = await open();
+    const texts: Record<string, string> = {};
+    for (const password of ['short', 'Passw0rd!', 'aaaaaaaa', 'latchkey2024']) {
+      const [error] = (await rejection(client.startSignUp({ email: ALICE, password }))).problem!.errors!;
+      texts[error!.reason!] = error!.message;
+    }
+    expect(texts).toEqual({
+      too_short: 'Use at least 8 characters',
+      common: 'This is a common password, or too close to one',
+      pattern: 'Repeated characters, sequences and keyboard runs are easy to guess',
+      personal: 'Do not build the password from the name of this service, your name or your email address',
+    });
   });
 
   it('a weak new password at reset finish is weak_password and does not burn the code', async () => {
@@ -274,7 +305,23 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
     const code = await lastCode(ALICE);
     const error = await rejection(client.finishPasswordReset({ flow_id: started.flow_id, code, password: 'short' }));
     expect(error.code).toBe('weak_password');
-    expect(error.problem).toMatchObject({ code: 'weak_password', errors: [{ path: 'password', message: expect.any(String) }] });
+    expect(error.problem).toMatchObject({ code: 'weak_password', errors: [{ path: 'password', message: expect.any(String), reason: 'too_short' }] });
+    const common = await rejection(client.finishPasswordReset({ flow_id: started.flow_id, code, password: 'Passw0rd!' }));
+    expect(common.problem).toMatchObject({ code: 'weak_password', errors: [{ path: 'password', reason: 'common' }] });
+    expect(await client.finishPasswordReset({ flow_id: started.flow_id, code, password: NEW_PASSWORD })).toMatchObject({ step: 'password', notice: 'password-reset' });
+  });
+
+  it("reset refuses the account's name once the code is right, and the code still sets a better password", async () => {
+    const { client, lastCode } = await open();
+    const signUp = await client.startSignUp({ email: ALICE, password: PASSWORD, name: 'Alice Wintermute' });
+    await client.finishSignUp({ flow_id: (signUp as { flow_id: string }).flow_id, code: await lastCode(ALICE) });
+    await client.signOut();
+    const started = await client.startPasswordReset({ email: ALICE });
+    const code = await lastCode(ALICE);
+    // With a wrong code the name is not judged: the answer says only that the code is wrong.
+    expect((await rejection(client.finishPasswordReset({ flow_id: started.flow_id, code: wrong(code), password: 'Wintermute77!' }))).code).toBe('invalid_code');
+    const named = await rejection(client.finishPasswordReset({ flow_id: started.flow_id, code, password: 'Wintermute77!' }));
+    expect(named.problem).toMatchObject({ code: 'weak_password', errors: [{ path: 'password', reason: 'personal' }] });
     expect(await client.finishPasswordReset({ flow_id: started.flow_id, code, password: NEW_PASSWORD })).toMatchObject({ step: 'password', notice: 'password-reset' });
   });
 

@@ -17,7 +17,8 @@ export const PROBLEM_TYPE_PREFIX = 'urn:latchkey:problem:';
  * - `code_expired` 400: the code's flow is unknown, used, or past its expiry.
  * - `too_many_attempts` 400: the flow took too many wrong codes; start again.
  * - `rate_limited` 429: too many requests from this IP or for this account (`Retry-After`).
- * - `weak_password` 400: the new password is too short or too common.
+ * - `weak_password` 400: the new password is too short or too easy to guess; its `errors`
+ *   entry for `password` says why in `reason` (see `WeakPasswordReason`).
  * - `forbidden_origin` 403: an unsafe request whose `Origin` is missing or not allowed.
  * - `invalid_return_to` 400: `return_to` is not on the allowlist.
  * - `unauthenticated` 401: no valid session (missing, expired or revoked).
@@ -50,11 +51,32 @@ export type ProblemCode =
   | 'method_not_allowed'
   | 'internal_error';
 
+/**
+ * Why the broker refused a new password (`weak_password`), judged as a guessing attacker
+ * would (NIST SP 800-63B §5.1.1.2). Stable: elements translate each one, so a reason is
+ * only ever added here, never renamed.
+ *
+ * - `too_short`: fewer than `LIMITS.passwordMinLength` characters (code points: four emoji are four).
+ * - `common`: a common password or word, or one changed in ways guessers try first
+ *   (`Passw0rd!`, `Qwerty123!`, `87654321`, `Summer2024`).
+ * - `pattern`: repeated characters, a sequence or a keyboard run (`aaaaaaaa`, `abcdefgh`).
+ * - `personal`: built from the service's name (configured `passwords.contextWords`), or the
+ *   user's email address, its parts or name (`latchkey2024`, `ada.lovelace1`).
+ * - `guessable`: too easy to guess for another reason (too few guesses in all).
+ *
+ * Too long is not among them: past `LIMITS.passwordMaxLength` a password is bad input
+ * (`invalid_request`), which the elements check before sending.
+ */
+export type WeakPasswordReason = 'too_short' | 'common' | 'pattern' | 'personal' | 'guessable';
+
 /** One field-level reason, for `invalid_request` and `weak_password`. */
 export interface ProblemFieldError {
   /** Dotted path of the field in the request body, e.g. `email`. */
   path: string;
+  /** English, for logs and developers; elements show their own text (from `reason` where there is one). */
   message: string;
+  /** With `weak_password`: why, as a stable value the elements translate. */
+  reason?: WeakPasswordReason;
 }
 
 /** The problem+json body. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { html } from 'lit';
-import { createClient } from '@latchkey/client';
+import { createClient, type LatchkeyClient } from '@latchkey/client';
 import './sign-up.js';
 import type { LkSignUp } from './sign-up.js';
 import type { LkSignedInEvent } from '../events/signed-in.js';
@@ -8,9 +8,24 @@ import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../inter
 
 afterEach(cleanup);
 
-async function signUpCard() {
+/** A client whose first request to `path` gets `problem`; the rest go to the in-memory broker. */
+function withProblemOnce(path: string, problem: Record<string, unknown>) {
   const broker = fakeBroker();
-  const el = await mount<LkSignUp>(html`<lk-sign-up .client=${broker.client()} sign-in-url="/sign-in"></lk-sign-up>`, 'lk-sign-up');
+  let pending = true;
+  return createClient({
+    url: broker.url,
+    fetch: async (input, init) => {
+      if (!pending || new URL(String(input)).pathname !== path) return broker.fetch(input, init);
+      pending = false;
+      const body = { type: `urn:latchkey:problem:${problem.code}`, title: 'raw broker title', status: 400, ...problem };
+      return new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/problem+json' } });
+    },
+  });
+}
+
+async function signUpCard(client?: LatchkeyClient) {
+  const broker = fakeBroker();
+  const el = await mount<LkSignUp>(html`<lk-sign-up .client=${client ?? broker.client()} sign-in-url="/sign-in"></lk-sign-up>`, 'lk-sign-up');
   const input = (autocomplete: string) => el.querySelector<HTMLInputElement>(`input[autocomplete~="${autocomplete}"]:not([aria-hidden])`)!;
   const heading = () => el.shadowRoot!.querySelector<HTMLElement>('[part~="title"]')!.textContent;
   return { broker, el, input, heading, submit: () => el.querySelector('form')!.requestSubmit() };
@@ -99,6 +114,43 @@ describe('lk-sign-up', () => {
     expect(el.textContent).not.toMatch(/at least 8|too common|Password too weak/);
     expect(document.activeElement).toBe(field);
     expect(await axeViolations(el)).toEqual([]);
+  });
+
+  describe('says why the broker refused the password, at the field, in words of its own', () => {
+    async function refusedWith(password: string, client?: LatchkeyClient) {
+      const card = await signUpCard(client);
+      type(card.input('name'), 'Ada Lovelace');
+      type(card.input('username'), 'ada@example.com');
+      type(card.input('new-password'), password);
+      card.submit();
+      const field = card.input('new-password');
+      await until(() => field.getAttribute('aria-invalid') === 'true');
+      expect(card.el.querySelector('[role="alert"]')!.textContent!.trim()).toBe('');
+      expect(document.activeElement).toBe(field);
+      expect(card.heading()).toBe('Create your account');
+      return { card, text: document.getElementById(field.getAttribute('aria-describedby')!.split(' ')[0]!)!.textContent };
+    }
+
+    it.each([
+      // Eight UTF-16 units pass the browser's count; the broker counts four characters.
+      ['too_short', '😀🔒🦊🌊', 'Use at least 8 characters.'],
+      ['common', 'Passw0rd!', 'This is a common password, or too close to one. Choose something less predictable.'],
+      ['pattern', 'aaaaaaaa', 'Repeated characters, sequences and keyboard runs are easy to guess. Choose something less predictable.'],
+      ['personal', 'Lovelace1815', "Don't build your password from this site's name, your name or your email address."],
+    ])('%s (%s)', async (_reason, password, message) => {
+      const { card, text } = await refusedWith(password);
+      expect(text).toBe(message);
+      expect(await axeViolations(card.el)).toEqual([]);
+    });
+
+    it('guessable, and the generic words for a reason this build does not know', async () => {
+      const reasonless = (reason: string) => withProblemOnce('/v1/sign-up', { code: 'weak_password', errors: [{ path: 'password', message: 'raw broker text', reason }] });
+      expect((await refusedWith('analytical engine', reasonless('guessable'))).text).toBe('This password is too easy to guess. Add another word or two.');
+      cleanup();
+      const { card, text } = await refusedWith('analytical engine', reasonless('breached'));
+      expect(text).toBe('This password is too easy to guess. Choose another.');
+      expect(card.el.textContent).not.toContain('raw broker text');
+    });
   });
 
   it('moves focus to the code field after the details, and announces the step', async () => {

@@ -9,6 +9,7 @@ import { signUpStyles } from './sign-up.styles.js';
 import { renderDetailsStep, renderPasskeyStep, renderVerifyStep } from './sign-up.form.js';
 import { passkeysSupported } from '../internal/passkeys.js';
 import { createPasskey } from '../internal/passkey-registration.js';
+import { explainWeakPassword } from '../internal/password-messages.js';
 
 /** The steps of signing up. */
 export type SignUpView =
@@ -118,6 +119,12 @@ export class LkSignUp extends LkFormElement {
   protected override updated(changed: PropertyValues) {
     super.updated(changed);
     this.setStates(this.flow.states);
+  }
+
+  /** A refused password says why at its field (common, a pattern, the user's own name…), in the page's language. */
+  protected override reportError(error: unknown) {
+    super.reportError(error);
+    this.fieldErrors = explainWeakPassword(this.fieldErrors, error);
   }
 
   protected override render() {

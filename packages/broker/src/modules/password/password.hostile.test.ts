@@ -60,9 +60,28 @@ describe.each(storageKinds)('password module against hostile input on %s', (kind
     await refused(t.broker.post('/v1/sign-in/password', { email: 'a@example.com', password: 'whatever1', admin: true }), 400, 'invalid_request');
   });
 
-  it('refuses a short or common password at sign-up', async () => {
-    await refused(t.broker.post('/v1/sign-up', { email: 'a@example.com', password: 'short' }), 400, 'weak_password');
-    await refused(t.broker.post('/v1/sign-up', { email: 'a@example.com', password: 'password123' }), 400, 'weak_password');
+  it('refuses a short, common, patterned or personal password at sign-up, saying which', async () => {
+    const reasons = [];
+    for (const password of ['short', 'password123', 'Passw0rd!', 'aaaaaaaa', 'latchkey2024', 'grace.hopper!', 'Hopper1906']) {
+      const body = await refused(t.broker.post('/v1/sign-up', { email: 'grace.hopper@example.com', password }), 400, 'weak_password');
+      reasons.push(body.errors.map((e: { path: string; reason: string }) => `${e.path}:${e.reason}`).join());
+    }
+    expect(reasons).toEqual(['password:too_short', 'password:common', 'password:common', 'password:pattern', 'password:personal', 'password:personal', 'password:personal']);
+  });
+
+  it("gives a stranger's reset no way to learn an account's name: it is judged only once the code is right", async () => {
+    const started = await t.broker.post('/v1/sign-up', { email: 'ada@example.com', password: 'correct horse battery staple', name: 'Ada Quixotebloom' });
+    expect((await t.broker.post('/v1/sign-up/verify', { flow_id: started.body.flow_id, code: await t.broker.lastCode('ada@example.com') })).status).toBe(201);
+    const stranger = t.broker.browser({ ip: '198.51.100.7' });
+    const known = await stranger.post('/v1/password-reset', { email: 'ada@example.com' });
+    const unknown = await stranger.post('/v1/password-reset', { email: 'nobody@example.com' });
+    const guess = (await t.broker.lastCode('ada@example.com')) === '000000' ? '111111' : '000000';
+    // Her name in the new password with a guessed code: the answer any good password gets, for her address as for none.
+    const named = await refused(stranger.post('/v1/password-reset/finish', { flow_id: known.body.flow_id, code: guess, password: 'Quixotebloom2024' }), 400, 'invalid_code');
+    const nobody = await refused(stranger.post('/v1/password-reset/finish', { flow_id: unknown.body.flow_id, code: guess, password: 'Quixotebloom2024' }), 400, 'invalid_code');
+    expect(nobody).toEqual(named);
+    const strong = await refused(stranger.post('/v1/password-reset/finish', { flow_id: known.body.flow_id, code: guess, password: 'a brand new passphrase' }), 400, 'invalid_code');
+    expect(Object.keys(strong).sort()).toEqual(Object.keys(named).sort());
   });
 
   it('gives a wrong password and an unknown account the very same answer', async () => {

@@ -57,4 +57,34 @@ describe.each(storageKinds)('password sign-up, sign-in and reset on %s', (kind: 
     expect((await t.broker.post('/v1/sign-in/password', { email: 'ada@example.com', password: 'correct horse battery staple' }, { cookie: null })).status).toBe(401);
     expect((await t.broker.post('/v1/sign-in/password', { email: 'ada@example.com', password: 'a brand new passphrase' }, { cookie: null })).status).toBe(200);
   });
+
+  it('refuses a new password made of the name given at sign-up', async () => {
+    const refused = await t.broker.post('/v1/sign-up', { email: 'zed@example.com', password: 'Quixotebloom2024', name: 'Ada Quixotebloom' });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ code: 'weak_password', errors: [{ path: 'password', reason: 'personal' }] });
+    // Without the name it is a fine password.
+    expect((await t.broker.post('/v1/sign-up', { email: 'zed@example.com', password: 'Quixotebloom2024' })).status).toBe(202);
+  });
+
+  it("refuses the account's name as the new password once the code is right, and the code still sets a better one", async () => {
+    const started = await t.broker.post('/v1/sign-up', { email: 'ada@example.com', password: 'correct horse battery staple', name: 'Ada Quixotebloom' });
+    await t.broker.post('/v1/sign-up/verify', { flow_id: started.body.flow_id, code: await t.broker.lastCode('ada@example.com') });
+    const laptop = t.broker.browser({ ip: '198.51.100.7' });
+    const reset = await laptop.post('/v1/password-reset', { email: 'ada@example.com' });
+    const code = await t.broker.lastCode('ada@example.com');
+    const named = await laptop.post('/v1/password-reset/finish', { flow_id: reset.body.flow_id, code, password: 'Quixotebloom2024' });
+    expect(named.status).toBe(400);
+    expect(named.body).toMatchObject({ code: 'weak_password', errors: [{ path: 'password', reason: 'personal' }] });
+    const finished = await laptop.post('/v1/password-reset/finish', { flow_id: reset.body.flow_id, code, password: 'a brand new passphrase' });
+    expect(finished.status).toBe(200);
+    expect((await laptop.post('/v1/sign-in/password', { email: 'ada@example.com', password: 'Quixotebloom2024' })).status).toBe(401);
+  });
+
+  it("refuses the configured service's name", async () => {
+    const broker = testBroker(t.storage, { passwords: { contextWords: ['harborline'] } });
+    const refused = await broker.post('/v1/sign-up', { email: 'zed@example.com', password: 'Harborline2024' });
+    expect(refused.body).toMatchObject({ code: 'weak_password', errors: [{ path: 'password', reason: 'personal' }] });
+    expect((await broker.post('/v1/sign-up', { email: 'zed@example.com', password: 'Latchkey-2024-harbor' })).status).toBe(202);
+    await broker.deps.mail.settled();
+  });
 });

@@ -23,11 +23,16 @@ export async function startPasswordReset(deps: Deps, browser: Browser, email: st
  */
 export async function finishPasswordReset(deps: Deps, browser: Browser, flowId: string, code: string, password: string): Promise<PasswordStep> {
   const flow = await openCodeFlow(deps, browser, flowId, 'password-reset');
-  checkPasswordStrength(password, flow.data.email);
+  const serviceWords = deps.config.passwords.contextWords;
+  await checkPasswordStrength(password, { serviceWords, email: flow.data.email });
   const passwordHash = await hashPassword(password);
   const email = await redeemCode(deps, browser, flow, code, async (tx, redeemed) => {
     const user = redeemed.userId ? await findUserById(tx, redeemed.userId) : undefined;
     if (!user) throw new ProblemError('code_expired');
+    // The account's name only now that the code proved the mailbox: judged before, the answer
+    // would tell whoever typed an address whether it has an account, and guess by guess its
+    // name. Refused here, the transaction rolls back and the code stays good for another try.
+    if (user.name) await checkPasswordStrength(password, { serviceWords, email: user.email, name: user.name });
     const now = deps.clock();
     await setUserPassword(tx, user.id, passwordHash, now);
     await revokeUserSessions(tx, user.id, now);

@@ -21,7 +21,8 @@ import { checkPasswordStrength } from './strength.js';
 export async function startSignUp(deps: Deps, browser: Browser, body: SignUpRequest): Promise<EmailCodeStep> {
   const returnTo = checkReturnTo(deps.config, body.return_to);
   if (body.password === undefined && !deps.config.passkeys) throw new ProblemError('invalid_request', { errors: [{ path: 'password', message: 'Required' }] });
-  if (body.password !== undefined) checkPasswordStrength(body.password, body.email);
+  // Judged with what the caller sent (the address and name), never with an existing account's data.
+  if (body.password !== undefined) await checkPasswordStrength(body.password, { serviceWords: deps.config.passwords.contextWords, email: body.email, name: body.name });
   const existing = await findUserByEmail(deps.storage, body.email);
   // Passkey-first: nothing to hash, for a taken address as for a free one.
   const signUp = body.password === undefined ? { passkey: true } : { password_hash: await hashPassword(body.password) };
