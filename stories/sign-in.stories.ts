@@ -200,6 +200,25 @@ export const ResetPasswordStep: Story = {
   },
 };
 
+export const ResetWeakPassword: Story = {
+  name: 'Reset: weak new password',
+  play: async ({ canvasElement, loaded }) => {
+    const { el, form } = await toPasswordStep(canvasElement);
+    await userEvent.click(form.getByRole('button', { name: 'Forgot password?' }));
+    await expectHeading(el, 'Reset your password');
+    await userEvent.type(form.getByLabelText('Verification code'), loadedBroker(loaded).broker.lastCode(email));
+    // Long enough for the browser's check; the broker knows it (a common password, l33t and punctuated).
+    await userEvent.type(form.getByLabelText('New password'), 'Qwerty123!');
+    await userEvent.click(form.getByRole('button', { name: 'Set new password' }));
+    const field = form.getByLabelText<HTMLInputElement>('New password');
+    await waitFor(() => expect(field.getAttribute('aria-invalid')).toBe('true'));
+    await expect(fieldError(field)).toBe('This is a common password, or too close to one. Choose something less predictable.');
+    await waitFor(() => expect(field).toHaveFocus());
+    await expect(alertText(el)).toBe('');
+    await expectHeading(el, 'Reset your password');
+  },
+};
+
 export const BrokerUnreachable: Story = {
   name: 'Broker unreachable',
   loaders: [withBroker(account, (broker) => broker.failNext.set('/v1/sign-in/identify', 'network'))],

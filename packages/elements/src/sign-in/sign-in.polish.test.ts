@@ -174,6 +174,31 @@ describe('lk-sign-in field problems from the broker', () => {
   });
 });
 
+describe('lk-sign-in reset step: why a new password was refused', () => {
+  it('says the reason the broker gave at the new-password field, and keeps the generic text for an unknown one', async () => {
+    for (const [reason, shown] of [
+      ['personal', "Don't build your password from this site's name, your name or your email address."],
+      ['from-a-newer-broker', 'This password is too easy to guess. Choose another.'],
+    ] as const) {
+      const broker = fakeBroker({ accounts: { 'ada@example.com': password } });
+      const client = withProblemOnce(broker, '/v1/password-reset/finish', { code: 'weak_password', errors: [{ path: 'password', message: 'raw broker text', reason: reason as 'personal' }] });
+      const c = await card({ broker, client });
+      await toPassword(c);
+      c.button('Forgot password?').click();
+      await until(() => c.heading() === 'Reset your password');
+      type(c.input('new-password'), 'AdaLovelace1815');
+      type(c.input('one-time-code'), c.broker.lastCode('ada@example.com'));
+      c.submit();
+      const field = c.input('new-password');
+      await until(() => field.getAttribute('aria-invalid') === 'true');
+      expect(c.el.querySelector('.lk-field-error')!.textContent).toBe(shown);
+      expect(c.alert()).toBe('');
+      expect(c.el.textContent).not.toContain('raw broker text');
+      cleanup();
+    }
+  });
+});
+
 describe('lk-sign-in password field', () => {
   it('shows and hides the password with a pressed toggle named "Show password"', async () => {
     const c = await card();

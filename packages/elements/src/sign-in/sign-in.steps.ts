@@ -19,6 +19,8 @@ export type SignInView =
 export interface SignInStepOptions<View extends SignInView> {
   view: View;
   form: FormState;
+  /** The last request's error, if it failed (a step may explain it further at its fields). */
+  failure: unknown;
   /** The host's `return-to`, for requests that may end in a session. */
   returnTo: string | undefined;
   /** Sends the step's request; the broker's answer is the next step (one at a time). */

@@ -250,6 +250,7 @@ export class LkSignIn extends LkFormElement {
     return render({
       view: v,
       form,
+      failure: this.flow.renderError((error) => error),
       returnTo: this.returnTo,
       submit: (request) => this.flow.submit(request),
       validate: (names) => this.validate(names),
