@@ -40,7 +40,8 @@ describe.each(storageKinds)('a passkey added through a stolen session, and the r
   it('a copied session cookie adds a passkey: the owner is mailed, resets, sees both, removes the stranger’s, which then no longer signs in', async () => {
     const { b, laptop, own } = await ada();
 
-    // The stranger replays Ada's session cookie from their own browser, address and User-Agent.
+    // A minute later, the stranger replays Ada's session cookie from their own browser, address and User-Agent.
+    b.clock.advance(60_000);
     const stranger = b.browser({ ip: '198.51.100.7' });
     stranger.cookies.set('lk_session', b.cookies.get('lk_session')!);
     const fromFirefox = { post: (path: string, json?: unknown) => stranger.post(path, json, { headers: { 'user-agent': FIREFOX_ON_LINUX } }) };
@@ -53,6 +54,7 @@ describe.each(storageKinds)('a passkey added through a stolen session, and the r
     expect(notice!.subject).toBe('A passkey was added to your account');
     expect(notice!.text).toContain('Device:  Firefox on Linux');
     expect(notice!.text).toContain('Address: 198.51.100.7');
+    expect(notice!.text).toContain('When:    2026-11-24 12:01 UTC');
 
     // The reset revokes every session (the copied cookie too) and lists both passkeys.
     const answer = await resetPassword(b, ADA);

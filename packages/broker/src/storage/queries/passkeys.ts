@@ -244,7 +244,7 @@ export interface ReviewedPasskeys {
   /** The ids the review listed when the reset opened it. */
   listed: string[];
   expiresAt: Date;
-  /** The ids this statement deleted. */
+  /** The ids this statement deleted, in code-point order (as JavaScript sorts them, whatever the database's collation). */
   removed: string[];
 }
 
@@ -269,7 +269,7 @@ export async function deleteReviewedPasskeys(db: Db, key: FlowKey, ids: string[]
            AND EXISTS (SELECT 1 FROM users u JOIN flow ON u.id = flow.user_id WHERE u.password_hash IS NOT NULL)
          RETURNING id
        )
-     SELECT user_id AS "userId", listed, expires_at AS "expiresAt", ARRAY(SELECT id FROM removed ORDER BY id) AS removed FROM flow`,
+     SELECT user_id AS "userId", listed, expires_at AS "expiresAt", ARRAY(SELECT id FROM removed ORDER BY id COLLATE "C") AS removed FROM flow`,
     [...flowKeyParams(key), ids],
   );
   return rows[0];
