@@ -5,6 +5,8 @@ import {
   type LatchkeyClient,
   type Passkey,
   type PasskeyRegistrationStep,
+  type PasskeyReview,
+  type PasskeyReviewRemoval,
   type PasskeyStep,
   type PasskeyTransport,
   type Problem,
@@ -98,6 +100,21 @@ interface PasskeyFlow {
   account?: { email: string; name: string | null; handle: string; pendingUntil: number };
 }
 
+/**
+ * A password reset's review of the account's passkeys (the broker's `passkey-review`
+ * flow): it removes, until it expires, only the passkeys it listed.
+ */
+interface ReviewFlow {
+  id: string;
+  userId: string;
+  passkeyIds: string[];
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** How long a review stays open, as the broker's PASSKEY_REVIEW_MS. */
+const REVIEW_MS = 15 * 60_000;
+
 /** How long a proven address waits for its passkey, however often the dialog is reopened (the broker's PENDING_SIGN_UP_MS). */
 const SIGN_UP_PENDING_MS = 15 * 60_000;
 /** The longest passkey name the broker takes (UTF-16 code units, as its schema counts). */
@@ -148,8 +165,12 @@ export class FakeBroker {
   readonly users = new Map<string, FakeUser>();
   readonly flows = new Map<string, Flow>();
   readonly passkeyFlows = new Map<string, PasskeyFlow>();
-  /** Mail sent, newest last: a code, or null for the notice that the address already has an account. */
-  readonly mail: Array<{ to: string; code: string | null }> = [];
+  readonly reviewFlows = new Map<string, ReviewFlow>();
+  /**
+   * Mail sent, newest last: a code, or null for a notice (the address already has
+   * an account; a way in was added, with its `subject`, as the broker's notices).
+   */
+  readonly mail: Array<{ to: string; code: string | null; subject?: string }> = [];
   /** The next call to this path answers with this problem instead (one shot). */
   readonly failNext = new Map<string, ProblemCode | 'network'>();
   /** The next call to this path answers 200 with this body instead (one shot), e.g. a step of a newer protocol. */
@@ -351,10 +372,17 @@ export class FakeBroker {
         checkStrength(body.password ?? '', open.email);
         // The account's name only once the code is right, and before it is used up, as on the broker.
         const flow = this.checkCode(body.flow_id!, body.code!, 'password-reset', (proven) => checkStrength(body.password!, proven.email, this.users.get(proven.email)?.name));
-        this.users.get(flow.email)!.password = body.password!;
+        const user = this.users.get(flow.email)!;
+        const replaced = user.password !== null;
+        user.password = body.password!;
         this.current = null;
-        return { status: 200, body: { step: 'password', email: flow.email, methods: this.methods, notice: 'password-reset' } satisfies Step };
+        this.mail.push({ to: user.email, code: null, subject: replaced ? 'Your password was changed' : 'A password was added to your account' });
+        // As on the broker: an account with passkeys gets their review; one without, the answer as it always was.
+        const review = this.methods.includes('passkey') && user.passkeys.length ? this.openReview(user) : undefined;
+        return { status: 200, body: { step: 'password', email: flow.email, methods: this.methods, notice: 'password-reset', ...(review ? { review } : {}) } satisfies Step };
       }
+      case 'POST /v1/password-reset/passkeys/remove':
+        return { status: 200, body: this.removeReviewed(body as Record<string, unknown>) };
       case 'POST /v1/email-code/resend': {
         const flow = this.flows.get(body.flow_id!);
         if (!flow || flow.used) throw problem('code_expired');
@@ -449,6 +477,8 @@ export class FakeBroker {
         const passkey = this.checkRegistration(flow, body, user);
         flow.used = true;
         user.passkeys.push(passkey);
+        // As on the broker: a new way in is announced to the owner (no code, no secret).
+        this.mail.push({ to: user.email, code: null, subject: 'A passkey was added to your account' });
         return { status: 201, body: wirePasskey(passkey) };
       }
       case 'GET /v1/passkeys':
@@ -469,6 +499,37 @@ export class FakeBroker {
       return { status: 204 };
     }
     throw problem('not_found');
+  }
+
+  /** Opens the review of `user`'s passkeys that a reset answers. */
+  private openReview(user: FakeUser): PasskeyReview {
+    const review: ReviewFlow = { id: `flw_rv${++this.passkeySeq}`, userId: user.id, passkeyIds: user.passkeys.map((p) => p.id), expiresAt: Date.now() + REVIEW_MS };
+    this.reviewFlows.set(review.id, review);
+    return { flow_id: review.id, expires_at: new Date(review.expiresAt).toISOString(), passkeys: user.passkeys.map(wirePasskey) };
+  }
+
+  /**
+   * Removes, of the ids asked for, the passkeys the review listed, as the
+   * broker does: an id it did not list is ignored like one removed already;
+   * an unknown or expired review is `code_expired`.
+   */
+  private removeReviewed(body: Record<string, unknown>): PasskeyReviewRemoval {
+    if (!this.methods.includes('passkey')) throw problem('invalid_request', { detail: 'passkeys are not offered' });
+    const ids = body.passkey_ids;
+    if (typeof body.flow_id !== 'string' || !Array.isArray(ids) || ids.length < 1 || ids.length > 100 || !ids.every((id) => typeof id === 'string' && /^pk_[\w-]{1,60}$/.test(id))) {
+      throw problem('invalid_request', { errors: [{ path: 'passkey_ids', message: 'Not a list of passkey ids' }] });
+    }
+    const review = this.reviewFlows.get(body.flow_id);
+    if (!review || Date.now() >= review.expiresAt) throw problem('code_expired');
+    const user = [...this.users.values()].find((u) => u.id === review.userId)!;
+    const removed = user.passkeys.filter((p) => review.passkeyIds.includes(p.id) && ids.includes(p.id)).map((p) => p.id);
+    user.passkeys = user.passkeys.filter((p) => !removed.includes(p.id));
+    return {
+      flow_id: review.id,
+      expires_at: new Date(review.expiresAt).toISOString(),
+      passkeys: user.passkeys.filter((p) => review.passkeyIds.includes(p.id)).map(wirePasskey),
+      removed: removed.sort(),
+    };
   }
 
   private signedInUser(): FakeUser {

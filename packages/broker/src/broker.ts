@@ -9,7 +9,7 @@ import { notFound, onError, problemResponse } from './http/problem.js';
 import { mailQueue } from './modules/email/mail-queue.js';
 import { outboxMailer } from './modules/email/mailer.js';
 import { devOutboxRoutes, emailCodeRoutes, emailCodeSignInRoutes } from './modules/email/routes.js';
-import { passkeyRoutes, passkeySignUpRoutes } from './modules/passkeys/routes.js';
+import { passkeyReviewRoutes, passkeyRoutes, passkeySignUpRoutes } from './modules/passkeys/routes.js';
 import { passwordResetRoutes, passwordSignInRoutes, signUpRoutes } from './modules/password/routes.js';
 import { ensureSigningKey } from './modules/sessions/keys.js';
 import { jwksRoutes, sessionRoutes, signOutRoutes } from './modules/sessions/routes.js';
@@ -82,6 +82,7 @@ export function createBroker(options: BrokerOptions) {
   app.route('/v1/sign-up', passkeySignUpRoutes(deps));
   app.route('/v1/passkeys', passkeyRoutes(deps));
   app.route('/v1/password-reset', passwordResetRoutes(deps));
+  app.route('/v1/password-reset', passkeyReviewRoutes(deps));
   app.route('/v1/email-code', emailCodeRoutes(deps));
   app.route('/v1/session', sessionRoutes(deps));
   app.route('/v1/sign-out', signOutRoutes(deps));

@@ -15,6 +15,7 @@ export {
   listPasskeys,
   renamePasskey,
   deletePasskey,
+  removePasskeysAfterReset,
 } from './calls/passkeys.js';
 export { createSessionStore } from './session-store.js';
 export { createClient } from './client.js';

@@ -5,6 +5,7 @@ import {
   LatchkeyError,
   listPasskeys,
   PASSKEY_NAME_MAX_LENGTH,
+  removePasskeysAfterReset,
   renamePasskey,
   startAddPasskey,
   type LatchkeyClient,
@@ -548,5 +549,91 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
     expect(refused).toMatchObject({ code: 'passkey_rejected', status: 400 });
     const again = await client.startPasskeySignIn({});
     expect(await client.finishPasskeySignIn({ flow_id: again.flow_id, credential: securityKey.get(again.options) })).toMatchObject({ step: 'done', user: { email: ALICE } });
+  });
+
+  describe('after a password reset, the account\'s passkeys', () => {
+    const PASSKEYS: SignInMethod[] = ['password', 'email-code', 'passkey'];
+
+    /** Alice signs in with her password and adds a passkey from each authenticator; each one mails her a notice. */
+    async function aliceWithPasskeys(subject: Subject, ...authenticators: SoftAuthenticator[]) {
+      const { client, inbox } = subject;
+      await client.signInWithPassword({ email: ALICE, password: PASSWORD });
+      const before = (await inbox(ALICE)).length;
+      for (const authenticator of authenticators) {
+        // A second apart, so the list's order (oldest first) is the order they were added in.
+        subject.advance(1000);
+        const adding = await startAddPasskey(client.connection);
+        await addPasskey(client.connection, { flow_id: adding.flow_id, credential: authenticator.create(adding.options) });
+      }
+      // One notice per passkey added, none carrying a code.
+      expect((await inbox(ALICE)).slice(0, authenticators.length)).toEqual(authenticators.map(() => ({ code: null })));
+      expect(await inbox(ALICE)).toHaveLength(before + authenticators.length);
+      return (await listPasskeys(client.connection)).passkeys;
+    }
+
+    async function reset(subject: Subject) {
+      const started = await subject.client.startPasswordReset({ email: ALICE });
+      return subject.client.finishPasswordReset({ flow_id: started.flow_id, code: await subject.lastCode(ALICE), password: NEW_PASSWORD });
+    }
+
+    it('are listed with the review; removing one leaves the other, and the removed one no longer signs in', async () => {
+      const subject = await open({ accounts: [ALICE], methods: PASSKEYS });
+      const { client, inbox } = subject;
+      const laptop = new SoftAuthenticator({ origin: APP_ORIGIN });
+      const planted = new SoftAuthenticator({ origin: APP_ORIGIN, synced: true });
+      const passkeys = await aliceWithPasskeys(subject, laptop, planted);
+
+      const finished = await reset(subject);
+      expect(finished).toEqual({
+        step: 'password',
+        email: ALICE,
+        methods: PASSKEYS,
+        notice: 'password-reset',
+        review: { flow_id: expect.any(String), expires_at: isoDate, passkeys },
+      });
+      if (finished.step !== 'password' || !finished.review) return;
+      // Every session is revoked; the owner is told the password changed.
+      expect(client.session.state).toEqual({ status: 'signed-out' });
+      expect((await inbox(ALICE))[0]).toEqual({ code: null });
+
+      const removal = await removePasskeysAfterReset(client.connection, { flow_id: finished.review.flow_id, passkey_ids: [passkeys[1]!.id] });
+      expect(removal).toEqual({ flow_id: finished.review.flow_id, expires_at: finished.review.expires_at, passkeys: [passkeys[0]], removed: [passkeys[1]!.id] });
+      // Gone is gone: asking again removes nothing and says the same of what is left.
+      expect(await removePasskeysAfterReset(client.connection, { flow_id: finished.review.flow_id, passkey_ids: [passkeys[1]!.id] })).toEqual({ ...removal, removed: [] });
+
+      const step = await client.startPasskeySignIn({});
+      const refused = await rejection(client.finishPasskeySignIn({ flow_id: step.flow_id, credential: planted.get(step.options) }));
+      expect(refused).toMatchObject({ code: 'passkey_rejected', status: 400 });
+      const again = await client.startPasskeySignIn({});
+      expect(await client.finishPasskeySignIn({ flow_id: again.flow_id, credential: laptop.get(again.options) })).toMatchObject({ step: 'done', user: { email: ALICE } });
+    });
+
+    it('are not removed through an expired review, or a flow that is no review', async () => {
+      const subject = await open({ accounts: [ALICE], methods: PASSKEYS });
+      const { client, advance } = subject;
+      const passkeys = await aliceWithPasskeys(subject, new SoftAuthenticator({ origin: APP_ORIGIN }));
+      const started = await client.startPasswordReset({ email: ALICE });
+      const finished = await client.finishPasswordReset({ flow_id: started.flow_id, code: await subject.lastCode(ALICE), password: NEW_PASSWORD });
+      if (finished.step !== 'password' || !finished.review) throw new Error('expected a review');
+      const passkey_ids = passkeys.map((p) => p.id);
+
+      const ceremony = await client.startPasskeySignIn({});
+      for (const flow_id of [started.flow_id, ceremony.flow_id]) {
+        const refused = await rejection(removePasskeysAfterReset(client.connection, { flow_id, passkey_ids }));
+        expect(refused).toMatchObject({ code: 'code_expired', status: 400 });
+      }
+      // Fifteen minutes.
+      advance(15 * 60_000 + 1000);
+      const late = await rejection(removePasskeysAfterReset(client.connection, { flow_id: finished.review.flow_id, passkey_ids }));
+      expect(late).toMatchObject({ code: 'code_expired', status: 400 });
+
+      await client.signInWithPassword({ email: ALICE, password: NEW_PASSWORD });
+      expect((await listPasskeys(client.connection)).passkeys).toEqual(passkeys);
+    });
+
+    it('of an account without any: the reset answers no review, as before', async () => {
+      const subject = await open({ accounts: [ALICE], methods: PASSKEYS });
+      expect(await reset(subject)).toEqual({ step: 'password', email: ALICE, methods: PASSKEYS, notice: 'password-reset' });
+    });
   });
 });

@@ -24,6 +24,7 @@ import {
   listPasskeys,
   renamePasskey,
   deletePasskey,
+  removePasskeysAfterReset,
   type Connection,
   type PasskeyRegistrationStep,
   type PasskeyStep,
@@ -233,5 +234,17 @@ describe('passkey management (standalone calls, with client.connection)', () => 
     const url = uniqueBrokerUrl();
     const broker = fakeBroker(url, { 'DELETE /v1/passkeys/pk_1': problem('last_sign_in_method', 409) });
     await expect(deletePasskey(connect({ url, fetch: broker.fetch }), 'pk_1')).rejects.toMatchObject({ code: 'last_sign_in_method', status: 409 });
+  });
+
+  it('removes passkeys after a reset with the review handle, no session needed, and reads an expired review as code_expired', async () => {
+    const url = uniqueBrokerUrl();
+    const removal = { flow_id: 'flw_v', expires_at: '2026-11-24T12:15:00.000Z', passkeys: [], removed: ['pk_1/x'] };
+    const broker = fakeBroker(url, {
+      'POST /v1/password-reset/passkeys/remove': [json(removal), problem('code_expired', 400)],
+    });
+    const conn = connect({ url, fetch: broker.fetch });
+    await expect(removePasskeysAfterReset(conn, { flow_id: 'flw_v', passkey_ids: ['pk_1/x'] })).resolves.toEqual(removal);
+    await expect(removePasskeysAfterReset(conn, { flow_id: 'flw_v', passkey_ids: ['pk_1/x'] })).rejects.toMatchObject({ code: 'code_expired', status: 400 });
+    expect(broker.seen[0]).toMatchObject({ method: 'POST', path: '/v1/password-reset/passkeys/remove', body: { flow_id: 'flw_v', passkey_ids: ['pk_1/x'] }, credentials: 'include' });
   });
 });

@@ -7,6 +7,8 @@ import type {
   PasskeyRegistrationRequest,
   PasskeyRegistrationStep,
   PasskeyRenameRequest,
+  PasskeyReviewRemoval,
+  PasskeyReviewRemoveRequest,
   PasskeySignInOptionsRequest,
   PasskeySignInRequest,
   PasskeyStep,
@@ -65,4 +67,21 @@ export function renamePasskey(conn: Connection, id: string, body: PasskeyRenameR
 /** Deletes one (`DELETE /v1/passkeys/:id`, 204); `last_sign_in_method` when it is the account's only way in. */
 export function deletePasskey(conn: Connection, id: string, options?: CallOptions): Promise<void> {
   return request(conn, { method: 'DELETE', path: `/v1/passkeys/${encodeURIComponent(id)}`, noContent: true }, options);
+}
+
+/**
+ * Removes passkeys the owner does not recognise, right after a password reset
+ * (`POST /v1/password-reset/passkeys/remove`, 200), with the `review` the reset
+ * answered; no session needed, only the browser that finished the reset. The
+ * answer is the review with what is left. Standalone (not on `createClient`),
+ * so `lk-sign-in` pays for it only where it renders the review.
+ *
+ * @example
+ * const next = await client.finishPasswordReset({ flow_id, code, password });
+ * if (next.step === 'password' && next.review) {
+ *   const left = await removePasskeysAfterReset(client.connection, { flow_id: next.review.flow_id, passkey_ids: [strangers.id] });
+ * }
+ */
+export function removePasskeysAfterReset(conn: Connection, body: PasskeyReviewRemoveRequest, options?: CallOptions): Promise<PasskeyReviewRemoval> {
+  return request(conn, { method: 'POST', path: '/v1/password-reset/passkeys/remove', body }, options);
 }

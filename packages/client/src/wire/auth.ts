@@ -1,4 +1,4 @@
-import type { PasskeyRegistrationStep, PasskeyStep } from './passkeys.js';
+import type { PasskeyRegistrationStep, PasskeyReview, PasskeyStep } from './passkeys.js';
 
 /**
  * Wire types of sign-up, sign-in, email codes and password reset.
@@ -46,6 +46,13 @@ export interface PasswordStep {
   methods: SignInMethod[];
   /** Set after a successful password reset, so the UI can say so. */
   notice?: 'password-reset';
+  /**
+   * After a password reset of an account that has passkeys (and only then):
+   * its passkeys, and the handle to remove any of them in the same step
+   * (`removePasskeysAfterReset`). Absent for an account without passkeys, so
+   * that answer is exactly what it was before.
+   */
+  review?: PasskeyReview;
 }
 
 /** A 6-digit code was mailed (if an account/sign-up warrants it); ask for it. */
@@ -148,8 +155,9 @@ export interface PasswordResetStartRequest {
 }
 
 /**
- * POST /v1/password-reset/finish -> 200 Step: `password` with `notice: 'password-reset'`.
- * Revokes every session of the account; the user then signs in with the new password.
+ * POST /v1/password-reset/finish -> 200 Step: `password` with `notice: 'password-reset'`,
+ * and `review` when the account has passkeys. Revokes every session of the account and
+ * mails its owner that the password was changed; the user then signs in with the new password.
  */
 export interface PasswordResetFinishRequest {
   flow_id: string;

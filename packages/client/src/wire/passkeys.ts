@@ -179,3 +179,38 @@ export interface PasskeyRenameRequest {
 
 // DELETE /v1/passkeys/:id -> 204 (session cookie). Refused with `last_sign_in_method`
 // when the account would have no way left to sign in (no password, no other passkey).
+
+/**
+ * The account's passkeys as a password reset found them, and the handle that
+ * lets the browser which finished the reset remove any of them without a
+ * session: a flow of the sign-in engine (kind `passkey-review`), bound to
+ * that browser (`lk_flow`), open for 15 minutes, good only for the passkeys
+ * listed here. A copied session cookie can add a passkey silently, and a
+ * passkey outlives the reset that revokes every session: this is where the
+ * owner sees it and takes it away. Sent only when the account has passkeys
+ * (see `PasswordStep.review`).
+ */
+export interface PasskeyReview {
+  flow_id: string;
+  /** ISO 8601; a removal is refused after this (`code_expired`). */
+  expires_at: string;
+  /** The listed passkeys still on the account, oldest first: the same items as `GET /v1/passkeys`. */
+  passkeys: Passkey[];
+}
+
+/**
+ * POST /v1/password-reset/passkeys/remove -> 200 PasskeyReviewRemoval (no session; the review's browser only).
+ * Ids the review did not list (another account's, a made-up one, one added after the reset)
+ * are ignored, exactly like one removed already. `code_expired` when the review is unknown,
+ * expired or another browser's.
+ */
+export interface PasskeyReviewRemoveRequest {
+  flow_id: string;
+  /** 1 to 100 passkey ids from `review.passkeys`. */
+  passkey_ids: string[];
+}
+
+/** The review after a removal: what is left, and which ids this call removed (a parallel call that removed one first is not counted here). */
+export interface PasskeyReviewRemoval extends PasskeyReview {
+  removed: string[];
+}

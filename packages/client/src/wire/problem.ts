@@ -14,7 +14,8 @@ export const PROBLEM_TYPE_PREFIX = 'urn:latchkey:problem:';
  * - `payload_too_large` 413, `unsupported_media_type` 415.
  * - `invalid_credentials` 401: wrong password *or* unknown account (deliberately the same).
  * - `invalid_code` 400: the verification code is wrong.
- * - `code_expired` 400: the code's flow is unknown, used, or past its expiry.
+ * - `code_expired` 400: the code's flow is unknown, used, or past its expiry; also a passkey
+ *   review (after a password reset) that is unknown, expired or another browser's.
  * - `too_many_attempts` 400: the flow took too many wrong codes; start again.
  * - `rate_limited` 429: too many requests from this IP or for this account (`Retry-After`).
  * - `weak_password` 400: the new password is too short or too easy to guess; its `errors`

@@ -42,3 +42,63 @@ export function alreadyRegisteredMail(to: string): Mail {
     ].join('\n'),
   };
 }
+
+/**
+ * A new way into an existing account. Each capability that adds one (a TOTP
+ * factor, a connected social account) adds a variant here and calls
+ * `announceNewWayIn` with it.
+ */
+export type NewWayIn =
+  /** `provider`: the passkey provider's name from our own AAGUID list, or null when unknown. */
+  | { kind: 'passkey'; provider: string | null }
+  /** `replaced`: the account had a password before (else it had none: a passkey-first account). */
+  | { kind: 'password'; replaced: boolean };
+
+/** Where and when it happened, as `announceNewWayIn` describes the request. */
+export interface NewWayInContext {
+  /** A short description built from fixed names ("Chrome on macOS"), never the raw User-Agent. */
+  device: string;
+  /** The client address, or null when the broker does not know it. */
+  address: string | null;
+  at: Date;
+}
+
+const NEW_WAY_IN: { readonly [K in NewWayIn['kind']]: (added: Extract<NewWayIn, { kind: K }>) => { subject: string; what: string; undo: string } } = {
+  passkey: (added) => ({
+    subject: 'A passkey was added to your account',
+    what: added.provider ? `A passkey (${added.provider}) was added to your account.` : 'A passkey was added to your account.',
+    undo: "If this wasn't you: reset your password and remove the passkey from your account page. The reset signs you out everywhere and shows you your passkeys to remove the ones you don't know.",
+  }),
+  password: (added) => ({
+    subject: added.replaced ? 'Your password was changed' : 'A password was added to your account',
+    what: added.replaced ? 'Your password was changed.' : 'A password was added to your account; you can now sign in with it.',
+    undo: "If this wasn't you: reset your password and remove any passkey you don't know from your account page. The reset signs you out everywhere.",
+  }),
+};
+
+/** "2026-11-24 12:00 UTC": a moment every reader can place, whatever their time zone. */
+const readableUtc = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/**
+ * The notice that a way into the account was added: what, from which device
+ * and address, and when. It carries no secret and no text the requester chose
+ * (a passkey's name is theirs to pick, so a stranger's could read "ignore this
+ * mail"): the provider's name comes from our own list.
+ */
+export function newWayInMail(to: string, added: NewWayIn, context: NewWayInContext): Mail {
+  const { subject, what, undo } = (NEW_WAY_IN[added.kind] as (a: NewWayIn) => { subject: string; what: string; undo: string })(added);
+  return {
+    to,
+    subject,
+    text: [
+      what,
+      '',
+      `    Device:  ${context.device}`,
+      ...(context.address ? [`    Address: ${context.address}`] : []),
+      `    When:    ${readableUtc(context.at)}`,
+      '',
+      'If this was you, there is nothing to do.',
+      undo,
+    ].join('\n'),
+  };
+}

@@ -34,5 +34,10 @@ const PROVIDERS: Readonly<Record<string, string>> = {
  * passkeyDefaultName('00000000-0000-0000-0000-000000000000'); // 'Passkey'
  */
 export function passkeyDefaultName(aaguid: string): string {
-  return PROVIDERS[aaguid.toLowerCase()] ?? 'Passkey';
+  return passkeyProvider(aaguid) ?? 'Passkey';
+}
+
+/** The provider's name from the list above, or null when the AAGUID is not on it. */
+export function passkeyProvider(aaguid: string): string | null {
+  return PROVIDERS[aaguid.toLowerCase()] ?? null;
 }

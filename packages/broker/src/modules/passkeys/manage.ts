@@ -12,8 +12,9 @@ import {
   type PasskeyRecord,
   type SessionUser,
 } from '../../storage/queries/index.js';
+import { announceNewWayIn } from '../email/new-way-in.js';
 import type { Browser } from '../sign-in/browser.js';
-import { passkeyDefaultName } from './aaguids.js';
+import { passkeyDefaultName, passkeyProvider } from './aaguids.js';
 import { ceremonyKey, findCeremony, notOpen, openCeremony, PASSKEY_REGISTRATION, passkeyConfig, rejected, type ChallengeData } from './ceremony.js';
 import { creationOptions, registrationStep } from './options.js';
 import type { RegistrationCredential } from './schema.js';
@@ -44,7 +45,8 @@ export async function startAddPasskey(deps: Deps, browser: Browser, user: Sessio
  * that account opened in this browser: the ceremony is read, the credential
  * verified, and one statement stores the passkey and consumes the ceremony,
  * both or neither. A credential the account has already is `passkey_exists`;
- * one registered to another account is refused.
+ * one registered to another account is refused. The owner is mailed (a
+ * copied session cookie must not add a way in silently).
  */
 export async function addPasskey(deps: Deps, browser: Browser, user: SessionUser, body: Omit<PasskeyRegistrationRequest, 'credential'> & { credential: RegistrationCredential }): Promise<Passkey> {
   const passkeys = passkeyConfig(deps);
@@ -60,6 +62,7 @@ export async function addPasskey(deps: Deps, browser: Browser, user: SessionUser
     if (holder?.userId === user.id) throw new ProblemError('passkey_exists');
     throw rejected('registration', 'the credential is registered to another account');
   }
+  announceNewWayIn(deps, browser, user.email, { kind: 'passkey', provider: passkeyProvider(verified.aaguid) });
   return toWirePasskey(written.added);
 }
 

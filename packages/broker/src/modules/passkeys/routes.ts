@@ -8,7 +8,8 @@ import { answerStep } from '../sign-in/answer.js';
 import { browserOf, keepBinding } from '../sign-in/browser.js';
 import { passkeyConfig } from './ceremony.js';
 import { addPasskey, deleteUserPasskey, listPasskeys, renameUserPasskey, startAddPasskey } from './manage.js';
-import { passkeyIdParam, passkeyRegistrationSchema, passkeyRenameSchema, passkeySignInOptionsSchema, passkeySignInSchema, signUpPasskeyOptionsSchema } from './schema.js';
+import { passkeyIdParam, passkeyRegistrationSchema, passkeyRenameSchema, passkeyReviewRemoveSchema, passkeySignInOptionsSchema, passkeySignInSchema, signUpPasskeyOptionsSchema } from './schema.js';
+import { removeReviewedPasskeys } from './review.js';
 import { finishPasskeySignIn, startPasskeySignIn } from './sign-in.js';
 import { finishPasskeySignUp, restartPasskeySignUp } from './sign-up.js';
 
@@ -105,4 +106,24 @@ export function passkeySignUpRoutes(deps: Deps) {
       const browser = browserOf(c, deps.config);
       return answerStep(c, deps, browser, await finishPasskeySignUp(deps, browser, body), 201);
     });
+}
+
+/**
+ * POST /v1/password-reset/passkeys/remove: right after a password reset, the
+ * browser that finished it removes passkeys the reset's `review` listed, with
+ * no session (see review.ts). Mounted under /v1/password-reset, so it takes
+ * that group's guards: a trusted Origin, a small body, a budget per address.
+ *
+ * @example
+ * app.route('/v1/password-reset', passkeyReviewRoutes(deps));
+ */
+export function passkeyReviewRoutes(deps: Deps) {
+  return new Hono().post('/passkeys/remove', async (c) => {
+    passkeyConfig(deps);
+    const body = await readJson(c, passkeyReviewRemoveSchema);
+    const browser = browserOf(c, deps.config);
+    const removal = await removeReviewedPasskeys(deps, browser, body.flow_id, body.passkey_ids);
+    c.header('cache-control', 'no-store');
+    return c.json(removal);
+  });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PASSKEY_NAME_MAX_LENGTH, type PasskeyAssertionJSON, type PasskeyRegistrationJSON, type PasskeyRegistrationRequest, type PasskeyRenameRequest, type PasskeySignInOptionsRequest, type PasskeySignInRequest, type SignUpPasskeyOptionsRequest } from '@latchkey/client';
+import { PASSKEY_NAME_MAX_LENGTH, type PasskeyAssertionJSON, type PasskeyRegistrationJSON, type PasskeyRegistrationRequest, type PasskeyRenameRequest, type PasskeyReviewRemoveRequest, type PasskeySignInOptionsRequest, type PasskeySignInRequest, type SignUpPasskeyOptionsRequest } from '@latchkey/client';
 import { flowIdField, returnToField } from '../email/schema.js';
 
 /**
@@ -75,6 +75,11 @@ export const passkeyRegistrationSchema = z.strictObject({ flow_id: flowIdField, 
 export const passkeyRenameSchema = z.strictObject({ name: passkeyNameField });
 /** A passkey id in a path (`pk_` and 22 base64url characters); anything else is not found. */
 export const passkeyIdParam = /^pk_[\w-]{1,60}$/;
+/** The passkeys to remove through a review; an id of another shape could never be listed, so it is bad input. */
+export const passkeyReviewRemoveSchema = z.strictObject({
+  flow_id: flowIdField,
+  passkey_ids: z.array(z.string().regex(passkeyIdParam, 'Not a passkey id')).min(1).max(100),
+});
 
 // The schemas accept every request the client's wire types describe (a compile-time check).
 type Accepts<Schema extends z.ZodType, Wire> = Wire extends z.input<Schema> ? true : never;
@@ -84,7 +89,8 @@ const accepted: [
   Accepts<typeof signUpPasskeyOptionsSchema, SignUpPasskeyOptionsRequest>,
   Accepts<typeof passkeyRegistrationSchema, PasskeyRegistrationRequest>,
   Accepts<typeof passkeyRenameSchema, PasskeyRenameRequest>,
+  Accepts<typeof passkeyReviewRemoveSchema, PasskeyReviewRemoveRequest>,
   Accepts<typeof registrationCredentialField, PasskeyRegistrationJSON>,
   Accepts<typeof assertionCredentialField, PasskeyAssertionJSON>,
-] = [true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true];
 void accepted;

@@ -3,6 +3,8 @@ import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
 import { findUserByEmail, findUserById, revokeUserSessions, setUserPassword } from '../../storage/queries/index.js';
 import { openCodeFlow, redeemCode, startCodeFlow } from '../email/code-flow.js';
+import { announceNewWayIn } from '../email/new-way-in.js';
+import { openPasskeyReview } from '../passkeys/review.js';
 import type { Browser } from '../sign-in/browser.js';
 import { passwordStep } from '../sign-in/identify.js';
 import { hashPassword } from './hash.js';
@@ -19,14 +21,17 @@ export async function startPasswordReset(deps: Deps, browser: Browser, email: st
  * transaction that uses the code: whoever knew the old password is signed out
  * everywhere. The new password is checked before the code is tried, so a weak
  * one does not burn it. The user then signs in with the new password (which
- * also lets password managers save it).
+ * also lets password managers save it). A passkey outlives the reset (one
+ * added through a copied session cookie included), so an account with
+ * passkeys gets their review in the answer, to remove the ones the owner does
+ * not know; the owner is mailed that the password was changed.
  */
 export async function finishPasswordReset(deps: Deps, browser: Browser, flowId: string, code: string, password: string): Promise<PasswordStep> {
   const flow = await openCodeFlow(deps, browser, flowId, 'password-reset');
   const serviceWords = deps.config.passwords.contextWords;
   await checkPasswordStrength(password, { serviceWords, email: flow.data.email });
   const passwordHash = await hashPassword(password);
-  const email = await redeemCode(deps, browser, flow, code, async (tx, redeemed) => {
+  const reset = await redeemCode(deps, browser, flow, code, async (tx, redeemed) => {
     const user = redeemed.userId ? await findUserById(tx, redeemed.userId) : undefined;
     if (!user) throw new ProblemError('code_expired');
     // The account's name only now that the code proved the mailbox: judged before, the answer
@@ -36,7 +41,9 @@ export async function finishPasswordReset(deps: Deps, browser: Browser, flowId: 
     const now = deps.clock();
     await setUserPassword(tx, user.id, passwordHash, now);
     await revokeUserSessions(tx, user.id, now);
-    return user.email;
+    return { email: user.email, replaced: user.passwordHash !== null, review: await openPasskeyReview(tx, deps, browser, user.id) };
   });
-  return passwordStep(deps, email, 'password-reset');
+  announceNewWayIn(deps, browser, reset.email, { kind: 'password', replaced: reset.replaced });
+  const step = passwordStep(deps, reset.email, 'password-reset');
+  return reset.review ? { ...step, review: reset.review } : step;
 }

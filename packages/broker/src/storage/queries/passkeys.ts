@@ -237,3 +237,40 @@ export async function deletePasskeyUnlessLast(db: Db, id: string, userId: string
   );
   return rows.length === 1;
 }
+
+/** A passkey review (after a password reset) as a removal found it open. */
+export interface ReviewedPasskeys {
+  userId: string;
+  /** The ids the review listed when the reset opened it. */
+  listed: string[];
+  expiresAt: Date;
+  /** The ids this statement deleted, in code-point order (as JavaScript sorts them, whatever the database's collation). */
+  removed: string[];
+}
+
+/**
+ * Deletes, of `ids`, the passkeys an open review flow (`key`: open, bound to
+ * this browser, of the review's kind) listed for its account, in one
+ * statement: an id the review did not list — another account's, a made-up
+ * one, one added since — is left alone, and so is everything when the flow is
+ * not open. As with `deletePasskeyUnlessLast`, the account keeps a way in: it
+ * deletes only while the account has a password (a reset has just set one).
+ * Of fifty parallel removals of one id, the first deletes it and the rest,
+ * having waited on its row lock, find it gone. Undefined when the flow is not open.
+ */
+export async function deleteReviewedPasskeys(db: Db, key: FlowKey, ids: string[]): Promise<ReviewedPasskeys | undefined> {
+  const rows = await db.query<ReviewedPasskeys>(
+    `WITH flow AS MATERIALIZED (SELECT user_id, data->'passkey_ids' AS listed, expires_at FROM flows WHERE ${OPEN_FLOW}),
+       removed AS (
+         DELETE FROM passkeys
+         WHERE id = ANY($5::text[])
+           AND user_id = (SELECT user_id FROM flow)
+           AND id IN (SELECT jsonb_array_elements_text(listed) FROM flow)
+           AND EXISTS (SELECT 1 FROM users u JOIN flow ON u.id = flow.user_id WHERE u.password_hash IS NOT NULL)
+         RETURNING id
+       )
+     SELECT user_id AS "userId", listed, expires_at AS "expiresAt", ARRAY(SELECT id FROM removed ORDER BY id COLLATE "C") AS removed FROM flow`,
+    [...flowKeyParams(key), ids],
+  );
+  return rows[0];
+}
