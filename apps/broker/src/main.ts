@@ -34,9 +34,11 @@ const settings = readSettings(process.env, process.env.INIT_CWD ?? process.cwd()
   const stop = () => {
     stopHousekeeping();
     server.close();
-    // Mail handed over by the last requests leaves before the database closes.
-    void app.deps.mail
-      .settled()
+    // Mail handed over by the last requests waits in the queue (each leaves a while after its
+    // request, see mail-queue.ts): settled() sends it now, before the database closes. An SMTP
+    // server that does not answer holds the stop for at most 10 s, inside a usual 30 s grace period.
+    const giveUp = new Promise<void>((resolve) => setTimeout(() => resolve(log('stopping with mail still in flight: the SMTP server did not answer within 10 s')), 10_000));
+    void Promise.race([app.deps.mail.settled(), giveUp])
       .then(() => storage.close())
       .finally(() => process.exit(0));
   };
