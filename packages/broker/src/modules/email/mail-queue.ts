@@ -11,7 +11,7 @@ import type { Mail, Mailer } from './mailer.js';
  * Why not send right after answering: sending (the dev outbox's insert, in
  * process on PGlite; nodemailer's MIME and TLS work) runs on the event loop
  * that serves the next request, so a `GET /health` sent just after the answer
- * was 0.2–0.3 ms slower when the address had an account (`timing.hostile.test.ts`).
+ * was 0.2–0.5 ms slower when the address had an account (`timing.hostile.test.ts`).
  * Here each job waits a random 0.1–1.1 s, so sending lands on no moment an
  * attacker can aim a request at, among other people's mail, and a job for
  * nobody is simply dropped when its time comes. (A drain at fixed ticks would

@@ -24,8 +24,8 @@ describe.each(storageKinds)('no account oracle by timing on %s', (kind: StorageK
    * measured here 0.00–0.12 ms now, 0.31–0.67 ms when the mail was written before answering,
    * as it used to be. The attacker's next request (`GET /health`, sent as soon as the answer
    * came) must not wait for mail either: whatever the broker does after answering runs on
-   * the loop that serves it. Within 0.1 ms; measured here −0.01–0.01 ms now, 0.21–0.31 ms
-   * of a typical 0.2–0.35 ms when mail left on the next turn of the loop (`setImmediate`).
+   * the loop that serves it. Within 0.1 ms; measured here −0.01–0.01 ms now, 0.21–0.49 ms
+   * of a typical 0.2–0.32 ms when mail left on the next turn of the loop (`setImmediate`).
    */
   async function compare(b: TestBroker, request: (email: string, i: number) => Promise<{ status: number; took: number }>, floorMs = 0.2, what = 'known − unknown') {
     const medians = await pairedMedians(ADDRESSES, SAMPLES, request, (status) => expect(status).toBeLessThan(300), () => b.deps.mail.settled());
