@@ -52,8 +52,15 @@ export async function startBroker(settings: Settings, log: (line: string) => voi
       (stopped ??= (async () => {
         stopHousekeeping();
         for (const server of servers) server.close();
-        // Mail handed over by the last requests leaves before the database closes.
-        await app.deps.mail.settled();
+        // Mail handed over by the last requests waits in the queue (each leaves a while after its
+        // request, see mail-queue.ts): settled() sends it now, before the database closes. An SMTP
+        // server that does not answer holds the stop for at most 10 s, inside a usual 30 s grace period.
+        let timer: NodeJS.Timeout | undefined;
+        const giveUp = new Promise<void>((resolve) => {
+          timer = setTimeout(() => resolve(log('stopping with mail still in flight: the SMTP server did not answer within 10 s')), 10_000);
+        });
+        await Promise.race([app.deps.mail.settled(), giveUp]);
+        clearTimeout(timer);
         await storage.close();
       })()),
   };

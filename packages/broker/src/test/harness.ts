@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, inject } from 'vitest';
 import { createBroker } from '../broker.js';
 import type { BrokerConfigInput } from '../config.js';
+import type { MailQueue } from '../modules/email/mail-queue.js';
 import type { Mailer } from '../modules/email/mailer.js';
 import { createPgliteStorage } from '../storage/pglite.js';
 import { createPostgresStorage } from '../storage/postgres.js';
@@ -13,17 +14,29 @@ export type StorageKind = 'pglite' | 'postgres';
 /** PGlite always; PostgreSQL too when TEST_DATABASE_URL points at a server. */
 export const storageKinds: StorageKind[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 
+/**
+ * The mail queues of the brokers made since a database was last dropped. Mail
+ * leaves a while after its request (mail-queue.ts), so a drop first sends what
+ * they hold: no mail is written to a closed database.
+ */
+const undrainedMail = new Set<MailQueue>();
+async function sendQueuedMail() {
+  await Promise.all([...undrainedMail].map((mail) => mail.settled()));
+  undrainedMail.clear();
+}
+
 /** A migrated database of its own: PGlite from the template dump, or a fresh PostgreSQL schema. */
 export async function openTestStorage(kind: StorageKind): Promise<Storage & { drop(): Promise<void> }> {
   if (kind === 'pglite') {
     const storage = await createPgliteStorage({ loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]) });
-    return Object.assign(storage, { drop: () => storage.close() });
+    return Object.assign(storage, { drop: () => sendQueuedMail().then(() => storage.close()) });
   }
   const schema = `lk_test_${randomBytes(6).toString('hex')}`;
   const connectionString = process.env.TEST_DATABASE_URL!;
   const storage = await createPostgresStorage({ connectionString, schema, max: 12 });
   return Object.assign(storage, {
     async drop() {
+      await sendQueuedMail();
       await storage.query(`DROP SCHEMA ${schema} CASCADE`);
       await storage.close();
     },
@@ -60,6 +73,7 @@ export function testBroker(storage: Storage, overrides: Partial<BrokerConfigInpu
       ? { now: given, advance: () => { throw new Error('this broker runs on a clock the test does not move'); } }
       : (given ?? testClock());
   const app = createBroker({ publicUrl: BROKER_URL, allowedOrigins: [APP_ORIGIN], dev: true, storage, clock: clock.now, ...config });
+  undrainedMail.add(app.deps.mail);
 
   /** A browser: its cookies, kept between calls, and the address its requests come from. */
   function browser(options: { ip?: string } = {}) {
@@ -171,8 +185,7 @@ export function useTestBroker(
     await setup?.(context.broker);
   });
   afterEach(async () => {
-    // Mail handed over by the test's last requests leaves before its database closes.
-    await context.broker.deps.mail.settled();
+    // Mail handed over by the test's last requests leaves before its database closes (drop sends it).
     await context.storage.drop();
   });
   return context;

@@ -24,6 +24,26 @@ export async function timedPost(b: TestBroker, path: string, json: unknown): Pro
 }
 
 /**
+ * What an attacker sees next: `answer` runs untimed, then a cheap GET (`/health`)
+ * goes out as soon as it has answered, timed until the broker answers it. A
+ * request from the network reaches the server on a later turn of its event
+ * loop, so the GET waits a turn first, inside the timing: work the broker left
+ * for after its answer (`setImmediate`) runs in that turn and delays it. The
+ * status is the answer's; the GET must succeed.
+ */
+export async function timedNextRequest(b: TestBroker, answer: () => Promise<{ status: number }>, path = '/health'): Promise<{ status: number; took: number }> {
+  const { status } = await answer();
+  const env = { incoming: { socket: { remoteAddress: b.ip } } };
+  const started = performance.now();
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  const response = await b.app.request(path, { headers: { origin: APP_ORIGIN } }, env);
+  const took = performance.now() - started;
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
+  return { status, took };
+}
+
+/**
  * Times `request` for a known and an unknown address in alternating pairs (so
  * drift on a shared machine hits both alike; the first 10 pairs warm up caches
  * and the JIT) and answers the median of the paired differences, known −

@@ -119,6 +119,22 @@ describe.each(storageKinds)('mailed codes against hostile input on %s', (kind: S
     expect(last).toBe(429);
   });
 
+  it('keeps the code out of every mail subject, which lock screens and notification previews show', async () => {
+    // The setup's sign-up mailed a code; a sign-in, a resend and a reset mail three more.
+    const { flowId } = await startSignIn();
+    t.broker.clock.advance(31_000);
+    expect((await t.broker.post('/v1/email-code/resend', { flow_id: flowId })).status).toBe(202);
+    expect((await t.broker.post('/v1/password-reset', { email: 'ada@example.com' })).status).toBe(202);
+    const mails = await t.broker.outbox('ada@example.com');
+    expect(mails.map((m) => m.subject).sort()).toEqual(['Confirm your email address', 'Reset your password', 'Your sign-in code', 'Your sign-in code']);
+    for (const mail of mails) {
+      const code = /^ {4}(\d{6})$/m.exec(mail.text)?.[1];
+      expect(code, mail.text).toBeDefined();
+      expect(mail.subject).not.toContain(code);
+      expect(mail.subject).not.toMatch(/\d/);
+    }
+  });
+
   it('hides the outbox outside dev mode', async () => {
     const prod = testBroker(t.storage, { dev: false, secret: 's'.repeat(32), mailer: { send: async () => {} } });
     const response = await prod.get('/dev/outbox');

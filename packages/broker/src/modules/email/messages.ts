@@ -13,11 +13,15 @@ const REASONS: Record<FlowPurpose, string> = {
   'password-reset': 'to choose a new password',
 };
 
-/** The mail that carries a code. The code is on a line of its own so it is easy to copy. */
+/**
+ * The mail that carries a code. The code is on a line of its own so it is easy
+ * to copy, and only in the body: a subject shows on lock screens and in
+ * notification previews, where anyone near the phone could read a code in it.
+ */
 export function codeMail(to: string, purpose: FlowPurpose, code: string, ttlMinutes: number): Mail {
   return {
     to,
-    subject: `${code} is your code — ${SUBJECTS[purpose]}`,
+    subject: SUBJECTS[purpose],
     text: [
       `Enter this code ${REASONS[purpose]}:`,
       '',
