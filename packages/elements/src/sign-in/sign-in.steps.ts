@@ -10,8 +10,8 @@ export type SignInView =
   | { name: 'email-code'; step: EmailCodeStep }
   /** `back` is the password step "Back to sign in" returns to. */
   | { name: 'reset'; step: EmailCodeStep; back: PasswordStep }
-  /** After a reset, the account's passkeys to check; `next` is the password step "Continue to sign in" shows. */
-  | { name: 'passkey-review'; review: PasskeyReview; next: PasswordStep }
+  /** After a reset, the account's passkeys to check (`step.review`), then the password step "Continue to sign in" shows. */
+  | { name: 'passkey-review'; step: PasswordStep & { review: PasskeyReview } }
   | { name: 'done'; step: DoneStep };
 
 /**

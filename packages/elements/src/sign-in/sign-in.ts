@@ -23,11 +23,9 @@ function viewOf(step: Step, from: SignInView): SignInView | undefined {
   switch (step.step) {
     case 'identifier':
       return { name: 'identifier' };
-    case 'password': {
+    case 'password':
       // A reset's answer lists the account's passkeys first, when it has any.
-      const { review, ...next } = step;
-      return review ? { name: 'passkey-review', review, next } : { name: 'password', step };
-    }
+      return { name: step.review ? 'passkey-review' : 'password', step } as SignInView;
     case 'email-code':
       if (step.purpose === 'password-reset') return { name: 'reset', step, back: passwordStepBefore(from, step.email) };
       return step.purpose === 'sign-in' ? { name: 'email-code', step } : undefined;

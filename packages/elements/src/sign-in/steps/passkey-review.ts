@@ -3,7 +3,6 @@ import { LatchkeyError, removePasskeysAfterReset, type Passkey, type PasskeyRevi
 import { msg, str } from '../../internal/localize.js';
 import { addFormStyles, formScope as s } from '../../internal/form-styles.js';
 import { renderAlert } from '../../internal/templates/alert.js';
-import { linkStyles } from '../../internal/templates/links.js';
 import { keyIcon, renderPasskeyDetails } from '../../internal/templates/passkey-details.js';
 import { renderSubmit } from '../../internal/templates/submit.js';
 import type { SignInStepOptions, SignInView, StepScreen } from '../sign-in.steps.js';
@@ -14,7 +13,6 @@ import type { SignInStepOptions, SignInView, StepScreen } from '../sign-in.steps
 // lk-sign-in imports it only when a reset's answer carries a review, and the removal call
 // (`removePasskeysAfterReset`) comes with it, never with the element's entry.
 
-addFormStyles(linkStyles);
 addFormStyles(`@layer latchkey {
 ${s} .lk-passkeys { margin: 0; padding: 0; list-style: none; border-block-start: var(--_border-width) solid var(--_border); }
 ${s} .lk-passkeys > li {
@@ -36,8 +34,12 @@ ${s} .lk-passkeys .kind {
   border-radius: calc(var(--_radius) * 2); border: var(--_border-width) solid var(--_border);
 }
 ${s} .lk-passkeys .kind.synced { color: var(--_success); border-color: color-mix(in srgb, var(--_success) 40%, transparent); }
-${s} .lk-passkeys .lk-link { flex: none; gap: var(--_space-xs); color: var(--_danger); }
-${s} .lk-passkeys .lk-link[aria-disabled='true'] { cursor: progress; }
+${s} .lk-remove {
+  flex: none; display: inline-flex; align-items: center; gap: var(--_space-xs); min-block-size: var(--_target); padding-block: 0; padding-inline: var(--_space-s);
+  font: inherit; font-size: var(--_font-size-s); font-weight: 550; color: var(--_danger); background: none; border: 0; border-radius: var(--_space-xs); cursor: pointer;
+}
+${s} .lk-remove:hover { text-decoration: underline; }
+${s} .lk-remove[aria-disabled='true'] { cursor: progress; }
 ${s} .lk-review-note { margin: 0; font-size: var(--_font-size-s); line-height: 1.45; color: var(--_text); }
 @media (forced-colors: active) { ${s} .lk-passkeys .kind { border-color: CanvasText; } }
 }`);
@@ -56,7 +58,7 @@ const expired = (failure: unknown) => failure instanceof LatchkeyError && failur
  * `code_expired`), the list gives way to where passkeys can still be removed.
  */
 export function render(o: ReviewOptions): StepScreen {
-  const { review, next } = o.view;
+  const { review, ...next } = o.view.step;
   const over = expired(o.failure);
 
   const onRemove = async (event: Event, passkey: Passkey) => {
@@ -103,7 +105,7 @@ function renderRow(p: Passkey, pending: boolean, onRemove: (event: Event) => voi
   return html`<li>
     <span class="icon">${keyIcon}</span>
     ${renderPasskeyDetails(p)}
-    <button type="button" class="lk-link" data-remove aria-label=${msg(str`Remove ${p.name}`)} aria-disabled=${pending} @click=${onRemove}>
+    <button type="button" class="lk-remove" data-remove aria-label=${msg(str`Remove ${p.name}`)} aria-disabled=${pending} @click=${onRemove}>
       ${pending ? html`<span class="lk-spinner" aria-hidden="true"></span>` : nothing}${msg('Remove')}
     </button>
   </li>`;
