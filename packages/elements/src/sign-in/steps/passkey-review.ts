@@ -85,13 +85,13 @@ export function render(o: ReviewOptions): StepScreen {
 
   return {
     title: msg('Check your passkeys'),
-    subtitle: msg("If you don't recognise a passkey, remove it: someone who could get into your account may have added it."),
     form: html`<form class="lk-form" novalidate @submit=${onContinue}>
       <p class="lk-notice" role="status">${msg('Your password was changed. Sign in with the new one.')}</p>
       ${over
         ? nothing
         : review.passkeys.length
-          ? html`<ul class="lk-passkeys">
+          ? html`<p class="lk-review-note">${msg("If you don't recognise a passkey, remove it: someone who could get into your account may have added it.")}</p>
+              <ul class="lk-passkeys">
               ${review.passkeys.map((p) => renderRow(p, o.form.pending && removing.get(review) === p.id, (event) => void onRemove(event, p)))}
             </ul>`
           : html`<p class="lk-review-note">${msg('No passkeys are left on your account.')}</p>`}
