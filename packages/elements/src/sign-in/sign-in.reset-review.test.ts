@@ -3,6 +3,7 @@ import { html } from 'lit';
 import './sign-in.js';
 import type { LkSignIn } from './sign-in.js';
 import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
+import { installFakeAuthenticator, type FakeAuthenticator } from '../../../../stories/fakes/fake-authenticator.js';
 
 // After a password reset, an account with passkeys sees them ("Check your passkeys") and can
 // remove any it does not know, without a session, before it signs in with the new password.
@@ -11,7 +12,13 @@ import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../inter
 const ADA = 'ada@example.com';
 const NEW_PASSWORD = 'a brand new passphrase';
 
-afterEach(cleanup);
+let authenticator: FakeAuthenticator | undefined;
+
+afterEach(() => {
+  cleanup();
+  authenticator?.uninstall();
+  authenticator = undefined;
+});
 
 async function resetCard(passkeys: Array<{ name: string; synced?: boolean; lastUsedAt?: string }> = [{ name: 'Work laptop' }, { name: 'Unknown', synced: false }]) {
   const broker = fakeBroker({
@@ -68,6 +75,24 @@ describe('lk-sign-in after a password reset, for an account with passkeys', () =
     expect(c.broker.users.get(ADA)!.passkeys.map((p) => p.id)).not.toContain(unknown);
     expect(c.broker.requests).toContain('POST /v1/password-reset/passkeys/remove');
     expect(c.heading()).toBe('Check your passkeys');
+  });
+
+  it('a removed passkey no longer signs in: the device still offers it, the broker refuses it', async () => {
+    const c = await resetCard([{ name: 'Unknown' }]);
+    await until(() => c.heading() === 'Check your passkeys');
+    // The stranger's device keeps its copy of the credential.
+    authenticator = installFakeAuthenticator({ credentials: c.broker.credentialsFor(ADA) });
+    c.buttons('Remove')[0]!.click();
+    await until(() => c.live() === 'Removed Unknown');
+    c.buttons('Continue to sign in')[0]!.click();
+    await until(() => c.heading() === 'Enter your password');
+    c.el.querySelector<HTMLButtonElement>('[aria-label="Change email"]')!.click();
+    await until(() => c.heading() === 'Sign in');
+    await until(() => c.buttons('Sign in with a passkey').length === 1);
+    c.buttons('Sign in with a passkey')[0]!.click();
+    await until(() => c.alert() === "That passkey didn't work here. Try again, or use another way to sign in.");
+    expect(c.heading()).toBe('Sign in');
+    expect(authenticator.ceremonies.some((x) => x.kind === 'get' && x.mediation !== 'conditional')).toBe(true);
   });
 
   it('shows the button of the passkey being removed as busy until the broker answers', async () => {
