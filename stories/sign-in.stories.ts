@@ -396,3 +396,64 @@ export const PasskeySignedIn: Story = {
     await expectHeading(el, "You're signed in");
   },
 };
+
+// After a password reset, an account with passkeys is shown them before it signs in again: a
+// copied session could have added one, and a passkey outlives the reset (README "Passkeys").
+const reviewBroker = withBroker({
+  ...account,
+  methods: ['password', 'email-code', 'passkey'],
+  passkeys: { [email]: [{ name: 'Work laptop', lastUsedAt: '2026-12-01T09:00:00.000Z' }, { name: 'Unknown', synced: false }] },
+});
+
+/** Email, "Forgot password?", the mailed code and a new password: the card lists Ada's passkeys. */
+async function toPasskeyReview(canvasElement: HTMLElement, loaded: Record<string, unknown>) {
+  const c = await toPasswordStep(canvasElement);
+  await userEvent.click(c.form.getByRole('button', { name: 'Forgot password?' }));
+  await expectHeading(c.el, 'Reset your password');
+  await userEvent.type(c.form.getByLabelText('Verification code'), loadedBroker(loaded).broker.lastCode(email));
+  await userEvent.type(c.form.getByLabelText('New password'), 'a brand new passphrase');
+  await userEvent.click(c.form.getByRole('button', { name: 'Set new password' }));
+  await expectHeading(c.el, 'Check your passkeys');
+  return c;
+}
+
+export const PasskeyReview: Story = {
+  name: 'Check your passkeys after a reset',
+  loaders: [reviewBroker],
+  play: async ({ canvasElement, loaded }) => {
+    const { form } = await toPasskeyReview(canvasElement, loaded);
+    await expect(form.getByRole('status')).toHaveTextContent('Your password was changed. Sign in with the new one.');
+    await expect(form.getByRole('button', { name: 'Remove Work laptop' })).toBeVisible();
+    await expect(form.getByRole('button', { name: 'Remove Unknown' })).toBeVisible();
+    await waitFor(() => expect(form.getByRole('button', { name: 'Remove Work laptop' })).toHaveFocus());
+    await expect(form.getByRole('button', { name: 'Continue to sign in' })).toBeVisible();
+  },
+};
+
+export const PasskeyRemovedAfterReset: Story = {
+  name: 'Passkey removed after a reset',
+  loaders: [reviewBroker],
+  play: async ({ canvasElement, loaded }) => {
+    const { el, form } = await toPasskeyReview(canvasElement, loaded);
+    await userEvent.click(form.getByRole('button', { name: 'Remove Unknown' }));
+    await waitFor(() => expect(form.queryByRole('button', { name: 'Remove Unknown' })).toBeNull());
+    await waitFor(() => expect(el.shadowRoot!.querySelector('[aria-live="polite"]')).toHaveTextContent('Removed Unknown'));
+    // The one left takes the focus; the broker no longer has the removed passkey.
+    await waitFor(() => expect(form.getByRole('button', { name: 'Remove Work laptop' })).toHaveFocus());
+    await expect(loadedBroker(loaded).broker.users.get(email)!.passkeys.map((p) => p.name)).toEqual(['Work laptop']);
+  },
+};
+
+export const PasskeyReviewExpired: Story = {
+  name: 'Passkey review expired',
+  loaders: [reviewBroker],
+  play: async ({ canvasElement, loaded }) => {
+    const { el, form } = await toPasskeyReview(canvasElement, loaded);
+    // Fifteen minutes later (or another browser): the broker no longer takes removals for this review.
+    loadedBroker(loaded).broker.failNext.set('/v1/password-reset/passkeys/remove', 'code_expired');
+    await userEvent.click(form.getByRole('button', { name: 'Remove Unknown' }));
+    await expectAlert(el, 'This list has expired. You can still remove passkeys from your account page once you have signed in.');
+    await expect(form.queryByRole('button', { name: /^Remove/ })).toBeNull();
+    await waitFor(() => expect(form.getByRole('button', { name: 'Continue to sign in' })).toHaveFocus());
+  },
+};

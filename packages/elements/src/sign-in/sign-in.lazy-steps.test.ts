@@ -11,7 +11,7 @@ import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../inter
 
 const password = 'correct horse battery staple';
 
-/** The step chunks this page has fetched so far, by file name ("password", "email-code", "reset"). */
+/** The step chunks this page has fetched so far, by file name ("password", "email-code", "reset", "passkey-review"). */
 function fetchedSteps(): string[] {
   return performance
     .getEntriesByType('resource')
@@ -79,8 +79,8 @@ describe('lk-sign-in step chunks', () => {
     expect(fetchedSteps()).toEqual(['password']);
 
     page.run();
-    await until(() => fetchedSteps().length === 3);
-    expect(fetchedSteps()).toEqual(['email-code', 'password', 'reset']);
+    await until(() => fetchedSteps().length === 4);
+    expect(fetchedSteps()).toEqual(['email-code', 'passkey-review', 'password', 'reset']);
   });
 
   it('asks for every step chunk once the page is idle after the first render, and not before', async () => {
@@ -90,7 +90,7 @@ describe('lk-sign-in step chunks', () => {
     await until(() => page.asked === 1);
     expect(held.asked).toEqual([]);
     page.run();
-    expect(held.asked.sort()).toEqual(['email-code', 'password', 'reset']);
+    expect(held.asked.sort()).toEqual(['email-code', 'passkey-review', 'password', 'reset']);
   });
 
   it('keeps the email step pending while the password step loads, then shows it with focus in the password field', async () => {

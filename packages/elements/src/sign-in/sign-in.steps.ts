@@ -1,5 +1,5 @@
 import type { TemplateResult } from 'lit';
-import type { DoneStep, EmailCodeStep, PasswordStep } from '@latchkey/client';
+import type { DoneStep, EmailCodeStep, PasskeyReview, PasswordStep } from '@latchkey/client';
 import type { StepRequest } from '../internal/controllers/flow-controller.js';
 import type { FormState } from '../internal/templates/form-state.js';
 
@@ -10,6 +10,8 @@ export type SignInView =
   | { name: 'email-code'; step: EmailCodeStep }
   /** `back` is the password step "Back to sign in" returns to. */
   | { name: 'reset'; step: EmailCodeStep; back: PasswordStep }
+  /** After a reset, the account's passkeys to check (`step.review`), then the password step "Continue to sign in" shows. */
+  | { name: 'passkey-review'; step: PasswordStep & { review: PasskeyReview } }
   | { name: 'done'; step: DoneStep };
 
 /**
@@ -23,8 +25,13 @@ export interface SignInStepOptions<View extends SignInView> {
   failure: unknown;
   /** The host's `return-to`, for requests that may end in a session. */
   returnTo: string | undefined;
-  /** Sends the step's request; the broker's answer is the next step (one at a time). */
-  submit(request: StepRequest): void;
+  /**
+   * Sends the step's request; the broker's answer is the next step (one at a time).
+   * Resolves once the answer (or why it failed) is on screen.
+   */
+  submit(request: StepRequest): Promise<unknown>;
+  /** Says `text` through the card's polite live region (what a click on this step did). */
+  announce(text: string): void;
   /** Checks the named fields, shows their problems, and answers their values when all are good. */
   validate(names: string[]): Record<string, string> | undefined;
   /** Shows another view without asking the broker ("Use another email"). */
@@ -57,4 +64,5 @@ export const signInSteps: { readonly [Name in LazySignInView['name']]: () => Ste
   password: () => import('./steps/password.js'),
   'email-code': () => import('./steps/email-code.js'),
   reset: () => import('./steps/reset.js'),
+  'passkey-review': () => import('./steps/passkey-review.js'),
 };

@@ -24,7 +24,8 @@ function viewOf(step: Step, from: SignInView): SignInView | undefined {
     case 'identifier':
       return { name: 'identifier' };
     case 'password':
-      return { name: 'password', step };
+      // A reset's answer lists the account's passkeys first, when it has any.
+      return { name: step.review ? 'passkey-review' : 'password', step } as SignInView;
     case 'email-code':
       if (step.purpose === 'password-reset') return { name: 'reset', step, back: passwordStepBefore(from, step.email) };
       return step.purpose === 'sign-in' ? { name: 'email-code', step } : undefined;
@@ -47,8 +48,12 @@ function viewOf(step: Step, from: SignInView): SignInView | undefined {
  * conditional mediation) the email field's autofill lists the site's passkeys
  * while the form stays usable: picking one signs in without typing.
  *
+ * After a password reset, where the account has passkeys, the element lists
+ * them first ("Check your passkeys"), each with "Remove", then "Continue to
+ * sign in".
+ *
  * Only the first screen comes with the element: each later step (password,
- * mailed code, reset) is a chunk imported the first time the broker answers
+ * mailed code, reset, passkey review) is a chunk imported the first time the broker answers
  * with it, and asked for while the page is idle. A step still loading keeps
  * the previous one in its pending state; one that cannot load says so, with
  * "Try again".
@@ -103,7 +108,7 @@ function viewOf(step: Step, from: SignInView): SignInView | undefined {
  * @cssproperty --lk-button-height - Height of buttons.
  *
  * @cssstate loading - A request is running.
- * @cssstate step-identifier - Asking for the email (also step-password, step-email-code, step-reset, step-done).
+ * @cssstate step-identifier - Asking for the email (also step-password, step-email-code, step-reset, step-passkey-review, step-done).
  */
 export class LkSignIn extends LkFormElement {
   static override styles = signInStyles;
@@ -252,7 +257,8 @@ export class LkSignIn extends LkFormElement {
       form,
       failure: this.flow.renderError((error) => error),
       returnTo: this.returnTo,
-      submit: (request) => this.flow.submit(request),
+      submit: (request) => this.flow.submit(request).then(() => this.updateComplete),
+      announce: (text) => (this.announcement = text),
       validate: (names) => this.validate(names),
       goTo: (view) => this.flow.goTo(view),
       resend: (step) => this.resendCode(this.flow, step),

@@ -2,7 +2,6 @@ import { msg, str } from '../internal/localize.js';
 import { LatchkeyError, PASSKEY_NAME_MAX_LENGTH } from '@latchkey/client';
 import { PasskeyCeremonyError } from '../internal/ceremony-error.js';
 import { errorMessage } from '../internal/messages.js';
-import { currentLocale } from '../internal/locale-state.js';
 
 // The passkeys section's own wording of failures: where the user is (managing
 // their account, not signing in) changes what helps. Anything else is the
@@ -53,14 +52,4 @@ export function renameFailure(error: unknown): string {
     return msg(str`Enter a name of 1 to ${PASSKEY_NAME_MAX_LENGTH} characters.`);
   }
   return errorMessage(error);
-}
-
-/** A date as the current locale writes it ("24 Nov 2026", "24.11.2026"). */
-export function formatDate(iso: string): string {
-  const date = new Date(iso);
-  try {
-    return new Intl.DateTimeFormat(currentLocale(), { dateStyle: 'medium' }).format(date);
-  } catch {
-    return date.toISOString().slice(0, 10);
-  }
 }

@@ -2,7 +2,8 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '../internal/localize.js';
 import type { Passkey } from '@latchkey/client';
 import { isolate } from '../internal/locale-state.js';
-import { formatDate, PASSKEY_NAME_MAX_LENGTH } from './passkeys.messages.js';
+import { PASSKEY_NAME_MAX_LENGTH } from './passkeys.messages.js';
+import { keyIcon, renderPasskeyDetails } from '../internal/templates/passkey-details.js';
 
 /** What the passkeys section shows, worked out by its controller from its requests. */
 export interface PasskeysView {
@@ -33,8 +34,6 @@ export interface PasskeysCallbacks {
 const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
 
 const plusIcon = html`<svg class="plus" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 5v14M5 12h14" /></svg>`;
-
-const keyIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="8" cy="12" r="4" /><path d="M12 12h9M18 12v3M21 12v2" /></svg>`;
 
 /**
  * The section's frame: heading and what passkeys are, then `body` (the list,
@@ -84,24 +83,7 @@ export function renderPasskeyList(view: PasskeysView, on: PasskeysCallbacks): Te
 function renderPasskey(p: Passkey, view: PasskeysView, on: PasskeysCallbacks): TemplateResult {
   const renaming = view.renaming?.id === p.id ? view.renaming : undefined;
   const confirming = view.confirming?.id === p.id ? view.confirming : undefined;
-  const synced = p.device_type === 'multi-device';
-  const details = html`<div class="details">
-    <span class="name-row">
-      <span part="passkey-name" class="name">${p.name}</span>
-      <span part="passkey-kind" class="kind ${synced ? 'synced' : ''}"
-        >${synced ? msg('Synced') : msg('This device only')}</span
-      >
-    </span>
-    <span class="meta"
-      ><span>${msg(str`Created ${formatDate(p.created_at)}`)}</span
-      ><span aria-hidden="true">\u00a0· </span
-      ><span
-        >${p.last_used_at
-          ? msg(str`Last used ${formatDate(p.last_used_at)}`)
-          : msg('Never used')}</span
-      ></span
-    >
-  </div>`;
+  const details = renderPasskeyDetails(p);
   return html`<li part="passkey" class="passkey" data-id=${p.id}>
     <span class="icon">${keyIcon}</span>
     ${renaming ? renderRenameForm(p, renaming, on) : details}

@@ -120,10 +120,10 @@ export class FlowController<View extends FlowView> implements ReactiveController
     return [`step-${this.view.name}`, ...(this.pending ? ['loading'] : [])];
   }
 
-  /** Sends the form's request; ignored while one is already running. */
-  submit(request: StepRequest): void {
-    if (this.pending) return;
-    void this.foreground.run([async (signal) => this.viewFor(await request(this.options.client(), signal))]).catch(() => {});
+  /** Sends the form's request; ignored while one is already running. Resolves once its answer or failure is the flow's. */
+  submit(request: StepRequest): Promise<void> {
+    if (this.pending) return Promise.resolve();
+    return this.foreground.run([async (signal) => this.viewFor(await request(this.options.client(), signal))]).catch(() => {});
   }
 
   /** Goes to a view without a request ("Use another email"); ignored while a request runs. */
