@@ -161,7 +161,7 @@ describe.each(storageKinds)('passkeys against hostile input on %s', (kind: Stora
   });
 
   it('refuses a passkey second factor from a cross-origin iframe (crossOrigin true)', async () => {
-    const browser: Browser = { bindingHash: 'second-factor-browser', ip: undefined, userAgent: null };
+    const browser: Browser = { bindingHash: 'second-factor-browser', ip: undefined, userAgent: null, devices: [] };
     const deps = t.broker.deps;
     const step = await deps.storage.transaction((tx) => startPasskeySecondFactor(tx, deps, browser, adaId));
     const assertion = ada.get(step.options, { clientData: { crossOrigin: true } });
