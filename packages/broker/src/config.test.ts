@@ -61,6 +61,20 @@ describe('broker configuration', () => {
     expect(() => parseBrokerConfig({ publicUrl: 'http://localhost:8787', passwords: { contextWords: 'acme' } })).toThrow(/passwords\.contextWords/);
   });
 
+  it("gives trusted devices budgets of their own and keeps the device cookie a year, at most the browsers' 400 days", () => {
+    const config = parseBrokerConfig({ publicUrl: 'http://localhost:8787' });
+    expect(config.rateLimits.passwordPerDevice).toEqual({ limit: 10, windowSeconds: 900, backoff: { free: 3, baseSeconds: 1, maxSeconds: 60 } });
+    expect(config.rateLimits.codeFailuresPerDevice).toEqual({ limit: 10, windowSeconds: 86_400 });
+    expect(config.rateLimits.mailPerDevice).toEqual({ limit: 5, windowSeconds: 900 });
+    expect(config.deviceCookie.maxAgeSeconds).toBe(365 * 86_400);
+    expect(parseBrokerConfig({ publicUrl: 'http://localhost:8787', deviceCookie: { maxAgeSeconds: 30 * 86_400 } }).deviceCookie.maxAgeSeconds).toBe(30 * 86_400);
+    expect(() => parseBrokerConfig({ publicUrl: 'http://localhost:8787', deviceCookie: { maxAgeSeconds: 401 * 86_400 } })).toThrow(/deviceCookie\.maxAgeSeconds/);
+    expect(() => parseBrokerConfig({ publicUrl: 'http://localhost:8787', deviceCookie: { maxAgeSeconds: 0 } })).toThrow(/deviceCookie\.maxAgeSeconds/);
+    expect(() => parseBrokerConfig({ publicUrl: 'http://localhost:8787', rateLimits: { passwordPerDevice: { limit: 0, windowSeconds: 900 } } })).toThrow(/rateLimits\.passwordPerDevice\.limit/);
+    expect(() => parseBrokerConfig({ publicUrl: 'http://localhost:8787', rateLimits: { codeFailuresPerDevice: { limit: 10 } } })).toThrow(/rateLimits\.codeFailuresPerDevice\.windowSeconds/);
+    expect(() => parseBrokerConfig({ publicUrl: 'http://localhost:8787', rateLimits: { mailPerDevice: { limit: 1.5, windowSeconds: 900 } } })).toThrow(/rateLimits\.mailPerDevice\.limit/);
+  });
+
   describe('passkeys', () => {
     const withPasskeys = (extra: object) => parseBrokerConfig({ publicUrl: 'https://auth.example.com', signIn: { methods: ['password', 'passkey'] }, ...extra });
 

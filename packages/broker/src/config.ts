@@ -29,6 +29,11 @@ const brokerConfigSchemaBase = z.object({
    */
   trustedProxies: z.int().min(0).max(16).default(0),
   session: z.object({ maxAgeSeconds: z.int().positive().default(30 * 24 * 3600) }).prefault({}),
+  /**
+   * The device cookie a browser gets for an account it signed in to (see `rateLimits.*PerDevice`).
+   * Browsers keep a cookie at most 400 days (RFC 6265bis §5.6.1), and the broker honours an entry no longer.
+   */
+  deviceCookie: z.object({ maxAgeSeconds: z.int().positive().max(400 * 86_400).default(365 * 86_400) }).prefault({}),
   token: z
     .object({
       ttlSeconds: z.int().min(30).max(300).default(300),
@@ -94,6 +99,14 @@ const brokerConfigSchemaBase = z.object({
       codeFailuresPerAccount: window.default({ limit: 30, windowSeconds: 86_400 }),
       /** Mailed codes per address, on a budget of their own so password throttling never blocks them. */
       mailPerAccount: window.default({ limit: 10, windowSeconds: 900 }),
+      /**
+       * A browser's trusted device for an account (its device cookie) spends these instead of the
+       * three per-account budgets above, which strangers can spend: so the owner keeps a way in, and a
+       * copied device cookie still guesses no more than this.
+       */
+      passwordPerDevice: window.default({ limit: 10, windowSeconds: 900, backoff: { free: 3, baseSeconds: 1, maxSeconds: 60 } }),
+      codeFailuresPerDevice: window.default({ limit: 10, windowSeconds: 86_400 }),
+      mailPerDevice: window.default({ limit: 5, windowSeconds: 900 }),
     })
     .prefault({}),
   mail: z.object({ from: z.string().min(3).default('Latchkey <no-reply@localhost>') }).prefault({}),

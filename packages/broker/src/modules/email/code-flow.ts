@@ -70,7 +70,7 @@ function prepareMail(deps: Deps, flow: FlowRecord<EmailCodeFlow>, code: string) 
  * tells whether the address has an account — not by body, status or time.
  */
 export async function startCodeFlow(deps: Deps, browser: Browser, start: StartCodeFlow): Promise<EmailCodeStep> {
-  await takeMail(deps, start.email);
+  await takeMail(deps, browser, start.email);
   const now = deps.clock();
   const { codes } = deps.config;
   const id = randomId('flw');
@@ -119,10 +119,12 @@ export async function openCodeFlow(deps: Deps, browser: Browser, flowId: string,
  * consumes, so the flow's limit holds under any number of parallel guesses and
  * a right code works once. On a match `then` runs in the same transaction, so
  * the flow is used up only together with what it was for. A wrong code costs a
- * unit of the account's budget across all its flows; a right one does not.
+ * unit of the account's budget across all its flows — or, when this browser
+ * (the one the flow is bound to) is a trusted device for the flow's address, of
+ * the device's — and a right one costs nothing.
  */
 export async function redeemCode<T>(deps: Deps, browser: Browser, flow: FlowRecord<EmailCodeFlow>, code: string, then: (tx: Db, flow: FlowRecord<EmailCodeFlow>) => Promise<T>): Promise<T> {
-  const ticket = await takeCodeAttempt(deps, flow.data.email);
+  const ticket = await takeCodeAttempt(deps, browser, flow.data.email);
   const key = keyOf(deps, browser, flow.id);
   const codeHash = hashCode(await deps.secret(), flow.id, code);
   const result = await deps.storage
@@ -159,7 +161,7 @@ export async function resendCode(deps: Deps, browser: Browser, flowId: string): 
   if (flow.attempts >= flow.maxAttempts) throw new ProblemError('too_many_attempts');
   const wait = Math.ceil((Date.parse(flow.data.resend_after) - key.now.getTime()) / 1000);
   if (wait > 0) throw new ProblemError('rate_limited', { retryAfterSeconds: wait });
-  await takeMail(deps, flow.data.email);
+  await takeMail(deps, browser, flow.data.email);
   const { codes } = deps.config;
   const code = randomCode();
   const codeHash = hashCode(await deps.secret(), flow.id, code);

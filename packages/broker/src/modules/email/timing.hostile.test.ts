@@ -17,7 +17,7 @@ describe.each(storageKinds)('no account oracle by timing on %s', (kind: StorageK
     b.cookies.clear();
   });
   const roomy = { limit: 100_000, windowSeconds: 60 };
-  const broker = () => testBroker(t.storage, { rateLimits: { perIp: roomy, mailPerAccount: roomy } });
+  const broker = () => testBroker(t.storage, { rateLimits: { perIp: roomy, mailPerAccount: roomy, mailPerDevice: roomy } });
 
   /**
    * Known − unknown within `floorMs` or 5 % of a typical answer. The answer: within 0.2 ms;
@@ -53,6 +53,13 @@ describe.each(storageKinds)('no account oracle by timing on %s', (kind: StorageK
   it('delays the next request no more after a code sign-in for an address with an account', { timeout: 120_000 }, async () => {
     const b = broker();
     await compareNext(b, (email) => timedNextRequest(b, () => timedPost(b, '/v1/sign-in/email-code', { email })));
+  });
+
+  it("takes as long to start a code sign-in for an address without an account from a browser holding the owner's device cookie", { timeout: 120_000 }, async () => {
+    const b = broker();
+    expect((await b.post('/v1/sign-in/password', { email: 'ada@example.com', password: 'correct horse battery staple' })).status).toBe(200);
+    expect(b.cookies.get('lk_device')).toBeDefined();
+    await compare(b, (email) => timedPost(b, '/v1/sign-in/email-code', { email }));
   });
 
   it('takes as long to start a password reset for an address without an account', { timeout: 120_000 }, async () => {

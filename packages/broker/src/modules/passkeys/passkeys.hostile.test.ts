@@ -161,7 +161,7 @@ describe.each(storageKinds)('passkeys against hostile input on %s', (kind: Stora
   });
 
   it('refuses a passkey second factor from a cross-origin iframe (crossOrigin true)', async () => {
-    const browser: Browser = { bindingHash: 'second-factor-browser', ip: undefined, userAgent: null };
+    const browser: Browser = { bindingHash: 'second-factor-browser', ip: undefined, userAgent: null, devices: [] };
     const deps = t.broker.deps;
     const step = await deps.storage.transaction((tx) => startPasskeySecondFactor(tx, deps, browser, adaId));
     const assertion = ada.get(step.options, { clientData: { crossOrigin: true } });
@@ -332,7 +332,7 @@ describe.each(storageKinds)('passkeys against hostile input on %s', (kind: Stora
     const bob = new SoftAuthenticator();
     const bobsBrowser = t.broker.browser({ ip: '198.51.100.9' });
     const bobId = (await signUpWithPasskey(t.broker, bob, 'bo@example.com', bobsBrowser)).user.id;
-    const browser: Browser = { bindingHash: 'second-factor-browser', ip: undefined, userAgent: null };
+    const browser: Browser = { bindingHash: 'second-factor-browser', ip: undefined, userAgent: null, devices: [] };
     const deps = t.broker.deps;
     const secondFactor = async (userId: string, assert: (options: Parameters<SoftAuthenticator['get']>[0]) => ReturnType<SoftAuthenticator['get']>, openedFor = userId) => {
       const step = await deps.storage.transaction((tx) => startPasskeySecondFactor(tx, deps, browser, openedFor));

@@ -45,7 +45,7 @@ describe.each(storageKinds)('passkeys on %s', (kind: StorageKind) => {
       session: { amr: ['hwk', 'user'] },
       return_to: `${APP_ORIGIN}/welcome`,
     });
-    expect(done.setCookies.map((c) => c.split('=')[0])).toEqual(['lk_session']);
+    expect(done.setCookies.map((c) => c.split('=')[0])).toEqual(['lk_session', 'lk_device']);
     // The user handle the passkey was made for is the account's id.
     expect(Buffer.from(step.body.options.user.id, 'base64url').toString()).toBe(done.body.user.id);
 
@@ -103,7 +103,7 @@ describe.each(storageKinds)('passkeys on %s', (kind: StorageKind) => {
     const done = await laptop.post('/v1/passkeys/sign-in/verify', { flow_id: options.body.flow_id, credential: authenticator.get(options.body.options) });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ step: 'done', user: { id: user.id }, session: { amr: ['hwk', 'user'] }, return_to: `${APP_ORIGIN}/inbox` });
-    expect(done.setCookies.map((c) => c.split('=')[0])).toEqual(['lk_session']);
+    expect(done.setCookies.map((c) => c.split('=')[0])).toEqual(['lk_session', 'lk_device']);
     const [row] = await t.storage.query<{ counter: number; last_used_at: Date }>(`SELECT counter, last_used_at FROM passkeys`);
     expect(row).toEqual({ counter: 1, last_used_at: b.clock.now() });
     expect((await laptop.get('/v1/passkeys')).body.passkeys[0].last_used_at).toBe(b.clock.now().toISOString());
@@ -141,6 +141,8 @@ describe.each(storageKinds)('passkeys on %s', (kind: StorageKind) => {
     const counted = passkeyBroker(storage, { clock: b.clock });
     for (const [name, value] of b.cookies) counted.cookies.set(name, value);
     const takes = vi.spyOn(counted.deps.rateLimits, 'take');
+    // The secret (for the device cookie a sign-in sets) is read once per broker, not per request.
+    await counted.deps.secret();
     // The budget is a statement on PostgreSQL; PGlite counts it in memory (one process), with no statement.
     const budget = kind === 'postgres' ? [expect.stringMatching(/^INSERT INTO rate_limits/)] : [];
 

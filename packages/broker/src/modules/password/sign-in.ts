@@ -15,7 +15,7 @@ import { verifyPassword } from './hash.js';
 export async function signInWithPassword(deps: Deps, browser: Browser, body: PasswordSignInRequest): Promise<StepOutcome> {
   const returnTo = checkReturnTo(deps.config, body.return_to);
   if (!deps.config.signIn.methods.includes('password')) throw new ProblemError('invalid_request', { detail: 'password sign-in is not offered' });
-  const attempt = await takePasswordAttempt(deps, body.email, browser.ip);
+  const attempt = await takePasswordAttempt(deps, browser, body.email);
   const user = await findUserByEmail(deps.storage, body.email);
   const ok = await verifyPassword(user?.passwordHash, body.password);
   if (!user || !ok) throw new ProblemError('invalid_credentials');

@@ -3,14 +3,20 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { BrokerConfig } from '../../config.js';
 
 /**
- * Over https the cookie is `__Host-` prefixed and Secure: bound to the broker's
- * exact origin, no Domain attribute possible. Plain-http localhost (dev) cannot
- * hold a Secure cookie, so it gets a plain name there.
+ * A cookie of the broker's (`lk_session`, `lk_flow`, `lk_device`): HttpOnly,
+ * SameSite=Lax (the broker and its host pages are same-site by design) and, over
+ * https, `__Host-` prefixed and Secure: bound to the broker's exact origin, no
+ * Domain attribute possible. Plain-http localhost (dev) cannot hold a Secure
+ * cookie, so it gets a plain name there.
  */
-export function sessionCookie(config: BrokerConfig) {
+export function brokerCookie(config: BrokerConfig, baseName: string) {
   const secure = config.publicUrl.startsWith('https:');
-  const name = secure ? '__Host-lk_session' : 'lk_session';
-  const attributes = { path: '/', httpOnly: true, secure, sameSite: 'Lax' as const };
+  return { name: secure ? `__Host-${baseName}` : baseName, attributes: { path: '/', httpOnly: true, secure, sameSite: 'Lax' as const } };
+}
+
+/** The session cookie: the opaque secret of a server-side session. */
+export function sessionCookie(config: BrokerConfig) {
+  const { name, attributes } = brokerCookie(config, 'lk_session');
   return {
     name,
     read: (c: Context) => getCookie(c, name),

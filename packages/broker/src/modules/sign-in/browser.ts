@@ -4,6 +4,8 @@ import { getCookie, setCookie } from 'hono/cookie';
 import type { BrokerConfig } from '../../config.js';
 import { addressBucket, clientIp } from '../../http/guard/client-ip.js';
 import { randomSecret } from '../../random.js';
+import { brokerCookie } from '../sessions/cookie.js';
+import { deviceCookie, parseDeviceCookie, type DeviceEntry } from './device.js';
 
 /**
  * What a flow needs to know of the request, so domain functions never touch
@@ -15,6 +17,8 @@ export interface Browser {
   /** The client address, or undefined when unknown (then per-address budgets do not apply). */
   ip: string | undefined;
   userAgent: string | null;
+  /** The entries of the browser's device cookie as sent, none checked yet (see `trustedDevice`). */
+  devices: DeviceEntry[];
   /** A binding secret made for this request, for the route to set as a cookie if the call succeeds. */
   newBinding?: string;
 }
@@ -22,15 +26,11 @@ export interface Browser {
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 
 /**
- * The binding cookie: a random secret per browser, HttpOnly, `__Host-` on
- * https. A flow id copied out of this browser (a leaked log, a shoulder-surfed
- * URL, an attacker who started the flow on the victim's address) is worthless
- * elsewhere. SameSite=Lax: the broker and its host pages are same-site by design.
+ * The binding cookie: a random secret per browser (see `brokerCookie`). A flow
+ * id copied out of this browser (a leaked log, a shoulder-surfed URL, an
+ * attacker who started the flow on the victim's address) is worthless elsewhere.
  */
-function bindingCookie(config: BrokerConfig) {
-  const secure = config.publicUrl.startsWith('https:');
-  return { name: secure ? '__Host-lk_flow' : 'lk_flow', attributes: { path: '/', httpOnly: true, secure, sameSite: 'Lax' as const } };
-}
+const bindingCookie = (config: BrokerConfig) => brokerCookie(config, 'lk_flow');
 
 /**
  * The request's browser. A browser without a binding cookie (or with one not
@@ -46,6 +46,7 @@ export function browserOf(c: Context, config: BrokerConfig): Browser {
     bindingHash: sha256(binding),
     ip: clientAddress(c, config),
     userAgent: c.req.header('user-agent')?.slice(0, 512) ?? null,
+    devices: parseDeviceCookie(getCookie(c, deviceCookie(config).name)),
     ...(known ? {} : { newBinding: binding }),
   };
 }

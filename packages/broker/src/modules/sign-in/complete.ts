@@ -27,7 +27,8 @@ const PENDING_TTL_MS = 10 * 60_000;
  */
 export interface StepOutcome<S extends Step = Step> {
   step: S;
-  session?: { secret: string; maxAgeSeconds: number };
+  /** `email`: the account's normalized email, which the browser's device cookie is issued for. */
+  session?: { secret: string; maxAgeSeconds: number; email: string };
 }
 
 /**
@@ -144,7 +145,7 @@ function planSession(deps: Deps, browser: Browser, user: SessionUser, pending: P
   return {
     outcome: {
       step: { step: 'done', user: toWireUser(user), session: toWireSession({ ...record, lastSeenAt: now, revokedAt: null }), return_to: pending.return_to },
-      session: { secret, maxAgeSeconds },
+      session: { secret, maxAgeSeconds, email: user.email },
     },
     store: { session },
   };

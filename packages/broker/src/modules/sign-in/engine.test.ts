@@ -37,7 +37,7 @@ describe.each(storageKinds)('the sign-in engine on %s', (kind: StorageKind) => {
     expect(started.setCookies.map((c) => c.split('=')[0])).toEqual(['lk_flow']);
     const done = await t.broker.post('/v1/sign-in/email-code/verify', { flow_id: started.body.flow_id, code: await t.broker.lastCode('ada@example.com') });
     expect(done.body.step).toBe('done');
-    expect(done.setCookies.map((c) => c.split('=')[0])).toEqual(['lk_session']);
+    expect(done.setCookies.map((c) => c.split('=')[0])).toEqual(['lk_session', 'lk_device']);
     // Neither the sign-up's first factor (its password) nor this one (the code) left a pending sign-in to use again.
     expect(await t.storage.query(`SELECT id FROM flows WHERE kind = 'sign-in'`)).toEqual([]);
   });
@@ -61,7 +61,7 @@ describe.each(storageKinds)('the sign-in engine on %s', (kind: StorageKind) => {
       const [stored] = await t.storage.query<{ id: string; user_id: string; data: unknown; consumed_at: Date | null; binding_hash: string }>(
         `SELECT id, user_id, data, consumed_at, binding_hash FROM flows WHERE kind = 'sign-in'`,
       );
-      const browser = { bindingHash: createHash('sha256').update(t.broker.cookies.get('lk_flow')!).digest('base64url'), ip: undefined, userAgent: null };
+      const browser = { bindingHash: createHash('sha256').update(t.broker.cookies.get('lk_flow')!).digest('base64url'), ip: undefined, userAgent: null, devices: [] };
       expect(stored).toEqual({ id: waiting.body.flow_id, user_id: expect.any(String), data: { amr: ['otp'], return_to: null }, consumed_at: null, binding_hash: browser.bindingHash });
 
       // The next factor passed (here: said so by hand); fifty advances race, one opens the session.
