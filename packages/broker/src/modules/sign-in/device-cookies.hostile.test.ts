@@ -111,6 +111,8 @@ describe.each(storageKinds)('device cookies on %s', (kind: StorageKind) => {
     expect(finished.status).toBe(200);
     expect(finished.body).toMatchObject({ step: 'password', notice: 'password-reset' });
     expect((await signIn(owner, NEW_PASSWORD)).status).toBe(200);
+    // The reset's notice ("Your password was changed") lands now, not after the code mailed below.
+    await second.deps.mail.settled();
 
     // The rule, documented: a browser that never signed in (even on the owner's own address) waits with the strangers.
     const newLaptop = t.broker.browser({ ip: owner.ip });
