@@ -1,3 +1,4 @@
+import type { IdpErrorStep, SsoRedirectStep } from './federation.js';
 import type { PasskeyRegistrationStep, PasskeyReview, PasskeyStep } from './passkeys.js';
 
 /**
@@ -84,10 +85,10 @@ export interface DoneStep {
  * The closed union the broker answers every sign-in, sign-up and reset call
  * with. Switch on `step`; the element renders whatever comes back.
  */
-export type Step = IdentifierStep | PasswordStep | EmailCodeStep | PasskeyStep | PasskeyRegistrationStep | DoneStep;
+export type Step = IdentifierStep | PasswordStep | EmailCodeStep | PasskeyStep | PasskeyRegistrationStep | SsoRedirectStep | IdpErrorStep | DoneStep;
 
 /** Every step name the broker may send in this protocol version (for clients that check answers). */
-export const BROKER_STEPS = ['password', 'email-code', 'passkey', 'passkey-registration', 'done'] as const satisfies readonly Exclude<StepName, 'identifier'>[];
+export const BROKER_STEPS = ['password', 'email-code', 'passkey', 'passkey-registration', 'sso-redirect', 'idp-error', 'done'] as const satisfies readonly Exclude<StepName, 'identifier'>[];
 
 /** A user as the broker shows it to the user themself. */
 export interface User {
@@ -108,10 +109,17 @@ export interface SessionInfo {
   expires_at: string;
 }
 
-/** POST /v1/sign-in/identify -> 200 Step (`password`, or `email-code` when that is the first method) */
+/**
+ * POST /v1/sign-in/identify -> 200 Step (`password`, or `email-code` when that
+ * is the first method; `sso-redirect` when the address's domain belongs to an
+ * organization with SSO: that is public by design, and says nothing about
+ * whether the user exists).
+ */
 export interface IdentifyRequest {
   email: string;
   return_to?: string;
+  /** The page to come back to after an IdP (see `SocialSignInRequest`). */
+  resume_url?: string;
 }
 
 /** POST /v1/sign-in/password -> 200 Step (`done` sets the session cookie) */

@@ -2,3 +2,4 @@ export * from './problem.js';
 export * from './auth.js';
 export * from './session.js';
 export * from './passkeys.js';
+export * from './federation.js';
