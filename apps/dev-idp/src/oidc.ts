@@ -83,31 +83,8 @@ export async function createOidcProvider({ issuer, redirectUris, extraClients }:
       ctx.body = messagePage(brand, 'Sign-in request refused', `${out.error}: ${out.error_description ?? 'the request is not valid'}`);
     },
   };
-  const provider = new Provider(issuer, configuration);
-  acceptBothSecretMethods(provider);
-  return provider;
-}
-
-/**
- * oidc-provider binds one client authentication method per client; real IdPs (Okta, Entra ID)
- * accept a secret in the Basic header or in the body alike, and RPs pick either. A secret client
- * therefore counts as `client_secret_post` for the request that sends its secret in the body.
- */
-function acceptBothSecretMethods(provider: Provider) {
-  const prototype = provider.Client.prototype as object;
-  const registered = Object.getOwnPropertyDescriptor(prototype, 'clientAuthMethod')?.get;
-  if (!registered) throw new Error('oidc-provider changed: Client#clientAuthMethod is gone');
-  Object.defineProperty(prototype, 'clientAuthMethod', {
-    configurable: true,
-    get(this: object) {
-      const method = registered.call(this) as string;
-      const ctx = Provider.ctx;
-      if (method === 'client_secret_basic' && ctx && !ctx.headers.authorization && ctx.oidc?.params?.client_secret !== undefined) {
-        return 'client_secret_post';
-      }
-      return method;
-    },
-  });
+  // A secret client may send its secret in the Basic header or in the body: oidc-provider accepts both.
+  return new Provider(issuer, configuration);
 }
 
 /** Hands a request under /oidc to oidc-provider, which reads its mount path from `originalUrl`. */
