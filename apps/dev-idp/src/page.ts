@@ -23,7 +23,7 @@ export function escapeHtml(text: string): string {
 const marks: Record<Brand['theme'], string> = {
   // A key (the OpenID Provider) and an octagon with brackets (the code host); drawn inline, no request.
   oidc: '<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="8" cy="12" r="4.5" fill="none" stroke="currentColor" stroke-width="2"/><path d="M12.5 12H21M18 12v3.5M15.5 12v2.5" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>',
-  devhub: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M8 2.5h8l5.5 5.5v8L16 21.5H8L2.5 16V8z" fill="currentColor"/><path d="M10 8.5 6.5 12l3.5 3.5M14 8.5l3.5 3.5-3.5 3.5" fill="none" stroke="#fff" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/></svg>',
+  devhub: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M8 2.5h8l5.5 5.5v8L16 21.5H8L2.5 16V8z" fill="currentColor"/><path d="M10 8.5 6.5 12l3.5 3.5M14 8.5l3.5 3.5-3.5 3.5" fill="none" stroke="#24292f" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/></svg>',
 };
 
 function layout(brand: Brand, title: string, body: string): string {
@@ -99,6 +99,7 @@ body { margin: 0; min-height: 100vh; display: flex; flex-direction: column; alig
 .brand { display: flex; align-items: center; gap: .5rem; margin-block-end: 1.5rem; font-weight: 600; }
 .mark { display: inline-flex; width: 2rem; height: 2rem; padding: .3rem; border-radius: 8px; background: var(--accent); color: #fff; }
 .theme-devhub .mark { background: #24292f; }
+@media (prefers-color-scheme: dark) { .theme-devhub .mark { background: #3d444d; } }
 .mark svg { width: 100%; height: 100%; }
 .badge { margin-inline-start: auto; font-size: .75rem; font-weight: 500; color: var(--muted); border: 1px solid var(--border); border-radius: 999px; padding: 0 .5rem; }
 h1 { font-size: 1.5rem; line-height: 1.25; margin: 0; }
