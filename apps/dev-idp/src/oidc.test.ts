@@ -115,6 +115,21 @@ describe('OpenID Provider', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('keeps a session: the same browser gets a code without the page, unless prompt=login', async () => {
+    const { challenge } = pkce();
+    const params = { state: 's', nonce: 'n', code_challenge: challenge, code_challenge_method: 'S256' };
+    const { browser, html } = await openSignIn(params);
+    await browser.submit(html, { email: 'ana@acme.test', password: 'latchkey-dev' });
+    const silent = await browser.navigate(authorizeUrl(params));
+    expect(silent.left?.searchParams.get('code')).toBeTruthy();
+    // No consent screen, even when the client asks for one.
+    const consent = await browser.navigate(authorizeUrl({ ...params, prompt: 'consent' }));
+    expect(consent.left?.searchParams.get('code')).toBeTruthy();
+    const again = await browser.navigate(authorizeUrl({ ...params, prompt: 'login' }));
+    expect(again.left).toBeUndefined();
+    expect(await again.response.text()).toContain('>Continue</button>');
+  });
+
   it('refuses an authorization request without PKCE', async () => {
     const browser = new TestBrowser(idp.url);
     const { left } = await browser.navigate(authorizeUrl({ state: 's', nonce: 'n' }));

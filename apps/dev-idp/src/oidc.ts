@@ -98,6 +98,18 @@ export function oidcRequestHandler(provider: Provider) {
 }
 
 type Env = { Bindings: HttpBindings };
+type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/** Adds what the consent prompt says is missing to the interaction's grant (or a new one). */
+async function grantMissing(provider: Provider, details: Interaction): Promise<string> {
+  const { accountId } = details.session ?? {};
+  const clientId = String(details.params.client_id);
+  const grant = (details.grantId && (await provider.Grant.find(details.grantId))) || new provider.Grant({ accountId, clientId });
+  const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  return grant.save();
+}
 
 /** Our interaction pages: sign in (login prompt) or cancel; consent never shows (see loadExistingGrant). */
 export function oidcInteractionRoutes(provider: Provider) {
@@ -124,9 +136,10 @@ export function oidcInteractionRoutes(provider: Provider) {
   app.get('/:uid', async (c) => {
     const details = await interactionFor(c);
     if (!details) return expired(c);
-    // Every prompt we do not handle is granted automatically; only `login` needs the user.
-    if (details.prompt.name !== 'login') {
-      return c.redirect(await provider.interactionResult(c.env.incoming, c.env.outgoing, {}), 303);
+    // Consent is given on the user's behalf (loadExistingGrant does it too; this covers what it missed).
+    if (details.prompt.name === 'consent') {
+      const grantId = await grantMissing(provider, details);
+      return c.redirect(await provider.interactionResult(c.env.incoming, c.env.outgoing, { consent: { grantId } }), 303);
     }
     const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : undefined;
     return c.html(await pageFor(details.uid, String(details.params.client_id), { email: hint }));

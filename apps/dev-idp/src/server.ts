@@ -61,6 +61,10 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     app.get('/', (c) => c.redirect(`${OIDC_MOUNT}/.well-known/openid-configuration`));
     app.route(`${OIDC_MOUNT}/interaction`, oidcInteractionRoutes(provider));
     app.route(DEVHUB_MOUNT, devHubRoutes({ baseUrl: url, redirectUris }));
+    app.onError((error, c) => {
+      console.error(`dev-idp: ${c.req.method} ${c.req.path}: ${error.stack ?? error}`);
+      return c.html(messagePage({ name: 'Dev IdP', theme: 'oidc' }, 'Something went wrong', 'The dev IdP could not finish this request. Go back to the application and start again.'), 500);
+    });
     app.notFound((c) => c.html(messagePage({ name: 'Dev IdP', theme: 'oidc' }, 'Not found', 'Nothing lives at this address.'), 404));
 
     const toHono = getRequestListener(app.fetch);
