@@ -121,6 +121,12 @@ describe('DevHub (GitHub-style OAuth 2.0)', () => {
     expect((await api('/user/emails', access_token!)).status).toBe(404);
   });
 
+  it('fills in the account named by the login parameter, as GitHub suggests it', async () => {
+    const params = new URLSearchParams({ client_id: DEVHUB_CLIENT_ID, redirect_uri: redirectUri, state: 's', login: 'cy' });
+    const { response } = await new TestBrowser(idp.url).navigate(`${idp.devhub}/login/oauth/authorize?${params}`);
+    expect(await response.text()).toContain('value="cy@devhub.test"');
+  });
+
   it('shows an error for a wrong password and issues no code', async () => {
     const browser = new TestBrowser(idp.url);
     const params = new URLSearchParams({ client_id: DEVHUB_CLIENT_ID, redirect_uri: redirectUri, state: 's' });

@@ -18,6 +18,8 @@ interface AuthorizationRequest {
   state?: string;
   scope: string;
   codeChallenge?: string;
+  /** GitHub's `login` parameter: the account to suggest on the sign-in page. */
+  loginHint?: string;
   expiresAt: number;
 }
 interface CodeRecord extends AuthorizationRequest {
@@ -92,7 +94,7 @@ export function devHubRoutes({ baseUrl, redirectUris }: DevHubOptions) {
     if (!redirectUris.includes(redirectUri)) {
       return refuse(c, 'Redirect URI mismatch', 'The redirect_uri is not registered for this application.');
     }
-    const request: AuthorizationRequest = { redirectUri, state: query.state, scope: query.scope ?? '', expiresAt: Date.now() + TEN_MINUTES };
+    const request: AuthorizationRequest = { redirectUri, state: query.state, scope: query.scope ?? '', loginHint: query.login, expiresAt: Date.now() + TEN_MINUTES };
     // PKCE is optional, as on GitHub; when asked for, only S256 is accepted.
     if (query.code_challenge !== undefined) {
       if ((query.code_challenge_method ?? 'plain') !== 'S256') {
@@ -113,7 +115,12 @@ export function devHubRoutes({ baseUrl, redirectUris }: DevHubOptions) {
     return request && request.expiresAt > Date.now() ? request : undefined;
   };
 
-  app.get('/interaction/:uid', (c) => (current(c.req.param('uid')) ? c.html(pageFor(c.req.param('uid'))) : expired(c)));
+  app.get('/interaction/:uid', (c) => {
+    const request = current(c.req.param('uid'));
+    if (!request) return expired(c);
+    const hinted = request.loginHint && DEV_USERS.find((user) => user.devhub.login === request.loginHint || user.email === request.loginHint);
+    return c.html(pageFor(c.req.param('uid'), { email: hinted ? hinted.email : undefined }));
+  });
 
   app.post('/interaction/:uid/login', async (c) => {
     const uid = c.req.param('uid');
