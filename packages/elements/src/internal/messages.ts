@@ -31,6 +31,12 @@ const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyError) => s
   last_sign_in_method: () => msg("That's the only way left to sign in to your account, so it can't be removed.", { id: 'error.last_sign_in_method' }),
   not_found: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.not_found' }),
   method_not_allowed: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.method_not_allowed' }),
+  unknown_provider: () => msg("That way to sign in isn't offered any more. Reload the page and pick another.", { id: 'error.unknown_provider' }),
+  no_flow: () => msg('That sign-in has ended. Start again.', { id: 'error.no_flow' }),
+  idp_unreachable: () => msg("The sign-in provider didn't respond. Try again in a moment.", { id: 'error.idp_unreachable' }),
+  last_way_in: () => msg("That's the only way left to sign in to your account, so it can't be removed.", { id: 'error.last_way_in' }),
+  sso_required: () => msg("Your organization signs you in with its own sign-in page. Continue with your email to get there.", { id: 'error.sso_required' }),
+  invalid_state: () => msg('That sign-in could not be finished in this browser. Start again.', { id: 'error.invalid_state' }),
   internal_error: () => msg('Something went wrong on our side. Try again in a moment.', { id: 'error.internal_error' }),
   // Codes the client decides (packages/client/src/errors.ts).
   network_error: () => msg("We can't reach the sign-in service. Check your connection and try again.", { id: 'error.network_error' }),
