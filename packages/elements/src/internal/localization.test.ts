@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { html, render } from 'lit';
 import { LatchkeyError, type LatchkeyErrorCode, type Problem } from '@latchkey/client';
 import '../config/config.js';
@@ -11,7 +11,7 @@ import type { LkUserButton } from '../user-button/user-button.js';
 import type { LkConfig } from '../config/config.js';
 import { generateMsgId } from '@lit/localize/internal/id-generation.js';
 import { getLocale, matchLocale, setLocale } from './localization.js';
-import { errorMessage } from './messages.js';
+import { errorMessage, loadErrorMessages } from './messages.js';
 import { renderCodeField } from './templates/code-field.js';
 import { templates as de } from '../locales/de.js';
 import { templates as ar } from '../locales/ar.js';
@@ -120,6 +120,8 @@ describe('choosing the locale', () => {
 });
 
 describe('error messages', () => {
+  // Their chunk comes when the page is idle or an error is about to show; these call errorMessage directly.
+  beforeAll(() => loadErrorMessages());
   // Every LatchkeyErrorCode; the type below fails to compile when one is missing here.
   const codes = [
     'malformed_json', 'invalid_request', 'payload_too_large', 'unsupported_media_type', 'invalid_credentials', 'invalid_code',

@@ -5,8 +5,7 @@ export { PasskeyCeremonyError };
 
 const abortError = () => new DOMException('The passkey ceremony was stopped', 'AbortError');
 
-/** Whether this browser has WebAuthn at all. */
-export const passkeysSupported = (): boolean => typeof globalThis.PublicKeyCredential === 'function';
+export { passkeysSupported } from './passkey-support.js';
 
 /** Whether passkeys can be offered in the email field's autofill (conditional mediation). Ask only where `passkeysSupported()`. */
 export const passkeyAutofillSupported = async (): Promise<boolean> => (await PublicKeyCredential.isConditionalMediationAvailable?.()) === true;

@@ -68,7 +68,7 @@ describe('lk-sign-in step chunks', () => {
   it('fetches no step chunk for the first screen, the password step when the broker asks for it, and the rest once the page is idle', async () => {
     const page = busyPage();
     const c = await card();
-    await until(() => page.asked === 1);
+    await until(() => page.asked >= 1);
     // Several frames after the first render, nothing but the first screen is loaded.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(c.heading()).toBe('Sign in');
@@ -87,7 +87,7 @@ describe('lk-sign-in step chunks', () => {
     const page = busyPage();
     const held = heldImport();
     await card(held.stepImport);
-    await until(() => page.asked === 1);
+    await until(() => page.asked >= 1);
     expect(held.asked).toEqual([]);
     page.run();
     expect(held.asked.sort()).toEqual(['email-code', 'passkey-review', 'password', 'reset']);

@@ -1,9 +1,9 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { msg } from '../internal/localize.js';
-import type { LatchkeyClient, PasswordStep, SessionState, Step } from '@latchkey/client';
+import { LatchkeyError, type LatchkeyClient, type PasswordStep, type SessionState, type Step } from '@latchkey/client';
 import { LkFormElement } from '../internal/base.js';
 import { LazyStepsController, type StepImport } from '../internal/controllers/lazy-steps-controller.js';
-import { getPasskey, passkeyAutofillSupported, passkeysSupported, untilAborted } from '../internal/passkeys.js';
+import { passkeysSupported } from '../internal/passkey-support.js';
 import { renderCard } from '../internal/templates/card.js';
 import { directionFor, isolate } from '../internal/locale-state.js';
 import { signInStyles } from './sign-in.styles.js';
@@ -168,7 +168,7 @@ export class LkSignIn extends LkFormElement {
     // Autofill waits beside the email step unless someone is signed in (a device that answers
     // it by itself must not sign in again a user who is). The flow stops it when it leaves the
     // step; it starts again on each visit, and anew when `return-to` changes (its options carry it).
-    const off = this.flow.view.name !== 'identifier' || this.latchkey?.session.state.status === 'signed-in';
+    const off = !this.isConnected || this.flow.view.name !== 'identifier' || this.latchkey?.session.state.status === 'signed-in';
     if (off || changed.has('returnTo')) {
       this.flow.stopBeside();
       this.autofillOn = false;
@@ -196,23 +196,18 @@ export class LkSignIn extends LkFormElement {
     this.flow.submit((client, signal) => this.passkeySignIn(client, signal, false));
   };
 
-  /** Options from the broker, a passkey from the browser (its dialog, or `autofill`), the broker's answer. */
+  /** A passkey sign-in, by the chunk that holds the WebAuthn code (imported with the first screen's autofill). */
   private async passkeySignIn(client: LatchkeyClient, signal: AbortSignal, autofill: boolean): Promise<Step> {
-    let picked = false;
     try {
-      const step = await client.startPasskeySignIn({ return_to: this.returnTo }, { signal });
-      this.passkeys = true;
-      if (autofill && !(await passkeyAutofillSupported())) return await untilAborted(signal);
-      const credential = await getPasskey(step, signal, autofill);
-      picked = true;
-      return await client.finishPasskeySignIn({ flow_id: step.flow_id, credential }, { signal });
-    } catch (error) {
-      // In the background nothing shows until the user picked a passkey: a broker without
-      // passkeys, or a browser whose autofill cannot, leaves the form as it is. A refused pick
-      // shows why; autofill then waits for the next visit of the step (or the button), so a
-      // device that answers autofill by itself cannot loop on a passkey the broker refuses.
-      if (autofill && !picked) return untilAborted(signal);
-      throw error;
+      const chunk = await import('./passkey-sign-in.js').catch((cause: unknown) => {
+        // Offline before the chunk came: the button says so; autofill waits for the next visit of the step.
+        if (autofill) return undefined;
+        throw new LatchkeyError('network_error', 'The passkey code could not be loaded', { cause });
+      });
+      // Left meanwhile (another step, the page, a sign-in): nothing more to ask.
+      signal.throwIfAborted();
+      if (!chunk) return await new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      return await chunk.signInWithPasskey(client, signal, { autofill, returnTo: this.returnTo, offered: () => (this.passkeys = true) });
     } finally {
       if (!autofill) this.passkeyWaiting = false;
     }

@@ -7,7 +7,7 @@ import { renderCard } from '../internal/templates/card.js';
 import { directionFor, isolate } from '../internal/locale-state.js';
 import { signUpStyles } from './sign-up.styles.js';
 import { renderDetailsStep, renderPasskeyStep, renderVerifyStep } from './sign-up.form.js';
-import { passkeysSupported } from '../internal/passkeys.js';
+import { passkeysSupported } from '../internal/passkey-support.js';
 import { createPasskey } from '../internal/passkey-registration.js';
 import { explainWeakPassword } from '../internal/password-messages.js';
 
