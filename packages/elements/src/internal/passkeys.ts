@@ -31,9 +31,9 @@ export async function ceremony<T>(run: () => Promise<T>, timeoutMs: number | und
   }
 }
 
-const toBase64url = (buffer: ArrayBuffer): string =>
+export const toBase64url = (buffer: ArrayBuffer): string =>
   btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const fromBase64url = (text: string): Uint8Array => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+export const fromBase64url = (text: string): Uint8Array => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
 
 /**
  * Asks the browser for a passkey assertion: its dialog, or (`autofill`) the

@@ -1,7 +1,8 @@
 import { html } from 'lit';
 import { msg, str } from '../../internal/localize.js';
 import { addFormStyles, formScope as s } from '../../internal/form-styles.js';
-import type { SignInStepOptions, SignInView, StepScreen } from '../sign-in.steps.js';
+import type { SsoRedirectStep } from '@latchkey/client';
+import type { StepScreen } from '../sign-in.steps.js';
 
 // The redirect step's chunk: a social button, or an address whose domain signs in through
 // its organization's IdP (home-realm discovery). The element sends the page on at once;
@@ -12,8 +13,8 @@ ${s} .lk-redirecting { display: flex; align-items: center; gap: var(--_space-s);
 ${s} a.lk-secondary { box-sizing: border-box; text-decoration: none; }
 }`);
 
-/** "Continue to {name}", a spinner saying "Redirecting…", and a link to the same URL in case nothing happens. */
-export function render(o: SignInStepOptions<Extract<SignInView, { name: 'sso-redirect' }>>): StepScreen {
+/** "Continue to {name}", a spinner saying "Redirecting…", and a link to the same URL in case nothing happens. lk-sign-up shows it too. */
+export function render(o: { view: { step: SsoRedirectStep } }): StepScreen {
   const { url, to } = o.view.step;
   return {
     title: msg(str`Continue to ${to.name}`),
