@@ -285,7 +285,8 @@ export class LkSignIn extends LkFormElement {
   private drawStep(): StepScreen {
     const form = this.formState(this.flow);
     const v = this.flow.view;
-    if (this.resuming) return { title: msg('Signing you in…'), form: html`<p class="lk-form" role="status"><span class="lk-spinner" aria-hidden="true"></span></p>` };
+    // Until the broker's answer is on screen (a step that shows is drawn at once, with focus in it).
+    if (this.resuming && v.name === 'identifier') return { title: msg('Signing you in…'), form: html`<p class="lk-form" role="status"><span class="lk-spinner" aria-hidden="true"></span></p>` };
     switch (v.name) {
       case 'identifier':
         return {
