@@ -468,12 +468,16 @@ const went: string[] = [];
 const socialRender: Story['render'] = (_args, { loaded, globals }) =>
   html`<lk-sign-in theme=${elementTheme(globals)} sign-up-url="#sign-up" .client=${loadedBroker(loaded).client} .navigate=${(url: string) => went.push(url)}></lk-sign-in>`;
 
-/** A loader that puts the broker's `lk_resume` on the story's URL, as the callback's redirect does. */
-const backFromIdp = () => {
+/**
+ * The page as the broker's callback sends the browser back to it: `lk_resume` on the URL, set
+ * as the element is made (Storybook itself rewrites the URL while it loads a story).
+ */
+const resumeRender: Story['render'] = (_args, { loaded, globals }) => {
   const url = new URL(location.href);
   url.searchParams.set('lk_resume', '1');
   history.replaceState(history.state, '', url);
-  return {};
+  // A template of its own: with the same one, Lit would keep the previous story's element, which read the URL already.
+  return html`<lk-sign-in theme=${elementTheme(globals)} .client=${loadedBroker(loaded).client} .navigate=${(u: string) => went.push(u)} data-resumed></lk-sign-in>`;
 };
 
 async function socialButtons(canvasElement: HTMLElement, last: string) {
@@ -542,8 +546,8 @@ export const SsoRedirect: Story = {
 
 export const Resuming: Story = {
   name: 'Back from the IdP: signing in',
-  loaders: [backFromIdp, withBroker(account, (broker) => broker.stalled.add('/v1/sign-in/flow'))],
-  render: socialRender,
+  loaders: [withBroker(account, (broker) => broker.stalled.add('/v1/sign-in/flow'))],
+  render: resumeRender,
   play: async ({ canvasElement }) => {
     const { el } = await card(canvasElement);
     await expectHeading(el, 'Signing you in…');
@@ -554,8 +558,8 @@ export const Resuming: Story = {
 
 export const ResumedSignedIn: Story = {
   name: 'Back from the IdP: signed in',
-  loaders: [backFromIdp, withBroker(account, (broker) => (broker.nextResume = { doneAs: 'cy@devhub.test' }))],
-  render: socialRender,
+  loaders: [withBroker(account, (broker) => (broker.nextResume = { doneAs: 'cy@devhub.test' }))],
+  render: resumeRender,
   play: async ({ canvasElement }) => {
     const { el } = await card(canvasElement);
     await expectHeading(el, "You're signed in");
@@ -564,11 +568,10 @@ export const ResumedSignedIn: Story = {
 };
 
 /** The IdP error screen for `reason`, as the resumed flow answers it. */
-function idpError(reason: 'access_denied' | 'idp_unreachable' | 'not_linkable' | 'idp_error', name: string, title: string, text: RegExp): Story {
+function idpError(reason: 'access_denied' | 'idp_unreachable' | 'not_linkable' | 'idp_error', title: string, text: RegExp): Story {
   return {
-    name: `IdP error: ${name}`,
-    loaders: [backFromIdp, withBroker(account, (broker) => (broker.nextResume = { step: 'idp-error', reason, to: { kind: 'social', name: 'DevHub', icon: 'github' }, return_to: null }))],
-    render: socialRender,
+    loaders: [withBroker(account, (broker) => (broker.nextResume = { step: 'idp-error', reason, to: { kind: 'social', name: 'DevHub', icon: 'github' }, return_to: null }))],
+    render: resumeRender,
     play: async ({ canvasElement }) => {
       const { el, form } = await card(canvasElement);
       await expectHeading(el, title);
@@ -578,7 +581,11 @@ function idpError(reason: 'access_denied' | 'idp_unreachable' | 'not_linkable' |
   };
 }
 
-export const IdpCancelled = idpError('access_denied', 'cancelled', 'Sign-in was cancelled', /DevHub didn't sign you in/);
-export const IdpUnreachable = idpError('idp_unreachable', "DevHub didn't respond", "DevHub didn't respond", /Try again in a moment/);
-export const IdpNotLinkable = idpError('not_linkable', 'account not linkable', "This DevHub account can't be linked to an existing account", /connect DevHub from your account settings/);
-export const IdpFailed = idpError('idp_error', 'failed', "Signing in with DevHub didn't work", /Something went wrong on their side/);
+// Each with its name written out: Storybook's index reads a story's name only from its own object.
+export const IdpCancelled: Story = { ...idpError('access_denied', "Sign-in was cancelled", /DevHub didn't sign you in/), name: 'IdP error: cancelled' };
+export const IdpUnreachable: Story = { ...idpError('idp_unreachable', "DevHub didn't respond", /Try again in a moment/), name: "IdP error: DevHub didn't respond" };
+export const IdpNotLinkable: Story = {
+  ...idpError('not_linkable', "This DevHub account can't be linked to an existing account", /connect DevHub from your account settings/),
+  name: 'IdP error: account not linkable',
+};
+export const IdpFailed: Story = { ...idpError('idp_error', "Signing in with DevHub didn't work", /Something went wrong on their side/), name: 'IdP error: failed' };

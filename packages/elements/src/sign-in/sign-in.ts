@@ -153,8 +153,12 @@ export class LkSignIn extends LkFormElement {
   private readonly steps = new LazyStepsController(this, signInSteps, () => this.stepImport);
   private readonly flow = this.createFlow<SignInView>({ name: 'identifier' }, viewOf, this.steps);
   private readonly social = new SocialController(this, () => this.latchkey);
-  /** Back from an identity provider (`lk_resume` was in the URL): asking the broker where the flow stands. */
-  private resuming: boolean | 'asking' = takeResumeMark();
+  /**
+   * Back from an identity provider (`lk_resume` was in the URL when first on the page): asking
+   * the broker where the flow stands. Read on connection, not construction, so an element made
+   * off the page (a framework's, a template's) leaves the mark for the one that shows.
+   */
+  private resuming: boolean | 'asking' | undefined;
   /** The redirect step the page was last sent on by, so each is followed once. */
   private followed?: unknown;
   /** The `return_to` an IdP error carried back, for the next try when the host set none on this page. */
@@ -173,6 +177,11 @@ export class LkSignIn extends LkFormElement {
   private passkeyWaiting = false;
   /** Autofill was started on this visit of the email step; cleared when the step is left or the button takes over, so the next visit starts one. */
   private autofillOn = false;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.resuming ??= takeResumeMark();
+  }
 
   /** Goes back to the first step (e.g. after the host signed the user out). */
   reset() {
