@@ -98,10 +98,7 @@ export class LkSignUp extends LkFormElement {
   /** Link for "Already have an account? Sign in". */
   @property({ attribute: 'sign-in-url' }) signInUrl?: string;
 
-  /**
-   * Sends the page to an identity provider (default `location.assign`); stories and tests stand in for it.
-   * @internal
-   */
+  /** Sends the page to an identity provider (default `location.assign`); stories and tests stand in for it, as lk-sign-in's. */
   @property({ attribute: false }) navigate?: (url: string) => void;
 
   private readonly flow = this.createFlow<SignUpView>({ name: 'details' }, viewOf);
