@@ -12,6 +12,7 @@ import {
   type Problem,
   type ProblemCode,
   type SignInMethod,
+  type SocialProvider,
   type Step,
 } from '@latchkey/client';
 import { base64url, fromBase64url, randomBase64url } from './base64url.js';
@@ -53,7 +54,18 @@ export interface FakeBrokerOptions {
    * page origin it serves (default: this page's origin, else the fake's own URL).
    */
   origin?: string;
+  /** Social providers of `GET /v1/config`, in button order (default none). */
+  social?: SocialProvider[];
+  /**
+   * Email domains whose organization signs in through its own IdP: domain -> the
+   * organization's name. `identify` answers an address of one with `sso-redirect`
+   * (home-realm discovery), whether or not the account exists.
+   */
+  ssoDomains?: Record<string, string>;
 }
+
+/** What `GET /v1/sign-in/flow` answers next: a step, or `{ doneAs }` to come back signed in as that address (made if new). */
+export type FakeResume = Step | { doneAs: string };
 
 /** A passkey an account has from the start. */
 export interface FakePasskeySeed {
@@ -178,6 +190,14 @@ export class FakeBroker {
   /** Calls to these paths never answer (until aborted): one request stays loading while the others answer. */
   readonly stalled = new Set<string>();
   readonly requests: string[] = [];
+  /**
+   * What `GET /v1/sign-in/flow` answers, once (then 404 `no_flow`), as the broker answers
+   * the flow's step after the IdP's callback. A social start sets it to `{ doneAs }` of the
+   * provider's `socialAccount` unless a story set one already.
+   */
+  nextResume: FakeResume | undefined;
+  /** Who a trip to a social provider signs in (default `cy@devhub.test`). */
+  socialAccount = 'cy@devhub.test';
   private current: Session | null = null;
   private seq = 0;
   // Apart from `seq`, so sessions leave the codes stories type (and snapshot) unchanged.
@@ -330,10 +350,17 @@ export class FakeBroker {
     const email = body.email?.trim().toLowerCase();
     const mailsTo = (address: string): FlowMail => (this.users.has(address) ? 'code' : 'nothing');
     switch (`${method} ${path}`) {
-      case 'POST /v1/sign-in/identify':
+      case 'POST /v1/sign-in/identify': {
+        // Home-realm discovery: the domain's IdP, the same answer whether or not the account exists.
+        const org = this.options.ssoDomains?.[email!.split('@').pop()!];
+        if (org) {
+          this.nextResume ??= { doneAs: email! };
+          return { status: 200, body: { step: 'sso-redirect', url: `https://idp.latchkey.test/sso/${encodeURIComponent(org)}?state=fake${++this.seq}`, to: { kind: 'sso', name: org } } satisfies Step };
+        }
         // The same answer for every address; an email-code first broker has mailed the code (if there is an account).
         if (this.methods[0] === 'email-code') return { ...this.startFlow('sign-in', email!, mailsTo(email!)), status: 200 };
         return { status: 200, body: { step: 'password', email: email!, methods: this.methods } satisfies Step };
+      }
       case 'POST /v1/sign-in/password': {
         const user = this.users.get(email!);
         if (!user || user.password !== body.password) throw problem('invalid_credentials');
@@ -394,6 +421,23 @@ export class FakeBroker {
         // The notice to an account's owner goes out once, not on every resend.
         if ((flow.mails ?? (flow.code === null ? 'nothing' : 'code')) === 'code') this.mail.push({ to: flow.email, code: flow.code });
         return { status: 202, body: this.codeStep(flow) };
+      }
+      case 'GET /v1/config':
+        return { status: 200, body: { sign_in_methods: this.methods, social: this.options.social ?? [] } };
+      case 'POST /v1/sign-in/social': {
+        const provider = (this.options.social ?? []).find((p) => p.id === body.provider);
+        if (!provider) throw problem('unknown_provider');
+        this.nextResume ??= { doneAs: this.socialAccount };
+        const url = `https://idp.latchkey.test/${provider.id}/authorize?state=fake${++this.seq}`;
+        return { status: 200, body: { step: 'sso-redirect', url, to: { kind: 'social', name: provider.name, icon: provider.icon } } satisfies Step };
+      }
+      case 'GET /v1/sign-in/flow': {
+        const next = this.nextResume;
+        this.nextResume = undefined;
+        if (!next) throw problem('no_flow');
+        if (!('doneAs' in next)) return { status: 200, body: next };
+        if (!this.users.has(next.doneAs)) this.addUser(next.doneAs, null, null);
+        return this.done(next.doneAs, ['fed']);
       }
       case 'GET /v1/session': {
         const session = this.current;
@@ -643,6 +687,11 @@ const STATUS: Partial<Record<ProblemCode, number>> = {
   unauthenticated: 401,
   rate_limited: 429,
   not_found: 404,
+  unknown_provider: 404,
+  no_flow: 404,
+  idp_unreachable: 502,
+  last_way_in: 409,
+  sso_required: 403,
   forbidden_origin: 403,
   passkey_exists: 409,
   last_sign_in_method: 409,

@@ -17,5 +17,6 @@ export {
   deletePasskey,
   removePasskeysAfterReset,
 } from './calls/passkeys.js';
+export { getPublicConfig, startSocialSignIn, resumeSignIn } from './calls/federation.js';
 export { createSessionStore } from './session-store.js';
 export { createClient } from './client.js';

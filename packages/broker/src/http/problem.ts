@@ -22,6 +22,12 @@ const TITLES: Record<ProblemCode, string> = {
   last_sign_in_method: 'That is the last way to sign in to this account',
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
+  unknown_provider: 'No such sign-in provider is configured',
+  no_flow: 'There is no sign-in flow to resume in this browser',
+  idp_unreachable: 'The identity provider did not answer in time',
+  last_way_in: 'That is the last way to sign in to this account',
+  sso_required: "This address's organization requires its single sign-on",
+  invalid_state: 'The sign-in state is missing, unknown, used, or not this browser\'s',
   internal_error: 'Something went wrong on our side',
 };
 
@@ -44,6 +50,12 @@ const STATUS: Record<ProblemCode, ContentfulStatusCode> = {
   last_sign_in_method: 409,
   not_found: 404,
   method_not_allowed: 405,
+  unknown_provider: 404,
+  no_flow: 404,
+  idp_unreachable: 502,
+  last_way_in: 409,
+  sso_required: 403,
+  invalid_state: 400,
   internal_error: 500,
 };
 

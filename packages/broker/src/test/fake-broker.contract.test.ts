@@ -10,6 +10,7 @@ import {
   startAddPasskey,
   type LatchkeyClient,
   type SignInMethod,
+  type SocialProvider,
   type Step,
   type WeakPasswordReason,
 } from '@latchkey/client';
@@ -34,6 +35,10 @@ interface Setup {
   /** Accounts that exist before the scenario starts (all with PASSWORD). */
   accounts?: string[];
   methods?: SignInMethod[];
+  /** Social providers of the public configuration, in order. */
+  social?: SocialProvider[];
+  /** Email domain -> organization whose IdP signs that domain in (home-realm discovery). */
+  ssoDomains?: Record<string, string>;
 }
 
 interface Subject {
@@ -56,7 +61,7 @@ type Kind = 'fake' | 'real';
 async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
   const methods = setup.methods ?? ['password', 'email-code'];
   if (kind === 'fake') {
-    const fake = new FakeBroker({ accounts: Object.fromEntries((setup.accounts ?? []).map((email) => [email, PASSWORD])), methods, origin: APP_ORIGIN });
+    const fake = new FakeBroker({ accounts: Object.fromEntries((setup.accounts ?? []).map((email) => [email, PASSWORD])), methods, origin: APP_ORIGIN, social: setup.social, ssoDomains: setup.ssoDomains });
     return {
       client: fake.client(),
       url: fake.url,
@@ -635,5 +640,73 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
       const subject = await open({ accounts: [ALICE], methods: PASSKEYS });
       expect(await reset(subject)).toEqual({ step: 'password', email: ALICE, methods: PASSKEYS, notice: 'password-reset' });
     });
+  });
+});
+
+/**
+ * Social sign-in, home-realm discovery and the resume after a redirect (issue 21).
+ * The broker's side of these routes is built on another branch at the same time, so
+ * these run on the fake only for now. After that branch lands, run them on both
+ * (`['fake', 'real']`), with the real broker configured with the same providers and
+ * the `acme.test` domain, and the IdP's callback driven by the harness.
+ */
+describe.each<Kind>(['fake'])('federation contract: %s broker', (kind) => {
+  const DEVHUB: SocialProvider = { id: 'devhub', name: 'DevHub', icon: 'github' };
+  const GOOGLE: SocialProvider = { id: 'google', name: 'Google', icon: 'google' };
+  let subject: Subject | undefined;
+  afterEach(async () => {
+    await subject?.close();
+    subject = undefined;
+  });
+  const open = async (setup: Setup = {}) => (subject = await makeSubject(kind, { social: [DEVHUB, GOOGLE], ssoDomains: { 'acme.test': 'Acme' }, ...setup }));
+
+  it('lists the social providers in their configured order, without a session', async () => {
+    const { client } = await open();
+    const config = await client.getPublicConfig();
+    expect(config.social).toEqual([DEVHUB, GOOGLE]);
+    expect(config.sign_in_methods).toEqual(['password', 'email-code']);
+  });
+
+  it('answers a social start with where to send the page, naming the provider', async () => {
+    const { client, requests } = await open();
+    const step = await client.startSocialSignIn({ provider: 'devhub', resume_url: `${APP_ORIGIN}/sign-in`, return_to: `${APP_ORIGIN}/home` });
+    expect(keys(step)).toEqual(['step', 'to', 'url']);
+    expect(step).toMatchObject({ step: 'sso-redirect', to: { kind: 'social', name: 'DevHub', icon: 'github' } });
+    expect(new URL(step.url).protocol).toBe('https:');
+    expect(requests).toEqual(['POST /v1/sign-in/social']);
+  });
+
+  it('refuses a provider that is not configured with unknown_provider', async () => {
+    const { client } = await open();
+    const error = await rejection(client.startSocialSignIn({ provider: 'myspace' }));
+    expect(error).toMatchObject({ code: 'unknown_provider', status: 404 });
+  });
+
+  it('says no_flow when this browser has no flow to resume', async () => {
+    const { client } = await open();
+    const error = await rejection(client.resumeSignIn());
+    expect(error).toMatchObject({ code: 'no_flow', status: 404 });
+  });
+
+  it("sends an address of an organization's domain to its IdP, the same whether or not the account exists", async () => {
+    const { client } = await open({ accounts: ['ana@acme.test'] });
+    const known = await client.identify({ email: 'ana@acme.test' });
+    const unknown = await client.identify({ email: 'nobody@acme.test' });
+    for (const step of [known, unknown]) {
+      expect(step).toMatchObject({ step: 'sso-redirect', to: { kind: 'sso', name: 'Acme' } });
+      expect(keys(step)).toEqual(['step', 'to', 'url']);
+    }
+    // Another domain keeps the usual first step.
+    expect(await client.identify({ email: ALICE })).toMatchObject({ step: 'password' });
+  });
+
+  it('comes back from the provider signed in, and answers the resume once', async () => {
+    const { client } = await open();
+    await client.startSocialSignIn({ provider: 'devhub', resume_url: `${APP_ORIGIN}/sign-in` });
+    // Here the browser visits the provider and the broker's callback (the fake stands in for both).
+    const step = await client.resumeSignIn();
+    expect(step).toMatchObject({ step: 'done', user: { email: 'cy@devhub.test' } });
+    expect(client.session.state).toMatchObject({ status: 'signed-in', user: { email: 'cy@devhub.test' } });
+    expect(await rejection(client.resumeSignIn())).toMatchObject({ code: 'no_flow' });
   });
 });
