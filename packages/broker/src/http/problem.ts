@@ -22,6 +22,11 @@ const TITLES: Record<ProblemCode, string> = {
   last_sign_in_method: 'That is the last way to sign in to this account',
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
+  unauthorized: 'A valid admin token is required',
+  admin_disabled: 'The admin API is off: no admin token is configured',
+  domain_taken: 'The domain belongs to an organization already',
+  slug_taken: 'Another organization has this slug',
+  unsupported_connection_type: 'This connection type is not supported yet',
   internal_error: 'Something went wrong on our side',
 };
 
@@ -44,6 +49,11 @@ const STATUS: Record<ProblemCode, ContentfulStatusCode> = {
   last_sign_in_method: 409,
   not_found: 404,
   method_not_allowed: 405,
+  unauthorized: 401,
+  admin_disabled: 403,
+  domain_taken: 409,
+  slug_taken: 409,
+  unsupported_connection_type: 501,
   internal_error: 500,
 };
 

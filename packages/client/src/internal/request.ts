@@ -27,6 +27,11 @@ const KNOWN_CODES: Record<ProblemCode, true> = {
   last_sign_in_method: true,
   not_found: true,
   method_not_allowed: true,
+  unauthorized: true,
+  admin_disabled: true,
+  domain_taken: true,
+  slug_taken: true,
+  unsupported_connection_type: true,
   internal_error: true,
 };
 

@@ -29,6 +29,12 @@ export const PROBLEM_TYPE_PREFIX = 'urn:latchkey:problem:';
  * - `passkey_exists` 409: that authenticator already holds a passkey of this account.
  * - `last_sign_in_method` 409: removing it would leave the account no way to sign in.
  * - `not_found` 404, `method_not_allowed` 405.
+ * - Admin API only (`/admin/v1/*`, server to server; never answered to a browser's flow):
+ *   `unauthorized` 401: the bearer admin token is missing or wrong (`WWW-Authenticate: Bearer`);
+ *   `admin_disabled` 403: no admin token is configured, so every admin route is refused;
+ *   `domain_taken` 409: the domain belongs to an organization already;
+ *   `slug_taken` 409: another organization has that slug;
+ *   `unsupported_connection_type` 501: a connection type this broker cannot store yet (SAML).
  * - `internal_error` 500: anything else; carries `request_id` and no secrets.
  */
 export type ProblemCode =
@@ -50,6 +56,11 @@ export type ProblemCode =
   | 'last_sign_in_method'
   | 'not_found'
   | 'method_not_allowed'
+  | 'unauthorized'
+  | 'admin_disabled'
+  | 'domain_taken'
+  | 'slug_taken'
+  | 'unsupported_connection_type'
   | 'internal_error';
 
 /**

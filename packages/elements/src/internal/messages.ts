@@ -32,6 +32,12 @@ const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyError) => s
   not_found: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.not_found' }),
   method_not_allowed: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.method_not_allowed' }),
   internal_error: () => msg('Something went wrong on our side. Try again in a moment.', { id: 'error.internal_error' }),
+  // Admin API codes (server to server): an element never meets them, so they share the generic "not offered" message and its translations.
+  unauthorized: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.not_found' }),
+  admin_disabled: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.not_found' }),
+  domain_taken: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.not_found' }),
+  slug_taken: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.not_found' }),
+  unsupported_connection_type: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.not_found' }),
   // Codes the client decides (packages/client/src/errors.ts).
   network_error: () => msg("We can't reach the sign-in service. Check your connection and try again.", { id: 'error.network_error' }),
   unexpected_response: () => msg('The sign-in service gave an answer we did not expect. Try again in a moment.', { id: 'error.unexpected_response' }),
