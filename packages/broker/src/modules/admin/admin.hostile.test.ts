@@ -23,6 +23,8 @@ describe.each(storageKinds)('the admin API refuses callers without the token, on
     expect(answer.body).toMatchObject({ type: 'urn:latchkey:problem:unauthorized', code: 'unauthorized' });
     expect(answer.headers.get('content-type')).toBe('application/problem+json');
     expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="latchkey-admin"');
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(answer.headers.get('cache-control')).toBe('no-store');
     expect(await organizationCount(ctx.storage)).toBe(0);
     expect(await rowCounts(ctx.storage)).toEqual(before);
   });

@@ -144,13 +144,14 @@ async function connectionOf(deps: Deps, org: OrganizationRecord, c: Context): Pr
  */
 export function adminRoutes(deps: Deps) {
   const app = new Hono();
-  app.use('*', requireAdminToken(deps.config.adminToken));
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin', referrerPolicy: 'no-referrer' }), limitBodySize(ADMIN_MAX_BODY_BYTES));
+  // Headers first, so refusals carry them too; then the token; the body limit only for callers that passed it.
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin', referrerPolicy: 'no-referrer' }));
   app.use('*', async (c, next) => {
     await next();
     // Answers hold configuration (and lists of members): no cache keeps them.
     c.header('cache-control', 'no-store');
   });
+  app.use('*', requireAdminToken(deps.config.adminToken), limitBodySize(ADMIN_MAX_BODY_BYTES));
 
   // Organizations
 
