@@ -6,6 +6,7 @@ import { limitBodySize } from './http/body.js';
 import { corsAllowlist, requireOrigin, trustedOrigins } from './http/guard/origin.js';
 import { databaseRateLimitStore, rateLimit } from './http/guard/rate-limit.js';
 import { notFound, onError, problemResponse } from './http/problem.js';
+import { adminRoutes } from './modules/admin/routes.js';
 import { mailQueue } from './modules/email/mail-queue.js';
 import { outboxMailer } from './modules/email/mailer.js';
 import { devOutboxRoutes, emailCodeRoutes, emailCodeSignInRoutes } from './modules/email/routes.js';
@@ -53,6 +54,8 @@ export function createBroker(options: BrokerOptions) {
   // The public key set sets its own headers and takes none of the middleware below: served
   // from memory, it would otherwise spend most of its time there (see README, Figures).
   app.route('/.well-known', jwksRoutes(deps));
+  // The admin API (server to server, bearer token) takes its own guards and none below: no CORS, no Origin check.
+  app.route('/admin/v1', adminRoutes(deps));
   app.use(secureHeaders({ crossOriginResourcePolicy: 'same-site', referrerPolicy: 'no-referrer' }));
   app.use(corsAllowlist(config));
 

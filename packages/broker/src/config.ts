@@ -23,6 +23,11 @@ const brokerConfigSchemaBase = z.object({
   /** Secret for code hashing; at least 32 characters. In dev mode a generated one is kept in the database. */
   secret: z.string().min(32).optional(),
   /**
+   * The bearer token of the admin API (`/admin/v1/*`, server to server); at least 32
+   * characters. Unset: every admin route answers 403 `admin_disabled`.
+   */
+  adminToken: z.string().min(32, 'at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+  /**
    * How many proxies of yours stand in front of the broker, each appending the address it
    * saw to X-Forwarded-For. The client address is the entry this many from the right;
    * 0 (the default) ignores the header and takes the socket's address.

@@ -28,6 +28,11 @@ const TITLES: Record<ProblemCode, string> = {
   last_way_in: 'That is the last way to sign in to this account',
   sso_required: "This address's organization requires its single sign-on",
   invalid_state: 'The sign-in state is missing, unknown, used, or not this browser\'s',
+  unauthorized: 'A valid admin token is required',
+  admin_disabled: 'The admin API is off: no admin token is configured',
+  domain_taken: 'The domain belongs to an organization already',
+  slug_taken: 'Another organization has this slug',
+  unsupported_connection_type: 'This connection type is not supported yet',
   internal_error: 'Something went wrong on our side',
 };
 
@@ -56,6 +61,11 @@ const STATUS: Record<ProblemCode, ContentfulStatusCode> = {
   last_way_in: 409,
   sso_required: 403,
   invalid_state: 400,
+  unauthorized: 401,
+  admin_disabled: 403,
+  domain_taken: 409,
+  slug_taken: 409,
+  unsupported_connection_type: 501,
   internal_error: 500,
 };
 

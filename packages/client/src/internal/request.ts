@@ -33,6 +33,11 @@ const KNOWN_CODES: Record<ProblemCode, true> = {
   last_way_in: true,
   sso_required: true,
   invalid_state: true,
+  unauthorized: true,
+  admin_disabled: true,
+  domain_taken: true,
+  slug_taken: true,
+  unsupported_connection_type: true,
   internal_error: true,
 };
 

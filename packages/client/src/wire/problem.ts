@@ -35,6 +35,12 @@ export const PROBLEM_TYPE_PREFIX = 'urn:latchkey:problem:';
  * - `last_way_in` 409: disconnecting that account would leave no way to sign in.
  * - `sso_required` 403: the address's domain signs in only through its organization's SSO.
  * - `invalid_state` 400: an OAuth callback whose `state` is missing, unknown, used, or another browser's.
+ * - Admin API only (`/admin/v1/*`, server to server; never answered to a browser's flow):
+ *   `unauthorized` 401: the bearer admin token is missing or wrong (`WWW-Authenticate: Bearer`);
+ *   `admin_disabled` 403: no admin token is configured, so every admin route is refused;
+ *   `domain_taken` 409: the domain belongs to an organization already;
+ *   `slug_taken` 409: another organization has that slug;
+ *   `unsupported_connection_type` 501: a connection type this broker cannot store yet (SAML).
  * - `internal_error` 500: anything else; carries `request_id` and no secrets.
  */
 export type ProblemCode =
@@ -62,6 +68,11 @@ export type ProblemCode =
   | 'last_way_in'
   | 'sso_required'
   | 'invalid_state'
+  | 'unauthorized'
+  | 'admin_disabled'
+  | 'domain_taken'
+  | 'slug_taken'
+  | 'unsupported_connection_type'
   | 'internal_error';
 
 /**

@@ -14,6 +14,9 @@ import { PasskeyCeremonyError, type CeremonyFailure } from './ceremony-error.js'
  * type check until it has its message here. Each entry is a function: `msg()`
  * must run at render time to answer in the current locale.
  */
+/** "Not offered here": an unknown route, and every code an element never meets (admin API). */
+const notOffered = () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.not_found' });
+
 export const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyError) => string } = {
   // Broker problem codes (packages/client/src/wire/problem.ts).
   malformed_json: () => msg("The sign-in service couldn't read this request. Reload the page and try again.", { id: 'error.malformed_json' }),
@@ -32,7 +35,7 @@ export const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyErro
   passkey_rejected: () => msg("That passkey didn't work here. Try again, or use another way to sign in.", { id: 'error.passkey_rejected' }),
   passkey_exists: () => msg('This device already has a passkey for your account.', { id: 'error.passkey_exists' }),
   last_sign_in_method: () => msg("That's the only way left to sign in to your account, so it can't be removed.", { id: 'error.last_sign_in_method' }),
-  not_found: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.not_found' }),
+  not_found: notOffered,
   method_not_allowed: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.method_not_allowed' }),
   unknown_provider: () => msg("That way to sign in isn't offered any more. Reload the page and pick another.", { id: 'error.unknown_provider' }),
   no_flow: () => msg('That sign-in has ended. Start again.', { id: 'error.no_flow' }),
@@ -41,6 +44,12 @@ export const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyErro
   sso_required: () => msg("Your organization signs you in with its own sign-in page. Continue with your email to get there.", { id: 'error.sso_required' }),
   invalid_state: () => msg('That sign-in could not be finished in this browser. Start again.', { id: 'error.invalid_state' }),
   internal_error: () => msg('Something went wrong on our side. Try again in a moment.', { id: 'error.internal_error' }),
+  // Admin API codes (server to server): an element never meets them, so they share the "not offered" message.
+  unauthorized: notOffered,
+  admin_disabled: notOffered,
+  domain_taken: notOffered,
+  slug_taken: notOffered,
+  unsupported_connection_type: notOffered,
   // Codes the client decides (packages/client/src/errors.ts).
   network_error: networkMessage,
   unexpected_response: () => msg('The sign-in service gave an answer we did not expect. Try again in a moment.', { id: 'error.unexpected_response' }),
