@@ -169,8 +169,15 @@ const TOKEN_TTL_SECONDS = 300;
 interface Session {
   id: string;
   userId: string;
-  amr: string[];
+  /** What the session was made with, as the broker keeps it (`amr` and `aal` derive from it). */
+  factor: Factor;
 }
+
+/** The one factor a fake session is made with (the fake asks for no second step). */
+type Factor = { method: 'pwd' } | { method: 'email_code' } | { method: 'passkey'; synced: boolean };
+
+/** When the fake's sessions were made, as every session of the fake says. */
+const SESSION_MADE_AT = '2026-11-24T12:00:00.000Z';
 
 export class FakeBroker {
   readonly url = 'https://fake-broker.latchkey.test';
@@ -234,7 +241,7 @@ export class FakeBroker {
       }
     }
     const signedIn = options.signedInAs === undefined ? undefined : this.users.get(options.signedInAs);
-    if (signedIn) this.current = this.openSession(signedIn.id, signedIn.password === null && signedIn.passkeys[0] ? passkeyAmr(signedIn.passkeys[0]) : ['pwd']);
+    if (signedIn) this.current = this.openSession(signedIn.id, signedIn.password === null && signedIn.passkeys[0] ? passkeyFactor(signedIn.passkeys[0]) : { method: 'pwd' });
   }
 
   /** A client wired to this broker, as `<lk-config>` or the `client` property takes it. */
@@ -265,13 +272,13 @@ export class FakeBroker {
     return user;
   }
 
-  private openSession(userId: string, amr: string[]): Session {
-    return { id: `ses_${++this.sessionSeq}`, userId, amr };
+  private openSession(userId: string, factor: Factor): Session {
+    return { id: `ses_${++this.sessionSeq}`, userId, factor };
   }
 
-  private done(email: string, amr: string[]) {
+  private done(email: string, factor: Factor) {
     const user = this.users.get(email)!;
-    this.current = this.openSession(user.id, amr);
+    this.current = this.openSession(user.id, factor);
     return { status: 200, body: { step: 'done', user: this.wireUser(user), session: this.wireSession(this.current), return_to: null } satisfies Step };
   }
 
@@ -280,7 +287,8 @@ export class FakeBroker {
   }
 
   private wireSession(session: Session) {
-    return { id: session.id, amr: session.amr, created_at: '2026-11-24T12:00:00.000Z', expires_at: '2026-12-24T12:00:00.000Z' };
+    const { amr, aal } = derived(session.factor);
+    return { id: session.id, amr, factors: [{ ...session.factor, at: SESSION_MADE_AT }], aal, org_id: null, created_at: SESSION_MADE_AT, expires_at: '2026-12-24T12:00:00.000Z' };
   }
 
   /**
@@ -294,7 +302,7 @@ export class FakeBroker {
     const header = { alg: 'ES256', kid: 'key_fake', typ: 'lk-session+jwt' };
     const claims = {
       sid: session.id,
-      amr: session.amr,
+      ...derived(session.factor),
       org_id: null,
       org_role: null,
       iss: this.url,
@@ -364,13 +372,13 @@ export class FakeBroker {
       case 'POST /v1/sign-in/password': {
         const user = this.users.get(email!);
         if (!user || user.password !== body.password) throw problem('invalid_credentials');
-        return this.done(user.email, ['pwd']);
+        return this.done(user.email, { method: 'pwd' });
       }
       case 'POST /v1/sign-in/email-code':
         return this.startFlow('sign-in', email!, mailsTo(email!));
       case 'POST /v1/sign-in/email-code/verify': {
         const flow = this.checkCode(body.flow_id!, body.code!, 'sign-in');
-        return this.done(flow.email, ['otp']);
+        return this.done(flow.email, { method: 'email_code' });
       }
       case 'POST /v1/sign-up': {
         // Without a password it is a passkey-first sign-up: the same code step, then a passkey instead.
@@ -388,7 +396,7 @@ export class FakeBroker {
           return { status: 200, body: this.registrationStep(ceremony) };
         }
         this.addUser(flow.email, flow.password, flow.name ?? null);
-        return { ...this.done(flow.email, ['pwd']), status: 201 };
+        return { ...this.done(flow.email, { method: 'pwd' }), status: 201 };
       }
       case 'POST /v1/password-reset':
         return this.startFlow('password-reset', email!, mailsTo(email!));
@@ -486,7 +494,7 @@ export class FakeBroker {
         if (!(flags & FLAG_UV)) throw problem('passkey_rejected');
         flow.used = true;
         passkey.last_used_at = new Date(this.clock()).toISOString();
-        return this.done(owner.email, passkeyAmr(passkey));
+        return this.done(owner.email, passkeyFactor(passkey));
       }
       case 'POST /v1/sign-up/passkey/options': {
         // After a cancelled dialog or a timeout: the old challenge is used up, and a new ceremony opens for the
@@ -507,7 +515,7 @@ export class FakeBroker {
         flow.used = true;
         const user = this.addUser(account.email, null, account.name, account.handle);
         user.passkeys.push(passkey);
-        return { ...this.done(user.email, passkeyAmr(passkey)), status: 201 };
+        return { ...this.done(user.email, passkeyFactor(passkey)), status: 201 };
       }
       case 'POST /v1/passkeys/options': {
         const user = this.signedInUser();
@@ -717,9 +725,26 @@ function checkStrength(password: string, email: string, name?: string | null) {
   if (reason) throw problem('weak_password', { errors: [weakPasswordError(reason)] });
 }
 
-/** RFC 8176 methods of a passkey sign-in: `swk` for a synced passkey, `hwk` for one bound to its device, and `user` (verified). */
-function passkeyAmr(passkey: Passkey): string[] {
-  return [passkey.device_type === 'multi-device' ? 'swk' : 'hwk', 'user'];
+/** The factor of a passkey sign-in: synced (a multi-device passkey) or bound to its device. */
+function passkeyFactor(passkey: Passkey): Factor {
+  return { method: 'passkey', synced: passkey.device_type === 'multi-device' };
+}
+
+/**
+ * `amr` and `aal` as the broker derives them from a session's factors
+ * (packages/broker/src/modules/sign-in/factors.ts), for the factors the fake
+ * makes: a password `pwd` (aal 1), an emailed code `email` (aal 1), a passkey
+ * `swk` (synced) or `hwk`, with `user` (aal 2).
+ */
+function derived(factor: Factor): { amr: string[]; aal: 1 | 2 } {
+  switch (factor.method) {
+    case 'pwd':
+      return { amr: ['pwd'], aal: 1 };
+    case 'email_code':
+      return { amr: ['email'], aal: 1 };
+    case 'passkey':
+      return { amr: [factor.synced ? 'swk' : 'hwk', 'user'], aal: 2 };
+  }
 }
 
 function wirePasskey({ credentialId: _, ...passkey }: StoredPasskey): Passkey {

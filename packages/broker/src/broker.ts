@@ -30,7 +30,7 @@ import { getOrCreateSecret } from './storage/queries/index.js';
  * serve({ fetch: app.fetch, port: 8787 });
  */
 export function createBroker(options: BrokerOptions) {
-  const { storage, mailer, clock, ...input } = options;
+  const { storage, mailer, clock, requirements, ...input } = options;
   const config = parseBrokerConfig(input);
   const now = clock ?? (() => new Date());
   let secret: Promise<string> | undefined;
@@ -43,6 +43,8 @@ export function createBroker(options: BrokerOptions) {
     rateLimits: storage.rateLimits ?? databaseRateLimitStore(storage),
     // Without a configured secret (dev), the first instance generates one and every instance shares it.
     secret: () => (secret ??= config.secret ? Promise.resolve(config.secret) : getOrCreateSecret(storage, 'code-hmac', randomSecret(), now())),
+    // No module gates a session yet; MFA and "SSO required" add theirs here, ahead of the host's.
+    requirements: [...(requirements ?? [])],
   };
   if (!config.secret && !config.dev) throw new ConfigError('latchkey config: secret: required outside dev mode (at least 32 characters)');
   // The outbox is readable only at the dev route: outside dev mode it would keep every code from its owner.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Storage } from './storage/storage.js';
 import type { Mailer } from './modules/email/mailer.js';
+import type { Requirement } from './modules/sign-in/complete.js';
 
 const origin = z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin);
 const window = z.object({
@@ -268,4 +269,10 @@ export interface BrokerOptions extends BrokerConfigInput {
   mailer?: Mailer;
   /** Injected time, for expiry tests without sleeping. */
   clock?: () => Date;
+  /**
+   * Requirements asked after those of the broker's own modules, in order: a
+   * host's own gate before a session opens (or a test's). Each runs in the
+   * caller's transaction (see `Requirement`).
+   */
+  requirements?: readonly Requirement[];
 }

@@ -133,13 +133,17 @@ const isoDate = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$
 const EMAIL_CODE_KEYS = ['attempts_left', 'email', 'expires_at', 'flow_id', 'methods', 'purpose', 'resend_after', 'step'];
 const DONE_KEYS = ['return_to', 'session', 'step', 'user'];
 
+/** The factor each `amr` of a one-factor session comes from, and its assurance level. */
+const FACTOR_OF: Record<string, { method: string; aal: 1 | 2 }> = { pwd: { method: 'pwd', aal: 1 }, email: { method: 'email_code', aal: 1 } };
+
 function expectDone(step: unknown, email: string, amr: string[]) {
+  const { method, aal } = FACTOR_OF[amr[0]!]!;
   expect(keys(step as object)).toEqual(DONE_KEYS);
   expect(step).toMatchObject({
     step: 'done',
     return_to: null,
     user: { id: expect.any(String), email, email_verified: true, name: null, created_at: isoDate },
-    session: { id: expect.any(String), amr, created_at: isoDate, expires_at: isoDate },
+    session: { id: expect.any(String), amr, factors: [{ method, at: isoDate }], aal, org_id: null, created_at: isoDate, expires_at: isoDate },
   });
 }
 
@@ -154,7 +158,7 @@ function decodeJwt(token: string): { header: Record<string, unknown>; payload: R
   return { header: part(parts[0]!), payload: part(parts[1]!) };
 }
 
-const TOKEN_CLAIMS = ['amr', 'aud', 'exp', 'iat', 'iss', 'jti', 'org_id', 'org_role', 'sid', 'sub'];
+const TOKEN_CLAIMS = ['aal', 'amr', 'aud', 'exp', 'iat', 'iss', 'jti', 'org_id', 'org_role', 'sid', 'sub'];
 
 describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kind) => {
   let subject: Subject | undefined;
@@ -221,7 +225,7 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
     expect(refused.problem).toMatchObject({ code: 'invalid_code', attempts_left: 4 });
 
     const done = await client.finishEmailCodeSignIn({ flow_id: started.flow_id, code });
-    expectDone(done, ALICE, ['otp']);
+    expectDone(done, ALICE, ['email']);
     expect(client.session.state).toMatchObject({ status: 'signed-in', user: { email: ALICE } });
   });
 
@@ -356,7 +360,7 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
       const old = await rejection(client.finishEmailCodeSignIn({ flow_id: started.flow_id, code: first }));
       expect(old.code).toBe('invalid_code');
     }
-    expectDone(await client.finishEmailCodeSignIn({ flow_id: started.flow_id, code: second }), ALICE, ['otp']);
+    expectDone(await client.finishEmailCodeSignIn({ flow_id: started.flow_id, code: second }), ALICE, ['email']);
   });
 
   it('identify on an email-code first broker answers the email-code step (a code is mailed to an account)', async () => {
@@ -367,7 +371,7 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
     const unknown = await client.identify({ email: STRANGER });
     expect(keys(unknown)).toEqual(EMAIL_CODE_KEYS);
     expect(unknown).toMatchObject({ step: 'email-code', email: STRANGER, purpose: 'sign-in', methods: ['email-code', 'password'], attempts_left: 5 });
-    expectDone(await client.finishEmailCodeSignIn({ flow_id: (step as { flow_id: string }).flow_id, code: await lastCode(ALICE) }), ALICE, ['otp']);
+    expectDone(await client.finishEmailCodeSignIn({ flow_id: (step as { flow_id: string }).flow_id, code: await lastCode(ALICE) }), ALICE, ['email']);
   });
 
   it('too_many_attempts: each wrong code counts attempts_left down; the last one and then the right code are refused', async () => {
@@ -399,7 +403,7 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
     // A new flow has a budget of its own.
     const again = await client.startEmailCodeSignIn({ email: ALICE });
     expect(again.attempts_left).toBe(5);
-    expectDone(await client.finishEmailCodeSignIn({ flow_id: again.flow_id, code: await lastCode(ALICE) }), ALICE, ['otp']);
+    expectDone(await client.finishEmailCodeSignIn({ flow_id: again.flow_id, code: await lastCode(ALICE) }), ALICE, ['email']);
   });
 
   it('sign-up with a taken address answers as for a new one; the owner gets a notice, not a code, and the account is unchanged', async () => {
@@ -452,7 +456,7 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
     // An ES256 signature is 64 bytes.
     expect(Buffer.from(token.split('.')[2]!, 'base64url')).toHaveLength(64);
     expect(keys(payload)).toEqual(TOKEN_CLAIMS);
-    expect(payload).toMatchObject({ iss: url, aud: APP_ORIGIN, sub: user.id, sid: session.id, amr: ['pwd'], org_id: null, org_role: null, jti: expect.stringMatching(/^tok_[\w-]+$/) });
+    expect(payload).toMatchObject({ iss: url, aud: APP_ORIGIN, sub: user.id, sid: session.id, amr: ['pwd'], aal: 1, org_id: null, org_role: null, jti: expect.stringMatching(/^tok_[\w-]+$/) });
     const { iat, exp } = payload as { iat: number; exp: number };
     expect(Number.isInteger(iat) && Number.isInteger(exp)).toBe(true);
     expect(Math.abs(iat - Date.now() / 1000)).toBeLessThan(60);
@@ -475,13 +479,13 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
     expect(client.session.state).toEqual({ status: 'signed-out' });
   });
 
-  it('the token carries how the session was made: amr otp after an email-code sign-in, as getSession says', async () => {
+  it('the token carries how the session was made: amr email (never TOTP’s otp) after an email-code sign-in, as getSession says', async () => {
     const { client, lastCode } = await open({ accounts: [ALICE] });
     const started = await client.startEmailCodeSignIn({ email: ALICE });
     await client.finishEmailCodeSignIn({ flow_id: started.flow_id, code: await lastCode(ALICE) });
     const current = await client.getSession();
-    expect(current).toMatchObject({ user: { email: ALICE }, session: { amr: ['otp'] } });
-    expect(decodeJwt(await client.session.getToken()).payload).toMatchObject({ sub: current!.user.id, sid: current!.session.id, amr: ['otp'] });
+    expect(current).toMatchObject({ user: { email: ALICE }, session: { amr: ['email'], factors: [{ method: 'email_code' }], aal: 1 } });
+    expect(decodeJwt(await client.session.getToken()).payload).toMatchObject({ sub: current!.user.id, sid: current!.session.id, amr: ['email'], aal: 1 });
   });
 
   it('passkeys: a passkey-first sign-up, the list, the last way in kept, and a sign-in with the passkey', async () => {
@@ -500,6 +504,7 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
     expect(done).toMatchObject({ step: 'done', user: { email: ALICE, name: 'Alice', email_verified: true } });
     if (done.step !== 'done') return;
     expect(done.session.amr).toContain('user');
+    expect(done.session).toMatchObject({ factors: [{ method: 'passkey', at: isoDate, synced: expect.any(Boolean) }], aal: 2 });
     const userId = done.user.id;
 
     const { passkeys } = await listPasskeys(client.connection);

@@ -176,7 +176,7 @@ describe('lk-sign-in', () => {
     expect(resend?.disabled).toBe(true);
     type(code, card.broker.lastCode('ada@example.com'));
     await until(() => events.length === 1);
-    expect(events[0]!.detail.session.amr).toEqual(['otp']);
+    expect(events[0]!.detail.session.amr).toEqual(['email']);
   });
 
   it('says how many tries are left after a wrong code at the code field, then that there were too many', async () => {

@@ -11,7 +11,7 @@ const passwordStep: PasswordStep = { step: 'password', email: 'ada@example.com',
 const done: DoneStep = {
   step: 'done',
   user: { id: 'usr_1', email: 'ada@example.com', email_verified: true, name: null, created_at: '2026-11-24T12:00:00.000Z' },
-  session: { id: 'ses_1', amr: ['pwd'], created_at: '2026-11-24T12:00:00.000Z', expires_at: '2026-12-24T12:00:00.000Z' },
+  session: { id: 'ses_1', amr: ['pwd'], factors: [{ method: 'pwd', at: '2026-11-24T12:00:00.000Z' }], aal: 1, org_id: null, created_at: '2026-11-24T12:00:00.000Z', expires_at: '2026-12-24T12:00:00.000Z' },
   return_to: null,
 };
 
