@@ -65,7 +65,7 @@ export interface FakeBrokerOptions {
 }
 
 /** What `GET /v1/sign-in/flow` answers next: a step, or `{ doneAs }` to come back signed in as that address (made if new). */
-export type FakeResume = Step | { doneAs: string };
+export type FakeResume = Step | { doneAs: string; provider?: string };
 
 /** A passkey an account has from the start. */
 export interface FakePasskeySeed {
@@ -174,7 +174,7 @@ interface Session {
 }
 
 /** The one factor a fake session is made with (the fake asks for no second step). */
-type Factor = { method: 'pwd' } | { method: 'email_code' } | { method: 'passkey'; synced: boolean };
+type Factor = { method: 'pwd' } | { method: 'email_code' } | { method: 'passkey'; synced: boolean } | { method: 'oauth'; provider: string };
 
 /** When the fake's sessions were made, as every session of the fake says. */
 const SESSION_MADE_AT = '2026-11-24T12:00:00.000Z';
@@ -445,7 +445,7 @@ export class FakeBroker {
         if (!next) throw problem('no_flow');
         if (!('doneAs' in next)) return { status: 200, body: next };
         if (!this.users.has(next.doneAs)) this.addUser(next.doneAs, null, null);
-        return this.done(next.doneAs, ['fed']);
+        return this.done(next.doneAs, { method: 'oauth', provider: next.provider ?? 'devhub' });
       }
       case 'GET /v1/session': {
         const session = this.current;
@@ -734,7 +734,7 @@ function passkeyFactor(passkey: Passkey): Factor {
  * `amr` and `aal` as the broker derives them from a session's factors
  * (packages/broker/src/modules/sign-in/factors.ts), for the factors the fake
  * makes: a password `pwd` (aal 1), an emailed code `email` (aal 1), a passkey
- * `swk` (synced) or `hwk`, with `user` (aal 2).
+ * `swk` (synced) or `hwk`, with `user` (aal 2), a social provider `fed` (aal 1).
  */
 function derived(factor: Factor): { amr: string[]; aal: 1 | 2 } {
   switch (factor.method) {
@@ -744,6 +744,8 @@ function derived(factor: Factor): { amr: string[]; aal: 1 | 2 } {
       return { amr: ['email'], aal: 1 };
     case 'passkey':
       return { amr: [factor.synced ? 'swk' : 'hwk', 'user'], aal: 2 };
+    case 'oauth':
+      return { amr: ['fed'], aal: 1 };
   }
 }
 
