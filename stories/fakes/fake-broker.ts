@@ -646,6 +646,9 @@ const STATUS: Partial<Record<ProblemCode, number>> = {
   forbidden_origin: 403,
   passkey_exists: 409,
   last_sign_in_method: 409,
+  last_way_in: 409,
+  no_flow: 404,
+  unknown_provider: 404,
   internal_error: 500,
 };
 

@@ -17,5 +17,6 @@ export {
   deletePasskey,
   removePasskeysAfterReset,
 } from './calls/passkeys.js';
+export { listConnectedAccounts, connectAccount, disconnectAccount, resumeFlow } from './calls/identities.js';
 export { createSessionStore } from './session-store.js';
 export { createClient } from './client.js';

@@ -28,6 +28,10 @@ export const PROBLEM_TYPE_PREFIX = 'urn:latchkey:problem:';
  *   not know for this user); start the ceremony again. The log says which.
  * - `passkey_exists` 409: that authenticator already holds a passkey of this account.
  * - `last_sign_in_method` 409: removing it would leave the account no way to sign in.
+ * - `last_way_in` 409: disconnecting that connected account would leave the user no
+ *   password, passkey or other identity to sign in with.
+ * - `no_flow` 404: `GET /v1/sign-in/flow` found no flow of this browser to resume.
+ * - `unknown_provider` 404: no social provider of that id is configured.
  * - `not_found` 404, `method_not_allowed` 405.
  * - `internal_error` 500: anything else; carries `request_id` and no secrets.
  */
@@ -48,6 +52,9 @@ export type ProblemCode =
   | 'passkey_rejected'
   | 'passkey_exists'
   | 'last_sign_in_method'
+  | 'last_way_in'
+  | 'no_flow'
+  | 'unknown_provider'
   | 'not_found'
   | 'method_not_allowed'
   | 'internal_error';

@@ -17,11 +17,13 @@ export interface SectionHost {
   announce(text: string): void;
   /** Focuses the first element of the card's shadow root matching `selector`, once the next update has rendered it. */
   focus(selector: string): void;
+  /** Sends the whole page to `url` (an identity provider); the element's `navigate`, `location.assign` by default. */
+  navigate(url: string): void;
 }
 
 /**
  * One section of `lk-user-profile`, each a controller with its own requests
- * and state, and a template of its own: passkeys now; the account, MFA and
+ * and state, and a template of its own: passkeys and connected accounts now; the account, MFA and
  * session sections slot in beside it the same way.
  */
 export interface ProfileSection extends ReactiveController {

@@ -64,7 +64,7 @@ export const userProfileStyles = [
       padding: 0;
       list-style: none;
     }
-    .passkey {
+    .row {
       display: grid;
       grid-template-columns: auto minmax(0, 1fr) auto;
       align-items: center;
@@ -72,7 +72,7 @@ export const userProfileStyles = [
       padding-block: calc(var(--_space-s) * 1.5);
       border-block-end: var(--_border-width) solid var(--_border);
     }
-    .passkey:first-child {
+    .row:first-child {
       padding-block-start: var(--_space-xs);
     }
     .icon {
@@ -92,6 +92,18 @@ export const userProfileStyles = [
       stroke: currentColor;
       stroke-width: 2;
       stroke-linecap: round;
+    }
+    /* Provider marks are filled shapes, not strokes. */
+    svg.provider-icon {
+      fill: currentColor;
+      stroke: none;
+    }
+    .add-row .provider-icon {
+      inline-size: 1.125rem;
+      block-size: 1.125rem;
+    }
+    .idp-error {
+      margin-block-end: var(--_space-m);
     }
     .details {
       display: grid;
@@ -134,7 +146,7 @@ export const userProfileStyles = [
     }
     /* Narrow cards: the actions go under the name. */
     @container (max-width: 26rem) {
-      .passkey {
+      .row {
         grid-template-columns: auto minmax(0, 1fr);
       }
       .actions {
