@@ -29,7 +29,8 @@ const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyError) => s
   passkey_rejected: () => msg("That passkey didn't work here. Try again, or use another way to sign in.", { id: 'error.passkey_rejected' }),
   passkey_exists: () => msg('This device already has a passkey for your account.', { id: 'error.passkey_exists' }),
   last_sign_in_method: () => msg("That's the only way left to sign in to your account, so it can't be removed.", { id: 'error.last_sign_in_method' }),
-  last_way_in: () => msg("It's the only way left to sign in. Set a password or add a passkey first.", { id: 'error.last_way_in' }),
+  // A connected account that is the last way in: the same refusal as for a last passkey.
+  last_way_in: () => msg("That's the only way left to sign in to your account, so it can't be removed.", { id: 'error.last_sign_in_method' }),
   // Nothing to resume, or a provider no longer configured: the page is out of step with the service, as with not_found.
   no_flow: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.not_found' }),
   unknown_provider: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.not_found' }),

@@ -52,7 +52,8 @@ export class ConnectedAccountsSection implements ProfileSection {
   /** Which account the last disconnect was about, so its failure shows at that row only. */
   private disconnected?: string;
   private connecting?: SocialProvider;
-  private idpError?: string;
+  /** Why the last connect failed: the broker's answer, or the provider's (after the page came back). */
+  private alert?: string;
   private user?: User;
 
   private readonly list: Task<[boolean], { accounts: ConnectedAccounts; step?: Step }>;
@@ -73,7 +74,7 @@ export class ConnectedAccountsSection implements ProfileSection {
       },
       onComplete: ({ accounts, step }) => {
         this.accounts = accounts;
-        if (step?.step === 'idp-error') this.idpError = idpErrorMessage(step);
+        if (step?.step === 'idp-error') this.alert = idpErrorMessage(step);
         if (step?.step === 'done') {
           // The answer does not say which provider: it is the account connected last.
           const newest = accounts.accounts.reduce<ConnectedAccounts['accounts'][number] | undefined>((a, b) => (a && a.created_at > b.created_at ? a : b), undefined);
@@ -115,6 +116,7 @@ export class ConnectedAccountsSection implements ProfileSection {
       },
       onError: (error) => {
         this.connecting = undefined;
+        if (!isAbort(error)) this.alert = errorMessage(error);
         this.failed(error);
       },
     });
@@ -132,7 +134,7 @@ export class ConnectedAccountsSection implements ProfileSection {
     this.user = user;
     for (const task of [this.list, this.remove, this.connect]) task.abort();
     this.accounts = { accounts: [], available: [] };
-    this.confirming = this.disconnected = this.connecting = this.idpError = undefined;
+    this.confirming = this.disconnected = this.connecting = this.alert = undefined;
     if (user) void this.list.run([takeResume()]);
   }
 
@@ -151,7 +153,7 @@ export class ConnectedAccountsSection implements ProfileSection {
 
   private readonly callbacks: AccountsCallbacks = {
     onStartDisconnect: (id) => {
-      this.disconnected = this.idpError = undefined;
+      this.disconnected = this.alert = undefined;
       this.confirming = id;
       this.host.requestUpdate();
       this.section.focus('[data-action="cancel-disconnect"]');
@@ -171,14 +173,13 @@ export class ConnectedAccountsSection implements ProfileSection {
     onConnect: (provider) => {
       if (this.connecting) return;
       this.connecting = provider;
-      this.idpError = undefined;
+      this.alert = undefined;
       void this.connect.run([provider]);
     },
   };
 
   private view(): AccountsView {
     const failed = this.remove.status === TaskStatus.ERROR && !isAbort(this.remove.error) && this.disconnected === this.confirming ? this.remove.error : undefined;
-    const connectFailed = this.connect.status === TaskStatus.ERROR && !isAbort(this.connect.error);
     return {
       ...this.accounts,
       ...(this.confirming
@@ -192,7 +193,6 @@ export class ConnectedAccountsSection implements ProfileSection {
           }
         : {}),
       connecting: this.connecting,
-      connectError: connectFailed ? errorMessage(this.connect.error) : undefined,
     };
   }
 
@@ -204,6 +204,6 @@ export class ConnectedAccountsSection implements ProfileSection {
       : this.list.status === TaskStatus.ERROR && !isAbort(this.list.error)
         ? renderPasskeysFailed(errorMessage(this.list.error), () => void this.list.run([false]))
         : renderPasskeysLoading(msg('Loading your account…'), 1);
-    return renderAccountsSection(body, complete ? renderConnect(view, this.callbacks) : nothing, this.idpError);
+    return renderAccountsSection(body, complete ? renderConnect(view, this.callbacks) : nothing, this.alert);
   }
 }

@@ -13,9 +13,6 @@ export interface AccountsView {
   confirming?: { id: string; pending: boolean; error?: string | undefined; refused: boolean };
   /** The provider the page is leaving for (asking the broker, then navigating). */
   connecting?: SocialProvider | undefined;
-  connectError?: string | undefined;
-  /** How the last trip to a provider failed, after the page came back. */
-  idpError?: string | undefined;
 }
 
 /** What the section's buttons call. */
@@ -28,18 +25,25 @@ export interface AccountsCallbacks {
 
 const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
 
-/** The section's frame: heading, what it is for, how the last trip to a provider failed, then `body` and the connect buttons. */
-export function renderAccountsSection(body: TemplateResult, connect: TemplateResult | typeof nothing, idpError: string | undefined): TemplateResult {
+/**
+ * The section's frame: heading, what it is for, `alert` (why the last connect
+ * failed: the broker, or the provider after the page came back), then `body`
+ * and the connect buttons.
+ */
+export function renderAccountsSection(body: TemplateResult | typeof nothing, connect: TemplateResult | typeof nothing, alert: string | undefined): TemplateResult {
   return html`<section part="section" class="section" aria-labelledby="accounts-title">
     <h3 part="section-title" id="accounts-title">${msg('Connected accounts')}</h3>
     <p part="section-description" class="description">${msg('Sign in with an account from another service.')}</p>
-    ${idpError ? html`<p class="alert idp-error" role="alert">${idpError}</p>` : nothing} ${body} ${connect}
+    ${alert ? html`<p class="alert top" role="alert">${alert}</p>` : nothing} ${body} ${connect}
   </section>`;
 }
 
-/** The user's connected accounts, one row each; the row being disconnected opens its confirmation. */
-export function renderAccountList(view: AccountsView, on: AccountsCallbacks): TemplateResult {
-  if (!view.accounts.length) return html`<p class="empty">${msg("You haven't connected an account yet.")}</p>`;
+/**
+ * The user's connected accounts, one row each; the row being disconnected opens
+ * its confirmation. None yet: nothing, the description and the connect buttons say it all.
+ */
+export function renderAccountList(view: AccountsView, on: AccountsCallbacks): TemplateResult | typeof nothing {
+  if (!view.accounts.length) return nothing;
   return html`<ul part="account-list" class="list">
     ${view.accounts.map((a) => renderAccount(a, view.confirming?.id === a.id ? view.confirming : undefined, on))}
   </ul>`;
@@ -96,12 +100,11 @@ export function renderConnect(view: AccountsView, on: AccountsCallbacks): Templa
     <div class="add-row">
       ${view.available.map(
         (p) =>
-          html`<button type="button" part="connect-button" class="secondary" data-provider=${p.id} aria-disabled=${going ? 'true' : 'false'} @click=${() => on.onConnect(p)}>
+          html`<button type="button" part="connect-button" class="secondary" aria-disabled=${going ? 'true' : 'false'} @click=${() => on.onConnect(p)}>
             ${going?.id === p.id ? spinner : providerIcon(p.icon)} ${msg(str`Connect ${p.name}`)}
           </button>`,
       )}
     </div>
     <p class="hint" role="status">${going ? msg(str`Taking you to ${going.name}…`) : ''}</p>
-    ${view.connectError ? html`<p class="alert" role="alert">${view.connectError}</p>` : nothing}
   </div>`;
 }

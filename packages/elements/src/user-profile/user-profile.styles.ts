@@ -98,11 +98,7 @@ export const userProfileStyles = [
       fill: currentColor;
       stroke: none;
     }
-    .add-row .provider-icon {
-      inline-size: 1.125rem;
-      block-size: 1.125rem;
-    }
-    .idp-error {
+    .alert.top {
       margin-block-end: var(--_space-m);
     }
     .details {
