@@ -74,7 +74,8 @@ describe('lk-user-profile: the passkeys list', () => {
     expect(p.button(p.row('YubiKey'), 'delete').getAttribute('aria-label')).toBe('Delete YubiKey');
     expect(p.el.matches(':state(signed-in)')).toBe(true);
     expect(p.el.matches(':state(loading)')).toBe(false);
-    expect(p.broker.requests).toEqual(['GET /v1/session', 'GET /v1/passkeys']);
+    // Each section reads its own list once.
+    expect(p.broker.requests).toEqual(['GET /v1/session', 'GET /v1/passkeys', 'GET /v1/identities']);
     expect(await axeViolations(p.el)).toEqual([]);
   });
 
@@ -126,7 +127,7 @@ describe('lk-user-profile: the passkeys list', () => {
     document.addEventListener('lk-error', (e) => errors.push(e.detail.code), { once: true });
     const p = await profile({ methods: ['password', 'email-code'] });
     await until(() => p.text().includes("This site doesn't offer passkeys."));
-    expect(p.root.querySelector('button')).toBeNull();
+    expect(p.root.querySelector('[aria-labelledby="passkeys-title"] button')).toBeNull();
     expect(errors).toEqual([]);
     expect(await axeViolations(p.el)).toEqual([]);
   });
@@ -354,7 +355,7 @@ describe('lk-user-profile: adding a passkey', () => {
     p.el.addEventListener('lk-passkey-added', (e) => events.push(e));
     p.button(p.root, 'add').click();
     await until(() => p.names().length === 3);
-    expect(p.broker.requests.slice(2)).toEqual(['POST /v1/passkeys/options', 'POST /v1/passkeys']);
+    expect(p.broker.requests.slice(3)).toEqual(['POST /v1/passkeys/options', 'POST /v1/passkeys']);
     expect(p.rows()[2]).toBe('Passkey This device only Created Nov 30, 2026 · Never used');
     expect(events.map((e) => e.detail.passkey.name)).toEqual(['Passkey']);
     // The authenticator was told which passkeys the account has, so it would not make a second.
