@@ -1,23 +1,27 @@
-// `pnpm start`: the broker on its embedded database, the demo app (and the dev
-// identity providers once they exist), with their URLs printed when all answer.
+// `pnpm start`: the broker on its embedded database, the demo app and the dev identity
+// providers, with their URLs printed when all answer.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const brokerPort = process.env.BROKER_PORT ?? '8787';
 const demoPort = process.env.DEMO_PORT ?? '5173';
+const devIdpPort = process.env.DEV_IDP_PORT ?? '8788';
 const brokerUrl = process.env.LATCHKEY_PUBLIC_URL ?? `http://localhost:${brokerPort}`;
 const demoUrl = `http://localhost:${demoPort}`;
-const env = { ...process.env, BROKER_PORT: brokerPort, DEMO_PORT: demoPort, BROKER_URL: brokerUrl };
+// 127.0.0.1, not localhost: another site than the broker and the demo, as a real IdP is.
+const devIdpUrl = `http://127.0.0.1:${devIdpPort}`;
+const env = { ...process.env, BROKER_PORT: brokerPort, DEMO_PORT: demoPort, DEV_IDP_PORT: devIdpPort, BROKER_URL: brokerUrl };
 
 const services = [
   // Dev mode (the outbox, a generated secret) is asked for here, never assumed by the broker.
   { name: 'broker', args: ['--filter', '@latchkey/broker-app', 'start'], ready: `${brokerUrl}/ready`, env: { LATCHKEY_DEV: '1', LATCHKEY_SIGN_IN_METHODS: process.env.LATCHKEY_SIGN_IN_METHODS ?? 'password,email-code,passkey' } },
   { name: 'demo', args: ['--filter', '@latchkey/demo', 'dev'], ready: demoUrl },
+  { name: 'dev-idp', args: ['--filter', '@latchkey/dev-idp', 'start'], ready: `${devIdpUrl}/oidc/.well-known/openid-configuration` },
 ];
 
 // A port already taken (often a `pnpm start` still running) would make the URLs below lie.
-for (const [name, port] of [['BROKER_PORT', brokerPort], ['DEMO_PORT', demoPort]]) {
+for (const [name, port] of [['BROKER_PORT', brokerPort], ['DEMO_PORT', demoPort], ['DEV_IDP_PORT', devIdpPort]]) {
   const taken = await new Promise((resolve) => {
     const probe = net.createServer().once('error', () => resolve(true)).once('listening', () => probe.close(() => resolve(false)));
     probe.listen(Number(port));
@@ -73,6 +77,9 @@ try {
     Broker           ${brokerUrl}   (health: ${brokerUrl}/health)
     Dev outbox       ${brokerUrl}/dev/outbox   (verification codes land here)
     JWKS             ${brokerUrl}/.well-known/jwks.json
+    Dev IdP (OIDC)   ${devIdpUrl}/oidc   (client latchkey-acme)
+    DevHub (OAuth)   ${devIdpUrl}/devhub/login/oauth/authorize   (client latchkey-devhub)
+    Dev sign-in      users ana@acme.test, bo@globex.test, cy@devhub.test, password latchkey-dev
 
   Press Ctrl+C to stop.
 `);

@@ -13,12 +13,15 @@ import { storyElement } from './support/shadow.js';
 const email = 'ada@example.com';
 const password = 'correct horse battery staple';
 const methods: SignInMethod[] = ['password', 'email-code', 'passkey'];
+/** The demo's social provider: every profile story offers to connect it. */
+const devhub = { id: 'devhub', name: 'DevHub', icon: 'github' } as const;
 
 /** Ada, signed in, with a synced passkey in use and a security key never used. */
 const withPasskeys: FakeBrokerOptions = {
   methods,
   accounts: { [email]: password },
   signedInAs: email,
+  social: [devhub],
   passkeys: {
     [email]: [
       { name: 'MacBook Pro', createdAt: '2026-03-02T12:00:00Z', lastUsedAt: '2026-11-28T12:00:00Z', synced: true },
@@ -91,7 +94,7 @@ export const SignedOut: Story = {
 
 export const NoPasskeys: Story = {
   name: 'No passkeys',
-  loaders: [withBroker({ methods, accounts: { [email]: password }, signedInAs: email })],
+  loaders: [withBroker({ methods, accounts: { [email]: password }, signedInAs: email, social: [devhub] })],
   play: async ({ canvasElement }) => {
     const { card } = await listed(canvasElement);
     await expect(card.getByText("You haven't added a passkey yet.")).toBeVisible();
@@ -164,6 +167,7 @@ export const LastWayInRefused: Story = {
       methods,
       accounts: { [email]: null },
       signedInAs: email,
+      social: [devhub],
       passkeys: { [email]: [{ name: 'MacBook Pro', createdAt: '2026-03-02T12:00:00Z', lastUsedAt: '2026-11-28T12:00:00Z' }] },
     }),
   ],
@@ -263,7 +267,7 @@ export const Unsupported: Story = {
 
 export const PasskeysOff: Story = {
   name: 'Passkeys not offered by the broker',
-  loaders: [withBroker({ accounts: { [email]: password }, signedInAs: email })],
+  loaders: [withBroker({ accounts: { [email]: password }, signedInAs: email, social: [devhub] })],
   play: async ({ canvasElement, loaded }) => {
     const { card } = await profile(canvasElement);
     await waitFor(() => expect(card.getByText("This site doesn't offer passkeys.")).toBeVisible());
@@ -315,11 +319,10 @@ export const Arabic: Story = {
 // ---- Connected accounts (issue 21) ----
 
 const cy = 'cy@devhub.test';
-const devhub = { id: 'devhub', name: 'DevHub', icon: 'github' } as const;
 const providers = [devhub, { id: 'google', name: 'Google', icon: 'google' } as const, { id: 'acme-oauth', name: 'Acme Login', icon: 'oauth' } as const];
 
 /** Ada with a password and no passkeys, DevHub, Google and a generic provider configured, the dates fixed for the snapshots. */
-const accountsBase: FakeBrokerOptions = { accounts: { [email]: password }, signedInAs: email, providers, clock: () => Date.parse('2026-12-01T12:00:00Z') };
+const accountsBase: FakeBrokerOptions = { accounts: { [email]: password }, signedInAs: email, social: providers, clock: () => Date.parse('2026-12-01T12:00:00Z') };
 const withDevHub: FakeBrokerOptions = { ...accountsBase, identities: { [email]: [{ provider: 'devhub', email: 'ada@devhub.test', createdAt: '2026-10-01T12:00:00Z' }] } };
 
 /**
@@ -407,7 +410,7 @@ export const AccountsDisconnectConfirm: Story = {
 
 export const AccountsLastWayIn: Story = {
   name: 'Connected accounts: disconnecting the last way in refused',
-  loaders: [withBroker({ accounts: { [cy]: null }, signedInAs: cy, providers, identities: { [cy]: [{ provider: 'devhub', email: cy, createdAt: '2026-10-01T12:00:00Z' }] } })],
+  loaders: [withBroker({ accounts: { [cy]: null }, signedInAs: cy, social: providers, identities: { [cy]: [{ provider: 'devhub', email: cy, createdAt: '2026-10-01T12:00:00Z' }] } })],
   play: async ({ canvasElement }) => {
     const { el, region } = await accounts(canvasElement);
     await userEvent.click(region.getByRole('button', { name: 'Disconnect DevHub' }));

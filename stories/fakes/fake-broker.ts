@@ -51,8 +51,6 @@ export interface FakeBrokerOptions {
    * passkey route (and a sign-up without a password) is `invalid_request`.
    */
   methods?: SignInMethod[];
-  /** Social providers configured, in button order (default: DevHub, with the GitHub icon, as the demo). */
-  providers?: SocialProvider[];
   /** Connected accounts from the start: email -> accounts (the email must be in `accounts`). */
   identities?: Record<string, FakeIdentitySeed[]>;
   /**
@@ -60,7 +58,21 @@ export interface FakeBrokerOptions {
    * page origin it serves (default: this page's origin, else the fake's own URL).
    */
   origin?: string;
+  /**
+   * Social providers configured, in button order (default none): the buttons of `GET /v1/config`,
+   * and what `/v1/identities` lists as available to connect.
+   */
+  social?: SocialProvider[];
+  /**
+   * Email domains whose organization signs in through its own IdP: domain -> the
+   * organization's name. `identify` answers an address of one with `sso-redirect`
+   * (home-realm discovery), whether or not the account exists.
+   */
+  ssoDomains?: Record<string, string>;
 }
+
+/** What `GET /v1/sign-in/flow` answers next: a step, or `{ doneAs }` to come back signed in as that address (made if new). */
+export type FakeResume = Step | { doneAs: string };
 
 /** A passkey an account has from the start. */
 export interface FakePasskeySeed {
@@ -196,6 +208,14 @@ export class FakeBroker {
   /** Calls to these paths never answer (until aborted): one request stays loading while the others answer. */
   readonly stalled = new Set<string>();
   readonly requests: string[] = [];
+  /**
+   * What `GET /v1/sign-in/flow` answers, once (then 404 `no_flow`), as the broker answers
+   * the flow's step after the IdP's callback. A social start sets it to `{ doneAs }` of the
+   * provider's `socialAccount` unless a story set one already.
+   */
+  nextResume: FakeResume | undefined;
+  /** Who a trip to a social provider signs in (default `cy@devhub.test`). */
+  socialAccount = 'cy@devhub.test';
   private current: Session | null = null;
   private seq = 0;
   // Apart from `seq`, so sessions leave the codes stories type (and snapshot) unchanged.
@@ -231,7 +251,7 @@ export class FakeBroker {
         });
       }
     }
-    this.providers = options.providers ?? [{ id: 'devhub', name: 'DevHub', icon: 'github' }];
+    this.providers = options.social ?? [];
     for (const [email, seeds] of Object.entries(options.identities ?? {})) {
       const user = this.users.get(email);
       if (!user) throw new Error(`fake broker: identities for ${email}, which is not in accounts`);
@@ -351,14 +371,21 @@ export class FakeBroker {
   /** The routes, as the broker answers them. */
   private answer(method: string, path: string, body: Record<string, string>): { status: number; body?: unknown } {
     if (path.startsWith('/v1/passkeys') || path.startsWith('/v1/sign-up/passkey')) return this.answerPasskeys(method, path, body as Record<string, unknown>);
-    if (path.startsWith('/v1/identities') || path === '/v1/sign-in/flow') return this.answerIdentities(method, path, body as Record<string, unknown>);
+    if (path.startsWith('/v1/identities')) return this.answerIdentities(method, path, body as Record<string, unknown>);
     const email = body.email?.trim().toLowerCase();
     const mailsTo = (address: string): FlowMail => (this.users.has(address) ? 'code' : 'nothing');
     switch (`${method} ${path}`) {
-      case 'POST /v1/sign-in/identify':
+      case 'POST /v1/sign-in/identify': {
+        // Home-realm discovery: the domain's IdP, the same answer whether or not the account exists.
+        const org = this.options.ssoDomains?.[email!.split('@').pop()!];
+        if (org) {
+          this.nextResume ??= { doneAs: email! };
+          return { status: 200, body: { step: 'sso-redirect', url: `https://idp.latchkey.test/sso/${encodeURIComponent(org)}?state=fake${++this.seq}`, to: { kind: 'sso', name: org } } satisfies Step };
+        }
         // The same answer for every address; an email-code first broker has mailed the code (if there is an account).
         if (this.methods[0] === 'email-code') return { ...this.startFlow('sign-in', email!, mailsTo(email!)), status: 200 };
         return { status: 200, body: { step: 'password', email: email!, methods: this.methods } satisfies Step };
+      }
       case 'POST /v1/sign-in/password': {
         const user = this.users.get(email!);
         if (!user || user.password !== body.password) throw problem('invalid_credentials');
@@ -419,6 +446,23 @@ export class FakeBroker {
         // The notice to an account's owner goes out once, not on every resend.
         if ((flow.mails ?? (flow.code === null ? 'nothing' : 'code')) === 'code') this.mail.push({ to: flow.email, code: flow.code });
         return { status: 202, body: this.codeStep(flow) };
+      }
+      case 'GET /v1/config':
+        return { status: 200, body: { sign_in_methods: this.methods, social: this.providers } };
+      case 'POST /v1/sign-in/social': {
+        const provider = this.providers.find((p) => p.id === body.provider);
+        if (!provider) throw problem('unknown_provider');
+        this.nextResume ??= { doneAs: this.socialAccount };
+        const url = `https://idp.latchkey.test/${provider.id}/authorize?state=fake${++this.seq}`;
+        return { status: 200, body: { step: 'sso-redirect', url, to: { kind: 'social', name: provider.name, icon: provider.icon } } satisfies Step };
+      }
+      case 'GET /v1/sign-in/flow': {
+        const next = this.nextResume;
+        this.nextResume = undefined;
+        if (!next) throw problem('no_flow');
+        if (!('doneAs' in next)) return { status: 200, body: next };
+        if (!this.users.has(next.doneAs)) this.addUser(next.doneAs, null, null);
+        return this.done(next.doneAs, ['fed']);
       }
       case 'GET /v1/session': {
         const session = this.current;
@@ -527,16 +571,14 @@ export class FakeBroker {
   }
 
   // ---- Connected accounts and the return from an identity provider (issue 21) ----
-  // The broker's `/v1/identities` routes and `GET /v1/sign-in/flow`. There is no
-  // IdP here: `connect` answers a redirect to a fake URL and keeps the pending
-  // connection; a test or story then plays the provider's callback with
-  // `returnFromIdp()`, which sets what the flow answers once, as the broker's
-  // callback does before its 303 to `resume_url`.
+  // The broker's `/v1/identities` routes. There is no IdP here: `connect` answers
+  // a redirect to a fake URL and keeps the pending connection; a test or story then
+  // plays the provider's callback with `returnFromIdp()`, which sets what
+  // `GET /v1/sign-in/flow` answers once (`nextResume`), as the broker's callback
+  // does before its 303 to `resume_url`.
 
-  /** Social providers configured, in button order. */
+  /** Social providers configured, in button order (`options.social`). */
   readonly providers: SocialProvider[];
-  /** What `GET /v1/sign-in/flow` answers next, once (then `no_flow`): set by `returnFromIdp`, or by hand. */
-  flowAnswer: Step | null = null;
   /** The connection `POST /v1/identities/connect` started and no callback finished yet. */
   pendingConnect: { userId: string; provider: SocialProvider; resumeUrl: string } | null = null;
   private identitySeq = 0;
@@ -561,9 +603,9 @@ export class FakeBroker {
     const to = { kind: 'social' as const, name: pending.provider.name, icon: pending.provider.icon };
     if (outcome === 'done') {
       user.identities.push(this.identity(pending.provider.id, email, new Date(this.clock()).toISOString()));
-      this.flowAnswer = { step: 'done', user: this.wireUser(user), session: this.wireSession(this.current!), return_to: null };
+      this.nextResume = { step: 'done', user: this.wireUser(user), session: this.wireSession(this.current!), return_to: null };
     } else {
-      this.flowAnswer = { step: 'idp-error', reason: outcome, to, return_to: null };
+      this.nextResume = { step: 'idp-error', reason: outcome, to, return_to: null };
     }
     const back = new URL(pending.resumeUrl);
     back.searchParams.set('lk_resume', '1');
@@ -571,12 +613,6 @@ export class FakeBroker {
   }
 
   private answerIdentities(method: string, path: string, body: Record<string, unknown>): { status: number; body?: unknown } {
-    if (`${method} ${path}` === 'GET /v1/sign-in/flow') {
-      const answer = this.flowAnswer;
-      if (!answer) throw problem('no_flow');
-      this.flowAnswer = null;
-      return { status: 200, body: answer };
-    }
     const user = this.signedInUser();
     switch (`${method} ${path}`) {
       case 'GET /v1/identities': {
@@ -749,12 +785,14 @@ const STATUS: Partial<Record<ProblemCode, number>> = {
   unauthenticated: 401,
   rate_limited: 429,
   not_found: 404,
+  unknown_provider: 404,
+  no_flow: 404,
+  idp_unreachable: 502,
+  last_way_in: 409,
+  sso_required: 403,
   forbidden_origin: 403,
   passkey_exists: 409,
   last_sign_in_method: 409,
-  last_way_in: 409,
-  no_flow: 404,
-  unknown_provider: 404,
   internal_error: 500,
 };
 

@@ -2,6 +2,7 @@ import { finishEmailCodeSignIn, identify, resendEmailCode, signInWithPassword, s
 import { finishPasswordReset, finishSignUp, startPasswordReset, startSignUp } from './calls/sign-up.js';
 import { getSession, getSessionToken, signOut } from './calls/session.js';
 import { finishPasskeySignIn, finishPasskeySignUp, restartPasskeySignUp, startPasskeySignIn } from './calls/passkeys.js';
+import { getPublicConfig, resumeSignIn, startSocialSignIn } from './calls/federation.js';
 import { connect } from './connection.js';
 import { LatchkeyError } from './errors.js';
 import { brokerUrlProblem } from './internal/request.js';
@@ -61,6 +62,9 @@ export function createClient(options: { url: string | URL; fetch?: typeof fetch 
     finishPasskeySignIn: stepCall(finishPasskeySignIn),
     restartPasskeySignUp: stepCall(restartPasskeySignUp),
     finishPasskeySignUp: stepCall(finishPasskeySignUp),
+    getPublicConfig: (o) => getPublicConfig(conn, o),
+    startSocialSignIn: stepCall(startSocialSignIn),
+    resumeSignIn: (o) => resumeSignIn(conn, o).then(follow),
     getSession: (o) => getSession(conn, o),
     getSessionToken: (o) => getSessionToken(conn, o),
     signOut: async (o) => {

@@ -17,6 +17,7 @@ export {
   deletePasskey,
   removePasskeysAfterReset,
 } from './calls/passkeys.js';
-export { listConnectedAccounts, connectAccount, disconnectAccount, resumeFlow } from './calls/identities.js';
+export { listConnectedAccounts, connectAccount, disconnectAccount } from './calls/identities.js';
+export { getPublicConfig, startSocialSignIn, resumeSignIn } from './calls/federation.js';
 export { createSessionStore } from './session-store.js';
 export { createClient } from './client.js';

@@ -1,6 +1,5 @@
 import { request, requestStep } from '../internal/request.js';
 import type { CallOptions, Connection } from '../types.js';
-import { BROKER_STEPS, type Step } from '../wire/auth.js';
 import type { ConnectAccountRequest, ConnectedAccounts, SsoRedirectStep } from '../wire/federation.js';
 
 /**
@@ -19,7 +18,7 @@ export function listConnectedAccounts(conn: Connection, options?: CallOptions): 
  * Starts connecting another provider to the signed-in account
  * (`POST /v1/identities/connect`, 200): the step says where to send the whole
  * page. The IdP's callback attaches the identity and sends the browser back to
- * `resume_url` with `lk_resume=1`; `resumeFlow` then says how it went.
+ * `resume_url` with `lk_resume=1`; `resumeSignIn` (calls/federation.ts) then says how it went.
  * 404 `unknown_provider` for a provider that is not configured.
  *
  * @example
@@ -40,19 +39,4 @@ export function connectAccount(conn: Connection, body: ConnectAccountRequest, op
  */
 export function disconnectAccount(conn: Connection, id: string, options?: CallOptions): Promise<void> {
   return request(conn, { method: 'DELETE', path: `/v1/identities/${encodeURIComponent(id)}`, noContent: true }, options);
-}
-
-/**
- * Where this browser's flow stands after a full-page trip to an identity
- * provider (`GET /v1/sign-in/flow`, 200): `done`, `idp-error`, or the next
- * requirement's step. Answered once; 404 `no_flow` when there is none. Call it
- * when the page comes back with `lk_resume` in its query.
- *
- * @example
- * if (new URL(location.href).searchParams.has('lk_resume')) {
- *   const step = await resumeFlow(client.connection);
- * }
- */
-export function resumeFlow(conn: Connection, options?: CallOptions): Promise<Step> {
-  return requestStep(conn, { method: 'GET', path: '/v1/sign-in/flow', steps: BROKER_STEPS }, options);
 }

@@ -25,11 +25,14 @@ const KNOWN_CODES: Record<ProblemCode, true> = {
   passkey_rejected: true,
   passkey_exists: true,
   last_sign_in_method: true,
-  last_way_in: true,
-  no_flow: true,
-  unknown_provider: true,
   not_found: true,
   method_not_allowed: true,
+  unknown_provider: true,
+  no_flow: true,
+  idp_unreachable: true,
+  last_way_in: true,
+  sso_required: true,
+  invalid_state: true,
   internal_error: true,
 };
 

@@ -28,11 +28,13 @@ export const PROBLEM_TYPE_PREFIX = 'urn:latchkey:problem:';
  *   not know for this user); start the ceremony again. The log says which.
  * - `passkey_exists` 409: that authenticator already holds a passkey of this account.
  * - `last_sign_in_method` 409: removing it would leave the account no way to sign in.
- * - `last_way_in` 409: disconnecting that connected account would leave the user no
- *   password, passkey or other identity to sign in with.
- * - `no_flow` 404: `GET /v1/sign-in/flow` found no flow of this browser to resume.
- * - `unknown_provider` 404: no social provider of that id is configured.
  * - `not_found` 404, `method_not_allowed` 405.
+ * - `unknown_provider` 404: no social provider of that id is configured.
+ * - `no_flow` 404: this browser has no sign-in flow to resume (`GET /v1/sign-in/flow`).
+ * - `idp_unreachable` 502: the identity provider did not answer in time, or answered too much.
+ * - `last_way_in` 409: disconnecting that account would leave no way to sign in.
+ * - `sso_required` 403: the address's domain signs in only through its organization's SSO.
+ * - `invalid_state` 400: an OAuth callback whose `state` is missing, unknown, used, or another browser's.
  * - `internal_error` 500: anything else; carries `request_id` and no secrets.
  */
 export type ProblemCode =
@@ -52,11 +54,14 @@ export type ProblemCode =
   | 'passkey_rejected'
   | 'passkey_exists'
   | 'last_sign_in_method'
-  | 'last_way_in'
-  | 'no_flow'
-  | 'unknown_provider'
   | 'not_found'
   | 'method_not_allowed'
+  | 'unknown_provider'
+  | 'no_flow'
+  | 'idp_unreachable'
+  | 'last_way_in'
+  | 'sso_required'
+  | 'invalid_state'
   | 'internal_error';
 
 /**

@@ -6,7 +6,7 @@ import { LkErrorEvent } from '../events/error.js';
 import { clientOrError, onConfigure, pageDefaultClient } from './clients.js';
 import { clientContext } from './context.js';
 import { adoptFormStyles } from './form-styles.js';
-import { errorMessage } from './messages.js';
+import { errorMessage, loadErrorMessages, loadErrorMessagesWhenIdle } from './messages.js';
 import { FlowController, type FlowOptions, type FlowView } from './controllers/flow-controller.js';
 import { renderRetry } from './templates/alert.js';
 import { StepLoadError } from './step-load-error.js';
@@ -62,6 +62,8 @@ export class LkElement extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     this.stopListening = onConfigure(() => this.requestUpdate());
+    // An error drawn before the messages were in (a session that could not be read) is said again in full.
+    loadErrorMessagesWhenIdle(() => this.isConnected && this.requestUpdate());
     // An <lk-config> around this element may upgrade after it (definition order, lazy
     // loading): ask for its client again once it is defined.
     if (!customElements.get('lk-config')) {
@@ -278,6 +280,7 @@ export abstract class LkFormElement extends LkElement {
         if (error instanceof StepLoadError) this.stalled = error;
         this.reportError(error);
       },
+      explain: loadErrorMessages,
       prepare: steps && ((view) => steps.load(view.name).catch((cause: unknown) => Promise.reject(new StepLoadError(view, cause)))),
       entered: (view, previous) => {
         this.stalled = undefined;

@@ -243,8 +243,8 @@ describe('lk-sign-in', () => {
     type(card.input('username'), 'ada@example.com');
     card.submit();
     await until(() => card.heading().textContent === 'Check your email');
-    // The passkey options asked on load are autofill's, not the form's.
-    expect(card.broker.requests.filter((r) => !r.startsWith('POST /v1/passkeys/'))).toEqual(['POST /v1/sign-in/identify']);
+    // The passkey options and the public configuration asked on load are the first screen's, not the form's.
+    expect(card.broker.requests.filter((r) => !r.startsWith('POST /v1/passkeys/') && r !== 'GET /v1/config')).toEqual(['POST /v1/sign-in/identify']);
     card.button('Use my password instead').click();
     await until(() => card.heading().textContent === 'Enter your password');
     expect(card.button('Email me a sign-in code')).toBeDefined();

@@ -1,13 +1,15 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '../internal/localize.js';
-import type { DoneStep, EmailCodeStep, LatchkeyClient, PasskeyRegistrationStep, SessionState, Step } from '@latchkey/client';
+import type { DoneStep, EmailCodeStep, LatchkeyClient, PasskeyRegistrationStep, SessionState, SocialProvider, SsoRedirectStep, Step } from '@latchkey/client';
+import { SocialController } from '../internal/controllers/social-controller.js';
+import { render as renderRedirect } from '../sign-in/steps/sso-redirect.js';
 import { LkFormElement } from '../internal/base.js';
 import { renderCard } from '../internal/templates/card.js';
 import { directionFor, isolate } from '../internal/locale-state.js';
 import { signUpStyles } from './sign-up.styles.js';
 import { renderDetailsStep, renderPasskeyStep, renderVerifyStep } from './sign-up.form.js';
-import { passkeysSupported } from '../internal/passkeys.js';
+import { passkeysSupported } from '../internal/passkey-support.js';
 import { createPasskey } from '../internal/passkey-registration.js';
 import { explainWeakPassword } from '../internal/password-messages.js';
 
@@ -17,12 +19,14 @@ export type SignUpView =
   | { name: 'email-code'; step: EmailCodeStep }
   /** Passkey-first: the address is confirmed, the passkey is next (the account is made with it). */
   | { name: 'passkey'; step: PasskeyRegistrationStep }
+  | { name: 'sso-redirect'; step: SsoRedirectStep }
   | { name: 'done'; step: DoneStep };
 
 /** The one place a broker step becomes a view of lk-sign-up; undefined for a step it cannot show. */
 function viewOf(step: Step): SignUpView | undefined {
   if (step.step === 'email-code' && step.purpose === 'sign-up') return { name: 'email-code', step };
   if (step.step === 'passkey-registration') return { name: 'passkey', step };
+  if (step.step === 'sso-redirect') return { name: 'sso-redirect', step };
   if (step.step === 'done') return { name: 'done', step };
   return undefined;
 }
@@ -94,7 +98,13 @@ export class LkSignUp extends LkFormElement {
   /** Link for "Already have an account? Sign in". */
   @property({ attribute: 'sign-in-url' }) signInUrl?: string;
 
+  /** Sends the page to an identity provider (default `location.assign`); stories and tests stand in for it, as lk-sign-in's. */
+  @property({ attribute: false }) navigate?: (url: string) => void;
+
   private readonly flow = this.createFlow<SignUpView>({ name: 'details' }, viewOf);
+  private readonly social = new SocialController(this, () => this.latchkey);
+  /** The redirect step the page was last sent on by, so each is followed once. */
+  private followed?: unknown;
 
   /** The broker offers passkeys and this browser can use them (asked once, on the first render). */
   @state() private passkeys = false;
@@ -119,7 +129,22 @@ export class LkSignUp extends LkFormElement {
   protected override updated(changed: PropertyValues) {
     super.updated(changed);
     this.setStates(this.flow.states);
+    const v = this.flow.view;
+    if (v.name === 'sso-redirect' && this.followed !== v.step) {
+      this.followed = v.step;
+      (this.navigate ?? ((url) => location.assign(url)))(v.step.url);
+    }
   }
+
+  /**
+   * "Continue with {name}": the provider's first sign-in makes the account. The browser
+   * comes back to the sign-in page (`sign-in-url`), where lk-sign-in finishes the flow;
+   * without one, to this page.
+   */
+  private continueWith = (provider: SocialProvider) => {
+    const resume = this.signInUrl ? new URL(this.signInUrl, location.href).href : location.href;
+    this.flow.submit((client, signal) => client.startSocialSignIn({ provider: provider.id, resume_url: resume, return_to: this.returnTo }, { signal }));
+  };
 
   /** A refused password says why at its field (common, a pattern, the user's own name…), in the page's language. */
   protected override reportError(error: unknown) {
@@ -129,6 +154,10 @@ export class LkSignUp extends LkFormElement {
 
   protected override render() {
     const v = this.flow.view;
+    if (v.name === 'sso-redirect') {
+      const { title, subtitle } = renderRedirect({ view: v });
+      return renderCard({ title, subtitle, footer: nothing, announcement: this.announcement, appName: this.appName, dir: directionFor(this) });
+    }
     const title =
       v.name === 'details' ? msg('Create your account')
       : v.name === 'email-code' ? msg('Check your email')
@@ -151,7 +180,15 @@ export class LkSignUp extends LkFormElement {
     const v = this.flow.view;
     switch (v.name) {
       case 'details':
-        return renderDetailsStep({ form, onSubmit: this.submitDetails, passkey: this.passkeys ? { waiting: this.passkeyWaiting, onClick: this.startPasskeyFirst } : undefined });
+        return renderDetailsStep({
+          form,
+          onSubmit: this.submitDetails,
+          passkey: this.passkeys ? { waiting: this.passkeyWaiting, onClick: this.startPasskeyFirst } : undefined,
+          social: this.social.offer,
+          onSocial: this.continueWith,
+        });
+      case 'sso-redirect':
+        return renderRedirect({ view: v }).form;
       case 'passkey':
         return renderPasskeyStep({ form, waiting: this.passkeyWaiting, onCreate: () => this.createPasskey(v.step), onStartOver: () => this.flow.restart() });
       case 'email-code':

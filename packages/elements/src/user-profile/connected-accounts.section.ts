@@ -6,7 +6,7 @@ import {
   disconnectAccount,
   LatchkeyError,
   listConnectedAccounts,
-  resumeFlow,
+  resumeSignIn,
   type ConnectedAccounts,
   type SocialProvider,
   type Step,
@@ -43,7 +43,7 @@ function takeResume(): boolean {
  * button per provider not connected yet, and "Disconnect" after a yes (refused
  * by the broker, and said, when it is the last way in). Connecting leaves the
  * page for the provider (`connectAccount`, then the host's `navigate`); when the
- * page comes back with `lk_resume`, the flow's outcome (`resumeFlow`) is asked
+ * page comes back with `lk_resume`, the flow's outcome (`resumeSignIn`) is asked
  * before the list: `done` announces the new account, `idp-error` says why not.
  */
 export class ConnectedAccountsSection implements ProfileSection {
@@ -69,7 +69,7 @@ export class ConnectedAccountsSection implements ProfileSection {
       autoRun: false,
       task: async ([resume]: [boolean], { signal }) => {
         // `no_flow` (the flow was answered already, or expired) leaves nothing to say.
-        const step = resume ? await resumeFlow(this.conn(), { signal }).catch((e: unknown) => (e instanceof LatchkeyError && e.code === 'no_flow' ? undefined : Promise.reject(e))) : undefined;
+        const step = resume ? await resumeSignIn(this.conn(), { signal }).catch((e: unknown) => (e instanceof LatchkeyError && e.code === 'no_flow' ? undefined : Promise.reject(e))) : undefined;
         return { accounts: await listConnectedAccounts(this.conn(), { signal }), ...(step ? { step } : {}) };
       },
       onComplete: ({ accounts, step }) => {

@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 /** lk-user-profile on the fake broker, Ada signed in with a password, navigation to providers caught in `went`. */
-async function profile(options: FakeBrokerOptions = {}, broker: FakeBroker = fakeBroker({ accounts: { [ADA]: PASSWORD }, signedInAs: ADA, ...options })) {
+async function profile(options: FakeBrokerOptions = {}, broker: FakeBroker = fakeBroker({ accounts: { [ADA]: PASSWORD }, signedInAs: ADA, social: [DEVHUB], ...options })) {
   const went: string[] = [];
   const el = await mount<LkUserProfile>(html`<lk-user-profile .client=${broker.client()} .navigate=${(url: string) => went.push(url)}></lk-user-profile>`, 'lk-user-profile');
   const root = el.shadowRoot!;
@@ -61,7 +61,7 @@ async function comeBackFromDevHub(broker: FakeBroker, outcome: 'done' | IdpError
 
 describe('lk-user-profile: connected accounts', () => {
   it('lists each account with its provider, the email it asserted and when it was connected; axe clean', async () => {
-    const p = await profile({ providers: [DEVHUB, GOOGLE], identities: { [ADA]: [{ provider: 'devhub', email: 'ada@devhub.test', createdAt: '2026-10-01T12:00:00Z' }] } });
+    const p = await profile({ social: [DEVHUB, GOOGLE], identities: { [ADA]: [{ provider: 'devhub', email: 'ada@devhub.test', createdAt: '2026-10-01T12:00:00Z' }] } });
     await listed(p);
     expect(p.section().querySelector('h3')!.textContent).toBe('Connected accounts');
     expect(p.rows()).toEqual(['DevHub ada@devhub.test · Connected Oct 1, 2026']);
@@ -75,7 +75,7 @@ describe('lk-user-profile: connected accounts', () => {
   });
 
   it('with none connected: a Connect button per provider, and the list is not an empty box', async () => {
-    const p = await profile({ providers: [DEVHUB, GOOGLE] });
+    const p = await profile({ social: [DEVHUB, GOOGLE] });
     await listed(p);
     expect(p.rows()).toEqual([]);
     expect(p.connectButtons().map((b) => b.textContent!.trim())).toEqual(['Connect DevHub', 'Connect Google']);
@@ -113,7 +113,7 @@ describe('lk-user-profile: connected accounts', () => {
   });
 
   it('back from DevHub signed in: lk_resume leaves the address (the rest stays), the flow is asked once, "DevHub connected." is announced and listed', async () => {
-    const broker = fakeBroker({ accounts: { [ADA]: PASSWORD }, signedInAs: ADA, clock: () => Date.parse('2026-12-01T12:00:00Z') });
+    const broker = fakeBroker({ accounts: { [ADA]: PASSWORD }, signedInAs: ADA, social: [DEVHUB], clock: () => Date.parse('2026-12-01T12:00:00Z') });
     await comeBackFromDevHub(broker, 'done');
     expect(new URL(location.href).searchParams.get('lk_resume')).toBe('1');
     const p = await profile({}, broker);
@@ -134,7 +134,7 @@ describe('lk-user-profile: connected accounts', () => {
     ['idp_error', "DevHub couldn't be connected. Try again."],
   ];
   it.each(reasons)('back from DevHub with %s: says why, nothing is connected, and Connect is there to try again', async (reason, said) => {
-    const broker = fakeBroker({ accounts: { [ADA]: PASSWORD }, signedInAs: ADA });
+    const broker = fakeBroker({ accounts: { [ADA]: PASSWORD }, signedInAs: ADA, social: [DEVHUB] });
     await comeBackFromDevHub(broker, reason);
     const p = await profile({}, broker);
     await until(() => p.alert() === said);
@@ -178,7 +178,7 @@ describe('lk-user-profile: connected accounts', () => {
   });
 
   it('refuses, and says so, to disconnect the last way in; the account stays and only Cancel is left', async () => {
-    const p = await profile({}, fakeBroker({ accounts: { [CY]: null }, identities: { [CY]: [{ provider: 'devhub', email: CY }] }, signedInAs: CY }));
+    const p = await profile({}, fakeBroker({ accounts: { [CY]: null }, identities: { [CY]: [{ provider: 'devhub', email: CY }] }, signedInAs: CY, social: [DEVHUB] }));
     await listed(p);
     p.button('disconnect').click();
     await until(() => p.button('confirm-disconnect'));
@@ -192,7 +192,7 @@ describe('lk-user-profile: connected accounts', () => {
 
   it('German and Arabic', async () => {
     await setLocale('de');
-    const p = await profile({ identities: { [ADA]: [{ provider: 'devhub', email: 'ada@devhub.test', createdAt: '2026-10-01T12:00:00Z' }] }, providers: [DEVHUB, GOOGLE] });
+    const p = await profile({ identities: { [ADA]: [{ provider: 'devhub', email: 'ada@devhub.test', createdAt: '2026-10-01T12:00:00Z' }] }, social: [DEVHUB, GOOGLE] });
     await listed(p);
     expect(p.section().querySelector('h3')!.textContent).toBe('Verbundene Konten');
     expect(p.rows()).toEqual(['DevHub ada@devhub.test · Verbunden am 01.10.2026']);

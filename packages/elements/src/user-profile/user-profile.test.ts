@@ -17,6 +17,8 @@ import { installFakeAuthenticator, type FakeAuthenticator, type FakeAuthenticato
 const ADA = 'ada@example.com';
 const PASSWORD = 'correct horse battery staple';
 const methods: SignInMethod[] = ['password', 'email-code', 'passkey'];
+/** The demo's social provider, offered to connect in the profile's Connected accounts section. */
+const DEVHUB = { id: 'devhub', name: 'DevHub', icon: 'github' } as const;
 let authenticator: FakeAuthenticator | undefined;
 
 afterEach(async () => {
@@ -35,7 +37,7 @@ const twoPasskeys: FakeBrokerOptions['passkeys'] = {
 
 /** lk-user-profile on the fake broker (passkeys on), with the fake authenticator in place of the browser's WebAuthn. */
 async function profile(options: FakeBrokerOptions = {}, webauthn: FakeAuthenticatorOptions = {}) {
-  const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, ...options });
+  const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, social: [DEVHUB], ...options });
   authenticator = installFakeAuthenticator(webauthn);
   const el = await mount<LkUserProfile>(html`<lk-user-profile .client=${broker.client()}><a slot="signed-out" href="/sign-in">Sign in</a></lk-user-profile>`, 'lk-user-profile');
   return { broker, el, ...queries(el) };
@@ -96,7 +98,7 @@ describe('lk-user-profile: the passkeys list', () => {
   });
 
   it('shows placeholder rows while the list loads, and says it is loading', async () => {
-    const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, passkeys: twoPasskeys });
+    const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, social: [DEVHUB], passkeys: twoPasskeys });
     broker.stalled.add('/v1/passkeys');
     const el = await mount<LkUserProfile>(html`<lk-user-profile .client=${broker.client()}></lk-user-profile>`, 'lk-user-profile');
     const q = queries(el);
@@ -111,7 +113,7 @@ describe('lk-user-profile: the passkeys list', () => {
   it('says why the list could not be read, and "Try again" reads it', async () => {
     const errors: string[] = [];
     document.addEventListener('lk-error', (e) => errors.push(e.detail.code), { once: true });
-    const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, passkeys: twoPasskeys });
+    const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, social: [DEVHUB], passkeys: twoPasskeys });
     broker.failNext.set('/v1/passkeys', 'network');
     const el = await mount<LkUserProfile>(html`<lk-user-profile .client=${broker.client()}></lk-user-profile>`, 'lk-user-profile');
     const q = queries(el);
@@ -164,7 +166,7 @@ describe('lk-user-profile: signed out, unreachable, not configured', () => {
   });
 
   it('broker unreachable: says so, with "Try again" that reads the session again', async () => {
-    const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA });
+    const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, social: [DEVHUB] });
     broker.failNext.set('/v1/session', 'network');
     const el = await mount<LkUserProfile>(html`<lk-user-profile .client=${broker.client()}></lk-user-profile>`, 'lk-user-profile');
     const q = queries(el);
@@ -190,7 +192,7 @@ describe('lk-user-profile: signed out, unreachable, not configured', () => {
   });
 
   it('takes its client from <lk-config>', async () => {
-    const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, passkeys: twoPasskeys });
+    const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, social: [DEVHUB], passkeys: twoPasskeys });
     const config = await mount<LkConfig>(html`<lk-config .client=${broker.client()}><lk-user-profile></lk-user-profile></lk-config>`, 'lk-config');
     const el = config.querySelector('lk-user-profile')!;
     await until(() => queries(el).names().length === 2);

@@ -40,6 +40,8 @@ export interface FlowOptions<View extends FlowView> {
    * a rejection fails the request like any other, and the view does not show.
    */
   prepare?(view: View): Promise<unknown>;
+  /** Readies what a failure needs before it shows (the error messages' chunk); its own failure is ignored. */
+  explain?(): Promise<unknown>;
 }
 
 /** Set on the history entries of a flow's steps: whose they are and which view each shows. */
@@ -100,9 +102,14 @@ export class FlowController<View extends FlowView> implements ReactiveController
     this.foreground = new Task(host, {
       autoRun: false,
       task: async ([next], { signal }) => {
-        const view = await next(signal);
-        await this.options.prepare?.(view);
-        return view;
+        try {
+          const view = await next(signal);
+          await this.options.prepare?.(view);
+          return view;
+        } catch (error) {
+          if (!isAbort(error)) await this.options.explain?.().catch(() => {});
+          throw error;
+        }
       },
       // Only the newest run completes (Task ignores the answers of runs it replaced).
       onComplete: (view) => this.show(view),
