@@ -21,3 +21,4 @@ export { listConnectedAccounts, connectAccount, disconnectAccount } from './call
 export { getPublicConfig, startSocialSignIn, resumeSignIn } from './calls/federation.js';
 export { createSessionStore } from './session-store.js';
 export { createClient } from './client.js';
+export { createSessionClient, followStep, type SessionClient } from './session-client.js';

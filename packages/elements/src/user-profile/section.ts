@@ -1,5 +1,5 @@
 import type { ReactiveController, TemplateResult } from 'lit';
-import type { LatchkeyClient, User } from '@latchkey/client';
+import type { SessionClient, User } from '@latchkey/client';
 
 /**
  * What a section of `lk-user-profile` gets from the element: the client, the
@@ -8,7 +8,7 @@ import type { LatchkeyClient, User } from '@latchkey/client';
  */
 export interface SectionHost {
   /** The element's client; throws `not_configured` when there is none. */
-  client(): LatchkeyClient;
+  client(): SessionClient;
   /** Tells the page about a broker failure the section now shows (`lk-error`). */
   reportError(error: unknown): void;
   /** Fires one of the section's events. */

@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg } from '../internal/localize.js';
-import type { LatchkeyClient, SessionState } from '@latchkey/client';
+import type { SessionClient, SessionState } from '@latchkey/client';
 import { LkElement } from '../internal/base.js';
 import { errorMessage } from '../internal/messages.js';
 import { directionFor } from '../internal/locale-state.js';
@@ -136,7 +136,7 @@ export class LkUserProfile extends LkElement {
   /** In page order. Account details, MFA and sessions join here as sections of their own. */
   private readonly sections: ProfileSection[] = [new PasskeysSection(this, this.sectionHost), new ConnectedAccountsSection(this, this.sectionHost)];
 
-  protected override sessionChanged(state: SessionState, client: LatchkeyClient) {
+  protected override sessionChanged(state: SessionState, client: SessionClient) {
     this.session = state;
     this.notConfigured = undefined;
     // A failure becomes the store's `error` state, which this element shows with "Try again".

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { LatchkeyClient, SocialProvider } from '@latchkey/client';
+import { getPublicConfig, type SessionClient, type SocialProvider } from '@latchkey/client';
 import type { providerIcon } from '../provider-icons.js';
 
 /** The social buttons to draw: the broker's providers, in its order, and how to draw their icons. */
@@ -23,11 +23,11 @@ const none: SocialOffer = { providers: [], icon: () => undefined as never };
  */
 export class SocialController implements ReactiveController {
   offer: SocialOffer = none;
-  private asked?: LatchkeyClient;
+  private asked?: SessionClient;
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly client: () => LatchkeyClient | undefined,
+    private readonly client: () => SessionClient | undefined,
   ) {
     host.addController(this);
   }
@@ -36,7 +36,7 @@ export class SocialController implements ReactiveController {
     const client = this.client();
     if (!client || client === this.asked) return;
     this.asked = client;
-    void Promise.all([client.getPublicConfig(), import('../provider-icons.js')]).then(
+    void Promise.all([getPublicConfig(client.connection), import('../provider-icons.js')]).then(
       ([config, { providerIcon }]) => {
         if (this.asked !== client || !config.social?.length) return;
         this.offer = { providers: config.social, icon: providerIcon };
