@@ -8,12 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
 // Issue 21 asks for lk-sign-in's entry at 16 kB with the social buttons in it. With them it is at
-// 18.3 kB (from 19.6 kB without them): the budget holds it there, 1.7 kB under the 20 kB it had,
-// until the client's one object with every call and the flow's history are split (README, Figures).
+// 18.0 kB (from 19.6 kB without them; 18.3 before the elements stopped bundling the client's one
+// object with every call): the budget holds it there until the flow's history and the light-DOM
+// stylesheet are split too (README, Figures). 16,000 is not reached yet.
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** lk-sign-in's first screen, gzip bytes (DESIGN.md's target is 16,000). */
-export const ENTRY_BUDGET = 18_300;
+export const ENTRY_BUDGET = 18_100;
 
 /**
  * What we measure and what each part may weigh, gzip bytes: `entry` is what the

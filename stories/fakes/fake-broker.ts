@@ -2,7 +2,9 @@ import {
   createClient,
   PASSKEY_NAME_MAX_LENGTH,
   type EmailCodeStep,
+  type IdpErrorReason,
   type LatchkeyClient,
+  type ConnectedAccount,
   type Passkey,
   type PasskeyRegistrationStep,
   type PasskeyReview,
@@ -49,12 +51,17 @@ export interface FakeBrokerOptions {
    * passkey route (and a sign-up without a password) is `invalid_request`.
    */
   methods?: SignInMethod[];
+  /** Connected accounts from the start: email -> accounts (the email must be in `accounts`). */
+  identities?: Record<string, FakeIdentitySeed[]>;
   /**
    * The host page's origin: the `aud` of minted tokens, as the broker mints for a
    * page origin it serves (default: this page's origin, else the fake's own URL).
    */
   origin?: string;
-  /** Social providers of `GET /v1/config`, in button order (default none). */
+  /**
+   * Social providers configured, in button order (default none): the buttons of `GET /v1/config`,
+   * and what `/v1/identities` lists as available to connect.
+   */
   social?: SocialProvider[];
   /**
    * Email domains whose organization signs in through its own IdP: domain -> the
@@ -82,6 +89,16 @@ export interface FakePasskeySeed {
   credentialId?: string;
 }
 
+/** A connected account an account has from the start. */
+export interface FakeIdentitySeed {
+  /** A configured provider's id. */
+  provider: string;
+  /** The email the provider asserted (default none). */
+  email?: string | null;
+  /** ISO 8601 (default 2026-11-24T12:00:00.000Z). */
+  createdAt?: string;
+}
+
 /** A passkey as the fake keeps it: the wire form and the credential behind it. */
 interface StoredPasskey extends Passkey {
   credentialId: string;
@@ -96,6 +113,7 @@ interface FakeUser {
   /** The WebAuthn user handle (`user.id` of creation options, `userHandle` of assertions), base64url. */
   handle: string;
   passkeys: StoredPasskey[];
+  identities: ConnectedAccount[];
 }
 
 /** A passkey ceremony: single-use, expiring, as every flow of the broker's sign-in engine. */
@@ -240,6 +258,12 @@ export class FakeBroker {
         });
       }
     }
+    this.providers = options.social ?? [];
+    for (const [email, seeds] of Object.entries(options.identities ?? {})) {
+      const user = this.users.get(email);
+      if (!user) throw new Error(`fake broker: identities for ${email}, which is not in accounts`);
+      for (const seed of seeds) user.identities.push(this.identity(seed.provider, seed.email ?? null, seed.createdAt ?? '2026-11-24T12:00:00.000Z'));
+    }
     const signedIn = options.signedInAs === undefined ? undefined : this.users.get(options.signedInAs);
     if (signedIn) this.current = this.openSession(signedIn.id, signedIn.password === null && signedIn.passkeys[0] ? passkeyFactor(signedIn.passkeys[0]) : { method: 'pwd' });
   }
@@ -267,7 +291,7 @@ export class FakeBroker {
   }
 
   private addUser(email: string, password: string | null, name: string | null, handle = randomBase64url(32)) {
-    const user: FakeUser = { id: `usr_${++this.seq}`, email, password, name, handle, passkeys: [] };
+    const user: FakeUser = { id: `usr_${++this.seq}`, email, password, name, handle, passkeys: [], identities: [] };
     this.users.set(email, user);
     return user;
   }
@@ -355,6 +379,7 @@ export class FakeBroker {
   /** The routes, as the broker answers them. */
   private answer(method: string, path: string, body: Record<string, string>): { status: number; body?: unknown } {
     if (path.startsWith('/v1/passkeys') || path.startsWith('/v1/sign-up/passkey')) return this.answerPasskeys(method, path, body as Record<string, unknown>);
+    if (path.startsWith('/v1/identities')) return this.answerIdentities(method, path, body as Record<string, unknown>);
     const email = body.email?.trim().toLowerCase();
     const mailsTo = (address: string): FlowMail => (this.users.has(address) ? 'code' : 'nothing');
     switch (`${method} ${path}`) {
@@ -431,9 +456,9 @@ export class FakeBroker {
         return { status: 202, body: this.codeStep(flow) };
       }
       case 'GET /v1/config':
-        return { status: 200, body: { sign_in_methods: this.methods, social: this.options.social ?? [] } };
+        return { status: 200, body: { sign_in_methods: this.methods, social: this.providers } };
       case 'POST /v1/sign-in/social': {
-        const provider = (this.options.social ?? []).find((p) => p.id === body.provider);
+        const provider = this.providers.find((p) => p.id === body.provider);
         if (!provider) throw problem('unknown_provider');
         this.nextResume ??= { doneAs: this.socialAccount };
         const url = `https://idp.latchkey.test/${provider.id}/authorize?state=fake${++this.seq}`;
@@ -546,12 +571,85 @@ export class FakeBroker {
         passkey.name = passkeyName(body.name, true)!;
         return { status: 200, body: wirePasskey(passkey) };
       }
-      if (user.password === null && user.passkeys.length === 1) throw problem('last_sign_in_method');
+      if (user.password === null && user.passkeys.length === 1 && user.identities.length === 0) throw problem('last_sign_in_method');
       user.passkeys.splice(user.passkeys.indexOf(passkey), 1);
       return { status: 204 };
     }
     throw problem('not_found');
   }
+
+  // ---- Connected accounts and the return from an identity provider (issue 21) ----
+  // The broker's `/v1/identities` routes. There is no IdP here: `connect` answers
+  // a redirect to a fake URL and keeps the pending connection; a test or story then
+  // plays the provider's callback with `returnFromIdp()`, which sets what
+  // `GET /v1/sign-in/flow` answers once (`nextResume`), as the broker's callback
+  // does before its 303 to `resume_url`.
+
+  /** Social providers configured, in button order (`options.social`). */
+  readonly providers: SocialProvider[];
+  /** The connection `POST /v1/identities/connect` started and no callback finished yet. */
+  pendingConnect: { userId: string; provider: SocialProvider; resumeUrl: string } | null = null;
+  private identitySeq = 0;
+
+  private identity(providerId: string, email: string | null, createdAt: string): ConnectedAccount {
+    const provider = this.providers.find((p) => p.id === providerId);
+    if (!provider) throw new Error(`fake broker: no provider ${providerId}`);
+    return { id: `idn_${++this.identitySeq}`, provider, email, created_at: createdAt };
+  }
+
+  /**
+   * Plays the provider's callback for the pending connect: `'done'` attaches
+   * the identity (asserting `email`) and the flow answers `done`; a reason
+   * answers `idp-error` with it. Answers the URL the browser is sent back to
+   * (`resume_url` with `lk_resume=1`).
+   */
+  returnFromIdp(outcome: 'done' | IdpErrorReason, email: string | null = null): string {
+    const pending = this.pendingConnect;
+    if (!pending) throw new Error('fake broker: no connect is pending');
+    this.pendingConnect = null;
+    const user = [...this.users.values()].find((u) => u.id === pending.userId)!;
+    const to = { kind: 'social' as const, name: pending.provider.name, icon: pending.provider.icon };
+    if (outcome === 'done') {
+      user.identities.push(this.identity(pending.provider.id, email, new Date(this.clock()).toISOString()));
+      this.nextResume = { step: 'done', user: this.wireUser(user), session: this.wireSession(this.current!), return_to: null };
+    } else {
+      this.nextResume = { step: 'idp-error', reason: outcome, to, return_to: null };
+    }
+    const back = new URL(pending.resumeUrl);
+    back.searchParams.set('lk_resume', '1');
+    return back.href;
+  }
+
+  private answerIdentities(method: string, path: string, body: Record<string, unknown>): { status: number; body?: unknown } {
+    const user = this.signedInUser();
+    switch (`${method} ${path}`) {
+      case 'GET /v1/identities': {
+        const connected = new Set(user.identities.map((i) => i.provider.id));
+        return { status: 200, body: { accounts: user.identities, available: this.providers.filter((p) => !connected.has(p.id)) } };
+      }
+      case 'POST /v1/identities/connect': {
+        const provider = this.providers.find((p) => p.id === body.provider);
+        if (typeof body.provider !== 'string') throw problem('invalid_request', { errors: [{ path: 'provider', message: 'Required' }] });
+        if (!provider) throw problem('unknown_provider');
+        const resumeUrl = typeof body.resume_url === 'string' ? body.resume_url : (this.options.origin ?? globalThis.location?.origin ?? this.url);
+        this.pendingConnect = { userId: user.id, provider, resumeUrl };
+        const url = `https://idp.fake.test/authorize?client_id=${provider.id}&state=st_${++this.identitySeq}`;
+        return { status: 200, body: { step: 'sso-redirect', url, to: { kind: 'social', name: provider.name, icon: provider.icon } } };
+      }
+    }
+    const one = /^\/v1\/identities\/([^/]+)$/.exec(path);
+    if (one && method === 'DELETE') {
+      // Another account's identity is as unknown as one that never was.
+      const identity = user.identities.find((i) => i.id === decodeURIComponent(one[1]!));
+      if (!identity) throw problem('not_found');
+      // The last way in: no password, no passkey, and no other identity.
+      if (user.password === null && user.passkeys.length === 0 && user.identities.length === 1) throw problem('last_way_in');
+      user.identities.splice(user.identities.indexOf(identity), 1);
+      return { status: 204 };
+    }
+    throw problem('not_found');
+  }
+  // ---- end of connected accounts ----
 
   /** Opens the review of `user`'s passkeys that a reset answers. */
   private openReview(user: FakeUser): PasskeyReview {

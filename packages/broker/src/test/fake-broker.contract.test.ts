@@ -1,5 +1,10 @@
 import {
   addPasskey,
+  connectAccount,
+  disconnectAccount,
+  listConnectedAccounts,
+  resumeSignIn,
+  type IdpErrorReason,
   createClient,
   deletePasskey,
   LatchkeyError,
@@ -713,5 +718,109 @@ describe.each<Kind>(['fake'])('federation contract: %s broker', (kind) => {
     expect(step).toMatchObject({ step: 'done', user: { email: 'cy@devhub.test' } });
     expect(client.session.state).toMatchObject({ status: 'signed-in', user: { email: 'cy@devhub.test' } });
     expect(await rejection(client.resumeSignIn())).toMatchObject({ code: 'no_flow' });
+  });
+});
+/**
+ * Connected accounts (issue 21, `/v1/identities` and the flow's resume after the
+ * IdP). Run on the fake now: the real broker's routes land with the oauth module.
+ * Add 'real' to the list then, with `returnFromIdp` driving the dev IdP's DevHub
+ * (the redirect URL, its sign-in form, the callback into the broker) and
+ * `passwordless` signing `cy@devhub.test` up through DevHub.
+ */
+interface IdentitiesSubject {
+  client: LatchkeyClient;
+  /** Plays the provider's side of the pending connect; answers where the browser is sent back to. */
+  returnFromIdp(outcome: 'done' | IdpErrorReason, email?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+const CY = 'cy@devhub.test';
+const DEVHUB = { id: 'devhub', name: 'DevHub', icon: 'github' } as const;
+const RESUME_URL = `${APP_ORIGIN}/account?tab=security`;
+
+async function makeIdentitiesSubject(kind: 'fake', setup: { passwordless?: boolean } = {}): Promise<IdentitiesSubject> {
+  const email = setup.passwordless ? CY : ALICE;
+  const fake = new FakeBroker({
+    accounts: { [email]: setup.passwordless ? null : PASSWORD },
+    // A passwordless account is one made through DevHub: that identity is its only way in.
+    ...(setup.passwordless ? { identities: { [CY]: [{ provider: 'devhub', email: CY }] } } : {}),
+    signedInAs: email,
+    social: [DEVHUB],
+    origin: APP_ORIGIN,
+  });
+  return { client: fake.client(), returnFromIdp: async (outcome, asserted) => fake.returnFromIdp(outcome, asserted ?? null), close: async () => {} };
+}
+
+describe.each(['fake'] as const)('Connected accounts contract: %s broker', (kind) => {
+  let subject: IdentitiesSubject | undefined;
+  const open = async (setup?: { passwordless?: boolean }) => (subject = await makeIdentitiesSubject(kind, setup));
+  afterEach(async () => {
+    await subject?.close();
+    subject = undefined;
+  });
+
+  it('lists none at first, with every configured provider available; signed out it is unauthenticated', async () => {
+    const { client } = await open();
+    expect(await listConnectedAccounts(client.connection)).toEqual({ accounts: [], available: [DEVHUB] });
+    await client.signOut();
+    expect(await rejection(listConnectedAccounts(client.connection))).toMatchObject({ code: 'unauthenticated', status: 401 });
+    expect(await rejection(connectAccount(client.connection, { provider: 'devhub' }))).toMatchObject({ code: 'unauthenticated', status: 401 });
+  });
+
+  it('connects DevHub: a redirect to the provider, back to resume_url with lk_resume, the flow answers done once, and the account is listed', async () => {
+    const { client, returnFromIdp } = await open();
+    const step = await connectAccount(client.connection, { provider: 'devhub', resume_url: RESUME_URL });
+    expect(step).toEqual({ step: 'sso-redirect', url: expect.stringMatching(/^https?:\/\//), to: { kind: 'social', name: 'DevHub', icon: 'github' } });
+
+    const back = new URL(await returnFromIdp('done', 'ada@devhub.test'));
+    expect(`${back.origin}${back.pathname}`).toBe(`${APP_ORIGIN}/account`);
+    expect(back.searchParams.get('tab')).toBe('security');
+    expect(back.searchParams.get('lk_resume')).toBe('1');
+
+    expect(await resumeSignIn(client.connection)).toMatchObject({ step: 'done', user: { email: ALICE } });
+    // Answered once.
+    expect(await rejection(resumeSignIn(client.connection))).toMatchObject({ code: 'no_flow', status: 404 });
+    expect(await listConnectedAccounts(client.connection)).toEqual({
+      accounts: [{ id: expect.any(String), provider: DEVHUB, email: 'ada@devhub.test', created_at: isoDate }],
+      available: [],
+    });
+  });
+
+  it.each<IdpErrorReason>(['access_denied', 'idp_unreachable', 'not_linkable', 'idp_error'])('a connect that ends in %s: the flow answers idp-error with it, and nothing is attached', async (reason) => {
+    const { client, returnFromIdp } = await open();
+    await connectAccount(client.connection, { provider: 'devhub', resume_url: RESUME_URL });
+    await returnFromIdp(reason);
+    expect(await resumeSignIn(client.connection)).toEqual({ step: 'idp-error', reason, to: { kind: 'social', name: 'DevHub', icon: 'github' }, return_to: null });
+    expect(await listConnectedAccounts(client.connection)).toEqual({ accounts: [], available: [DEVHUB] });
+  });
+
+  it('refuses a provider that is not configured with unknown_provider', async () => {
+    const { client } = await open();
+    expect(await rejection(connectAccount(client.connection, { provider: 'myspace', resume_url: RESUME_URL }))).toMatchObject({ code: 'unknown_provider', status: 404 });
+  });
+
+  it('without a flow, resuming is no_flow', async () => {
+    const { client } = await open();
+    expect(await rejection(resumeSignIn(client.connection))).toMatchObject({ code: 'no_flow', status: 404 });
+  });
+
+  it('disconnects an account of a user with a password: 204, the provider is available again; an unknown id is not_found', async () => {
+    const { client, returnFromIdp } = await open();
+    await connectAccount(client.connection, { provider: 'devhub', resume_url: RESUME_URL });
+    await returnFromIdp('done', 'ada@devhub.test');
+    await resumeSignIn(client.connection);
+    const [account] = (await listConnectedAccounts(client.connection)).accounts;
+    expect(await rejection(disconnectAccount(client.connection, 'idn_nope'))).toMatchObject({ code: 'not_found', status: 404 });
+    await expect(disconnectAccount(client.connection, account!.id)).resolves.toBeUndefined();
+    expect(await listConnectedAccounts(client.connection)).toEqual({ accounts: [], available: [DEVHUB] });
+    expect(await rejection(disconnectAccount(client.connection, account!.id))).toMatchObject({ code: 'not_found', status: 404 });
+  });
+
+  it('refuses to disconnect the last way in (no password, no passkey, no other identity) with last_way_in, and keeps it', async () => {
+    const { client } = await open({ passwordless: true });
+    const before = await listConnectedAccounts(client.connection);
+    expect(before.accounts).toEqual([{ id: expect.any(String), provider: DEVHUB, email: CY, created_at: isoDate }]);
+    expect(await rejection(disconnectAccount(client.connection, before.accounts[0]!.id))).toMatchObject({ code: 'last_way_in', status: 409 });
+    expect(await listConnectedAccounts(client.connection)).toEqual(before);
   });
 });

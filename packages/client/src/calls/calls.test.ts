@@ -25,6 +25,9 @@ import {
   renamePasskey,
   deletePasskey,
   removePasskeysAfterReset,
+  listConnectedAccounts,
+  connectAccount,
+  disconnectAccount,
   getPublicConfig,
   startSocialSignIn,
   resumeSignIn,
@@ -280,5 +283,39 @@ describe('passkey management (standalone calls, with client.connection)', () => 
     await expect(removePasskeysAfterReset(conn, { flow_id: 'flw_v', passkey_ids: ['pk_1/x'] })).resolves.toEqual(removal);
     await expect(removePasskeysAfterReset(conn, { flow_id: 'flw_v', passkey_ids: ['pk_1/x'] })).rejects.toMatchObject({ code: 'code_expired', status: 400 });
     expect(broker.seen[0]).toMatchObject({ method: 'POST', path: '/v1/password-reset/passkeys/remove', body: { flow_id: 'flw_v', passkey_ids: ['pk_1/x'] }, credentials: 'include' });
+  });
+});
+
+describe('connected accounts (standalone calls, with client.connection)', () => {
+  const devhub = { id: 'devhub', name: 'DevHub', icon: 'github' } as const;
+  const account = { id: 'idn_1/x', provider: devhub, email: 'ada@devhub.test', created_at: '2026-11-24T12:00:00.000Z' };
+  const redirect = { step: 'sso-redirect', url: 'https://idp.test/authorize?state=s', to: { kind: 'social', name: 'DevHub', icon: 'github' } } as const;
+
+  it('lists, connects and disconnects through their endpoints, with the session cookie, the id escaped', async () => {
+    const url = uniqueBrokerUrl();
+    const broker = fakeBroker(url, {
+      'GET /v1/identities': json({ accounts: [account], available: [] }),
+      'POST /v1/identities/connect': json(redirect),
+      'DELETE /v1/identities/idn_1%2Fx': noContent(),
+    });
+    const conn = connect({ url, fetch: broker.fetch });
+    await expect(listConnectedAccounts(conn)).resolves.toEqual({ accounts: [account], available: [] });
+    await expect(connectAccount(conn, { provider: 'devhub', resume_url: 'https://app.test/account' })).resolves.toEqual(redirect);
+    await expect(disconnectAccount(conn, 'idn_1/x')).resolves.toBeUndefined();
+    expect(broker.routes()).toEqual(['GET /v1/identities', 'POST /v1/identities/connect', 'DELETE /v1/identities/idn_1%2Fx']);
+    expect(broker.seen[1]).toMatchObject({ body: { provider: 'devhub', resume_url: 'https://app.test/account' } });
+    expect(broker.seen.every((s) => s.credentials === 'include')).toBe(true);
+  });
+
+  it('reads the refusal to disconnect the last way in as last_way_in', async () => {
+    const url = uniqueBrokerUrl();
+    const broker = fakeBroker(url, { 'DELETE /v1/identities/idn_1': problem('last_way_in', 409) });
+    await expect(disconnectAccount(connect({ url, fetch: broker.fetch }), 'idn_1')).rejects.toMatchObject({ code: 'last_way_in', status: 409 });
+  });
+
+  it('refuses a connect answer that is not a redirect', async () => {
+    const url = uniqueBrokerUrl();
+    const broker = fakeBroker(url, { 'POST /v1/identities/connect': json(done) });
+    await expect(connectAccount(connect({ url, fetch: broker.fetch }), { provider: 'devhub' })).rejects.toMatchObject({ code: 'unexpected_response' });
   });
 });

@@ -40,7 +40,8 @@ export const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyErro
   unknown_provider: () => msg("That way to sign in isn't offered any more. Reload the page and pick another.", { id: 'error.unknown_provider' }),
   no_flow: () => msg('That sign-in has ended. Start again.', { id: 'error.no_flow' }),
   idp_unreachable: () => msg("The sign-in provider didn't respond. Try again in a moment.", { id: 'error.idp_unreachable' }),
-  last_way_in: () => msg("That's the only way left to sign in to your account, so it can't be removed.", { id: 'error.last_way_in' }),
+  // A connected account that is the last way in: the same refusal, one message, as for a last passkey.
+  last_way_in: (error) => messages.last_sign_in_method(error),
   sso_required: () => msg("Your organization signs you in with its own sign-in page. Continue with your email to get there.", { id: 'error.sso_required' }),
   invalid_state: () => msg('That sign-in could not be finished in this browser. Start again.', { id: 'error.invalid_state' }),
   internal_error: () => msg('Something went wrong on our side. Try again in a moment.', { id: 'error.internal_error' }),

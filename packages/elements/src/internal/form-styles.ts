@@ -52,8 +52,7 @@ ${scope} .lk-spinner {
   animation: lk-spin 700ms linear infinite;
 }
 @keyframes lk-spin { to { transform: rotate(1turn); } }
-@media (prefers-reduced-motion: reduce) { ${scope} .lk-social svg { inline-size: 1.25em; block-size: 1.25em; flex: none; fill: currentColor; }
-${scope} .lk-spinner { animation-duration: 3s; } }
+@media (prefers-reduced-motion: reduce) { ${scope} .lk-spinner { animation-duration: 3s; } }
 @media (forced-colors: active) { ${scope} :is(input, button):focus-visible { outline-color: Highlight; } }
 }`;
 

@@ -1,4 +1,5 @@
-import type { LatchkeyClient, Step } from '@latchkey/client';
+import { finishPasskeySignIn, startPasskeySignIn } from '@latchkey/client';
+import type { Connection, Step } from '@latchkey/client';
 import { getPasskey, passkeyAutofillSupported, untilAborted } from '../internal/passkeys.js';
 
 // A chunk of its own, imported as soon as lk-sign-in first draws its email step (where
@@ -10,18 +11,18 @@ import { getPasskey, passkeyAutofillSupported, untilAborted } from '../internal/
  * shows), a passkey from the browser (its dialog, or `autofill`), the broker's answer.
  */
 export async function signInWithPasskey(
-  client: LatchkeyClient,
+  conn: Connection,
   signal: AbortSignal,
   o: { autofill: boolean; returnTo: string | undefined; offered(): void },
 ): Promise<Step> {
   let picked = false;
   try {
-    const step = await client.startPasskeySignIn({ return_to: o.returnTo }, { signal });
+    const step = await startPasskeySignIn(conn, { return_to: o.returnTo }, { signal });
     o.offered();
     if (o.autofill && !(await passkeyAutofillSupported())) return await untilAborted(signal);
     const credential = await getPasskey(step, signal, o.autofill);
     picked = true;
-    return await client.finishPasskeySignIn({ flow_id: step.flow_id, credential }, { signal });
+    return await finishPasskeySignIn(conn, { flow_id: step.flow_id, credential }, { signal });
   } catch (error) {
     // In the background nothing shows until the user picked a passkey: a broker without
     // passkeys, or a browser whose autofill cannot, leaves the form as it is. A refused pick

@@ -5,7 +5,7 @@ import type { LkSignIn } from './sign-in.js';
 import type { IdpErrorReason, SocialProvider } from '@latchkey/client';
 import type { LkSignedInEvent } from '../events/signed-in.js';
 import type { FakeBroker, FakeBrokerOptions } from '../../../../stories/fakes/fake-broker.js';
-import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
+import { axeViolations, bodiesSentTo, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
 
 // Social buttons, the redirect to an IdP (a button, or the address's organization), and the
 // page the browser comes back to (`lk_resume`): every answer of the resumed flow.
@@ -67,9 +67,7 @@ describe('lk-sign-in social buttons', () => {
   it('asks the broker where the provider is, shows "Continue to DevHub" and sends the page there, to come back to this URL', async () => {
     history.replaceState(null, '', `${location.pathname}?tab=2`);
     const c = await card({ social: [DEVHUB] }, { returnTo: 'https://app.test/notes' });
-    const asked: unknown[] = [];
-    const start = c.el.client!.startSocialSignIn;
-    c.el.client!.startSocialSignIn = (body, options) => (asked.push(body), start(body, options));
+    const asked = bodiesSentTo(c.el.client!, '/v1/sign-in/social');
     await until(() => !!c.button('Continue with DevHub'));
     c.button('Continue with DevHub')!.click();
     await until(() => c.went.length === 1);
@@ -154,12 +152,11 @@ describe('lk-sign-in back from an identity provider', () => {
     c.button('Back to sign in')!.click();
     await until(() => c.heading() === 'Sign in');
     await until(() => document.activeElement === c.el.querySelector('input[autocomplete~="username"]'));
-    const asked: unknown[] = [];
-    const identify = c.el.client!.identify;
-    c.el.client!.identify = (body, options) => (asked.push(body.return_to), identify(body, options));
+    const sent = bodiesSentTo(c.el.client!, '/v1/sign-in/identify');
+
     type(c.el.querySelector<HTMLInputElement>('input[autocomplete~="username"]')!, 'cy@devhub.test');
     c.el.querySelector('form')!.requestSubmit();
-    await until(() => asked.length === 1);
-    expect(asked).toEqual(['https://app.test/notes']);
+    await until(() => sent.length === 1);
+    expect(sent.map((b) => b.return_to)).toEqual(['https://app.test/notes']);
   });
 });

@@ -1,3 +1,4 @@
+import type { LatchkeyClient } from '@latchkey/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { html } from 'lit';
 import './sign-in.js';
@@ -301,7 +302,7 @@ describe('lk-sign-in', () => {
     card.submit();
     await until(() => card.heading().textContent === "You're signed in");
     expect(card.el.matches(':state(step-done)')).toBe(true);
-    await client.signOut();
+    await (client as LatchkeyClient).signOut();
     await until(() => card.heading().textContent === 'Sign in');
     expect(card.input('username').value).toBe('');
   });

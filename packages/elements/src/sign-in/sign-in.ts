@@ -1,6 +1,7 @@
+import { identify, resumeSignIn, startSocialSignIn } from '@latchkey/client';
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { msg } from '../internal/localize.js';
-import { LatchkeyError, type LatchkeyClient, type PasswordStep, type SessionState, type SocialProvider, type Step } from '@latchkey/client';
+import { LatchkeyError, type Connection, type SessionClient, type PasswordStep, type SessionState, type SocialProvider, type Step } from '@latchkey/client';
 import { SocialController } from '../internal/controllers/social-controller.js';
 import { LkFormElement } from '../internal/base.js';
 import { LazyStepsController, type StepImport } from '../internal/controllers/lazy-steps-controller.js';
@@ -189,7 +190,7 @@ export class LkSignIn extends LkFormElement {
   }
 
   /** Signed out somewhere (the user button, another tab): start over instead of showing "signed in". */
-  protected override sessionChanged(state: SessionState, client: LatchkeyClient) {
+  protected override sessionChanged(state: SessionState, client: SessionClient) {
     super.sessionChanged(state, client);
     if (state.status === 'signed-out' && this.flow.view.name === 'done') this.flow.restart();
     // Passkey autofill follows the session (updated()).
@@ -226,8 +227,8 @@ export class LkSignIn extends LkFormElement {
   private resume() {
     this.resuming = 'asking';
     void this.flow
-      .submit((client, signal) =>
-        client.resumeSignIn({ signal }).catch((error: unknown) => {
+      .submit((conn, signal) =>
+        resumeSignIn(conn, { signal }).catch((error: unknown) => {
           if (error instanceof LatchkeyError && error.code === 'no_flow') return { step: 'identifier' } as const;
           throw error;
         }),
@@ -237,7 +238,7 @@ export class LkSignIn extends LkFormElement {
 
   /** "Continue with {name}": where the provider is, then the page goes there; it comes back to this URL. */
   private continueWith = (provider: SocialProvider) => {
-    this.flow.submit((client, signal) => client.startSocialSignIn({ provider: provider.id, resume_url: location.href, return_to: this.target }, { signal }));
+    this.flow.submit((conn, signal) => startSocialSignIn(conn, { provider: provider.id, resume_url: location.href, return_to: this.target }, { signal }));
   };
 
   /**
@@ -248,7 +249,7 @@ export class LkSignIn extends LkFormElement {
    */
   private startAutofill() {
     this.autofillOn = true;
-    this.flow.runBeside('autofill', (client, signal) => this.passkeySignIn(client, signal, true));
+    this.flow.runBeside('autofill', (conn, signal) => this.passkeySignIn(conn, signal, true));
   }
 
   /** "Sign in with a passkey": the browser's dialog, then the broker's answer. Autofill waits meanwhile. */
@@ -257,11 +258,11 @@ export class LkSignIn extends LkFormElement {
     this.flow.stopBeside('autofill');
     this.autofillOn = false;
     this.passkeyWaiting = true;
-    this.flow.submit((client, signal) => this.passkeySignIn(client, signal, false));
+    this.flow.submit((conn, signal) => this.passkeySignIn(conn, signal, false));
   };
 
   /** A passkey sign-in, by the chunk that holds the WebAuthn code (imported with the first screen's autofill). */
-  private async passkeySignIn(client: LatchkeyClient, signal: AbortSignal, autofill: boolean): Promise<Step> {
+  private async passkeySignIn(conn: Connection, signal: AbortSignal, autofill: boolean): Promise<Step> {
     try {
       const chunk = await import('./passkey-sign-in.js').catch((cause: unknown) => {
         // Offline before the chunk came: the button says so; autofill waits for the next visit of the step.
@@ -271,7 +272,7 @@ export class LkSignIn extends LkFormElement {
       // Left meanwhile (another step, the page, a sign-in): nothing more to ask.
       signal.throwIfAborted();
       if (!chunk) return await new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-      return await chunk.signInWithPasskey(client, signal, { autofill, returnTo: this.target, offered: () => (this.passkeys = true) });
+      return await chunk.signInWithPasskey(conn, signal, { autofill, returnTo: this.target, offered: () => (this.passkeys = true) });
     } finally {
       if (!autofill) this.passkeyWaiting = false;
     }
@@ -333,7 +334,7 @@ export class LkSignIn extends LkFormElement {
     const values = this.validate(['email']);
     if (!values) return;
     this.flow.amend({ name: 'identifier', email: values.email });
-    this.flow.submit((client, signal) => client.identify({ email: values.email!, return_to: this.target }, { signal }));
+    this.flow.submit((conn, signal) => identify(conn, { email: values.email!, return_to: this.target }, { signal }));
   };
 }
 

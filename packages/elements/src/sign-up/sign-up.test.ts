@@ -4,7 +4,7 @@ import { createClient, type LatchkeyClient } from '@latchkey/client';
 import './sign-up.js';
 import type { LkSignUp } from './sign-up.js';
 import type { LkSignedInEvent } from '../events/signed-in.js';
-import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
+import { axeViolations, bodiesSentTo, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
 
 afterEach(cleanup);
 
@@ -173,10 +173,8 @@ describe('lk-sign-up social buttons', () => {
   it('offers the broker\'s providers and sends the page to the one picked, to come back to the sign-in page', async () => {
     const broker = fakeBroker({ social: [{ id: 'devhub', name: 'DevHub', icon: 'github' }] });
     const went: string[] = [];
-    const asked: unknown[] = [];
     const client = broker.client();
-    const start = client.startSocialSignIn;
-    client.startSocialSignIn = (body, options) => (asked.push(body), start(body, options));
+    const asked = bodiesSentTo(client, '/v1/sign-in/social');
     const el = await mount<LkSignUp>(
       html`<lk-sign-up .client=${client} sign-in-url="/sign-in?from=sign-up" return-to="https://app.test/welcome" .navigate=${(url: string) => went.push(url)}></lk-sign-up>`,
       'lk-sign-up',

@@ -1,7 +1,8 @@
+import { finishPasskeySignUp, finishSignUp, restartPasskeySignUp, startPasskeySignIn, startSignUp, startSocialSignIn } from '@latchkey/client';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '../internal/localize.js';
-import type { DoneStep, EmailCodeStep, LatchkeyClient, PasskeyRegistrationStep, SessionState, SocialProvider, SsoRedirectStep, Step } from '@latchkey/client';
+import type { DoneStep, EmailCodeStep, SessionClient, PasskeyRegistrationStep, SessionState, SocialProvider, SsoRedirectStep, Step } from '@latchkey/client';
 import { SocialController } from '../internal/controllers/social-controller.js';
 import { render as renderRedirect } from '../sign-in/steps/sso-redirect.js';
 import { LkFormElement } from '../internal/base.js';
@@ -117,11 +118,11 @@ export class LkSignUp extends LkFormElement {
     super.firstUpdated(changed);
     // The broker says whether it offers passkeys by answering for options (the sign-in ceremony's, unused).
     const client = this.latchkey;
-    if (client && passkeysSupported()) client.startPasskeySignIn({}).then(() => (this.passkeys = true), () => {});
+    if (client && passkeysSupported()) startPasskeySignIn(client.connection, {}).then(() => (this.passkeys = true), () => {});
   }
 
   /** Signed out somewhere (the user button, another tab): start over instead of showing "welcome". */
-  protected override sessionChanged(state: SessionState, client: LatchkeyClient) {
+  protected override sessionChanged(state: SessionState, client: SessionClient) {
     super.sessionChanged(state, client);
     if (state.status === 'signed-out' && this.flow.view.name === 'done') this.flow.restart();
   }
@@ -143,7 +144,7 @@ export class LkSignUp extends LkFormElement {
    */
   private continueWith = (provider: SocialProvider) => {
     const resume = this.signInUrl ? new URL(this.signInUrl, location.href).href : location.href;
-    this.flow.submit((client, signal) => client.startSocialSignIn({ provider: provider.id, resume_url: resume, return_to: this.returnTo }, { signal }));
+    this.flow.submit((conn, signal) => startSocialSignIn(conn, { provider: provider.id, resume_url: resume, return_to: this.returnTo }, { signal }));
   };
 
   /** A refused password says why at its field (common, a pattern, the user's own name…), in the page's language. */
@@ -210,8 +211,8 @@ export class LkSignUp extends LkFormElement {
     event.preventDefault();
     const values = this.validate(['name', 'email', 'new-password']);
     if (!values) return;
-    this.flow.submit((client, signal) =>
-      client.startSignUp(
+    this.flow.submit((conn, signal) =>
+      startSignUp(conn, 
         {
           email: values.email!,
           password: values['new-password']!,
@@ -229,9 +230,9 @@ export class LkSignUp extends LkFormElement {
     if (!values) return;
     this.registration = undefined;
     this.passkeyWaiting = true;
-    this.flow.submit(async (client, signal) => {
+    this.flow.submit(async (conn, signal) => {
       try {
-        return await client.startSignUp({ email: values.email!, ...(values.name ? { name: values.name } : {}), ...(this.returnTo ? { return_to: this.returnTo } : {}) }, { signal });
+        return await startSignUp(conn, { email: values.email!, ...(values.name ? { name: values.name } : {}), ...(this.returnTo ? { return_to: this.returnTo } : {}) }, { signal });
       } finally {
         this.passkeyWaiting = false;
       }
@@ -241,13 +242,13 @@ export class LkSignUp extends LkFormElement {
   /** The browser's dialog makes the passkey; the broker makes the account with it, and signs in. */
   private createPasskey(step: PasskeyRegistrationStep) {
     this.passkeyWaiting = true;
-    this.flow.submit(async (client, signal) => {
+    this.flow.submit(async (conn, signal) => {
       try {
         // After a dialog that ended without a passkey, fresh options: its challenge may have run out.
-        const current = this.registration ? await client.restartPasskeySignUp({ flow_id: this.registration.flow_id }, { signal }) : step;
+        const current = this.registration ? await restartPasskeySignUp(conn, { flow_id: this.registration.flow_id }, { signal }) : step;
         this.registration = current;
         const credential = await createPasskey(current, signal);
-        return await client.finishPasskeySignUp({ flow_id: current.flow_id, credential }, { signal });
+        return await finishPasskeySignUp(conn, { flow_id: current.flow_id, credential }, { signal });
       } finally {
         this.passkeyWaiting = false;
       }
@@ -259,7 +260,7 @@ export class LkSignUp extends LkFormElement {
     const v = this.flow.view;
     const values = this.validate(['code']);
     if (!values || v.name !== 'email-code') return;
-    this.flow.submit((client, signal) => client.finishSignUp({ flow_id: v.step.flow_id, code: values.code! }, { signal }));
+    this.flow.submit((conn, signal) => finishSignUp(conn, { flow_id: v.step.flow_id, code: values.code! }, { signal }));
   };
 }
 

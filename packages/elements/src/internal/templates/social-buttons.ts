@@ -15,7 +15,7 @@ export function renderSocialButtons(offer: SocialOffer, o: { divider: boolean; p
     ${offer.providers.map(
       (p) =>
         html`<button type="button" class="lk-secondary lk-social" aria-disabled=${o.pending} @click=${() => o.pending || o.onPick(p)}>
-          <svg viewBox="0 0 24 24" aria-hidden="true"><path d=${offer.icons[p.icon] ?? offer.icons.oauth}></path></svg>${msg(str`Continue with ${p.name}`)}
+          ${offer.icon(p.icon)}${msg(str`Continue with ${p.name}`)}
         </button>`,
     )}`;
 }
