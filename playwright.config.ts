@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './scripts/chromium.mjs';
+import { demoSocialProviders } from './scripts/demo-seed.mjs';
 
 // Ports of their own, so the suite runs beside a `pnpm start` on the defaults.
 const brokerPort = process.env.E2E_BROKER_PORT ?? '18787';
@@ -15,12 +16,16 @@ const devIdpUrl = `http://127.0.0.1:${devIdpPort}`;
 process.env.E2E_BROKER_URL = brokerUrl;
 process.env.E2E_DEMO_URL = demoUrl;
 process.env.E2E_DEV_IDP_URL = devIdpUrl;
+// The e2e fixtures seed the demo (scripts/demo-seed.mjs) through the admin API with it.
+const adminToken = (process.env.E2E_ADMIN_TOKEN ??= `e2e-admin-${Date.now()}-${Math.random().toString(36).slice(2)}-0123456789abcdef`);
 
 const env = {
   BROKER_PORT: brokerPort,
   DEMO_PORT: demoPort,
   BROKER_URL: brokerUrl,
   DEV_IDP_PORT: devIdpPort,
+  LATCHKEY_ADMIN_TOKEN: adminToken,
+  LATCHKEY_SOCIAL: JSON.stringify(demoSocialProviders(devIdpUrl)),
   LATCHKEY_ALLOWED_ORIGINS: demoUrl,
   // A fresh embedded database for every run.
   LATCHKEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'latchkey-e2e-')),

@@ -28,7 +28,7 @@ export class DemoPage {
   }
 
   /** Signed in as far as the host app can tell: its backend verified a session token for the user. */
-  async expectSignedIn(email: string, amr: string[], shownAs = email) {
+  async expectSignedIn(email: string, amr: string[], shownAs = email, org: { id: string; role: string } | null = null) {
     await expect(this.page.getByRole('heading', { level: 1, name: /^Welcome/ })).toBeVisible();
     // The element followed the allowlisted return_to the demo asked for.
     await expect(this.page).toHaveURL(/#signed-in$/);
@@ -36,8 +36,8 @@ export class DemoPage {
     await expect(this.claim('sub')).toHaveText(/^"usr_/);
     await expect(this.claim('sid')).toHaveText(/^"ses_/);
     await expect(this.claim('amr')).toHaveText(JSON.stringify(amr));
-    await expect(this.claim('org_id')).toHaveText('null');
-    await expect(this.claim('org_role')).toHaveText('null');
+    await expect(this.claim('org_id')).toHaveText(org ? JSON.stringify(org.id) : 'null');
+    await expect(this.claim('org_role')).toHaveText(org ? JSON.stringify(org.role) : 'null');
     await expect(this.userButton).toContainText(shownAs);
   }
 
