@@ -37,7 +37,7 @@ svg.provider-icon{fill:currentColor;stroke:none}
 .name{font-weight:600;overflow-wrap:anywhere}
 .name-row{display:flex;flex-wrap:wrap;align-items:center;gap:var(--_space-xs) var(--_space-s)}
 .meta{color:var(--_muted);font-size:.8125rem;line-height:1.4}
-.meta > span:not([aria-hidden]){white-space:nowrap}
+.meta>span:not([aria-hidden]){white-space:nowrap}
 .kind{padding-inline:var(--_space-s);font-size:.75rem;line-height:1.5;border-radius:calc(var(--_radius)*2);border:var(--_border-width) solid var(--_border)}
 .kind.synced{color:var(--_success);border-color:color-mix(in srgb,var(--_success) 40%,transparent)}
 .actions{display:flex;gap:var(--_space-s)}

@@ -15,14 +15,14 @@ import type { SignInStepOptions, SignInView, StepScreen } from '../sign-in.steps
 
 addFormStyles(`@layer latchkey{
 ${s} .lk-passkeys{margin:0;padding:0;list-style:none;border-block-start:var(--_border-width) solid var(--_border)}
-${s} .lk-passkeys > li{display:flex;align-items:center;gap:calc(var(--_space-s)*1.5);padding-block:calc(var(--_space-s)*1.25);border-block-end:var(--_border-width) solid var(--_border)}
+${s} .lk-passkeys>li{display:flex;align-items:center;gap:calc(var(--_space-s)*1.5);padding-block:calc(var(--_space-s)*1.25);border-block-end:var(--_border-width) solid var(--_border)}
 ${s} .lk-passkeys .icon{flex:none;display:grid;place-items:center;inline-size:2.25rem;block-size:2.25rem;border-radius:var(--_radius);color:var(--_primary);background:color-mix(in srgb,var(--_primary) 12%,transparent)}
 ${s} .lk-passkeys svg{inline-size:1.25rem;block-size:1.25rem;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round}
 ${s} .lk-passkeys .details{flex:1;display:grid;gap:var(--_space-xs);min-inline-size:0}
 ${s} .lk-passkeys .name{font-weight:600;overflow-wrap:anywhere}
 ${s} .lk-passkeys .name-row{display:flex;flex-wrap:wrap;align-items:center;gap:var(--_space-xs) var(--_space-s)}
 ${s} .lk-passkeys .meta{color:var(--_muted);font-size:.8125rem;line-height:1.4}
-${s} .lk-passkeys .meta > span:not([aria-hidden]){white-space:nowrap}
+${s} .lk-passkeys .meta>span:not([aria-hidden]){white-space:nowrap}
 ${s} .lk-passkeys .kind{padding-inline:var(--_space-s);font-size:.75rem;line-height:1.5;border-radius:calc(var(--_radius)*2);border:var(--_border-width) solid var(--_border)}
 ${s} .lk-passkeys .kind.synced{color:var(--_success);border-color:color-mix(in srgb,var(--_success) 40%,transparent)}
 ${s} .lk-remove{flex:none;display:inline-flex;align-items:center;gap:var(--_space-xs);min-block-size:var(--_target);padding-block:0;padding-inline:var(--_space-s);font:inherit;font-size:var(--_font-size-s);font-weight:550;color:var(--_danger);background:none;border:0;border-radius:var(--_space-xs);cursor:pointer}

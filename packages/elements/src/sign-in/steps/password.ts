@@ -14,8 +14,8 @@ import type { SignInStepOptions, SignInView, StepScreen } from '../sign-in.steps
 addFormStyles(linkStyles);
 addFormStyles(`@layer latchkey{
 ${s} .lk-identity{display:flex;align-items:center;justify-content:space-between;gap:var(--_space-s);padding-block:var(--_space-xs);padding-inline:calc(var(--_space-m)*.75) var(--_space-s);border:var(--_border-width) solid var(--_border);border-radius:calc(var(--_radius)*2);font-size:.9rem}
-${s} .lk-identity > bdi{min-inline-size:0;overflow-wrap:anywhere}
-${s} .lk-identity > button{flex:none;white-space:nowrap}}`);
+${s} .lk-identity>bdi{min-inline-size:0;overflow-wrap:anywhere}
+${s} .lk-identity>button{flex:none;white-space:nowrap}}`);
 
 /**
  * The password, with "Forgot password?", and "Email me a sign-in code" when the
