@@ -6,6 +6,10 @@
  * the public `--lk-*` tokens (see tokens.ts); logical properties keep RTL right.
  * Forced colours keep every state: each is drawn with borders, outlines and
  * dashes, never a shadow or a fill alone.
+ *
+ * These strings, like every css`` and html`` literal of the elements, ship as
+ * written (nothing minifies them): one rule per line, no comment, no optional
+ * space, and templates without indentation (README, Figures).
  */
 const scope = ':is(lk-sign-in,lk-sign-up)';
 
