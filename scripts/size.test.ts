@@ -36,7 +36,7 @@ describe('bundle budgets (DESIGN.md)', () => {
   });
 
   it('keeps lk-sign-in\'s first screen, social buttons included, within its budget, each step within 4 kB and all of it within 30 kB gzip', () => {
-    expect(ENTRY_BUDGET).toBeLessThanOrEqual(18_100);
+    expect(ENTRY_BUDGET).toBeLessThanOrEqual(17_950);
     expect(of('lk-sign-in').filter((r) => r.budgetGzip).map((r) => [r.part, r.budgetGzip])).toEqual([
       ['entry', ENTRY_BUDGET],
       ...Array.from({ length: 6 }, () => ['step', 4_000]),

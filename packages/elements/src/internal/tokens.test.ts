@@ -43,8 +43,8 @@ describe('design tokens', () => {
 
   it('leaves no pixel value in the form styles: sizes come from tokens', () => {
     // The visually-hidden pattern is the exception: 1px, whatever the theme.
-    const rules = formStyles().split('\n').filter((line) => !line.includes('clip-path: inset(50%)'));
-    expect(rules.some((line) => line.includes('.lk-reveal {'))).toBe(true);
+    const rules = formStyles().split('\n').filter((line) => !line.includes('clip-path:inset(50%)'));
+    expect(rules.some((line) => line.includes('.lk-reveal{'))).toBe(true);
     expect(rules.filter((line) => /\d+px/.test(line))).toEqual([]);
   });
 });

@@ -16,10 +16,5 @@ type Submit = (event: SubmitEvent) => void;
 
 /** The email, "Sign in with a passkey" when `passkey` is offered, and a "Continue with {name}" per social provider. `webauthn` in the field's autocomplete lets autofill list passkeys. */
 export function renderIdentifierStep(o: { form: FormState; email: string; onSubmit: Submit; passkey?: PasskeyOffer; social: SocialOffer; onSocial(provider: SocialProvider): void }): TemplateResult {
-  return html`<form class="lk-form" novalidate @submit=${o.onSubmit}>
-    ${renderField(o.form, { name: 'email', label: msg('Email'), type: 'email', autocomplete: 'username webauthn', inputmode: 'email', value: o.email })}
-    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Continue'), o.form.pending && !o.passkey?.waiting)}
-    ${renderPasskeyButton(o.passkey, msg('Sign in with a passkey'), msg('Waiting for your passkey…'))}
-    ${renderSocialButtons(o.social, { divider: !o.passkey, pending: o.form.pending, onPick: o.onSocial })}
-  </form>`;
+  return html`<form class="lk-form" novalidate @submit=${o.onSubmit}> ${renderField(o.form, { name: 'email', label: msg('Email'), type: 'email', autocomplete: 'username webauthn', inputmode: 'email', value: o.email })} ${renderAlert(o.form.alert)} ${renderSubmit(msg('Continue'), o.form.pending && !o.passkey?.waiting)} ${renderPasskeyButton(o.passkey, msg('Sign in with a passkey'), msg('Waiting for your passkey…'))} ${renderSocialButtons(o.social, { divider: !o.passkey, pending: o.form.pending, onPick: o.onSocial })} </form>`;
 }

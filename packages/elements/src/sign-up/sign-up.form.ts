@@ -25,30 +25,17 @@ export function renderDetailsStep(o: {
   social: SocialOffer;
   onSocial(provider: SocialProvider): void;
 }): TemplateResult {
-  return html`<form class="lk-form" novalidate @submit=${o.onSubmit}>
-    ${renderField(o.form, { name: 'name', label: msg('Name (optional)'), type: 'text', autocomplete: 'name', required: false, maxlength: LIMITS.nameMaxLength })}
-    ${renderField(o.form, { name: 'email', label: msg('Email'), type: 'email', autocomplete: 'username', inputmode: 'email' })}
-    ${renderPasswordField(o.form, {
+  return html`<form class="lk-form" novalidate @submit=${o.onSubmit}> ${renderField(o.form, { name: 'name', label: msg('Name (optional)'), type: 'text', autocomplete: 'name', required: false, maxlength: LIMITS.nameMaxLength })} ${renderField(o.form, { name: 'email', label: msg('Email'), type: 'email', autocomplete: 'username', inputmode: 'email' })} ${renderPasswordField(o.form, {
       name: 'new-password',
       label: msg('Password'),
       autocomplete: 'new-password',
       hint: msg('At least 8 characters.'),
-    })}
-    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Create account'), o.form.pending && !o.passkey?.waiting)}
-    ${renderPasskeyButton(o.passkey, msg('Create account with a passkey'), msg('Sending your code…'))}
-    ${renderSocialButtons(o.social, { divider: !o.passkey, pending: o.form.pending, onPick: o.onSocial })}
-  </form>`;
+    })} ${renderAlert(o.form.alert)} ${renderSubmit(msg('Create account'), o.form.pending && !o.passkey?.waiting)} ${renderPasskeyButton(o.passkey, msg('Create account with a passkey'), msg('Sending your code…'))} ${renderSocialButtons(o.social, { divider: !o.passkey, pending: o.form.pending, onPick: o.onSocial })} </form>`;
 }
 
 /** After the code: create the passkey the account will sign in with (no password at all). */
 export function renderPasskeyStep(o: { form: FormState; waiting: boolean; onCreate: () => void; onStartOver: () => void }): TemplateResult {
-  return html`<form class="lk-form" novalidate @submit=${(event: SubmitEvent) => (event.preventDefault(), o.onCreate())}>
-    ${renderAlert(o.form.alert)}
-    ${renderSubmit(o.waiting ? msg('Waiting for your passkey…') : msg('Create passkey'), o.form.pending)}
-    <div class="lk-links">
-      <button type="button" class="lk-link" @click=${o.onStartOver}>${msg('Use another email')}</button>
-    </div>
-  </form>`;
+  return html`<form class="lk-form" novalidate @submit=${(event: SubmitEvent) => (event.preventDefault(), o.onCreate())}> ${renderAlert(o.form.alert)} ${renderSubmit(o.waiting ? msg('Waiting for your passkey…') : msg('Create passkey'), o.form.pending)} <div class="lk-links"> <button type="button" class="lk-link" @click=${o.onStartOver}>${msg('Use another email')}</button> </div> </form>`;
 }
 
 export function renderVerifyStep(o: {
@@ -60,11 +47,5 @@ export function renderVerifyStep(o: {
   onResend: () => void;
   onStartOver: () => void;
 }): TemplateResult {
-  return html`<form class="lk-form" novalidate @submit=${o.onSubmit} @input=${submitWhenComplete}>
-    ${renderCodeField(o.form, { email: o.email, resendAfter: o.resendAfter, attemptsLeft: o.attemptsLeft, resent: o.form.resent, onResend: o.onResend })}
-    ${renderAlert(o.form.alert)} ${renderSubmit(msg('Verify email'), o.form.pending)}
-    <div class="lk-links">
-      <button type="button" class="lk-link" @click=${o.onStartOver}>${msg('Use another email')}</button>
-    </div>
-  </form>`;
+  return html`<form class="lk-form" novalidate @submit=${o.onSubmit} @input=${submitWhenComplete}> ${renderCodeField(o.form, { email: o.email, resendAfter: o.resendAfter, attemptsLeft: o.attemptsLeft, resent: o.form.resent, onResend: o.onResend })} ${renderAlert(o.form.alert)} ${renderSubmit(msg('Verify email'), o.form.pending)} <div class="lk-links"> <button type="button" class="lk-link" @click=${o.onStartOver}>${msg('Use another email')}</button> </div> </form>`;
 }

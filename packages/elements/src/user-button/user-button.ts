@@ -138,44 +138,17 @@ export class LkUserButton extends LkElement {
     if (s.status === 'loading') return this.unreachable ? nothing : html`<span class="skeleton" aria-hidden="true"></span>`;
     if (s.status === 'signed-out') return html`<slot name="signed-out"></slot>`;
     if (s.status === 'error') {
-      return html`<span class="error" role="alert">${msg("Can't reach sign-in.")}</span>
-        <button part="button" type="button" @click=${this.retry}>${msg('Try again')}</button>`;
+      return html`<span class="error" role="alert">${msg("Can't reach sign-in.")}</span> <button part="button" type="button" @click=${this.retry}>${msg('Try again')}</button>`;
     }
     const label = s.user.name ?? s.user.email;
     // On the button and the menu's content, not on the element: the page lays the element (and where
     // the menu opens) out in its own direction.
     const dir = directionFor(this);
-    return html`<button
-        part="button"
-        type="button"
-        dir=${ifDefined(dir)}
-        aria-haspopup="menu"
-        aria-expanded=${this.open ? 'true' : 'false'}
-        aria-controls="menu"
-        @click=${this.toggle}
-        @keydown=${this.onButtonKeydown}
-      >
-        <span part="avatar" aria-hidden="true">${initials(s.user.name, s.user.email)}</span>
-        <span class="label">${label}</span>
-        <span class="chevron" aria-hidden="true"></span>
-      </button>
-      ${this.open
-        ? html`<div part="menu" id="menu" role="menu" aria-label=${msg('Account')} @keydown=${this.onMenuKeydown}>
-            <div role="none" dir=${ifDefined(dir)}>
-            <div part="menu-header" role="presentation">
-              ${s.user.name ? html`<div class="name">${s.user.name}</div>` : nothing}
-              <div class="email"><bdi>${s.user.email}</bdi></div>
-            </div>
-            ${this.accountUrl
+    return html`<button part="button" type="button" dir=${ifDefined(dir)} aria-haspopup="menu" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="menu" @click=${this.toggle} @keydown=${this.onButtonKeydown} > <span part="avatar" aria-hidden="true">${initials(s.user.name, s.user.email)}</span> <span class="label">${label}</span> <span class="chevron" aria-hidden="true"></span> </button> ${this.open
+        ? html`<div part="menu" id="menu" role="menu" aria-label=${msg('Account')} @keydown=${this.onMenuKeydown}> <div role="none" dir=${ifDefined(dir)}> <div part="menu-header" role="presentation"> ${s.user.name ? html`<div class="name">${s.user.name}</div>` : nothing} <div class="email"><bdi>${s.user.email}</bdi></div> </div> ${this.accountUrl
               ? html`<a part="menu-item" role="menuitem" tabindex="-1" href=${this.accountUrl}>${msg('Manage account')}</a>`
-              : nothing}
-            <slot name="menu"></slot>
-            <button part="menu-item" role="menuitem" type="button" tabindex="-1" @click=${this.signOut}>
-              ${this.signOutTask.render({ pending: () => msg('Signing out…'), error: (e) => errorMessage(e) }) ??
-              msg('Sign out')}
-            </button>
-            </div>
-          </div>`
+              : nothing} <slot name="menu"></slot> <button part="menu-item" role="menuitem" type="button" tabindex="-1" @click=${this.signOut}> ${this.signOutTask.render({ pending: () => msg('Signing out…'), error: (e) => errorMessage(e) }) ??
+              msg('Sign out')} </button> </div> </div>`
         : nothing}`;
   }
 

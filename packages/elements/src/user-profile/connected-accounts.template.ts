@@ -31,11 +31,7 @@ const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
  * and the connect buttons.
  */
 export function renderAccountsSection(body: TemplateResult | typeof nothing, connect: TemplateResult | typeof nothing, alert: string | undefined): TemplateResult {
-  return html`<section part="section" class="section" aria-labelledby="accounts-title">
-    <h3 part="section-title" id="accounts-title">${msg('Connected accounts')}</h3>
-    <p part="section-description" class="description">${msg('Sign in with an account from another service.')}</p>
-    ${alert ? html`<p class="alert top" role="alert">${alert}</p>` : nothing} ${body} ${connect}
-  </section>`;
+  return html`<section part="section" class="section" aria-labelledby="accounts-title"> <h3 part="section-title" id="accounts-title">${msg('Connected accounts')}</h3> <p part="section-description" class="description">${msg('Sign in with an account from another service.')}</p> ${alert ? html`<p class="alert top" role="alert">${alert}</p>` : nothing} ${body} ${connect} </section>`;
 }
 
 /**
@@ -44,31 +40,14 @@ export function renderAccountsSection(body: TemplateResult | typeof nothing, con
  */
 export function renderAccountList(view: AccountsView, on: AccountsCallbacks): TemplateResult | typeof nothing {
   if (!view.accounts.length) return nothing;
-  return html`<ul part="account-list" class="list">
-    ${view.accounts.map((a) => renderAccount(a, view.confirming?.id === a.id ? view.confirming : undefined, on))}
-  </ul>`;
+  return html`<ul part="account-list" class="list"> ${view.accounts.map((a) => renderAccount(a, view.confirming?.id === a.id ? view.confirming : undefined, on))} </ul>`;
 }
 
 function renderAccount(a: ConnectedAccount, confirming: AccountsView['confirming'], on: AccountsCallbacks): TemplateResult {
   const name = `account-${a.id}`;
-  return html`<li part="account" class="row" data-id=${a.id}>
-    <span class="icon">${providerIcon(a.provider.icon)}</span>
-    <div class="details">
-      <span part="account-name" class="name" id=${name}>${a.provider.name}</span>
-      <span class="meta"
-        >${a.email ? html`<span><bdi>${a.email}</bdi></span><span aria-hidden="true">\u00a0· </span>` : nothing}<span
-          >${msg(str`Connected ${formatDate(a.created_at)}`)}</span
-        ></span
-      >
-    </div>
-    ${confirming
+  return html`<li part="account" class="row" data-id=${a.id}> <span class="icon">${providerIcon(a.provider.icon)}</span> <div class="details"> <span part="account-name" class="name" id=${name}>${a.provider.name}</span> <span class="meta">${a.email ? html`<span><bdi>${a.email}</bdi></span><span aria-hidden="true">\u00a0· </span>` : nothing}<span>${msg(str`Connected ${formatDate(a.created_at)}`)}</span></span> </div> ${confirming
       ? renderConfirmation(a, confirming, on)
-      : html`<div class="actions">
-          <button type="button" class="link danger" id=${`disconnect-${a.id}`} data-action="disconnect" aria-labelledby=${`disconnect-${a.id} ${name}`} @click=${() => on.onStartDisconnect(a.id)}>
-            ${msg('Disconnect')}
-          </button>
-        </div>`}
-  </li>`;
+      : html`<div class="actions"> <button type="button" class="link danger" id=${`disconnect-${a.id}`} data-action="disconnect" aria-labelledby=${`disconnect-${a.id} ${name}`} @click=${() => on.onStartDisconnect(a.id)}> ${msg('Disconnect')} </button> </div>`} </li>`;
 }
 
 function renderConfirmation(a: ConnectedAccount, state: NonNullable<AccountsView['confirming']>, on: AccountsCallbacks): TemplateResult {
@@ -78,33 +57,17 @@ function renderConfirmation(a: ConnectedAccount, state: NonNullable<AccountsView
     event.preventDefault();
     on.onCancelDisconnect();
   };
-  return html`<div part="confirm" class="confirm" role="group" aria-labelledby=${id} @keydown=${onKeydown}>
-    <p id=${id}><strong>${msg(str`Disconnect ${isolate(a.provider.name)}?`)}</strong></p>
-    ${state.error ? html`<p class="alert" role="alert">${state.error}</p>` : nothing}
-    <div class="confirm-actions">
-      ${state.refused
+  return html`<div part="confirm" class="confirm" role="group" aria-labelledby=${id} @keydown=${onKeydown}> <p id=${id}><strong>${msg(str`Disconnect ${isolate(a.provider.name)}?`)}</strong></p> ${state.error ? html`<p class="alert" role="alert">${state.error}</p>` : nothing} <div class="confirm-actions"> ${state.refused
         ? nothing
-        : html`<button type="button" class="destructive" data-action="confirm-disconnect" aria-disabled=${state.pending ? 'true' : 'false'} @click=${() => on.onDisconnect(a.id)}>
-            ${state.pending ? spinner : nothing}${msg('Disconnect')}
-          </button>`}
-      <button type="button" class="secondary" data-action="cancel-disconnect" @click=${on.onCancelDisconnect}>${msg('Cancel')}</button>
-    </div>
-  </div>`;
+        : html`<button type="button" class="destructive" data-action="confirm-disconnect" aria-disabled=${state.pending ? 'true' : 'false'} @click=${() => on.onDisconnect(a.id)}> ${state.pending ? spinner : nothing}${msg('Disconnect')} </button>`} <button type="button" class="secondary" data-action="cancel-disconnect" @click=${on.onCancelDisconnect}>${msg('Cancel')}</button> </div> </div>`;
 }
 
 /** "Connect {provider}" for each provider not connected yet; while leaving for one, where the page is going. */
 export function renderConnect(view: AccountsView, on: AccountsCallbacks): TemplateResult | typeof nothing {
   if (!view.available.length && !view.connecting) return nothing;
   const going = view.connecting;
-  return html`<div class="add">
-    <div class="add-row">
-      ${view.available.map(
+  return html`<div class="add"> <div class="add-row"> ${view.available.map(
         (p) =>
-          html`<button type="button" part="connect-button" class="secondary" aria-disabled=${going ? 'true' : 'false'} @click=${() => on.onConnect(p)}>
-            ${going?.id === p.id ? spinner : providerIcon(p.icon)} ${msg(str`Connect ${p.name}`)}
-          </button>`,
-      )}
-    </div>
-    <p class="hint" role="status">${going ? msg(str`Taking you to ${going.name}…`) : ''}</p>
-  </div>`;
+          html`<button type="button" part="connect-button" class="secondary" aria-disabled=${going ? 'true' : 'false'} @click=${() => on.onConnect(p)}> ${going?.id === p.id ? spinner : providerIcon(p.icon)} ${msg(str`Connect ${p.name}`)} </button>`,
+      )} </div> <p class="hint" role="status">${going ? msg(str`Taking you to ${going.name}…`) : ''}</p> </div>`;
 }

@@ -170,18 +170,11 @@ export class LkUserProfile extends LkElement {
 
   protected override render() {
     const s = this.session;
-    return html`<div part="base" dir=${ifDefined(directionFor(this))}>
-      <header part="header">
-        <h2 part="title">${msg('Your account')}</h2>
-        ${s.status === 'signed-in'
+    return html`<div part="base" dir=${ifDefined(directionFor(this))}> <header part="header"> <h2 part="title">${msg('Your account')}</h2> ${s.status === 'signed-in'
           ? html`<p part="subtitle"><bdi>${s.user.email}</bdi></p>`
           : s.status === 'loading' && !this.notConfigured
             ? html`<span class="skeleton-line" aria-hidden="true"></span>`
-            : nothing}
-      </header>
-      ${this.renderBody()}
-      <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
-    </div>`;
+            : nothing} </header> ${this.renderBody()} <p class="visually-hidden" aria-live="polite">${this.announcement}</p> </div>`;
   }
 
   private renderBody(): TemplateResult | TemplateResult[] {
@@ -191,13 +184,9 @@ export class LkUserProfile extends LkElement {
       case 'loading':
         return html`<p class="visually-hidden" role="status">${msg('Loading your account…')}</p>`;
       case 'signed-out':
-        return html`<p class="signed-out">${msg('Sign in to manage your account.')}</p>
-          <slot name="signed-out"></slot>`;
+        return html`<p class="signed-out">${msg('Sign in to manage your account.')}</p> <slot name="signed-out"></slot>`;
       case 'error':
-        return html`<div class="retry">
-          <p class="alert" role="alert">${errorMessage(s.error)}</p>
-          <button type="button" class="secondary" @click=${this.retry}>${msg('Try again')}</button>
-        </div>`;
+        return html`<div class="retry"> <p class="alert" role="alert">${errorMessage(s.error)}</p> <button type="button" class="secondary" @click=${this.retry}>${msg('Try again')}</button> </div>`;
       case 'signed-in':
         return this.sections.map((section) => section.render());
     }

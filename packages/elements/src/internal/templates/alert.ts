@@ -8,8 +8,5 @@ export function renderAlert(message: string): TemplateResult {
 
 /** In place of a form while the broker cannot be reached: why, and "Try again". */
 export function renderRetry(message: string, onRetry: () => void): TemplateResult {
-  return html`<div class="lk-form">
-    ${renderAlert(message)}
-    <button type="button" class="lk-secondary" @click=${onRetry}>${msg('Try again')}</button>
-  </div>`;
+  return html`<div class="lk-form"> ${renderAlert(message)} <button type="button" class="lk-secondary" @click=${onRetry}>${msg('Try again')}</button> </div>`;
 }

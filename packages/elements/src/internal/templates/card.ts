@@ -19,15 +19,5 @@ export interface CardOptions {
  * step's heading and subtitle, the slotted light-DOM form, and a footer line.
  */
 export function renderCard(o: CardOptions): TemplateResult {
-  return html`<div part="base" dir=${ifDefined(o.dir)}>
-    <header part="header">
-      <slot name="logo" part="logo"></slot>
-      ${o.appName ? html`<p part="app-name">${o.appName}</p>` : nothing}
-      <h2 part="title" tabindex="-1">${o.title}</h2>
-      ${o.subtitle ? html`<p part="subtitle">${o.subtitle}</p>` : nothing}
-    </header>
-    <slot name="form"></slot>
-    <footer part="footer">${o.footer ?? nothing}</footer>
-    <p class="announcer" aria-live="polite">${o.announcement}</p>
-  </div>`;
+  return html`<div part="base" dir=${ifDefined(o.dir)}> <header part="header"> <slot name="logo" part="logo"></slot> ${o.appName ? html`<p part="app-name">${o.appName}</p>` : nothing} <h2 part="title" tabindex="-1">${o.title}</h2> ${o.subtitle ? html`<p part="subtitle">${o.subtitle}</p>` : nothing} </header> <slot name="form"></slot> <footer part="footer">${o.footer ?? nothing}</footer> <p class="announcer" aria-live="polite">${o.announcement}</p> </div>`;
 }

@@ -9,9 +9,8 @@ import type { FormState } from './form-state.js';
 import { pluralCategory } from '../locale-state.js';
 
 addFormStyles(linkStyles);
-addFormStyles(`@layer latchkey {
-${s} input.lk-code { font-size: 1.5rem; letter-spacing: 0.5em; text-align: center; font-variant-numeric: tabular-nums; padding-inline-start: calc(var(--_space-m) * 0.75 + 0.5em); }
-}`);
+addFormStyles(`@layer latchkey{
+${s} input.lk-code{font-size:1.5rem;letter-spacing:.5em;text-align:center;font-variant-numeric:tabular-nums;padding-inline-start:calc(var(--_space-m)*.75 + .5em)}}`);
 
 export interface CodeFieldOptions {
   /** Where the code went (paired with the code for password managers). */
@@ -44,11 +43,8 @@ export function normaliseCode(event: Event): void {
 export function renderCodeField(form: FormState, o: CodeFieldOptions): TemplateResult {
   const wait = Math.ceil((Date.parse(o.resendAfter) - form.now) / 1000);
   const left = o.attemptsLeft;
-  const aside = html`<button type="button" class="lk-link" ?disabled=${wait > 0} @click=${o.onResend}>
-    ${wait > 0 ? msg(str`Resend in ${wait} s`) : msg('Resend code')}
-  </button>`;
-  return html`${renderUsernameHint(o.email)}
-    ${renderField(form, {
+  const aside = html`<button type="button" class="lk-link" ?disabled=${wait > 0} @click=${o.onResend}> ${wait > 0 ? msg(str`Resend in ${wait} s`) : msg('Resend code')} </button>`;
+  return html`${renderUsernameHint(o.email)} ${renderField(form, {
       name: 'code',
       label: msg('Verification code'),
       type: 'text',
@@ -59,8 +55,7 @@ export function renderCodeField(form: FormState, o: CodeFieldOptions): TemplateR
       onInput: normaliseCode,
       // Only once tries run low: five at the start is noise.
       hint: left === undefined || left > 3 ? undefined : triesLeft(left),
-    })}
-    <p class="lk-notice" role="status">${o.resent ? msg('We sent a new code.') : ''}</p>`;
+    })} <p class="lk-notice" role="status">${o.resent ? msg('We sent a new code.') : ''}</p>`;
 }
 
 /** "2 tries left.", by the plural rules of the locale: Arabic names two tries with its dual, and 3 with its `few` form. */

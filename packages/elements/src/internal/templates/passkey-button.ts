@@ -13,8 +13,5 @@ export interface PasskeyOffer {
  */
 export function renderPasskeyButton(offer: PasskeyOffer | undefined, label: string, waitingLabel: string): TemplateResult | typeof nothing {
   if (!offer) return nothing;
-  return html`<div class="lk-divider">${msg('or')}</div>
-    <button type="button" class="lk-secondary" aria-disabled=${offer.waiting} @click=${offer.onClick}>
-      ${offer.waiting ? html`<span class="lk-spinner" aria-hidden="true"></span>${waitingLabel}` : label}
-    </button>`;
+  return html`<div class="lk-divider">${msg('or')}</div> <button type="button" class="lk-secondary" aria-disabled=${offer.waiting} @click=${offer.onClick}> ${offer.waiting ? html`<span class="lk-spinner" aria-hidden="true"></span>${waitingLabel}` : label} </button>`;
 }

@@ -27,21 +27,7 @@ export function formatDate(iso: string): string {
  */
 export function renderPasskeyDetails(p: Passkey): TemplateResult {
   const synced = p.device_type === 'multi-device';
-  return html`<div class="details">
-    <span class="name-row">
-      <span part="passkey-name" class="name">${p.name}</span>
-      <span part="passkey-kind" class="kind ${synced ? 'synced' : ''}"
-        >${synced ? msg('Synced') : msg('This device only')}</span
-      >
-    </span>
-    <span class="meta"
-      ><span>${msg(str`Created ${formatDate(p.created_at)}`)}</span
-      ><span aria-hidden="true">\u00a0· </span
-      ><span
-        >${p.last_used_at
+  return html`<div class="details"> <span class="name-row"> <span part="passkey-name" class="name">${p.name}</span> <span part="passkey-kind" class="kind ${synced ? 'synced' : ''}">${synced ? msg('Synced') : msg('This device only')}</span> </span> <span class="meta"><span>${msg(str`Created ${formatDate(p.created_at)}`)}</span><span aria-hidden="true">\u00a0· </span><span>${p.last_used_at
           ? msg(str`Last used ${formatDate(p.last_used_at)}`)
-          : msg('Never used')}</span
-      ></span
-    >
-  </div>`;
+          : msg('Never used')}</span></span> </div>`;
 }

@@ -4,18 +4,14 @@ import { addFormStyles, formScope as s } from '../form-styles.js';
 import { renderField, type FieldOptions } from './field.js';
 import type { FormState } from './form-state.js';
 
-addFormStyles(`@layer latchkey {
-${s} .lk-reveal > span { position: absolute !important; inline-size: 1px; block-size: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-${s} .lk-reveal-row { position: relative; direction: ltr; }
-${s} .lk-reveal-row input { padding-inline-end: var(--_input-height); }
-${s} .lk-reveal {
-  position: absolute; inset-block: 0; inset-inline-end: 0; inline-size: var(--_input-height); display: grid; place-items: center;
-  color: var(--_muted); background: none; border: 0; border-radius: var(--_radius); cursor: pointer;
-}
-${s} .lk-reveal svg { inline-size: 1.25em; fill: none; stroke: currentColor; stroke-width: 2; }
-${s} .lk-reveal[aria-pressed='true'] { color: var(--_primary); }
-${s} .lk-reveal[aria-pressed='true'] svg path { stroke-dasharray: 2 3; }
-}`);
+addFormStyles(`@layer latchkey{
+${s} .lk-reveal>span{position:absolute !important;inline-size:1px;block-size:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+${s} .lk-reveal-row{position:relative;direction:ltr}
+${s} .lk-reveal-row input{padding-inline-end:var(--_input-height)}
+${s} .lk-reveal{position:absolute;inset-block:0;inset-inline-end:0;inline-size:var(--_input-height);display:grid;place-items:center;color:var(--_muted);background:none;border:0;border-radius:var(--_radius);cursor:pointer}
+${s} .lk-reveal svg{inline-size:1.25em;fill:none;stroke:currentColor;stroke-width:2}
+${s} .lk-reveal[aria-pressed=true]{color:var(--_primary)}
+${s} .lk-reveal[aria-pressed=true] svg path{stroke-dasharray:2 3}}`);
 
 /** Shows or hides the password next to the toggle; the label stays, `aria-pressed` says which. */
 function toggleReveal(event: Event) {

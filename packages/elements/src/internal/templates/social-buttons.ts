@@ -11,11 +11,8 @@ import type { SocialOffer } from '../controllers/social-controller.js';
  */
 export function renderSocialButtons(offer: SocialOffer, o: { divider: boolean; pending: boolean; onPick(provider: SocialProvider): void }): TemplateResult | typeof nothing {
   if (!offer.providers.length) return nothing;
-  return html`${o.divider ? html`<div class="lk-divider">${msg('or')}</div>` : nothing}
-    ${offer.providers.map(
+  return html`${o.divider ? html`<div class="lk-divider">${msg('or')}</div>` : nothing} ${offer.providers.map(
       (p) =>
-        html`<button type="button" class="lk-secondary lk-social" aria-disabled=${o.pending} @click=${() => o.pending || o.onPick(p)}>
-          ${offer.icon(p.icon)}${msg(str`Continue with ${p.name}`)}
-        </button>`,
+        html`<button type="button" class="lk-secondary lk-social" aria-disabled=${o.pending} @click=${() => o.pending || o.onPick(p)}> ${offer.icon(p.icon)}${msg(str`Continue with ${p.name}`)} </button>`,
     )}`;
 }

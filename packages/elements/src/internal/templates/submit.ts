@@ -5,7 +5,5 @@ import { html, nothing, type TemplateResult } from 'lit';
  * says so (`aria-disabled`, a spinner) instead of disappearing from the tab order.
  */
 export function renderSubmit(label: string, pending: boolean): TemplateResult {
-  return html`<button class="lk-primary" type="submit" aria-disabled=${pending}>
-    ${pending ? html`<span class="lk-spinner" aria-hidden="true"></span>` : nothing}${label}
-  </button>`;
+  return html`<button class="lk-primary" type="submit" aria-disabled=${pending}> ${pending ? html`<span class="lk-spinner" aria-hidden="true"></span>` : nothing}${label} </button>`;
 }

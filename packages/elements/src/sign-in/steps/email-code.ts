@@ -28,17 +28,8 @@ export function render(o: SignInStepOptions<Extract<SignInView, { name: 'email-c
   return {
     title: msg('Check your email'),
     subtitle: msg(str`We sent a 6-digit code to ${isolate(email)}.`),
-    form: html`<form class="lk-form" novalidate @submit=${onSubmit} @input=${submitWhenComplete}>
-      ${renderCodeField(o.form, { email, resendAfter: step.resend_after, attemptsLeft: step.attempts_left, resent: o.form.resent, onResend: () => o.resend(step) })}
-      ${renderAlert(o.form.alert)} ${renderSubmit(msg('Sign in'), o.form.pending)}
-      <div class="lk-links">
-        ${methods.includes('password')
-          ? html`<button type="button" class="lk-link" @click=${() => o.goTo({ name: 'password', step: { step: 'password', email, methods } })}>
-              ${msg('Use my password instead')}
-            </button>`
-          : nothing}
-        <button type="button" class="lk-link" @click=${() => o.goTo({ name: 'identifier', email })}>${msg('Use another email')}</button>
-      </div>
-    </form>`,
+    form: html`<form class="lk-form" novalidate @submit=${onSubmit} @input=${submitWhenComplete}> ${renderCodeField(o.form, { email, resendAfter: step.resend_after, attemptsLeft: step.attempts_left, resent: o.form.resent, onResend: () => o.resend(step) })} ${renderAlert(o.form.alert)} ${renderSubmit(msg('Sign in'), o.form.pending)} <div class="lk-links"> ${methods.includes('password')
+          ? html`<button type="button" class="lk-link" @click=${() => o.goTo({ name: 'password', step: { step: 'password', email, methods } })}> ${msg('Use my password instead')} </button>`
+          : nothing} <button type="button" class="lk-link" @click=${() => o.goTo({ name: 'identifier', email })}>${msg('Use another email')}</button> </div> </form>`,
   };
 }

@@ -23,9 +23,6 @@ export function render(o: SignInStepOptions<Extract<SignInView, { name: 'idp-err
   const [title, text] = (says[reason] ?? says.idp_error)(to.name);
   return {
     title,
-    form: html`<div class="lk-form">
-      <p class="lk-alert" role="alert">${text}</p>
-      <button type="button" class="lk-primary" @click=${() => o.goTo({ name: 'identifier' })}>${msg('Back to sign in')}</button>
-    </div>`,
+    form: html`<div class="lk-form"> <p class="lk-alert" role="alert">${text}</p> <button type="button" class="lk-primary" @click=${() => o.goTo({ name: 'identifier' })}>${msg('Back to sign in')}</button> </div>`,
   };
 }

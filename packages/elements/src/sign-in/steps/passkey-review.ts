@@ -13,36 +13,23 @@ import type { SignInStepOptions, SignInView, StepScreen } from '../sign-in.steps
 // lk-sign-in imports it only when a reset's answer carries a review, and the removal call
 // (`removePasskeysAfterReset`) comes with it, never with the element's entry.
 
-addFormStyles(`@layer latchkey {
-${s} .lk-passkeys { margin: 0; padding: 0; list-style: none; border-block-start: var(--_border-width) solid var(--_border); }
-${s} .lk-passkeys > li {
-  display: flex; align-items: center; gap: calc(var(--_space-s) * 1.5);
-  padding-block: calc(var(--_space-s) * 1.25); border-block-end: var(--_border-width) solid var(--_border);
-}
-${s} .lk-passkeys .icon {
-  flex: none; display: grid; place-items: center; inline-size: 2.25rem; block-size: 2.25rem; border-radius: var(--_radius);
-  color: var(--_primary); background: color-mix(in srgb, var(--_primary) 12%, transparent);
-}
-${s} .lk-passkeys svg { inline-size: 1.25rem; block-size: 1.25rem; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; }
-${s} .lk-passkeys .details { flex: 1; display: grid; gap: var(--_space-xs); min-inline-size: 0; }
-${s} .lk-passkeys .name { font-weight: 600; overflow-wrap: anywhere; }
-${s} .lk-passkeys .name-row { display: flex; flex-wrap: wrap; align-items: center; gap: var(--_space-xs) var(--_space-s); }
-${s} .lk-passkeys .meta { color: var(--_muted); font-size: 0.8125rem; line-height: 1.4; }
-${s} .lk-passkeys .meta > span:not([aria-hidden]) { white-space: nowrap; }
-${s} .lk-passkeys .kind {
-  padding-inline: var(--_space-s); font-size: 0.75rem; line-height: 1.5;
-  border-radius: calc(var(--_radius) * 2); border: var(--_border-width) solid var(--_border);
-}
-${s} .lk-passkeys .kind.synced { color: var(--_success); border-color: color-mix(in srgb, var(--_success) 40%, transparent); }
-${s} .lk-remove {
-  flex: none; display: inline-flex; align-items: center; gap: var(--_space-xs); min-block-size: var(--_target); padding-block: 0; padding-inline: var(--_space-s);
-  font: inherit; font-size: var(--_font-size-s); font-weight: 550; color: var(--_danger); background: none; border: 0; border-radius: var(--_space-xs); cursor: pointer;
-}
-${s} .lk-remove:hover { text-decoration: underline; }
-${s} .lk-remove[aria-disabled='true'] { cursor: progress; }
-${s} .lk-review-note { margin: 0; font-size: var(--_font-size-s); line-height: 1.45; color: var(--_text); }
-@media (forced-colors: active) { ${s} .lk-passkeys .kind { border-color: CanvasText; } }
-}`);
+addFormStyles(`@layer latchkey{
+${s} .lk-passkeys{margin:0;padding:0;list-style:none;border-block-start:var(--_border-width) solid var(--_border)}
+${s} .lk-passkeys>li{display:flex;align-items:center;gap:calc(var(--_space-s)*1.5);padding-block:calc(var(--_space-s)*1.25);border-block-end:var(--_border-width) solid var(--_border)}
+${s} .lk-passkeys .icon{flex:none;display:grid;place-items:center;inline-size:2.25rem;block-size:2.25rem;border-radius:var(--_radius);color:var(--_primary);background:color-mix(in srgb,var(--_primary) 12%,transparent)}
+${s} .lk-passkeys svg{inline-size:1.25rem;block-size:1.25rem;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round}
+${s} .lk-passkeys .details{flex:1;display:grid;gap:var(--_space-xs);min-inline-size:0}
+${s} .lk-passkeys .name{font-weight:600;overflow-wrap:anywhere}
+${s} .lk-passkeys .name-row{display:flex;flex-wrap:wrap;align-items:center;gap:var(--_space-xs) var(--_space-s)}
+${s} .lk-passkeys .meta{color:var(--_muted);font-size:.8125rem;line-height:1.4}
+${s} .lk-passkeys .meta>span:not([aria-hidden]){white-space:nowrap}
+${s} .lk-passkeys .kind{padding-inline:var(--_space-s);font-size:.75rem;line-height:1.5;border-radius:calc(var(--_radius)*2);border:var(--_border-width) solid var(--_border)}
+${s} .lk-passkeys .kind.synced{color:var(--_success);border-color:color-mix(in srgb,var(--_success) 40%,transparent)}
+${s} .lk-remove{flex:none;display:inline-flex;align-items:center;gap:var(--_space-xs);min-block-size:var(--_target);padding-block:0;padding-inline:var(--_space-s);font:inherit;font-size:var(--_font-size-s);font-weight:550;color:var(--_danger);background:none;border:0;border-radius:var(--_space-xs);cursor:pointer}
+${s} .lk-remove:hover{text-decoration:underline}
+${s} .lk-remove[aria-disabled=true]{cursor:progress}
+${s} .lk-review-note{margin:0;font-size:var(--_font-size-s);line-height:1.45;color:var(--_text)}
+@media (forced-colors:active){${s} .lk-passkeys .kind{border-color:CanvasText}}}`);
 
 type ReviewOptions = SignInStepOptions<Extract<SignInView, { name: 'passkey-review' }>>;
 
@@ -85,28 +72,14 @@ export function render(o: ReviewOptions): StepScreen {
 
   return {
     title: msg('Check your passkeys'),
-    form: html`<form class="lk-form" novalidate @submit=${onContinue}>
-      <p class="lk-notice" role="status">${msg('Your password was changed. Sign in with the new one.')}</p>
-      ${over
+    form: html`<form class="lk-form" novalidate @submit=${onContinue}> <p class="lk-notice" role="status">${msg('Your password was changed. Sign in with the new one.')}</p> ${over
         ? nothing
         : review.passkeys.length
-          ? html`<p class="lk-review-note">${msg("If you don't recognise a passkey, remove it: someone who could get into your account may have added it.")}</p>
-              <ul class="lk-passkeys">
-              ${review.passkeys.map((p) => renderRow(p, o.form.pending && removing.get(review) === p.id, (event) => void onRemove(event, p)))}
-            </ul>`
-          : html`<p class="lk-review-note">${msg('No passkeys are left on your account.')}</p>`}
-      ${renderAlert(over ? msg('This list has expired. You can still remove passkeys from your account page once you have signed in.') : o.form.alert)}
-      ${renderSubmit(msg('Continue to sign in'), false)}
-    </form>`,
+          ? html`<p class="lk-review-note">${msg("If you don't recognise a passkey, remove it: someone who could get into your account may have added it.")}</p> <ul class="lk-passkeys"> ${review.passkeys.map((p) => renderRow(p, o.form.pending && removing.get(review) === p.id, (event) => void onRemove(event, p)))} </ul>`
+          : html`<p class="lk-review-note">${msg('No passkeys are left on your account.')}</p>`} ${renderAlert(over ? msg('This list has expired. You can still remove passkeys from your account page once you have signed in.') : o.form.alert)} ${renderSubmit(msg('Continue to sign in'), false)} </form>`,
   };
 }
 
 function renderRow(p: Passkey, pending: boolean, onRemove: (event: Event) => void) {
-  return html`<li>
-    <span class="icon">${keyIcon}</span>
-    ${renderPasskeyDetails(p)}
-    <button type="button" class="lk-remove" data-remove aria-label=${msg(str`Remove ${p.name}`)} aria-disabled=${pending} @click=${onRemove}>
-      ${pending ? html`<span class="lk-spinner" aria-hidden="true"></span>` : nothing}${msg('Remove')}
-    </button>
-  </li>`;
+  return html`<li> <span class="icon">${keyIcon}</span> ${renderPasskeyDetails(p)} <button type="button" class="lk-remove" data-remove aria-label=${msg(str`Remove ${p.name}`)} aria-disabled=${pending} @click=${onRemove}> ${pending ? html`<span class="lk-spinner" aria-hidden="true"></span>` : nothing}${msg('Remove')} </button> </li>`;
 }

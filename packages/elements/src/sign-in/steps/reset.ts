@@ -32,18 +32,11 @@ export function render(o: ResetOptions): StepScreen {
   return {
     title: msg('Reset your password'),
     subtitle: msg(str`Enter the code we sent to ${isolate(step.email)} and choose a new password.`),
-    form: html`<form class="lk-form" novalidate @submit=${onSubmit}>
-      ${renderCodeField(form, { email: step.email, resendAfter: step.resend_after, attemptsLeft: step.attempts_left, resent: o.form.resent, onResend: () => o.resend(step) })}
-      ${renderPasswordField(form, {
+    form: html`<form class="lk-form" novalidate @submit=${onSubmit}> ${renderCodeField(form, { email: step.email, resendAfter: step.resend_after, attemptsLeft: step.attempts_left, resent: o.form.resent, onResend: () => o.resend(step) })} ${renderPasswordField(form, {
         name: 'new-password',
         label: msg('New password'),
         autocomplete: 'new-password',
         hint: msg('At least 8 characters.'),
-      })}
-      ${renderAlert(form.alert)} ${renderSubmit(msg('Set new password'), form.pending)}
-      <div class="lk-links">
-        <button type="button" class="lk-link" @click=${() => o.goTo({ name: 'password', step: back })}>${msg('Back to sign in')}</button>
-      </div>
-    </form>`,
+      })} ${renderAlert(form.alert)} ${renderSubmit(msg('Set new password'), form.pending)} <div class="lk-links"> <button type="button" class="lk-link" @click=${() => o.goTo({ name: 'password', step: back })}>${msg('Back to sign in')}</button> </div> </form>`,
   };
 }
