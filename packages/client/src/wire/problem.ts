@@ -28,6 +28,10 @@ export const PROBLEM_TYPE_PREFIX = 'urn:latchkey:problem:';
  *   not know for this user); start the ceremony again. The log says which.
  * - `passkey_exists` 409: that authenticator already holds a passkey of this account.
  * - `last_sign_in_method` 409: removing it would leave the account no way to sign in.
+ * - `unknown_provider` 404: no social provider of that id is configured.
+ * - `no_flow` 404: this browser has no flow result waiting (`GET /v1/sign-in/flow`).
+ * - `invalid_state` 400: an OAuth callback whose `state` matches no open flow of this browser.
+ * - `last_way_in` 409: disconnecting that account would leave no password, passkey or other identity.
  * - `not_found` 404, `method_not_allowed` 405.
  * - `internal_error` 500: anything else; carries `request_id` and no secrets.
  */
@@ -48,6 +52,10 @@ export type ProblemCode =
   | 'passkey_rejected'
   | 'passkey_exists'
   | 'last_sign_in_method'
+  | 'unknown_provider'
+  | 'no_flow'
+  | 'invalid_state'
+  | 'last_way_in'
   | 'not_found'
   | 'method_not_allowed'
   | 'internal_error';

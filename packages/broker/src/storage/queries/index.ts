@@ -6,3 +6,4 @@ export * from './outbox.js';
 export * from './rate-limits.js';
 export * from './secrets.js';
 export * from './passkeys.js';
+export * from './identities.js';
