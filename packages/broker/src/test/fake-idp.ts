@@ -50,7 +50,8 @@ export async function startFakeIdp(options: { clock: () => Date; clientId?: stri
   };
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    // No keep-alive: a connection the server closes after its idle timeout while the client reuses it would fail a random test.
+    res.writeHead(status, { 'content-type': 'application/json', connection: 'close', ...headers });
     res.end(JSON.stringify(body));
   };
   const readBody = (req: IncomingMessage) =>
@@ -73,7 +74,7 @@ export async function startFakeIdp(options: { clock: () => Date; clientId?: stri
         state.tokenCalls++;
         const params = new URLSearchParams(await readBody(req));
         if (state.oversizedToken > 0) {
-          res.writeHead(200, { 'content-type': 'application/json' });
+          res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
           res.end(`{"pad":"${'x'.repeat(state.oversizedToken)}"}`);
           return;
         }

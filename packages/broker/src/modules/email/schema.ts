@@ -3,11 +3,13 @@ import { LIMITS } from '@latchkey/client';
 
 /**
  * The one email normalization, for typed addresses and IdP-asserted ones alike:
- * NFC, trimmed, ASCII letters lower-cased. Never `toLowerCase()` on the whole
- * string nor NFKC: both fold compatibility characters (the Kelvin sign U+212A
- * lower-cases to ASCII `k`), so a look-alike address would reach another account.
+ * trimmed, ASCII letters lower-cased, nothing else. No Unicode normalization and
+ * no `toLowerCase()` on the whole string: each folds the Kelvin sign U+212A into
+ * ASCII `k` (`toLowerCase` directly, NFKC as a compatibility character, and even
+ * NFC, as a canonical singleton), so a look-alike address would reach another
+ * account. A non-ASCII address then fails the email shape and is refused.
  */
-export const normalizeEmail = (raw: string) => raw.normalize('NFC').trim().replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+export const normalizeEmail = (raw: string) => raw.trim().replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 
 const emailShape = z.email({ message: 'Enter a valid email address' });
 

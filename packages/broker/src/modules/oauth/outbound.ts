@@ -53,7 +53,8 @@ export function boundedFetch(base: typeof fetch, limits: OutboundLimits): typeof
       return copy;
     } catch (error) {
       if (error instanceof IdpUnreachableError) throw error;
-      throw new IdpUnreachableError(`${where} did not answer within ${limits.timeoutMs} ms or could not be reached`, error);
+      const why = error instanceof Error ? `${error.name}: ${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);
+      throw new IdpUnreachableError(`${where} did not answer within ${limits.timeoutMs} ms or could not be reached: ${why}`, error);
     }
   };
 }

@@ -123,7 +123,9 @@ export function createProtocol(options: { fetch: typeof fetch; clock: () => Date
 
     /** The URL to send the browser to: authorization code with PKCE S256, `state`, and `nonce` for OIDC. */
     async authorizationUrl(provider: ProviderConfig, redirectUri: string, secrets: AuthorizationSecrets): Promise<string> {
-      const as = await authorizationServer(provider);
+      const as = await authorizationServer(provider).catch((error: unknown) => {
+        throw asIdpFailure(error);
+      });
       if (!as.authorization_endpoint) throw new IdpFailure('idp_error', `${provider.issuer} has no authorization endpoint`);
       const url = new URL(as.authorization_endpoint);
       url.searchParams.set('client_id', provider.clientId);
