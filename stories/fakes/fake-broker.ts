@@ -12,6 +12,7 @@ import {
   type Problem,
   type ProblemCode,
   type SignInMethod,
+  type SocialProvider,
   type Step,
 } from '@latchkey/client';
 import { base64url, fromBase64url, randomBase64url } from './base64url.js';
@@ -53,6 +54,8 @@ export interface FakeBrokerOptions {
    * page origin it serves (default: this page's origin, else the fake's own URL).
    */
   origin?: string;
+  /** Social buttons in order (GET /v1/config), as the broker's `social` configuration lists them. Default: none. */
+  social?: SocialProvider[];
 }
 
 /** A passkey an account has from the start. */
@@ -178,6 +181,15 @@ export class FakeBroker {
   /** Calls to these paths never answer (until aborted): one request stays loading while the others answer. */
   readonly stalled = new Set<string>();
   readonly requests: string[] = [];
+  // ---- social sign-in and connected accounts (issue 21, oauth) ----
+  /** Connected accounts by user id: the broker's `identities` rows. */
+  readonly identities = new Map<string, Array<{ id: string; provider: string; email: string | null; created_at: string }>>();
+  /** The step `GET /v1/sign-in/flow` answers once: what the callback left after a trip to the IdP (see `finishSocialTrip`). */
+  waitingFlow: Step | null = null;
+  /** The trip the browser is on: started by `POST /v1/sign-in/social` or `/v1/identities/connect`, ended by `finishSocialTrip`. */
+  private trip: { provider: SocialProvider; purpose: 'sign-in' | 'link'; userId?: string; returnTo: string | null } | null = null;
+  private identitySeq = 0;
+  // ---- end social ----
   private current: Session | null = null;
   private seq = 0;
   // Apart from `seq`, so sessions leave the codes stories type (and snapshot) unchanged.
@@ -327,6 +339,7 @@ export class FakeBroker {
   /** The routes, as the broker answers them. */
   private answer(method: string, path: string, body: Record<string, string>): { status: number; body?: unknown } {
     if (path.startsWith('/v1/passkeys') || path.startsWith('/v1/sign-up/passkey')) return this.answerPasskeys(method, path, body as Record<string, unknown>);
+    if (path === '/v1/config' || path === '/v1/sign-in/social' || path === '/v1/sign-in/flow' || path.startsWith('/v1/identities')) return this.answerSocial(method, path, body);
     const email = body.email?.trim().toLowerCase();
     const mailsTo = (address: string): FlowMail => (this.users.has(address) ? 'code' : 'nothing');
     switch (`${method} ${path}`) {
@@ -608,6 +621,107 @@ export class FakeBroker {
   }
 
   /** The fake `fetch` the client is built with. */
+  // ---- social sign-in and connected accounts (issue 21, oauth): GET /v1/config, POST /v1/sign-in/social,
+  // GET /v1/sign-in/flow, GET /v1/identities, POST /v1/identities/connect, DELETE /v1/identities/:id ----
+
+  /**
+   * The browser comes back from the IdP: what the broker's callback would leave
+   * for `GET /v1/sign-in/flow`. `done` signs `email` in (making the account on a
+   * first sign-in, or connecting the provider to the signed-in user when the trip
+   * was a connect); an `IdpErrorReason` leaves that `idp-error` step.
+   */
+  finishSocialTrip(outcome: { email: string; name?: string } | { error: 'access_denied' | 'idp_unreachable' | 'not_linkable' | 'idp_error' }) {
+    const trip = this.trip;
+    if (!trip) throw new Error('fake broker: no social trip started');
+    this.trip = null;
+    const to = { kind: 'social' as const, name: trip.provider.name, icon: trip.provider.icon };
+    if ('error' in outcome) {
+      this.waitingFlow = { step: 'idp-error', reason: outcome.error, to, return_to: trip.returnTo };
+      return;
+    }
+    if (trip.purpose === 'link') {
+      const user = [...this.users.values()].find((u) => u.id === trip.userId)!;
+      this.connect(user.id, trip.provider.id, outcome.email);
+      this.waitingFlow = { step: 'done', user: this.wireUser(user), session: this.wireSession(this.current!), return_to: trip.returnTo };
+      return;
+    }
+    const user = this.users.get(outcome.email) ?? this.addUser(outcome.email, null, outcome.name ?? null);
+    if (!(this.identities.get(user.id) ?? []).some((i) => i.provider === trip.provider.id)) this.connect(user.id, trip.provider.id, outcome.email);
+    this.current = this.openSession(user.id, ['fed']);
+    this.waitingFlow = { step: 'done', user: this.wireUser(user), session: this.wireSession(this.current), return_to: trip.returnTo };
+  }
+
+  private connect(userId: string, provider: string, email: string | null) {
+    const list = this.identities.get(userId) ?? [];
+    list.push({ id: `idn_${String(++this.identitySeq).padStart(22, '0')}`, provider, email, created_at: '2026-11-24T12:00:00.000Z' });
+    this.identities.set(userId, list);
+  }
+
+  /** A resume_url or return_to on the page's origin, as the broker's allowlist; else `invalid_return_to`. */
+  private allowlisted(url: unknown): string | null {
+    if (url === undefined) return null;
+    const origin = this.options.origin ?? globalThis.location?.origin;
+    if (typeof url !== 'string' || !URL.canParse(url) || new URL(url).origin !== origin) throw problem('invalid_return_to');
+    return url;
+  }
+
+  private answerSocial(method: string, path: string, body: Record<string, unknown>): { status: number; body?: unknown } {
+    const social = this.options.social ?? [];
+    const startTrip = (purpose: 'sign-in' | 'link', userId?: string) => {
+      const provider = social.find((p) => p.id === body.provider);
+      if (!provider) throw problem('unknown_provider');
+      this.allowlisted(body.resume_url);
+      const returnTo = this.allowlisted(body.return_to);
+      this.trip = { provider, purpose, returnTo, ...(userId ? { userId } : {}) };
+      const url = `https://idp.fake.latchkey.test/authorize?client_id=${provider.id}&state=${randomBase64url(16)}`;
+      return { status: 200, body: { step: 'sso-redirect', url, to: { kind: 'social', name: provider.name, icon: provider.icon } } satisfies Step };
+    };
+    const signedIn = () => {
+      const session = this.current;
+      const user = session && [...this.users.values()].find((u) => u.id === session.userId);
+      if (!user) throw problem('unauthenticated');
+      return user;
+    };
+    switch (`${method} ${path}`) {
+      case 'GET /v1/config':
+        return { status: 200, body: { sign_in_methods: this.methods, social } };
+      case 'POST /v1/sign-in/social':
+        return startTrip('sign-in');
+      case 'GET /v1/sign-in/flow': {
+        const step = this.waitingFlow;
+        if (!step) throw problem('no_flow');
+        this.waitingFlow = null;
+        return { status: 200, body: step };
+      }
+      case 'GET /v1/identities': {
+        const user = signedIn();
+        const mine = this.identities.get(user.id) ?? [];
+        const byId = new Map(social.map((p) => [p.id, p]));
+        return {
+          status: 200,
+          body: {
+            accounts: mine.map((i) => ({ id: i.id, provider: byId.get(i.provider) ?? { id: i.provider, name: i.provider, icon: 'oauth' }, email: i.email, created_at: i.created_at })),
+            available: social.filter((p) => !mine.some((i) => i.provider === p.id)),
+          },
+        };
+      }
+      case 'POST /v1/identities/connect':
+        return startTrip('link', signedIn().id);
+    }
+    const deleting = /^\/v1\/identities\/([^/]+)$/.exec(path);
+    if (method === 'DELETE' && deleting) {
+      const user = signedIn();
+      const mine = this.identities.get(user.id) ?? [];
+      const at = mine.findIndex((i) => i.id === deleting[1]);
+      if (at < 0) throw problem('not_found');
+      if (user.password === null && user.passkeys.length === 0 && mine.length === 1) throw problem('last_way_in');
+      mine.splice(at, 1);
+      return { status: 204 };
+    }
+    throw problem('not_found');
+  }
+  // ---- end social ----
+
   readonly fetch: typeof fetch = async (input, init) => {
     const url = new URL(String(input));
     const method = init?.method ?? 'GET';
@@ -647,6 +761,10 @@ const STATUS: Partial<Record<ProblemCode, number>> = {
   passkey_exists: 409,
   last_sign_in_method: 409,
   internal_error: 500,
+  // social sign-in (oauth)
+  unknown_provider: 404,
+  no_flow: 404,
+  last_way_in: 409,
 };
 
 class FakeProblem extends Error {

@@ -48,7 +48,31 @@ interface Subject {
   inbox(email: string): Promise<Array<{ code: string | null }>>;
   /** Moves the broker's clock on (the fake reads Date, the broker its hand-moved test clock). */
   advance(ms: number): void;
+  /** One raw call as the client's browser (its cookies), for routes without a client function yet. */
+  raw(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
+}
+
+/** The social buttons both brokers are configured with (the real one: a GitHub-style provider no test reaches). */
+const SOCIAL = [{ id: 'devhub', name: 'DevHub', icon: 'github' as const }];
+const REAL_SOCIAL = [
+  {
+    id: 'devhub',
+    preset: 'github' as const,
+    name: 'DevHub',
+    client_id: 'contract',
+    client_secret: 'contract-secret',
+    authorization_endpoint: 'https://idp.example/login/oauth/authorize',
+    token_endpoint: 'https://idp.example/login/oauth/access_token',
+    userinfo_endpoint: 'https://idp.example/api/user',
+  },
+];
+
+/** Calls `fetch` as the client would, answering status and parsed body. */
+async function rawCall(fetch: typeof globalThis.fetch, base: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${base}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
 type Kind = 'fake' | 'real';
@@ -56,7 +80,7 @@ type Kind = 'fake' | 'real';
 async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
   const methods = setup.methods ?? ['password', 'email-code'];
   if (kind === 'fake') {
-    const fake = new FakeBroker({ accounts: Object.fromEntries((setup.accounts ?? []).map((email) => [email, PASSWORD])), methods, origin: APP_ORIGIN });
+    const fake = new FakeBroker({ accounts: Object.fromEntries((setup.accounts ?? []).map((email) => [email, PASSWORD])), methods, origin: APP_ORIGIN, social: SOCIAL });
     return {
       client: fake.client(),
       url: fake.url,
@@ -67,13 +91,14 @@ async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
         vi.useFakeTimers({ toFake: ['Date'] });
         vi.setSystemTime(Date.now() + ms);
       },
+      raw: (method, path, body) => rawCall(fake.fetch, fake.url, method, path, body),
       close: async () => void vi.useRealTimers(),
     };
   }
 
   const storage = await openTestStorage('pglite');
   // Its clock starts at the client's now: the session store times its token cache by Date.now().
-  const broker = testBroker(storage, { signIn: { methods }, clock: testClock(Date.now()) });
+  const broker = testBroker(storage, { signIn: { methods }, clock: testClock(Date.now()), social: REAL_SOCIAL });
   // Accounts are made by another browser (the harness's own jar), so the client starts signed out.
   for (const email of setup.accounts ?? []) await broker.signUp(email, PASSWORD);
 
@@ -106,6 +131,7 @@ async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
     lastCode: (email) => broker.lastCode(email),
     inbox: async (email) => (await broker.outbox(email)).map((m) => ({ code: /\b(\d{6})\b/.exec(m.text)?.[1] ?? null })),
     advance: (ms) => broker.clock.advance(ms),
+    raw: (method, path, body) => rawCall(fetch, BROKER_URL, method, path, body),
     async close() {
       await broker.deps.mail.settled();
       await storage.drop();
@@ -636,4 +662,41 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
       expect(await reset(subject)).toEqual({ step: 'password', email: ALICE, methods: PASSKEYS, notice: 'password-reset' });
     });
   });
+  // ---- social sign-in and connected accounts (issue 21, oauth) ----
+  describe('social sign-in', () => {
+    it('GET /v1/config lists the sign-in methods and the social buttons in order', async () => {
+      subject = await makeSubject(kind);
+      expect(await subject.raw('GET', '/v1/config')).toEqual({ status: 200, body: { sign_in_methods: ['password', 'email-code'], social: SOCIAL } });
+    });
+
+    it('POST /v1/sign-in/social answers sso-redirect to the provider; an unknown provider is unknown_provider; a foreign resume_url is invalid_return_to', async () => {
+      subject = await makeSubject(kind);
+      const started = await subject.raw('POST', '/v1/sign-in/social', { provider: 'devhub', resume_url: `${APP_ORIGIN}/sign-in` });
+      expect(started.status).toBe(200);
+      expect(started.body).toMatchObject({ step: 'sso-redirect', to: { kind: 'social', name: 'DevHub', icon: 'github' } });
+      expect(new URL(started.body.url).searchParams.get('state')).toBeTruthy();
+      const unknown = await subject.raw('POST', '/v1/sign-in/social', { provider: 'nope' });
+      expect([unknown.status, unknown.body.code]).toEqual([404, 'unknown_provider']);
+      const foreign = await subject.raw('POST', '/v1/sign-in/social', { provider: 'devhub', resume_url: 'https://evil.example/' });
+      expect([foreign.status, foreign.body.code]).toEqual([400, 'invalid_return_to']);
+    });
+
+    it('GET /v1/sign-in/flow is 404 no_flow while nothing is waiting', async () => {
+      subject = await makeSubject(kind);
+      const answer = await subject.raw('GET', '/v1/sign-in/flow');
+      expect([answer.status, answer.body.code]).toEqual([404, 'no_flow']);
+    });
+
+    it('connected accounts: unauthenticated when signed out; signed in, none connected, connect answers sso-redirect, an unknown id is not_found', async () => {
+      subject = await makeSubject(kind, { accounts: [ALICE] });
+      expect((await subject.raw('GET', '/v1/identities')).body.code).toBe('unauthenticated');
+      await subject.client.signInWithPassword({ email: ALICE, password: PASSWORD });
+      expect(await subject.raw('GET', '/v1/identities')).toEqual({ status: 200, body: { accounts: [], available: SOCIAL } });
+      const connect = await subject.raw('POST', '/v1/identities/connect', { provider: 'devhub', resume_url: `${APP_ORIGIN}/profile` });
+      expect(connect.body).toMatchObject({ step: 'sso-redirect', to: { kind: 'social', name: 'DevHub' } });
+      const gone = await subject.raw('DELETE', `/v1/identities/idn_${'0'.repeat(22)}`);
+      expect([gone.status, gone.body.code]).toEqual([404, 'not_found']);
+    });
+  });
+  // ---- end social ----
 });
