@@ -33,8 +33,11 @@ export interface OutboundLimits {
  */
 export function boundedFetch(base: typeof fetch, limits: OutboundLimits): typeof fetch {
   return async function fetchBounded(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const timeout = AbortSignal.timeout(limits.timeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    // A timer of our own, not AbortSignal.timeout: that one is unreferenced and, held only
+    // weakly, can be collected before it fires, leaving a hung IdP call hanging.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException(`no answer within ${limits.timeoutMs} ms`, 'TimeoutError')), limits.timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
     const where = new URL(input instanceof Request ? input.url : String(input)).origin;
     try {
       const response = await base(input, { ...init, signal, redirect: 'manual' });
@@ -55,6 +58,8 @@ export function boundedFetch(base: typeof fetch, limits: OutboundLimits): typeof
       if (error instanceof IdpUnreachableError) throw error;
       const why = error instanceof Error ? `${error.name}: ${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);
       throw new IdpUnreachableError(`${where} did not answer within ${limits.timeoutMs} ms or could not be reached: ${why}`, error);
+    } finally {
+      clearTimeout(timer);
     }
   };
 }
