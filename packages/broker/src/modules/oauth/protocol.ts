@@ -55,7 +55,7 @@ const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
  * const url = await protocol.authorizationUrl(provider, redirectUri, secrets);
  */
 export function createProtocol(options: { fetch: typeof fetch; clock: () => Date }) {
-  const discovered = new Map<string, { as: oauth.AuthorizationServer; until: number }>();
+  const discovered = new Map<string, { as: Promise<oauth.AuthorizationServer>; until: number }>();
   const jwksCaches = new Map<string, oauth.JWKSCacheInput>();
 
   const insecure = (provider: ProviderConfig) =>
@@ -72,27 +72,31 @@ export function createProtocol(options: { fetch: typeof fetch; clock: () => Date
     };
     if (provider.protocol === 'oauth2') return { issuer: provider.issuer, ...overrides };
     const now = Date.now();
-    const cached = discovered.get(provider.issuer);
-    if (cached && cached.until > now) return { ...cached.as, ...overrides };
+    let cached = discovered.get(provider.issuer);
+    if (!cached || cached.until <= now) {
+      // One discovery in flight per issuer: a burst of sign-ins shares it; a failed one is not kept.
+      const as = discover(provider);
+      cached = { as, until: now + DISCOVERY_TTL_MS };
+      discovered.set(provider.issuer, cached);
+      as.catch(() => discovered.get(provider.issuer)?.as === as && discovered.delete(provider.issuer));
+    }
+    return { ...(await cached.as), ...overrides };
+  }
+
+  async function discover(provider: ProviderConfig): Promise<oauth.AuthorizationServer> {
     const issuer = new URL(provider.issuer);
     const response = await oauth.discoveryRequest(issuer, { ...httpOptions(provider), algorithm: 'oidc' });
-    let as: oauth.AuthorizationServer;
-    if (provider.tenantIssuer) {
-      as = await oauth.processDiscoveryResponse(noDiscoveryCheck as unknown as URL, response);
-      if (as.issuer !== MICROSOFT_TEMPLATE) throw new IdpFailure('idp_error', `discovery of ${provider.issuer} names issuer ${as.issuer}, not ${MICROSOFT_TEMPLATE}`);
-      // Each ID token's `iss` must be the template filled with the token's own tenant id.
-      as = {
-        ...as,
-        [expectedIssuerHook]: (result: { claims: Record<string, unknown> }) => {
-          const tid = result.claims.tid;
-          return typeof tid === 'string' && TENANT_ID.test(tid) ? MICROSOFT_TEMPLATE.replace('{tenantid}', tid) : '(no valid tid)';
-        },
-      } as oauth.AuthorizationServer;
-    } else {
-      as = await oauth.processDiscoveryResponse(issuer, response);
-    }
-    discovered.set(provider.issuer, { as, until: now + DISCOVERY_TTL_MS });
-    return { ...as, ...overrides };
+    if (!provider.tenantIssuer) return oauth.processDiscoveryResponse(issuer, response);
+    const as = await oauth.processDiscoveryResponse(noDiscoveryCheck as unknown as URL, response);
+    if (as.issuer !== MICROSOFT_TEMPLATE) throw new IdpFailure('idp_error', `discovery of ${provider.issuer} names issuer ${as.issuer}, not ${MICROSOFT_TEMPLATE}`);
+    // Each ID token's `iss` must be the template filled with the token's own tenant id.
+    return {
+      ...as,
+      [expectedIssuerHook]: (result: { claims: Record<string, unknown> }) => {
+        const tid = result.claims.tid;
+        return typeof tid === 'string' && TENANT_ID.test(tid) ? MICROSOFT_TEMPLATE.replace('{tenantid}', tid) : '(no valid tid)';
+      },
+    } as oauth.AuthorizationServer;
   }
 
   /** Client metadata, with the broker's clock (a test clock moves ID-token time checks too). */
