@@ -193,3 +193,40 @@ describe.each(storageKinds)('the callback budget (%s)', (kind) => {
     expect(answers).toEqual([400, 400, 400, 429]);
   });
 });
+
+describe.each(storageKinds)("Microsoft's multi-tenant issuer (%s)", (kind) => {
+  const TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+  const MS = 'https://login.microsoftonline.com';
+  // The broker's injected fetch carries Microsoft's https URLs to the fake IdP on loopback.
+  const toFake: typeof fetch = (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    return globalThis.fetch(url.replace(`${MS}/common/v2.0`, ctx.idp.issuer).replace(`${MS}/fake`, ctx.idp.issuer), init);
+  };
+  const ctx = useOAuthBroker(kind, (idp) => [{ id: 'microsoft', preset: 'microsoft', client_id: idp.clientId, client_secret: 's' }], { fetch: toFake });
+  const steer = (iss: string, tid: string) => {
+    ctx.idp.state.discovery = {
+      issuer: `${MS}/{tenantid}/v2.0`,
+      token_endpoint: `${MS}/fake/token`,
+      userinfo_endpoint: `${MS}/fake/userinfo`,
+      jwks_uri: `${MS}/fake/jwks`,
+      authorization_response_iss_parameter_supported: false,
+    };
+    ctx.idp.state.idTokenClaims = { iss, tid };
+  };
+
+  it("takes an ID token whose iss is the template filled with its own tid, and signs in", async () => {
+    steer(`${MS}/${TENANT}/v2.0`, TENANT);
+    ctx.idp.state.user = { sub: 'ms-1', email: 'ana@contoso.test', email_verified: true };
+    await ctx.broker.get((await tripTo(ctx, ctx.broker, 'microsoft', {}, null)).callback);
+    expect((await ctx.broker.get('/v1/sign-in/flow')).body).toMatchObject({ step: 'done', user: { email: 'ana@contoso.test' } });
+    const [identity] = await ctx.storage.query<{ issuer: string }>(`SELECT issuer FROM identities`);
+    expect(identity!.issuer).toBe(`${MS}/${TENANT}/v2.0`);
+  });
+
+  it('refuses an ID token whose iss names another tenant than its tid', async () => {
+    steer(`${MS}/00000000-0000-0000-0000-000000000001/v2.0`, TENANT);
+    await ctx.broker.get((await tripTo(ctx, ctx.broker, 'microsoft', {}, null)).callback);
+    expect((await ctx.broker.get('/v1/sign-in/flow')).body).toMatchObject({ step: 'idp-error', reason: 'idp_error' });
+    await expectNothingWritten(ctx.storage);
+  });
+});
