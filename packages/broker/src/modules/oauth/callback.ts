@@ -1,4 +1,4 @@
-import type { DoneStep, Step } from '@latchkey/client';
+import type { DoneStep } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
 import { isUniqueViolation, type Db } from '../../storage/storage.js';
@@ -111,4 +111,3 @@ function resumeLocation(resumeUrl: string): string {
   return url.href;
 }
 
-export type { Step };

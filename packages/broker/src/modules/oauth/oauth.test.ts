@@ -153,3 +153,27 @@ describe.each(storageKinds)('connected accounts (%s)', (kind) => {
     expect((await ctx.broker.post('/v1/identities/connect', { provider: 'acme' })).status).toBe(401);
   });
 });
+
+describe.each(storageKinds)('ways in across kinds (%s)', (kind) => {
+  const ctx = useOAuthBroker(kind, (idp) => [oidcProvider(idp)], { signIn: { methods: ['password', 'email-code', 'passkey'] } });
+
+  it('counts a connected identity as a way in when a passkey is deleted, and a passkey when the identity is disconnected', async () => {
+    await ctx.broker.get((await tripTo(ctx, ctx.broker, 'acme')).callback);
+    const [user] = await ctx.storage.query<{ id: string }>(`SELECT id FROM users`);
+    const addPasskey = (id: string) =>
+      ctx.storage.query(
+        `INSERT INTO passkeys (id, user_id, credential_id, public_key, aaguid, name, device_type, backed_up, created_at) VALUES ($1, $2, $1, '\\x00', 'x', 'Laptop', 'multi-device', true, now())`,
+        [id, user!.id],
+      );
+    // The account's only passkey goes: the identity is still a way in.
+    await addPasskey('pk_0');
+    expect((await ctx.broker.call('DELETE', '/v1/passkeys/pk_0')).status).toBe(204);
+    await addPasskey('pk_1');
+    const [identity] = await ctx.storage.query<{ id: string }>(`SELECT id FROM identities`);
+    // Both at once: exactly one of the two ways in goes, never both.
+    const [passkey, disconnect] = await Promise.all([ctx.broker.call('DELETE', '/v1/passkeys/pk_1'), ctx.broker.call('DELETE', `/v1/identities/${identity!.id}`)]);
+    expect([passkey.status, disconnect.status].sort()).toEqual([204, 409]);
+    const left = (await ctx.storage.query(`SELECT id FROM passkeys`)).length + (await ctx.storage.query(`SELECT id FROM identities`)).length;
+    expect(left).toBe(1);
+  });
+});

@@ -105,7 +105,7 @@ export function createProtocol(options: { fetch: typeof fetch; clock: () => Date
     [oauth.clockSkew]: Math.round((options.clock().getTime() - Date.now()) / 1000),
   });
 
-  async function clientAuth(provider: ProviderConfig, as: oauth.AuthorizationServer): Promise<oauth.ClientAuth> {
+  async function clientAuth(provider: ProviderConfig): Promise<oauth.ClientAuth> {
     const auth = provider.clientAuth;
     switch (auth.method) {
       case 'client_secret_post':
@@ -119,7 +119,6 @@ export function createProtocol(options: { fetch: typeof fetch; clock: () => Date
       case 'none':
         return oauth.None();
     }
-    void as;
   }
 
   return {
@@ -156,7 +155,7 @@ export function createProtocol(options: { fetch: typeof fetch; clock: () => Date
         const client = clientOf(provider);
         const http = httpOptions(provider);
         const callback = oauth.validateAuthResponse(as, client, params, expected.state);
-        const response = await oauth.authorizationCodeGrantRequest(as, client, await clientAuth(provider, as), callback, redirectUri, expected.codeVerifier, http);
+        const response = await oauth.authorizationCodeGrantRequest(as, client, await clientAuth(provider), callback, redirectUri, expected.codeVerifier, http);
         if (provider.protocol === 'oauth2') {
           const tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
           return await githubStyleProfile(provider, tokens.access_token, http);

@@ -6,7 +6,7 @@ import { checkReturnTo } from '../../http/guard/origin.js';
 import { ProblemError } from '../../http/problem.js';
 import { currentSession } from '../sessions/sessions.js';
 import { answerRedirect, answerStep } from '../sign-in/answer.js';
-import { browserOf, keepBinding } from '../sign-in/browser.js';
+import { browserOf } from '../sign-in/browser.js';
 import { finishTrip, type CallbackContext } from './callback.js';
 import { disconnectAccount, listConnectedAccounts } from './connected.js';
 import { idpErrorStep, startTrip, takeResult, targetOf } from './flows.js';
@@ -134,4 +134,3 @@ export function identityRoutes(ctx: OAuthContext) {
     });
 }
 
-export { keepBinding };
