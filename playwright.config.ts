@@ -7,15 +7,20 @@ import { chromiumLaunchOptions } from './scripts/chromium.mjs';
 // Ports of their own, so the suite runs beside a `pnpm start` on the defaults.
 const brokerPort = process.env.E2E_BROKER_PORT ?? '18787';
 const demoPort = process.env.E2E_DEMO_PORT ?? '15173';
+const devIdpPort = process.env.E2E_DEV_IDP_PORT ?? '18788';
 const brokerUrl = `http://localhost:${brokerPort}`;
 const demoUrl = `http://localhost:${demoPort}`;
+// Another site than the demo and the broker (127.0.0.1, not localhost), as a real IdP is.
+const devIdpUrl = `http://127.0.0.1:${devIdpPort}`;
 process.env.E2E_BROKER_URL = brokerUrl;
 process.env.E2E_DEMO_URL = demoUrl;
+process.env.E2E_DEV_IDP_URL = devIdpUrl;
 
 const env = {
   BROKER_PORT: brokerPort,
   DEMO_PORT: demoPort,
   BROKER_URL: brokerUrl,
+  DEV_IDP_PORT: devIdpPort,
   LATCHKEY_ALLOWED_ORIGINS: demoUrl,
   // A fresh embedded database for every run.
   LATCHKEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'latchkey-e2e-')),
@@ -41,6 +46,14 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: [
+    {
+      name: 'dev-idp',
+      command: 'pnpm --silent --filter @latchkey/dev-idp start',
+      url: `${devIdpUrl}/oidc/.well-known/openid-configuration`,
+      env,
+      timeout: 60_000,
+      reuseExistingServer: false,
+    },
     {
       name: 'broker',
       command: 'pnpm --silent --filter @latchkey/broker-app start',

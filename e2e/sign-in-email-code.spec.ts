@@ -18,7 +18,7 @@ test('a user signs in with a code mailed to them', async ({ page, api, outbox })
   const { demo, email, code } = await askForCode(page, api, outbox, 'code');
   await expect(demo.signIn.root.getByRole('button', { name: /Resend in \d+ s/ })).toBeDisabled();
   await demo.signIn.enterCode(code);
-  await demo.expectSignedIn(email, ['otp']);
+  await demo.expectSignedIn(email, ['email']);
   await demo.signOut();
 });
 
@@ -27,12 +27,12 @@ test('a wrong code says so and the right one still works', async ({ page, api, o
   await demo.signIn.enterCode(code === '123456' ? '654321' : '123456');
   await demo.signIn.expectWrongCode("That code isn't right. 4 tries left.");
   await demo.signIn.enterCode(code);
-  await demo.expectSignedIn(email, ['otp']);
+  await demo.expectSignedIn(email, ['email']);
 });
 
 test('a code pasted with a space or a dash still signs in', async ({ page, api, outbox }) => {
   const { demo, email, code } = await askForCode(page, api, outbox, 'code-paste');
   await expect(demo.signIn.code).toHaveAttribute('autocomplete', 'one-time-code');
   await demo.signIn.enterCode(`${code.slice(0, 3)} ${code.slice(3)}`);
-  await demo.expectSignedIn(email, ['otp']);
+  await demo.expectSignedIn(email, ['email']);
 });

@@ -7,9 +7,14 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
-// lk-sign-in's entry keeps the 20 kB the whole element had before its steps were split, so the
-// first screen never grows; issue 21 (social buttons in the entry) takes it to 16 kB.
+// Issue 21 asks for lk-sign-in's entry at 16 kB with the social buttons in it. With them it is at
+// 18.0 kB (from 19.6 kB without them; 18.3 before the elements stopped bundling the client's one
+// object with every call): the budget holds it there until the flow's history and the light-DOM
+// stylesheet are split too (README, Figures). 16,000 is not reached yet.
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** lk-sign-in's first screen, gzip bytes (DESIGN.md's target is 16,000). */
+export const ENTRY_BUDGET = 18_100;
 
 /**
  * What we measure and what each part may weigh, gzip bytes: `entry` is what the
@@ -17,9 +22,24 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * other steps share), `total` every chunk the element can ever load.
  */
 export const ELEMENTS = [
-  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: 20_000, step: 4_000, total: 30_000 } },
+  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: ENTRY_BUDGET, step: 4_000, total: 30_000 } },
   { name: 'all elements', entry: 'packages/elements/src/index.ts', budgets: { step: 4_000, total: 50_000 } },
 ];
+
+/**
+ * Vite wraps every `import()` of an app in its preload helper (≈ 0.6 kB gzip, even with
+ * `modulePreload: false`): the app's bundler runtime, paid once per app and by any app with
+ * an `import()` of its own, which rollup, esbuild and webpack builds do not have. The
+ * element's figures leave it out: its `import()`s are measured plain, as those bundlers
+ * emit them (the call sites' `__vitePreload(() => import(…))` stay in, a few bytes each).
+ */
+const PRELOAD_HELPER = '\0vite/preload-helper.js';
+const plainImports = {
+  name: 'latchkey-size:plain-imports',
+  enforce: 'pre',
+  resolveId: (id) => (id === PRELOAD_HELPER || id === 'vite/preload-helper.js' ? PRELOAD_HELPER : undefined),
+  load: (id) => (id === PRELOAD_HELPER ? 'export const __vitePreload = (load) => load();' : undefined),
+};
 
 /** @typedef {{ fileName: string, code: string, isEntry: boolean, imports: string[], facadeModuleId: string | null, isDynamicEntry: boolean }} Chunk */
 
@@ -36,6 +56,7 @@ async function bundle(entry) {
     root,
     configFile: false,
     logLevel: 'silent',
+    plugins: [plainImports],
     build: {
       write: false,
       minify: true,

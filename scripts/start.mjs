@@ -1,23 +1,37 @@
-// `pnpm start`: the broker on its embedded database, the demo app (and the dev
-// identity providers once they exist), with their URLs printed when all answer.
+// `pnpm start`: the broker on its embedded database, the demo app and the dev identity
+// providers, with their URLs printed when all answer.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { demoSocialProviders, seedDemo } from './demo-seed.mjs';
 
 const brokerPort = process.env.BROKER_PORT ?? '8787';
 const demoPort = process.env.DEMO_PORT ?? '5173';
+const devIdpPort = process.env.DEV_IDP_PORT ?? '8788';
 const brokerUrl = process.env.LATCHKEY_PUBLIC_URL ?? `http://localhost:${brokerPort}`;
 const demoUrl = `http://localhost:${demoPort}`;
-const env = { ...process.env, BROKER_PORT: brokerPort, DEMO_PORT: demoPort, BROKER_URL: brokerUrl };
+// 127.0.0.1, not localhost: another site than the broker and the demo, as a real IdP is.
+const devIdpUrl = `http://127.0.0.1:${devIdpPort}`;
+// The demo seed goes through the admin API: a token of this run's own unless one is given.
+const adminToken = process.env.LATCHKEY_ADMIN_TOKEN ?? randomBytes(32).toString('base64url');
+const env = { ...process.env, BROKER_PORT: brokerPort, DEMO_PORT: demoPort, DEV_IDP_PORT: devIdpPort, BROKER_URL: brokerUrl };
 
 const services = [
   // Dev mode (the outbox, a generated secret) is asked for here, never assumed by the broker.
-  { name: 'broker', args: ['--filter', '@latchkey/broker-app', 'start'], ready: `${brokerUrl}/ready`, env: { LATCHKEY_DEV: '1', LATCHKEY_SIGN_IN_METHODS: process.env.LATCHKEY_SIGN_IN_METHODS ?? 'password,email-code,passkey' } },
+  { name: 'broker', args: ['--filter', '@latchkey/broker-app', 'start'], ready: `${brokerUrl}/ready`, env: {
+      LATCHKEY_DEV: '1',
+      LATCHKEY_SIGN_IN_METHODS: process.env.LATCHKEY_SIGN_IN_METHODS ?? 'password,email-code,passkey',
+      LATCHKEY_ADMIN_TOKEN: adminToken,
+      LATCHKEY_SOCIAL: process.env.LATCHKEY_SOCIAL ?? JSON.stringify(demoSocialProviders(devIdpUrl)),
+    },
+  },
   { name: 'demo', args: ['--filter', '@latchkey/demo', 'dev'], ready: demoUrl },
+  { name: 'dev-idp', args: ['--filter', '@latchkey/dev-idp', 'start'], ready: `${devIdpUrl}/oidc/.well-known/openid-configuration` },
 ];
 
 // A port already taken (often a `pnpm start` still running) would make the URLs below lie.
-for (const [name, port] of [['BROKER_PORT', brokerPort], ['DEMO_PORT', demoPort]]) {
+for (const [name, port] of [['BROKER_PORT', brokerPort], ['DEMO_PORT', demoPort], ['DEV_IDP_PORT', devIdpPort]]) {
   const taken = await new Promise((resolve) => {
     const probe = net.createServer().once('error', () => resolve(true)).once('listening', () => probe.close(() => resolve(false)));
     probe.listen(Number(port));
@@ -29,7 +43,8 @@ for (const [name, port] of [['BROKER_PORT', brokerPort], ['DEMO_PORT', demoPort]
 }
 
 const children = services.map(({ name, args, env: own }) => {
-  const child = spawn('pnpm', ['--silent', ...args], { env: { ...env, ...own }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own: pnpm does not pass SIGTERM on to the server it runs, so stop() signals the whole group.
+  const child = spawn('pnpm', ['--silent', ...args], { env: { ...env, ...own }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   for (const stream of [child.stdout, child.stderr]) {
     stream.on('data', (chunk) => {
       for (const line of String(chunk).split('\n')) if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
@@ -46,7 +61,11 @@ const children = services.map(({ name, args, env: own }) => {
 let stopping = false;
 function stop(code = 0) {
   stopping = true;
-  for (const child of children) child.kill('SIGTERM');
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {}
+  }
   setTimeout(() => process.exit(code), 500).unref();
 }
 process.on('SIGINT', () => stop(0));
@@ -57,7 +76,8 @@ async function waitFor(url, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !stopping) {
     try {
-      if ((await fetch(url)).ok) return;
+      // A request made while a server starts can hang: each try gets 2 s.
+      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
     } catch {}
     await sleep(250);
   }
@@ -66,6 +86,7 @@ async function waitFor(url, timeoutMs = 120_000) {
 
 try {
   await Promise.all(services.map((s) => waitFor(s.ready)));
+  for (const line of await seedDemo({ brokerUrl, adminToken, devIdpUrl })) console.log(`[seed] ${line}`);
   console.log(`
   Latchkey is running.
 
@@ -73,6 +94,10 @@ try {
     Broker           ${brokerUrl}   (health: ${brokerUrl}/health)
     Dev outbox       ${brokerUrl}/dev/outbox   (verification codes land here)
     JWKS             ${brokerUrl}/.well-known/jwks.json
+    Dev IdP (OIDC)   ${devIdpUrl}/oidc   (client latchkey-acme)
+    DevHub (OAuth)   ${devIdpUrl}/devhub/login/oauth/authorize   (client latchkey-devhub)
+    Dev sign-in      users ana@acme.test, bo@globex.test, cy@devhub.test, password latchkey-dev
+    Admin API        ${brokerUrl}/admin/v1   (Authorization: Bearer ${process.env.LATCHKEY_ADMIN_TOKEN ? '$LATCHKEY_ADMIN_TOKEN' : adminToken})
 
   Press Ctrl+C to stop.
 `);

@@ -98,8 +98,8 @@ export const EmailMissing: Story = {
     const field = form.getByLabelText<HTMLInputElement>('Email');
     await waitFor(() => expect(field).toHaveAttribute('aria-invalid', 'true'));
     await expect(fieldError(field)).toBe('Enter your email address.');
-    // Nothing of the form was sent (the passkey options on load are autofill's, not the form's).
-    await expect(loadedBroker(loaded).broker.requests.filter((r) => !r.startsWith('POST /v1/passkeys/'))).toEqual([]);
+    // Nothing of the form was sent (the passkey options and the configuration on load are the first screen's).
+    await expect(loadedBroker(loaded).broker.requests.filter((r) => !r.startsWith('POST /v1/passkeys/') && r !== 'GET /v1/config')).toEqual([]);
     await expectHeading(el, 'Sign in');
   },
 };
@@ -111,8 +111,8 @@ export const EmailInvalid: Story = {
     const field = form.getByLabelText<HTMLInputElement>('Email');
     await waitFor(() => expect(field).toHaveAttribute('aria-invalid', 'true'));
     await expect(fieldError(field)).toBe('Enter a valid email address, like name@example.com.');
-    // Nothing of the form was sent (the passkey options on load are autofill's, not the form's).
-    await expect(loadedBroker(loaded).broker.requests.filter((r) => !r.startsWith('POST /v1/passkeys/'))).toEqual([]);
+    // Nothing of the form was sent (the passkey options and the configuration on load are the first screen's).
+    await expect(loadedBroker(loaded).broker.requests.filter((r) => !r.startsWith('POST /v1/passkeys/') && r !== 'GET /v1/config')).toEqual([]);
   },
 };
 
@@ -457,3 +457,135 @@ export const PasskeyReviewExpired: Story = {
     await waitFor(() => expect(form.getByRole('button', { name: 'Continue to sign in' })).toHaveFocus());
   },
 };
+
+// Social sign-in and enterprise SSO (issue 21). The page never leaves: `navigate` stands in for
+// `location.assign`, and the trip back from the IdP is the URL's `lk_resume` with the broker's
+// scripted answer (`nextResume`).
+
+const DEVHUB = { id: 'devhub', name: 'DevHub', icon: 'github' } as const;
+const FOUR_PROVIDERS = [DEVHUB, { id: 'google', name: 'Google', icon: 'google' }, { id: 'microsoft', name: 'Microsoft', icon: 'microsoft' }, { id: 'apple', name: 'Apple', icon: 'apple' }] as const;
+const went: string[] = [];
+const socialRender: Story['render'] = (_args, { loaded, globals }) =>
+  html`<lk-sign-in theme=${elementTheme(globals)} sign-up-url="#sign-up" .client=${loadedBroker(loaded).client} .navigate=${(url: string) => went.push(url)}></lk-sign-in>`;
+
+/**
+ * The page as the broker's callback sends the browser back to it: `lk_resume` on the URL, set
+ * as the element is made (Storybook itself rewrites the URL while it loads a story).
+ */
+const resumeRender: Story['render'] = (_args, { loaded, globals }) => {
+  const url = new URL(location.href);
+  url.searchParams.set('lk_resume', '1');
+  history.replaceState(history.state, '', url);
+  // A template of its own: with the same one, Lit would keep the previous story's element, which read the URL already.
+  return html`<lk-sign-in theme=${elementTheme(globals)} .client=${loadedBroker(loaded).client} .navigate=${(u: string) => went.push(u)} data-resumed></lk-sign-in>`;
+};
+
+async function socialButtons(canvasElement: HTMLElement, last: string) {
+  const c = await card(canvasElement);
+  await waitFor(() => expect(c.form.getByRole('button', { name: last })).toBeVisible());
+  return c;
+}
+
+export const SocialOne: Story = {
+  name: 'Social: one provider',
+  loaders: [withBroker({ ...account, social: [DEVHUB] })],
+  render: socialRender,
+  play: async ({ canvasElement }) => {
+    const { el, form } = await socialButtons(canvasElement, 'Continue with DevHub');
+    await expectHeading(el, 'Sign in');
+    await expect(form.getByText('or')).toBeVisible();
+  },
+};
+
+export const SocialFour: Story = {
+  name: 'Social: four providers',
+  loaders: [withBroker({ ...account, social: [...FOUR_PROVIDERS] })],
+  render: socialRender,
+  play: async ({ canvasElement }) => {
+    const { form } = await socialButtons(canvasElement, 'Continue with Apple');
+    const names = form.getAllByRole('button').map((b) => b.textContent!.trim());
+    await expect(names).toEqual(['Continue', 'Continue with DevHub', 'Continue with Google', 'Continue with Microsoft', 'Continue with Apple']);
+  },
+};
+
+export const SocialArabic: Story = {
+  name: 'Social: four providers (ar, right to left)',
+  loaders: [withBroker({ ...account, social: [...FOUR_PROVIDERS] })],
+  globals: { locale: 'ar' },
+  render: socialRender,
+  play: async ({ canvasElement }) => {
+    await socialButtons(canvasElement, 'المتابعة باستخدام Apple');
+  },
+};
+
+export const SocialRedirecting: Story = {
+  name: 'Social: redirecting to DevHub',
+  loaders: [withBroker({ ...account, social: [DEVHUB] })],
+  render: socialRender,
+  play: async ({ canvasElement }) => {
+    const { el, form } = await socialButtons(canvasElement, 'Continue with DevHub');
+    await userEvent.click(form.getByRole('button', { name: 'Continue with DevHub' }));
+    await expectHeading(el, 'Continue to DevHub');
+    await expect(form.getByRole('status')).toHaveTextContent('Redirecting…');
+    await expect(form.getByRole('link', { name: 'Continue' })).toHaveAttribute('href', expect.stringMatching(/^https:\/\/idp\.latchkey\.test\/devhub\//));
+    await expect(went.at(-1)).toMatch(/devhub\/authorize/);
+  },
+};
+
+export const SsoRedirect: Story = {
+  name: 'SSO: Continue to Acme',
+  loaders: [withBroker({ ...account, ssoDomains: { 'acme.test': 'Acme' } })],
+  render: socialRender,
+  play: async ({ canvasElement }) => {
+    const { el } = await submitEmail(canvasElement, 'ana@acme.test');
+    await expectHeading(el, 'Continue to Acme');
+    await expect(el.shadowRoot!.querySelector('[part~="subtitle"]')).toHaveTextContent('Acme signs you in with its own sign-in page.');
+    await expect(el.matches(':state(step-sso-redirect)')).toBe(true);
+  },
+};
+
+export const Resuming: Story = {
+  name: 'Back from the IdP: signing in',
+  loaders: [withBroker(account, (broker) => broker.stalled.add('/v1/sign-in/flow'))],
+  render: resumeRender,
+  play: async ({ canvasElement }) => {
+    const { el } = await card(canvasElement);
+    await expectHeading(el, 'Signing you in…');
+    await expect(el.matches(':state(resuming)')).toBe(true);
+    await expect(new URL(location.href).searchParams.has('lk_resume')).toBe(false);
+  },
+};
+
+export const ResumedSignedIn: Story = {
+  name: 'Back from the IdP: signed in',
+  loaders: [withBroker(account, (broker) => (broker.nextResume = { doneAs: 'cy@devhub.test' }))],
+  render: resumeRender,
+  play: async ({ canvasElement }) => {
+    const { el } = await card(canvasElement);
+    await expectHeading(el, "You're signed in");
+    await expect(el.shadowRoot!.querySelector('[part~="subtitle"]')).toHaveTextContent('cy@devhub.test');
+  },
+};
+
+/** The IdP error screen for `reason`, as the resumed flow answers it. */
+function idpError(reason: 'access_denied' | 'idp_unreachable' | 'not_linkable' | 'idp_error', title: string, text: RegExp): Story {
+  return {
+    loaders: [withBroker(account, (broker) => (broker.nextResume = { step: 'idp-error', reason, to: { kind: 'social', name: 'DevHub', icon: 'github' }, return_to: null }))],
+    render: resumeRender,
+    play: async ({ canvasElement }) => {
+      const { el, form } = await card(canvasElement);
+      await expectHeading(el, title);
+      await expectAlert(el, text);
+      await expect(form.getByRole('button', { name: 'Back to sign in' })).toBeVisible();
+    },
+  };
+}
+
+// Each with its name written out: Storybook's index reads a story's name only from its own object.
+export const IdpCancelled: Story = { ...idpError('access_denied', "Sign-in was cancelled", /DevHub didn't sign you in/), name: 'IdP error: cancelled' };
+export const IdpUnreachable: Story = { ...idpError('idp_unreachable', "DevHub didn't respond", /Try again in a moment/), name: "IdP error: DevHub didn't respond" };
+export const IdpNotLinkable: Story = {
+  ...idpError('not_linkable', "This DevHub account can't be linked to an existing account", /connect DevHub from your account settings/),
+  name: 'IdP error: account not linkable',
+};
+export const IdpFailed: Story = { ...idpError('idp_error', "Signing in with DevHub didn't work", /Something went wrong on their side/), name: 'IdP error: failed' };

@@ -265,3 +265,16 @@ export const PasskeySignedUp: Story = {
     await expect(loadedBroker(loaded).broker.users.get(email)?.password).toBeNull();
   },
 };
+
+export const Social: Story = {
+  name: 'Social: continue with DevHub',
+  loaders: [withBroker({ social: [{ id: 'devhub', name: 'DevHub', icon: 'github' }, { id: 'google', name: 'Google', icon: 'google' }] })],
+  render: (_args, { loaded, globals }) =>
+    html`<lk-sign-up theme=${elementTheme(globals)} sign-in-url="#sign-in" .client=${loadedBroker(loaded).client} .navigate=${() => {}}></lk-sign-up>`,
+  play: async ({ canvasElement }) => {
+    const { el, form } = await card(canvasElement);
+    await waitFor(() => expect(form.getByRole('button', { name: 'Continue with Google' })).toBeVisible());
+    await expectHeading(el, 'Create your account');
+    await expect(form.getByRole('button', { name: 'Continue with DevHub' })).toBeVisible();
+  },
+};

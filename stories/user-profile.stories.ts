@@ -3,9 +3,9 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import '@latchkey/elements/user-profile.js';
 import type { LkUserProfile } from '@latchkey/elements/user-profile.js';
-import type { SignInMethod } from '@latchkey/client';
+import type { IdpErrorReason, SignInMethod } from '@latchkey/client';
 import { withAuthenticator } from './support/authenticator.js';
-import type { FakeBrokerOptions } from './fakes/fake-broker.js';
+import type { FakeBroker, FakeBrokerOptions } from './fakes/fake-broker.js';
 import { loadedBroker, withBroker } from './support/story-broker.js';
 import { elementTheme } from './support/themes.js';
 import { storyElement } from './support/shadow.js';
@@ -13,12 +13,15 @@ import { storyElement } from './support/shadow.js';
 const email = 'ada@example.com';
 const password = 'correct horse battery staple';
 const methods: SignInMethod[] = ['password', 'email-code', 'passkey'];
+/** The demo's social provider: every profile story offers to connect it. */
+const devhub = { id: 'devhub', name: 'DevHub', icon: 'github' } as const;
 
 /** Ada, signed in, with a synced passkey in use and a security key never used. */
 const withPasskeys: FakeBrokerOptions = {
   methods,
   accounts: { [email]: password },
   signedInAs: email,
+  social: [devhub],
   passkeys: {
     [email]: [
       { name: 'MacBook Pro', createdAt: '2026-03-02T12:00:00Z', lastUsedAt: '2026-11-28T12:00:00Z', synced: true },
@@ -36,7 +39,8 @@ const meta = {
   loaders: [withBroker(withPasskeys)],
   beforeEach: withAuthenticator(),
   render: (_args, { loaded, globals }) =>
-    html`<lk-user-profile theme=${elementTheme(globals)} .client=${loadedBroker(loaded).client}>
+    // `navigate` keeps the story where it is when a provider is connected (the page would leave for the IdP).
+    html`<lk-user-profile theme=${elementTheme(globals)} .client=${loadedBroker(loaded).client} .navigate=${(url: string) => console.info('lk-user-profile would go to', url)}>
       <a slot="signed-out" href="#sign-in" style="color: inherit; font-weight: 600">Sign in</a>
     </lk-user-profile>`,
 } satisfies Meta;
@@ -69,7 +73,7 @@ export const Loading: Story = {
   loaders: [withBroker(withPasskeys, (broker) => broker.stalled.add('/v1/passkeys'))],
   play: async ({ canvasElement }) => {
     const { el, card } = await profile(canvasElement);
-    await waitFor(() => expect(card.getByRole('status')).toHaveTextContent('Loading your passkeys…'));
+    await waitFor(() => expect(card.getByText('Loading your passkeys…')).toHaveAttribute('role', 'status'));
     await expect(el.matches(':state(loading)')).toBe(true);
     await expect(card.getByText(email)).toBeVisible();
     await expect(card.queryByRole('button', { name: 'Add a passkey' })).toBeNull();
@@ -90,7 +94,7 @@ export const SignedOut: Story = {
 
 export const NoPasskeys: Story = {
   name: 'No passkeys',
-  loaders: [withBroker({ methods, accounts: { [email]: password }, signedInAs: email })],
+  loaders: [withBroker({ methods, accounts: { [email]: password }, signedInAs: email, social: [devhub] })],
   play: async ({ canvasElement }) => {
     const { card } = await listed(canvasElement);
     await expect(card.getByText("You haven't added a passkey yet.")).toBeVisible();
@@ -163,6 +167,7 @@ export const LastWayInRefused: Story = {
       methods,
       accounts: { [email]: null },
       signedInAs: email,
+      social: [devhub],
       passkeys: { [email]: [{ name: 'MacBook Pro', createdAt: '2026-03-02T12:00:00Z', lastUsedAt: '2026-11-28T12:00:00Z' }] },
     }),
   ],
@@ -262,11 +267,12 @@ export const Unsupported: Story = {
 
 export const PasskeysOff: Story = {
   name: 'Passkeys not offered by the broker',
-  loaders: [withBroker({ accounts: { [email]: password }, signedInAs: email })],
+  loaders: [withBroker({ accounts: { [email]: password }, signedInAs: email, social: [devhub] })],
   play: async ({ canvasElement, loaded }) => {
     const { card } = await profile(canvasElement);
     await waitFor(() => expect(card.getByText("This site doesn't offer passkeys.")).toBeVisible());
-    await expect(card.queryByRole('button')).toBeNull();
+    const passkeys = within(card.getByRole('region', { name: 'Passkeys' }));
+    await expect(passkeys.queryByRole('button')).toBeNull();
     await expect(loadedBroker(loaded).broker.requests).toContain('GET /v1/passkeys');
   },
 };
@@ -307,5 +313,170 @@ export const Arabic: Story = {
     await expect(card.getByText(`أُنشئ في ${date('2026-10-15T12:00:00Z')}`)).toBeVisible();
     await userEvent.click(card.getByRole('button', { name: 'حذف iPhone' }));
     await waitFor(() => expect(card.getByRole('button', { name: 'حذف مفتاح المرور' })).toBeVisible());
+  },
+};
+
+// ---- Connected accounts (issue 21) ----
+
+const cy = 'cy@devhub.test';
+const providers = [devhub, { id: 'google', name: 'Google', icon: 'google' } as const, { id: 'acme-oauth', name: 'Acme Login', icon: 'oauth' } as const];
+
+/** Ada with a password and no passkeys, DevHub, Google and a generic provider configured, the dates fixed for the snapshots. */
+const accountsBase: FakeBrokerOptions = { accounts: { [email]: password }, signedInAs: email, social: providers, clock: () => Date.parse('2026-12-01T12:00:00Z') };
+const withDevHub: FakeBrokerOptions = { ...accountsBase, identities: { [email]: [{ provider: 'devhub', email: 'ada@devhub.test', createdAt: '2026-10-01T12:00:00Z' }] } };
+
+/**
+ * The page as it comes back from DevHub: a connect started and the provider
+ * answered `outcome` (the broker's callback), and the address carries `lk_resume`.
+ */
+function backFromDevHub(outcome: 'done' | IdpErrorReason) {
+  return (broker: FakeBroker) => {
+    broker.pendingConnect = { userId: broker.users.get(email)!.id, provider: devhub, resumeUrl: location.href };
+    history.replaceState(history.state, '', broker.returnFromIdp(outcome, 'ada@devhub.test'));
+  };
+}
+
+/** The connected-accounts section, to query by role, once its list is there. */
+async function accounts(canvasElement: HTMLElement) {
+  const p = await profile(canvasElement);
+  const region = await waitFor(() => {
+    const found = p.el.shadowRoot!.querySelector<HTMLElement>('[aria-labelledby="accounts-title"]');
+    expect(found?.querySelector('[part~="account-list"], [part~="connect-button"]')).toBeTruthy();
+    return found!;
+  });
+  return { ...p, region: within(region) };
+}
+
+export const AccountsNone: Story = {
+  name: 'Connected accounts: none connected',
+  loaders: [withBroker(accountsBase)],
+  play: async ({ canvasElement }) => {
+    const { region } = await accounts(canvasElement);
+    await expect(region.getByRole('heading', { name: 'Connected accounts' })).toBeVisible();
+    await expect(region.queryByRole('list')).toBeNull();
+    for (const name of ['Connect DevHub', 'Connect Google', 'Connect Acme Login']) await expect(region.getByRole('button', { name })).toBeVisible();
+  },
+};
+
+export const AccountsOne: Story = {
+  name: 'Connected accounts: one connected',
+  loaders: [withBroker(withDevHub)],
+  play: async ({ canvasElement }) => {
+    const { region } = await accounts(canvasElement);
+    await expect(region.getByText('ada@devhub.test')).toBeVisible();
+    await expect(region.getByText('Connected Oct 1, 2026')).toBeVisible();
+    await expect(region.getByRole('button', { name: 'Disconnect DevHub' })).toBeVisible();
+    await expect(region.queryByRole('button', { name: 'Connect DevHub' })).toBeNull();
+    await expect(region.getByRole('button', { name: 'Connect Google' })).toBeVisible();
+  },
+};
+
+export const AccountsConnecting: Story = {
+  name: 'Connected accounts: connecting (leaving for DevHub)',
+  loaders: [withBroker(accountsBase)],
+  play: async ({ canvasElement, loaded }) => {
+    const { el, region } = await accounts(canvasElement);
+    await userEvent.click(region.getByRole('button', { name: 'Connect DevHub' }));
+    await waitFor(() => expect(region.getByRole('status')).toHaveTextContent('Taking you to DevHub…'));
+    await expect(el.matches(':state(connecting-account)')).toBe(true);
+    await expect(region.getByRole('button', { name: 'Connect Google' })).toHaveAttribute('aria-disabled', 'true');
+    await expect(loadedBroker(loaded).broker.pendingConnect?.provider.id).toBe('devhub');
+  },
+};
+
+export const AccountsConnected: Story = {
+  name: 'Connected accounts: DevHub connected, back from DevHub',
+  loaders: [withBroker(accountsBase, backFromDevHub('done'))],
+  play: async ({ canvasElement }) => {
+    const { el, region } = await accounts(canvasElement);
+    await waitFor(() => expect(el.shadowRoot!.querySelector('[aria-live="polite"]')).toHaveTextContent('DevHub connected.'));
+    await expect(region.getByText('Connected Dec 1, 2026')).toBeVisible();
+    await expect(new URL(location.href).searchParams.has('lk_resume')).toBe(false);
+  },
+};
+
+export const AccountsDisconnectConfirm: Story = {
+  name: 'Connected accounts: disconnect confirmation',
+  loaders: [withBroker(withDevHub)],
+  play: async ({ canvasElement }) => {
+    const { el, region } = await accounts(canvasElement);
+    await userEvent.click(region.getByRole('button', { name: 'Disconnect DevHub' }));
+    const confirm = await waitFor(() => region.getByRole('group', { name: /Disconnect .DevHub.\?/ }));
+    const cancel = within(confirm).getByRole('button', { name: 'Cancel' });
+    await waitFor(() => expect(el.shadowRoot!.activeElement).toBe(cancel));
+    await expect(within(confirm).getByRole('button', { name: 'Disconnect' })).toBeVisible();
+  },
+};
+
+export const AccountsLastWayIn: Story = {
+  name: 'Connected accounts: disconnecting the last way in refused',
+  loaders: [withBroker({ accounts: { [cy]: null }, signedInAs: cy, social: providers, identities: { [cy]: [{ provider: 'devhub', email: cy, createdAt: '2026-10-01T12:00:00Z' }] } })],
+  play: async ({ canvasElement }) => {
+    const { el, region } = await accounts(canvasElement);
+    await userEvent.click(region.getByRole('button', { name: 'Disconnect DevHub' }));
+    await userEvent.click(await waitFor(() => region.getByRole('button', { name: 'Disconnect' })));
+    await waitFor(() => expect(alertText(el)).toBe("That's the only way left to sign in to your account, so it can't be removed."));
+    await expect(region.queryByRole('button', { name: 'Disconnect' })).toBeNull();
+    await expect(region.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  },
+};
+
+/** The page back from DevHub with `reason`: the section says `said`, and DevHub can be tried again. */
+const idpErrorStory = (reason: IdpErrorReason, said: string): Pick<Story, 'loaders' | 'play'> => ({
+  loaders: [withBroker(accountsBase, backFromDevHub(reason))],
+  play: async ({ canvasElement }) => {
+    const { el, region } = await accounts(canvasElement);
+    await waitFor(() => expect(alertText(el)).toBe(said));
+    await expect(region.getByRole('button', { name: 'Connect DevHub' })).toBeVisible();
+  },
+});
+
+export const AccountsDeclined: Story = {
+  name: 'Connected accounts: declined at DevHub',
+  ...idpErrorStory('access_denied', "DevHub wasn't connected: access was declined."),
+};
+
+export const AccountsUnreachable: Story = {
+  name: 'Connected accounts: DevHub unreachable',
+  ...idpErrorStory('idp_unreachable', "DevHub didn't answer. Try again later."),
+};
+
+export const AccountsNotLinkable: Story = {
+  name: 'Connected accounts: DevHub account not linkable',
+  ...idpErrorStory('not_linkable', "This DevHub account is already linked to another account, or can't be linked."),
+};
+
+export const AccountsIdpError: Story = {
+  name: 'Connected accounts: DevHub error',
+  ...idpErrorStory('idp_error', "DevHub couldn't be connected. Try again."),
+};
+
+export const AccountsGerman: Story = {
+  name: 'Connected accounts: German (de), not linkable',
+  globals: { locale: 'de' },
+  loaders: [withBroker(withDevHub, (broker) => {
+    broker.pendingConnect = { userId: broker.users.get(email)!.id, provider: providers[1]!, resumeUrl: location.href };
+    history.replaceState(history.state, '', broker.returnFromIdp('not_linkable'));
+  })],
+  play: async ({ canvasElement }) => {
+    const { el, region } = await accounts(canvasElement);
+    await expect(region.getByRole('heading', { name: 'Verbundene Konten' })).toBeVisible();
+    // The visible word, then which account (aria-labelledby keeps that order in every language).
+    await expect(region.getByRole('button', { name: 'Trennen DevHub' })).toBeVisible();
+    await waitFor(() => expect(alertText(el)).toBe('Dieses Google-Konto ist bereits mit einem anderen Konto verknüpft oder kann nicht verknüpft werden.'));
+    await expect(region.getByRole('button', { name: 'Google verbinden' })).toBeVisible();
+  },
+};
+
+export const AccountsArabic: Story = {
+  name: 'Connected accounts: Arabic (ar, right to left), disconnect confirmation',
+  globals: { locale: 'ar' },
+  loaders: [withBroker(withDevHub)],
+  play: async ({ canvasElement }) => {
+    const { region } = await accounts(canvasElement);
+    await expect(region.getByRole('heading', { name: 'الحسابات المرتبطة' })).toBeVisible();
+    await expect(region.getByRole('button', { name: 'ربط Google' })).toBeVisible();
+    await userEvent.click(region.getByRole('button', { name: 'فصل DevHub' }));
+    await waitFor(() => expect(region.getByRole('group', { name: /فصل .DevHub.؟/ })).toBeVisible());
   },
 };

@@ -2,7 +2,9 @@ import {
   createClient,
   PASSKEY_NAME_MAX_LENGTH,
   type EmailCodeStep,
+  type IdpErrorReason,
   type LatchkeyClient,
+  type ConnectedAccount,
   type Passkey,
   type PasskeyRegistrationStep,
   type PasskeyReview,
@@ -49,14 +51,28 @@ export interface FakeBrokerOptions {
    * passkey route (and a sign-up without a password) is `invalid_request`.
    */
   methods?: SignInMethod[];
+  /** Connected accounts from the start: email -> accounts (the email must be in `accounts`). */
+  identities?: Record<string, FakeIdentitySeed[]>;
   /**
    * The host page's origin: the `aud` of minted tokens, as the broker mints for a
    * page origin it serves (default: this page's origin, else the fake's own URL).
    */
   origin?: string;
-  /** Social buttons in order (GET /v1/config), as the broker's `social` configuration lists them. Default: none. */
+  /**
+   * Social providers configured, in button order (default none): the buttons of `GET /v1/config`,
+   * and what `/v1/identities` lists as available to connect.
+   */
   social?: SocialProvider[];
+  /**
+   * Email domains whose organization signs in through its own IdP: domain -> the
+   * organization's name. `identify` answers an address of one with `sso-redirect`
+   * (home-realm discovery), whether or not the account exists.
+   */
+  ssoDomains?: Record<string, string>;
 }
+
+/** What `GET /v1/sign-in/flow` answers next: a step, or `{ doneAs }` to come back signed in as that address (made if new). */
+export type FakeResume = Step | { doneAs: string; provider?: string };
 
 /** A passkey an account has from the start. */
 export interface FakePasskeySeed {
@@ -73,6 +89,16 @@ export interface FakePasskeySeed {
   credentialId?: string;
 }
 
+/** A connected account an account has from the start. */
+export interface FakeIdentitySeed {
+  /** A configured provider's id. */
+  provider: string;
+  /** The email the provider asserted (default none). */
+  email?: string | null;
+  /** ISO 8601 (default 2026-11-24T12:00:00.000Z). */
+  createdAt?: string;
+}
+
 /** A passkey as the fake keeps it: the wire form and the credential behind it. */
 interface StoredPasskey extends Passkey {
   credentialId: string;
@@ -87,6 +113,7 @@ interface FakeUser {
   /** The WebAuthn user handle (`user.id` of creation options, `userHandle` of assertions), base64url. */
   handle: string;
   passkeys: StoredPasskey[];
+  identities: ConnectedAccount[];
 }
 
 /** A passkey ceremony: single-use, expiring, as every flow of the broker's sign-in engine. */
@@ -160,8 +187,15 @@ const TOKEN_TTL_SECONDS = 300;
 interface Session {
   id: string;
   userId: string;
-  amr: string[];
+  /** What the session was made with, as the broker keeps it (`amr` and `aal` derive from it). */
+  factor: Factor;
 }
+
+/** The one factor a fake session is made with (the fake asks for no second step). */
+type Factor = { method: 'pwd' } | { method: 'email_code' } | { method: 'passkey'; synced: boolean } | { method: 'oauth'; provider: string };
+
+/** When the fake's sessions were made, as every session of the fake says. */
+const SESSION_MADE_AT = '2026-11-24T12:00:00.000Z';
 
 export class FakeBroker {
   readonly url = 'https://fake-broker.latchkey.test';
@@ -181,15 +215,14 @@ export class FakeBroker {
   /** Calls to these paths never answer (until aborted): one request stays loading while the others answer. */
   readonly stalled = new Set<string>();
   readonly requests: string[] = [];
-  // ---- social sign-in and connected accounts (issue 21, oauth) ----
-  /** Connected accounts by user id: the broker's `identities` rows. */
-  readonly identities = new Map<string, Array<{ id: string; provider: string; email: string | null; created_at: string }>>();
-  /** The step `GET /v1/sign-in/flow` answers once: what the callback left after a trip to the IdP (see `finishSocialTrip`). */
-  waitingFlow: Step | null = null;
-  /** The trip the browser is on: started by `POST /v1/sign-in/social` or `/v1/identities/connect`, ended by `finishSocialTrip`. */
-  private trip: { provider: SocialProvider; purpose: 'sign-in' | 'link'; userId?: string; returnTo: string | null } | null = null;
-  private identitySeq = 0;
-  // ---- end social ----
+  /**
+   * What `GET /v1/sign-in/flow` answers, once (then 404 `no_flow`), as the broker answers
+   * the flow's step after the IdP's callback. A social start sets it to `{ doneAs }` of the
+   * provider's `socialAccount` unless a story set one already.
+   */
+  nextResume: FakeResume | undefined;
+  /** Who a trip to a social provider signs in (default `cy@devhub.test`). */
+  socialAccount = 'cy@devhub.test';
   private current: Session | null = null;
   private seq = 0;
   // Apart from `seq`, so sessions leave the codes stories type (and snapshot) unchanged.
@@ -225,8 +258,14 @@ export class FakeBroker {
         });
       }
     }
+    this.providers = options.social ?? [];
+    for (const [email, seeds] of Object.entries(options.identities ?? {})) {
+      const user = this.users.get(email);
+      if (!user) throw new Error(`fake broker: identities for ${email}, which is not in accounts`);
+      for (const seed of seeds) user.identities.push(this.identity(seed.provider, seed.email ?? null, seed.createdAt ?? '2026-11-24T12:00:00.000Z'));
+    }
     const signedIn = options.signedInAs === undefined ? undefined : this.users.get(options.signedInAs);
-    if (signedIn) this.current = this.openSession(signedIn.id, signedIn.password === null && signedIn.passkeys[0] ? passkeyAmr(signedIn.passkeys[0]) : ['pwd']);
+    if (signedIn) this.current = this.openSession(signedIn.id, signedIn.password === null && signedIn.passkeys[0] ? passkeyFactor(signedIn.passkeys[0]) : { method: 'pwd' });
   }
 
   /** A client wired to this broker, as `<lk-config>` or the `client` property takes it. */
@@ -252,18 +291,18 @@ export class FakeBroker {
   }
 
   private addUser(email: string, password: string | null, name: string | null, handle = randomBase64url(32)) {
-    const user: FakeUser = { id: `usr_${++this.seq}`, email, password, name, handle, passkeys: [] };
+    const user: FakeUser = { id: `usr_${++this.seq}`, email, password, name, handle, passkeys: [], identities: [] };
     this.users.set(email, user);
     return user;
   }
 
-  private openSession(userId: string, amr: string[]): Session {
-    return { id: `ses_${++this.sessionSeq}`, userId, amr };
+  private openSession(userId: string, factor: Factor): Session {
+    return { id: `ses_${++this.sessionSeq}`, userId, factor };
   }
 
-  private done(email: string, amr: string[]) {
+  private done(email: string, factor: Factor) {
     const user = this.users.get(email)!;
-    this.current = this.openSession(user.id, amr);
+    this.current = this.openSession(user.id, factor);
     return { status: 200, body: { step: 'done', user: this.wireUser(user), session: this.wireSession(this.current), return_to: null } satisfies Step };
   }
 
@@ -272,7 +311,8 @@ export class FakeBroker {
   }
 
   private wireSession(session: Session) {
-    return { id: session.id, amr: session.amr, created_at: '2026-11-24T12:00:00.000Z', expires_at: '2026-12-24T12:00:00.000Z' };
+    const { amr, aal } = derived(session.factor);
+    return { id: session.id, amr, factors: [{ ...session.factor, at: SESSION_MADE_AT }], aal, org_id: null, created_at: SESSION_MADE_AT, expires_at: '2026-12-24T12:00:00.000Z' };
   }
 
   /**
@@ -286,7 +326,7 @@ export class FakeBroker {
     const header = { alg: 'ES256', kid: 'key_fake', typ: 'lk-session+jwt' };
     const claims = {
       sid: session.id,
-      amr: session.amr,
+      ...derived(session.factor),
       org_id: null,
       org_role: null,
       iss: this.url,
@@ -339,24 +379,31 @@ export class FakeBroker {
   /** The routes, as the broker answers them. */
   private answer(method: string, path: string, body: Record<string, string>): { status: number; body?: unknown } {
     if (path.startsWith('/v1/passkeys') || path.startsWith('/v1/sign-up/passkey')) return this.answerPasskeys(method, path, body as Record<string, unknown>);
-    if (path === '/v1/config' || path === '/v1/sign-in/social' || path === '/v1/sign-in/flow' || path.startsWith('/v1/identities')) return this.answerSocial(method, path, body);
+    if (path.startsWith('/v1/identities')) return this.answerIdentities(method, path, body as Record<string, unknown>);
     const email = body.email?.trim().toLowerCase();
     const mailsTo = (address: string): FlowMail => (this.users.has(address) ? 'code' : 'nothing');
     switch (`${method} ${path}`) {
-      case 'POST /v1/sign-in/identify':
+      case 'POST /v1/sign-in/identify': {
+        // Home-realm discovery: the domain's IdP, the same answer whether or not the account exists.
+        const org = this.options.ssoDomains?.[email!.split('@').pop()!];
+        if (org) {
+          this.nextResume ??= { doneAs: email! };
+          return { status: 200, body: { step: 'sso-redirect', url: `https://idp.latchkey.test/sso/${encodeURIComponent(org)}?state=fake${++this.seq}`, to: { kind: 'sso', name: org } } satisfies Step };
+        }
         // The same answer for every address; an email-code first broker has mailed the code (if there is an account).
         if (this.methods[0] === 'email-code') return { ...this.startFlow('sign-in', email!, mailsTo(email!)), status: 200 };
         return { status: 200, body: { step: 'password', email: email!, methods: this.methods } satisfies Step };
+      }
       case 'POST /v1/sign-in/password': {
         const user = this.users.get(email!);
         if (!user || user.password !== body.password) throw problem('invalid_credentials');
-        return this.done(user.email, ['pwd']);
+        return this.done(user.email, { method: 'pwd' });
       }
       case 'POST /v1/sign-in/email-code':
         return this.startFlow('sign-in', email!, mailsTo(email!));
       case 'POST /v1/sign-in/email-code/verify': {
         const flow = this.checkCode(body.flow_id!, body.code!, 'sign-in');
-        return this.done(flow.email, ['otp']);
+        return this.done(flow.email, { method: 'email_code' });
       }
       case 'POST /v1/sign-up': {
         // Without a password it is a passkey-first sign-up: the same code step, then a passkey instead.
@@ -374,7 +421,7 @@ export class FakeBroker {
           return { status: 200, body: this.registrationStep(ceremony) };
         }
         this.addUser(flow.email, flow.password, flow.name ?? null);
-        return { ...this.done(flow.email, ['pwd']), status: 201 };
+        return { ...this.done(flow.email, { method: 'pwd' }), status: 201 };
       }
       case 'POST /v1/password-reset':
         return this.startFlow('password-reset', email!, mailsTo(email!));
@@ -407,6 +454,24 @@ export class FakeBroker {
         // The notice to an account's owner goes out once, not on every resend.
         if ((flow.mails ?? (flow.code === null ? 'nothing' : 'code')) === 'code') this.mail.push({ to: flow.email, code: flow.code });
         return { status: 202, body: this.codeStep(flow) };
+      }
+      case 'GET /v1/config':
+        return { status: 200, body: { sign_in_methods: this.methods, social: this.providers } };
+      case 'POST /v1/sign-in/social': {
+        const provider = this.providers.find((p) => p.id === body.provider);
+        if (!provider) throw problem('unknown_provider');
+        this.allowlisted(body.resume_url);
+        this.nextResume ??= { doneAs: this.socialAccount };
+        const url = `https://idp.latchkey.test/${provider.id}/authorize?state=fake${++this.seq}`;
+        return { status: 200, body: { step: 'sso-redirect', url, to: { kind: 'social', name: provider.name, icon: provider.icon } } satisfies Step };
+      }
+      case 'GET /v1/sign-in/flow': {
+        const next = this.nextResume;
+        this.nextResume = undefined;
+        if (!next) throw problem('no_flow');
+        if (!('doneAs' in next)) return { status: 200, body: next };
+        if (!this.users.has(next.doneAs)) this.addUser(next.doneAs, null, null);
+        return this.done(next.doneAs, { method: 'oauth', provider: next.provider ?? 'devhub' });
       }
       case 'GET /v1/session': {
         const session = this.current;
@@ -455,7 +520,7 @@ export class FakeBroker {
         if (!(flags & FLAG_UV)) throw problem('passkey_rejected');
         flow.used = true;
         passkey.last_used_at = new Date(this.clock()).toISOString();
-        return this.done(owner.email, passkeyAmr(passkey));
+        return this.done(owner.email, passkeyFactor(passkey));
       }
       case 'POST /v1/sign-up/passkey/options': {
         // After a cancelled dialog or a timeout: the old challenge is used up, and a new ceremony opens for the
@@ -476,7 +541,7 @@ export class FakeBroker {
         flow.used = true;
         const user = this.addUser(account.email, null, account.name, account.handle);
         user.passkeys.push(passkey);
-        return { ...this.done(user.email, passkeyAmr(passkey)), status: 201 };
+        return { ...this.done(user.email, passkeyFactor(passkey)), status: 201 };
       }
       case 'POST /v1/passkeys/options': {
         const user = this.signedInUser();
@@ -507,12 +572,93 @@ export class FakeBroker {
         passkey.name = passkeyName(body.name, true)!;
         return { status: 200, body: wirePasskey(passkey) };
       }
-      if (user.password === null && user.passkeys.length === 1) throw problem('last_sign_in_method');
+      if (user.password === null && user.passkeys.length === 1 && user.identities.length === 0) throw problem('last_sign_in_method');
       user.passkeys.splice(user.passkeys.indexOf(passkey), 1);
       return { status: 204 };
     }
     throw problem('not_found');
   }
+
+  // ---- Connected accounts and the return from an identity provider (issue 21) ----
+  // The broker's `/v1/identities` routes. There is no IdP here: `connect` answers
+  // a redirect to a fake URL and keeps the pending connection; a test or story then
+  // plays the provider's callback with `returnFromIdp()`, which sets what
+  // `GET /v1/sign-in/flow` answers once (`nextResume`), as the broker's callback
+  // does before its 303 to `resume_url`.
+
+  /** Social providers configured, in button order (`options.social`). */
+  readonly providers: SocialProvider[];
+  /** The connection `POST /v1/identities/connect` started and no callback finished yet. */
+  pendingConnect: { userId: string; provider: SocialProvider; resumeUrl: string } | null = null;
+  private identitySeq = 0;
+
+  /** A resume_url on the page's origin, as the broker's allowlist; else `invalid_return_to` (absent: null). (`return_to` is not checked: element tests pass a host page's URL.) */
+  private allowlisted(url: unknown): string | null {
+    if (url === undefined) return null;
+    const origin = this.options.origin ?? globalThis.location?.origin;
+    if (typeof url !== 'string' || !URL.canParse(url) || (origin !== undefined && new URL(url).origin !== origin)) throw problem('invalid_return_to');
+    return url;
+  }
+
+  private identity(providerId: string, email: string | null, createdAt: string): ConnectedAccount {
+    const provider = this.providers.find((p) => p.id === providerId);
+    if (!provider) throw new Error(`fake broker: no provider ${providerId}`);
+    return { id: `idn_${++this.identitySeq}`, provider, email, created_at: createdAt };
+  }
+
+  /**
+   * Plays the provider's callback for the pending connect: `'done'` attaches
+   * the identity (asserting `email`) and the flow answers `done`; a reason
+   * answers `idp-error` with it. Answers the URL the browser is sent back to
+   * (`resume_url` with `lk_resume=1`).
+   */
+  returnFromIdp(outcome: 'done' | IdpErrorReason, email: string | null = null): string {
+    const pending = this.pendingConnect;
+    if (!pending) throw new Error('fake broker: no connect is pending');
+    this.pendingConnect = null;
+    const user = [...this.users.values()].find((u) => u.id === pending.userId)!;
+    const to = { kind: 'social' as const, name: pending.provider.name, icon: pending.provider.icon };
+    if (outcome === 'done') {
+      user.identities.push(this.identity(pending.provider.id, email, new Date(this.clock()).toISOString()));
+      this.nextResume = { step: 'done', user: this.wireUser(user), session: this.wireSession(this.current!), return_to: null };
+    } else {
+      this.nextResume = { step: 'idp-error', reason: outcome, to, return_to: null };
+    }
+    const back = new URL(pending.resumeUrl);
+    back.searchParams.set('lk_resume', '1');
+    return back.href;
+  }
+
+  private answerIdentities(method: string, path: string, body: Record<string, unknown>): { status: number; body?: unknown } {
+    const user = this.signedInUser();
+    switch (`${method} ${path}`) {
+      case 'GET /v1/identities': {
+        const connected = new Set(user.identities.map((i) => i.provider.id));
+        return { status: 200, body: { accounts: user.identities, available: this.providers.filter((p) => !connected.has(p.id)) } };
+      }
+      case 'POST /v1/identities/connect': {
+        const provider = this.providers.find((p) => p.id === body.provider);
+        if (typeof body.provider !== 'string') throw problem('invalid_request', { errors: [{ path: 'provider', message: 'Required' }] });
+        if (!provider) throw problem('unknown_provider');
+        const resumeUrl = this.allowlisted(body.resume_url) ?? this.options.origin ?? globalThis.location?.origin ?? this.url;
+        this.pendingConnect = { userId: user.id, provider, resumeUrl };
+        const url = `https://idp.fake.test/authorize?client_id=${provider.id}&state=st_${++this.identitySeq}`;
+        return { status: 200, body: { step: 'sso-redirect', url, to: { kind: 'social', name: provider.name, icon: provider.icon } } };
+      }
+    }
+    const one = /^\/v1\/identities\/([^/]+)$/.exec(path);
+    if (one && method === 'DELETE') {
+      // Another account's identity is as unknown as one that never was.
+      const identity = user.identities.find((i) => i.id === decodeURIComponent(one[1]!));
+      if (!identity) throw problem('not_found');
+      // The last way in: no password, no passkey, and no other identity.
+      if (user.password === null && user.passkeys.length === 0 && user.identities.length === 1) throw problem('last_way_in');
+      user.identities.splice(user.identities.indexOf(identity), 1);
+      return { status: 204 };
+    }
+    throw problem('not_found');
+  }
+  // ---- end of connected accounts ----
 
   /** Opens the review of `user`'s passkeys that a reset answers. */
   private openReview(user: FakeUser): PasskeyReview {
@@ -621,107 +767,6 @@ export class FakeBroker {
   }
 
   /** The fake `fetch` the client is built with. */
-  // ---- social sign-in and connected accounts (issue 21, oauth): GET /v1/config, POST /v1/sign-in/social,
-  // GET /v1/sign-in/flow, GET /v1/identities, POST /v1/identities/connect, DELETE /v1/identities/:id ----
-
-  /**
-   * The browser comes back from the IdP: what the broker's callback would leave
-   * for `GET /v1/sign-in/flow`. `done` signs `email` in (making the account on a
-   * first sign-in, or connecting the provider to the signed-in user when the trip
-   * was a connect); an `IdpErrorReason` leaves that `idp-error` step.
-   */
-  finishSocialTrip(outcome: { email: string; name?: string } | { error: 'access_denied' | 'idp_unreachable' | 'not_linkable' | 'idp_error' }) {
-    const trip = this.trip;
-    if (!trip) throw new Error('fake broker: no social trip started');
-    this.trip = null;
-    const to = { kind: 'social' as const, name: trip.provider.name, icon: trip.provider.icon };
-    if ('error' in outcome) {
-      this.waitingFlow = { step: 'idp-error', reason: outcome.error, to, return_to: trip.returnTo };
-      return;
-    }
-    if (trip.purpose === 'link') {
-      const user = [...this.users.values()].find((u) => u.id === trip.userId)!;
-      this.connect(user.id, trip.provider.id, outcome.email);
-      this.waitingFlow = { step: 'done', user: this.wireUser(user), session: this.wireSession(this.current!), return_to: trip.returnTo };
-      return;
-    }
-    const user = this.users.get(outcome.email) ?? this.addUser(outcome.email, null, outcome.name ?? null);
-    if (!(this.identities.get(user.id) ?? []).some((i) => i.provider === trip.provider.id)) this.connect(user.id, trip.provider.id, outcome.email);
-    this.current = this.openSession(user.id, ['fed']);
-    this.waitingFlow = { step: 'done', user: this.wireUser(user), session: this.wireSession(this.current), return_to: trip.returnTo };
-  }
-
-  private connect(userId: string, provider: string, email: string | null) {
-    const list = this.identities.get(userId) ?? [];
-    list.push({ id: `idn_${String(++this.identitySeq).padStart(22, '0')}`, provider, email, created_at: '2026-11-24T12:00:00.000Z' });
-    this.identities.set(userId, list);
-  }
-
-  /** A resume_url or return_to on the page's origin, as the broker's allowlist; else `invalid_return_to`. */
-  private allowlisted(url: unknown): string | null {
-    if (url === undefined) return null;
-    const origin = this.options.origin ?? globalThis.location?.origin;
-    if (typeof url !== 'string' || !URL.canParse(url) || new URL(url).origin !== origin) throw problem('invalid_return_to');
-    return url;
-  }
-
-  private answerSocial(method: string, path: string, body: Record<string, unknown>): { status: number; body?: unknown } {
-    const social = this.options.social ?? [];
-    const startTrip = (purpose: 'sign-in' | 'link', userId?: string) => {
-      const provider = social.find((p) => p.id === body.provider);
-      if (!provider) throw problem('unknown_provider');
-      this.allowlisted(body.resume_url);
-      const returnTo = this.allowlisted(body.return_to);
-      this.trip = { provider, purpose, returnTo, ...(userId ? { userId } : {}) };
-      const url = `https://idp.fake.latchkey.test/authorize?client_id=${provider.id}&state=${randomBase64url(16)}`;
-      return { status: 200, body: { step: 'sso-redirect', url, to: { kind: 'social', name: provider.name, icon: provider.icon } } satisfies Step };
-    };
-    const signedIn = () => {
-      const session = this.current;
-      const user = session && [...this.users.values()].find((u) => u.id === session.userId);
-      if (!user) throw problem('unauthenticated');
-      return user;
-    };
-    switch (`${method} ${path}`) {
-      case 'GET /v1/config':
-        return { status: 200, body: { sign_in_methods: this.methods, social } };
-      case 'POST /v1/sign-in/social':
-        return startTrip('sign-in');
-      case 'GET /v1/sign-in/flow': {
-        const step = this.waitingFlow;
-        if (!step) throw problem('no_flow');
-        this.waitingFlow = null;
-        return { status: 200, body: step };
-      }
-      case 'GET /v1/identities': {
-        const user = signedIn();
-        const mine = this.identities.get(user.id) ?? [];
-        const byId = new Map(social.map((p) => [p.id, p]));
-        return {
-          status: 200,
-          body: {
-            accounts: mine.map((i) => ({ id: i.id, provider: byId.get(i.provider) ?? { id: i.provider, name: i.provider, icon: 'oauth' }, email: i.email, created_at: i.created_at })),
-            available: social.filter((p) => !mine.some((i) => i.provider === p.id)),
-          },
-        };
-      }
-      case 'POST /v1/identities/connect':
-        return startTrip('link', signedIn().id);
-    }
-    const deleting = /^\/v1\/identities\/([^/]+)$/.exec(path);
-    if (method === 'DELETE' && deleting) {
-      const user = signedIn();
-      const mine = this.identities.get(user.id) ?? [];
-      const at = mine.findIndex((i) => i.id === deleting[1]);
-      if (at < 0) throw problem('not_found');
-      if (user.password === null && user.passkeys.length === 0 && mine.length === 1) throw problem('last_way_in');
-      mine.splice(at, 1);
-      return { status: 204 };
-    }
-    throw problem('not_found');
-  }
-  // ---- end social ----
-
   readonly fetch: typeof fetch = async (input, init) => {
     const url = new URL(String(input));
     const method = init?.method ?? 'GET';
@@ -757,14 +802,15 @@ const STATUS: Partial<Record<ProblemCode, number>> = {
   unauthenticated: 401,
   rate_limited: 429,
   not_found: 404,
+  unknown_provider: 404,
+  no_flow: 404,
+  idp_unreachable: 502,
+  last_way_in: 409,
+  sso_required: 403,
   forbidden_origin: 403,
   passkey_exists: 409,
   last_sign_in_method: 409,
   internal_error: 500,
-  // social sign-in (oauth)
-  unknown_provider: 404,
-  no_flow: 404,
-  last_way_in: 409,
 };
 
 class FakeProblem extends Error {
@@ -786,9 +832,28 @@ function checkStrength(password: string, email: string, name?: string | null) {
   if (reason) throw problem('weak_password', { errors: [weakPasswordError(reason)] });
 }
 
-/** RFC 8176 methods of a passkey sign-in: `swk` for a synced passkey, `hwk` for one bound to its device, and `user` (verified). */
-function passkeyAmr(passkey: Passkey): string[] {
-  return [passkey.device_type === 'multi-device' ? 'swk' : 'hwk', 'user'];
+/** The factor of a passkey sign-in: synced (a multi-device passkey) or bound to its device. */
+function passkeyFactor(passkey: Passkey): Factor {
+  return { method: 'passkey', synced: passkey.device_type === 'multi-device' };
+}
+
+/**
+ * `amr` and `aal` as the broker derives them from a session's factors
+ * (packages/broker/src/modules/sign-in/factors.ts), for the factors the fake
+ * makes: a password `pwd` (aal 1), an emailed code `email` (aal 1), a passkey
+ * `swk` (synced) or `hwk`, with `user` (aal 2), a social provider `fed` (aal 1).
+ */
+function derived(factor: Factor): { amr: string[]; aal: 1 | 2 } {
+  switch (factor.method) {
+    case 'pwd':
+      return { amr: ['pwd'], aal: 1 };
+    case 'email_code':
+      return { amr: ['email'], aal: 1 };
+    case 'passkey':
+      return { amr: [factor.synced ? 'swk' : 'hwk', 'user'], aal: 2 };
+    case 'oauth':
+      return { amr: ['fed'], aal: 1 };
+  }
 }
 
 function wirePasskey({ credentialId: _, ...passkey }: StoredPasskey): Passkey {

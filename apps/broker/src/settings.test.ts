@@ -50,6 +50,11 @@ describe('broker app settings', () => {
     expect(readSettings({ LATCHKEY_HOST: '' }, '/').host).toBeUndefined();
   });
 
+  it('takes the admin token from LATCHKEY_ADMIN_TOKEN, none by default (the admin API stays off)', () => {
+    expect(readSettings({}, '/').config.adminToken).toBeUndefined();
+    expect(readSettings({ LATCHKEY_ADMIN_TOKEN: 't'.repeat(40) }, '/').config.adminToken).toBe('t'.repeat(40));
+  });
+
   it('refuses a port that is not a port', () => {
     expect(() => readSettings({ BROKER_PORT: 'eighty' }, '/')).toThrow(/BROKER_PORT/);
   });

@@ -66,6 +66,8 @@ export function readSettings(env: Env, cwd: string): Settings {
     allowedOrigins: env.LATCHKEY_ALLOWED_ORIGINS ? list(env.LATCHKEY_ALLOWED_ORIGINS) : (file.allowedOrigins ?? [`http://localhost:${demoPort}`]),
     dev: env.LATCHKEY_DEV ? flag(env.LATCHKEY_DEV) : (file.dev ?? false),
     ...(env.LATCHKEY_SECRET ? { secret: env.LATCHKEY_SECRET } : {}),
+    // The admin API's bearer token; unset, every /admin/v1 route answers 403 admin_disabled.
+    ...(env.LATCHKEY_ADMIN_TOKEN ? { adminToken: env.LATCHKEY_ADMIN_TOKEN } : {}),
     ...(hops !== undefined ? { trustedProxies: hops } : {}),
     ...(env.MAIL_FROM ? { mail: { ...file.mail, from: env.MAIL_FROM } } : {}),
     // The broker checks the names; a wrong one stops start-up with the field named.

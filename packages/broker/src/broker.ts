@@ -6,6 +6,7 @@ import { limitBodySize } from './http/body.js';
 import { corsAllowlist, requireOrigin, trustedOrigins } from './http/guard/origin.js';
 import { databaseRateLimitStore, rateLimit } from './http/guard/rate-limit.js';
 import { notFound, onError, problemResponse } from './http/problem.js';
+import { adminRoutes } from './modules/admin/routes.js';
 import { mailQueue } from './modules/email/mail-queue.js';
 import { outboxMailer } from './modules/email/mailer.js';
 import { devOutboxRoutes, emailCodeRoutes, emailCodeSignInRoutes } from './modules/email/routes.js';
@@ -31,7 +32,7 @@ import { getOrCreateSecret } from './storage/queries/index.js';
  * serve({ fetch: app.fetch, port: 8787 });
  */
 export function createBroker(options: BrokerOptions) {
-  const { storage, mailer, clock, fetch: givenFetch, ...input } = options;
+  const { storage, mailer, clock, fetch: givenFetch, requirements, ...input } = options;
   const config = parseBrokerConfig(input);
   const now = clock ?? (() => new Date());
   let secret: Promise<string> | undefined;
@@ -45,6 +46,8 @@ export function createBroker(options: BrokerOptions) {
     fetch: boundedFetch(givenFetch ?? ((input, init) => globalThis.fetch(input, init)), config.outbound),
     // Without a configured secret (dev), the first instance generates one and every instance shares it.
     secret: () => (secret ??= config.secret ? Promise.resolve(config.secret) : getOrCreateSecret(storage, 'code-hmac', randomSecret(), now())),
+    // No module gates a session yet; MFA and "SSO required" add theirs here, ahead of the host's.
+    requirements: [...(requirements ?? [])],
   };
   if (!config.secret && !config.dev) throw new ConfigError('latchkey config: secret: required outside dev mode (at least 32 characters)');
   // The outbox is readable only at the dev route: outside dev mode it would keep every code from its owner.
@@ -56,6 +59,8 @@ export function createBroker(options: BrokerOptions) {
   // The public key set sets its own headers and takes none of the middleware below: served
   // from memory, it would otherwise spend most of its time there (see README, Figures).
   app.route('/.well-known', jwksRoutes(deps));
+  // The admin API (server to server, bearer token) takes its own guards and none below: no CORS, no Origin check.
+  app.route('/admin/v1', adminRoutes(deps));
   app.use(secureHeaders({ crossOriginResourcePolicy: 'same-site', referrerPolicy: 'no-referrer' }));
   app.use(corsAllowlist(config));
 

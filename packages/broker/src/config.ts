@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Storage } from './storage/storage.js';
 import type { Mailer } from './modules/email/mailer.js';
+import type { Requirement } from './modules/sign-in/complete.js';
 
 const origin = z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin);
 const window = z.object({
@@ -69,6 +70,11 @@ const brokerConfigSchemaBase = z.object({
   dev: z.boolean().default(false),
   /** Secret for code hashing; at least 32 characters. In dev mode a generated one is kept in the database. */
   secret: z.string().min(32).optional(),
+  /**
+   * The bearer token of the admin API (`/admin/v1/*`, server to server); at least 32
+   * characters. Unset: every admin route answers 403 `admin_disabled`.
+   */
+  adminToken: z.string().min(32, 'at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
   /**
    * How many proxies of yours stand in front of the broker, each appending the address it
    * saw to X-Forwarded-For. The client address is the entry this many from the right;
@@ -325,4 +331,10 @@ export interface BrokerOptions extends BrokerConfigInput {
   clock?: () => Date;
   /** The fetch every call to an identity provider goes through (bounded by `outbound`). Default: globalThis.fetch. */
   fetch?: typeof fetch;
+  /**
+   * Requirements asked after those of the broker's own modules, in order: a
+   * host's own gate before a session opens (or a test's). Each runs in the
+   * caller's transaction (see `Requirement`).
+   */
+  requirements?: readonly Requirement[];
 }

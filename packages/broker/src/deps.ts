@@ -1,6 +1,7 @@
 import type { BrokerConfig } from './config.js';
 import type { RateLimitStore } from './http/guard/rate-limit.js';
 import type { MailQueue } from './modules/email/mail-queue.js';
+import type { Requirement } from './modules/sign-in/complete.js';
 import type { Storage } from './storage/storage.js';
 
 /** Everything a module needs, passed in: no module keeps state of its own. */
@@ -19,4 +20,10 @@ export interface Deps {
   fetch: typeof fetch;
   /** The secret behind code hashes (configured, or generated once per database in dev). */
   secret: () => Promise<string>;
+  /**
+   * What a pending sign-in may still need before its session opens, asked in
+   * order (see `Requirement`): those the modules the configuration turns on add
+   * (MFA, "SSO required"), then any `BrokerOptions.requirements`.
+   */
+  requirements: readonly Requirement[];
 }

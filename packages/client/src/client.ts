@@ -2,10 +2,8 @@ import { finishEmailCodeSignIn, identify, resendEmailCode, signInWithPassword, s
 import { finishPasswordReset, finishSignUp, startPasswordReset, startSignUp } from './calls/sign-up.js';
 import { getSession, getSessionToken, signOut } from './calls/session.js';
 import { finishPasskeySignIn, finishPasskeySignUp, restartPasskeySignUp, startPasskeySignIn } from './calls/passkeys.js';
-import { connect } from './connection.js';
-import { LatchkeyError } from './errors.js';
-import { brokerUrlProblem } from './internal/request.js';
-import { createSessionStore } from './session-store.js';
+import { getPublicConfig, resumeSignIn, startSocialSignIn } from './calls/federation.js';
+import { createSessionClient, followStep } from './session-client.js';
 import type { CallOptions, Connection, LatchkeyClient } from './types.js';
 import type { Step } from './wire/auth.js';
 
@@ -25,21 +23,9 @@ import type { Step } from './wire/auth.js';
  * if (step.step === 'password') await client.signInWithPassword({ email: step.email, password }); // `done`: signed in
  */
 export function createClient(options: { url: string | URL; fetch?: typeof fetch }): LatchkeyClient {
-  const misconfigured = brokerUrlProblem(String(options.url ?? ''));
-  if (misconfigured) throw new LatchkeyError('not_configured', misconfigured);
-  const conn = connect(options);
-  const session = createSessionStore(conn);
-
+  const { connection: conn, session } = createSessionClient(options);
   /** Every step answer passes here, so the session follows the broker whichever call ended the flow. */
-  function follow<S extends Step>(step: S): S {
-    if (step.step === 'done') session.set(step);
-    if (step.step === 'password' && step.notice === 'password-reset') {
-      // The broker revoked every session of that account, this tab's included.
-      const current = session.state;
-      if (current.status === 'signed-in' && current.user.email.toLowerCase() === step.email.toLowerCase()) session.set(null);
-    }
-    return step;
-  }
+  const follow = <S extends Step>(step: S): S => followStep(session, step);
   const stepCall =
     <B, S extends Step>(call: (conn: Connection, body: B, options?: CallOptions) => Promise<S>) =>
     (body: B, o?: CallOptions) =>
@@ -61,6 +47,9 @@ export function createClient(options: { url: string | URL; fetch?: typeof fetch 
     finishPasskeySignIn: stepCall(finishPasskeySignIn),
     restartPasskeySignUp: stepCall(restartPasskeySignUp),
     finishPasskeySignUp: stepCall(finishPasskeySignUp),
+    getPublicConfig: (o) => getPublicConfig(conn, o),
+    startSocialSignIn: stepCall(startSocialSignIn),
+    resumeSignIn: (o) => resumeSignIn(conn, o).then(follow),
     getSession: (o) => getSession(conn, o),
     getSessionToken: (o) => getSessionToken(conn, o),
     signOut: async (o) => {

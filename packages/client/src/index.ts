@@ -17,5 +17,8 @@ export {
   deletePasskey,
   removePasskeysAfterReset,
 } from './calls/passkeys.js';
+export { listConnectedAccounts, connectAccount, disconnectAccount } from './calls/identities.js';
+export { getPublicConfig, startSocialSignIn, resumeSignIn } from './calls/federation.js';
 export { createSessionStore } from './session-store.js';
 export { createClient } from './client.js';
+export { createSessionClient, followStep, type SessionClient } from './session-client.js';

@@ -14,6 +14,9 @@ import type {
   PasswordResetFinishRequest,
   PasswordResetStartRequest,
   PasswordSignInRequest,
+  PublicConfig,
+  SocialSignInRequest,
+  SsoRedirectStep,
   ResendCodeRequest,
   SessionInfo,
   SessionToken,
@@ -85,6 +88,12 @@ export interface LatchkeyClient {
   finishPasskeySignIn(body: PasskeySignInRequest, options?: CallOptions): Promise<Step>;
   restartPasskeySignUp(body: SignUpPasskeyOptionsRequest, options?: CallOptions): Promise<PasskeyRegistrationStep>;
   finishPasskeySignUp(body: PasskeyRegistrationRequest, options?: CallOptions): Promise<Step>;
+  /** The social buttons and sign-in methods the broker offers (`GET /v1/config`). */
+  getPublicConfig(options?: CallOptions): Promise<PublicConfig>;
+  /** Where to send the page to sign in with a social provider. */
+  startSocialSignIn(body: SocialSignInRequest, options?: CallOptions): Promise<SsoRedirectStep>;
+  /** The flow's step after a trip to an identity provider (`lk_resume` in the URL); `no_flow` when there is none. */
+  resumeSignIn(options?: CallOptions): Promise<Step>;
   /** Null when nobody is signed in. */
   getSession(options?: CallOptions): Promise<CurrentSession | null>;
   /** A fresh token; `audience` picks another configured audience than the page's own origin. */

@@ -25,9 +25,21 @@ export interface SessionClaims {
   iat: number;
   /** Expires at, seconds since the epoch; at most 5 minutes after `iat`. */
   exp: number;
-  /** RFC 8176 authentication methods: `pwd` for a password, `otp` for an email code. */
+  /**
+   * RFC 8176 authentication methods: `pwd` a password, `email` an emailed code
+   * (a private value: RFC 8176 has none, and it is never `otp`, which means
+   * TOTP), `otp` TOTP, `hwk`/`swk` with `user` a passkey, `fed` an identity
+   * provider, `rc` a recovery code.
+   */
   amr: string[];
-  /** Null until organizations exist. */
+  /**
+   * Authentication assurance level (NIST SP 800-63B-4) of the session: 2 for a
+   * passkey, or a password with TOTP or a recovery code; else 1. Tokens of a
+   * broker from before it was minted say 1 here (the lowest, never more than was proven).
+   */
+  aal: 1 | 2;
+  /** The organization the session is active in, or null. */
   org_id: string | null;
+  /** The user's role in `org_id`, or null. */
   org_role: string | null;
 }

@@ -37,9 +37,20 @@ describe('a host backend verifying session tokens', () => {
       iat: expect.closeTo(iat, 1),
       exp: expect.closeTo(iat + 300, 1),
       amr: ['pwd'],
+      aal: 1,
       org_id: null,
       org_role: null,
     });
+  });
+
+  it('says aal 1 for a token without one (a broker from before it), and refuses an aal it does not know', async () => {
+    const older = await broker.sign({ claims: { aal: undefined } });
+    await expect(verifyToken(older, { issuer: broker.issuer, audience: AUDIENCE })).resolves.toMatchObject({ aal: 1 });
+    const passkey = await broker.sign({ claims: { aal: 2, amr: ['hwk', 'user'] } });
+    await expect(verifyToken(passkey, { issuer: broker.issuer, audience: AUDIENCE })).resolves.toMatchObject({ aal: 2 });
+    for (const aal of [3, '2', null]) {
+      await expect(verifyToken(await broker.sign({ claims: { aal } }), { issuer: broker.issuer, audience: AUDIENCE })).rejects.toMatchObject({ code: 'invalid_token' });
+    }
   });
 
   it('accepts the issuer written with a trailing slash', async () => {

@@ -76,7 +76,7 @@ function keyLookup(keys: JWTVerifyGetKey): JWTVerifyGetKey {
 const nullableString = (value: unknown) => value === null || typeof value === 'string';
 const nonEmptyString = (value: unknown) => typeof value === 'string' && value !== '';
 
-function isSessionClaims(p: Record<string, unknown>): p is JWTPayload & SessionClaims {
+function isSessionClaims(p: Record<string, unknown>): p is JWTPayload & Omit<SessionClaims, 'aal'> & { aal?: SessionClaims['aal'] } {
   return (
     typeof p.iss === 'string' &&
     // One audience: the broker never mints a token for several apps at once.
@@ -88,6 +88,7 @@ function isSessionClaims(p: Record<string, unknown>): p is JWTPayload & SessionC
     typeof p.exp === 'number' &&
     Array.isArray(p.amr) &&
     p.amr.every((method) => typeof method === 'string') &&
+    (p.aal === undefined || p.aal === 1 || p.aal === 2) &&
     nullableString(p.org_id) &&
     nullableString(p.org_role)
   );
@@ -97,8 +98,8 @@ function sessionClaims(payload: JWTPayload): SessionClaims {
   if (!isSessionClaims(payload)) throw new TokenError('invalid_token', 'The token does not carry session claims');
   // Defence in depth: the broker never signs a longer-lived token, so such a one is not the broker's.
   if (payload.exp - payload.iat > MAX_TOKEN_LIFETIME_SECONDS) throw new TokenError('invalid_token', 'The token lives longer than a session token may');
-  const { iss, aud, sub, sid, jti, iat, exp, amr, org_id, org_role } = payload;
-  return { iss, aud, sub, sid, jti, iat, exp, amr: [...amr], org_id, org_role };
+  const { iss, aud, sub, sid, jti, iat, exp, amr, aal = 1, org_id, org_role } = payload;
+  return { iss, aud, sub, sid, jti, iat, exp, amr: [...amr], aal, org_id, org_role };
 }
 
 /** Checks the options once; a mistake in them is the operator's (a TypeError), never a bad token. */

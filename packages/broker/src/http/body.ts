@@ -6,8 +6,8 @@ import { ProblemError, problemResponse } from './problem.js';
 /** Bodies larger than this are refused while they stream in; the biggest real one is ~1 KiB. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** Refuses an oversized body (declared or streamed) with 413, before any handler reads it. */
-export const limitBodySize = () => bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problemResponse(c, 'payload_too_large') });
+/** Refuses a body larger than `maxSize` bytes (declared or streamed) with 413, before any handler reads it. */
+export const limitBodySize = (maxSize = MAX_BODY_BYTES) => bodyLimit({ maxSize, onError: (c) => problemResponse(c, 'payload_too_large') });
 
 /**
  * C0 and C1 control characters (U+0000–U+001F, U+007F–U+009F: Unicode's `Cc`) and lone

@@ -40,9 +40,12 @@ describe.each(storageKinds)('storage contract on %s', (kind: StorageKind) => {
   it('round-trips timestamps, arrays and JSON, and an insert answers the row a read finds', async () => {
     await insertUser(storage, user);
     const later = new Date(at.getTime() + 60_000);
-    const inserted = await insertSession(storage, { id: 'ses_1', secretHash: 'x', userId: 'usr_1', amr: ['pwd', 'otp'], createdAt: at, expiresAt: later, ip: '192.0.2.1', userAgent: null });
+    const factors = [{ method: 'pwd' as const, at: at.toISOString() }, { method: 'oidc' as const, at: later.toISOString(), connection: 'con_1', org: 'org_1' }];
+    const inserted = await insertSession(storage, { id: 'ses_1', secretHash: 'x', userId: 'usr_1', factors, amr: ['pwd', 'fed'], orgId: 'org_1', createdAt: at, expiresAt: later, ip: '192.0.2.1', userAgent: null });
     const { session } = (await findLiveSession(storage, 'x', at))!;
-    expect(session.amr).toEqual(['pwd', 'otp']);
+    expect(session.amr).toEqual(['pwd', 'fed']);
+    expect(session.factors).toEqual(factors);
+    expect(session.orgId).toBe('org_1');
     expect(session.createdAt).toEqual(at);
     expect(inserted).toEqual(session);
     const flow = await insertFlow(storage, { ...openFlow, data: { name: 'Ada', n: 1 } });

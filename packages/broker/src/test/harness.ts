@@ -5,6 +5,7 @@ import { createBroker } from '../broker.js';
 import type { BrokerConfigInput } from '../config.js';
 import type { MailQueue } from '../modules/email/mail-queue.js';
 import type { Mailer } from '../modules/email/mailer.js';
+import type { Requirement } from '../modules/sign-in/complete.js';
 import { createPgliteStorage } from '../storage/pglite.js';
 import { createPostgresStorage } from '../storage/postgres.js';
 import type { Db, Storage } from '../storage/storage.js';
@@ -65,7 +66,7 @@ type CallInit = { json?: unknown; body?: string; headers?: Record<string, string
  * object itself is one browser (its own cookie jar and client address);
  * `browser()` makes another, e.g. a stranger on another address.
  */
-export function testBroker(storage: Storage, overrides: Partial<BrokerConfigInput> & { mailer?: Mailer; clock?: TestClock | (() => Date) } = {}) {
+export function testBroker(storage: Storage, overrides: Partial<BrokerConfigInput> & { mailer?: Mailer; clock?: TestClock | (() => Date); requirements?: readonly Requirement[] } = {}) {
   const { clock: given, ...config } = overrides;
   // A shared hand-moved clock (two instances in step), a plain time source, or a clock of its own.
   const clock: TestClock =

@@ -25,7 +25,15 @@ import {
   renamePasskey,
   deletePasskey,
   removePasskeysAfterReset,
+  listConnectedAccounts,
+  connectAccount,
+  disconnectAccount,
+  getPublicConfig,
+  startSocialSignIn,
+  resumeSignIn,
   type Connection,
+  type IdpErrorStep,
+  type SsoRedirectStep,
   type PasskeyRegistrationStep,
   type PasskeyStep,
   type EmailCodeStep,
@@ -44,6 +52,8 @@ const registrationStep: PasskeyRegistrationStep = {
   expires_at: '2026-11-24T12:05:00.000Z',
 };
 const assertion = { id: 'Y3JlZA', rawId: 'Y3JlZA', type: 'public-key', response: { clientDataJSON: 'e30', authenticatorData: 'AA', signature: 'AA', userHandle: 'dXNyXzE' }, clientExtensionResults: {} };
+const ssoStep: SsoRedirectStep = { step: 'sso-redirect', url: 'https://devhub.test/login/oauth/authorize?state=s1', to: { kind: 'social', name: 'DevHub', icon: 'github' } };
+const idpError: IdpErrorStep = { step: 'idp-error', reason: 'access_denied', to: { kind: 'social', name: 'DevHub', icon: 'github' }, return_to: null };
 const attestation = { id: 'Y3JlZA', rawId: 'Y3JlZA', type: 'public-key', response: { clientDataJSON: 'e30', attestationObject: 'oA' }, clientExtensionResults: {} };
 
 interface Case {
@@ -74,6 +84,9 @@ const cases: Case[] = [
   { call: 'finishPasskeySignIn', fn: finishPasskeySignIn, method: 'POST', path: '/v1/passkeys/sign-in/verify', body: { flow_id: 'flw_p', credential: assertion }, status: 200, answer: done },
   { call: 'restartPasskeySignUp', fn: restartPasskeySignUp, method: 'POST', path: '/v1/sign-up/passkey/options', body: { flow_id: 'flw_r' }, status: 200, answer: registrationStep },
   { call: 'finishPasskeySignUp', fn: finishPasskeySignUp, method: 'POST', path: '/v1/sign-up/passkey', body: { flow_id: 'flw_r', credential: attestation }, status: 201, answer: done },
+  { call: 'getPublicConfig', fn: getPublicConfig, method: 'GET', path: '/v1/config', status: 200, answer: { sign_in_methods: ['password'], social: [{ id: 'devhub', name: 'DevHub', icon: 'github' }] } },
+  { call: 'startSocialSignIn', fn: startSocialSignIn, method: 'POST', path: '/v1/sign-in/social', body: { provider: 'devhub', resume_url: 'https://app.test/sign-in', return_to: 'https://app.test/home' }, status: 200, answer: ssoStep },
+  { call: 'resumeSignIn', fn: resumeSignIn, method: 'GET', path: '/v1/sign-in/flow', status: 200, answer: done },
 ];
 
 /** Runs one case through `invoke` against a broker mounted under `/auth`, and checks what went over the wire. */
@@ -174,6 +187,30 @@ describe('step answers', () => {
     await expect(answerWith(c, step)).resolves.toEqual(step);
   });
 
+  it('lets the resumed flow answer an IdP error, a redirect or another requirement', async () => {
+    const c = cases.find((x) => x.call === 'resumeSignIn')!;
+    for (const step of [idpError, ssoStep, codeStep('sign-in')]) await expect(answerWith(c, step)).resolves.toEqual(step);
+  });
+
+  it('says no_flow when this browser has no flow to resume', async () => {
+    const url = uniqueBrokerUrl();
+    const broker = fakeBroker(url, { 'GET /v1/sign-in/flow': problem('no_flow', 404) });
+    await expect(resumeSignIn(connect({ url, fetch: broker.fetch }))).rejects.toMatchObject({ code: 'no_flow', status: 404 });
+  });
+
+  it('refuses a social start that answers anything but a redirect', async () => {
+    const c = cases.find((x) => x.call === 'startSocialSignIn')!;
+    await expect(answerWith(c, done)).resolves.toMatchObject({ code: 'unexpected_response' });
+  });
+
+  it('signs the session store in when the resumed flow is done', async () => {
+    const url = uniqueBrokerUrl();
+    const broker = fakeBroker(url, { 'GET /v1/sign-in/flow': json(done) });
+    const client = createClient({ url, fetch: broker.fetch });
+    await client.resumeSignIn();
+    expect(client.session.state).toMatchObject({ status: 'signed-in', user: { email: ada.email } });
+  });
+
   it.each(['startEmailCodeSignIn', 'resendEmailCode', 'startPasswordReset'] as const)('%s, which only ever mails a code, refuses any other known step', async (call) => {
     const c = cases.find((x) => x.call === call)!;
     await expect(answerWith(c, done)).resolves.toMatchObject({ code: 'unexpected_response' });
@@ -246,5 +283,39 @@ describe('passkey management (standalone calls, with client.connection)', () => 
     await expect(removePasskeysAfterReset(conn, { flow_id: 'flw_v', passkey_ids: ['pk_1/x'] })).resolves.toEqual(removal);
     await expect(removePasskeysAfterReset(conn, { flow_id: 'flw_v', passkey_ids: ['pk_1/x'] })).rejects.toMatchObject({ code: 'code_expired', status: 400 });
     expect(broker.seen[0]).toMatchObject({ method: 'POST', path: '/v1/password-reset/passkeys/remove', body: { flow_id: 'flw_v', passkey_ids: ['pk_1/x'] }, credentials: 'include' });
+  });
+});
+
+describe('connected accounts (standalone calls, with client.connection)', () => {
+  const devhub = { id: 'devhub', name: 'DevHub', icon: 'github' } as const;
+  const account = { id: 'idn_1/x', provider: devhub, email: 'ada@devhub.test', created_at: '2026-11-24T12:00:00.000Z' };
+  const redirect = { step: 'sso-redirect', url: 'https://idp.test/authorize?state=s', to: { kind: 'social', name: 'DevHub', icon: 'github' } } as const;
+
+  it('lists, connects and disconnects through their endpoints, with the session cookie, the id escaped', async () => {
+    const url = uniqueBrokerUrl();
+    const broker = fakeBroker(url, {
+      'GET /v1/identities': json({ accounts: [account], available: [] }),
+      'POST /v1/identities/connect': json(redirect),
+      'DELETE /v1/identities/idn_1%2Fx': noContent(),
+    });
+    const conn = connect({ url, fetch: broker.fetch });
+    await expect(listConnectedAccounts(conn)).resolves.toEqual({ accounts: [account], available: [] });
+    await expect(connectAccount(conn, { provider: 'devhub', resume_url: 'https://app.test/account' })).resolves.toEqual(redirect);
+    await expect(disconnectAccount(conn, 'idn_1/x')).resolves.toBeUndefined();
+    expect(broker.routes()).toEqual(['GET /v1/identities', 'POST /v1/identities/connect', 'DELETE /v1/identities/idn_1%2Fx']);
+    expect(broker.seen[1]).toMatchObject({ body: { provider: 'devhub', resume_url: 'https://app.test/account' } });
+    expect(broker.seen.every((s) => s.credentials === 'include')).toBe(true);
+  });
+
+  it('reads the refusal to disconnect the last way in as last_way_in', async () => {
+    const url = uniqueBrokerUrl();
+    const broker = fakeBroker(url, { 'DELETE /v1/identities/idn_1': problem('last_way_in', 409) });
+    await expect(disconnectAccount(connect({ url, fetch: broker.fetch }), 'idn_1')).rejects.toMatchObject({ code: 'last_way_in', status: 409 });
+  });
+
+  it('refuses a connect answer that is not a redirect', async () => {
+    const url = uniqueBrokerUrl();
+    const broker = fakeBroker(url, { 'POST /v1/identities/connect': json(done) });
+    await expect(connectAccount(connect({ url, fetch: broker.fetch }), { provider: 'devhub' })).rejects.toMatchObject({ code: 'unexpected_response' });
   });
 });

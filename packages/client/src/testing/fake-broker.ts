@@ -86,7 +86,15 @@ export const uniqueBrokerUrl = () => `https://auth-${++brokers}.test`;
 
 export const ada: User = { id: 'usr_ada', email: 'ada@example.com', email_verified: true, name: 'Ada', created_at: '2026-11-24T12:00:00.000Z' };
 export const bob: User = { id: 'usr_bob', email: 'bob@example.com', email_verified: true, name: null, created_at: '2026-11-24T12:00:00.000Z' };
-export const sessionOf = (id: string, amr = ['pwd']): SessionInfo => ({ id, amr, created_at: '2026-11-24T12:00:00.000Z', expires_at: '2026-12-24T12:00:00.000Z' });
+export const sessionOf = (id: string, amr = ['pwd']): SessionInfo => ({
+  id,
+  amr,
+  factors: [{ method: 'pwd', at: '2026-11-24T12:00:00.000Z' }],
+  aal: 1,
+  org_id: null,
+  created_at: '2026-11-24T12:00:00.000Z',
+  expires_at: '2026-12-24T12:00:00.000Z',
+});
 export const doneFor = (user: User, sessionId: string): DoneStep => ({ step: 'done', user, session: sessionOf(sessionId), return_to: null });
 
 /** The password step the broker answers `identify` with for `email`. */

@@ -99,12 +99,47 @@ export interface User {
   created_at: string;
 }
 
+/**
+ * One factor a session was made with, in the order proven. `method`: `pwd` a
+ * password; `email_code` a mailed code; `otp` a TOTP code; `passkey`;
+ * `oauth` a social provider (`provider`); `oidc` or `saml` an enterprise
+ * connection (`connection`, `org`) or an OIDC social preset (`provider`);
+ * `recovery_code` a single-use recovery code.
+ */
+export interface SessionFactor {
+  method: 'pwd' | 'email_code' | 'otp' | 'passkey' | 'oauth' | 'oidc' | 'saml' | 'recovery_code';
+  /** When the broker verified it (ISO 8601). */
+  at: string;
+  /** The social provider it came through. */
+  provider?: string;
+  /** The enterprise connection it came through. */
+  connection?: string;
+  /** The organization it came through. */
+  org?: string;
+  /** Passkeys: synced (multi-device, amr `swk`) rather than bound to one device (`hwk`). */
+  synced?: boolean;
+}
+
 /** The current session, without its secret. */
 export interface SessionInfo {
   /** Public session id; the `sid` claim of session tokens. */
   id: string;
-  /** RFC 8176 methods: `pwd` for password, `otp` for an email code, `hwk` (device-bound) or `swk` (synced) with `user` for a passkey. */
+  /**
+   * RFC 8176 methods, derived from `factors`: `pwd` a password, `email` a mailed
+   * code (not registered in RFC 8176; never `otp`, which is TOTP's), `otp` TOTP,
+   * `hwk` (device-bound) or `swk` (synced) with `user` a passkey, `fed` an
+   * identity provider, `rc` a recovery code.
+   */
   amr: string[];
+  /** What the session was made with (see `SessionFactor`). */
+  factors: SessionFactor[];
+  /**
+   * Authentication assurance level (NIST SP 800-63B-4) derived from `factors`:
+   * 2 for a passkey, or a password with TOTP or a recovery code; else 1.
+   */
+  aal: 1 | 2;
+  /** The organization the session is active in (the first factor that came through one), or null. */
+  org_id: string | null;
   created_at: string;
   expires_at: string;
 }

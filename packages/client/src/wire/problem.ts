@@ -28,11 +28,19 @@ export const PROBLEM_TYPE_PREFIX = 'urn:latchkey:problem:';
  *   not know for this user); start the ceremony again. The log says which.
  * - `passkey_exists` 409: that authenticator already holds a passkey of this account.
  * - `last_sign_in_method` 409: removing it would leave the account no way to sign in.
- * - `unknown_provider` 404: no social provider of that id is configured.
- * - `no_flow` 404: this browser has no flow result waiting (`GET /v1/sign-in/flow`).
- * - `invalid_state` 400: an OAuth callback whose `state` matches no open flow of this browser.
- * - `last_way_in` 409: disconnecting that account would leave no password, passkey or other identity.
  * - `not_found` 404, `method_not_allowed` 405.
+ * - `unknown_provider` 404: no social provider of that id is configured.
+ * - `no_flow` 404: this browser has no sign-in flow to resume (`GET /v1/sign-in/flow`).
+ * - `idp_unreachable` 502: the identity provider did not answer in time, or answered too much.
+ * - `last_way_in` 409: disconnecting that account would leave no way to sign in.
+ * - `sso_required` 403: the address's domain signs in only through its organization's SSO.
+ * - `invalid_state` 400: an OAuth callback whose `state` is missing, unknown, used, or another browser's.
+ * - Admin API only (`/admin/v1/*`, server to server; never answered to a browser's flow):
+ *   `unauthorized` 401: the bearer admin token is missing or wrong (`WWW-Authenticate: Bearer`);
+ *   `admin_disabled` 403: no admin token is configured, so every admin route is refused;
+ *   `domain_taken` 409: the domain belongs to an organization already;
+ *   `slug_taken` 409: another organization has that slug;
+ *   `unsupported_connection_type` 501: a connection type this broker cannot store yet (SAML).
  * - `internal_error` 500: anything else; carries `request_id` and no secrets.
  */
 export type ProblemCode =
@@ -52,12 +60,19 @@ export type ProblemCode =
   | 'passkey_rejected'
   | 'passkey_exists'
   | 'last_sign_in_method'
-  | 'unknown_provider'
-  | 'no_flow'
-  | 'invalid_state'
-  | 'last_way_in'
   | 'not_found'
   | 'method_not_allowed'
+  | 'unknown_provider'
+  | 'no_flow'
+  | 'idp_unreachable'
+  | 'last_way_in'
+  | 'sso_required'
+  | 'invalid_state'
+  | 'unauthorized'
+  | 'admin_disabled'
+  | 'domain_taken'
+  | 'slug_taken'
+  | 'unsupported_connection_type'
   | 'internal_error';
 
 /**

@@ -41,9 +41,13 @@ export interface SessionTokenClaims {
   jti: string;
   iat: number;
   exp: number;
+  /** As `SessionInfo.amr`. */
   amr: string[];
-  /** Null until organizations exist. */
+  /** As `SessionInfo.aal`: the authentication assurance level of the session (1 or 2). */
+  aal: 1 | 2;
+  /** The session's active organization (`SessionInfo.org_id`), or null. */
   org_id: string | null;
+  /** The user's role in `org_id`; null until memberships exist. */
   org_role: string | null;
 }
 

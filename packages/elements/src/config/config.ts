@@ -1,7 +1,7 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ContextProvider } from '@lit/context';
-import type { LatchkeyClient } from '@latchkey/client';
+import type { SessionClient } from '@latchkey/client';
 import { clientOrError } from '../internal/clients.js';
 import { clientContext } from '../internal/context.js';
 import { requestLocale } from '../internal/localization.js';
@@ -27,7 +27,7 @@ export class LkConfig extends LitElement {
   @property() broker?: string;
 
   /** A ready client instead of `broker` (tests, stories, or a client the page made itself). */
-  @property({ attribute: false }) client?: LatchkeyClient;
+  @property({ attribute: false }) client?: SessionClient;
 
   /**
    * Language of the elements (`en`, `de`, `ar`, or a regional tag such as

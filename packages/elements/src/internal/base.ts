@@ -1,12 +1,13 @@
+import { resendEmailCode } from '@latchkey/client';
 import { LitElement, render, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { updateWhenLocaleChanges } from './localize.js';
-import { LatchkeyError, type EmailCodeStep, type LatchkeyClient, type SessionState } from '@latchkey/client';
+import { LatchkeyError, type EmailCodeStep, type SessionClient, type SessionState } from '@latchkey/client';
 import { LkErrorEvent } from '../events/error.js';
 import { clientOrError, onConfigure, pageDefaultClient } from './clients.js';
 import { clientContext } from './context.js';
 import { adoptFormStyles } from './form-styles.js';
-import { errorMessage } from './messages.js';
+import { errorMessage, loadErrorMessages, loadErrorMessagesWhenIdle } from './messages.js';
 import { FlowController, type FlowOptions, type FlowView } from './controllers/flow-controller.js';
 import { renderRetry } from './templates/alert.js';
 import { StepLoadError } from './step-load-error.js';
@@ -34,12 +35,12 @@ export class LkElement extends LitElement {
   broker?: string;
 
   /** A client to use instead (tests and stories inject a fake here). */
-  client?: LatchkeyClient;
+  client?: SessionClient;
 
   /** Light or dark; follows the page's color scheme when unset. */
   theme?: 'light' | 'dark';
 
-  protected contextClient?: LatchkeyClient | LatchkeyError;
+  protected contextClient?: SessionClient | LatchkeyError;
   private readonly contextConsumer = new ContextConsumer(this, {
     context: clientContext,
     subscribe: true,
@@ -50,7 +51,7 @@ export class LkElement extends LitElement {
   /** A prefix for ids in the light DOM, unique per element on the page. */
   protected readonly uid = `lk${++nextId}`;
   private stopListening?: () => void;
-  private sessionSource?: LatchkeyClient;
+  private sessionSource?: SessionClient;
   private stopFollowing?: () => void;
   private toldConsole = false;
 
@@ -62,6 +63,8 @@ export class LkElement extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     this.stopListening = onConfigure(() => this.requestUpdate());
+    // An error drawn before the messages were in (a session that could not be read) is said again in full.
+    loadErrorMessagesWhenIdle(() => this.isConnected && this.requestUpdate());
     // An <lk-config> around this element may upgrade after it (definition order, lazy
     // loading): ask for its client again once it is defined.
     if (!customElements.get('lk-config')) {
@@ -92,14 +95,14 @@ export class LkElement extends LitElement {
   }
 
   /** Called with the session state now and on every change (sign-in or sign-out anywhere on the page). */
-  protected sessionChanged(_state: SessionState, _client: LatchkeyClient): void {}
+  protected sessionChanged(_state: SessionState, _client: SessionClient): void {}
 
   /**
    * The client this element talks to, in order: its own `client` property, its
    * `broker` attribute, the nearest `<lk-config>`, the page's `configure()`.
    * A `not_configured` error when there is none or its URL is wrong.
    */
-  private resolveClient(): LatchkeyClient | LatchkeyError {
+  private resolveClient(): SessionClient | LatchkeyError {
     if (this.client) return this.client;
     if (this.broker) return clientOrError(this.broker);
     return (
@@ -110,7 +113,7 @@ export class LkElement extends LitElement {
   }
 
   /** The client this element talks to, or undefined while none is configured (yet). */
-  protected get latchkey(): LatchkeyClient | undefined {
+  protected get latchkey(): SessionClient | undefined {
     const client = this.resolveClient();
     return client instanceof LatchkeyError ? undefined : client;
   }
@@ -120,7 +123,7 @@ export class LkElement extends LitElement {
    * wrong configuration throws `not_configured` (which the element shows), and
    * the console says why, once per element, for the page's developer.
    */
-  protected requireClient(): LatchkeyClient {
+  protected requireClient(): SessionClient {
     const client = this.resolveClient();
     if (!(client instanceof LatchkeyError)) return client;
     if (!this.toldConsole) {
@@ -222,7 +225,7 @@ export abstract class LkFormElement extends LkElement {
     shown.observe(this);
   }
 
-  protected override sessionChanged(state: SessionState, _client: LatchkeyClient) {
+  protected override sessionChanged(state: SessionState, _client: SessionClient) {
     this.sessionError = state.status === 'error' ? state.error : undefined;
   }
 
@@ -278,6 +281,7 @@ export abstract class LkFormElement extends LkElement {
         if (error instanceof StepLoadError) this.stalled = error;
         this.reportError(error);
       },
+      explain: loadErrorMessages,
       prepare: steps && ((view) => steps.load(view.name).catch((cause: unknown) => Promise.reject(new StepLoadError(view, cause)))),
       entered: (view, previous) => {
         this.stalled = undefined;
@@ -295,8 +299,8 @@ export abstract class LkFormElement extends LkElement {
   /** "Resend code" on any mailed-code step: a fresh code, then "We sent a new code." */
   protected resendCode(flow: FlowController<FlowView>, step: EmailCodeStep) {
     this.resent = false;
-    flow.submit(async (client, signal) => {
-      const next = await client.resendEmailCode({ flow_id: step.flow_id }, { signal });
+    flow.submit(async (conn, signal) => {
+      const next = await resendEmailCode(conn, { flow_id: step.flow_id }, { signal });
       this.resent = true;
       return next;
     });

@@ -1,23 +1,23 @@
-import { createClient, LatchkeyError, type LatchkeyClient } from '@latchkey/client';
+import { createSessionClient, LatchkeyError, type SessionClient } from '@latchkey/client';
 
 // One client per broker URL per page, so every element shares one session store.
-const byUrl = new Map<string, LatchkeyClient>();
-let pageDefault: LatchkeyClient | undefined;
+const byUrl = new Map<string, SessionClient>();
+let pageDefault: SessionClient | undefined;
 
 /**
  * The shared client for a broker URL.
  *
  * @throws {LatchkeyError} `not_configured` when `url` cannot be a broker's URL.
  */
-export function clientFor(url: string): LatchkeyClient {
+export function clientFor(url: string): SessionClient {
   const key = url.replace(/\/+$/, '');
   let client = byUrl.get(key);
-  if (!client) byUrl.set(key, (client = createClient({ url: key || '/' })));
+  if (!client) byUrl.set(key, (client = createSessionClient({ url: key || '/' })));
   return client;
 }
 
 /** Like `clientFor`, for markup (`broker` attributes): a wrong URL is an answer to show, not a crash. */
-export function clientOrError(url: string): LatchkeyClient | LatchkeyError {
+export function clientOrError(url: string): SessionClient | LatchkeyError {
   try {
     return clientFor(url);
   } catch (error) {
@@ -35,7 +35,7 @@ export function clientOrError(url: string): LatchkeyClient | LatchkeyError {
  * import { configure } from '@latchkey/elements';
  * configure({ broker: 'https://auth.example.com' });
  */
-export function configure(options: { broker: string } | { client: LatchkeyClient }): LatchkeyClient {
+export function configure(options: { broker: string } | { client: SessionClient }): SessionClient {
   pageDefault = 'client' in options ? options.client : clientFor(options.broker);
   for (const listener of listeners) listener();
   return pageDefault;

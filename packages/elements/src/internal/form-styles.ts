@@ -45,6 +45,7 @@ ${scope} .lk-primary[aria-disabled='true'] { cursor: progress; }
 ${scope} .lk-secondary:hover { background: color-mix(in srgb, var(--_text) 5%, transparent); }
 ${scope} .lk-divider { display: flex; align-items: center; gap: var(--_space-s); color: var(--_muted); font-size: 0.8125rem; }
 ${scope} .lk-divider::before, ${scope} .lk-divider::after { content: ''; flex: 1; border-block-start: var(--_border-width) solid var(--_border); }
+${scope} .lk-social svg { inline-size: 1.25em; block-size: 1.25em; flex: none; fill: currentColor; }
 ${scope} .lk-spinner {
   inline-size: 1em; block-size: 1em; border-radius: 50%;
   border: 0.125em solid color-mix(in srgb, currentColor 35%, transparent); border-block-start-color: currentColor;

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { html, render } from 'lit';
 import { LatchkeyError, type LatchkeyErrorCode, type Problem } from '@latchkey/client';
 import '../config/config.js';
@@ -11,7 +11,7 @@ import type { LkUserButton } from '../user-button/user-button.js';
 import type { LkConfig } from '../config/config.js';
 import { generateMsgId } from '@lit/localize/internal/id-generation.js';
 import { getLocale, matchLocale, setLocale } from './localization.js';
-import { errorMessage } from './messages.js';
+import { errorMessage, loadErrorMessages } from './messages.js';
 import { renderCodeField } from './templates/code-field.js';
 import { templates as de } from '../locales/de.js';
 import { templates as ar } from '../locales/ar.js';
@@ -120,12 +120,15 @@ describe('choosing the locale', () => {
 });
 
 describe('error messages', () => {
+  // Their chunk comes when the page is idle or an error is about to show; these call errorMessage directly.
+  beforeAll(() => loadErrorMessages());
   // Every LatchkeyErrorCode; the type below fails to compile when one is missing here.
   const codes = [
     'malformed_json', 'invalid_request', 'payload_too_large', 'unsupported_media_type', 'invalid_credentials', 'invalid_code',
     'code_expired', 'too_many_attempts', 'rate_limited', 'weak_password', 'forbidden_origin', 'invalid_return_to',
     'unauthenticated', 'passkey_rejected', 'passkey_exists', 'last_sign_in_method', 'not_found', 'method_not_allowed', 'internal_error',
-    'unknown_provider', 'no_flow', 'invalid_state', 'last_way_in',
+    'unknown_provider', 'no_flow', 'idp_unreachable', 'last_way_in', 'sso_required', 'invalid_state',
+    'unauthorized', 'admin_disabled', 'domain_taken', 'slug_taken', 'unsupported_connection_type',
     'network_error', 'unexpected_response', 'unsupported_step', 'not_configured',
   ] as const satisfies readonly LatchkeyErrorCode[];
   const everyCode: [Exclude<LatchkeyErrorCode, (typeof codes)[number]>] extends [never] ? true : false = true;

@@ -1,108 +1,52 @@
-import { msg, str } from './localize.js';
-import { LatchkeyError, type LatchkeyErrorCode } from '@latchkey/client';
-import { currentLocale, pluralCategory } from './locale-state.js';
-import { PasskeyCeremonyError, type CeremonyFailure } from './ceremony-error.js';
+import { msg } from './localize.js';
+import { LatchkeyError } from '@latchkey/client';
 import { StepLoadError } from './step-load-error.js';
+import { whenIdle } from './idle.js';
+
+// The first screen draws no error, so the messages of the error codes are a chunk
+// (`error-messages.ts`): asked for once the page is idle, and awaited by a flow before
+// it shows a failure. What must work offline stays here: the chunk may be what failed.
+
+let explain: ((error: unknown) => string | undefined) | undefined;
+let loading: Promise<void> | undefined;
+
+/** "We can't reach the sign-in service": here, not in the chunk, since being offline may be why the chunk is missing. */
+export const networkMessage = () => msg("We can't reach the sign-in service. Check your connection and try again.", { id: 'error.network_error' });
 
 /**
- * One message per error code, id `error.<code>` (as Hanko's `flowErrors.<code>`).
- * Typed over the closed `LatchkeyErrorCode` union, so a code added to
- * `@latchkey/client` (a broker `ProblemCode` or a client-side one) fails the
- * type check until it has its message here. Each entry is a function: `msg()`
- * must run at render time to answer in the current locale.
+ * Imports the error messages, once (a failed import is tried again on the next call).
+ * Flows await it before they show a failure, so a message never shows generic first.
  */
-const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyError) => string } = {
-  // Broker problem codes (packages/client/src/wire/problem.ts).
-  malformed_json: () => msg("The sign-in service couldn't read this request. Reload the page and try again.", { id: 'error.malformed_json' }),
-  invalid_request: () => msg('Some of the details are not valid. Check them and try again.', { id: 'error.invalid_request' }),
-  payload_too_large: () => msg('That is more than the sign-in service accepts. Shorten what you entered and try again.', { id: 'error.payload_too_large' }),
-  unsupported_media_type: () => msg("The sign-in service couldn't read this request. Reload the page and try again.", { id: 'error.unsupported_media_type' }),
-  invalid_credentials: () => msg("That email and password don't match. Try again, or reset your password.", { id: 'error.invalid_credentials' }),
-  invalid_code: invalidCodeMessage,
-  code_expired: () => msg('That code has expired or was already used. Ask for a new one.', { id: 'error.code_expired' }),
-  too_many_attempts: () => msg('Too many wrong codes. Ask for a new code to try again.', { id: 'error.too_many_attempts' }),
-  rate_limited: rateLimitedMessage,
-  weak_password: () => msg('Choose a stronger password: at least 8 characters and not a common one.', { id: 'error.weak_password' }),
-  forbidden_origin: () => msg("This site isn't allowed to sign in with this service.", { id: 'error.forbidden_origin' }),
-  invalid_return_to: () => msg("The page you came from isn't allowed as a return address.", { id: 'error.invalid_return_to' }),
-  unauthenticated: () => msg('Your session has ended. Sign in again.', { id: 'error.unauthenticated' }),
-  passkey_rejected: () => msg("That passkey didn't work here. Try again, or use another way to sign in.", { id: 'error.passkey_rejected' }),
-  passkey_exists: () => msg('This device already has a passkey for your account.', { id: 'error.passkey_exists' }),
-  last_sign_in_method: () => msg("That's the only way left to sign in to your account, so it can't be removed.", { id: 'error.last_sign_in_method' }),
-  unknown_provider: () => msg("That sign-in provider isn't available. Reload the page and try again.", { id: 'error.unknown_provider' }),
-  no_flow: () => msg('That sign-in has ended. Start again.', { id: 'error.no_flow' }),
-  invalid_state: () => msg('That sign-in has ended. Start again.', { id: 'error.invalid_state' }),
-  last_way_in: () => msg("That's the only way left to sign in to your account, so it can't be disconnected.", { id: 'error.last_way_in' }),
-  not_found: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.not_found' }),
-  method_not_allowed: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.method_not_allowed' }),
-  internal_error: () => msg('Something went wrong on our side. Try again in a moment.', { id: 'error.internal_error' }),
-  // Codes the client decides (packages/client/src/errors.ts).
-  network_error: () => msg("We can't reach the sign-in service. Check your connection and try again.", { id: 'error.network_error' }),
-  unexpected_response: () => msg('The sign-in service gave an answer we did not expect. Try again in a moment.', { id: 'error.unexpected_response' }),
-  unsupported_step: () => msg("This page can't show the next sign-in step yet. Try again later, or contact the site's support.", { id: 'error.unsupported_step' }),
-  not_configured: () => msg("Sign-in isn't set up on this page yet.", { id: 'error.not_configured' }),
-};
-
-/** What the browser's passkey dialog ended with, when it gave no passkey. */
-const ceremonyMessages: { readonly [F in CeremonyFailure]: () => string } = {
-  cancelled: () => msg('The passkey request was cancelled. Try again, or use another way.'),
-  'timed-out': () => msg('The passkey request timed out. Try again, or use another way.'),
-  exists: () => msg('This device already has a passkey for your account.', { id: 'error.passkey_exists' }),
-  unsupported: () => msg("This browser can't use passkeys. Use another way, or another browser."),
-  failed: () => msg("Your device couldn't use a passkey. Try again, or use another way."),
-};
-
-/**
- * A wrong code, saying how many tries are left when the broker says. The count
- * picks a CLDR plural category of the current locale, so Arabic can use its
- * dual ("محاولتان") and its 3–10 and 11+ forms; English and German use only
- * `one` and `other`, the rest read as `other` there.
- */
-function invalidCodeMessage(error: LatchkeyError): string {
-  const left = error.problem?.attempts_left;
-  if (left === undefined) return msg("That code isn't right. Check the email we sent and try again.", { id: 'error.invalid_code' });
-  // No tries left: the same as too many.
-  if (left <= 0) return messages.too_many_attempts(error);
-  switch (pluralCategory(left)) {
-    case 'one':
-      return msg("That code isn't right. 1 try left.", { id: 'error.invalid_code.one-left' });
-    case 'two':
-      // Arabic's dual names no number ("محاولتان"); a locale whose `two` covers more than 2 reads `other`.
-      if (left === 2) return msg("That code isn't right. 2 tries left.", { id: 'error.invalid_code.two-left' });
-      break;
-    case 'few':
-      return msg(str`That code isn't right. ${left} tries left.`, { id: 'error.invalid_code.few-left' });
-    case 'many':
-      return msg(str`That code isn't right. ${left} tries left.`, { id: 'error.invalid_code.many-left' });
-  }
-  return msg(str`That code isn't right. ${left} tries left.`, { id: 'error.invalid_code.some-left' });
+export function loadErrorMessages(): Promise<void> {
+  return (loading ??= import('./error-messages.js').then(
+    (m) => void (explain = m.explain),
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  ));
 }
 
-/**
- * Too many attempts, saying how long to wait when the broker said (`Retry-After`):
- * "Try again in 15 minutes", the duration worded by `Intl` in the current locale.
- */
-function rateLimitedMessage(error: LatchkeyError): string {
-  const seconds = error.retryAfterSeconds;
-  if (!seconds) return msg('Too many attempts. Wait a moment, then try again.', { id: 'error.rate_limited' });
-  // Rounded up, so the wait is never shorter than said (61 s is "2 minutes"); hours past 90 minutes.
-  const [amount, unit] = seconds < 60 ? [seconds, 'second'] : seconds <= 5400 ? [Math.ceil(seconds / 60), 'minute'] : [Math.ceil(seconds / 3600), 'hour'];
-  const wait = new Intl.NumberFormat(currentLocale(), { style: 'unit', unit, unitDisplay: 'long' }).format(amount);
-  return msg(str`Too many attempts. Try again in ${wait}.`, { id: 'error.rate_limited.wait' });
+/** Asks for the error messages while the page is idle, then calls `then` (an element draws again). */
+export function loadErrorMessagesWhenIdle(then: () => void): void {
+  if (explain) return;
+  whenIdle(() => void loadErrorMessages().then(then, () => {}));
 }
 
 /**
  * The text shown for a failure: the code's `error.<code>` message; anything
  * that is not a `LatchkeyError` (or a code this build does not know) gets the
- * generic text. Raw server text is never shown.
+ * generic text, and so does any other code while the messages are still loading.
+ * Raw server text is never shown.
  *
  * @example
+ * await loadErrorMessages();
  * renderAlert(errorMessage(new LatchkeyError('rate_limited', '…'))) // "Too many attempts. …"
  */
 export function errorMessage(error: unknown): string {
-  if (error instanceof PasskeyCeremonyError) return ceremonyMessages[error.failure]();
   // The page's own files, not the broker, could not be fetched: its network_error message would blame the service.
   if (error instanceof StepLoadError) return msg("The next step couldn't load. Check your connection and try again.");
-  const message = error instanceof LatchkeyError ? messages[error.code] : undefined;
-  return message ? message(error as LatchkeyError) : msg('Something went wrong. Please try again.', { id: 'error.generic' });
+  if (error instanceof LatchkeyError && error.code === 'network_error') return networkMessage();
+  if (!explain) void loadErrorMessages().catch(() => {});
+  return explain?.(error) ?? msg('Something went wrong. Please try again.', { id: 'error.generic' });
 }

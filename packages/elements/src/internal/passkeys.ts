@@ -5,8 +5,7 @@ export { PasskeyCeremonyError };
 
 const abortError = () => new DOMException('The passkey ceremony was stopped', 'AbortError');
 
-/** Whether this browser has WebAuthn at all. */
-export const passkeysSupported = (): boolean => typeof globalThis.PublicKeyCredential === 'function';
+export { passkeysSupported } from './passkey-support.js';
 
 /** Whether passkeys can be offered in the email field's autofill (conditional mediation). Ask only where `passkeysSupported()`. */
 export const passkeyAutofillSupported = async (): Promise<boolean> => (await PublicKeyCredential.isConditionalMediationAvailable?.()) === true;
@@ -32,9 +31,9 @@ export async function ceremony<T>(run: () => Promise<T>, timeoutMs: number | und
   }
 }
 
-const toBase64url = (buffer: ArrayBuffer): string =>
+export const toBase64url = (buffer: ArrayBuffer): string =>
   btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const fromBase64url = (text: string): Uint8Array => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+export const fromBase64url = (text: string): Uint8Array => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
 
 /**
  * Asks the browser for a passkey assertion: its dialog, or (`autofill`) the

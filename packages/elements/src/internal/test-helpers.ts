@@ -1,4 +1,5 @@
 import { render, type TemplateResult } from 'lit';
+import type { SessionClient } from '@latchkey/client';
 import axe from 'axe-core';
 import { FakeBroker, type FakeBrokerOptions } from '../../../../stories/fakes/fake-broker.js';
 
@@ -48,4 +49,19 @@ export async function axeViolations(root: Element) {
 
 export function cleanup() {
   document.body.replaceChildren();
+}
+
+/**
+ * The JSON bodies an element sends to `path` through `client` from now on. Elements call the
+ * client's standalone functions on `client.connection`, so this listens at the connection's fetch.
+ */
+export function bodiesSentTo(client: SessionClient, path: string): Array<Record<string, unknown>> {
+  const seen: Array<Record<string, unknown>> = [];
+  const conn = client.connection as { fetch: typeof fetch };
+  const next = conn.fetch;
+  conn.fetch = (input, init) => {
+    if (new URL(String(input)).pathname.endsWith(path) && typeof init?.body === 'string') seen.push(JSON.parse(init.body) as Record<string, unknown>);
+    return next(input, init);
+  };
+  return seen;
 }

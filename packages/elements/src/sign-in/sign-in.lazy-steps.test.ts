@@ -68,7 +68,7 @@ describe('lk-sign-in step chunks', () => {
   it('fetches no step chunk for the first screen, the password step when the broker asks for it, and the rest once the page is idle', async () => {
     const page = busyPage();
     const c = await card();
-    await until(() => page.asked === 1);
+    await until(() => page.asked >= 1);
     // Several frames after the first render, nothing but the first screen is loaded.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(c.heading()).toBe('Sign in');
@@ -79,18 +79,36 @@ describe('lk-sign-in step chunks', () => {
     expect(fetchedSteps()).toEqual(['password']);
 
     page.run();
-    await until(() => fetchedSteps().length === 4);
-    expect(fetchedSteps()).toEqual(['email-code', 'passkey-review', 'password', 'reset']);
+    await until(() => fetchedSteps().length === 6);
+    expect(fetchedSteps()).toEqual(['email-code', 'idp-error', 'passkey-review', 'password', 'reset', 'sso-redirect']);
   });
 
   it('asks for every step chunk once the page is idle after the first render, and not before', async () => {
     const page = busyPage();
     const held = heldImport();
     await card(held.stepImport);
-    await until(() => page.asked === 1);
+    await until(() => page.asked >= 1);
     expect(held.asked).toEqual([]);
     page.run();
-    expect(held.asked.sort()).toEqual(['email-code', 'passkey-review', 'password', 'reset']);
+    expect(held.asked.sort()).toEqual(['email-code', 'idp-error', 'passkey-review', 'password', 'reset', 'sso-redirect']);
+  });
+
+  it('fetches the redirect step when an address goes to its organization\'s IdP, before the page is idle', async () => {
+    const page = busyPage();
+    const asked: string[] = [];
+    const broker = fakeBroker({ ssoDomains: { 'acme.test': 'Acme' } });
+    const went: string[] = [];
+    const stepImport: StepImport = (step, load) => (asked.push(step), load());
+    const el = await mount<LkSignIn>(html`<lk-sign-in .client=${broker.client()} .stepImport=${stepImport} .navigate=${(url: string) => went.push(url)}></lk-sign-in>`, 'lk-sign-in');
+    await until(() => page.asked >= 1);
+    expect(asked).toEqual([]);
+    type(el.querySelector<HTMLInputElement>('input[autocomplete~="username"]')!, 'ana@acme.test');
+    el.querySelector('form')!.requestSubmit();
+    await until(() => went.length === 1);
+    // Only the step the broker answered: the IdP error's chunk waits for the page to be idle.
+    expect(asked).toEqual(['sso-redirect']);
+    page.run();
+    expect(asked.sort()).toEqual(['email-code', 'idp-error', 'passkey-review', 'password', 'reset', 'sso-redirect']);
   });
 
   it('keeps the email step pending while the password step loads, then shows it with focus in the password field', async () => {

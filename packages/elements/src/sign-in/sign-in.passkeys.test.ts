@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { html } from 'lit';
-import type { SignInMethod } from '@latchkey/client';
+import type { LatchkeyClient, SignInMethod } from '@latchkey/client';
 import './sign-in.js';
 import type { LkSignIn } from './sign-in.js';
 import type { LkSignedInEvent } from '../events/signed-in.js';
-import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
+import { axeViolations, bodiesSentTo, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
 import { installFakeAuthenticator, type FakeAuthenticator, type FakeAuthenticatorOptions } from '../../../../stories/fakes/fake-authenticator.js';
 
 // lk-sign-in's passkeys: the button and the email field's autofill, on the fake broker's
@@ -182,7 +182,7 @@ describe('lk-sign-in with passkeys', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(c.signedIn).toEqual([]);
     expect(c.broker.requests).not.toContain('POST /v1/passkeys/sign-in/verify');
-    await client.signOut();
+    await (client as LatchkeyClient).signOut();
     await until(() => c.autofills().length === before + 1);
     c.authenticator.pickAutofill();
     await until(() => c.heading() === "You're signed in");
@@ -197,7 +197,7 @@ describe('lk-sign-in with passkeys', () => {
     c.el.requestUpdate();
     await c.el.updateComplete;
     const asked = c.broker.requests.length;
-    await client.signOut();
+    await (client as LatchkeyClient).signOut();
     await new Promise((r) => setTimeout(r, 50));
     expect(c.broker.requests.slice(asked)).toEqual(['POST /v1/sign-out']);
   });
@@ -205,14 +205,12 @@ describe('lk-sign-in with passkeys', () => {
   it('asks again when the page sets return-to after the first render: the options carry it', async () => {
     const c = await passkeyCard();
     const client = c.el.client!;
-    const asked: Array<string | undefined> = [];
-    const start = client.startPasskeySignIn;
-    client.startPasskeySignIn = (body, options) => (asked.push(body.return_to), start(body, options));
+    const sent = bodiesSentTo(client, '/v1/passkeys/sign-in/options');
     c.el.reset();
     await until(() => c.autofills().length === 1);
     c.el.returnTo = 'https://app.example.com/after';
     await until(() => c.autofills().length === 2);
-    expect(asked.at(-1)).toBe('https://app.example.com/after');
+    expect(sent.at(-1)?.return_to).toBe('https://app.example.com/after');
     // The first request was stopped: only the new one answers a pick.
     c.authenticator.pickAutofill();
     await until(() => c.heading() === "You're signed in");

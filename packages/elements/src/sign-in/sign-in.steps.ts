@@ -1,5 +1,5 @@
 import type { TemplateResult } from 'lit';
-import type { DoneStep, EmailCodeStep, PasskeyReview, PasswordStep } from '@latchkey/client';
+import type { DoneStep, EmailCodeStep, IdpErrorStep, PasskeyReview, PasswordStep, SsoRedirectStep } from '@latchkey/client';
 import type { StepRequest } from '../internal/controllers/flow-controller.js';
 import type { FormState } from '../internal/templates/form-state.js';
 
@@ -12,6 +12,10 @@ export type SignInView =
   | { name: 'reset'; step: EmailCodeStep; back: PasswordStep }
   /** After a reset, the account's passkeys to check (`step.review`), then the password step "Continue to sign in" shows. */
   | { name: 'passkey-review'; step: PasswordStep & { review: PasskeyReview } }
+  /** Leaving for an identity provider (a social button, or the address's organization): the element navigates at once. */
+  | { name: 'sso-redirect'; step: SsoRedirectStep }
+  /** Back from an identity provider without a session: why, and a way back. */
+  | { name: 'idp-error'; step: IdpErrorStep }
   | { name: 'done'; step: DoneStep };
 
 /**
@@ -65,4 +69,6 @@ export const signInSteps: { readonly [Name in LazySignInView['name']]: () => Ste
   'email-code': () => import('./steps/email-code.js'),
   reset: () => import('./steps/reset.js'),
   'passkey-review': () => import('./steps/passkey-review.js'),
+  'sso-redirect': () => import('./steps/sso-redirect.js'),
+  'idp-error': () => import('./steps/idp-error.js'),
 };

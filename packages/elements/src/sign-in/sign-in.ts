@@ -1,9 +1,11 @@
+import { identify, resumeSignIn, startSocialSignIn } from '@latchkey/client';
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { msg } from '../internal/localize.js';
-import type { LatchkeyClient, PasswordStep, SessionState, Step } from '@latchkey/client';
+import { LatchkeyError, type Connection, type SessionClient, type PasswordStep, type SessionState, type SocialProvider, type Step } from '@latchkey/client';
+import { SocialController } from '../internal/controllers/social-controller.js';
 import { LkFormElement } from '../internal/base.js';
 import { LazyStepsController, type StepImport } from '../internal/controllers/lazy-steps-controller.js';
-import { getPasskey, passkeyAutofillSupported, passkeysSupported, untilAborted } from '../internal/passkeys.js';
+import { passkeysSupported } from '../internal/passkey-support.js';
 import { renderCard } from '../internal/templates/card.js';
 import { directionFor, isolate } from '../internal/locale-state.js';
 import { signInStyles } from './sign-in.styles.js';
@@ -29,6 +31,10 @@ function viewOf(step: Step, from: SignInView): SignInView | undefined {
     case 'email-code':
       if (step.purpose === 'password-reset') return { name: 'reset', step, back: passwordStepBefore(from, step.email) };
       return step.purpose === 'sign-in' ? { name: 'email-code', step } : undefined;
+    case 'sso-redirect':
+      return { name: 'sso-redirect', step };
+    case 'idp-error':
+      return { name: 'idp-error', step };
     case 'done':
       return { name: 'done', step };
     default:
@@ -119,6 +125,8 @@ export class LkSignIn extends LkFormElement {
     passkeys: { state: true },
     passkeyWaiting: { state: true },
     stepImport: { attribute: false },
+    navigate: { attribute: false },
+    resuming: { state: true },
   };
 
   /** Your product's name, shown above the heading. */
@@ -137,8 +145,30 @@ export class LkSignIn extends LkFormElement {
    */
   stepImport?: StepImport;
 
+  /**
+   * Sends the page to an identity provider (default `location.assign`); stories and tests
+   * stand in for it, as a page that must do more first (save a draft) may.
+   */
+  navigate?: (url: string) => void;
+
   private readonly steps = new LazyStepsController(this, signInSteps, () => this.stepImport);
   private readonly flow = this.createFlow<SignInView>({ name: 'identifier' }, viewOf, this.steps);
+  private readonly social = new SocialController(this, () => this.latchkey);
+  /**
+   * Back from an identity provider (`lk_resume` was in the URL when first on the page): asking
+   * the broker where the flow stands. Read on connection, not construction, so an element made
+   * off the page (a framework's, a template's) leaves the mark for the one that shows.
+   */
+  private resuming: boolean | 'asking' | undefined;
+  /** The redirect step the page was last sent on by, so each is followed once. */
+  private followed?: unknown;
+  /** The `return_to` an IdP error carried back, for the next try when the host set none on this page. */
+  private carriedReturnTo?: string;
+
+  /** Where to go after signing in: the host's `return-to`, else the one a trip to an IdP carried back. */
+  private get target(): string | undefined {
+    return this.returnTo ?? this.carriedReturnTo;
+  }
   /** The heading and form of the view on screen, drawn once per update for the card and the light DOM. */
   private screen?: StepScreen;
 
@@ -149,13 +179,18 @@ export class LkSignIn extends LkFormElement {
   /** Autofill was started on this visit of the email step; cleared when the step is left or the button takes over, so the next visit starts one. */
   private autofillOn = false;
 
+  override connectedCallback() {
+    super.connectedCallback();
+    this.resuming ??= takeResumeMark();
+  }
+
   /** Goes back to the first step (e.g. after the host signed the user out). */
   reset() {
     this.flow.restart();
   }
 
   /** Signed out somewhere (the user button, another tab): start over instead of showing "signed in". */
-  protected override sessionChanged(state: SessionState, client: LatchkeyClient) {
+  protected override sessionChanged(state: SessionState, client: SessionClient) {
     super.sessionChanged(state, client);
     if (state.status === 'signed-out' && this.flow.view.name === 'done') this.flow.restart();
     // Passkey autofill follows the session (updated()).
@@ -164,17 +199,47 @@ export class LkSignIn extends LkFormElement {
 
   protected override updated(changed: PropertyValues) {
     super.updated(changed);
-    this.setStates(this.flow.states);
+    this.setStates(this.resuming ? [...this.flow.states, 'resuming'] : this.flow.states);
+    if (this.resuming === true && this.latchkey) this.resume();
+    const v = this.flow.view;
+    // A redirect step is followed at once (its screen stays while the page unloads, with a link if it does not).
+    if (v.name === 'sso-redirect' && this.followed !== v.step) {
+      this.followed = v.step;
+      (this.navigate ?? ((url) => location.assign(url)))(v.step.url);
+    }
+    if (v.name === 'idp-error' && v.step.return_to) this.carriedReturnTo = v.step.return_to;
     // Autofill waits beside the email step unless someone is signed in (a device that answers
     // it by itself must not sign in again a user who is). The flow stops it when it leaves the
     // step; it starts again on each visit, and anew when `return-to` changes (its options carry it).
-    const off = this.flow.view.name !== 'identifier' || this.latchkey?.session.state.status === 'signed-in';
+    const off = !this.isConnected || this.resuming !== false || this.flow.view.name !== 'identifier' || this.latchkey?.session.state.status === 'signed-in';
     if (off || changed.has('returnTo')) {
       this.flow.stopBeside();
       this.autofillOn = false;
     }
     if (!off && !this.autofillOn && !this.flow.pending && passkeysSupported()) this.startAutofill();
   }
+
+  /**
+   * Back from an identity provider: the flow's step from the broker, shown as any other
+   * answer (`done` signs in and follows `return_to`). No flow (a reload, another tab) is
+   * the email step, quietly.
+   */
+  private resume() {
+    this.resuming = 'asking';
+    void this.flow
+      .submit((conn, signal) =>
+        resumeSignIn(conn, { signal }).catch((error: unknown) => {
+          if (error instanceof LatchkeyError && error.code === 'no_flow') return { step: 'identifier' } as const;
+          throw error;
+        }),
+      )
+      .then(() => (this.resuming = false));
+  }
+
+  /** "Continue with {name}": where the provider is, then the page goes there; it comes back to this URL. */
+  private continueWith = (provider: SocialProvider) => {
+    this.flow.submit((conn, signal) => startSocialSignIn(conn, { provider: provider.id, resume_url: location.href, return_to: this.target }, { signal }));
+  };
 
   /**
    * Passkey autofill, beside the email step: the broker's options (which also
@@ -184,7 +249,7 @@ export class LkSignIn extends LkFormElement {
    */
   private startAutofill() {
     this.autofillOn = true;
-    this.flow.runBeside('autofill', (client, signal) => this.passkeySignIn(client, signal, true));
+    this.flow.runBeside('autofill', (conn, signal) => this.passkeySignIn(conn, signal, true));
   }
 
   /** "Sign in with a passkey": the browser's dialog, then the broker's answer. Autofill waits meanwhile. */
@@ -193,26 +258,21 @@ export class LkSignIn extends LkFormElement {
     this.flow.stopBeside('autofill');
     this.autofillOn = false;
     this.passkeyWaiting = true;
-    this.flow.submit((client, signal) => this.passkeySignIn(client, signal, false));
+    this.flow.submit((conn, signal) => this.passkeySignIn(conn, signal, false));
   };
 
-  /** Options from the broker, a passkey from the browser (its dialog, or `autofill`), the broker's answer. */
-  private async passkeySignIn(client: LatchkeyClient, signal: AbortSignal, autofill: boolean): Promise<Step> {
-    let picked = false;
+  /** A passkey sign-in, by the chunk that holds the WebAuthn code (imported with the first screen's autofill). */
+  private async passkeySignIn(conn: Connection, signal: AbortSignal, autofill: boolean): Promise<Step> {
     try {
-      const step = await client.startPasskeySignIn({ return_to: this.returnTo }, { signal });
-      this.passkeys = true;
-      if (autofill && !(await passkeyAutofillSupported())) return await untilAborted(signal);
-      const credential = await getPasskey(step, signal, autofill);
-      picked = true;
-      return await client.finishPasskeySignIn({ flow_id: step.flow_id, credential }, { signal });
-    } catch (error) {
-      // In the background nothing shows until the user picked a passkey: a broker without
-      // passkeys, or a browser whose autofill cannot, leaves the form as it is. A refused pick
-      // shows why; autofill then waits for the next visit of the step (or the button), so a
-      // device that answers autofill by itself cannot loop on a passkey the broker refuses.
-      if (autofill && !picked) return untilAborted(signal);
-      throw error;
+      const chunk = await import('./passkey-sign-in.js').catch((cause: unknown) => {
+        // Offline before the chunk came: the button says so; autofill waits for the next visit of the step.
+        if (autofill) return undefined;
+        throw new LatchkeyError('network_error', 'The passkey code could not be loaded', { cause });
+      });
+      // Left meanwhile (another step, the page, a sign-in): nothing more to ask.
+      signal.throwIfAborted();
+      if (!chunk) return await new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      return await chunk.signInWithPasskey(conn, signal, { autofill, returnTo: this.target, offered: () => (this.passkeys = true) });
     } finally {
       if (!autofill) this.passkeyWaiting = false;
     }
@@ -235,6 +295,8 @@ export class LkSignIn extends LkFormElement {
   private drawStep(): StepScreen {
     const form = this.formState(this.flow);
     const v = this.flow.view;
+    // Until the broker's answer is on screen (a step that shows is drawn at once, with focus in it).
+    if (this.resuming && v.name === 'identifier') return { title: msg('Signing you in…'), form: html`<p class="lk-form" role="status"><span class="lk-spinner" aria-hidden="true"></span></p>` };
     switch (v.name) {
       case 'identifier':
         return {
@@ -245,6 +307,8 @@ export class LkSignIn extends LkFormElement {
             email: v.email ?? '',
             onSubmit: this.submitIdentifier,
             passkey: this.passkeys ? { waiting: this.passkeyWaiting, onClick: this.signInWithPasskey } : undefined,
+            social: this.social.offer,
+            onSocial: this.continueWith,
           }),
         };
       case 'done':
@@ -256,7 +320,7 @@ export class LkSignIn extends LkFormElement {
       view: v,
       form,
       failure: this.flow.renderError((error) => error),
-      returnTo: this.returnTo,
+      returnTo: this.target,
       submit: (request) => this.flow.submit(request).then(() => this.updateComplete),
       announce: (text) => (this.announcement = text),
       validate: (names) => this.validate(names),
@@ -270,8 +334,21 @@ export class LkSignIn extends LkFormElement {
     const values = this.validate(['email']);
     if (!values) return;
     this.flow.amend({ name: 'identifier', email: values.email });
-    this.flow.submit((client, signal) => client.identify({ email: values.email!, return_to: this.returnTo }, { signal }));
+    this.flow.submit((conn, signal) => identify(conn, { email: values.email!, return_to: this.target }, { signal }));
   };
+}
+
+/**
+ * Whether the page was just sent back by the broker after a trip to an identity provider
+ * (`lk_resume` in its query). The mark is taken off the URL at once (history.replaceState),
+ * so a reload or a shared link does not ask again.
+ */
+function takeResumeMark(): boolean {
+  const url = new URL(location.href);
+  if (!url.searchParams.has('lk_resume')) return false;
+  url.searchParams.delete('lk_resume');
+  history.replaceState(history.state, '', url);
+  return true;
 }
 
 customElements.define('lk-sign-in', LkSignIn);

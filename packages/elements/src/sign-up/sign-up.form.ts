@@ -10,12 +10,21 @@ import { renderPasswordField } from '../internal/templates/password-field.js';
 import type { FormState } from '../internal/templates/form-state.js';
 import { renderSubmit } from '../internal/templates/submit.js';
 import { renderPasskeyButton, type PasskeyOffer } from '../internal/templates/passkey-button.js';
+import { renderSocialButtons } from '../internal/templates/social-buttons.js';
+import type { SocialOffer } from '../internal/controllers/social-controller.js';
+import type { SocialProvider } from '@latchkey/client';
 
 // The light-DOM form of each sign-up step. Each template gets its data and the callbacks it calls.
 
 addFormStyles(linkStyles);
 
-export function renderDetailsStep(o: { form: FormState; onSubmit: (event: SubmitEvent) => void; passkey?: PasskeyOffer }): TemplateResult {
+export function renderDetailsStep(o: {
+  form: FormState;
+  onSubmit: (event: SubmitEvent) => void;
+  passkey?: PasskeyOffer;
+  social: SocialOffer;
+  onSocial(provider: SocialProvider): void;
+}): TemplateResult {
   return html`<form class="lk-form" novalidate @submit=${o.onSubmit}>
     ${renderField(o.form, { name: 'name', label: msg('Name (optional)'), type: 'text', autocomplete: 'name', required: false, maxlength: LIMITS.nameMaxLength })}
     ${renderField(o.form, { name: 'email', label: msg('Email'), type: 'email', autocomplete: 'username', inputmode: 'email' })}
@@ -27,6 +36,7 @@ export function renderDetailsStep(o: { form: FormState; onSubmit: (event: Submit
     })}
     ${renderAlert(o.form.alert)} ${renderSubmit(msg('Create account'), o.form.pending && !o.passkey?.waiting)}
     ${renderPasskeyButton(o.passkey, msg('Create account with a passkey'), msg('Sending your code…'))}
+    ${renderSocialButtons(o.social, { divider: !o.passkey, pending: o.form.pending, onPick: o.onSocial })}
   </form>`;
 }
 

@@ -4,7 +4,7 @@ import { createClient, type LatchkeyClient } from '@latchkey/client';
 import './sign-up.js';
 import type { LkSignUp } from './sign-up.js';
 import type { LkSignedInEvent } from '../events/signed-in.js';
-import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
+import { axeViolations, bodiesSentTo, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
 
 afterEach(cleanup);
 
@@ -166,5 +166,34 @@ describe('lk-sign-up', () => {
     const card = await signUpCard();
     expect(card.el.shadowRoot!.querySelector('a')!.getAttribute('href')).toBe('/sign-in');
     expect(await axeViolations(card.el)).toEqual([]);
+  });
+});
+
+describe('lk-sign-up social buttons', () => {
+  it('offers the broker\'s providers and sends the page to the one picked, to come back to the sign-in page', async () => {
+    const broker = fakeBroker({ social: [{ id: 'devhub', name: 'DevHub', icon: 'github' }] });
+    const went: string[] = [];
+    const client = broker.client();
+    const asked = bodiesSentTo(client, '/v1/sign-in/social');
+    const el = await mount<LkSignUp>(
+      html`<lk-sign-up .client=${client} sign-in-url="/sign-in?from=sign-up" return-to="https://app.test/welcome" .navigate=${(url: string) => went.push(url)}></lk-sign-up>`,
+      'lk-sign-up',
+    );
+    const button = () => [...el.querySelectorAll('button')].find((b) => b.textContent!.trim() === 'Continue with DevHub');
+    await until(() => !!button());
+    expect(el.querySelector('.lk-divider')!.textContent).toBe('or');
+    expect(await axeViolations(el)).toEqual([]);
+    button()!.click();
+    await until(() => went.length === 1);
+    expect(asked).toEqual([{ provider: 'devhub', resume_url: new URL('/sign-in?from=sign-up', location.href).href, return_to: 'https://app.test/welcome' }]);
+    await until(() => el.shadowRoot!.querySelector('[part~="title"]')!.textContent === 'Continue to DevHub');
+    expect(el.querySelector<HTMLAnchorElement>('a.lk-secondary')!.href).toBe(went[0]);
+  });
+
+  it('shows no social buttons and no divider when the broker lists none', async () => {
+    const card = await signUpCard();
+    await until(() => card.broker.requests.includes('GET /v1/config'));
+    expect(card.el.querySelector('.lk-social')).toBeNull();
+    expect(card.el.querySelector('.lk-divider')).toBeNull();
   });
 });

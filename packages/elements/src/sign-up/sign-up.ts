@@ -1,13 +1,16 @@
+import { finishPasskeySignUp, finishSignUp, restartPasskeySignUp, startPasskeySignIn, startSignUp, startSocialSignIn } from '@latchkey/client';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '../internal/localize.js';
-import type { DoneStep, EmailCodeStep, LatchkeyClient, PasskeyRegistrationStep, SessionState, Step } from '@latchkey/client';
+import type { DoneStep, EmailCodeStep, SessionClient, PasskeyRegistrationStep, SessionState, SocialProvider, SsoRedirectStep, Step } from '@latchkey/client';
+import { SocialController } from '../internal/controllers/social-controller.js';
+import { render as renderRedirect } from '../sign-in/steps/sso-redirect.js';
 import { LkFormElement } from '../internal/base.js';
 import { renderCard } from '../internal/templates/card.js';
 import { directionFor, isolate } from '../internal/locale-state.js';
 import { signUpStyles } from './sign-up.styles.js';
 import { renderDetailsStep, renderPasskeyStep, renderVerifyStep } from './sign-up.form.js';
-import { passkeysSupported } from '../internal/passkeys.js';
+import { passkeysSupported } from '../internal/passkey-support.js';
 import { createPasskey } from '../internal/passkey-registration.js';
 import { explainWeakPassword } from '../internal/password-messages.js';
 
@@ -17,12 +20,14 @@ export type SignUpView =
   | { name: 'email-code'; step: EmailCodeStep }
   /** Passkey-first: the address is confirmed, the passkey is next (the account is made with it). */
   | { name: 'passkey'; step: PasskeyRegistrationStep }
+  | { name: 'sso-redirect'; step: SsoRedirectStep }
   | { name: 'done'; step: DoneStep };
 
 /** The one place a broker step becomes a view of lk-sign-up; undefined for a step it cannot show. */
 function viewOf(step: Step): SignUpView | undefined {
   if (step.step === 'email-code' && step.purpose === 'sign-up') return { name: 'email-code', step };
   if (step.step === 'passkey-registration') return { name: 'passkey', step };
+  if (step.step === 'sso-redirect') return { name: 'sso-redirect', step };
   if (step.step === 'done') return { name: 'done', step };
   return undefined;
 }
@@ -94,7 +99,13 @@ export class LkSignUp extends LkFormElement {
   /** Link for "Already have an account? Sign in". */
   @property({ attribute: 'sign-in-url' }) signInUrl?: string;
 
+  /** Sends the page to an identity provider (default `location.assign`); stories and tests stand in for it, as lk-sign-in's. */
+  @property({ attribute: false }) navigate?: (url: string) => void;
+
   private readonly flow = this.createFlow<SignUpView>({ name: 'details' }, viewOf);
+  private readonly social = new SocialController(this, () => this.latchkey);
+  /** The redirect step the page was last sent on by, so each is followed once. */
+  private followed?: unknown;
 
   /** The broker offers passkeys and this browser can use them (asked once, on the first render). */
   @state() private passkeys = false;
@@ -107,11 +118,11 @@ export class LkSignUp extends LkFormElement {
     super.firstUpdated(changed);
     // The broker says whether it offers passkeys by answering for options (the sign-in ceremony's, unused).
     const client = this.latchkey;
-    if (client && passkeysSupported()) client.startPasskeySignIn({}).then(() => (this.passkeys = true), () => {});
+    if (client && passkeysSupported()) startPasskeySignIn(client.connection, {}).then(() => (this.passkeys = true), () => {});
   }
 
   /** Signed out somewhere (the user button, another tab): start over instead of showing "welcome". */
-  protected override sessionChanged(state: SessionState, client: LatchkeyClient) {
+  protected override sessionChanged(state: SessionState, client: SessionClient) {
     super.sessionChanged(state, client);
     if (state.status === 'signed-out' && this.flow.view.name === 'done') this.flow.restart();
   }
@@ -119,7 +130,22 @@ export class LkSignUp extends LkFormElement {
   protected override updated(changed: PropertyValues) {
     super.updated(changed);
     this.setStates(this.flow.states);
+    const v = this.flow.view;
+    if (v.name === 'sso-redirect' && this.followed !== v.step) {
+      this.followed = v.step;
+      (this.navigate ?? ((url) => location.assign(url)))(v.step.url);
+    }
   }
+
+  /**
+   * "Continue with {name}": the provider's first sign-in makes the account. The browser
+   * comes back to the sign-in page (`sign-in-url`), where lk-sign-in finishes the flow;
+   * without one, to this page.
+   */
+  private continueWith = (provider: SocialProvider) => {
+    const resume = this.signInUrl ? new URL(this.signInUrl, location.href).href : location.href;
+    this.flow.submit((conn, signal) => startSocialSignIn(conn, { provider: provider.id, resume_url: resume, return_to: this.returnTo }, { signal }));
+  };
 
   /** A refused password says why at its field (common, a pattern, the user's own name…), in the page's language. */
   protected override reportError(error: unknown) {
@@ -129,6 +155,10 @@ export class LkSignUp extends LkFormElement {
 
   protected override render() {
     const v = this.flow.view;
+    if (v.name === 'sso-redirect') {
+      const { title, subtitle } = renderRedirect({ view: v });
+      return renderCard({ title, subtitle, footer: nothing, announcement: this.announcement, appName: this.appName, dir: directionFor(this) });
+    }
     const title =
       v.name === 'details' ? msg('Create your account')
       : v.name === 'email-code' ? msg('Check your email')
@@ -151,7 +181,15 @@ export class LkSignUp extends LkFormElement {
     const v = this.flow.view;
     switch (v.name) {
       case 'details':
-        return renderDetailsStep({ form, onSubmit: this.submitDetails, passkey: this.passkeys ? { waiting: this.passkeyWaiting, onClick: this.startPasskeyFirst } : undefined });
+        return renderDetailsStep({
+          form,
+          onSubmit: this.submitDetails,
+          passkey: this.passkeys ? { waiting: this.passkeyWaiting, onClick: this.startPasskeyFirst } : undefined,
+          social: this.social.offer,
+          onSocial: this.continueWith,
+        });
+      case 'sso-redirect':
+        return renderRedirect({ view: v }).form;
       case 'passkey':
         return renderPasskeyStep({ form, waiting: this.passkeyWaiting, onCreate: () => this.createPasskey(v.step), onStartOver: () => this.flow.restart() });
       case 'email-code':
@@ -173,8 +211,8 @@ export class LkSignUp extends LkFormElement {
     event.preventDefault();
     const values = this.validate(['name', 'email', 'new-password']);
     if (!values) return;
-    this.flow.submit((client, signal) =>
-      client.startSignUp(
+    this.flow.submit((conn, signal) =>
+      startSignUp(conn, 
         {
           email: values.email!,
           password: values['new-password']!,
@@ -192,9 +230,9 @@ export class LkSignUp extends LkFormElement {
     if (!values) return;
     this.registration = undefined;
     this.passkeyWaiting = true;
-    this.flow.submit(async (client, signal) => {
+    this.flow.submit(async (conn, signal) => {
       try {
-        return await client.startSignUp({ email: values.email!, ...(values.name ? { name: values.name } : {}), ...(this.returnTo ? { return_to: this.returnTo } : {}) }, { signal });
+        return await startSignUp(conn, { email: values.email!, ...(values.name ? { name: values.name } : {}), ...(this.returnTo ? { return_to: this.returnTo } : {}) }, { signal });
       } finally {
         this.passkeyWaiting = false;
       }
@@ -204,13 +242,13 @@ export class LkSignUp extends LkFormElement {
   /** The browser's dialog makes the passkey; the broker makes the account with it, and signs in. */
   private createPasskey(step: PasskeyRegistrationStep) {
     this.passkeyWaiting = true;
-    this.flow.submit(async (client, signal) => {
+    this.flow.submit(async (conn, signal) => {
       try {
         // After a dialog that ended without a passkey, fresh options: its challenge may have run out.
-        const current = this.registration ? await client.restartPasskeySignUp({ flow_id: this.registration.flow_id }, { signal }) : step;
+        const current = this.registration ? await restartPasskeySignUp(conn, { flow_id: this.registration.flow_id }, { signal }) : step;
         this.registration = current;
         const credential = await createPasskey(current, signal);
-        return await client.finishPasskeySignUp({ flow_id: current.flow_id, credential }, { signal });
+        return await finishPasskeySignUp(conn, { flow_id: current.flow_id, credential }, { signal });
       } finally {
         this.passkeyWaiting = false;
       }
@@ -222,7 +260,7 @@ export class LkSignUp extends LkFormElement {
     const v = this.flow.view;
     const values = this.validate(['code']);
     if (!values || v.name !== 'email-code') return;
-    this.flow.submit((client, signal) => client.finishSignUp({ flow_id: v.step.flow_id, code: values.code! }, { signal }));
+    this.flow.submit((conn, signal) => finishSignUp(conn, { flow_id: v.step.flow_id, code: values.code! }, { signal }));
   };
 }
 

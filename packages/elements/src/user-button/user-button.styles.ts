@@ -4,138 +4,34 @@ import { tokens } from '../internal/tokens.js';
 export const userButtonStyles = [
   tokens,
   css`
-    :host {
-      display: inline-block;
-      position: relative;
-    }
-    [part~='button'] {
-      display: inline-flex;
-      align-items: center;
-      gap: var(--_space-s);
-      min-block-size: var(--_input-height);
-      padding-block: var(--_space-xs);
-      padding-inline: var(--_space-xs) var(--_space-s);
-      font: inherit;
-      font-size: 0.875rem;
-      color: var(--_text);
-      background: transparent;
-      border: var(--_border-width) solid var(--_input-border);
-      border-radius: 999px;
-      cursor: pointer;
-    }
-    [part~='button']:hover {
-      background: color-mix(in srgb, var(--_text) 5%, transparent);
-    }
-    [part~='button']:focus-visible {
-      outline: var(--_focus-width) solid var(--_focus);
-      outline-offset: var(--_focus-width);
-    }
-    .error {
-      margin-inline-end: var(--_space-s);
-      color: var(--_danger);
-      font-size: var(--_font-size-s);
-    }
-    .error + [part~='button'] {
-      padding-inline: var(--_space-m);
-    }
-    /* Narrow top bars: the avatar alone (name and error stay for screen readers). */
-    @media (max-width: 480px) {
-      .label,
-      .error {
-        position: absolute;
-        inline-size: 1px;
-        block-size: 1px;
-        overflow: hidden;
-        clip-path: inset(50%);
-        white-space: nowrap;
-      }
-    }
-    [part~='avatar'] {
-      display: grid;
-      place-items: center;
-      inline-size: 30px;
-      block-size: 30px;
-      border-radius: 50%;
-      font-weight: 650;
-      font-size: 0.8125rem;
-      color: var(--_on-primary);
-      background: var(--_primary);
-    }
-    .label {
-      max-inline-size: 22ch;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-    }
-    .chevron {
-      inline-size: 10px;
-      block-size: 10px;
-      /* Physical sides: it points down in either direction. */
-      border-right: 2px solid var(--_muted);
-      border-bottom: 2px solid var(--_muted);
-      transform: translateY(-2px) rotate(45deg);
-      margin-inline: 2px 4px;
-    }
-    [part~='menu'] {
-      position: absolute;
-      inset-inline-end: 0;
-      inset-block-start: calc(100% + 8px);
-      z-index: 10;
-      min-inline-size: 240px;
-      padding: 6px;
-      background: var(--_surface);
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      box-shadow: var(--_shadow);
-    }
-    [part~='menu-header'] {
-      padding: 8px 10px 10px;
-      margin-block-end: 6px;
-      border-block-end: 1px solid var(--_border);
-    }
-    .name {
-      font-weight: 600;
-      overflow-wrap: anywhere;
-    }
-    .email {
-      color: var(--_muted);
-      font-size: 0.8125rem;
-      overflow-wrap: anywhere;
-    }
-    [part~='menu-item'],
-    ::slotted([role='menuitem']) {
-      box-sizing: border-box;
-      display: block;
-      text-decoration: none;
-      inline-size: 100%;
-      padding-block: 9px;
-      padding-inline: 10px;
-      font: inherit;
-      font-size: 0.875rem;
-      text-align: start;
-      color: var(--_text);
-      background: none;
-      border: 0;
-      border-radius: calc(var(--_radius) * 0.7);
-      cursor: pointer;
-    }
-    [part~='menu-item']:focus-visible,
-    ::slotted([role='menuitem']:focus-visible) {
-      outline: var(--_focus-width) solid var(--_focus);
-      outline-offset: calc(var(--_focus-width) * -1);
-    }
-    [part~='menu-item']:hover,
-    [part~='menu-item']:focus-visible,
-    ::slotted([role='menuitem']:hover),
-    ::slotted([role='menuitem']:focus-visible) {
-      background: color-mix(in srgb, var(--_primary) 12%, transparent);
-    }
-    .skeleton {
-      display: inline-block;
-      inline-size: 38px;
-      block-size: 38px;
-      border-radius: 50%;
-      background: color-mix(in srgb, var(--_text) 8%, transparent);
-    }
-  `,
+:host { display: inline-block; position: relative; }
+[part~='button'] { display: inline-flex; align-items: center; gap: var(--_space-s); min-block-size: var(--_input-height); padding-block: var(--_space-xs); padding-inline: var(--_space-xs) var(--_space-s); font: inherit; font-size: 0.875rem; color: var(--_text); background: transparent; border: var(--_border-width) solid var(--_input-border); border-radius: 999px; cursor: pointer; }
+[part~='button']:hover { background: color-mix(in srgb, var(--_text) 5%, transparent); }
+[part~='button']:focus-visible { outline: var(--_focus-width) solid var(--_focus); outline-offset: var(--_focus-width); }
+.error { margin-inline-end: var(--_space-s); color: var(--_danger); font-size: var(--_font-size-s); }
+.error + [part~='button'] { padding-inline: var(--_space-m); }
+/* Narrow top bars: the avatar alone (name and error stay for screen readers). */
+@media (max-width: 480px) {
+.label, .error { position: absolute; inline-size: 1px; block-size: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+}
+[part~='avatar'] { display: grid; place-items: center; inline-size: 30px; block-size: 30px; border-radius: 50%; font-weight: 650; font-size: 0.8125rem; color: var(--_on-primary); background: var(--_primary); }
+.label { max-inline-size: 22ch; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.chevron {
+inline-size: 10px;
+block-size: 10px;
+/* Physical sides: it points down in either direction. */
+border-right: 2px solid var(--_muted);
+border-bottom: 2px solid var(--_muted);
+transform: translateY(-2px) rotate(45deg);
+margin-inline: 2px 4px;
+}
+[part~='menu'] { position: absolute; inset-inline-end: 0; inset-block-start: calc(100% + 8px); z-index: 10; min-inline-size: 240px; padding: 6px; background: var(--_surface); border: 1px solid var(--_border); border-radius: var(--_radius); box-shadow: var(--_shadow); }
+[part~='menu-header'] { padding: 8px 10px 10px; margin-block-end: 6px; border-block-end: 1px solid var(--_border); }
+.name { font-weight: 600; overflow-wrap: anywhere; }
+.email { color: var(--_muted); font-size: 0.8125rem; overflow-wrap: anywhere; }
+[part~='menu-item'], ::slotted([role='menuitem']) { box-sizing: border-box; display: block; text-decoration: none; inline-size: 100%; padding-block: 9px; padding-inline: 10px; font: inherit; font-size: 0.875rem; text-align: start; color: var(--_text); background: none; border: 0; border-radius: calc(var(--_radius) * 0.7); cursor: pointer; }
+[part~='menu-item']:focus-visible, ::slotted([role='menuitem']:focus-visible) { outline: var(--_focus-width) solid var(--_focus); outline-offset: calc(var(--_focus-width) * -1); }
+[part~='menu-item']:hover, [part~='menu-item']:focus-visible, ::slotted([role='menuitem']:hover), ::slotted([role='menuitem']:focus-visible) { background: color-mix(in srgb, var(--_primary) 12%, transparent); }
+.skeleton { display: inline-block; inline-size: 38px; block-size: 38px; border-radius: 50%; background: color-mix(in srgb, var(--_text) 8%, transparent); }
+`,
 ];

@@ -3,7 +3,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg } from '../internal/localize.js';
 import { Task } from '@lit/task';
-import type { LatchkeyClient, SessionState } from '@latchkey/client';
+import { signOut, type SessionClient, type SessionState } from '@latchkey/client';
 import { LkSignOutEvent } from '../events/sign-out.js';
 import { LkSignedOutEvent } from '../events/signed-out.js';
 import { LkElement } from '../internal/base.js';
@@ -79,7 +79,9 @@ export class LkUserButton extends LkElement {
     autoRun: false,
     task: async (_args: [], { signal }) => {
       try {
-        await this.requireClient().signOut({ signal });
+        const client = this.requireClient();
+        await signOut(client.connection, { signal });
+        client.session.set(null);
         this.emit(new LkSignedOutEvent());
       } catch (error) {
         this.reportError(error);
@@ -98,7 +100,7 @@ export class LkUserButton extends LkElement {
     document.removeEventListener('click', this.onDocumentClick);
   }
 
-  protected override sessionChanged(state: SessionState, client: LatchkeyClient) {
+  protected override sessionChanged(state: SessionState, client: SessionClient) {
     this.session = state;
     if (state.status !== 'signed-in') this.open = false;
     if (state.status === 'loading') {

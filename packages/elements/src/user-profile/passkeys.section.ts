@@ -7,7 +7,7 @@ import { LkPasskeyDeletedEvent } from '../events/passkey-deleted.js';
 import { LkPasskeyRenamedEvent } from '../events/passkey-renamed.js';
 import { PasskeyCeremonyError } from '../internal/ceremony-error.js';
 import { errorMessage } from '../internal/messages.js';
-import { passkeysSupported } from '../internal/passkeys.js';
+import { passkeysSupported } from '../internal/passkey-support.js';
 import { createPasskey } from '../internal/passkey-registration.js';
 import { addFailure, deleteFailure, nameProblem, renameFailure } from './passkeys.messages.js';
 import {

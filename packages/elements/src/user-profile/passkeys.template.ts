@@ -49,11 +49,11 @@ export function renderPasskeysSection(body: TemplateResult, add: TemplateResult 
   </section>`;
 }
 
-/** Placeholder rows while the list loads, and the same said to screen readers. */
-export function renderPasskeysLoading(): TemplateResult {
-  return html`<p class="visually-hidden" role="status">${msg('Loading your passkeys…')}</p>
+/** Placeholder rows while a list loads (two, or `rows`), and `status` (what is loading) said to screen readers. */
+export function renderPasskeysLoading(status = msg('Loading your passkeys…'), rows = 2): TemplateResult {
+  return html`<p class="visually-hidden" role="status">${status}</p>
     <ul class="list skeleton" aria-hidden="true">
-      ${[0, 1].map(() => html`<li class="passkey"><span class="icon"></span><span class="details"><span class="bar"></span><span class="bar short"></span></span></li>`)}
+      ${Array.from({ length: rows }, () => html`<li class="row"><span class="icon"></span><span class="details"><span class="bar"></span><span class="bar short"></span></span></li>`)}
     </ul>`;
 }
 
@@ -84,7 +84,7 @@ function renderPasskey(p: Passkey, view: PasskeysView, on: PasskeysCallbacks): T
   const renaming = view.renaming?.id === p.id ? view.renaming : undefined;
   const confirming = view.confirming?.id === p.id ? view.confirming : undefined;
   const details = renderPasskeyDetails(p);
-  return html`<li part="passkey" class="passkey" data-id=${p.id}>
+  return html`<li part="passkey" class="row" data-id=${p.id}>
     <span class="icon">${keyIcon}</span>
     ${renaming ? renderRenameForm(p, renaming, on) : details}
     ${renaming || confirming

@@ -1,5 +1,5 @@
 import type { ReactiveController, TemplateResult } from 'lit';
-import type { LatchkeyClient, User } from '@latchkey/client';
+import type { SessionClient, User } from '@latchkey/client';
 
 /**
  * What a section of `lk-user-profile` gets from the element: the client, the
@@ -8,7 +8,7 @@ import type { LatchkeyClient, User } from '@latchkey/client';
  */
 export interface SectionHost {
   /** The element's client; throws `not_configured` when there is none. */
-  client(): LatchkeyClient;
+  client(): SessionClient;
   /** Tells the page about a broker failure the section now shows (`lk-error`). */
   reportError(error: unknown): void;
   /** Fires one of the section's events. */
@@ -17,11 +17,13 @@ export interface SectionHost {
   announce(text: string): void;
   /** Focuses the first element of the card's shadow root matching `selector`, once the next update has rendered it. */
   focus(selector: string): void;
+  /** Sends the whole page to `url` (an identity provider); the element's `navigate`, `location.assign` by default. */
+  navigate(url: string): void;
 }
 
 /**
  * One section of `lk-user-profile`, each a controller with its own requests
- * and state, and a template of its own: passkeys now; the account, MFA and
+ * and state, and a template of its own: passkeys and connected accounts now; the account, MFA and
  * session sections slot in beside it the same way.
  */
 export interface ProfileSection extends ReactiveController {

@@ -17,6 +17,8 @@ import { installFakeAuthenticator, type FakeAuthenticator, type FakeAuthenticato
 const ADA = 'ada@example.com';
 const PASSWORD = 'correct horse battery staple';
 const methods: SignInMethod[] = ['password', 'email-code', 'passkey'];
+/** The demo's social provider, offered to connect in the profile's Connected accounts section. */
+const DEVHUB = { id: 'devhub', name: 'DevHub', icon: 'github' } as const;
 let authenticator: FakeAuthenticator | undefined;
 
 afterEach(async () => {
@@ -35,7 +37,7 @@ const twoPasskeys: FakeBrokerOptions['passkeys'] = {
 
 /** lk-user-profile on the fake broker (passkeys on), with the fake authenticator in place of the browser's WebAuthn. */
 async function profile(options: FakeBrokerOptions = {}, webauthn: FakeAuthenticatorOptions = {}) {
-  const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, ...options });
+  const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, social: [DEVHUB], ...options });
   authenticator = installFakeAuthenticator(webauthn);
   const el = await mount<LkUserProfile>(html`<lk-user-profile .client=${broker.client()}><a slot="signed-out" href="/sign-in">Sign in</a></lk-user-profile>`, 'lk-user-profile');
   return { broker, el, ...queries(el) };
@@ -74,7 +76,8 @@ describe('lk-user-profile: the passkeys list', () => {
     expect(p.button(p.row('YubiKey'), 'delete').getAttribute('aria-label')).toBe('Delete YubiKey');
     expect(p.el.matches(':state(signed-in)')).toBe(true);
     expect(p.el.matches(':state(loading)')).toBe(false);
-    expect(p.broker.requests).toEqual(['GET /v1/session', 'GET /v1/passkeys']);
+    // Each section reads its own list once.
+    expect(p.broker.requests).toEqual(['GET /v1/session', 'GET /v1/passkeys', 'GET /v1/identities']);
     expect(await axeViolations(p.el)).toEqual([]);
   });
 
@@ -95,7 +98,7 @@ describe('lk-user-profile: the passkeys list', () => {
   });
 
   it('shows placeholder rows while the list loads, and says it is loading', async () => {
-    const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, passkeys: twoPasskeys });
+    const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, social: [DEVHUB], passkeys: twoPasskeys });
     broker.stalled.add('/v1/passkeys');
     const el = await mount<LkUserProfile>(html`<lk-user-profile .client=${broker.client()}></lk-user-profile>`, 'lk-user-profile');
     const q = queries(el);
@@ -110,7 +113,7 @@ describe('lk-user-profile: the passkeys list', () => {
   it('says why the list could not be read, and "Try again" reads it', async () => {
     const errors: string[] = [];
     document.addEventListener('lk-error', (e) => errors.push(e.detail.code), { once: true });
-    const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, passkeys: twoPasskeys });
+    const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, social: [DEVHUB], passkeys: twoPasskeys });
     broker.failNext.set('/v1/passkeys', 'network');
     const el = await mount<LkUserProfile>(html`<lk-user-profile .client=${broker.client()}></lk-user-profile>`, 'lk-user-profile');
     const q = queries(el);
@@ -126,7 +129,7 @@ describe('lk-user-profile: the passkeys list', () => {
     document.addEventListener('lk-error', (e) => errors.push(e.detail.code), { once: true });
     const p = await profile({ methods: ['password', 'email-code'] });
     await until(() => p.text().includes("This site doesn't offer passkeys."));
-    expect(p.root.querySelector('button')).toBeNull();
+    expect(p.root.querySelector('[aria-labelledby="passkeys-title"] button')).toBeNull();
     expect(errors).toEqual([]);
     expect(await axeViolations(p.el)).toEqual([]);
   });
@@ -163,7 +166,7 @@ describe('lk-user-profile: signed out, unreachable, not configured', () => {
   });
 
   it('broker unreachable: says so, with "Try again" that reads the session again', async () => {
-    const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA });
+    const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, social: [DEVHUB] });
     broker.failNext.set('/v1/session', 'network');
     const el = await mount<LkUserProfile>(html`<lk-user-profile .client=${broker.client()}></lk-user-profile>`, 'lk-user-profile');
     const q = queries(el);
@@ -189,7 +192,7 @@ describe('lk-user-profile: signed out, unreachable, not configured', () => {
   });
 
   it('takes its client from <lk-config>', async () => {
-    const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, passkeys: twoPasskeys });
+    const broker = fakeBroker({ methods, accounts: { [ADA]: PASSWORD }, signedInAs: ADA, social: [DEVHUB], passkeys: twoPasskeys });
     const config = await mount<LkConfig>(html`<lk-config .client=${broker.client()}><lk-user-profile></lk-user-profile></lk-config>`, 'lk-config');
     const el = config.querySelector('lk-user-profile')!;
     await until(() => queries(el).names().length === 2);
@@ -354,7 +357,7 @@ describe('lk-user-profile: adding a passkey', () => {
     p.el.addEventListener('lk-passkey-added', (e) => events.push(e));
     p.button(p.root, 'add').click();
     await until(() => p.names().length === 3);
-    expect(p.broker.requests.slice(2)).toEqual(['POST /v1/passkeys/options', 'POST /v1/passkeys']);
+    expect(p.broker.requests.slice(3)).toEqual(['POST /v1/passkeys/options', 'POST /v1/passkeys']);
     expect(p.rows()[2]).toBe('Passkey This device only Created Nov 30, 2026 · Never used');
     expect(events.map((e) => e.detail.passkey.name)).toEqual(['Passkey']);
     // The authenticator was told which passkeys the account has, so it would not make a second.

@@ -1,17 +1,18 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { customElement, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg } from '../internal/localize.js';
-import type { LatchkeyClient, SessionState } from '@latchkey/client';
+import type { SessionClient, SessionState } from '@latchkey/client';
 import { LkElement } from '../internal/base.js';
 import { errorMessage } from '../internal/messages.js';
 import { directionFor } from '../internal/locale-state.js';
+import { ConnectedAccountsSection } from './connected-accounts.section.js';
 import { PasskeysSection } from './passkeys.section.js';
 import type { ProfileSection, SectionHost } from './section.js';
 import { userProfileStyles } from './user-profile.styles.js';
 
 /**
- * @summary The signed-in user's account page: their passkeys (list, rename, delete, add).
+ * @summary The signed-in user's account page: their passkeys (list, rename, delete, add) and connected accounts (list, connect, disconnect).
  *
  * Built of sections, each with its own requests: "Passkeys" lists the user's
  * passkeys with their name, when each was made and last used, and whether it is
@@ -21,6 +22,15 @@ import { userProfileStyles } from './user-profile.styles.js';
  * "Add a passkey" opens the browser's passkey dialog; a cancelled or timed-out
  * dialog, an authenticator that already holds one for this account, and a
  * browser without passkeys each get their own message.
+ *
+ * "Connected accounts" lists the identities of other providers (DevHub,
+ * Google…) attached to the account, with the email each asserted and when it
+ * was connected. "Connect {provider}" sends the page to that provider and back;
+ * on its return (`lk_resume` in the query, removed at once) the element asks
+ * the broker how it went, announces the new account or says why not (declined,
+ * provider unreachable, an account that cannot be linked). "Disconnect" asks
+ * first; the broker refuses to disconnect the last way in, and the element says
+ * what to do instead.
  *
  * While nobody is signed in it says so and shows the `signed-out` slot (put a
  * "Sign in" link there). When the broker cannot be reached it says so, with
@@ -37,14 +47,18 @@ import { userProfileStyles } from './user-profile.styles.js';
  * @csspart header - Title and the signed-in address.
  * @csspart title - The heading.
  * @csspart subtitle - The signed-in address.
- * @csspart section - Each section (Passkeys).
+ * @csspart section - Each section (Passkeys, Connected accounts).
  * @csspart section-title - A section's heading.
  * @csspart section-description - The line under a section's heading.
+ * @csspart account-list - The list of connected accounts.
+ * @csspart account - One connected account's row.
+ * @csspart account-name - A connected account's provider name.
+ * @csspart connect-button - "Connect {provider}", one per provider not connected yet.
  * @csspart passkey-list - The list of passkeys.
  * @csspart passkey - One passkey's row.
  * @csspart passkey-name - A passkey's name.
  * @csspart passkey-kind - "Synced" or "This device only".
- * @csspart confirm - The confirmation under a passkey about to be deleted.
+ * @csspart confirm - The confirmation under a passkey about to be deleted, or an account about to be disconnected.
  * @csspart add-button - "Add a passkey".
  * @csspart unsupported - Why this browser cannot add a passkey (in place of the button).
  *
@@ -82,12 +96,19 @@ import { userProfileStyles } from './user-profile.styles.js';
  * @cssstate signed-in - Someone is signed in.
  * @cssstate signed-out - Nobody is signed in.
  * @cssstate error - The broker could not be reached.
+ * @cssstate connecting-account - The page is on its way to a provider to connect it.
  * @cssstate adding-passkey - The browser's passkey dialog is open (or the broker is saving the new passkey).
  */
 @localized()
 @customElement('lk-user-profile')
 export class LkUserProfile extends LkElement {
   static override styles = userProfileStyles;
+
+  /**
+   * How the page leaves for an identity provider to connect it: `location.assign`
+   * by default. Tests and stories set their own, so the page stays.
+   */
+  @property({ attribute: false }) navigate: (url: string) => void = (url) => location.assign(url);
 
   @state() private session: SessionState = { status: 'loading' };
   /** No broker is configured: there is no session to wait for. */
@@ -109,12 +130,13 @@ export class LkUserProfile extends LkElement {
       this.requestUpdate();
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(selector)?.focus());
     },
+    navigate: (url) => this.navigate(url),
   };
 
   /** In page order. Account details, MFA and sessions join here as sections of their own. */
-  private readonly sections: ProfileSection[] = [new PasskeysSection(this, this.sectionHost)];
+  private readonly sections: ProfileSection[] = [new PasskeysSection(this, this.sectionHost), new ConnectedAccountsSection(this, this.sectionHost)];
 
-  protected override sessionChanged(state: SessionState, client: LatchkeyClient) {
+  protected override sessionChanged(state: SessionState, client: SessionClient) {
     this.session = state;
     this.notConfigured = undefined;
     // A failure becomes the store's `error` state, which this element shows with "Try again".

@@ -74,6 +74,7 @@ export async function startFakeBroker() {
         iat,
         exp: iat + 300,
         amr: ['pwd'],
+        aal: 1,
         org_id: null,
         org_role: null,
         ...options.claims,

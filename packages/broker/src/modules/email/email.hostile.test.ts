@@ -15,11 +15,11 @@ describe.each(storageKinds)('mailed codes against hostile input on %s', (kind: S
   const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
   const verify = (flowId: string, code: string) => t.broker.post('/v1/sign-in/email-code/verify', { flow_id: flowId, code });
 
-  it('signs in with the mailed code (amr otp)', async () => {
+  it('signs in with the mailed code (amr email, never TOTP’s otp)', async () => {
     const { flowId, code } = await startSignIn();
     const done = await verify(flowId, code);
     expect(done.status).toBe(200);
-    expect(done.body.session.amr).toEqual(['otp']);
+    expect(done.body.session.amr).toEqual(['email']);
   });
 
   it('refuses a wrong code, and after five the right one too', async () => {

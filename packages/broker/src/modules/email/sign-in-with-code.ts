@@ -12,13 +12,13 @@ export async function startEmailCodeSignIn(deps: Deps, browser: Browser, email: 
   return startCodeFlow(deps, browser, { purpose: 'sign-in', email, userId: user?.id ?? null, mail: user ? 'code' : 'nothing', returnTo });
 }
 
-/** The mailed code is the first factor (amr `otp`); the broker decides what comes next. */
+/** The mailed code is the first factor (`email_code`, amr `email`: never TOTP's `otp`); the broker decides what comes next. */
 export async function finishEmailCodeSignIn(deps: Deps, browser: Browser, flowId: string, code: string): Promise<StepOutcome> {
   const flow = await openCodeFlow(deps, browser, flowId, 'sign-in');
   return redeemCode(deps, browser, flow, code, async (tx, redeemed) => {
     const user = redeemed.userId ? await findUserById(tx, redeemed.userId) : undefined;
     // The account was deleted since the code was mailed.
     if (!user) throw new ProblemError('code_expired');
-    return completeFirstFactor(tx, deps, browser, user, ['otp'], redeemed.data.return_to);
+    return completeFirstFactor(tx, deps, browser, user, { method: 'email_code', at: deps.clock().toISOString() }, redeemed.data.return_to);
   });
 }

@@ -7,6 +7,7 @@ import { announceNewWayIn } from '../email/new-way-in.js';
 import { toWireSession, toWireUser } from '../sessions/sessions.js';
 import type { Browser } from '../sign-in/browser.js';
 import { completeFirstFactor, type StepOutcome } from '../sign-in/complete.js';
+import type { Factor } from '../sign-in/factors.js';
 import { consumeTrip, idpErrorStep, redirectUriOf, storeResult, targetOf, type OAuthFlowData } from './flows.js';
 import { resolveIdentity } from './identity.js';
 import { IdpFailure, type Protocol } from './protocol.js';
@@ -27,13 +28,20 @@ export interface CallbackAnswer {
 
 /**
  * The one place a trip through an identity provider opens a session: the
- * engine decides (`done`, or a requirement's step). At the merge with the
- * structured factors this is the line that becomes
- * `{ method: provider.protocol === 'oidc' ? 'oidc' : 'oauth', provider|connection, org, at }`.
+ * engine decides (`done`, or a requirement's step). The factor names what
+ * proved it: a social provider (`oauth`, or `oidc` when it gave an ID token),
+ * or an organization's connection with its organization, which the engine
+ * makes the session's active organization.
  */
 function signInThrough(tx: Db, deps: Deps, browser: Browser, user: SessionUser, provider: ProviderConfig, returnTo: string | null): Promise<StepOutcome> {
-  void provider;
-  return completeFirstFactor(tx, deps, browser, user, ['fed'], returnTo);
+  return completeFirstFactor(tx, deps, browser, user, factorOf(provider, deps.clock().toISOString()), returnTo);
+}
+
+/** The session factor of a sign-in through `provider` at `at`. */
+export function factorOf(provider: ProviderConfig, at: string): Factor {
+  const source = provider.source;
+  if ('connection' in source) return { method: 'oidc', at, connection: source.connection, ...(source.org ? { org: source.org } : {}) };
+  return { method: provider.protocol === 'oidc' ? 'oidc' : 'oauth', at, provider: source.provider };
 }
 
 /**

@@ -356,7 +356,7 @@ describe.each(storageKinds)('passkeys against hostile input on %s', (kind: Stora
     expect(warn.mock.calls.join('\n')).toMatch(/opened for another account/);
 
     // Bob's own passkey passes, once.
-    await expect(bobs.run()).resolves.toMatchObject({ amr: ['hwk', 'user'], passkey: { userId: bobId } });
+    await expect(bobs.run()).resolves.toMatchObject({ factor: { method: 'passkey', synced: false }, passkey: { userId: bobId } });
     await expect(bobs.run()).rejects.toMatchObject({ code: 'passkey_rejected' });
   });
 

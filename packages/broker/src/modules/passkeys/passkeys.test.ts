@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { APP_ORIGIN, recordStatements, rowCounts, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
 import { addPasskey, PASSKEY_METHODS, passkeyBroker, passkeySignUpStep, signInWithPasskey, signUpWithPasskey, SoftAuthenticator } from '../../test/passkeys.js';
 import { encodeCbor } from '../../test/soft-authenticator.js';
-import { REQUIREMENTS, type Requirement } from '../sign-in/complete.js';
+import type { Requirement } from '../sign-in/complete.js';
 
 const ICLOUD = 'fbfc3007-154e-4ecc-8c0b-6e020557d7bd';
 const PASSWORD = 'correct horse battery staple';
@@ -173,13 +173,14 @@ describe.each(storageKinds)('passkeys on %s', (kind: StorageKind) => {
     const b = broker();
     const authenticator = new SoftAuthenticator();
     const { user } = await signUpWithPasskey(b, authenticator, 'ada@example.com');
-    const laptop = b.browser({ ip: '198.51.100.20' });
+    const asksMore: Requirement = async (_tx, _deps, _user, pending) => ({ step: 'passkey', flow_id: pending.id, options: { challenge: 'bW9yZQ' }, expires_at: pending.expiresAt.toISOString() });
+    // Another instance on this database, with the requirement in its Deps.
+    const asking = testBroker(t.storage, { signIn: { methods: [...PASSKEY_METHODS] }, requirements: [asksMore], clock: b.clock });
+    const laptop = asking.browser({ ip: '198.51.100.20' });
     const step = (await laptop.post('/v1/passkeys/sign-in/options', {})).body;
     const body = { flow_id: step.flow_id, credential: authenticator.get(step.options) };
     const sessions = (await rowCounts(t.storage)).sessions;
-    const asksMore: Requirement = async (_deps, _user, pending) => ({ step: 'passkey', flow_id: pending.id, options: { challenge: 'bW9yZQ' }, expires_at: pending.expiresAt.toISOString() });
-    REQUIREMENTS.push(asksMore);
-    const answers = await Promise.all(Array.from({ length: 50 }, () => laptop.post('/v1/passkeys/sign-in/verify', body))).finally(() => REQUIREMENTS.splice(REQUIREMENTS.indexOf(asksMore), 1));
+    const answers = await Promise.all(Array.from({ length: 50 }, () => laptop.post('/v1/passkeys/sign-in/verify', body)));
 
     const passed = answers.filter((a) => a.status === 200);
     expect(passed).toHaveLength(1);
@@ -188,7 +189,7 @@ describe.each(storageKinds)('passkeys on %s', (kind: StorageKind) => {
     expect(answers.filter((a) => a.status === 400 && a.body.code === 'passkey_rejected')).toHaveLength(49);
     expect((await rowCounts(t.storage)).sessions).toBe(sessions);
     expect(await t.storage.query(`SELECT id, user_id, data, consumed_at FROM flows WHERE kind = 'sign-in'`)).toEqual([
-      { id: passed[0]!.body.flow_id, user_id: user.id, data: { amr: ['hwk', 'user'], return_to: null }, consumed_at: null },
+      { id: passed[0]!.body.flow_id, user_id: user.id, data: { factors: [{ method: 'passkey', at: b.clock.now().toISOString(), synced: false }], return_to: null }, consumed_at: null },
     ]);
     expect(await t.storage.query(`SELECT consumed_at FROM flows WHERE id = $1`, [step.flow_id])).toEqual([{ consumed_at: b.clock.now() }]);
     expect(await t.storage.query(`SELECT counter FROM passkeys`)).toEqual([{ counter: 1 }]);

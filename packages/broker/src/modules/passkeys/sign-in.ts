@@ -40,7 +40,7 @@ export async function startPasskeySignIn(deps: Deps, browser: Browser, returnTo:
 }
 
 /**
- * The assertion is the first factor (amr `hwk` or `swk`, with `user`). The
+ * The assertion is the first factor (a passkey: amr `hwk` or `swk`, with `user`). The
  * ceremony and the credential are read, the assertion verified, the engine
  * decides what comes next, and then one statement writes it all or nothing:
  * the challenge consumed if still open, the counter moved if it still moves
@@ -52,8 +52,9 @@ export async function finishPasskeySignIn(deps: Deps, browser: Browser, flowId: 
   const key = ceremonyKey(deps, browser, flowId, PASSKEY_SIGN_IN);
   return recordingCounterRegressions(deps, async () => {
     const found = await findAssertionCeremony<PasskeySignInFlow>(deps.storage, key, 'sign-in', credential.id);
-    const { user, amr, passkey, use } = await verifyAssertion(deps, { name: 'sign-in', challenge: found.flow.data.challenge, userId: null }, credential, found);
-    const plan = await planFirstFactor(deps, browser, user, amr, found.flow.data.return_to);
+    const { user, factor, passkey, use } = await verifyAssertion(deps, { name: 'sign-in', challenge: found.flow.data.challenge, userId: null }, credential, found);
+    // No transaction is held here: the requirements read through the storage, and one statement writes the plan.
+    const plan = await planFirstFactor(deps.storage, deps, browser, user, factor, found.flow.data.return_to);
     const written = await finishPasskeySignInOnce(deps.storage, key, use, plan.store);
     // Another finish of this ceremony, or of an assertion with this counter, won the race.
     if (!written.open) throw notOpen('sign-in');

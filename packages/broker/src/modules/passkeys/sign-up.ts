@@ -10,7 +10,7 @@ import { passkeyDefaultName } from './aaguids.js';
 import { consumeCeremony, openCeremony, PASSKEY_SIGN_UP, passkeyConfig, rejected, type PasskeySignUpFlow } from './ceremony.js';
 import { creationOptions, registrationStep } from './options.js';
 import type { RegistrationCredential } from './schema.js';
-import { amrOf, verifyRegistration } from './verify.js';
+import { passkeyFactor, verifyRegistration } from './verify.js';
 
 /** How long a proven address waits for its passkey, however often the dialog is reopened. */
 const PENDING_SIGN_UP_MS = 15 * 60_000;
@@ -82,6 +82,6 @@ export async function finishPasskeySignUp(deps: Deps, browser: Browser, body: Om
     );
     const passkey = await insertPasskey(tx, { ...verified, id: randomId('pk'), userId: user.id, name: body.name ?? passkeyDefaultName(verified.aaguid), createdAt: now });
     if (!passkey) throw rejected('sign-up', "the credential is registered to another account");
-    return completeFirstFactor(tx, deps, browser, user, amrOf(passkey.deviceType), flow.data.return_to);
+    return completeFirstFactor(tx, deps, browser, user, passkeyFactor(passkey.deviceType, now), flow.data.return_to);
   });
 }

@@ -11,6 +11,7 @@ import type { Deps } from '../../deps.js';
 import { recordPasskeyUse, type AssertedPasskey, type FlowRecord, type PasskeyRecord, type PasskeyUse, type SessionUser } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import type { Browser } from '../sign-in/browser.js';
+import type { Factor } from '../sign-in/factors.js';
 import { consumeAssertionCeremony, CounterRegression, passkeyConfig, rejected, type ChallengeData, type Ceremony } from './ceremony.js';
 import type { AssertionCredential, RegistrationCredential } from './schema.js';
 import { checkAssertionAuthenticatorData, checkAttestationObject, checkClientData } from './strict-checks.js';
@@ -23,8 +24,12 @@ const TRANSPORTS: ReadonlySet<string> = new Set<PasskeyTransport>(['ble', 'cable
 /** The user handle of an account's passkeys: the bytes of its user id (random, no personal data, at most 64 bytes). */
 export const userHandleOf = (userId: string) => Buffer.from(userId, 'utf8');
 
-/** RFC 8176 methods a passkey proves: hardware-bound (`hwk`) or synced software key (`swk`), and a user present. */
-export const amrOf = (deviceType: PasskeyRecord['deviceType']) => [deviceType === 'multi-device' ? 'swk' : 'hwk', 'user'];
+/**
+ * The factor a passkey proves, at `at`: synced (a multi-device credential, amr
+ * `swk`) or bound to its device (`hwk`); user verification is required of
+ * every passkey here (`user`). See sign-in/factors.ts.
+ */
+export const passkeyFactor = (deviceType: PasskeyRecord['deviceType'], at: Date): Factor => ({ method: 'passkey', at: at.toISOString(), synced: deviceType === 'multi-device' });
 
 /** A registration that verified: what to store. */
 export interface VerifiedRegistration {
@@ -90,7 +95,8 @@ export async function verifyRegistration(passkeys: PasskeyConfig, challenge: str
 export interface VerifiedAssertion {
   passkey: AssertedPasskey;
   user: SessionUser;
-  amr: string[];
+  /** What it proves: a passkey factor, synced or device-bound. */
+  factor: Factor;
   /** What to record: the counter it signed, checked against the one read; write it with a conditional statement. */
   use: PasskeyUse;
 }
@@ -154,7 +160,7 @@ export async function verifyAssertion(
   if (!result.verified) throw rejected(ceremony.name, 'the signature does not verify');
   const { newCounter, credentialBackedUp, credentialDeviceType } = result.authenticationInfo;
   if ((newCounter > 0 || passkey.counter > 0) && newCounter <= passkey.counter) throw new CounterRegression(ceremony.name, passkey.id, passkey.counter, newCounter);
-  return { passkey, user, amr: amrOf(toDeviceType(credentialDeviceType)), use: { id: passkey.id, counter: newCounter, backedUp: credentialBackedUp, at: deps.clock() } };
+  return { passkey, user, factor: passkeyFactor(toDeviceType(credentialDeviceType), deps.clock()), use: { id: passkey.id, counter: newCounter, backedUp: credentialBackedUp, at: deps.clock() } };
 }
 
 /**
@@ -167,8 +173,8 @@ export async function verifyAssertion(
  * @example
  * const outcome = await recordingCounterRegressions(deps, () =>
  *   deps.storage.transaction(async (tx) => {
- *     const { amr } = await verifyPasskeyAssertion(tx, deps, browser, user.id, flow, credential);
- *     return advanceSignIn(tx, deps, browser, user, pending, amr);
+ *     const { factor } = await verifyPasskeyAssertion(tx, deps, browser, user.id, flow, credential);
+ *     return advanceSignIn(tx, deps, browser, user, pending, factor);
  *   }));
  */
 export async function verifyPasskeyAssertion(

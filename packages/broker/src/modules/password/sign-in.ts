@@ -20,5 +20,5 @@ export async function signInWithPassword(deps: Deps, browser: Browser, body: Pas
   const ok = await verifyPassword(user?.passwordHash, body.password);
   if (!user || !ok) throw new ProblemError('invalid_credentials');
   await attempt.giveBack();
-  return deps.storage.transaction((tx) => completeFirstFactor(tx, deps, browser, user, ['pwd'], returnTo));
+  return deps.storage.transaction((tx) => completeFirstFactor(tx, deps, browser, user, { method: 'pwd', at: deps.clock().toISOString() }, returnTo));
 }

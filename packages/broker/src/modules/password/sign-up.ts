@@ -59,8 +59,8 @@ export async function finishSignUp(deps: Deps, browser: Browser, flowId: string,
         name: redeemed.data.name ?? null,
         createdAt: now,
       });
-      // amr says how the session was made: with the password chosen at sign-up. The code only proved the address.
-      return completeFirstFactor(tx, deps, browser, user, ['pwd'], redeemed.data.return_to);
+      // The factor says how the session was made: with the password chosen at sign-up. The code only proved the address.
+      return completeFirstFactor(tx, deps, browser, user, { method: 'pwd', at: deps.clock().toISOString() }, redeemed.data.return_to);
     });
   } catch (error) {
     // The address got an account meanwhile (a parallel sign-up won): this flow is void.

@@ -15,6 +15,7 @@ import {
   type SigningKeyRecord,
 } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
+import type { SealingKey } from '../../crypto/sealing.js';
 import { keyEncryptionKey, sealPrivateKey, unsealPrivateKey } from './sealed-key.js';
 
 /**
@@ -75,11 +76,11 @@ function stateOf(deps: Deps): KeyState {
 }
 
 /** The key-encryption key. Read it before opening a transaction: in dev the secret itself may come from the database. */
-async function keyEncryptionKeyOf(deps: Deps): Promise<Buffer> {
+async function keyEncryptionKeyOf(deps: Deps): Promise<SealingKey> {
   return keyEncryptionKey(await deps.secret());
 }
 
-async function newKey(kek: Buffer, createdAt: Date, activatesAt: Date): Promise<Omit<SigningKeyRecord, 'retiredAt'>> {
+async function newKey(kek: SealingKey, createdAt: Date, activatesAt: Date): Promise<Omit<SigningKeyRecord, 'retiredAt'>> {
   const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
   const kid = randomId('key');
   return {
@@ -92,7 +93,7 @@ async function newKey(kek: Buffer, createdAt: Date, activatesAt: Date): Promise<
   };
 }
 
-async function importSigningKey(kek: Buffer, record: SigningKeyRecord): Promise<ActiveKey> {
+async function importSigningKey(kek: SealingKey, record: SigningKeyRecord): Promise<ActiveKey> {
   const jwk = unsealPrivateKey(kek, record.kid, record.sealedPrivateKey!);
   return { kid: record.kid, key: (await importJWK(jwk, 'ES256')) as CryptoKey };
 }
@@ -125,7 +126,7 @@ export async function rotateSigningKey(deps: Deps, options: { immediate?: boolea
  * Under the lock: makes sure a key signs now (the very first one signs at once),
  * stages the next one when the current one is due, and retires keys a newer one replaced.
  */
-async function settleKeys(tx: Db, deps: Deps, kek: Buffer, now: Date): Promise<SigningKeyRecord> {
+async function settleKeys(tx: Db, deps: Deps, kek: SealingKey, now: Date): Promise<SigningKeyRecord> {
   await lockSigningKeys(tx);
   let active = await findActiveSigningKey(tx, now);
   if (!active) {

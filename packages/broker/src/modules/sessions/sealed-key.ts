@@ -1,18 +1,13 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
+import { seal, SealedValueError, sealingKey, unseal, type SealingKey } from '../../crypto/sealing.js';
 
 /**
- * Private signing keys are sealed at rest: AES-256-GCM under a key-encryption
- * key derived (HKDF-SHA-256) from the broker secret, with the key's `kid` as
- * associated data. A database dump alone yields no signing key, and a sealed key
- * copied into another row (another kid) does not open.
- *
- * Sealed form: `v1.<iv>.<ciphertext>.<tag>`, each part base64url.
+ * Private signing keys are sealed at rest with the broker's one sealing helper
+ * (`crypto/sealing.ts`, purpose `signing-key`): AES-256-GCM under a key derived from
+ * the broker secret, with the key's `kid` as associated data. A database dump alone
+ * yields no signing key, and a sealed key copied into another row (another kid) does
+ * not open.
  */
-const VERSION = 'v1';
-// Domain separation: the same secret also keys the code HMACs, never with this derivation.
-const HKDF_SALT = 'latchkey';
-const HKDF_INFO = 'latchkey signing-key sealing v1';
 
 /** Thrown when a sealed key does not open: another secret, another kid, or tampered bytes. */
 export class SealedKeyError extends Error {
@@ -26,14 +21,14 @@ export class SealedKeyError extends Error {
 }
 
 /**
- * The 256-bit key-encryption key for `secret` (the configured broker secret, or
- * the generated one in dev mode).
+ * The key-encryption key of signing keys for `secret` (the configured broker
+ * secret, or the generated one in dev mode).
  *
  * @example
  * const kek = keyEncryptionKey(await deps.secret());
  */
-export function keyEncryptionKey(secret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, HKDF_INFO, 32));
+export function keyEncryptionKey(secret: string): SealingKey {
+  return sealingKey(secret, 'signing-key');
 }
 
 /**
@@ -42,12 +37,8 @@ export function keyEncryptionKey(secret: string): Buffer {
  * @example
  * const sealed = sealPrivateKey(kek, kid, await exportJWK(privateKey));
  */
-export function sealPrivateKey(kek: Buffer, kid: string, jwk: JWK): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', kek, iv);
-  cipher.setAAD(Buffer.from(kid, 'utf8'));
-  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(jwk), 'utf8'), cipher.final()]);
-  return [VERSION, iv, ciphertext, cipher.getAuthTag()].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
+export function sealPrivateKey(kek: SealingKey, kid: string, jwk: JWK): string {
+  return seal(kek, kid, JSON.stringify(jwk));
 }
 
 /**
@@ -57,16 +48,11 @@ export function sealPrivateKey(kek: Buffer, kid: string, jwk: JWK): string {
  * @example
  * const jwk = unsealPrivateKey(kek, record.kid, record.sealedPrivateKey);
  */
-export function unsealPrivateKey(kek: Buffer, kid: string, sealed: string): JWK {
-  const [version, iv, ciphertext, tag, extra] = sealed.split('.');
-  if (version !== VERSION || !iv || !ciphertext || !tag || extra !== undefined) throw new SealedKeyError(kid);
+export function unsealPrivateKey(kek: SealingKey, kid: string, sealed: string): JWK {
   try {
-    const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
-    decipher.setAAD(Buffer.from(kid, 'utf8'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    const plain = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
-    return JSON.parse(plain.toString('utf8')) as JWK;
-  } catch {
-    throw new SealedKeyError(kid);
+    return JSON.parse(unseal(kek, kid, sealed)) as JWK;
+  } catch (error) {
+    if (error instanceof SealedValueError) throw new SealedKeyError(kid);
+    throw error;
   }
 }

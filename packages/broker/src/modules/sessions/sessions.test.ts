@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { APP_ORIGIN, BROKER_URL, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
+import { migrate } from '../../storage/migrate.js';
 import { PUBLISH_LEAD_MS, rotateSigningKey } from './keys.js';
 
 describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => {
@@ -23,7 +24,7 @@ describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => 
     expect(minted.status).toBe(200);
     const { payload, protectedHeader } = await verifyWithJwks(minted.body.token);
     expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'lk-session+jwt' });
-    expect(payload).toMatchObject({ iss: BROKER_URL, aud: APP_ORIGIN, sub: done.user.id, sid: done.session.id, amr: ['pwd'], org_id: null, org_role: null });
+    expect(payload).toMatchObject({ iss: BROKER_URL, aud: APP_ORIGIN, sub: done.user.id, sid: done.session.id, amr: ['pwd'], aal: 1, org_id: null, org_role: null });
     expect(payload.jti).toMatch(/^tok_[\w-]{22}$/);
     expect(payload.exp! - payload.iat!).toBe(300);
     expect(minted.body.expires_at).toBe(new Date(payload.exp! * 1000).toISOString());
@@ -135,5 +136,31 @@ describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => 
     const started = await secure.post('/v1/sign-up', { email: 'ada@example.com', password: 'correct horse battery staple' }, { headers: { origin: 'https://localhost:5173' } });
     const done = await secure.post('/v1/sign-up/verify', { flow_id: started.body.flow_id, code: await secure.lastCode('ada@example.com') }, { headers: { origin: 'https://localhost:5173' } });
     expect(done.setCookies[0]).toMatch(/^__Host-lk_session=[\w-]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+  });
+
+  it('gives sessions opened before migration 006 their factors, read back from amr, and keeps them signed in', async () => {
+    const done = await t.broker.signUp('ada@example.com');
+    // The database as migration 005 left it, with sessions made by a password, an emailed code (then `otp`) and passkeys.
+    await t.storage.exec(`
+      DELETE FROM latchkey_migrations WHERE name = '006_session_factors.sql';
+      ALTER TABLE sessions DROP COLUMN factors;
+      ALTER TABLE sessions DROP COLUMN org_id;`);
+    const insert = `INSERT INTO sessions (id, secret_hash, user_id, amr, created_at, last_seen_at, expires_at) VALUES ($1, $1, $2, $3, $4, $4, $4::timestamptz + interval '1 day')`;
+    const at = new Date('2026-11-20T08:30:00.250Z');
+    await t.storage.query(insert, ['ses_code', done.user.id, ['otp'], at]);
+    await t.storage.query(insert, ['ses_synced', done.user.id, ['swk', 'user'], at]);
+    await t.storage.query(insert, ['ses_both', done.user.id, ['pwd', 'hwk', 'user'], at]);
+    expect(await migrate(t.storage)).toEqual(['006_session_factors.sql']);
+    const rows = async (ids: string[]) => t.storage.query(`SELECT id, factors, amr, org_id FROM sessions WHERE id = ANY($1) ORDER BY id`, [ids]);
+    const iso = at.toISOString();
+    expect(await rows(['ses_both', 'ses_code', 'ses_synced'])).toEqual([
+      { id: 'ses_both', factors: [{ method: 'pwd', at: iso }, { method: 'passkey', at: iso, synced: false }], amr: ['pwd', 'hwk', 'user'], org_id: null },
+      { id: 'ses_code', factors: [{ method: 'email_code', at: iso }], amr: ['otp'], org_id: null },
+      { id: 'ses_synced', factors: [{ method: 'passkey', at: iso, synced: true }], amr: ['swk', 'user'], org_id: null },
+    ]);
+    expect(await rows([done.session.id])).toEqual([{ id: done.session.id, factors: [{ method: 'pwd', at: done.session.created_at }], amr: ['pwd'], org_id: null }]);
+    // The session signed in before still mints tokens, now with its assurance level.
+    const minted = await t.broker.post('/v1/session/token');
+    expect((await verifyWithJwks(minted.body.token)).payload).toMatchObject({ sid: done.session.id, amr: ['pwd'], aal: 1, org_id: null });
   });
 });

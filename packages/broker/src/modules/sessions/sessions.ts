@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { SessionInfo, User } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { findLiveSession, touchSession, type SessionRecord, type SessionUser, type UserRecord } from '../../storage/queries/index.js';
+import { assuranceLevel } from '../sign-in/factors.js';
 import { sessionCookie } from './cookie.js';
 
 /** last_seen_at is written at most this often, so token refreshes stay read-only. */
@@ -22,6 +23,9 @@ export const toWireUser = (user: SessionUser | UserRecord): User => ({
 export const toWireSession = (session: SessionRecord): SessionInfo => ({
   id: session.id,
   amr: session.amr,
+  factors: session.factors,
+  aal: assuranceLevel(session.factors),
+  org_id: session.orgId,
   created_at: session.createdAt.toISOString(),
   expires_at: session.expiresAt.toISOString(),
 });

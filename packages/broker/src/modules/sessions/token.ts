@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
 import { randomId } from '../../random.js';
 import type { SessionRecord } from '../../storage/queries/index.js';
+import { assuranceLevel } from '../sign-in/factors.js';
 import { activeSigningKey } from './keys.js';
 
 /** `typ` of session tokens (RFC 8725 §3.11): a verifier can tell them from any other JWT. */
@@ -45,7 +46,8 @@ export async function issueSessionToken(deps: Deps, session: SessionRecord, audi
   const iat = Math.floor(deps.clock().getTime() / 1000);
   // Never outlive the session itself.
   const exp = Math.min(iat + deps.config.token.ttlSeconds, Math.floor(session.expiresAt.getTime() / 1000));
-  const token = await new SignJWT({ sid: session.id, amr: session.amr, org_id: null, org_role: null })
+  // org_role stays null until memberships exist (migration 007).
+  const token = await new SignJWT({ sid: session.id, amr: session.amr, aal: assuranceLevel(session.factors), org_id: session.orgId, org_role: null })
     .setProtectedHeader({ alg: 'ES256', kid, typ: SESSION_TOKEN_TYPE })
     .setIssuer(deps.config.publicUrl)
     .setSubject(session.userId)

@@ -2,18 +2,19 @@ import type { DoneStep, Step } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
 import { randomId, randomSecret } from '../../random.js';
-import { consumeFlow, insertFlow, insertSession, type FlowRecord, type NewFlow, type NewSession, type SessionUser } from '../../storage/queries/index.js';
+import { appendToFlowArray, consumeFlow, insertFlow, insertSession, type FlowRecord, type NewFlow, type NewSession, type SessionUser } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import { hashSecret, toWireSession, toWireUser } from '../sessions/sessions.js';
 import type { Browser } from './browser.js';
+import { amrOf, orgOf, type Factor } from './factors.js';
 
 /** The transaction kind of a sign-in whose first factor passed and that is not done yet. */
 export const PENDING_SIGN_IN = 'sign-in';
 
 /** What a pending sign-in carries from factor to factor. */
 export interface PendingSignIn {
-  /** RFC 8176 methods proven so far, e.g. `["pwd"]`. */
-  amr: string[];
+  /** The factors proven so far, in order (the first factor's, then each step's that passed). */
+  factors: Factor[];
   return_to: string | null;
 }
 
@@ -32,19 +33,26 @@ export interface StepOutcome<S extends Step = Step> {
 }
 
 /**
- * What a pending sign-in may still need before it is done, in order. Each
- * capability that gates a session (MFA, "SSO required" for a domain) adds one
- * entry: it looks at the user and the factors so far and answers the step to
- * ask for next, or undefined. The engine stores the pending sign-in only when
- * one asks for a step. None gates a session yet (tests add one to see a
- * sign-in wait).
+ * Something a pending sign-in may still need before it is done (MFA, "SSO
+ * required" for a domain, an organization's policy). It looks at the user and
+ * the factors so far and answers the step to ask for next, or undefined. It
+ * runs inside the caller's transaction and reads only through `tx`: a read
+ * through `deps.storage` would wait forever for PGlite's lock (which the
+ * transaction holds) and take a second connection from the PostgreSQL pool.
+ * The list is per broker (`deps.requirements`, in order; see `createBroker`),
+ * never a module-global.
+ *
+ * @example
+ * const requireVerifiedEmail: Requirement = async (tx, deps, user, pending) => {
+ *   const [row] = await tx.query<{ verified: boolean }>(...); // a query from storage/queries, on tx
+ *   return row?.verified ? undefined : { step: 'email-code', ... };
+ * };
  */
-export type Requirement = (deps: Deps, user: SessionUser, pending: FlowRecord<PendingSignIn>) => Promise<Step | undefined>;
-export const REQUIREMENTS: Requirement[] = [];
+export type Requirement = (tx: Db, deps: Deps, user: SessionUser, pending: FlowRecord<PendingSignIn>) => Promise<Step | undefined>;
 
-async function nextStep(deps: Deps, user: SessionUser, pending: FlowRecord<PendingSignIn>): Promise<Step | undefined> {
-  for (const requirement of REQUIREMENTS) {
-    const step = await requirement(deps, user, pending);
+async function nextStep(tx: Db, deps: Deps, user: SessionUser, pending: FlowRecord<PendingSignIn>): Promise<Step | undefined> {
+  for (const requirement of deps.requirements) {
+    const step = await requirement(tx, deps, user, pending);
     if (step) return step;
   }
   return undefined;
@@ -62,44 +70,54 @@ export interface SignInPlan {
  * pending sign-in, bound to this browser, either waits for the step a
  * requirement asks for — stored, so the next call finds it — or, with nothing
  * more required, is done at once: the session opens, and nothing is stored
- * that could be used again. A caller that must write the plan in one statement
- * with its own conditional write (a passkey's counter) stores it itself;
- * everyone else calls `completeFirstFactor`.
+ * that could be used again. `db` is what the requirements read through: the
+ * caller's transaction, or the storage when the caller holds none (a passkey
+ * writes its plan in one statement with its own conditional write, and stores
+ * it itself); everyone else calls `completeFirstFactor`.
  */
-export async function planFirstFactor(deps: Deps, browser: Browser, user: SessionUser, amr: string[], returnTo: string | null): Promise<SignInPlan> {
+export async function planFirstFactor(db: Db, deps: Deps, browser: Browser, user: SessionUser, factor: Factor, returnTo: string | null): Promise<SignInPlan> {
   const now = deps.clock();
   const pending: FlowRecord<PendingSignIn> = {
     id: randomId('flw'),
     kind: PENDING_SIGN_IN,
     userId: user.id,
-    data: { amr, return_to: returnTo },
+    data: { factors: [factor], return_to: returnTo },
     attempts: 0,
     maxAttempts: 0,
     createdAt: now,
     expiresAt: new Date(now.getTime() + PENDING_TTL_MS),
     consumedAt: null,
   };
-  const step = await nextStep(deps, user, pending);
+  const step = await nextStep(db, deps, user, pending);
   if (!step) return planSession(deps, browser, user, pending.data);
   return { outcome: { step }, store: { pendingSignIn: { ...pending, bindingHash: browser.bindingHash, secretHash: null } } };
 }
 
 /**
  * A first factor passed: stores what `planFirstFactor` decided, in the
- * caller's transaction (so a failed sign-in writes nothing), and answers.
+ * caller's transaction (so a failed sign-in writes nothing), and answers. A
+ * factor that arrives by redirect comes in the same way, saying where it came
+ * from: `{ method: 'oauth', at, provider: 'github' }`, or
+ * `{ method: 'oidc', at, connection, org }` (the session then opens in `org`).
+ *
+ * @example
+ * const outcome = await deps.storage.transaction((tx) =>
+ *   completeFirstFactor(tx, deps, browser, user, { method: 'pwd', at: deps.clock().toISOString() }, returnTo));
  */
-export async function completeFirstFactor(tx: Db, deps: Deps, browser: Browser, user: SessionUser, amr: string[], returnTo: string | null): Promise<StepOutcome> {
-  const plan = await planFirstFactor(deps, browser, user, amr, returnTo);
+export async function completeFirstFactor(tx: Db, deps: Deps, browser: Browser, user: SessionUser, factor: Factor, returnTo: string | null): Promise<StepOutcome> {
+  const plan = await planFirstFactor(tx, deps, browser, user, factor, returnTo);
   await storePlan(tx, plan);
   return plan.outcome;
 }
 
 /**
- * A later step of a stored pending sign-in passed, proving `proven` (RFC 8176
- * `amr` values, e.g. `["hwk", "user"]` for a passkey). The broker alone
- * decides when a sign-in is done: the first requirement still open answers its
- * step; with none left, the pending sign-in is consumed (once, even under a
- * race) and the session opens with every factor proven on the way.
+ * A later step of a stored pending sign-in passed, proving `proven`. The
+ * broker alone decides when a sign-in is done: the first requirement still
+ * open answers its step, and what this step proved is stored with the pending
+ * sign-in (one conditional statement: this browser's, open), so the next call
+ * finds it and that requirement is not asked again. With none left, the
+ * pending sign-in is consumed (once, even under a race) and the session opens
+ * with every factor proven on the way.
  */
 export async function advanceSignIn(
   tx: Db,
@@ -107,16 +125,21 @@ export async function advanceSignIn(
   browser: Browser,
   user: SessionUser,
   pending: FlowRecord<PendingSignIn>,
-  proven: string[],
+  proven: Factor,
 ): Promise<StepOutcome> {
-  const amr = [...new Set([...pending.data.amr, ...proven])];
-  const step = await nextStep(deps, user, { ...pending, data: { ...pending.data, amr } });
-  if (step) return { step };
   const now = deps.clock();
-  const consumed = await consumeFlow<PendingSignIn>(tx, { id: pending.id, kind: PENDING_SIGN_IN, bindingHash: browser.bindingHash, now });
+  const key = { id: pending.id, kind: PENDING_SIGN_IN, bindingHash: browser.bindingHash, now };
+  const step = await nextStep(tx, deps, user, { ...pending, data: { ...pending.data, factors: [...pending.data.factors, proven] } });
+  if (step) {
+    // Appended to what the row holds (not to what was read before): a parallel step's proof is kept too.
+    const stored = await appendToFlowArray(tx, key, 'factors', proven);
+    if (!stored) throw new ProblemError('code_expired');
+    return { step };
+  }
+  const consumed = await consumeFlow<PendingSignIn>(tx, key);
   if (!consumed) throw new ProblemError('code_expired');
   // What the stored sign-in had proven (read under its consumption), and what this step proved.
-  const plan = planSession(deps, browser, user, { ...consumed.data, amr: [...new Set([...consumed.data.amr, ...proven])] });
+  const plan = planSession(deps, browser, user, { ...consumed.data, factors: [...consumed.data.factors, proven] });
   await storePlan(tx, plan);
   return plan.outcome;
 }
@@ -135,7 +158,9 @@ function planSession(deps: Deps, browser: Browser, user: SessionUser, pending: P
     id: randomId('ses'),
     secretHash: hashSecret(secret),
     userId: user.id,
-    amr: pending.amr,
+    factors: pending.factors,
+    amr: amrOf(pending.factors),
+    orgId: orgOf(pending.factors),
     createdAt: now,
     expiresAt: new Date(now.getTime() + maxAgeSeconds * 1000),
     ip: browser.ip ?? null,

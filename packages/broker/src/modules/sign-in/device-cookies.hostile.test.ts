@@ -101,7 +101,7 @@ describe.each(storageKinds)('device cookies on %s', (kind: StorageKind) => {
     expect(typo.body.code).toBe('invalid_code');
     const byCode = await owner.post('/v1/sign-in/email-code/verify', { flow_id: started.body.flow_id, code });
     expect(byCode.status).toBe(200);
-    expect(byCode.body.session.amr).toEqual(['otp']);
+    expect(byCode.body.session.amr).toEqual(['email']);
 
     // A password reset, start to finish, and the new password signs in.
     const reset = await owner.post('/v1/password-reset', { email: ADA });

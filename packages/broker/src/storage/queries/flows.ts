@@ -74,6 +74,22 @@ export async function consumeFlow<Data>(db: Db, key: FlowKey): Promise<ConsumedF
 }
 
 /**
+ * Appends `item` to the array at `data[field]` of an open flow bound to this
+ * browser, in one conditional statement (a pending sign-in keeps each factor a
+ * step proved while another step is still asked). Appending to what the row
+ * holds, not to a copy read earlier, keeps a parallel step's item too. False
+ * when the flow is not open (gone, consumed, expired, another browser's).
+ */
+export async function appendToFlowArray(db: Db, key: FlowKey, field: string, item: unknown): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE flows SET data = jsonb_set(data, ARRAY[$5::text], coalesce(data->$5, '[]'::jsonb) || jsonb_build_array($6::jsonb))
+     WHERE ${OPEN_FLOW} RETURNING id`,
+    [...flowKeyParams(key), field, JSON.stringify(item)],
+  );
+  return rows.length === 1;
+}
+
+/**
  * Gives an open flow a new secret and expiry and merges `data` into its data,
  * only while attempts remain and `notBefore` (a timestamp inside data, e.g.
  * `resend_after`) has passed — one conditional statement, so two resends at the

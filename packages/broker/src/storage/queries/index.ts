@@ -7,3 +7,4 @@ export * from './rate-limits.js';
 export * from './secrets.js';
 export * from './passkeys.js';
 export * from './identities.js';
+export * from './organizations.js';

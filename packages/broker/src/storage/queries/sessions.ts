@@ -1,10 +1,16 @@
+import type { Factor } from '../../modules/sign-in/factors.js';
 import { placeholders, type Db } from '../storage.js';
 import type { UserRecord } from './users.js';
 
 export interface SessionRecord {
   id: string;
   userId: string;
+  /** What the session was made with (see modules/sign-in/factors.ts), in the order proven. */
+  factors: Factor[];
+  /** RFC 8176 methods, derived from `factors` when the session opened (kept as written then). */
   amr: string[];
+  /** The organization the session is active in, or null (a personal session). */
+  orgId: string | null;
   createdAt: Date;
   lastSeenAt: Date;
   expiresAt: Date;
@@ -13,19 +19,28 @@ export interface SessionRecord {
   userAgent: string | null;
 }
 
-const columns = `id, user_id AS "userId", amr, created_at AS "createdAt", last_seen_at AS "lastSeenAt",
-  expires_at AS "expiresAt", revoked_at AS "revokedAt", ip, user_agent AS "userAgent"`;
-
 /** A session to store: its secret only as a hash. */
 export type NewSession = Omit<SessionRecord, 'revokedAt' | 'lastSeenAt'> & { secretHash: string };
 
 /** The columns of a new session and its values in their order (`insertSession`, and statements that open a session alongside another write). */
-export const NEW_SESSION_COLUMNS = `id, secret_hash, user_id, amr, created_at, last_seen_at, expires_at, ip, user_agent`;
-export const newSessionValues = (s: NewSession) => [s.id, s.secretHash, s.userId, s.amr, s.createdAt, s.createdAt, s.expiresAt, s.ip, s.userAgent];
+export const NEW_SESSION_COLUMNS = `id, secret_hash, user_id, factors, amr, org_id, created_at, last_seen_at, expires_at, ip, user_agent`;
+export const newSessionValues = (s: NewSession) => [
+  s.id,
+  s.secretHash,
+  s.userId,
+  JSON.stringify(s.factors),
+  s.amr,
+  s.orgId,
+  s.createdAt,
+  s.createdAt,
+  s.expiresAt,
+  s.ip,
+  s.userAgent,
+];
 
 /** Stores a new session. The record comes back as written, not read again: nothing in it is the database's to choose. */
 export async function insertSession(db: Db, session: NewSession): Promise<SessionRecord> {
-  await db.query(`INSERT INTO sessions (${NEW_SESSION_COLUMNS}) VALUES (${placeholders(1, 9)})`, newSessionValues(session));
+  await db.query(`INSERT INTO sessions (${NEW_SESSION_COLUMNS}) VALUES (${placeholders(1, 11)})`, newSessionValues(session));
   const { secretHash: _stored, ...record } = session;
   return { ...record, lastSeenAt: session.createdAt, revokedAt: null };
 }
@@ -40,7 +55,7 @@ export type SessionUser = Omit<UserRecord, 'passwordHash' | 'updatedAt'>;
  */
 export async function findLiveSession(db: Db, secretHash: string, now: Date): Promise<{ session: SessionRecord; user: SessionUser } | undefined> {
   const rows = await db.query<SessionRecord & { userEmail: string; userEmailVerifiedAt: Date | null; userName: string | null; userCreatedAt: Date }>(
-    `SELECT s.id, s.user_id AS "userId", s.amr, s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt", s.expires_at AS "expiresAt",
+    `SELECT s.id, s.user_id AS "userId", s.factors, s.amr, s.org_id AS "orgId", s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt", s.expires_at AS "expiresAt",
        s.revoked_at AS "revokedAt", s.ip, s.user_agent AS "userAgent",
        u.email AS "userEmail", u.email_verified_at AS "userEmailVerifiedAt", u.name AS "userName", u.created_at AS "userCreatedAt"
      FROM sessions s JOIN users u ON u.id = s.user_id

@@ -11,7 +11,7 @@ const passwordStep: PasswordStep = { step: 'password', email: 'ada@example.com',
 const done: DoneStep = {
   step: 'done',
   user: { id: 'usr_1', email: 'ada@example.com', email_verified: true, name: null, created_at: '2026-11-24T12:00:00.000Z' },
-  session: { id: 'ses_1', amr: ['pwd'], created_at: '2026-11-24T12:00:00.000Z', expires_at: '2026-12-24T12:00:00.000Z' },
+  session: { id: 'ses_1', amr: ['pwd'], factors: [{ method: 'pwd', at: '2026-11-24T12:00:00.000Z' }], aal: 1, org_id: null, created_at: '2026-11-24T12:00:00.000Z', expires_at: '2026-12-24T12:00:00.000Z' },
   return_to: null,
 };
 
@@ -26,7 +26,8 @@ class FlowHost extends ReactiveElement {
   readonly flow = new FlowController<View>(this, {
     first: { name: 'start' },
     viewOf: (step: Step) => (step.step === 'password' ? { name: 'password', step } : step.step === 'done' ? { name: 'done', step } : undefined),
-    client: () => ({}) as LatchkeyClient,
+    // No broker: the requests are the test's; a `done` answer signs this store in.
+    client: () => ({ connection: {}, session: { set: () => {} } }) as unknown as LatchkeyClient,
     failed: (error) => this.failures.push(error),
     entered: (view) => this.entered.push(view.name),
     historyKey: () => this.key,

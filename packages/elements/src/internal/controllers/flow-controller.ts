@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Task, TaskStatus } from '@lit/task';
-import { LatchkeyError, type DoneStep, type EmailCodeStep, type LatchkeyClient, type Step } from '@latchkey/client';
+import { followStep, LatchkeyError, type Connection, type DoneStep, type EmailCodeStep, type SessionClient, type Step } from '@latchkey/client';
 import { LkSignedInEvent } from '../../events/signed-in.js';
 
 /**
@@ -12,8 +12,12 @@ export interface FlowView {
   step?: Step;
 }
 
-/** One request of a flow: the client and an AbortSignal in, the broker's next step out. */
-export type StepRequest = (client: LatchkeyClient, signal: AbortSignal) => Promise<Step>;
+/**
+ * One request of a flow: the connection and an AbortSignal in, the broker's next step out.
+ * Requests call the client's standalone functions (`identify(conn, …)`), so an element bundles
+ * only the calls it makes; the controller keeps the session store in step with each answer.
+ */
+export type StepRequest = (conn: Connection, signal: AbortSignal) => Promise<Step>;
 
 export interface FlowOptions<View extends FlowView> {
   /** The view the flow starts in, and goes back to after a sign-out elsewhere. */
@@ -24,7 +28,7 @@ export interface FlowOptions<View extends FlowView> {
    */
   viewOf(step: Step, from: View): View | undefined;
   /** The client to send requests with; throws `not_configured` when there is none. */
-  client(): LatchkeyClient;
+  client(): SessionClient;
   /** A request failed (aborts excepted); tell the page. */
   failed(error: unknown): void;
   /** A view is on screen now (after a request, a link, a background answer, or Back). */
@@ -40,6 +44,8 @@ export interface FlowOptions<View extends FlowView> {
    * a rejection fails the request like any other, and the view does not show.
    */
   prepare?(view: View): Promise<unknown>;
+  /** Readies what a failure needs before it shows (the error messages' chunk); its own failure is ignored. */
+  explain?(): Promise<unknown>;
 }
 
 /** Set on the history entries of a flow's steps: whose they are and which view each shows. */
@@ -75,7 +81,7 @@ const isAbort = (error: unknown) => error instanceof Error && error.name === 'Ab
  *
  * @example
  * private readonly flow = new FlowController<SignInView>(this, { first: { name: 'identifier' }, viewOf, client: () => this.requireClient(), failed: (e) => this.reportError(e), entered: () => this.focusTitle() });
- * onSubmit = () => this.flow.submit((client, signal) => client.identify({ email }, { signal }));
+ * onSubmit = () => this.flow.submit((conn, signal) => identify(conn, { email }, { signal }));
  */
 export class FlowController<View extends FlowView> implements ReactiveController {
   /** The view on screen. */
@@ -100,9 +106,14 @@ export class FlowController<View extends FlowView> implements ReactiveController
     this.foreground = new Task(host, {
       autoRun: false,
       task: async ([next], { signal }) => {
-        const view = await next(signal);
-        await this.options.prepare?.(view);
-        return view;
+        try {
+          const view = await next(signal);
+          await this.options.prepare?.(view);
+          return view;
+        } catch (error) {
+          if (!isAbort(error)) await this.options.explain?.().catch(() => {});
+          throw error;
+        }
       },
       // Only the newest run completes (Task ignores the answers of runs it replaced).
       onComplete: (view) => this.show(view),
@@ -120,10 +131,16 @@ export class FlowController<View extends FlowView> implements ReactiveController
     return [`step-${this.view.name}`, ...(this.pending ? ['loading'] : [])];
   }
 
+  /** Runs a request on the client's connection; a `done` answer signs its session store in. */
+  private async send(request: StepRequest, signal: AbortSignal): Promise<Step> {
+    const client = this.options.client();
+    return followStep(client.session, await request(client.connection, signal));
+  }
+
   /** Sends the form's request; ignored while one is already running. Resolves once its answer or failure is the flow's. */
   submit(request: StepRequest): Promise<void> {
     if (this.pending) return Promise.resolve();
-    return this.foreground.run([async (signal) => this.viewFor(await request(this.options.client(), signal))]).catch(() => {});
+    return this.foreground.run([async (signal) => this.viewFor(await this.send(request, signal))]).catch(() => {});
   }
 
   /** Goes to a view without a request ("Use another email"); ignored while a request runs. */
@@ -153,7 +170,7 @@ export class FlowController<View extends FlowView> implements ReactiveController
     if (!task) {
       task = new Task(this.host, {
         autoRun: false,
-        task: async ([run]: [StepRequest], { signal }) => this.viewFor(await run(this.options.client(), signal)),
+        task: async ([run]: [StepRequest], { signal }) => this.viewFor(await this.send(run, signal)),
         // Through the foreground, which drops whatever it was doing: the user already answered another way.
         onComplete: (view) => void this.foreground.run([async () => view]).catch(() => {}),
         onError: (error) => {

@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { whenIdle } from '../idle.js';
 
 /**
  * An element's steps that are not on its first screen: step name -> the
@@ -73,10 +74,6 @@ export class LazyStepsController<Chunks extends StepChunks> implements ReactiveC
     this.asked = true;
     // After the first render, while the page has nothing else to do; a failure
     // here is left for the step to meet (and say) when it is needed.
-    const all = () => Object.keys(this.chunks).forEach((name) => void this.load(name).catch(() => {}));
-    // Safari has no requestIdleCallback: a task after the first render, as the usual shim does.
-    // The timeout bounds the wait on a page that is never idle.
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(all, { timeout: 3000 });
-    else setTimeout(all, 1);
+    whenIdle(() => Object.keys(this.chunks).forEach((name) => void this.load(name).catch(() => {})));
   }
 }

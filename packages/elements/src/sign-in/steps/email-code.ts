@@ -1,3 +1,4 @@
+import { finishEmailCodeSignIn } from '@latchkey/client';
 import { html, nothing } from 'lit';
 import { msg, str } from '../../internal/localize.js';
 import { isolate } from '../../internal/locale-state.js';
@@ -22,7 +23,7 @@ export function render(o: SignInStepOptions<Extract<SignInView, { name: 'email-c
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     const values = o.validate(['code']);
-    if (values) o.submit((client, signal) => client.finishEmailCodeSignIn({ flow_id: step.flow_id, code: values.code! }, { signal }));
+    if (values) o.submit((conn, signal) => finishEmailCodeSignIn(conn, { flow_id: step.flow_id, code: values.code! }, { signal }));
   };
   return {
     title: msg('Check your email'),

@@ -67,8 +67,8 @@ export function render(o: ReviewOptions): StepScreen {
     const at = review.passkeys.indexOf(passkey);
     let left: PasskeyReview | undefined;
     removing.set(review, passkey.id);
-    await o.submit(async (client, signal) => {
-      left = await removePasskeysAfterReset(client.connection, { flow_id: review.flow_id, passkey_ids: [passkey.id] }, { signal });
+    await o.submit(async (conn, signal) => {
+      left = await removePasskeysAfterReset(conn, { flow_id: review.flow_id, passkey_ids: [passkey.id] }, { signal });
       // The same step with what is left of the review: it stays on screen with the shorter list.
       return { ...next, review: { flow_id: left.flow_id, expires_at: left.expires_at, passkeys: left.passkeys } };
     });

@@ -1,3 +1,4 @@
+import { signInWithPassword, startEmailCodeSignIn, startPasswordReset } from '@latchkey/client';
 import { html, nothing } from 'lit';
 import { msg } from '../../internal/localize.js';
 import { renderAlert } from '../../internal/templates/alert.js';
@@ -30,10 +31,10 @@ export function render(o: SignInStepOptions<Extract<SignInView, { name: 'passwor
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     const values = o.validate(['password']);
-    if (values) o.submit((client, signal) => client.signInWithPassword({ email, password: values.password!, return_to: o.returnTo }, { signal }));
+    if (values) o.submit((conn, signal) => signInWithPassword(conn, { email, password: values.password!, return_to: o.returnTo }, { signal }));
   };
-  const onForgot = () => o.submit((client, signal) => client.startPasswordReset({ email }, { signal }));
-  const onUseCode = () => o.submit((client, signal) => client.startEmailCodeSignIn({ email, return_to: o.returnTo }, { signal }));
+  const onForgot = () => o.submit((conn, signal) => startPasswordReset(conn, { email }, { signal }));
+  const onUseCode = () => o.submit((conn, signal) => startEmailCodeSignIn(conn, { email, return_to: o.returnTo }, { signal }));
   return {
     title: msg('Enter your password'),
     form: html`<form class="lk-form" novalidate @submit=${onSubmit}>

@@ -1,3 +1,4 @@
+import { finishPasswordReset } from '@latchkey/client';
 import { html } from 'lit';
 import { msg, str } from '../../internal/localize.js';
 import { isolate } from '../../internal/locale-state.js';
@@ -26,7 +27,7 @@ export function render(o: ResetOptions): StepScreen {
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     const values = o.validate(['code', 'new-password']);
-    if (values) o.submit((client, signal) => client.finishPasswordReset({ flow_id: step.flow_id, code: values.code!, password: values['new-password']! }, { signal }));
+    if (values) o.submit((conn, signal) => finishPasswordReset(conn, { flow_id: step.flow_id, code: values.code!, password: values['new-password']! }, { signal }));
   };
   return {
     title: msg('Reset your password'),

@@ -1,0 +1,3 @@
+export { startDevIdp, type DevIdp, type DevIdpOptions } from './server.js';
+export { DEVHUB_CLIENT_ID, DEVHUB_CLIENT_SECRET, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET } from './config.js';
+export { DEV_PASSWORD, DEV_USERS, type DevUser } from './users.js';

@@ -1,0 +1,93 @@
+// One HTTP server for both dev providers: /oidc goes to oidc-provider (a Koa app), everything else
+// (our interaction pages, DevHub, the stylesheet) to Hono.
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
+import { DEFAULT_BROKER_URL, DEFAULT_PORT, redirectUrisFor } from './config.js';
+import { DEVHUB_MOUNT, devHubRoutes } from './devhub.js';
+import { createOidcProvider, OIDC_MOUNT, oidcInteractionRoutes, oidcRequestHandler } from './oidc.js';
+import { messagePage, PAGE_CSP, STYLESHEET, STYLESHEET_PATH } from './page.js';
+
+export interface DevIdpOptions {
+  /** 0 picks a free port (tests). Default 8788. */
+  port?: number;
+  /** Listen address; the issuer uses it too. Default 127.0.0.1: another site than the broker on localhost. */
+  host?: string;
+  /** The broker whose `/v1/oauth/callback` both providers allow. Default http://localhost:8787. */
+  brokerUrl?: string;
+  /** Replaces the allowed redirect URIs (both providers). */
+  redirectUris?: string[];
+  /** Extra OIDC clients (oidc-provider metadata), e.g. a `private_key_jwt` client with `jwks`. */
+  oidcClients?: Record<string, unknown>[];
+}
+
+export interface DevIdp {
+  /** Base URL, e.g. http://127.0.0.1:8788 */
+  url: string;
+  /** The OIDC issuer, `${url}/oidc`. */
+  issuer: string;
+  /** DevHub's base, `${url}/devhub`. */
+  devhub: string;
+  close(): Promise<void>;
+}
+
+export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> {
+  const host = options.host ?? '127.0.0.1';
+  const redirectUris = options.redirectUris ?? redirectUrisFor(options.brokerUrl ?? DEFAULT_BROKER_URL);
+
+  // The issuer carries the real port, known only once the socket listens (port 0 in tests).
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject).listen(options.port ?? DEFAULT_PORT, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const issuer = `${url}${OIDC_MOUNT}`;
+
+  try {
+    const provider = await createOidcProvider({ issuer, redirectUris, extraClients: options.oidcClients ?? [] });
+    const app = new Hono();
+    app.use('*', async (c, next) => {
+      await next();
+      if (c.res.headers.get('content-type')?.startsWith('text/html')) {
+        c.res.headers.set('Content-Security-Policy', PAGE_CSP);
+        c.res.headers.set('Cache-Control', 'no-store');
+        c.res.headers.set('X-Content-Type-Options', 'nosniff');
+      }
+    });
+    app.get(STYLESHEET_PATH, (c) => c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=300' }));
+    app.get('/', (c) => c.redirect(`${OIDC_MOUNT}/.well-known/openid-configuration`));
+    app.route(`${OIDC_MOUNT}/interaction`, oidcInteractionRoutes(provider));
+    app.route(DEVHUB_MOUNT, devHubRoutes({ baseUrl: url, redirectUris }));
+    app.onError((error, c) => {
+      console.error(`dev-idp: ${c.req.method} ${c.req.path}: ${error.stack ?? error}`);
+      return c.html(messagePage({ name: 'Dev IdP', theme: 'oidc' }, 'Something went wrong', 'The dev IdP could not finish this request. Go back to the application and start again.'), 500);
+    });
+    app.notFound((c) => c.html(messagePage({ name: 'Dev IdP', theme: 'oidc' }, 'Not found', 'Nothing lives at this address.'), 404));
+
+    const toHono = getRequestListener(app.fetch);
+    const toOidc = oidcRequestHandler(provider);
+    server.on('request', (req, res) => {
+      const path = req.url ?? '/';
+      const isOidc = path === OIDC_MOUNT || path.startsWith(`${OIDC_MOUNT}/`) || path.startsWith(`${OIDC_MOUNT}?`);
+      if (isOidc && !path.startsWith(`${OIDC_MOUNT}/interaction/`)) void toOidc(req, res);
+      else void toHono(req, res);
+    });
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+
+  return {
+    url,
+    issuer,
+    devhub: `${url}${DEVHUB_MOUNT}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,37 @@
+// The dev users of shared/DESIGN.md ("dev users"). Every one can sign in at both providers, so the
+// demo and the e2e tests may pick whichever identity a scenario needs.
+
+export const DEV_PASSWORD = 'latchkey-dev';
+
+export interface DevUser {
+  /** OIDC `sub`: stable, and deliberately not the email (the broker keys identities by issuer and subject). */
+  sub: string;
+  email: string;
+  name: string;
+  groups: string[];
+  /** The DevHub account: GitHub's numeric `id` and `login`. */
+  devhub: { id: number; login: string; extraEmails?: { email: string; verified: boolean }[] };
+}
+
+export const DEV_USERS: readonly DevUser[] = [
+  { sub: 'u-ana-7f3c', email: 'ana@acme.test', name: 'Ana Acme', groups: ['engineering'], devhub: { id: 1001, login: 'ana' } },
+  { sub: 'u-bo-2d91', email: 'bo@globex.test', name: 'Bo Globex', groups: ['admins'], devhub: { id: 1002, login: 'bo' } },
+  {
+    sub: 'u-cy-9b40',
+    email: 'cy@devhub.test',
+    name: 'Cy Devhub',
+    groups: [],
+    // An unverified secondary address, as real GitHub accounts often have: the broker must not trust it.
+    devhub: { id: 1003, login: 'cy', extraEmails: [{ email: 'cy@old-mail.test', verified: false }] },
+  },
+];
+
+export function findUserBySub(sub: string): DevUser | undefined {
+  return DEV_USERS.find((user) => user.sub === sub);
+}
+
+/** Email compared case-insensitively (ASCII only, the dev users are ASCII); the password exactly. */
+export function checkCredentials(email: string, password: string): DevUser | undefined {
+  const user = DEV_USERS.find((candidate) => candidate.email === email.trim().toLowerCase());
+  return user && password === DEV_PASSWORD ? user : undefined;
+}

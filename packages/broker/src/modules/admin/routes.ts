@@ -1,0 +1,300 @@
+import { Hono, type Context } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import type { z } from 'zod';
+import type { Deps } from '../../deps.js';
+import { limitBodySize, readJson } from '../../http/body.js';
+import { ProblemError, problemResponse } from '../../http/problem.js';
+import { randomId } from '../../random.js';
+import {
+  claimDomain,
+  deleteConnection,
+  deleteDomain,
+  deleteMembership,
+  deleteOrganization,
+  findDomain,
+  findOrganization,
+  findOrganizationConnection,
+  insertOrganization,
+  listConnections,
+  listDomains,
+  listMembers,
+  listOrganizations,
+  setMembershipRole,
+  updateDomain,
+  updateOrganization,
+  type ConnectionRecord,
+  type DomainRecord,
+  type MemberRecord,
+  type MembershipRecord,
+  type OrganizationRecord,
+} from '../../storage/queries/index.js';
+import { oauthRedirectUri } from '../orgs/connections.js';
+import { normalizeDomain } from '../orgs/domains.js';
+import { createOidcConnection, updateOidcConnection } from './connections.js';
+import { requireAdminToken } from './guard.js';
+import {
+  createConnectionSchema,
+  createDomainSchema,
+  createOrganizationSchema,
+  pageQuerySchema,
+  putMembershipSchema,
+  updateConnectionSchema,
+  updateDomainSchema,
+  updateOrganizationSchema,
+} from './schema.js';
+
+/** Admin bodies are small JSON; SAML metadata XML (next) is the largest expected. */
+export const ADMIN_MAX_BODY_BYTES = 256 * 1024;
+
+const iso = (date: Date | null) => (date === null ? null : new Date(date).toISOString());
+
+const organizationView = (org: OrganizationRecord) => ({ id: org.id, name: org.name, slug: org.slug, created_at: iso(org.createdAt), updated_at: iso(org.updatedAt) });
+
+const domainView = (domain: DomainRecord) => ({
+  domain: domain.domain,
+  verified: domain.verifiedAt !== null,
+  verified_at: iso(domain.verifiedAt),
+  sso_required: domain.ssoRequired,
+  created_at: iso(domain.createdAt),
+});
+
+const memberView = (member: MemberRecord | (MembershipRecord & { email?: string; name?: string | null })) => ({
+  user_id: member.userId,
+  ...(member.email !== undefined ? { email: member.email, name: member.name ?? null } : {}),
+  role: member.role,
+  created_at: iso(member.createdAt),
+});
+
+/** A connection as the admin sees it: everything but the sealed credential, plus what the IdP side needs (`redirect_uri`). */
+function connectionView(deps: Deps, connection: ConnectionRecord) {
+  const common = {
+    id: connection.id,
+    organization_id: connection.orgId,
+    type: connection.type,
+    name: connection.name,
+    enabled: connection.enabled,
+    default_role: connection.defaultRole,
+    allow_linking: connection.allowLinking,
+    idp_initiated: connection.idpInitiated,
+    created_at: iso(connection.createdAt),
+    updated_at: iso(connection.updatedAt),
+  };
+  if (connection.type !== 'oidc') return common;
+  const { issuer, clientId, tokenEndpointAuthMethod, scopes, publicJwk } = connection.config;
+  return {
+    ...common,
+    issuer,
+    client_id: clientId,
+    token_endpoint_auth_method: tokenEndpointAuthMethod,
+    scopes,
+    // The public half of a private_key_jwt key, to register at the IdP; the private key and any secret never leave.
+    ...(publicJwk ? { public_jwk: publicJwk } : {}),
+    redirect_uri: oauthRedirectUri(deps.config),
+  };
+}
+
+function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) {
+    throw new ProblemError('invalid_request', { errors: parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(query)', message: issue.message })) });
+  }
+  return parsed.data;
+}
+
+/** A page of a list: one more row is read than shown, so `next_after` is null exactly on the last page. */
+function page<Row, View>(rows: Row[], limit: number, key: (row: Row) => string, view: (row: Row) => View) {
+  const shown = rows.slice(0, limit);
+  return { data: shown.map(view), next_after: rows.length > limit ? key(shown.at(-1)!) : null };
+}
+
+/** `name` reduced to a slug (ASCII letters and digits, hyphens between); undefined when nothing of it is left. */
+function slugFrom(name: string): string | undefined {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64).replace(/-+$/, '');
+  return slug || undefined;
+}
+
+/** The organization in the path, or 404 before anything else is read or written. */
+async function organizationOf(deps: Deps, c: Context): Promise<OrganizationRecord> {
+  const org = await findOrganization(deps.storage, c.req.param('id')!);
+  if (!org) throw new ProblemError('not_found', { detail: 'no such organization' });
+  return org;
+}
+
+/** The domain in the path in its stored form; one that cannot be a domain is not found. */
+function domainOf(c: Context): string {
+  const normalized = normalizeDomain(c.req.param('domain') ?? '');
+  if (!('domain' in normalized)) throw new ProblemError('not_found', { detail: 'no such domain' });
+  return normalized.domain;
+}
+
+/** One of the path organization's connections: another organization's connection id is not found here. */
+async function connectionOf(deps: Deps, org: OrganizationRecord, c: Context): Promise<ConnectionRecord> {
+  const connection = await findOrganizationConnection(deps.storage, org.id, c.req.param('cid')!);
+  if (!connection) throw new ProblemError('not_found', { detail: 'no such connection in this organization' });
+  return connection;
+}
+
+/**
+ * The admin API, mounted at `/admin/v1` ahead of the broker's browser middleware: its
+ * own guards (bearer admin token, body limit, secure headers), no CORS, no Origin check.
+ * Organizations, their verified domains, connections and memberships.
+ *
+ * @example
+ * app.route('/admin/v1', adminRoutes(deps));
+ */
+export function adminRoutes(deps: Deps) {
+  const app = new Hono();
+  // Headers first, so refusals carry them too; then the token; the body limit only for callers that passed it.
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin', referrerPolicy: 'no-referrer' }));
+  app.use('*', async (c, next) => {
+    await next();
+    // Answers hold configuration (and lists of members): no cache keeps them.
+    c.header('cache-control', 'no-store');
+  });
+  app.use('*', requireAdminToken(deps.config.adminToken), limitBodySize(ADMIN_MAX_BODY_BYTES));
+
+  // Organizations
+
+  app.post('/organizations', async (c) => {
+    const body = await readJson(c, createOrganizationSchema);
+    const slug = body.slug ?? slugFrom(body.name);
+    if (slug === undefined) throw new ProblemError('invalid_request', { errors: [{ path: 'slug', message: 'required: the name has no letters or digits to make one from' }] });
+    const org = await insertOrganization(deps.storage, { id: randomId('org'), name: body.name, slug, createdAt: deps.clock() });
+    if (!org) throw new ProblemError('slug_taken', { detail: `another organization has the slug ${slug}` });
+    return c.json(organizationView(org), 201);
+  });
+
+  app.get('/organizations', async (c) => {
+    const { limit, after } = readQuery(c, pageQuerySchema);
+    const rows = await listOrganizations(deps.storage, { after, limit: limit + 1 });
+    return c.json(page(rows, limit, (org) => org.id, organizationView));
+  });
+
+  app.get('/organizations/:id', async (c) => c.json(organizationView(await organizationOf(deps, c))));
+
+  app.patch('/organizations/:id', async (c) => {
+    const change = await readJson(c, updateOrganizationSchema);
+    const updated = await updateOrganization(deps.storage, c.req.param('id'), change, deps.clock());
+    if (updated === 'slug_taken') throw new ProblemError('slug_taken', { detail: `another organization has the slug ${change.slug}` });
+    if (!updated) throw new ProblemError('not_found', { detail: 'no such organization' });
+    return c.json(organizationView(updated));
+  });
+
+  app.delete('/organizations/:id', async (c) => {
+    if (!(await deleteOrganization(deps.storage, c.req.param('id')))) throw new ProblemError('not_found', { detail: 'no such organization' });
+    return c.body(null, 204);
+  });
+
+  // Domains
+
+  app.post('/organizations/:id/domains', async (c) => {
+    const body = await readJson(c, createDomainSchema);
+    const normalized = normalizeDomain(body.domain);
+    if (!('domain' in normalized)) throw new ProblemError('invalid_request', { errors: [{ path: 'domain', message: normalized.problem }] });
+    if (body.sso_required && !body.verified) throw new ProblemError('invalid_request', { errors: [{ path: 'sso_required', message: 'only a verified domain can require SSO' }] });
+    const now = deps.clock();
+    const claim = { domain: normalized.domain, orgId: c.req.param('id'), verifiedAt: body.verified ? now : null, ssoRequired: body.sso_required, createdAt: now };
+    const result = await claimDomain(deps.storage, claim);
+    if (!result.orgFound) throw new ProblemError('not_found', { detail: 'no such organization' });
+    if (!result.claimed) {
+      const detail = result.owner === claim.orgId ? `${claim.domain} is this organization's already` : `${claim.domain} belongs to another organization`;
+      throw new ProblemError('domain_taken', { detail });
+    }
+    return c.json(domainView(result.claimed), 201);
+  });
+
+  app.get('/organizations/:id/domains', async (c) => {
+    const org = await organizationOf(deps, c);
+    return c.json({ data: (await listDomains(deps.storage, org.id)).map(domainView) });
+  });
+
+  app.get('/organizations/:id/domains/:domain', async (c) => {
+    const org = await organizationOf(deps, c);
+    const domain = await findDomain(deps.storage, org.id, domainOf(c));
+    if (!domain) throw new ProblemError('not_found', { detail: 'no such domain in this organization' });
+    return c.json(domainView(domain));
+  });
+
+  app.patch('/organizations/:id/domains/:domain', async (c) => {
+    const change = await readJson(c, updateDomainSchema);
+    const org = await organizationOf(deps, c);
+    const current = await findDomain(deps.storage, org.id, domainOf(c));
+    if (!current) throw new ProblemError('not_found', { detail: 'no such domain in this organization' });
+    const verifiedAt = change.verified === undefined ? current.verifiedAt : change.verified ? (current.verifiedAt ?? deps.clock()) : null;
+    // Unverifying a domain ends its "SSO required" unless the same request keeps it (then it is refused).
+    const ssoRequired = change.sso_required ?? (verifiedAt === null ? false : current.ssoRequired);
+    if (ssoRequired && verifiedAt === null) throw new ProblemError('invalid_request', { errors: [{ path: 'sso_required', message: 'only a verified domain can require SSO' }] });
+    const updated = await updateDomain(deps.storage, org.id, current.domain, { verifiedAt, ssoRequired });
+    if (!updated) throw new ProblemError('not_found', { detail: 'no such domain in this organization' });
+    return c.json(domainView(updated));
+  });
+
+  app.delete('/organizations/:id/domains/:domain', async (c) => {
+    const org = await organizationOf(deps, c);
+    if (!(await deleteDomain(deps.storage, org.id, domainOf(c)))) throw new ProblemError('not_found', { detail: 'no such domain in this organization' });
+    return c.body(null, 204);
+  });
+
+  // Connections
+
+  app.post('/organizations/:id/connections', async (c) => {
+    const body = await readJson(c, createConnectionSchema);
+    const org = await organizationOf(deps, c);
+    if (body.type === 'saml') throw new ProblemError('unsupported_connection_type', { detail: 'SAML connections arrive with the SAML module; this broker stores OIDC connections only' });
+    const connection = await createOidcConnection(deps, org, body);
+    return c.json(connectionView(deps, connection), 201);
+  });
+
+  app.get('/organizations/:id/connections', async (c) => {
+    const org = await organizationOf(deps, c);
+    return c.json({ data: (await listConnections(deps.storage, org.id)).map((connection) => connectionView(deps, connection)) });
+  });
+
+  app.get('/organizations/:id/connections/:cid', async (c) => {
+    const org = await organizationOf(deps, c);
+    return c.json(connectionView(deps, await connectionOf(deps, org, c)));
+  });
+
+  app.patch('/organizations/:id/connections/:cid', async (c) => {
+    const change = await readJson(c, updateConnectionSchema);
+    const org = await organizationOf(deps, c);
+    const existing = await connectionOf(deps, org, c);
+    if (existing.type !== 'oidc') throw new ProblemError('unsupported_connection_type');
+    const updated = await updateOidcConnection(deps, existing, change);
+    if (!updated) throw new ProblemError('not_found', { detail: 'no such connection in this organization' });
+    return c.json(connectionView(deps, updated));
+  });
+
+  app.delete('/organizations/:id/connections/:cid', async (c) => {
+    const org = await organizationOf(deps, c);
+    if (!(await deleteConnection(deps.storage, org.id, c.req.param('cid')))) throw new ProblemError('not_found', { detail: 'no such connection in this organization' });
+    return c.body(null, 204);
+  });
+
+  // Memberships
+
+  app.get('/organizations/:id/memberships', async (c) => {
+    const { limit, after } = readQuery(c, pageQuerySchema);
+    const org = await organizationOf(deps, c);
+    const rows = await listMembers(deps.storage, org.id, { after, limit: limit + 1 });
+    return c.json(page(rows, limit, (member) => member.userId, memberView));
+  });
+
+  app.put('/organizations/:id/memberships/:userId', async (c) => {
+    const { role } = await readJson(c, putMembershipSchema);
+    const org = await organizationOf(deps, c);
+    const membership = await setMembershipRole(deps.storage, { orgId: org.id, userId: c.req.param('userId'), role, createdAt: deps.clock() });
+    if (!membership) throw new ProblemError('not_found', { detail: 'no such user' });
+    return c.json(memberView(membership));
+  });
+
+  app.delete('/organizations/:id/memberships/:userId', async (c) => {
+    const org = await organizationOf(deps, c);
+    if (!(await deleteMembership(deps.storage, org.id, c.req.param('userId')))) throw new ProblemError('not_found', { detail: 'no such membership' });
+    return c.body(null, 204);
+  });
+
+  // Anything else under /admin/v1 ends here (after the guard), not in the browser middleware behind.
+  app.all('*', (c) => problemResponse(c, 'not_found'));
+  return app;
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/**
+ * Request schemas of the admin API (`/admin/v1/*`). Every object is strict: an
+ * unknown field is a 400 naming it, so a typo (`sso_requried`) never passes as a
+ * silent default. Snake case on the wire, as the rest of the broker's API.
+ */
+
+const name = z.string().trim().min(1).max(200);
+/** URL-safe organization handle: lower-case letters, digits and inner hyphens. */
+export const slug = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'lower-case letters, digits and inner hyphens, 1 to 64 characters');
+/** A role name, free-form for the host app (`member`, `admin`, `billing:viewer`). */
+export const role = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9_.:-]{0,63}$/, 'a lower-case name of letters, digits and _ . : -, starting with a letter, at most 64 characters');
+
+export const createOrganizationSchema = z.strictObject({ name, slug: slug.optional() });
+export const updateOrganizationSchema = z
+  .strictObject({ name: name.optional(), slug: slug.optional() })
+  .refine((change) => change.name !== undefined || change.slug !== undefined, 'name or slug: nothing to change');
+
+export const createDomainSchema = z.strictObject({
+  domain: z.string().max(300),
+  /** Admin-asserted: the operator checked that the organization controls the domain. */
+  verified: z.boolean().default(true),
+  sso_required: z.boolean().default(false),
+});
+export const updateDomainSchema = z
+  .strictObject({ verified: z.boolean().optional(), sso_required: z.boolean().optional() })
+  .refine((change) => change.verified !== undefined || change.sso_required !== undefined, 'verified or sso_required: nothing to change');
+
+const issuer = z.string().trim().min(1).max(2048);
+const clientId = z.string().trim().min(1).max(512);
+const clientSecret = z.string().min(1).max(4096);
+const authMethod = z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
+const privateKeyJwk = z.looseObject({ kty: z.string() });
+const scopes = z
+  .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'a scope token (RFC 6749 §3.3)'))
+  .max(30)
+  .refine((list) => new Set(list).size === list.length, 'list each scope once');
+
+const oidcFields = {
+  name: name.optional(),
+  enabled: z.boolean().optional(),
+  issuer,
+  client_id: clientId,
+  client_secret: clientSecret.optional(),
+  token_endpoint_auth_method: authMethod.optional(),
+  private_key_jwk: privateKeyJwk.optional(),
+  /** Beside `openid`, which is always asked for. Default: `email profile`. */
+  scopes: scopes.optional(),
+  default_role: role.optional(),
+  allow_linking: z.boolean().optional(),
+};
+
+/** Which credential a method takes: a client secret, or a private key (RFC 7523). */
+export const credentialOf = (method: z.output<typeof authMethod>) => (method === 'private_key_jwt' ? 'private_key_jwk' : 'client_secret');
+
+export const createOidcConnectionSchema = z.strictObject({ type: z.literal('oidc'), ...oidcFields }).superRefine((body, ctx) => {
+  const method = body.token_endpoint_auth_method ?? (body.private_key_jwk ? 'private_key_jwt' : 'client_secret_basic');
+  const needs = credentialOf(method);
+  const other = needs === 'client_secret' ? 'private_key_jwk' : 'client_secret';
+  if (body[needs] === undefined) ctx.addIssue({ code: 'custom', path: [needs], message: `required with token_endpoint_auth_method ${method}` });
+  if (body[other] !== undefined) ctx.addIssue({ code: 'custom', path: [other], message: `not taken with token_endpoint_auth_method ${method}` });
+});
+
+/**
+ * POST /organizations/{id}/connections. SAML is recognized so it can be answered 501
+ * `unsupported_connection_type` (it arrives with the SAML module) instead of a schema error.
+ */
+export const createConnectionSchema = z.discriminatedUnion('type', [createOidcConnectionSchema, z.looseObject({ type: z.literal('saml') })]);
+
+export const updateConnectionSchema = z
+  .strictObject({ ...oidcFields, issuer: issuer.optional(), client_id: clientId.optional() })
+  .refine((change) => Object.keys(change).length > 0, 'nothing to change');
+
+export const putMembershipSchema = z.strictObject({ role });
+
+/** `?limit=&after=` of the paged lists. */
+export const pageQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  after: z.string().min(1).max(200).optional(),
+});

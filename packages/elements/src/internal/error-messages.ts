@@ -1,0 +1,117 @@
+import { msg, str } from './localize.js';
+import { networkMessage } from './messages.js';
+import { LatchkeyError, type LatchkeyErrorCode } from '@latchkey/client';
+import { currentLocale, pluralCategory } from './locale-state.js';
+import { PasskeyCeremonyError, type CeremonyFailure } from './ceremony-error.js';
+
+// The messages of every error code, in a chunk of their own (`messages.ts` imports it when the
+// page is idle, or when an error is about to show): no first screen needs them to draw itself.
+
+/**
+ * One message per error code, id `error.<code>` (as Hanko's `flowErrors.<code>`).
+ * Typed over the closed `LatchkeyErrorCode` union, so a code added to
+ * `@latchkey/client` (a broker `ProblemCode` or a client-side one) fails the
+ * type check until it has its message here. Each entry is a function: `msg()`
+ * must run at render time to answer in the current locale.
+ */
+/** "Not offered here": an unknown route, and every code an element never meets (admin API). */
+const notOffered = () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.not_found' });
+
+export const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyError) => string } = {
+  // Broker problem codes (packages/client/src/wire/problem.ts).
+  malformed_json: () => msg("The sign-in service couldn't read this request. Reload the page and try again.", { id: 'error.malformed_json' }),
+  invalid_request: () => msg('Some of the details are not valid. Check them and try again.', { id: 'error.invalid_request' }),
+  payload_too_large: () => msg('That is more than the sign-in service accepts. Shorten what you entered and try again.', { id: 'error.payload_too_large' }),
+  unsupported_media_type: () => msg("The sign-in service couldn't read this request. Reload the page and try again.", { id: 'error.unsupported_media_type' }),
+  invalid_credentials: () => msg("That email and password don't match. Try again, or reset your password.", { id: 'error.invalid_credentials' }),
+  invalid_code: invalidCodeMessage,
+  code_expired: () => msg('That code has expired or was already used. Ask for a new one.', { id: 'error.code_expired' }),
+  too_many_attempts: () => msg('Too many wrong codes. Ask for a new code to try again.', { id: 'error.too_many_attempts' }),
+  rate_limited: rateLimitedMessage,
+  weak_password: () => msg('Choose a stronger password: at least 8 characters and not a common one.', { id: 'error.weak_password' }),
+  forbidden_origin: () => msg("This site isn't allowed to sign in with this service.", { id: 'error.forbidden_origin' }),
+  invalid_return_to: () => msg("The page you came from isn't allowed as a return address.", { id: 'error.invalid_return_to' }),
+  unauthenticated: () => msg('Your session has ended. Sign in again.', { id: 'error.unauthenticated' }),
+  passkey_rejected: () => msg("That passkey didn't work here. Try again, or use another way to sign in.", { id: 'error.passkey_rejected' }),
+  passkey_exists: () => msg('This device already has a passkey for your account.', { id: 'error.passkey_exists' }),
+  last_sign_in_method: () => msg("That's the only way left to sign in to your account, so it can't be removed.", { id: 'error.last_sign_in_method' }),
+  not_found: notOffered,
+  method_not_allowed: () => msg("The sign-in service doesn't offer this. Reload the page, or contact the site's support.", { id: 'error.method_not_allowed' }),
+  unknown_provider: () => msg("That way to sign in isn't offered any more. Reload the page and pick another.", { id: 'error.unknown_provider' }),
+  no_flow: () => msg('That sign-in has ended. Start again.', { id: 'error.no_flow' }),
+  idp_unreachable: () => msg("The sign-in provider didn't respond. Try again in a moment.", { id: 'error.idp_unreachable' }),
+  // A connected account that is the last way in: the same refusal, one message, as for a last passkey.
+  last_way_in: (error) => messages.last_sign_in_method(error),
+  sso_required: () => msg("Your organization signs you in with its own sign-in page. Continue with your email to get there.", { id: 'error.sso_required' }),
+  invalid_state: () => msg('That sign-in could not be finished in this browser. Start again.', { id: 'error.invalid_state' }),
+  internal_error: () => msg('Something went wrong on our side. Try again in a moment.', { id: 'error.internal_error' }),
+  // Admin API codes (server to server): an element never meets them, so they share the "not offered" message.
+  unauthorized: notOffered,
+  admin_disabled: notOffered,
+  domain_taken: notOffered,
+  slug_taken: notOffered,
+  unsupported_connection_type: notOffered,
+  // Codes the client decides (packages/client/src/errors.ts).
+  network_error: networkMessage,
+  unexpected_response: () => msg('The sign-in service gave an answer we did not expect. Try again in a moment.', { id: 'error.unexpected_response' }),
+  unsupported_step: () => msg("This page can't show the next sign-in step yet. Try again later, or contact the site's support.", { id: 'error.unsupported_step' }),
+  not_configured: () => msg("Sign-in isn't set up on this page yet.", { id: 'error.not_configured' }),
+};
+
+/** What the browser's passkey dialog ended with, when it gave no passkey. */
+const ceremonyMessages: { readonly [F in CeremonyFailure]: () => string } = {
+  cancelled: () => msg('The passkey request was cancelled. Try again, or use another way.'),
+  'timed-out': () => msg('The passkey request timed out. Try again, or use another way.'),
+  exists: () => msg('This device already has a passkey for your account.', { id: 'error.passkey_exists' }),
+  unsupported: () => msg("This browser can't use passkeys. Use another way, or another browser."),
+  failed: () => msg("Your device couldn't use a passkey. Try again, or use another way."),
+};
+
+/**
+ * A wrong code, saying how many tries are left when the broker says. The count
+ * picks a CLDR plural category of the current locale, so Arabic can use its
+ * dual ("محاولتان") and its 3–10 and 11+ forms; English and German use only
+ * `one` and `other`, the rest read as `other` there.
+ */
+function invalidCodeMessage(error: LatchkeyError): string {
+  const left = error.problem?.attempts_left;
+  if (left === undefined) return msg("That code isn't right. Check the email we sent and try again.", { id: 'error.invalid_code' });
+  // No tries left: the same as too many.
+  if (left <= 0) return messages.too_many_attempts(error);
+  switch (pluralCategory(left)) {
+    case 'one':
+      return msg("That code isn't right. 1 try left.", { id: 'error.invalid_code.one-left' });
+    case 'two':
+      // Arabic's dual names no number ("محاولتان"); a locale whose `two` covers more than 2 reads `other`.
+      if (left === 2) return msg("That code isn't right. 2 tries left.", { id: 'error.invalid_code.two-left' });
+      break;
+    case 'few':
+      return msg(str`That code isn't right. ${left} tries left.`, { id: 'error.invalid_code.few-left' });
+    case 'many':
+      return msg(str`That code isn't right. ${left} tries left.`, { id: 'error.invalid_code.many-left' });
+  }
+  return msg(str`That code isn't right. ${left} tries left.`, { id: 'error.invalid_code.some-left' });
+}
+
+/**
+ * Too many attempts, saying how long to wait when the broker said (`Retry-After`):
+ * "Try again in 15 minutes", the duration worded by `Intl` in the current locale.
+ */
+function rateLimitedMessage(error: LatchkeyError): string {
+  const seconds = error.retryAfterSeconds;
+  if (!seconds) return msg('Too many attempts. Wait a moment, then try again.', { id: 'error.rate_limited' });
+  // Rounded up, so the wait is never shorter than said (61 s is "2 minutes"); hours past 90 minutes.
+  const [amount, unit] = seconds < 60 ? [seconds, 'second'] : seconds <= 5400 ? [Math.ceil(seconds / 60), 'minute'] : [Math.ceil(seconds / 3600), 'hour'];
+  const wait = new Intl.NumberFormat(currentLocale(), { style: 'unit', unit, unitDisplay: 'long' }).format(amount);
+  return msg(str`Too many attempts. Try again in ${wait}.`, { id: 'error.rate_limited.wait' });
+}
+
+/**
+ * The text for a failure, once this chunk is in: a passkey dialog's end, or the code's
+ * `error.<code>` message; undefined for anything else (`errorMessage` says the generic text).
+ */
+export function explain(error: unknown): string | undefined {
+  if (error instanceof PasskeyCeremonyError) return ceremonyMessages[error.failure]();
+  const message = error instanceof LatchkeyError ? messages[error.code] : undefined;
+  return message?.(error as LatchkeyError);
+}
