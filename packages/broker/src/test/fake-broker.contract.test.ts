@@ -786,10 +786,9 @@ describe.each<Kind>(['fake'])('home-realm discovery contract: %s broker', (kind)
 });
 /**
  * Connected accounts (issue 21, `/v1/identities` and the flow's resume after the
- * IdP). Run on the fake now: the real broker's routes land with the oauth module.
- * Add 'real' to the list then, with `returnFromIdp` driving the dev IdP's DevHub
- * (the redirect URL, its sign-in form, the callback into the broker) and
- * `passwordless` signing `cy@devhub.test` up through DevHub.
+ * IdP), on both brokers. The real one connects DevHub on an in-process fake IdP:
+ * `returnFromIdp` authorizes the pending connect there (or answers the error the
+ * outcome names) and visits the broker's callback.
  */
 interface IdentitiesSubject {
   client: LatchkeyClient;
@@ -802,20 +801,96 @@ const CY = 'cy@devhub.test';
 const DEVHUB = { id: 'devhub', name: 'DevHub', icon: 'github' } as const;
 const RESUME_URL = `${APP_ORIGIN}/account?tab=security`;
 
-async function makeIdentitiesSubject(kind: 'fake', setup: { passwordless?: boolean } = {}): Promise<IdentitiesSubject> {
+async function makeIdentitiesSubject(kind: Kind, setup: { passwordless?: boolean } = {}): Promise<IdentitiesSubject> {
   const email = setup.passwordless ? CY : ALICE;
-  const fake = new FakeBroker({
-    accounts: { [email]: setup.passwordless ? null : PASSWORD },
-    // A passwordless account is one made through DevHub: that identity is its only way in.
-    ...(setup.passwordless ? { identities: { [CY]: [{ provider: 'devhub', email: CY }] } } : {}),
-    signedInAs: email,
-    social: [DEVHUB],
-    origin: APP_ORIGIN,
-  });
-  return { client: fake.client(), returnFromIdp: async (outcome, asserted) => fake.returnFromIdp(outcome, asserted ?? null), close: async () => {} };
+  if (kind === 'fake') {
+    const fake = new FakeBroker({
+      accounts: { [email]: setup.passwordless ? null : PASSWORD },
+      // A passwordless account is one made through DevHub: that identity is its only way in.
+      ...(setup.passwordless ? { identities: { [CY]: [{ provider: 'devhub', email: CY }] } } : {}),
+      signedInAs: email,
+      social: [DEVHUB],
+      origin: APP_ORIGIN,
+    });
+    return { client: fake.client(), returnFromIdp: async (outcome, asserted) => fake.returnFromIdp(outcome, asserted ?? null), close: async () => {} };
+  }
+
+  const storage = await openTestStorage('pglite');
+  const clock = testClock(Date.now());
+  const idp = await startFakeIdp({ clock: clock.now });
+  const asUser = (address: string, sub: string) => {
+    idp.state.user = { sub, email: address, email_verified: true, name: null as unknown as string };
+    idp.state.githubEmails = [{ email: address, primary: true, verified: true }];
+  };
+  // A short outbound timeout, so an IdP that does not answer is unreachable within the test.
+  const broker = testBroker(storage, { clock, social: [realSocial(idp).devhub!], outbound: { timeoutMs: 100 } } as Parameters<typeof testBroker>[1]);
+  const cookies = new Map<string, string>();
+  let pending: string | undefined;
+  const env = { incoming: { socket: { remoteAddress: '203.0.113.11' } } };
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const headers = new Headers(init?.headers);
+    headers.set('origin', APP_ORIGIN);
+    if (cookies.size) headers.set('cookie', [...cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const response = await broker.app.request(`${url.pathname}${url.search}`, { method: init?.method ?? 'GET', headers, body: init?.body ?? null }, env);
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair!.indexOf('=');
+      const name = pair!.slice(0, at).trim();
+      const value = pair!.slice(at + 1).trim();
+      if (/max-age=0/i.test(line) || value === '') cookies.delete(name);
+      else cookies.set(name, value);
+    }
+    // The IdP URL of a connect, for the provider's side the test plays.
+    if (url.pathname === '/v1/identities/connect' && response.status === 200) pending = ((await response.clone().json()) as { url: string }).url;
+    return response;
+  };
+  const client = createClient({ url: BROKER_URL, fetch });
+  const visit = async (query: string) => (await fetch(`${BROKER_URL}${query}`)).headers.get('location') ?? '';
+  if (setup.passwordless) {
+    // cy@devhub.test made through DevHub: that identity is its only way in.
+    asUser(CY, 'cy-1');
+    const step = await client.startSocialSignIn({ provider: 'devhub', resume_url: RESUME_URL });
+    await visit(idp.authorize((step as { url: string }).url));
+    await client.resumeSignIn();
+  } else {
+    await broker.signUp(ALICE, PASSWORD);
+    await client.signInWithPassword({ email: ALICE, password: PASSWORD });
+  }
+  return {
+    client,
+    async returnFromIdp(outcome, asserted) {
+      const url = pending!;
+      pending = undefined;
+      const state = new URL(url).searchParams.get('state')!;
+      switch (outcome) {
+        case 'done':
+          asUser(asserted ?? 'ada@devhub.test', `sub-${asserted}`);
+          return visit(idp.authorize(url));
+        case 'access_denied':
+        case 'idp_error':
+          return visit(`/v1/oauth/callback?${new URLSearchParams({ error: outcome === 'access_denied' ? 'access_denied' : 'server_error', state, iss: idp.issuer })}`);
+        case 'idp_unreachable':
+          idp.state.delayMs = 1_000;
+          return visit(idp.authorize(url));
+        case 'not_linkable': {
+          // That DevHub account already signs another account in (made by another browser, the harness's).
+          asUser('someone@devhub.test', 'sub-taken');
+          const started = await broker.post('/v1/sign-in/social', { provider: 'devhub' });
+          await broker.get(idp.authorize(started.body.url));
+          return visit(idp.authorize(url));
+        }
+      }
+    },
+    async close() {
+      await broker.deps.mail.settled();
+      await storage.drop();
+      await idp.close();
+    },
+  };
 }
 
-describe.each(['fake'] as const)('Connected accounts contract: %s broker', (kind) => {
+describe.each<Kind>(['fake', 'real'])('Connected accounts contract: %s broker', (kind) => {
   let subject: IdentitiesSubject | undefined;
   const open = async (setup?: { passwordless?: boolean }) => (subject = await makeIdentitiesSubject(kind, setup));
   afterEach(async () => {
