@@ -47,6 +47,22 @@ describe.each(storageKinds)('social sign-in (%s)', (kind) => {
     expect(identities).toEqual([{ issuer: ctx.idp.issuer, subject: 'idp-user-1', provider: 'acme' }]);
   });
 
+  it('answers the flow only to a trusted caller: a foreign Origin, a top-level navigation or a cross-site request without Origin leave it waiting', async () => {
+    await ctx.broker.get((await tripTo(ctx, ctx.broker, 'acme')).callback);
+    const refused: Record<string, string>[] = [
+      { origin: 'https://evil.example' },
+      { origin: '', 'sec-fetch-mode': 'navigate', 'sec-fetch-site': 'cross-site' },
+      { origin: '', 'sec-fetch-mode': 'no-cors', 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const headers of refused) {
+      const answer = await ctx.broker.get('/v1/sign-in/flow', { headers });
+      expect([answer.status, answer.body.code]).toEqual([403, 'forbidden_origin']);
+    }
+    // A same-origin fetch (no Origin, Sec-Fetch-Site same-origin) is the element's own call: still waiting, once.
+    expect((await ctx.broker.get('/v1/sign-in/flow', { headers: { origin: '', 'sec-fetch-mode': 'cors', 'sec-fetch-site': 'same-origin' } })).body.step).toBe('done');
+    expect((await ctx.broker.get('/v1/sign-in/flow')).body.code).toBe('no_flow');
+  });
+
   it('signs the same identity in again to the same account, even after its email changed at the IdP', async () => {
     await ctx.broker.get((await tripTo(ctx, ctx.broker, 'acme')).callback);
     ctx.idp.state.user = { ...ctx.idp.state.user, email: 'ada.new@example.test' };

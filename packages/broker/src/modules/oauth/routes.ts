@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { PublicConfig } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { readJson } from '../../http/body.js';
-import { checkReturnTo } from '../../http/guard/origin.js';
+import { checkReturnTo, requireOriginOnRead, trustedOrigins } from '../../http/guard/origin.js';
 import { ProblemError } from '../../http/problem.js';
 import { currentSession } from '../sessions/sessions.js';
 import { answerRedirect, answerStep } from '../sign-in/answer.js';
@@ -72,7 +72,8 @@ export function socialSignInRoutes(ctx: OAuthContext) {
       const step = await startOrFail(ctx, provider, returnTo, () => startTrip(deps, ctx.protocol, browser, provider, { purpose: 'sign-in', userId: null, resumeUrl, returnTo }));
       return answerStep(c, deps, browser, { step });
     })
-    .get('/flow', async (c) => {
+    // Answered once: a trusted caller only, so a link or an image on another site cannot use it up.
+    .get('/flow', requireOriginOnRead({ trusted: trustedOrigins(deps.config) }), async (c) => {
       const browser = browserOf(c, deps.config);
       const step = browser.newBinding ? undefined : await takeResult(deps, browser);
       if (!step) throw new ProblemError('no_flow');
