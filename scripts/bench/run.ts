@@ -15,6 +15,8 @@
  *                                           machine hits both alike (default: 10 s per refresh target)
  *   BENCH_STORES=pglite,postgres            which stores to run
  *   BENCH_ONLY=passkeys                     only the passkey ceremony finishes (see passkeys.ts), not the HTTP targets
+ *   BENCH_ONLY=oauth                        only the OIDC callback beside oauth4webapi alone (see oauth.ts; PGlite in memory, ephemeral ports)
+ *   BENCH_OAUTH_CALLBACKS (256)             measured callbacks of each
  *   BENCH_PASSKEY_CEREMONIES (320)          measured finishes of each passkey ceremony per store
  *   BENCH_PASSKEY_CONCURRENCY (8)           passkey finishes in flight at once
  *   BENCH_CPU_PROF=1                        write V8 CPU profiles per target to $TMPDIR/latchkey-bench-profiles/<target>/
@@ -28,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { createPgliteStorage, createPostgresStorage } from '../../packages/broker/src/index.js';
+import { benchOAuthCallbacks, oauthTable } from './oauth.js';
 import { benchPasskeyFinishes, passkeyTable, type PasskeyFigures } from './passkeys.js';
 import { COOKIE_NAME, ORIGIN, SEED_SQL, SESSION_SECRET, type StoreSpec, type TargetReady, type TargetSpec } from './shared.js';
 
@@ -44,6 +47,13 @@ const passkeyCeremonies = Number(process.env.BENCH_PASSKEY_CEREMONIES ?? 320);
 const passkeyConcurrency = Number(process.env.BENCH_PASSKEY_CONCURRENCY ?? 8);
 
 const log = (line: string) => console.error(`bench: ${line}`);
+
+if (process.env.BENCH_ONLY === 'oauth') {
+  // In-process on PGlite in memory against a fake IdP on an ephemeral port: binds no fixed port.
+  const figures = await benchOAuthCallbacks({ count: Number(process.env.BENCH_OAUTH_CALLBACKS ?? 256), concurrency: 8 });
+  console.log(`OAuth/OIDC callback, server CPU per callback (${figures.count} each, 8 in flight, in-process; both include the fake IdP's own work):\n\n${oauthTable(figures)}`);
+  process.exit(0);
+}
 
 interface Figures {
   rps: number;

@@ -460,6 +460,7 @@ export class FakeBroker {
       case 'POST /v1/sign-in/social': {
         const provider = this.providers.find((p) => p.id === body.provider);
         if (!provider) throw problem('unknown_provider');
+        this.allowlisted(body.resume_url);
         this.nextResume ??= { doneAs: this.socialAccount };
         const url = `https://idp.latchkey.test/${provider.id}/authorize?state=fake${++this.seq}`;
         return { status: 200, body: { step: 'sso-redirect', url, to: { kind: 'social', name: provider.name, icon: provider.icon } } satisfies Step };
@@ -591,6 +592,14 @@ export class FakeBroker {
   pendingConnect: { userId: string; provider: SocialProvider; resumeUrl: string } | null = null;
   private identitySeq = 0;
 
+  /** A resume_url on the page's origin, as the broker's allowlist; else `invalid_return_to` (absent: null). (`return_to` is not checked: element tests pass a host page's URL.) */
+  private allowlisted(url: unknown): string | null {
+    if (url === undefined) return null;
+    const origin = this.options.origin ?? globalThis.location?.origin;
+    if (typeof url !== 'string' || !URL.canParse(url) || (origin !== undefined && new URL(url).origin !== origin)) throw problem('invalid_return_to');
+    return url;
+  }
+
   private identity(providerId: string, email: string | null, createdAt: string): ConnectedAccount {
     const provider = this.providers.find((p) => p.id === providerId);
     if (!provider) throw new Error(`fake broker: no provider ${providerId}`);
@@ -631,7 +640,7 @@ export class FakeBroker {
         const provider = this.providers.find((p) => p.id === body.provider);
         if (typeof body.provider !== 'string') throw problem('invalid_request', { errors: [{ path: 'provider', message: 'Required' }] });
         if (!provider) throw problem('unknown_provider');
-        const resumeUrl = typeof body.resume_url === 'string' ? body.resume_url : (this.options.origin ?? globalThis.location?.origin ?? this.url);
+        const resumeUrl = this.allowlisted(body.resume_url) ?? this.options.origin ?? globalThis.location?.origin ?? this.url;
         this.pendingConnect = { userId: user.id, provider, resumeUrl };
         const url = `https://idp.fake.test/authorize?client_id=${provider.id}&state=st_${++this.identitySeq}`;
         return { status: 200, body: { step: 'sso-redirect', url, to: { kind: 'social', name: provider.name, icon: provider.icon } } };

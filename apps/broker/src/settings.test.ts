@@ -65,4 +65,11 @@ describe('broker app settings', () => {
     expect(settings.config.passkeys?.rpId).toBe('example.com');
     expect(readSettings({}, '/').config.signIn).toBeUndefined();
   });
+
+  it('reads the social providers from LATCHKEY_SOCIAL as a JSON array, and names the setting when it is not one', () => {
+    const social = [{ id: 'devhub', preset: 'github', client_id: 'c', client_secret: 's' }];
+    expect(readSettings({ LATCHKEY_SOCIAL: JSON.stringify(social) }, '/').config.social).toEqual(social);
+    expect(() => readSettings({ LATCHKEY_SOCIAL: '{oops' }, '/')).toThrow(/^LATCHKEY_SOCIAL: not valid JSON/);
+    expect(() => readSettings({ LATCHKEY_SOCIAL: '{}' }, '/')).toThrow(/^LATCHKEY_SOCIAL: a JSON array/);
+  });
 });

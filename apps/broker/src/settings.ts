@@ -22,6 +22,22 @@ type Env = Record<string, string | undefined>;
 const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 const flag = (value: string) => ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
 
+/**
+ * LATCHKEY_SOCIAL: the social providers as a JSON array, in button order (the broker
+ * config's `social`, checked by it), e.g.
+ * `[{"id":"github","preset":"github","client_id":"…","client_secret":"…"}]`.
+ */
+function socialProviders(json: string): NonNullable<BrokerConfigInput['social']> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new Error('LATCHKEY_SOCIAL: not valid JSON (a JSON array of providers: [{"id":"github","preset":"github","client_id":"…","client_secret":"…"}])');
+  }
+  if (!Array.isArray(parsed)) throw new Error('LATCHKEY_SOCIAL: a JSON array of providers is expected');
+  return parsed as NonNullable<BrokerConfigInput['social']>;
+}
+
 /** LATCHKEY_TRUSTED_PROXIES, or the older LATCHKEY_TRUST_PROXY=1 read as one proxy. */
 function trustedProxies(env: Env): number | undefined {
   const hops = env.LATCHKEY_TRUSTED_PROXIES?.trim();
@@ -57,6 +73,7 @@ export function readSettings(env: Env, cwd: string): Settings {
     // The broker checks the names; a wrong one stops start-up with the field named.
     ...(env.LATCHKEY_SIGN_IN_METHODS ? { signIn: { ...file.signIn, methods: list(env.LATCHKEY_SIGN_IN_METHODS) as NonNullable<BrokerConfigInput['signIn']>['methods'] } } : {}),
     ...(env.LATCHKEY_RP_ID ? { passkeys: { ...file.passkeys, rpId: env.LATCHKEY_RP_ID } } : {}),
+    ...(env.LATCHKEY_SOCIAL ? { social: socialProviders(env.LATCHKEY_SOCIAL) } : {}),
   };
   return {
     port,

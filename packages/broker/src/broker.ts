@@ -16,6 +16,8 @@ import { ensureSigningKey } from './modules/sessions/keys.js';
 import { jwksRoutes, sessionRoutes, signOutRoutes } from './modules/sessions/routes.js';
 import { clientBucket } from './modules/sign-in/browser.js';
 import { identifyRoutes } from './modules/sign-in/routes.js';
+import { boundedFetch } from './modules/oauth/outbound.js';
+import { oauthModule } from './modules/oauth/module.js';
 import { randomSecret } from './random.js';
 import { migrationsApplied } from './storage/migrate.js';
 import { getOrCreateSecret } from './storage/queries/index.js';
@@ -30,7 +32,7 @@ import { getOrCreateSecret } from './storage/queries/index.js';
  * serve({ fetch: app.fetch, port: 8787 });
  */
 export function createBroker(options: BrokerOptions) {
-  const { storage, mailer, clock, requirements, ...input } = options;
+  const { storage, mailer, clock, fetch: givenFetch, requirements, ...input } = options;
   const config = parseBrokerConfig(input);
   const now = clock ?? (() => new Date());
   let secret: Promise<string> | undefined;
@@ -41,6 +43,7 @@ export function createBroker(options: BrokerOptions) {
     mail: mailQueue(mailer ?? outboxMailer(storage, now)),
     // PGlite counts budgets in memory, written behind (one process owns it); on PostgreSQL N instances share the counts in the database.
     rateLimits: storage.rateLimits ?? databaseRateLimitStore(storage),
+    fetch: boundedFetch(givenFetch ?? ((input, init) => globalThis.fetch(input, init)), config.outbound),
     // Without a configured secret (dev), the first instance generates one and every instance shares it.
     secret: () => (secret ??= config.secret ? Promise.resolve(config.secret) : getOrCreateSecret(storage, 'code-hmac', randomSecret(), now())),
     // No module gates a session yet; MFA and "SSO required" add theirs here, ahead of the host's.
@@ -91,6 +94,7 @@ export function createBroker(options: BrokerOptions) {
   app.route('/v1/email-code', emailCodeRoutes(deps));
   app.route('/v1/session', sessionRoutes(deps));
   app.route('/v1/sign-out', signOutRoutes(deps));
+  oauthModule(deps).mount(app, { flowGuards });
   if (config.dev) app.route('/dev', devOutboxRoutes(deps));
   return Object.assign(app, { deps });
 }

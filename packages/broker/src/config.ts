@@ -11,6 +11,53 @@ const window = z.object({
   backoff: z.object({ free: z.int().nonnegative(), baseSeconds: z.number().positive(), maxSeconds: z.number().positive() }).optional(),
 });
 
+const endpoint = z.url({ protocol: /^https?$/ });
+
+/**
+ * One social sign-in provider, in button order (see the README, "Social sign-in").
+ * `preset` fills in the endpoints, scopes and how the account's email is read;
+ * endpoint fields override it (a GitHub-style server elsewhere is preset `github`
+ * with its own endpoints). Client secrets given here live in memory only.
+ */
+export const socialProviderSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'lower-case letters, digits, - and _, at most 32'),
+    preset: z.enum(['github', 'google', 'microsoft', 'apple', 'oauth2', 'oidc']),
+    name: z.string().trim().min(1).max(64).optional(),
+    client_id: z.string().min(1).max(512),
+    client_secret: z.string().min(1).max(4096).optional(),
+    /** Apple: the client secret is an ES256 JWT the broker signs with this key (Team ID, Key ID, the .p8 PEM). */
+    team_id: z.string().min(1).max(64).optional(),
+    key_id: z.string().min(1).max(64).optional(),
+    private_key: z.string().min(1).max(8192).optional(),
+    /** `oidc`: the issuer to discover; `microsoft`: the tenant (id, domain, `common`, `organizations` or `consumers`; default `common`). */
+    issuer: endpoint.optional(),
+    tenant: z.string().regex(/^[\w.-]{1,128}$/).optional(),
+    authorization_endpoint: endpoint.optional(),
+    token_endpoint: endpoint.optional(),
+    userinfo_endpoint: endpoint.optional(),
+    emails_endpoint: endpoint.optional(),
+    scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)).max(32).optional(),
+    /** Attach a first sign-in to an existing account with the same verified email. Off by default. */
+    link_by_email: z.boolean().default(false),
+  })
+  .superRefine((p, ctx) => {
+    const need = (field: keyof typeof p, why: string) => {
+      if (p[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `required ${why}` });
+    };
+    if (p.preset === 'oidc') need('issuer', 'for preset oidc (discovery runs from it)');
+    if (p.preset === 'oauth2') {
+      need('authorization_endpoint', 'for preset oauth2');
+      need('token_endpoint', 'for preset oauth2');
+      need('userinfo_endpoint', 'for preset oauth2');
+    }
+    if (p.preset === 'apple') {
+      if (p.client_secret === undefined) for (const f of ['team_id', 'key_id', 'private_key'] as const) need(f, 'for preset apple (or a client_secret you sign yourself)');
+    } else need('client_secret', `for preset ${p.preset}`);
+  });
+
+export type SocialProviderConfig = z.output<typeof socialProviderSchema>;
+
 const brokerConfigSchemaBase = z.object({
   /** The broker's own public URL: the token issuer and the origin its cookie belongs to. */
   publicUrl: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')),
@@ -113,6 +160,19 @@ const brokerConfigSchemaBase = z.object({
       passwordPerDevice: window.default({ limit: 10, windowSeconds: 900, backoff: { free: 3, baseSeconds: 1, maxSeconds: 60 } }),
       codeFailuresPerDevice: window.default({ limit: 10, windowSeconds: 86_400 }),
       mailPerDevice: window.default({ limit: 5, windowSeconds: 900 }),
+    })
+    .prefault({}),
+  /** Social sign-in providers, in button order (LATCHKEY_SOCIAL in apps/broker: a JSON array of these). */
+  social: z
+    .array(socialProviderSchema)
+    .max(20)
+    .refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'give each provider its own id')
+    .default([]),
+  /** Calls to identity providers (discovery, token, userinfo, JWKS): each bounded in time and size. */
+  outbound: z
+    .object({
+      timeoutMs: z.int().min(100).max(60_000).default(5_000),
+      maxResponseBytes: z.int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
     })
     .prefault({}),
   mail: z.object({ from: z.string().min(3).default('Latchkey <no-reply@localhost>') }).prefault({}),
@@ -269,6 +329,8 @@ export interface BrokerOptions extends BrokerConfigInput {
   mailer?: Mailer;
   /** Injected time, for expiry tests without sleeping. */
   clock?: () => Date;
+  /** The fetch every call to an identity provider goes through (bounded by `outbound`). Default: globalThis.fetch. */
+  fetch?: typeof fetch;
   /**
    * Requirements asked after those of the broker's own modules, in order: a
    * host's own gate before a session opens (or a test's). Each runs in the

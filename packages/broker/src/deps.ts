@@ -13,6 +13,11 @@ export interface Deps {
   /** Budgets and attempt counters shared by every instance (in memory on PGlite, which has one). */
   rateLimits: RateLimitStore;
   clock: () => Date;
+  /**
+   * Every call to an identity provider (discovery, JWKS, token, userinfo) goes
+   * through this fetch: bounded by `config.outbound` (time and response size).
+   */
+  fetch: typeof fetch;
   /** The secret behind code hashes (configured, or generated once per database in dev). */
   secret: () => Promise<string>;
   /**

@@ -21,6 +21,9 @@ import {
 } from '@latchkey/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeBroker } from '../../../../stories/fakes/fake-broker.js';
+import type { SocialProviderConfig } from '../config.js';
+import { githubProvider } from '../modules/oauth/oauth.fixtures.js';
+import { startFakeIdp, type FakeIdp } from './fake-idp.js';
 import { APP_ORIGIN, BROKER_URL, openTestStorage, testBroker, testClock } from './harness.js';
 import { SoftAuthenticator } from './soft-authenticator.js';
 
@@ -58,7 +61,29 @@ interface Subject {
   inbox(email: string): Promise<Array<{ code: string | null }>>;
   /** Moves the broker's clock on (the fake reads Date, the broker its hand-moved test clock). */
   advance(ms: number): void;
+  /** One raw call as the client's browser (its cookies), for routes without a client function yet. */
+  raw(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /**
+   * The browser's trip to the IdP of an `sso-redirect` `url` and back: the real
+   * broker's redirect is authorized by an in-process fake IdP (as `cy@devhub.test`)
+   * and its callback visited; the fake stands in for both (its `nextResume`).
+   * Answers the callback's `Location`.
+   */
+  returnFromIdp(url: string): Promise<string>;
   close(): Promise<void>;
+}
+
+/** The real broker's configuration of each social button the contract uses, on the in-process fake IdP. */
+const realSocial = (idp: FakeIdp): Record<string, SocialProviderConfig> => ({
+  devhub: { ...githubProvider(idp), name: 'DevHub' } as SocialProviderConfig,
+  google: { id: 'google', preset: 'google', issuer: idp.issuer, client_id: idp.clientId, client_secret: 'shh' } as SocialProviderConfig,
+});
+
+/** Calls `fetch` as the client would, answering status and parsed body. */
+async function rawCall(fetch: typeof globalThis.fetch, base: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${base}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
 type Kind = 'fake' | 'real';
@@ -77,13 +102,24 @@ async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
         vi.useFakeTimers({ toFake: ['Date'] });
         vi.setSystemTime(Date.now() + ms);
       },
+      raw: (method, path, body) => rawCall(fake.fetch, fake.url, method, path, body),
+      returnFromIdp: async () => `${APP_ORIGIN}/sign-in?lk_resume=1`,
       close: async () => void vi.useRealTimers(),
     };
   }
 
   const storage = await openTestStorage('pglite');
   // Its clock starts at the client's now: the session store times its token cache by Date.now().
-  const broker = testBroker(storage, { signIn: { methods }, clock: testClock(Date.now()) });
+  const clock = testClock(Date.now());
+  // Social buttons sign in through an in-process IdP on an ephemeral port, as `cy@devhub.test`.
+  const idp = setup.social ? await startFakeIdp({ clock: clock.now }) : undefined;
+  if (idp) {
+    idp.state.user = { sub: 'cy-1', email: 'cy@devhub.test', email_verified: true, name: 'Cy' };
+    idp.state.githubEmails = [{ email: 'cy@devhub.test', primary: true, verified: true }];
+  }
+  const configured = idp ? realSocial(idp) : {};
+  const social = (setup.social ?? []).map((p) => configured[p.id]!);
+  const broker = testBroker(storage, { signIn: { methods }, clock, social });
   // Accounts are made by another browser (the harness's own jar), so the client starts signed out.
   for (const email of setup.accounts ?? []) await broker.signUp(email, PASSWORD);
 
@@ -116,9 +152,15 @@ async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
     lastCode: (email) => broker.lastCode(email),
     inbox: async (email) => (await broker.outbox(email)).map((m) => ({ code: /\b(\d{6})\b/.exec(m.text)?.[1] ?? null })),
     advance: (ms) => broker.clock.advance(ms),
+    raw: (method, path, body) => rawCall(fetch, BROKER_URL, method, path, body),
+    async returnFromIdp(url) {
+      const response = await fetch(`${BROKER_URL}${idp!.authorize(url)}`);
+      return response.headers.get('location') ?? '';
+    },
     async close() {
       await broker.deps.mail.settled();
       await storage.drop();
+      await idp?.close();
     },
   };
 }
@@ -654,13 +696,11 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
 });
 
 /**
- * Social sign-in, home-realm discovery and the resume after a redirect (issue 21).
- * The broker's side of these routes is built on another branch at the same time, so
- * these run on the fake only for now. After that branch lands, run them on both
- * (`['fake', 'real']`), with the real broker configured with the same providers and
- * the `acme.test` domain, and the IdP's callback driven by the harness.
+ * Social sign-in, home-realm discovery and the resume after a redirect (issue 21),
+ * on both brokers: the real one with the same providers on an in-process fake IdP,
+ * whose authorization the harness plays (`returnFromIdp`).
  */
-describe.each<Kind>(['fake'])('federation contract: %s broker', (kind) => {
+describe.each<Kind>(['fake', 'real'])('federation contract: %s broker', (kind) => {
   const DEVHUB: SocialProvider = { id: 'devhub', name: 'DevHub', icon: 'github' };
   const GOOGLE: SocialProvider = { id: 'google', name: 'Google', icon: 'google' };
   let subject: Subject | undefined;
@@ -682,7 +722,8 @@ describe.each<Kind>(['fake'])('federation contract: %s broker', (kind) => {
     const step = await client.startSocialSignIn({ provider: 'devhub', resume_url: `${APP_ORIGIN}/sign-in`, return_to: `${APP_ORIGIN}/home` });
     expect(keys(step)).toEqual(['step', 'to', 'url']);
     expect(step).toMatchObject({ step: 'sso-redirect', to: { kind: 'social', name: 'DevHub', icon: 'github' } });
-    expect(new URL(step.url).protocol).toBe('https:');
+    // https at a real provider; the real broker's in-process IdP is on loopback http.
+    expect(new URL(step.url).protocol).toMatch(/^https?:$/);
     expect(requests).toEqual(['POST /v1/sign-in/social']);
   });
 
@@ -692,11 +733,44 @@ describe.each<Kind>(['fake'])('federation contract: %s broker', (kind) => {
     expect(error).toMatchObject({ code: 'unknown_provider', status: 404 });
   });
 
+  it('refuses a resume_url off the allowlist with invalid_return_to, before any trip starts', async () => {
+    const { client } = await open();
+    expect(await rejection(client.startSocialSignIn({ provider: 'devhub', resume_url: 'https://evil.example/' }))).toMatchObject({ code: 'invalid_return_to', status: 400 });
+    expect(await rejection(client.resumeSignIn())).toMatchObject({ code: 'no_flow' });
+  });
+
   it('says no_flow when this browser has no flow to resume', async () => {
     const { client } = await open();
     const error = await rejection(client.resumeSignIn());
     expect(error).toMatchObject({ code: 'no_flow', status: 404 });
   });
+
+  it('comes back from the provider signed in, and answers the resume once', async () => {
+    const subject = await open();
+    const { client } = subject;
+    const started = await client.startSocialSignIn({ provider: 'devhub', resume_url: `${APP_ORIGIN}/sign-in` });
+    // Here the browser visits the provider and the broker's callback, which sends it back to resume_url.
+    const back = new URL(await subject.returnFromIdp((started as { url: string }).url));
+    expect([`${back.origin}${back.pathname}`, back.searchParams.get('lk_resume')]).toEqual([`${APP_ORIGIN}/sign-in`, '1']);
+    const step = await client.resumeSignIn();
+    expect(step).toMatchObject({ step: 'done', user: { email: 'cy@devhub.test' } });
+    expect(client.session.state).toMatchObject({ status: 'signed-in', user: { email: 'cy@devhub.test' } });
+    expect(await rejection(client.resumeSignIn())).toMatchObject({ code: 'no_flow' });
+  });
+});
+/**
+ * Home-realm discovery. NOT YET on the real broker: its identify does not look up
+ * the domain's organization yet (issue 21 §3.5, the oauth branch's next step). Add
+ * 'real' here with an organization, a verified domain and a connection made through
+ * the admin API once it does.
+ */
+describe.each<Kind>(['fake'])('home-realm discovery contract: %s broker', (kind) => {
+  let subject: Subject | undefined;
+  afterEach(async () => {
+    await subject?.close();
+    subject = undefined;
+  });
+  const open = async (setup: Setup = {}) => (subject = await makeSubject(kind, { ssoDomains: { 'acme.test': 'Acme' }, ...setup }));
 
   it("sends an address of an organization's domain to its IdP, the same whether or not the account exists", async () => {
     const { client } = await open({ accounts: ['ana@acme.test'] });
@@ -709,23 +783,12 @@ describe.each<Kind>(['fake'])('federation contract: %s broker', (kind) => {
     // Another domain keeps the usual first step.
     expect(await client.identify({ email: ALICE })).toMatchObject({ step: 'password' });
   });
-
-  it('comes back from the provider signed in, and answers the resume once', async () => {
-    const { client } = await open();
-    await client.startSocialSignIn({ provider: 'devhub', resume_url: `${APP_ORIGIN}/sign-in` });
-    // Here the browser visits the provider and the broker's callback (the fake stands in for both).
-    const step = await client.resumeSignIn();
-    expect(step).toMatchObject({ step: 'done', user: { email: 'cy@devhub.test' } });
-    expect(client.session.state).toMatchObject({ status: 'signed-in', user: { email: 'cy@devhub.test' } });
-    expect(await rejection(client.resumeSignIn())).toMatchObject({ code: 'no_flow' });
-  });
 });
 /**
  * Connected accounts (issue 21, `/v1/identities` and the flow's resume after the
- * IdP). Run on the fake now: the real broker's routes land with the oauth module.
- * Add 'real' to the list then, with `returnFromIdp` driving the dev IdP's DevHub
- * (the redirect URL, its sign-in form, the callback into the broker) and
- * `passwordless` signing `cy@devhub.test` up through DevHub.
+ * IdP), on both brokers. The real one connects DevHub on an in-process fake IdP:
+ * `returnFromIdp` authorizes the pending connect there (or answers the error the
+ * outcome names) and visits the broker's callback.
  */
 interface IdentitiesSubject {
   client: LatchkeyClient;
@@ -738,20 +801,96 @@ const CY = 'cy@devhub.test';
 const DEVHUB = { id: 'devhub', name: 'DevHub', icon: 'github' } as const;
 const RESUME_URL = `${APP_ORIGIN}/account?tab=security`;
 
-async function makeIdentitiesSubject(kind: 'fake', setup: { passwordless?: boolean } = {}): Promise<IdentitiesSubject> {
+async function makeIdentitiesSubject(kind: Kind, setup: { passwordless?: boolean } = {}): Promise<IdentitiesSubject> {
   const email = setup.passwordless ? CY : ALICE;
-  const fake = new FakeBroker({
-    accounts: { [email]: setup.passwordless ? null : PASSWORD },
-    // A passwordless account is one made through DevHub: that identity is its only way in.
-    ...(setup.passwordless ? { identities: { [CY]: [{ provider: 'devhub', email: CY }] } } : {}),
-    signedInAs: email,
-    social: [DEVHUB],
-    origin: APP_ORIGIN,
-  });
-  return { client: fake.client(), returnFromIdp: async (outcome, asserted) => fake.returnFromIdp(outcome, asserted ?? null), close: async () => {} };
+  if (kind === 'fake') {
+    const fake = new FakeBroker({
+      accounts: { [email]: setup.passwordless ? null : PASSWORD },
+      // A passwordless account is one made through DevHub: that identity is its only way in.
+      ...(setup.passwordless ? { identities: { [CY]: [{ provider: 'devhub', email: CY }] } } : {}),
+      signedInAs: email,
+      social: [DEVHUB],
+      origin: APP_ORIGIN,
+    });
+    return { client: fake.client(), returnFromIdp: async (outcome, asserted) => fake.returnFromIdp(outcome, asserted ?? null), close: async () => {} };
+  }
+
+  const storage = await openTestStorage('pglite');
+  const clock = testClock(Date.now());
+  const idp = await startFakeIdp({ clock: clock.now });
+  const asUser = (address: string, sub: string) => {
+    idp.state.user = { sub, email: address, email_verified: true, name: null as unknown as string };
+    idp.state.githubEmails = [{ email: address, primary: true, verified: true }];
+  };
+  // A short outbound timeout, so an IdP that does not answer is unreachable within the test.
+  const broker = testBroker(storage, { clock, social: [realSocial(idp).devhub!], outbound: { timeoutMs: 100 } } as Parameters<typeof testBroker>[1]);
+  const cookies = new Map<string, string>();
+  let pending: string | undefined;
+  const env = { incoming: { socket: { remoteAddress: '203.0.113.11' } } };
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const headers = new Headers(init?.headers);
+    headers.set('origin', APP_ORIGIN);
+    if (cookies.size) headers.set('cookie', [...cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const response = await broker.app.request(`${url.pathname}${url.search}`, { method: init?.method ?? 'GET', headers, body: init?.body ?? null }, env);
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair!.indexOf('=');
+      const name = pair!.slice(0, at).trim();
+      const value = pair!.slice(at + 1).trim();
+      if (/max-age=0/i.test(line) || value === '') cookies.delete(name);
+      else cookies.set(name, value);
+    }
+    // The IdP URL of a connect, for the provider's side the test plays.
+    if (url.pathname === '/v1/identities/connect' && response.status === 200) pending = ((await response.clone().json()) as { url: string }).url;
+    return response;
+  };
+  const client = createClient({ url: BROKER_URL, fetch });
+  const visit = async (query: string) => (await fetch(`${BROKER_URL}${query}`)).headers.get('location') ?? '';
+  if (setup.passwordless) {
+    // cy@devhub.test made through DevHub: that identity is its only way in.
+    asUser(CY, 'cy-1');
+    const step = await client.startSocialSignIn({ provider: 'devhub', resume_url: RESUME_URL });
+    await visit(idp.authorize((step as { url: string }).url));
+    await client.resumeSignIn();
+  } else {
+    await broker.signUp(ALICE, PASSWORD);
+    await client.signInWithPassword({ email: ALICE, password: PASSWORD });
+  }
+  return {
+    client,
+    async returnFromIdp(outcome, asserted) {
+      const url = pending!;
+      pending = undefined;
+      const state = new URL(url).searchParams.get('state')!;
+      switch (outcome) {
+        case 'done':
+          asUser(asserted ?? 'ada@devhub.test', `sub-${asserted}`);
+          return visit(idp.authorize(url));
+        case 'access_denied':
+        case 'idp_error':
+          return visit(`/v1/oauth/callback?${new URLSearchParams({ error: outcome === 'access_denied' ? 'access_denied' : 'server_error', state, iss: idp.issuer })}`);
+        case 'idp_unreachable':
+          idp.state.delayMs = 1_000;
+          return visit(idp.authorize(url));
+        case 'not_linkable': {
+          // That DevHub account already signs another account in (made by another browser, the harness's).
+          asUser('someone@devhub.test', 'sub-taken');
+          const started = await broker.post('/v1/sign-in/social', { provider: 'devhub' });
+          await broker.get(idp.authorize(started.body.url));
+          return visit(idp.authorize(url));
+        }
+      }
+    },
+    async close() {
+      await broker.deps.mail.settled();
+      await storage.drop();
+      await idp.close();
+    },
+  };
 }
 
-describe.each(['fake'] as const)('Connected accounts contract: %s broker', (kind) => {
+describe.each<Kind>(['fake', 'real'])('Connected accounts contract: %s broker', (kind) => {
   let subject: IdentitiesSubject | undefined;
   const open = async (setup?: { passwordless?: boolean }) => (subject = await makeIdentitiesSubject(kind, setup));
   afterEach(async () => {

@@ -84,6 +84,8 @@ export function testBroker(storage: Storage, overrides: Partial<BrokerConfigInpu
     /** One request. `cookie: null` sends no cookies and keeps none: a stranger without this browser's jar. */
     async function call(method: string, path: string, init: CallInit = {}) {
       const headers: Record<string, string> = { origin: APP_ORIGIN, ...init.headers };
+      // A header given as '' is left out (e.g. `origin: ''`: a request without Origin).
+      for (const [name, value] of Object.entries(headers)) if (value === '') delete headers[name];
       if (init.json !== undefined) headers['content-type'] ??= 'application/json';
       const cookie = init.cookie === undefined ? [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') : init.cookie;
       if (cookie) headers.cookie = cookie;

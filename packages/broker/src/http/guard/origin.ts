@@ -56,6 +56,27 @@ export function requireOrigin(options: { trusted: Set<string> }): MiddlewareHand
   };
 }
 
+/**
+ * For a GET that spends something (the flow's result, answered once): a
+ * cross-site page must not be able to use it up. The element calls it with
+ * `fetch`, so a cross-origin call carries Origin, which must be trusted. A
+ * same-origin fetch GET carries none; then Fetch Metadata decides: a top-level
+ * navigation (`Sec-Fetch-Mode: navigate`, e.g. a link on another site) or any
+ * cross-site request without Origin (an image, a no-cors fetch) is refused. A
+ * client that sends neither header (not a browser) has only its own cookie.
+ */
+export function requireOriginOnRead(options: { trusted: Set<string> }): MiddlewareHandler {
+  return async function requireOriginOnRead(c: Context, next) {
+    const origin = c.req.header('origin');
+    if (origin !== undefined) {
+      if (!options.trusted.has(origin)) throw new ProblemError('forbidden_origin');
+    } else if (c.req.header('sec-fetch-mode') === 'navigate' || (c.req.header('sec-fetch-site') ?? 'same-origin') !== 'same-origin') {
+      throw new ProblemError('forbidden_origin');
+    }
+    await next();
+  };
+}
+
 /** Checks an optional `return_to` against the trusted origins; refuses anything else. */
 export function checkReturnTo(config: BrokerConfig, returnTo: string | undefined): string | null {
   if (returnTo === undefined) return null;

@@ -89,9 +89,17 @@ let warnedUnknownKey = false;
  * @example
  * app.use('/v1/sign-in/*', rateLimit({ key: (c) => clientIp(c, hops), prefix: 'ip', window: { limit: 300, windowSeconds: 60 }, store, clock }));
  */
-export function rateLimit(options: { key: (c: Context) => string | undefined; prefix: string; window: RateWindow; store: RateLimitStore; clock: () => Date }): MiddlewareHandler {
+export function rateLimit(options: {
+  key: (c: Context) => string | undefined;
+  prefix: string;
+  window: RateWindow;
+  store: RateLimitStore;
+  clock: () => Date;
+  /** Count GET and HEAD too: a redirect callback does its work on a top-level GET. */
+  countSafeMethods?: boolean;
+}): MiddlewareHandler {
   return async function rateLimit(c, next) {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS') {
+    if (c.req.method !== 'OPTIONS' && (options.countSafeMethods || (c.req.method !== 'GET' && c.req.method !== 'HEAD'))) {
       const key = options.key(c);
       if (key === undefined) {
         if (!warnedUnknownKey) console.warn(`[latchkey] rate limit ${options.prefix}: the client address is unknown, so per-address limits do not apply (behind a proxy? set trusted proxies)`);

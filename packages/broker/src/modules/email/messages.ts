@@ -56,7 +56,9 @@ export type NewWayIn =
   /** `provider`: the passkey provider's name from our own AAGUID list, or null when unknown. */
   | { kind: 'passkey'; provider: string | null }
   /** `replaced`: the account had a password before (else it had none: a passkey-first account). */
-  | { kind: 'password'; replaced: boolean };
+  | { kind: 'password'; replaced: boolean }
+  /** `provider`: the display name of the social provider (or organization connection) now connected. */
+  | { kind: 'identity'; provider: string };
 
 /** Where and when it happened, as `announceNewWayIn` describes the request. */
 export interface NewWayInContext {
@@ -77,6 +79,11 @@ const NEW_WAY_IN: { readonly [K in NewWayIn['kind']]: (added: Extract<NewWayIn, 
     subject: added.replaced ? 'Your password was changed' : 'A password was added to your account',
     what: added.replaced ? 'Your password was changed.' : 'A password was added to your account; you can now sign in with it.',
     undo: "If this wasn't you: reset your password and remove any passkey you don't know from your account page. The reset signs you out everywhere.",
+  }),
+  identity: (added) => ({
+    subject: `A ${added.provider} account was connected to your account`,
+    what: `A ${added.provider} account was connected to your account; you can now sign in with it.`,
+    undo: "If this wasn't you: disconnect it from your account page and reset your password. The reset signs you out everywhere.",
   }),
 };
 

@@ -114,3 +114,31 @@ export async function deleteExpiredFlows(db: Db, before: Date): Promise<number> 
   const rows = await db.query<{ n: number }>(`WITH gone AS (DELETE FROM flows WHERE expires_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`, [before]);
   return rows[0]!.n;
 }
+
+/**
+ * Consumes the open flow of `kind` whose secret hashes to `secretHash` and that
+ * is bound to this browser, in one conditional statement (an OAuth callback's
+ * `state`): only one of any number of parallel callers wins, and a state
+ * carried to another browser finds nothing.
+ */
+export async function consumeFlowBySecret<Data>(db: Db, key: { kind: string; secretHash: string; bindingHash: string; now: Date }): Promise<ConsumedFlow<Data> | undefined> {
+  const rows = await db.query<ConsumedFlow<Data>>(
+    `UPDATE flows SET consumed_at = $4
+     WHERE secret_hash = $2 AND kind = $1 AND binding_hash = $3 AND consumed_at IS NULL AND expires_at > $4
+     RETURNING id, user_id AS "userId", data`,
+    [key.kind, key.secretHash, key.bindingHash, key.now],
+  );
+  return rows[0];
+}
+
+/** Consumes this browser's newest open flow of `kind` (a result waiting after a redirect), once. */
+export async function consumeNewestFlow<Data>(db: Db, key: { kind: string; bindingHash: string; now: Date }): Promise<ConsumedFlow<Data> | undefined> {
+  const rows = await db.query<ConsumedFlow<Data>>(
+    `UPDATE flows SET consumed_at = $3
+     WHERE id = (SELECT id FROM flows WHERE kind = $1 AND binding_hash = $2 AND consumed_at IS NULL AND expires_at > $3 ORDER BY created_at DESC, id LIMIT 1)
+       AND consumed_at IS NULL
+     RETURNING id, user_id AS "userId", data`,
+    [key.kind, key.bindingHash, key.now],
+  );
+  return rows[0];
+}

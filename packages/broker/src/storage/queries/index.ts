@@ -6,4 +6,5 @@ export * from './outbox.js';
 export * from './rate-limits.js';
 export * from './secrets.js';
 export * from './passkeys.js';
+export * from './identities.js';
 export * from './organizations.js';

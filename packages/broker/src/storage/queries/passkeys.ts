@@ -220,22 +220,30 @@ export async function recordCounterRegression(db: Db, id: string, at: Date): Pro
 
 /**
  * Deletes one of `userId`'s passkeys unless it is the account's last way in
- * (no password and no other passkey), decided by this one statement. It locks
- * the account's passkeys first (in id order, so two deletes never deadlock);
- * under READ COMMITTED a lock that waited on a concurrent delete skips the
- * deleted row, so of two parallel deletes of an account's last two passkeys
- * the second counts one left and refuses. True when it deleted.
+ * (no password, no other passkey, no connected identity). It takes the
+ * account's row lock first — as disconnecting an identity does
+ * (`deleteIdentityKeepingAWayIn`) — so removals of different kinds of ways in
+ * queue and each decides on what the one before it left; then it locks the
+ * account's passkeys (in id order, so two deletes never deadlock): under READ
+ * COMMITTED a lock that waited on a concurrent delete skips the deleted row,
+ * so of two parallel deletes of an account's last two passkeys the second
+ * counts one left and refuses. True when it deleted.
  */
 export async function deletePasskeyUnlessLast(db: Db, id: string, userId: string): Promise<boolean> {
-  const rows = await db.query(
-    `WITH mine AS MATERIALIZED (SELECT id FROM passkeys WHERE user_id = $2 ORDER BY id FOR UPDATE)
-     DELETE FROM passkeys
-     WHERE id = $1 AND user_id = $2 AND id IN (SELECT id FROM mine)
-       AND ((SELECT count(*) FROM mine) > 1 OR EXISTS (SELECT 1 FROM users WHERE id = $2 AND password_hash IS NOT NULL))
-     RETURNING id`,
-    [id, userId],
-  );
-  return rows.length === 1;
+  return db.transaction(async (tx) => {
+    await tx.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+    const rows = await tx.query(
+      `WITH mine AS MATERIALIZED (SELECT id FROM passkeys WHERE user_id = $2 ORDER BY id FOR UPDATE)
+       DELETE FROM passkeys
+       WHERE id = $1 AND user_id = $2 AND id IN (SELECT id FROM mine)
+         AND ((SELECT count(*) FROM mine) > 1
+           OR EXISTS (SELECT 1 FROM users WHERE id = $2 AND password_hash IS NOT NULL)
+           OR EXISTS (SELECT 1 FROM identities WHERE user_id = $2))
+       RETURNING id`,
+      [id, userId],
+    );
+    return rows.length === 1;
+  });
 }
 
 /** A passkey review (after a password reset) as a removal found it open. */

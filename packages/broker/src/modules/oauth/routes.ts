@@ -1,0 +1,137 @@
+import { Hono, type Context } from 'hono';
+import type { PublicConfig } from '@latchkey/client';
+import type { Deps } from '../../deps.js';
+import { readJson } from '../../http/body.js';
+import { checkReturnTo, requireOriginOnRead, trustedOrigins } from '../../http/guard/origin.js';
+import { ProblemError } from '../../http/problem.js';
+import { currentSession } from '../sessions/sessions.js';
+import { answerRedirect, answerStep } from '../sign-in/answer.js';
+import { browserOf } from '../sign-in/browser.js';
+import { finishTrip, type CallbackContext } from './callback.js';
+import { disconnectAccount, listConnectedAccounts } from './connected.js';
+import { idpErrorStep, startTrip, takeResult, targetOf } from './flows.js';
+import { IdpFailure } from './protocol.js';
+import type { ProviderConfig } from './providers.js';
+import { socialButtons } from './providers.js';
+import { connectAccountSchema, identityIdParam, socialSignInSchema } from './schema.js';
+
+/** What the routes share: the callback's context plus the configured social providers by id. */
+export interface OAuthContext extends CallbackContext {
+  social: Map<string, ProviderConfig>;
+}
+
+/** The page to come back to: given and allowlisted, or the page's own origin (already checked by the Origin guard). */
+function resumeUrlOf(c: Context, deps: Deps, given: string | undefined): string {
+  if (given !== undefined) return checkReturnTo(deps.config, given)!;
+  const origin = c.req.header('origin');
+  return checkReturnTo(deps.config, origin ? `${origin}/` : `${deps.config.publicUrl}/`)!;
+}
+
+function socialProvider(ctx: OAuthContext, id: string): ProviderConfig {
+  const provider = ctx.social.get(id);
+  if (!provider) throw new ProblemError('unknown_provider');
+  return provider;
+}
+
+/** An IdP that cannot be reached at the start answers the `idp-error` step at once, as after a trip. */
+async function startOrFail(ctx: OAuthContext, provider: ProviderConfig, returnTo: string | null, start: () => ReturnType<typeof startTrip>) {
+  try {
+    return await start();
+  } catch (error) {
+    if (!(error instanceof IdpFailure)) throw error;
+    console.warn(`[latchkey] oauth start refused (${error.reason}): ${error.message}`);
+    return idpErrorStep(error.reason, targetOf(provider), returnTo);
+  }
+}
+
+/**
+ * GET /v1/config: the public configuration (sign-in methods, social buttons).
+ * Cacheable for a minute; sets and reads no cookie.
+ */
+export function publicConfigRoutes(deps: Deps) {
+  const config: PublicConfig = { sign_in_methods: deps.config.signIn.methods, social: socialButtons(deps.config.social) };
+  return new Hono().get('/', (c) => {
+    c.header('cache-control', 'public, max-age=60');
+    return c.json(config);
+  });
+}
+
+/**
+ * POST /v1/sign-in/social -> SsoRedirectStep; GET /v1/sign-in/flow -> the
+ * browser's waiting result, once. Mounted under /v1/sign-in (its guards).
+ */
+export function socialSignInRoutes(ctx: OAuthContext) {
+  const { deps } = ctx;
+  return new Hono()
+    .post('/social', async (c) => {
+      const body = await readJson(c, socialSignInSchema);
+      const provider = socialProvider(ctx, body.provider);
+      const resumeUrl = resumeUrlOf(c, deps, body.resume_url);
+      const returnTo = checkReturnTo(deps.config, body.return_to);
+      const browser = browserOf(c, deps.config);
+      const step = await startOrFail(ctx, provider, returnTo, () => startTrip(deps, ctx.protocol, browser, provider, { purpose: 'sign-in', userId: null, resumeUrl, returnTo }));
+      return answerStep(c, deps, browser, { step });
+    })
+    // Answered once: a trusted caller only, so a link or an image on another site cannot use it up.
+    .get('/flow', requireOriginOnRead({ trusted: trustedOrigins(deps.config) }), async (c) => {
+      const browser = browserOf(c, deps.config);
+      const step = browser.newBinding ? undefined : await takeResult(deps, browser);
+      if (!step) throw new ProblemError('no_flow');
+      c.header('cache-control', 'no-store');
+      return c.json(step);
+    });
+}
+
+/**
+ * GET /v1/oauth/callback: where every provider sends the browser back. Its own
+ * guards (see `oauthModule`): no Origin check, a per-address budget that counts
+ * GETs, no referrer, no caching.
+ */
+export function oauthCallbackRoutes(ctx: OAuthContext) {
+  const { deps } = ctx;
+  return new Hono().get('/callback', async (c) => {
+    const browser = browserOf(c, deps.config);
+    const params = new URL(c.req.url).searchParams;
+    const answer = await finishTrip(ctx, browser, params, () => currentSession(deps, c));
+    return answerRedirect(c, deps, browser, answer, answer.location);
+  });
+}
+
+/** The signed-in user of this request's session cookie, or 401. */
+async function signedIn(deps: Deps, c: Context) {
+  const current = await currentSession(deps, c);
+  if (!current) throw new ProblemError('unauthenticated');
+  return current.user;
+}
+
+/**
+ * For the signed-in user (session cookie): GET /v1/identities, POST
+ * /v1/identities/connect (a trip whose callback attaches the identity to this
+ * user), DELETE /v1/identities/:id (409 `last_way_in` for the last way in).
+ */
+export function identityRoutes(ctx: OAuthContext) {
+  const { deps } = ctx;
+  return new Hono()
+    .get('/', async (c) => {
+      const user = await signedIn(deps, c);
+      c.header('cache-control', 'no-store');
+      return c.json(await listConnectedAccounts(deps, user.id));
+    })
+    .post('/connect', async (c) => {
+      const user = await signedIn(deps, c);
+      const body = await readJson(c, connectAccountSchema);
+      const provider = socialProvider(ctx, body.provider);
+      const resumeUrl = resumeUrlOf(c, deps, body.resume_url);
+      const browser = browserOf(c, deps.config);
+      const step = await startOrFail(ctx, provider, null, () => startTrip(deps, ctx.protocol, browser, provider, { purpose: 'link', userId: user.id, resumeUrl, returnTo: null }));
+      return answerStep(c, deps, browser, { step });
+    })
+    .delete('/:id', async (c) => {
+      const user = await signedIn(deps, c);
+      const id = c.req.param('id');
+      if (!identityIdParam.test(id)) throw new ProblemError('not_found');
+      await disconnectAccount(deps, user.id, id);
+      return c.body(null, 204);
+    });
+}
+
