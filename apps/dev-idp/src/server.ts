@@ -1,7 +1,7 @@
 // One HTTP server for both dev providers: /oidc goes to oidc-provider (a Koa app), everything else
 // (our interaction pages, DevHub, the stylesheet) to Hono.
 
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -38,7 +38,19 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
   const redirectUris = options.redirectUris ?? redirectUrisFor(options.brokerUrl ?? DEFAULT_BROKER_URL);
 
   // The issuer carries the real port, known only once the socket listens (port 0 in tests).
-  const server: Server = createServer();
+  // A request that arrives before the providers exist waits for them: without a listener
+  // it would hang unanswered (a readiness probe at start-up did, forever).
+  let route: (req: IncomingMessage, res: ServerResponse) => void;
+  let failed = false;
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const server: Server = createServer((req, res) => {
+    void ready.then(() => {
+      if (!failed) return route(req, res);
+      res.statusCode = 503;
+      res.end();
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject).listen(options.port ?? DEFAULT_PORT, host, () => resolve());
   });
@@ -69,13 +81,16 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
 
     const toHono = getRequestListener(app.fetch);
     const toOidc = oidcRequestHandler(provider);
-    server.on('request', (req, res) => {
+    route = (req, res) => {
       const path = req.url ?? '/';
       const isOidc = path === OIDC_MOUNT || path.startsWith(`${OIDC_MOUNT}/`) || path.startsWith(`${OIDC_MOUNT}?`);
       if (isOidc && !path.startsWith(`${OIDC_MOUNT}/interaction/`)) void toOidc(req, res);
       else void toHono(req, res);
-    });
+    };
+    markReady();
   } catch (error) {
+    failed = true;
+    markReady();
     server.close();
     throw error;
   }
