@@ -12,7 +12,7 @@ test('typing ana@acme.test goes straight to Acme’s IdP and comes back signed i
   await demo.goto();
 
   await demo.signIn.email.fill('ana@acme.test');
-  await demo.signIn.root.getByRole('button', { name: 'Continue' }).click();
+  await demo.signIn.root.getByRole('button', { name: 'Continue', exact: true }).click();
 
   // No password step, no picker: the broker answered with Acme's IdP.
   const idp = new DevIdpPage(page);

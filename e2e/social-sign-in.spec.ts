@@ -22,8 +22,8 @@ test('"Continue with DevHub" signs cy@devhub.test in, and the demo backend verif
   await demo.signOut();
 
   // The second time is the same account (keyed by DevHub's issuer and user id), not a new one.
-  // The IdP remembers the browser, as a real one does, so no sign-in page shows this time.
   await demo.signIn.root.getByRole('button', { name: 'Continue with DevHub' }).click();
+  await idp.signIn('cy@devhub.test');
   await demo.expectSignedIn('cy@devhub.test', ['fed'], 'Cy Devhub');
   await expect(demo.claim('sub')).toHaveText(firstSub!);
   await demo.signOut();

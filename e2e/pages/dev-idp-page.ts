@@ -15,7 +15,7 @@ export class DevIdpPage {
     await this.expectShown();
     await this.page.getByLabel('Email').fill(email);
     await this.page.getByLabel('Password').fill(password);
-    await this.page.getByRole('button', { name: 'Continue' }).click();
+    await this.page.getByRole('button', { name: 'Continue', exact: true }).click();
   }
 
   /** Declines at the IdP: the provider answers `error=access_denied`. */

@@ -20,7 +20,7 @@ export class SignInCard {
 
   async enterEmail(email: string) {
     await this.email.fill(email);
-    await this.root.getByRole('button', { name: 'Continue' }).click();
+    await this.root.getByRole('button', { name: 'Continue', exact: true }).click();
     await expect(this.root.getByRole('heading', { name: 'Enter your password' })).toBeVisible();
     // Focus goes to the new step's first field, so the user types at once.
     await expect(this.password).toBeFocused();
