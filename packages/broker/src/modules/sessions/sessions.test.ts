@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { APP_ORIGIN, BROKER_URL, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
 import { migrate } from '../../storage/migrate.js';
+import { insertOrganization, upsertMembership } from '../../storage/queries/index.js';
 import { PUBLISH_LEAD_MS, rotateSigningKey } from './keys.js';
 
 describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => {
@@ -17,6 +18,26 @@ describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => 
       currentDate: t.broker.clock.now(),
     });
   }
+
+  it("carries the active organization's id and the user's role in it (memberships, read with the session), null in another", async () => {
+    const done = await t.broker.signUp('ada@example.com');
+    const at = t.broker.clock.now();
+    await insertOrganization(t.storage, { id: 'org_acme', name: 'Acme', slug: 'acme', createdAt: at });
+    await insertOrganization(t.storage, { id: 'org_globex', name: 'Globex', slug: 'globex', createdAt: at });
+    await upsertMembership(t.storage, { orgId: 'org_acme', userId: done.user.id, role: 'member', createdAt: at });
+    // The session active in Acme, as an Acme connection's factor makes it.
+    await t.storage.query(`UPDATE sessions SET org_id = 'org_acme' WHERE id = $1`, [done.session.id]);
+    const claims = async () => (await verifyWithJwks((await t.broker.post('/v1/session/token')).body.token)).payload;
+    expect(await claims()).toMatchObject({ org_id: 'org_acme', org_role: 'member' });
+    // A role changed by the admin shows in the next token.
+    await t.storage.query(`UPDATE memberships SET role = 'admin' WHERE org_id = 'org_acme'`);
+    t.broker.clock.advance(301_000);
+    expect(await claims()).toMatchObject({ org_id: 'org_acme', org_role: 'admin' });
+    // Active in an organization the user is no member of: no role.
+    await t.storage.query(`UPDATE sessions SET org_id = 'org_globex' WHERE id = $1`, [done.session.id]);
+    t.broker.clock.advance(301_000);
+    expect(await claims()).toMatchObject({ org_id: 'org_globex', org_role: null });
+  });
 
   it('mints a short-lived ES256 token that verifies against the published JWKS', async () => {
     const done = await t.broker.signUp('ada@example.com');

@@ -46,8 +46,8 @@ export async function issueSessionToken(deps: Deps, session: SessionRecord, audi
   const iat = Math.floor(deps.clock().getTime() / 1000);
   // Never outlive the session itself.
   const exp = Math.min(iat + deps.config.token.ttlSeconds, Math.floor(session.expiresAt.getTime() / 1000));
-  // org_role stays null until memberships exist (migration 007).
-  const token = await new SignJWT({ sid: session.id, amr: session.amr, aal: assuranceLevel(session.factors), org_id: session.orgId, org_role: null })
+  // org_role: the user's membership role in the active organization, read with the session (null without one).
+  const token = await new SignJWT({ sid: session.id, amr: session.amr, aal: assuranceLevel(session.factors), org_id: session.orgId, org_role: session.orgId ? (session.orgRole ?? null) : null })
     .setProtectedHeader({ alg: 'ES256', kid, typ: SESSION_TOKEN_TYPE })
     .setIssuer(deps.config.publicUrl)
     .setSubject(session.userId)

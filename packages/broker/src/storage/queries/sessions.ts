@@ -11,6 +11,13 @@ export interface SessionRecord {
   amr: string[];
   /** The organization the session is active in, or null (a personal session). */
   orgId: string | null;
+  /**
+   * The user's role in `orgId` now (memberships), read with the session by
+   * `findLiveSession` for the token's `org_role`; null without an organization
+   * or a membership. Not a column of `sessions`: a role changed by the admin API
+   * shows in the next token.
+   */
+  orgRole?: string | null;
   createdAt: Date;
   lastSeenAt: Date;
   expiresAt: Date;
@@ -55,10 +62,11 @@ export type SessionUser = Omit<UserRecord, 'passwordHash' | 'updatedAt'>;
  */
 export async function findLiveSession(db: Db, secretHash: string, now: Date): Promise<{ session: SessionRecord; user: SessionUser } | undefined> {
   const rows = await db.query<SessionRecord & { userEmail: string; userEmailVerifiedAt: Date | null; userName: string | null; userCreatedAt: Date }>(
-    `SELECT s.id, s.user_id AS "userId", s.factors, s.amr, s.org_id AS "orgId", s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt", s.expires_at AS "expiresAt",
+    `SELECT s.id, s.user_id AS "userId", s.factors, s.amr, s.org_id AS "orgId", m.role AS "orgRole", s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt", s.expires_at AS "expiresAt",
        s.revoked_at AS "revokedAt", s.ip, s.user_agent AS "userAgent",
        u.email AS "userEmail", u.email_verified_at AS "userEmailVerifiedAt", u.name AS "userName", u.created_at AS "userCreatedAt"
      FROM sessions s JOIN users u ON u.id = s.user_id
+     LEFT JOIN memberships m ON m.org_id = s.org_id AND m.user_id = s.user_id
      WHERE s.secret_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
     [secretHash, now],
   );
