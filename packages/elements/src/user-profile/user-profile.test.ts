@@ -184,7 +184,8 @@ describe('lk-user-profile: signed out, unreachable, not configured', () => {
     document.addEventListener('lk-error', (e) => errors.push(e.detail.code), { once: true });
     const el = await mount<LkUserProfile>(html`<lk-user-profile></lk-user-profile>`, 'lk-user-profile');
     await until(() => errors.length === 1);
-    await el.updateComplete;
+    // The message comes with the error-messages chunk; the generic text never shows first.
+    await until(() => queries(el).alert());
     expect(errors).toEqual(['not_configured']);
     expect(queries(el).alert()).toBe("Sign-in isn't set up on this page yet.");
     expect(logged).toHaveBeenCalledOnce();

@@ -4,7 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg } from '../internal/localize.js';
 import type { SessionClient, SessionState } from '@latchkey/client';
 import { LkElement } from '../internal/base.js';
-import { errorMessage } from '../internal/messages.js';
+import { errorMessage, loadErrorMessages } from '../internal/messages.js';
 import { directionFor } from '../internal/locale-state.js';
 import { ConnectedAccountsSection } from './connected-accounts.section.js';
 import { PasskeysSection } from './passkeys.section.js';
@@ -152,8 +152,13 @@ export class LkUserProfile extends LkElement {
       try {
         this.requireClient();
       } catch (error) {
-        this.notConfigured = error;
         this.reportError(error);
+        // Its message is in the error-messages chunk: shown once that is loaded, never the generic text first.
+        void loadErrorMessages()
+          .catch(() => {})
+          .then(() => {
+            if (this.isConnected && !this.latchkey) this.notConfigured = error;
+          });
       }
     });
   }
