@@ -17,7 +17,7 @@ test('a returning user signs in with their password in Arabic, right to left', a
   await expect(card.getByLabel('البريد الإلكتروني')).toHaveAttribute('dir', 'ltr');
 
   await card.getByLabel('البريد الإلكتروني').fill(email);
-  await card.getByRole('button', { name: 'متابعة' }).click();
+  await card.getByRole('button', { name: 'متابعة', exact: true }).click();
   await expect(card.getByRole('heading', { name: 'أدخل كلمة المرور' })).toBeVisible();
 
   await card.getByLabel('كلمة المرور', { exact: true }).fill('not the password');

@@ -13,7 +13,7 @@ test('a returning user signs in with their password in German', async ({ page, a
   await expect(card).not.toHaveAttribute('dir');
 
   await card.getByLabel('E-Mail').fill(email);
-  await card.getByRole('button', { name: 'Weiter' }).click();
+  await card.getByRole('button', { name: 'Weiter', exact: true }).click();
   await expect(card.getByRole('heading', { name: 'Passwort eingeben' })).toBeVisible();
 
   // A wrong password is explained in German, never with the broker's English title.
