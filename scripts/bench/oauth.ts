@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import type * as OAuth from 'oauth4webapi';
 import { createBroker, createPgliteStorage } from '../../packages/broker/src/index.js';
 import { startFakeIdp } from '../../packages/broker/src/test/fake-idp.js';
-import { BROKER_SECRET, ORIGIN, PUBLIC_URL } from './shared.js';
+import { BROKER_SECRET, ORIGIN, PUBLIC_URL, cpuOfAll } from './shared.js';
 
 /** The oauth4webapi the broker itself loads (a dependency of the broker package, not of the workspace root). */
 const oauth: typeof OAuth = await import(pathToFileURL(createRequire(new URL('../../packages/broker/package.json', import.meta.url)).resolve('oauth4webapi')).href);
@@ -26,21 +26,6 @@ export interface OAuthFigures {
   brokerUs: number;
   libraryUs: number;
   count: number;
-}
-
-const cpuNow = () => {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-};
-
-async function cpuOfAll<T>(items: T[], concurrency: number, task: (item: T) => Promise<void>): Promise<number> {
-  const before = cpuNow();
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, lane) => {
-      for (let i = lane; i < items.length; i += concurrency) await task(items[i]!);
-    }),
-  );
-  return cpuNow() - before;
 }
 
 export async function benchOAuthCallbacks(options: { count?: number; concurrency?: number } = {}): Promise<OAuthFigures> {

@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createBroker, type Storage } from '../../packages/broker/src/index.js';
 import { SoftAuthenticator } from '../../packages/broker/src/test/soft-authenticator.js';
-import { BROKER_SECRET, ORIGIN, PUBLIC_URL, SESSION_SECRET, hashSecret } from './shared.js';
+import { BROKER_SECRET, ORIGIN, PUBLIC_URL, SESSION_SECRET, cpuOfAll, hashSecret } from './shared.js';
 
 /** The @simplewebauthn/server module the broker itself loads (its ESM entry, resolved from the broker package). */
 async function loadSimpleWebAuthn(): Promise<typeof import('@simplewebauthn/server')> {
@@ -57,26 +57,6 @@ function countingStorage(storage: Storage) {
 }
 
 const RP_ID = new URL(ORIGIN).hostname;
-const cpuNow = () => {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-};
-
-/**
- * Runs `task` on every item, `concurrency` at a time (each lane in order), and
- * returns the CPU µs it all took. Several in flight, as on a server under load:
- * one at a time, each database round trip would also pay for the process going
- * idle and waking up again, which is no cost of the handler.
- */
-async function cpuOfAll<T>(items: T[], concurrency: number, task: (item: T) => Promise<void>): Promise<number> {
-  const before = cpuNow();
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, lane) => {
-      for (let i = lane; i < items.length; i += concurrency) await task(items[i]!);
-    }),
-  );
-  return cpuNow() - before;
-}
 
 /** Runs both, the library first on odd turns and the broker first on even ones; answers in (library, broker) order. */
 async function inTurn<L, B>(turn: number, library: () => Promise<L>, broker: () => Promise<B>): Promise<[L, B]> {
