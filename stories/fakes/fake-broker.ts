@@ -69,6 +69,11 @@ export interface FakeBrokerOptions {
    * (home-realm discovery), whether or not the account exists.
    */
   ssoDomains?: Record<string, string>;
+  /**
+   * Of `ssoDomains`, those that require SSO: password, email-code, reset and sign-up
+   * answer 403 `sso_required` for their addresses, with or without an account.
+   */
+  ssoRequired?: string[];
 }
 
 /** What `GET /v1/sign-in/flow` answers next: a step, or `{ doneAs }` to come back signed in as that address (made if new). */
@@ -382,6 +387,9 @@ export class FakeBroker {
     if (path.startsWith('/v1/identities')) return this.answerIdentities(method, path, body as Record<string, unknown>);
     const email = body.email?.trim().toLowerCase();
     const mailsTo = (address: string): FlowMail => (this.users.has(address) ? 'code' : 'nothing');
+    // As on the broker: a domain that requires SSO refuses every other first factor before anything else.
+    const refusesOthers = ['POST /v1/sign-in/password', 'POST /v1/sign-in/email-code', 'POST /v1/password-reset', 'POST /v1/sign-up'].includes(`${method} ${path}`);
+    if (refusesOthers && email && this.options.ssoRequired?.includes(email.split('@').pop()!)) throw problem('sso_required');
     switch (`${method} ${path}`) {
       case 'POST /v1/sign-in/identify': {
         // Home-realm discovery: the domain's IdP, the same answer whether or not the account exists.

@@ -18,6 +18,7 @@ import { clientBucket } from './modules/sign-in/browser.js';
 import { identifyRoutes } from './modules/sign-in/routes.js';
 import { boundedFetch } from './modules/oauth/outbound.js';
 import { oauthModule } from './modules/oauth/module.js';
+import { ssoRequired } from './modules/orgs/sso.js';
 import { randomSecret } from './random.js';
 import { migrationsApplied } from './storage/migrate.js';
 import { getOrCreateSecret } from './storage/queries/index.js';
@@ -46,8 +47,8 @@ export function createBroker(options: BrokerOptions) {
     fetch: boundedFetch(givenFetch ?? ((input, init) => globalThis.fetch(input, init)), config.outbound),
     // Without a configured secret (dev), the first instance generates one and every instance shares it.
     secret: () => (secret ??= config.secret ? Promise.resolve(config.secret) : getOrCreateSecret(storage, 'code-hmac', randomSecret(), now())),
-    // No module gates a session yet; MFA and "SSO required" add theirs here, ahead of the host's.
-    requirements: [...(requirements ?? [])],
+    // The broker's own gates first ("SSO required" for a domain; MFA adds its own), then the host's.
+    requirements: [ssoRequired, ...(requirements ?? [])],
   };
   if (!config.secret && !config.dev) throw new ConfigError('latchkey config: secret: required outside dev mode (at least 32 characters)');
   // The outbox is readable only at the dev route: outside dev mode it would keep every code from its owner.
@@ -83,7 +84,8 @@ export function createBroker(options: BrokerOptions) {
     const ready = await migrationsApplied(storage).then((applied) => applied && ensureSigningKey(deps).then(() => true)).catch(() => false);
     return ready ? c.json({ status: 'ready' }) : problemResponse(c, 'internal_error', { detail: 'database unreachable or not migrated' });
   });
-  app.route('/v1/sign-in', identifyRoutes(deps));
+  const oauth = oauthModule(deps);
+  app.route('/v1/sign-in', identifyRoutes(deps, oauth.homeRealm));
   app.route('/v1/sign-in', passwordSignInRoutes(deps));
   app.route('/v1/sign-in', emailCodeSignInRoutes(deps));
   app.route('/v1/sign-up', signUpRoutes(deps));
@@ -94,7 +96,7 @@ export function createBroker(options: BrokerOptions) {
   app.route('/v1/email-code', emailCodeRoutes(deps));
   app.route('/v1/session', sessionRoutes(deps));
   app.route('/v1/sign-out', signOutRoutes(deps));
-  oauthModule(deps).mount(app, { flowGuards });
+  oauth.mount(app, { flowGuards });
   if (config.dev) app.route('/dev', devOutboxRoutes(deps));
   return Object.assign(app, { deps });
 }

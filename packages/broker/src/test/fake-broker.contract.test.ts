@@ -21,6 +21,7 @@ import {
 } from '@latchkey/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeBroker } from '../../../../stories/fakes/fake-broker.js';
+import { ADMIN_TOKEN, adminCall } from './admin.js';
 import type { SocialProviderConfig } from '../config.js';
 import { githubProvider } from '../modules/oauth/oauth.fixtures.js';
 import { startFakeIdp, type FakeIdp } from './fake-idp.js';
@@ -47,6 +48,8 @@ interface Setup {
   social?: SocialProvider[];
   /** Email domain -> organization whose IdP signs that domain in (home-realm discovery). */
   ssoDomains?: Record<string, string>;
+  /** Of `ssoDomains`, those that require SSO. */
+  ssoRequired?: string[];
 }
 
 interface Subject {
@@ -91,7 +94,7 @@ type Kind = 'fake' | 'real';
 async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
   const methods = setup.methods ?? ['password', 'email-code'];
   if (kind === 'fake') {
-    const fake = new FakeBroker({ accounts: Object.fromEntries((setup.accounts ?? []).map((email) => [email, PASSWORD])), methods, origin: APP_ORIGIN, social: setup.social, ssoDomains: setup.ssoDomains });
+    const fake = new FakeBroker({ accounts: Object.fromEntries((setup.accounts ?? []).map((email) => [email, PASSWORD])), methods, origin: APP_ORIGIN, social: setup.social, ssoDomains: setup.ssoDomains, ssoRequired: setup.ssoRequired });
     return {
       client: fake.client(),
       url: fake.url,
@@ -112,14 +115,20 @@ async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
   // Its clock starts at the client's now: the session store times its token cache by Date.now().
   const clock = testClock(Date.now());
   // Social buttons sign in through an in-process IdP on an ephemeral port, as `cy@devhub.test`.
-  const idp = setup.social ? await startFakeIdp({ clock: clock.now }) : undefined;
+  const idp = setup.social || setup.ssoDomains ? await startFakeIdp({ clock: clock.now }) : undefined;
   if (idp) {
     idp.state.user = { sub: 'cy-1', email: 'cy@devhub.test', email_verified: true, name: 'Cy' };
     idp.state.githubEmails = [{ email: 'cy@devhub.test', primary: true, verified: true }];
   }
   const configured = idp ? realSocial(idp) : {};
   const social = (setup.social ?? []).map((p) => configured[p.id]!);
-  const broker = testBroker(storage, { signIn: { methods }, clock, social });
+  const broker = testBroker(storage, { signIn: { methods }, clock, social, adminToken: ADMIN_TOKEN });
+  // Each SSO domain's organization, as an admin makes it: the domain verified, an OIDC connection to the fake IdP.
+  for (const [domain, name] of Object.entries(setup.ssoDomains ?? {})) {
+    const org = (await adminCall(broker, 'POST', '/organizations', { name })).body;
+    await adminCall(broker, 'POST', `/organizations/${org.id}/domains`, { domain, sso_required: setup.ssoRequired?.includes(domain) ?? false });
+    await adminCall(broker, 'POST', `/organizations/${org.id}/connections`, { type: 'oidc', issuer: idp!.issuer, client_id: idp!.clientId, client_secret: 'org-client-secret-0123456789' });
+  }
   // Accounts are made by another browser (the harness's own jar), so the client starts signed out.
   for (const email of setup.accounts ?? []) await broker.signUp(email, PASSWORD);
 
@@ -759,12 +768,10 @@ describe.each<Kind>(['fake', 'real'])('federation contract: %s broker', (kind) =
   });
 });
 /**
- * Home-realm discovery. NOT YET on the real broker: its identify does not look up
- * the domain's organization yet (issue 21 §3.5, the oauth branch's next step). Add
- * 'real' here with an organization, a verified domain and a connection made through
- * the admin API once it does.
+ * Home-realm discovery and "SSO required", on both brokers. The real one has Acme
+ * made through the admin API: acme.test verified, an OIDC connection to an in-process IdP.
  */
-describe.each<Kind>(['fake'])('home-realm discovery contract: %s broker', (kind) => {
+describe.each<Kind>(['fake', 'real'])('home-realm discovery contract: %s broker', (kind) => {
   let subject: Subject | undefined;
   afterEach(async () => {
     await subject?.close();
@@ -782,6 +789,21 @@ describe.each<Kind>(['fake'])('home-realm discovery contract: %s broker', (kind)
     }
     // Another domain keeps the usual first step.
     expect(await client.identify({ email: ALICE })).toMatchObject({ step: 'password' });
+  });
+
+  it('refuses a password, a code, a reset and a sign-up for a domain that requires SSO, the same for a known and an unknown address', async () => {
+    const { client } = await open({ accounts: ['ana@acme.test'], ssoRequired: ['acme.test'] });
+    for (const email of ['ana@acme.test', 'nobody@acme.test']) {
+      for (const call of [
+        () => client.signInWithPassword({ email, password: PASSWORD }),
+        () => client.startEmailCodeSignIn({ email }),
+        () => client.startPasswordReset({ email }),
+        () => client.startSignUp({ email, password: PASSWORD }),
+      ]) {
+        expect(await rejection(call())).toMatchObject({ code: 'sso_required', status: 403 });
+      }
+    }
+    expect(client.session.state).toMatchObject({ status: 'signed-out' });
   });
 });
 /**

@@ -45,6 +45,8 @@ export async function startFakeIdp(options: { clock: () => Date; clientId?: stri
     delayMs: 0,
     discovery: {} as Record<string, unknown>,
     tokenCalls: 0,
+    /** How the last token request authenticated its client: the Authorization header and the form (client_secret, client_assertion…). */
+    lastTokenRequest: undefined as { authorization: string | undefined; params: URLSearchParams } | undefined,
     /** A body of this many bytes instead of the token response (oversized answers). */
     oversizedToken: 0,
   };
@@ -60,6 +62,12 @@ export async function startFakeIdp(options: { clock: () => Date; clientId?: stri
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => resolve(body));
     });
+  // The client id of a token request: in the form (client_secret_post, private_key_jwt, none) or in HTTP Basic (RFC 6749 §2.3.1, form-encoded).
+  const clientIdOf = (req: IncomingMessage, params: URLSearchParams) => {
+    const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!basic) return params.get('client_id');
+    return decodeURIComponent(Buffer.from(basic, 'base64').toString().split(':')[0]!.replace(/\+/g, ' '));
+  };
   const bearer = (req: IncomingMessage) => /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
 
   const server = createServer(async (req, res) => {
@@ -73,6 +81,7 @@ export async function startFakeIdp(options: { clock: () => Date; clientId?: stri
       case 'POST /token': {
         state.tokenCalls++;
         const params = new URLSearchParams(await readBody(req));
+        state.lastTokenRequest = { authorization: req.headers.authorization, params };
         if (state.oversizedToken > 0) {
           res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
           res.end(`{"pad":"${'x'.repeat(state.oversizedToken)}"}`);
@@ -83,7 +92,7 @@ export async function startFakeIdp(options: { clock: () => Date; clientId?: stri
           return json(res, answer.status, answer.body, answer.headers);
         }
         const grant = grants.get(params.get('code') ?? '');
-        if (!grant || grant.used || params.get('redirect_uri') !== grant.redirectUri || params.get('client_id') !== grant.clientId) return json(res, 400, { error: 'invalid_grant' });
+        if (!grant || grant.used || params.get('redirect_uri') !== grant.redirectUri || clientIdOf(req, params) !== grant.clientId) return json(res, 400, { error: 'invalid_grant' });
         const { createHash } = await import('node:crypto');
         const challenge = createHash('sha256').update(params.get('code_verifier') ?? '').digest('base64url');
         if (challenge !== grant.challenge) return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE' });

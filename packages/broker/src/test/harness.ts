@@ -170,6 +170,8 @@ export async function rowCounts(storage: Storage) {
     openFlows: (await storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM flows WHERE consumed_at IS NULL`))[0]!.n,
     mail: await count('mail_outbox'),
     passkeys: await count('passkeys'),
+    identities: await count('identities'),
+    memberships: await count('memberships'),
   };
 }
 

@@ -334,7 +334,8 @@ export class LkSignIn extends LkFormElement {
     const values = this.validate(['email']);
     if (!values) return;
     this.flow.amend({ name: 'identifier', email: values.email });
-    this.flow.submit((conn, signal) => identify(conn, { email: values.email!, return_to: this.target }, { signal }));
+    // resume_url: an address of an organization's SSO domain goes to its IdP, which sends the browser back here.
+    this.flow.submit((conn, signal) => identify(conn, { email: values.email!, return_to: this.target, resume_url: location.href }, { signal }));
   };
 }
 

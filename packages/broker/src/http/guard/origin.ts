@@ -91,3 +91,16 @@ export function checkReturnTo(config: BrokerConfig, returnTo: string | undefined
   }
   return url.href;
 }
+
+/**
+ * The page a trip to an identity provider comes back to: `given` when allowlisted
+ * (400 `invalid_return_to` otherwise), or the calling page's origin (already checked
+ * by the Origin guard), or the broker's own public URL.
+ *
+ * @example
+ * const resumeUrl = resumeUrlOf(deps.config, c.req.header('origin'), body.resume_url);
+ */
+export function resumeUrlOf(config: BrokerConfig, origin: string | undefined, given: string | undefined): string {
+  if (given !== undefined) return checkReturnTo(config, given)!;
+  return checkReturnTo(config, origin ? `${origin}/` : `${config.publicUrl}/`)!;
+}

@@ -1,5 +1,6 @@
 import type { EmailCodeStep } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
+import { refuseWhereSsoRequired } from '../orgs/sso.js';
 import { ProblemError } from '../../http/problem.js';
 import { findUserByEmail, findUserById } from '../../storage/queries/index.js';
 import type { Browser } from '../sign-in/browser.js';
@@ -8,6 +9,8 @@ import { openCodeFlow, redeemCode, startCodeFlow } from './code-flow.js';
 
 /** Mails a sign-in code if the address has an account; the answer and the work are the same if not. */
 export async function startEmailCodeSignIn(deps: Deps, browser: Browser, email: string, returnTo: string | null): Promise<EmailCodeStep> {
+  // A domain that requires SSO gets no code, with or without an account.
+  await refuseWhereSsoRequired(deps, email);
   const user = await findUserByEmail(deps.storage, email);
   return startCodeFlow(deps, browser, { purpose: 'sign-in', email, userId: user?.id ?? null, mail: user ? 'code' : 'nothing', returnTo });
 }

@@ -8,7 +8,9 @@ import { toWireSession, toWireUser } from '../sessions/sessions.js';
 import type { Browser } from '../sign-in/browser.js';
 import { completeFirstFactor, type StepOutcome } from '../sign-in/complete.js';
 import type { Factor } from '../sign-in/factors.js';
-import { consumeTrip, idpErrorStep, redirectUriOf, storeResult, targetOf, type OAuthFlowData } from './flows.js';
+import { consumeTrip, idpErrorStep, storeResult, targetOf, type OAuthFlowData } from './flows.js';
+import { oauthRedirectUri } from '../orgs/connections.js';
+import { provisionMembership } from './enterprise.js';
 import { resolveIdentity } from './identity.js';
 import { IdpFailure, type Protocol } from './protocol.js';
 import type { ProviderConfig } from './providers.js';
@@ -17,7 +19,8 @@ import type { ProviderConfig } from './providers.js';
 export interface CallbackContext {
   deps: Deps;
   protocol: Protocol;
-  providerOf: (source: OAuthFlowData['source']) => ProviderConfig | undefined;
+  /** The provider a trip was opened for: a configured social provider, or the organization's connection as stored now. */
+  providerOf: (source: OAuthFlowData['source']) => Promise<ProviderConfig | undefined>;
 }
 
 /** Where the browser goes next, and the session whose cookie the route sets (only when the result is `done`). */
@@ -40,7 +43,7 @@ function signInThrough(tx: Db, deps: Deps, browser: Browser, user: SessionUser, 
 /** The session factor of a sign-in through `provider` at `at`. */
 export function factorOf(provider: ProviderConfig, at: string): Factor {
   const source = provider.source;
-  if ('connection' in source) return { method: 'oidc', at, connection: source.connection, ...(source.org ? { org: source.org } : {}) };
+  if ('connection' in source) return { method: 'oidc', at, connection: source.connection, org: source.org };
   return { method: provider.protocol === 'oidc' ? 'oidc' : 'oauth', at, provider: source.provider };
 }
 
@@ -49,7 +52,8 @@ export function factorOf(provider: ProviderConfig, at: string): Factor {
  * conditional statement: open, bound to this browser's `lk_flow`), lets the
  * protocol check the IdP's answer, resolves the identity and, in one
  * transaction, writes the user, the identity, the engine's outcome and the
- * result for `GET /v1/sign-in/flow`. Any failure after the trip was found is
+ * result for `GET /v1/sign-in/flow`; through an organization's connection, also
+ * the user's membership in it (JIT, with the connection's default role). Any failure after the trip was found is
  * a stored `idp-error` step; without a trip there is nowhere to send the
  * browser, so it is a 400 `invalid_state`.
  */
@@ -62,16 +66,16 @@ export async function finishTrip(ctx: CallbackContext, browser: Browser, params:
   if (!trip) throw new ProblemError('invalid_state');
   const data = trip.data;
   const location = resumeLocation(data.resume_url);
-  const provider = ctx.providerOf(data.source);
+  const provider = await ctx.providerOf(data.source);
   const fail = async (failure: IdpFailure, to = provider ? targetOf(provider) : { kind: 'social' as const, name: 'provider' }) => {
     console.warn(`[latchkey] oauth callback refused (${failure.reason}): ${failure.message}`);
-    await storeResult(deps.storage, deps, browser, null, idpErrorStep(failure.reason, to, data.return_to));
+    await storeResult(deps.storage, deps, browser, null, { step: idpErrorStep(failure.reason, to, data.return_to) });
     return { location };
   };
   if (!provider) return fail(new IdpFailure('idp_error', 'the provider of this trip is no longer configured'));
   let external;
   try {
-    external = await ctx.protocol.finish(provider, redirectUriOf(deps), params, { state, codeVerifier: data.code_verifier, nonce: data.nonce });
+    external = await ctx.protocol.finish(provider, oauthRedirectUri(deps.config), params, { state, codeVerifier: data.code_verifier, nonce: data.nonce });
   } catch (error) {
     if (error instanceof IdpFailure) return fail(error);
     throw error;
@@ -87,16 +91,22 @@ export async function finishTrip(ctx: CallbackContext, browser: Browser, params:
     try {
       const result = await deps.storage.transaction(async (tx) => {
         const resolved = await resolveIdentity(tx, deps, provider, external, linking ? linking.user.id : null);
+        if (!linking) await provisionMembership(tx, deps, provider, resolved.user.id);
         const outcome: StepOutcome = linking
           ? { step: connectedStep(linking, data.return_to) }
           : await signInThrough(tx, deps, browser, resolved.user, provider, data.return_to);
-        await storeResult(tx, deps, browser, resolved.user.id, outcome.step);
+        await storeResult(tx, deps, browser, resolved.user.id, { step: outcome.step });
         return { resolved, outcome };
       });
       if (result.resolved.connected) announceNewWayIn(deps, browser, result.resolved.user.email, { kind: 'identity', provider: provider.name });
       return { location, ...(result.outcome.session ? { session: result.outcome.session } : {}) };
     } catch (error) {
       if (error instanceof IdpFailure) return fail(error);
+      // A policy of the engine refused the sign-in (its transaction wrote nothing): the page hears why.
+      if (error instanceof ProblemError && error.code === 'sso_required') {
+        await storeResult(deps.storage, deps, browser, null, { problem: error.code });
+        return { location };
+      }
       // Two trips of one new identity at once: the second finds the first's rows on its retry.
       if (isUniqueViolation(error) && attempt === 0) continue;
       throw error;

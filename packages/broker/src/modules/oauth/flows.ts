@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import type { IdpErrorStep, RedirectTarget, SsoRedirectStep, Step } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
+import type { ProblemCode } from '@latchkey/client';
 import { randomId } from '../../random.js';
 import { consumeFlowBySecret, consumeNewestFlow, insertFlow } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import type { Browser } from '../sign-in/browser.js';
+import { oauthRedirectUri } from '../orgs/connections.js';
 import type { Protocol } from './protocol.js';
 import type { ProviderConfig } from './providers.js';
 
@@ -29,16 +31,16 @@ export interface OAuthFlowData {
   return_to: string | null;
 }
 
-/** What the callback leaves for the page the browser returns to. */
-export interface OAuthResultData {
-  step: Step;
-}
+/**
+ * What the callback leaves for the page the browser returns to: the step, or a
+ * refusal of the engine's (an organization's policy, such as `sso_required`), which
+ * `GET /v1/sign-in/flow` answers as that problem.
+ */
+export type OAuthResultData = { step: Step } | { problem: ProblemCode };
 
 /** `state` is found again by its hash only: a leaked flows table holds no live state. */
 export const hashState = (state: string) => createHash('sha256').update(state).digest('base64url');
 
-/** The callback every provider and connection registers: `${publicUrl}/v1/oauth/callback`. */
-export const redirectUriOf = (deps: Deps) => `${deps.config.publicUrl}/v1/oauth/callback`;
 
 export const targetOf = (provider: ProviderConfig): RedirectTarget =>
   'provider' in provider.source ? { kind: 'social', name: provider.name, icon: provider.icon } : { kind: 'sso', name: provider.name };
@@ -58,7 +60,7 @@ export async function startTrip(
   const state = oauth.generateRandomState();
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const nonce = provider.protocol === 'oidc' ? oauth.generateRandomNonce() : null;
-  const url = await protocol.authorizationUrl(provider, redirectUriOf(deps), { state, codeVerifier, nonce });
+  const url = await protocol.authorizationUrl(provider, oauthRedirectUri(deps.config), { state, codeVerifier, nonce });
   const now = deps.clock();
   await insertFlow<OAuthFlowData>(deps.storage, {
     id: randomId('flw'),
@@ -80,7 +82,7 @@ export async function consumeTrip(deps: Deps, browser: Browser, state: string) {
 }
 
 /** Leaves the trip's result for this browser (single-use, five minutes). */
-export async function storeResult(db: Db, deps: Deps, browser: Browser, userId: string | null, step: Step): Promise<void> {
+export async function storeResult(db: Db, deps: Deps, browser: Browser, userId: string | null, result: OAuthResultData): Promise<void> {
   const now = deps.clock();
   await insertFlow<OAuthResultData>(db, {
     id: randomId('flw'),
@@ -88,7 +90,7 @@ export async function storeResult(db: Db, deps: Deps, browser: Browser, userId: 
     bindingHash: browser.bindingHash,
     secretHash: null,
     userId,
-    data: { step },
+    data: result,
     maxAttempts: 0,
     createdAt: now,
     expiresAt: new Date(now.getTime() + RESULT_TTL_MS),
@@ -96,8 +98,8 @@ export async function storeResult(db: Db, deps: Deps, browser: Browser, userId: 
 }
 
 /** This browser's waiting result, answered once; undefined when there is none. */
-export async function takeResult(deps: Deps, browser: Browser): Promise<Step | undefined> {
-  return (await consumeNewestFlow<OAuthResultData>(deps.storage, { kind: OAUTH_RESULT, bindingHash: browser.bindingHash, now: deps.clock() }))?.data.step;
+export async function takeResult(deps: Deps, browser: Browser): Promise<OAuthResultData | undefined> {
+  return (await consumeNewestFlow<OAuthResultData>(deps.storage, { kind: OAUTH_RESULT, bindingHash: browser.bindingHash, now: deps.clock() }))?.data;
 }
 
 export const idpErrorStep = (reason: IdpErrorStep['reason'], to: RedirectTarget, returnTo: string | null): IdpErrorStep => ({ step: 'idp-error', reason, to, return_to: returnTo });

@@ -4,8 +4,9 @@ import { rateLimit } from '../../http/guard/rate-limit.js';
 import { clientBucket } from '../sign-in/browser.js';
 import { OAUTH_FLOW, OAUTH_RESULT } from './flows.js';
 import { createProtocol } from './protocol.js';
-import { providerFromSocial, type ProviderConfig } from './providers.js';
-import { identityRoutes, oauthCallbackRoutes, publicConfigRoutes, socialSignInRoutes, type OAuthContext } from './routes.js';
+import { tripConnection } from './enterprise.js';
+import { providerFromSocial } from './providers.js';
+import { homeRealmDiscovery, identityRoutes, oauthCallbackRoutes, publicConfigRoutes, socialSignInRoutes, type OAuthContext } from './routes.js';
 
 /**
  * What social sign-in adds to the broker, in one place:
@@ -15,23 +16,29 @@ import { identityRoutes, oauthCallbackRoutes, publicConfigRoutes, socialSignInRo
  *   (the flow guards: trusted Origin on unsafe calls, small body, per-address budget);
  * - flow kinds: `oauth` (a trip to an IdP) and `oauth-result` (its outcome, waiting for the page);
  * - problem codes: unknown_provider, no_flow, invalid_state, last_way_in;
- * - no engine requirement yet (SSO-required and JIT membership come with organizations).
+ * - enterprise OIDC: identify sends an address of an organization's verified domain to its
+ *   connection (`identify.ts`), and the engine's `ssoRequired` requirement holds every other
+ *   first factor off such a domain when it requires SSO.
  *
  * @example
- * oauthModule(deps).mount(app, { flowGuards });
+ * const oauth = oauthModule(deps);
+ * app.route('/v1/sign-in', identifyRoutes(deps, oauth.homeRealm));
+ * oauth.mount(app, { flowGuards });
  */
-export function oauthModule(deps: Deps, options: { connections?: (id: string) => ProviderConfig | undefined } = {}) {
+export function oauthModule(deps: Deps) {
   const social = new Map(deps.config.social.map((p) => [p.id, providerFromSocial(p)]));
   const ctx: OAuthContext = {
     deps,
     protocol: createProtocol({ fetch: deps.fetch, clock: deps.clock }),
     social,
-    providerOf: (source) => ('provider' in source ? social.get(source.provider) : options.connections?.(source.connection)),
+    providerOf: async (source) => ('provider' in source ? social.get(source.provider) : tripConnection(deps, source)),
   };
   return {
     flowKinds: [OAUTH_FLOW, OAUTH_RESULT] as const,
     problems: ['unknown_provider', 'no_flow', 'invalid_state', 'last_way_in'] as const,
     context: ctx,
+    /** For the identify step (`identifyRoutes`): an address of an organization's SSO domain goes to its IdP. */
+    homeRealm: homeRealmDiscovery(ctx),
     mount(app: Hono, guards: { flowGuards: MiddlewareHandler[] }) {
       app.route('/v1/config', publicConfigRoutes(deps));
       app.route('/v1/sign-in', socialSignInRoutes(ctx));

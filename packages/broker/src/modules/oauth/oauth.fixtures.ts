@@ -21,7 +21,7 @@ export function useOAuthBroker(kind: (typeof storageKinds)[number], social: (idp
   afterEach(async () => {
     await ctx.storage.drop();
     // Each test starts from the fake IdP's defaults.
-    Object.assign(ctx.idp.state, { user: { sub: 'idp-user-1', email: 'ada@example.test', email_verified: true, name: 'Ada' }, githubEmails: undefined, idTokenClaims: {}, sign: undefined, tokenResponse: undefined, delayMs: 0, discovery: {}, oversizedToken: 0 });
+    Object.assign(ctx.idp.state, { user: { sub: 'idp-user-1', email: 'ada@example.test', email_verified: true, name: 'Ada' }, githubEmails: undefined, idTokenClaims: {}, sign: undefined, tokenResponse: undefined, delayMs: 0, discovery: {}, oversizedToken: 0, lastTokenRequest: undefined });
   });
   return ctx;
 }

@@ -1,5 +1,6 @@
 import type { ProviderIcon, SocialProvider } from '@latchkey/client';
 import type { SocialProviderConfig } from '../../config.js';
+import type { ConnectionRecord } from '../../storage/queries/index.js';
 
 /**
  * Everything the protocol code needs of one identity provider, whether it
@@ -9,7 +10,7 @@ import type { SocialProviderConfig } from '../../config.js';
  */
 export interface ProviderConfig {
   /** Which configured thing this is: a social provider id, or an organization's connection id. */
-  source: { provider: string } | { connection: string; org?: string };
+  source: { provider: string } | { connection: string; org: string };
   name: string;
   icon: ProviderIcon;
   /** `oidc`: discovery from `issuer`, an ID token and userinfo. `oauth2`: fixed endpoints, no ID token. */
@@ -34,6 +35,11 @@ export interface ProviderConfig {
    * `https://login.microsoftonline.com/{tenantid}/v2.0`; the ID token's `iss` must be that with its own `tid`.
    */
   tenantIssuer?: boolean;
+  /**
+   * An organization's connection: the organization a sign-in through it belongs to, and the
+   * role its JIT membership gets. Only addresses of the organization's verified domains sign in.
+   */
+  membership?: { org: string; role: string };
 }
 
 export type ClientAuthConfig =
@@ -134,39 +140,25 @@ export function providerFromSocial(p: SocialProviderConfig): ProviderConfig {
 
 /**
  * An organization's enterprise OIDC connection as a provider: discovery from its
- * issuer, a client secret or `private_key_jwt`. The orgs module stores connections
- * (sealed secrets); this is the only shape the protocol code takes from it.
+ * issuer, the token endpoint auth method it stores with its credential opened
+ * (`enterprise.ts` opens it). Signing in through it makes a membership in its
+ * organization with its default role, and links an existing account by email only
+ * where the connection allows it (and only for the organization's verified domains).
  */
-export interface OidcConnection {
-  id: string;
-  orgId?: string;
-  name: string;
-  issuer: string;
-  clientId: string;
-  clientSecret?: string;
-  privateKey?: CryptoKey;
-  keyId?: string;
-  scopes?: string[];
-}
-
-export function providerFromConnection(connection: OidcConnection): ProviderConfig {
+export function providerFromConnection(connection: ConnectionRecord & { type: 'oidc' }, clientAuth: ClientAuthConfig): ProviderConfig {
   return {
-    source: { connection: connection.id, ...(connection.orgId ? { org: connection.orgId } : {}) },
+    source: { connection: connection.id, org: connection.orgId },
     name: connection.name,
     icon: 'oidc',
     protocol: 'oidc',
-    issuer: connection.issuer,
+    issuer: connection.config.issuer,
     endpoints: {},
-    clientId: connection.clientId,
-    clientAuth: connection.privateKey
-      ? { method: 'private_key_jwt', privateKey: connection.privateKey, ...(connection.keyId ? { keyId: connection.keyId } : {}) }
-      : connection.clientSecret
-        ? { method: 'client_secret_post', secret: connection.clientSecret }
-        : { method: 'none' },
-    scopes: connection.scopes ?? ['openid', 'email', 'profile'],
+    clientId: connection.config.clientId,
+    clientAuth,
+    scopes: connection.config.scopes,
     profile: 'oidc',
-    // Linking by email for a connection needs the organization's verified domain: the orgs module decides (second round).
-    linkByEmail: false,
+    linkByEmail: connection.allowLinking,
+    membership: { org: connection.orgId, role: connection.defaultRole },
   };
 }
 

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { PublicConfig } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { readJson } from '../../http/body.js';
-import { checkReturnTo, requireOriginOnRead, trustedOrigins } from '../../http/guard/origin.js';
+import { checkReturnTo, requireOriginOnRead, resumeUrlOf, trustedOrigins } from '../../http/guard/origin.js';
 import { ProblemError } from '../../http/problem.js';
 import { currentSession } from '../sessions/sessions.js';
 import { answerRedirect, answerStep } from '../sign-in/answer.js';
@@ -10,6 +10,9 @@ import { browserOf } from '../sign-in/browser.js';
 import { finishTrip, type CallbackContext } from './callback.js';
 import { disconnectAccount, listConnectedAccounts } from './connected.js';
 import { idpErrorStep, startTrip, takeResult, targetOf } from './flows.js';
+import { ssoOf } from '../orgs/sso.js';
+import type { HomeRealm } from '../sign-in/identify.js';
+import { providerOfConnection } from './enterprise.js';
 import { IdpFailure } from './protocol.js';
 import type { ProviderConfig } from './providers.js';
 import { socialButtons } from './providers.js';
@@ -18,13 +21,6 @@ import { connectAccountSchema, identityIdParam, socialSignInSchema } from './sch
 /** What the routes share: the callback's context plus the configured social providers by id. */
 export interface OAuthContext extends CallbackContext {
   social: Map<string, ProviderConfig>;
-}
-
-/** The page to come back to: given and allowlisted, or the page's own origin (already checked by the Origin guard). */
-function resumeUrlOf(c: Context, deps: Deps, given: string | undefined): string {
-  if (given !== undefined) return checkReturnTo(deps.config, given)!;
-  const origin = c.req.header('origin');
-  return checkReturnTo(deps.config, origin ? `${origin}/` : `${deps.config.publicUrl}/`)!;
 }
 
 function socialProvider(ctx: OAuthContext, id: string): ProviderConfig {
@@ -42,6 +38,24 @@ async function startOrFail(ctx: OAuthContext, provider: ProviderConfig, returnTo
     console.warn(`[latchkey] oauth start refused (${error.reason}): ${error.message}`);
     return idpErrorStep(error.reason, targetOf(provider), returnTo);
   }
+}
+
+/**
+ * Home-realm discovery for the identify step: an address of an organization's
+ * verified domain goes straight to its connection's IdP (an `sso-redirect`), the
+ * same answer whether or not the account exists. A domain that requires SSO but
+ * has no connection that can start answers the IdP error; any other address
+ * continues with the usual first step (undefined).
+ */
+export function homeRealmDiscovery(ctx: OAuthContext): HomeRealm {
+  const { deps } = ctx;
+  return async (browser, email, trip) => {
+    const sso = await ssoOf(deps.storage, email);
+    if (!sso) return undefined;
+    const provider = sso.connection ? await providerOfConnection(deps, sso.connection) : undefined;
+    if (!provider) return sso.ssoRequired ? idpErrorStep('idp_error', { kind: 'sso', name: sso.org.name }, trip.returnTo) : undefined;
+    return startOrFail(ctx, provider, trip.returnTo, () => startTrip(deps, ctx.protocol, browser, provider, { purpose: 'sign-in', userId: null, ...trip }));
+  };
 }
 
 /**
@@ -66,7 +80,7 @@ export function socialSignInRoutes(ctx: OAuthContext) {
     .post('/social', async (c) => {
       const body = await readJson(c, socialSignInSchema);
       const provider = socialProvider(ctx, body.provider);
-      const resumeUrl = resumeUrlOf(c, deps, body.resume_url);
+      const resumeUrl = resumeUrlOf(deps.config, c.req.header('origin'), body.resume_url);
       const returnTo = checkReturnTo(deps.config, body.return_to);
       const browser = browserOf(c, deps.config);
       const step = await startOrFail(ctx, provider, returnTo, () => startTrip(deps, ctx.protocol, browser, provider, { purpose: 'sign-in', userId: null, resumeUrl, returnTo }));
@@ -75,10 +89,11 @@ export function socialSignInRoutes(ctx: OAuthContext) {
     // Answered once: a trusted caller only, so a link or an image on another site cannot use it up.
     .get('/flow', requireOriginOnRead({ trusted: trustedOrigins(deps.config) }), async (c) => {
       const browser = browserOf(c, deps.config);
-      const step = browser.newBinding ? undefined : await takeResult(deps, browser);
-      if (!step) throw new ProblemError('no_flow');
+      const result = browser.newBinding ? undefined : await takeResult(deps, browser);
+      if (!result) throw new ProblemError('no_flow');
       c.header('cache-control', 'no-store');
-      return c.json(step);
+      if ('problem' in result) throw new ProblemError(result.problem);
+      return c.json(result.step);
     });
 }
 
@@ -121,7 +136,7 @@ export function identityRoutes(ctx: OAuthContext) {
       const user = await signedIn(deps, c);
       const body = await readJson(c, connectAccountSchema);
       const provider = socialProvider(ctx, body.provider);
-      const resumeUrl = resumeUrlOf(c, deps, body.resume_url);
+      const resumeUrl = resumeUrlOf(deps.config, c.req.header('origin'), body.resume_url);
       const browser = browserOf(c, deps.config);
       const step = await startOrFail(ctx, provider, null, () => startTrip(deps, ctx.protocol, browser, provider, { purpose: 'link', userId: user.id, resumeUrl, returnTo: null }));
       return answerStep(c, deps, browser, { step });

@@ -1,5 +1,6 @@
 import type { EmailCodeStep, PasswordStep } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
+import { refuseWhereSsoRequired } from '../orgs/sso.js';
 import { ProblemError } from '../../http/problem.js';
 import { findUserByEmail, findUserById, revokeUserSessions, setUserPassword } from '../../storage/queries/index.js';
 import { openCodeFlow, redeemCode, startCodeFlow } from '../email/code-flow.js';
@@ -12,6 +13,8 @@ import { checkPasswordStrength } from './strength.js';
 
 /** Mails a reset code to an account's address; unknown addresses get the same answer, the same work, and no mail. */
 export async function startPasswordReset(deps: Deps, browser: Browser, email: string): Promise<EmailCodeStep> {
+  // A domain that requires SSO has no password to reset: no mail, with or without an account.
+  await refuseWhereSsoRequired(deps, email);
   const user = await findUserByEmail(deps.storage, email);
   return startCodeFlow(deps, browser, { purpose: 'password-reset', email, userId: user?.id ?? null, mail: user ? 'code' : 'nothing' });
 }

@@ -1,5 +1,6 @@
 import type { PasswordSignInRequest } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
+import { refuseWhereSsoRequired } from '../orgs/sso.js';
 import { checkReturnTo } from '../../http/guard/origin.js';
 import { ProblemError } from '../../http/problem.js';
 import { findUserByEmail } from '../../storage/queries/index.js';
@@ -15,6 +16,8 @@ import { verifyPassword } from './hash.js';
 export async function signInWithPassword(deps: Deps, browser: Browser, body: PasswordSignInRequest): Promise<StepOutcome> {
   const returnTo = checkReturnTo(deps.config, body.return_to);
   if (!deps.config.signIn.methods.includes('password')) throw new ProblemError('invalid_request', { detail: 'password sign-in is not offered' });
+  // By the domain alone, before the attempt is counted or any account read.
+  await refuseWhereSsoRequired(deps, body.email);
   const attempt = await takePasswordAttempt(deps, browser, body.email);
   const user = await findUserByEmail(deps.storage, body.email);
   const ok = await verifyPassword(user?.passwordHash, body.password);

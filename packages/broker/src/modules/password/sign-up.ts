@@ -1,5 +1,6 @@
 import type { EmailCodeStep, SignUpRequest } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
+import { refuseWhereSsoRequired } from '../orgs/sso.js';
 import { checkReturnTo } from '../../http/guard/origin.js';
 import { ProblemError } from '../../http/problem.js';
 import { randomId } from '../../random.js';
@@ -21,6 +22,8 @@ import { checkPasswordStrength } from './strength.js';
 export async function startSignUp(deps: Deps, browser: Browser, body: SignUpRequest): Promise<EmailCodeStep> {
   const returnTo = checkReturnTo(deps.config, body.return_to);
   if (body.password === undefined && !deps.config.passkeys) throw new ProblemError('invalid_request', { errors: [{ path: 'password', message: 'Required' }] });
+  // Accounts of a domain that requires SSO come from its IdP (JIT), never from a sign-up form.
+  await refuseWhereSsoRequired(deps, body.email);
   // Judged with what the caller sent (the address and name), never with an existing account's data.
   if (body.password !== undefined) await checkPasswordStrength(body.password, { serviceWords: deps.config.passwords.contextWords, email: body.email, name: body.name });
   const existing = await findUserByEmail(deps.storage, body.email);

@@ -10,8 +10,15 @@ export function passwordStep(deps: Deps, email: string, notice?: PasswordStep['n
 }
 
 /**
+ * Home-realm discovery (the oauth module's): the step that sends an address of an
+ * organization's SSO domain to its IdP, coming back to `resumeUrl`; undefined for
+ * any other address. It looks at the domain only, never at the account.
+ */
+export type HomeRealm = (browser: Browser, email: string, trip: { resumeUrl: string; returnTo: string | null }) => Promise<Step | undefined>;
+
+/**
  * The first step of identifier-first sign-in. Which methods an address may use
- * comes from the configuration (and, once SSO lands, from the email's domain),
+ * comes from the configuration and from the email's domain (see `HomeRealm`),
  * never from the account, so an unknown address gets the same answer as one
  * without those methods. The first method decides the step: a password
  * prompt, a code mailed at once, or a discoverable passkey ceremony (the same
