@@ -1,7 +1,8 @@
 import { decodeJwt, generateKeyPair, exportJWK, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, adminCall } from '../../test/admin.js';
-import { APP_ORIGIN, rowCounts, storageKinds, type TestBroker } from '../../test/harness.js';
+import { createPostgresStorage } from '../../storage/postgres.js';
+import { APP_ORIGIN, rowCounts, storageKinds, testBroker, type TestBroker } from '../../test/harness.js';
 import type { FakeIdpUser } from '../../test/fake-idp.js';
 import { githubProvider, useOAuthBroker } from './oauth.fixtures.js';
 
@@ -153,6 +154,30 @@ describe.each(storageKinds)('enterprise OIDC (%s)', (kind) => {
       expect(browser.cookies.has('lk_session')).toBe(false);
     }
     expect(await rowCounts(ctx.storage)).toMatchObject({ sessions: 0, users: 0 });
+  });
+
+  it('finishes a trip started on one instance on another instance of the same database (no state in memory)', async () => {
+    const acme = await org('Acme', 'acme.test');
+    // Another broker with its own pool on the same database (on PGlite, one process: the same storage).
+    const second = kind === 'postgres'
+      ? await createPostgresStorage({ connectionString: process.env.TEST_DATABASE_URL!, schema: (await ctx.storage.query<{ s: string }>('SELECT current_schema() AS s'))[0]!.s, max: 2 })
+      : ctx.storage;
+    try {
+      const other = testBroker(second, { adminToken: ADMIN_TOKEN, clock: ctx.broker.clock });
+      const started = await ctx.broker.post('/v1/sign-in/identify', { email: 'ana@acme.test', resume_url: `${APP_ORIGIN}/sign-in` });
+      ctx.idp.state.user = ANA;
+      // The same browser: its lk_flow cookie goes with it to whichever instance the load balancer picks.
+      for (const [name, value] of ctx.broker.cookies) other.cookies.set(name, value);
+      const back = await other.get(ctx.idp.authorize(started.body.url));
+      expect(back.status).toBe(303);
+      expect(other.cookies.has('lk_session')).toBe(true);
+      // The result waits in the database for the first instance too, once.
+      const flow = await ctx.broker.get('/v1/sign-in/flow');
+      expect(flow.body).toMatchObject({ step: 'done', user: { email: 'ana@acme.test' }, session: { org_id: acme.id } });
+      expect((await other.get('/v1/sign-in/flow')).body.code).toBe('no_flow');
+    } finally {
+      if (second !== ctx.storage) await second.close();
+    }
   });
 
   describe('SSO required for acme.test', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { APP_ORIGIN, recordStatements, rowCounts, storageKinds, testBroker, type StorageKind, useTestBroker } from '../../test/harness.js';
 import { addPasskey, PASSKEY_METHODS, passkeyBroker, passkeySignUpStep, signInWithPasskey, signUpWithPasskey, SoftAuthenticator } from '../../test/passkeys.js';
 import { encodeCbor } from '../../test/soft-authenticator.js';
+import { claimDomain, insertOrganization } from '../../storage/queries/index.js';
 import type { Requirement } from '../sign-in/complete.js';
 
 const ICLOUD = 'fbfc3007-154e-4ecc-8c0b-6e020557d7bd';
@@ -133,7 +134,23 @@ describe.each(storageKinds)('passkeys on %s', (kind: StorageKind) => {
     expect((await signInWithPasskey(b.browser(), authenticator, { clientData: { crossOrigin: undefined }, authDataExtensions: encodeCbor(new Map()) })).status).toBe(200);
   });
 
-  it('finishes a sign-in with two statements after the rate limit, and adds a passkey with three after it, in no transaction', async () => {
+  it('refuses a passkey sign-in with 403 sso_required once the account\'s domain requires SSO (the engine\'s requirement), opening no session', async () => {
+    const b = broker();
+    const authenticator = new SoftAuthenticator();
+    await signUpWithPasskey(b, authenticator, 'ana@acme.test');
+    const at = b.clock.now();
+    await insertOrganization(t.storage, { id: 'org_acme', name: 'Acme', slug: 'acme', createdAt: at });
+    await claimDomain(t.storage, { domain: 'acme.test', orgId: 'org_acme', verifiedAt: at, ssoRequired: true, createdAt: at });
+    const stranger = b.browser();
+    const answer = await signInWithPasskey(stranger, authenticator);
+    expect([answer.status, answer.body.code]).toEqual([403, 'sso_required']);
+    expect(stranger.cookies.has('lk_session')).toBe(false);
+    // Without "SSO required" the same passkey signs in.
+    await t.storage.query(`UPDATE organization_domains SET sso_required = false`);
+    expect((await signInWithPasskey(b.browser(), authenticator)).status).toBe(200);
+  });
+
+  it('finishes a sign-in with three statements after the rate limit, and adds a passkey with three after it, in no transaction', async () => {
     const b = broker();
     const authenticator = new SoftAuthenticator();
     await signUpWithPasskey(b, authenticator, 'ada@example.com');
@@ -150,9 +167,10 @@ describe.each(storageKinds)('passkeys on %s', (kind: StorageKind) => {
     statements.length = 0;
     takes.mockClear();
     expect((await counted.post('/v1/passkeys/sign-in/verify', { flow_id: step.flow_id, credential: authenticator.get(step.options) })).status).toBe(200);
-    // The budget; the ceremony with its passkey and account (read); the one conditional write.
+    // The budget; the ceremony with its passkey and account (read); "SSO required" for the account's
+    // domain (the engine's requirement: one primary-key read); the one conditional write.
     expect(takes).toHaveBeenCalledTimes(1);
-    expect(statements).toEqual([...budget, expect.stringMatching(/^WITH flow AS \(SELECT/), expect.stringMatching(/^WITH flow AS MATERIALIZED/)]);
+    expect(statements).toEqual([...budget, expect.stringMatching(/^WITH flow AS \(SELECT/), expect.stringMatching(/FROM organization_domains d/), expect.stringMatching(/^WITH flow AS MATERIALIZED/)]);
 
     const options = (await counted.post('/v1/passkeys/options')).body;
     statements.length = 0;
