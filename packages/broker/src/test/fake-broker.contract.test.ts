@@ -123,14 +123,14 @@ async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
   const configured = idp ? realSocial(idp) : {};
   const social = (setup.social ?? []).map((p) => configured[p.id]!);
   const broker = testBroker(storage, { signIn: { methods }, clock, social, adminToken: ADMIN_TOKEN });
-  // Each SSO domain's organization, as an admin makes it: the domain verified, an OIDC connection to the fake IdP.
+  // Accounts are made by another browser (the harness's own jar), so the client starts signed out.
+  for (const email of setup.accounts ?? []) await broker.signUp(email, PASSWORD);
+  // Each SSO domain's organization (after the accounts: a domain that requires SSO refuses sign-ups), as an admin makes it: the domain verified, an OIDC connection to the fake IdP.
   for (const [domain, name] of Object.entries(setup.ssoDomains ?? {})) {
     const org = (await adminCall(broker, 'POST', '/organizations', { name })).body;
     await adminCall(broker, 'POST', `/organizations/${org.id}/domains`, { domain, sso_required: setup.ssoRequired?.includes(domain) ?? false });
     await adminCall(broker, 'POST', `/organizations/${org.id}/connections`, { type: 'oidc', issuer: idp!.issuer, client_id: idp!.clientId, client_secret: 'org-client-secret-0123456789' });
   }
-  // Accounts are made by another browser (the harness's own jar), so the client starts signed out.
-  for (const email of setup.accounts ?? []) await broker.signUp(email, PASSWORD);
 
   // The client's fetch, answered by the app in-process as a browser on APP_ORIGIN would be.
   const cookies = new Map<string, string>();
