@@ -1,11 +1,10 @@
 import { resendEmailCode } from '@latchkey/client';
 import { LitElement, render, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { ContextConsumer } from '@lit/context';
 import { updateWhenLocaleChanges } from './localize.js';
 import { LatchkeyError, type EmailCodeStep, type SessionClient, type SessionState } from '@latchkey/client';
 import { LkErrorEvent } from '../events/error.js';
 import { clientOrError, onConfigure, pageDefaultClient } from './clients.js';
-import { clientContext } from './context.js';
+import { requestClient, type ClientCallback } from './context.js';
 import { adoptFormStyles } from './form-styles.js';
 import { errorMessage, loadErrorMessages, loadErrorMessagesWhenIdle } from './messages.js';
 import { FlowController, type FlowOptions, type FlowView } from './controllers/flow-controller.js';
@@ -41,11 +40,15 @@ export class LkElement extends LitElement {
   theme?: 'light' | 'dark';
 
   protected contextClient?: SessionClient | LatchkeyError;
-  private readonly contextConsumer = new ContextConsumer(this, {
-    context: clientContext,
-    subscribe: true,
-    callback: (client) => (this.contextClient = client),
-  });
+  /** Ends the subscription to the `<lk-config>` that provides `contextClient`. */
+  private unsubscribeContext?: () => void;
+  /** The provider's answer, now and on every change; one function, so the provider keeps one subscription. */
+  private readonly onContextClient: ClientCallback = (client, unsubscribe) => {
+    // Another provider answered (the element moved): leave the previous one.
+    if (this.unsubscribeContext !== unsubscribe) this.unsubscribeContext?.();
+    this.unsubscribeContext = unsubscribe;
+    this.contextClient = client;
+  };
 
   protected readonly internals = this.attachInternals();
   /** A prefix for ids in the light DOM, unique per element on the page. */
@@ -62,6 +65,7 @@ export class LkElement extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
+    requestClient(this, this.onContextClient);
     this.stopListening = onConfigure(() => this.requestUpdate());
     // An error drawn before the messages were in (a session that could not be read) is said again in full.
     loadErrorMessagesWhenIdle(() => this.isConnected && this.requestUpdate());
@@ -70,17 +74,23 @@ export class LkElement extends LitElement {
     if (!customElements.get('lk-config')) {
       void customElements.whenDefined('lk-config').then(() => {
         if (!this.isConnected) return;
-        this.contextConsumer.hostDisconnected();
-        this.contextConsumer.hostConnected();
+        this.stopContext();
+        requestClient(this, this.onContextClient);
       });
     }
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
+    this.stopContext();
     this.stopListening?.();
     this.stopFollowing?.();
     this.sessionSource = undefined;
+  }
+
+  private stopContext() {
+    this.unsubscribeContext?.();
+    this.unsubscribeContext = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues) {
