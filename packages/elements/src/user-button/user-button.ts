@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg } from '../internal/localize.js';
-import { Task } from '@lit/task';
+import { LatestTask } from '../internal/latest-task.js';
 import { signOut, type SessionClient, type SessionState } from '@latchkey/client';
 import { LkSignOutEvent } from '../events/sign-out.js';
 import { LkSignedOutEvent } from '../events/signed-out.js';
@@ -75,8 +75,7 @@ export class LkUserButton extends LkElement {
   /** The first session check failed (network, broker down). */
   @state() private unreachable = false;
 
-  private readonly signOutTask = new Task(this, {
-    autoRun: false,
+  private readonly signOutTask = new LatestTask(this, {
     task: async (_args: [], { signal }) => {
       try {
         const client = this.requireClient();

@@ -1,6 +1,6 @@
 import { nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { msg, str } from '../internal/localize.js';
-import { Task, TaskStatus } from '@lit/task';
+import { LatestTask } from '../internal/latest-task.js';
 import {
   connectAccount,
   disconnectAccount,
@@ -56,17 +56,16 @@ export class ConnectedAccountsSection implements ProfileSection {
   private alert?: string;
   private user?: User;
 
-  private readonly list: Task<[boolean], { accounts: ConnectedAccounts; step?: Step }>;
-  private readonly remove: Task<[string], string>;
-  private readonly connect: Task<[SocialProvider], void>;
+  private readonly list: LatestTask<[boolean], { accounts: ConnectedAccounts; step?: Step }>;
+  private readonly remove: LatestTask<[string], string>;
+  private readonly connect: LatestTask<[SocialProvider], void>;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly section: SectionHost,
   ) {
     host.addController(this);
-    this.list = new Task(host, {
-      autoRun: false,
+    this.list = new LatestTask(host, {
       task: async ([resume]: [boolean], { signal }) => {
         // `no_flow` (the flow was answered already, or expired) leaves nothing to say.
         const step = resume ? await resumeSignIn(this.conn(), { signal }).catch((e: unknown) => (e instanceof LatchkeyError && e.code === 'no_flow' ? undefined : Promise.reject(e))) : undefined;
@@ -83,8 +82,7 @@ export class ConnectedAccountsSection implements ProfileSection {
       },
       onError: (error) => this.failed(error),
     });
-    this.remove = new Task(host, {
-      autoRun: false,
+    this.remove = new LatestTask(host, {
       task: async ([id]: [string], { signal }) => {
         await disconnectAccount(this.conn(), id, { signal });
         return id;
@@ -107,8 +105,7 @@ export class ConnectedAccountsSection implements ProfileSection {
         this.section.focus('[data-action="cancel-disconnect"]');
       },
     });
-    this.connect = new Task(host, {
-      autoRun: false,
+    this.connect = new LatestTask(host, {
       task: async ([provider]: [SocialProvider], { signal }) => {
         // Back to this very page; the broker adds `lk_resume` to it.
         const step = await connectAccount(this.conn(), { provider: provider.id, resume_url: location.href }, { signal });
@@ -124,7 +121,7 @@ export class ConnectedAccountsSection implements ProfileSection {
 
   get states(): string[] {
     const states = [];
-    if (this.list.status === TaskStatus.PENDING) states.push('loading');
+    if (this.list.status === 'pending') states.push('loading');
     if (this.connecting) states.push('connecting-account');
     return states;
   }
@@ -159,7 +156,7 @@ export class ConnectedAccountsSection implements ProfileSection {
       this.section.focus('[data-action="cancel-disconnect"]');
     },
     onDisconnect: (id) => {
-      if (this.remove.status === TaskStatus.PENDING) return;
+      if (this.remove.status === 'pending') return;
       this.disconnected = id;
       void this.remove.run([id]);
     },
@@ -179,14 +176,14 @@ export class ConnectedAccountsSection implements ProfileSection {
   };
 
   private view(): AccountsView {
-    const failed = this.remove.status === TaskStatus.ERROR && !isAbort(this.remove.error) && this.disconnected === this.confirming ? this.remove.error : undefined;
+    const failed = this.remove.status === 'error' && !isAbort(this.remove.error) && this.disconnected === this.confirming ? this.remove.error : undefined;
     return {
       ...this.accounts,
       ...(this.confirming
         ? {
             confirming: {
               id: this.confirming,
-              pending: this.remove.status === TaskStatus.PENDING,
+              pending: this.remove.status === 'pending',
               error: failed === undefined ? undefined : errorMessage(failed),
               refused: failed instanceof LatchkeyError && failed.code === 'last_way_in',
             },
@@ -198,10 +195,10 @@ export class ConnectedAccountsSection implements ProfileSection {
 
   render(): TemplateResult {
     const view = this.view();
-    const complete = this.list.status === TaskStatus.COMPLETE;
+    const complete = this.list.status === 'complete';
     const body = complete
       ? renderAccountList(view, this.callbacks)
-      : this.list.status === TaskStatus.ERROR && !isAbort(this.list.error)
+      : this.list.status === 'error' && !isAbort(this.list.error)
         ? renderPasskeysFailed(errorMessage(this.list.error), () => void this.list.run([false]))
         : renderPasskeysLoading(msg('Loading your account…'), 1);
     return renderAccountsSection(body, complete ? renderConnect(view, this.callbacks) : nothing, this.alert);

@@ -1,6 +1,6 @@
 import { nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { msg } from '../internal/localize.js';
-import { Task, TaskStatus } from '@lit/task';
+import { LatestTask, type TaskStatus } from '../internal/latest-task.js';
 import { addPasskey, deletePasskey, LatchkeyError, listPasskeys, renamePasskey, startAddPasskey, type Passkey, type User } from '@latchkey/client';
 import { LkPasskeyAddedEvent } from '../events/passkey-added.js';
 import { LkPasskeyDeletedEvent } from '../events/passkey-deleted.js';
@@ -34,7 +34,7 @@ const passkeysOff = (error: unknown) => error instanceof LatchkeyError && error.
  * The "Passkeys" section of `lk-user-profile`: the signed-in user's passkeys
  * (`listPasskeys`), renamed in place, deleted after a yes, and added through the
  * browser's WebAuthn dialog (`startAddPasskey`, then `@simplewebauthn/browser`,
- * then `addPasskey`). Each request is a `Task`; the list is kept here and
+ * then `addPasskey`). Each request is a `LatestTask`; the list is kept here and
  * changed by each answer, so nothing is fetched twice.
  */
 export class PasskeysSection implements ProfileSection {
@@ -49,26 +49,24 @@ export class PasskeysSection implements ProfileSection {
   private deleted?: string;
   private user?: User;
 
-  private readonly list: Task<[], Passkey[]>;
-  private readonly rename: Task<[string, string], Passkey>;
-  private readonly remove: Task<[string], string>;
-  private readonly add: Task<[], Passkey>;
+  private readonly list: LatestTask<[], Passkey[]>;
+  private readonly rename: LatestTask<[string, string], Passkey>;
+  private readonly remove: LatestTask<[string], string>;
+  private readonly add: LatestTask<[], Passkey>;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly section: SectionHost,
   ) {
     host.addController(this);
-    this.list = new Task(host, {
-      autoRun: false,
+    this.list = new LatestTask(host, {
       task: async (_: [], { signal }) => (await listPasskeys(this.conn(), { signal })).passkeys,
       onComplete: (passkeys) => (this.passkeys = passkeys),
       onError: (error) => {
         if (!passkeysOff(error)) this.failed(error);
       },
     });
-    this.rename = new Task(host, {
-      autoRun: false,
+    this.rename = new LatestTask(host, {
       task: ([id, name]: [string, string], { signal }) => renamePasskey(this.conn(), id, { name }, { signal }),
       onComplete: (passkey) => {
         this.passkeys = this.passkeys.map((p) => (p.id === passkey.id ? passkey : p));
@@ -82,8 +80,7 @@ export class PasskeysSection implements ProfileSection {
         this.section.focus('.rename input');
       },
     });
-    this.remove = new Task(host, {
-      autoRun: false,
+    this.remove = new LatestTask(host, {
       task: async ([id]: [string], { signal }) => {
         await deletePasskey(this.conn(), id, { signal });
         return id;
@@ -104,8 +101,7 @@ export class PasskeysSection implements ProfileSection {
         this.section.focus('[data-action="cancel-delete"]');
       },
     });
-    this.add = new Task(host, {
-      autoRun: false,
+    this.add = new LatestTask(host, {
       task: async (_: [], { signal }) => {
         const step = await startAddPasskey(this.conn(), { signal });
         const credential = await createPasskey(step, signal);
@@ -125,8 +121,8 @@ export class PasskeysSection implements ProfileSection {
 
   get states(): string[] {
     const states = [];
-    if (this.list.status === TaskStatus.PENDING) states.push('loading');
-    if (this.add.status === TaskStatus.PENDING) states.push('adding-passkey');
+    if (this.list.status === 'pending') states.push('loading');
+    if (this.add.status === 'pending') states.push('adding-passkey');
     return states;
   }
 
@@ -166,7 +162,7 @@ export class PasskeysSection implements ProfileSection {
     },
     onRename: (event, id) => {
       event.preventDefault();
-      if (this.rename.status === TaskStatus.PENDING) return;
+      if (this.rename.status === 'pending') return;
       const input = (event.currentTarget as HTMLFormElement).elements.namedItem('name') as HTMLInputElement;
       const name = input.value.trim();
       this.nameError = nameProblem(name);
@@ -193,7 +189,7 @@ export class PasskeysSection implements ProfileSection {
       this.section.focus('[data-action="cancel-delete"]');
     },
     onDelete: (id) => {
-      if (this.remove.status === TaskStatus.PENDING) return;
+      if (this.remove.status === 'pending') return;
       this.deleted = id;
       void this.remove.run([id]);
     },
@@ -205,7 +201,7 @@ export class PasskeysSection implements ProfileSection {
       this.section.focus(`[data-id="${id}"] [data-action="delete"]`);
     },
     onAdd: () => {
-      if (this.add.status !== TaskStatus.PENDING) void this.add.run([]);
+      if (this.add.status !== 'pending') void this.add.run([]);
     },
     onCancelAdd: () => {
       this.add.abort();
@@ -215,7 +211,7 @@ export class PasskeysSection implements ProfileSection {
 
   /** The failure of `task`, when its last run was about the row now open (`ran === open`). */
   private errorOf(task: { readonly status: TaskStatus; readonly error: unknown }, ran: string | undefined, open: string | undefined): unknown {
-    if (task.status !== TaskStatus.ERROR || isAbort(task.error) || ran === undefined || ran !== open) return undefined;
+    if (task.status !== 'error' || isAbort(task.error) || ran === undefined || ran !== open) return undefined;
     return task.error;
   }
 
@@ -225,13 +221,13 @@ export class PasskeysSection implements ProfileSection {
     const renameError = this.nameError ?? (renameFailed === undefined ? undefined : renameFailure(renameFailed));
     const deleteError = deleteFailed === undefined ? undefined : deleteFailure(deleteFailed);
     const refused = deleteFailed instanceof LatchkeyError && deleteFailed.code === 'last_sign_in_method';
-    const addError = this.add.status === TaskStatus.ERROR && !isAbort(this.add.error) ? addFailure(this.add.error) : undefined;
+    const addError = this.add.status === 'error' && !isAbort(this.add.error) ? addFailure(this.add.error) : undefined;
     return {
       passkeys: this.passkeys,
-      ...(this.renaming ? { renaming: { id: this.renaming, pending: this.rename.status === TaskStatus.PENDING, error: renameError } } : {}),
-      ...(this.confirming ? { confirming: { id: this.confirming, pending: this.remove.status === TaskStatus.PENDING, error: deleteError, refused } } : {}),
+      ...(this.renaming ? { renaming: { id: this.renaming, pending: this.rename.status === 'pending', error: renameError } } : {}),
+      ...(this.confirming ? { confirming: { id: this.confirming, pending: this.remove.status === 'pending', error: deleteError, refused } } : {}),
       supported: passkeysSupported(),
-      adding: this.add.status === TaskStatus.PENDING,
+      adding: this.add.status === 'pending',
       addError,
     };
   }
@@ -245,6 +241,6 @@ export class PasskeysSection implements ProfileSection {
       error: (error) =>
         isAbort(error) ? renderPasskeysLoading() : passkeysOff(error) ? renderPasskeysOff() : renderPasskeysFailed(errorMessage(error), () => void this.list.run([])),
     });
-    return renderPasskeysSection(body ?? renderPasskeysLoading(), this.list.status === TaskStatus.COMPLETE ? renderAddPasskey(view, this.callbacks) : nothing);
+    return renderPasskeysSection(body ?? renderPasskeysLoading(), this.list.status === 'complete' ? renderAddPasskey(view, this.callbacks) : nothing);
   }
 }

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { Task, TaskStatus } from '@lit/task';
+import { LatestTask } from '../latest-task.js';
 import { followStep, LatchkeyError, type Connection, type DoneStep, type EmailCodeStep, type SessionClient, type Step } from '@latchkey/client';
 import { LkSignedInEvent } from '../../events/signed-in.js';
 
@@ -60,7 +60,7 @@ const PAGE_LOAD = Math.random().toString(36).slice(2);
 const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
 
 /**
- * Owns a flow's current view and runs its requests as `@lit/task` Tasks.
+ * Owns a flow's current view and runs its requests as tasks (`LatestTask`).
  *
  * - `submit()` runs the foreground request (the form's submit, "Resend code");
  *   one at a time, so a double click sends once. Its error is what the form's
@@ -90,8 +90,8 @@ export class FlowController<View extends FlowView> implements ReactiveController
   now = Date.now();
   private ticker?: ReturnType<typeof setInterval>;
   /** Every view change goes through it, so a stale error never lingers and a newer answer always wins. */
-  private readonly foreground: Task<[(signal: AbortSignal) => Promise<View>], View>;
-  private readonly beside = new Map<string, Task<[StepRequest], View>>();
+  private readonly foreground: LatestTask<[(signal: AbortSignal) => Promise<View>], View>;
+  private readonly beside = new Map<string, LatestTask<[StepRequest], View>>();
   /** The views this flow put in the session history; the entry at `at` shows `history[at]`. */
   private history: View[];
   private at = 0;
@@ -103,8 +103,7 @@ export class FlowController<View extends FlowView> implements ReactiveController
     this.view = options.first;
     this.history = [options.first];
     host.addController(this);
-    this.foreground = new Task(host, {
-      autoRun: false,
+    this.foreground = new LatestTask(host, {
       task: async ([next], { signal }) => {
         try {
           const view = await next(signal);
@@ -115,7 +114,7 @@ export class FlowController<View extends FlowView> implements ReactiveController
           throw error;
         }
       },
-      // Only the newest run completes (Task ignores the answers of runs it replaced).
+      // Only the newest run completes (a task ignores the answers of runs it replaced).
       onComplete: (view) => this.show(view),
       onError: (error) => this.fail(error),
     });
@@ -123,7 +122,7 @@ export class FlowController<View extends FlowView> implements ReactiveController
 
   /** A foreground request is running. */
   get pending(): boolean {
-    return this.foreground.status === TaskStatus.PENDING;
+    return this.foreground.status === 'pending';
   }
 
   /** The custom states of the element now: `step-<view>`, and `loading` while a request runs. */
@@ -168,8 +167,7 @@ export class FlowController<View extends FlowView> implements ReactiveController
   runBeside(key: string, request: StepRequest): void {
     let task = this.beside.get(key);
     if (!task) {
-      task = new Task(this.host, {
-        autoRun: false,
+      task = new LatestTask(this.host, {
         task: async ([run]: [StepRequest], { signal }) => this.viewFor(await this.send(run, signal)),
         // Through the foreground, which drops whatever it was doing: the user already answered another way.
         onComplete: (view) => void this.foreground.run([async () => view]).catch(() => {}),

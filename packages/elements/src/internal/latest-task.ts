@@ -1,0 +1,89 @@
+import type { ReactiveControllerHost } from 'lit';
+
+/** Where a task's newest run is: not run yet, running, answered, or failed (an abort too). */
+export type TaskStatus = 'initial' | 'pending' | 'complete' | 'error';
+
+export interface LatestTaskOptions<Args extends unknown[], Value> {
+  /** The request: its arguments and an AbortSignal in, its answer out. */
+  task(args: Args, options: { signal: AbortSignal }): Promise<Value> | Value;
+  /** The newest run answered (before `status` says so and the host updates). */
+  onComplete?(value: Value): void;
+  /** The newest run failed or was aborted (before `status` says so and the host updates). */
+  onError?(error: unknown): void;
+}
+
+/**
+ * One request of an element, run when asked: a new run aborts the one still
+ * running, and only the newest run's answer or failure counts. The host
+ * updates when a run starts and when it ends. The part of `@lit/task`'s
+ * `Task` the elements use (`autoRun: false`, `run`, `abort`, `status`,
+ * `render`), with the same order of callbacks and status; written out because
+ * Task's argument tracking and `taskComplete` promise cost lk-sign-in's first
+ * screen about 0.5 kB gzip.
+ *
+ * @example
+ * private readonly signOut = new LatestTask(this, { task: (_: [], { signal }) => signOut(conn, { signal }), onError: (e) => this.reportError(e) });
+ * onClick = () => void this.signOut.run([]);
+ */
+export class LatestTask<Args extends unknown[], Value = unknown> {
+  status: TaskStatus = 'initial';
+  /** The newest run's answer (undefined after a failure). */
+  value?: Value;
+  /** The newest run's failure (undefined after an answer). */
+  error: unknown;
+  private runs = 0;
+  private aborter?: AbortController;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: LatestTaskOptions<Args, Value>,
+  ) {}
+
+  /** Runs the task, aborting a run still pending; resolves once this run ended (never rejects). */
+  async run(args: Args): Promise<void> {
+    if (this.status === 'pending') this.aborter?.abort();
+    this.status = 'pending';
+    this.host.requestUpdate();
+    const run = ++this.runs;
+    const { signal } = (this.aborter = new AbortController());
+    let value: Value | undefined;
+    let error: unknown;
+    let failed = false;
+    try {
+      value = await this.options.task(args, { signal });
+    } catch (e) {
+      failed = true;
+      error = e;
+    }
+    // A newer run replaced this one: its answer is that run's to give.
+    if (run !== this.runs) return;
+    // As Task does, a throwing callback does not keep the status from being set.
+    try {
+      if (failed) this.options.onError?.(error);
+      else this.options.onComplete?.(value as Value);
+    } catch {}
+    this.status = failed ? 'error' : 'complete';
+    this.value = value;
+    this.error = error;
+    this.host.requestUpdate();
+  }
+
+  /** Aborts the pending run (its task sees the signal; it then ends as a failure, usually an AbortError). */
+  abort(reason?: unknown): void {
+    if (this.status === 'pending') this.aborter?.abort(reason);
+  }
+
+  /** What to draw for the status now; undefined for a status without a renderer. */
+  render<T>(renderers: { initial?(): T; pending?(): T; complete?(value: Value): T; error?(error: unknown): T }): T | undefined {
+    switch (this.status) {
+      case 'initial':
+        return renderers.initial?.();
+      case 'pending':
+        return renderers.pending?.();
+      case 'complete':
+        return renderers.complete?.(this.value as Value);
+      case 'error':
+        return renderers.error?.(this.error);
+    }
+  }
+}
