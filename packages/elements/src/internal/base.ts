@@ -6,12 +6,12 @@ import { LkErrorEvent } from '../events/error.js';
 import { clientOrError, onConfigure, pageDefaultClient } from './clients.js';
 import { requestClient, type ClientCallback } from './context.js';
 import { adoptFormStyles } from './form-styles.js';
-import { errorMessage, loadErrorMessages, loadErrorMessagesWhenIdle } from './messages.js';
+import { errorMessage, loadErrorMessages, loadErrorMessagesWhenIdle, serverFieldErrors } from './messages.js';
 import { FlowController, type FlowOptions, type FlowView } from './controllers/flow-controller.js';
 import { renderRetry } from './templates/alert.js';
 import { StepLoadError } from './step-load-error.js';
 import type { FormState } from './templates/form-state.js';
-import { fieldProblem, serverFieldErrors } from './validation.js';
+import { fieldProblem } from './validation.js';
 
 let nextId = 0;
 
