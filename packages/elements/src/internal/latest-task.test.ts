@@ -16,15 +16,16 @@ describe('LatestTask', () => {
   it('is pending while it runs, then complete with the answer; the host updates at both ends', async () => {
     const h = host();
     const answer = deferred<string>();
-    const task = new LatestTask(h, { task: ([n]: [number]) => answer.promise.then((a) => `${a} ${n}`) });
+    const answered: string[] = [];
+    const task = new LatestTask(h, { task: ([n]: [number]) => answer.promise.then((a) => `${a} ${n}`), onComplete: (value) => answered.push(value) });
     expect(task.status).toBe('initial');
     const run = task.run([1]);
     expect(task.status).toBe('pending');
     expect(h.updates).toBe(1);
     answer.resolve('answer');
     await run;
-    expect([task.status, task.value, task.error, h.updates]).toEqual(['complete', 'answer 1', undefined, 2]);
-    expect(task.render({ complete: (v) => `drawn ${v}` })).toBe('drawn answer 1');
+    expect([task.status, task.error, h.updates]).toEqual(['complete', undefined, 2]);
+    expect(answered).toEqual(['answer 1']);
   });
 
   it('lets only the newest run answer, aborting the one it replaced', async () => {
@@ -42,7 +43,7 @@ describe('LatestTask', () => {
     first.resolve('first');
     await a;
     expect(seen).toEqual(['second']);
-    expect(task.value).toBe('second');
+    expect(task.status).toBe('complete');
   });
 
   it('calls onError before the status says error, and an abort ends the run as a failure', async () => {
@@ -57,7 +58,6 @@ describe('LatestTask', () => {
     expect(statuses).toEqual(['pending']);
     expect(task.status).toBe('error');
     expect((task.error as Error).name).toBe('AbortError');
-    expect(task.render({ error: (e) => (e as Error).name })).toBe('AbortError');
   });
 
   it('does nothing on abort when no run is pending', () => {

@@ -17,9 +17,9 @@ export interface LatestTaskOptions<Args extends unknown[], Value> {
  * running, and only the newest run's answer or failure counts. The host
  * updates when a run starts and when it ends. The part of `@lit/task`'s
  * `Task` the elements use (`autoRun: false`, `run`, `abort`, `status`,
- * `render`), with the same order of callbacks and status; written out because
- * Task's argument tracking and `taskComplete` promise cost lk-sign-in's first
- * screen about 0.5 kB gzip.
+ * `error`), with the same order of callbacks and status; written out because
+ * Task's argument tracking, `render` and `taskComplete` promise cost
+ * lk-sign-in's first screen about 0.5 kB gzip.
  *
  * @example
  * private readonly signOut = new LatestTask(this, { task: (_: [], { signal }) => signOut(conn, { signal }), onError: (e) => this.reportError(e) });
@@ -27,8 +27,6 @@ export interface LatestTaskOptions<Args extends unknown[], Value> {
  */
 export class LatestTask<Args extends unknown[], Value = unknown> {
   status: TaskStatus = 'initial';
-  /** The newest run's answer (undefined after a failure). */
-  value?: Value;
   /** The newest run's failure (undefined after an answer). */
   error: unknown;
   private runs = 0;
@@ -63,7 +61,6 @@ export class LatestTask<Args extends unknown[], Value = unknown> {
       else this.options.onComplete?.(value as Value);
     } catch {}
     this.status = failed ? 'error' : 'complete';
-    this.value = value;
     this.error = error;
     this.host.requestUpdate();
   }
@@ -71,19 +68,5 @@ export class LatestTask<Args extends unknown[], Value = unknown> {
   /** Aborts the pending run (its task sees the signal; it then ends as a failure, usually an AbortError). */
   abort(reason?: unknown): void {
     if (this.status === 'pending') this.aborter?.abort(reason);
-  }
-
-  /** What to draw for the status now; undefined for a status without a renderer. */
-  render<T>(renderers: { initial?(): T; pending?(): T; complete?(value: Value): T; error?(error: unknown): T }): T | undefined {
-    switch (this.status) {
-      case 'initial':
-        return renderers.initial?.();
-      case 'pending':
-        return renderers.pending?.();
-      case 'complete':
-        return renderers.complete?.(this.value as Value);
-      case 'error':
-        return renderers.error?.(this.error);
-    }
   }
 }

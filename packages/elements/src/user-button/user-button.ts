@@ -146,9 +146,14 @@ export class LkUserButton extends LkElement {
     return html`<button part="button" type="button" dir=${ifDefined(dir)} aria-haspopup="menu" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="menu" @click=${this.toggle} @keydown=${this.onButtonKeydown} > <span part="avatar" aria-hidden="true">${initials(s.user.name, s.user.email)}</span> <span class="label">${label}</span> <span class="chevron" aria-hidden="true"></span> </button> ${this.open
         ? html`<div part="menu" id="menu" role="menu" aria-label=${msg('Account')} @keydown=${this.onMenuKeydown}> <div role="none" dir=${ifDefined(dir)}> <div part="menu-header" role="presentation"> ${s.user.name ? html`<div class="name">${s.user.name}</div>` : nothing} <div class="email"><bdi>${s.user.email}</bdi></div> </div> ${this.accountUrl
               ? html`<a part="menu-item" role="menuitem" tabindex="-1" href=${this.accountUrl}>${msg('Manage account')}</a>`
-              : nothing} <slot name="menu"></slot> <button part="menu-item" role="menuitem" type="button" tabindex="-1" @click=${this.signOut}> ${this.signOutTask.render({ pending: () => msg('Signing out…'), error: (e) => errorMessage(e) }) ??
-              msg('Sign out')} </button> </div> </div>`
+              : nothing} <slot name="menu"></slot> <button part="menu-item" role="menuitem" type="button" tabindex="-1" @click=${this.signOut}> ${this.signOutLabel()} </button> </div> </div>`
         : nothing}`;
+  }
+
+  /** "Sign out", "Signing out…" while it runs, or why it failed. */
+  private signOutLabel(): string {
+    const { status, error } = this.signOutTask;
+    return status === 'pending' ? msg('Signing out…') : status === 'error' ? errorMessage(error) : msg('Sign out');
   }
 
   /** The menu's entries in order, the host's slotted ones included. */
@@ -201,7 +206,7 @@ export class LkUserButton extends LkElement {
       this.closeMenu(true);
       return;
     }
-    void this.signOutTask.run([]).catch(() => {});
+    void this.signOutTask.run([]);
   };
 }
 

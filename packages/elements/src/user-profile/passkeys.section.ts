@@ -234,13 +234,12 @@ export class PasskeysSection implements ProfileSection {
 
   render(): TemplateResult {
     const view = this.view();
-    const body = this.list.render({
-      initial: renderPasskeysLoading,
-      pending: renderPasskeysLoading,
-      complete: () => renderPasskeyList(view, this.callbacks),
-      error: (error) =>
-        isAbort(error) ? renderPasskeysLoading() : passkeysOff(error) ? renderPasskeysOff() : renderPasskeysFailed(errorMessage(error), () => void this.list.run([])),
-    });
-    return renderPasskeysSection(body ?? renderPasskeysLoading(), this.list.status === 'complete' ? renderAddPasskey(view, this.callbacks) : nothing);
+    const { status, error } = this.list;
+    const body =
+      status === 'complete' ? renderPasskeyList(view, this.callbacks)
+      : status !== 'error' || isAbort(error) ? renderPasskeysLoading()
+      : passkeysOff(error) ? renderPasskeysOff()
+      : renderPasskeysFailed(errorMessage(error), () => void this.list.run([]));
+    return renderPasskeysSection(body, status === 'complete' ? renderAddPasskey(view, this.callbacks) : nothing);
   }
 }

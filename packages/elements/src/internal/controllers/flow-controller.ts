@@ -139,13 +139,13 @@ export class FlowController<View extends FlowView> implements ReactiveController
   /** Sends the form's request; ignored while one is already running. Resolves once its answer or failure is the flow's. */
   submit(request: StepRequest): Promise<void> {
     if (this.pending) return Promise.resolve();
-    return this.foreground.run([async (signal) => this.viewFor(await this.send(request, signal))]).catch(() => {});
+    return this.foreground.run([async (signal) => this.viewFor(await this.send(request, signal))]);
   }
 
   /** Goes to a view without a request ("Use another email"); ignored while a request runs. */
   goTo(view: View): void {
     if (this.pending) return;
-    void this.foreground.run([async () => view]).catch(() => {});
+    void this.foreground.run([async () => view]);
   }
 
   /** Keeps what the user typed in the view on screen (the email), so Back shows it again; no re-render, no history entry. */
@@ -170,14 +170,14 @@ export class FlowController<View extends FlowView> implements ReactiveController
       task = new LatestTask(this.host, {
         task: async ([run]: [StepRequest], { signal }) => this.viewFor(await this.send(run, signal)),
         // Through the foreground, which drops whatever it was doing: the user already answered another way.
-        onComplete: (view) => void this.foreground.run([async () => view]).catch(() => {}),
+        onComplete: (view) => void this.foreground.run([async () => view]),
         onError: (error) => {
-          if (!isAbort(error)) void this.foreground.run([async () => Promise.reject(error)]).catch(() => {});
+          if (!isAbort(error)) void this.foreground.run([async () => Promise.reject(error)]);
         },
       });
       this.beside.set(key, task);
     }
-    void task.run([request]).catch(() => {});
+    void task.run([request]);
   }
 
   /** Stops the background request under `key`, or every one. */
@@ -187,7 +187,8 @@ export class FlowController<View extends FlowView> implements ReactiveController
 
   /** The last foreground request's error, rendered; nothing when it succeeded, runs, or was aborted. */
   renderError<T>(render: (error: unknown) => T): T | undefined {
-    return this.foreground.render({ error: (error) => (isAbort(error) ? undefined : render(error)) });
+    const { status, error } = this.foreground;
+    return status === 'error' && !isAbort(error) ? render(error) : undefined;
   }
 
   hostUpdated(): void {
@@ -220,7 +221,7 @@ export class FlowController<View extends FlowView> implements ReactiveController
     if (!key || this.view.step?.step === 'done') return;
     const mark = (event.state as { lk?: HistoryMark } | null)?.lk;
     this.at = mark?.key === `${PAGE_LOAD}:${key}` && this.history[mark.at] ? mark.at : 0;
-    void this.foreground.run([async () => this.history[this.at]!]).catch(() => {});
+    void this.foreground.run([async () => this.history[this.at]!]);
   };
 
   /** A new view that is not the one Back or Forward just showed: a new history entry, dropping any Forward ones. */
