@@ -1,10 +1,10 @@
 import { resendEmailCode } from '@latchkey/client';
 import { LitElement, render, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { updateWhenLocaleChanges } from './localize.js';
 import { LatchkeyError, type EmailCodeStep, type SessionClient, type SessionState } from '@latchkey/client';
 import { LkErrorEvent } from '../events/error.js';
 import { clientOrError, onConfigure, pageDefaultClient } from './clients.js';
 import { requestClient, type ClientCallback } from './context.js';
+import { LOCALE_STATUS_EVENT } from './localize.js';
 import { adoptFormStyles } from './form-styles.js';
 import { errorMessage, loadErrorMessages, loadErrorMessagesWhenIdle, serverFieldErrors } from './messages.js';
 import { FlowController, type FlowOptions, type FlowView } from './controllers/flow-controller.js';
@@ -58,13 +58,17 @@ export class LkElement extends LitElement {
   private stopFollowing?: () => void;
   private toldConsole = false;
 
-  constructor() {
-    super();
-    updateWhenLocaleChanges(this);
-  }
+  /**
+   * Draws again in the new language once its messages are in: `@lit/localize`'s status
+   * event, which its `@localized()` controller listens for the same way.
+   */
+  private readonly onLocale = (event: Event) => {
+    if ((event as CustomEvent<{ status: string }>).detail.status === 'ready') this.requestUpdate();
+  };
 
   override connectedCallback() {
     super.connectedCallback();
+    window.addEventListener(LOCALE_STATUS_EVENT, this.onLocale);
     requestClient(this, this.onContextClient);
     this.stopListening = onConfigure(() => this.requestUpdate());
     // An error drawn before the messages were in (a session that could not be read) is said again in full.
@@ -82,6 +86,7 @@ export class LkElement extends LitElement {
 
   override disconnectedCallback() {
     super.disconnectedCallback();
+    window.removeEventListener(LOCALE_STATUS_EVENT, this.onLocale);
     this.stopContext();
     this.stopListening?.();
     this.stopFollowing?.();

@@ -1,7 +1,7 @@
 import { finishPasskeySignUp, finishSignUp, restartPasskeySignUp, startPasskeySignIn, startSignUp, startSocialSignIn } from '@latchkey/client';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { localized, msg, str } from '../internal/localize.js';
+import { msg, str } from '../internal/localize.js';
 import type { DoneStep, EmailCodeStep, SessionClient, PasskeyRegistrationStep, SessionState, SocialProvider, SsoRedirectStep, Step } from '@latchkey/client';
 import { SocialController } from '../internal/controllers/social-controller.js';
 import { render as renderRedirect } from '../sign-in/steps/sso-redirect.js';
@@ -85,7 +85,6 @@ function viewOf(step: Step): SignUpView | undefined {
  * @cssstate loading - A request is running.
  * @cssstate step-details - Asking for name, email and password (also step-email-code, step-passkey, step-done).
  */
-@localized()
 @customElement('lk-sign-up')
 export class LkSignUp extends LkFormElement {
   static override styles = signUpStyles;

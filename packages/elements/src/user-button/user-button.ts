@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { customElement, property, state } from 'lit/decorators.js';
-import { localized, msg } from '../internal/localize.js';
+import { msg } from '../internal/localize.js';
 import { LatestTask } from '../internal/latest-task.js';
 import { signOut, type SessionClient, type SessionState } from '@latchkey/client';
 import { LkSignOutEvent } from '../events/sign-out.js';
@@ -62,7 +62,6 @@ function initials(name: string | null, email: string): string {
  * @cssstate error - The broker could not be reached.
  * @cssstate open - The menu is open.
  */
-@localized()
 @customElement('lk-user-button')
 export class LkUserButton extends LkElement {
   static override styles = userButtonStyles;

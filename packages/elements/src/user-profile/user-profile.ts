@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { customElement, property, state } from 'lit/decorators.js';
-import { localized, msg } from '../internal/localize.js';
+import { msg } from '../internal/localize.js';
 import type { SessionClient, SessionState } from '@latchkey/client';
 import { LkElement } from '../internal/base.js';
 import { errorMessage, loadErrorMessages } from '../internal/messages.js';
@@ -99,7 +99,6 @@ import { userProfileStyles } from './user-profile.styles.js';
  * @cssstate connecting-account - The page is on its way to a provider to connect it.
  * @cssstate adding-passkey - The browser's passkey dialog is open (or the broker is saving the new passkey).
  */
-@localized()
 @customElement('lk-user-profile')
 export class LkUserProfile extends LkElement {
   static override styles = userProfileStyles;
