@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { LatestTask } from '../latest-task.js';
-import { followStep, LatchkeyError, type Connection, type DoneStep, type EmailCodeStep, type SessionClient, type Step } from '@latchkey/client';
-import { LkSignedInEvent } from '../../events/signed-in.js';
+import { LatchkeyError, type Connection, type SessionClient, type Step } from '@latchkey/client';
+import { whenIdle } from '../idle.js';
+import type { FlowEngine } from './flow-engine.js';
 
 /**
  * What every view of a flow has: a name (its `:state(step-<name>)`) and, when
@@ -48,19 +48,29 @@ export interface FlowOptions<View extends FlowView> {
   explain?(): Promise<unknown>;
 }
 
-/** Set on the history entries of a flow's steps: whose they are and which view each shows. */
-interface HistoryMark {
-  key: string;
-  at: number;
+type EngineModule = typeof import('./flow-engine.js');
+
+/** The engine's chunk, once imported: every flow on the page makes its engine from it at once. */
+let engineModule: EngineModule | undefined;
+let importing: Promise<EngineModule> | undefined;
+
+/** Imports the flows' engine once; a failed import is tried again on the next call. */
+export function importFlowEngine(): Promise<EngineModule> {
+  return (importing ??= import('./flow-engine.js').then(
+    (module) => (engineModule = module),
+    (error: unknown) => {
+      importing = undefined;
+      throw error;
+    },
+  ));
 }
-
-/** Marks of an earlier page load (after a reload) are not this load's, whatever their key. */
-const PAGE_LOAD = Math.random().toString(36).slice(2);
-
-const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
 
 /**
  * Owns a flow's current view and runs its requests as tasks (`LatestTask`).
+ * What runs them (`FlowEngine`) is a chunk of its own, imported with the first
+ * request or while the page is idle: a first screen draws without it, and a
+ * request asked for meanwhile waits for it, pending. A chunk that cannot load
+ * fails that request with `network_error`, as a broker out of reach does.
  *
  * - `submit()` runs the foreground request (the form's submit, "Resend code");
  *   one at a time, so a double click sends once. Its error is what the form's
@@ -88,41 +98,26 @@ export class FlowController<View extends FlowView> implements ReactiveController
   view: View;
   /** Now, in ms; ticks once a second while a resend countdown shows. */
   now = Date.now();
-  private ticker?: ReturnType<typeof setInterval>;
-  /** Every view change goes through it, so a stale error never lingers and a newer answer always wins. */
-  private readonly foreground: LatestTask<[(signal: AbortSignal) => Promise<View>], View>;
-  private readonly beside = new Map<string, LatestTask<[StepRequest], View>>();
-  /** The views this flow put in the session history; the entry at `at` shows `history[at]`. */
-  private history: View[];
-  private at = 0;
+  /** What runs the requests and shows their answers, once its chunk is in. */
+  private engine?: FlowEngine<View>;
+  /** Calls waiting for the engine's chunk; a foreground one (`waiting`) makes the flow pending. */
+  private queued = 0;
+  private waiting = false;
+  /** The engine's chunk could not be imported for the last foreground request (offline). */
+  private failure?: LatchkeyError;
+  private asked = false;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly options: FlowOptions<View>,
   ) {
     this.view = options.first;
-    this.history = [options.first];
     host.addController(this);
-    this.foreground = new LatestTask(host, {
-      task: async ([next], { signal }) => {
-        try {
-          const view = await next(signal);
-          await this.options.prepare?.(view);
-          return view;
-        } catch (error) {
-          if (!isAbort(error)) await this.options.explain?.().catch(() => {});
-          throw error;
-        }
-      },
-      // Only the newest run completes (a task ignores the answers of runs it replaced).
-      onComplete: (view) => this.show(view),
-      onError: (error) => this.fail(error),
-    });
   }
 
-  /** A foreground request is running. */
+  /** A foreground request is running (or waits for the engine). */
   get pending(): boolean {
-    return this.foreground.status === 'pending';
+    return this.engine?.pending ?? this.waiting;
   }
 
   /** The custom states of the element now: `step-<view>`, and `loading` while a request runs. */
@@ -130,27 +125,21 @@ export class FlowController<View extends FlowView> implements ReactiveController
     return [`step-${this.view.name}`, ...(this.pending ? ['loading'] : [])];
   }
 
-  /** Runs a request on the client's connection; a `done` answer signs its session store in. */
-  private async send(request: StepRequest, signal: AbortSignal): Promise<Step> {
-    const client = this.options.client();
-    return followStep(client.session, await request(client.connection, signal));
-  }
-
   /** Sends the form's request; ignored while one is already running. Resolves once its answer or failure is the flow's. */
   submit(request: StepRequest): Promise<void> {
     if (this.pending) return Promise.resolve();
-    return this.foreground.run([async (signal) => this.viewFor(await this.send(request, signal))]);
+    return this.withEngine((engine) => engine.submit(request), true);
   }
 
   /** Goes to a view without a request ("Use another email"); ignored while a request runs. */
   goTo(view: View): void {
-    if (this.pending) return;
-    void this.foreground.run([async () => view]);
+    if (!this.pending) void this.withEngine((engine) => engine.goTo(view), true);
   }
 
   /** Keeps what the user typed in the view on screen (the email), so Back shows it again; no re-render, no history entry. */
   amend(view: View): void {
-    this.view = this.history[this.at] = view;
+    this.view = view;
+    this.engine?.amend(view);
   }
 
   /** Back to the first view (after a sign-out elsewhere, or the host's `reset()`). */
@@ -162,107 +151,73 @@ export class FlowController<View extends FlowView> implements ReactiveController
    * Runs `request` in the background under `key`, replacing one already
    * running there. Its answer takes over the flow; so does its failure, which
    * the form's alert shows (the user acted in the background: a passkey picked
-   * from autofill, say). An abort ends it quietly.
+   * from autofill, say). An abort ends it quietly; so does an engine that
+   * cannot load.
    */
   runBeside(key: string, request: StepRequest): void {
-    let task = this.beside.get(key);
-    if (!task) {
-      task = new LatestTask(this.host, {
-        task: async ([run]: [StepRequest], { signal }) => this.viewFor(await this.send(run, signal)),
-        // Through the foreground, which drops whatever it was doing: the user already answered another way.
-        onComplete: (view) => void this.foreground.run([async () => view]),
-        onError: (error) => {
-          if (!isAbort(error)) void this.foreground.run([async () => Promise.reject(error)]);
-        },
-      });
-      this.beside.set(key, task);
-    }
-    void task.run([request]);
+    void this.withEngine((engine) => engine.runBeside(key, request));
   }
 
-  /** Stops the background request under `key`, or every one. */
+  /** Stops the background request under `key`, or every one (one still waiting for the engine too). */
   stopBeside(key?: string): void {
-    for (const [k, task] of this.beside) if (key === undefined || k === key) task.abort();
+    if (this.engine || this.queued) void this.withEngine((engine) => engine.stopBeside(key));
   }
 
   /** The last foreground request's error, rendered; nothing when it succeeded, runs, or was aborted. */
   renderError<T>(render: (error: unknown) => T): T | undefined {
-    const { status, error } = this.foreground;
-    return status === 'error' && !isAbort(error) ? render(error) : undefined;
+    return this.engine ? this.engine.renderError(render) : this.failure && render(this.failure);
   }
 
   hostUpdated(): void {
-    const code = this.view.step?.step === 'email-code' ? (this.view.step as EmailCodeStep) : undefined;
-    const counting = code !== undefined && Date.parse(code.resend_after) > this.now;
-    if (counting && !this.ticker) {
-      this.ticker = setInterval(() => {
-        this.now = Date.now();
-        this.host.requestUpdate();
-      }, 1000);
-    }
-    if (!counting) this.stopTicking();
+    this.engine?.hostUpdated();
+    if (this.asked) return;
+    this.asked = true;
+    // After the first render, while the page has nothing else to do.
+    whenIdle(() => void importFlowEngine().catch(() => {}));
   }
 
   hostConnected(): void {
-    window.addEventListener('popstate', this.onPopState);
+    this.engine?.hostConnected();
   }
 
   hostDisconnected(): void {
-    // A pending foreground request is left to finish: a sign-in the broker
-    // completed must still reach the session store.
-    window.removeEventListener('popstate', this.onPopState);
-    this.stopBeside();
-    this.stopTicking();
+    if (this.engine || this.queued) void this.withEngine((engine) => engine.hostDisconnected());
   }
 
-  /** Back or Forward: the view of that entry, replacing whatever request was running. An entry not ours is the first view. */
-  private onPopState = (event: PopStateEvent) => {
-    const key = this.options.historyKey();
-    if (!key || this.view.step?.step === 'done') return;
-    const mark = (event.state as { lk?: HistoryMark } | null)?.lk;
-    this.at = mark?.key === `${PAGE_LOAD}:${key}` && this.history[mark.at] ? mark.at : 0;
-    void this.foreground.run([async () => this.history[this.at]!]);
-  };
-
-  /** A new view that is not the one Back or Forward just showed: a new history entry, dropping any Forward ones. */
-  private record(view: View) {
-    const key = this.options.historyKey();
-    if (!key || view === this.history[this.at] || view.step?.step === 'done') return;
-    this.history.length = ++this.at;
-    this.history.push(view);
-    const mark: HistoryMark = { key: `${PAGE_LOAD}:${key}`, at: this.at };
-    const page: unknown = history.state;
-    history.pushState({ ...(typeof page === 'object' ? page : {}), lk: mark }, '');
-  }
-
-  private stopTicking() {
-    if (this.ticker) this.ticker = void clearInterval(this.ticker);
-  }
-
-  private fail(error: unknown) {
-    if (!isAbort(error)) this.options.failed(error);
-  }
-
-  private viewFor(step: Step): View {
-    const view = this.options.viewOf(step, this.view);
-    if (!view) throw new LatchkeyError('unsupported_step', `<${this.host.localName}> cannot show the "${step.step}" step`);
-    return view;
-  }
-
-  private show(view: View) {
-    const previous = this.view;
-    if (view.name !== previous.name) {
-      this.stopBeside();
-      this.record(view);
+  /**
+   * Calls `use` with the engine: at once when its chunk is in, else once it is
+   * (calls keep their order). A foreground call makes the flow pending
+   * meanwhile, and fails with `network_error` when the chunk cannot load; a
+   * background one is dropped then.
+   */
+  private async withEngine(use: (engine: FlowEngine<View>) => unknown, foreground = false): Promise<void> {
+    if (!this.engine && engineModule) this.engine = new engineModule.FlowEngine(this, this.host, this.options);
+    if (this.engine) return void (await use(this.engine));
+    this.queued++;
+    if (foreground) {
+      this.waiting = true;
+      this.failure = undefined;
+      this.host.requestUpdate();
     }
-    this.view = view;
-    this.now = Date.now();
-    this.options.entered(view, previous);
-    if (view.step?.step === 'done') this.signedIn(view.step);
+    try {
+      const { FlowEngine } = await importFlowEngine();
+      this.engine ??= new FlowEngine(this, this.host, this.options);
+    } catch (cause) {
+      if (foreground) await this.failToLoad(cause);
+      return;
+    } finally {
+      this.queued--;
+      if (foreground) this.waiting = false;
+    }
+    await use(this.engine);
   }
 
-  private signedIn(done: DoneStep) {
-    const proceed = this.host.dispatchEvent(new LkSignedInEvent({ user: done.user, session: done.session, return_to: done.return_to }));
-    if (proceed && done.return_to) window.location.assign(done.return_to);
+  /** What a foreground request meets when the engine's chunk cannot be fetched: what an unreachable broker says. */
+  private async failToLoad(cause: unknown) {
+    const error = new LatchkeyError('network_error', 'The sign-in code could not be loaded', { cause });
+    await this.options.explain?.().catch(() => {});
+    this.options.failed(error);
+    this.failure = error;
+    this.host.requestUpdate();
   }
 }
