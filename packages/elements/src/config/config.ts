@@ -35,7 +35,7 @@ export class LkConfig extends LitElement {
    */
   @property() locale?: string;
 
-  private readonly provider = new ContextProvider(this, { context: clientContext });
+  readonly #provider = new ContextProvider(this, { context: clientContext });
 
   override connectedCallback() {
     super.connectedCallback();
@@ -56,7 +56,7 @@ export class LkConfig extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('broker') || changed.has('client')) {
       // A wrong URL is passed on as its error, so the elements inside say why they cannot sign in.
-      this.provider.setValue(this.client ?? (this.broker ? clientOrError(this.broker) : undefined));
+      this.#provider.setValue(this.client ?? (this.broker ? clientOrError(this.broker) : undefined));
     }
     if (changed.has('locale') && this.isConnected) {
       void requestLocale(this, this.locale).catch(() => {});

@@ -41,36 +41,36 @@ export class LkElement extends LitElement {
 
   protected contextClient?: SessionClient | LatchkeyError;
   /** Ends the subscription to the `<lk-config>` that provides `contextClient`. */
-  private unsubscribeContext?: () => void;
+  #unsubscribeContext?: () => void;
   /** The provider's answer, now and on every change; one function, so the provider keeps one subscription. */
-  private readonly onContextClient: ClientCallback = (client, unsubscribe) => {
+  readonly #onContextClient: ClientCallback = (client, unsubscribe) => {
     // Another provider answered (the element moved): leave the previous one.
-    if (this.unsubscribeContext !== unsubscribe) this.unsubscribeContext?.();
-    this.unsubscribeContext = unsubscribe;
+    if (this.#unsubscribeContext !== unsubscribe) this.#unsubscribeContext?.();
+    this.#unsubscribeContext = unsubscribe;
     this.contextClient = client;
   };
 
   protected readonly internals = this.attachInternals();
   /** A prefix for ids in the light DOM, unique per element on the page. */
   protected readonly uid = `lk${++nextId}`;
-  private stopListening?: () => void;
-  private sessionSource?: SessionClient;
-  private stopFollowing?: () => void;
-  private toldConsole = false;
+  #stopListening?: () => void;
+  #sessionSource?: SessionClient;
+  #stopFollowing?: () => void;
+  #toldConsole = false;
 
   /**
    * Draws again in the new language once its messages are in: `@lit/localize`'s status
    * event, which its `@localized()` controller listens for the same way.
    */
-  private readonly onLocale = (event: Event) => {
+  readonly #onLocale = (event: Event) => {
     if ((event as CustomEvent<{ status: string }>).detail.status === 'ready') this.requestUpdate();
   };
 
   override connectedCallback() {
     super.connectedCallback();
-    window.addEventListener(LOCALE_STATUS_EVENT, this.onLocale);
-    requestClient(this, this.onContextClient);
-    this.stopListening = onConfigure(() => this.requestUpdate());
+    window.addEventListener(LOCALE_STATUS_EVENT, this.#onLocale);
+    requestClient(this, this.#onContextClient);
+    this.#stopListening = onConfigure(() => this.requestUpdate());
     // An error drawn before the messages were in (a session that could not be read) is said again in full.
     loadErrorMessagesWhenIdle(() => this.isConnected && this.requestUpdate());
     // An <lk-config> around this element may upgrade after it (definition order, lazy
@@ -78,24 +78,24 @@ export class LkElement extends LitElement {
     if (!customElements.get('lk-config')) {
       void customElements.whenDefined('lk-config').then(() => {
         if (!this.isConnected) return;
-        this.stopContext();
-        requestClient(this, this.onContextClient);
+        this.#stopContext();
+        requestClient(this, this.#onContextClient);
       });
     }
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    window.removeEventListener(LOCALE_STATUS_EVENT, this.onLocale);
-    this.stopContext();
-    this.stopListening?.();
-    this.stopFollowing?.();
-    this.sessionSource = undefined;
+    window.removeEventListener(LOCALE_STATUS_EVENT, this.#onLocale);
+    this.#stopContext();
+    this.#stopListening?.();
+    this.#stopFollowing?.();
+    this.#sessionSource = undefined;
   }
 
-  private stopContext() {
-    this.unsubscribeContext?.();
-    this.unsubscribeContext = undefined;
+  #stopContext() {
+    this.#unsubscribeContext?.();
+    this.#unsubscribeContext = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues) {
@@ -103,10 +103,10 @@ export class LkElement extends LitElement {
     // Follow the session of whichever client is current (attribute, context or configure()),
     // only while on the page: an update after removal must not subscribe again.
     const client = this.isConnected ? this.latchkey : undefined;
-    if (client === this.sessionSource) return;
-    this.stopFollowing?.();
-    this.sessionSource = client;
-    this.stopFollowing = client?.session.subscribe((state) => this.sessionChanged(state, client));
+    if (client === this.#sessionSource) return;
+    this.#stopFollowing?.();
+    this.#sessionSource = client;
+    this.#stopFollowing = client?.session.subscribe((state) => this.sessionChanged(state, client));
   }
 
   /** Called with the session state now and on every change (sign-in or sign-out anywhere on the page). */
@@ -117,7 +117,7 @@ export class LkElement extends LitElement {
    * `broker` attribute, the nearest `<lk-config>`, the page's `configure()`.
    * A `not_configured` error when there is none or its URL is wrong.
    */
-  private resolveClient(): SessionClient | LatchkeyError {
+  #resolveClient(): SessionClient | LatchkeyError {
     if (this.client) return this.client;
     if (this.broker) return clientOrError(this.broker);
     return (
@@ -129,7 +129,7 @@ export class LkElement extends LitElement {
 
   /** The client this element talks to, or undefined while none is configured (yet). */
   protected get latchkey(): SessionClient | undefined {
-    const client = this.resolveClient();
+    const client = this.#resolveClient();
     return client instanceof LatchkeyError ? undefined : client;
   }
 
@@ -139,10 +139,10 @@ export class LkElement extends LitElement {
    * the console says why, once per element, for the page's developer.
    */
   protected requireClient(): SessionClient {
-    const client = this.resolveClient();
+    const client = this.#resolveClient();
     if (!(client instanceof LatchkeyError)) return client;
-    if (!this.toldConsole) {
-      this.toldConsole = true;
+    if (!this.#toldConsole) {
+      this.#toldConsole = true;
       console.error(`[latchkey] ${this.localName}: ${client.message}`);
     }
     throw client;
@@ -208,10 +208,10 @@ export abstract class LkFormElement extends LkElement {
   /** The step the broker answered could not be loaded: the form gives way to why, and "Try again" loads it again. */
   private stalled?: StepLoadError;
   /** The flow of this element (`createFlow`), for "Try again" on a stalled step. */
-  private formFlow?: FlowController<FlowView>;
+  #formFlow?: FlowController<FlowView>;
   /** A failure the fields show, so the form's alert does not say it twice. */
-  private shownAtFields?: unknown;
-  private formHost?: HTMLElement;
+  #shownAtFields?: unknown;
+  #formHost?: HTMLElement;
 
   /** The light-DOM form for the current step. */
   protected abstract renderForm(): TemplateResult;
@@ -219,12 +219,12 @@ export abstract class LkFormElement extends LkElement {
   override connectedCallback() {
     super.connectedCallback();
     adoptFormStyles(this.getRootNode());
-    if (!this.formHost) {
-      this.formHost = document.createElement('div');
-      this.formHost.slot = 'form';
-      this.formHost.className = 'lk-form-host';
+    if (!this.#formHost) {
+      this.#formHost = document.createElement('div');
+      this.#formHost.slot = 'form';
+      this.#formHost.className = 'lk-form-host';
     }
-    if (this.formHost.parentNode !== this) this.append(this.formHost);
+    if (this.#formHost.parentNode !== this) this.append(this.#formHost);
   }
 
   protected override firstUpdated(changed: PropertyValues) {
@@ -250,15 +250,15 @@ export abstract class LkFormElement extends LkElement {
     const stalled = this.stalled;
     // While "Try again" loads the step, the message is empty, so it is said again if the step fails again.
     const form =
-      error !== undefined ? renderRetry(errorMessage(error), this.retry) : stalled ? renderRetry(this.formFlow!.pending ? '' : errorMessage(stalled), this.retryStep) : this.renderForm();
-    render(form, this.formHost!, { host: this });
+      error !== undefined ? renderRetry(errorMessage(error), this.#retry) : stalled ? renderRetry(this.#formFlow!.pending ? '' : errorMessage(stalled), this.#retryStep) : this.renderForm();
+    render(form, this.#formHost!, { host: this });
   }
 
-  private retryStep = () => {
-    if (this.stalled) this.formFlow!.goTo(this.stalled.view);
+  #retryStep = () => {
+    if (this.stalled) this.#formFlow!.goTo(this.stalled.view);
   };
 
-  private retry = () => {
+  #retry = () => {
     void this.latchkey?.session.refresh().then(
       () => this.focusStep(false),
       () => {},
@@ -268,16 +268,16 @@ export abstract class LkFormElement extends LkElement {
   /** Tells the page, and shows a problem the broker sent for single fields at those fields. */
   protected override reportError(error: unknown) {
     super.reportError(error);
-    const names = [...(this.formHost?.querySelectorAll('input[id]') ?? [])].map((input) => input.id.slice(this.uid.length + 1));
+    const names = [...(this.#formHost?.querySelectorAll('input[id]') ?? [])].map((input) => input.id.slice(this.uid.length + 1));
     const errors = serverFieldErrors(error, names);
     if (!errors) return;
-    this.shownAtFields = error;
+    this.#shownAtFields = error;
     this.fieldErrors = errors;
-    this.focusField(Object.keys(errors)[0]!);
+    this.#focusField(Object.keys(errors)[0]!);
   }
 
   /** The form's alert for a failed request: empty when its fields already say what is wrong. */
-  protected alertFor = (error: unknown) => (error === this.shownAtFields ? '' : errorMessage(error));
+  protected alertFor = (error: unknown) => (error === this.#shownAtFields ? '' : errorMessage(error));
 
   /** A new code was sent on this step ("We sent a new code."). */
   protected resent = false;
@@ -288,7 +288,7 @@ export abstract class LkFormElement extends LkElement {
    * loaded; one that cannot load stalls the flow on "Try again" (`StepLoadError`).
    */
   protected createFlow<View extends FlowView>(first: View, viewOf: FlowOptions<View>['viewOf'], steps?: { load(name: string): Promise<void> }): FlowController<View> {
-    return (this.formFlow = new FlowController<View>(this, {
+    return (this.#formFlow = new FlowController<View>(this, {
       first,
       viewOf,
       client: () => this.requireClient(),
@@ -303,7 +303,7 @@ export abstract class LkFormElement extends LkElement {
         this.fieldErrors = {};
         if (view.name !== previous.name) {
           this.resent = false;
-          this.easeHeight();
+          this.#easeHeight();
           this.focusStep();
         }
       },
@@ -330,7 +330,7 @@ export abstract class LkFormElement extends LkElement {
    * The card grows or shrinks to the new step's height over 200 ms instead of
    * jumping (none with reduced motion). Called before the new step renders.
    */
-  private easeHeight() {
+  #easeHeight() {
     const base = this.renderRoot.querySelector<HTMLElement>('[part~="base"]');
     if (!base || matchMedia('(prefers-reduced-motion: reduce)').matches) return;
     const from = base.offsetHeight;
@@ -342,10 +342,10 @@ export abstract class LkFormElement extends LkElement {
 
   /** An element of the light-DOM form by its id suffix. */
   protected field<T extends HTMLElement = HTMLInputElement>(name: string): T | null {
-    return this.formHost?.querySelector<T>(`#${this.uid}-${name}`) ?? null;
+    return this.#formHost?.querySelector<T>(`#${this.uid}-${name}`) ?? null;
   }
 
-  private focusField(name: string) {
+  #focusField(name: string) {
     void this.updateComplete.then(() => {
       const input = this.field(name);
       input?.focus();
@@ -371,7 +371,7 @@ export abstract class LkFormElement extends LkElement {
     this.fieldErrors = errors;
     const first = names.find((n) => errors[n]);
     if (first) {
-      this.focusField(first);
+      this.#focusField(first);
       return undefined;
     }
     return values;
@@ -384,7 +384,7 @@ export abstract class LkFormElement extends LkElement {
    */
   protected focusStep(announce = true) {
     void this.updateComplete.then(() => {
-      const first = this.formHost?.querySelector<HTMLElement>('input:not([aria-hidden])') ?? this.formHost?.querySelector<HTMLElement>('button');
+      const first = this.#formHost?.querySelector<HTMLElement>('input:not([aria-hidden])') ?? this.#formHost?.querySelector<HTMLElement>('button');
       const title = this.renderRoot.querySelector<HTMLElement>('[part~="title"]');
       if (first) {
         first.focus();

@@ -29,44 +29,47 @@ export class LatestTask<Args extends unknown[], Value = unknown> {
   status: TaskStatus = 'initial';
   /** The newest run's failure (undefined after an answer). */
   error: unknown;
-  private runs = 0;
-  private aborter?: AbortController;
+  #runs = 0;
+  #aborter?: AbortController;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly options: LatestTaskOptions<Args, Value>,
-  ) {}
+  readonly #host: ReactiveControllerHost;
+  readonly #options: LatestTaskOptions<Args, Value>;
+
+  constructor(host: ReactiveControllerHost, options: LatestTaskOptions<Args, Value>) {
+    this.#host = host;
+    this.#options = options;
+  }
 
   /** Runs the task, aborting a run still pending; resolves once this run ended (never rejects). */
   async run(args: Args): Promise<void> {
-    if (this.status === 'pending') this.aborter?.abort();
+    if (this.status === 'pending') this.#aborter?.abort();
     this.status = 'pending';
-    this.host.requestUpdate();
-    const run = ++this.runs;
-    const { signal } = (this.aborter = new AbortController());
+    this.#host.requestUpdate();
+    const run = ++this.#runs;
+    const { signal } = (this.#aborter = new AbortController());
     let value: Value | undefined;
     let error: unknown;
     let failed = false;
     try {
-      value = await this.options.task(args, { signal });
+      value = await this.#options.task(args, { signal });
     } catch (e) {
       failed = true;
       error = e;
     }
     // A newer run replaced this one: its answer is that run's to give.
-    if (run !== this.runs) return;
+    if (run !== this.#runs) return;
     // As Task does, a throwing callback does not keep the status from being set.
     try {
-      if (failed) this.options.onError?.(error);
-      else this.options.onComplete?.(value as Value);
+      if (failed) this.#options.onError?.(error);
+      else this.#options.onComplete?.(value as Value);
     } catch {}
     this.status = failed ? 'error' : 'complete';
     this.error = error;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** Aborts the pending run (its task sees the signal; it then ends as a failure, usually an AbortError). */
   abort(reason?: unknown): void {
-    if (this.status === 'pending') this.aborter?.abort(reason);
+    if (this.status === 'pending') this.#aborter?.abort(reason);
   }
 }

@@ -101,17 +101,17 @@ export class LkSignUp extends LkFormElement {
   /** Sends the page to an identity provider (default `location.assign`); stories and tests stand in for it, as lk-sign-in's. */
   @property({ attribute: false }) navigate?: (url: string) => void;
 
-  private readonly flow = this.createFlow<SignUpView>({ name: 'details' }, viewOf);
-  private readonly social = new SocialController(this, () => this.latchkey);
+  readonly #flow = this.createFlow<SignUpView>({ name: 'details' }, viewOf);
+  readonly #social = new SocialController(this, () => this.latchkey);
   /** The redirect step the page was last sent on by, so each is followed once. */
-  private followed?: unknown;
+  #followed?: unknown;
 
   /** The broker offers passkeys and this browser can use them (asked once, on the first render). */
   @state() private passkeys = false;
   /** Which submit runs: the passkey-first start, or the browser's dialog. */
   @state() private passkeyWaiting = false;
   /** The newest creation options of this sign-up: a restart answers a new ceremony (new flow id) and ends the old one. */
-  private registration?: PasskeyRegistrationStep;
+  #registration?: PasskeyRegistrationStep;
 
   protected override firstUpdated(changed: PropertyValues) {
     super.firstUpdated(changed);
@@ -123,15 +123,15 @@ export class LkSignUp extends LkFormElement {
   /** Signed out somewhere (the user button, another tab): start over instead of showing "welcome". */
   protected override sessionChanged(state: SessionState, client: SessionClient) {
     super.sessionChanged(state, client);
-    if (state.status === 'signed-out' && this.flow.view.name === 'done') this.flow.restart();
+    if (state.status === 'signed-out' && this.#flow.view.name === 'done') this.#flow.restart();
   }
 
   protected override updated(changed: PropertyValues) {
     super.updated(changed);
-    this.setStates(this.flow.states);
-    const v = this.flow.view;
-    if (v.name === 'sso-redirect' && this.followed !== v.step) {
-      this.followed = v.step;
+    this.setStates(this.#flow.states);
+    const v = this.#flow.view;
+    if (v.name === 'sso-redirect' && this.#followed !== v.step) {
+      this.#followed = v.step;
       (this.navigate ?? ((url) => location.assign(url)))(v.step.url);
     }
   }
@@ -141,9 +141,9 @@ export class LkSignUp extends LkFormElement {
    * comes back to the sign-in page (`sign-in-url`), where lk-sign-in finishes the flow;
    * without one, to this page.
    */
-  private continueWith = (provider: SocialProvider) => {
+  #continueWith = (provider: SocialProvider) => {
     const resume = this.signInUrl ? new URL(this.signInUrl, location.href).href : location.href;
-    this.flow.submit((conn, signal) => startSocialSignIn(conn, { provider: provider.id, resume_url: resume, return_to: this.returnTo }, { signal }));
+    this.#flow.submit((conn, signal) => startSocialSignIn(conn, { provider: provider.id, resume_url: resume, return_to: this.returnTo }, { signal }));
   };
 
   /** A refused password says why at its field (common, a pattern, the user's own name…), in the page's language. */
@@ -153,7 +153,7 @@ export class LkSignUp extends LkFormElement {
   }
 
   protected override render() {
-    const v = this.flow.view;
+    const v = this.#flow.view;
     if (v.name === 'sso-redirect') {
       const { title, subtitle } = renderRedirect({ view: v });
       return renderCard({ title, subtitle, footer: nothing, announcement: this.announcement, appName: this.appName, dir: directionFor(this) });
@@ -176,41 +176,41 @@ export class LkSignUp extends LkFormElement {
   }
 
   protected override renderForm(): TemplateResult {
-    const form = this.formState(this.flow);
-    const v = this.flow.view;
+    const form = this.formState(this.#flow);
+    const v = this.#flow.view;
     switch (v.name) {
       case 'details':
         return renderDetailsStep({
           form,
-          onSubmit: this.submitDetails,
-          passkey: this.passkeys ? { waiting: this.passkeyWaiting, onClick: this.startPasskeyFirst } : undefined,
-          social: this.social.offer,
-          onSocial: this.continueWith,
+          onSubmit: this.#submitDetails,
+          passkey: this.passkeys ? { waiting: this.passkeyWaiting, onClick: this.#startPasskeyFirst } : undefined,
+          social: this.#social.offer,
+          onSocial: this.#continueWith,
         });
       case 'sso-redirect':
         return renderRedirect({ view: v }).form;
       case 'passkey':
-        return renderPasskeyStep({ form, waiting: this.passkeyWaiting, onCreate: () => this.createPasskey(v.step), onStartOver: () => this.flow.restart() });
+        return renderPasskeyStep({ form, waiting: this.passkeyWaiting, onCreate: () => this.#createPasskey(v.step), onStartOver: () => this.#flow.restart() });
       case 'email-code':
         return renderVerifyStep({
           form,
           email: v.step.email,
           resendAfter: v.step.resend_after,
-          onSubmit: this.submitCode,
+          onSubmit: this.#submitCode,
           attemptsLeft: v.step.attempts_left,
-          onResend: () => this.resendCode(this.flow, v.step),
-          onStartOver: () => this.flow.restart(),
+          onResend: () => this.resendCode(this.#flow, v.step),
+          onStartOver: () => this.#flow.restart(),
         });
       case 'done':
         return html``;
     }
   }
 
-  private submitDetails = (event: SubmitEvent) => {
+  #submitDetails = (event: SubmitEvent) => {
     event.preventDefault();
     const values = this.validate(['name', 'email', 'new-password']);
     if (!values) return;
-    this.flow.submit((conn, signal) =>
+    this.#flow.submit((conn, signal) =>
       startSignUp(conn, 
         {
           email: values.email!,
@@ -224,12 +224,12 @@ export class LkSignUp extends LkFormElement {
   };
 
   /** "Create account with a passkey": name and email only, then the mailed code, then the passkey. */
-  private startPasskeyFirst = () => {
+  #startPasskeyFirst = () => {
     const values = this.validate(['name', 'email']);
     if (!values) return;
-    this.registration = undefined;
+    this.#registration = undefined;
     this.passkeyWaiting = true;
-    this.flow.submit(async (conn, signal) => {
+    this.#flow.submit(async (conn, signal) => {
       try {
         return await startSignUp(conn, { email: values.email!, ...(values.name ? { name: values.name } : {}), ...(this.returnTo ? { return_to: this.returnTo } : {}) }, { signal });
       } finally {
@@ -239,13 +239,13 @@ export class LkSignUp extends LkFormElement {
   };
 
   /** The browser's dialog makes the passkey; the broker makes the account with it, and signs in. */
-  private createPasskey(step: PasskeyRegistrationStep) {
+  #createPasskey(step: PasskeyRegistrationStep) {
     this.passkeyWaiting = true;
-    this.flow.submit(async (conn, signal) => {
+    this.#flow.submit(async (conn, signal) => {
       try {
         // After a dialog that ended without a passkey, fresh options: its challenge may have run out.
-        const current = this.registration ? await restartPasskeySignUp(conn, { flow_id: this.registration.flow_id }, { signal }) : step;
-        this.registration = current;
+        const current = this.#registration ? await restartPasskeySignUp(conn, { flow_id: this.#registration.flow_id }, { signal }) : step;
+        this.#registration = current;
         const credential = await createPasskey(current, signal);
         return await finishPasskeySignUp(conn, { flow_id: current.flow_id, credential }, { signal });
       } finally {
@@ -254,12 +254,12 @@ export class LkSignUp extends LkFormElement {
     });
   }
 
-  private submitCode = (event: SubmitEvent) => {
+  #submitCode = (event: SubmitEvent) => {
     event.preventDefault();
-    const v = this.flow.view;
+    const v = this.#flow.view;
     const values = this.validate(['code']);
     if (!values || v.name !== 'email-code') return;
-    this.flow.submit((conn, signal) => finishSignUp(conn, { flow_id: v.step.flow_id, code: values.code! }, { signal }));
+    this.#flow.submit((conn, signal) => finishSignUp(conn, { flow_id: v.step.flow_id, code: values.code! }, { signal }));
   };
 }
 

@@ -115,7 +115,7 @@ export class LkUserProfile extends LkElement {
   /** Said through the polite live region: what a section just did. */
   @state() private announcement = '';
 
-  private readonly sectionHost: SectionHost = {
+  readonly #sectionHost: SectionHost = {
     client: () => this.requireClient(),
     reportError: (error) => this.reportError(error),
     emit: (event) => this.emit(event),
@@ -133,14 +133,14 @@ export class LkUserProfile extends LkElement {
   };
 
   /** In page order. Account details, MFA and sessions join here as sections of their own. */
-  private readonly sections: ProfileSection[] = [new PasskeysSection(this, this.sectionHost), new ConnectedAccountsSection(this, this.sectionHost)];
+  readonly #sections: ProfileSection[] = [new PasskeysSection(this, this.#sectionHost), new ConnectedAccountsSection(this, this.#sectionHost)];
 
   protected override sessionChanged(state: SessionState, client: SessionClient) {
     this.session = state;
     this.notConfigured = undefined;
     // A failure becomes the store's `error` state, which this element shows with "Try again".
     if (state.status === 'loading') client.session.refresh().catch((error: unknown) => this.reportError(error));
-    for (const section of this.sections) section.userChanged(state.status === 'signed-in' ? state.user : undefined);
+    for (const section of this.#sections) section.userChanged(state.status === 'signed-in' ? state.user : undefined);
   }
 
   protected override firstUpdated() {
@@ -164,11 +164,11 @@ export class LkUserProfile extends LkElement {
 
   protected override updated() {
     const status = this.session.status;
-    const states = this.session.status === 'signed-in' ? this.sections.flatMap((s) => s.states) : [];
+    const states = this.session.status === 'signed-in' ? this.#sections.flatMap((s) => s.states) : [];
     this.setStates([...(status === 'loading' && !this.notConfigured ? ['loading'] : status === 'loading' ? [] : [status]), ...states]);
   }
 
-  private retry = () => {
+  #retry = () => {
     void this.latchkey?.session.refresh().catch(() => {});
   };
 
@@ -178,10 +178,10 @@ export class LkUserProfile extends LkElement {
           ? html`<p part="subtitle"><bdi>${s.user.email}</bdi></p>`
           : s.status === 'loading' && !this.notConfigured
             ? html`<span class="skeleton-line" aria-hidden="true"></span>`
-            : nothing} </header> ${this.renderBody()} <p class="visually-hidden" aria-live="polite">${this.announcement}</p> </div>`;
+            : nothing} </header> ${this.#renderBody()} <p class="visually-hidden" aria-live="polite">${this.announcement}</p> </div>`;
   }
 
-  private renderBody(): TemplateResult | TemplateResult[] {
+  #renderBody(): TemplateResult | TemplateResult[] {
     const s = this.session;
     if (this.notConfigured) return html`<p class="alert" role="alert">${errorMessage(this.notConfigured)}</p>`;
     switch (s.status) {
@@ -190,9 +190,9 @@ export class LkUserProfile extends LkElement {
       case 'signed-out':
         return html`<p class="signed-out">${msg('Sign in to manage your account.')}</p> <slot name="signed-out"></slot>`;
       case 'error':
-        return html`<div class="retry"> <p class="alert" role="alert">${errorMessage(s.error)}</p> <button type="button" class="secondary" @click=${this.retry}>${msg('Try again')}</button> </div>`;
+        return html`<div class="retry"> <p class="alert" role="alert">${errorMessage(s.error)}</p> <button type="button" class="secondary" @click=${this.#retry}>${msg('Try again')}</button> </div>`;
       case 'signed-in':
-        return this.sections.map((section) => section.render());
+        return this.#sections.map((section) => section.render());
     }
   }
 }

@@ -99,25 +99,27 @@ export class FlowController<View extends FlowView> implements ReactiveController
   /** Now, in ms; ticks once a second while a resend countdown shows. */
   now = Date.now();
   /** What runs the requests and shows their answers, once its chunk is in. */
-  private engine?: FlowEngine<View>;
+  #engine?: FlowEngine<View>;
   /** Calls waiting for the engine's chunk; a foreground one (`waiting`) makes the flow pending. */
-  private queued = 0;
-  private waiting = false;
+  #queued = 0;
+  #waiting = false;
   /** The engine's chunk could not be imported for the last foreground request (offline). */
-  private failure?: LatchkeyError;
-  private asked = false;
+  #failure?: LatchkeyError;
+  #asked = false;
 
-  constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly options: FlowOptions<View>,
-  ) {
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #options: FlowOptions<View>;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, options: FlowOptions<View>) {
+    this.#host = host;
+    this.#options = options;
     this.view = options.first;
     host.addController(this);
   }
 
   /** A foreground request is running (or waits for the engine). */
   get pending(): boolean {
-    return this.engine?.pending ?? this.waiting;
+    return this.#engine?.pending ?? this.#waiting;
   }
 
   /** The custom states of the element now: `step-<view>`, and `loading` while a request runs. */
@@ -128,23 +130,23 @@ export class FlowController<View extends FlowView> implements ReactiveController
   /** Sends the form's request; ignored while one is already running. Resolves once its answer or failure is the flow's. */
   submit(request: StepRequest): Promise<void> {
     if (this.pending) return Promise.resolve();
-    return this.withEngine((engine) => engine.submit(request), true);
+    return this.#withEngine((engine) => engine.submit(request), true);
   }
 
   /** Goes to a view without a request ("Use another email"); ignored while a request runs. */
   goTo(view: View): void {
-    if (!this.pending) void this.withEngine((engine) => engine.goTo(view), true);
+    if (!this.pending) void this.#withEngine((engine) => engine.goTo(view), true);
   }
 
   /** Keeps what the user typed in the view on screen (the email), so Back shows it again; no re-render, no history entry. */
   amend(view: View): void {
     this.view = view;
-    this.engine?.amend(view);
+    this.#engine?.amend(view);
   }
 
   /** Back to the first view (after a sign-out elsewhere, or the host's `reset()`). */
   restart(): void {
-    this.goTo(this.options.first);
+    this.goTo(this.#options.first);
   }
 
   /**
@@ -155,33 +157,33 @@ export class FlowController<View extends FlowView> implements ReactiveController
    * cannot load.
    */
   runBeside(key: string, request: StepRequest): void {
-    void this.withEngine((engine) => engine.runBeside(key, request));
+    void this.#withEngine((engine) => engine.runBeside(key, request));
   }
 
   /** Stops the background request under `key`, or every one (one still waiting for the engine too). */
   stopBeside(key?: string): void {
-    if (this.engine || this.queued) void this.withEngine((engine) => engine.stopBeside(key));
+    if (this.#engine || this.#queued) void this.#withEngine((engine) => engine.stopBeside(key));
   }
 
   /** The last foreground request's error, rendered; nothing when it succeeded, runs, or was aborted. */
   renderError<T>(render: (error: unknown) => T): T | undefined {
-    return this.engine ? this.engine.renderError(render) : this.failure && render(this.failure);
+    return this.#engine ? this.#engine.renderError(render) : this.#failure && render(this.#failure);
   }
 
   hostUpdated(): void {
-    this.engine?.hostUpdated();
-    if (this.asked) return;
-    this.asked = true;
+    this.#engine?.hostUpdated();
+    if (this.#asked) return;
+    this.#asked = true;
     // After the first render, while the page has nothing else to do.
     whenIdle(() => void importFlowEngine().catch(() => {}));
   }
 
   hostConnected(): void {
-    this.engine?.hostConnected();
+    this.#engine?.hostConnected();
   }
 
   hostDisconnected(): void {
-    if (this.engine || this.queued) void this.withEngine((engine) => engine.hostDisconnected());
+    if (this.#engine || this.#queued) void this.#withEngine((engine) => engine.hostDisconnected());
   }
 
   /**
@@ -190,34 +192,34 @@ export class FlowController<View extends FlowView> implements ReactiveController
    * meanwhile, and fails with `network_error` when the chunk cannot load; a
    * background one is dropped then.
    */
-  private async withEngine(use: (engine: FlowEngine<View>) => unknown, foreground = false): Promise<void> {
-    if (!this.engine && engineModule) this.engine = new engineModule.FlowEngine(this, this.host, this.options);
-    if (this.engine) return void (await use(this.engine));
-    this.queued++;
+  async #withEngine(use: (engine: FlowEngine<View>) => unknown, foreground = false): Promise<void> {
+    if (!this.#engine && engineModule) this.#engine = new engineModule.FlowEngine(this, this.#host, this.#options);
+    if (this.#engine) return void (await use(this.#engine));
+    this.#queued++;
     if (foreground) {
-      this.waiting = true;
-      this.failure = undefined;
-      this.host.requestUpdate();
+      this.#waiting = true;
+      this.#failure = undefined;
+      this.#host.requestUpdate();
     }
     try {
       const { FlowEngine } = await importFlowEngine();
-      this.engine ??= new FlowEngine(this, this.host, this.options);
+      this.#engine ??= new FlowEngine(this, this.#host, this.#options);
     } catch (cause) {
-      if (foreground) await this.failToLoad(cause);
+      if (foreground) await this.#failToLoad(cause);
       return;
     } finally {
-      this.queued--;
-      if (foreground) this.waiting = false;
+      this.#queued--;
+      if (foreground) this.#waiting = false;
     }
-    await use(this.engine);
+    await use(this.#engine);
   }
 
   /** What a foreground request meets when the engine's chunk cannot be fetched: what an unreachable broker says. */
-  private async failToLoad(cause: unknown) {
+  async #failToLoad(cause: unknown) {
     const error = new LatchkeyError('network_error', 'The sign-in code could not be loaded', { cause });
-    await this.options.explain?.().catch(() => {});
-    this.options.failed(error);
-    this.failure = error;
-    this.host.requestUpdate();
+    await this.#options.explain?.().catch(() => {});
+    this.#options.failed(error);
+    this.#failure = error;
+    this.#host.requestUpdate();
   }
 }

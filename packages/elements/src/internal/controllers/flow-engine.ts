@@ -26,64 +26,67 @@ const isAbort = (error: unknown) => error instanceof Error && error.name === 'Ab
  * in, and starts it from the view on screen then.
  */
 export class FlowEngine<View extends FlowView> {
-  private ticker?: ReturnType<typeof setInterval>;
+  #ticker?: ReturnType<typeof setInterval>;
   /** Every view change goes through it, so a stale error never lingers and a newer answer always wins. */
-  private readonly foreground: LatestTask<[(signal: AbortSignal) => Promise<View>], View>;
-  private readonly beside = new Map<string, LatestTask<[StepRequest], View>>();
+  readonly #foreground: LatestTask<[(signal: AbortSignal) => Promise<View>], View>;
+  readonly #beside = new Map<string, LatestTask<[StepRequest], View>>();
   /** The views this flow put in the session history; the entry at `at` shows `history[at]`. */
-  private readonly history: View[];
-  private at = 0;
+  readonly #history: View[];
+  #at = 0;
 
-  constructor(
-    private readonly flow: FlowController<View>,
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly options: FlowOptions<View>,
-  ) {
-    this.history = [flow.view];
-    this.foreground = new LatestTask(host, {
+  readonly #flow: FlowController<View>;
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #options: FlowOptions<View>;
+
+  constructor(flow: FlowController<View>, host: ReactiveControllerHost & HTMLElement, options: FlowOptions<View>) {
+    this.#flow = flow;
+    this.#host = host;
+    this.#options = options;
+    this.#history = [flow.view];
+    this.#foreground = new LatestTask(host, {
       task: async ([next], { signal }) => {
         try {
           const view = await next(signal);
-          await this.options.prepare?.(view);
+          await this.#options.prepare?.(view);
           return view;
         } catch (error) {
-          if (!isAbort(error)) await this.options.explain?.().catch(() => {});
+          if (!isAbort(error)) await this.#options.explain?.().catch(() => {});
           throw error;
         }
       },
       // Only the newest run completes (a task ignores the answers of runs it replaced).
-      onComplete: (view) => this.show(view),
-      onError: (error) => this.fail(error),
+      onComplete: (view) => this.#show(view),
+      onError: (error) => this.#fail(error),
     });
     // Made while its element is on the page: Back and Forward count from now.
     if (host.isConnected) this.hostConnected();
   }
 
   get pending(): boolean {
-    return this.foreground.status === 'pending';
+    return this.#foreground.status === 'pending';
   }
 
   /** Runs a request on the client's connection; a `done` answer signs its session store in. */
-  private async send(request: StepRequest, signal: AbortSignal): Promise<Step> {
-    const client = this.options.client();
+  async #send(request: StepRequest, signal: AbortSignal): Promise<Step> {
+    const client = this.#options.client();
     return followStep(client.session, await request(client.connection, signal));
   }
 
   /** Sends the form's request; ignored while one is already running. Resolves once its answer or failure is the flow's. */
   submit(request: StepRequest): Promise<void> {
     if (this.pending) return Promise.resolve();
-    return this.foreground.run([async (signal) => this.viewFor(await this.send(request, signal))]);
+    return this.#foreground.run([async (signal) => this.#viewFor(await this.#send(request, signal))]);
   }
 
   /** Goes to a view without a request ("Use another email"); ignored while a request runs. */
   goTo(view: View): void {
     if (this.pending) return;
-    void this.foreground.run([async () => view]);
+    void this.#foreground.run([async () => view]);
   }
 
   /** What the user typed in the view on screen, for Back to show again. */
   amend(view: View): void {
-    this.history[this.at] = view;
+    this.#history[this.#at] = view;
   }
 
   /**
@@ -93,104 +96,104 @@ export class FlowEngine<View extends FlowView> {
    * from autofill, say). An abort ends it quietly.
    */
   runBeside(key: string, request: StepRequest): void {
-    let task = this.beside.get(key);
+    let task = this.#beside.get(key);
     if (!task) {
-      task = new LatestTask(this.host, {
-        task: async ([run]: [StepRequest], { signal }) => this.viewFor(await this.send(run, signal)),
+      task = new LatestTask(this.#host, {
+        task: async ([run]: [StepRequest], { signal }) => this.#viewFor(await this.#send(run, signal)),
         // Through the foreground, which drops whatever it was doing: the user already answered another way.
-        onComplete: (view) => void this.foreground.run([async () => view]),
+        onComplete: (view) => void this.#foreground.run([async () => view]),
         onError: (error) => {
-          if (!isAbort(error)) void this.foreground.run([async () => Promise.reject(error)]);
+          if (!isAbort(error)) void this.#foreground.run([async () => Promise.reject(error)]);
         },
       });
-      this.beside.set(key, task);
+      this.#beside.set(key, task);
     }
     void task.run([request]);
   }
 
   /** Stops the background request under `key`, or every one. */
   stopBeside(key?: string): void {
-    for (const [k, task] of this.beside) if (key === undefined || k === key) task.abort();
+    for (const [k, task] of this.#beside) if (key === undefined || k === key) task.abort();
   }
 
   /** The last foreground request's error, rendered; nothing when it succeeded, runs, or was aborted. */
   renderError<T>(render: (error: unknown) => T): T | undefined {
-    const { status, error } = this.foreground;
+    const { status, error } = this.#foreground;
     return status === 'error' && !isAbort(error) ? render(error) : undefined;
   }
 
   hostUpdated(): void {
-    const code = this.flow.view.step?.step === 'email-code' ? (this.flow.view.step as EmailCodeStep) : undefined;
-    const counting = code !== undefined && Date.parse(code.resend_after) > this.flow.now;
-    if (counting && !this.ticker) {
-      this.ticker = setInterval(() => {
-        this.flow.now = Date.now();
-        this.host.requestUpdate();
+    const code = this.#flow.view.step?.step === 'email-code' ? (this.#flow.view.step as EmailCodeStep) : undefined;
+    const counting = code !== undefined && Date.parse(code.resend_after) > this.#flow.now;
+    if (counting && !this.#ticker) {
+      this.#ticker = setInterval(() => {
+        this.#flow.now = Date.now();
+        this.#host.requestUpdate();
       }, 1000);
     }
-    if (!counting) this.stopTicking();
+    if (!counting) this.#stopTicking();
   }
 
   hostConnected(): void {
-    window.addEventListener('popstate', this.onPopState);
+    window.addEventListener('popstate', this.#onPopState);
   }
 
   hostDisconnected(): void {
     // A pending foreground request is left to finish: a sign-in the broker
     // completed must still reach the session store.
-    window.removeEventListener('popstate', this.onPopState);
+    window.removeEventListener('popstate', this.#onPopState);
     this.stopBeside();
-    this.stopTicking();
+    this.#stopTicking();
   }
 
   /** Back or Forward: the view of that entry, replacing whatever request was running. An entry not ours is the first view. */
-  private onPopState = (event: PopStateEvent) => {
-    const key = this.options.historyKey();
-    if (!key || this.flow.view.step?.step === 'done') return;
+  #onPopState = (event: PopStateEvent) => {
+    const key = this.#options.historyKey();
+    if (!key || this.#flow.view.step?.step === 'done') return;
     const mark = (event.state as { lk?: HistoryMark } | null)?.lk;
-    this.at = mark?.key === `${PAGE_LOAD}:${key}` && this.history[mark.at] ? mark.at : 0;
-    void this.foreground.run([async () => this.history[this.at]!]);
+    this.#at = mark?.key === `${PAGE_LOAD}:${key}` && this.#history[mark.at] ? mark.at : 0;
+    void this.#foreground.run([async () => this.#history[this.#at]!]);
   };
 
   /** A new view that is not the one Back or Forward just showed: a new history entry, dropping any Forward ones. */
-  private record(view: View) {
-    const key = this.options.historyKey();
-    if (!key || view === this.history[this.at] || view.step?.step === 'done') return;
-    this.history.length = ++this.at;
-    this.history.push(view);
-    const mark: HistoryMark = { key: `${PAGE_LOAD}:${key}`, at: this.at };
+  #record(view: View) {
+    const key = this.#options.historyKey();
+    if (!key || view === this.#history[this.#at] || view.step?.step === 'done') return;
+    this.#history.length = ++this.#at;
+    this.#history.push(view);
+    const mark: HistoryMark = { key: `${PAGE_LOAD}:${key}`, at: this.#at };
     const page: unknown = history.state;
     history.pushState({ ...(typeof page === 'object' ? page : {}), lk: mark }, '');
   }
 
-  private stopTicking() {
-    if (this.ticker) this.ticker = void clearInterval(this.ticker);
+  #stopTicking() {
+    if (this.#ticker) this.#ticker = void clearInterval(this.#ticker);
   }
 
-  private fail(error: unknown) {
-    if (!isAbort(error)) this.options.failed(error);
+  #fail(error: unknown) {
+    if (!isAbort(error)) this.#options.failed(error);
   }
 
-  private viewFor(step: Step): View {
-    const view = this.options.viewOf(step, this.flow.view);
-    if (!view) throw new LatchkeyError('unsupported_step', `<${this.host.localName}> cannot show the "${step.step}" step`);
+  #viewFor(step: Step): View {
+    const view = this.#options.viewOf(step, this.#flow.view);
+    if (!view) throw new LatchkeyError('unsupported_step', `<${this.#host.localName}> cannot show the "${step.step}" step`);
     return view;
   }
 
-  private show(view: View) {
-    const previous = this.flow.view;
+  #show(view: View) {
+    const previous = this.#flow.view;
     if (view.name !== previous.name) {
       this.stopBeside();
-      this.record(view);
+      this.#record(view);
     }
-    this.flow.view = view;
-    this.flow.now = Date.now();
-    this.options.entered(view, previous);
-    if (view.step?.step === 'done') this.signedIn(view.step);
+    this.#flow.view = view;
+    this.#flow.now = Date.now();
+    this.#options.entered(view, previous);
+    if (view.step?.step === 'done') this.#signedIn(view.step);
   }
 
-  private signedIn(done: DoneStep) {
-    const proceed = this.host.dispatchEvent(new LkSignedInEvent({ user: done.user, session: done.session, return_to: done.return_to }));
+  #signedIn(done: DoneStep) {
+    const proceed = this.#host.dispatchEvent(new LkSignedInEvent({ user: done.user, session: done.session, return_to: done.return_to }));
     if (proceed && done.return_to) window.location.assign(done.return_to);
   }
 }
