@@ -1,6 +1,5 @@
-import { resendEmailCode } from '@latchkey/client';
 import { LitElement, render, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { LatchkeyError, type EmailCodeStep, type SessionClient, type SessionState } from '@latchkey/client';
+import { LatchkeyError, type SessionClient, type SessionState } from '@latchkey/client';
 import { LkErrorEvent } from '../events/error.js';
 import { clientOrError, onConfigure, pageDefaultClient } from './clients.js';
 import { requestClient, type ClientCallback } from './context.js';
@@ -187,7 +186,6 @@ export abstract class LkFormElement extends LkElement {
     announcement: { state: true },
     sessionError: { state: true },
     stalled: { state: true },
-    resent: { state: true },
   };
 
   override autofocus = false;
@@ -279,9 +277,6 @@ export abstract class LkFormElement extends LkElement {
   /** The form's alert for a failed request: empty when its fields already say what is wrong. */
   protected alertFor = (error: unknown) => (error === this.#shownAtFields ? '' : errorMessage(error));
 
-  /** A new code was sent on this step ("We sent a new code."). */
-  protected resent = false;
-
   /**
    * The element's flow: requests through its client, failures reported, and each
    * new step cleared and focused. With `steps`, a view shows once its chunk is
@@ -302,8 +297,6 @@ export abstract class LkFormElement extends LkElement {
         this.stalled = undefined;
         this.fieldErrors = {};
         if (view.name !== previous.name) {
-          this.resent = false;
-          this.#easeHeight();
           this.focusStep();
         }
       },
@@ -311,33 +304,9 @@ export abstract class LkFormElement extends LkElement {
     }));
   }
 
-  /** "Resend code" on any mailed-code step: a fresh code, then "We sent a new code." */
-  protected resendCode(flow: FlowController<FlowView>, step: EmailCodeStep) {
-    this.resent = false;
-    flow.submit(async (conn, signal) => {
-      const next = await resendEmailCode(conn, { flow_id: step.flow_id }, { signal });
-      this.resent = true;
-      return next;
-    });
-  }
-
   /** What every step template gets from this element besides its own data and callbacks. */
   protected formState(flow: FlowController<FlowView>): FormState {
-    return { uid: this.uid, fieldErrors: this.fieldErrors, pending: flow.pending, alert: flow.renderError(this.alertFor) ?? '', now: flow.now, resent: this.resent };
-  }
-
-  /**
-   * The card grows or shrinks to the new step's height over 200 ms instead of
-   * jumping (none with reduced motion). Called before the new step renders.
-   */
-  #easeHeight() {
-    const base = this.renderRoot.querySelector<HTMLElement>('[part~="base"]');
-    if (!base || matchMedia('(prefers-reduced-motion: reduce)').matches) return;
-    const from = base.offsetHeight;
-    void this.updateComplete.then(() => {
-      const to = base.offsetHeight;
-      if (from && from !== to) base.animate({ blockSize: [`${from}px`, `${to}px`], overflow: ['clip', 'clip'] }, { duration: 200, easing: 'ease-out' });
-    });
+    return { uid: this.uid, fieldErrors: this.fieldErrors, pending: flow.pending, alert: flow.renderError(this.alertFor) ?? '', now: flow.now, resent: flow.resent };
   }
 
   /** An element of the light-DOM form by its id suffix. */

@@ -325,7 +325,7 @@ export class LkSignIn extends LkFormElement {
       announce: (text) => (this.announcement = text),
       validate: (names) => this.validate(names),
       goTo: (view) => this.#flow.goTo(view),
-      resend: (step) => this.resendCode(this.#flow, step),
+      resend: (step) => this.#flow.resend(step),
     });
   }
 

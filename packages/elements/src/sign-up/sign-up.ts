@@ -198,7 +198,7 @@ export class LkSignUp extends LkFormElement {
           resendAfter: v.step.resend_after,
           onSubmit: this.#submitCode,
           attemptsLeft: v.step.attempts_left,
-          onResend: () => this.resendCode(this.#flow, v.step),
+          onResend: () => this.#flow.resend(v.step),
           onStartOver: () => this.#flow.restart(),
         });
       case 'done':

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { LatchkeyError, type Connection, type SessionClient, type Step } from '@latchkey/client';
+import { LatchkeyError, type Connection, type EmailCodeStep, type SessionClient, type Step } from '@latchkey/client';
 import { whenIdle } from '../idle.js';
 import type { FlowEngine } from './flow-engine.js';
 
@@ -98,6 +98,8 @@ export class FlowController<View extends FlowView> implements ReactiveController
   view: View;
   /** Now, in ms; ticks once a second while a resend countdown shows. */
   now = Date.now();
+  /** A new code was sent on this view ("We sent a new code."). */
+  resent = false;
   /** What runs the requests and shows their answers, once its chunk is in. */
   #engine?: FlowEngine<View>;
   /** Calls waiting for the engine's chunk; a foreground one (`waiting`) makes the flow pending. */
@@ -142,6 +144,13 @@ export class FlowController<View extends FlowView> implements ReactiveController
   amend(view: View): void {
     this.view = view;
     this.#engine?.amend(view);
+  }
+
+  /** "Resend code" on a mailed-code view: a fresh code, then `resent`; ignored while a request runs. */
+  resend(step: EmailCodeStep): void {
+    this.resent = false;
+    this.#host.requestUpdate();
+    if (!this.pending) void this.#withEngine((engine) => engine.resend(step), true);
   }
 
   /** Back to the first view (after a sign-out elsewhere, or the host's `reset()`). */

@@ -1,5 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
-import { followStep, LatchkeyError, type DoneStep, type EmailCodeStep, type Step } from '@latchkey/client';
+import { followStep, LatchkeyError, resendEmailCode, type DoneStep, type EmailCodeStep, type Step } from '@latchkey/client';
 import { LkSignedInEvent } from '../../events/signed-in.js';
 import { LatestTask } from '../latest-task.js';
 import type { FlowController, FlowOptions, FlowView, StepRequest } from './flow-controller.js';
@@ -17,6 +17,23 @@ interface HistoryMark {
 const PAGE_LOAD = Math.random().toString(36).slice(2);
 
 const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
+
+/**
+ * The element's card (`[part~="base"]`) grows or shrinks to the new view's
+ * height over 200 ms instead of jumping (none with reduced motion). Called as
+ * a new view is shown, before it renders.
+ */
+function easeHeight(host: ReactiveControllerHost & HTMLElement) {
+  const base = host.shadowRoot?.querySelector<HTMLElement>('[part~="base"]');
+  if (!base || matchMedia('(prefers-reduced-motion: reduce)').matches) return;
+  const from = base.offsetHeight;
+  // The update that draws the new view (asked for now: none may be pending yet).
+  host.requestUpdate();
+  void host.updateComplete.then(() => {
+    const to = base.offsetHeight;
+    if (from && from !== to) base.animate({ blockSize: [`${from}px`, `${to}px`], overflow: ['clip', 'clip'] }, { duration: 200, easing: 'ease-out' });
+  });
+}
 
 /**
  * The working part of a `FlowController` (see there for what a flow does): its
@@ -82,6 +99,15 @@ export class FlowEngine<View extends FlowView> {
   goTo(view: View): void {
     if (this.pending) return;
     void this.#foreground.run([async () => view]);
+  }
+
+  /** A fresh code for a mailed-code view (any flow's: sign-in, sign-up, reset), then the controller's `resent`. */
+  resend(step: EmailCodeStep): void {
+    void this.submit(async (conn, signal) => {
+      const next = await resendEmailCode(conn, { flow_id: step.flow_id }, { signal });
+      this.#flow.resent = true;
+      return next;
+    });
   }
 
   /** What the user typed in the view on screen, for Back to show again. */
@@ -185,6 +211,8 @@ export class FlowEngine<View extends FlowView> {
     if (view.name !== previous.name) {
       this.stopBeside();
       this.#record(view);
+      easeHeight(this.#host);
+      this.#flow.resent = false;
     }
     this.#flow.view = view;
     this.#flow.now = Date.now();
