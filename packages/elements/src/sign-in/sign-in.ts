@@ -31,12 +31,11 @@ function viewOf(step: Step, from: SignInView): SignInView | undefined {
     case 'email-code':
       if (step.purpose === 'password-reset') return { name: 'reset', step, back: passwordStepBefore(from, step.email) };
       return step.purpose === 'sign-in' ? { name: 'email-code', step } : undefined;
+    // Each the view of its own name.
     case 'sso-redirect':
-      return { name: 'sso-redirect', step };
     case 'idp-error':
-      return { name: 'idp-error', step };
     case 'done':
-      return { name: 'done', step };
+      return { name: step.step, step } as SignInView;
     default:
       return undefined;
   }
@@ -265,13 +264,12 @@ export class LkSignIn extends LkFormElement {
   async #passkeySignIn(conn: Connection, signal: AbortSignal, autofill: boolean): Promise<Step> {
     try {
       const chunk = await import('./passkey-sign-in.js').catch((cause: unknown) => {
-        // Offline before the chunk came: the button says so; autofill waits for the next visit of the step.
-        if (autofill) return undefined;
-        throw new LatchkeyError('network_error', 'The passkey code could not be loaded', { cause });
+        // Offline before the chunk came: the button says so; autofill ends quietly, as an abort does,
+        // and starts again on the next visit of the step.
+        throw autofill ? new DOMException('The passkey code could not be loaded', 'AbortError') : new LatchkeyError('network_error', 'The passkey code could not be loaded', { cause });
       });
       // Left meanwhile (another step, the page, a sign-in): nothing more to ask.
       signal.throwIfAborted();
-      if (!chunk) return await new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
       return await chunk.signInWithPasskey(conn, signal, { autofill, returnTo: this.#target, offered: () => (this.passkeys = true) });
     } finally {
       if (!autofill) this.passkeyWaiting = false;
