@@ -24,6 +24,9 @@ export type ClientCallback = (client: ProvidedClient, unsubscribe?: () => void) 
  * must keep its identity across requests: the provider keeps one
  * subscription per callback.
  */
+/** The `context-request` event of the client's context, as `requestClient` sends it. */
+export type ClientRequest = Event & { context: typeof clientContext; contextTarget: Element; callback: ClientCallback; subscribe?: boolean };
+
 export function requestClient(host: HTMLElement, callback: ClientCallback): void {
   const request = Object.assign(new Event('context-request', { bubbles: true, composed: true }), { context: clientContext, contextTarget: host, callback, subscribe: true });
   host.dispatchEvent(request);
