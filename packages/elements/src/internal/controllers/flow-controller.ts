@@ -48,21 +48,20 @@ export interface FlowOptions<View extends FlowView> {
   explain?(): Promise<unknown>;
 }
 
-type EngineModule = typeof import('./flow-engine.js');
+type Engine = typeof import('./flow-engine.js').FlowEngine;
 
-/** The engine's chunk, once imported: every flow on the page makes its engine from it at once. */
-let engineModule: EngineModule | undefined;
-let importing: Promise<EngineModule> | undefined;
+/** The engine, once its chunk is in: every flow on the page makes its own from it at once. */
+let Engine: Engine | undefined;
+let importing: Promise<Engine> | undefined;
 
 /** Imports the flows' engine once; a failed import is tried again on the next call. */
-export function importFlowEngine(): Promise<EngineModule> {
-  return (importing ??= import('./flow-engine.js').then(
-    (module) => (engineModule = module),
-    (error: unknown) => {
+export function importFlowEngine(): Promise<Engine> {
+  return (importing ??= import('./flow-engine.js')
+    .then((module) => (Engine = module.FlowEngine))
+    .catch((error: unknown) => {
       importing = undefined;
       throw error;
-    },
-  ));
+    }));
 }
 
 /**
@@ -198,11 +197,12 @@ export class FlowController<View extends FlowView> implements ReactiveController
   /**
    * Calls `use` with the engine: at once when its chunk is in, else once it is
    * (calls keep their order). A foreground call makes the flow pending
-   * meanwhile, and fails with `network_error` when the chunk cannot load; a
-   * background one is dropped then.
+   * meanwhile and, when the chunk cannot load, fails as a broker out of reach
+   * does (`network_error`: the form's alert, and `lk-error`); a background one
+   * is dropped then.
    */
   async #withEngine(use: (engine: FlowEngine<View>) => unknown, foreground = false): Promise<void> {
-    if (!this.#engine && engineModule) this.#engine = new engineModule.FlowEngine(this, this.#host, this.#options);
+    if (!this.#engine && Engine) this.#engine = new Engine(this, this.#host, this.#options);
     if (this.#engine) return void (await use(this.#engine));
     this.#queued++;
     if (foreground) {
@@ -211,24 +211,20 @@ export class FlowController<View extends FlowView> implements ReactiveController
       this.#host.requestUpdate();
     }
     try {
-      const { FlowEngine } = await importFlowEngine();
-      this.#engine ??= new FlowEngine(this, this.#host, this.#options);
+      const Loaded = await importFlowEngine();
+      // Once there is an engine, it says whether the flow is pending.
+      this.#engine ??= new Loaded(this, this.#host, this.#options);
     } catch (cause) {
-      if (foreground) await this.#failToLoad(cause);
-      return;
-    } finally {
+      if (!foreground) return void this.#queued--;
+      const error = new LatchkeyError('network_error', 'The sign-in code could not be loaded', { cause });
+      await this.#options.explain?.().catch(() => {});
+      this.#options.failed(error);
       this.#queued--;
-      if (foreground) this.#waiting = false;
+      this.#waiting = false;
+      this.#failure = error;
+      return this.#host.requestUpdate();
     }
+    this.#queued--;
     await use(this.#engine);
-  }
-
-  /** What a foreground request meets when the engine's chunk cannot be fetched: what an unreachable broker says. */
-  async #failToLoad(cause: unknown) {
-    const error = new LatchkeyError('network_error', 'The sign-in code could not be loaded', { cause });
-    await this.#options.explain?.().catch(() => {});
-    this.#options.failed(error);
-    this.#failure = error;
-    this.#host.requestUpdate();
   }
 }
