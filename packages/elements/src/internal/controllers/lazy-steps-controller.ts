@@ -54,7 +54,8 @@ export class LazyStepsController<Chunks extends StepChunks> implements ReactiveC
    */
   load(name: string): Promise<void> {
     const load = Object.hasOwn(this.#chunks, name) ? this.#chunks[name] : undefined;
-    if (!load || this.#loaded.has(name)) return Promise.resolve();
+    if (!load) return Promise.resolve();
+    // A chunk already in keeps its settled promise here.
     let loading = this.#loading.get(name);
     if (!loading) {
       const using = this.#stepImport() ?? ((_step, load) => load());
