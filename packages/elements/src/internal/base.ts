@@ -266,8 +266,7 @@ export abstract class LkFormElement extends LkElement {
   /** Tells the page, and shows a problem the broker sent for single fields at those fields. */
   protected override reportError(error: unknown) {
     super.reportError(error);
-    const names = [...(this.#formHost?.querySelectorAll('input[id]') ?? [])].map((input) => input.id.slice(this.uid.length + 1));
-    const errors = serverFieldErrors(error, names);
+    const errors = serverFieldErrors(error, this.#formHost, this.uid);
     if (!errors) return;
     this.#shownAtFields = error;
     this.fieldErrors = errors;

@@ -118,14 +118,16 @@ export function explain(error: unknown): string | undefined {
 
 /**
  * The problems the broker sent back for single fields, by the name of the
- * field in `fields` that shows each, or undefined when it sent none this form
- * shows. Messages come from the problem's `code` and the field, never from the
- * broker's text. `path` is the request body's field (`password` is this form's
- * `password` or `new-password`). Here, not in the first screen: a flow awaits
- * this chunk before it reports a failure.
+ * field that shows each, or undefined when it sent none the form shows. The
+ * form's fields are its inputs with an id (`<uid>-<name>`, as `renderField`
+ * sets it). Messages come from the problem's `code` and the field, never from
+ * the broker's text. `path` is the request body's field (`password` is this
+ * form's `password` or `new-password`). Here, not in the first screen: a flow
+ * awaits this chunk before it reports a failure.
  */
-export function serverFieldErrors(error: unknown, fields: string[]): Record<string, string> | undefined {
+export function serverFieldErrors(error: unknown, form: ParentNode | undefined, uid: string): Record<string, string> | undefined {
   if (!(error instanceof LatchkeyError) || !error.problem) return undefined;
+  const fields = [...(form?.querySelectorAll('input[id]') ?? [])].map((input) => input.id.slice(uid.length + 1));
   const { code, errors, attempts_left } = error.problem;
   const out: Record<string, string> = {};
   const fieldOf = (path: string) => fields.find((f) => f === path || f === `new-${path}`);

@@ -52,10 +52,10 @@ export function errorMessage(error: unknown): string {
 }
 
 /**
- * The problems the broker sent back for single fields, by the name of the field in
- * `fields` that shows each (see `serverFieldErrors` in the chunk); undefined while
- * the chunk is not in. Flows await the chunk before they report a failure.
+ * The problems the broker sent back for the fields of `form` (see `serverFieldErrors`
+ * in the chunk); undefined while the chunk is not in. Flows await the chunk before
+ * they report a failure.
  */
-export function serverFieldErrors(error: unknown, fields: string[]): Record<string, string> | undefined {
-  return chunk?.serverFieldErrors(error, fields);
+export function serverFieldErrors(error: unknown, form: ParentNode | undefined, uid: string): Record<string, string> | undefined {
+  return chunk?.serverFieldErrors(error, form, uid);
 }
