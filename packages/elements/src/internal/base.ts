@@ -281,10 +281,10 @@ export abstract class LkFormElement extends LkElement {
    * new step cleared and focused. With `steps`, a view shows once its chunk is
    * loaded; one that cannot load stalls the flow on "Try again" (`StepLoadError`).
    */
-  protected createFlow<View extends FlowView>(first: View, viewOf: FlowOptions<View>['viewOf'], steps?: { load(name: string): Promise<void> }): FlowController<View> {
+  protected createFlow<View extends FlowView>(first: View, engine: FlowOptions<View>['engine'], steps?: { load(name: string): Promise<void> }): FlowController<View> {
     return (this.#formFlow = new FlowController<View>(this, {
       first,
-      viewOf,
+      engine,
       client: () => this.requireClient(),
       failed: (error) => {
         if (error instanceof StepLoadError) this.stalled = error;

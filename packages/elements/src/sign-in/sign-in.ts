@@ -14,32 +14,8 @@ import { signInSteps, type SignInStepOptions, type SignInView, type StepScreen }
 
 export type { SignInView } from './sign-in.steps.js';
 
-/** The password step to return to from `from` (a reset's code step lists no sign-in methods of its own). */
-function passwordStepBefore(from: SignInView, email: string): PasswordStep {
-  const before = from.name === 'password' ? from.step : from.name === 'reset' ? from.back : undefined;
-  return { step: 'password', email, methods: before?.methods ?? ['password'] };
-}
-
-/** The one place a broker step becomes a view of lk-sign-in; undefined for a step it cannot show. */
-function viewOf(step: Step, from: SignInView): SignInView | undefined {
-  switch (step.step) {
-    case 'identifier':
-      return { name: 'identifier' };
-    case 'password':
-      // A reset's answer lists the account's passkeys first, when it has any.
-      return { name: step.review ? 'passkey-review' : 'password', step } as SignInView;
-    case 'email-code':
-      if (step.purpose === 'password-reset') return { name: 'reset', step, back: passwordStepBefore(from, step.email) };
-      return step.purpose === 'sign-in' ? { name: 'email-code', step } : undefined;
-    // Each the view of its own name.
-    case 'sso-redirect':
-    case 'idp-error':
-    case 'done':
-      return { name: step.step, step } as SignInView;
-    default:
-      return undefined;
-  }
-}
+/** lk-sign-in's engine chunk: what its flow runs once the user acts, and its views. */
+const importEngine = () => import('./sign-in.engine.js');
 
 /**
  * @summary Identifier-first sign-in: email, then password or a mailed code; a passkey from a button or the email field's autofill; forgot password.
@@ -151,7 +127,7 @@ export class LkSignIn extends LkFormElement {
   navigate?: (url: string) => void;
 
   readonly #steps = new LazyStepsController(this, signInSteps, () => this.stepImport);
-  readonly #flow = this.createFlow<SignInView>({ name: 'identifier' }, viewOf, this.#steps);
+  readonly #flow = this.createFlow<SignInView>({ name: 'identifier' }, importEngine, this.#steps);
   readonly #social = new SocialController(this, () => this.latchkey);
   /**
    * Back from an identity provider (`lk_resume` was in the URL when first on the page): asking

@@ -32,6 +32,9 @@ function viewOf(step: Step): SignUpView | undefined {
   return undefined;
 }
 
+/** What lk-sign-up's flow runs once the user acts (the flows' engine chunk), with its views. */
+const importEngine = () => import('../internal/controllers/flow-engine.js').then(({ FlowEngine }) => ({ FlowEngine, viewOf }));
+
 /**
  * @summary Sign-up with email and password, or with only a passkey, confirmed by a mailed 6-digit code.
  *
@@ -101,7 +104,7 @@ export class LkSignUp extends LkFormElement {
   /** Sends the page to an identity provider (default `location.assign`); stories and tests stand in for it, as lk-sign-in's. */
   @property({ attribute: false }) navigate?: (url: string) => void;
 
-  readonly #flow = this.createFlow<SignUpView>({ name: 'details' }, viewOf);
+  readonly #flow = this.createFlow<SignUpView>({ name: 'details' }, importEngine);
   readonly #social = new SocialController(this, () => this.latchkey);
   /** The redirect step the page was last sent on by, so each is followed once. */
   #followed?: unknown;

@@ -14,12 +14,19 @@ vi.mock('./flow-engine.js', () => ({
 
 type View = { name: 'start'; step?: undefined } | { name: 'password'; step: PasswordStep };
 
+/** The test element's engine chunk, which cannot be fetched. */
+const engine = () =>
+  import('./flow-engine.js').then(({ FlowEngine }) => ({
+    FlowEngine,
+    viewOf: (step: Step): View | undefined => (step.step === 'password' ? { name: 'password', step } : undefined),
+  }));
+
 class OfflineHost extends ReactiveElement {
   readonly failures: unknown[] = [];
   explained = 0;
   readonly flow = new FlowController<View>(this, {
     first: { name: 'start' },
-    viewOf: (step: Step) => (step.step === 'password' ? { name: 'password', step } : undefined),
+    engine,
     client: () => ({ connection: {}, session: { set: () => {} } }) as unknown as LatchkeyClient,
     failed: (error) => this.failures.push(error),
     explain: async () => void this.explained++,

@@ -19,14 +19,28 @@ export interface FlowView {
  */
 export type StepRequest = (conn: Connection, signal: AbortSignal) => Promise<Step>;
 
-export interface FlowOptions<View extends FlowView> {
-  /** The view the flow starts in, and goes back to after a sign-out elsewhere. */
-  first: View;
+/**
+ * What an element's flow runs once the user acts, as the element's engine chunk
+ * exports it (`sign-in.engine.ts`): the flows' engine, and the element's views.
+ */
+export interface FlowEngineModule<View extends FlowView> {
+  FlowEngine: typeof FlowEngine;
   /**
    * The one place a broker step becomes a view of this element; `from` is the
    * view the step answers. Undefined for a step this element cannot show.
    */
   viewOf(step: Step, from: View): View | undefined;
+}
+
+export interface FlowOptions<View extends FlowView> {
+  /** The view the flow starts in, and goes back to after a sign-out elsewhere. */
+  first: View;
+  /**
+   * Imports the element's engine chunk (`() => import('./sign-in.engine.js')`: a static
+   * path, so bundlers emit it as a chunk of its own). The same function every time: a
+   * chunk in serves every later flow of the element at once.
+   */
+  engine(): Promise<FlowEngineModule<View>>;
   /** The client to send requests with; throws `not_configured` when there is none. */
   client(): SessionClient;
   /** A request failed (aborts excepted); tell the page. */
@@ -48,20 +62,25 @@ export interface FlowOptions<View extends FlowView> {
   explain?(): Promise<unknown>;
 }
 
-type Engine = typeof import('./flow-engine.js').FlowEngine;
+type EngineImport = () => Promise<FlowEngineModule<FlowView>>;
 
-/** The engine, once its chunk is in: every flow on the page makes its own from it at once. */
-let Engine: Engine | undefined;
-let importing: Promise<Engine> | undefined;
+/** Each element's engine chunk once in, and while it loads, by its import function. */
+const engines = new WeakMap<EngineImport, FlowEngineModule<FlowView>>();
+const importing = new WeakMap<EngineImport, Promise<unknown>>();
 
-/** Imports the flows' engine once; a failed import is tried again on the next call. */
-export function importFlowEngine(): Promise<Engine> {
-  return (importing ??= import('./flow-engine.js')
-    .then((module) => (Engine = module.FlowEngine))
-    .catch((error: unknown) => {
-      importing = undefined;
-      throw error;
-    }));
+/** Imports an element's engine chunk once; a failed import is tried again on the next call. */
+export function importFlowEngine<View extends FlowView>(load: () => Promise<FlowEngineModule<View>>): Promise<unknown> {
+  let loading = importing.get(load);
+  if (!loading) {
+    loading = load()
+      .then((module) => void engines.set(load, module))
+      .catch((error: unknown) => {
+        importing.delete(load);
+        throw error;
+      });
+    importing.set(load, loading);
+  }
+  return loading;
 }
 
 /**
@@ -78,7 +97,7 @@ export function importFlowEngine(): Promise<Engine> {
  *   waiting for the user): it never blocks the form, and when it answers, its
  *   step takes over from whatever the foreground was doing. Background requests
  *   belong to the view they started on: leaving it, or the page, aborts them.
- * - Every answer, foreground or background, becomes a view in `viewOf`; a step
+ * - Every answer, foreground or background, becomes a view in the engine chunk's `viewOf`; a step
  *   the element cannot show fails with `unsupported_step` and the form stays.
  * - A view shows once `prepare` has readied it (its step's chunk imported):
  *   until then the request is still pending and the view on screen stays.
@@ -183,7 +202,7 @@ export class FlowController<View extends FlowView> implements ReactiveController
     if (this.#asked) return;
     this.#asked = true;
     // After the first render, while the page has nothing else to do.
-    whenIdle(() => void importFlowEngine().catch(() => {}));
+    whenIdle(() => void importFlowEngine(this.#options.engine).catch(() => {}));
   }
 
   hostConnected(): void {
@@ -202,8 +221,8 @@ export class FlowController<View extends FlowView> implements ReactiveController
    * is dropped then.
    */
   async #withEngine(use: (engine: FlowEngine<View>) => unknown, foreground = false): Promise<void> {
-    if (!this.#engine && Engine) this.#engine = new Engine(this, this.#host, this.#options);
-    if (this.#engine) return void (await use(this.#engine));
+    const ready = this.#makeEngine();
+    if (ready) return void (await use(ready));
     this.#queued++;
     if (foreground) {
       this.#waiting = true;
@@ -211,9 +230,7 @@ export class FlowController<View extends FlowView> implements ReactiveController
       this.#host.requestUpdate();
     }
     try {
-      const Loaded = await importFlowEngine();
-      // Once there is an engine, it says whether the flow is pending.
-      this.#engine ??= new Loaded(this, this.#host, this.#options);
+      await importFlowEngine(this.#options.engine);
     } catch (cause) {
       if (!foreground) return void this.#queued--;
       const error = new LatchkeyError('network_error', 'The sign-in code could not be loaded', { cause });
@@ -225,6 +242,14 @@ export class FlowController<View extends FlowView> implements ReactiveController
       return this.#host.requestUpdate();
     }
     this.#queued--;
-    await use(this.#engine);
+    // Once there is an engine, it says whether the flow is pending.
+    await use(this.#makeEngine()!);
+  }
+
+  /** The engine, made from the element's chunk once it is in; undefined until then. */
+  #makeEngine(): FlowEngine<View> | undefined {
+    const module = engines.get(this.#options.engine) as FlowEngineModule<View> | undefined;
+    if (module) this.#engine ??= new module.FlowEngine(this, this.#host, this.#options, module.viewOf);
+    return this.#engine;
   }
 }

@@ -2,10 +2,11 @@ import type { ReactiveControllerHost } from 'lit';
 import { followStep, LatchkeyError, resendEmailCode, type DoneStep, type EmailCodeStep, type Step } from '@latchkey/client';
 import { LkSignedInEvent } from '../../events/signed-in.js';
 import { LatestTask } from '../latest-task.js';
-import type { FlowController, FlowOptions, FlowView, StepRequest } from './flow-controller.js';
+import type { FlowController, FlowEngineModule, FlowOptions, FlowView, StepRequest } from './flow-controller.js';
 
-// What a flow does once the user acts, in a chunk of its own: a first screen draws without
-// it, so FlowController imports it with the first request, or while the page is idle.
+// What a flow does once the user acts: a first screen draws without it, so each element's
+// engine chunk (`sign-in.engine.ts`) holds it with the element's views, and FlowController
+// imports that chunk with the first request, or while the page is idle.
 
 /** Set on the history entries of a flow's steps: whose they are and which view each shows. */
 interface HistoryMark {
@@ -54,11 +55,13 @@ export class FlowEngine<View extends FlowView> {
   readonly #flow: FlowController<View>;
   readonly #host: ReactiveControllerHost & HTMLElement;
   readonly #options: FlowOptions<View>;
+  readonly #viewOf: FlowEngineModule<View>['viewOf'];
 
-  constructor(flow: FlowController<View>, host: ReactiveControllerHost & HTMLElement, options: FlowOptions<View>) {
+  constructor(flow: FlowController<View>, host: ReactiveControllerHost & HTMLElement, options: FlowOptions<View>, viewOf: FlowEngineModule<View>['viewOf']) {
     this.#flow = flow;
     this.#host = host;
     this.#options = options;
+    this.#viewOf = viewOf;
     this.#history = [flow.view];
     this.#foreground = new LatestTask(host, {
       task: async ([next], { signal }) => {
@@ -201,7 +204,7 @@ export class FlowEngine<View extends FlowView> {
   }
 
   #viewFor(step: Step): View {
-    const view = this.#options.viewOf(step, this.#flow.view);
+    const view = this.#viewOf(step, this.#flow.view);
     if (!view) throw new LatchkeyError('unsupported_step', `<${this.#host.localName}> cannot show the "${step.step}" step`);
     return view;
   }
