@@ -22,17 +22,8 @@ export type SignUpView =
   | { name: 'sso-redirect'; step: SsoRedirectStep }
   | { name: 'done'; step: DoneStep };
 
-/** The one place a broker step becomes a view of lk-sign-up; undefined for a step it cannot show. */
-function viewOf(step: Step): SignUpView | undefined {
-  if (step.step === 'email-code' && step.purpose === 'sign-up') return { name: 'email-code', step };
-  if (step.step === 'passkey-registration') return { name: 'passkey', step };
-  if (step.step === 'sso-redirect') return { name: 'sso-redirect', step };
-  if (step.step === 'done') return { name: 'done', step };
-  return undefined;
-}
-
-/** What lk-sign-up's flow runs once the user acts (the flows' engine chunk), with its views. */
-const importEngine = () => import('../internal/controllers/flow-engine.js').then(({ FlowEngine }) => ({ FlowEngine, viewOf }));
+/** lk-sign-up's engine chunk: what its flow runs once the user acts, and its views. */
+const importEngine = () => import('./sign-up.engine.js');
 
 /**
  * @summary Sign-up with email and password, or with only a passkey, confirmed by a mailed 6-digit code.
