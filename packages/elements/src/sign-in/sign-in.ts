@@ -1,7 +1,7 @@
 import { identify, resumeSignIn, startSocialSignIn } from '@latchkey/client';
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { msg } from '../internal/localize.js';
-import { LatchkeyError, type Connection, type SessionClient, type PasswordStep, type SessionState, type SocialProvider, type Step } from '@latchkey/client';
+import { LatchkeyError, type Connection, type SessionClient, type SessionState, type SocialProvider, type Step } from '@latchkey/client';
 import { SocialController } from '../internal/controllers/social-controller.js';
 import { LkFormElement } from '../internal/base.js';
 import { LazyStepsController, type StepImport } from '../internal/controllers/lazy-steps-controller.js';

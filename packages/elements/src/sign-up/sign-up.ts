@@ -1,7 +1,7 @@
 import { finishPasskeySignUp, finishSignUp, restartPasskeySignUp, startPasskeySignIn, startSignUp, startSocialSignIn } from '@latchkey/client';
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { msg, str } from '../internal/localize.js';
-import type { DoneStep, EmailCodeStep, SessionClient, PasskeyRegistrationStep, SessionState, SocialProvider, SsoRedirectStep, Step } from '@latchkey/client';
+import type { DoneStep, EmailCodeStep, SessionClient, PasskeyRegistrationStep, SessionState, SocialProvider, SsoRedirectStep } from '@latchkey/client';
 import { SocialController } from '../internal/controllers/social-controller.js';
 import { render as renderRedirect } from '../sign-in/steps/sso-redirect.js';
 import { LkFormElement } from '../internal/base.js';

@@ -85,10 +85,11 @@ export function importFlowEngine<View extends FlowView>(load: () => Promise<Flow
 
 /**
  * Owns a flow's current view and runs its requests as tasks (`LatestTask`).
- * What runs them (`FlowEngine`) is a chunk of its own, imported with the first
- * request or while the page is idle: a first screen draws without it, and a
- * request asked for meanwhile waits for it, pending. A chunk that cannot load
- * fails that request with `network_error`, as a broker out of reach does.
+ * What runs them (`FlowEngine`, with the element's `viewOf`) is the element's
+ * engine chunk, imported with the first request or while the page is idle: a
+ * first screen draws without it, and a request asked for meanwhile waits for
+ * it, pending. A chunk that cannot load fails that request with
+ * `network_error`, as a broker out of reach does.
  *
  * - `submit()` runs the foreground request (the form's submit, "Resend code");
  *   one at a time, so a double click sends once. Its error is what the form's
@@ -97,8 +98,8 @@ export function importFlowEngine<View extends FlowView>(load: () => Promise<Flow
  *   waiting for the user): it never blocks the form, and when it answers, its
  *   step takes over from whatever the foreground was doing. Background requests
  *   belong to the view they started on: leaving it, or the page, aborts them.
- * - Every answer, foreground or background, becomes a view in the engine chunk's `viewOf`; a step
- *   the element cannot show fails with `unsupported_step` and the form stays.
+ * - Every answer, foreground or background, becomes a view in `viewOf`; a
+ *   step the element cannot show fails with `unsupported_step` and the form stays.
  * - A view shows once `prepare` has readied it (its step's chunk imported):
  *   until then the request is still pending and the view on screen stays.
  * - A `done` step fires `lk-signed-in` and follows `return_to` unless a
@@ -106,9 +107,11 @@ export function importFlowEngine<View extends FlowView>(load: () => Promise<Flow
  * - Each new step is a session-history entry (same URL, the page's own state
  *   kept beside ours), so Back and Forward move between the steps instead of
  *   leaving the page. After `done` they no longer change the view: that flow is over.
+ * - A new view eases the card's height; "Resend code" (`resend`) keeps the
+ *   view and sets `resent`.
  *
  * @example
- * private readonly flow = new FlowController<SignInView>(this, { first: { name: 'identifier' }, viewOf, client: () => this.requireClient(), failed: (e) => this.reportError(e), entered: () => this.focusTitle() });
+ * readonly #flow = new FlowController<SignInView>(this, { first: { name: 'identifier' }, engine: () => import('./sign-in.engine.js'), client: () => this.requireClient(), failed: (e) => this.reportError(e), entered: () => this.focusTitle(), historyKey: () => this.uid });
  * onSubmit = () => this.flow.submit((conn, signal) => identify(conn, { email }, { signal }));
  */
 export class FlowController<View extends FlowView> implements ReactiveController {

@@ -38,10 +38,11 @@ function easeHeight(host: ReactiveControllerHost & HTMLElement) {
 
 /**
  * The working part of a `FlowController` (see there for what a flow does): its
- * requests as tasks (`LatestTask`), each answer made a view and shown, the
- * session history, and the clock of a resend countdown. It writes the
- * controller's `view` and `now`; the controller hands it every call once it is
- * in, and starts it from the view on screen then.
+ * requests as tasks (`LatestTask`), each answer made a view (`viewOf`, the
+ * element's) and shown with the card eased to its height, the session
+ * history, "Resend code" and the clock of its countdown. It writes the
+ * controller's `view`, `now` and `resent`; the controller hands it every call
+ * once it is in, and it starts from the view on screen then.
  */
 export class FlowEngine<View extends FlowView> {
   #ticker?: ReturnType<typeof setInterval>;
@@ -82,6 +83,7 @@ export class FlowEngine<View extends FlowView> {
     if (host.isConnected) this.hostConnected();
   }
 
+  /** A foreground request is running. */
   get pending(): boolean {
     return this.#foreground.status === 'pending';
   }
