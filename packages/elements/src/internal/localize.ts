@@ -5,4 +5,9 @@
 // element draws again when a locale is in through LkElement (base.ts), not `@localized()`.
 export { msg } from '@lit/localize/init/install.js';
 export { str } from '@lit/localize/internal/str-tag.js';
-export { LOCALE_STATUS_EVENT } from '@lit/localize/internal/locale-status-event.js';
+
+/**
+ * The event `@lit/localize` fires on `window` as a locale loads (its `LOCALE_STATUS_EVENT`),
+ * written out: its module would be one more entry for Vite's dependency pre-bundling.
+ */
+export const LOCALE_STATUS_EVENT = 'lit-localize-status';
