@@ -25,8 +25,8 @@ export type StepRender<Chunks extends StepChunks, Name extends keyof Chunks> = A
  * step in its pending state instead of a blank card.
  *
  * @example
- * private readonly steps = new LazyStepsController(this, signInSteps, () => this.#stepImport);
- * prepare: (view) => this.steps.load(view.name)
+ * readonly #steps = new LazyStepsController(this, signInSteps, () => this.stepImport);
+ * prepare: (view) => this.#steps.load(view.name)
  */
 export class LazyStepsController<Chunks extends StepChunks> implements ReactiveController {
   readonly #loaded = new Map<keyof Chunks, unknown>();
