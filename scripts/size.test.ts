@@ -30,13 +30,13 @@ describe('bundle budgets (DESIGN.md)', () => {
     }
   });
 
-  it('keeps the error messages, the WebAuthn code and the social icons out of lk-sign-in\'s first screen', () => {
+  it('keeps the error messages, the WebAuthn code, the social icons and what runs once the user acts (the flow\'s engine) out of lk-sign-in\'s first screen', () => {
     const lazy = of('lk-sign-in').filter((r) => r.part === 'lazy').map((r) => r.name.replace(/^assets\/|-[\w-]{8}\.js$/g, ''));
-    expect(lazy.sort()).toEqual(['error-messages', 'passkey-sign-in', 'provider-icons']);
+    expect(lazy.sort()).toEqual(['error-messages', 'passkey-sign-in', 'provider-icons', 'sign-in.engine']);
   });
 
   it('keeps lk-sign-in\'s first screen, social buttons included, within its budget, each step within 4 kB and all of it within 30 kB gzip', () => {
-    expect(ENTRY_BUDGET).toBeLessThanOrEqual(17_950);
+    expect(ENTRY_BUDGET).toBeLessThanOrEqual(16_000);
     expect(of('lk-sign-in').filter((r) => r.budgetGzip).map((r) => [r.part, r.budgetGzip])).toEqual([
       ['entry', ENTRY_BUDGET],
       ...Array.from({ length: 6 }, () => ['step', 4_000]),

@@ -1,18 +1,16 @@
-import { resendEmailCode } from '@latchkey/client';
 import { LitElement, render, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { ContextConsumer } from '@lit/context';
-import { updateWhenLocaleChanges } from './localize.js';
-import { LatchkeyError, type EmailCodeStep, type SessionClient, type SessionState } from '@latchkey/client';
+import { LatchkeyError, type SessionClient, type SessionState } from '@latchkey/client';
 import { LkErrorEvent } from '../events/error.js';
 import { clientOrError, onConfigure, pageDefaultClient } from './clients.js';
-import { clientContext } from './context.js';
+import { requestClient, type ClientCallback } from './context.js';
+import { LOCALE_STATUS_EVENT } from './localize.js';
 import { adoptFormStyles } from './form-styles.js';
-import { errorMessage, loadErrorMessages, loadErrorMessagesWhenIdle } from './messages.js';
+import { errorMessage, loadErrorMessages, loadErrorMessagesWhenIdle, serverFieldErrors } from './messages.js';
 import { FlowController, type FlowOptions, type FlowView } from './controllers/flow-controller.js';
 import { renderRetry } from './templates/alert.js';
 import { StepLoadError } from './step-load-error.js';
 import type { FormState } from './templates/form-state.js';
-import { fieldProblem, serverFieldErrors } from './validation.js';
+import { fieldProblem } from './validation.js';
 
 let nextId = 0;
 
@@ -41,28 +39,37 @@ export class LkElement extends LitElement {
   theme?: 'light' | 'dark';
 
   protected contextClient?: SessionClient | LatchkeyError;
-  private readonly contextConsumer = new ContextConsumer(this, {
-    context: clientContext,
-    subscribe: true,
-    callback: (client) => (this.contextClient = client),
-  });
+  /** Ends the subscription to the `<lk-config>` that provides `contextClient`. */
+  #unsubscribeContext?: () => void;
+  /** The provider's answer, now and on every change; one function, so the provider keeps one subscription. */
+  readonly #onContextClient: ClientCallback = (client, unsubscribe) => {
+    // Another provider answered (the element moved): leave the previous one.
+    if (this.#unsubscribeContext !== unsubscribe) this.#unsubscribeContext?.();
+    this.#unsubscribeContext = unsubscribe;
+    this.contextClient = client;
+  };
 
   protected readonly internals = this.attachInternals();
   /** A prefix for ids in the light DOM, unique per element on the page. */
   protected readonly uid = `lk${++nextId}`;
-  private stopListening?: () => void;
-  private sessionSource?: SessionClient;
-  private stopFollowing?: () => void;
-  private toldConsole = false;
+  #stopListening?: () => void;
+  #sessionSource?: SessionClient;
+  #stopFollowing?: () => void;
+  #toldConsole = false;
 
-  constructor() {
-    super();
-    updateWhenLocaleChanges(this);
-  }
+  /**
+   * Draws again in the new language once its messages are in: `@lit/localize`'s status
+   * event, which its `@localized()` controller listens for the same way.
+   */
+  readonly #onLocale = (event: Event) => {
+    if ((event as CustomEvent<{ status: string }>).detail.status === 'ready') this.requestUpdate();
+  };
 
   override connectedCallback() {
     super.connectedCallback();
-    this.stopListening = onConfigure(() => this.requestUpdate());
+    window.addEventListener(LOCALE_STATUS_EVENT, this.#onLocale);
+    requestClient(this, this.#onContextClient);
+    this.#stopListening = onConfigure(() => this.requestUpdate());
     // An error drawn before the messages were in (a session that could not be read) is said again in full.
     loadErrorMessagesWhenIdle(() => this.isConnected && this.requestUpdate());
     // An <lk-config> around this element may upgrade after it (definition order, lazy
@@ -70,17 +77,24 @@ export class LkElement extends LitElement {
     if (!customElements.get('lk-config')) {
       void customElements.whenDefined('lk-config').then(() => {
         if (!this.isConnected) return;
-        this.contextConsumer.hostDisconnected();
-        this.contextConsumer.hostConnected();
+        this.#stopContext();
+        requestClient(this, this.#onContextClient);
       });
     }
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    this.stopListening?.();
-    this.stopFollowing?.();
-    this.sessionSource = undefined;
+    window.removeEventListener(LOCALE_STATUS_EVENT, this.#onLocale);
+    this.#stopContext();
+    this.#stopListening?.();
+    this.#stopFollowing?.();
+    this.#sessionSource = undefined;
+  }
+
+  #stopContext() {
+    this.#unsubscribeContext?.();
+    this.#unsubscribeContext = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues) {
@@ -88,10 +102,10 @@ export class LkElement extends LitElement {
     // Follow the session of whichever client is current (attribute, context or configure()),
     // only while on the page: an update after removal must not subscribe again.
     const client = this.isConnected ? this.latchkey : undefined;
-    if (client === this.sessionSource) return;
-    this.stopFollowing?.();
-    this.sessionSource = client;
-    this.stopFollowing = client?.session.subscribe((state) => this.sessionChanged(state, client));
+    if (client === this.#sessionSource) return;
+    this.#stopFollowing?.();
+    this.#sessionSource = client;
+    this.#stopFollowing = client?.session.subscribe((state) => this.sessionChanged(state, client));
   }
 
   /** Called with the session state now and on every change (sign-in or sign-out anywhere on the page). */
@@ -102,7 +116,7 @@ export class LkElement extends LitElement {
    * `broker` attribute, the nearest `<lk-config>`, the page's `configure()`.
    * A `not_configured` error when there is none or its URL is wrong.
    */
-  private resolveClient(): SessionClient | LatchkeyError {
+  #resolveClient(): SessionClient | LatchkeyError {
     if (this.client) return this.client;
     if (this.broker) return clientOrError(this.broker);
     return (
@@ -114,7 +128,7 @@ export class LkElement extends LitElement {
 
   /** The client this element talks to, or undefined while none is configured (yet). */
   protected get latchkey(): SessionClient | undefined {
-    const client = this.resolveClient();
+    const client = this.#resolveClient();
     return client instanceof LatchkeyError ? undefined : client;
   }
 
@@ -124,10 +138,10 @@ export class LkElement extends LitElement {
    * the console says why, once per element, for the page's developer.
    */
   protected requireClient(): SessionClient {
-    const client = this.resolveClient();
+    const client = this.#resolveClient();
     if (!(client instanceof LatchkeyError)) return client;
-    if (!this.toldConsole) {
-      this.toldConsole = true;
+    if (!this.#toldConsole) {
+      this.#toldConsole = true;
       console.error(`[latchkey] ${this.localName}: ${client.message}`);
     }
     throw client;
@@ -172,7 +186,6 @@ export abstract class LkFormElement extends LkElement {
     announcement: { state: true },
     sessionError: { state: true },
     stalled: { state: true },
-    resent: { state: true },
   };
 
   override autofocus = false;
@@ -193,10 +206,10 @@ export abstract class LkFormElement extends LkElement {
   /** The step the broker answered could not be loaded: the form gives way to why, and "Try again" loads it again. */
   private stalled?: StepLoadError;
   /** The flow of this element (`createFlow`), for "Try again" on a stalled step. */
-  private formFlow?: FlowController<FlowView>;
+  #formFlow?: FlowController<FlowView>;
   /** A failure the fields show, so the form's alert does not say it twice. */
-  private shownAtFields?: unknown;
-  private formHost?: HTMLElement;
+  #shownAtFields?: unknown;
+  #formHost?: HTMLElement;
 
   /** The light-DOM form for the current step. */
   protected abstract renderForm(): TemplateResult;
@@ -204,12 +217,12 @@ export abstract class LkFormElement extends LkElement {
   override connectedCallback() {
     super.connectedCallback();
     adoptFormStyles(this.getRootNode());
-    if (!this.formHost) {
-      this.formHost = document.createElement('div');
-      this.formHost.slot = 'form';
-      this.formHost.className = 'lk-form-host';
+    if (!this.#formHost) {
+      this.#formHost = document.createElement('div');
+      this.#formHost.slot = 'form';
+      this.#formHost.className = 'lk-form-host';
     }
-    if (this.formHost.parentNode !== this) this.append(this.formHost);
+    if (this.#formHost.parentNode !== this) this.append(this.#formHost);
   }
 
   protected override firstUpdated(changed: PropertyValues) {
@@ -235,15 +248,15 @@ export abstract class LkFormElement extends LkElement {
     const stalled = this.stalled;
     // While "Try again" loads the step, the message is empty, so it is said again if the step fails again.
     const form =
-      error !== undefined ? renderRetry(errorMessage(error), this.retry) : stalled ? renderRetry(this.formFlow!.pending ? '' : errorMessage(stalled), this.retryStep) : this.renderForm();
-    render(form, this.formHost!, { host: this });
+      error !== undefined ? renderRetry(errorMessage(error), this.#retry) : stalled ? renderRetry(this.#formFlow!.pending ? '' : errorMessage(stalled), this.#retryStep) : this.renderForm();
+    render(form, this.#formHost!, { host: this });
   }
 
-  private retryStep = () => {
-    if (this.stalled) this.formFlow!.goTo(this.stalled.view);
+  #retryStep = () => {
+    if (this.stalled) this.#formFlow!.goTo(this.stalled.view);
   };
 
-  private retry = () => {
+  #retry = () => {
     void this.latchkey?.session.refresh().then(
       () => this.focusStep(false),
       () => {},
@@ -253,29 +266,25 @@ export abstract class LkFormElement extends LkElement {
   /** Tells the page, and shows a problem the broker sent for single fields at those fields. */
   protected override reportError(error: unknown) {
     super.reportError(error);
-    const names = [...(this.formHost?.querySelectorAll('input[id]') ?? [])].map((input) => input.id.slice(this.uid.length + 1));
-    const errors = serverFieldErrors(error, names);
+    const errors = serverFieldErrors(error, this.#formHost, this.uid);
     if (!errors) return;
-    this.shownAtFields = error;
+    this.#shownAtFields = error;
     this.fieldErrors = errors;
-    this.focusField(Object.keys(errors)[0]!);
+    this.#focusField(Object.keys(errors)[0]!);
   }
 
   /** The form's alert for a failed request: empty when its fields already say what is wrong. */
-  protected alertFor = (error: unknown) => (error === this.shownAtFields ? '' : errorMessage(error));
-
-  /** A new code was sent on this step ("We sent a new code."). */
-  protected resent = false;
+  protected alertFor = (error: unknown) => (error === this.#shownAtFields ? '' : errorMessage(error));
 
   /**
    * The element's flow: requests through its client, failures reported, and each
    * new step cleared and focused. With `steps`, a view shows once its chunk is
    * loaded; one that cannot load stalls the flow on "Try again" (`StepLoadError`).
    */
-  protected createFlow<View extends FlowView>(first: View, viewOf: FlowOptions<View>['viewOf'], steps?: { load(name: string): Promise<void> }): FlowController<View> {
-    return (this.formFlow = new FlowController<View>(this, {
+  protected createFlow<View extends FlowView>(first: View, engine: FlowOptions<View>['engine'], steps?: { load(name: string): Promise<void> }): FlowController<View> {
+    return (this.#formFlow = new FlowController<View>(this, {
       first,
-      viewOf,
+      engine,
       client: () => this.requireClient(),
       failed: (error) => {
         if (error instanceof StepLoadError) this.stalled = error;
@@ -287,8 +296,6 @@ export abstract class LkFormElement extends LkElement {
         this.stalled = undefined;
         this.fieldErrors = {};
         if (view.name !== previous.name) {
-          this.resent = false;
-          this.easeHeight();
           this.focusStep();
         }
       },
@@ -296,41 +303,17 @@ export abstract class LkFormElement extends LkElement {
     }));
   }
 
-  /** "Resend code" on any mailed-code step: a fresh code, then "We sent a new code." */
-  protected resendCode(flow: FlowController<FlowView>, step: EmailCodeStep) {
-    this.resent = false;
-    flow.submit(async (conn, signal) => {
-      const next = await resendEmailCode(conn, { flow_id: step.flow_id }, { signal });
-      this.resent = true;
-      return next;
-    });
-  }
-
   /** What every step template gets from this element besides its own data and callbacks. */
   protected formState(flow: FlowController<FlowView>): FormState {
-    return { uid: this.uid, fieldErrors: this.fieldErrors, pending: flow.pending, alert: flow.renderError(this.alertFor) ?? '', now: flow.now, resent: this.resent };
-  }
-
-  /**
-   * The card grows or shrinks to the new step's height over 200 ms instead of
-   * jumping (none with reduced motion). Called before the new step renders.
-   */
-  private easeHeight() {
-    const base = this.renderRoot.querySelector<HTMLElement>('[part~="base"]');
-    if (!base || matchMedia('(prefers-reduced-motion: reduce)').matches) return;
-    const from = base.offsetHeight;
-    void this.updateComplete.then(() => {
-      const to = base.offsetHeight;
-      if (from && from !== to) base.animate({ blockSize: [`${from}px`, `${to}px`], overflow: ['clip', 'clip'] }, { duration: 200, easing: 'ease-out' });
-    });
+    return { uid: this.uid, fieldErrors: this.fieldErrors, pending: flow.pending, alert: flow.renderError(this.alertFor) ?? '', now: flow.now, resent: flow.resent };
   }
 
   /** An element of the light-DOM form by its id suffix. */
   protected field<T extends HTMLElement = HTMLInputElement>(name: string): T | null {
-    return this.formHost?.querySelector<T>(`#${this.uid}-${name}`) ?? null;
+    return this.#formHost?.querySelector<T>(`#${this.uid}-${name}`) ?? null;
   }
 
-  private focusField(name: string) {
+  #focusField(name: string) {
     void this.updateComplete.then(() => {
       const input = this.field(name);
       input?.focus();
@@ -356,7 +339,7 @@ export abstract class LkFormElement extends LkElement {
     this.fieldErrors = errors;
     const first = names.find((n) => errors[n]);
     if (first) {
-      this.focusField(first);
+      this.#focusField(first);
       return undefined;
     }
     return values;
@@ -369,7 +352,7 @@ export abstract class LkFormElement extends LkElement {
    */
   protected focusStep(announce = true) {
     void this.updateComplete.then(() => {
-      const first = this.formHost?.querySelector<HTMLElement>('input:not([aria-hidden])') ?? this.formHost?.querySelector<HTMLElement>('button');
+      const first = this.#formHost?.querySelector<HTMLElement>('input:not([aria-hidden])') ?? this.#formHost?.querySelector<HTMLElement>('button');
       const title = this.renderRoot.querySelector<HTMLElement>('[part~="title"]');
       if (first) {
         first.focus();

@@ -115,3 +115,32 @@ export function explain(error: unknown): string | undefined {
   const message = error instanceof LatchkeyError ? messages[error.code] : undefined;
   return message?.(error as LatchkeyError);
 }
+
+/**
+ * The problems the broker sent back for single fields, by the name of the
+ * field that shows each, or undefined when it sent none the form shows. The
+ * form's fields are its inputs with an id (`<uid>-<name>`, as `renderField`
+ * sets it). Messages come from the problem's `code` and the field, never from
+ * the broker's text. `path` is the request body's field (`password` is this
+ * form's `password` or `new-password`). Here, not in the first screen: a flow
+ * awaits this chunk before it reports a failure.
+ */
+export function serverFieldErrors(error: unknown, form: ParentNode | undefined, uid: string): Record<string, string> | undefined {
+  if (!(error instanceof LatchkeyError) || !error.problem) return undefined;
+  const fields = [...(form?.querySelectorAll('input[id]') ?? [])].map((input) => input.id.slice(uid.length + 1));
+  const { code, errors, attempts_left } = error.problem;
+  const out: Record<string, string> = {};
+  const fieldOf = (path: string) => fields.find((f) => f === path || f === `new-${path}`);
+  // A weak password is always about the password, with or without a path.
+  const paths = code === 'weak_password' ? ['password'] : code === 'invalid_code' && attempts_left ? ['code'] : (errors ?? []).map((e) => e.path);
+  for (const path of paths) {
+    const field = fieldOf(path);
+    if (!field || out[field]) continue;
+    out[field] =
+      code === 'weak_password' ? msg('This password is too easy to guess. Choose another.')
+      : code === 'invalid_code' ? invalidCodeMessage(error)
+      : field === 'email' ? msg('Enter a valid email address, like name@example.com.')
+      : msg('Check this field.');
+  }
+  return Object.keys(out).length ? out : undefined;
+}

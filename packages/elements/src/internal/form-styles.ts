@@ -16,29 +16,43 @@ const scope = ':is(lk-sign-in,lk-sign-up)';
 /** What every rule of the form styles starts with; the rules a template adds (`addFormStyles`) too. */
 export const formScope = scope;
 
+/**
+ * Declarations lk-user-profile's and lk-user-button's shadow styles share with the
+ * light-DOM forms, written once: one look for a button, an input, an alert (its colour
+ * in `--_c`), a focus ring and a spinner (its keyframes `lk-spin`).
+ */
+export const buttonLook = 'display:inline-flex;align-items:center;justify-content:center;gap:var(--_space-s);min-block-size:var(--_button-height);padding-block:0;padding-inline:var(--_space-m);font:inherit;font-size:.9375rem;font-weight:600;color:var(--_text);background:transparent;border:var(--_border-width) solid var(--_input-border);border-radius:var(--_radius);cursor:pointer';
+export const primaryLook = 'color:var(--_button-text);background:var(--_button-bg);border-color:transparent';
+export const primaryHover = 'background:color-mix(in oklab,var(--_button-bg) 88%,var(--_button-text))';
+export const secondaryHover = 'background:color-mix(in srgb,var(--_text) 5%,transparent)';
+export const inputLook = 'min-block-size:var(--_input-height);padding-block:0;padding-inline:calc(var(--_space-m)*.75);font:inherit;font-size:var(--_font-size);color:var(--_text);background:var(--_input-bg);border:var(--_border-width) solid var(--_input-border);border-radius:var(--_radius)';
+export const alertLook = 'margin:0;padding-block:calc(var(--_space-s)*1.25);padding-inline:calc(var(--_space-m)*.75);border-radius:var(--_radius);font-size:var(--_font-size-s);line-height:1.45;color:var(--_c);background:color-mix(in srgb,var(--_c) 9%,transparent);border:var(--_border-width) solid color-mix(in srgb,var(--_c) 28%,transparent)';
+export const focusRing = 'outline:var(--_focus-width) solid var(--_focus);outline-offset:var(--_focus-width)';
+export const spinnerLook = 'inline-size:1em;block-size:1em;border-radius:50%;border:.125em solid color-mix(in srgb,currentColor 35%,transparent);border-block-start-color:currentColor;animation:lk-spin 700ms linear infinite';
+
 /** The rules every first screen needs. Those only a later step's fields need come with their template (`addFormStyles`). */
 export const formCss = `@layer latchkey{
 ${scope} .lk-form{display:grid;gap:calc(var(--_space-m) - var(--_space-xs));margin:0}
 ${scope} .lk-field{display:grid;gap:calc(var(--_space-xs)*1.5)}
 ${scope} .lk-label-row{display:flex;justify-content:space-between;align-items:center;gap:var(--_space-s)}
 ${scope} label{font-size:var(--_font-size-s);font-weight:550;color:var(--_text)}
-${scope} input:not([type=hidden]){box-sizing:border-box;inline-size:100%;min-block-size:var(--_input-height);padding-block:0;padding-inline:calc(var(--_space-m)*.75);font:inherit;font-size:var(--_font-size);color:var(--_text);background:var(--_input-bg);border:var(--_border-width) solid var(--_input-border);border-radius:var(--_radius)}
-${scope} :is(input,button):focus-visible{outline:var(--_focus-width) solid var(--_focus);outline-offset:var(--_focus-width)}
+${scope} input:not([type=hidden]){box-sizing:border-box;inline-size:100%;${inputLook}}
+${scope} :is(input,button):focus-visible{${focusRing}}
 ${scope} input[aria-invalid=true]{border-color:var(--_danger)}
 ${scope} .lk-hint,${scope} .lk-field-error{margin:0;font-size:.8125rem;color:var(--_muted)}
 ${scope} .lk-field-error{color:var(--_danger)}
-${scope} :is(.lk-alert,.lk-notice){margin:0;padding-block:calc(var(--_space-s)*1.25);padding-inline:calc(var(--_space-m)*.75);border-radius:var(--_radius);font-size:var(--_font-size-s);line-height:1.45;--_c:var(--_danger);color:var(--_c);background:color-mix(in srgb,var(--_c) 9%,transparent);border:var(--_border-width) solid color-mix(in srgb,var(--_c) 28%,transparent)}
+${scope} :is(.lk-alert,.lk-notice){--_c:var(--_danger);${alertLook}}
 ${scope} .lk-notice{--_c:var(--_success)}
 ${scope} :is(.lk-alert,.lk-notice):empty{display:none}
-${scope} :is(.lk-primary,.lk-secondary){display:inline-flex;align-items:center;justify-content:center;gap:var(--_space-s);min-block-size:var(--_button-height);inline-size:100%;padding-block:0;padding-inline:var(--_space-m);font:inherit;font-size:.9375rem;font-weight:600;color:var(--_text);background:transparent;border:var(--_border-width) solid var(--_input-border);border-radius:var(--_radius);cursor:pointer}
-${scope} .lk-primary{margin-block-start:var(--_space-xs);color:var(--_button-text);background:var(--_button-bg);border-color:transparent}
-${scope} .lk-primary:hover{background:color-mix(in oklab,var(--_button-bg) 88%,var(--_button-text))}
+${scope} :is(.lk-primary,.lk-secondary){${buttonLook};inline-size:100%}
+${scope} .lk-primary{margin-block-start:var(--_space-xs);${primaryLook}}
+${scope} .lk-primary:hover{${primaryHover}}
 ${scope} .lk-primary[aria-disabled=true]{cursor:progress}
-${scope} .lk-secondary:hover{background:color-mix(in srgb,var(--_text) 5%,transparent)}
+${scope} .lk-secondary:hover{${secondaryHover}}
 ${scope} .lk-divider{display:flex;align-items:center;gap:var(--_space-s);color:var(--_muted);font-size:.8125rem}
 ${scope} .lk-divider::before,${scope} .lk-divider::after{content:'';flex:1;border-block-start:var(--_border-width) solid var(--_border)}
 ${scope} .lk-social svg{inline-size:1.25em;block-size:1.25em;flex:none;fill:currentColor}
-${scope} .lk-spinner{inline-size:1em;block-size:1em;border-radius:50%;border:.125em solid color-mix(in srgb,currentColor 35%,transparent);border-block-start-color:currentColor;animation:lk-spin 700ms linear infinite}
+${scope} .lk-spinner{${spinnerLook}}
 @keyframes lk-spin{to{transform:rotate(1turn)}}
 @media (prefers-reduced-motion:reduce){${scope} .lk-spinner{animation-duration:3s}}
 @media (forced-colors:active){${scope} :is(input,button):focus-visible{outline-color:Highlight}}}`;

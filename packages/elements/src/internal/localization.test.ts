@@ -10,6 +10,8 @@ import type { LkSignUp } from '../sign-up/sign-up.js';
 import type { LkUserButton } from '../user-button/user-button.js';
 import type { LkConfig } from '../config/config.js';
 import { generateMsgId } from '@lit/localize/internal/id-generation.js';
+import { LOCALE_STATUS_EVENT as litLocaleStatusEvent } from '@lit/localize';
+import { LOCALE_STATUS_EVENT } from './localize.js';
 import { getLocale, matchLocale, setLocale } from './localization.js';
 import { errorMessage, loadErrorMessages } from './messages.js';
 import { renderCodeField } from './templates/code-field.js';
@@ -89,6 +91,10 @@ describe('translations', () => {
 });
 
 describe('choosing the locale', () => {
+  it("listens for @lit/localize's own status event, whose name the elements write out", () => {
+    expect(LOCALE_STATUS_EVENT).toBe(litLocaleStatusEvent);
+  });
+
   it('matches regional tags to the shipped language', () => {
     expect(matchLocale('de-AT')).toBe('de');
     expect(matchLocale('ar_EG')).toBe('ar');

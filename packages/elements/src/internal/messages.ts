@@ -7,7 +7,7 @@ import { whenIdle } from './idle.js';
 // (`error-messages.ts`): asked for once the page is idle, and awaited by a flow before
 // it shows a failure. What must work offline stays here: the chunk may be what failed.
 
-let explain: ((error: unknown) => string | undefined) | undefined;
+let chunk: typeof import('./error-messages.js') | undefined;
 let loading: Promise<void> | undefined;
 
 /** "We can't reach the sign-in service": here, not in the chunk, since being offline may be why the chunk is missing. */
@@ -19,7 +19,7 @@ export const networkMessage = () => msg("We can't reach the sign-in service. Che
  */
 export function loadErrorMessages(): Promise<void> {
   return (loading ??= import('./error-messages.js').then(
-    (m) => void (explain = m.explain),
+    (m) => void (chunk = m),
     (error: unknown) => {
       loading = undefined;
       throw error;
@@ -29,7 +29,7 @@ export function loadErrorMessages(): Promise<void> {
 
 /** Asks for the error messages while the page is idle, then calls `then` (an element draws again). */
 export function loadErrorMessagesWhenIdle(then: () => void): void {
-  if (explain) return;
+  if (chunk) return;
   whenIdle(() => void loadErrorMessages().then(then, () => {}));
 }
 
@@ -47,6 +47,15 @@ export function errorMessage(error: unknown): string {
   // The page's own files, not the broker, could not be fetched: its network_error message would blame the service.
   if (error instanceof StepLoadError) return msg("The next step couldn't load. Check your connection and try again.");
   if (error instanceof LatchkeyError && error.code === 'network_error') return networkMessage();
-  if (!explain) void loadErrorMessages().catch(() => {});
-  return explain?.(error) ?? msg('Something went wrong. Please try again.', { id: 'error.generic' });
+  if (!chunk) void loadErrorMessages().catch(() => {});
+  return chunk?.explain(error) ?? msg('Something went wrong. Please try again.', { id: 'error.generic' });
+}
+
+/**
+ * The problems the broker sent back for the fields of `form` (see `serverFieldErrors`
+ * in the chunk); undefined while the chunk is not in. Flows await the chunk before
+ * they report a failure.
+ */
+export function serverFieldErrors(error: unknown, form: ParentNode | undefined, uid: string): Record<string, string> | undefined {
+  return chunk?.serverFieldErrors(error, form, uid);
 }

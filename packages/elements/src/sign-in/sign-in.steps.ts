@@ -60,7 +60,7 @@ type StepModule<View extends LazySignInView> = Promise<{ render(o: SignInStepOpt
  * Every step of lk-sign-in that is not on the first screen, and its chunk:
  * imported the first time the broker answers with it, and asked for while the
  * page is idle after the first render. A new step (SSO redirect, IdP error,
- * MFA) is its view in `SignInView`, its line in `viewOf`, and one entry here;
+ * MFA) is its view in `SignInView`, its line in `viewOf` (sign-in.engine.ts), and one entry here;
  * the type check asks for the entry. Two views may share a chunk:
  * `() => import('./steps/reset.js').then((m) => ({ render: m.renderReview }))`.
  */

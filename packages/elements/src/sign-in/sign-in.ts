@@ -1,7 +1,7 @@
 import { identify, resumeSignIn, startSocialSignIn } from '@latchkey/client';
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { msg } from '../internal/localize.js';
-import { LatchkeyError, type Connection, type SessionClient, type PasswordStep, type SessionState, type SocialProvider, type Step } from '@latchkey/client';
+import { LatchkeyError, type Connection, type SessionClient, type SessionState, type SocialProvider, type Step } from '@latchkey/client';
 import { SocialController } from '../internal/controllers/social-controller.js';
 import { LkFormElement } from '../internal/base.js';
 import { LazyStepsController, type StepImport } from '../internal/controllers/lazy-steps-controller.js';
@@ -14,33 +14,8 @@ import { signInSteps, type SignInStepOptions, type SignInView, type StepScreen }
 
 export type { SignInView } from './sign-in.steps.js';
 
-/** The password step to return to from `from` (a reset's code step lists no sign-in methods of its own). */
-function passwordStepBefore(from: SignInView, email: string): PasswordStep {
-  const before = from.name === 'password' ? from.step : from.name === 'reset' ? from.back : undefined;
-  return { step: 'password', email, methods: before?.methods ?? ['password'] };
-}
-
-/** The one place a broker step becomes a view of lk-sign-in; undefined for a step it cannot show. */
-function viewOf(step: Step, from: SignInView): SignInView | undefined {
-  switch (step.step) {
-    case 'identifier':
-      return { name: 'identifier' };
-    case 'password':
-      // A reset's answer lists the account's passkeys first, when it has any.
-      return { name: step.review ? 'passkey-review' : 'password', step } as SignInView;
-    case 'email-code':
-      if (step.purpose === 'password-reset') return { name: 'reset', step, back: passwordStepBefore(from, step.email) };
-      return step.purpose === 'sign-in' ? { name: 'email-code', step } : undefined;
-    case 'sso-redirect':
-      return { name: 'sso-redirect', step };
-    case 'idp-error':
-      return { name: 'idp-error', step };
-    case 'done':
-      return { name: 'done', step };
-    default:
-      return undefined;
-  }
-}
+/** lk-sign-in's engine chunk: what its flow runs once the user acts, and its views. */
+const importEngine = () => import('./sign-in.engine.js');
 
 /**
  * @summary Identifier-first sign-in: email, then password or a mailed code; a passkey from a button or the email field's autofill; forgot password.
@@ -151,9 +126,9 @@ export class LkSignIn extends LkFormElement {
    */
   navigate?: (url: string) => void;
 
-  private readonly steps = new LazyStepsController(this, signInSteps, () => this.stepImport);
-  private readonly flow = this.createFlow<SignInView>({ name: 'identifier' }, viewOf, this.steps);
-  private readonly social = new SocialController(this, () => this.latchkey);
+  readonly #steps = new LazyStepsController(this, signInSteps, () => this.stepImport);
+  readonly #flow = this.createFlow<SignInView>({ name: 'identifier' }, importEngine, this.#steps);
+  readonly #social = new SocialController(this, () => this.latchkey);
   /**
    * Back from an identity provider (`lk_resume` was in the URL when first on the page): asking
    * the broker where the flow stands. Read on connection, not construction, so an element made
@@ -161,23 +136,23 @@ export class LkSignIn extends LkFormElement {
    */
   private resuming: boolean | 'asking' | undefined;
   /** The redirect step the page was last sent on by, so each is followed once. */
-  private followed?: unknown;
+  #followed?: unknown;
   /** The `return_to` an IdP error carried back, for the next try when the host set none on this page. */
-  private carriedReturnTo?: string;
+  #carriedReturnTo?: string;
 
   /** Where to go after signing in: the host's `return-to`, else the one a trip to an IdP carried back. */
-  private get target(): string | undefined {
-    return this.returnTo ?? this.carriedReturnTo;
+  get #target(): string | undefined {
+    return this.returnTo ?? this.#carriedReturnTo;
   }
   /** The heading and form of the view on screen, drawn once per update for the card and the light DOM. */
-  private screen?: StepScreen;
+  #screen?: StepScreen;
 
   /** The broker offers passkeys and this browser has WebAuthn (known once the autofill request has its options). */
   private passkeys = false;
   /** The passkey button's ceremony runs (the browser's dialog, or the broker's answer). */
   private passkeyWaiting = false;
   /** Autofill was started on this visit of the email step; cleared when the step is left or the button takes over, so the next visit starts one. */
-  private autofillOn = false;
+  #autofillOn = false;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -186,37 +161,37 @@ export class LkSignIn extends LkFormElement {
 
   /** Goes back to the first step (e.g. after the host signed the user out). */
   reset() {
-    this.flow.restart();
+    this.#flow.restart();
   }
 
   /** Signed out somewhere (the user button, another tab): start over instead of showing "signed in". */
   protected override sessionChanged(state: SessionState, client: SessionClient) {
     super.sessionChanged(state, client);
-    if (state.status === 'signed-out' && this.flow.view.name === 'done') this.flow.restart();
+    if (state.status === 'signed-out' && this.#flow.view.name === 'done') this.#flow.restart();
     // Passkey autofill follows the session (updated()).
     this.requestUpdate();
   }
 
   protected override updated(changed: PropertyValues) {
     super.updated(changed);
-    this.setStates(this.resuming ? [...this.flow.states, 'resuming'] : this.flow.states);
-    if (this.resuming === true && this.latchkey) this.resume();
-    const v = this.flow.view;
+    this.setStates(this.resuming ? [...this.#flow.states, 'resuming'] : this.#flow.states);
+    if (this.resuming === true && this.latchkey) this.#resume();
+    const v = this.#flow.view;
     // A redirect step is followed at once (its screen stays while the page unloads, with a link if it does not).
-    if (v.name === 'sso-redirect' && this.followed !== v.step) {
-      this.followed = v.step;
+    if (v.name === 'sso-redirect' && this.#followed !== v.step) {
+      this.#followed = v.step;
       (this.navigate ?? ((url) => location.assign(url)))(v.step.url);
     }
-    if (v.name === 'idp-error' && v.step.return_to) this.carriedReturnTo = v.step.return_to;
+    if (v.name === 'idp-error' && v.step.return_to) this.#carriedReturnTo = v.step.return_to;
     // Autofill waits beside the email step unless someone is signed in (a device that answers
     // it by itself must not sign in again a user who is). The flow stops it when it leaves the
     // step; it starts again on each visit, and anew when `return-to` changes (its options carry it).
-    const off = !this.isConnected || this.resuming !== false || this.flow.view.name !== 'identifier' || this.latchkey?.session.state.status === 'signed-in';
+    const off = !this.isConnected || this.resuming !== false || this.#flow.view.name !== 'identifier' || this.latchkey?.session.state.status === 'signed-in';
     if (off || changed.has('returnTo')) {
-      this.flow.stopBeside();
-      this.autofillOn = false;
+      this.#flow.stopBeside();
+      this.#autofillOn = false;
     }
-    if (!off && !this.autofillOn && !this.flow.pending && passkeysSupported()) this.startAutofill();
+    if (!off && !this.#autofillOn && !this.#flow.pending && passkeysSupported()) this.#startAutofill();
   }
 
   /**
@@ -224,9 +199,9 @@ export class LkSignIn extends LkFormElement {
    * answer (`done` signs in and follows `return_to`). No flow (a reload, another tab) is
    * the email step, quietly.
    */
-  private resume() {
+  #resume() {
     this.resuming = 'asking';
-    void this.flow
+    void this.#flow
       .submit((conn, signal) =>
         resumeSignIn(conn, { signal }).catch((error: unknown) => {
           if (error instanceof LatchkeyError && error.code === 'no_flow') return { step: 'identifier' } as const;
@@ -237,8 +212,8 @@ export class LkSignIn extends LkFormElement {
   }
 
   /** "Continue with {name}": where the provider is, then the page goes there; it comes back to this URL. */
-  private continueWith = (provider: SocialProvider) => {
-    this.flow.submit((conn, signal) => startSocialSignIn(conn, { provider: provider.id, resume_url: location.href, return_to: this.target }, { signal }));
+  #continueWith = (provider: SocialProvider) => {
+    this.#flow.submit((conn, signal) => startSocialSignIn(conn, { provider: provider.id, resume_url: location.href, return_to: this.#target }, { signal }));
   };
 
   /**
@@ -247,54 +222,53 @@ export class LkSignIn extends LkFormElement {
    * lists the site's passkeys until one is picked or the step is left. The
    * form stays usable all along.
    */
-  private startAutofill() {
-    this.autofillOn = true;
-    this.flow.runBeside('autofill', (conn, signal) => this.passkeySignIn(conn, signal, true));
+  #startAutofill() {
+    this.#autofillOn = true;
+    this.#flow.runBeside('autofill', (conn, signal) => this.#passkeySignIn(conn, signal, true));
   }
 
   /** "Sign in with a passkey": the browser's dialog, then the broker's answer. Autofill waits meanwhile. */
-  private signInWithPasskey = () => {
-    if (this.flow.pending) return;
-    this.flow.stopBeside('autofill');
-    this.autofillOn = false;
+  #signInWithPasskey = () => {
+    if (this.#flow.pending) return;
+    this.#flow.stopBeside('autofill');
+    this.#autofillOn = false;
     this.passkeyWaiting = true;
-    this.flow.submit((conn, signal) => this.passkeySignIn(conn, signal, false));
+    this.#flow.submit((conn, signal) => this.#passkeySignIn(conn, signal, false));
   };
 
   /** A passkey sign-in, by the chunk that holds the WebAuthn code (imported with the first screen's autofill). */
-  private async passkeySignIn(conn: Connection, signal: AbortSignal, autofill: boolean): Promise<Step> {
+  async #passkeySignIn(conn: Connection, signal: AbortSignal, autofill: boolean): Promise<Step> {
     try {
       const chunk = await import('./passkey-sign-in.js').catch((cause: unknown) => {
-        // Offline before the chunk came: the button says so; autofill waits for the next visit of the step.
-        if (autofill) return undefined;
-        throw new LatchkeyError('network_error', 'The passkey code could not be loaded', { cause });
+        // Offline before the chunk came: the button says so; autofill ends quietly, as an abort does,
+        // and starts again on the next visit of the step.
+        throw autofill ? new DOMException('The passkey code could not be loaded', 'AbortError') : new LatchkeyError('network_error', 'The passkey code could not be loaded', { cause });
       });
       // Left meanwhile (another step, the page, a sign-in): nothing more to ask.
       signal.throwIfAborted();
-      if (!chunk) return await new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-      return await chunk.signInWithPasskey(conn, signal, { autofill, returnTo: this.target, offered: () => (this.passkeys = true) });
+      return await chunk.signInWithPasskey(conn, signal, { autofill, returnTo: this.#target, offered: () => (this.passkeys = true) });
     } finally {
       if (!autofill) this.passkeyWaiting = false;
     }
   }
 
   protected override render() {
-    const { title, subtitle } = (this.screen = this.drawStep());
+    const { title, subtitle } = (this.#screen = this.#drawStep());
     const footer =
-      this.signUpUrl && this.flow.view.name !== 'done'
+      this.signUpUrl && this.#flow.view.name !== 'done'
         ? html`${msg("Don't have an account?")} <a href=${this.signUpUrl}>${msg('Sign up')}</a>`
         : nothing;
     return renderCard({ title, subtitle, footer, announcement: this.announcement, appName: this.appName, dir: directionFor(this) });
   }
 
   protected override renderForm(): TemplateResult {
-    return this.screen!.form;
+    return this.#screen!.form;
   }
 
   /** The view on screen: the first and last by the element, every other by its step's chunk. */
-  private drawStep(): StepScreen {
-    const form = this.formState(this.flow);
-    const v = this.flow.view;
+  #drawStep(): StepScreen {
+    const form = this.formState(this.#flow);
+    const v = this.#flow.view;
     // Until the broker's answer is on screen (a step that shows is drawn at once, with focus in it).
     if (this.resuming && v.name === 'identifier') return { title: msg('Signing you in…'), form: html`<p class="lk-form" role="status"><span class="lk-spinner" aria-hidden="true"></span></p>` };
     switch (v.name) {
@@ -305,37 +279,37 @@ export class LkSignIn extends LkFormElement {
           form: renderIdentifierStep({
             form,
             email: v.email ?? '',
-            onSubmit: this.submitIdentifier,
-            passkey: this.passkeys ? { waiting: this.passkeyWaiting, onClick: this.signInWithPasskey } : undefined,
-            social: this.social.offer,
-            onSocial: this.continueWith,
+            onSubmit: this.#submitIdentifier,
+            passkey: this.passkeys ? { waiting: this.passkeyWaiting, onClick: this.#signInWithPasskey } : undefined,
+            social: this.#social.offer,
+            onSocial: this.#continueWith,
           }),
         };
       case 'done':
         return { title: msg("You're signed in"), subtitle: isolate(v.step.user.email), form: html`` };
     }
     // The flow shows a view only once its chunk is in (its `prepare`). The registry's type pairs each name with its view.
-    const render = this.steps.render(v.name) as (o: SignInStepOptions<typeof v>) => StepScreen;
+    const render = this.#steps.render(v.name) as (o: SignInStepOptions<typeof v>) => StepScreen;
     return render({
       view: v,
       form,
-      failure: this.flow.renderError((error) => error),
-      returnTo: this.target,
-      submit: (request) => this.flow.submit(request).then(() => this.updateComplete),
+      failure: this.#flow.renderError((error) => error),
+      returnTo: this.#target,
+      submit: (request) => this.#flow.submit(request).then(() => this.updateComplete),
       announce: (text) => (this.announcement = text),
       validate: (names) => this.validate(names),
-      goTo: (view) => this.flow.goTo(view),
-      resend: (step) => this.resendCode(this.flow, step),
+      goTo: (view) => this.#flow.goTo(view),
+      resend: (step) => this.#flow.resend(step),
     });
   }
 
-  private submitIdentifier = (event: SubmitEvent) => {
+  #submitIdentifier = (event: SubmitEvent) => {
     event.preventDefault();
     const values = this.validate(['email']);
     if (!values) return;
-    this.flow.amend({ name: 'identifier', email: values.email });
+    this.#flow.amend({ name: 'identifier', email: values.email });
     // resume_url: an address of an organization's SSO domain goes to its IdP, which sends the browser back here.
-    this.flow.submit((conn, signal) => identify(conn, { email: values.email!, return_to: this.target, resume_url: location.href }, { signal }));
+    this.#flow.submit((conn, signal) => identify(conn, { email: values.email!, return_to: this.#target, resume_url: location.href }, { signal }));
   };
 }
 

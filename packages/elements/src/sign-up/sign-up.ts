@@ -1,8 +1,7 @@
 import { finishPasskeySignUp, finishSignUp, restartPasskeySignUp, startPasskeySignIn, startSignUp, startSocialSignIn } from '@latchkey/client';
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { localized, msg, str } from '../internal/localize.js';
-import type { DoneStep, EmailCodeStep, SessionClient, PasskeyRegistrationStep, SessionState, SocialProvider, SsoRedirectStep, Step } from '@latchkey/client';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { msg, str } from '../internal/localize.js';
+import type { DoneStep, EmailCodeStep, SessionClient, PasskeyRegistrationStep, SessionState, SocialProvider, SsoRedirectStep } from '@latchkey/client';
 import { SocialController } from '../internal/controllers/social-controller.js';
 import { render as renderRedirect } from '../sign-in/steps/sso-redirect.js';
 import { LkFormElement } from '../internal/base.js';
@@ -23,14 +22,8 @@ export type SignUpView =
   | { name: 'sso-redirect'; step: SsoRedirectStep }
   | { name: 'done'; step: DoneStep };
 
-/** The one place a broker step becomes a view of lk-sign-up; undefined for a step it cannot show. */
-function viewOf(step: Step): SignUpView | undefined {
-  if (step.step === 'email-code' && step.purpose === 'sign-up') return { name: 'email-code', step };
-  if (step.step === 'passkey-registration') return { name: 'passkey', step };
-  if (step.step === 'sso-redirect') return { name: 'sso-redirect', step };
-  if (step.step === 'done') return { name: 'done', step };
-  return undefined;
-}
+/** lk-sign-up's engine chunk: what its flow runs once the user acts, and its views. */
+const importEngine = () => import('./sign-up.engine.js');
 
 /**
  * @summary Sign-up with email and password, or with only a passkey, confirmed by a mailed 6-digit code.
@@ -85,34 +78,42 @@ function viewOf(step: Step): SignUpView | undefined {
  * @cssstate loading - A request is running.
  * @cssstate step-details - Asking for name, email and password (also step-email-code, step-passkey, step-done).
  */
-@localized()
-@customElement('lk-sign-up')
 export class LkSignUp extends LkFormElement {
   static override styles = signUpStyles;
+  // Declared as static properties, not decorators, as in base.ts: the decorator runtime cost
+  // all elements together about 0.6 kB gzip.
+  static override properties: PropertyDeclarations = {
+    appName: { attribute: 'app-name' },
+    returnTo: { attribute: 'return-to' },
+    signInUrl: { attribute: 'sign-in-url' },
+    navigate: { attribute: false },
+    passkeys: { state: true },
+    passkeyWaiting: { state: true },
+  };
 
   /** Your product's name, shown above the heading. */
-  @property({ attribute: 'app-name' }) appName?: string;
+  appName?: string;
 
   /** Where to go after signing up; must be on the broker's allowlist. */
-  @property({ attribute: 'return-to' }) returnTo?: string;
+  returnTo?: string;
 
   /** Link for "Already have an account? Sign in". */
-  @property({ attribute: 'sign-in-url' }) signInUrl?: string;
+  signInUrl?: string;
 
   /** Sends the page to an identity provider (default `location.assign`); stories and tests stand in for it, as lk-sign-in's. */
-  @property({ attribute: false }) navigate?: (url: string) => void;
+  navigate?: (url: string) => void;
 
-  private readonly flow = this.createFlow<SignUpView>({ name: 'details' }, viewOf);
-  private readonly social = new SocialController(this, () => this.latchkey);
+  readonly #flow = this.createFlow<SignUpView>({ name: 'details' }, importEngine);
+  readonly #social = new SocialController(this, () => this.latchkey);
   /** The redirect step the page was last sent on by, so each is followed once. */
-  private followed?: unknown;
+  #followed?: unknown;
 
   /** The broker offers passkeys and this browser can use them (asked once, on the first render). */
-  @state() private passkeys = false;
+  private passkeys = false;
   /** Which submit runs: the passkey-first start, or the browser's dialog. */
-  @state() private passkeyWaiting = false;
+  private passkeyWaiting = false;
   /** The newest creation options of this sign-up: a restart answers a new ceremony (new flow id) and ends the old one. */
-  private registration?: PasskeyRegistrationStep;
+  #registration?: PasskeyRegistrationStep;
 
   protected override firstUpdated(changed: PropertyValues) {
     super.firstUpdated(changed);
@@ -124,15 +125,15 @@ export class LkSignUp extends LkFormElement {
   /** Signed out somewhere (the user button, another tab): start over instead of showing "welcome". */
   protected override sessionChanged(state: SessionState, client: SessionClient) {
     super.sessionChanged(state, client);
-    if (state.status === 'signed-out' && this.flow.view.name === 'done') this.flow.restart();
+    if (state.status === 'signed-out' && this.#flow.view.name === 'done') this.#flow.restart();
   }
 
   protected override updated(changed: PropertyValues) {
     super.updated(changed);
-    this.setStates(this.flow.states);
-    const v = this.flow.view;
-    if (v.name === 'sso-redirect' && this.followed !== v.step) {
-      this.followed = v.step;
+    this.setStates(this.#flow.states);
+    const v = this.#flow.view;
+    if (v.name === 'sso-redirect' && this.#followed !== v.step) {
+      this.#followed = v.step;
       (this.navigate ?? ((url) => location.assign(url)))(v.step.url);
     }
   }
@@ -142,9 +143,9 @@ export class LkSignUp extends LkFormElement {
    * comes back to the sign-in page (`sign-in-url`), where lk-sign-in finishes the flow;
    * without one, to this page.
    */
-  private continueWith = (provider: SocialProvider) => {
+  #continueWith = (provider: SocialProvider) => {
     const resume = this.signInUrl ? new URL(this.signInUrl, location.href).href : location.href;
-    this.flow.submit((conn, signal) => startSocialSignIn(conn, { provider: provider.id, resume_url: resume, return_to: this.returnTo }, { signal }));
+    this.#flow.submit((conn, signal) => startSocialSignIn(conn, { provider: provider.id, resume_url: resume, return_to: this.returnTo }, { signal }));
   };
 
   /** A refused password says why at its field (common, a pattern, the user's own name…), in the page's language. */
@@ -154,7 +155,7 @@ export class LkSignUp extends LkFormElement {
   }
 
   protected override render() {
-    const v = this.flow.view;
+    const v = this.#flow.view;
     if (v.name === 'sso-redirect') {
       const { title, subtitle } = renderRedirect({ view: v });
       return renderCard({ title, subtitle, footer: nothing, announcement: this.announcement, appName: this.appName, dir: directionFor(this) });
@@ -177,41 +178,41 @@ export class LkSignUp extends LkFormElement {
   }
 
   protected override renderForm(): TemplateResult {
-    const form = this.formState(this.flow);
-    const v = this.flow.view;
+    const form = this.formState(this.#flow);
+    const v = this.#flow.view;
     switch (v.name) {
       case 'details':
         return renderDetailsStep({
           form,
-          onSubmit: this.submitDetails,
-          passkey: this.passkeys ? { waiting: this.passkeyWaiting, onClick: this.startPasskeyFirst } : undefined,
-          social: this.social.offer,
-          onSocial: this.continueWith,
+          onSubmit: this.#submitDetails,
+          passkey: this.passkeys ? { waiting: this.passkeyWaiting, onClick: this.#startPasskeyFirst } : undefined,
+          social: this.#social.offer,
+          onSocial: this.#continueWith,
         });
       case 'sso-redirect':
         return renderRedirect({ view: v }).form;
       case 'passkey':
-        return renderPasskeyStep({ form, waiting: this.passkeyWaiting, onCreate: () => this.createPasskey(v.step), onStartOver: () => this.flow.restart() });
+        return renderPasskeyStep({ form, waiting: this.passkeyWaiting, onCreate: () => this.#createPasskey(v.step), onStartOver: () => this.#flow.restart() });
       case 'email-code':
         return renderVerifyStep({
           form,
           email: v.step.email,
           resendAfter: v.step.resend_after,
-          onSubmit: this.submitCode,
+          onSubmit: this.#submitCode,
           attemptsLeft: v.step.attempts_left,
-          onResend: () => this.resendCode(this.flow, v.step),
-          onStartOver: () => this.flow.restart(),
+          onResend: () => this.#flow.resend(v.step),
+          onStartOver: () => this.#flow.restart(),
         });
       case 'done':
         return html``;
     }
   }
 
-  private submitDetails = (event: SubmitEvent) => {
+  #submitDetails = (event: SubmitEvent) => {
     event.preventDefault();
     const values = this.validate(['name', 'email', 'new-password']);
     if (!values) return;
-    this.flow.submit((conn, signal) =>
+    this.#flow.submit((conn, signal) =>
       startSignUp(conn, 
         {
           email: values.email!,
@@ -225,12 +226,12 @@ export class LkSignUp extends LkFormElement {
   };
 
   /** "Create account with a passkey": name and email only, then the mailed code, then the passkey. */
-  private startPasskeyFirst = () => {
+  #startPasskeyFirst = () => {
     const values = this.validate(['name', 'email']);
     if (!values) return;
-    this.registration = undefined;
+    this.#registration = undefined;
     this.passkeyWaiting = true;
-    this.flow.submit(async (conn, signal) => {
+    this.#flow.submit(async (conn, signal) => {
       try {
         return await startSignUp(conn, { email: values.email!, ...(values.name ? { name: values.name } : {}), ...(this.returnTo ? { return_to: this.returnTo } : {}) }, { signal });
       } finally {
@@ -240,13 +241,13 @@ export class LkSignUp extends LkFormElement {
   };
 
   /** The browser's dialog makes the passkey; the broker makes the account with it, and signs in. */
-  private createPasskey(step: PasskeyRegistrationStep) {
+  #createPasskey(step: PasskeyRegistrationStep) {
     this.passkeyWaiting = true;
-    this.flow.submit(async (conn, signal) => {
+    this.#flow.submit(async (conn, signal) => {
       try {
         // After a dialog that ended without a passkey, fresh options: its challenge may have run out.
-        const current = this.registration ? await restartPasskeySignUp(conn, { flow_id: this.registration.flow_id }, { signal }) : step;
-        this.registration = current;
+        const current = this.#registration ? await restartPasskeySignUp(conn, { flow_id: this.#registration.flow_id }, { signal }) : step;
+        this.#registration = current;
         const credential = await createPasskey(current, signal);
         return await finishPasskeySignUp(conn, { flow_id: current.flow_id, credential }, { signal });
       } finally {
@@ -255,14 +256,16 @@ export class LkSignUp extends LkFormElement {
     });
   }
 
-  private submitCode = (event: SubmitEvent) => {
+  #submitCode = (event: SubmitEvent) => {
     event.preventDefault();
-    const v = this.flow.view;
+    const v = this.#flow.view;
     const values = this.validate(['code']);
     if (!values || v.name !== 'email-code') return;
-    this.flow.submit((conn, signal) => finishSignUp(conn, { flow_id: v.step.flow_id, code: values.code! }, { signal }));
+    this.#flow.submit((conn, signal) => finishSignUp(conn, { flow_id: v.step.flow_id, code: values.code! }, { signal }));
   };
 }
+
+customElements.define('lk-sign-up', LkSignUp);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -3,7 +3,8 @@ import { tokens } from '../internal/tokens.js';
 
 // Written compactly (Lit ships a css`` literal as written), so its notes are here: narrow top
 // bars (max-width 480px) show the avatar alone, the name and error staying for screen readers;
-// the chevron uses physical sides, as it points down in either direction.
+// the chevron uses physical sides, as it points down in either direction. The avatar's text
+// colour (`--_on-primary`, from `--lk-color-on-primary`) is derived here, the one place it shows.
 export const userButtonStyles = [
   tokens,
   css`
@@ -14,7 +15,7 @@ export const userButtonStyles = [
 .error{margin-inline-end:var(--_space-s);color:var(--_danger);font-size:var(--_font-size-s)}
 .error + [part~=button]{padding-inline:var(--_space-m)}
 @media (max-width:480px){.label,.error{position:absolute;inline-size:1px;block-size:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}}
-[part~=avatar]{display:grid;place-items:center;inline-size:30px;block-size:30px;border-radius:50%;font-weight:650;font-size:.8125rem;color:var(--_on-primary);background:var(--_primary)}
+[part~=avatar]{--_on-primary:var(--lk-color-on-primary,oklch(from var(--_primary) clamp(.16,(.62 - l)*1000,1) .01 h));display:grid;place-items:center;inline-size:30px;block-size:30px;border-radius:50%;font-weight:650;font-size:.8125rem;color:var(--_on-primary);background:var(--_primary)}
 .label{max-inline-size:22ch;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .chevron{inline-size:10px;block-size:10px;border-right:2px solid var(--_muted);border-bottom:2px solid var(--_muted);transform:translateY(-2px) rotate(45deg);margin-inline:2px 4px}
 [part~=menu]{position:absolute;inset-inline-end:0;inset-block-start:calc(100% + 8px);z-index:10;min-inline-size:240px;padding:6px;background:var(--_surface);border:1px solid var(--_border);border-radius:var(--_radius);box-shadow:var(--_shadow)}

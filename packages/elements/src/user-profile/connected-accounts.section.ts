@@ -1,6 +1,6 @@
 import { nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { msg, str } from '../internal/localize.js';
-import { Task, TaskStatus } from '@lit/task';
+import { LatestTask } from '../internal/latest-task.js';
 import {
   connectAccount,
   disconnectAccount,
@@ -47,163 +47,162 @@ function takeResume(): boolean {
  * before the list: `done` announces the new account, `idp-error` says why not.
  */
 export class ConnectedAccountsSection implements ProfileSection {
-  private accounts: ConnectedAccounts = { accounts: [], available: [] };
-  private confirming?: string;
+  #accounts: ConnectedAccounts = { accounts: [], available: [] };
+  #confirming?: string;
   /** Which account the last disconnect was about, so its failure shows at that row only. */
-  private disconnected?: string;
-  private connecting?: SocialProvider;
+  #disconnected?: string;
+  #connecting?: SocialProvider;
   /** Why the last connect failed: the broker's answer, or the provider's (after the page came back). */
-  private alert?: string;
-  private user?: User;
+  #alert?: string;
+  #user?: User;
 
-  private readonly list: Task<[boolean], { accounts: ConnectedAccounts; step?: Step }>;
-  private readonly remove: Task<[string], string>;
-  private readonly connect: Task<[SocialProvider], void>;
+  readonly #list: LatestTask<[boolean], { accounts: ConnectedAccounts; step?: Step }>;
+  readonly #remove: LatestTask<[string], string>;
+  readonly #connect: LatestTask<[SocialProvider], void>;
 
-  constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly section: SectionHost,
-  ) {
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #section: SectionHost;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, section: SectionHost) {
+    this.#host = host;
+    this.#section = section;
     host.addController(this);
-    this.list = new Task(host, {
-      autoRun: false,
+    this.#list = new LatestTask(host, {
       task: async ([resume]: [boolean], { signal }) => {
         // `no_flow` (the flow was answered already, or expired) leaves nothing to say.
-        const step = resume ? await resumeSignIn(this.conn(), { signal }).catch((e: unknown) => (e instanceof LatchkeyError && e.code === 'no_flow' ? undefined : Promise.reject(e))) : undefined;
-        return { accounts: await listConnectedAccounts(this.conn(), { signal }), ...(step ? { step } : {}) };
+        const step = resume ? await resumeSignIn(this.#conn(), { signal }).catch((e: unknown) => (e instanceof LatchkeyError && e.code === 'no_flow' ? undefined : Promise.reject(e))) : undefined;
+        return { accounts: await listConnectedAccounts(this.#conn(), { signal }), ...(step ? { step } : {}) };
       },
       onComplete: ({ accounts, step }) => {
-        this.accounts = accounts;
-        if (step?.step === 'idp-error') this.alert = idpErrorMessage(step);
+        this.#accounts = accounts;
+        if (step?.step === 'idp-error') this.#alert = idpErrorMessage(step);
         if (step?.step === 'done') {
           // The answer does not say which provider: it is the account connected last.
           const newest = accounts.accounts.reduce<ConnectedAccounts['accounts'][number] | undefined>((a, b) => (a && a.created_at > b.created_at ? a : b), undefined);
-          if (newest) this.section.announce(msg(str`${newest.provider.name} connected.`));
+          if (newest) this.#section.announce(msg(str`${newest.provider.name} connected.`));
         }
       },
-      onError: (error) => this.failed(error),
+      onError: (error) => this.#failed(error),
     });
-    this.remove = new Task(host, {
-      autoRun: false,
+    this.#remove = new LatestTask(host, {
       task: async ([id]: [string], { signal }) => {
-        await disconnectAccount(this.conn(), id, { signal });
+        await disconnectAccount(this.#conn(), id, { signal });
         return id;
       },
       onComplete: (id) => {
-        const { accounts, available } = this.accounts;
+        const { accounts, available } = this.#accounts;
         const at = accounts.findIndex((a) => a.id === id);
         const gone = accounts[at]!;
         const left = accounts.filter((a) => a.id !== id);
         // Its provider can be connected again, unless another account of it is still there.
         const again = left.some((a) => a.provider.id === gone.provider.id) || available.some((p) => p.id === gone.provider.id);
-        this.accounts = { accounts: left, available: again ? available : [...available, gone.provider] };
-        this.confirming = undefined;
-        this.section.announce(msg(str`${gone.provider.name} disconnected.`));
+        this.#accounts = { accounts: left, available: again ? available : [...available, gone.provider] };
+        this.#confirming = undefined;
+        this.#section.announce(msg(str`${gone.provider.name} disconnected.`));
         const next = left[at] ?? left[at - 1];
-        this.section.focus(next ? `[data-id="${next.id}"] [data-action="disconnect"]` : '[part~="connect-button"]');
+        this.#section.focus(next ? `[data-id="${next.id}"] [data-action="disconnect"]` : '[part~="connect-button"]');
       },
       onError: (error) => {
-        this.failed(error);
-        this.section.focus('[data-action="cancel-disconnect"]');
+        this.#failed(error);
+        this.#section.focus('[data-action="cancel-disconnect"]');
       },
     });
-    this.connect = new Task(host, {
-      autoRun: false,
+    this.#connect = new LatestTask(host, {
       task: async ([provider]: [SocialProvider], { signal }) => {
         // Back to this very page; the broker adds `lk_resume` to it.
-        const step = await connectAccount(this.conn(), { provider: provider.id, resume_url: location.href }, { signal });
-        this.section.navigate(step.url);
+        const step = await connectAccount(this.#conn(), { provider: provider.id, resume_url: location.href }, { signal });
+        this.#section.navigate(step.url);
       },
       onError: (error) => {
-        this.connecting = undefined;
-        if (!isAbort(error)) this.alert = errorMessage(error);
-        this.failed(error);
+        this.#connecting = undefined;
+        if (!isAbort(error)) this.#alert = errorMessage(error);
+        this.#failed(error);
       },
     });
   }
 
   get states(): string[] {
     const states = [];
-    if (this.list.status === TaskStatus.PENDING) states.push('loading');
-    if (this.connecting) states.push('connecting-account');
+    if (this.#list.status === 'pending') states.push('loading');
+    if (this.#connecting) states.push('connecting-account');
     return states;
   }
 
   userChanged(user: User | undefined) {
-    if (user?.id === this.user?.id) return;
-    this.user = user;
-    for (const task of [this.list, this.remove, this.connect]) task.abort();
-    this.accounts = { accounts: [], available: [] };
-    this.confirming = this.disconnected = this.connecting = this.alert = undefined;
-    if (user) void this.list.run([takeResume()]);
+    if (user?.id === this.#user?.id) return;
+    this.#user = user;
+    for (const task of [this.#list, this.#remove, this.#connect]) task.abort();
+    this.#accounts = { accounts: [], available: [] };
+    this.#confirming = this.#disconnected = this.#connecting = this.#alert = undefined;
+    if (user) void this.#list.run([takeResume()]);
   }
 
   hostConnected() {}
 
-  private conn() {
-    return this.section.client().connection;
+  #conn() {
+    return this.#section.client().connection;
   }
 
   /** Tells the page; a session the broker no longer knows signs the page out (every element follows). */
-  private failed(error: unknown) {
+  #failed(error: unknown) {
     if (isAbort(error)) return;
-    this.section.reportError(error);
-    if (error instanceof LatchkeyError && error.code === 'unauthenticated') this.section.client().session.set(null);
+    this.#section.reportError(error);
+    if (error instanceof LatchkeyError && error.code === 'unauthenticated') this.#section.client().session.set(null);
   }
 
-  private readonly callbacks: AccountsCallbacks = {
+  readonly #callbacks: AccountsCallbacks = {
     onStartDisconnect: (id) => {
-      this.disconnected = this.alert = undefined;
-      this.confirming = id;
-      this.host.requestUpdate();
-      this.section.focus('[data-action="cancel-disconnect"]');
+      this.#disconnected = this.#alert = undefined;
+      this.#confirming = id;
+      this.#host.requestUpdate();
+      this.#section.focus('[data-action="cancel-disconnect"]');
     },
     onDisconnect: (id) => {
-      if (this.remove.status === TaskStatus.PENDING) return;
-      this.disconnected = id;
-      void this.remove.run([id]);
+      if (this.#remove.status === 'pending') return;
+      this.#disconnected = id;
+      void this.#remove.run([id]);
     },
     onCancelDisconnect: () => {
-      const id = this.confirming;
-      this.remove.abort();
-      this.confirming = undefined;
-      this.host.requestUpdate();
-      this.section.focus(`[data-id="${id}"] [data-action="disconnect"]`);
+      const id = this.#confirming;
+      this.#remove.abort();
+      this.#confirming = undefined;
+      this.#host.requestUpdate();
+      this.#section.focus(`[data-id="${id}"] [data-action="disconnect"]`);
     },
     onConnect: (provider) => {
-      if (this.connecting) return;
-      this.connecting = provider;
-      this.alert = undefined;
-      void this.connect.run([provider]);
+      if (this.#connecting) return;
+      this.#connecting = provider;
+      this.#alert = undefined;
+      void this.#connect.run([provider]);
     },
   };
 
-  private view(): AccountsView {
-    const failed = this.remove.status === TaskStatus.ERROR && !isAbort(this.remove.error) && this.disconnected === this.confirming ? this.remove.error : undefined;
+  #view(): AccountsView {
+    const failed = this.#remove.status === 'error' && !isAbort(this.#remove.error) && this.#disconnected === this.#confirming ? this.#remove.error : undefined;
     return {
-      ...this.accounts,
-      ...(this.confirming
+      ...this.#accounts,
+      ...(this.#confirming
         ? {
             confirming: {
-              id: this.confirming,
-              pending: this.remove.status === TaskStatus.PENDING,
+              id: this.#confirming,
+              pending: this.#remove.status === 'pending',
               error: failed === undefined ? undefined : errorMessage(failed),
               refused: failed instanceof LatchkeyError && failed.code === 'last_way_in',
             },
           }
         : {}),
-      connecting: this.connecting,
+      connecting: this.#connecting,
     };
   }
 
   render(): TemplateResult {
-    const view = this.view();
-    const complete = this.list.status === TaskStatus.COMPLETE;
+    const view = this.#view();
+    const complete = this.#list.status === 'complete';
     const body = complete
-      ? renderAccountList(view, this.callbacks)
-      : this.list.status === TaskStatus.ERROR && !isAbort(this.list.error)
-        ? renderPasskeysFailed(errorMessage(this.list.error), () => void this.list.run([false]))
+      ? renderAccountList(view, this.#callbacks)
+      : this.#list.status === 'error' && !isAbort(this.#list.error)
+        ? renderPasskeysFailed(errorMessage(this.#list.error), () => void this.#list.run([false]))
         : renderPasskeysLoading(msg('Loading your account…'), 1);
-    return renderAccountsSection(body, complete ? renderConnect(view, this.callbacks) : nothing, this.alert);
+    return renderAccountsSection(body, complete ? renderConnect(view, this.#callbacks) : nothing, this.#alert);
   }
 }

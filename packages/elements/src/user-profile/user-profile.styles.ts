@@ -1,5 +1,6 @@
-import { css } from 'lit';
+import { unsafeCSS } from 'lit';
 import { cardStyles, tokens } from '../internal/tokens.js';
+import { alertLook, buttonLook, focusRing, inputLook, primaryHover, primaryLook, secondaryHover, spinnerLook } from '../internal/form-styles.js';
 
 /**
  * The profile is a card like lk-sign-in's, wider (its rows carry a name, dates
@@ -15,7 +16,8 @@ import { cardStyles, tokens } from '../internal/tokens.js';
 export const userProfileStyles = [
   tokens,
   cardStyles,
-  css`
+  // The looks it shares with the light-DOM forms are interpolated: its own constants, never user input.
+  unsafeCSS(`
 :host{max-inline-size:var(--lk-card-max-width,560px)}
 [part~=base]{container-type:inline-size}
 [part~=subtitle] bdi{unicode-bidi:isolate}
@@ -46,7 +48,7 @@ svg.provider-icon{fill:currentColor;stroke:none}
 .rename{grid-column:2 / -1;display:grid;gap:calc(var(--_space-xs)*1.5)}
 .rename-row{display:flex;flex-wrap:wrap;gap:var(--_space-s)}
 label{font-size:var(--_font-size-s);font-weight:550}
-input{box-sizing:border-box;flex:1 1 12rem;min-inline-size:0;min-block-size:var(--_input-height);padding-block:0;padding-inline:calc(var(--_space-m)*.75);font:inherit;font-size:var(--_font-size);color:var(--_text);background:var(--_input-bg);border:var(--_border-width) solid var(--_input-border);border-radius:var(--_radius)}
+input{box-sizing:border-box;flex:1 1 12rem;min-inline-size:0;${inputLook}}
 input[aria-invalid=true]{border-color:var(--_danger)}
 .field-error{margin:0;color:var(--_danger);font-size:.8125rem}
 .field-error:empty,.hint:empty{display:none}
@@ -57,20 +59,20 @@ input[aria-invalid=true]{border-color:var(--_danger)}
 .add{display:grid;gap:var(--_space-s);margin-block-start:var(--_space-m)}
 .failed{display:grid;gap:calc(var(--_space-s)*1.5);justify-items:start}
 .hint{margin:0;color:var(--_muted);font-size:var(--_font-size-s)}
-.alert{margin:0;padding-block:calc(var(--_space-s)*1.25);padding-inline:calc(var(--_space-m)*.75);border-radius:var(--_radius);font-size:var(--_font-size-s);line-height:1.45;color:var(--_danger);background:color-mix(in srgb,var(--_danger) 9%,transparent);border:var(--_border-width) solid color-mix(in srgb,var(--_danger) 28%,transparent)}
-.primary,.secondary,.destructive{display:inline-flex;align-items:center;justify-content:center;gap:var(--_space-s);min-block-size:var(--_button-height);padding-block:0;padding-inline:var(--_space-m);font:inherit;font-size:.9375rem;font-weight:600;color:var(--_text);background:transparent;border:var(--_border-width) solid var(--_input-border);border-radius:var(--_radius);cursor:pointer}
-.primary{color:var(--_button-text);background:var(--_button-bg);border-color:transparent}
-.primary:hover{background:color-mix(in oklab,var(--_button-bg) 88%,var(--_button-text))}
+.alert{--_c:var(--_danger);${alertLook}}
+.primary,.secondary,.destructive{${buttonLook}}
+.primary{${primaryLook}}
+.primary:hover{${primaryHover}}
 .destructive{--_on-danger:oklch(from var(--_danger) clamp(.16,(.62 - l)*1000,1) .01 h);color:var(--_on-danger);background:var(--_danger);border-color:transparent}
 .destructive:hover{background:color-mix(in oklab,var(--_danger) 88%,var(--_on-danger))}
-.secondary:hover{background:color-mix(in srgb,var(--_text) 5%,transparent)}
+.secondary:hover{${secondaryHover}}
 [aria-disabled=true]{cursor:progress}
 .link{display:inline-flex;align-items:center;min-block-size:var(--_target);min-inline-size:var(--_target);padding-block:0;padding-inline:var(--_space-xs);font:inherit;font-size:var(--_font-size-s);font-weight:550;color:var(--_primary);background:none;border:0;border-radius:var(--_space-xs);cursor:pointer}
 .link:hover{text-decoration:underline}
 .link.danger{color:var(--_danger)}
-:is(button,input):focus-visible{outline:var(--_focus-width) solid var(--_focus);outline-offset:var(--_focus-width)}
-.spinner{inline-size:1em;block-size:1em;border-radius:50%;border:.125em solid color-mix(in srgb,currentColor 35%,transparent);border-block-start-color:currentColor;animation:spin 700ms linear infinite}
-@keyframes spin{to{transform:rotate(1turn)}}
+:is(button,input):focus-visible{${focusRing}}
+.spinner{${spinnerLook}}
+@keyframes lk-spin{to{transform:rotate(1turn)}}
 .skeleton .icon,.skeleton .bar,.skeleton-line{display:block;background:color-mix(in srgb,var(--_text) 8%,transparent);animation:pulse 1.4s ease-in-out infinite}
 .skeleton .bar,.skeleton-line{block-size:.75rem;inline-size:60%;border-radius:var(--_space-xs)}
 .skeleton .bar.short{inline-size:35%}
@@ -81,5 +83,5 @@ input[aria-invalid=true]{border-color:var(--_danger)}
 @media (forced-colors:active){:is(button,input):focus-visible{outline-color:Highlight}
 .kind{border-color:CanvasText}}
 .retry{display:grid;gap:calc(var(--_space-s)*1.5);justify-items:start}
-`,
+`),
 ];

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ReactiveElement } from 'lit';
 import { LatchkeyError, type DoneStep, type LatchkeyClient, type PasswordStep, type Step } from '@latchkey/client';
 import { FlowController, type StepRequest } from './flow-controller.js';
+import { FlowEngine } from './flow-engine.js';
 import type { LkSignedInEvent } from '../../events/signed-in.js';
 import { cleanup, until } from '../test-helpers.js';
 
@@ -15,6 +16,12 @@ const done: DoneStep = {
   return_to: null,
 };
 
+/** The test element's engine chunk: the flows' engine, and its views. */
+const engine = async () => ({
+  FlowEngine,
+  viewOf: (step: Step): View | undefined => (step.step === 'password' ? { name: 'password', step } : step.step === 'done' ? { name: 'done', step } : undefined),
+});
+
 /** A bare host: the controller, and what it told its element. */
 class FlowHost extends ReactiveElement {
   readonly failures: unknown[] = [];
@@ -25,7 +32,7 @@ class FlowHost extends ReactiveElement {
   ready?: (view: View) => Promise<unknown>;
   readonly flow = new FlowController<View>(this, {
     first: { name: 'start' },
-    viewOf: (step: Step) => (step.step === 'password' ? { name: 'password', step } : step.step === 'done' ? { name: 'done', step } : undefined),
+    engine,
     // No broker: the requests are the test's; a `done` answer signs this store in.
     client: () => ({ connection: {}, session: { set: () => {} } }) as unknown as LatchkeyClient,
     failed: (error) => this.failures.push(error),

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { Task, TaskStatus } from '@lit/task';
-import { followStep, LatchkeyError, type Connection, type DoneStep, type EmailCodeStep, type SessionClient, type Step } from '@latchkey/client';
-import { LkSignedInEvent } from '../../events/signed-in.js';
+import { LatchkeyError, type Connection, type EmailCodeStep, type SessionClient, type Step } from '@latchkey/client';
+import { whenIdle } from '../idle.js';
+import type { FlowEngine } from './flow-engine.js';
 
 /**
  * What every view of a flow has: a name (its `:state(step-<name>)`) and, when
@@ -19,14 +19,28 @@ export interface FlowView {
  */
 export type StepRequest = (conn: Connection, signal: AbortSignal) => Promise<Step>;
 
-export interface FlowOptions<View extends FlowView> {
-  /** The view the flow starts in, and goes back to after a sign-out elsewhere. */
-  first: View;
+/**
+ * What an element's flow runs once the user acts, as the element's engine chunk
+ * exports it (`sign-in.engine.ts`): the flows' engine, and the element's views.
+ */
+export interface FlowEngineModule<View extends FlowView> {
+  FlowEngine: typeof FlowEngine;
   /**
    * The one place a broker step becomes a view of this element; `from` is the
    * view the step answers. Undefined for a step this element cannot show.
    */
   viewOf(step: Step, from: View): View | undefined;
+}
+
+export interface FlowOptions<View extends FlowView> {
+  /** The view the flow starts in, and goes back to after a sign-out elsewhere. */
+  first: View;
+  /**
+   * Imports the element's engine chunk (`() => import('./sign-in.engine.js')`: a static
+   * path, so bundlers emit it as a chunk of its own). The same function every time: a
+   * chunk in serves every later flow of the element at once.
+   */
+  engine(): Promise<FlowEngineModule<View>>;
   /** The client to send requests with; throws `not_configured` when there is none. */
   client(): SessionClient;
   /** A request failed (aborts excepted); tell the page. */
@@ -48,19 +62,34 @@ export interface FlowOptions<View extends FlowView> {
   explain?(): Promise<unknown>;
 }
 
-/** Set on the history entries of a flow's steps: whose they are and which view each shows. */
-interface HistoryMark {
-  key: string;
-  at: number;
+type EngineImport = () => Promise<FlowEngineModule<FlowView>>;
+
+/** Each element's engine chunk once in, and while it loads, by its import function. */
+const engines = new WeakMap<EngineImport, FlowEngineModule<FlowView>>();
+const importing = new WeakMap<EngineImport, Promise<unknown>>();
+
+/** Imports an element's engine chunk once; a failed import is tried again on the next call. */
+export function importFlowEngine<View extends FlowView>(load: () => Promise<FlowEngineModule<View>>): Promise<unknown> {
+  let loading = importing.get(load);
+  if (!loading) {
+    loading = load()
+      .then((module) => void engines.set(load, module))
+      .catch((error: unknown) => {
+        importing.delete(load);
+        throw error;
+      });
+    importing.set(load, loading);
+  }
+  return loading;
 }
 
-/** Marks of an earlier page load (after a reload) are not this load's, whatever their key. */
-const PAGE_LOAD = Math.random().toString(36).slice(2);
-
-const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
-
 /**
- * Owns a flow's current view and runs its requests as `@lit/task` Tasks.
+ * Owns a flow's current view and runs its requests as tasks (`LatestTask`).
+ * What runs them (`FlowEngine`, with the element's `viewOf`) is the element's
+ * engine chunk, imported with the first request or while the page is idle: a
+ * first screen draws without it, and a request asked for meanwhile waits for
+ * it, pending. A chunk that cannot load fails that request with
+ * `network_error`, as a broker out of reach does.
  *
  * - `submit()` runs the foreground request (the form's submit, "Resend code");
  *   one at a time, so a double click sends once. Its error is what the form's
@@ -69,8 +98,8 @@ const isAbort = (error: unknown) => error instanceof Error && error.name === 'Ab
  *   waiting for the user): it never blocks the form, and when it answers, its
  *   step takes over from whatever the foreground was doing. Background requests
  *   belong to the view they started on: leaving it, or the page, aborts them.
- * - Every answer, foreground or background, becomes a view in `viewOf`; a step
- *   the element cannot show fails with `unsupported_step` and the form stays.
+ * - Every answer, foreground or background, becomes a view in `viewOf`; a
+ *   step the element cannot show fails with `unsupported_step` and the form stays.
  * - A view shows once `prepare` has readied it (its step's chunk imported):
  *   until then the request is still pending and the view on screen stays.
  * - A `done` step fires `lk-signed-in` and follows `return_to` unless a
@@ -78,9 +107,11 @@ const isAbort = (error: unknown) => error instanceof Error && error.name === 'Ab
  * - Each new step is a session-history entry (same URL, the page's own state
  *   kept beside ours), so Back and Forward move between the steps instead of
  *   leaving the page. After `done` they no longer change the view: that flow is over.
+ * - A new view eases the card's height; "Resend code" (`resend`) keeps the
+ *   view and sets `resent`.
  *
  * @example
- * private readonly flow = new FlowController<SignInView>(this, { first: { name: 'identifier' }, viewOf, client: () => this.requireClient(), failed: (e) => this.reportError(e), entered: () => this.focusTitle() });
+ * readonly #flow = new FlowController<SignInView>(this, { first: { name: 'identifier' }, engine: () => import('./sign-in.engine.js'), client: () => this.requireClient(), failed: (e) => this.reportError(e), entered: () => this.focusTitle(), historyKey: () => this.uid });
  * onSubmit = () => this.flow.submit((conn, signal) => identify(conn, { email }, { signal }));
  */
 export class FlowController<View extends FlowView> implements ReactiveController {
@@ -88,42 +119,30 @@ export class FlowController<View extends FlowView> implements ReactiveController
   view: View;
   /** Now, in ms; ticks once a second while a resend countdown shows. */
   now = Date.now();
-  private ticker?: ReturnType<typeof setInterval>;
-  /** Every view change goes through it, so a stale error never lingers and a newer answer always wins. */
-  private readonly foreground: Task<[(signal: AbortSignal) => Promise<View>], View>;
-  private readonly beside = new Map<string, Task<[StepRequest], View>>();
-  /** The views this flow put in the session history; the entry at `at` shows `history[at]`. */
-  private history: View[];
-  private at = 0;
+  /** A new code was sent on this view ("We sent a new code."). */
+  resent = false;
+  /** What runs the requests and shows their answers, once its chunk is in. */
+  #engine?: FlowEngine<View>;
+  /** Calls waiting for the engine's chunk; a foreground one (`waiting`) makes the flow pending. */
+  #queued = 0;
+  #waiting = false;
+  /** The engine's chunk could not be imported for the last foreground request (offline). */
+  #failure?: LatchkeyError;
+  #asked = false;
 
-  constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly options: FlowOptions<View>,
-  ) {
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #options: FlowOptions<View>;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, options: FlowOptions<View>) {
+    this.#host = host;
+    this.#options = options;
     this.view = options.first;
-    this.history = [options.first];
     host.addController(this);
-    this.foreground = new Task(host, {
-      autoRun: false,
-      task: async ([next], { signal }) => {
-        try {
-          const view = await next(signal);
-          await this.options.prepare?.(view);
-          return view;
-        } catch (error) {
-          if (!isAbort(error)) await this.options.explain?.().catch(() => {});
-          throw error;
-        }
-      },
-      // Only the newest run completes (Task ignores the answers of runs it replaced).
-      onComplete: (view) => this.show(view),
-      onError: (error) => this.fail(error),
-    });
   }
 
-  /** A foreground request is running. */
+  /** A foreground request is running (or waits for the engine). */
   get pending(): boolean {
-    return this.foreground.status === TaskStatus.PENDING;
+    return this.#engine?.pending ?? this.#waiting;
   }
 
   /** The custom states of the element now: `step-<view>`, and `loading` while a request runs. */
@@ -131,139 +150,109 @@ export class FlowController<View extends FlowView> implements ReactiveController
     return [`step-${this.view.name}`, ...(this.pending ? ['loading'] : [])];
   }
 
-  /** Runs a request on the client's connection; a `done` answer signs its session store in. */
-  private async send(request: StepRequest, signal: AbortSignal): Promise<Step> {
-    const client = this.options.client();
-    return followStep(client.session, await request(client.connection, signal));
-  }
-
   /** Sends the form's request; ignored while one is already running. Resolves once its answer or failure is the flow's. */
   submit(request: StepRequest): Promise<void> {
     if (this.pending) return Promise.resolve();
-    return this.foreground.run([async (signal) => this.viewFor(await this.send(request, signal))]).catch(() => {});
+    return this.#withEngine((engine) => engine.submit(request), true);
   }
 
   /** Goes to a view without a request ("Use another email"); ignored while a request runs. */
   goTo(view: View): void {
-    if (this.pending) return;
-    void this.foreground.run([async () => view]).catch(() => {});
+    if (!this.pending) void this.#withEngine((engine) => engine.goTo(view), true);
   }
 
   /** Keeps what the user typed in the view on screen (the email), so Back shows it again; no re-render, no history entry. */
   amend(view: View): void {
-    this.view = this.history[this.at] = view;
+    this.view = view;
+    this.#engine?.amend(view);
+  }
+
+  /** "Resend code" on a mailed-code view: a fresh code, then `resent`; ignored while a request runs. */
+  resend(step: EmailCodeStep): void {
+    this.resent = false;
+    this.#host.requestUpdate();
+    if (!this.pending) void this.#withEngine((engine) => engine.resend(step), true);
   }
 
   /** Back to the first view (after a sign-out elsewhere, or the host's `reset()`). */
   restart(): void {
-    this.goTo(this.options.first);
+    this.goTo(this.#options.first);
   }
 
   /**
    * Runs `request` in the background under `key`, replacing one already
    * running there. Its answer takes over the flow; so does its failure, which
    * the form's alert shows (the user acted in the background: a passkey picked
-   * from autofill, say). An abort ends it quietly.
+   * from autofill, say). An abort ends it quietly; so does an engine that
+   * cannot load.
    */
   runBeside(key: string, request: StepRequest): void {
-    let task = this.beside.get(key);
-    if (!task) {
-      task = new Task(this.host, {
-        autoRun: false,
-        task: async ([run]: [StepRequest], { signal }) => this.viewFor(await this.send(run, signal)),
-        // Through the foreground, which drops whatever it was doing: the user already answered another way.
-        onComplete: (view) => void this.foreground.run([async () => view]).catch(() => {}),
-        onError: (error) => {
-          if (!isAbort(error)) void this.foreground.run([async () => Promise.reject(error)]).catch(() => {});
-        },
-      });
-      this.beside.set(key, task);
-    }
-    void task.run([request]).catch(() => {});
+    void this.#withEngine((engine) => engine.runBeside(key, request));
   }
 
-  /** Stops the background request under `key`, or every one. */
+  /** Stops the background request under `key`, or every one (one still waiting for the engine too). */
   stopBeside(key?: string): void {
-    for (const [k, task] of this.beside) if (key === undefined || k === key) task.abort();
+    if (this.#engine || this.#queued) void this.#withEngine((engine) => engine.stopBeside(key));
   }
 
   /** The last foreground request's error, rendered; nothing when it succeeded, runs, or was aborted. */
   renderError<T>(render: (error: unknown) => T): T | undefined {
-    return this.foreground.render({ error: (error) => (isAbort(error) ? undefined : render(error)) });
+    return this.#engine ? this.#engine.renderError(render) : this.#failure && render(this.#failure);
   }
 
   hostUpdated(): void {
-    const code = this.view.step?.step === 'email-code' ? (this.view.step as EmailCodeStep) : undefined;
-    const counting = code !== undefined && Date.parse(code.resend_after) > this.now;
-    if (counting && !this.ticker) {
-      this.ticker = setInterval(() => {
-        this.now = Date.now();
-        this.host.requestUpdate();
-      }, 1000);
-    }
-    if (!counting) this.stopTicking();
+    this.#engine?.hostUpdated();
+    if (this.#asked) return;
+    this.#asked = true;
+    // After the first render, while the page has nothing else to do.
+    whenIdle(() => void importFlowEngine(this.#options.engine).catch(() => {}));
   }
 
   hostConnected(): void {
-    window.addEventListener('popstate', this.onPopState);
+    this.#engine?.hostConnected();
   }
 
   hostDisconnected(): void {
-    // A pending foreground request is left to finish: a sign-in the broker
-    // completed must still reach the session store.
-    window.removeEventListener('popstate', this.onPopState);
-    this.stopBeside();
-    this.stopTicking();
+    if (this.#engine || this.#queued) void this.#withEngine((engine) => engine.hostDisconnected());
   }
 
-  /** Back or Forward: the view of that entry, replacing whatever request was running. An entry not ours is the first view. */
-  private onPopState = (event: PopStateEvent) => {
-    const key = this.options.historyKey();
-    if (!key || this.view.step?.step === 'done') return;
-    const mark = (event.state as { lk?: HistoryMark } | null)?.lk;
-    this.at = mark?.key === `${PAGE_LOAD}:${key}` && this.history[mark.at] ? mark.at : 0;
-    void this.foreground.run([async () => this.history[this.at]!]).catch(() => {});
-  };
-
-  /** A new view that is not the one Back or Forward just showed: a new history entry, dropping any Forward ones. */
-  private record(view: View) {
-    const key = this.options.historyKey();
-    if (!key || view === this.history[this.at] || view.step?.step === 'done') return;
-    this.history.length = ++this.at;
-    this.history.push(view);
-    const mark: HistoryMark = { key: `${PAGE_LOAD}:${key}`, at: this.at };
-    const page: unknown = history.state;
-    history.pushState({ ...(typeof page === 'object' ? page : {}), lk: mark }, '');
-  }
-
-  private stopTicking() {
-    if (this.ticker) this.ticker = void clearInterval(this.ticker);
-  }
-
-  private fail(error: unknown) {
-    if (!isAbort(error)) this.options.failed(error);
-  }
-
-  private viewFor(step: Step): View {
-    const view = this.options.viewOf(step, this.view);
-    if (!view) throw new LatchkeyError('unsupported_step', `<${this.host.localName}> cannot show the "${step.step}" step`);
-    return view;
-  }
-
-  private show(view: View) {
-    const previous = this.view;
-    if (view.name !== previous.name) {
-      this.stopBeside();
-      this.record(view);
+  /**
+   * Calls `use` with the engine: at once when its chunk is in, else once it is
+   * (calls keep their order). A foreground call makes the flow pending
+   * meanwhile and, when the chunk cannot load, fails as a broker out of reach
+   * does (`network_error`: the form's alert, and `lk-error`); a background one
+   * is dropped then.
+   */
+  async #withEngine(use: (engine: FlowEngine<View>) => unknown, foreground = false): Promise<void> {
+    const ready = this.#makeEngine();
+    if (ready) return void (await use(ready));
+    this.#queued++;
+    if (foreground) {
+      this.#waiting = true;
+      this.#failure = undefined;
+      this.#host.requestUpdate();
     }
-    this.view = view;
-    this.now = Date.now();
-    this.options.entered(view, previous);
-    if (view.step?.step === 'done') this.signedIn(view.step);
+    try {
+      await importFlowEngine(this.#options.engine);
+    } catch (cause) {
+      if (!foreground) return void this.#queued--;
+      const error = new LatchkeyError('network_error', 'The sign-in code could not be loaded', { cause });
+      await this.#options.explain?.().catch(() => {});
+      this.#options.failed(error);
+      this.#queued--;
+      this.#waiting = false;
+      this.#failure = error;
+      return this.#host.requestUpdate();
+    }
+    this.#queued--;
+    // Once there is an engine, it says whether the flow is pending.
+    await use(this.#makeEngine()!);
   }
 
-  private signedIn(done: DoneStep) {
-    const proceed = this.host.dispatchEvent(new LkSignedInEvent({ user: done.user, session: done.session, return_to: done.return_to }));
-    if (proceed && done.return_to) window.location.assign(done.return_to);
+  /** The engine, made from the element's chunk once it is in; undefined until then. */
+  #makeEngine(): FlowEngine<View> | undefined {
+    const module = engines.get(this.#options.engine) as FlowEngineModule<View> | undefined;
+    if (module) this.#engine ??= new module.FlowEngine(this, this.#host, this.#options, module.viewOf);
+    return this.#engine;
   }
 }

@@ -25,25 +25,26 @@ export type StepRender<Chunks extends StepChunks, Name extends keyof Chunks> = A
  * step in its pending state instead of a blank card.
  *
  * @example
- * private readonly steps = new LazyStepsController(this, signInSteps, () => this.stepImport);
- * prepare: (view) => this.steps.load(view.name)
+ * readonly #steps = new LazyStepsController(this, signInSteps, () => this.stepImport);
+ * prepare: (view) => this.#steps.load(view.name)
  */
 export class LazyStepsController<Chunks extends StepChunks> implements ReactiveController {
-  private readonly loaded = new Map<keyof Chunks, unknown>();
-  private readonly loading = new Map<keyof Chunks, Promise<void>>();
-  private asked = false;
+  readonly #loaded = new Map<keyof Chunks, unknown>();
+  readonly #loading = new Map<keyof Chunks, Promise<void>>();
+  #asked = false;
 
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly chunks: Chunks,
-    private readonly stepImport: () => StepImport | undefined,
-  ) {
+  readonly #chunks: Chunks;
+  readonly #stepImport: () => StepImport | undefined;
+
+  constructor(host: ReactiveControllerHost, chunks: Chunks, stepImport: () => StepImport | undefined) {
+    this.#chunks = chunks;
+    this.#stepImport = stepImport;
     host.addController(this);
   }
 
   /** The render function of a loaded step; undefined while its chunk is not in (or for a name with no chunk). */
   render<Name extends keyof Chunks>(name: Name): StepRender<Chunks, Name> | undefined {
-    return this.loaded.get(name) as StepRender<Chunks, Name> | undefined;
+    return this.#loaded.get(name) as StepRender<Chunks, Name> | undefined;
   }
 
   /**
@@ -52,28 +53,29 @@ export class LazyStepsController<Chunks extends StepChunks> implements ReactiveC
    * import is forgotten, so the next call imports again.
    */
   load(name: string): Promise<void> {
-    const load = Object.hasOwn(this.chunks, name) ? this.chunks[name] : undefined;
-    if (!load || this.loaded.has(name)) return Promise.resolve();
-    let loading = this.loading.get(name);
+    const load = Object.hasOwn(this.#chunks, name) ? this.#chunks[name] : undefined;
+    if (!load) return Promise.resolve();
+    // A chunk already in keeps its settled promise here.
+    let loading = this.#loading.get(name);
     if (!loading) {
-      const using = this.stepImport() ?? ((_step, load) => load());
+      const using = this.#stepImport() ?? ((_step, load) => load());
       loading = using(name, load).then(
-        (chunk) => void this.loaded.set(name, chunk.render),
+        (chunk) => void this.#loaded.set(name, chunk.render),
         (error: unknown) => {
-          this.loading.delete(name);
+          this.#loading.delete(name);
           throw error;
         },
       );
-      this.loading.set(name, loading);
+      this.#loading.set(name, loading);
     }
     return loading;
   }
 
   hostUpdated(): void {
-    if (this.asked) return;
-    this.asked = true;
+    if (this.#asked) return;
+    this.#asked = true;
     // After the first render, while the page has nothing else to do; a failure
     // here is left for the step to meet (and say) when it is needed.
-    whenIdle(() => Object.keys(this.chunks).forEach((name) => void this.load(name).catch(() => {})));
+    whenIdle(() => Object.keys(this.#chunks).forEach((name) => void this.load(name).catch(() => {})));
   }
 }

@@ -23,24 +23,26 @@ const none: SocialOffer = { providers: [], icon: () => undefined as never };
  */
 export class SocialController implements ReactiveController {
   offer: SocialOffer = none;
-  private asked?: SessionClient;
+  #asked?: SessionClient;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly client: () => SessionClient | undefined,
-  ) {
+  readonly #host: ReactiveControllerHost;
+  readonly #client: () => SessionClient | undefined;
+
+  constructor(host: ReactiveControllerHost, client: () => SessionClient | undefined) {
+    this.#host = host;
+    this.#client = client;
     host.addController(this);
   }
 
   hostUpdated(): void {
-    const client = this.client();
-    if (!client || client === this.asked) return;
-    this.asked = client;
+    const client = this.#client();
+    if (!client || client === this.#asked) return;
+    this.#asked = client;
     void Promise.all([getPublicConfig(client.connection), import('../provider-icons.js')]).then(
       ([config, { providerIcon }]) => {
-        if (this.asked !== client || !config.social?.length) return;
+        if (this.#asked !== client || !config.social?.length) return;
         this.offer = { providers: config.social, icon: providerIcon };
-        this.host.requestUpdate();
+        this.#host.requestUpdate();
       },
       // No buttons rather than an error: every other way in still works.
       () => {},

@@ -7,10 +7,14 @@ import { linkStyles } from './links.js';
 import { renderUsernameHint } from './username-hint.js';
 import type { FormState } from './form-state.js';
 import { pluralCategory } from '../locale-state.js';
+import { addFieldCheck } from '../field-checks.js';
 
 addFormStyles(linkStyles);
 addFormStyles(`@layer latchkey{
 ${s} input.lk-code{font-size:1.5rem;letter-spacing:.5em;text-align:center;font-variant-numeric:tabular-nums;padding-inline-start:calc(var(--_space-m)*.75 + .5em)}}`);
+
+// Checked before anything is sent: six digits (`normaliseCode` keeps only digits).
+addFieldCheck((name, _input, value) => (name === 'code' && !/^\d{6}$/.test(value) ? msg('Enter the 6-digit code from the email.') : undefined));
 
 export interface CodeFieldOptions {
   /** Where the code went (paired with the code for password managers). */

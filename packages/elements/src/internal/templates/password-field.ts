@@ -1,6 +1,8 @@
 import { html, type TemplateResult } from 'lit';
-import { msg } from '../localize.js';
+import { msg, str } from '../localize.js';
+import { LIMITS } from '@latchkey/client';
 import { addFormStyles, formScope as s } from '../form-styles.js';
+import { addFieldCheck } from '../field-checks.js';
 import { renderField, type FieldOptions } from './field.js';
 import type { FormState } from './form-state.js';
 
@@ -12,6 +14,15 @@ ${s} .lk-reveal{position:absolute;inset-block:0;inset-inline-end:0;inline-size:v
 ${s} .lk-reveal svg{inline-size:1.25em;fill:none;stroke:currentColor;stroke-width:2}
 ${s} .lk-reveal[aria-pressed=true]{color:var(--_primary)}
 ${s} .lk-reveal[aria-pressed=true] svg path{stroke-dasharray:2 3}}`);
+
+// Checked before anything is sent: a password is there, and a new one's length.
+addFieldCheck((_name, input, value) => {
+  if (input.autocomplete === 'current-password' && !value) return msg('Enter your password.');
+  if (input.autocomplete !== 'new-password') return undefined;
+  if (value.length < LIMITS.passwordMinLength) return msg(str`Use at least ${LIMITS.passwordMinLength} characters.`);
+  if (value.length > LIMITS.passwordMaxLength) return msg(str`Use at most ${LIMITS.passwordMaxLength} characters.`);
+  return undefined;
+});
 
 /** Shows or hides the password next to the toggle; the label stays, `aria-pressed` says which. */
 function toggleReveal(event: Event) {
