@@ -5,7 +5,7 @@ import type { Browser } from '../sign-in/browser.js';
 import type { StepOutcome } from '../sign-in/complete.js';
 import { oauthRedirectUri } from '../orgs/connections.js';
 import { completeFederated, type IdentitySource } from './federated.js';
-import { consumeTrip, idpErrorStep, storeResult, targetOf, type OAuthFlowData } from './flows.js';
+import { consumeTrip, idpErrorStep, resumeLocation, storeResult, targetOf, type OAuthFlowData } from './flows.js';
 import { IdpFailure, type Protocol } from './protocol.js';
 import type { ProviderConfig } from './providers.js';
 
@@ -71,11 +71,3 @@ export async function finishTrip(ctx: CallbackContext, browser: Browser, params:
     throw error;
   }
 }
-
-/** The page to come back to, with `lk_resume=1` so its element asks for the flow's step. */
-function resumeLocation(resumeUrl: string): string {
-  const url = new URL(resumeUrl);
-  url.searchParams.set('lk_resume', '1');
-  return url.href;
-}
-

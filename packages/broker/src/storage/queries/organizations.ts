@@ -68,8 +68,26 @@ interface ConnectionFields {
   updatedAt: Date;
 }
 
-/** A sign-in connection of an organization; `config` by `type` (SAML's arrives with its module). */
-export type ConnectionRecord = ConnectionFields & ({ type: 'oidc'; config: OidcConnectionConfig } | { type: 'saml'; config: Record<string, unknown> });
+/** What a SAML connection stores (`connections.config`): the IdP as its metadata names it, and how its attributes map. */
+export interface SamlConnectionConfig {
+  /** The IdP's entity ID: the `Issuer` every response and assertion must carry. */
+  idpEntityId: string;
+  /** The IdP's SingleSignOnService for the HTTP-Redirect binding. */
+  ssoUrl: string;
+  /** The IdP's signing certificates (base64 DER), several during a rotation. */
+  certificates: string[];
+  /** Which attribute holds what: a preset's names, with any given name replacing it. */
+  attributes: { preset: 'okta' | 'entra' | 'google' | 'custom'; email?: string; firstName?: string; lastName?: string; groups?: string };
+  /** IdP group -> organization role (a member of several mapped groups gets the first listed). */
+  groupRoles: Record<string, string>;
+  /** Besides the assertion (always), the whole response must be signed. */
+  wantResponseSigned: boolean;
+  /** Tolerance for the IdP's clock on NotBefore / NotOnOrAfter / IssueInstant. */
+  clockSkewSeconds: number;
+}
+
+/** A sign-in connection of an organization; `config` by `type`. */
+export type ConnectionRecord = ConnectionFields & ({ type: 'oidc'; config: OidcConnectionConfig } | { type: 'saml'; config: SamlConnectionConfig });
 
 const ORG = `id, name, slug, created_at AS "createdAt", updated_at AS "updatedAt"`;
 const DOMAIN = `domain, org_id AS "orgId", verified_at AS "verifiedAt", sso_required AS "ssoRequired", created_at AS "createdAt"`;
