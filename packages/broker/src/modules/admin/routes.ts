@@ -31,6 +31,8 @@ import {
 import { oauthRedirectUri } from '../orgs/connections.js';
 import { normalizeDomain } from '../orgs/domains.js';
 import { createOidcConnection, updateOidcConnection } from './connections.js';
+import { spUrls } from '../saml/config.js';
+import { createSamlConnection } from '../saml/connections.js';
 import { requireAdminToken } from './guard.js';
 import {
   createConnectionSchema,
@@ -79,7 +81,24 @@ function connectionView(deps: Deps, connection: ConnectionRecord) {
     created_at: iso(connection.createdAt),
     updated_at: iso(connection.updatedAt),
   };
-  if (connection.type !== 'oidc') return common;
+  if (connection.type === 'saml') {
+    const sp = spUrls(deps.config, connection.id);
+    const { idpEntityId, ssoUrl, certificates, attributes, groupRoles, wantResponseSigned, clockSkewSeconds } = connection.config;
+    return {
+      ...common,
+      entity_id: idpEntityId,
+      sso_url: ssoUrl,
+      certificates,
+      attribute_preset: attributes.preset,
+      group_roles: groupRoles,
+      want_response_signed: wantResponseSigned,
+      clock_skew_seconds: clockSkewSeconds,
+      // What the IdP side needs: the SP's entity ID, its ACS and its metadata URL.
+      sp_entity_id: sp.entityId,
+      acs_url: sp.acsUrl,
+      metadata_url: sp.metadataUrl,
+    };
+  }
   const { issuer, clientId, tokenEndpointAuthMethod, scopes, publicJwk } = connection.config;
   return {
     ...common,
@@ -240,8 +259,7 @@ export function adminRoutes(deps: Deps) {
   app.post('/organizations/:id/connections', async (c) => {
     const body = await readJson(c, createConnectionSchema);
     const org = await organizationOf(deps, c);
-    if (body.type === 'saml') throw new ProblemError('unsupported_connection_type', { detail: 'SAML connections arrive with the SAML module; this broker stores OIDC connections only' });
-    const connection = await createOidcConnection(deps, org, body);
+    const connection = body.type === 'saml' ? await createSamlConnection(deps, org, body) : await createOidcConnection(deps, org, body);
     return c.json(connectionView(deps, connection), 201);
   });
 
