@@ -3,6 +3,7 @@
 // signs the Responses. The Response XML itself is ours (see responseXml): samlify's default
 // template has no AuthnStatement, no multi-valued attributes and no failure status.
 
+/// <reference path="./samlify-xmllint-wasm.d.ts" />
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as xmllint from '@authenio/samlify-xmllint-wasm';
