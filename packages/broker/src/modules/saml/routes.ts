@@ -66,7 +66,9 @@ export function samlRoutes(deps: Deps) {
     rateLimit({ key: (c) => clientBucket(c, deps.config), prefix: 'acs', window: deps.config.rateLimits.perIp, store: deps.rateLimits, clock: deps.clock, countSafeMethods: true }),
     async (c) => {
       const browser = browserOf(c, deps.config);
-      const answer = await finishSamlTrip(deps, browser, () => currentSession(deps, c));
+      const ref = c.req.query('ref');
+      if (ref !== undefined && ref.length > 200) throw new ProblemError('no_flow');
+      const answer = await finishSamlTrip(deps, browser, ref, () => currentSession(deps, c));
       return answerRedirect(c, deps, browser, answer, answer.location);
     },
   );

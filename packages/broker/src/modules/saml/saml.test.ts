@@ -89,4 +89,38 @@ describe.each(storageKinds)('SAML connections (%s)', (kind) => {
     expect(rejections.map((r) => r.reason)).toEqual(['in_response_to']);
     expect(await rowCounts(ctx.storage)).toMatchObject({ sessions: 0 });
   });
+
+  /** The IdP's form POST to the ACS, as the browser sends it from the IdP's page: cross-site, no cookies. */
+  const postToAcs = (browser: typeof ctx.broker | ReturnType<typeof ctx.broker.browser>, post: { acsUrl: string; SAMLResponse: string }) =>
+    browser.call('POST', new URL(post.acsUrl).pathname, {
+      cookie: null,
+      headers: { origin: 'null', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ SAMLResponse: post.SAMLResponse }).toString(),
+    });
+
+  it('takes IdP-initiated sign-in only where the connection allows it, once per assertion', async () => {
+    const { org, connection } = await globex();
+    const launch = () => samlSignIn(idp, { spEntityId: connection.sp_entity_id, email: 'bo@globex.test', password: 'latchkey-dev' });
+    const refused = await postToAcs(ctx.broker, await launch());
+    expect([refused.status, refused.body.code]).toEqual([400, 'saml_rejected']);
+    expect((await ctx.storage.query<{ reason: string }>('SELECT reason FROM connection_rejections')).map((r) => r.reason)).toEqual(['unsolicited']);
+
+    await ctx.storage.query(`UPDATE connections SET idp_initiated = true`);
+    const post = await launch();
+    const acs = await postToAcs(ctx.broker, post);
+    expect(acs.status).toBe(303);
+    expect(acs.setCookies).toEqual([]);
+    const location = new URL(acs.headers.get('location')!);
+    expect(location.pathname).toBe('/v1/saml/finish');
+    // Whichever browser follows it (none started it): a fresh one gets its binding there, and lands on the host's page.
+    const browser = ctx.broker.browser();
+    const finish = await browser.get(`${location.pathname}${location.search}`);
+    expect([finish.status, finish.headers.get('location')]).toEqual([303, `${APP_ORIGIN}/?lk_resume=1`]);
+    expect((await browser.get('/v1/sign-in/flow')).body).toMatchObject({ step: 'done', user: { email: 'bo@globex.test' }, session: { org_id: org.id } });
+    // The reference is single-use, and the same assertion posted again is a replay.
+    expect((await ctx.broker.browser().get(`${location.pathname}${location.search}`)).body.code).toBe('no_flow');
+    const replay = await postToAcs(ctx.broker, post);
+    expect([replay.status, replay.body.code]).toEqual([400, 'saml_rejected']);
+    expect((await ctx.storage.query<{ reason: string }>('SELECT reason FROM connection_rejections ORDER BY reason')).map((r) => r.reason)).toEqual(['replay', 'unsolicited']);
+  });
 });

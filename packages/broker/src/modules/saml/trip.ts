@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { SsoRedirectStep } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
-import { randomId } from '../../random.js';
+import { randomId, randomSecret } from '../../random.js';
 import {
+  consumeFlowBySecret,
   consumeFlowBySecretForAnyBrowser,
   consumeNewestFlow,
   findConnection,
@@ -22,7 +23,7 @@ import type { Browser } from '../sign-in/browser.js';
 import type { StepOutcome } from '../sign-in/complete.js';
 import { SamlRejection } from './checks.js';
 import { mapSubject } from './config.js';
-import { authnRequestUrl, newRequestId, validateResponse } from './sp.js';
+import { authnRequestUrl, newRequestId, validateResponse, type ValidatedResponse } from './sp.js';
 
 /** The flow kind of an AuthnRequest sent, found again by the hash of its ID when the response names it. */
 export const SAML_REQUEST = 'saml-request';
@@ -118,25 +119,22 @@ export async function receiveResponse(deps: Deps, connectionId: string, samlResp
     const reference = await recordRejection(deps, connection, new SamlRejection(reason, detail));
     throw new ProblemError('saml_rejected', { detail: `reference ${reference}` });
   };
-  if (validated.inResponseTo === null) return reject('unsolicited', 'an IdP-initiated response; this connection takes only responses to its own requests');
+  if (validated.inResponseTo === null) {
+    if (!connection.idpInitiated) return reject('unsolicited', 'an IdP-initiated response; this connection takes only responses to its own requests');
+    return receiveUnsolicited(deps, connection, validated);
+  }
   const request = await consumeFlowBySecretForAnyBrowser<SamlRequestData>(deps.storage, { kind: SAML_REQUEST, secretHash: hashId(validated.inResponseTo), now });
   if (!request || request.data.connection !== connection.id) return reject('in_response_to', `InResponseTo ${validated.inResponseTo} is no open request of this connection`);
   if (!(await rememberAssertion(deps.storage, { connectionId: connection.id, assertionId: validated.assertionId, expiresAt: validated.validUntil, now }))) {
     return reject('replay', `assertion ${validated.assertionId} was taken before`);
   }
-  const subject = mapSubject(connection.config, validated.profile);
   await insertFlow<SamlAssertionData>(deps.storage, {
     id: randomId('flw'),
     kind: SAML_ASSERTION,
     bindingHash: request.bindingHash,
     secretHash: null,
     userId: null,
-    data: {
-      ...request.data,
-      // The IdP's entity ID and NameID key the identity; an organization's IdP vouches for addresses at its verified domains.
-      external: { issuer: connection.config.idpEntityId, subject: subject.nameId, email: subject.email, emailVerified: true, name: subject.name },
-      role: subject.role ?? connection.defaultRole,
-    },
+    data: { ...request.data, ...identityOf(connection, validated) },
     maxAttempts: 0,
     createdAt: now,
     expiresAt: new Date(now.getTime() + ASSERTION_TTL_MS),
@@ -144,8 +142,49 @@ export async function receiveResponse(deps: Deps, connectionId: string, samlResp
   return { location: `${deps.config.publicUrl}/v1/saml/finish` };
 }
 
+/** Marks a validated IdP-initiated response waiting for whichever browser brings its reference (none started it). */
+const UNSOLICITED = '';
+
 /**
- * `GET /v1/saml/finish`: the same-site step after the ACS. Only the browser
+ * An IdP-initiated response, on a connection that allows it: kept against replay like any
+ * other, then left for the browser that follows the 303 with a one-time reference (there
+ * is no request to bind it to; that is why it is off by default). It lands on the host's
+ * first allowed origin.
+ */
+async function receiveUnsolicited(deps: Deps, connection: SamlConnection, validated: ValidatedResponse): Promise<{ location: string }> {
+  const now = deps.clock();
+  if (!(await rememberAssertion(deps.storage, { connectionId: connection.id, assertionId: validated.assertionId, expiresAt: validated.validUntil, now }))) {
+    const reference = await recordRejection(deps, connection, new SamlRejection('replay', `assertion ${validated.assertionId} was taken before`));
+    throw new ProblemError('saml_rejected', { detail: `reference ${reference}` });
+  }
+  const ref = randomSecret();
+  const landing = `${deps.config.allowedOrigins[0] ?? deps.config.publicUrl}/`;
+  await insertFlow<SamlAssertionData>(deps.storage, {
+    id: randomId('flw'),
+    kind: SAML_ASSERTION,
+    bindingHash: UNSOLICITED,
+    secretHash: hashId(ref),
+    userId: null,
+    data: { connection: connection.id, org: connection.orgId, resume_url: landing, return_to: null, ...identityOf(connection, validated) },
+    maxAttempts: 0,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + ASSERTION_TTL_MS),
+  });
+  return { location: `${deps.config.publicUrl}/v1/saml/finish?ref=${encodeURIComponent(ref)}` };
+}
+
+/** The identity a validated response brings, mapped through the connection. */
+function identityOf(connection: SamlConnection, validated: ValidatedResponse): Pick<SamlAssertionData, 'external' | 'role'> {
+  const subject = mapSubject(connection.config, validated.profile);
+  return {
+    // The IdP's entity ID and NameID key the identity; an organization's IdP vouches for addresses at its verified domains.
+    external: { issuer: connection.config.idpEntityId, subject: subject.nameId, email: subject.email, emailVerified: true, name: subject.name },
+    role: subject.role ?? connection.defaultRole,
+  };
+}
+
+/**
+ * `GET /v1/saml/finish[?ref=]`: the same-site step after the ACS. Only the browser
  * whose `lk_flow` started the request finds the validated identity (a response
  * posted into another browser finds nothing there: no login CSRF); the sign-in
  * then completes as every federated one does, and the browser goes back to its
@@ -154,9 +193,16 @@ export async function receiveResponse(deps: Deps, connectionId: string, samlResp
 export async function finishSamlTrip(
   deps: Deps,
   browser: Browser,
+  unsolicitedRef: string | undefined,
   linkingSession: () => Promise<{ session: SessionRecord; user: SessionUser } | undefined>,
 ): Promise<{ location: string; session?: StepOutcome['session'] }> {
-  const waiting = browser.newBinding ? undefined : await consumeNewestFlow<SamlAssertionData>(deps.storage, { kind: SAML_ASSERTION, bindingHash: browser.bindingHash, now: deps.clock() });
+  const now = deps.clock();
+  const waiting =
+    unsolicitedRef !== undefined
+      ? await consumeFlowBySecret<SamlAssertionData>(deps.storage, { kind: SAML_ASSERTION, secretHash: hashId(unsolicitedRef), bindingHash: UNSOLICITED, now })
+      : browser.newBinding
+        ? undefined
+        : await consumeNewestFlow<SamlAssertionData>(deps.storage, { kind: SAML_ASSERTION, bindingHash: browser.bindingHash, now });
   if (!waiting) throw new ProblemError('no_flow');
   const data = waiting.data;
   const location = resumeLocation(data.resume_url);
