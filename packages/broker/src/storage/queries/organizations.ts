@@ -285,15 +285,15 @@ export async function listConnections(db: Db, orgId: string): Promise<Connection
 export async function updateConnection(
   db: Db,
   orgId: string,
-  connection: Pick<ConnectionRecord, 'id' | 'name' | 'enabled' | 'config' | 'sealedSecret' | 'defaultRole' | 'allowLinking' | 'updatedAt'>,
+  connection: Pick<ConnectionRecord, 'id' | 'name' | 'enabled' | 'config' | 'sealedSecret' | 'defaultRole' | 'allowLinking' | 'idpInitiated' | 'updatedAt'>,
 ): Promise<ConnectionRecord | undefined> {
   return (
     await db.query<ConnectionRecord>(
-      `UPDATE connections SET name = $3, enabled = $4, config = $5, sealed_secret = $6, default_role = $7, allow_linking = $8, updated_at = $9
+      `UPDATE connections SET name = $3, enabled = $4, config = $5, sealed_secret = $6, default_role = $7, allow_linking = $8, updated_at = $9, idp_initiated = $10
        WHERE id = $1 AND org_id = $2 RETURNING ${CONNECTION}`,
       [
         connection.id, orgId, connection.name, connection.enabled, JSON.stringify(connection.config), connection.sealedSecret,
-        connection.defaultRole, connection.allowLinking, connection.updatedAt,
+        connection.defaultRole, connection.allowLinking, connection.updatedAt, connection.idpInitiated,
       ],
     )
   )[0];
