@@ -37,8 +37,15 @@ function demoOrganizations(devIdpUrl) {
         { type: 'oidc', name: 'Acme SSO', issuer: `${devIdpUrl}/oidc`, client_id: ACME_CLIENT.id, client_secret: ACME_CLIENT.secret, default_role: 'member' },
       ],
     },
-    // Globex (verified domain globex.test, a SAML connection, IdP-initiated sign-in, group
-    // admins -> role admin) arrives with SAML (issue 22): the admin API refuses SAML until then.
+    {
+      name: 'Globex',
+      slug: 'globex',
+      domains: [{ domain: 'globex.test', verified: true }],
+      connections: [
+        // From the dev SAML IdP's metadata URL; its entity ID is that URL. IdP-initiated sign-in allowed; group admins -> role admin.
+        { type: 'saml', name: 'Globex SSO', metadata_url: `${devIdpUrl}/saml/metadata`, idp_initiated: true, group_roles: { admins: 'admin' }, default_role: 'member' },
+      ],
+    },
   ];
 }
 
@@ -79,9 +86,11 @@ export async function seedDemo({ brokerUrl, adminToken, devIdpUrl }) {
     }
     const { data: existing } = expectOk(await admin('GET', `/organizations/${record.id}/connections`), `connections of ${org.name}`);
     for (const connection of org.connections) {
-      if (existing.some((c) => c.issuer === connection.issuer)) continue;
+      // An OIDC connection is its issuer; a SAML one its IdP's entity ID (the dev IdP's is its metadata URL).
+      if (existing.some((c) => (c.issuer ?? c.entity_id) === (connection.issuer ?? connection.metadata_url))) continue;
       const answer = expectOk(await admin('POST', `/organizations/${record.id}/connections`, connection), `connection ${connection.name}`);
-      made.push(`${connection.type.toUpperCase()} connection ${connection.name} of ${org.name} (redirect URI ${answer.redirect_uri})`);
+      const idpSide = connection.type === 'saml' ? `ACS ${answer.acs_url}, SP metadata ${answer.metadata_url}` : `redirect URI ${answer.redirect_uri}`;
+      made.push(`${connection.type.toUpperCase()} connection ${connection.name} of ${org.name} (${idpSide})`);
     }
   }
   return made;

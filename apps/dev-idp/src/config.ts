@@ -23,3 +23,23 @@ export function parseExtraClients(json: string | undefined): Record<string, unkn
   }
   return parsed as Record<string, unknown>[];
 }
+
+/** A SAML service provider the dev IdP answers: where its Responses go and for whom. */
+export interface SamlServiceProvider {
+  entityId: string;
+  /** The one ACS URL a Response is ever sent to for this SP. */
+  acsUrl: string;
+}
+
+/**
+ * The broker's SAML SP for connection `<id>`: entity ID `${brokerUrl}/v1/saml/<id>/metadata`,
+ * ACS `${brokerUrl}/v1/saml/<id>/acs`. DEV ONLY: the dev IdP trusts every connection of its
+ * broker without registration, so the demo can create connections freely; a real IdP registers
+ * each SP (entity ID, ACS URL, certificate) before it answers it.
+ */
+export function brokerSamlServiceProvider(brokerUrl: string, entityId: string): SamlServiceProvider | undefined {
+  const prefix = `${brokerUrl.replace(/\/+$/, '')}/v1/saml/`;
+  if (!entityId.startsWith(prefix)) return undefined;
+  const connection = /^([A-Za-z0-9_-]+)\/metadata$/.exec(entityId.slice(prefix.length))?.[1];
+  return connection ? { entityId, acsUrl: `${prefix}${connection}/acs` } : undefined;
+}

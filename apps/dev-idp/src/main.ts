@@ -9,11 +9,13 @@ async function main() {
   const redirectUris = redirectUrisFor(brokerUrl, process.env.DEV_IDP_REDIRECT_URIS);
   const idp = await startDevIdp({
     port: process.env.DEV_IDP_PORT ? Number(process.env.DEV_IDP_PORT) : DEFAULT_PORT,
+    brokerUrl,
     redirectUris,
     oidcClients: parseExtraClients(process.env.DEV_IDP_OIDC_CLIENTS),
   });
   log(`OIDC issuer   ${idp.issuer}   (discovery: ${idp.issuer}/.well-known/openid-configuration)`);
   log(`DevHub        ${idp.devhub}/login/oauth/authorize`);
+  log(`SAML IdP      ${idp.saml.metadataUrl}   (answers the SPs ${brokerUrl}/v1/saml/<id>/metadata)`);
   log(`redirect URIs ${redirectUris.join(', ')}`);
   const stop = () => void idp.close().finally(() => process.exit(0));
   process.on('SIGINT', stop);

@@ -1,6 +1,8 @@
-// Server-rendered pages of the dev IdP: one sign-in page for both providers and a message page.
-// No script at all and styles from a same-origin stylesheet, so the strict CSP below holds.
+// Server-rendered pages of the dev IdP: one sign-in page for every provider and a message page.
+// No script and styles from a same-origin stylesheet, so the strict CSP below holds; the one
+// exception is the SAML auto-post page, whose single fixed script is allowed by its hash.
 
+import { createHash } from 'node:crypto';
 import { DEV_PASSWORD, DEV_USERS } from './users.js';
 
 export const STYLESHEET_PATH = '/assets/dev-idp.css';
@@ -84,6 +86,41 @@ ${errorBlock}
 
 export function messagePage(brand: Brand, title: string, message: string): string {
   return layout(brand, title, `<h1>${escapeHtml(title)}</h1>\n<p class="lead">${escapeHtml(message)}</p>`);
+}
+
+const AUTO_POST_SCRIPT = 'document.forms[0].submit();';
+
+/** PAGE_CSP plus the auto-post script, by its hash: for the page of `autoPostPage` only. */
+export const AUTO_POST_CSP = `${PAGE_CSP}; script-src 'sha256-${createHash('sha256').update(AUTO_POST_SCRIPT).digest('base64')}'`;
+
+export interface AutoPostPageOptions {
+  brand: Brand;
+  /** Where the form goes (another site: the SAML SP's ACS URL). */
+  action: string;
+  /** Hidden fields, in order; an undefined value is left out. */
+  fields: Record<string, string | undefined>;
+}
+
+/**
+ * The HTTP-POST binding's page: a form of hidden fields that a script submits at once, with a
+ * visible "Continue" button should the script not run. Serve it with AUTO_POST_CSP.
+ */
+export function autoPostPage({ brand, action, fields }: AutoPostPageOptions): string {
+  const inputs = Object.entries(fields)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('\n');
+  return layout(
+    brand,
+    'Signing in',
+    `<h1>Signing in</h1>
+<p class="lead">Taking you back to the application. If nothing happens, select Continue.</p>
+<form method="post" action="${escapeHtml(action)}" class="fields">
+${inputs}
+<button type="submit" class="primary">Continue</button>
+</form>
+<script>${AUTO_POST_SCRIPT}</script>`,
+  );
 }
 
 export const STYLESHEET = `

@@ -1,5 +1,5 @@
-// One HTTP server for both dev providers: /oidc goes to oidc-provider (a Koa app), everything else
-// (our interaction pages, DevHub, the stylesheet) to Hono.
+// One HTTP server for every dev provider: /oidc goes to oidc-provider (a Koa app), everything else
+// (our interaction pages, DevHub, the SAML IdP, the stylesheet) to Hono.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,18 +9,24 @@ import { DEFAULT_BROKER_URL, DEFAULT_PORT, redirectUrisFor } from './config.js';
 import { DEVHUB_MOUNT, devHubRoutes } from './devhub.js';
 import { createOidcProvider, OIDC_MOUNT, oidcInteractionRoutes, oidcRequestHandler } from './oidc.js';
 import { messagePage, PAGE_CSP, STYLESHEET, STYLESHEET_PATH } from './page.js';
+import { SAML_MOUNT, samlIdpInfo, samlRoutes, type SamlIdpInfo, type SamlSigning } from './saml.js';
 
 export interface DevIdpOptions {
   /** 0 picks a free port (tests). Default 8788. */
   port?: number;
   /** Listen address; the issuer uses it too. Default 127.0.0.1: another site than the broker on localhost. */
   host?: string;
-  /** The broker whose `/v1/oauth/callback` both providers allow. Default http://localhost:8787. */
+  /**
+   * The broker whose `/v1/oauth/callback` the OAuth providers allow, and whose SAML connections
+   * (`${brokerUrl}/v1/saml/<id>/metadata`) the SAML IdP answers. Default http://localhost:8787.
+   */
   brokerUrl?: string;
   /** Replaces the allowed redirect URIs (both providers). */
   redirectUris?: string[];
   /** Extra OIDC clients (oidc-provider metadata), e.g. a `private_key_jwt` client with `jwks`. */
   oidcClients?: Record<string, unknown>[];
+  /** Which SAML signatures to make: by default both the assertion and the Response are signed. */
+  saml?: SamlSigning;
 }
 
 export interface DevIdp {
@@ -30,12 +36,15 @@ export interface DevIdp {
   issuer: string;
   /** DevHub's base, `${url}/devhub`. */
   devhub: string;
+  /** The SAML IdP: entity ID (= metadata URL), SSO URL, IdP-initiated launch URL, certificate. */
+  saml: SamlIdpInfo;
   close(): Promise<void>;
 }
 
 export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> {
   const host = options.host ?? '127.0.0.1';
-  const redirectUris = options.redirectUris ?? redirectUrisFor(options.brokerUrl ?? DEFAULT_BROKER_URL);
+  const brokerUrl = options.brokerUrl ?? DEFAULT_BROKER_URL;
+  const redirectUris = options.redirectUris ?? redirectUrisFor(brokerUrl);
 
   // The issuer carries the real port, known only once the socket listens (port 0 in tests).
   // A request that arrives before the providers exist waits for them: without a listener
@@ -64,7 +73,8 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     app.use('*', async (c, next) => {
       await next();
       if (c.res.headers.get('content-type')?.startsWith('text/html')) {
-        c.res.headers.set('Content-Security-Policy', PAGE_CSP);
+        // A page that needs more than PAGE_CSP (the SAML auto-post page: one script, by its hash) sets its own.
+        if (!c.res.headers.has('Content-Security-Policy')) c.res.headers.set('Content-Security-Policy', PAGE_CSP);
         c.res.headers.set('Cache-Control', 'no-store');
         c.res.headers.set('X-Content-Type-Options', 'nosniff');
       }
@@ -73,6 +83,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     app.get('/', (c) => c.redirect(`${OIDC_MOUNT}/.well-known/openid-configuration`));
     app.route(`${OIDC_MOUNT}/interaction`, oidcInteractionRoutes(provider));
     app.route(DEVHUB_MOUNT, devHubRoutes({ baseUrl: url, redirectUris }));
+    app.route(SAML_MOUNT, samlRoutes({ baseUrl: url, brokerUrl, signing: options.saml }));
     app.onError((error, c) => {
       console.error(`dev-idp: ${c.req.method} ${c.req.path}: ${error.stack ?? error}`);
       return c.html(messagePage({ name: 'Dev IdP', theme: 'oidc' }, 'Something went wrong', 'The dev IdP could not finish this request. Go back to the application and start again.'), 500);
@@ -99,6 +110,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     url,
     issuer,
     devhub: `${url}${DEVHUB_MOUNT}`,
+    saml: samlIdpInfo(url),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -1,4 +1,4 @@
-// The dev users of shared/DESIGN.md ("dev users"). Every one can sign in at both providers, so the
+// The dev users of shared/DESIGN.md ("dev users"). Every one can sign in at every provider, so the
 // demo and the e2e tests may pick whichever identity a scenario needs.
 
 export const DEV_PASSWORD = 'latchkey-dev';
@@ -8,18 +8,24 @@ export interface DevUser {
   sub: string;
   email: string;
   name: string;
+  /** SAML `firstName` / `lastName`. */
+  firstName: string;
+  lastName: string;
+  /** OIDC `groups` claim and SAML `groups` attribute (multi-valued). */
   groups: string[];
   /** The DevHub account: GitHub's numeric `id` and `login`. */
   devhub: { id: number; login: string; extraEmails?: { email: string; verified: boolean }[] };
 }
 
 export const DEV_USERS: readonly DevUser[] = [
-  { sub: 'u-ana-7f3c', email: 'ana@acme.test', name: 'Ana Acme', groups: ['engineering'], devhub: { id: 1001, login: 'ana' } },
-  { sub: 'u-bo-2d91', email: 'bo@globex.test', name: 'Bo Globex', groups: ['admins'], devhub: { id: 1002, login: 'bo' } },
+  { sub: 'u-ana-7f3c', email: 'ana@acme.test', name: 'Ana Acme', firstName: 'Ana', lastName: 'Acme', groups: ['engineering'], devhub: { id: 1001, login: 'ana' } },
+  { sub: 'u-bo-2d91', email: 'bo@globex.test', name: 'Bo Globex', firstName: 'Bo', lastName: 'Globex', groups: ['admins'], devhub: { id: 1002, login: 'bo' } },
   {
     sub: 'u-cy-9b40',
     email: 'cy@devhub.test',
     name: 'Cy Devhub',
+    firstName: 'Cy',
+    lastName: 'Devhub',
     groups: [],
     // An unverified secondary address, as real GitHub accounts often have: the broker must not trust it.
     devhub: { id: 1003, login: 'cy', extraEmails: [{ email: 'cy@old-mail.test', verified: false }] },

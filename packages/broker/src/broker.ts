@@ -19,6 +19,8 @@ import { identifyRoutes } from './modules/sign-in/routes.js';
 import { boundedFetch } from './modules/oauth/outbound.js';
 import { oauthModule } from './modules/oauth/module.js';
 import { ssoRequired } from './modules/orgs/sso.js';
+import { samlRoutes } from './modules/saml/routes.js';
+import { startSamlTrip } from './modules/saml/trip.js';
 import { randomSecret } from './random.js';
 import { migrationsApplied } from './storage/migrate.js';
 import { getOrCreateSecret } from './storage/queries/index.js';
@@ -84,7 +86,7 @@ export function createBroker(options: BrokerOptions) {
     const ready = await migrationsApplied(storage).then((applied) => applied && ensureSigningKey(deps).then(() => true)).catch(() => false);
     return ready ? c.json({ status: 'ready' }) : problemResponse(c, 'internal_error', { detail: 'database unreachable or not migrated' });
   });
-  const oauth = oauthModule(deps);
+  const oauth = oauthModule(deps, { startSaml: (browser, connection, trip) => startSamlTrip(deps, browser, connection, trip) });
   app.route('/v1/sign-in', identifyRoutes(deps, oauth.homeRealm));
   app.route('/v1/sign-in', passwordSignInRoutes(deps));
   app.route('/v1/sign-in', emailCodeSignInRoutes(deps));
@@ -97,6 +99,8 @@ export function createBroker(options: BrokerOptions) {
   app.route('/v1/session', sessionRoutes(deps));
   app.route('/v1/sign-out', signOutRoutes(deps));
   oauth.mount(app, { flowGuards });
+  // The SAML routes choose their own guards: the ACS is a cross-site form POST (see samlRoutes).
+  app.route('/v1/saml', samlRoutes(deps));
   if (config.dev) app.route('/dev', devOutboxRoutes(deps));
   return Object.assign(app, { deps });
 }

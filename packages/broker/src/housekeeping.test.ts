@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sweep } from './housekeeping.js';
 import type { MemoryRateLimitStore } from './http/guard/memory-rate-limit.js';
+import { rememberAssertion } from './storage/queries/index.js';
 import { storageKinds, type StorageKind, useTestBroker } from './test/harness.js';
 
 const count = async (t: { storage: { query: <R>(sql: string) => Promise<R[]> } }, table: string) =>
@@ -21,8 +22,9 @@ describe.each(storageKinds)('housekeeping on %s', (kind: StorageKind) => {
     await t.broker.signUp('ada@example.com');
     await t.broker.post('/v1/sign-in/email-code', { email: 'ada@example.com' });
     await t.broker.outboxCount();
-    expect(await sweep(t.broker.deps)).toEqual({ flows: 0, rateLimits: 0, mail: 0 });
-    const live = { flows: await count(t, 'flows'), rateLimits: await windows(), mail: await count(t, 'mail_outbox') };
+    await rememberAssertion(t.storage, { connectionId: 'con_1', assertionId: '_a1', expiresAt: new Date(t.broker.clock.now().getTime() + 300_000), now: t.broker.clock.now() });
+    expect(await sweep(t.broker.deps)).toEqual({ flows: 0, rateLimits: 0, mail: 0, samlAssertions: 0 });
+    const live = { flows: await count(t, 'flows'), rateLimits: await windows(), mail: await count(t, 'mail_outbox'), samlAssertions: 1 };
     expect(live.flows).toBeGreaterThan(0);
     expect(live.rateLimits).toBeGreaterThan(0);
 
@@ -31,6 +33,7 @@ describe.each(storageKinds)('housekeeping on %s', (kind: StorageKind) => {
     expect(await count(t, 'flows')).toBe(0);
     expect(await windows()).toBe(0);
     expect(await count(t, 'mail_outbox')).toBe(0);
+    expect(await count(t, 'saml_assertions')).toBe(0);
     // The account and its session are not housekeeping's business.
     expect(await count(t, 'users')).toBe(1);
   });

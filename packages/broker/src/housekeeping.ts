@@ -1,20 +1,22 @@
 import type { Deps } from './deps.js';
-import { deleteExpiredFlows, deleteOutboxMessagesBefore } from './storage/queries/index.js';
+import { deleteExpiredAssertions, deleteExpiredFlows, deleteOutboxMessagesBefore } from './storage/queries/index.js';
 
 const HOUR_MS = 3_600_000;
 
 /**
  * Deletes what nobody can use any more: expired flows, rate-limit windows
- * older than the longest window, and dev-outbox mail older than a day. Safe to
+ * older than the longest window, dev-outbox mail older than a day, and SAML
+ * replay-cache entries of assertions that are no longer valid anyway. Safe to
  * run on every instance at once (plain deletes by age).
  */
-export async function sweep(deps: Deps): Promise<{ flows: number; rateLimits: number; mail: number }> {
+export async function sweep(deps: Deps): Promise<{ flows: number; rateLimits: number; mail: number; samlAssertions: number }> {
   const now = deps.clock().getTime();
   const longestWindowMs = Math.max(...Object.values(deps.config.rateLimits).map((w) => w.windowSeconds * 1000));
   return {
     flows: await deleteExpiredFlows(deps.storage, new Date(now)),
     rateLimits: await deps.rateLimits.sweep(new Date(now - longestWindowMs - HOUR_MS)),
     mail: await deleteOutboxMessagesBefore(deps.storage, new Date(now - 24 * HOUR_MS)),
+    samlAssertions: await deleteExpiredAssertions(deps.storage, new Date(now)),
   };
 }
 

@@ -18,6 +18,8 @@ export const limitBodySize = (maxSize = MAX_BODY_BYTES) => bodyLimit({ maxSize, 
  * (`Cf`: ZWJ, ZWNJ, which emoji and several scripts need) are allowed.
  */
 const FORBIDDEN_CHARACTER = /[\p{Cc}\p{Cs}]/u;
+/** The same, but tab, LF and CR allowed: in the documents some admin fields carry (XML metadata, PEM certificates). */
+const FORBIDDEN_IN_DOCUMENT = /(?![\t\n\r])[\p{Cc}\p{Cs}]/u;
 
 /** A path into a parsed value, linked to its parent so a deep body costs no copying. */
 type Path = { key: string | number; parent: Path } | undefined;
@@ -32,13 +34,20 @@ function dotted(path: Path): string {
  * as dotted paths like the schema's (`name`, `items.0.label`), at most `max` of them.
  * Iterative, so a deeply nested body cannot overflow the stack.
  */
-export function forbiddenCharacterPaths(value: unknown, max = 10): string[] {
+export function forbiddenCharacterPaths(value: unknown, max = 10, documents: readonly string[] = []): string[] {
   const found: string[] = [];
   const pending: Array<[unknown, Path]> = [[value, undefined]];
+  // A top-level field named in `documents` (and everything in it) may hold line breaks and tabs.
+  const topKey = (path: Path) => {
+    let at = path;
+    while (at?.parent) at = at.parent;
+    return at?.key;
+  };
   while (pending.length > 0 && found.length < max) {
     const [current, path] = pending.pop()!;
     if (typeof current === 'string') {
-      if (FORBIDDEN_CHARACTER.test(current)) found.push(dotted(path) || '(body)');
+      const forbidden = documents.includes(String(topKey(path))) ? FORBIDDEN_IN_DOCUMENT : FORBIDDEN_CHARACTER;
+      if (forbidden.test(current)) found.push(dotted(path) || '(body)');
     } else if (Array.isArray(current)) {
       for (let index = current.length - 1; index >= 0; index--) pending.push([current[index], { key: index, parent: path }]);
     } else if (current !== null && typeof current === 'object') {
@@ -55,10 +64,11 @@ export function forbiddenCharacterPaths(value: unknown, max = 10): string[] {
  * Reads and validates a JSON body at the edge: 415 for another media type, 413
  * past the size limit, 400 `malformed_json`, 400 `invalid_request` naming any string
  * field that holds a control character or a lone surrogate (checked once here, before
- * the schema, for every route), and 400 `invalid_request` with the failing fields.
+ * the schema, for every route; `documents` names top-level fields where line breaks and
+ * tabs are text: XML metadata, PEM certificates), and 400 `invalid_request` with the failing fields.
  * Handlers get typed, normalized input or never run.
  */
-export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+export async function readJson<S extends z.ZodType>(c: Context, schema: S, options: { documents?: readonly string[] } = {}): Promise<z.output<S>> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) throw new ProblemError('unsupported_media_type');
   // The size limit is enforced while the body streams in, by bodyLimit() in broker.ts.
@@ -69,7 +79,7 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   } catch {
     throw new ProblemError('malformed_json');
   }
-  const unreadable = forbiddenCharacterPaths(json);
+  const unreadable = forbiddenCharacterPaths(json, 10, options.documents);
   if (unreadable.length > 0) {
     throw new ProblemError('invalid_request', {
       errors: unreadable.map((path) => ({ path, message: 'Contains a control character or an unpaired surrogate' })),

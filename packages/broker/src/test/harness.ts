@@ -101,7 +101,8 @@ export function testBroker(storage: Storage, overrides: Partial<BrokerConfigInpu
         }
       }
       const text = await response.text();
-      const body = text ? JSON.parse(text) : undefined;
+      // JSON (and problem+json) parsed; anything else (SAML metadata XML) as text.
+      const body = !text ? undefined : /json/.test(response.headers.get('content-type') ?? 'json') ? JSON.parse(text) : text;
       return { status: response.status, headers: response.headers, body, setCookies: response.headers.getSetCookie() };
     }
 

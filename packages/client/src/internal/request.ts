@@ -33,6 +33,7 @@ const KNOWN_CODES: Record<ProblemCode, true> = {
   last_way_in: true,
   sso_required: true,
   invalid_state: true,
+  saml_rejected: true,
   unauthorized: true,
   admin_disabled: true,
   domain_taken: true,

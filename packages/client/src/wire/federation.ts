@@ -71,6 +71,8 @@ export interface IdpErrorStep {
   to: RedirectTarget;
   /** The allowlisted URL the host asked to return to, if any (kept for the next try). */
   return_to: string | null;
+  /** A refused SAML response: the reference to give the organization's IT admin (the reason stays on the broker). */
+  reference?: string;
 }
 
 /**

@@ -35,6 +35,7 @@ export const PROBLEM_TYPE_PREFIX = 'urn:latchkey:problem:';
  * - `last_way_in` 409: disconnecting that account would leave no way to sign in.
  * - `sso_required` 403: the address's domain signs in only through its organization's SSO.
  * - `invalid_state` 400: an OAuth callback whose `state` is missing, unknown, used, or another browser's.
+ * - `saml_rejected` 400: a SAML response the connection refused (`detail` has the reference the admins can look up).
  * - Admin API only (`/admin/v1/*`, server to server; never answered to a browser's flow):
  *   `unauthorized` 401: the bearer admin token is missing or wrong (`WWW-Authenticate: Bearer`);
  *   `admin_disabled` 403: no admin token is configured, so every admin route is refused;
@@ -68,6 +69,7 @@ export type ProblemCode =
   | 'last_way_in'
   | 'sso_required'
   | 'invalid_state'
+  | 'saml_rejected'
   | 'unauthorized'
   | 'admin_disabled'
   | 'domain_taken'

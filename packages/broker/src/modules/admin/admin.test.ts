@@ -245,11 +245,10 @@ describe.each(storageKinds)('the admin API on %s', (kind: StorageKind) => {
       expect(await count('connections')).toBe(0);
     });
 
-    it('answers SAML with 501 unsupported_connection_type for now, storing nothing', async () => {
+    it('refuses SAML metadata it cannot read, storing nothing (the SAML shapes: modules/saml/admin.test.ts)', async () => {
       const org = (await admin('POST', '/organizations', { name: 'Globex' })).body;
       const answer = await admin('POST', `/organizations/${org.id}/connections`, { type: 'saml', metadata_xml: '<EntityDescriptor/>' });
-      expect(answer.status).toBe(501);
-      expect(answer.body.type).toBe('urn:latchkey:problem:unsupported_connection_type');
+      expect([answer.status, answer.body.errors?.[0]?.path]).toEqual([400, 'metadata_xml']);
       expect(await count('connections')).toBe(0);
     });
 

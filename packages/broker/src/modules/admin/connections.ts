@@ -100,6 +100,7 @@ export async function updateOidcConnection(
     sealedSecret: given ? sealConnectionCredential(await deps.secret(), existing.id, given.credential) : existing.sealedSecret,
     defaultRole: change.default_role ?? existing.defaultRole,
     allowLinking: change.allow_linking ?? existing.allowLinking,
+    idpInitiated: existing.idpInitiated,
     updatedAt: deps.clock(),
   });
 }

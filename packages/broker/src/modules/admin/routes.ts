@@ -15,6 +15,7 @@ import {
   findOrganization,
   findOrganizationConnection,
   insertOrganization,
+  listConnectionRejections,
   listConnections,
   listDomains,
   listMembers,
@@ -31,6 +32,8 @@ import {
 import { oauthRedirectUri } from '../orgs/connections.js';
 import { normalizeDomain } from '../orgs/domains.js';
 import { createOidcConnection, updateOidcConnection } from './connections.js';
+import { spUrls } from '../saml/config.js';
+import { createSamlConnection, updateSamlConnection } from '../saml/connections.js';
 import { requireAdminToken } from './guard.js';
 import {
   createConnectionSchema,
@@ -39,6 +42,7 @@ import {
   pageQuerySchema,
   putMembershipSchema,
   updateConnectionSchema,
+  updateSamlConnectionSchema,
   updateDomainSchema,
   updateOrganizationSchema,
 } from './schema.js';
@@ -65,6 +69,9 @@ const memberView = (member: MemberRecord | (MembershipRecord & { email?: string;
   created_at: iso(member.createdAt),
 });
 
+/** SAML fields that are documents, where line breaks are text. */
+const SAML_DOCUMENTS = ['metadata_xml', 'certificates'] as const;
+
 /** A connection as the admin sees it: everything but the sealed credential, plus what the IdP side needs (`redirect_uri`). */
 function connectionView(deps: Deps, connection: ConnectionRecord) {
   const common = {
@@ -79,7 +86,24 @@ function connectionView(deps: Deps, connection: ConnectionRecord) {
     created_at: iso(connection.createdAt),
     updated_at: iso(connection.updatedAt),
   };
-  if (connection.type !== 'oidc') return common;
+  if (connection.type === 'saml') {
+    const sp = spUrls(deps.config, connection.id);
+    const { idpEntityId, ssoUrl, certificates, attributes, groupRoles, wantResponseSigned, clockSkewSeconds } = connection.config;
+    return {
+      ...common,
+      entity_id: idpEntityId,
+      sso_url: ssoUrl,
+      certificates,
+      attribute_preset: attributes.preset,
+      group_roles: groupRoles,
+      want_response_signed: wantResponseSigned,
+      clock_skew_seconds: clockSkewSeconds,
+      // What the IdP side needs: the SP's entity ID, its ACS and its metadata URL.
+      sp_entity_id: sp.entityId,
+      acs_url: sp.acsUrl,
+      metadata_url: sp.metadataUrl,
+    };
+  }
   const { issuer, clientId, tokenEndpointAuthMethod, scopes, publicJwk } = connection.config;
   return {
     ...common,
@@ -238,10 +262,9 @@ export function adminRoutes(deps: Deps) {
   // Connections
 
   app.post('/organizations/:id/connections', async (c) => {
-    const body = await readJson(c, createConnectionSchema);
+    const body = await readJson(c, createConnectionSchema, { documents: SAML_DOCUMENTS });
     const org = await organizationOf(deps, c);
-    if (body.type === 'saml') throw new ProblemError('unsupported_connection_type', { detail: 'SAML connections arrive with the SAML module; this broker stores OIDC connections only' });
-    const connection = await createOidcConnection(deps, org, body);
+    const connection = body.type === 'saml' ? await createSamlConnection(deps, org, body) : await createOidcConnection(deps, org, body);
     return c.json(connectionView(deps, connection), 201);
   });
 
@@ -256,13 +279,22 @@ export function adminRoutes(deps: Deps) {
   });
 
   app.patch('/organizations/:id/connections/:cid', async (c) => {
-    const change = await readJson(c, updateConnectionSchema);
     const org = await organizationOf(deps, c);
     const existing = await connectionOf(deps, org, c);
-    if (existing.type !== 'oidc') throw new ProblemError('unsupported_connection_type');
-    const updated = await updateOidcConnection(deps, existing, change);
+    const updated =
+      existing.type === 'saml'
+        ? await updateSamlConnection(deps, existing, await readJson(c, updateSamlConnectionSchema, { documents: SAML_DOCUMENTS }))
+        : await updateOidcConnection(deps, existing, await readJson(c, updateConnectionSchema));
     if (!updated) throw new ProblemError('not_found', { detail: 'no such connection in this organization' });
     return c.json(connectionView(deps, updated));
+  });
+
+  // What a connection refused, newest first: the reason behind the reference a user was shown.
+  app.get('/organizations/:id/connections/:cid/rejections', async (c) => {
+    const org = await organizationOf(deps, c);
+    const connection = await connectionOf(deps, org, c);
+    const rows = await listConnectionRejections(deps.storage, connection.id, 100);
+    return c.json({ data: rows.map((r) => ({ reference: r.reference, reason: r.reason, detail: r.detail, created_at: iso(r.createdAt) })) });
   });
 
   app.delete('/organizations/:id/connections/:cid', async (c) => {

@@ -68,11 +68,54 @@ export const createOidcConnectionSchema = z.strictObject({ type: z.literal('oidc
   if (body[other] !== undefined) ctx.addIssue({ code: 'custom', path: [other], message: `not taken with token_endpoint_auth_method ${method}` });
 });
 
+const attributeName = z.string().trim().min(1).max(512);
+
 /**
- * POST /organizations/{id}/connections. SAML is recognized so it can be answered 501
- * `unsupported_connection_type` (it arrives with the SAML module) instead of a schema error.
+ * A SAML connection, in one of three shapes (DESIGN.md): `metadata_xml`, `metadata_url`
+ * (fetched, bounded like every outbound call), or by hand `entity_id`, `sso_url` and
+ * `certificates` (several during a rotation). Plus how attributes and groups map.
  */
-export const createConnectionSchema = z.discriminatedUnion('type', [createOidcConnectionSchema, z.looseObject({ type: z.literal('saml') })]);
+/** What a SAML connection takes besides where its IdP is (create and update alike). */
+const samlFields = {
+  name: name.optional(),
+  enabled: z.boolean().optional(),
+  default_role: role.optional(),
+  allow_linking: z.boolean().optional(),
+  /** IdP-initiated sign-in (unsolicited responses); off by default: it cannot be bound to a browser. */
+  idp_initiated: z.boolean().optional(),
+  attribute_preset: z.enum(['okta', 'entra', 'google', 'custom']).optional(),
+  attributes: z.strictObject({ email: attributeName.optional(), first_name: attributeName.optional(), last_name: attributeName.optional(), groups: attributeName.optional() }).optional(),
+  /** IdP group -> organization role. */
+  group_roles: z.record(z.string().min(1).max(512), role).optional(),
+  want_response_signed: z.boolean().optional(),
+  clock_skew_seconds: z.number().int().min(0).max(300).optional(),
+};
+/** Where the IdP is: its metadata (XML or URL), or by hand. */
+const samlIdpFields = {
+  metadata_xml: z.string().min(1).max(200_000).optional(),
+  metadata_url: z.string().url().max(2048).optional(),
+  entity_id: z.string().trim().min(1).max(1024).optional(),
+  sso_url: z.string().url().max(2048).optional(),
+  /** Signing certificates, base64 DER or PEM; several during a rotation. */
+  certificates: z.array(z.string().min(100).max(20_000)).min(1).max(5).optional(),
+};
+
+export const createSamlConnectionSchema = z
+  .strictObject({ type: z.literal('saml'), ...samlIdpFields, ...samlFields })
+  .superRefine((body, ctx) => {
+    const shapes = [body.metadata_xml !== undefined, body.metadata_url !== undefined, body.entity_id !== undefined || body.sso_url !== undefined || body.certificates !== undefined];
+    if (shapes.filter(Boolean).length !== 1) ctx.addIssue({ code: 'custom', path: [], message: 'give one of: metadata_xml, metadata_url, or entity_id with sso_url and certificates' });
+    if (shapes[2]) for (const field of ['entity_id', 'sso_url', 'certificates'] as const) if (body[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'required with entity_id, sso_url and certificates' });
+  });
+
+/** POST /organizations/{id}/connections */
+export const createConnectionSchema = z.discriminatedUnion('type', [createOidcConnectionSchema, createSamlConnectionSchema]);
+
+/** PATCH of a SAML connection: any field; new IdP metadata (XML or URL) replaces entity ID, SSO URL and certificates. */
+export const updateSamlConnectionSchema = z
+  .strictObject({ ...samlIdpFields, ...samlFields })
+  .refine((change) => Object.keys(change).length > 0, 'nothing to change')
+  .refine((change) => [change.metadata_xml, change.metadata_url].filter((v) => v !== undefined).length + (change.entity_id ?? change.sso_url ?? change.certificates ? 1 : 0) <= 1, 'give new metadata as one of: metadata_xml, metadata_url, or entity_id / sso_url / certificates');
 
 export const updateConnectionSchema = z
   .strictObject({ ...oidcFields, issuer: issuer.optional(), client_id: clientId.optional() })

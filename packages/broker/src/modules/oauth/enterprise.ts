@@ -5,6 +5,7 @@ import { findOrganizationConnection, upsertMembership, type ConnectionRecord } f
 import type { Db } from '../../storage/storage.js';
 import { connectionCredential } from '../orgs/connections.js';
 import { ssoOf } from '../orgs/sso.js';
+import type { IdentitySource } from './federated.js';
 import { IdpFailure } from './protocol.js';
 import { providerFromConnection, type ClientAuthConfig, type ProviderConfig } from './providers.js';
 
@@ -56,7 +57,7 @@ export async function tripConnection(deps: Deps, source: { connection: string; o
  * an IdP of organization A can neither make nor take over an account at organization
  * B's domain, nor at a domain nobody verified. Throws `not_linkable` otherwise.
  */
-export async function requireOwnDomain(tx: Db, provider: ProviderConfig, email: string | null): Promise<void> {
+export async function requireOwnDomain(tx: Db, provider: IdentitySource, email: string | null): Promise<void> {
   if (!provider.membership) return;
   const sso = email === null ? undefined : await ssoOf(tx, email);
   if (sso?.org.id !== provider.membership.org) {
@@ -65,7 +66,7 @@ export async function requireOwnDomain(tx: Db, provider: ProviderConfig, email: 
 }
 
 /** JIT provisioning: a sign-in through an organization's connection makes its user a member (an existing role is kept). */
-export async function provisionMembership(tx: Db, deps: Deps, provider: ProviderConfig, userId: string): Promise<void> {
+export async function provisionMembership(tx: Db, deps: Deps, provider: IdentitySource, userId: string): Promise<void> {
   if (!provider.membership) return;
   await upsertMembership(tx, { orgId: provider.membership.org, userId, role: provider.membership.role, createdAt: deps.clock() });
 }

@@ -82,7 +82,7 @@ export async function consumeTrip(deps: Deps, browser: Browser, state: string) {
 }
 
 /** Leaves the trip's result for this browser (single-use, five minutes). */
-export async function storeResult(db: Db, deps: Deps, browser: Browser, userId: string | null, result: OAuthResultData): Promise<void> {
+export async function storeResult(db: Db, deps: Deps, browser: Pick<Browser, 'bindingHash'>, userId: string | null, result: OAuthResultData): Promise<void> {
   const now = deps.clock();
   await insertFlow<OAuthResultData>(db, {
     id: randomId('flw'),
@@ -103,3 +103,10 @@ export async function takeResult(deps: Deps, browser: Browser): Promise<OAuthRes
 }
 
 export const idpErrorStep = (reason: IdpErrorStep['reason'], to: RedirectTarget, returnTo: string | null): IdpErrorStep => ({ step: 'idp-error', reason, to, return_to: returnTo });
+
+/** The page to come back to, with `lk_resume=1` so its element asks for the flow's step. */
+export function resumeLocation(resumeUrl: string): string {
+  const url = new URL(resumeUrl);
+  url.searchParams.set('lk_resume', '1');
+  return url.href;
+}

@@ -5,7 +5,7 @@ import type { Db } from '../../storage/storage.js';
 import { assertedEmail } from '../email/schema.js';
 import { requireOwnDomain } from './enterprise.js';
 import { IdpFailure, type ExternalIdentity } from './protocol.js';
-import type { ProviderConfig } from './providers.js';
+import type { IdentitySource } from './federated.js';
 
 /** Who a trip signs in, and whether it added a way into an account that existed before (the owner is told). */
 export interface ResolvedIdentity {
@@ -27,7 +27,7 @@ const sessionUser = ({ passwordHash: _p, updatedAt: _u, ...user }: UserRecord): 
  *   (an organization's connection: an address at the organization's verified domain).
  * An organization's connection takes only addresses of its organization's verified domains.
  */
-export async function resolveIdentity(tx: Db, deps: Deps, provider: ProviderConfig, external: ExternalIdentity, linkUserId: string | null): Promise<ResolvedIdentity> {
+export async function resolveIdentity(tx: Db, deps: Deps, provider: IdentitySource, external: ExternalIdentity, linkUserId: string | null): Promise<ResolvedIdentity> {
   const now = deps.clock();
   const email = assertedEmail(external.email);
   const emailVerified = email !== null && external.emailVerified;

@@ -6,7 +6,7 @@ import { OAUTH_FLOW, OAUTH_RESULT } from './flows.js';
 import { createProtocol } from './protocol.js';
 import { tripConnection } from './enterprise.js';
 import { providerFromSocial } from './providers.js';
-import { homeRealmDiscovery, identityRoutes, oauthCallbackRoutes, publicConfigRoutes, socialSignInRoutes, type OAuthContext } from './routes.js';
+import { homeRealmDiscovery, identityRoutes, oauthCallbackRoutes, publicConfigRoutes, socialSignInRoutes, type OAuthContext, type SamlStarter } from './routes.js';
 
 /**
  * What social sign-in adds to the broker, in one place:
@@ -25,7 +25,7 @@ import { homeRealmDiscovery, identityRoutes, oauthCallbackRoutes, publicConfigRo
  * app.route('/v1/sign-in', identifyRoutes(deps, oauth.homeRealm));
  * oauth.mount(app, { flowGuards });
  */
-export function oauthModule(deps: Deps) {
+export function oauthModule(deps: Deps, options: { startSaml?: SamlStarter } = {}) {
   const social = new Map(deps.config.social.map((p) => [p.id, providerFromSocial(p)]));
   const ctx: OAuthContext = {
     deps,
@@ -38,7 +38,7 @@ export function oauthModule(deps: Deps) {
     problems: ['unknown_provider', 'no_flow', 'invalid_state', 'last_way_in'] as const,
     context: ctx,
     /** For the identify step (`identifyRoutes`): an address of an organization's SSO domain goes to its IdP. */
-    homeRealm: homeRealmDiscovery(ctx),
+    homeRealm: homeRealmDiscovery(ctx, options.startSaml),
     mount(app: Hono, guards: { flowGuards: MiddlewareHandler[] }) {
       app.route('/v1/config', publicConfigRoutes(deps));
       app.route('/v1/sign-in', socialSignInRoutes(ctx));

@@ -1,5 +1,6 @@
 import type { ProviderIcon, SocialProvider } from '@latchkey/client';
 import type { SocialProviderConfig } from '../../config.js';
+import type { IdentitySource } from './federated.js';
 import type { ConnectionRecord } from '../../storage/queries/index.js';
 
 /**
@@ -10,7 +11,7 @@ import type { ConnectionRecord } from '../../storage/queries/index.js';
  */
 export interface ProviderConfig {
   /** Which configured thing this is: a social provider id, or an organization's connection id. */
-  source: { provider: string } | { connection: string; org: string };
+  source: IdentitySource['source'];
   name: string;
   icon: ProviderIcon;
   /** `oidc`: discovery from `issuer`, an ID token and userinfo. `oauth2`: fixed endpoints, no ID token. */

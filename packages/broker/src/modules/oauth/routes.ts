@@ -1,12 +1,13 @@
 import { Hono, type Context } from 'hono';
-import type { PublicConfig } from '@latchkey/client';
+import type { PublicConfig, Step } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { readJson } from '../../http/body.js';
 import { checkReturnTo, requireOriginOnRead, resumeUrlOf, trustedOrigins } from '../../http/guard/origin.js';
 import { ProblemError } from '../../http/problem.js';
+import type { ConnectionRecord } from '../../storage/queries/index.js';
 import { currentSession } from '../sessions/sessions.js';
 import { answerRedirect, answerStep } from '../sign-in/answer.js';
-import { browserOf } from '../sign-in/browser.js';
+import { browserOf, type Browser } from '../sign-in/browser.js';
 import { finishTrip, type CallbackContext } from './callback.js';
 import { disconnectAccount, listConnectedAccounts } from './connected.js';
 import { idpErrorStep, startTrip, takeResult, targetOf } from './flows.js';
@@ -40,6 +41,9 @@ async function startOrFail(ctx: OAuthContext, provider: ProviderConfig, returnTo
   }
 }
 
+/** Starts a SAML connection's sign-in (the saml module's), for home-realm discovery. */
+export type SamlStarter = (browser: Browser, connection: ConnectionRecord & { type: 'saml' }, trip: { resumeUrl: string; returnTo: string | null }) => Promise<Step>;
+
 /**
  * Home-realm discovery for the identify step: an address of an organization's
  * verified domain goes straight to its connection's IdP (an `sso-redirect`), the
@@ -47,11 +51,12 @@ async function startOrFail(ctx: OAuthContext, provider: ProviderConfig, returnTo
  * has no connection that can start answers the IdP error; any other address
  * continues with the usual first step (undefined).
  */
-export function homeRealmDiscovery(ctx: OAuthContext): HomeRealm {
+export function homeRealmDiscovery(ctx: OAuthContext, startSaml?: SamlStarter): HomeRealm {
   const { deps } = ctx;
   return async (browser, email, trip) => {
     const sso = await ssoOf(deps.storage, email);
     if (!sso) return undefined;
+    if (sso.connection?.type === 'saml' && startSaml) return startSaml(browser, sso.connection as ConnectionRecord & { type: 'saml' }, trip);
     const provider = sso.connection ? await providerOfConnection(deps, sso.connection) : undefined;
     if (!provider) return sso.ssoRequired ? idpErrorStep('idp_error', { kind: 'sso', name: sso.org.name }, trip.returnTo) : undefined;
     return startOrFail(ctx, provider, trip.returnTo, () => startTrip(deps, ctx.protocol, browser, provider, { purpose: 'sign-in', userId: null, ...trip }));

@@ -131,6 +131,23 @@ export async function consumeFlowBySecret<Data>(db: Db, key: { kind: string; sec
   return rows[0];
 }
 
+/**
+ * Consumes the open flow of `kind` whose secret hashes to `secretHash`, whichever browser it
+ * is bound to, and answers that binding: for a SAML ACS, a cross-site POST that carries no
+ * `lk_flow` cookie. The binding goes on with the result, and is checked where the browser
+ * arrives next (a same-site GET). One conditional statement: one of any number of parallel
+ * callers wins.
+ */
+export async function consumeFlowBySecretForAnyBrowser<Data>(db: Db, key: { kind: string; secretHash: string; now: Date }): Promise<(ConsumedFlow<Data> & { bindingHash: string }) | undefined> {
+  const rows = await db.query<ConsumedFlow<Data> & { bindingHash: string }>(
+    `UPDATE flows SET consumed_at = $3
+     WHERE secret_hash = $2 AND kind = $1 AND consumed_at IS NULL AND expires_at > $3
+     RETURNING id, user_id AS "userId", data, binding_hash AS "bindingHash"`,
+    [key.kind, key.secretHash, key.now],
+  );
+  return rows[0];
+}
+
 /** Consumes this browser's newest open flow of `kind` (a result waiting after a redirect), once. */
 export async function consumeNewestFlow<Data>(db: Db, key: { kind: string; bindingHash: string; now: Date }): Promise<ConsumedFlow<Data> | undefined> {
   const rows = await db.query<ConsumedFlow<Data>>(

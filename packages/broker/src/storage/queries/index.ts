@@ -8,3 +8,4 @@ export * from './secrets.js';
 export * from './passkeys.js';
 export * from './identities.js';
 export * from './organizations.js';
+export * from './saml.js';

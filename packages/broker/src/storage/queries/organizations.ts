@@ -68,8 +68,26 @@ interface ConnectionFields {
   updatedAt: Date;
 }
 
-/** A sign-in connection of an organization; `config` by `type` (SAML's arrives with its module). */
-export type ConnectionRecord = ConnectionFields & ({ type: 'oidc'; config: OidcConnectionConfig } | { type: 'saml'; config: Record<string, unknown> });
+/** What a SAML connection stores (`connections.config`): the IdP as its metadata names it, and how its attributes map. */
+export interface SamlConnectionConfig {
+  /** The IdP's entity ID: the `Issuer` every response and assertion must carry. */
+  idpEntityId: string;
+  /** The IdP's SingleSignOnService for the HTTP-Redirect binding. */
+  ssoUrl: string;
+  /** The IdP's signing certificates (base64 DER), several during a rotation. */
+  certificates: string[];
+  /** Which attribute holds what: a preset's names, with any given name replacing it. */
+  attributes: { preset: 'okta' | 'entra' | 'google' | 'custom'; email?: string; firstName?: string; lastName?: string; groups?: string };
+  /** IdP group -> organization role (a member of several mapped groups gets the first listed). */
+  groupRoles: Record<string, string>;
+  /** Besides the assertion (always), the whole response must be signed. */
+  wantResponseSigned: boolean;
+  /** Tolerance for the IdP's clock on NotBefore / NotOnOrAfter / IssueInstant. */
+  clockSkewSeconds: number;
+}
+
+/** A sign-in connection of an organization; `config` by `type`. */
+export type ConnectionRecord = ConnectionFields & ({ type: 'oidc'; config: OidcConnectionConfig } | { type: 'saml'; config: SamlConnectionConfig });
 
 const ORG = `id, name, slug, created_at AS "createdAt", updated_at AS "updatedAt"`;
 const DOMAIN = `domain, org_id AS "orgId", verified_at AS "verifiedAt", sso_required AS "ssoRequired", created_at AS "createdAt"`;
@@ -267,15 +285,15 @@ export async function listConnections(db: Db, orgId: string): Promise<Connection
 export async function updateConnection(
   db: Db,
   orgId: string,
-  connection: Pick<ConnectionRecord, 'id' | 'name' | 'enabled' | 'config' | 'sealedSecret' | 'defaultRole' | 'allowLinking' | 'updatedAt'>,
+  connection: Pick<ConnectionRecord, 'id' | 'name' | 'enabled' | 'config' | 'sealedSecret' | 'defaultRole' | 'allowLinking' | 'idpInitiated' | 'updatedAt'>,
 ): Promise<ConnectionRecord | undefined> {
   return (
     await db.query<ConnectionRecord>(
-      `UPDATE connections SET name = $3, enabled = $4, config = $5, sealed_secret = $6, default_role = $7, allow_linking = $8, updated_at = $9
+      `UPDATE connections SET name = $3, enabled = $4, config = $5, sealed_secret = $6, default_role = $7, allow_linking = $8, updated_at = $9, idp_initiated = $10
        WHERE id = $1 AND org_id = $2 RETURNING ${CONNECTION}`,
       [
         connection.id, orgId, connection.name, connection.enabled, JSON.stringify(connection.config), connection.sealedSecret,
-        connection.defaultRole, connection.allowLinking, connection.updatedAt,
+        connection.defaultRole, connection.allowLinking, connection.updatedAt, connection.idpInitiated,
       ],
     )
   )[0];

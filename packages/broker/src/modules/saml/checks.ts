@@ -1,0 +1,140 @@
+import { DOMParser } from '@xmldom/xmldom';
+
+type Document = ReturnType<DOMParser['parseFromString']>;
+type Element = NonNullable<Document['documentElement']>;
+
+/**
+ * The broker's own checks around node-saml. node-saml verifies the signature and
+ * the audience and conditions, but by itself (5.1, signed assertions required)
+ * still takes a wrong or missing Destination, Recipient or Issuer, SHA-1, a
+ * non-Success status, a confirmation method other than bearer, an empty
+ * NameID, an IssueInstant in the future, a DOCTYPE that declares no entity, a
+ * LogoutResponse at the ACS and pathologically deep nesting. Each is refused
+ * here with a reason the organization's admins can read.
+ */
+
+const PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
+const ASSERTION = 'urn:oasis:names:tc:SAML:2.0:assertion';
+const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
+const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
+const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
+/** Deeper than any real response (about 8 levels); wrapping attacks and parser bombs nest far more. */
+const MAX_DEPTH = 24;
+
+/** Why a response was refused: a stable `reason` for the admins' list, a detail for them (never shown to the user). */
+export class SamlRejection extends Error {
+  constructor(
+    readonly reason: string,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = this.constructor.name;
+  }
+}
+
+const reject = (reason: string, detail: string): never => {
+  throw new SamlRejection(reason, detail);
+};
+
+/** Element children of `parent` in `ns` named `name` (direct children only: no wrapped copy deeper down counts). */
+const children = (parent: Element, ns: string, name: string): Element[] =>
+  Array.from({ length: parent.childNodes.length }, (_, i) => parent.childNodes.item(i)).filter(
+    (node): node is Element => node.nodeType === 1 && (node as Element).namespaceURI === ns && (node as Element).localName === name,
+  );
+const all = (doc: Document | Element, ns: string, name: string): Element[] => Array.from(doc.getElementsByTagNameNS(ns, name) as unknown as ArrayLike<Element>);
+const text = (element: Element | undefined) => element?.textContent?.trim() ?? '';
+
+/** Nesting depth of the markup, counted on the text before any parser sees it. */
+function depthOf(xml: string): number {
+  let depth = 0;
+  let max = 0;
+  for (const tag of xml.matchAll(/<(\/?)[A-Za-z_][^<>]*?(\/?)>/g)) {
+    if (tag[1]) depth--;
+    else if (!tag[2]) max = Math.max(max, ++depth);
+  }
+  return max;
+}
+
+/** Parses XML that has passed the text checks; any parser complaint is a refusal. */
+export function parseXml(xml: string): Document {
+  const problems: string[] = [];
+  const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: (m: string) => problems.push(m), fatalError: (m: string) => problems.push(m) } }).parseFromString(xml, 'text/xml');
+  if (problems.length > 0 || !doc.documentElement) reject('malformed', `the XML does not parse: ${problems[0] ?? 'no document element'}`);
+  return doc;
+}
+
+/** What the text of a response must not hold before any XML parser reads it. */
+export function checkMarkup(xml: string): void {
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) reject('doctype', 'a DOCTYPE or entity declaration (refused whether or not it declares entities)');
+  const depth = depthOf(xml);
+  if (depth > MAX_DEPTH) reject('too_deep', `elements nested ${depth} deep (at most ${MAX_DEPTH})`);
+}
+
+/**
+ * The response as a whole, before node-saml: a protocol `Response` (not a
+ * LogoutResponse) to this ACS, from this IdP, with status Success, exactly one
+ * assertion and no SHA-1 anywhere. Answers its `InResponseTo`.
+ */
+export function checkResponse(xml: string, expected: { acsUrl: string; idpEntityId: string }): { inResponseTo: string | null } {
+  checkMarkup(xml);
+  const doc = parseXml(xml);
+  const root = doc.documentElement!;
+  if (root.namespaceURI !== PROTOCOL || root.localName !== 'Response') reject('not_a_response', `a ${root.localName} is not a sign-in response`);
+  const destination = root.getAttribute('Destination');
+  if (destination !== expected.acsUrl) reject('destination', `Destination ${destination || '(none)'} is not this ACS ${expected.acsUrl}`);
+  for (const issuer of children(root, ASSERTION, 'Issuer')) {
+    if (text(issuer) !== expected.idpEntityId) reject('issuer', `the response's Issuer ${text(issuer)} is not ${expected.idpEntityId}`);
+  }
+  const status = children(root, PROTOCOL, 'Status')[0];
+  const code = status && children(status, PROTOCOL, 'StatusCode')[0]?.getAttribute('Value');
+  if (code !== SUCCESS) reject('status', `status ${code ?? '(none)'}${status ? `: ${text(children(status, PROTOCOL, 'StatusMessage')[0]) || 'no message'}` : ''}`);
+  const assertions = all(doc, ASSERTION, 'Assertion').length + all(doc, ASSERTION, 'EncryptedAssertion').length;
+  if (assertions !== 1) reject('assertion_count', `${assertions} assertions (exactly one is taken)`);
+  for (const method of [...all(doc, DSIG, 'SignatureMethod'), ...all(doc, DSIG, 'DigestMethod')]) {
+    const algorithm = method.getAttribute('Algorithm') ?? '';
+    if (/sha1$/i.test(algorithm)) reject('sha1', `${method.localName} ${algorithm}: SHA-1 is refused`);
+  }
+  return { inResponseTo: root.getAttribute('InResponseTo') || null };
+}
+
+/**
+ * The assertion node-saml validated (its signed XML, never the response around
+ * it): from this IdP, issued in the past, a non-empty NameID, and a bearer
+ * confirmation for this ACS and this request that has not expired. Answers
+ * its ID and until when it could be replayed.
+ */
+export function checkAssertion(
+  assertionXml: string,
+  expected: { acsUrl: string; idpEntityId: string; inResponseTo: string | null; now: Date; skewMs: number },
+): { assertionId: string; validUntil: Date } {
+  const root = parseXml(assertionXml).documentElement!;
+  const now = expected.now.getTime();
+  if (root.namespaceURI !== ASSERTION || root.localName !== 'Assertion') reject('malformed', `the signed element is a ${root.localName}`);
+  const issuer = text(children(root, ASSERTION, 'Issuer')[0]);
+  if (issuer !== expected.idpEntityId) reject('issuer', `the assertion's Issuer ${issuer || '(none)'} is not ${expected.idpEntityId}`);
+  const issued = Date.parse(root.getAttribute('IssueInstant') ?? '');
+  if (!Number.isFinite(issued) || issued > now + expected.skewMs) reject('issue_instant', `IssueInstant ${root.getAttribute('IssueInstant')} is in the future`);
+  const assertionId = root.getAttribute('ID') ?? '';
+  if (!assertionId) reject('malformed', 'the assertion has no ID');
+  const subject = children(root, ASSERTION, 'Subject')[0];
+  if (!subject || !text(children(subject, ASSERTION, 'NameID')[0])) reject('name_id', 'no NameID, or an empty one');
+  const confirmations = children(subject!, ASSERTION, 'SubjectConfirmation');
+  let confirmedUntil: number | undefined;
+  for (const confirmation of confirmations) {
+    if (confirmation.getAttribute('Method') !== BEARER) continue;
+    const data = children(confirmation, ASSERTION, 'SubjectConfirmationData')[0];
+    if (!data || data.getAttribute('Recipient') !== expected.acsUrl) continue;
+    if ((data.getAttribute('InResponseTo') || null) !== expected.inResponseTo) continue;
+    const until = Date.parse(data.getAttribute('NotOnOrAfter') ?? '');
+    if (!Number.isFinite(until) || until + expected.skewMs <= now) continue;
+    confirmedUntil = until;
+  }
+  if (confirmedUntil === undefined) {
+    const methods = confirmations.map((c) => c.getAttribute('Method')).join(', ') || 'none';
+    reject('subject_confirmation', `no bearer SubjectConfirmation for ${expected.acsUrl} and InResponseTo ${expected.inResponseTo ?? '(none)'} that is still valid (methods: ${methods})`);
+  }
+  const conditions = children(root, ASSERTION, 'Conditions')[0];
+  const conditionsUntil = Date.parse(conditions?.getAttribute('NotOnOrAfter') ?? '');
+  const validUntil = Math.min(confirmedUntil!, Number.isFinite(conditionsUntil) ? conditionsUntil : Infinity) + expected.skewMs;
+  return { assertionId, validUntil: new Date(validUntil) };
+}

@@ -1,0 +1,126 @@
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { samlSignIn, startDevIdp, type DevIdp } from '@latchkey/dev-idp';
+import { ADMIN_TOKEN, adminCall } from '../../test/admin.js';
+import { APP_ORIGIN, BROKER_URL, rowCounts, storageKinds, testClock, useTestBroker } from '../../test/harness.js';
+
+/**
+ * SAML end to end on the real broker against the real dev SAML IdP (samlify): the
+ * connection made from the IdP's metadata URL, SP-initiated sign-in through identify,
+ * the cross-site ACS POST (no cookies), the same-site finish, group → role mapping.
+ */
+describe.each(storageKinds)('SAML connections (%s)', (kind) => {
+  let idp: DevIdp;
+  beforeAll(async () => {
+    idp = await startDevIdp({ port: 0, brokerUrl: BROKER_URL });
+  });
+  afterAll(() => idp.close());
+  // The broker's clock is the IdP's (real time): node-saml and the dev IdP read the wall clock.
+  const ctx = useTestBroker(kind, undefined, { adminToken: ADMIN_TOKEN, clock: testClock(Date.now()) });
+  const admin = (method: string, path: string, json?: unknown) => adminCall(ctx.broker, method, path, json);
+
+  async function globex(connection: Record<string, unknown> = {}) {
+    const org = (await admin('POST', '/organizations', { name: 'Globex' })).body;
+    await admin('POST', `/organizations/${org.id}/domains`, { domain: 'globex.test' });
+    const created = await admin('POST', `/organizations/${org.id}/connections`, { type: 'saml', metadata_url: idp.saml.metadataUrl, group_roles: { admins: 'admin' }, ...connection });
+    expect(created.status).toBe(201);
+    return { org, connection: created.body };
+  }
+
+  /** The browser's whole trip: identify, the IdP's page, the IdP's form POST to the ACS (cross-site: no cookies), the finish. */
+  async function signIn(browser = ctx.broker, email = 'bo@globex.test') {
+    const step = (await browser.post('/v1/sign-in/identify', { email, resume_url: `${APP_ORIGIN}/sign-in` })).body;
+    expect(step).toMatchObject({ step: 'sso-redirect', to: { kind: 'sso', name: 'Globex' } });
+    const post = await samlSignIn(idp, { authnRequestUrl: step.url, email, password: 'latchkey-dev' });
+    const acs = await browser.call('POST', new URL(post.acsUrl).pathname, {
+      cookie: null,
+      headers: { origin: 'null', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ SAMLResponse: post.SAMLResponse }).toString(),
+    });
+    return { post, acs };
+  }
+
+  it('answers the IdP side: SP entity ID, ACS and metadata URL, and serves the SP metadata', async () => {
+    const { connection } = await globex();
+    expect(connection).toMatchObject({
+      type: 'saml',
+      entity_id: idp.saml.entityId,
+      sp_entity_id: `${BROKER_URL}/v1/saml/${connection.id}/metadata`,
+      acs_url: `${BROKER_URL}/v1/saml/${connection.id}/acs`,
+      metadata_url: `${BROKER_URL}/v1/saml/${connection.id}/metadata`,
+    });
+    const metadata = await ctx.broker.get(`/v1/saml/${connection.id}/metadata`);
+    expect(metadata.status).toBe(200);
+    expect(metadata.headers.get('content-type')).toBe('application/samlmetadata+xml');
+    expect(metadata.body).toContain(`entityID="${connection.sp_entity_id}"`);
+    expect(metadata.body).toContain(`Location="${connection.acs_url}"`);
+  });
+
+  it('signs bo@globex.test in SP-initiated: the ACS sets no cookie, the finish in the starting browser opens the session in Globex as admin', async () => {
+    const { org } = await globex();
+    const { acs } = await signIn();
+    expect(acs.status).toBe(303);
+    expect(acs.setCookies).toEqual([]);
+    expect(acs.headers.get('location')).toBe(`${BROKER_URL}/v1/saml/finish`);
+    const finish = await ctx.broker.get('/v1/saml/finish');
+    expect([finish.status, finish.headers.get('location')]).toEqual([303, `${APP_ORIGIN}/sign-in?lk_resume=1`]);
+    const done = (await ctx.broker.get('/v1/sign-in/flow')).body;
+    expect(done).toMatchObject({ step: 'done', user: { email: 'bo@globex.test' }, session: { org_id: org.id, amr: ['fed'] } });
+    expect(done.session.factors[0]).toMatchObject({ method: 'saml', org: org.id });
+    const claims = decodeJwt((await ctx.broker.post('/v1/session/token')).body.token);
+    expect(claims).toMatchObject({ org_id: org.id, org_role: 'admin' });
+  });
+
+  it('never finishes in another browser (login CSRF), and refuses a replayed response', async () => {
+    await globex();
+    const { post, acs } = await signIn();
+    expect(acs.status).toBe(303);
+    // Another browser at the finish URL finds nothing.
+    const other = ctx.broker.browser();
+    expect((await other.get('/v1/saml/finish')).body.code).toBe('no_flow');
+    // The same response posted again: refused, and the reason kept for the admins.
+    const again = await other.call('POST', new URL(post.acsUrl).pathname, {
+      cookie: null,
+      headers: { origin: 'null', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ SAMLResponse: post.SAMLResponse }).toString(),
+    });
+    expect([again.status, again.body.code]).toEqual([400, 'saml_rejected']);
+    const rejections = await ctx.storage.query<{ reason: string }>('SELECT reason FROM connection_rejections');
+    expect(rejections.map((r) => r.reason)).toEqual(['in_response_to']);
+    expect(await rowCounts(ctx.storage)).toMatchObject({ sessions: 0 });
+  });
+
+  /** The IdP's form POST to the ACS, as the browser sends it from the IdP's page: cross-site, no cookies. */
+  const postToAcs = (browser: typeof ctx.broker | ReturnType<typeof ctx.broker.browser>, post: { acsUrl: string; SAMLResponse: string }) =>
+    browser.call('POST', new URL(post.acsUrl).pathname, {
+      cookie: null,
+      headers: { origin: 'null', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ SAMLResponse: post.SAMLResponse }).toString(),
+    });
+
+  it('takes IdP-initiated sign-in only where the connection allows it, once per assertion', async () => {
+    const { org, connection } = await globex();
+    const launch = () => samlSignIn(idp, { spEntityId: connection.sp_entity_id, email: 'bo@globex.test', password: 'latchkey-dev' });
+    const refused = await postToAcs(ctx.broker, await launch());
+    expect([refused.status, refused.body.code]).toEqual([400, 'saml_rejected']);
+    expect((await ctx.storage.query<{ reason: string }>('SELECT reason FROM connection_rejections')).map((r) => r.reason)).toEqual(['unsolicited']);
+
+    await ctx.storage.query(`UPDATE connections SET idp_initiated = true`);
+    const post = await launch();
+    const acs = await postToAcs(ctx.broker, post);
+    expect(acs.status).toBe(303);
+    expect(acs.setCookies).toEqual([]);
+    const location = new URL(acs.headers.get('location')!);
+    expect(location.pathname).toBe('/v1/saml/finish');
+    // Whichever browser follows it (none started it): a fresh one gets its binding there, and lands on the host's page.
+    const browser = ctx.broker.browser();
+    const finish = await browser.get(`${location.pathname}${location.search}`);
+    expect([finish.status, finish.headers.get('location')]).toEqual([303, `${APP_ORIGIN}/?lk_resume=1`]);
+    expect((await browser.get('/v1/sign-in/flow')).body).toMatchObject({ step: 'done', user: { email: 'bo@globex.test' }, session: { org_id: org.id } });
+    // The reference is single-use, and the same assertion posted again is a replay.
+    expect((await ctx.broker.browser().get(`${location.pathname}${location.search}`)).body.code).toBe('no_flow');
+    const replay = await postToAcs(ctx.broker, post);
+    expect([replay.status, replay.body.code]).toEqual([400, 'saml_rejected']);
+    expect((await ctx.storage.query<{ reason: string }>('SELECT reason FROM connection_rejections ORDER BY reason')).map((r) => r.reason)).toEqual(['replay', 'unsolicited']);
+  });
+});

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { SAML, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
+import type { BrokerConfig } from '../../config.js';
+import type { SamlConnectionConfig } from '../../storage/queries/index.js';
+import { checkAssertion, checkResponse, SamlRejection } from './checks.js';
+import { spUrls } from './config.js';
+
+const EMAIL_FORMAT = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress';
+
+/** A SAML request ID: an NCName (starts with a letter or `_`), 160 random bits. */
+export const newRequestId = () => `_${randomBytes(20).toString('hex')}`;
+
+/** PEM of a base64 DER certificate, as node-saml takes it. */
+const pem = (der: string) => `-----BEGIN CERTIFICATE-----\n${der.replace(/(.{64})/g, '$1\n').trim()}\n-----END CERTIFICATE-----`;
+
+/**
+ * node-saml for one connection, configured strictly: a signed assertion always
+ * (and a signed response where the connection asks), the SP entity ID as the
+ * only audience, the connection's clock skew, SHA-256 for what we sign,
+ * `InResponseTo` left to the broker (checked against its own flows, which any
+ * instance can read), and `requestId` as the next request's ID.
+ */
+export function samlFor(config: Pick<BrokerConfig, 'publicUrl'>, connectionId: string, saml: SamlConnectionConfig, requestId = newRequestId()): SAML {
+  const sp = spUrls(config, connectionId);
+  return new SAML({
+    issuer: sp.entityId,
+    callbackUrl: sp.acsUrl,
+    audience: sp.entityId,
+    entryPoint: saml.ssoUrl,
+    idpIssuer: saml.idpEntityId,
+    idpCert: saml.certificates.map(pem),
+    wantAssertionsSigned: true,
+    wantAuthnResponseSigned: saml.wantResponseSigned,
+    acceptedClockSkewMs: saml.clockSkewSeconds * 1000,
+    validateInResponseTo: ValidateInResponseTo.never,
+    identifierFormat: EMAIL_FORMAT,
+    disableRequestedAuthnContext: true,
+    signatureAlgorithm: 'sha256',
+    digestAlgorithm: 'sha256',
+    generateUniqueId: () => requestId,
+  });
+}
+
+/** The SP metadata an IdP admin loads (entity ID, ACS for the POST binding, the NameID format). */
+export function spMetadata(config: Pick<BrokerConfig, 'publicUrl'>, connectionId: string, saml: SamlConnectionConfig): string {
+  return samlFor(config, connectionId, saml).generateServiceProviderMetadata(null, null);
+}
+
+/** Where to send the browser: the IdP's SSO URL with a deflated AuthnRequest of ID `requestId` (HTTP-Redirect binding). */
+export async function authnRequestUrl(config: Pick<BrokerConfig, 'publicUrl'>, connectionId: string, saml: SamlConnectionConfig, requestId: string): Promise<string> {
+  return samlFor(config, connectionId, saml, requestId).getAuthorizeUrlAsync('', undefined, {});
+}
+
+/** A response that passed every check: node-saml's validated profile, and what the replay cache keeps. */
+export interface ValidatedResponse {
+  profile: Profile;
+  inResponseTo: string | null;
+  assertionId: string;
+  validUntil: Date;
+}
+
+/**
+ * Validates a posted `SAMLResponse` for a connection: the broker's checks on the
+ * text and the response (before any of it is trusted), node-saml's signature,
+ * audience and conditions, then the broker's checks on the validated assertion.
+ * Throws `SamlRejection` with the reason.
+ */
+export async function validateResponse(
+  config: Pick<BrokerConfig, 'publicUrl'>,
+  connectionId: string,
+  saml: SamlConnectionConfig,
+  samlResponse: string,
+  now: Date,
+): Promise<ValidatedResponse> {
+  if (!/^[A-Za-z0-9+/=\s]+$/.test(samlResponse)) throw new SamlRejection('malformed', 'SAMLResponse is not base64');
+  const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
+  const { acsUrl } = spUrls(config, connectionId);
+  const { inResponseTo } = checkResponse(xml, { acsUrl, idpEntityId: saml.idpEntityId });
+  let profile: Profile | null;
+  try {
+    ({ profile } = await samlFor(config, connectionId, saml).validatePostResponseAsync({ SAMLResponse: samlResponse }));
+  } catch (error) {
+    throw new SamlRejection('signature', `node-saml refused the response: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!profile?.getAssertionXml) throw new SamlRejection('malformed', 'no assertion in the validated response');
+  const { assertionId, validUntil } = checkAssertion(profile.getAssertionXml(), { acsUrl, idpEntityId: saml.idpEntityId, inResponseTo, now, skewMs: saml.clockSkewSeconds * 1000 });
+  return { profile, inResponseTo, assertionId, validUntil };
+}
