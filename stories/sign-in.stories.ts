@@ -589,3 +589,17 @@ export const IdpNotLinkable: Story = {
   name: 'IdP error: account not linkable',
 };
 export const IdpFailed: Story = { ...idpError('idp_error', "Signing in with DevHub didn't work", /Something went wrong on their side/), name: 'IdP error: failed' };
+/** A SAML response the organization's connection refused: the reference to give the IT admin. */
+export const IdpSamlRejected: Story = {
+  name: 'IdP error: SAML response refused, with a reference',
+  loaders: [
+    withBroker(account, (broker) => (broker.nextResume = { step: 'idp-error', reason: 'idp_error', to: { kind: 'sso', name: 'Globex' }, return_to: null, reference: 'rej_7T2H95N1yGl6sADScpS0RQ' })),
+  ],
+  render: resumeRender,
+  play: async ({ canvasElement }) => {
+    const { el, form } = await card(canvasElement);
+    await expectHeading(el, "Signing in with Globex didn't work");
+    await expect(form.getByText('Reference for your IT admin: rej_7T2H95N1yGl6sADScpS0RQ')).toBeVisible();
+    await expect(form.getByRole('button', { name: 'Back to sign in' })).toBeVisible();
+  },
+};

@@ -183,6 +183,7 @@
 'seab4af51dee775bd': `Versuchen Sie es gleich noch einmal oder melden Sie sich anders an.`,
 'seb6ab868740e4e36': str`Weiter mit ${0}`,
 'sebe2fff986f6b185': `Name (optional)`,
+'sede30deacbb273ca': str`Referenz für Ihre IT-Abteilung: ${0}`,
 'sf3d5428a5800492a': `Sehen Sie in Ihr Postfach`,
 'sf5f07bb2e5b280b7': `Code erneut senden`,
 'sf6e1665c7022a1f8': `Passwort`,

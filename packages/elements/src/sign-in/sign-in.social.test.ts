@@ -123,6 +123,15 @@ describe('lk-sign-in back from an identity provider', () => {
     expect(c.el.querySelector('input[autocomplete~="username"]')).not.toBeNull();
   });
 
+  it("shows the reference of a refused SAML response for the organization's IT admin, beside why", async () => {
+    comeBack();
+    const step = { step: 'idp-error', reason: 'idp_error', to: { kind: 'sso', name: 'Globex' }, return_to: null, reference: 'rej_7T2H95N1yGl6sADScpS0RQ' } as const;
+    const c = await card({}, { script: (b) => (b.nextResume = step) });
+    await until(() => c.heading() === "Signing in with Globex didn't work");
+    expect(c.el.querySelector('.lk-hint')!.textContent).toBe('Reference for your IT admin: rej_7T2H95N1yGl6sADScpS0RQ');
+    expect(await axeViolations(c.el)).toEqual([]);
+  });
+
   it('shows the next requirement the flow asks for', async () => {
     comeBack();
     const c = await card({}, { script: (b) => (b.nextResume = { step: 'password', email: 'cy@devhub.test', methods: ['password'] }) });

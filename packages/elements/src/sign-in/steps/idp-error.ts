@@ -17,12 +17,16 @@ const says: { readonly [R in IdpErrorReason]: (name: string) => [title: string, 
   idp_error: (name) => [msg(str`Signing in with ${name} didn't work`), msg('Something went wrong on their side. Try again, or use another way to sign in.')],
 };
 
-/** Why, in the alert (announced), and "Back to sign in" to the email step (the host's return_to kept). */
+/**
+ * Why, in the alert (announced), and "Back to sign in" to the email step (the host's return_to
+ * kept). A refused SAML response carries a reference for the organization's IT admin, who can
+ * look the reason up; the reason itself stays on the broker.
+ */
 export function render(o: SignInStepOptions<Extract<SignInView, { name: 'idp-error' }>>): StepScreen {
-  const { reason, to } = o.view.step;
+  const { reason, to, reference } = o.view.step;
   const [title, text] = (says[reason] ?? says.idp_error)(to.name);
   return {
     title,
-    form: html`<div class="lk-form"> <p class="lk-alert" role="alert">${text}</p> <button type="button" class="lk-primary" @click=${() => o.goTo({ name: 'identifier' })}>${msg('Back to sign in')}</button> </div>`,
+    form: html`<div class="lk-form"> <p class="lk-alert" role="alert">${text}</p> ${reference ? html`<p class="lk-hint">${msg(str`Reference for your IT admin: ${reference}`)}</p>` : ''} <button type="button" class="lk-primary" @click=${() => o.goTo({ name: 'identifier' })}>${msg('Back to sign in')}</button> </div>`,
   };
 }
