@@ -16,6 +16,7 @@
  *   BENCH_STORES=pglite,postgres            which stores to run
  *   BENCH_ONLY=passkeys                     only the passkey ceremony finishes (see passkeys.ts), not the HTTP targets
  *   BENCH_ONLY=oauth                        only the OIDC callback beside oauth4webapi alone (see oauth.ts; PGlite in memory, ephemeral ports)
+ *   BENCH_ONLY=saml                         only the SAML ACS + finish beside node-saml alone (see saml.ts; PGlite in memory, ephemeral ports)
  *   BENCH_OAUTH_CALLBACKS (256)             measured callbacks of each
  *   BENCH_PASSKEY_CEREMONIES (320)          measured finishes of each passkey ceremony per store
  *   BENCH_PASSKEY_CONCURRENCY (8)           passkey finishes in flight at once
@@ -31,6 +32,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { createPgliteStorage, createPostgresStorage } from '../../packages/broker/src/index.js';
 import { benchOAuthCallbacks, oauthTable } from './oauth.js';
+import { benchSamlAcs, samlTable } from './saml.js';
 import { benchPasskeyFinishes, passkeyTable, type PasskeyFigures } from './passkeys.js';
 import { COOKIE_NAME, ORIGIN, SEED_SQL, SESSION_SECRET, type StoreSpec, type TargetReady, type TargetSpec } from './shared.js';
 
@@ -52,6 +54,13 @@ if (process.env.BENCH_ONLY === 'oauth') {
   // In-process on PGlite in memory against a fake IdP on an ephemeral port: binds no fixed port.
   const figures = await benchOAuthCallbacks({ count: Number(process.env.BENCH_OAUTH_CALLBACKS ?? 256), concurrency: 8 });
   console.log(`OAuth/OIDC callback, server CPU per callback (${figures.count} each, 8 in flight, in-process; both include the fake IdP's own work):\n\n${oauthTable(figures)}`);
+  process.exit(0);
+}
+
+if (process.env.BENCH_ONLY === 'saml') {
+  // In-process on PGlite in memory against the dev SAML IdP on an ephemeral port: binds no fixed port.
+  const figures = await benchSamlAcs({ count: Number(process.env.BENCH_SAML_SIGN_INS ?? 128), concurrency: 4 });
+  console.log(`SAML sign-in, server CPU per sign-in (${figures.count} each, 4 in flight, in-process; the same responses of the dev SAML IdP for both):\n\n${samlTable(figures)}`);
   process.exit(0);
 }
 
