@@ -67,11 +67,16 @@ describe.each(storageKinds)('SAML hostile responses (%s)', (kind) => {
     return authnRequestIdOf(step.url);
   }
 
-  /** Globex, a request from the main browser, and the response `options` make for it. */
-  async function trip(options: ResponseOptions = {}, connection: Record<string, unknown> = {}) {
+  /** Globex and an open request from the main browser; the response is the test's to make. */
+  async function openRequest(connection: Record<string, unknown> = {}) {
     const made = await globex(connection);
-    const requestId = await startRequest();
-    return { ...made, requestId, xml: samlResponse(made.parties, now(), requestId, options) };
+    return { ...made, requestId: await startRequest() };
+  }
+
+  /** Globex, an open request from the main browser, and the response `options` make for it. */
+  async function trip(options: ResponseOptions = {}, connection: Record<string, unknown> = {}) {
+    const opened = await openRequest(connection);
+    return { ...opened, xml: samlResponse(opened.parties, now(), opened.requestId, options) };
   }
 
   /** The IdP's form POST, as a browser sends it from the IdP's page: cross-site, no cookies. */
@@ -190,7 +195,7 @@ describe.each(storageKinds)('SAML hostile responses (%s)', (kind) => {
 
   describe('comments in the NameID', () => {
     it('a comment slipped into a signed NameID (bo@globex.test<!---->.evil.test) keeps its full text: never bo@globex.test', async () => {
-      const { connection, parties, requestId } = await trip();
+      const { connection, parties, requestId } = await openRequest();
       // The IdP signs bo@globex.test.evil.test (the attacker's own account there); a comment is not signed (exclusive c14n), so it survives.
       const full = 'bo@globex.test.evil.test';
       const xml = samlResponse(parties, now(), requestId, {
@@ -207,7 +212,7 @@ describe.each(storageKinds)('SAML hostile responses (%s)', (kind) => {
     });
 
     it('a correctly signed NameID holding a comment maps to its full text, not the part before the comment', async () => {
-      const { connection, parties, requestId } = await globex().then(async (made) => ({ ...made, requestId: await startRequest() }));
+      const { connection, parties, requestId } = await openRequest();
       const xml = samlResponse(parties, now(), requestId, {
         assertion: { attributes: { firstName: ['Bo'] } },
         // The IdP's own XML has the comment when it signs (signed without it: exclusive c14n drops comments).
@@ -221,7 +226,7 @@ describe.each(storageKinds)('SAML hostile responses (%s)', (kind) => {
     });
 
     it('rewriting a signed NameID around a comment (eve’s assertion made to read bo@globex.test) breaks the signature', async () => {
-      const { parties, requestId } = await globex().then(async (made) => ({ ...made, requestId: await startRequest() }));
+      const { parties, requestId } = await openRequest();
       const xml = samlResponse(parties, now(), requestId, {
         assertion: { nameId: 'eve@globex.test', attributes: { email: ['eve@globex.test'] } },
         hooks: { signedAssertion: (signed) => signed.replaceAll('>eve@globex.test<', '>bo@globex.test<!--eve@globex.test--><') },
@@ -342,7 +347,7 @@ describe.each(storageKinds)('SAML hostile responses (%s)', (kind) => {
     });
 
     it('refuses a response meant for another connection’s ACS on this broker', async () => {
-      const { org, parties, requestId } = await globex().then(async (made) => ({ ...made, requestId: await startRequest() }));
+      const { org, parties, requestId } = await openRequest();
       const other = await admin('POST', `/organizations/${org.id}/connections`, { type: 'saml', entity_id: IDP.entityId, sso_url: IDP.ssoUrl, certificates: [IDP_CERTIFICATE_DER], name: 'Globex (staging)' });
       expect(other.status).toBe(201);
       const xml = samlResponse(parties, now(), requestId, { response: { destination: other.body.acs_url } });
@@ -517,7 +522,7 @@ describe.each(storageKinds)('SAML hostile responses (%s)', (kind) => {
     });
 
     it('refuses a signed LogoutResponse posted to the ACS', async () => {
-      const { parties, requestId } = await globex().then(async (made) => ({ ...made, requestId: await startRequest() }));
+      const { parties, requestId } = await openRequest();
       const logout = signRoot(
         `<samlp:LogoutResponse xmlns:samlp="${NS.protocol}" xmlns:saml="${NS.assertion}" ID="${samlId('logout')}" Version="2.0" IssueInstant="${now().toISOString()}" Destination="${parties.acsUrl}" InResponseTo="${requestId}">` +
           `<saml:Issuer>${IDP.entityId}</saml:Issuer><samlp:Status><samlp:StatusCode Value="${SAML_VALUES.success}"/></samlp:Status></samlp:LogoutResponse>`,
