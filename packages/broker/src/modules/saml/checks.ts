@@ -44,42 +44,49 @@ const children = (parent: Element, ns: string, name: string): Element[] =>
 const all = (doc: Document | Element, ns: string, name: string): Element[] => Array.from(doc.getElementsByTagNameNS(ns, name) as unknown as ArrayLike<Element>);
 const text = (element: Element | undefined) => element?.textContent?.trim() ?? '';
 
-/** Nesting depth of the markup, counted on the text before any parser sees it. */
-function depthOf(xml: string): number {
-  let depth = 0;
-  let max = 0;
-  for (const tag of xml.matchAll(/<(\/?)[A-Za-z_][^<>]*?(\/?)>/g)) {
-    if (tag[1]) depth--;
-    else if (!tag[2]) max = Math.max(max, ++depth);
+/**
+ * Whether any element lies deeper than `max`, walked without recursion. Counted on the parsed
+ * tree, not the text: a scan of the text is fooled by a closing tag inside a comment or CDATA,
+ * a "/>" inside an attribute value or a name starting with a non-ASCII letter, while every
+ * reader after this one (xml-crypto, xpath, xml2js) sees the tree. xmldom's parser is itself
+ * iterative, so parsing a deep document is safe; the body limit bounds its size.
+ */
+function deeperThan(root: Element, max: number): boolean {
+  const stack: Array<[Element, number]> = [[root, 1]];
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const [element, depth] = entry;
+    if (depth > max) return true;
+    for (let child = element.firstChild; child; child = child.nextSibling) if (child.nodeType === 1) stack.push([child as Element, depth + 1]);
   }
-  return max;
+  return false;
 }
 
-/** Parses XML that has passed the text checks; any parser complaint is a refusal. */
+/** Parses XML that has passed the text checks; any parser complaint, or nesting deeper than any real message, is a refusal. */
 export function parseXml(xml: string): Document {
   const problems: string[] = [];
   const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: (m: string) => problems.push(m), fatalError: (m: string) => problems.push(m) } }).parseFromString(xml, 'text/xml');
   if (problems.length > 0 || !doc.documentElement) reject('malformed', `the XML does not parse: ${problems[0] ?? 'no document element'}`);
+  if (deeperThan(doc.documentElement!, MAX_DEPTH)) reject('too_deep', `elements nested more than ${MAX_DEPTH} deep`);
   return doc;
 }
 
 /** What the text of a response must not hold before any XML parser reads it. */
 export function checkMarkup(xml: string): void {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) reject('doctype', 'a DOCTYPE or entity declaration (refused whether or not it declares entities)');
-  const depth = depthOf(xml);
-  if (depth > MAX_DEPTH) reject('too_deep', `elements nested ${depth} deep (at most ${MAX_DEPTH})`);
 }
 
 /**
  * The response as a whole, before node-saml: a protocol `Response` (not a
- * LogoutResponse) to this ACS, from this IdP, with status Success, exactly one
- * assertion and no SHA-1 anywhere. Answers its `InResponseTo`.
+ * LogoutResponse) issued in the past, to this ACS, from this IdP, with status
+ * Success, exactly one assertion and no SHA-1 anywhere. Answers its `InResponseTo`.
  */
-export function checkResponse(xml: string, expected: { acsUrl: string; idpEntityId: string }): { inResponseTo: string | null } {
+export function checkResponse(xml: string, expected: { acsUrl: string; idpEntityId: string; now: Date; skewMs: number }): { inResponseTo: string | null } {
   checkMarkup(xml);
   const doc = parseXml(xml);
   const root = doc.documentElement!;
   if (root.namespaceURI !== PROTOCOL || root.localName !== 'Response') reject('not_a_response', `a ${root.localName} is not a sign-in response`);
+  const issued = Date.parse(root.getAttribute('IssueInstant') ?? '');
+  if (!Number.isFinite(issued) || issued > expected.now.getTime() + expected.skewMs) reject('issue_instant', `the response's IssueInstant ${root.getAttribute('IssueInstant') || '(none)'} is in the future`);
   const destination = root.getAttribute('Destination');
   if (destination !== expected.acsUrl) reject('destination', `Destination ${destination || '(none)'} is not this ACS ${expected.acsUrl}`);
   for (const issuer of children(root, ASSERTION, 'Issuer')) {

@@ -75,7 +75,7 @@ export async function validateResponse(
   if (!/^[A-Za-z0-9+/=\s]+$/.test(samlResponse)) throw new SamlRejection('malformed', 'SAMLResponse is not base64');
   const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
   const { acsUrl } = spUrls(config, connectionId);
-  const { inResponseTo } = checkResponse(xml, { acsUrl, idpEntityId: saml.idpEntityId });
+  const { inResponseTo } = checkResponse(xml, { acsUrl, idpEntityId: saml.idpEntityId, now, skewMs: saml.clockSkewSeconds * 1000 });
   let profile: Profile | null;
   try {
     ({ profile } = await samlFor(config, connectionId, saml).validatePostResponseAsync({ SAMLResponse: samlResponse }));
