@@ -130,7 +130,11 @@ describe.each(storageKinds)('SAML hostile responses (%s)', (kind) => {
     expect([acs.status, acs.headers.get('location')]).toEqual([303, `${BROKER_URL}/v1/saml/finish`]);
     const finish = await browser.get('/v1/saml/finish');
     expect([finish.status, finish.headers.get('location'), finish.setCookies.some((c) => c.startsWith('lk_session='))]).toEqual([303, `${APP_ORIGIN}/sign-in?lk_resume=1`, false]);
-    expect((await browser.get('/v1/sign-in/flow')).body).toMatchObject({ step: 'idp-error', reason: 'not_linkable' });
+    const flow = (await browser.get('/v1/sign-in/flow')).body;
+    expect(flow).toMatchObject({ step: 'idp-error', reason: 'not_linkable', reference: expect.stringMatching(/^rej_/) });
+    // Kept for the organization's admins under the reference the user is shown.
+    const [kept] = await ctx.storage.query<{ reason: string }>('SELECT reason FROM connection_rejections WHERE reference = $1', [flow.reference]);
+    expect(kept?.reason).toBe('not_linkable');
     expect(browser.cookies.has('lk_session')).toBe(false);
     expect(await rowCounts(ctx.storage)).toMatchObject({ sessions: 0, users: 0, identities: 0 });
   }
@@ -288,7 +292,7 @@ describe.each(storageKinds)('SAML hostile responses (%s)', (kind) => {
       const issued = new Date(now().getTime() - 10 * MINUTE);
       const until = new Date(now().getTime() - 2 * MINUTE);
       const { parties, xml } = await trip({ assertion: { issueInstant: issued, authnInstant: issued, notBefore: issued, notOnOrAfter: until, confirmationNotOnOrAfter: until } });
-      await expectRefused(await postToAcs(parties, xml), { detail: /expired/i });
+      await expectRefused(await postToAcs(parties, xml), { reason: 'expired', detail: /expired/i });
     });
 
     it('refuses an assertion whose confirmation expired though its conditions still hold', async () => {
@@ -309,7 +313,7 @@ describe.each(storageKinds)('SAML hostile responses (%s)', (kind) => {
 
     it('refuses a not-yet-valid assertion (NotBefore beyond the clock skew)', async () => {
       const { parties, xml } = await trip({ assertion: { notBefore: new Date(now().getTime() + 2 * MINUTE) } });
-      await expectRefused(await postToAcs(parties, xml), { detail: /not yet valid/i });
+      await expectRefused(await postToAcs(parties, xml), { reason: 'not_yet_valid', detail: /not yet valid/i });
     });
 
     it('refuses an assertion issued in the future (IssueInstant beyond the clock skew)', async () => {
@@ -332,7 +336,7 @@ describe.each(storageKinds)('SAML hostile responses (%s)', (kind) => {
   describe('addressing: audience, destination, recipient, issuer', () => {
     it('refuses a wrong audience', async () => {
       const { parties, xml } = await trip({ assertion: { audience: 'https://another-sp.example/metadata' } });
-      await expectRefused(await postToAcs(parties, xml), { detail: /audience/i });
+      await expectRefused(await postToAcs(parties, xml), { reason: 'audience', detail: /audience/i });
     });
 
     it('refuses a wrong Destination', async () => {

@@ -51,6 +51,16 @@ export async function authnRequestUrl(config: Pick<BrokerConfig, 'publicUrl'>, c
   return samlFor(config, connectionId, saml, requestId).getAuthorizeUrlAsync('', undefined, {});
 }
 
+/** node-saml's refusals by what they are about, so the admins' list says more than "signature". */
+const NODE_SAML_REASONS: Array<[RegExp, string]> = [
+  [/not yet valid/i, 'not_yet_valid'],
+  [/expired/i, 'expired'],
+  [/audience/i, 'audience'],
+  [/issuer/i, 'issuer'],
+  [/status/i, 'status'],
+];
+const nodeSamlReason = (message: string) => NODE_SAML_REASONS.find(([pattern]) => pattern.test(message))?.[1] ?? 'signature';
+
 /** A response that passed every check: node-saml's validated profile, and what the replay cache keeps. */
 export interface ValidatedResponse {
   profile: Profile;
@@ -80,7 +90,8 @@ export async function validateResponse(
   try {
     ({ profile } = await samlFor(config, connectionId, saml).validatePostResponseAsync({ SAMLResponse: samlResponse }));
   } catch (error) {
-    throw new SamlRejection('signature', `node-saml refused the response: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new SamlRejection(nodeSamlReason(message), `node-saml refused the response: ${message}`);
   }
   if (!profile?.getAssertionXml) throw new SamlRejection('malformed', 'no assertion in the validated response');
   const { assertionId, validUntil } = checkAssertion(profile.getAssertionXml(), { acsUrl, idpEntityId: saml.idpEntityId, inResponseTo, now, skewMs: saml.clockSkewSeconds * 1000 });

@@ -219,8 +219,10 @@ export async function finishSamlTrip(
     return { location, ...(await completeFederated(deps, browser, from, data.external, { purpose: 'sign-in', userId: null, returnTo: data.return_to }, linkingSession)) };
   } catch (error) {
     if (!(error instanceof IdpFailure)) throw error;
-    console.warn(`[latchkey] SAML sign-in refused (${error.reason}): ${error.message}`);
-    await storeResult(deps.storage, deps, browser, null, { step: idpErrorStep(error.reason, { kind: 'sso', name: from.name }, data.return_to) });
+    // Kept for the organization's admins like a refusal at the ACS (an address outside its domains, a link not allowed).
+    const reference = connection ? await recordRejection(deps, connection, new SamlRejection(error.reason, error.message)) : undefined;
+    const step = idpErrorStep(error.reason, { kind: 'sso', name: from.name }, data.return_to);
+    await storeResult(deps.storage, deps, browser, null, { step: reference ? { ...step, reference } : step });
     return { location };
   }
 }
