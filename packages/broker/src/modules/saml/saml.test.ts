@@ -2,7 +2,8 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samlSignIn, startDevIdp, type DevIdp } from '@latchkey/dev-idp';
 import { ADMIN_TOKEN, adminCall } from '../../test/admin.js';
-import { APP_ORIGIN, BROKER_URL, rowCounts, storageKinds, testClock, useTestBroker } from '../../test/harness.js';
+import { createPostgresStorage } from '../../storage/postgres.js';
+import { APP_ORIGIN, BROKER_URL, rowCounts, storageKinds, testBroker, testClock, useTestBroker } from '../../test/harness.js';
 
 /**
  * SAML end to end on the real broker against the real dev SAML IdP (samlify): the
@@ -122,5 +123,24 @@ describe.each(storageKinds)('SAML connections (%s)', (kind) => {
     const replay = await postToAcs(ctx.broker, post);
     expect([replay.status, replay.body.code]).toEqual([400, 'saml_rejected']);
     expect((await ctx.storage.query<{ reason: string }>('SELECT reason FROM connection_rejections ORDER BY reason')).map((r) => r.reason)).toEqual(['replay', 'unsolicited']);
+  });
+
+  it('finishes on another instance of the same database what one instance started: the ACS and the finish there', async () => {
+    const { org } = await globex();
+    const step = (await ctx.broker.post('/v1/sign-in/identify', { email: 'bo@globex.test', resume_url: `${APP_ORIGIN}/sign-in` })).body;
+    const post = await samlSignIn(idp, { authnRequestUrl: step.url, email: 'bo@globex.test', password: 'latchkey-dev' });
+    // Another broker with its own pool on the same database (on PGlite, one process: the same storage).
+    const schema = (await ctx.storage.query<{ s: string }>('SELECT current_schema() AS s'))[0]!.s;
+    const second = kind === 'postgres' ? await createPostgresStorage({ connectionString: process.env.TEST_DATABASE_URL!, schema, max: 2 }) : ctx.storage;
+    try {
+      const other = testBroker(second, { adminToken: ADMIN_TOKEN, clock: ctx.broker.clock });
+      // The same browser: its cookies go with it to whichever instance the load balancer picks.
+      for (const [name, value] of ctx.broker.cookies) other.cookies.set(name, value);
+      expect((await postToAcs(other, post)).status).toBe(303);
+      expect((await other.get('/v1/saml/finish')).status).toBe(303);
+      expect((await other.get('/v1/sign-in/flow')).body).toMatchObject({ step: 'done', user: { email: 'bo@globex.test' }, session: { org_id: org.id } });
+    } finally {
+      if (second !== ctx.storage) await second.close();
+    }
   });
 });
