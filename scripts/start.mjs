@@ -96,6 +96,7 @@ try {
     JWKS             ${brokerUrl}/.well-known/jwks.json
     Dev IdP (OIDC)   ${devIdpUrl}/oidc   (client latchkey-acme)
     DevHub (OAuth)   ${devIdpUrl}/devhub/login/oauth/authorize   (client latchkey-devhub)
+    Dev IdP (SAML)   ${devIdpUrl}/saml/metadata   (bo@globex.test; IdP-initiated: ${devIdpUrl}/saml/launch?sp=<SP entity ID>)
     Dev sign-in      users ana@acme.test, bo@globex.test, cy@devhub.test, password latchkey-dev
     Admin API        ${brokerUrl}/admin/v1   (Authorization: Bearer ${process.env.LATCHKEY_ADMIN_TOKEN ? '$LATCHKEY_ADMIN_TOKEN' : adminToken})
 
