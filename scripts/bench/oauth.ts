@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import type * as OAuth from 'oauth4webapi';
 import { createBroker, createPgliteStorage } from '../../packages/broker/src/index.js';
 import { startFakeIdp } from '../../packages/broker/src/test/fake-idp.js';
-import { BROKER_SECRET, ORIGIN, PUBLIC_URL, cpuOfAll } from './shared.js';
+import { BROKER_SECRET, ORIGIN, PUBLIC_URL, brokerBesideFloor } from './shared.js';
 
 /** The oauth4webapi the broker itself loads (a dependency of the broker package, not of the workspace root). */
 const oauth: typeof OAuth = await import(pathToFileURL(createRequire(new URL('../../packages/broker/package.json', import.meta.url)).resolve('oauth4webapi')).href);
@@ -91,33 +91,18 @@ export async function benchOAuthCallbacks(options: { count?: number; concurrency
     if (response.status !== 303) throw new Error(`callback: ${response.status} ${await response.text()}`);
   }
 
-  let brokerUs = 0;
-  let libraryUs = 0;
   // One unmeasured batch of each warms both up (discovery, JWKS, JIT).
-  for (let turn = -1; turn < rounds; turn++) {
-    const brokerTrips = await prepareBrokerTrips(batch);
-    const libraryTrips = await prepareLibraryTrips(batch);
-    const runBroker = () => cpuOfAll(brokerTrips, concurrency, brokerCallback);
-    const runLibrary = () => cpuOfAll(libraryTrips, concurrency, libraryCallback);
-    // Taking turns going first, so drift on a busy machine hits both alike.
-    let broker: number;
-    let library: number;
-    if (turn % 2) {
-      library = await runLibrary();
-      broker = await runBroker();
-    } else {
-      broker = await runBroker();
-      library = await runLibrary();
-    }
-    if (turn >= 0) {
-      brokerUs += broker;
-      libraryUs += library;
-    }
-  }
+  const figures = await brokerBesideFloor({
+    rounds,
+    batch,
+    concurrency,
+    prepare: async () => ({ broker: await prepareBrokerTrips(batch), floor: await prepareLibraryTrips(batch) }),
+    broker: brokerCallback,
+    floor: libraryCallback,
+  });
   await idp.close();
   await storage.close();
-  const count = rounds * batch;
-  return { brokerUs: brokerUs / count, libraryUs: libraryUs / count, count };
+  return { brokerUs: figures.brokerUs, libraryUs: figures.floorUs, count: figures.count };
 }
 
 export function oauthTable(figures: OAuthFigures): string {

@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import type * as NodeSaml from '@node-saml/node-saml';
 import { samlSignIn, startDevIdp } from '../../apps/dev-idp/src/index.js';
 import { createBroker, createPgliteStorage } from '../../packages/broker/src/index.js';
-import { BROKER_SECRET, ORIGIN, PUBLIC_URL, cpuOfAll } from './shared.js';
+import { BROKER_SECRET, ORIGIN, PUBLIC_URL, brokerBesideFloor } from './shared.js';
 
 /** The node-saml the broker itself loads (a dependency of the broker package, not of the workspace root). */
 const { SAML, ValidateInResponseTo }: typeof NodeSaml = await import(pathToFileURL(createRequire(new URL('../../packages/broker/package.json', import.meta.url)).resolve('@node-saml/node-saml')).href);
@@ -94,32 +94,22 @@ export async function benchSamlAcs(options: { count?: number; concurrency?: numb
     if (!profile?.nameID) throw new Error('node-saml: no profile');
   }
 
-  let brokerUs = 0;
-  let libraryUs = 0;
   // One unmeasured batch of each warms both up (JIT; the first sign-in makes the account and membership).
-  for (let turn = -1; turn < rounds; turn++) {
-    const trips = await prepareTrips(batch);
-    const runBroker = () => cpuOfAll(trips, concurrency, brokerSignIn);
-    const runLibrary = () => cpuOfAll(trips, concurrency, librarySignIn);
-    let broker: number;
-    let library: number;
-    // The floor reads the responses before or after the broker (it keeps no replay cache): turns taken alike.
-    if (turn % 2) {
-      library = await runLibrary();
-      broker = await runBroker();
-    } else {
-      broker = await runBroker();
-      library = await runLibrary();
-    }
-    if (turn >= 0) {
-      brokerUs += broker;
-      libraryUs += library;
-    }
-  }
+  // The floor keeps no replay cache, so it validates the very responses the broker takes, before or after it.
+  const figures = await brokerBesideFloor({
+    rounds,
+    batch,
+    concurrency,
+    prepare: async () => {
+      const trips = await prepareTrips(batch);
+      return { broker: trips, floor: trips };
+    },
+    broker: brokerSignIn,
+    floor: librarySignIn,
+  });
   await idp.close();
   await storage.close();
-  const count = rounds * batch;
-  return { brokerUs: brokerUs / count, libraryUs: libraryUs / count, count };
+  return { brokerUs: figures.brokerUs, libraryUs: figures.floorUs, count: figures.count };
 }
 
 export function samlTable(figures: SamlFigures): string {

@@ -74,3 +74,40 @@ export async function cpuOfAll<T>(items: T[], concurrency: number, task: (item: 
   );
   return cpuNow() - before;
 }
+
+/**
+ * Broker beside floor, in turns: `rounds` measured rounds after one unmeasured warm-up
+ * round, each preparing its batch first (unmeasured) and then running both, taking turns
+ * going first so drift on a busy machine hits both alike. Answers the CPU µs per item of each.
+ */
+export async function brokerBesideFloor<B, F>(options: {
+  rounds: number;
+  batch: number;
+  concurrency: number;
+  prepare: () => Promise<{ broker: B[]; floor: F[] }>;
+  broker: (item: B) => Promise<void>;
+  floor: (item: F) => Promise<void>;
+}): Promise<{ brokerUs: number; floorUs: number; count: number }> {
+  let brokerUs = 0;
+  let floorUs = 0;
+  for (let turn = -1; turn < options.rounds; turn++) {
+    const items = await options.prepare();
+    const runBroker = () => cpuOfAll(items.broker, options.concurrency, options.broker);
+    const runFloor = () => cpuOfAll(items.floor, options.concurrency, options.floor);
+    let broker: number;
+    let floor: number;
+    if (turn % 2) {
+      floor = await runFloor();
+      broker = await runBroker();
+    } else {
+      broker = await runBroker();
+      floor = await runFloor();
+    }
+    if (turn >= 0) {
+      brokerUs += broker;
+      floorUs += floor;
+    }
+  }
+  const count = options.rounds * options.batch;
+  return { brokerUs: brokerUs / count, floorUs: floorUs / count, count };
+}

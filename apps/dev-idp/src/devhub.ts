@@ -6,7 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { DEVHUB_CLIENT_ID, DEVHUB_CLIENT_SECRET } from './config.js';
 import { escapeHtml, messagePage, signInPage, type Brand } from './page.js';
-import { checkCredentials, DEV_USERS, type DevUser } from './users.js';
+import { readSignInForm, DEV_USERS, type DevUser } from './users.js';
 
 export const DEVHUB_MOUNT = '/devhub';
 const brand: Brand = { name: 'DevHub', theme: 'devhub' };
@@ -125,9 +125,7 @@ export function devHubRoutes({ baseUrl, redirectUris }: DevHubOptions) {
   app.post('/interaction/:uid/login', async (c) => {
     const uid = c.req.param('uid');
     if (!current(uid)) return expired(c);
-    const form = await c.req.parseBody();
-    const email = typeof form.email === 'string' ? form.email : '';
-    const user = checkCredentials(email, typeof form.password === 'string' ? form.password : '');
+    const { email, user } = await readSignInForm(c);
     if (!user) return c.html(pageFor(uid, { email, error: 'Wrong email or password.' }), 401);
     const request = takeOnce(pending, uid);
     if (!request) return expired(c);

@@ -9,7 +9,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type ClientMetadata, type Configuration, type JWK } from 'oidc-provider';
 import { OIDC_CLIENT_ID, OIDC_CLIENT_SECRET } from './config.js';
 import { messagePage, signInPage, type Brand } from './page.js';
-import { checkCredentials, findUserBySub } from './users.js';
+import { readSignInForm, findUserBySub } from './users.js';
 
 export const OIDC_MOUNT = '/oidc';
 const brand: Brand = { name: 'Dev IdP', theme: 'oidc' };
@@ -148,9 +148,7 @@ export function oidcInteractionRoutes(provider: Provider) {
   app.post('/:uid/login', async (c) => {
     const details = await interactionFor(c);
     if (!details) return expired(c);
-    const form = await c.req.parseBody();
-    const email = typeof form.email === 'string' ? form.email : '';
-    const user = checkCredentials(email, typeof form.password === 'string' ? form.password : '');
+    const { email, user } = await readSignInForm(c);
     if (!user) {
       return c.html(await pageFor(details.uid, String(details.params.client_id), { email, error: 'Wrong email or password.' }), 401);
     }

@@ -11,7 +11,7 @@ import { Hono, type Context } from 'hono';
 import samlify from 'samlify';
 import { brokerSamlServiceProvider, type SamlServiceProvider } from './config.js';
 import { AUTO_POST_CSP, autoPostPage, escapeHtml as escapeXml, messagePage, signInPage, type Brand } from './page.js';
-import { checkCredentials, type DevUser } from './users.js';
+import { readSignInForm, type DevUser } from './users.js';
 
 export const SAML_MOUNT = '/saml';
 const brand: Brand = { name: 'Dev IdP', theme: 'oidc' };
@@ -287,9 +287,7 @@ export function samlRoutes({ baseUrl, brokerUrl, signing = {} }: SamlOptions) {
   app.post('/interaction/:uid/login', async (c) => {
     const uid = c.req.param('uid');
     if (!current(uid)) return expired(c);
-    const form = await c.req.parseBody();
-    const email = typeof form.email === 'string' ? form.email : '';
-    const user = checkCredentials(email, typeof form.password === 'string' ? form.password : '');
+    const { email, user } = await readSignInForm(c);
     if (!user) return c.html(pageFor(uid, { email, error: 'Wrong email or password.' }), 401);
     const interaction = take(uid);
     if (!interaction) return expired(c);

@@ -1,6 +1,8 @@
 // The dev users of shared/DESIGN.md ("dev users"). Every one can sign in at every provider, so the
 // demo and the e2e tests may pick whichever identity a scenario needs.
 
+import type { Context } from 'hono';
+
 export const DEV_PASSWORD = 'latchkey-dev';
 
 export interface DevUser {
@@ -40,4 +42,14 @@ export function findUserBySub(sub: string): DevUser | undefined {
 export function checkCredentials(email: string, password: string): DevUser | undefined {
   const user = DEV_USERS.find((candidate) => candidate.email === email.trim().toLowerCase());
   return user && password === DEV_PASSWORD ? user : undefined;
+}
+
+/**
+ * The shared sign-in page's form as posted (every provider's): the email typed, to show
+ * again on a refusal, and the dev user it signs in, when the password is right.
+ */
+export async function readSignInForm(c: Context): Promise<{ email: string; user: DevUser | undefined }> {
+  const form = await c.req.parseBody();
+  const email = typeof form.email === 'string' ? form.email : '';
+  return { email, user: checkCredentials(email, typeof form.password === 'string' ? form.password : '') };
 }
