@@ -82,6 +82,18 @@ const realSocial = (idp: FakeIdp): Record<string, SocialProviderConfig> => ({
   google: { id: 'google', preset: 'google', issuer: idp.issuer, client_id: idp.clientId, client_secret: 'shh' } as SocialProviderConfig,
 });
 
+/** Keeps the cookies `response` sets in `jar`, and drops those it expires, as a browser does. */
+function keepCookies(jar: Map<string, string>, response: Response): void {
+  for (const line of response.headers.getSetCookie()) {
+    const [pair] = line.split(';');
+    const at = pair!.indexOf('=');
+    const name = pair!.slice(0, at).trim();
+    const value = pair!.slice(at + 1).trim();
+    if (/max-age=0/i.test(line) || value === '') jar.delete(name);
+    else jar.set(name, value);
+  }
+}
+
 /** Calls `fetch` as the client would, answering status and parsed body. */
 async function rawCall(fetch: typeof globalThis.fetch, base: string, method: string, path: string, body?: unknown) {
   const response = await fetch(`${base}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
@@ -143,14 +155,7 @@ async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
     headers.set('origin', APP_ORIGIN);
     if (cookies.size) headers.set('cookie', [...cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     const response = await broker.app.request(`${url.pathname}${url.search}`, { method: init?.method ?? 'GET', headers, body: init?.body ?? null, signal: init?.signal ?? null }, env);
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const at = pair!.indexOf('=');
-      const name = pair!.slice(0, at).trim();
-      const value = pair!.slice(at + 1).trim();
-      if (/max-age=0/i.test(line) || value === '') cookies.delete(name);
-      else cookies.set(name, value);
-    }
+    keepCookies(cookies, response);
     return response;
   };
 
@@ -854,14 +859,7 @@ async function makeIdentitiesSubject(kind: Kind, setup: { passwordless?: boolean
     headers.set('origin', APP_ORIGIN);
     if (cookies.size) headers.set('cookie', [...cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     const response = await broker.app.request(`${url.pathname}${url.search}`, { method: init?.method ?? 'GET', headers, body: init?.body ?? null }, env);
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const at = pair!.indexOf('=');
-      const name = pair!.slice(0, at).trim();
-      const value = pair!.slice(at + 1).trim();
-      if (/max-age=0/i.test(line) || value === '') cookies.delete(name);
-      else cookies.set(name, value);
-    }
+    keepCookies(cookies, response);
     // The IdP URL of a connect, for the provider's side the test plays.
     if (url.pathname === '/v1/identities/connect' && response.status === 200) pending = ((await response.clone().json()) as { url: string }).url;
     return response;
