@@ -13,8 +13,12 @@ export async function mount<T extends Element>(template: TemplateResult, selecto
   return element;
 }
 
-/** Waits until `check` passes (elements update asynchronously after requests). */
-export async function until(check: () => unknown, timeout = 2000): Promise<void> {
+/**
+ * Waits until `check` passes (elements update asynchronously after requests).
+ * 5 s, not less: in CI the browser shares two cores with the broker's suites, and a
+ * lazily loaded chunk (the error messages) once took longer than 2 s to arrive.
+ */
+export async function until(check: () => unknown, timeout = 5000): Promise<void> {
   const deadline = performance.now() + timeout;
   let lastError: unknown;
   while (performance.now() < deadline) {
