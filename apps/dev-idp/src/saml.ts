@@ -55,19 +55,34 @@ export function samlIdpInfo(baseUrl: string): SamlIdpInfo {
   return { entityId: metadataUrl, metadataUrl, ssoUrl: `${baseUrl}${SAML_MOUNT}/sso`, launchUrl: `${baseUrl}${SAML_MOUNT}/launch`, certificate: SAML_CERTIFICATE };
 }
 
-/** Which signatures a Response carries (both by default); an SP test may want only one of them. */
-export interface SamlSigning {
+/** How Responses are made: which signatures they carry (both by default; an SP test may want only one), and whether the assertion is encrypted. */
+export interface SamlResponseOptions {
   /** Sign the Assertion. Default true. */
   signAssertion?: boolean;
   /** Sign the Response around it. Default true. At least one of the two must be on. */
   signResponse?: boolean;
+  /**
+   * Encrypt the (signed) Assertion to the SP's encryption certificate, read from its
+   * metadata (the broker's SP entity ID is its metadata URL), then sign the Response
+   * over the EncryptedAssertion. Default false.
+   */
+  encryptAssertions?: boolean;
 }
 
 export interface SamlOptions {
   baseUrl: string;
   /** The broker whose SAML connections this IdP answers (see brokerSamlServiceProvider). */
   brokerUrl: string;
-  signing?: SamlSigning;
+  responses?: SamlResponseOptions;
+  /** Reads an SP's metadata from its entity ID (its URL at the broker); `fetch` by default. */
+  spMetadata?: (entityId: string) => Promise<string>;
+}
+
+/** The SP's metadata as an IdP admin loads it from the SP's metadata URL (the broker's entity ID). */
+async function fetchSpMetadata(entityId: string): Promise<string> {
+  const response = await fetch(entityId, { signal: AbortSignal.timeout(5000) });
+  if (!response.ok) throw new Error(`the SP metadata at ${entityId} answered ${response.status}`);
+  return response.text();
 }
 
 /** A sign-in waiting for the user on our page. */
@@ -152,6 +167,18 @@ interface AuthnRequestFacts {
   destination?: string;
   acsUrl?: string;
   protocolBinding?: string;
+  /** It carries a signature: the redirect binding's `Signature` parameter, or an enveloped one. */
+  signed: boolean;
+}
+
+/**
+ * What the HTTP-Redirect binding signs: `SAMLRequest`, `RelayState` (if any) and `SigAlg`,
+ * exactly as they are encoded in the URL (saml-bindings §3.4.4.1), not decoded and encoded again.
+ */
+function octetStringOf(url: string): string {
+  const raw = new URL(url).search.slice(1).split('&');
+  const take = (name: string) => raw.find((pair) => pair.startsWith(`${name}=`));
+  return ['SAMLRequest', 'RelayState', 'SigAlg'].map(take).filter((pair): pair is string => pair !== undefined).join('&');
 }
 
 const authnRequestFields = [
@@ -161,12 +188,17 @@ const authnRequestFields = [
 
 const stringOrUndefined = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
-export function samlRoutes({ baseUrl, brokerUrl, signing = {} }: SamlOptions) {
+/** PEM of a certificate body, as samlify takes an SP's certificates. */
+const certificatePem = (body: string) => `-----BEGIN CERTIFICATE-----\n${body.replace(/\s+/g, '')}\n-----END CERTIFICATE-----`;
+
+export function samlRoutes({ baseUrl, brokerUrl, responses = {}, spMetadata = fetchSpMetadata }: SamlOptions) {
+  /** The SP's signing and encryption certificates come from its metadata, as an IdP admin would load it. */
+  const spMetadataOf = async (sp: SamlServiceProvider) => samlify.SPMetadata(await spMetadata(sp.entityId));
   const info = samlIdpInfo(baseUrl);
-  const sign = { assertion: signing.signAssertion ?? true, response: signing.signResponse ?? true };
+  const sign = { assertion: responses.signAssertion ?? true, response: responses.signResponse ?? true };
   if (!sign.assertion && !sign.response) throw new Error('The dev SAML IdP signs the assertion, the response or both: not neither');
 
-  const idp = samlify.IdentityProvider({
+  const idpSettings = {
     entityID: info.entityId,
     signingCert: SAML_CERTIFICATE,
     privateKey: SAML_PRIVATE_KEY,
@@ -176,10 +208,13 @@ export function samlRoutes({ baseUrl, brokerUrl, signing = {} }: SamlOptions) {
       { Binding: SAML.redirectBinding, Location: info.ssoUrl },
       { Binding: SAML.postBinding, Location: info.ssoUrl },
     ],
-    // DEV ONLY: a signature on an AuthnRequest is accepted unchecked (the dev IdP knows no SP
-    // certificate). Nothing is lost: the Response only ever goes to the SP's own ACS URL.
-    wantAuthnRequestsSigned: false,
-  });
+  };
+  // An unsigned AuthnRequest is taken (the Response only ever goes to the SP's own ACS URL);
+  // a signed one is verified by `verifying`, against the certificate of the SP's metadata.
+  const idp = samlify.IdentityProvider({ ...idpSettings, wantAuthnRequestsSigned: false });
+  const verifying = samlify.IdentityProvider({ ...idpSettings, wantAuthnRequestsSigned: true });
+  // Encrypts the signed assertion, then signs the Response over the EncryptedAssertion.
+  const encrypting = samlify.IdentityProvider({ ...idpSettings, wantAuthnRequestsSigned: false, isAssertionEncrypted: true, messageSigningOrder: 'encrypt-then-sign' });
   // samlify's request parsing wants the sending SP, but uses it only to check a signature (off,
   // above): any SP stands in, and we check the issuer ourselves once the request is read.
   const anySp = samlify.ServiceProvider({ entityID: 'urn:latchkey:dev-idp:any-sp' });
@@ -221,9 +256,24 @@ export function samlRoutes({ baseUrl, brokerUrl, signing = {} }: SamlOptions) {
       const id = stringOrUndefined(fields.id);
       const issuer = stringOrUndefined(extracted.issuer);
       if (!id || !issuer) return undefined;
-      return { id, issuer, destination: stringOrUndefined(fields.destination), acsUrl: stringOrUndefined(fields.assertionConsumerServiceUrl), protocolBinding: stringOrUndefined(fields.protocolBinding) };
+      const signed = binding === 'redirect' ? message.Signature !== undefined : /<([\w-]+:)?Signature[\s>]/.test(samlContent);
+      return { id, issuer, destination: stringOrUndefined(fields.destination), acsUrl: stringOrUndefined(fields.assertionConsumerServiceUrl), protocolBinding: stringOrUndefined(fields.protocolBinding), signed };
     } catch {
       return undefined;
+    }
+  }
+
+  /** A signed AuthnRequest's signature, checked against the signing certificate of the SP's metadata. */
+  async function signatureHolds(sp: SamlServiceProvider, binding: 'redirect' | 'post', message: Record<string, unknown>, url: string): Promise<boolean> {
+    try {
+      const metadata = await spMetadataOf(sp);
+      const signingCert = metadata.getX509Certificate('signing');
+      if (!signingCert) return false;
+      const signer = samlify.ServiceProvider({ entityID: sp.entityId, signingCert: certificatePem([signingCert].flat()[0]!), authnRequestsSigned: true });
+      await verifying.parseLoginRequest(signer, binding, binding === 'redirect' ? { query: message, octetString: octetStringOf(url) } : { body: message });
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -233,6 +283,9 @@ export function samlRoutes({ baseUrl, brokerUrl, signing = {} }: SamlOptions) {
     if (!request) return refuse(c, 'Sign-in request refused', 'The SAMLRequest is missing or is not a valid AuthnRequest.');
     const sp = brokerSamlServiceProvider(brokerUrl, request.issuer);
     if (!sp) return refuse(c, 'Unknown service provider', `${request.issuer} is not a SAML connection of the broker at ${brokerUrl}.`);
+    if (request.signed && !(await signatureHolds(sp, binding, message, c.req.url))) {
+      return refuse(c, 'Sign-in request refused', `The AuthnRequest's signature does not verify with the signing certificate in ${sp.entityId}.`);
+    }
     // Never send a Response anywhere but the SP's own ACS URL, whatever the request names.
     if (request.acsUrl !== undefined && request.acsUrl !== sp.acsUrl) {
       return refuse(c, 'Sign-in request refused', `AssertionConsumerServiceURL ${request.acsUrl} is not ${sp.acsUrl}, the ACS URL of ${sp.entityId}.`);
@@ -253,13 +306,17 @@ export function samlRoutes({ baseUrl, brokerUrl, signing = {} }: SamlOptions) {
     const hasAssertion = 'assertion' in outcome;
     // samlify reads which signatures to make from the SP entity: the assertion's when the SP
     // "wants assertions signed", the Response's when it "wants messages signed" (or no assertion is).
+    const encrypt = hasAssertion && responses.encryptAssertions === true;
+    const encryptionCert = encrypt ? [(await spMetadataOf(interaction.sp)).getX509Certificate('encryption')].flat()[0] : undefined;
+    if (encrypt && !encryptionCert) throw new Error(`${interaction.sp.entityId} offers no encryption certificate`);
     const target = samlify.ServiceProvider({
       entityID: interaction.sp.entityId,
       assertionConsumerService: [{ Binding: SAML.postBinding, Location: interaction.sp.acsUrl }],
       wantAssertionsSigned: hasAssertion && sign.assertion,
       wantMessageSigned: sign.response || !hasAssertion,
+      ...(encryptionCert ? { encryptCert: certificatePem(encryptionCert) } : {}),
     });
-    const { context } = await idp.createLoginResponse(target, { extract: {} }, 'post', {}, { customTagReplacement: () => ({ id, context: xml }) });
+    const { context } = await (encrypt ? encrypting : idp).createLoginResponse(target, { extract: {} }, 'post', {}, { customTagReplacement: () => ({ id, context: xml }) });
     return context;
   }
 

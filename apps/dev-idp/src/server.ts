@@ -9,7 +9,7 @@ import { DEFAULT_BROKER_URL, DEFAULT_PORT, redirectUrisFor } from './config.js';
 import { DEVHUB_MOUNT, devHubRoutes } from './devhub.js';
 import { createOidcProvider, OIDC_MOUNT, oidcInteractionRoutes, oidcRequestHandler } from './oidc.js';
 import { messagePage, PAGE_CSP, STYLESHEET, STYLESHEET_PATH } from './page.js';
-import { SAML_MOUNT, samlIdpInfo, samlRoutes, type SamlIdpInfo, type SamlSigning } from './saml.js';
+import { SAML_MOUNT, samlIdpInfo, samlRoutes, type SamlIdpInfo, type SamlResponseOptions } from './saml.js';
 
 export interface DevIdpOptions {
   /** 0 picks a free port (tests). Default 8788. */
@@ -25,8 +25,10 @@ export interface DevIdpOptions {
   redirectUris?: string[];
   /** Extra OIDC clients (oidc-provider metadata), e.g. a `private_key_jwt` client with `jwks`. */
   oidcClients?: Record<string, unknown>[];
-  /** Which SAML signatures to make: by default both the assertion and the Response are signed. */
-  saml?: SamlSigning;
+  /** How SAML Responses are made: by default the assertion and the Response are signed, nothing encrypted. */
+  saml?: SamlResponseOptions;
+  /** How the SAML IdP reads an SP's metadata (signing and encryption certificates) from its entity ID; `fetch` by default. */
+  spMetadata?: (entityId: string) => Promise<string>;
 }
 
 export interface DevIdp {
@@ -83,7 +85,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     app.get('/', (c) => c.redirect(`${OIDC_MOUNT}/.well-known/openid-configuration`));
     app.route(`${OIDC_MOUNT}/interaction`, oidcInteractionRoutes(provider));
     app.route(DEVHUB_MOUNT, devHubRoutes({ baseUrl: url, redirectUris }));
-    app.route(SAML_MOUNT, samlRoutes({ baseUrl: url, brokerUrl, signing: options.saml }));
+    app.route(SAML_MOUNT, samlRoutes({ baseUrl: url, brokerUrl, responses: options.saml, spMetadata: options.spMetadata }));
     app.onError((error, c) => {
       console.error(`dev-idp: ${c.req.method} ${c.req.path}: ${error.stack ?? error}`);
       return c.html(messagePage({ name: 'Dev IdP', theme: 'oidc' }, 'Something went wrong', 'The dev IdP could not finish this request. Go back to the application and start again.'), 500);

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
+import xmlenc from 'xml-encryption';
 
 /**
  * SAML responses crafted by hand for the SP's hostile-input tests: a valid
@@ -340,4 +341,41 @@ export function wrapSignature(xml: string, variant: XswVariant, email: string): 
     }
   }
   return new XMLSerializer().serializeToString(doc);
+}
+
+/** How `encryptAssertionIn` encrypts: the algorithms an IdP picks, and the public key it encrypts to. */
+export interface Encryption {
+  /** The SP certificate (base64 DER, as the admin API answers it). */
+  certificate: string;
+  /** Encrypt to this public key instead of the certificate's (another SP's, say). */
+  publicKey?: string;
+  content?: xmlenc.EncryptionAlgorithm;
+  keyTransport?: xmlenc.KeyEncryptionAlgorithm;
+  /** Encrypt this text instead of the response's signed assertion. */
+  plaintext?: string;
+}
+
+/**
+ * Replaces the response's (signed) Assertion with an EncryptedAssertion, as an IdP does
+ * (sign, then encrypt): AES-256-GCM with the key transported by RSA-OAEP by default.
+ */
+export async function encryptAssertionIn(xml: string, encryption: Encryption): Promise<string> {
+  const assertion = /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(xml)?.[0];
+  if (!assertion) throw new Error('no Assertion to encrypt');
+  const pem = `-----BEGIN CERTIFICATE-----\n${encryption.certificate}\n-----END CERTIFICATE-----`;
+  const publicKey = encryption.publicKey ?? new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const encrypted = await new Promise<string>((resolve, reject) =>
+    xmlenc.encrypt(
+      encryption.plaintext ?? assertion,
+      {
+        rsa_pub: publicKey,
+        pem,
+        encryptionAlgorithm: encryption.content ?? 'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+        keyEncryptionAlgorithm: encryption.keyTransport ?? 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
+        warnInsecureAlgorithm: false,
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    ),
+  );
+  return xml.replace(assertion, `<saml:EncryptedAssertion>${encrypted}</saml:EncryptedAssertion>`);
 }

@@ -88,7 +88,7 @@ function connectionView(deps: Deps, connection: ConnectionRecord) {
   };
   if (connection.type === 'saml') {
     const sp = spUrls(deps.config, connection.id);
-    const { idpEntityId, ssoUrl, certificates, attributes, groupRoles, wantResponseSigned, clockSkewSeconds } = connection.config;
+    const { idpEntityId, ssoUrl, certificates, attributes, groupRoles, wantResponseSigned, clockSkewSeconds, signRequests, encryptAssertions, spCertificate } = connection.config;
     return {
       ...common,
       entity_id: idpEntityId,
@@ -98,10 +98,13 @@ function connectionView(deps: Deps, connection: ConnectionRecord) {
       group_roles: groupRoles,
       want_response_signed: wantResponseSigned,
       clock_skew_seconds: clockSkewSeconds,
-      // What the IdP side needs: the SP's entity ID, its ACS and its metadata URL.
+      sign_requests: signRequests ?? false,
+      encrypt_assertions: encryptAssertions ?? false,
+      // What the IdP side needs: the SP's entity ID, its ACS and its metadata URL (and the SP certificate, when it has one).
       sp_entity_id: sp.entityId,
       acs_url: sp.acsUrl,
       metadata_url: sp.metadataUrl,
+      sp_certificate: spCertificate ?? null,
     };
   }
   const { issuer, clientId, tokenEndpointAuthMethod, scopes, publicJwk } = connection.config;

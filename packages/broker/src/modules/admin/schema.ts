@@ -89,6 +89,10 @@ const samlFields = {
   group_roles: z.record(z.string().min(1).max(512), role).optional(),
   want_response_signed: z.boolean().optional(),
   clock_skew_seconds: z.number().int().min(0).max(300).optional(),
+  /** Sign AuthnRequests with the connection's SP key (made when first needed; its certificate is in the SP metadata). */
+  sign_requests: z.boolean().optional(),
+  /** Take encrypted assertions only, encrypted to the SP key's certificate. */
+  encrypt_assertions: z.boolean().optional(),
 };
 /** Where the IdP is: its metadata (XML or URL), or by hand. */
 const samlIdpFields = {

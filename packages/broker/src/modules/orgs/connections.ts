@@ -104,7 +104,8 @@ export function sealConnectionCredential(secret: string, connectionId: string, c
 export async function connectionCredential(deps: Pick<Deps, 'secret'>, connection: ConnectionRecord): Promise<ConnectionCredential | undefined> {
   if (connection.sealedSecret === null) return undefined;
   const plaintext = unseal(sealingKey(await deps.secret(), 'connection-secret'), connection.id, connection.sealedSecret);
-  if (connection.type === 'oidc' && connection.config.tokenEndpointAuthMethod === 'private_key_jwt') {
+  // A SAML connection's sealed secret is always its SP key (see saml/sp-key.ts).
+  if (connection.type === 'saml' || connection.config.tokenEndpointAuthMethod === 'private_key_jwt') {
     return { kind: 'private_key', jwk: JSON.parse(plaintext) as JWK & { kid: string; alg: string } };
   }
   return { kind: 'client_secret', secret: plaintext };

@@ -78,9 +78,10 @@ export function checkMarkup(xml: string): void {
 /**
  * The response as a whole, before node-saml: a protocol `Response` (not a
  * LogoutResponse) issued in the past, to this ACS, from this IdP, with status
- * Success, exactly one assertion and no SHA-1 anywhere. Answers its `InResponseTo`.
+ * Success, exactly one assertion (an encrypted one with allowed algorithms) and no
+ * SHA-1 signature. Answers its `InResponseTo`, and the EncryptedAssertion's XML if any.
  */
-export function checkResponse(xml: string, expected: { acsUrl: string; idpEntityId: string; now: Date; skewMs: number }): { inResponseTo: string | null } {
+export function checkResponse(xml: string, expected: { acsUrl: string; idpEntityId: string; now: Date; skewMs: number }): { inResponseTo: string | null; encryptedAssertion: string | null } {
   checkMarkup(xml);
   const doc = parseXml(xml);
   const root = doc.documentElement!;
@@ -95,13 +96,47 @@ export function checkResponse(xml: string, expected: { acsUrl: string; idpEntity
   const status = children(root, PROTOCOL, 'Status')[0];
   const code = status && children(status, PROTOCOL, 'StatusCode')[0]?.getAttribute('Value');
   if (code !== SUCCESS) reject('status', `status ${code ?? '(none)'}${status ? `: ${text(children(status, PROTOCOL, 'StatusMessage')[0]) || 'no message'}` : ''}`);
-  const assertions = all(doc, ASSERTION, 'Assertion').length + all(doc, ASSERTION, 'EncryptedAssertion').length;
+  const encrypted = all(doc, ASSERTION, 'EncryptedAssertion');
+  const assertions = all(doc, ASSERTION, 'Assertion').length + encrypted.length;
   if (assertions !== 1) reject('assertion_count', `${assertions} assertions (exactly one is taken)`);
-  for (const method of [...all(doc, DSIG, 'SignatureMethod'), ...all(doc, DSIG, 'DigestMethod')]) {
+  refuseSha1(doc);
+  if (encrypted[0]) checkEncryption(encrypted[0]);
+  return { inResponseTo: root.getAttribute('InResponseTo') || null, encryptedAssertion: encrypted[0]?.toString() ?? null };
+}
+
+/** No SHA-1 in a signature: its SignatureMethod, or a DigestMethod of its References (RSA-OAEP's own digest is not a signature's). */
+export function refuseSha1(doc: Document | Element): void {
+  const inReference = (method: Element) => {
+    const parent = method.parentNode as Element | null;
+    return parent?.localName === 'Reference' && parent.namespaceURI === DSIG;
+  };
+  const digests = all(doc, DSIG, 'DigestMethod').filter(inReference);
+  for (const method of [...all(doc, DSIG, 'SignatureMethod'), ...digests]) {
     const algorithm = method.getAttribute('Algorithm') ?? '';
     if (/sha1$/i.test(algorithm)) reject('sha1', `${method.localName} ${algorithm}: SHA-1 is refused`);
   }
-  return { inResponseTo: root.getAttribute('InResponseTo') || null };
+}
+
+/** What an EncryptedAssertion may be encrypted with: AES (GCM or CBC), its key by RSA-OAEP. Never RSA PKCS#1 v1.5 (Bleichenbacher) or 3DES. */
+const CONTENT_ALGORITHMS = [
+  'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+  'http://www.w3.org/2009/xmlenc11#aes128-gcm',
+  'http://www.w3.org/2001/04/xmlenc#aes256-cbc',
+  'http://www.w3.org/2001/04/xmlenc#aes128-cbc',
+];
+const KEY_TRANSPORT = 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p';
+const XMLENC = 'http://www.w3.org/2001/04/xmlenc#';
+
+/** The EncryptedAssertion's algorithms, before anything is decrypted: one EncryptedData and one EncryptedKey, each with an allowed method. */
+function checkEncryption(encrypted: Element): void {
+  const data = all(encrypted, XMLENC, 'EncryptedData');
+  const keys = all(encrypted, XMLENC, 'EncryptedKey');
+  if (data.length !== 1 || keys.length !== 1) reject('encryption_algorithm', `${data.length} EncryptedData and ${keys.length} EncryptedKey (one of each is taken)`);
+  const method = (element: Element) => children(element, XMLENC, 'EncryptionMethod')[0]?.getAttribute('Algorithm') ?? '(none)';
+  const content = method(data[0]!);
+  if (!CONTENT_ALGORITHMS.includes(content)) reject('encryption_algorithm', `content encrypted with ${content}: AES-GCM or AES-CBC only`);
+  const transport = method(keys[0]!);
+  if (transport !== KEY_TRANSPORT) reject('encryption_algorithm', `key transported with ${transport}: RSA-OAEP only`);
 }
 
 /**

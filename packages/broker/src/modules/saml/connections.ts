@@ -7,7 +7,9 @@ import { isLoopbackUrl } from '../../config.js';
 import { insertConnection, updateConnection, type ConnectionRecord, type OrganizationRecord, type SamlConnectionConfig } from '../../storage/queries/index.js';
 import type { createSamlConnectionSchema, updateSamlConnectionSchema } from '../admin/schema.js';
 import { SamlRejection } from './checks.js';
+import { spUrls } from './config.js';
 import { certificateBody, parseIdpMetadata, type IdpMetadata } from './metadata.js';
+import { newSpKey } from './sp-key.js';
 
 const invalid = (path: string, message: string) => new ProblemError('invalid_request', { errors: [{ path, message }] });
 
@@ -86,7 +88,22 @@ function samlConfig(idp: IdpMetadata, body: SamlFields, base?: SamlConnectionCon
     groupRoles: body.group_roles ?? base?.groupRoles ?? {},
     wantResponseSigned: body.want_response_signed ?? base?.wantResponseSigned ?? false,
     clockSkewSeconds: body.clock_skew_seconds ?? base?.clockSkewSeconds ?? 60,
+    signRequests: body.sign_requests ?? base?.signRequests ?? false,
+    encryptAssertions: body.encrypt_assertions ?? base?.encryptAssertions ?? false,
+    ...(base?.spCertificate ? { spCertificate: base.spCertificate } : {}),
   };
+}
+
+/**
+ * The SP key a connection needs once it signs requests or takes encrypted assertions:
+ * made the first time (and kept after, so the IdP's copy of the certificate stays good
+ * when either is turned off and on again). Answers the config with its certificate
+ * and the sealed key for the row, or nothing to change.
+ */
+async function withSpKey(deps: Deps, connectionId: string, config: SamlConnectionConfig): Promise<{ config: SamlConnectionConfig; sealedSecret: string } | undefined> {
+  if (config.spCertificate || !(config.signRequests || config.encryptAssertions)) return undefined;
+  const { key, sealed } = await newSpKey(deps, connectionId, spUrls(deps.config, connectionId).entityId);
+  return { config: { ...config, spCertificate: key.certificate }, sealedSecret: sealed };
 }
 
 const byHand = (body: IdpFields) => body.metadata_xml === undefined && body.metadata_url === undefined;
@@ -98,14 +115,17 @@ const byHand = (body: IdpFields) => body.metadata_xml === undefined && body.meta
 export async function createSamlConnection(deps: Deps, org: OrganizationRecord, body: z.output<typeof createSamlConnectionSchema>): Promise<ConnectionRecord> {
   const idp = (await idpOf(deps, body))!;
   checkIdp(deps, idp, byHand(body));
+  const id = randomId('con');
+  const config = samlConfig(idp, body);
+  const keyed = await withSpKey(deps, id, config);
   return insertConnection(deps.storage, {
-    id: randomId('con'),
+    id,
     orgId: org.id,
     type: 'saml',
     name: body.name ?? org.name,
     enabled: body.enabled ?? true,
-    config: samlConfig(idp, body),
-    sealedSecret: null,
+    config: keyed?.config ?? config,
+    sealedSecret: keyed?.sealedSecret ?? null,
     defaultRole: body.default_role ?? 'member',
     allowLinking: body.allow_linking ?? false,
     idpInitiated: body.idp_initiated ?? false,
@@ -122,12 +142,14 @@ export async function updateSamlConnection(deps: Deps, existing: ConnectionRecor
   const current = { entityId: existing.config.idpEntityId, ssoUrl: existing.config.ssoUrl, certificates: existing.config.certificates };
   const idp = (await idpOf(deps, change, current)) ?? current;
   if (idp !== current) checkIdp(deps, idp, byHand(change));
+  const config = samlConfig(idp, change, existing.config);
+  const keyed = await withSpKey(deps, existing.id, config);
   return updateConnection(deps.storage, existing.orgId, {
     id: existing.id,
     name: change.name ?? existing.name,
     enabled: change.enabled ?? existing.enabled,
-    config: samlConfig(idp, change, existing.config),
-    sealedSecret: null,
+    config: keyed?.config ?? config,
+    sealedSecret: keyed?.sealedSecret ?? existing.sealedSecret,
     defaultRole: change.default_role ?? existing.defaultRole,
     allowLinking: change.allow_linking ?? existing.allowLinking,
     idpInitiated: change.idp_initiated ?? existing.idpInitiated,

@@ -7,6 +7,7 @@ import { currentSession } from '../sessions/sessions.js';
 import { answerRedirect } from '../sign-in/answer.js';
 import { browserOf, clientBucket } from '../sign-in/browser.js';
 import { spMetadata } from './sp.js';
+import { spKeyOf } from './sp-key.js';
 import { finishSamlTrip, receiveResponse, samlConnection } from './trip.js';
 
 /** A SAML response runs to tens of kB (certificates, many groups); nothing real comes near this. */
@@ -50,7 +51,7 @@ export function samlRoutes(deps: Deps) {
     if (!connection) throw new ProblemError('not_found');
     c.header('content-type', 'application/samlmetadata+xml');
     c.header('cache-control', 'public, max-age=300');
-    return c.body(spMetadata(deps.config, connection.id, connection.config));
+    return c.body(spMetadata(deps.config, connection.id, connection.config, await spKeyOf(deps, connection)));
   });
   app.post(
     '/:id/acs',

@@ -5,6 +5,7 @@ import {
   anotherKey,
   authnRequestIdOf,
   encodeResponse,
+  encryptAssertionIn,
   IDP_CERTIFICATE,
   IDP_CERTIFICATE_DER,
   NS,
@@ -565,6 +566,80 @@ describe.each(storageKinds)('SAML hostile responses (%s)', (kind) => {
       const acs = await postToAcs(parties, xml);
       expect([acs.status, acs.body.code, acs.setCookies]).toEqual([413, 'payload_too_large', []]);
       expect(await rowCounts(ctx.storage)).toMatchObject({ sessions: 0, users: 0 });
+    });
+  });
+
+  describe('encrypted assertions: the SP certificate is public, so anyone can encrypt to it', () => {
+    /** Globex taking encrypted assertions only, an open request, and the signed response for it. */
+    async function encryptedTrip(options: ResponseOptions = {}) {
+      const opened = await trip(options, { encrypt_assertions: true });
+      const certificate = (await admin('GET', `/organizations/${opened.org.id}/connections/${opened.connection.id}`)).body.sp_certificate as string;
+      return { ...opened, certificate };
+    }
+
+    it('positive control: a signed assertion encrypted with AES-256-GCM (key by RSA-OAEP) signs in', async () => {
+      const { parties, xml, certificate } = await encryptedTrip();
+      await expectSignedIn(await postToAcs(parties, await encryptAssertionIn(xml, { certificate })), 'bo@globex.test');
+    });
+
+    it('positive control: AES-128-CBC, as ADFS and Entra ID may send it, signs in too', async () => {
+      const { parties, xml, certificate } = await encryptedTrip();
+      await expectSignedIn(await postToAcs(parties, await encryptAssertionIn(xml, { certificate, content: 'http://www.w3.org/2001/04/xmlenc#aes128-cbc' })), 'bo@globex.test');
+    });
+
+    it('refuses a plaintext assertion where the connection takes encrypted ones only', async () => {
+      const { parties, xml } = await encryptedTrip();
+      await expectRefused(await postToAcs(parties, xml), { reason: 'not_encrypted' });
+    });
+
+    it('refuses an encrypted assertion on a connection with no SP key', async () => {
+      const { parties, xml } = await trip();
+      // Encrypted to some certificate (the IdP's own here): the connection has no key to open anything with.
+      await expectRefused(await postToAcs(parties, await encryptAssertionIn(xml, { certificate: IDP_CERTIFICATE_DER })), { reason: 'encrypted' });
+    });
+
+    it.each([
+      ['its key transported with RSA PKCS#1 v1.5 (Bleichenbacher)', { keyTransport: 'http://www.w3.org/2001/04/xmlenc#rsa-1_5' as const }],
+      ['its content encrypted with 3DES', { content: 'http://www.w3.org/2001/04/xmlenc#tripledes-cbc' as const }],
+    ])('refuses an assertion with %s before decrypting anything', async (_, algorithms) => {
+      const { parties, xml, certificate } = await encryptedTrip();
+      await expectRefused(await postToAcs(parties, await encryptAssertionIn(xml, { certificate, ...algorithms })), { reason: 'encryption_algorithm' });
+    });
+
+    it('refuses an assertion encrypted to another key', async () => {
+      const { parties, xml, certificate } = await encryptedTrip();
+      const publicKey = anotherKey().export({ type: 'pkcs1', format: 'pem' }).toString();
+      const { createPublicKey } = await import('node:crypto');
+      const spki = createPublicKey(publicKey).export({ type: 'spki', format: 'pem' }).toString();
+      await expectRefused(await postToAcs(parties, await encryptAssertionIn(xml, { certificate, publicKey: spki })), { reason: 'decryption' });
+    });
+
+    it('refuses an unsigned assertion, encrypted by anyone to the public SP certificate', async () => {
+      const { parties, xml, certificate } = await encryptedTrip({ signAssertion: false });
+      await expectRefused(await postToAcs(parties, await encryptAssertionIn(xml, { certificate })), { reason: 'signature' });
+    });
+
+    it('refuses an encrypted assertion signed with SHA-1', async () => {
+      const { parties, xml, certificate } = await encryptedTrip({ signAssertion: { signatureAlgorithm: 'sha1', digestAlgorithm: 'sha1' } });
+      await expectRefused(await postToAcs(parties, await encryptAssertionIn(xml, { certificate })), { reason: 'sha1' });
+    });
+
+    it.each([
+      ['a DOCTYPE with an entity', (assertion: string) => `<!DOCTYPE a [<!ENTITY e "bo@globex.test">]>${assertion}`, 'doctype'],
+      ['nesting 5,000 deep', (assertion: string) => assertion.replace('<saml:Issuer>', `${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}<saml:Issuer>`), 'too_deep'],
+      ['a Response instead of an Assertion', (assertion: string) => `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">${assertion}</samlp:Response>`, 'decryption'],
+      ['text that does not parse', () => '<saml:Assertion', 'malformed'],
+    ])('looks inside before node-saml does: refuses plaintext with %s', async (_, change, reason) => {
+      const { parties, xml, certificate } = await encryptedTrip();
+      const assertion = /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(xml)![0];
+      await expectRefused(await postToAcs(parties, await encryptAssertionIn(xml, { certificate, plaintext: change(assertion) })), { reason });
+    });
+
+    it('refuses two EncryptedKeys (one for a key the attacker chose) as an algorithm question, before decrypting', async () => {
+      const { parties, xml, certificate } = await encryptedTrip();
+      const encrypted = await encryptAssertionIn(xml, { certificate });
+      const key = /<e:EncryptedKey[\s\S]*?<\/e:EncryptedKey>/.exec(encrypted)![0];
+      await expectRefused(await postToAcs(parties, encrypted.replace(key, `${key}${key}`)), { reason: 'encryption_algorithm' });
     });
   });
 

@@ -12,10 +12,18 @@ import { APP_ORIGIN, BROKER_URL, rowCounts, storageKinds, testBroker, testClock,
  */
 describe.each(storageKinds)('SAML connections (%s)', (kind) => {
   let idp: DevIdp;
+  /** The same dev IdP set to encrypt its assertions to the SP certificate of the SP's metadata. */
+  let encryptingIdp: DevIdp;
+  // The IdP reads the SP's metadata (certificates) from the broker, as an IdP admin loads it.
+  const spMetadata = async (entityId: string) => (await ctx.broker.browser().get(new URL(entityId).pathname)).body as string;
   beforeAll(async () => {
-    idp = await startDevIdp({ port: 0, brokerUrl: BROKER_URL });
+    idp = await startDevIdp({ port: 0, brokerUrl: BROKER_URL, spMetadata });
+    encryptingIdp = await startDevIdp({ port: 0, brokerUrl: BROKER_URL, spMetadata, saml: { encryptAssertions: true } });
   });
-  afterAll(() => idp.close());
+  afterAll(async () => {
+    await idp.close();
+    await encryptingIdp.close();
+  });
   // The broker's clock is the IdP's (real time): node-saml and the dev IdP read the wall clock.
   const ctx = useTestBroker(kind, undefined, { adminToken: ADMIN_TOKEN, clock: testClock(Date.now()) });
   const admin = (method: string, path: string, json?: unknown) => adminCall(ctx.broker, method, path, json);
@@ -29,10 +37,10 @@ describe.each(storageKinds)('SAML connections (%s)', (kind) => {
   }
 
   /** The browser's whole trip: identify, the IdP's page, the IdP's form POST to the ACS (cross-site: no cookies), the finish. */
-  async function signIn(browser = ctx.broker, email = 'bo@globex.test') {
+  async function signIn(browser: Pick<typeof ctx.broker, 'post' | 'call'> = ctx.broker, email = 'bo@globex.test', through = idp) {
     const step = (await browser.post('/v1/sign-in/identify', { email, resume_url: `${APP_ORIGIN}/sign-in` })).body;
     expect(step).toMatchObject({ step: 'sso-redirect', to: { kind: 'sso', name: 'Globex' } });
-    const post = await samlSignIn(idp, { authnRequestUrl: step.url, email, password: 'latchkey-dev' });
+    const post = await samlSignIn(through, { authnRequestUrl: step.url, email, password: 'latchkey-dev' });
     const acs = await browser.call('POST', new URL(post.acsUrl).pathname, {
       cookie: null,
       headers: { origin: 'null', 'content-type': 'application/x-www-form-urlencoded' },
@@ -123,6 +131,51 @@ describe.each(storageKinds)('SAML connections (%s)', (kind) => {
     const replay = await postToAcs(ctx.broker, post);
     expect([replay.status, replay.body.code]).toEqual([400, 'saml_rejected']);
     expect((await ctx.storage.query<{ reason: string }>('SELECT reason FROM connection_rejections ORDER BY reason')).map((r) => r.reason)).toEqual(['replay', 'unsolicited']);
+  });
+
+  it('signs its AuthnRequests where asked: RSA-SHA256 over the query, with the certificate in the SP metadata, verified by the IdP', async () => {
+    const { connection } = await globex({ sign_requests: true });
+    expect(connection).toMatchObject({ sign_requests: true, encrypt_assertions: false, sp_certificate: expect.stringMatching(/^MII[A-Za-z0-9+/=]+$/) });
+    const metadata = (await ctx.broker.get(`/v1/saml/${connection.id}/metadata`)).body as string;
+    expect(metadata).toContain('AuthnRequestsSigned="true"');
+    expect(metadata).toMatch(/<KeyDescriptor use="signing">[\s\S]*<ds:X509Certificate>\s*MII/);
+    const step = (await ctx.broker.post('/v1/sign-in/identify', { email: 'bo@globex.test', resume_url: `${APP_ORIGIN}/sign-in` })).body;
+    const query = new URL(step.url).searchParams;
+    expect(query.get('SigAlg')).toBe('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
+    expect(query.get('Signature')).toMatch(/^[A-Za-z0-9+/=]{300,}$/);
+    // A request whose signature is not the SP's is refused by the IdP; the real one signs in.
+    const forged = new URL(step.url);
+    forged.searchParams.set('Signature', Buffer.alloc(256, 1).toString('base64'));
+    await expect(samlSignIn(idp, { authnRequestUrl: forged.toString(), email: 'bo@globex.test', password: 'latchkey-dev' })).rejects.toThrow(/refused the sign-in \(400\)/);
+    const post = await samlSignIn(idp, { authnRequestUrl: step.url, email: 'bo@globex.test', password: 'latchkey-dev' });
+    expect((await postToAcs(ctx.broker, post)).status).toBe(303);
+    expect((await ctx.broker.get('/v1/saml/finish')).status).toBe(303);
+    expect((await ctx.broker.get('/v1/sign-in/flow')).body).toMatchObject({ step: 'done', user: { email: 'bo@globex.test' } });
+    // Its key is sealed in the row, never stored in the clear.
+    const [row] = await ctx.storage.query<{ sealed_secret: string; config: unknown }>('SELECT sealed_secret, config FROM connections');
+    expect(row!.sealed_secret).toBeTruthy();
+    expect(JSON.stringify(row)).not.toMatch(/PRIVATE KEY|"d":/);
+  });
+
+  it('takes encrypted assertions (AES-256-CBC, key by RSA-OAEP) and, with encrypt_assertions, nothing else', async () => {
+    const { org, connection } = await globex({ encrypt_assertions: true, metadata_url: encryptingIdp.saml.metadataUrl });
+    const metadata = (await ctx.broker.get(`/v1/saml/${connection.id}/metadata`)).body as string;
+    expect(metadata).toMatch(/<KeyDescriptor use="encryption">/);
+    expect(metadata).not.toContain('<KeyDescriptor use="signing">');
+    const { post, acs } = await signIn(ctx.broker, 'bo@globex.test', encryptingIdp);
+    const xml = Buffer.from(post.SAMLResponse, 'base64').toString('utf8');
+    expect(xml).toMatch(/<saml:EncryptedAssertion[\s\S]*xmlenc#aes256-cbc[\s\S]*xmlenc#rsa-oaep-mgf1p/);
+    expect(xml).not.toContain('bo@globex.test');
+    expect(acs.status).toBe(303);
+    expect((await ctx.broker.get('/v1/saml/finish')).status).toBe(303);
+    expect((await ctx.broker.get('/v1/sign-in/flow')).body).toMatchObject({ step: 'done', user: { email: 'bo@globex.test' }, session: { org_id: org.id } });
+    // The connection moved to an IdP that sends plaintext: refused at the ACS, and the admins read why.
+    expect((await admin('PATCH', `/organizations/${org.id}/connections/${connection.id}`, { metadata_url: idp.saml.metadataUrl })).status).toBe(200);
+    const plain = await signIn(ctx.broker.browser(), 'bo@globex.test', idp);
+    expect(plain.acs.status).toBe(303);
+    const rejections = await ctx.storage.query<{ reason: string }>('SELECT reason FROM connection_rejections');
+    expect(rejections.map((r) => r.reason)).toEqual(['not_encrypted']);
+    expect(await rowCounts(ctx.storage)).toMatchObject({ sessions: 1 });
   });
 
   it('finishes on another instance of the same database what one instance started: the ACS and the finish there', async () => {

@@ -23,6 +23,7 @@ import type { Browser } from '../sign-in/browser.js';
 import type { StepOutcome } from '../sign-in/complete.js';
 import { SamlRejection } from './checks.js';
 import { mapSubject } from './config.js';
+import { spKeyOf } from './sp-key.js';
 import { authnRequestUrl, newRequestId, validateResponse, type ValidatedResponse } from './sp.js';
 
 /** The flow kind of an AuthnRequest sent, found again by the hash of its ID when the response names it. */
@@ -64,7 +65,7 @@ export async function samlConnection(deps: Pick<Deps, 'storage'>, id: string): P
  */
 export async function startSamlTrip(deps: Deps, browser: Browser, connection: SamlConnection, trip: { resumeUrl: string; returnTo: string | null }): Promise<SsoRedirectStep> {
   const requestId = newRequestId();
-  const url = await authnRequestUrl(deps.config, connection.id, connection.config, requestId);
+  const url = await authnRequestUrl(deps.config, connection.id, connection.config, await spKeyOf(deps, connection), requestId);
   const now = deps.clock();
   await insertFlow<SamlRequestData>(deps.storage, {
     id: randomId('flw'),
@@ -104,7 +105,7 @@ export async function receiveResponse(deps: Deps, connectionId: string, samlResp
   const now = deps.clock();
   let validated;
   try {
-    validated = await validateResponse(deps.config, connection.id, connection.config, samlResponse, now);
+    validated = await validateResponse(deps.config, connection.id, connection.config, samlResponse, now, await spKeyOf(deps, connection));
   } catch (error) {
     if (!(error instanceof SamlRejection)) throw error;
     const reference = await recordRejection(deps, connection, error);

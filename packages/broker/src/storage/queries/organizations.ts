@@ -84,6 +84,12 @@ export interface SamlConnectionConfig {
   wantResponseSigned: boolean;
   /** Tolerance for the IdP's clock on NotBefore / NotOnOrAfter / IssueInstant. */
   clockSkewSeconds: number;
+  /** AuthnRequests are signed with the SP key (the metadata publishes its certificate for signing). */
+  signRequests?: boolean;
+  /** Only encrypted assertions are taken (the metadata publishes the SP certificate for encryption). */
+  encryptAssertions?: boolean;
+  /** The SP key's certificate (base64 DER) when the connection has one; its private key is the row's sealed secret. */
+  spCertificate?: string;
 }
 
 /** A sign-in connection of an organization; `config` by `type`. */
