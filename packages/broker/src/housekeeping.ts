@@ -1,15 +1,16 @@
 import type { Deps } from './deps.js';
-import { deleteExpiredAssertions, deleteExpiredFlows, deleteOutboxMessagesBefore } from './storage/queries/index.js';
+import { deleteExpiredAssertions, deleteExpiredConnectionTests, deleteExpiredFlows, deleteOutboxMessagesBefore } from './storage/queries/index.js';
 
 const HOUR_MS = 3_600_000;
 
 /**
  * Deletes what nobody can use any more: expired flows, rate-limit windows
  * older than the longest window, dev-outbox mail older than a day, and SAML
- * replay-cache entries of assertions that are no longer valid anyway. Safe to
+ * replay-cache entries of assertions that are no longer valid anyway, and
+ * connection tests past their day. Safe to
  * run on every instance at once (plain deletes by age).
  */
-export async function sweep(deps: Deps): Promise<{ flows: number; rateLimits: number; mail: number; samlAssertions: number }> {
+export async function sweep(deps: Deps): Promise<{ flows: number; rateLimits: number; mail: number; samlAssertions: number; connectionTests: number }> {
   const now = deps.clock().getTime();
   const longestWindowMs = Math.max(...Object.values(deps.config.rateLimits).map((w) => w.windowSeconds * 1000));
   return {
@@ -17,6 +18,7 @@ export async function sweep(deps: Deps): Promise<{ flows: number; rateLimits: nu
     rateLimits: await deps.rateLimits.sweep(new Date(now - longestWindowMs - HOUR_MS)),
     mail: await deleteOutboxMessagesBefore(deps.storage, new Date(now - 24 * HOUR_MS)),
     samlAssertions: await deleteExpiredAssertions(deps.storage, new Date(now)),
+    connectionTests: await deleteExpiredConnectionTests(deps.storage, new Date(now)),
   };
 }
 

@@ -15,6 +15,7 @@ import {
   findOrganization,
   findOrganizationConnection,
   insertOrganization,
+  findConnectionTest,
   listConnectionRejections,
   listConnections,
   listDomains,
@@ -34,6 +35,7 @@ import { normalizeDomain } from '../orgs/domains.js';
 import { createOidcConnection, updateOidcConnection } from './connections.js';
 import { spUrls } from '../saml/config.js';
 import { createSamlConnection, updateSamlConnection } from '../saml/connections.js';
+import { startConnectionTest } from '../saml/connection-test.js';
 import { requireAdminToken } from './guard.js';
 import {
   createConnectionSchema,
@@ -298,6 +300,23 @@ export function adminRoutes(deps: Deps) {
     const connection = await connectionOf(deps, org, c);
     const rows = await listConnectionRejections(deps.storage, connection.id, 100);
     return c.json({ data: rows.map((r) => ({ reference: r.reference, reason: r.reason, detail: r.detail, created_at: iso(r.createdAt) })) });
+  });
+
+  // "Test connection": a URL the admin opens to sign in at the IdP; the ACS reports instead of signing in.
+  app.post('/organizations/:id/connections/:cid/tests', async (c) => {
+    const org = await organizationOf(deps, c);
+    const connection = await connectionOf(deps, org, c);
+    if (connection.type !== 'saml') throw new ProblemError('unsupported_connection_type', { detail: 'connection tests are for SAML connections' });
+    const test = await startConnectionTest(deps, connection);
+    return c.json({ id: test.id, status: 'pending', url: test.url, expires_at: iso(test.expiresAt) }, 201);
+  });
+
+  app.get('/organizations/:id/connections/:cid/tests/:tid', async (c) => {
+    const org = await organizationOf(deps, c);
+    const connection = await connectionOf(deps, org, c);
+    const test = await findConnectionTest(deps.storage, connection.id, c.req.param('tid'), deps.clock());
+    if (!test) throw new ProblemError('not_found', { detail: 'no such connection test (reports are kept a day)' });
+    return c.json({ id: test.id, status: test.status, created_at: iso(test.createdAt), finished_at: test.finishedAt ? iso(test.finishedAt) : null, report: test.report });
   });
 
   app.delete('/organizations/:id/connections/:cid', async (c) => {

@@ -2,10 +2,12 @@ import { Hono, type Context } from 'hono';
 import type { Deps } from '../../deps.js';
 import { limitBodySize } from '../../http/body.js';
 import { rateLimit } from '../../http/guard/rate-limit.js';
+import { PAGE_HEADERS, wantsHtml } from '../../http/page.js';
 import { ProblemError } from '../../http/problem.js';
 import { currentSession } from '../sessions/sessions.js';
 import { answerRedirect } from '../sign-in/answer.js';
 import { browserOf, clientBucket } from '../sign-in/browser.js';
+import { refusalPage } from './pages.js';
 import { spMetadata } from './sp.js';
 import { spKeyOf } from './sp-key.js';
 import { finishSamlTrip, receiveResponse, samlConnection } from './trip.js';
@@ -58,8 +60,15 @@ export function samlRoutes(deps: Deps) {
     limitBodySize(ACS_MAX_BODY_BYTES),
     rateLimit({ key: (c) => clientBucket(c, deps.config), prefix: 'acs', window: deps.config.rateLimits.perIp, store: deps.rateLimits, clock: deps.clock }),
     async (c) => {
-      const { location } = await receiveResponse(deps, connectionIdOf(c), await samlResponseOf(c));
-      return c.redirect(location, 303);
+      try {
+        const answer = await receiveResponse(deps, connectionIdOf(c), await samlResponseOf(c));
+        return 'page' in answer ? c.body(answer.page, 200, PAGE_HEADERS) : c.redirect(answer.location, 303);
+      } catch (error) {
+        // A refusal no sign-in can hear of: a person's browser gets a page with the reference, not JSON.
+        if (!(error instanceof ProblemError && error.code === 'saml_rejected' && wantsHtml(c.req.header('accept')))) throw error;
+        const reference = /reference (\S+)/.exec(error.extra.detail ?? '')?.[1] ?? '';
+        return c.body(refusalPage(reference, c.req.header('accept-language')), 400, PAGE_HEADERS);
+      }
     },
   );
   app.get(

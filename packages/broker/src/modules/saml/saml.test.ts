@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { samlSignIn, startDevIdp, type DevIdp } from '@latchkey/dev-idp';
 import { ADMIN_TOKEN, adminCall } from '../../test/admin.js';
 import { createPostgresStorage } from '../../storage/postgres.js';
@@ -26,6 +26,8 @@ describe.each(storageKinds)('SAML connections (%s)', (kind) => {
   });
   // The broker's clock is the IdP's (real time): node-saml and the dev IdP read the wall clock.
   const ctx = useTestBroker(kind, undefined, { adminToken: ADMIN_TOKEN, clock: testClock(Date.now()) });
+  // One clock for the file: every test starts with it on the wall clock again.
+  beforeEach(() => ctx.broker.clock.advance(Date.now() - ctx.broker.clock.now().getTime()));
   const admin = (method: string, path: string, json?: unknown) => adminCall(ctx.broker, method, path, json);
 
   async function globex(connection: Record<string, unknown> = {}) {
@@ -176,6 +178,99 @@ describe.each(storageKinds)('SAML connections (%s)', (kind) => {
     const rejections = await ctx.storage.query<{ reason: string }>('SELECT reason FROM connection_rejections');
     expect(rejections.map((r) => r.reason)).toEqual(['not_encrypted']);
     expect(await rowCounts(ctx.storage)).toMatchObject({ sessions: 1 });
+  });
+
+  describe('test connection: reports what the IdP sent and what was mapped, and signs nobody in', () => {
+    /** The admin starts a test; the admin's browser signs in at the IdP, which posts to the ACS (a browser's POST: it asks for HTML). */
+    async function runTest(org: { id: string }, connection: { id: string }, email = 'bo@globex.test') {
+      const started = await admin('POST', `/organizations/${org.id}/connections/${connection.id}/tests`, {});
+      expect(started.status).toBe(201);
+      expect(started.body).toMatchObject({ id: expect.stringMatching(/^ctest_/), status: 'pending', url: expect.stringContaining(`${idp.saml.ssoUrl}?SAMLRequest=`) });
+      expect((await admin('GET', `/organizations/${org.id}/connections/${connection.id}/tests/${started.body.id}`)).body).toMatchObject({ status: 'pending', report: null });
+      const post = await samlSignIn(idp, { authnRequestUrl: started.body.url, email, password: 'latchkey-dev' });
+      const tester = ctx.broker.browser();
+      const acs = await tester.call('POST', new URL(post.acsUrl).pathname, {
+        headers: { origin: 'null', accept: 'text/html,application/xhtml+xml', 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ SAMLResponse: post.SAMLResponse }).toString(),
+      });
+      const report = (await admin('GET', `/organizations/${org.id}/connections/${connection.id}/tests/${started.body.id}`)).body;
+      return { post, acs, tester, report, id: started.body.id as string };
+    }
+
+    it('passes for bo@globex.test: the IdP’s attributes, the mapped email, name, groups and role, and no session, user or membership', async () => {
+      const { org, connection } = await globex();
+      const { acs, tester, report, post, id } = await runTest(org, connection);
+      expect(acs.status).toBe(200);
+      expect(acs.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(acs.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; .*frame-ancestors 'none'$/);
+      expect(acs.body).toContain('Connection test passed');
+      expect(acs.body).toContain('bo@globex.test');
+      expect(acs.setCookies).toEqual([]);
+      expect(report).toMatchObject({
+        id,
+        status: 'passed',
+        finished_at: expect.any(String),
+        report: {
+          status: 'passed',
+          received: { issuer: idp.saml.entityId, name_id: 'bo@globex.test', name_id_format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress', attributes: { email: ['bo@globex.test'], firstName: ['Bo'], groups: ['admins'] } },
+          mapped: { email: 'bo@globex.test', name: expect.stringMatching(/^Bo /), groups: ['admins'], role: 'admin' },
+          sign_in: { would_sign_in: true, reason: null },
+        },
+      });
+      expect(tester.cookies.size).toBe(0);
+      expect(await rowCounts(ctx.storage)).toMatchObject({ sessions: 0, users: 0, identities: 0 });
+      expect(await ctx.storage.query('SELECT 1 FROM memberships')).toEqual([]);
+      // The same response again: its request was taken; the report stays as it was.
+      const again = await postToAcs(ctx.broker, post);
+      expect([again.status, again.body.code]).toEqual([400, 'saml_rejected']);
+      expect((await admin('GET', `/organizations/${org.id}/connections/${connection.id}/tests/${id}`)).body.report).toEqual(report.report);
+    });
+
+    it('works on a disabled connection, and says a sign-in would not pass (disabled; an address outside the domains)', async () => {
+      const { org, connection } = await globex({ enabled: false });
+      expect((await runTest(org, connection)).report.report.sign_in).toMatchObject({ would_sign_in: false, reason: 'disabled' });
+      expect((await runTest(org, connection, 'ana@acme.test')).report.report).toMatchObject({ status: 'passed', sign_in: { would_sign_in: false, reason: 'not_linkable' } });
+      // A sign-in (not a test) on the disabled connection never starts: identify does not send there.
+      expect((await ctx.broker.post('/v1/sign-in/identify', { email: 'bo@globex.test', resume_url: `${APP_ORIGIN}/sign-in` })).body.step).not.toBe('sso-redirect');
+    });
+
+    it('fails with the reason and detail when the response is refused, and keeps the reference', async () => {
+      const { org, connection } = await globex();
+      // The connection now expects another IdP entity ID: the dev IdP's response names the wrong issuer.
+      expect((await admin('PATCH', `/organizations/${org.id}/connections/${connection.id}`, { entity_id: 'https://idp.elsewhere.test/saml' })).status).toBe(200);
+      const { acs, report } = await runTest(org, connection);
+      expect(acs.status).toBe(200);
+      expect(acs.body).toContain('Connection test failed');
+      expect(report.report).toMatchObject({ status: 'failed', sign_in: { would_sign_in: false }, rejection: { reason: 'issuer', detail: expect.stringContaining('idp.elsewhere.test'), reference: expect.stringMatching(/^rej_/) } });
+      const rejections = (await admin('GET', `/organizations/${org.id}/connections/${connection.id}/rejections`)).body.data;
+      expect(rejections.map((r: { reference: string }) => r.reference)).toEqual([report.report.rejection.reference]);
+    });
+
+    it('finds no test of another connection, and none after a day', async () => {
+      const { org, connection } = await globex();
+      const started = (await admin('POST', `/organizations/${org.id}/connections/${connection.id}/tests`, {})).body;
+      const other = (await admin('POST', `/organizations/${org.id}/connections`, { type: 'saml', metadata_url: idp.saml.metadataUrl })).body;
+      expect((await admin('GET', `/organizations/${org.id}/connections/${other.id}/tests/${started.id}`)).status).toBe(404);
+      ctx.broker.clock.advance(24 * 3_600_000 + 1);
+      expect((await admin('GET', `/organizations/${org.id}/connections/${connection.id}/tests/${started.id}`)).status).toBe(404);
+    });
+  });
+
+  it('shows a person’s browser a page, not JSON, for a refusal no sign-in can hear of: the reference, in their language', async () => {
+    const { connection } = await globex();
+    const post = await samlSignIn(idp, { spEntityId: connection.sp_entity_id, email: 'bo@globex.test', password: 'latchkey-dev' });
+    const acs = await ctx.broker.call('POST', new URL(post.acsUrl).pathname, {
+      cookie: null,
+      headers: { origin: 'null', accept: 'text/html', 'accept-language': 'fr-CH, de;q=0.8, en;q=0.5', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ SAMLResponse: post.SAMLResponse }).toString(),
+    });
+    expect([acs.status, acs.headers.get('content-type'), acs.setCookies]).toEqual([400, 'text/html; charset=utf-8', []]);
+    expect(acs.body).toContain('<html lang="de" dir="ltr">');
+    expect(acs.body).toContain('Anmeldung fehlgeschlagen');
+    const [rejection] = await ctx.storage.query<{ reference: string; reason: string }>('SELECT reference, reason FROM connection_rejections');
+    expect(acs.body).toContain(`<code>${rejection!.reference}</code>`);
+    // The reason stays on the broker.
+    expect(acs.body).not.toContain(rejection!.reason);
   });
 
   it('finishes on another instance of the same database what one instance started: the ACS and the finish there', async () => {

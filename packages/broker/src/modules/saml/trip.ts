@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { SsoRedirectStep } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
@@ -12,6 +11,7 @@ import {
   insertFlow,
   rememberAssertion,
   type ConnectionRecord,
+  type ConsumedFlow,
   type SamlConnectionConfig,
   type SessionRecord,
   type SessionUser,
@@ -23,25 +23,15 @@ import type { Browser } from '../sign-in/browser.js';
 import type { StepOutcome } from '../sign-in/complete.js';
 import { SamlRejection } from './checks.js';
 import { mapSubject } from './config.js';
+import { failedReport, passedReport, recordTestReport, type ConnectionTestReport } from './connection-test.js';
+import { testReportPage } from './pages.js';
+import { hashId, REQUEST_TTL_MS, SAML_ASSERTION, SAML_REQUEST, UNBOUND, type SamlRequestData } from './request-flow.js';
 import { spKeyOf } from './sp-key.js';
 import { authnRequestUrl, newRequestId, validateResponse, type ValidatedResponse } from './sp.js';
 
-/** The flow kind of an AuthnRequest sent, found again by the hash of its ID when the response names it. */
-export const SAML_REQUEST = 'saml-request';
-/** The flow kind of a validated response waiting for its browser at the finish URL (bound to the request's browser). */
-export const SAML_ASSERTION = 'saml-assertion';
-
-const REQUEST_TTL_MS = 10 * 60_000;
 const ASSERTION_TTL_MS = 2 * 60_000;
 
 type SamlConnection = ConnectionRecord & { type: 'saml' };
-
-interface SamlRequestData {
-  connection: string;
-  org: string;
-  resume_url: string;
-  return_to: string | null;
-}
 
 interface SamlAssertionData extends SamlRequestData {
   external: ExternalIdentity;
@@ -49,13 +39,12 @@ interface SamlAssertionData extends SamlRequestData {
   role: string;
 }
 
-const hashId = (id: string) => createHash('sha256').update(id).digest('base64url');
 const target = (connection: ConnectionRecord) => ({ kind: 'sso' as const, name: connection.name });
 
-/** An enabled SAML connection by id, or undefined. */
+/** A SAML connection by id, enabled or not (a disabled one still serves its metadata and connection tests), or undefined. */
 export async function samlConnection(deps: Pick<Deps, 'storage'>, id: string): Promise<SamlConnection | undefined> {
   const connection = await findConnection(deps.storage, id);
-  return connection?.type === 'saml' && connection.enabled ? (connection as SamlConnection) : undefined;
+  return connection?.type === 'saml' ? (connection as SamlConnection) : undefined;
 }
 
 /**
@@ -89,6 +78,9 @@ async function recordRejection(deps: Deps, connection: ConnectionRecord, rejecti
   return reference;
 }
 
+/** What the ACS answers: where the browser goes next, or a page to show (a connection test's report). */
+export type AcsAnswer = { location: string } | { page: string };
+
 /**
  * `POST /v1/saml/{id}/acs`: the IdP's cross-site form POST, which carries no
  * `lk_flow` cookie. Validates the response (`validateResponse`), consumes the
@@ -97,38 +89,36 @@ async function recordRejection(deps: Deps, connection: ConnectionRecord, rejecti
  * identity in a flow bound to the request's browser. The browser then goes to
  * the finish URL, a same-site GET where its `lk_flow` is checked. Never sets a
  * cookie. A refused response is recorded for the admins; the browser that sent
- * the request (when the response names a real one) is told with `idp-error`.
+ * the request (when the response names a real one) is told with `idp-error`,
+ * any other refusal is `saml_rejected`. A response to a connection test's request
+ * is checked the same way and reported instead (`connection-test.ts`).
  */
-export async function receiveResponse(deps: Deps, connectionId: string, samlResponse: string): Promise<{ location: string }> {
+export async function receiveResponse(deps: Deps, connectionId: string, samlResponse: string): Promise<AcsAnswer> {
   const connection = await samlConnection(deps, connectionId);
   if (!connection) throw new ProblemError('not_found', { detail: 'no such SAML connection' });
   const now = deps.clock();
+  const consumeRequest = (id: string) => consumeFlowBySecretForAnyBrowser<SamlRequestData>(deps.storage, { kind: SAML_REQUEST, secretHash: hashId(id), now });
   let validated;
   try {
     validated = await validateResponse(deps.config, connection.id, connection.config, samlResponse, now, await spKeyOf(deps, connection));
   } catch (error) {
     if (!(error instanceof SamlRejection)) throw error;
-    const reference = await recordRejection(deps, connection, error);
     // The request the response claims to answer, if it is a real one of this connection: its page hears it failed.
     const claimed = /InResponseTo="([^"]{1,200})"/.exec(Buffer.from(samlResponse, 'base64').toString('utf8'))?.[1];
-    const request = claimed ? await consumeFlowBySecretForAnyBrowser<SamlRequestData>(deps.storage, { kind: SAML_REQUEST, secretHash: hashId(claimed), now }) : undefined;
-    if (!request || request.data.connection !== connection.id) throw new ProblemError('saml_rejected', { detail: `reference ${reference}` });
-    await storeResult(deps.storage, deps, request, null, { step: { ...idpErrorStep('idp_error', target(connection), request.data.return_to), reference } });
-    return { location: resumeLocation(request.data.resume_url) };
+    return refuse(deps, connection, error, claimed ? await consumeRequest(claimed) : undefined);
   }
-  const reject = async (reason: string, detail: string): Promise<never> => {
-    const reference = await recordRejection(deps, connection, new SamlRejection(reason, detail));
-    throw new ProblemError('saml_rejected', { detail: `reference ${reference}` });
-  };
   if (validated.inResponseTo === null) {
-    if (!connection.idpInitiated) return reject('unsolicited', 'an IdP-initiated response; this connection takes only responses to its own requests');
+    if (!connection.idpInitiated) return refuse(deps, connection, new SamlRejection('unsolicited', 'an IdP-initiated response; this connection takes only responses to its own requests'));
+    if (!connection.enabled) return refuse(deps, connection, new SamlRejection('disabled', 'the connection is disabled'));
     return receiveUnsolicited(deps, connection, validated);
   }
-  const request = await consumeFlowBySecretForAnyBrowser<SamlRequestData>(deps.storage, { kind: SAML_REQUEST, secretHash: hashId(validated.inResponseTo), now });
-  if (!request || request.data.connection !== connection.id) return reject('in_response_to', `InResponseTo ${validated.inResponseTo} is no open request of this connection`);
+  const request = await consumeRequest(validated.inResponseTo);
+  if (!request) return refuse(deps, connection, new SamlRejection('in_response_to', `InResponseTo ${validated.inResponseTo} is no open request of this connection`));
+  if (!connection.enabled && !request.data.test) return refuse(deps, connection, new SamlRejection('disabled', 'the connection was disabled after the sign-in started'), request);
   if (!(await rememberAssertion(deps.storage, { connectionId: connection.id, assertionId: validated.assertionId, expiresAt: validated.validUntil, now }))) {
-    return reject('replay', `assertion ${validated.assertionId} was taken before`);
+    return refuse(deps, connection, new SamlRejection('replay', `assertion ${validated.assertionId} was taken before`), request);
   }
+  if (request.data.test) return reportTest(deps, connection, await passedReport(deps, connection, request.data.test, validated));
   await insertFlow<SamlAssertionData>(deps.storage, {
     id: randomId('flw'),
     kind: SAML_ASSERTION,
@@ -143,8 +133,25 @@ export async function receiveResponse(deps: Deps, connectionId: string, samlResp
   return { location: `${deps.config.publicUrl}/v1/saml/finish` };
 }
 
-/** Marks a validated IdP-initiated response waiting for whichever browser brings its reference (none started it). */
-const UNSOLICITED = '';
+/**
+ * A refused response, recorded for the admins under a new reference. A request of this
+ * connection that it answers hears of it: a test gets its report, a sign-in's browser an
+ * `idp-error` with the reference. Anything else is `saml_rejected` (the ACS shows a browser
+ * a page with the reference).
+ */
+async function refuse(deps: Deps, connection: SamlConnection, rejection: SamlRejection, request?: ConsumedFlow<SamlRequestData> & { bindingHash: string }): Promise<AcsAnswer> {
+  const reference = await recordRejection(deps, connection, rejection);
+  if (!request || request.data.connection !== connection.id) throw new ProblemError('saml_rejected', { detail: `reference ${reference}` });
+  if (request.data.test) return reportTest(deps, connection, failedReport(request.data.test, rejection, reference));
+  await storeResult(deps.storage, deps, request, null, { step: { ...idpErrorStep('idp_error', target(connection), request.data.return_to), reference } });
+  return { location: resumeLocation(request.data.resume_url) };
+}
+
+/** Keeps a connection test's report and shows it to the admin who ran it. */
+async function reportTest(deps: Deps, connection: SamlConnection, report: ConnectionTestReport): Promise<AcsAnswer> {
+  await recordTestReport(deps, report);
+  return { page: testReportPage(connection.name, report) };
+}
 
 /**
  * An IdP-initiated response, on a connection that allows it: kept against replay like any
@@ -155,15 +162,14 @@ const UNSOLICITED = '';
 async function receiveUnsolicited(deps: Deps, connection: SamlConnection, validated: ValidatedResponse): Promise<{ location: string }> {
   const now = deps.clock();
   if (!(await rememberAssertion(deps.storage, { connectionId: connection.id, assertionId: validated.assertionId, expiresAt: validated.validUntil, now }))) {
-    const reference = await recordRejection(deps, connection, new SamlRejection('replay', `assertion ${validated.assertionId} was taken before`));
-    throw new ProblemError('saml_rejected', { detail: `reference ${reference}` });
+    await refuse(deps, connection, new SamlRejection('replay', `assertion ${validated.assertionId} was taken before`));
   }
   const ref = randomSecret();
   const landing = `${deps.config.allowedOrigins[0] ?? deps.config.publicUrl}/`;
   await insertFlow<SamlAssertionData>(deps.storage, {
     id: randomId('flw'),
     kind: SAML_ASSERTION,
-    bindingHash: UNSOLICITED,
+    bindingHash: UNBOUND,
     secretHash: hashId(ref),
     userId: null,
     data: { connection: connection.id, org: connection.orgId, resume_url: landing, return_to: null, ...identityOf(connection, validated) },
@@ -200,7 +206,7 @@ export async function finishSamlTrip(
   const now = deps.clock();
   const waiting =
     unsolicitedRef !== undefined
-      ? await consumeFlowBySecret<SamlAssertionData>(deps.storage, { kind: SAML_ASSERTION, secretHash: hashId(unsolicitedRef), bindingHash: UNSOLICITED, now })
+      ? await consumeFlowBySecret<SamlAssertionData>(deps.storage, { kind: SAML_ASSERTION, secretHash: hashId(unsolicitedRef), bindingHash: UNBOUND, now })
       : browser.newBinding
         ? undefined
         : await consumeNewestFlow<SamlAssertionData>(deps.storage, { kind: SAML_ASSERTION, bindingHash: browser.bindingHash, now });
