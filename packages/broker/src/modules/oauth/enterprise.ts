@@ -65,8 +65,13 @@ export async function requireOwnDomain(tx: Db, provider: IdentitySource, email: 
   }
 }
 
-/** JIT provisioning: a sign-in through an organization's connection makes its user a member (an existing role is kept). */
+/**
+ * JIT provisioning: a sign-in through an organization's connection makes its user a member.
+ * An existing role is kept, unless the connection maps IdP groups to roles: then the IdP
+ * decides at every sign-in (a user taken out of the admins group is an admin no more).
+ */
 export async function provisionMembership(tx: Db, deps: Deps, provider: IdentitySource, userId: string): Promise<void> {
   if (!provider.membership) return;
-  await upsertMembership(tx, { orgId: provider.membership.org, userId, role: provider.membership.role, createdAt: deps.clock() });
+  const { org, role, followIdp } = provider.membership;
+  await upsertMembership(tx, { orgId: org, userId, role, createdAt: deps.clock() }, { replaceRole: followIdp === true });
 }

@@ -27,8 +27,11 @@ export interface IdentitySource {
   method: 'oauth' | 'oidc' | 'saml';
   /** Attach a first sign-in to an existing account with the same verified email. */
   linkByEmail: boolean;
-  /** An organization's connection: its organization and the role of a JIT membership. */
-  membership?: { org: string; role: string };
+  /**
+   * An organization's connection: its organization and the role of a JIT membership.
+   * `followIdp`: the role comes from the IdP's groups and is set at every sign-in.
+   */
+  membership?: { org: string; role: string; followIdp?: boolean };
 }
 
 /** The session factor of a sign-in through `source` at `at`. */

@@ -180,6 +180,32 @@ describe.each(storageKinds)('SAML connections (%s)', (kind) => {
     expect(await rowCounts(ctx.storage)).toMatchObject({ sessions: 1 });
   });
 
+  it('lets the role follow the IdP’s groups at every sign-in where groups map to roles, and keeps an admin’s choice where none do', async () => {
+    const { org, connection } = await globex();
+    const roleOf = async () => (await ctx.storage.query<{ role: string }>('SELECT role FROM memberships'))[0]?.role;
+    const signInAgain = async () => {
+      const browser = ctx.broker.browser();
+      expect((await signIn(browser)).acs.status).toBe(303);
+      expect((await browser.get('/v1/saml/finish')).status).toBe(303);
+    };
+    await signInAgain();
+    expect(await roleOf()).toBe('admin');
+    const [{ user_id: userId }] = await ctx.storage.query<{ user_id: string }>('SELECT user_id FROM memberships');
+    // An admin of the app demotes bo; bo is still in the IdP's admins group, and the IdP decides.
+    expect((await admin('PUT', `/organizations/${org.id}/memberships/${userId}`, { role: 'member' })).status).toBe(200);
+    await signInAgain();
+    expect(await roleOf()).toBe('admin');
+    // The IdP's admins group no longer maps to admin: bo is a member at the next sign-in (demoted by the IdP).
+    expect((await admin('PATCH', `/organizations/${org.id}/connections/${connection.id}`, { group_roles: { 'globex-owners': 'admin' } })).status).toBe(200);
+    await signInAgain();
+    expect(await roleOf()).toBe('member');
+    // No mapping at all: the role is the app's to manage, and a sign-in keeps it.
+    expect((await admin('PATCH', `/organizations/${org.id}/connections/${connection.id}`, { group_roles: {} })).status).toBe(200);
+    expect((await admin('PUT', `/organizations/${org.id}/memberships/${userId}`, { role: 'admin' })).status).toBe(200);
+    await signInAgain();
+    expect(await roleOf()).toBe('admin');
+  });
+
   describe('test connection: reports what the IdP sent and what was mapped, and signs nobody in', () => {
     /** The admin starts a test; the admin's browser signs in at the IdP, which posts to the ACS (a browser's POST: it asks for HTML). */
     async function runTest(org: { id: string }, connection: { id: string }, email = 'bo@globex.test') {

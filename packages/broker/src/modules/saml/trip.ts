@@ -37,6 +37,8 @@ interface SamlAssertionData extends SamlRequestData {
   external: ExternalIdentity;
   /** The organization role the IdP's groups map to, else the connection's default. */
   role: string;
+  /** The connection maps groups to roles: the role follows the IdP at every sign-in. */
+  role_follows_idp: boolean;
 }
 
 const target = (connection: ConnectionRecord) => ({ kind: 'sso' as const, name: connection.name });
@@ -181,12 +183,13 @@ async function receiveUnsolicited(deps: Deps, connection: SamlConnection, valida
 }
 
 /** The identity a validated response brings, mapped through the connection. */
-function identityOf(connection: SamlConnection, validated: ValidatedResponse): Pick<SamlAssertionData, 'external' | 'role'> {
+function identityOf(connection: SamlConnection, validated: ValidatedResponse): Pick<SamlAssertionData, 'external' | 'role' | 'role_follows_idp'> {
   const subject = mapSubject(connection.config, validated.profile);
   return {
     // The IdP's entity ID and NameID key the identity; an organization's IdP vouches for addresses at its verified domains.
     external: { issuer: connection.config.idpEntityId, subject: subject.nameId, email: subject.email, emailVerified: true, name: subject.name },
     role: subject.role ?? connection.defaultRole,
+    role_follows_idp: Object.keys(connection.config.groupRoles).length > 0,
   };
 }
 
@@ -219,7 +222,7 @@ export async function finishSamlTrip(
     name: connection?.name ?? 'SSO',
     method: 'saml',
     linkByEmail: connection?.allowLinking ?? false,
-    membership: { org: data.org, role: data.role },
+    membership: { org: data.org, role: data.role, followIdp: data.role_follows_idp },
   };
   try {
     if (!connection || connection.orgId !== data.org || !connection.enabled) throw new IdpFailure('idp_error', 'the connection was removed or disabled meanwhile');

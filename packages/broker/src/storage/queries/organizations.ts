@@ -313,20 +313,21 @@ export async function deleteConnection(db: Db, orgId: string, id: string): Promi
 
 /**
  * Makes `userId` a member of `orgId` with `role` unless they are one already, and answers
- * the role in force (an existing membership keeps its role: JIT provisioning never
- * demotes or promotes). Race-safe: the primary key decides, ON CONFLICT DO NOTHING, so
- * of parallel calls one row is stored. Usually one statement; a call that lost to a
- * parallel insert it cannot see in its snapshot reads the winner's row with a second.
+ * the role in force. An existing membership keeps its role (JIT provisioning never demotes
+ * or promotes), unless `replaceRole`: then the role is set (an IdP whose groups map to
+ * roles is the source of truth). Race-safe: the primary key decides, so of parallel calls
+ * one row is stored. Usually one statement; a call that lost to a parallel insert it
+ * cannot see in its snapshot reads the winner's row with a second.
  *
  * @example
  * const role = await upsertMembership(tx, { orgId: org.id, userId: user.id, role: connection.defaultRole, createdAt: now });
  */
-export async function upsertMembership(db: Db, membership: MembershipRecord): Promise<string> {
-  const params = [membership.orgId, membership.userId, membership.role, membership.createdAt];
+export async function upsertMembership(db: Db, membership: MembershipRecord, options: { replaceRole?: boolean } = {}): Promise<string> {
+  const params = [membership.orgId, membership.userId, membership.role, membership.createdAt, options.replaceRole === true];
   const rows = await db.query<{ role: string }>(
     `WITH inserted AS (
        INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (org_id, user_id) DO NOTHING RETURNING role
+       ON CONFLICT (org_id, user_id) DO UPDATE SET role = EXCLUDED.role WHERE $5::boolean RETURNING role
      )
      SELECT role FROM inserted UNION ALL SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2 LIMIT 1`,
     params,
