@@ -37,9 +37,38 @@ test('IdP-initiated sign-in on Globex lands signed in on the app; a connection t
 
   // Another organization's connection, made without idp_initiated: the ACS refuses the unsolicited response.
   const other = await adminApi<{ id: string }>(api, 'POST', '/organizations', { name: `Initech ${Date.now()}` });
-  const strict = await adminApi<{ sp_entity_id: string }>(api, 'POST', `/organizations/${other.id}/connections`, { type: 'saml', metadata_url: `${devIdpUrl}/saml/metadata` });
+  const strict = await adminApi<{ id: string; sp_entity_id: string }>(api, 'POST', `/organizations/${other.id}/connections`, { type: 'saml', metadata_url: `${devIdpUrl}/saml/metadata` });
   await page.goto(`${devIdpUrl}/saml/launch?sp=${encodeURIComponent(strict.sp_entity_id)}`);
   await new DevIdpPage(page).signIn('bo@globex.test');
-  await expect(page.getByText('saml_rejected')).toBeVisible();
+  // The browser gets a page (not JSON) with the reference its admins find the reason under.
+  await expect(page.getByRole('heading', { name: 'Sign-in failed' })).toBeVisible();
+  const reference = await page.locator('code').textContent();
+  const { data: rejections } = await adminApi<{ data: Array<{ reference: string; reason: string }> }>(api, 'GET', `/organizations/${other.id}/connections/${strict.id}/rejections`);
+  expect(rejections).toEqual([expect.objectContaining({ reference, reason: 'unsolicited' })]);
   await adminApi(api, 'DELETE', `/organizations/${other.id}`);
+});
+
+test('Globex signs its AuthnRequests and takes encrypted assertions only; "test connection" reports without signing in', async ({ page, api }) => {
+  const globex = await demoOrganization(api, 'globex');
+  const { data: connections } = await adminApi<{ data: Array<{ id: string; sign_requests: boolean; encrypt_assertions: boolean }> }>(api, 'GET', `/organizations/${globex.id}/connections`);
+  const saml = connections[0]!;
+  expect(saml).toMatchObject({ sign_requests: true, encrypt_assertions: true });
+
+  // The admin runs a connection test: the URL goes to the IdP with a signed AuthnRequest.
+  const started = await adminApi<{ id: string; url: string }>(api, 'POST', `/organizations/${globex.id}/connections/${saml.id}/tests`, {});
+  expect(new URL(started.url).searchParams.get('Signature')).toBeTruthy();
+  const acs = page.waitForRequest((request) => request.url().endsWith('/acs') && request.method() === 'POST');
+  await page.goto(started.url);
+  await new DevIdpPage(page).signIn('bo@globex.test');
+  // What the IdP posted was encrypted: the address is not in the form.
+  expect(decodeURIComponent((await acs).postData() ?? '')).toMatch(/SAMLResponse=/);
+  expect(Buffer.from(new URLSearchParams((await acs).postData() ?? '').get('SAMLResponse') ?? '', 'base64').toString()).toContain('EncryptedAssertion');
+  await expect(page.getByRole('heading', { name: 'Connection test passed' })).toBeVisible();
+  await expect(page.getByText('bo@globex.test').first()).toBeVisible();
+  const report = await adminApi<{ status: string; report: { mapped: { role: string }; sign_in: { would_sign_in: boolean } } }>(api, 'GET', `/organizations/${globex.id}/connections/${saml.id}/tests/${started.id}`);
+  expect(report).toMatchObject({ status: 'passed', report: { mapped: { role: 'admin' }, sign_in: { would_sign_in: true } } });
+  // Nobody was signed in: the demo shows the sign-in form.
+  const demo = new DemoPage(page);
+  await demo.goto();
+  await expect(demo.signIn.email).toBeVisible();
 });

@@ -43,7 +43,8 @@ function demoOrganizations(devIdpUrl) {
       domains: [{ domain: 'globex.test', verified: true }],
       connections: [
         // From the dev SAML IdP's metadata URL; its entity ID is that URL. IdP-initiated sign-in allowed; group admins -> role admin.
-        { type: 'saml', name: 'Globex SSO', metadata_url: `${devIdpUrl}/saml/metadata`, idp_initiated: true, group_roles: { admins: 'admin' }, default_role: 'member' },
+        // AuthnRequests signed and assertions encrypted with the connection's SP key (the dev IdP reads its certificate from the SP metadata).
+        { type: 'saml', name: 'Globex SSO', metadata_url: `${devIdpUrl}/saml/metadata`, idp_initiated: true, group_roles: { admins: 'admin' }, default_role: 'member', sign_requests: true, encrypt_assertions: true },
       ],
     },
   ];

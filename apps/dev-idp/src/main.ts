@@ -12,6 +12,8 @@ async function main() {
     brokerUrl,
     redirectUris,
     oidcClients: parseExtraClients(process.env.DEV_IDP_OIDC_CLIENTS),
+    // As Shibboleth does: an SP whose metadata offers an encryption certificate gets encrypted assertions.
+    saml: { encryptAssertions: true },
   });
   log(`OIDC issuer   ${idp.issuer}   (discovery: ${idp.issuer}/.well-known/openid-configuration)`);
   log(`DevHub        ${idp.devhub}/login/oauth/authorize`);

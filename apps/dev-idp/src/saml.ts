@@ -62,9 +62,9 @@ export interface SamlResponseOptions {
   /** Sign the Response around it. Default true. At least one of the two must be on. */
   signResponse?: boolean;
   /**
-   * Encrypt the (signed) Assertion to the SP's encryption certificate, read from its
-   * metadata (the broker's SP entity ID is its metadata URL), then sign the Response
-   * over the EncryptedAssertion. Default false.
+   * Encrypt the (signed) Assertion wherever the SP's metadata offers an encryption
+   * certificate (the broker's SP entity ID is its metadata URL), as Shibboleth does, then
+   * sign the Response over the EncryptedAssertion. SPs without one get plaintext. Default false.
    */
   encryptAssertions?: boolean;
 }
@@ -188,6 +188,15 @@ const authnRequestFields = [
 
 const stringOrUndefined = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
+/** The metadata's first certificate for `use`, or undefined (samlify throws when the metadata has no KeyDescriptor at all). */
+function certificateOf(metadata: ReturnType<typeof samlify.SPMetadata>, use: 'signing' | 'encryption'): string | undefined {
+  try {
+    return [metadata.getX509Certificate(use)].flat().find((cert): cert is string => typeof cert === 'string' && cert.length > 0);
+  } catch {
+    return undefined;
+  }
+}
+
 /** PEM of a certificate body, as samlify takes an SP's certificates. */
 const certificatePem = (body: string) => `-----BEGIN CERTIFICATE-----\n${body.replace(/\s+/g, '')}\n-----END CERTIFICATE-----`;
 
@@ -267,9 +276,9 @@ export function samlRoutes({ baseUrl, brokerUrl, responses = {}, spMetadata = fe
   async function signatureHolds(sp: SamlServiceProvider, binding: 'redirect' | 'post', message: Record<string, unknown>, url: string): Promise<boolean> {
     try {
       const metadata = await spMetadataOf(sp);
-      const signingCert = metadata.getX509Certificate('signing');
+      const signingCert = certificateOf(metadata, 'signing');
       if (!signingCert) return false;
-      const signer = samlify.ServiceProvider({ entityID: sp.entityId, signingCert: certificatePem([signingCert].flat()[0]!), authnRequestsSigned: true });
+      const signer = samlify.ServiceProvider({ entityID: sp.entityId, signingCert: certificatePem(signingCert), authnRequestsSigned: true });
       await verifying.parseLoginRequest(signer, binding, binding === 'redirect' ? { query: message, octetString: octetStringOf(url) } : { body: message });
       return true;
     } catch {
@@ -306,9 +315,8 @@ export function samlRoutes({ baseUrl, brokerUrl, responses = {}, spMetadata = fe
     const hasAssertion = 'assertion' in outcome;
     // samlify reads which signatures to make from the SP entity: the assertion's when the SP
     // "wants assertions signed", the Response's when it "wants messages signed" (or no assertion is).
-    const encrypt = hasAssertion && responses.encryptAssertions === true;
-    const encryptionCert = encrypt ? [(await spMetadataOf(interaction.sp)).getX509Certificate('encryption')].flat()[0] : undefined;
-    if (encrypt && !encryptionCert) throw new Error(`${interaction.sp.entityId} offers no encryption certificate`);
+    const encryptionCert = hasAssertion && responses.encryptAssertions === true ? certificateOf(await spMetadataOf(interaction.sp), 'encryption') : undefined;
+    const encrypt = encryptionCert !== undefined;
     const target = samlify.ServiceProvider({
       entityID: interaction.sp.entityId,
       assertionConsumerService: [{ Binding: SAML.postBinding, Location: interaction.sp.acsUrl }],

@@ -32,6 +32,7 @@ code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; background
 h2 { font-size: 14px; margin: 20px 0 8px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 6px 16px; margin: 0; }
 dt { color: var(--muted); } dd { margin: 0; word-break: break-word; }
+dl + p { margin-top: 20px; }
 `;
 const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
 
