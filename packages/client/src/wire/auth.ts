@@ -1,4 +1,5 @@
 import type { IdpErrorStep, SsoRedirectStep } from './federation.js';
+import type { MfaStep } from './mfa.js';
 import type { PasskeyRegistrationStep, PasskeyReview, PasskeyStep } from './passkeys.js';
 
 /**
@@ -23,8 +24,7 @@ export type SignInMethod = 'password' | 'email-code' | 'passkey';
 
 /**
  * The names of every step a flow can be in. The broker sends all but
- * `identifier` (the element's own first step). `passkey`, `sso-redirect` and
- * `mfa` are reserved for the passkey, SSO and MFA modules.
+ * `identifier` (the element's own first step).
  */
 export type StepName = Step['step'];
 
@@ -85,10 +85,10 @@ export interface DoneStep {
  * The closed union the broker answers every sign-in, sign-up and reset call
  * with. Switch on `step`; the element renders whatever comes back.
  */
-export type Step = IdentifierStep | PasswordStep | EmailCodeStep | PasskeyStep | PasskeyRegistrationStep | SsoRedirectStep | IdpErrorStep | DoneStep;
+export type Step = IdentifierStep | PasswordStep | EmailCodeStep | PasskeyStep | PasskeyRegistrationStep | SsoRedirectStep | IdpErrorStep | MfaStep | DoneStep;
 
 /** Every step name the broker may send in this protocol version (for clients that check answers). */
-export const BROKER_STEPS = ['password', 'email-code', 'passkey', 'passkey-registration', 'sso-redirect', 'idp-error', 'done'] as const satisfies readonly Exclude<StepName, 'identifier'>[];
+export const BROKER_STEPS = ['password', 'email-code', 'passkey', 'passkey-registration', 'sso-redirect', 'idp-error', 'mfa', 'done'] as const satisfies readonly Exclude<StepName, 'identifier'>[];
 
 /** A user as the broker shows it to the user themself. */
 export interface User {

@@ -3,3 +3,4 @@ export * from './auth.js';
 export * from './session.js';
 export * from './passkeys.js';
 export * from './federation.js';
+export * from './mfa.js';

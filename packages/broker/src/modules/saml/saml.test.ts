@@ -190,7 +190,7 @@ describe.each(storageKinds)('SAML connections (%s)', (kind) => {
     };
     await signInAgain();
     expect(await roleOf()).toBe('admin');
-    const [{ user_id: userId }] = await ctx.storage.query<{ user_id: string }>('SELECT user_id FROM memberships');
+    const userId = (await ctx.storage.query<{ user_id: string }>('SELECT user_id FROM memberships'))[0]!.user_id;
     // An admin of the app demotes bo; bo is still in the IdP's admins group, and the IdP decides.
     expect((await admin('PUT', `/organizations/${org.id}/memberships/${userId}`, { role: 'member' })).status).toBe(200);
     await signInAgain();
