@@ -8,6 +8,10 @@
  * `validatePostResponseAsync` with the connection's settings — no checks of
  * ours, no flow, no SQL, no session).
  *
+ * Run twice: plaintext assertions, and assertions encrypted to the connection's SP key
+ * (AES-256-CBC, RSA-OAEP), where the floor decrypts too and the broker decrypts twice
+ * (its own look at the plaintext, then node-saml's).
+ *
  * The responses come from the real dev SAML IdP (samlify, RSA-SHA256), made
  * before anything is measured; each is validated once by the floor and once
  * by the broker. Broker and floor take turns going first. PGlite runs in this
@@ -18,6 +22,8 @@ import { pathToFileURL } from 'node:url';
 import type * as NodeSaml from '@node-saml/node-saml';
 import { samlSignIn, startDevIdp } from '../../apps/dev-idp/src/index.js';
 import { createBroker, createPgliteStorage } from '../../packages/broker/src/index.js';
+import { findConnection, type ConnectionRecord } from '../../packages/broker/src/storage/queries/index.js';
+import { spKeyOf } from '../../packages/broker/src/modules/saml/sp-key.js';
 import { BROKER_SECRET, ORIGIN, PUBLIC_URL, brokerBesideFloor } from './shared.js';
 
 /** The node-saml the broker itself loads (a dependency of the broker package, not of the workspace root). */
@@ -27,15 +33,20 @@ export interface SamlFigures {
   brokerUs: number;
   libraryUs: number;
   count: number;
+  /** The assertions were encrypted to the connection's SP key (and the floor decrypts them too). */
+  encrypted: boolean;
 }
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef-0123';
 
-export async function benchSamlAcs(options: { count?: number; concurrency?: number } = {}): Promise<SamlFigures> {
+export async function benchSamlAcs(options: { count?: number; concurrency?: number; encrypted?: boolean } = {}): Promise<SamlFigures> {
   const concurrency = options.concurrency ?? 4;
   const batch = concurrency * 8;
   const rounds = Math.max(1, Math.round((options.count ?? 128) / batch));
-  const idp = await startDevIdp({ port: 0, brokerUrl: PUBLIC_URL });
+  const encrypted = options.encrypted ?? false;
+  // The IdP reads the SP's metadata (its encryption certificate) from the broker in this process.
+  const spMetadata = async (entityId: string) => (await app.request(new URL(entityId).pathname, {}, env)).text();
+  const idp = await startDevIdp({ port: 0, brokerUrl: PUBLIC_URL, spMetadata, saml: { encryptAssertions: encrypted } });
   const storage = await createPgliteStorage();
   const roomy = { limit: 1_000_000, windowSeconds: 60 };
   const app = createBroker({
@@ -56,10 +67,12 @@ export async function benchSamlAcs(options: { count?: number; concurrency?: numb
   };
   const org = await admin('/organizations', { name: 'Globex' });
   await admin(`/organizations/${org.id}/domains`, { domain: 'globex.test' });
-  const connection = await admin(`/organizations/${org.id}/connections`, { type: 'saml', metadata_url: idp.saml.metadataUrl, group_roles: { admins: 'admin' } });
+  const connection = await admin(`/organizations/${org.id}/connections`, { type: 'saml', metadata_url: idp.saml.metadataUrl, group_roles: { admins: 'admin' }, encrypt_assertions: encrypted });
+  const spKey = encrypted ? await spKeyOf(app.deps, (await findConnection(storage, connection.id!)) as ConnectionRecord & { type: 'saml' }) : undefined;
 
-  // The floor: node-saml as the broker configures it for this connection.
+  // The floor: node-saml as the broker configures it for this connection (decrypting with its SP key where assertions are encrypted).
   const floor = new SAML({
+    ...(spKey ? { decryptionPvk: spKey.privateKeyPem } : {}),
     issuer: connection.sp_entity_id!,
     callbackUrl: connection.acs_url!,
     audience: connection.sp_entity_id!,
@@ -109,13 +122,16 @@ export async function benchSamlAcs(options: { count?: number; concurrency?: numb
   });
   await idp.close();
   await storage.close();
-  return { brokerUs: figures.brokerUs, libraryUs: figures.floorUs, count: figures.count };
+  return { brokerUs: figures.brokerUs, libraryUs: figures.floorUs, count: figures.count, encrypted };
 }
 
-export function samlTable(figures: SamlFigures): string {
+export function samlTable(runs: SamlFigures[]): string {
   return [
     '| store | what | broker CPU µs | node-saml alone µs | ratio |',
     '|---|---|---:|---:|---:|',
-    `| PGlite | SAML sign-in (POST /v1/saml/{id}/acs + GET /v1/saml/finish) | ${Math.round(figures.brokerUs)} | ${Math.round(figures.libraryUs)} | ${(figures.brokerUs / figures.libraryUs).toFixed(1)}× |`,
+    ...runs.map(
+      (figures) =>
+        `| PGlite | SAML sign-in (POST /v1/saml/{id}/acs + GET /v1/saml/finish)${figures.encrypted ? ', encrypted assertion' : ''} | ${Math.round(figures.brokerUs)} | ${Math.round(figures.libraryUs)} | ${(figures.brokerUs / figures.libraryUs).toFixed(1)}× |`,
+    ),
   ].join('\n');
 }
