@@ -34,7 +34,7 @@ const importEngine = () => import('./sign-in.engine.js');
  * sign in".
  *
  * Only the first screen comes with the element: each later step (password,
- * mailed code, reset, passkey review) is a chunk imported the first time the broker answers
+ * mailed code, reset, passkey review, the second factor) is a chunk imported the first time the broker answers
  * with it, and asked for while the page is idle. A step still loading keeps
  * the previous one in its pending state; one that cannot load says so, with
  * "Try again".
@@ -89,7 +89,7 @@ const importEngine = () => import('./sign-in.engine.js');
  * @cssproperty --lk-button-height - Height of buttons.
  *
  * @cssstate loading - A request is running.
- * @cssstate step-identifier - Asking for the email (also step-password, step-email-code, step-reset, step-passkey-review, step-done).
+ * @cssstate step-identifier - Asking for the email (also step-password, step-email-code, step-reset, step-passkey-review, step-mfa, step-done).
  */
 export class LkSignIn extends LkFormElement {
   static override styles = signInStyles;
