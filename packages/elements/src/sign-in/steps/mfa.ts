@@ -16,8 +16,11 @@ import type { SignInStepOptions, SignInView, StepScreen } from '../sign-in.steps
 
 addFormStyles(linkStyles);
 
+/** The TOTP view's subtitle, and what its field says when it is not six digits. */
+const enterTotp = () => msg('Enter the 6-digit code from your authenticator app.', { id: 'mfa.enter-totp' });
+
 // Checked before anything is sent. A recovery code is sent as typed: the broker ignores case, spaces and dashes.
-addFieldCheck((name, _input, value) => (name === 'totp' && !/^\d{6}$/.test(value) ? msg('Enter the 6-digit code from your authenticator app.', { id: 'mfa.totp-invalid' }) : undefined));
+addFieldCheck((name, _input, value) => (name === 'totp' && !/^\d{6}$/.test(value) ? enterTotp() : undefined));
 addFieldCheck((name, _input, value) =>
   name === 'recovery-code' && !/^[a-z\d]{10}$/i.test(value.replace(/[\s-]/g, '')) ? msg('Enter one of your recovery codes, like 4f9k2-x7m3q.', { id: 'mfa.recovery-code-invalid' }) : undefined,
 );
@@ -54,7 +57,7 @@ export function render(o: SignInStepOptions<MfaView>): StepScreen {
     title: msg('Two-step verification', { id: 'mfa.title' }),
     subtitle:
       method === 'totp'
-        ? msg('Enter the 6-digit code from your authenticator app.', { id: 'mfa.totp-subtitle' })
+        ? enterTotp()
         : msg('Enter one of the recovery codes you saved when you set up two-step verification. Each works once.', { id: 'mfa.recovery-subtitle' }),
     form: html`<form class="lk-form" novalidate @submit=${onSubmit} @input=${submitWhenComplete}> ${keyed(
         method,
