@@ -1,6 +1,5 @@
 import { LatchkeyError, verifyMfa } from '@latchkey/client';
 import { html, nothing } from 'lit';
-import { keyed } from 'lit/directives/keyed.js';
 import { msg } from '../../internal/localize.js';
 import { addFieldCheck } from '../../internal/field-checks.js';
 import { addFormStyles } from '../../internal/form-styles.js';
@@ -59,29 +58,27 @@ export function render(o: SignInStepOptions<MfaView>): StepScreen {
       method === 'totp'
         ? enterTotp()
         : msg('Enter one of the recovery codes you saved when you set up two-step verification. Each works once.', { id: 'mfa.recovery-subtitle' }),
-    form: html`<form class="lk-form" novalidate @submit=${onSubmit} @input=${submitWhenComplete}> ${keyed(
-        method,
-        method === 'totp'
-          ? renderField(o.form, {
-              name: 'totp',
-              label: msg('Authentication code', { id: 'mfa.totp-label' }),
-              type: 'text',
-              autocomplete: 'one-time-code',
-              inputmode: 'numeric',
-              className: 'lk-code',
-              onInput: normaliseCode,
-              // Only once tries run low, as the mailed code's field.
-              hint: left > 3 ? undefined : triesLeft(left),
-            })
-          : renderField(o.form, {
-              name: 'recovery-code',
-              label: msg('Recovery code', { id: 'mfa.recovery-label' }),
-              type: 'text',
-              autocomplete: 'off',
-              maxlength: 32,
-              hint: left > 3 ? msg('Like 4f9k2-x7m3q.', { id: 'mfa.recovery-hint' }) : triesLeft(left),
-            }),
-      )} ${renderAlert(deadEnd(o.failure) ?? o.form.alert)} ${renderSubmit(msg('Verify', { id: 'mfa.verify' }), o.form.pending)} <div class="lk-links"> ${step.methods.includes(other)
+    form: html`<form class="lk-form" novalidate @submit=${onSubmit} @input=${submitWhenComplete}> ${method === 'totp'
+        ? // Two templates (two call sites), so switching draws a new, empty input instead of reusing the one typed in.
+          html`${renderField(o.form, {
+            name: 'totp',
+            label: msg('Authentication code', { id: 'mfa.totp-label' }),
+            type: 'text',
+            autocomplete: 'one-time-code',
+            inputmode: 'numeric',
+            className: 'lk-code',
+            onInput: normaliseCode,
+            // Only once tries run low, as the mailed code's field.
+            hint: left > 3 ? undefined : triesLeft(left),
+          })}`
+        : html`${renderField(o.form, {
+            name: 'recovery-code',
+            label: msg('Recovery code', { id: 'mfa.recovery-label' }),
+            type: 'text',
+            autocomplete: 'off',
+            maxlength: 32,
+            hint: left > 3 ? msg('Like 4f9k2-x7m3q.', { id: 'mfa.recovery-hint' }) : triesLeft(left),
+          })}`} ${renderAlert(deadEnd(o.failure) ?? o.form.alert)} ${renderSubmit(msg('Verify', { id: 'mfa.verify' }), o.form.pending)} <div class="lk-links"> ${step.methods.includes(other)
           ? html`<button type="button" class="lk-link" @click=${switchTo(other)}>
               ${other === 'recovery-code' ? msg('Use a recovery code instead', { id: 'mfa.use-recovery-code' }) : msg('Use your authenticator app instead', { id: 'mfa.use-totp' })}
             </button>`
