@@ -132,6 +132,16 @@ describe('lk-sign-in: the second factor', () => {
     await until(() => c.heading() === 'Sign in');
   });
 
+  it('says a second-factor sign-in that expired must start again', async () => {
+    const c = await mfaCard();
+    await passwordThenMfa(c);
+    c.broker.failNext.set('/v1/sign-in/mfa', 'code_expired');
+    type(c.input('totp')!, TOTP);
+    await until(() => c.alert() !== '');
+    expect(c.alert()).toBe('This sign-in has expired. Go back and sign in again.');
+    expect(c.signedIn).toEqual([]);
+  });
+
   it('signs in with a recovery code, and refuses the same code the next time', async () => {
     const c = await mfaCard();
     await passwordThenMfa(c);

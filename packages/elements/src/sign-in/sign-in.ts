@@ -29,6 +29,11 @@ const importEngine = () => import('./sign-in.engine.js');
  * conditional mediation) the email field's autofill lists the site's passkeys
  * while the form stays usable: picking one signs in without typing.
  *
+ * Where the account has a second factor, the broker asks for it after the
+ * first (a password, a mailed code, a social or SSO sign-in), and no session
+ * exists until it passed: "Two-step verification" takes the authenticator
+ * app's code, or a recovery code, or a passkey where the broker lists one.
+ *
  * After a password reset, where the account has passkeys, the element lists
  * them first ("Check your passkeys"), each with "Remove", then "Continue to
  * sign in".
