@@ -77,10 +77,10 @@ export interface FakeBrokerOptions {
    */
   ssoRequired?: string[];
   /**
-   * Accounts with an authenticator app (TOTP): email -> the six digits it shows. A
+   * Accounts with an authenticator app (TOTP): email -> the six digits it shows now. A
    * password, a mailed code or a social sign-in of such an account answers the `mfa`
-   * step instead of `done`. The fake has no clock steps: it takes the same code at every
-   * sign-in (the broker never takes one twice).
+   * step instead of `done`. As on the broker, a code is taken once: `showTotp` gives the
+   * app its next one.
    */
   totp?: Record<string, string>;
   /** Recovery codes of accounts (`xxxxx-xxxxx`): email -> codes, each taken once. An account with some is asked for a second factor too. */
@@ -130,8 +130,8 @@ interface FakeUser {
   handle: string;
   passkeys: StoredPasskey[];
   identities: ConnectedAccount[];
-  /** The code its authenticator app shows (`options.totp`), or null without one. */
-  totp: string | null;
+  /** What its authenticator app shows now (`options.totp`, `showTotp`) and whether that code was taken; null without an app. */
+  totp: { code: string; used: boolean } | null;
   /** Unused recovery codes, normalised (`recoveryCode`). */
   recoveryCodes: string[];
 }
@@ -295,7 +295,7 @@ export class FakeBroker {
       if (!user) throw new Error(`fake broker: identities for ${email}, which is not in accounts`);
       for (const seed of seeds) user.identities.push(this.identity(seed.provider, seed.email ?? null, seed.createdAt ?? '2026-11-24T12:00:00.000Z'));
     }
-    for (const [email, code] of Object.entries(options.totp ?? {})) this.seededUser(email, 'totp').totp = code;
+    for (const [email, code] of Object.entries(options.totp ?? {})) this.seededUser(email, 'totp').totp = { code, used: false };
     for (const [email, codes] of Object.entries(options.recoveryCodes ?? {})) this.seededUser(email, 'recovery codes').recoveryCodes = codes.map(recoveryCode);
     const signedIn = options.signedInAs === undefined ? undefined : this.users.get(options.signedInAs);
     if (signedIn) this.current = this.openSession(signedIn.id, [signedIn.password === null && signedIn.passkeys[0] ? passkeyFactor(signedIn.passkeys[0]) : { method: 'pwd' }]);
@@ -310,6 +310,11 @@ export class FakeBroker {
   /** A client wired to this broker, as `<lk-config>` or the `client` property takes it. */
   client(): LatchkeyClient {
     return createClient({ url: this.url, fetch: this.fetch });
+  }
+
+  /** The authenticator app of `email` shows `code` (the next time step): a code the broker has not taken yet. */
+  showTotp(email: string, code: string): void {
+    this.seededUser(email, 'a TOTP code').totp = { code, used: false };
   }
 
   /** The last code mailed to `email`. */
@@ -369,12 +374,14 @@ export class FakeBroker {
     }
     const user = this.users.get(flow.email)!;
     const code = recoveryCode(body.code);
-    const right = body.method === 'totp' ? user.totp !== null && body.code === user.totp : user.recoveryCodes.includes(code);
+    // A TOTP code taken once is wrong from then on, as on the broker (it keeps the last time step used).
+    const right = body.method === 'totp' ? user.totp !== null && !user.totp.used && body.code === user.totp.code : user.recoveryCodes.includes(code);
     if (!right) {
       flow.attempts++;
       throw flow.attempts >= MAX_ATTEMPTS ? problem('too_many_attempts') : problem('invalid_code', { attempts_left: MAX_ATTEMPTS - flow.attempts });
     }
     flow.used = true;
+    if (body.method === 'totp') user.totp!.used = true;
     if (body.method === 'recovery-code') user.recoveryCodes = user.recoveryCodes.filter((c) => c !== code);
     return this.done(flow.email, flow.first, { method: body.method === 'totp' ? 'otp' : 'recovery_code' });
   }

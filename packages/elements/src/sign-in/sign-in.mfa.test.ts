@@ -86,6 +86,22 @@ describe('lk-sign-in: the second factor', () => {
     await until(() => c.heading() === "You're signed in");
   });
 
+  it('refuses an authenticator code it took already, and takes the app\'s next one', async () => {
+    const c = await mfaCard();
+    await passwordThenMfa(c);
+    type(c.input('totp')!, TOTP);
+    await until(() => c.signedIn.length === 1);
+    await (c.el.client as LatchkeyClient).signOut();
+    await until(() => c.heading() === 'Sign in');
+    await passwordThenMfa(c);
+    type(c.input('totp')!, TOTP);
+    await until(() => c.input('totp')!.getAttribute('aria-invalid') === 'true');
+    expect(c.fieldError('totp')).toBe("That code isn't right. 4 tries left.");
+    c.broker.showTotp(ADA, '135790');
+    type(c.input('totp')!, '135790');
+    await until(() => c.signedIn.length === 2);
+  });
+
   it('checks the code before sending it', async () => {
     const c = await mfaCard();
     await passwordThenMfa(c);
