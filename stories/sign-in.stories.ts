@@ -660,6 +660,34 @@ export const MfaWrongCode: Story = {
   },
 };
 
+export const MfaTooManyAttempts: Story = {
+  name: 'MFA: too many wrong codes',
+  loaders: [mfaBroker],
+  play: async ({ canvasElement }) => {
+    const { el, form } = await toMfaStep(canvasElement);
+    const field = form.getByLabelText<HTMLInputElement>('Authentication code');
+    // Five wrong codes use up the pending sign-in, as on the broker: only starting again helps.
+    for (let left = 4; left >= 0; left--) {
+      await userEvent.clear(field);
+      await userEvent.type(field, '000000');
+      await expectMessage(el, left > 0 ? new RegExp(`${left} tr(y|ies) left`) : /Too many wrong codes\. Go back and sign in again\./);
+    }
+    await expect(form.getByRole('button', { name: 'Back to sign in' })).toBeVisible();
+    await expect(form.queryByRole('button', { name: 'Use a recovery code instead' })).toBeNull();
+  },
+};
+
+/** Where the broker offers passkeys and Ada has one, a passkey answers the step too. */
+export const MfaPasskeyOffered: Story = {
+  name: 'MFA: passkey offered',
+  loaders: [withBroker({ ...account, methods: ['password', 'email-code', 'passkey'], passkeys: { [email]: [{ name: 'MacBook' }] }, totp: { [email]: TOTP } })],
+  play: async ({ canvasElement }) => {
+    const { form } = await toMfaStep(canvasElement);
+    await expect(form.getByRole('button', { name: 'Use a passkey instead' })).toBeVisible();
+    await expect(form.queryByRole('button', { name: 'Use a recovery code instead' })).toBeNull();
+  },
+};
+
 export const MfaArabic: Story = {
   name: 'MFA: Arabic (ar, right to left)',
   globals: { locale: 'ar' },

@@ -138,6 +138,7 @@ describe('lk-sign-in: the second factor', () => {
       'Too many wrong codes. Go back and sign in again.',
     ]);
     expect([...c.broker.mfaFlows.values()][0]!.attempts).toBe(5);
+    expect(c.button('Use a recovery code instead')).toBeUndefined();
     expect(await axeViolations(c.el)).toEqual([]);
     // The right code no longer helps; "Back to sign in" starts again.
     type(c.input('totp')!, TOTP);

@@ -52,6 +52,9 @@ export function render(o: SignInStepOptions<MfaView>): StepScreen {
     o.submit(async (conn, signal) => (await import('../passkey-sign-in.js')).signInWithPasskey(conn, signal, { autofill: false, returnTo: o.returnTo, offered: () => {} }));
   const other = method === 'totp' ? 'recovery-code' : 'totp';
   const left = step.attempts_left;
+  // Once the pending sign-in is spent, no other factor helps: only "Back to sign in" stays.
+  const dead = deadEnd(o.failure);
+  const offers = (m: 'totp' | 'recovery-code' | 'passkey') => !dead && step.methods.includes(m);
   return {
     title: msg('Two-step verification', { id: 'mfa.title' }),
     subtitle:
@@ -78,11 +81,11 @@ export function render(o: SignInStepOptions<MfaView>): StepScreen {
             autocomplete: 'off',
             maxlength: 32,
             hint: left > 3 ? msg('Like 4f9k2-x7m3q.', { id: 'mfa.recovery-hint' }) : triesLeft(left),
-          })}`} ${renderAlert(deadEnd(o.failure) ?? o.form.alert)} ${renderSubmit(msg('Verify', { id: 'mfa.verify' }), o.form.pending)} <div class="lk-links"> ${step.methods.includes(other)
+          })}`} ${renderAlert(dead ?? o.form.alert)} ${renderSubmit(msg('Verify', { id: 'mfa.verify' }), o.form.pending)} <div class="lk-links"> ${offers(other)
           ? html`<button type="button" class="lk-link" @click=${switchTo(other)}>
               ${other === 'recovery-code' ? msg('Use a recovery code instead', { id: 'mfa.use-recovery-code' }) : msg('Use your authenticator app instead', { id: 'mfa.use-totp' })}
             </button>`
-          : nothing} ${step.methods.includes('passkey')
+          : nothing} ${offers('passkey')
           ? html`<button type="button" class="lk-link" @click=${onPasskey}>${msg('Use a passkey instead', { id: 'mfa.use-passkey' })}</button>`
           : nothing} <button type="button" class="lk-link" @click=${() => o.goTo({ name: 'identifier' })}>${msg('Back to sign in')}</button> </div> </form>`,
   };
