@@ -23,8 +23,11 @@ export const ENTRY_BUDGET = 16_000;
  * other steps share), `total` every chunk the element can ever load.
  */
 export const ELEMENTS = [
-  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: ENTRY_BUDGET, step: 4_000, total: 30_000 } },
-  { name: 'all elements', entry: 'packages/elements/src/index.ts', budgets: { step: 4_000, total: 50_000 } },
+  // total: 30,000 + 1,400 for the MFA step's chunk (issue 23, about 1.4 kB), which loads only when the
+  // broker asks for a second factor (and while the page is idle): the first screen's budget is unchanged.
+  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: ENTRY_BUDGET, step: 4_000, total: 31_400 } },
+  // total: 50,000 + 1,900 for the same chunk and its German and Arabic messages (about 260 B each).
+  { name: 'all elements', entry: 'packages/elements/src/index.ts', budgets: { step: 4_000, total: 51_900 } },
 ];
 
 /**

@@ -19,9 +19,9 @@ describe('bundle budgets (DESIGN.md)', () => {
   const of = (element: string) => rows.filter((r) => r.element === element);
   const part = (element: string, name: Row['part']) => of(element).find((r) => r.part === name)!;
 
-  it('loads only the first screen of lk-sign-in up front: its password, mailed-code, reset, passkey-review, redirect and IdP error steps are chunks of their own', () => {
+  it('loads only the first screen of lk-sign-in up front: its password, mailed-code, reset, passkey-review, redirect, IdP error and MFA steps are chunks of their own', () => {
     const steps = of('lk-sign-in').filter((r) => r.part === 'step');
-    expect(steps.map((r) => r.name).sort()).toEqual(['email-code', 'idp-error', 'passkey-review', 'password', 'reset', 'sso-redirect']);
+    expect(steps.map((r) => r.name).sort()).toEqual(['email-code', 'idp-error', 'mfa', 'passkey-review', 'password', 'reset', 'sso-redirect']);
     const entry = part('lk-sign-in', 'entry');
     for (const step of steps) {
       // A step's own chunk is never part of what the first screen loads.
@@ -35,12 +35,12 @@ describe('bundle budgets (DESIGN.md)', () => {
     expect(lazy.sort()).toEqual(['error-messages', 'passkey-sign-in', 'provider-icons', 'sign-in.engine']);
   });
 
-  it('keeps lk-sign-in\'s first screen, social buttons included, within its budget, each step within 4 kB and all of it within 30 kB gzip', () => {
+  it('keeps lk-sign-in\'s first screen, social buttons included, within its budget, each step within 4 kB and all of it within 31.4 kB gzip (30 kB before the MFA step)', () => {
     expect(ENTRY_BUDGET).toBeLessThanOrEqual(16_000);
     expect(of('lk-sign-in').filter((r) => r.budgetGzip).map((r) => [r.part, r.budgetGzip])).toEqual([
       ['entry', ENTRY_BUDGET],
-      ...Array.from({ length: 6 }, () => ['step', 4_000]),
-      ['total', 30_000],
+      ...Array.from({ length: 7 }, () => ['step', 4_000]),
+      ['total', 31_400],
     ]);
     for (const row of of('lk-sign-in').filter((r) => r.budgetGzip)) {
       expect(row.gzip, `lk-sign-in ${row.part} ${row.name} gzip bytes`).toBeLessThanOrEqual(row.budgetGzip!);
@@ -48,10 +48,10 @@ describe('bundle budgets (DESIGN.md)', () => {
     expect(part('lk-sign-in', 'entry').gzip).toBeGreaterThan(1_000);
   });
 
-  it('keeps all elements within 50 kB gzip, every chunk counted, and each step chunk within 4 kB', () => {
+  it('keeps all elements within 51.9 kB gzip (50 kB before the MFA step), every chunk counted, and each step chunk within 4 kB', () => {
     const total = part('all elements', 'total');
-    expect(total.budgetGzip).toBe(50_000);
-    expect(total.gzip).toBeLessThanOrEqual(50_000);
+    expect(total.budgetGzip).toBe(51_900);
+    expect(total.gzip).toBeLessThanOrEqual(51_900);
     // Every chunk counts: the first screen, each step and each locale are all in the total.
     const counted = new Set(of('all elements').filter((r) => r.part !== 'total').flatMap((r) => r.chunks));
     expect([...counted].sort()).toEqual([...total.chunks].sort());

@@ -603,3 +603,103 @@ export const IdpSamlRejected: Story = {
     await expect(form.getByRole('button', { name: 'Back to sign in' })).toBeVisible();
   },
 };
+
+// The second factor (issue 23): Ada has an authenticator app (its code now is 246810) and
+// recovery codes, so the broker asks for one of them after her password.
+
+const TOTP = '246810';
+const mfaBroker = withBroker({ ...account, totp: { [email]: TOTP }, recoveryCodes: { [email]: ['4f9k2-x7m3q', 'b8d1z-p0w5n'] } });
+
+async function toMfaStep(canvasElement: HTMLElement) {
+  const c = await toPasswordStep(canvasElement);
+  await userEvent.type(c.form.getByLabelText('Password'), password);
+  await userEvent.click(c.form.getByRole('button', { name: 'Sign in' }));
+  await expectHeading(c.el, 'Two-step verification');
+  return c;
+}
+
+export const MfaStep: Story = {
+  name: 'MFA: authenticator code',
+  loaders: [mfaBroker],
+  play: async ({ canvasElement }) => {
+    const { el, form } = await toMfaStep(canvasElement);
+    const field = form.getByLabelText<HTMLInputElement>('Authentication code');
+    await expect(field.autocomplete).toBe('one-time-code');
+    await expect(field.inputMode).toBe('numeric');
+    await expect(el.matches(':state(step-mfa)')).toBe(true);
+    await expect(el.shadowRoot!.querySelector('[part~="subtitle"]')).toHaveTextContent('Enter the 6-digit code from your authenticator app.');
+    await expect(form.getByRole('button', { name: 'Use a recovery code instead' })).toBeVisible();
+    await waitFor(() => expect(field).toHaveFocus());
+  },
+};
+
+export const MfaRecoveryCode: Story = {
+  name: 'MFA: recovery code',
+  loaders: [mfaBroker],
+  play: async ({ canvasElement }) => {
+    const { el, form } = await toMfaStep(canvasElement);
+    await userEvent.click(form.getByRole('button', { name: 'Use a recovery code instead' }));
+    const field = await waitFor(() => form.getByLabelText<HTMLInputElement>('Recovery code'));
+    await waitFor(() => expect(field).toHaveFocus());
+    await expect(field.type).toBe('text');
+    await expect(form.getByRole('button', { name: 'Use your authenticator app instead' })).toBeVisible();
+    await expect(el.matches(':state(step-mfa)')).toBe(true);
+  },
+};
+
+export const MfaWrongCode: Story = {
+  name: 'MFA: wrong code (tries left)',
+  loaders: [mfaBroker],
+  play: async ({ canvasElement }) => {
+    const { el, form } = await toMfaStep(canvasElement);
+    // Six digits submit on their own, as an autofilled code does.
+    await userEvent.type(form.getByLabelText('Authentication code'), '000000');
+    await waitFor(() => expect(fieldError(form.getByLabelText<HTMLInputElement>('Authentication code'))).toBe("That code isn't right. 4 tries left."));
+    await expect(alertText(el)).toBe('');
+    await expectHeading(el, 'Two-step verification');
+  },
+};
+
+export const MfaTooManyAttempts: Story = {
+  name: 'MFA: too many wrong codes',
+  loaders: [mfaBroker],
+  play: async ({ canvasElement }) => {
+    const { el, form } = await toMfaStep(canvasElement);
+    const field = form.getByLabelText<HTMLInputElement>('Authentication code');
+    // Five wrong codes use up the pending sign-in, as on the broker: only starting again helps.
+    for (let left = 4; left >= 0; left--) {
+      await userEvent.clear(field);
+      await userEvent.type(field, '000000');
+      await expectMessage(el, left > 0 ? new RegExp(`${left} tr(y|ies) left`) : /Too many wrong codes\. Go back and sign in again\./);
+    }
+    await expect(form.getByRole('button', { name: 'Back to sign in' })).toBeVisible();
+    await expect(form.queryByRole('button', { name: 'Use a recovery code instead' })).toBeNull();
+  },
+};
+
+/** Where the broker offers passkeys and Ada has one, a passkey answers the step too. */
+export const MfaPasskeyOffered: Story = {
+  name: 'MFA: passkey offered',
+  loaders: [withBroker({ ...account, methods: ['password', 'email-code', 'passkey'], passkeys: { [email]: [{ name: 'MacBook' }] }, totp: { [email]: TOTP } })],
+  play: async ({ canvasElement }) => {
+    const { form } = await toMfaStep(canvasElement);
+    await expect(form.getByRole('button', { name: 'Use a passkey instead' })).toBeVisible();
+    await expect(form.queryByRole('button', { name: 'Use a recovery code instead' })).toBeNull();
+  },
+};
+
+export const MfaArabic: Story = {
+  name: 'MFA: Arabic (ar, right to left)',
+  globals: { locale: 'ar' },
+  loaders: [mfaBroker],
+  play: async ({ canvasElement }) => {
+    const { el, form } = await card(canvasElement);
+    await userEvent.type(form.getByLabelText('البريد الإلكتروني'), email);
+    await userEvent.click(form.getByRole('button', { name: 'متابعة' }));
+    await expectHeading(el, 'أدخل كلمة المرور');
+    await userEvent.type(form.getByLabelText('كلمة المرور'), password);
+    await userEvent.keyboard('{Enter}');
+    await expectHeading(el, 'التحقق بخطوتين');
+    await expect(form.getByLabelText('رمز المصادقة')).toBeVisible();
+  },
+};

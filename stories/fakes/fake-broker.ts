@@ -4,6 +4,8 @@ import {
   type EmailCodeStep,
   type IdpErrorReason,
   type LatchkeyClient,
+  type MfaMethod,
+  type MfaStep,
   type ConnectedAccount,
   type Passkey,
   type PasskeyRegistrationStep,
@@ -74,6 +76,15 @@ export interface FakeBrokerOptions {
    * answer 403 `sso_required` for their addresses, with or without an account.
    */
   ssoRequired?: string[];
+  /**
+   * Accounts with an authenticator app (TOTP): email -> the six digits it shows now. A
+   * password, a mailed code or a social sign-in of such an account answers the `mfa`
+   * step instead of `done`. As on the broker, a code is taken once: `showTotp` gives the
+   * app its next one.
+   */
+  totp?: Record<string, string>;
+  /** Recovery codes of accounts (`xxxxx-xxxxx`): email -> codes, each taken once. An account with some is asked for a second factor too. */
+  recoveryCodes?: Record<string, string[]>;
 }
 
 /** What `GET /v1/sign-in/flow` answers next: a step, or `{ doneAs }` to come back signed in as that address (made if new). */
@@ -119,6 +130,20 @@ interface FakeUser {
   handle: string;
   passkeys: StoredPasskey[];
   identities: ConnectedAccount[];
+  /** What its authenticator app shows now (`options.totp`, `showTotp`) and whether that code was taken; null without an app. */
+  totp: { code: string; used: boolean } | null;
+  /** Unused recovery codes, normalised (`recoveryCode`). */
+  recoveryCodes: string[];
+}
+
+/** A pending sign-in waiting for its second factor (the broker's `mfa` flow): single-use, attempts counted. */
+interface MfaFlow {
+  id: string;
+  email: string;
+  /** The first factor, kept until the second one passes. */
+  first: Factor;
+  attempts: number;
+  used: boolean;
 }
 
 /** A passkey ceremony: single-use, expiring, as every flow of the broker's sign-in engine. */
@@ -192,12 +217,12 @@ const TOKEN_TTL_SECONDS = 300;
 interface Session {
   id: string;
   userId: string;
-  /** What the session was made with, as the broker keeps it (`amr` and `aal` derive from it). */
-  factor: Factor;
+  /** What the session was made with, in the order proven, as the broker keeps them (`amr` and `aal` derive from them). */
+  factors: Factor[];
 }
 
-/** The one factor a fake session is made with (the fake asks for no second step). */
-type Factor = { method: 'pwd' } | { method: 'email_code' } | { method: 'passkey'; synced: boolean } | { method: 'oauth'; provider: string };
+/** A factor a fake session is made with: a first one, then a second (TOTP or a recovery code) where the account has one. */
+type Factor = { method: 'pwd' } | { method: 'email_code' } | { method: 'passkey'; synced: boolean } | { method: 'oauth'; provider: string } | { method: 'otp' } | { method: 'recovery_code' };
 
 /** When the fake's sessions were made, as every session of the fake says. */
 const SESSION_MADE_AT = '2026-11-24T12:00:00.000Z';
@@ -208,6 +233,7 @@ export class FakeBroker {
   readonly flows = new Map<string, Flow>();
   readonly passkeyFlows = new Map<string, PasskeyFlow>();
   readonly reviewFlows = new Map<string, ReviewFlow>();
+  readonly mfaFlows = new Map<string, MfaFlow>();
   /**
    * Mail sent, newest last: a code, or null for a notice (the address already has
    * an account; a way in was added, with its `subject`, as the broker's notices).
@@ -269,13 +295,26 @@ export class FakeBroker {
       if (!user) throw new Error(`fake broker: identities for ${email}, which is not in accounts`);
       for (const seed of seeds) user.identities.push(this.identity(seed.provider, seed.email ?? null, seed.createdAt ?? '2026-11-24T12:00:00.000Z'));
     }
+    for (const [email, code] of Object.entries(options.totp ?? {})) this.seededUser(email, 'totp').totp = { code, used: false };
+    for (const [email, codes] of Object.entries(options.recoveryCodes ?? {})) this.seededUser(email, 'recovery codes').recoveryCodes = codes.map(recoveryCode);
     const signedIn = options.signedInAs === undefined ? undefined : this.users.get(options.signedInAs);
-    if (signedIn) this.current = this.openSession(signedIn.id, signedIn.password === null && signedIn.passkeys[0] ? passkeyFactor(signedIn.passkeys[0]) : { method: 'pwd' });
+    if (signedIn) this.current = this.openSession(signedIn.id, [signedIn.password === null && signedIn.passkeys[0] ? passkeyFactor(signedIn.passkeys[0]) : { method: 'pwd' }]);
+  }
+
+  private seededUser(email: string, what: string): FakeUser {
+    const user = this.users.get(email);
+    if (!user) throw new Error(`fake broker: ${what} for ${email}, which is not in accounts`);
+    return user;
   }
 
   /** A client wired to this broker, as `<lk-config>` or the `client` property takes it. */
   client(): LatchkeyClient {
     return createClient({ url: this.url, fetch: this.fetch });
+  }
+
+  /** The authenticator app of `email` shows `code` (the next time step): a code the broker has not taken yet. */
+  showTotp(email: string, code: string): void {
+    this.seededUser(email, 'a TOTP code').totp = { code, used: false };
   }
 
   /** The last code mailed to `email`. */
@@ -296,18 +335,60 @@ export class FakeBroker {
   }
 
   private addUser(email: string, password: string | null, name: string | null, handle = randomBase64url(32)) {
-    const user: FakeUser = { id: `usr_${++this.seq}`, email, password, name, handle, passkeys: [], identities: [] };
+    const user: FakeUser = { id: `usr_${++this.seq}`, email, password, name, handle, passkeys: [], identities: [], totp: null, recoveryCodes: [] };
     this.users.set(email, user);
     return user;
   }
 
-  private openSession(userId: string, factor: Factor): Session {
-    return { id: `ses_${++this.sessionSeq}`, userId, factor };
+  private openSession(userId: string, factors: Factor[]): Session {
+    return { id: `ses_${++this.sessionSeq}`, userId, factors };
   }
 
-  private done(email: string, factor: Factor) {
+  /**
+   * A first factor passed: `done`, or, where the account has a second factor, the `mfa`
+   * step (no session yet), as the broker's engine asks after every first factor but a
+   * passkey, which proves two on its own.
+   */
+  private firstFactorPassed(email: string, factor: Factor) {
     const user = this.users.get(email)!;
-    this.current = this.openSession(user.id, factor);
+    const methods: MfaMethod[] = [...(user.totp ? (['totp'] as const) : []), ...(user.recoveryCodes.length ? (['recovery-code'] as const) : [])];
+    if (!methods.length) return this.done(email, factor);
+    // Passkeys where the broker offers them and the account has one: a passkey sign-in answers the step.
+    if (this.methods.includes('passkey') && user.passkeys.length) methods.push('passkey');
+    const flow: MfaFlow = { id: `flw_mfa${++this.seq}`, email, first: factor, attempts: 0, used: false };
+    this.mfaFlows.set(flow.id, flow);
+    return { status: 200, body: { step: 'mfa', flow_id: flow.id, methods, attempts_left: MAX_ATTEMPTS } satisfies MfaStep };
+  }
+
+  /**
+   * `POST /v1/sign-in/mfa`: the second factor of a pending sign-in. A wrong code (or a used
+   * recovery code) is `invalid_code` with the tries left, the last one `too_many_attempts`;
+   * a used, unknown or spent flow `code_expired`. A recovery code is taken once.
+   */
+  private verifySecondFactor(body: Record<string, string>) {
+    const flow = this.mfaFlows.get(body.flow_id!);
+    if (!flow || flow.used) throw problem('code_expired');
+    if (flow.attempts >= MAX_ATTEMPTS) throw problem('too_many_attempts');
+    if ((body.method !== 'totp' && body.method !== 'recovery-code') || typeof body.code !== 'string') {
+      throw problem('invalid_request', { errors: [{ path: 'method', message: 'totp or recovery-code' }] });
+    }
+    const user = this.users.get(flow.email)!;
+    const code = recoveryCode(body.code);
+    // A TOTP code taken once is wrong from then on, as on the broker (it keeps the last time step used).
+    const right = body.method === 'totp' ? user.totp !== null && !user.totp.used && body.code === user.totp.code : user.recoveryCodes.includes(code);
+    if (!right) {
+      flow.attempts++;
+      throw flow.attempts >= MAX_ATTEMPTS ? problem('too_many_attempts') : problem('invalid_code', { attempts_left: MAX_ATTEMPTS - flow.attempts });
+    }
+    flow.used = true;
+    if (body.method === 'totp') user.totp!.used = true;
+    if (body.method === 'recovery-code') user.recoveryCodes = user.recoveryCodes.filter((c) => c !== code);
+    return this.done(flow.email, flow.first, { method: body.method === 'totp' ? 'otp' : 'recovery_code' });
+  }
+
+  private done(email: string, ...factors: Factor[]) {
+    const user = this.users.get(email)!;
+    this.current = this.openSession(user.id, factors);
     return { status: 200, body: { step: 'done', user: this.wireUser(user), session: this.wireSession(this.current), return_to: null } satisfies Step };
   }
 
@@ -316,8 +397,8 @@ export class FakeBroker {
   }
 
   private wireSession(session: Session) {
-    const { amr, aal } = derived(session.factor);
-    return { id: session.id, amr, factors: [{ ...session.factor, at: SESSION_MADE_AT }], aal, org_id: null, created_at: SESSION_MADE_AT, expires_at: '2026-12-24T12:00:00.000Z' };
+    const { amr, aal } = derived(session.factors);
+    return { id: session.id, amr, factors: session.factors.map((f) => ({ ...f, at: SESSION_MADE_AT })), aal, org_id: null, created_at: SESSION_MADE_AT, expires_at: '2026-12-24T12:00:00.000Z' };
   }
 
   /**
@@ -331,7 +412,7 @@ export class FakeBroker {
     const header = { alg: 'ES256', kid: 'key_fake', typ: 'lk-session+jwt' };
     const claims = {
       sid: session.id,
-      ...derived(session.factor),
+      ...derived(session.factors),
       org_id: null,
       org_role: null,
       iss: this.url,
@@ -405,13 +486,13 @@ export class FakeBroker {
       case 'POST /v1/sign-in/password': {
         const user = this.users.get(email!);
         if (!user || user.password !== body.password) throw problem('invalid_credentials');
-        return this.done(user.email, { method: 'pwd' });
+        return this.firstFactorPassed(user.email, { method: 'pwd' });
       }
       case 'POST /v1/sign-in/email-code':
         return this.startFlow('sign-in', email!, mailsTo(email!));
       case 'POST /v1/sign-in/email-code/verify': {
         const flow = this.checkCode(body.flow_id!, body.code!, 'sign-in');
-        return this.done(flow.email, { method: 'email_code' });
+        return this.firstFactorPassed(flow.email, { method: 'email_code' });
       }
       case 'POST /v1/sign-up': {
         // Without a password it is a passkey-first sign-up: the same code step, then a passkey instead.
@@ -431,6 +512,8 @@ export class FakeBroker {
         this.addUser(flow.email, flow.password, flow.name ?? null);
         return { ...this.done(flow.email, { method: 'pwd' }), status: 201 };
       }
+      case 'POST /v1/sign-in/mfa':
+        return this.verifySecondFactor(body);
       case 'POST /v1/password-reset':
         return this.startFlow('password-reset', email!, mailsTo(email!));
       case 'POST /v1/password-reset/finish': {
@@ -479,7 +562,7 @@ export class FakeBroker {
         if (!next) throw problem('no_flow');
         if (!('doneAs' in next)) return { status: 200, body: next };
         if (!this.users.has(next.doneAs)) this.addUser(next.doneAs, null, null);
-        return this.done(next.doneAs, { method: 'oauth', provider: next.provider ?? 'devhub' });
+        return this.firstFactorPassed(next.doneAs, { method: 'oauth', provider: next.provider ?? 'devhub' });
       }
       case 'GET /v1/session': {
         const session = this.current;
@@ -848,20 +931,34 @@ function passkeyFactor(passkey: Passkey): Factor {
 /**
  * `amr` and `aal` as the broker derives them from a session's factors
  * (packages/broker/src/modules/sign-in/factors.ts), for the factors the fake
- * makes: a password `pwd` (aal 1), an emailed code `email` (aal 1), a passkey
- * `swk` (synced) or `hwk`, with `user` (aal 2), a social provider `fed` (aal 1).
+ * makes: a password `pwd`, an emailed code `email`, a passkey `swk` (synced) or
+ * `hwk` with `user`, a social provider `fed`, TOTP `otp`, a recovery code `rc`.
+ * aal 2 for a passkey, or a password with TOTP or a recovery code; else 1.
  */
-function derived(factor: Factor): { amr: string[]; aal: 1 | 2 } {
-  switch (factor.method) {
-    case 'pwd':
-      return { amr: ['pwd'], aal: 1 };
-    case 'email_code':
-      return { amr: ['email'], aal: 1 };
-    case 'passkey':
-      return { amr: [factor.synced ? 'swk' : 'hwk', 'user'], aal: 2 };
-    case 'oauth':
-      return { amr: ['fed'], aal: 1 };
-  }
+function derived(factors: Factor[]): { amr: string[]; aal: 1 | 2 } {
+  const amr = factors.flatMap((factor): string[] => {
+    switch (factor.method) {
+      case 'pwd':
+        return ['pwd'];
+      case 'email_code':
+        return ['email'];
+      case 'passkey':
+        return [factor.synced ? 'swk' : 'hwk', 'user'];
+      case 'oauth':
+        return ['fed'];
+      case 'otp':
+        return ['otp'];
+      case 'recovery_code':
+        return ['rc'];
+    }
+  });
+  const has = (...methods: Factor['method'][]) => factors.some((f) => methods.includes(f.method));
+  return { amr: [...new Set(amr)], aal: has('passkey') || (has('pwd') && has('otp', 'recovery_code')) ? 2 : 1 };
+}
+
+/** A recovery code as the broker compares it: case, spaces and dashes ignored. */
+function recoveryCode(code: string): string {
+  return code.replace(/[\s-]/g, '').toLowerCase();
 }
 
 function wirePasskey({ credentialId: _, ...passkey }: StoredPasskey): Passkey {

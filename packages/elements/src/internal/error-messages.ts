@@ -133,7 +133,8 @@ export function serverFieldErrors(error: unknown, form: ParentNode | undefined, 
   const out: Record<string, string> = {};
   const fieldOf = (path: string) => fields.find((f) => f === path || f === `new-${path}`);
   // A weak password is always about the password, with or without a path.
-  const paths = code === 'weak_password' ? ['password'] : code === 'invalid_code' && attempts_left ? ['code'] : (errors ?? []).map((e) => e.path);
+  // A wrong code is about the form's code field: a mailed code, or a second factor's (sign-in/steps/mfa.ts).
+  const paths = code === 'weak_password' ? ['password'] : code === 'invalid_code' && attempts_left ? ['code', 'totp', 'recovery-code'] : (errors ?? []).map((e) => e.path);
   for (const path of paths) {
     const field = fieldOf(path);
     if (!field || out[field]) continue;

@@ -27,6 +27,7 @@ export function viewOf(step: Step, from: SignInView): SignInView | undefined {
     // Each the view of its own name.
     case 'sso-redirect':
     case 'idp-error':
+    case 'mfa':
     case 'done':
       return { name: step.step, step } as SignInView;
     default:

@@ -1,5 +1,5 @@
 import type { TemplateResult } from 'lit';
-import type { DoneStep, EmailCodeStep, IdpErrorStep, PasskeyReview, PasswordStep, SsoRedirectStep } from '@latchkey/client';
+import type { DoneStep, EmailCodeStep, IdpErrorStep, MfaStep, PasskeyReview, PasswordStep, SsoRedirectStep } from '@latchkey/client';
 import type { StepRequest } from '../internal/controllers/flow-controller.js';
 import type { FormState } from '../internal/templates/form-state.js';
 
@@ -16,6 +16,8 @@ export type SignInView =
   | { name: 'sso-redirect'; step: SsoRedirectStep }
   /** Back from an identity provider without a session: why, and a way back. */
   | { name: 'idp-error'; step: IdpErrorStep }
+  /** The first factor passed; the account's second factor next: the authenticator app's code (default) or a recovery code. */
+  | { name: 'mfa'; step: MfaStep; method?: 'totp' | 'recovery-code' }
   | { name: 'done'; step: DoneStep };
 
 /**
@@ -71,4 +73,5 @@ export const signInSteps: { readonly [Name in LazySignInView['name']]: () => Ste
   'passkey-review': () => import('./steps/passkey-review.js'),
   'sso-redirect': () => import('./steps/sso-redirect.js'),
   'idp-error': () => import('./steps/idp-error.js'),
+  mfa: () => import('./steps/mfa.js'),
 };

@@ -29,12 +29,17 @@ const importEngine = () => import('./sign-in.engine.js');
  * conditional mediation) the email field's autofill lists the site's passkeys
  * while the form stays usable: picking one signs in without typing.
  *
+ * Where the account has a second factor, the broker asks for it after the
+ * first (a password, a mailed code, a social or SSO sign-in), and no session
+ * exists until it passed: "Two-step verification" takes the authenticator
+ * app's code, or a recovery code, or a passkey where the broker lists one.
+ *
  * After a password reset, where the account has passkeys, the element lists
  * them first ("Check your passkeys"), each with "Remove", then "Continue to
  * sign in".
  *
  * Only the first screen comes with the element: each later step (password,
- * mailed code, reset, passkey review) is a chunk imported the first time the broker answers
+ * mailed code, reset, passkey review, the second factor) is a chunk imported the first time the broker answers
  * with it, and asked for while the page is idle. A step still loading keeps
  * the previous one in its pending state; one that cannot load says so, with
  * "Try again".
@@ -89,7 +94,7 @@ const importEngine = () => import('./sign-in.engine.js');
  * @cssproperty --lk-button-height - Height of buttons.
  *
  * @cssstate loading - A request is running.
- * @cssstate step-identifier - Asking for the email (also step-password, step-email-code, step-reset, step-passkey-review, step-done).
+ * @cssstate step-identifier - Asking for the email (also step-password, step-email-code, step-reset, step-passkey-review, step-mfa, step-done).
  */
 export class LkSignIn extends LkFormElement {
   static override styles = signInStyles;

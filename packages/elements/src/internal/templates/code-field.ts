@@ -63,7 +63,7 @@ export function renderCodeField(form: FormState, o: CodeFieldOptions): TemplateR
 }
 
 /** "2 tries left.", by the plural rules of the locale: Arabic names two tries with its dual, and 3 with its `few` form. */
-function triesLeft(left: number): string {
+export function triesLeft(left: number): string {
   // One English text, a form per plural category: each keeps its own id.
   switch (pluralCategory(left)) {
     case 'one':
@@ -76,8 +76,11 @@ function triesLeft(left: number): string {
   return msg(str`${left} tries left.`, { id: 'code.tries-left' });
 }
 
-/** An `input` listener for a code form: submits as soon as all six digits are in (typed, pasted or autofilled). */
+/**
+ * An `input` listener for a code form: submits as soon as all six digits of its one-time
+ * code (a mailed code, an authenticator app's) are in (typed, pasted or autofilled).
+ */
 export function submitWhenComplete(event: Event): void {
   const input = event.target as HTMLInputElement;
-  if (input.name === 'code' && /^\d{6}$/.test(input.value)) input.form?.requestSubmit();
+  if (input.autocomplete === 'one-time-code' && /^\d{6}$/.test(input.value)) input.form?.requestSubmit();
 }
