@@ -133,9 +133,9 @@ describe('what a caller sees when a call fails', () => {
   });
 
   it('gets unsupported_step, with a message that says to update, for a step of a newer broker', async () => {
-    const error = await failureOf(json({ step: 'mfa', factors: ['totp'] }));
+    const error = await failureOf(json({ step: 'consent', scopes: ['profile'] }));
     expect(error).toMatchObject({ name: 'LatchkeyError', code: 'unsupported_step', status: 200, problem: undefined });
-    expect(error.message).toBe('This sign-in step ("mfa") needs a newer version of Latchkey');
+    expect(error.message).toBe('This sign-in step ("consent") needs a newer version of Latchkey');
   });
 
   it('treats a 204 from sign-out as success', async () => {

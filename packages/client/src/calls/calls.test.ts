@@ -165,7 +165,7 @@ describe('step answers', () => {
   }
 
   it.each(named)('%s refuses a step of a newer protocol with unsupported_step, so no caller meets a variant it cannot show', async (_call, c) => {
-    const error = await answerWith(c, { step: 'mfa', challenge: 'abc' });
+    const error = await answerWith(c, { step: 'consent', scopes: ['profile'] });
     expect(error).toBeInstanceOf(LatchkeyError);
     expect(error).toMatchObject({ code: 'unsupported_step', status: c.status, problem: undefined });
     expect((error as LatchkeyError).message).toMatch(/needs a newer version of Latchkey/);
