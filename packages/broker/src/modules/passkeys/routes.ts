@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.js';
 import { readJson } from '../../http/body.js';
 import { checkReturnTo } from '../../http/guard/origin.js';
 import { ProblemError } from '../../http/problem.js';
-import { currentSession } from '../sessions/sessions.js';
+import { signedInUser } from '../sessions/sessions.js';
 import { answerStep } from '../sign-in/answer.js';
 import { browserOf, keepBinding } from '../sign-in/browser.js';
 import { passkeyConfig } from './ceremony.js';
@@ -12,13 +12,6 @@ import { passkeyIdParam, passkeyRegistrationSchema, passkeyRenameSchema, passkey
 import { removeReviewedPasskeys } from './review.js';
 import { finishPasskeySignIn, startPasskeySignIn } from './sign-in.js';
 import { finishPasskeySignUp, restartPasskeySignUp } from './sign-up.js';
-
-/** The signed-in user of this request's session cookie, or 401. */
-async function signedInUser(deps: Deps, c: Context) {
-  const current = await currentSession(deps, c);
-  if (!current) throw new ProblemError('unauthenticated');
-  return current.user;
-}
 
 /** A passkey id from the path; a malformed one is as unknown as another account's. */
 function passkeyId(c: Context): string {
