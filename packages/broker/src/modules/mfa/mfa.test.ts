@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rowCounts, storageKinds, useTestBroker, type StorageKind } from '../../test/harness.js';
-import { PASSKEY_METHODS, signInWithPasskey, signUpWithPasskey, SoftAuthenticator } from '../../test/passkeys.js';
+import { addPasskey, PASSKEY_METHODS, signInWithPasskey, signUpWithPasskey, SoftAuthenticator } from '../../test/passkeys.js';
 import { githubProvider, tripTo, useOAuthBroker } from '../oauth/oauth.fixtures.js';
 import { appCode, PASSWORD, passwordFirst, userWithTotp } from './mfa.fixtures.js';
 
@@ -218,5 +218,45 @@ describe.each(storageKinds)('MFA after a social sign-in on %s', (kind: StorageKi
     const done = await browser.post('/v1/sign-in/mfa', { flow_id: step.body.flow_id, method: 'totp', code: appCode(b, enrollment.body.secret) });
     expect(done.body).toMatchObject({ step: 'done', user: { email: EMAIL }, session: { amr: ['fed', 'otp'] } });
     expect(done.body.session.factors.map((f: { method: string }) => f.method)).toEqual(['oauth', 'otp']);
+  });
+});
+
+describe.each(storageKinds)('a passkey as the second factor on %s', (kind: StorageKind) => {
+  const t = useTestBroker(kind, undefined, { signIn: { methods: [...PASSKEY_METHODS] } });
+
+  it('answers the mfa step of a password sign-in with the account\'s passkey: amr pwd+hwk+user, only in the browser that signed in', async () => {
+    const b = t.broker;
+    await userWithTotp(b);
+    const authenticator = new SoftAuthenticator();
+    expect((await addPasskey(b, authenticator)).status).toBe(201);
+
+    const browser = b.browser({ ip: '198.51.100.70' });
+    const first = await passwordFirst(browser);
+    expect(first.body).toMatchObject({ step: 'mfa', methods: ['totp', 'recovery-code', 'passkey'] });
+    const stranger = b.browser({ ip: '198.51.100.71' });
+    expect((await stranger.post('/v1/sign-in/mfa/passkey/options', { flow_id: first.body.flow_id })).body.code).toBe('code_expired');
+
+    const step = await browser.post('/v1/sign-in/mfa/passkey/options', { flow_id: first.body.flow_id });
+    expect(step.body).toMatchObject({ step: 'passkey', flow_id: expect.stringMatching(/^flw_/) });
+    expect(step.body.options.allowCredentials).toHaveLength(1);
+    const credential = authenticator.get(step.body.options);
+    // The ceremony is this browser's: the assertion sent from elsewhere is refused and spends nothing.
+    expect((await stranger.post('/v1/sign-in/mfa/passkey', { flow_id: step.body.flow_id, credential })).body.code).toBe('passkey_rejected');
+    const done = await browser.post('/v1/sign-in/mfa/passkey', { flow_id: step.body.flow_id, credential });
+    expect(done.body).toMatchObject({ step: 'done', user: { email: EMAIL }, session: { amr: ['pwd', 'hwk', 'user'], aal: 2 } });
+    expect(cookieNames(done.setCookies)).toContain('lk_session');
+    expect((await browser.post('/v1/sign-in/mfa/passkey', { flow_id: step.body.flow_id, credential })).body.code).toBe('passkey_rejected');
+  });
+
+  it('offers no passkey to an account without one, and refuses its passkey options', async () => {
+    const b = t.broker;
+    await userWithTotp(b);
+    const mallory = new SoftAuthenticator();
+    await signUpWithPasskey(b, mallory, 'mallory@example.test', b.browser({ ip: '198.51.100.72' }));
+    const browser = b.browser({ ip: '198.51.100.73' });
+    const first = await passwordFirst(browser);
+    expect(first.body.methods).toEqual(['totp', 'recovery-code']);
+    const refused = await browser.post('/v1/sign-in/mfa/passkey/options', { flow_id: first.body.flow_id });
+    expect([refused.status, refused.body.code]).toEqual([400, 'invalid_request']);
   });
 });

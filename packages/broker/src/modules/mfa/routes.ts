@@ -7,7 +7,9 @@ import { answerStep } from '../sign-in/answer.js';
 import { browserOf, keepBinding } from '../sign-in/browser.js';
 import { confirmTotpEnrollment, removeTotp, startTotpEnrollment } from './authenticator-app.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
-import { emptySchema, mfaVerifySchema, totpConfirmSchema, totpIdParam } from './schema.js';
+import { passkeySignInSchema } from '../passkeys/schema.js';
+import { emptySchema, mfaPasskeyOptionsSchema, mfaVerifySchema, totpConfirmSchema, totpIdParam } from './schema.js';
+import { finishMfaPasskey, startMfaPasskey } from './passkey-step.js';
 import { answerMfaStep } from './sign-in-step.js';
 import { mfaStatus } from './status.js';
 
@@ -68,16 +70,31 @@ export function mfaRoutes(deps: Deps) {
 }
 
 /**
- * POST /v1/sign-in/mfa: a pending sign-in's `mfa` step answered with a TOTP or
- * recovery code (under `/v1/sign-in`, with its guards). `done` sets the session cookie.
+ * A pending sign-in's `mfa` step (under `/v1/sign-in`, with its guards); `done`
+ * sets the session cookie:
+ * - POST /v1/sign-in/mfa: a TOTP or recovery code (`MfaVerifyRequest`);
+ * - POST /v1/sign-in/mfa/passkey/options (`{ flow_id }`: the pending sign-in) ->
+ *   `PasskeyStep` for the account's passkeys, then POST /v1/sign-in/mfa/passkey
+ *   (`{ flow_id, credential }`: that step's ceremony and the assertion).
  *
  * @example
  * app.route('/v1/sign-in', mfaSignInRoutes(deps));
  */
 export function mfaSignInRoutes(deps: Deps) {
-  return new Hono().post('/mfa', async (c) => {
-    const body = await readJson(c, mfaVerifySchema);
-    const browser = browserOf(c, deps.config);
-    return answerStep(c, deps, browser, await answerMfaStep(deps, browser, body));
-  });
+  return new Hono()
+    .post('/mfa', async (c) => {
+      const body = await readJson(c, mfaVerifySchema);
+      const browser = browserOf(c, deps.config);
+      return answerStep(c, deps, browser, await answerMfaStep(deps, browser, body));
+    })
+    .post('/mfa/passkey/options', async (c) => {
+      const body = await readJson(c, mfaPasskeyOptionsSchema);
+      const browser = browserOf(c, deps.config);
+      return answerStep(c, deps, browser, { step: await startMfaPasskey(deps, browser, body.flow_id) });
+    })
+    .post('/mfa/passkey', async (c) => {
+      const body = await readJson(c, passkeySignInSchema);
+      const browser = browserOf(c, deps.config);
+      return answerStep(c, deps, browser, await finishMfaPasskey(deps, browser, body.flow_id, body.credential));
+    });
 }

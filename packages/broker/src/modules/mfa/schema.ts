@@ -16,6 +16,8 @@ export const mfaVerifySchema = z.discriminatedUnion('method', [
   z.strictObject({ flow_id: flowIdField, method: z.literal('totp'), code: totpCodeField }),
   z.strictObject({ flow_id: flowIdField, method: z.literal('recovery-code'), code: recoveryCodeField }),
 ]);
+/** POST /v1/sign-in/mfa/passkey/options: the pending sign-in whose step a passkey answers. */
+export const mfaPasskeyOptionsSchema = z.strictObject({ flow_id: flowIdField });
 export const totpConfirmSchema = z.strictObject({ enrollment_id: flowIdField, code: totpCodeField });
 /** The calls that take no input still take a JSON object, and nothing in it. */
 export const emptySchema = z.strictObject({});
