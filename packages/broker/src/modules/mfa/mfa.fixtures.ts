@@ -28,3 +28,11 @@ export async function userWithTotp(b: TestBroker, email = 'ada@example.test') {
 export async function passwordFirst(browser: Browser, email = 'ada@example.test') {
   return browser.post('/v1/sign-in/password', { email, password: PASSWORD });
 }
+
+/** A user with an app (`userWithTotp`) whose password sign-in in a new browser at `ip` waits at the mfa step. */
+export async function waitingForSecondFactor(b: TestBroker, ip: string) {
+  const enrolled = await userWithTotp(b);
+  const browser = b.browser({ ip });
+  const flowId: string = (await passwordFirst(browser)).body.flow_id;
+  return { ...enrolled, browser, flowId };
+}

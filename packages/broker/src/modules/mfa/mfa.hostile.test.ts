@@ -1,55 +1,52 @@
 import { describe, expect, it } from 'vitest';
-import { storageKinds, useTestBroker, type StorageKind } from '../../test/harness.js';
-import { appCode, passwordFirst, userWithTotp } from './mfa.fixtures.js';
+import { rowCounts, storageKinds, useTestBroker, type StorageKind, type TestBroker } from '../../test/harness.js';
+import { appCode, passwordFirst, userWithTotp, waitingForSecondFactor } from './mfa.fixtures.js';
+
+/** Two browsers each sign in with the password, then answer their mfa steps with `code` at the same moment: the two answers, sorted. */
+async function answerTwoSignInsAtOnce(b: TestBroker, method: 'totp' | 'recovery-code', code: string) {
+  const browsers = [b.browser({ ip: '198.51.100.61' }), b.browser({ ip: '198.51.100.62' })];
+  const flows = await Promise.all(browsers.map(async (browser) => (await passwordFirst(browser)).body.flow_id));
+  const answers = await Promise.all(browsers.map((browser, i) => browser.post('/v1/sign-in/mfa', { flow_id: flows[i], method, code })));
+  return answers.map((a) => a.body.step ?? a.body.code).sort();
+}
 
 describe.each(storageKinds)('MFA under attack on %s', (kind: StorageKind) => {
   const t = useTestBroker(kind);
 
   it('counts exactly five of fifty parallel wrong guesses against one pending sign-in, and opens no session', async () => {
     const b = t.broker;
-    const { secret } = await userWithTotp(b);
-    const browser = b.browser({ ip: '198.51.100.60' });
-    const flowId = (await passwordFirst(browser)).body.flow_id;
-    const sessions = (await t.storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM sessions`))[0]!.n;
+    const { secret, browser, flowId } = await waitingForSecondFactor(b, '198.51.100.60');
+    const sessions = (await rowCounts(t.storage)).sessions;
     const wrong = appCode(b, secret, 7);
     const answers = await Promise.all(Array.from({ length: 50 }, () => browser.post('/v1/sign-in/mfa', { flow_id: flowId, method: 'totp', code: wrong })));
     const [row] = await t.storage.query<{ attempts: number }>(`SELECT attempts FROM flows WHERE id = $1`, [flowId]);
     expect(row!.attempts).toBe(5);
     expect(answers.filter((a) => a.body.code === 'invalid_code')).toHaveLength(4);
     for (const answer of answers) expect(['invalid_code', 'too_many_attempts', 'rate_limited']).toContain(answer.body.code);
-    expect((await t.storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM sessions`))[0]!.n).toBe(sessions);
+    expect((await rowCounts(t.storage)).sessions).toBe(sessions);
     expect((await browser.post('/v1/sign-in/mfa', { flow_id: flowId, method: 'totp', code: appCode(b, secret) })).body.code).toBe('too_many_attempts');
   });
 
   it('takes one TOTP code once when two sign-ins send it at the same moment', async () => {
     const b = t.broker;
     const { secret } = await userWithTotp(b);
-    const browsers = [b.browser({ ip: '198.51.100.61' }), b.browser({ ip: '198.51.100.62' })];
-    const flows = await Promise.all(browsers.map(async (browser) => (await passwordFirst(browser)).body.flow_id));
-    const code = appCode(b, secret);
-    const answers = await Promise.all(browsers.map((browser, i) => browser.post('/v1/sign-in/mfa', { flow_id: flows[i], method: 'totp', code })));
-    expect(answers.map((a) => a.body.step ?? a.body.code).sort()).toEqual(['done', 'invalid_code']);
+    expect(await answerTwoSignInsAtOnce(b, 'totp', appCode(b, secret))).toEqual(['done', 'invalid_code']);
   });
 
   it('takes one recovery code once when it is used twice in parallel', async () => {
     const b = t.broker;
     const { recoveryCodes } = await userWithTotp(b);
-    const browsers = [b.browser({ ip: '198.51.100.63' }), b.browser({ ip: '198.51.100.64' })];
-    const flows = await Promise.all(browsers.map(async (browser) => (await passwordFirst(browser)).body.flow_id));
-    const answers = await Promise.all(browsers.map((browser, i) => browser.post('/v1/sign-in/mfa', { flow_id: flows[i], method: 'recovery-code', code: recoveryCodes[0] })));
-    expect(answers.map((a) => a.body.step ?? a.body.code).sort()).toEqual(['done', 'invalid_code']);
+    expect(await answerTwoSignInsAtOnce(b, 'recovery-code', recoveryCodes[0]!)).toEqual(['done', 'invalid_code']);
     expect((await b.get('/v1/mfa')).body.recovery_codes.remaining).toBe(9);
   });
 
   it('opens one session when the same right code is sent twice at once on one pending sign-in', async () => {
     const b = t.broker;
-    const { secret } = await userWithTotp(b);
-    const browser = b.browser({ ip: '198.51.100.65' });
-    const flowId = (await passwordFirst(browser)).body.flow_id;
-    const before = (await t.storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM sessions`))[0]!.n;
+    const { secret, browser, flowId } = await waitingForSecondFactor(b, '198.51.100.65');
+    const before = (await rowCounts(t.storage)).sessions;
     const answers = await Promise.all([0, 1].map(() => browser.post('/v1/sign-in/mfa', { flow_id: flowId, method: 'totp', code: appCode(b, secret) })));
     expect(answers.filter((a) => a.body.step === 'done')).toHaveLength(1);
-    expect((await t.storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM sessions`))[0]!.n).toBe(before + 1);
+    expect((await rowCounts(t.storage)).sessions).toBe(before + 1);
   });
 
   it("refuses a code for an expired enrolment, and another user's enrolment, which its owner can still confirm", async () => {

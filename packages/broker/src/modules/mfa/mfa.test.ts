@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rowCounts, storageKinds, useTestBroker, type StorageKind } from '../../test/harness.js';
 import { addPasskey, PASSKEY_METHODS, signInWithPasskey, signUpWithPasskey, SoftAuthenticator } from '../../test/passkeys.js';
 import { githubProvider, tripTo, useOAuthBroker } from '../oauth/oauth.fixtures.js';
-import { appCode, PASSWORD, passwordFirst, userWithTotp } from './mfa.fixtures.js';
+import { appCode, PASSWORD, passwordFirst, userWithTotp, waitingForSecondFactor } from './mfa.fixtures.js';
 
 const EMAIL = 'ada@example.test';
 const cookieNames = (setCookies: string[]) => setCookies.map((c) => c.split('=')[0]);
@@ -106,9 +106,7 @@ describe.each(storageKinds)('MFA on %s', (kind: StorageKind) => {
 
   it('refuses the second factor from another browser, and the pending sign-in still answers its own', async () => {
     const b = t.broker;
-    const { secret } = await userWithTotp(b);
-    const mine = b.browser({ ip: '198.51.100.25' });
-    const flowId = (await passwordFirst(mine)).body.flow_id;
+    const { secret, browser: mine, flowId } = await waitingForSecondFactor(b, '198.51.100.25');
     const stranger = b.browser({ ip: '198.51.100.26' });
     const refused = await stranger.post('/v1/sign-in/mfa', { flow_id: flowId, method: 'totp', code: appCode(b, secret) });
     expect([refused.status, refused.body.code]).toEqual([400, 'code_expired']);
@@ -118,9 +116,7 @@ describe.each(storageKinds)('MFA on %s', (kind: StorageKind) => {
 
   it('kills the pending sign-in after five wrong codes: the right one is then refused too', async () => {
     const b = t.broker;
-    const { secret } = await userWithTotp(b);
-    const browser = b.browser({ ip: '198.51.100.27' });
-    const flowId = (await passwordFirst(browser)).body.flow_id;
+    const { secret, browser, flowId } = await waitingForSecondFactor(b, '198.51.100.27');
     const answers = [];
     for (let i = 0; i < 5; i++) answers.push((await browser.post('/v1/sign-in/mfa', { flow_id: flowId, method: 'totp', code: appCode(b, secret, 5) })).body);
     expect(answers.map((a) => [a.code, a.attempts_left])).toEqual([['invalid_code', 4], ['invalid_code', 3], ['invalid_code', 2], ['invalid_code', 1], ['too_many_attempts', undefined]]);

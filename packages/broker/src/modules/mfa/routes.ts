@@ -1,7 +1,7 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { Deps } from '../../deps.js';
 import { readJson } from '../../http/body.js';
-import { ProblemError } from '../../http/problem.js';
+import { pathId } from '../../http/path.js';
 import { signedInUser } from '../sessions/sessions.js';
 import { answerStep } from '../sign-in/answer.js';
 import { browserOf, keepBinding } from '../sign-in/browser.js';
@@ -12,13 +12,6 @@ import { emptySchema, mfaPasskeyOptionsSchema, mfaVerifySchema, totpConfirmSchem
 import { finishMfaPasskey, startMfaPasskey } from './passkey-step.js';
 import { answerMfaStep } from './sign-in-step.js';
 import { mfaStatus } from './status.js';
-
-/** A factor id from the path; a malformed one is as unknown as another account's. */
-function totpId(c: Context): string {
-  const id = c.req.param('id') ?? '';
-  if (!totpIdParam.test(id)) throw new ProblemError('not_found');
-  return id;
-}
 
 /**
  * The signed-in user's second factors (session cookie; mounted under
@@ -59,7 +52,7 @@ export function mfaRoutes(deps: Deps) {
     })
     .delete('/totp/:id', async (c) => {
       const user = await signedInUser(deps, c);
-      await removeTotp(deps, user, totpId(c));
+      await removeTotp(deps, user, pathId(c, totpIdParam));
       return c.body(null, 204);
     })
     .post('/recovery-codes', async (c) => {

@@ -1,8 +1,9 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { PublicConfig, Step } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { readJson } from '../../http/body.js';
 import { checkReturnTo, requireOriginOnRead, resumeUrlOf, trustedOrigins } from '../../http/guard/origin.js';
+import { pathId } from '../../http/path.js';
 import { ProblemError } from '../../http/problem.js';
 import type { ConnectionRecord } from '../../storage/queries/index.js';
 import { currentSession, signedInUser } from '../sessions/sessions.js';
@@ -141,9 +142,7 @@ export function identityRoutes(ctx: OAuthContext) {
     })
     .delete('/:id', async (c) => {
       const user = await signedInUser(deps, c);
-      const id = c.req.param('id');
-      if (!identityIdParam.test(id)) throw new ProblemError('not_found');
-      await disconnectAccount(deps, user.id, id);
+      await disconnectAccount(deps, user.id, pathId(c, identityIdParam));
       return c.body(null, 204);
     });
 }
