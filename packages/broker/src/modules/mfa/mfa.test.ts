@@ -256,3 +256,22 @@ describe.each(storageKinds)('a passkey as the second factor on %s', (kind: Stora
     expect([refused.status, refused.body.code]).toEqual([400, 'invalid_request']);
   });
 });
+
+describe.each(storageKinds)('MFA where passkeys only prefer user verification on %s', (kind: StorageKind) => {
+  const t = useTestBroker(kind, undefined, { signIn: { methods: [...PASSKEY_METHODS] }, passkeys: { userVerification: 'preferred' } });
+
+  it('asks a lone passkey (user verification not known) for the app, and takes the app after it', async () => {
+    const b = t.broker;
+    const authenticator = new SoftAuthenticator();
+    await signUpWithPasskey(b, authenticator, EMAIL);
+    const enrollment = await b.post('/v1/mfa/totp');
+    expect((await b.post('/v1/mfa/totp/confirm', { enrollment_id: enrollment.body.enrollment_id, code: appCode(b, enrollment.body.secret) })).status).toBe(201);
+    b.clock.advance(30_000);
+    const browser = b.browser({ ip: '198.51.100.80' });
+    const step = await signInWithPasskey(browser, authenticator, { flags: { uv: false } });
+    expect(step.body).toMatchObject({ step: 'mfa', methods: ['totp', 'recovery-code', 'passkey'] });
+    expect(cookieNames(step.setCookies)).not.toContain('lk_session');
+    const done = await browser.post('/v1/sign-in/mfa', { flow_id: step.body.flow_id, method: 'totp', code: appCode(b, enrollment.body.secret) });
+    expect(done.body).toMatchObject({ step: 'done', session: { amr: ['hwk', 'user', 'otp'] } });
+  });
+});
