@@ -65,4 +65,17 @@ describe.each(storageKinds)('MFA under attack on %s', (kind: StorageKind) => {
     expect((await t.storage.query(`SELECT 1 FROM totp_factors`)).length).toBe(0);
     expect((await b.post('/v1/mfa/totp/confirm', { enrollment_id: fresh.body.enrollment_id, code: appCode(b, fresh.body.secret) })).status).toBe(201);
   });
+
+  it('asks for the app when a code mailed before it was enrolled is redeemed after', async () => {
+    const b = t.broker;
+    await b.signUp('ada@example.test');
+    const browser = b.browser({ ip: '198.51.100.67' });
+    const started = await browser.post('/v1/sign-in/email-code', { email: 'ada@example.test' });
+    const code = await b.lastCode('ada@example.test');
+    const enrollment = await b.post('/v1/mfa/totp');
+    expect((await b.post('/v1/mfa/totp/confirm', { enrollment_id: enrollment.body.enrollment_id, code: appCode(b, enrollment.body.secret) })).status).toBe(201);
+    const step = await browser.post('/v1/sign-in/email-code/verify', { flow_id: started.body.flow_id, code });
+    expect(step.body).toMatchObject({ step: 'mfa', methods: ['totp', 'recovery-code'] });
+    expect(step.setCookies.some((c) => c.startsWith('lk_session='))).toBe(false);
+  });
 });

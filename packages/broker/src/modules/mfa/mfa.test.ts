@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rowCounts, storageKinds, useTestBroker, type StorageKind } from '../../test/harness.js';
+import { ADMIN_TOKEN, createAcme } from '../../test/admin.js';
+import { APP_ORIGIN, rowCounts, storageKinds, useTestBroker, type StorageKind, type TestBroker } from '../../test/harness.js';
 import { addPasskey, PASSKEY_METHODS, signInWithPasskey, signUpWithPasskey, SoftAuthenticator } from '../../test/passkeys.js';
 import { githubProvider, tripTo, useOAuthBroker } from '../oauth/oauth.fixtures.js';
 import { appCode, PASSWORD, passwordFirst, userWithTotp, waitingForSecondFactor } from './mfa.fixtures.js';
@@ -273,5 +274,35 @@ describe.each(storageKinds)('MFA where passkeys only prefer user verification on
     expect(cookieNames(step.setCookies)).not.toContain('lk_session');
     const done = await browser.post('/v1/sign-in/mfa', { flow_id: step.body.flow_id, method: 'totp', code: appCode(b, enrollment.body.secret) });
     expect(done.body).toMatchObject({ step: 'done', session: { amr: ['hwk', 'user', 'otp'] } });
+  });
+});
+
+describe.each(storageKinds)('MFA after an enterprise OIDC sign-in on %s', (kind: StorageKind) => {
+  const ctx = useOAuthBroker(kind, (idp) => [githubProvider(idp)], { adminToken: ADMIN_TOKEN });
+
+  /** Types ana@acme.test into identify, lets Acme's IdP sign her in and resumes: the step the flow answers. */
+  async function acmeSignIn(browser: Pick<TestBroker, 'post' | 'get'>) {
+    const started = await browser.post('/v1/sign-in/identify', { email: 'ana@acme.test', resume_url: `${APP_ORIGIN}/sign-in` });
+    expect(started.body.step).toBe('sso-redirect');
+    ctx.idp.state.user = { sub: 'ana-1', email: 'ana@acme.test', email_verified: true, name: 'Ana' };
+    expect((await browser.get(ctx.idp.authorize(started.body.url))).status).toBe(303);
+    return browser.get('/v1/sign-in/flow');
+  }
+
+  it("asks an organization connection's sign-in for the app, then opens the session in the organization", async () => {
+    const b = ctx.broker;
+    const acme = (await createAcme(b, { issuer: ctx.idp.issuer, client_id: ctx.idp.clientId })).org.id as string;
+    // Her account comes with her first SSO sign-in; then she adds an app.
+    expect((await acmeSignIn(b)).body.step).toBe('done');
+    const enrollment = await b.post('/v1/mfa/totp');
+    expect((await b.post('/v1/mfa/totp/confirm', { enrollment_id: enrollment.body.enrollment_id, code: appCode(b, enrollment.body.secret) })).status).toBe(201);
+    b.clock.advance(30_000);
+
+    const browser = b.browser({ ip: '198.51.100.90' });
+    const step = await acmeSignIn(browser);
+    expect(step.body).toMatchObject({ step: 'mfa', methods: ['totp', 'recovery-code'] });
+    expect((await browser.post('/v1/session/token')).status).toBe(401);
+    const done = await browser.post('/v1/sign-in/mfa', { flow_id: step.body.flow_id, method: 'totp', code: appCode(b, enrollment.body.secret) });
+    expect(done.body).toMatchObject({ step: 'done', session: { amr: ['fed', 'otp'], org_id: acme } });
   });
 });
