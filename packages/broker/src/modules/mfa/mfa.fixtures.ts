@@ -16,6 +16,11 @@ export const appCode = (b: TestBroker, secret: string, drift = 0) => totpCode(ba
  */
 export async function userWithTotp(b: TestBroker, email = 'ada@example.test') {
   await b.signUp(email, PASSWORD);
+  return enrolApp(b);
+}
+
+/** Enrols an authenticator app for the browser's signed-in user, then moves the clock to the next step (see `userWithTotp`). */
+export async function enrolApp(b: TestBroker) {
   const enrollment = await b.post('/v1/mfa/totp');
   if (enrollment.status !== 200) throw new Error(`enrolment failed: ${JSON.stringify(enrollment.body)}`);
   const confirmed = await b.post('/v1/mfa/totp/confirm', { enrollment_id: enrollment.body.enrollment_id, code: appCode(b, enrollment.body.secret) });

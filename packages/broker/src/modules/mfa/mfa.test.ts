@@ -3,7 +3,7 @@ import { ADMIN_TOKEN, createAcme } from '../../test/admin.js';
 import { APP_ORIGIN, rowCounts, storageKinds, useTestBroker, type StorageKind, type TestBroker } from '../../test/harness.js';
 import { addPasskey, PASSKEY_METHODS, signInWithPasskey, signUpWithPasskey, SoftAuthenticator } from '../../test/passkeys.js';
 import { githubProvider, tripTo, useOAuthBroker } from '../oauth/oauth.fixtures.js';
-import { appCode, PASSWORD, passwordFirst, userWithTotp, waitingForSecondFactor } from './mfa.fixtures.js';
+import { appCode, enrolApp, PASSWORD, passwordFirst, userWithTotp, waitingForSecondFactor } from './mfa.fixtures.js';
 
 const EMAIL = 'ada@example.test';
 const cookieNames = (setCookies: string[]) => setCookies.map((c) => c.split('=')[0]);
@@ -180,8 +180,7 @@ describe.each(storageKinds)('MFA after a passkey on %s', (kind: StorageKind) => 
     const b = t.broker;
     const authenticator = new SoftAuthenticator();
     await signUpWithPasskey(b, authenticator, EMAIL);
-    const enrollment = await b.post('/v1/mfa/totp');
-    expect((await b.post('/v1/mfa/totp/confirm', { enrollment_id: enrollment.body.enrollment_id, code: appCode(b, enrollment.body.secret) })).status).toBe(201);
+    await enrolApp(b);
     const other = b.browser({ ip: '198.51.100.40' });
     const done = await signInWithPasskey(other, authenticator);
     expect(done.body).toMatchObject({ step: 'done', session: { amr: ['hwk', 'user'], aal: 2 } });
@@ -201,9 +200,7 @@ describe.each(storageKinds)('MFA after a social sign-in on %s', (kind: StorageKi
     // The account is made by DevHub, then gets an app.
     await b.get((await tripTo(ctx, b, 'devhub')).callback);
     expect((await b.get('/v1/sign-in/flow')).body.step).toBe('done');
-    const enrollment = await b.post('/v1/mfa/totp');
-    expect((await b.post('/v1/mfa/totp/confirm', { enrollment_id: enrollment.body.enrollment_id, code: appCode(b, enrollment.body.secret) })).status).toBe(201);
-    b.clock.advance(30_000);
+    const { secret } = await enrolApp(b);
 
     const browser = b.browser({ ip: '198.51.100.50' });
     const back = await browser.get((await tripTo(ctx, browser, 'devhub')).callback);
@@ -212,7 +209,7 @@ describe.each(storageKinds)('MFA after a social sign-in on %s', (kind: StorageKi
     const step = await browser.get('/v1/sign-in/flow');
     expect(step.body).toMatchObject({ step: 'mfa', methods: ['totp', 'recovery-code'], attempts_left: 5 });
     expect((await browser.post('/v1/session/token')).status).toBe(401);
-    const done = await browser.post('/v1/sign-in/mfa', { flow_id: step.body.flow_id, method: 'totp', code: appCode(b, enrollment.body.secret) });
+    const done = await browser.post('/v1/sign-in/mfa', { flow_id: step.body.flow_id, method: 'totp', code: appCode(b, secret) });
     expect(done.body).toMatchObject({ step: 'done', user: { email: EMAIL }, session: { amr: ['fed', 'otp'] } });
     expect(done.body.session.factors.map((f: { method: string }) => f.method)).toEqual(['oauth', 'otp']);
   });
@@ -265,14 +262,12 @@ describe.each(storageKinds)('MFA where passkeys only prefer user verification on
     const b = t.broker;
     const authenticator = new SoftAuthenticator();
     await signUpWithPasskey(b, authenticator, EMAIL);
-    const enrollment = await b.post('/v1/mfa/totp');
-    expect((await b.post('/v1/mfa/totp/confirm', { enrollment_id: enrollment.body.enrollment_id, code: appCode(b, enrollment.body.secret) })).status).toBe(201);
-    b.clock.advance(30_000);
+    const { secret } = await enrolApp(b);
     const browser = b.browser({ ip: '198.51.100.80' });
     const step = await signInWithPasskey(browser, authenticator, { flags: { uv: false } });
     expect(step.body).toMatchObject({ step: 'mfa', methods: ['totp', 'recovery-code', 'passkey'] });
     expect(cookieNames(step.setCookies)).not.toContain('lk_session');
-    const done = await browser.post('/v1/sign-in/mfa', { flow_id: step.body.flow_id, method: 'totp', code: appCode(b, enrollment.body.secret) });
+    const done = await browser.post('/v1/sign-in/mfa', { flow_id: step.body.flow_id, method: 'totp', code: appCode(b, secret) });
     expect(done.body).toMatchObject({ step: 'done', session: { amr: ['hwk', 'user', 'otp'] } });
   });
 });
@@ -294,15 +289,13 @@ describe.each(storageKinds)('MFA after an enterprise OIDC sign-in on %s', (kind:
     const acme = (await createAcme(b, { issuer: ctx.idp.issuer, client_id: ctx.idp.clientId })).org.id as string;
     // Her account comes with her first SSO sign-in; then she adds an app.
     expect((await acmeSignIn(b)).body.step).toBe('done');
-    const enrollment = await b.post('/v1/mfa/totp');
-    expect((await b.post('/v1/mfa/totp/confirm', { enrollment_id: enrollment.body.enrollment_id, code: appCode(b, enrollment.body.secret) })).status).toBe(201);
-    b.clock.advance(30_000);
+    const { secret } = await enrolApp(b);
 
     const browser = b.browser({ ip: '198.51.100.90' });
     const step = await acmeSignIn(browser);
     expect(step.body).toMatchObject({ step: 'mfa', methods: ['totp', 'recovery-code'] });
     expect((await browser.post('/v1/session/token')).status).toBe(401);
-    const done = await browser.post('/v1/sign-in/mfa', { flow_id: step.body.flow_id, method: 'totp', code: appCode(b, enrollment.body.secret) });
+    const done = await browser.post('/v1/sign-in/mfa', { flow_id: step.body.flow_id, method: 'totp', code: appCode(b, secret) });
     expect(done.body).toMatchObject({ step: 'done', session: { amr: ['fed', 'otp'], org_id: acme } });
   });
 });
