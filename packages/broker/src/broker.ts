@@ -19,6 +19,8 @@ import { identifyRoutes } from './modules/sign-in/routes.js';
 import { boundedFetch } from './modules/oauth/outbound.js';
 import { oauthModule } from './modules/oauth/module.js';
 import { ssoRequired } from './modules/orgs/sso.js';
+import { mfaRoutes, mfaSignInRoutes } from './modules/mfa/routes.js';
+import { mfaRequired } from './modules/mfa/requirement.js';
 import { samlRoutes } from './modules/saml/routes.js';
 import { startSamlTrip } from './modules/saml/trip.js';
 import { randomSecret } from './random.js';
@@ -49,8 +51,8 @@ export function createBroker(options: BrokerOptions) {
     fetch: boundedFetch(givenFetch ?? ((input, init) => globalThis.fetch(input, init)), config.outbound),
     // Without a configured secret (dev), the first instance generates one and every instance shares it.
     secret: () => (secret ??= config.secret ? Promise.resolve(config.secret) : getOrCreateSecret(storage, 'code-hmac', randomSecret(), now())),
-    // The broker's own gates first ("SSO required" for a domain; MFA adds its own), then the host's.
-    requirements: [ssoRequired, ...(requirements ?? [])],
+    // The broker's own gates first ("SSO required" for a domain, then a second factor where the user has one), then the host's.
+    requirements: [ssoRequired, mfaRequired, ...(requirements ?? [])],
   };
   if (!config.secret && !config.dev) throw new ConfigError('latchkey config: secret: required outside dev mode (at least 32 characters)');
   // The outbox is readable only at the dev route: outside dev mode it would keep every code from its owner.
@@ -75,8 +77,8 @@ export function createBroker(options: BrokerOptions) {
     limitBodySize(),
     rateLimit({ key: (c) => clientBucket(c, config), prefix: 'ip', window: config.rateLimits.perIp, store: deps.rateLimits, clock: now }),
   ];
-  // Passkeys take them too: ceremonies anyone can start, and the signed-in user's own list (GET counts nothing).
-  for (const flows of ['/v1/sign-in/*', '/v1/sign-up/*', '/v1/password-reset/*', '/v1/email-code/*', '/v1/passkeys/*']) app.use(flows, ...flowGuards);
+  // Passkeys and second factors take them too: ceremonies anyone can start, and the signed-in user's own (GET counts nothing).
+  for (const flows of ['/v1/sign-in/*', '/v1/sign-up/*', '/v1/password-reset/*', '/v1/email-code/*', '/v1/passkeys/*', '/v1/mfa/*']) app.use(flows, ...flowGuards);
   // Cookie-session calls take no body and count nothing: the token refresh, the hottest path, writes nothing.
   for (const calls of ['/v1/session/*', '/v1/sign-out/*']) app.use(calls, requireOrigin({ trusted }));
 
@@ -90,9 +92,11 @@ export function createBroker(options: BrokerOptions) {
   app.route('/v1/sign-in', identifyRoutes(deps, oauth.homeRealm));
   app.route('/v1/sign-in', passwordSignInRoutes(deps));
   app.route('/v1/sign-in', emailCodeSignInRoutes(deps));
+  app.route('/v1/sign-in', mfaSignInRoutes(deps));
   app.route('/v1/sign-up', signUpRoutes(deps));
   app.route('/v1/sign-up', passkeySignUpRoutes(deps));
   app.route('/v1/passkeys', passkeyRoutes(deps));
+  app.route('/v1/mfa', mfaRoutes(deps));
   app.route('/v1/password-reset', passwordResetRoutes(deps));
   app.route('/v1/password-reset', passkeyReviewRoutes(deps));
   app.route('/v1/email-code', emailCodeRoutes(deps));

@@ -20,7 +20,7 @@ const HKDF_SALT = 'latchkey';
  * add purposes, never rename them. (`signing-key` derives exactly the key the signing
  * keys were sealed under before this helper existed.)
  */
-export type SealingPurpose = 'signing-key' | 'connection-secret';
+export type SealingPurpose = 'signing-key' | 'connection-secret' | 'totp-secret';
 
 /** A key-encryption key for one purpose; make it with `sealingKey`. */
 export interface SealingKey {

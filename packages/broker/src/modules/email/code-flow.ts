@@ -100,7 +100,7 @@ export async function startCodeFlow(deps: Deps, browser: Browser, start: StartCo
 }
 
 /** Why a flow can take no attempt: used up by wrong codes, or gone (used, expired, unknown, another browser's). */
-async function notOpen(deps: Deps, key: FlowKey): Promise<ProblemError> {
+export async function notOpen(deps: Deps, key: FlowKey): Promise<ProblemError> {
   const flow = await findOpenFlow(deps.storage, key);
   return new ProblemError(flow && flow.attempts >= flow.maxAttempts ? 'too_many_attempts' : 'code_expired');
 }

@@ -1,11 +1,12 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { PublicConfig, Step } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { readJson } from '../../http/body.js';
 import { checkReturnTo, requireOriginOnRead, resumeUrlOf, trustedOrigins } from '../../http/guard/origin.js';
+import { pathId } from '../../http/path.js';
 import { ProblemError } from '../../http/problem.js';
 import type { ConnectionRecord } from '../../storage/queries/index.js';
-import { currentSession } from '../sessions/sessions.js';
+import { currentSession, signedInUser } from '../sessions/sessions.js';
 import { answerRedirect, answerStep } from '../sign-in/answer.js';
 import { browserOf, type Browser } from '../sign-in/browser.js';
 import { finishTrip, type CallbackContext } from './callback.js';
@@ -117,13 +118,6 @@ export function oauthCallbackRoutes(ctx: OAuthContext) {
   });
 }
 
-/** The signed-in user of this request's session cookie, or 401. */
-async function signedIn(deps: Deps, c: Context) {
-  const current = await currentSession(deps, c);
-  if (!current) throw new ProblemError('unauthenticated');
-  return current.user;
-}
-
 /**
  * For the signed-in user (session cookie): GET /v1/identities, POST
  * /v1/identities/connect (a trip whose callback attaches the identity to this
@@ -133,12 +127,12 @@ export function identityRoutes(ctx: OAuthContext) {
   const { deps } = ctx;
   return new Hono()
     .get('/', async (c) => {
-      const user = await signedIn(deps, c);
+      const user = await signedInUser(deps, c);
       c.header('cache-control', 'no-store');
       return c.json(await listConnectedAccounts(deps, user.id));
     })
     .post('/connect', async (c) => {
-      const user = await signedIn(deps, c);
+      const user = await signedInUser(deps, c);
       const body = await readJson(c, connectAccountSchema);
       const provider = socialProvider(ctx, body.provider);
       const resumeUrl = resumeUrlOf(deps.config, c.req.header('origin'), body.resume_url);
@@ -147,10 +141,8 @@ export function identityRoutes(ctx: OAuthContext) {
       return answerStep(c, deps, browser, { step });
     })
     .delete('/:id', async (c) => {
-      const user = await signedIn(deps, c);
-      const id = c.req.param('id');
-      if (!identityIdParam.test(id)) throw new ProblemError('not_found');
-      await disconnectAccount(deps, user.id, id);
+      const user = await signedInUser(deps, c);
+      await disconnectAccount(deps, user.id, pathId(c, identityIdParam));
       return c.body(null, 204);
     });
 }

@@ -1,9 +1,9 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { Deps } from '../../deps.js';
 import { readJson } from '../../http/body.js';
 import { checkReturnTo } from '../../http/guard/origin.js';
-import { ProblemError } from '../../http/problem.js';
-import { currentSession } from '../sessions/sessions.js';
+import { pathId } from '../../http/path.js';
+import { signedInUser } from '../sessions/sessions.js';
 import { answerStep } from '../sign-in/answer.js';
 import { browserOf, keepBinding } from '../sign-in/browser.js';
 import { passkeyConfig } from './ceremony.js';
@@ -12,20 +12,6 @@ import { passkeyIdParam, passkeyRegistrationSchema, passkeyRenameSchema, passkey
 import { removeReviewedPasskeys } from './review.js';
 import { finishPasskeySignIn, startPasskeySignIn } from './sign-in.js';
 import { finishPasskeySignUp, restartPasskeySignUp } from './sign-up.js';
-
-/** The signed-in user of this request's session cookie, or 401. */
-async function signedInUser(deps: Deps, c: Context) {
-  const current = await currentSession(deps, c);
-  if (!current) throw new ProblemError('unauthenticated');
-  return current.user;
-}
-
-/** A passkey id from the path; a malformed one is as unknown as another account's. */
-function passkeyId(c: Context): string {
-  const id = c.req.param('id') ?? '';
-  if (!passkeyIdParam.test(id)) throw new ProblemError('not_found');
-  return id;
-}
 
 /**
  * POST /v1/passkeys/sign-in/options, POST /v1/passkeys/sign-in/verify; and, for
@@ -78,11 +64,11 @@ export function passkeyRoutes(deps: Deps) {
       const user = await signedInUser(deps, c);
       const body = await readJson(c, passkeyRenameSchema);
       c.header('cache-control', 'no-store');
-      return c.json(await renameUserPasskey(deps, user.id, passkeyId(c), body.name));
+      return c.json(await renameUserPasskey(deps, user.id, pathId(c, passkeyIdParam), body.name));
     })
     .delete('/:id', async (c) => {
       const user = await signedInUser(deps, c);
-      await deleteUserPasskey(deps, user.id, passkeyId(c));
+      await deleteUserPasskey(deps, user.id, pathId(c, passkeyIdParam));
       return c.body(null, 204);
     });
 }

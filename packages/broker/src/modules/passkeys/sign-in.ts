@@ -65,14 +65,16 @@ export async function finishPasskeySignIn(deps: Deps, browser: Browser, flowId: 
 
 /**
  * Opens a passkey challenge for one user's own credentials, as a second factor
- * (for the MFA step; finish it with `verifyPasskeyAssertion`).
+ * (for the MFA step; finish it with `verifyPasskeyAssertion`). `extra` is kept
+ * in the ceremony's data beside the challenge (the MFA step keeps which
+ * pending sign-in the passkey answers).
  *
  * @example
- * const step = await deps.storage.transaction((tx) => startPasskeySecondFactor(tx, deps, browser, user.id));
+ * const step = await deps.storage.transaction((tx) => startPasskeySecondFactor(tx, deps, browser, user.id, { pending_sign_in: pending.id }));
  * // step.options.allowCredentials lists the user's passkeys; step.flow_id goes back with the assertion.
  */
-export async function startPasskeySecondFactor(tx: Db, deps: Deps, browser: Browser, userId: string, kind = PASSKEY_SECOND_FACTOR): Promise<PasskeyStep> {
+export async function startPasskeySecondFactor(tx: Db, deps: Deps, browser: Browser, userId: string, extra: object = {}, kind = PASSKEY_SECOND_FACTOR): Promise<PasskeyStep> {
   const options = await requestOptions(passkeyConfig(deps), await listUserPasskeys(tx, userId));
-  const flow = await openCeremony<ChallengeData>(tx, deps, browser, { kind, userId, data: { challenge: options.challenge } });
+  const flow = await openCeremony<ChallengeData>(tx, deps, browser, { kind, userId, data: { ...extra, challenge: options.challenge } });
   return passkeyStep(flow, options);
 }

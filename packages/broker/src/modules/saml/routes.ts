@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.js';
 import { limitBodySize } from '../../http/body.js';
 import { rateLimit } from '../../http/guard/rate-limit.js';
 import { PAGE_HEADERS, wantsHtml } from '../../http/page.js';
+import { pathId } from '../../http/path.js';
 import { ProblemError } from '../../http/problem.js';
 import { currentSession } from '../sessions/sessions.js';
 import { answerRedirect } from '../sign-in/answer.js';
@@ -16,12 +17,6 @@ import { finishSamlTrip, receiveResponse, samlConnection } from './trip.js';
 export const ACS_MAX_BODY_BYTES = 512 * 1024;
 const CONNECTION_ID = /^con_[\w-]{22}$/;
 
-/** The connection id of the path, well-formed, or 404. */
-function connectionIdOf(c: Context): string {
-  const id = c.req.param('id') ?? '';
-  if (!CONNECTION_ID.test(id)) throw new ProblemError('not_found');
-  return id;
-}
 
 /** The posted form's `SAMLResponse` (the POST binding): a form body, nothing else. */
 async function samlResponseOf(c: Context): Promise<string> {
@@ -49,7 +44,7 @@ export function samlRoutes(deps: Deps) {
     if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
   });
   app.get('/:id/metadata', async (c) => {
-    const connection = await samlConnection(deps, connectionIdOf(c));
+    const connection = await samlConnection(deps, pathId(c, CONNECTION_ID));
     if (!connection) throw new ProblemError('not_found');
     c.header('content-type', 'application/samlmetadata+xml');
     c.header('cache-control', 'public, max-age=300');
@@ -61,7 +56,7 @@ export function samlRoutes(deps: Deps) {
     rateLimit({ key: (c) => clientBucket(c, deps.config), prefix: 'acs', window: deps.config.rateLimits.perIp, store: deps.rateLimits, clock: deps.clock }),
     async (c) => {
       try {
-        const answer = await receiveResponse(deps, connectionIdOf(c), await samlResponseOf(c));
+        const answer = await receiveResponse(deps, pathId(c, CONNECTION_ID), await samlResponseOf(c));
         return 'page' in answer ? c.body(answer.page, 200, PAGE_HEADERS) : c.redirect(answer.location, 303);
       } catch (error) {
         // A refusal no sign-in can hear of: a person's browser gets a page with the reference, not JSON.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { SessionInfo, User } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
+import { ProblemError } from '../../http/problem.js';
 import { findLiveSession, touchSession, type SessionRecord, type SessionUser, type UserRecord } from '../../storage/queries/index.js';
 import { assuranceLevel } from '../sign-in/factors.js';
 import { sessionCookie } from './cookie.js';
@@ -42,4 +43,17 @@ export async function currentSession(deps: Deps, c: Context): Promise<{ session:
   const current = await findLiveSession(deps.storage, hashSecret(secret), now);
   if (current && now.getTime() - current.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await touchSession(deps.storage, current.session.id, now);
   return current;
+}
+
+/**
+ * The signed-in user of this request's session cookie, or 401 `unauthenticated`:
+ * what every account route (passkeys, connected accounts, MFA) starts with.
+ *
+ * @example
+ * const user = await signedInUser(deps, c);
+ */
+export async function signedInUser(deps: Deps, c: Context): Promise<SessionUser> {
+  const current = await currentSession(deps, c);
+  if (!current) throw new ProblemError('unauthenticated');
+  return current.user;
 }

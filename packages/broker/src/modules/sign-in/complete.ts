@@ -83,7 +83,8 @@ export async function planFirstFactor(db: Db, deps: Deps, browser: Browser, user
     userId: user.id,
     data: { factors: [factor], return_to: returnTo },
     attempts: 0,
-    maxAttempts: 0,
+    // Its steps' wrong answers (an MFA code) are counted on it, as on a mailed code's flow.
+    maxAttempts: deps.config.codes.maxAttempts,
     createdAt: now,
     expiresAt: new Date(now.getTime() + PENDING_TTL_MS),
     consumedAt: null,

@@ -159,3 +159,17 @@ export async function consumeNewestFlow<Data>(db: Db, key: { kind: string; bindi
   );
   return rows[0];
 }
+
+/**
+ * Counts one attempt on an open flow of this browser, in one conditional
+ * statement, only while attempts remain (a second factor checked by the caller,
+ * e.g. a TOTP code, which has no stored hash to compare). Fifty parallel guesses
+ * count at most `max_attempts`. The row stays locked to the end of the caller's
+ * transaction, so what the attempt proves is written before the next is counted.
+ * Undefined when no attempt was made (gone, used, expired, another browser's, or
+ * out of attempts).
+ */
+export async function countFlowAttempt<Data>(db: Db, key: FlowKey): Promise<FlowRecord<Data> | undefined> {
+  const rows = await db.query<FlowRecord<Data>>(`UPDATE flows SET attempts = attempts + 1 WHERE ${OPEN_FLOW} AND attempts < max_attempts RETURNING ${columns}`, flowKeyParams(key));
+  return rows[0];
+}

@@ -9,3 +9,4 @@ export * from './passkeys.js';
 export * from './identities.js';
 export * from './organizations.js';
 export * from './saml.js';
+export * from './mfa.js';
