@@ -932,7 +932,8 @@ function passkeyFactor(passkey: Passkey): Factor {
  * `amr` and `aal` as the broker derives them from a session's factors
  * (packages/broker/src/modules/sign-in/factors.ts), for the factors the fake
  * makes: a password `pwd`, an emailed code `email`, a passkey `swk` (synced) or
- * `hwk` with `user`, a social provider `fed`, TOTP `otp`, a recovery code `rc`.
+ * `hwk` with `user`, a social provider `fed`, TOTP `otp`, a recovery code `rc`;
+ * `mfa` where a second factor passed besides another method's.
  * aal 2 for a passkey, or a password with TOTP or a recovery code; else 1.
  */
 function derived(factors: Factor[]): { amr: string[]; aal: 1 | 2 } {
@@ -953,7 +954,9 @@ function derived(factors: Factor[]): { amr: string[]; aal: 1 | 2 } {
     }
   });
   const has = (...methods: Factor['method'][]) => factors.some((f) => methods.includes(f.method));
-  return { amr: [...new Set(amr)], aal: has('passkey') || (has('pwd') && has('otp', 'recovery_code')) ? 2 : 1 };
+  // `mfa`: a second factor (TOTP, recovery code, passkey) besides a factor of another method.
+  const mfa = new Set(factors.map((f) => f.method)).size >= 2 && has('otp', 'recovery_code', 'passkey');
+  return { amr: [...new Set(amr), ...(mfa ? ['mfa'] : [])], aal: has('passkey') || (has('pwd') && has('otp', 'recovery_code')) ? 2 : 1 };
 }
 
 /** A recovery code as the broker compares it: case, spaces and dashes ignored. */

@@ -81,7 +81,7 @@ describe('lk-sign-in: the second factor', () => {
     type(code, '246 810');
     await until(() => c.signedIn.length === 1);
     expect(sent).toEqual([{ flow_id: expect.stringMatching(/^flw_mfa/), method: 'totp', code: TOTP }]);
-    expect(c.signedIn[0]!.detail.session.amr).toEqual(['pwd', 'otp']);
+    expect(c.signedIn[0]!.detail.session.amr).toEqual(['pwd', 'otp', 'mfa']);
     expect(c.signedIn[0]!.detail.session.aal).toBe(2);
     await until(() => c.heading() === "You're signed in");
   });
@@ -176,7 +176,7 @@ describe('lk-sign-in: the second factor', () => {
     type(field, ' 4F9K2-X7M3Q ');
     c.submit();
     await until(() => c.signedIn.length === 1);
-    expect(c.signedIn[0]!.detail.session.amr).toEqual(['pwd', 'rc']);
+    expect(c.signedIn[0]!.detail.session.amr).toEqual(['pwd', 'rc', 'mfa']);
 
     // Signed out, the same code again: refused at the field, with the tries left.
     await (c.el.client as LatchkeyClient).signOut();
@@ -227,7 +227,7 @@ describe('lk-sign-in: the second factor', () => {
     expect(c.signedIn).toEqual([]);
     type(c.input('totp')!, TOTP);
     await until(() => c.signedIn.length === 1);
-    expect(c.signedIn[0]!.detail.session.amr).toEqual(['email', 'otp']);
+    expect(c.signedIn[0]!.detail.session.amr).toEqual(['email', 'otp', 'mfa']);
   });
 
   it('asks for the second factor when back from a social provider', async () => {
@@ -238,7 +238,7 @@ describe('lk-sign-in: the second factor', () => {
     await until(() => el.matches(':state(step-mfa)'));
     type(el.querySelector<HTMLInputElement>('input[name="totp"]')!, TOTP);
     await until(() => el.matches(':state(step-done)'));
-    await expect(el.client!.session.refresh()).resolves.toMatchObject({ status: 'signed-in', session: { amr: ['fed', 'otp'] } });
+    await expect(el.client!.session.refresh()).resolves.toMatchObject({ status: 'signed-in', session: { amr: ['fed', 'otp', 'mfa'] } });
   });
 
   it('offers a passkey instead where the broker lists one, which signs in on its own', async () => {

@@ -65,7 +65,7 @@ describe.each(storageKinds)('MFA on %s', (kind: StorageKind) => {
 
     const done = await browser.post('/v1/sign-in/mfa', { flow_id: first.body.flow_id, method: 'totp', code: appCode(b, secret) });
     expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ step: 'done', user: { email: EMAIL }, session: { amr: ['pwd', 'otp'], aal: 2 } });
+    expect(done.body).toMatchObject({ step: 'done', user: { email: EMAIL }, session: { amr: ['pwd', 'otp', 'mfa'], aal: 2 } });
     expect(cookieNames(done.setCookies)).toContain('lk_session');
     expect((await rowCounts(t.storage)).sessions).toBe(sessions + 1);
     expect((await browser.post('/v1/session/token')).status).toBe(200);
@@ -79,7 +79,7 @@ describe.each(storageKinds)('MFA on %s', (kind: StorageKind) => {
     const browser = b.browser({ ip: '198.51.100.21' });
     const typed = recoveryCodes[3]!.toUpperCase().replace('-', ' ');
     const done = await browser.post('/v1/sign-in/mfa', { flow_id: (await passwordFirst(browser)).body.flow_id, method: 'recovery-code', code: typed });
-    expect(done.body).toMatchObject({ step: 'done', session: { amr: ['pwd', 'rc'], aal: 2 } });
+    expect(done.body).toMatchObject({ step: 'done', session: { amr: ['pwd', 'rc', 'mfa'], aal: 2 } });
     expect((await b.get('/v1/mfa')).body.recovery_codes.remaining).toBe(9);
 
     const again = b.browser({ ip: '198.51.100.22' });
@@ -102,7 +102,7 @@ describe.each(storageKinds)('MFA on %s', (kind: StorageKind) => {
     expect((await two.post('/v1/sign-in/mfa', { flow_id: flowId, method: 'totp', code: appCode(b, secret, -1) })).body.code).toBe('invalid_code');
     b.clock.advance(30_000);
     const next = await two.post('/v1/sign-in/mfa', { flow_id: flowId, method: 'totp', code: appCode(b, secret) });
-    expect(next.body).toMatchObject({ step: 'done', session: { amr: ['pwd', 'otp'] } });
+    expect(next.body).toMatchObject({ step: 'done', session: { amr: ['pwd', 'otp', 'mfa'] } });
   });
 
   it('refuses the second factor from another browser, and the pending sign-in still answers its own', async () => {
@@ -135,7 +135,7 @@ describe.each(storageKinds)('MFA on %s', (kind: StorageKind) => {
     expect(step.body).toMatchObject({ step: 'mfa', methods: ['totp', 'recovery-code'] });
     expect(cookieNames(step.setCookies)).not.toContain('lk_session');
     const done = await browser.post('/v1/sign-in/mfa', { flow_id: step.body.flow_id, method: 'totp', code: appCode(b, secret) });
-    expect(done.body).toMatchObject({ step: 'done', session: { amr: ['email', 'otp'] } });
+    expect(done.body).toMatchObject({ step: 'done', session: { amr: ['email', 'otp', 'mfa'] } });
   });
 
   it('regenerates recovery codes (the old ones stop working), and removing the app ends MFA and its codes', async () => {
@@ -210,7 +210,7 @@ describe.each(storageKinds)('MFA after a social sign-in on %s', (kind: StorageKi
     expect(step.body).toMatchObject({ step: 'mfa', methods: ['totp', 'recovery-code'], attempts_left: 5 });
     expect((await browser.post('/v1/session/token')).status).toBe(401);
     const done = await browser.post('/v1/sign-in/mfa', { flow_id: step.body.flow_id, method: 'totp', code: appCode(b, secret) });
-    expect(done.body).toMatchObject({ step: 'done', user: { email: EMAIL }, session: { amr: ['fed', 'otp'] } });
+    expect(done.body).toMatchObject({ step: 'done', user: { email: EMAIL }, session: { amr: ['fed', 'otp', 'mfa'] } });
     expect(done.body.session.factors.map((f: { method: string }) => f.method)).toEqual(['oauth', 'otp']);
   });
 });
@@ -237,7 +237,7 @@ describe.each(storageKinds)('a passkey as the second factor on %s', (kind: Stora
     // The ceremony is this browser's: the assertion sent from elsewhere is refused and spends nothing.
     expect((await stranger.post('/v1/sign-in/mfa/passkey', { flow_id: step.body.flow_id, credential })).body.code).toBe('passkey_rejected');
     const done = await browser.post('/v1/sign-in/mfa/passkey', { flow_id: step.body.flow_id, credential });
-    expect(done.body).toMatchObject({ step: 'done', user: { email: EMAIL }, session: { amr: ['pwd', 'hwk', 'user'], aal: 2 } });
+    expect(done.body).toMatchObject({ step: 'done', user: { email: EMAIL }, session: { amr: ['pwd', 'hwk', 'user', 'mfa'], aal: 2 } });
     expect(cookieNames(done.setCookies)).toContain('lk_session');
     expect((await browser.post('/v1/sign-in/mfa/passkey', { flow_id: step.body.flow_id, credential })).body.code).toBe('passkey_rejected');
   });
@@ -268,7 +268,7 @@ describe.each(storageKinds)('MFA where passkeys only prefer user verification on
     expect(step.body).toMatchObject({ step: 'mfa', methods: ['totp', 'recovery-code', 'passkey'] });
     expect(cookieNames(step.setCookies)).not.toContain('lk_session');
     const done = await browser.post('/v1/sign-in/mfa', { flow_id: step.body.flow_id, method: 'totp', code: appCode(b, secret) });
-    expect(done.body).toMatchObject({ step: 'done', session: { amr: ['hwk', 'user', 'otp'] } });
+    expect(done.body).toMatchObject({ step: 'done', session: { amr: ['hwk', 'user', 'otp', 'mfa'] } });
   });
 });
 
@@ -296,6 +296,6 @@ describe.each(storageKinds)('MFA after an enterprise OIDC sign-in on %s', (kind:
     expect(step.body).toMatchObject({ step: 'mfa', methods: ['totp', 'recovery-code'] });
     expect((await browser.post('/v1/session/token')).status).toBe(401);
     const done = await browser.post('/v1/sign-in/mfa', { flow_id: step.body.flow_id, method: 'totp', code: appCode(b, secret) });
-    expect(done.body).toMatchObject({ step: 'done', session: { amr: ['fed', 'otp'], org_id: acme } });
+    expect(done.body).toMatchObject({ step: 'done', session: { amr: ['fed', 'otp', 'mfa'], org_id: acme } });
   });
 });

@@ -1,16 +1,8 @@
 import type { MfaMethod, MfaStep } from '@latchkey/client';
 import { findTotpFactor, listUserPasskeys } from '../../storage/queries/index.js';
 import type { Requirement } from '../sign-in/complete.js';
-import type { Factor, FactorMethod } from '../sign-in/factors.js';
+import { SECOND_FACTORS, type Factor } from '../sign-in/factors.js';
 import { hasRecoveryCodes } from './recovery-codes.js';
-
-/**
- * What proves a second factor: an authenticator app's code, a recovery code, or
- * a passkey. An emailed code is not one: it proves a mailbox, which a password
- * reset also reaches. Neither is a federated sign-in: whatever the IdP asked
- * for is not asserted to us (trusting the IdP's MFA is a later option).
- */
-const SECOND_FACTORS: ReadonlySet<FactorMethod> = new Set(['otp', 'recovery_code', 'passkey']);
 
 /**
  * Whether the factors so far are two: a second factor after a first one, or a

@@ -96,11 +96,11 @@ describe.each(storageKinds)('the sign-in engine on %s', (kind: StorageKind) => {
       // The session carries both factors: the code's and the one this step proved.
       const factors = [{ method: 'email_code', at: codeAt }, { method: 'passkey', at: passkeyAt, synced: false }];
       expect(done[0]!.value).toMatchObject({
-        step: { step: 'done', user: { id: user.id }, session: { amr: ['email', 'hwk', 'user'], factors, aal: 2, org_id: null } },
+        step: { step: 'done', user: { id: user.id }, session: { amr: ['email', 'hwk', 'user', 'mfa'], factors, aal: 2, org_id: null } },
         session: { secret: expect.any(String) },
       });
       const opened = (done[0]!.value as { step: { session: { id: string } } }).step.session.id;
-      expect(await t.storage.query(`SELECT amr, factors, org_id FROM sessions WHERE id = $1`, [opened])).toEqual([{ amr: ['email', 'hwk', 'user'], factors, org_id: null }]);
+      expect(await t.storage.query(`SELECT amr, factors, org_id FROM sessions WHERE id = $1`, [opened])).toEqual([{ amr: ['email', 'hwk', 'user', 'mfa'], factors, org_id: null }]);
       expect(outcomes.filter((o) => o.status === 'rejected' && (o.reason as ProblemError).code === 'code_expired')).toHaveLength(49);
       expect((await rowCounts(t.storage)).sessions).toBe(sessions + 1);
       // Another browser never finds it.
@@ -139,7 +139,7 @@ describe.each(storageKinds)('the sign-in engine on %s', (kind: StorageKind) => {
       expect(done.step).toMatchObject({
         step: 'done',
         session: {
-          amr: ['pwd', 'swk', 'user', 'otp'],
+          amr: ['pwd', 'swk', 'user', 'otp', 'mfa'],
           factors: [{ method: 'pwd', at }, { method: 'passkey', at, synced: true }, { method: 'otp', at }],
           aal: 2,
         },

@@ -17,8 +17,19 @@ describe('session factors', () => {
     expect(amrOf([f('saml', { connection: 'con_2' })])).toEqual(['fed']);
     expect(amrOf([f('recovery_code')])).toEqual(['rc']);
     // In the order proven, each value once.
-    expect(amrOf([f('pwd'), f('passkey', { synced: true }), f('passkey', { synced: false }), f('pwd')])).toEqual(['pwd', 'swk', 'user', 'hwk']);
+    expect(amrOf([f('pwd'), f('passkey', { synced: true }), f('passkey', { synced: false }), f('pwd')])).toEqual(['pwd', 'swk', 'user', 'hwk', 'mfa']);
     expect(amrOf([])).toEqual([]);
+  });
+
+  it('adds mfa where a second factor passed besides another method, and only then', () => {
+    expect(amrOf([f('pwd'), f('otp')])).toEqual(['pwd', 'otp', 'mfa']);
+    expect(amrOf([f('email_code'), f('recovery_code')])).toEqual(['email', 'rc', 'mfa']);
+    expect(amrOf([f('oauth', { provider: 'github' }), f('passkey', { synced: false })])).toEqual(['fed', 'hwk', 'user', 'mfa']);
+    // One factor, or two that are no second factor, is not multi-factor.
+    expect(amrOf([f('passkey', { synced: true })])).toEqual(['swk', 'user']);
+    expect(amrOf([f('otp')])).toEqual(['otp']);
+    expect(amrOf([f('pwd'), f('email_code')])).toEqual(['pwd', 'email']);
+    expect(amrOf([f('otp'), f('otp')])).toEqual(['otp']);
   });
 
   it('says aal 2 only for a multi-factor authenticator or a memorized secret with a possession factor', () => {

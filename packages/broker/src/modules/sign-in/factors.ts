@@ -60,9 +60,25 @@ export function amrOfFactor(factor: Pick<Factor, 'method' | 'synced'>): string[]
   }
 }
 
-/** A session's `amr`: every factor's values, in the order proven, each once. */
+/**
+ * What proves a second factor: an authenticator app's code, a recovery code, or a
+ * passkey. An emailed code is not one (it proves a mailbox, which a password reset
+ * reaches too), and neither is a federated sign-in (the IdP's own MFA is not
+ * asserted to us).
+ */
+export const SECOND_FACTORS: ReadonlySet<FactorMethod> = new Set(['otp', 'recovery_code', 'passkey']);
+
+/**
+ * A session's `amr`: every factor's values, in the order proven, each once; then
+ * `mfa` (RFC 8176) where a second factor passed besides a factor of another method
+ * (a password and TOTP, an emailed code and a recovery code, a social sign-in and
+ * a passkey). A passkey alone says `user` (it verified its user), not `mfa`.
+ */
 export function amrOf(factors: readonly Factor[]): string[] {
-  return [...new Set(factors.flatMap(amrOfFactor))];
+  const amr = [...new Set(factors.flatMap(amrOfFactor))];
+  const methods = new Set(factors.map((factor) => factor.method));
+  if (methods.size >= 2 && factors.some((factor) => SECOND_FACTORS.has(factor.method))) amr.push('mfa');
+  return amr;
 }
 
 /** An Authentication Assurance Level in NIST SP 800-63B-4 terms, as far as the broker can tell (see `assuranceLevel`). */
