@@ -18,6 +18,7 @@ import {
   type SocialProvider,
   type Step,
   type WeakPasswordReason,
+  verifyMfa,
 } from '@latchkey/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeBroker } from '../../../../stories/fakes/fake-broker.js';
@@ -27,6 +28,7 @@ import { githubProvider } from '../modules/oauth/oauth.fixtures.js';
 import { startFakeIdp, type FakeIdp } from './fake-idp.js';
 import { APP_ORIGIN, BROKER_URL, openTestStorage, testBroker, testClock } from './harness.js';
 import { SoftAuthenticator } from './soft-authenticator.js';
+import { appCode, enrolApp } from '../modules/mfa/mfa.fixtures.js';
 
 /**
  * One contract, two brokers: the in-memory `FakeBroker` that element tests and
@@ -50,6 +52,8 @@ interface Setup {
   ssoDomains?: Record<string, string>;
   /** Of `ssoDomains`, those that require SSO. */
   ssoRequired?: string[];
+  /** Of `accounts`, those with an authenticator app (and so recovery codes). */
+  totp?: string[];
 }
 
 interface Subject {
@@ -73,6 +77,8 @@ interface Subject {
    * Answers the callback's `Location`.
    */
   returnFromIdp(url: string): Promise<string>;
+  /** What the authenticator app of `email` (`Setup.totp`) shows now, and its unused recovery codes. */
+  secondFactor(email: string): { code: string; recoveryCodes: string[] };
   close(): Promise<void>;
 }
 
@@ -106,7 +112,18 @@ type Kind = 'fake' | 'real';
 async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
   const methods = setup.methods ?? ['password', 'email-code'];
   if (kind === 'fake') {
-    const fake = new FakeBroker({ accounts: Object.fromEntries((setup.accounts ?? []).map((email) => [email, PASSWORD])), methods, origin: APP_ORIGIN, social: setup.social, ssoDomains: setup.ssoDomains, ssoRequired: setup.ssoRequired });
+    const appCodes = Object.fromEntries((setup.totp ?? []).map((email) => [email, '314159']));
+    const recoveryCodes = Object.fromEntries((setup.totp ?? []).map((email) => [email, ['k7m2p-q9x4t', 'w3n8c-r6v2h']]));
+    const fake = new FakeBroker({
+      accounts: Object.fromEntries((setup.accounts ?? []).map((email) => [email, PASSWORD])),
+      methods,
+      origin: APP_ORIGIN,
+      social: setup.social,
+      ssoDomains: setup.ssoDomains,
+      ssoRequired: setup.ssoRequired,
+      totp: appCodes,
+      recoveryCodes,
+    });
     return {
       client: fake.client(),
       url: fake.url,
@@ -119,6 +136,7 @@ async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
       },
       raw: (method, path, body) => rawCall(fake.fetch, fake.url, method, path, body),
       returnFromIdp: async () => `${APP_ORIGIN}/sign-in?lk_resume=1`,
+      secondFactor: (email) => ({ code: appCodes[email]!, recoveryCodes: recoveryCodes[email]! }),
       close: async () => void vi.useRealTimers(),
     };
   }
@@ -136,7 +154,12 @@ async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
   const social = (setup.social ?? []).map((p) => configured[p.id]!);
   const broker = testBroker(storage, { signIn: { methods }, clock, social, adminToken: ADMIN_TOKEN });
   // Accounts are made by another browser (the harness's own jar), so the client starts signed out.
-  for (const email of setup.accounts ?? []) await broker.signUp(email, PASSWORD);
+  const apps = new Map<string, { secret: string; recoveryCodes: string[] }>();
+  for (const email of setup.accounts ?? []) {
+    await broker.signUp(email, PASSWORD);
+    // Enrolled in the account's own (signed-up) session, as the account page does.
+    if (setup.totp?.includes(email)) apps.set(email, await enrolApp(broker));
+  }
   // Each SSO domain's organization (after the accounts: a domain that requires SSO refuses sign-ups), as an admin makes it: the domain verified, an OIDC connection to the fake IdP.
   for (const [domain, name] of Object.entries(setup.ssoDomains ?? {})) {
     const org = (await adminCall(broker, 'POST', '/organizations', { name })).body;
@@ -170,6 +193,10 @@ async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subject> {
     async returnFromIdp(url) {
       const response = await fetch(`${BROKER_URL}${idp!.authorize(url)}`);
       return response.headers.get('location') ?? '';
+    },
+    secondFactor(email) {
+      const app = apps.get(email)!;
+      return { code: appCode(broker, app.secret), recoveryCodes: app.recoveryCodes };
     },
     async close() {
       await broker.deps.mail.settled();
@@ -981,4 +1008,51 @@ describe.each<Kind>(['fake', 'real'])('Connected accounts contract: %s broker', 
     expect(await rejection(disconnectAccount(client.connection, before.accounts[0]!.id))).toMatchObject({ code: 'last_way_in', status: 409 });
     expect(await listConnectedAccounts(client.connection)).toEqual(before);
   });
+
 });
+describe.each<Kind>(['fake', 'real'])('Two-step verification contract: %s broker', (kind) => {
+  let subject: Subject | undefined;
+  const open = async (setup?: Setup) => (subject = await makeSubject(kind, setup));
+  afterEach(async () => {
+    await subject?.close();
+    subject = undefined;
+  });
+
+    const MFA_KEYS = ['attempts_left', 'flow_id', 'methods', 'step'];
+
+    it('a password sign-in of an account with an app answers mfa (no session yet); a wrong code counts down, the app\'s code opens the session with pwd+otp+mfa', async () => {
+      const { client } = await open({ accounts: [ALICE], totp: [ALICE] });
+      const step = await client.signInWithPassword({ email: ALICE, password: PASSWORD });
+      expect(keys(step)).toEqual(MFA_KEYS);
+      expect(step).toMatchObject({ step: 'mfa', flow_id: expect.any(String), methods: ['totp', 'recovery-code'], attempts_left: 5 });
+      // No session between the factors: no token for the page.
+      expect((await subject!.raw('POST', '/v1/session/token', {})).status).toBe(401);
+      const flowId = (step as { flow_id: string }).flow_id;
+      const { code } = subject!.secondFactor(ALICE);
+      expect(await rejection(verifyMfa(client.connection, { flow_id: flowId, method: 'totp', code: wrong(code) }))).toMatchObject({ code: 'invalid_code', status: 400, problem: { attempts_left: 4 } });
+      const done = await verifyMfa(client.connection, { flow_id: flowId, method: 'totp', code });
+      expect(done).toMatchObject({ step: 'done', user: { email: ALICE }, session: { amr: ['pwd', 'otp', 'mfa'], factors: [{ method: 'pwd' }, { method: 'otp' }], aal: 2 } });
+    });
+
+    it('a recovery code opens the session once (case and dashes ignored); the same code is invalid_code the next time', async () => {
+      const { client } = await open({ accounts: [ALICE], totp: [ALICE] });
+      const recoveryCode = subject!.secondFactor(ALICE).recoveryCodes[0]!;
+      const signIn = async (code: string) => {
+        const step = (await client.signInWithPassword({ email: ALICE, password: PASSWORD })) as { flow_id: string };
+        return verifyMfa(client.connection, { flow_id: step.flow_id, method: 'recovery-code', code });
+      };
+      expect(await signIn(recoveryCode.toUpperCase().replace('-', ' '))).toMatchObject({ step: 'done', session: { amr: ['pwd', 'rc', 'mfa'], aal: 2 } });
+      await client.signOut();
+      expect(await rejection(signIn(recoveryCode))).toMatchObject({ code: 'invalid_code', status: 400, problem: { attempts_left: 4 } });
+    });
+
+    it('an account without an app signs in with its password alone', async () => {
+      const { client } = await open({ accounts: [ALICE] });
+      expectDone(await client.signInWithPassword({ email: ALICE, password: PASSWORD }), ALICE, ['pwd']);
+    });
+
+    it('a flow id that is no pending sign-in of this browser is code_expired', async () => {
+      const { client } = await open({ accounts: [ALICE], totp: [ALICE] });
+      expect(await rejection(verifyMfa(client.connection, { flow_id: 'flw_nothing_here_at_all_x', method: 'totp', code: '123456' }))).toMatchObject({ code: 'code_expired' });
+    });
+  });
