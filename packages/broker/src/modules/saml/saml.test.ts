@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { samlSignIn, startDevIdp, type DevIdp } from '@latchkey/dev-idp';
 import { ADMIN_TOKEN, adminCall } from '../../test/admin.js';
+import { appCode, enrolApp } from '../mfa/mfa.fixtures.js';
 import { createPostgresStorage } from '../../storage/postgres.js';
 import { APP_ORIGIN, BROKER_URL, rowCounts, storageKinds, testBroker, testClock, useTestBroker } from '../../test/harness.js';
 
@@ -204,6 +205,21 @@ describe.each(storageKinds)('SAML connections (%s)', (kind) => {
     expect((await admin('PUT', `/organizations/${org.id}/memberships/${userId}`, { role: 'admin' })).status).toBe(200);
     await signInAgain();
     expect(await roleOf()).toBe('admin');
+  });
+
+  it('asks a user with an authenticator app for its code after a SAML sign-in too: MFA follows every first factor', async () => {
+    const { org } = await globex();
+    expect((await signIn()).acs.status).toBe(303);
+    expect((await ctx.broker.get('/v1/saml/finish')).status).toBe(303);
+    const { secret } = await enrolApp(ctx.broker);
+    const browser = ctx.broker.browser();
+    expect((await signIn(browser)).acs.status).toBe(303);
+    expect((await browser.get('/v1/saml/finish')).status).toBe(303);
+    const step = (await browser.get('/v1/sign-in/flow')).body;
+    expect(step).toMatchObject({ step: 'mfa', methods: ['totp', 'recovery-code'] });
+    expect(browser.cookies.has('lk_session')).toBe(false);
+    const done = await browser.post('/v1/sign-in/mfa', { flow_id: step.flow_id, method: 'totp', code: appCode(ctx.broker, secret) });
+    expect(done.body).toMatchObject({ step: 'done', user: { email: 'bo@globex.test' }, session: { amr: ['fed', 'otp', 'mfa'], org_id: org.id } });
   });
 
   describe('test connection: reports what the IdP sent and what was mapped, and signs nobody in', () => {
