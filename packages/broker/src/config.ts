@@ -83,6 +83,12 @@ const brokerConfigSchemaBase = z.object({
   trustedProxies: z.int().min(0).max(16).default(0),
   session: z.object({ maxAgeSeconds: z.int().positive().default(30 * 24 * 3600) }).prefault({}),
   /**
+   * Step-up: how recent an authentication a sensitive change needs (password, email, passkeys,
+   * second factors, recovery codes, connected accounts). 10 minutes by default, as Clerk's and
+   * GitHub's "sudo mode" windows are; at most a day.
+   */
+  stepUp: z.object({ maxAgeSeconds: z.int().min(60).max(86_400).default(600) }).prefault({}),
+  /**
    * The device cookie a browser gets for an account it signed in to (see `rateLimits.*PerDevice`).
    * Browsers keep a cookie at most 400 days (RFC 6265bis §5.6.1), and the broker honours an entry no longer.
    */

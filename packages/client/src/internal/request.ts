@@ -34,6 +34,7 @@ const KNOWN_CODES: Record<ProblemCode, true> = {
   sso_required: true,
   invalid_state: true,
   saml_rejected: true,
+  reauthentication_required: true,
   unauthorized: true,
   admin_disabled: true,
   domain_taken: true,

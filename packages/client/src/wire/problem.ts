@@ -36,6 +36,10 @@ export const PROBLEM_TYPE_PREFIX = 'urn:latchkey:problem:';
  * - `sso_required` 403: the address's domain signs in only through its organization's SSO.
  * - `invalid_state` 400: an OAuth callback whose `state` is missing, unknown, used, or another browser's.
  * - `saml_rejected` 400: a SAML response the connection refused (`detail` has the reference the admins can look up).
+ * - `reauthentication_required` 403: a sensitive change (password, email, passkeys, second
+ *   factors, recovery codes, connected accounts, an organization's security settings) needs an
+ *   authentication within the last `stepUp.maxAgeSeconds`, and with a second factor where the
+ *   account has one. Prove a factor again (step-up), then retry the same request.
  * - Admin API only (`/admin/v1/*`, server to server; never answered to a browser's flow):
  *   `unauthorized` 401: the bearer admin token is missing or wrong (`WWW-Authenticate: Bearer`);
  *   `admin_disabled` 403: no admin token is configured, so every admin route is refused;
@@ -70,6 +74,7 @@ export type ProblemCode =
   | 'sso_required'
   | 'invalid_state'
   | 'saml_rejected'
+  | 'reauthentication_required'
   | 'unauthorized'
   | 'admin_disabled'
   | 'domain_taken'

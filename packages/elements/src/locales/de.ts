@@ -40,6 +40,7 @@
 'error.payload_too_large': `Das ist mehr, als der Anmeldedienst annimmt. Kürzen Sie Ihre Eingabe und versuchen Sie es erneut.`,
 'error.rate_limited': `Zu viele Versuche. Warten Sie einen Moment und versuchen Sie es dann erneut.`,
 'error.rate_limited.wait': str`Zu viele Versuche. Versuchen Sie es in ${0} erneut.`,
+'error.reauthentication_required': `Bestätigen Sie, dass Sie es sind, um diese Änderung vorzunehmen.`,
 'error.saml_rejected': `Die Anmeldung über Ihre Organisation hat nicht geklappt. Versuchen Sie es erneut oder wenden Sie sich an Ihre IT-Abteilung.`,
 'error.sso_required': `Ihre Organisation meldet Sie über ihre eigene Anmeldeseite an. Fahren Sie mit Ihrer E-Mail-Adresse fort, um dorthin zu gelangen.`,
 'error.too_many_attempts': `Zu viele falsche Codes. Fordern Sie einen neuen Code an, um es erneut zu versuchen.`,
