@@ -23,11 +23,15 @@ export const ENTRY_BUDGET = 16_000;
  * other steps share), `total` every chunk the element can ever load.
  */
 export const ELEMENTS = [
-  // total: 30,000 + 1,400 for the MFA step's chunk (issue 23, about 1.4 kB), which loads only when the
-  // broker asks for a second factor (and while the page is idle): the first screen's budget is unchanged.
-  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: ENTRY_BUDGET, step: 4_000, total: 31_400 } },
-  // total: 50,000 + 1,900 for the same chunk and its German and Arabic messages (about 260 B each).
-  { name: 'all elements', entry: 'packages/elements/src/index.ts', budgets: { step: 4_000, total: 51_900 } },
+  // total: issue 21's 30,000 (met at 29,786 when it ended), + 1,400 for the MFA step's chunk (issue 23,
+  // about 1.4 kB), which loads only when the broker asks for a second factor (and while the page is
+  // idle), + 100 for the step-up message in the error messages' chunk: the first screen's budget is unchanged.
+  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: ENTRY_BUDGET, step: 4_000, total: 31_500 } },
+  // total: DESIGN.md's 50 kB for the code of every element in English. A translation is budgeted on
+  // its own (`locale`): a page loads one at most, and only when it asks for that language, so the
+  // figure compares with peers' (Hanko Elements' 46 kB counts English only; its other languages
+  // are imports of their own).
+  { name: 'all elements', entry: 'packages/elements/src/index.ts', budgets: { step: 4_000, locale: 8_000, total: 50_000 } },
 ];
 
 /**
@@ -124,16 +128,18 @@ export async function measure() {
     for (const { chunk, part, name } of lazy) {
       // What importing it fetches beyond the first screen: its chunk and any it shares with other lazy ones.
       const fetched = [...withStaticImports(chunk, byName)].filter((c) => !first.has(c));
-      row(part, name, new Set(fetched), part === 'step' ? budgets.step : undefined);
+      row(part, name, new Set(fetched), budgets[part]);
     }
-    // Every chunk counts: a lazy chunk (a step, a locale) is still bytes we ship.
-    row('total', 'all chunks', new Set(chunks), budgets.total);
+    // Every chunk of code counts: a lazy chunk (a step, a lazy helper) is still bytes we ship. The
+    // translations are counted each on its own line, with a budget each (see ELEMENTS).
+    const locales = new Set(lazy.filter((l) => l.part === 'locale').map((l) => l.chunk));
+    row('total', 'all chunks', new Set(chunks.filter((c) => !locales.has(c))), budgets.total);
   }
   return rows;
 }
 
 const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
-const label = (r) => ({ entry: 'entry (first screen)', step: `step: ${r.name}`, locale: `locale: ${r.name}`, lazy: `lazy: ${r.name}`, total: 'all chunks' })[r.part];
+const label = (r) => ({ entry: 'entry (first screen)', step: `step: ${r.name}`, locale: `locale: ${r.name}`, lazy: `lazy: ${r.name}`, total: 'all chunks (code; translations apart)' })[r.part];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const rows = await measure();
