@@ -19,6 +19,16 @@ export interface SectionHost {
   focus(selector: string): void;
   /** Sends the whole page to `url` (an identity provider); the element's `navigate`, `location.assign` by default. */
   navigate(url: string): void;
+  /**
+   * Runs a sensitive change (password, email, passkeys, second factors, recovery codes,
+   * connected accounts). Where the broker answers `reauthentication_required`, the element
+   * asks for a factor again (step-up) and then runs `action` once more; it settles as the
+   * action finally does. Every sensitive call of a section goes through it.
+   *
+   * @example
+   * await this.host.sensitive(() => deletePasskey(this.host.client(), id));
+   */
+  sensitive<T>(action: () => Promise<T>): Promise<T>;
 }
 
 /**

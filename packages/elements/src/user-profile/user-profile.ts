@@ -136,6 +136,8 @@ export class LkUserProfile extends LkElement {
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(selector)?.focus());
     },
     navigate: (url) => this.navigate(url),
+    // The step-up prompt comes with issue 23's step-up work; until then the action runs as it is.
+    sensitive: (action) => action(),
   };
 
   /** In page order. Account details, MFA and sessions join here as sections of their own. */
