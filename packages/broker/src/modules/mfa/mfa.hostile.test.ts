@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rowCounts, storageKinds, useTestBroker, type StorageKind, type TestBroker } from '../../test/harness.js';
-import { appCode, passwordFirst, userWithTotp, waitingForSecondFactor } from './mfa.fixtures.js';
+import { appCode, enrolApp, PASSWORD, passwordFirst, userWithTotp, waitingForSecondFactor } from './mfa.fixtures.js';
 
 /** Two browsers each sign in with the password, then answer their mfa steps with `code` at the same moment: the two answers, sorted. */
 async function answerTwoSignInsAtOnce(b: TestBroker, method: 'totp' | 'recovery-code', code: string) {
@@ -64,6 +64,24 @@ describe.each(storageKinds)('MFA under attack on %s', (kind: StorageKind) => {
     expect(stolen.body.code).toBe('code_expired');
     expect((await t.storage.query(`SELECT 1 FROM totp_factors`)).length).toBe(0);
     expect((await b.post('/v1/mfa/totp/confirm', { enrollment_id: fresh.body.enrollment_id, code: appCode(b, fresh.body.secret) })).status).toBe(201);
+  });
+
+  it('asks for the app when a password sign-in request captured before it was enrolled is replayed after', async () => {
+    const b = t.broker;
+    await b.signUp('ada@example.test', PASSWORD);
+    const attacker = b.browser({ ip: '198.51.100.68' });
+    // The request as it went over the wire before the app: it signed in with one factor then.
+    const before = await passwordFirst(attacker);
+    expect(before.body.step).toBe('done');
+    await attacker.post('/v1/sign-out');
+    await enrolApp(b);
+    // The same bytes again, from the same browser (its cookies too) and from a fresh one.
+    for (const browser of [attacker, b.browser({ ip: '198.51.100.69' })]) {
+      const replayed = await passwordFirst(browser);
+      expect(replayed.body).toMatchObject({ step: 'mfa', methods: ['totp', 'recovery-code'] });
+      expect(replayed.setCookies.some((c) => c.startsWith('lk_session='))).toBe(false);
+      expect((await browser.post('/v1/session/token')).status).toBe(401);
+    }
   });
 
   it('asks for the app when a code mailed before it was enrolled is redeemed after', async () => {
