@@ -567,7 +567,8 @@ export class FakeBroker {
       case 'GET /v1/session': {
         const session = this.current;
         const user = session && [...this.users.values()].find((u) => u.id === session.userId);
-        if (!session || !user) throw problem('unauthenticated');
+        // Signed out is an answer, not an error, as on the broker: pages ask this on every load.
+        if (!session || !user) return { status: 200, body: { user: null } };
         return { status: 200, body: { user: this.wireUser(user), session: this.wireSession(session) } };
       }
       case 'POST /v1/session/token':

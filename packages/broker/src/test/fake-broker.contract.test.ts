@@ -149,8 +149,10 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
   });
 
   it('getSession answers null when signed out', async () => {
-    const { client } = await open({ accounts: [ALICE] });
+    const { client, raw } = await open({ accounts: [ALICE] });
     expect(await client.getSession()).toBeNull();
+    // On the wire: signed out is an answer, not an error (pages ask on every load).
+    expect(await raw('GET', '/v1/session')).toEqual({ status: 200, body: { user: null } });
     expect(await client.session.refresh()).toEqual({ status: 'signed-out' });
   });
 
