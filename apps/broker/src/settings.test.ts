@@ -66,6 +66,14 @@ describe('broker app settings', () => {
     expect(readSettings({}, '/').config.signIn).toBeUndefined();
   });
 
+  it('takes the step-up window from LATCHKEY_STEP_UP_MAX_AGE_SECONDS, and leaves the default (600) without it', async () => {
+    expect(readSettings({ LATCHKEY_STEP_UP_MAX_AGE_SECONDS: '90' }, '/').config.stepUp).toEqual({ maxAgeSeconds: 90 });
+    expect(readSettings({}, '/').config.stepUp).toBeUndefined();
+    const { parseBrokerConfig } = await import('@latchkey/broker');
+    // The broker checks the number and names the field: a window under a minute is refused.
+    expect(() => parseBrokerConfig(readSettings({ LATCHKEY_STEP_UP_MAX_AGE_SECONDS: '5', LATCHKEY_DEV: '1' }, '/').config)).toThrow(/stepUp/);
+  });
+
   it('reads the social providers from LATCHKEY_SOCIAL as a JSON array, and names the setting when it is not one', () => {
     const social = [{ id: 'devhub', preset: 'github', client_id: 'c', client_secret: 's' }];
     expect(readSettings({ LATCHKEY_SOCIAL: JSON.stringify(social) }, '/').config.social).toEqual(social);

@@ -43,7 +43,7 @@ async function staleProfile(options: FakeBrokerOptions = {}) {
     row(name).querySelector<HTMLButtonElement>('[data-action="delete"]')!.click();
     await until(() => root.querySelector('[data-action="confirm-delete"]'));
     root.querySelector<HTMLButtonElement>('[data-action="confirm-delete"]')!.click();
-    await until(() => panel()?.querySelector('input, .lk-primary'));
+    await until(() => !!panel()?.querySelector('input, .lk-primary'));
   }
   return { broker, el, root, row, names, panel, panelAlert, deleteAndMeetPanel, text };
 }
@@ -111,7 +111,7 @@ describe('lk-user-profile: "Confirm it\'s you" (step-up)', () => {
     const input = p.panel()!.querySelector<HTMLInputElement>('input')!;
     expect(document.querySelector(`label[for="${input.id}"]`)!.textContent).toBe('Recovery code');
     p.panel()!.querySelector<HTMLButtonElement>('[data-method="passkey"]')!.click();
-    await until(() => p.panel()!.querySelector('.lk-primary')?.textContent?.trim() === 'Use a passkey');
+    await until(() => p.panel()?.querySelector('.lk-primary')?.textContent?.trim() === 'Use a passkey');
     p.panel()!.querySelector<HTMLButtonElement>('.lk-primary')!.click();
     await until(() => p.names().join() === 'YubiKey');
     expect(p.broker.requests).toContain('POST /v1/step-up/passkey');
@@ -121,7 +121,7 @@ describe('lk-user-profile: "Confirm it\'s you" (step-up)', () => {
     const p = await staleProfile({ accounts: { [ADA]: null } });
     await p.deleteAndMeetPanel('YubiKey');
     p.panel()!.querySelector<HTMLButtonElement>('[data-method="email-code"]')!.click();
-    await until(() => p.panel()!.querySelector('.lk-primary')?.textContent?.trim() === 'Email me a code');
+    await until(() => p.panel()?.querySelector('.lk-primary')?.textContent?.trim() === 'Email me a code');
     p.panel()!.querySelector<HTMLButtonElement>('.lk-primary')!.click();
     await until(() => p.panel()!.querySelector('input[autocomplete="one-time-code"]'));
     expect(p.text(p.panel()!.querySelector('.lk-intro'))).toBe(`We sent a code to ${ADA}. Enter it to continue.`);
@@ -142,6 +142,9 @@ describe('lk-user-profile: "Confirm it\'s you" (step-up)', () => {
 
   it('asks before adding a passkey too, and not at all within the window', async () => {
     const p = await staleProfile();
+    // A new device: it holds none of the account's passkeys, so it can make one.
+    authenticator!.uninstall();
+    authenticator = installFakeAuthenticator();
     p.root.querySelector<HTMLButtonElement>('[data-action="add"]')!.click();
     await until(() => document.querySelector('input[autocomplete~="current-password"]'));
     const password = document.querySelector<HTMLInputElement>('input[autocomplete~="current-password"]')!;
