@@ -168,7 +168,8 @@ async function meetStepUp(canvasElement: HTMLElement) {
   const p = await listed(canvasElement);
   await userEvent.click(p.card.getByRole('button', { name: 'Delete iPhone' }));
   await userEvent.click(await waitFor(() => p.card.getByRole('button', { name: 'Delete passkey' })));
-  const panel = await waitFor(() => within(p.el).getByRole('region', { name: 'Confirm it’s you' }));
+  // The panel is a chunk of its own, loaded on first use: give it time.
+  const panel = await waitFor(() => within(p.el).getByRole('region', { name: 'Confirm it’s you' }), { timeout: 5000 });
   return { ...p, panel: within(panel) };
 }
 
@@ -177,7 +178,7 @@ export const StepUpPassword: Story = {
   loaders: [withBroker(signedInLongAgo)],
   play: async ({ canvasElement }) => {
     const { el, panel } = await meetStepUp(canvasElement);
-    const password = await waitFor(() => panel.getByLabelText('Password'));
+    const password = await waitFor(() => panel.getByLabelText('Password'), { timeout: 5000 });
     await waitFor(() => expect(document.activeElement).toBe(password));
     await expect(password).toHaveAttribute('autocomplete', 'current-password');
     await expect(el.matches(':state(step-up)')).toBe(true);
@@ -190,7 +191,7 @@ export const StepUpAuthenticatorCode: Story = {
   loaders: [withBroker({ ...signedInLongAgo, totp: { [email]: '314159' }, recoveryCodes: { [email]: ['k7m2p-q9x4t'] } })],
   play: async ({ canvasElement }) => {
     const { panel } = await meetStepUp(canvasElement);
-    const code = await waitFor(() => panel.getByLabelText('Verification code'));
+    const code = await waitFor(() => panel.getByLabelText('Verification code'), { timeout: 5000 });
     await waitFor(() => expect(document.activeElement).toBe(code));
     await expect(code).toHaveAttribute('autocomplete', 'one-time-code');
     await expect(panel.queryByLabelText('Password')).toBeNull();
@@ -203,7 +204,7 @@ export const StepUpWrongPassword: Story = {
   loaders: [withBroker(signedInLongAgo)],
   play: async ({ canvasElement, loaded }) => {
     const { panel } = await meetStepUp(canvasElement);
-    const password = await waitFor(() => panel.getByLabelText('Password'));
+    const password = await waitFor(() => panel.getByLabelText('Password'), { timeout: 5000 });
     await userEvent.type(password, 'not my password');
     await userEvent.click(panel.getByRole('button', { name: 'Confirm' }));
     await waitFor(() => expect(panel.getByRole('alert')).toHaveTextContent('That password isn’t right. Try again.'));

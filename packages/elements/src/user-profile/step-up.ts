@@ -250,15 +250,15 @@ class StepUpPanel {
     const uid = `${this.host.uid}-su`;
     const form: FormState = { uid, fieldErrors: {}, pending: this.#pending, alert: this.#alert, now: Date.now() };
     const challenge = this.#challenge;
-    const method = this.#method;
+    const method = challenge && this.#method;
     const title = msg('Confirm it’s you', { id: 'step-up.title' });
     const alert = html`<p class="lk-alert" role="alert">${this.#alert}</p>`;
     const cancel = html`<button type="button" class="lk-secondary" data-action="cancel-step-up" @click=${this.#cancel}>${msg('Cancel')}</button>`;
-    if (!challenge || !method) {
-      return html`<section class="lk-step-up" aria-labelledby="${uid}-title" aria-busy="true"><h3 id="${uid}-title">${title}</h3><p class="lk-intro" role="status">${msg('Loading…', { id: 'step-up.loading' })}</p>${cancel}</section>`;
-    }
-    const others = challenge.methods.filter((m) => m !== method);
-    return html`<section class="lk-step-up" aria-labelledby="${uid}-title"> <h3 id="${uid}-title">${title}</h3> <p class="lk-intro">${this.#intro(method)}</p> ${this.#body(form, method, alert)} ${others.length
+    const others = challenge && method ? challenge.methods.filter((m) => m !== method) : [];
+    // One section from loading to loaded, so the region (and what a reader is on) stays the same element.
+    return html`<section class="lk-step-up" aria-labelledby="${uid}-title" aria-busy=${!method}> <h3 id="${uid}-title">${title}</h3> ${method
+        ? html`<p class="lk-intro">${this.#intro(method)}</p> ${this.#body(form, method, alert)}`
+        : html`<p class="lk-intro" role="status">${msg('Loading…', { id: 'step-up.loading' })}</p>`} ${others.length
         ? html`<ul class="lk-others" aria-label=${msg('Other ways to confirm', { id: 'step-up.others' })}>${others.map((m) => html`<li><button type="button" class="lk-secondary" data-method=${m} @click=${() => this.#choose(m)}>${otherLabel(m)}</button></li>`)}</ul>`
         : nothing} ${cancel} </section>`;
   }
