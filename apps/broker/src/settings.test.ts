@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseBrokerConfig } from '@latchkey/broker';
 import { readSettings } from './settings.js';
 
 describe('broker app settings', () => {
@@ -66,10 +67,9 @@ describe('broker app settings', () => {
     expect(readSettings({}, '/').config.signIn).toBeUndefined();
   });
 
-  it('takes the step-up window from LATCHKEY_STEP_UP_MAX_AGE_SECONDS, and leaves the default (600) without it', async () => {
+  it('takes the step-up window from LATCHKEY_STEP_UP_MAX_AGE_SECONDS, and leaves the default (600) without it', () => {
     expect(readSettings({ LATCHKEY_STEP_UP_MAX_AGE_SECONDS: '90' }, '/').config.stepUp).toEqual({ maxAgeSeconds: 90 });
     expect(readSettings({}, '/').config.stepUp).toBeUndefined();
-    const { parseBrokerConfig } = await import('@latchkey/broker');
     // The broker checks the number and names the field: a window under a minute is refused.
     expect(() => parseBrokerConfig(readSettings({ LATCHKEY_STEP_UP_MAX_AGE_SECONDS: '5', LATCHKEY_DEV: '1' }, '/').config)).toThrow(/stepUp/);
   });
