@@ -31,6 +31,14 @@ import { userProfileStyles } from './user-profile.styles.js';
  * first; the broker refuses to disconnect the last way in, and the element says
  * what to do instead.
  *
+ * A sensitive change (adding or deleting a passkey, connecting or disconnecting
+ * an account) made longer after signing in than the broker's step-up window
+ * (10 minutes by default) is refused with `reauthentication_required`; the card
+ * then shows "Confirm it's you" above its sections: the account's password, an
+ * authenticator or recovery code, a passkey, or a code mailed to it, whichever
+ * the broker says the account can use. Once confirmed, the change runs again;
+ * Cancel leaves everything as it was.
+ *
  * While nobody is signed in it says so and shows the `signed-out` slot (put a
  * "Sign in" link there). When the broker cannot be reached it says so, with
  * "Try again".
