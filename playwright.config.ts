@@ -17,6 +17,7 @@ process.env.E2E_BROKER_URL = brokerUrl;
 process.env.E2E_DEMO_URL = demoUrl;
 process.env.E2E_DEV_IDP_URL = devIdpUrl;
 // The e2e fixtures seed the demo (scripts/demo-seed.mjs) through the admin API with it.
+const stepUpSeconds = (process.env.E2E_STEP_UP_SECONDS ??= '60');
 const adminToken = (process.env.E2E_ADMIN_TOKEN ??= `e2e-admin-${Date.now()}-${Math.random().toString(36).slice(2)}-0123456789abcdef`);
 
 const env = {
@@ -32,6 +33,9 @@ const env = {
   LATCHKEY_DEV: '1',
   // Passkeys on, with Chromium's virtual authenticator (RP ID: localhost, the demo's host).
   LATCHKEY_SIGN_IN_METHODS: 'password,email-code,passkey',
+  // Step-up: the shortest window the broker takes (a minute, not ten), so step-up.spec.ts waits it out
+  // quickly; every other journey makes its sensitive changes within a minute of signing in.
+  LATCHKEY_STEP_UP_MAX_AGE_SECONDS: stepUpSeconds,
 };
 
 export default defineConfig({

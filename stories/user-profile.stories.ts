@@ -160,6 +160,58 @@ export const DeleteConfirmation: Story = {
   },
 };
 
+/** Ada signed in long ago (past the ten-minute window): every sensitive change asks "Confirm it's you" first. */
+const signedInLongAgo: FakeBrokerOptions = { ...withPasskeys, signedInAt: 0 };
+
+/** Deletes the iPhone passkey through its confirmation; the broker asks for a step-up and the panel opens (its fields in the light DOM). */
+async function meetStepUp(canvasElement: HTMLElement) {
+  const p = await listed(canvasElement);
+  await userEvent.click(p.card.getByRole('button', { name: 'Delete iPhone' }));
+  await userEvent.click(await waitFor(() => p.card.getByRole('button', { name: 'Delete passkey' })));
+  // The panel is a chunk of its own, loaded on first use: give it time.
+  const panel = await waitFor(() => within(p.el).getByRole('region', { name: 'Confirm it’s you' }), { timeout: 5000 });
+  return { ...p, panel: within(panel) };
+}
+
+export const StepUpPassword: Story = {
+  name: 'Step-up: confirm with password',
+  loaders: [withBroker(signedInLongAgo)],
+  play: async ({ canvasElement }) => {
+    const { el, panel } = await meetStepUp(canvasElement);
+    const password = await waitFor(() => panel.getByLabelText('Password'), { timeout: 5000 });
+    await waitFor(() => expect(document.activeElement).toBe(password));
+    await expect(password).toHaveAttribute('autocomplete', 'current-password');
+    await expect(el.matches(':state(step-up)')).toBe(true);
+    await expect(panel.getByRole('button', { name: 'Email me a code' })).toBeVisible();
+  },
+};
+
+export const StepUpAuthenticatorCode: Story = {
+  name: 'Step-up: confirm with authenticator code',
+  loaders: [withBroker({ ...signedInLongAgo, totp: { [email]: '314159' }, recoveryCodes: { [email]: ['k7m2p-q9x4t'] } })],
+  play: async ({ canvasElement }) => {
+    const { panel } = await meetStepUp(canvasElement);
+    const code = await waitFor(() => panel.getByLabelText('Verification code'), { timeout: 5000 });
+    await waitFor(() => expect(document.activeElement).toBe(code));
+    await expect(code).toHaveAttribute('autocomplete', 'one-time-code');
+    await expect(panel.queryByLabelText('Password')).toBeNull();
+    await expect(panel.getByRole('button', { name: 'Use a recovery code' })).toBeVisible();
+  },
+};
+
+export const StepUpWrongPassword: Story = {
+  name: 'Step-up: wrong password',
+  loaders: [withBroker(signedInLongAgo)],
+  play: async ({ canvasElement, loaded }) => {
+    const { panel } = await meetStepUp(canvasElement);
+    const password = await waitFor(() => panel.getByLabelText('Password'), { timeout: 5000 });
+    await userEvent.type(password, 'not my password');
+    await userEvent.click(panel.getByRole('button', { name: 'Confirm' }));
+    await waitFor(() => expect(panel.getByRole('alert')).toHaveTextContent('That password isn’t right. Try again.'));
+    await expect(loadedBroker(loaded).broker.users.get(email)!.passkeys).toHaveLength(3);
+  },
+};
+
 export const LastWayInRefused: Story = {
   name: 'Deleting the last way in refused',
   loaders: [

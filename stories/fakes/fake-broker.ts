@@ -18,6 +18,8 @@ import {
   type SignInMethod,
   type SocialProvider,
   type Step,
+  type StepUpChallenge,
+  type StepUpMethod,
 } from '@latchkey/client';
 import { base64url, fromBase64url, randomBase64url } from './base64url.js';
 import type { FakeCredential } from './fake-authenticator.js';
@@ -45,6 +47,11 @@ export interface FakeBrokerOptions {
   clock?: () => number;
   /** Someone signed in from the start. */
   signedInAs?: string;
+  /**
+   * Epoch ms when `signedInAs` signed in (default: when the fake was made). Set it more
+   * than ten minutes back and every sensitive change asks for a step-up first.
+   */
+  signedInAt?: number;
   /**
    * How addresses may sign in, first method first (default password, then
    * email code). `identify` answers with the first: an `email-code` first
@@ -149,13 +156,15 @@ interface MfaFlow {
 /** A passkey ceremony: single-use, expiring, as every flow of the broker's sign-in engine. */
 interface PasskeyFlow {
   id: string;
-  kind: 'sign-in' | 'sign-up' | 'add';
+  kind: 'sign-in' | 'sign-up' | 'add' | 'step-up';
   challenge: string;
   /** Epoch ms. */
   expiresAt: number;
   used: boolean;
-  /** `add`: the signed-in user it was started for. */
+  /** `add`, `step-up`: the signed-in user it was started for. */
   userId?: string;
+  /** `step-up`: the session it proves a factor for. */
+  sessionId?: string;
   /** `sign-up`: the account to make once its passkey is in, and until when (epoch ms) a new challenge may be asked for it. */
   account?: { email: string; name: string | null; handle: string; pendingUntil: number };
 }
@@ -188,12 +197,15 @@ const FLAG_AT = 0x40;
 /** Wrong codes a flow takes, as on the broker. */
 const MAX_ATTEMPTS = 5;
 
+/** How long a proven factor counts for a sensitive change, as the broker's default `stepUp.maxAgeSeconds`. */
+const STEP_UP_WINDOW_MS = 600_000;
+
 /** What a flow mails, as on the broker: a code, a notice to an account's owner, or nothing. */
 type FlowMail = 'code' | 'already-registered' | 'nothing';
 
 interface Flow {
   id: string;
-  purpose: 'sign-up' | 'sign-in' | 'password-reset';
+  purpose: 'sign-up' | 'sign-in' | 'password-reset' | 'step-up';
   email: string;
   /** Null for a flow that mails no code: no code redeems it. */
   code: string | null;
@@ -217,12 +229,17 @@ const TOKEN_TTL_SECONDS = 300;
 interface Session {
   id: string;
   userId: string;
+  /** Epoch ms (by `Date`) when its first factors were proven: what the step-up window counts from. */
+  openedAt: number;
   /** What the session was made with, in the order proven, as the broker keeps them (`amr` and `aal` derive from them). */
   factors: Factor[];
 }
 
 /** A factor a fake session is made with: a first one, then a second (TOTP or a recovery code) where the account has one. */
-type Factor = { method: 'pwd' } | { method: 'email_code' } | { method: 'passkey'; synced: boolean } | { method: 'oauth'; provider: string } | { method: 'otp' } | { method: 'recovery_code' };
+type Factor = ({ method: 'pwd' } | { method: 'email_code' } | { method: 'passkey'; synced: boolean } | { method: 'oauth'; provider: string } | { method: 'otp' } | { method: 'recovery_code' }) & {
+  /** Epoch ms a step-up proved it (unset: when the session opened). */
+  provenAt?: number;
+};
 
 /** When the fake's sessions were made, as every session of the fake says. */
 const SESSION_MADE_AT = '2026-11-24T12:00:00.000Z';
@@ -298,7 +315,7 @@ export class FakeBroker {
     for (const [email, code] of Object.entries(options.totp ?? {})) this.seededUser(email, 'totp').totp = { code, used: false };
     for (const [email, codes] of Object.entries(options.recoveryCodes ?? {})) this.seededUser(email, 'recovery codes').recoveryCodes = codes.map(recoveryCode);
     const signedIn = options.signedInAs === undefined ? undefined : this.users.get(options.signedInAs);
-    if (signedIn) this.current = this.openSession(signedIn.id, [signedIn.password === null && signedIn.passkeys[0] ? passkeyFactor(signedIn.passkeys[0]) : { method: 'pwd' }]);
+    if (signedIn) this.current = this.openSession(signedIn.id, [signedIn.password === null && signedIn.passkeys[0] ? passkeyFactor(signedIn.passkeys[0]) : { method: 'pwd' }], options.signedInAt);
   }
 
   private seededUser(email: string, what: string): FakeUser {
@@ -340,8 +357,8 @@ export class FakeBroker {
     return user;
   }
 
-  private openSession(userId: string, factors: Factor[]): Session {
-    return { id: `ses_${++this.sessionSeq}`, userId, factors };
+  private openSession(userId: string, factors: Factor[], openedAt = Date.now()): Session {
+    return { id: `ses_${++this.sessionSeq}`, userId, factors, openedAt };
   }
 
   /**
@@ -398,7 +415,9 @@ export class FakeBroker {
 
   private wireSession(session: Session) {
     const { amr, aal } = derived(session.factors);
-    return { id: session.id, amr, factors: session.factors.map((f) => ({ ...f, at: SESSION_MADE_AT })), aal, org_id: null, created_at: SESSION_MADE_AT, expires_at: '2026-12-24T12:00:00.000Z' };
+    // A step-up's factor says when it was proven; the session's first ones say when the fake's sessions were made.
+    const factors = session.factors.map(({ provenAt, ...f }) => ({ ...f, at: provenAt === undefined ? SESSION_MADE_AT : new Date(provenAt).toISOString() }));
+    return { id: session.id, amr, factors, aal, org_id: null, created_at: SESSION_MADE_AT, expires_at: '2026-12-24T12:00:00.000Z' };
   }
 
   /**
@@ -466,6 +485,7 @@ export class FakeBroker {
   private answer(method: string, path: string, body: Record<string, string>): { status: number; body?: unknown } {
     if (path.startsWith('/v1/passkeys') || path.startsWith('/v1/sign-up/passkey')) return this.answerPasskeys(method, path, body as Record<string, unknown>);
     if (path.startsWith('/v1/identities')) return this.answerIdentities(method, path, body as Record<string, unknown>);
+    if (path.startsWith('/v1/step-up')) return this.answerStepUp(method, path, body as Record<string, unknown>);
     const email = body.email?.trim().toLowerCase();
     const mailsTo = (address: string): FlowMail => (this.users.has(address) ? 'code' : 'nothing');
     // As on the broker: a domain that requires SSO refuses every other first factor before anything else.
@@ -636,11 +656,11 @@ export class FakeBroker {
         return { ...this.done(user.email, passkeyFactor(passkey)), status: 201 };
       }
       case 'POST /v1/passkeys/options': {
-        const user = this.signedInUser();
+        const user = this.recentlySignedInUser();
         return { status: 200, body: this.registrationStep(this.startPasskeyFlow('add', { userId: user.id })) };
       }
       case 'POST /v1/passkeys': {
-        const user = this.signedInUser();
+        const user = this.recentlySignedInUser();
         registrationOf(body.credential);
         const flow = this.openPasskeyFlow(body.flow_id, 'add');
         if (flow.userId !== user.id) throw problem('passkey_rejected');
@@ -656,7 +676,8 @@ export class FakeBroker {
     }
     const one = /^\/v1\/passkeys\/([^/]+)$/.exec(path);
     if (one && (method === 'PATCH' || method === 'DELETE')) {
-      const user = this.signedInUser();
+      // Renaming is not sensitive; deleting a way in is.
+      const user = method === 'DELETE' ? this.recentlySignedInUser() : this.signedInUser();
       // Another account's passkey is as unknown as one that never was.
       const passkey = user.passkeys.find((p) => p.id === decodeURIComponent(one[1]!));
       if (!passkey) throw problem('not_found');
@@ -722,7 +743,8 @@ export class FakeBroker {
   }
 
   private answerIdentities(method: string, path: string, body: Record<string, unknown>): { status: number; body?: unknown } {
-    const user = this.signedInUser();
+    // Connecting and disconnecting are sensitive; the list is not.
+    const user = method === 'GET' ? this.signedInUser() : this.recentlySignedInUser();
     switch (`${method} ${path}`) {
       case 'GET /v1/identities': {
         const connected = new Set(user.identities.map((i) => i.provider.id));
@@ -751,6 +773,114 @@ export class FakeBroker {
     throw problem('not_found');
   }
   // ---- end of connected accounts ----
+
+  // ---- Step-up (issue 23 §4) ----
+  // The broker's `/v1/step-up` routes and its `requireRecentAuth` guard: a sensitive
+  // change needs a factor proven within ten minutes (by `Date`), a second factor where
+  // the account has an authenticator app; a step-up appends one to the session.
+
+  private readonly stepUps = new Map<string, { id: string; sessionId: string; attempts: number; used: boolean; expiresAt: number }>();
+
+  /** The signed-in user when the session proved a factor recently enough (as `requireRecentAuth`), else 401 or 403. */
+  private recentlySignedInUser(): FakeUser {
+    const user = this.signedInUser();
+    const session = this.current!;
+    const since = Date.now() - STEP_UP_WINDOW_MS;
+    const recent = session.factors.filter((f) => (f.provenAt ?? session.openedAt) >= since);
+    const enough = user.totp ? recent.some((f) => ['otp', 'recovery_code', 'passkey'].includes(f.method)) : recent.length > 0;
+    if (!enough) throw problem('reauthentication_required');
+    return user;
+  }
+
+  private stepUpMethods(user: FakeUser): StepUpMethod[] {
+    const passkey = this.methods.includes('passkey') && user.passkeys.length > 0;
+    if (user.totp) return ['totp', ...(user.recoveryCodes.length ? (['recovery-code'] as const) : []), ...(passkey ? (['passkey'] as const) : [])];
+    return [...(user.password !== null ? (['password'] as const) : []), ...(passkey ? (['passkey'] as const) : []), 'email-code'];
+  }
+
+  /** The session with `factor` appended, as the broker answers a step-up. */
+  private proven(factor: Factor) {
+    const session = this.current!;
+    session.factors = [...session.factors, { ...factor, provenAt: Date.now() }];
+    return { status: 200, body: this.wireSession(session) };
+  }
+
+  private answerStepUp(method: string, path: string, body: Record<string, unknown>): { status: number; body?: unknown } {
+    const user = this.signedInUser();
+    const methods = this.stepUpMethods(user);
+    const offers = (m: StepUpMethod) => {
+      if (!methods.includes(m)) throw problem('invalid_request', { detail: `this account does not step up with ${m}` });
+    };
+    /** This session's open step-up `body.flow_id`, counting one attempt (a wrong answer keeps it). */
+    const attempt = () => {
+      const flow = typeof body.flow_id === 'string' ? this.stepUps.get(body.flow_id) : undefined;
+      if (!flow || flow.used || flow.sessionId !== this.current!.id || Date.now() > flow.expiresAt) throw problem('code_expired');
+      if (flow.attempts >= MAX_ATTEMPTS) throw problem('too_many_attempts');
+      flow.attempts++;
+      const wrong = (code: ProblemCode) => (flow.attempts >= MAX_ATTEMPTS ? problem('too_many_attempts') : problem(code, { attempts_left: MAX_ATTEMPTS - flow.attempts }));
+      return { flow, wrong };
+    };
+    switch (`${method} ${path}`) {
+      case 'POST /v1/step-up': {
+        const flow = { id: `flw_su${++this.seq}`, sessionId: this.current!.id, attempts: 0, used: false, expiresAt: Date.now() + 600_000 };
+        this.stepUps.set(flow.id, flow);
+        return { status: 200, body: { flow_id: flow.id, methods, email: user.email, expires_at: new Date(flow.expiresAt).toISOString(), attempts_left: MAX_ATTEMPTS } satisfies StepUpChallenge };
+      }
+      case 'POST /v1/step-up/password': {
+        offers('password');
+        const { flow, wrong } = attempt();
+        if (body.password !== user.password) throw wrong('invalid_credentials');
+        flow.used = true;
+        return this.proven({ method: 'pwd' });
+      }
+      case 'POST /v1/step-up/code': {
+        if (body.method !== 'totp' && body.method !== 'recovery-code') throw problem('invalid_request', { errors: [{ path: 'method', message: 'totp or recovery-code' }] });
+        offers(body.method);
+        const { flow, wrong } = attempt();
+        const code = recoveryCode(String(body.code ?? ''));
+        const right = body.method === 'totp' ? user.totp !== null && !user.totp.used && body.code === user.totp.code : user.recoveryCodes.includes(code);
+        if (!right) throw wrong('invalid_code');
+        flow.used = true;
+        if (body.method === 'totp') user.totp!.used = true;
+        else user.recoveryCodes = user.recoveryCodes.filter((c) => c !== code);
+        return this.proven({ method: body.method === 'totp' ? 'otp' : 'recovery_code' });
+      }
+      case 'POST /v1/step-up/passkey/options': {
+        offers('passkey');
+        const flow = this.startPasskeyFlow('step-up', { userId: user.id, sessionId: this.current!.id });
+        const step: PasskeyStep = {
+          step: 'passkey',
+          flow_id: flow.id,
+          options: { challenge: flow.challenge, timeout: this.passkeyTimeout, rpId: this.rpId, allowCredentials: user.passkeys.map((p) => ({ id: p.credentialId, type: 'public-key', transports: p.transports })), userVerification: 'required' },
+          expires_at: new Date(flow.expiresAt).toISOString(),
+        };
+        return { status: 200, body: step };
+      }
+      case 'POST /v1/step-up/passkey': {
+        const credential = assertionOf(body.credential);
+        const flow = this.openPasskeyFlow(body.flow_id, 'step-up');
+        if (flow.sessionId !== this.current!.id) throw problem('passkey_rejected');
+        const passkey = user.passkeys.find((p) => p.credentialId === credential.id);
+        if (!passkey) throw problem('passkey_rejected');
+        if (!(checkCeremony(credential.response, 'webauthn.get', flow.challenge) & FLAG_UV)) throw problem('passkey_rejected');
+        flow.used = true;
+        passkey.last_used_at = new Date(this.clock()).toISOString();
+        return this.proven(passkeyFactor(passkey));
+      }
+      case 'POST /v1/step-up/email-code': {
+        offers('email-code');
+        return { ...this.startFlow('step-up', user.email, 'code'), status: 200 };
+      }
+      case 'POST /v1/step-up/email-code/verify': {
+        const flow = this.flows.get(String(body.flow_id));
+        if (flow && flow.email !== user.email) throw problem('code_expired');
+        this.checkCode(String(body.flow_id), String(body.code ?? ''), 'step-up');
+        return this.proven({ method: 'email_code' });
+      }
+    }
+    throw problem('not_found');
+  }
+  // ---- end of step-up ----
 
   /** Opens the review of `user`'s passkeys that a reset answers. */
   private openReview(user: FakeUser): PasskeyReview {
@@ -902,6 +1032,7 @@ const STATUS: Partial<Record<ProblemCode, number>> = {
   forbidden_origin: 403,
   passkey_exists: 409,
   last_sign_in_method: 409,
+  reauthentication_required: 403,
   internal_error: 500,
 };
 

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseBrokerConfig } from '@latchkey/broker';
 import { readSettings } from './settings.js';
 
 describe('broker app settings', () => {
@@ -64,6 +65,13 @@ describe('broker app settings', () => {
     expect(settings.config.signIn?.methods).toEqual(['password', 'passkey']);
     expect(settings.config.passkeys?.rpId).toBe('example.com');
     expect(readSettings({}, '/').config.signIn).toBeUndefined();
+  });
+
+  it('takes the step-up window from LATCHKEY_STEP_UP_MAX_AGE_SECONDS, and leaves the default (600) without it', () => {
+    expect(readSettings({ LATCHKEY_STEP_UP_MAX_AGE_SECONDS: '90' }, '/').config.stepUp).toEqual({ maxAgeSeconds: 90 });
+    expect(readSettings({}, '/').config.stepUp).toBeUndefined();
+    // The broker checks the number and names the field: a window under a minute is refused.
+    expect(() => parseBrokerConfig(readSettings({ LATCHKEY_STEP_UP_MAX_AGE_SECONDS: '5', LATCHKEY_DEV: '1' }, '/').config)).toThrow(/stepUp/);
   });
 
   it('reads the social providers from LATCHKEY_SOCIAL as a JSON array, and names the setting when it is not one', () => {

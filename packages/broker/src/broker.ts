@@ -22,6 +22,7 @@ import { ssoRequired } from './modules/orgs/sso.js';
 import { mfaRoutes, mfaSignInRoutes } from './modules/mfa/routes.js';
 import { mfaRequired } from './modules/mfa/requirement.js';
 import { samlRoutes } from './modules/saml/routes.js';
+import { stepUpRoutes } from './modules/step-up/routes.js';
 import { startSamlTrip } from './modules/saml/trip.js';
 import { randomSecret } from './random.js';
 import { migrationsApplied } from './storage/migrate.js';
@@ -103,6 +104,9 @@ export function createBroker(options: BrokerOptions) {
   app.route('/v1/session', sessionRoutes(deps));
   app.route('/v1/sign-out', signOutRoutes(deps));
   oauth.mount(app, { flowGuards });
+  // Step-up: proving a factor again before a sensitive change, with the account routes' guards.
+  app.use('/v1/step-up/*', ...flowGuards);
+  app.route('/v1/step-up', stepUpRoutes(deps));
   // The SAML routes choose their own guards: the ACS is a cross-site form POST (see samlRoutes).
   app.route('/v1/saml', samlRoutes(deps));
   if (config.dev) app.route('/dev', devOutboxRoutes(deps));

@@ -86,7 +86,7 @@ export class ConnectedAccountsSection implements ProfileSection {
     });
     this.#remove = new LatestTask(host, {
       task: async ([id]: [string], { signal }) => {
-        await disconnectAccount(this.#conn(), id, { signal });
+        await this.#section.sensitive(() => disconnectAccount(this.#conn(), id, { signal }));
         return id;
       },
       onComplete: (id) => {
@@ -110,7 +110,7 @@ export class ConnectedAccountsSection implements ProfileSection {
     this.#connect = new LatestTask(host, {
       task: async ([provider]: [SocialProvider], { signal }) => {
         // Back to this very page; the broker adds `lk_resume` to it.
-        const step = await connectAccount(this.#conn(), { provider: provider.id, resume_url: location.href }, { signal });
+        const step = await this.#section.sensitive(() => connectAccount(this.#conn(), { provider: provider.id, resume_url: location.href }, { signal }));
         this.#section.navigate(step.url);
       },
       onError: (error) => {

@@ -84,7 +84,7 @@ export class PasskeysSection implements ProfileSection {
     });
     this.#remove = new LatestTask(host, {
       task: async ([id]: [string], { signal }) => {
-        await deletePasskey(this.#conn(), id, { signal });
+        await this.#section.sensitive(() => deletePasskey(this.#conn(), id, { signal }));
         return id;
       },
       onComplete: (id) => {
@@ -105,9 +105,12 @@ export class PasskeysSection implements ProfileSection {
     });
     this.#add = new LatestTask(host, {
       task: async (_: [], { signal }) => {
-        const step = await startAddPasskey(this.#conn(), { signal });
-        const credential = await createPasskey(step, signal);
-        return addPasskey(this.#conn(), { flow_id: step.flow_id, credential }, { signal });
+        // A new way in is sensitive: the broker may ask for a step-up before the dialog opens.
+        return this.#section.sensitive(async () => {
+          const step = await startAddPasskey(this.#conn(), { signal });
+          const credential = await createPasskey(step, signal);
+          return addPasskey(this.#conn(), { flow_id: step.flow_id, credential }, { signal });
+        });
       },
       onComplete: (passkey) => {
         this.#passkeys = [...this.#passkeys, passkey];

@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { msg } from '../internal/localize.js';
-import type { SessionClient, SessionState } from '@latchkey/client';
+import { LatchkeyError, type SessionClient, type SessionState } from '@latchkey/client';
 import { LkElement } from '../internal/base.js';
 import { errorMessage, loadErrorMessages } from '../internal/messages.js';
 import { directionFor } from '../internal/locale-state.js';
@@ -31,6 +31,14 @@ import { userProfileStyles } from './user-profile.styles.js';
  * first; the broker refuses to disconnect the last way in, and the element says
  * what to do instead.
  *
+ * A sensitive change (adding or deleting a passkey, connecting or disconnecting
+ * an account) made longer after signing in than the broker's step-up window
+ * (10 minutes by default) is refused with `reauthentication_required`; the card
+ * then shows "Confirm it's you" above its sections: the account's password, an
+ * authenticator or recovery code, a passkey, or a code mailed to it, whichever
+ * the broker says the account can use. Once confirmed, the change runs again;
+ * Cancel leaves everything as it was.
+ *
  * While nobody is signed in it says so and shows the `signed-out` slot (put a
  * "Sign in" link there). When the broker cannot be reached it says so, with
  * "Try again".
@@ -41,6 +49,7 @@ import { userProfileStyles } from './user-profile.styles.js';
  * @event lk-error - A request to the broker failed and the element shows why (`not_configured` without a broker). `detail: { code, problem? }`.
  *
  * @slot signed-out - Shown while nobody is signed in, under "Sign in to manage your account.".
+ * @slot step-up - Filled by the element itself: the light-DOM form of "Confirm it's you" (password managers only see the light DOM).
  *
  * @csspart base - The card.
  * @csspart header - Title and the signed-in address.
@@ -97,6 +106,7 @@ import { userProfileStyles } from './user-profile.styles.js';
  * @cssstate error - The broker could not be reached.
  * @cssstate connecting-account - The page is on its way to a provider to connect it.
  * @cssstate adding-passkey - The browser's passkey dialog is open (or the broker is saving the new passkey).
+ * @cssstate step-up - The "Confirm it's you" panel is open: a sensitive change waits for a password, code or passkey.
  */
 export class LkUserProfile extends LkElement {
   static override styles = userProfileStyles;
@@ -107,6 +117,7 @@ export class LkUserProfile extends LkElement {
     session: { state: true },
     notConfigured: { state: true },
     announcement: { state: true },
+    steppingUp: { state: true },
   };
 
   /**
@@ -120,6 +131,10 @@ export class LkUserProfile extends LkElement {
   private notConfigured?: unknown;
   /** Said through the polite live region: what a section just did. */
   private announcement = '';
+  /** The "Confirm it's you" panel is open (its form is in the light DOM, slot `step-up`). */
+  private steppingUp = false;
+  /** The open step-up: two changes refused at once share one panel. */
+  #stepUp?: Promise<void>;
 
   readonly #sectionHost: SectionHost = {
     client: () => this.requireClient(),
@@ -136,9 +151,39 @@ export class LkUserProfile extends LkElement {
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(selector)?.focus());
     },
     navigate: (url) => this.navigate(url),
-    // The step-up prompt comes with issue 23's step-up work; until then the action runs as it is.
-    sensitive: (action) => action(),
+    sensitive: (action) => this.#sensitive(action),
   };
+
+  /**
+   * Runs a sensitive change; when the broker answers `reauthentication_required`, asks
+   * for a factor again ("Confirm it's you", a chunk loaded only then) and runs it once
+   * more. Cancel, or a panel that cannot open, rejects with the broker's refusal.
+   */
+  async #sensitive<T>(action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      if (!(error instanceof LatchkeyError && error.code === 'reauthentication_required')) throw error;
+      this.#stepUp ??= import('./step-up.js')
+        .catch(() => Promise.reject(error))
+        .then(({ confirmIdentity }) =>
+          confirmIdentity(
+            {
+              element: this,
+              uid: this.uid,
+              connection: () => this.requireClient().connection,
+              reportError: (e) => this.reportError(e),
+              announce: (text) => this.#sectionHost.announce(text),
+              opened: (open) => (this.steppingUp = open),
+            },
+            error,
+          ),
+        )
+        .finally(() => (this.#stepUp = undefined));
+      await this.#stepUp;
+      return action();
+    }
+  }
 
   /** In page order. Account details, MFA and sessions join here as sections of their own. */
   readonly #sections: ProfileSection[] = [new PasskeysSection(this, this.#sectionHost), new ConnectedAccountsSection(this, this.#sectionHost)];
@@ -172,7 +217,7 @@ export class LkUserProfile extends LkElement {
 
   protected override updated() {
     const status = this.session.status;
-    const states = this.session.status === 'signed-in' ? this.#sections.flatMap((s) => s.states) : [];
+    const states = this.session.status === 'signed-in' ? [...this.#sections.flatMap((s) => s.states), ...(this.steppingUp ? ['step-up'] : [])] : [];
     this.setStates([...(status === 'loading' && !this.notConfigured ? ['loading'] : status === 'loading' ? [] : [status]), ...states]);
   }
 
@@ -200,7 +245,8 @@ export class LkUserProfile extends LkElement {
       case 'error':
         return html`<div class="retry"> <p class="alert" role="alert">${errorMessage(s.error)}</p> <button type="button" class="secondary" @click=${this.#retry}>${msg('Try again')}</button> </div>`;
       case 'signed-in':
-        return this.#sections.map((section) => section.render());
+        // The "Confirm it's you" panel, above the sections while a change waits for it.
+        return [...(this.steppingUp ? [html`<slot name="step-up"></slot>`] : []), ...this.#sections.map((section) => section.render())];
     }
   }
 }

@@ -5,12 +5,14 @@ const SUBJECTS: Record<FlowPurpose, string> = {
   'sign-up': 'Confirm your email address',
   'sign-in': 'Your sign-in code',
   'password-reset': 'Reset your password',
+  'step-up': 'Confirm it’s you',
 };
 
 const REASONS: Record<FlowPurpose, string> = {
   'sign-up': 'to confirm your email address and finish creating your account',
   'sign-in': 'to sign in',
   'password-reset': 'to choose a new password',
+  'step-up': 'to confirm it is you before a change to your account',
 };
 
 /**

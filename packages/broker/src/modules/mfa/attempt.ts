@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js';
+import type { RateTicket } from '../../http/guard/rate-limit.js';
 import { ProblemError } from '../../http/problem.js';
 import { countFlowAttempt, type FlowKey, type FlowRecord } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
@@ -30,8 +31,10 @@ export async function attemptSecondFactor<Data, T>(
   email: string,
   key: FlowKey,
   check: (tx: Db, flow: FlowRecord<Data>) => Promise<T | undefined>,
+  // Which budget a wrong answer spends: the account's codes (or the device's); a step-up's password spends the password budgets.
+  take: (deps: Deps, browser: Browser, email: string) => Promise<RateTicket> = takeCodeAttempt,
 ): Promise<T> {
-  const ticket = await takeCodeAttempt(deps, browser, email);
+  const ticket = await take(deps, browser, email);
   const result = await deps.storage
     .transaction(async (tx) => {
       const flow = await countFlowAttempt<Data>(tx, key);

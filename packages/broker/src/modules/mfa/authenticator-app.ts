@@ -18,6 +18,7 @@ import {
 } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import type { Browser } from '../sign-in/browser.js';
+import { addSessionFactor } from '../sign-in/complete.js';
 import type { Factor } from '../sign-in/factors.js';
 import { attemptSecondFactor } from './attempt.js';
 import { hasRecoveryCodes, issueRecoveryCodes } from './recovery-codes.js';
@@ -82,7 +83,7 @@ export async function startTotpEnrollment(deps: Deps, browser: Browser, user: Se
  * the enrolment, in one transaction. The account's first second factor also
  * gets its recovery codes, shown this once.
  */
-export async function confirmTotpEnrollment(deps: Deps, browser: Browser, user: SessionUser, enrollmentId: string, code: string): Promise<TotpConfirmation> {
+export async function confirmTotpEnrollment(deps: Deps, browser: Browser, user: SessionUser, enrollmentId: string, code: string, sessionId?: string): Promise<TotpConfirmation> {
   const key = enrollmentKey(deps, browser, enrollmentId);
   const open = await findOpenFlow<TotpEnrollmentFlow>(deps.storage, key);
   // Another user's enrolment is as unknown as none.
@@ -98,6 +99,9 @@ export async function confirmTotpEnrollment(deps: Deps, browser: Browser, user: 
     const factor = await insertTotpFactor(tx, { id, userId: user.id, sealedSecret: seal(kek, id, secret), createdAt: now, usedStep: step });
     if (!factor) throw new ProblemError('invalid_request', { detail: 'an authenticator app is set up already; remove it first' });
     const recovery = (await hasRecoveryCodes(tx, user.id)) ? null : await issueRecoveryCodes(tx, user.id, now);
+    // The code just proved the app: the session that enrolled it holds a recent second factor, so the change
+    // right after (new recovery codes) needs no step-up of its own.
+    if (sessionId) await addSessionFactor(tx, deps, sessionId, { method: 'otp', at: now.toISOString() });
     return { factor: toWireTotp(factor), recovery_codes: recovery?.codes ?? null };
   });
 }

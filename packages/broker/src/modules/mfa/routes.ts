@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.js';
 import { readJson } from '../../http/body.js';
 import { pathId } from '../../http/path.js';
 import { signedInUser } from '../sessions/sessions.js';
+import { requireRecentAuth } from '../step-up/recent.js';
 import { answerStep } from '../sign-in/answer.js';
 import { browserOf, keepBinding } from '../sign-in/browser.js';
 import { confirmTotpEnrollment, removeTotp, startTotpEnrollment } from './authenticator-app.js';
@@ -36,8 +37,9 @@ export function mfaRoutes(deps: Deps) {
       const user = await signedInUser(deps, c);
       return c.json(await mfaStatus(deps, user.id));
     })
+    // Every change to a factor needs a recent sign-in (a second factor where the account has one), checked before the body is read.
     .post('/totp', async (c) => {
-      const user = await signedInUser(deps, c);
+      const { user } = await requireRecentAuth(deps, c);
       await readJson(c, emptySchema);
       const browser = browserOf(c, deps.config);
       const enrollment = await startTotpEnrollment(deps, browser, user);
@@ -45,18 +47,18 @@ export function mfaRoutes(deps: Deps) {
       return c.json(enrollment);
     })
     .post('/totp/confirm', async (c) => {
-      const user = await signedInUser(deps, c);
+      const { user, session } = await requireRecentAuth(deps, c);
       const body = await readJson(c, totpConfirmSchema);
       const browser = browserOf(c, deps.config);
-      return c.json(await confirmTotpEnrollment(deps, browser, user, body.enrollment_id, body.code), 201);
+      return c.json(await confirmTotpEnrollment(deps, browser, user, body.enrollment_id, body.code, session.id), 201);
     })
     .delete('/totp/:id', async (c) => {
-      const user = await signedInUser(deps, c);
+      const { user } = await requireRecentAuth(deps, c);
       await removeTotp(deps, user, pathId(c, totpIdParam));
       return c.body(null, 204);
     })
     .post('/recovery-codes', async (c) => {
-      const user = await signedInUser(deps, c);
+      const { user } = await requireRecentAuth(deps, c);
       await readJson(c, emptySchema);
       return c.json(await deps.storage.transaction((tx) => issueRecoveryCodes(tx, user.id, deps.clock())), 201);
     });

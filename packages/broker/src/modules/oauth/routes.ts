@@ -7,6 +7,7 @@ import { pathId } from '../../http/path.js';
 import { ProblemError } from '../../http/problem.js';
 import type { ConnectionRecord } from '../../storage/queries/index.js';
 import { currentSession, signedInUser } from '../sessions/sessions.js';
+import { requireRecentAuth } from '../step-up/recent.js';
 import { answerRedirect, answerStep } from '../sign-in/answer.js';
 import { browserOf, type Browser } from '../sign-in/browser.js';
 import { finishTrip, type CallbackContext } from './callback.js';
@@ -132,7 +133,8 @@ export function identityRoutes(ctx: OAuthContext) {
       return c.json(await listConnectedAccounts(deps, user.id));
     })
     .post('/connect', async (c) => {
-      const user = await signedInUser(deps, c);
+      // Connecting or disconnecting a way in is a sensitive change: a recent sign-in first, before the body is read.
+      const { user } = await requireRecentAuth(deps, c);
       const body = await readJson(c, connectAccountSchema);
       const provider = socialProvider(ctx, body.provider);
       const resumeUrl = resumeUrlOf(deps.config, c.req.header('origin'), body.resume_url);
@@ -141,7 +143,7 @@ export function identityRoutes(ctx: OAuthContext) {
       return answerStep(c, deps, browser, { step });
     })
     .delete('/:id', async (c) => {
-      const user = await signedInUser(deps, c);
+      const { user } = await requireRecentAuth(deps, c);
       await disconnectAccount(deps, user.id, pathId(c, identityIdParam));
       return c.body(null, 204);
     });

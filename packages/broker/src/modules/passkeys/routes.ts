@@ -4,6 +4,7 @@ import { readJson } from '../../http/body.js';
 import { checkReturnTo } from '../../http/guard/origin.js';
 import { pathId } from '../../http/path.js';
 import { signedInUser } from '../sessions/sessions.js';
+import { requireRecentAuth } from '../step-up/recent.js';
 import { answerStep } from '../sign-in/answer.js';
 import { browserOf, keepBinding } from '../sign-in/browser.js';
 import { passkeyConfig } from './ceremony.js';
@@ -41,13 +42,13 @@ export function passkeyRoutes(deps: Deps) {
       return answerStep(c, deps, browser, await finishPasskeySignIn(deps, browser, body.flow_id, body.credential));
     })
     .post('/options', async (c) => {
-      // No body: the session says who is adding a passkey.
-      const user = await signedInUser(deps, c);
+      // No body: the session says who is adding a passkey. A new way in is a sensitive change: a recent sign-in first.
+      const { user } = await requireRecentAuth(deps, c);
       const browser = browserOf(c, deps.config);
       return answerStep(c, deps, browser, { step: await startAddPasskey(deps, browser, user) });
     })
     .post('/', async (c) => {
-      const user = await signedInUser(deps, c);
+      const { user } = await requireRecentAuth(deps, c);
       const body = await readJson(c, passkeyRegistrationSchema);
       const browser = browserOf(c, deps.config);
       const passkey = await addPasskey(deps, browser, user, body);
@@ -67,7 +68,8 @@ export function passkeyRoutes(deps: Deps) {
       return c.json(await renameUserPasskey(deps, user.id, pathId(c, passkeyIdParam), body.name));
     })
     .delete('/:id', async (c) => {
-      const user = await signedInUser(deps, c);
+      // Renaming is not sensitive (issue 23 §4); deleting a way in is.
+      const { user } = await requireRecentAuth(deps, c);
       await deleteUserPasskey(deps, user.id, pathId(c, passkeyIdParam));
       return c.body(null, 204);
     });

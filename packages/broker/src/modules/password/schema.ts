@@ -4,7 +4,7 @@ import { codeField, emailField, flowIdField, returnToField } from '../email/sche
 
 /** Length is checked twice on purpose: too long is bad input (400 invalid_request), too short is weak_password. */
 export const newPasswordField = z.string().max(LIMITS.passwordMaxLength);
-const currentPasswordField = z.string().min(1).max(LIMITS.passwordMaxLength);
+export const currentPasswordField = z.string().min(1).max(LIMITS.passwordMaxLength);
 
 /** A sign-up with a password; without passkeys it is the only kind. */
 export const signUpSchema = z.strictObject({

@@ -2,7 +2,7 @@ import type { DoneStep, Step } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
 import { randomId, randomSecret } from '../../random.js';
-import { appendToFlowArray, consumeFlow, insertFlow, insertSession, type FlowRecord, type NewFlow, type NewSession, type SessionUser } from '../../storage/queries/index.js';
+import { appendSessionFactor, appendToFlowArray, consumeFlow, insertFlow, insertSession, type FlowRecord, type NewFlow, type NewSession, type SessionRecord, type SessionUser } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import { hashSecret, toWireSession, toWireUser } from '../sessions/sessions.js';
 import type { Browser } from './browser.js';
@@ -175,4 +175,22 @@ function planSession(deps: Deps, browser: Browser, user: SessionUser, pending: P
     },
     store: { session },
   };
+}
+
+/**
+ * A signed-in user proved `factor` again (step-up, modules/step-up/): it is
+ * appended to their live session `sessionId`, with `amr` derived anew, in the
+ * caller's transaction (so it lands together with what proved it: a TOTP step
+ * taken, a recovery code spent, a ceremony consumed). The session keeps its id
+ * and cookie. The engine, not the step-up module, writes sessions: one door.
+ * `unauthenticated` when the session ended meanwhile (signed out, revoked,
+ * expired), and then nothing is written.
+ *
+ * @example
+ * const session = await deps.storage.transaction(async (tx) => addSessionFactor(tx, deps, current.session.id, factor));
+ */
+export async function addSessionFactor(tx: Db, deps: Deps, sessionId: string, factor: Factor): Promise<SessionRecord> {
+  const session = await appendSessionFactor(tx, sessionId, factor, deps.clock(), amrOf);
+  if (!session) throw new ProblemError('unauthenticated');
+  return session;
 }

@@ -92,3 +92,25 @@ export async function revokeUserSessions(db: Db, userId: string, at: Date): Prom
 export async function countLiveSessions(db: Db, now: Date): Promise<number> {
   return (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sessions WHERE revoked_at IS NULL AND expires_at > $1`, [now]))[0]!.n;
 }
+
+/**
+ * Appends a factor proven again (step-up) to a live session, in one conditional
+ * statement: the session keeps its id and cookie, and a revoked or expired one
+ * takes nothing. `amr` is written from every factor by the caller's
+ * `amrOf`, passed as a function of the stored list so a parallel append is
+ * never lost (the row is locked by this UPDATE to the end of the transaction).
+ * Only the sign-in engine calls it (modules/sign-in/complete.ts).
+ */
+export async function appendSessionFactor(db: Db, id: string, factor: Factor, now: Date, amrOf: (factors: Factor[]) => string[]): Promise<SessionRecord | undefined> {
+  const rows = await db.query<{ factors: Factor[] }>(
+    `UPDATE sessions SET factors = factors || jsonb_build_array($2::jsonb) WHERE id = $1 AND revoked_at IS NULL AND expires_at > $3 RETURNING factors`,
+    [id, JSON.stringify(factor), now],
+  );
+  if (!rows[0]) return undefined;
+  const updated = await db.query<SessionRecord>(
+    `UPDATE sessions SET amr = $2 WHERE id = $1
+     RETURNING id, user_id AS "userId", factors, amr, org_id AS "orgId", created_at AS "createdAt", last_seen_at AS "lastSeenAt", expires_at AS "expiresAt", revoked_at AS "revokedAt", ip, user_agent AS "userAgent"`,
+    [id, amrOf(rows[0].factors)],
+  );
+  return updated[0];
+}
