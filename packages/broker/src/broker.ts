@@ -21,6 +21,7 @@ import { oauthModule } from './modules/oauth/module.js';
 import { ssoRequired } from './modules/orgs/sso.js';
 import { mfaRoutes, mfaSignInRoutes } from './modules/mfa/routes.js';
 import { mfaRequired } from './modules/mfa/requirement.js';
+import { orgMfaRequired } from './modules/mfa/org-policy.js';
 import { samlRoutes } from './modules/saml/routes.js';
 import { startSamlTrip } from './modules/saml/trip.js';
 import { randomSecret } from './random.js';
@@ -51,8 +52,9 @@ export function createBroker(options: BrokerOptions) {
     fetch: boundedFetch(givenFetch ?? ((input, init) => globalThis.fetch(input, init)), config.outbound),
     // Without a configured secret (dev), the first instance generates one and every instance shares it.
     secret: () => (secret ??= config.secret ? Promise.resolve(config.secret) : getOrCreateSecret(storage, 'code-hmac', randomSecret(), now())),
-    // The broker's own gates first ("SSO required" for a domain, then a second factor where the user has one), then the host's.
-    requirements: [ssoRequired, mfaRequired, ...(requirements ?? [])],
+    // The broker's own gates first ("SSO required" for a domain, then a second factor where the user has one,
+    // then an organization's "MFA required": enrolment for a member with none), then the host's.
+    requirements: [ssoRequired, mfaRequired, orgMfaRequired, ...(requirements ?? [])],
   };
   if (!config.secret && !config.dev) throw new ConfigError('latchkey config: secret: required outside dev mode (at least 32 characters)');
   // The outbox is readable only at the dev route: outside dev mode it would keep every code from its owner.

@@ -54,7 +54,14 @@ export const ADMIN_MAX_BODY_BYTES = 256 * 1024;
 
 const iso = (date: Date | null) => (date === null ? null : new Date(date).toISOString());
 
-const organizationView = (org: OrganizationRecord) => ({ id: org.id, name: org.name, slug: org.slug, created_at: iso(org.createdAt), updated_at: iso(org.updatedAt) });
+const organizationView = (org: OrganizationRecord) => ({
+  id: org.id,
+  name: org.name,
+  slug: org.slug,
+  require_mfa: org.requireMfa,
+  created_at: iso(org.createdAt),
+  updated_at: iso(org.updatedAt),
+});
 
 const domainView = (domain: DomainRecord) => ({
   domain: domain.domain,
@@ -188,7 +195,7 @@ export function adminRoutes(deps: Deps) {
     const body = await readJson(c, createOrganizationSchema);
     const slug = body.slug ?? slugFrom(body.name);
     if (slug === undefined) throw new ProblemError('invalid_request', { errors: [{ path: 'slug', message: 'required: the name has no letters or digits to make one from' }] });
-    const org = await insertOrganization(deps.storage, { id: randomId('org'), name: body.name, slug, createdAt: deps.clock() });
+    const org = await insertOrganization(deps.storage, { id: randomId('org'), name: body.name, slug, requireMfa: body.require_mfa, createdAt: deps.clock() });
     if (!org) throw new ProblemError('slug_taken', { detail: `another organization has the slug ${slug}` });
     return c.json(organizationView(org), 201);
   });
@@ -203,7 +210,7 @@ export function adminRoutes(deps: Deps) {
 
   app.patch('/organizations/:id', async (c) => {
     const change = await readJson(c, updateOrganizationSchema);
-    const updated = await updateOrganization(deps.storage, c.req.param('id'), change, deps.clock());
+    const updated = await updateOrganization(deps.storage, c.req.param('id'), { name: change.name, slug: change.slug, requireMfa: change.require_mfa }, deps.clock());
     if (updated === 'slug_taken') throw new ProblemError('slug_taken', { detail: `another organization has the slug ${change.slug}` });
     if (!updated) throw new ProblemError('not_found', { detail: 'no such organization' });
     return c.json(organizationView(updated));

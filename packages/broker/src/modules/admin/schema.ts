@@ -18,10 +18,12 @@ export const role = z
   .trim()
   .regex(/^[a-z][a-z0-9_.:-]{0,63}$/, 'a lower-case name of letters, digits and _ . : -, starting with a letter, at most 64 characters');
 
-export const createOrganizationSchema = z.strictObject({ name, slug: slug.optional() });
+/** Every member signs in with a second factor (one without enrols during sign-in). Off by default. */
+const requireMfa = z.boolean();
+export const createOrganizationSchema = z.strictObject({ name, slug: slug.optional(), require_mfa: requireMfa.default(false) });
 export const updateOrganizationSchema = z
-  .strictObject({ name: name.optional(), slug: slug.optional() })
-  .refine((change) => change.name !== undefined || change.slug !== undefined, 'name or slug: nothing to change');
+  .strictObject({ name: name.optional(), slug: slug.optional(), require_mfa: requireMfa.optional() })
+  .refine((change) => change.name !== undefined || change.slug !== undefined || change.require_mfa !== undefined, 'name, slug or require_mfa: nothing to change');
 
 export const createDomainSchema = z.strictObject({
   domain: z.string().max(300),
