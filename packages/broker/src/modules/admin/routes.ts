@@ -32,6 +32,7 @@ import {
 } from '../../storage/queries/index.js';
 import { oauthRedirectUri } from '../orgs/connections.js';
 import { normalizeDomain } from '../orgs/domains.js';
+import { DEFAULT_TRUSTED_AMR, DEFAULT_TRUSTED_AUTHN_CONTEXTS } from '../orgs/idp-mfa.js';
 import { createOidcConnection, updateOidcConnection } from './connections.js';
 import { spUrls } from '../saml/config.js';
 import { createSamlConnection, updateSamlConnection } from '../saml/connections.js';
@@ -109,6 +110,8 @@ function connectionView(deps: Deps, connection: ConnectionRecord) {
       clock_skew_seconds: clockSkewSeconds,
       sign_requests: signRequests ?? false,
       encrypt_assertions: encryptAssertions ?? false,
+      trust_idp_mfa: connection.config.idpMfa !== undefined,
+      idp_mfa_authn_contexts: connection.config.idpMfa?.authnContexts ?? DEFAULT_TRUSTED_AUTHN_CONTEXTS,
       // What the IdP side needs: the SP's entity ID, its ACS and its metadata URL (and the SP certificate, when it has one).
       sp_entity_id: sp.entityId,
       acs_url: sp.acsUrl,
@@ -123,6 +126,9 @@ function connectionView(deps: Deps, connection: ConnectionRecord) {
     client_id: clientId,
     token_endpoint_auth_method: tokenEndpointAuthMethod,
     scopes,
+    trust_idp_mfa: connection.config.idpMfa !== undefined,
+    idp_mfa_amr: connection.config.idpMfa?.amr ?? DEFAULT_TRUSTED_AMR,
+    idp_mfa_acr: connection.config.idpMfa?.acr ?? [],
     // The public half of a private_key_jwt key, to register at the IdP; the private key and any secret never leave.
     ...(publicJwk ? { public_jwk: publicJwk } : {}),
     redirect_uri: oauthRedirectUri(deps.config),

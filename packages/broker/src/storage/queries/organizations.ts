@@ -1,3 +1,4 @@
+import type { OidcIdpMfaTrust, SamlIdpMfaTrust } from '../../modules/orgs/idp-mfa.js';
 import { isUniqueViolation, type Db } from '../storage.js';
 
 /** An organization (see migrations/007_organizations.sql). */
@@ -47,6 +48,8 @@ export interface OidcConnectionConfig {
   scopes: string[];
   /** With `private_key_jwt`: the public half of the sealed private key, to register at the IdP. */
   publicJwk?: Record<string, unknown>;
+  /** The IdP's MFA is trusted when its `amr`/`acr` say so (`trust_idp_mfa`; absent: off). */
+  idpMfa?: OidcIdpMfaTrust;
 }
 
 interface ConnectionFields {
@@ -92,6 +95,8 @@ export interface SamlConnectionConfig {
   encryptAssertions?: boolean;
   /** The SP key's certificate (base64 DER) when the connection has one; its private key is the row's sealed secret. */
   spCertificate?: string;
+  /** The IdP's MFA is trusted when the assertion's `AuthnContextClassRef` says so (`trust_idp_mfa`; absent: off). */
+  idpMfa?: SamlIdpMfaTrust;
 }
 
 /** A sign-in connection of an organization; `config` by `type`. */
