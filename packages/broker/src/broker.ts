@@ -81,6 +81,14 @@ export function createBroker(options: BrokerOptions) {
   ];
   // Passkeys and second factors take them too: ceremonies anyone can start, and the signed-in user's own (GET counts nothing).
   for (const flows of ['/v1/sign-in/*', '/v1/sign-up/*', '/v1/password-reset/*', '/v1/email-code/*', '/v1/passkeys/*', '/v1/mfa/*']) app.use(flows, ...flowGuards);
+  // Every call that may complete a first factor has the broker secret at hand before its transaction: a
+  // requirement (an organization's MFA enrolment derives its key from it) runs inside one and reads only through it.
+  for (const flows of ['/v1/sign-in/*', '/v1/sign-up/*', '/v1/password-reset/*', '/v1/email-code/*', '/v1/passkeys/*', '/v1/oauth/*', '/v1/saml/*']) {
+    app.use(flows, async (_c, next) => {
+      await deps.secret();
+      await next();
+    });
+  }
   // Cookie-session calls take no body and count nothing: the token refresh, the hottest path, writes nothing.
   for (const calls of ['/v1/session/*', '/v1/sign-out/*']) app.use(calls, requireOrigin({ trusted }));
 
