@@ -24,11 +24,14 @@ export function viewOf(step: Step, from: SignInView): SignInView | undefined {
     case 'email-code':
       if (step.purpose === 'password-reset') return { name: 'reset', step, back: passwordStepBefore(from, step.email) };
       return step.purpose === 'sign-in' ? { name: 'email-code', step } : undefined;
+    case 'done':
+      // After enrolment during sign-in: the recovery codes first, on the enrolment's step (see steps/mfa-enroll.ts).
+      return from.name === 'mfa-enroll' && step.recovery_codes?.length ? { name: 'mfa-enroll', step: from.step, done: step } : { name: 'done', step };
     // Each the view of its own name.
     case 'sso-redirect':
     case 'idp-error':
     case 'mfa':
-    case 'done':
+    case 'mfa-enroll':
       return { name: step.step, step } as SignInView;
     default:
       return undefined;

@@ -203,7 +203,7 @@ describe.each(storageKinds)('organization MFA under attack on %s', (kind) => {
     expect(done.body.step).toBe('done');
     const [factor] = await ctx.storage.query<{ id: string }>(`SELECT id FROM totp_factors`);
     const refused = await browser.call('DELETE', `/v1/mfa/totp/${factor!.id}`);
-    expect([refused.status, refused.body.code, refused.body.type]).toEqual([409, 'mfa_required_by_organization', 'urn:latchkey:problem:mfa_required_by_organization']);
+    expect([refused.status, refused.body.code, refused.body.type]).toEqual([409, 'mfa_required', 'urn:latchkey:problem:mfa_required']);
     expect((await ctx.storage.query(`SELECT 1 FROM totp_factors`)).length).toBe(1);
     expect((await ctx.storage.query(`SELECT 1 FROM recovery_codes`)).length).toBe(10);
     expect((await browser.post('/v1/mfa/recovery-codes')).status).toBe(201);

@@ -6,6 +6,7 @@ import { addFormStyles } from '../../internal/form-styles.js';
 import { renderAlert } from '../../internal/templates/alert.js';
 import { normaliseCode, submitWhenComplete, triesLeft } from '../../internal/templates/code-field.js';
 import { renderField } from '../../internal/templates/field.js';
+import { enterTotp } from '../../internal/templates/totp-check.js';
 import { linkStyles } from '../../internal/templates/links.js';
 import { renderSubmit } from '../../internal/templates/submit.js';
 import type { SignInStepOptions, SignInView, StepScreen } from '../sign-in.steps.js';
@@ -15,11 +16,7 @@ import type { SignInStepOptions, SignInView, StepScreen } from '../sign-in.steps
 
 addFormStyles(linkStyles);
 
-/** The TOTP view's subtitle, and what its field says when it is not six digits. */
-const enterTotp = () => msg('Enter the 6-digit code from your authenticator app.', { id: 'mfa.enter-totp' });
-
-// Checked before anything is sent. A recovery code is sent as typed: the broker ignores case, spaces and dashes.
-addFieldCheck((name, _input, value) => (name === 'totp' && !/^\d{6}$/.test(value) ? enterTotp() : undefined));
+// Checked before anything is sent (the app's code: totp-check.ts). A recovery code is sent as typed: the broker ignores case, spaces and dashes.
 addFieldCheck((name, _input, value) =>
   name === 'recovery-code' && !/^[a-z\d]{10}$/i.test(value.replace(/[\s-]/g, '')) ? msg('Enter one of your recovery codes, like 4f9k2-x7m3q.', { id: 'mfa.recovery-code-invalid' }) : undefined,
 );
