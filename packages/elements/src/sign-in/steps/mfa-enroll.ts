@@ -23,6 +23,8 @@ addFormStyles(`@layer latchkey{
 ${s} .lk-qr{display:grid;place-items:center;margin:0}
 ${s} .lk-qr svg{inline-size:10rem;block-size:10rem;background:#fff;border-radius:var(--_space-xs)}
 ${s} .lk-key{display:flex;align-items:center;justify-content:space-between;gap:var(--_space-s);margin:0;font-size:var(--_font-size-s)}
+${s} .lk-key code{display:block;font-size:var(--_font-size-m,1rem);font-weight:550}
+${s} .lk-key .lk-link{white-space:nowrap}
 ${s} :is(.lk-key code,.lk-codes){font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;direction:ltr;unicode-bidi:isolate}
 ${s} .lk-codes{display:grid;grid-template-columns:repeat(2,1fr);gap:var(--_space-xs) var(--_space-m);margin:0;padding:var(--_space-s) var(--_space-m);list-style:none;border:var(--_border-width) solid var(--_border);border-radius:var(--_space-xs)}
 ${s} .lk-row{display:flex;gap:var(--_space-s)}}`);
