@@ -1,4 +1,4 @@
-import type { PasswordStep, Step } from '@latchkey/client';
+import type { DoneStep, MfaEnrollStep, PasswordStep, Step } from '@latchkey/client';
 import type { SignInView } from './sign-in.steps.js';
 
 // lk-sign-in's engine chunk, imported with its first request or while the page is idle:
@@ -24,14 +24,14 @@ export function viewOf(step: Step, from: SignInView): SignInView | undefined {
     case 'email-code':
       if (step.purpose === 'password-reset') return { name: 'reset', step, back: passwordStepBefore(from, step.email) };
       return step.purpose === 'sign-in' ? { name: 'email-code', step } : undefined;
-    case 'done':
-      // After enrolment during sign-in: the recovery codes first, on the enrolment's step (see steps/mfa-enroll.ts).
-      return from.name === 'mfa-enroll' && step.recovery_codes?.length ? { name: 'mfa-enroll', step: from.step, done: step } : { name: 'done', step };
+    case 'mfa-enroll':
+      // After the app's first code, the step's chunk holds the broker's `done` back here until the recovery codes were seen.
+      return { name: 'mfa-enroll', step, done: (step as MfaEnrollStep & { done?: DoneStep }).done };
     // Each the view of its own name.
     case 'sso-redirect':
     case 'idp-error':
     case 'mfa':
-    case 'mfa-enroll':
+    case 'done':
       return { name: step.step, step } as SignInView;
     default:
       return undefined;

@@ -20,7 +20,8 @@ export type SignInView =
   | { name: 'mfa'; step: MfaStep; method?: 'totp' | 'recovery-code' }
   /**
    * A member of an organization that requires MFA sets up an authenticator app; then (`done`,
-   * the broker's answer with `recovery_codes`) the codes on the same step, until Continue signs in.
+   * the broker's answer with `recovery_codes`, held back) the codes on the same step, until Continue
+   * hands `done` to the flow: the page's session and lk-signed-in wait until the codes were seen.
    */
   | { name: 'mfa-enroll'; step: MfaEnrollStep; done?: DoneStep }
   | { name: 'done'; step: DoneStep };

@@ -1,4 +1,4 @@
-import { enrollMfa, LatchkeyError } from '@latchkey/client';
+import { enrollMfa, LatchkeyError, type Step } from '@latchkey/client';
 import { html, nothing } from 'lit';
 import { msg, str } from '../../internal/localize.js';
 import { addFormStyles, formScope as s } from '../../internal/form-styles.js';
@@ -57,7 +57,8 @@ export function render(o: SignInStepOptions<EnrollView>): StepScreen {
       subtitle: msg('If you lose your phone, each of these codes signs you in once. Keep them somewhere safe: they are shown only now.', {
         id: 'mfa-enroll.codes-subtitle',
       }),
-      form: html`<form class="lk-form" novalidate @submit=${(event: SubmitEvent) => (event.preventDefault(), o.goTo({ name: 'done', step: done }))}>
+      // Continue hands the broker's `done` to the flow: the session starts for the page, lk-signed-in fires, return_to is followed.
+      form: html`<form class="lk-form" novalidate @submit=${(event: SubmitEvent) => (event.preventDefault(), o.submit(async () => done))}>
         <ul class="lk-codes" aria-label=${msg('Recovery codes', { id: 'mfa-enroll.codes-label' })}>
           ${codes.map((code) => html`<li>${code}</li>`)}
         </ul>
@@ -74,7 +75,12 @@ export function render(o: SignInStepOptions<EnrollView>): StepScreen {
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     const values = o.validate(['totp']);
-    if (values) o.submit((conn, signal) => enrollMfa(conn, { flow_id: step.flow_id, code: values.totp! }, { signal }));
+    if (!values) return;
+    o.submit(async (conn, signal) => {
+      const next = await enrollMfa(conn, { flow_id: step.flow_id, code: values.totp! }, { signal });
+      // The session is open, but the page hears of it only once the user has seen the recovery codes (Continue).
+      return next.step === 'done' && next.recovery_codes?.length ? ({ ...step, done: next } as Step) : next;
+    });
   };
   const left = step.attempts_left;
   const dead = o.failure instanceof LatchkeyError && ['too_many_attempts', 'code_expired'].includes(o.failure.code);
