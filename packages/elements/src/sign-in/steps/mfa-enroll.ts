@@ -3,11 +3,10 @@ import { html, nothing } from 'lit';
 import { msg, str } from '../../internal/localize.js';
 import { addFormStyles, formScope as s } from '../../internal/form-styles.js';
 import { renderAlert } from '../../internal/templates/alert.js';
-import { normaliseCode, submitWhenComplete, triesLeft } from '../../internal/templates/code-field.js';
-import { renderField } from '../../internal/templates/field.js';
+import { submitWhenComplete } from '../../internal/templates/code-field.js';
 import { linkStyles } from '../../internal/templates/links.js';
 import { renderSubmit } from '../../internal/templates/submit.js';
-import '../../internal/templates/totp-check.js';
+import { renderTotpField } from '../../internal/templates/totp-field.js';
 import type { SignInStepOptions, SignInView, StepScreen } from '../sign-in.steps.js';
 
 // Enrolment during sign-in (issue 23 §2): lk-sign-in imports this chunk the first time the broker
@@ -82,7 +81,6 @@ export function render(o: SignInStepOptions<EnrollView>): StepScreen {
       return next.step === 'done' && next.recovery_codes?.length ? ({ ...step, done: next } as Step) : next;
     });
   };
-  const left = step.attempts_left;
   const dead = o.failure instanceof LatchkeyError && ['too_many_attempts', 'code_expired'].includes(o.failure.code);
   const organization = step.organization;
   return {
@@ -96,16 +94,7 @@ export function render(o: SignInStepOptions<EnrollView>): StepScreen {
         <span>${msg('Or enter this key:', { id: 'mfa-enroll.key' })} <code>${grouped(step.secret)}</code></span>
         <button type="button" class="lk-link" @click=${copy(step.secret)}>${msg('Copy key', { id: 'mfa-enroll.copy-key' })}</button>
       </p>
-      ${renderField(o.form, {
-        name: 'totp',
-        label: msg('Verification code'),
-        type: 'text',
-        autocomplete: 'one-time-code',
-        inputmode: 'numeric',
-        className: 'lk-code',
-        onInput: normaliseCode,
-        hint: left > 3 ? undefined : triesLeft(left),
-      })}
+      ${renderTotpField(o.form, msg('Verification code'), step.attempts_left)}
       ${renderAlert(dead ? msg('This sign-in has expired. Go back and sign in again.', { id: 'mfa.expired' }) : o.form.alert)}
       ${renderSubmit(msg('Verify', { id: 'mfa.verify' }), o.form.pending)}
       <div class="lk-links"><button type="button" class="lk-link" @click=${() => o.goTo({ name: 'identifier' })}>${msg('Back to sign in')}</button></div>
