@@ -19,9 +19,9 @@ describe('bundle budgets (DESIGN.md)', () => {
   const of = (element: string) => rows.filter((r) => r.element === element);
   const part = (element: string, name: Row['part']) => of(element).find((r) => r.part === name)!;
 
-  it('loads only the first screen of lk-sign-in up front: its password, mailed-code, reset, passkey-review, redirect, IdP error and MFA steps are chunks of their own', () => {
+  it('loads only the first screen of lk-sign-in up front: its password, mailed-code, reset, passkey-review, redirect, IdP error, MFA and MFA enrolment steps are chunks of their own', () => {
     const steps = of('lk-sign-in').filter((r) => r.part === 'step');
-    expect(steps.map((r) => r.name).sort()).toEqual(['email-code', 'idp-error', 'mfa', 'passkey-review', 'password', 'reset', 'sso-redirect']);
+    expect(steps.map((r) => r.name).sort()).toEqual(['email-code', 'idp-error', 'mfa', 'mfa-enroll', 'passkey-review', 'password', 'reset', 'sso-redirect']);
     const entry = part('lk-sign-in', 'entry');
     for (const step of steps) {
       // A step's own chunk is never part of what the first screen loads.
@@ -32,15 +32,15 @@ describe('bundle budgets (DESIGN.md)', () => {
 
   it('keeps the error messages, the WebAuthn code, the social icons and what runs once the user acts (the flow\'s engine) out of lk-sign-in\'s first screen', () => {
     const lazy = of('lk-sign-in').filter((r) => r.part === 'lazy').map((r) => r.name.replace(/^assets\/|-[\w-]{8}\.js$/g, ''));
-    expect(lazy.sort()).toEqual(['error-messages', 'passkey-sign-in', 'provider-icons', 'sign-in.engine']);
+    expect(lazy.sort()).toEqual(['error-messages', 'passkey-sign-in', 'provider-icons', 'qr-code', 'sign-in.engine']);
   });
 
-  it('keeps lk-sign-in\'s first screen, social buttons included, within its budget, each step within 4 kB and all of it within 31.5 kB gzip (30 kB before the MFA step and the step-up message)', () => {
+  it('keeps lk-sign-in\'s first screen, social buttons included, within its budget, each step within 4 kB and all of it within 37.65 kB gzip (30 kB before the MFA step and the step-up message, 31.5 kB before enrolment during sign-in and its QR code)', () => {
     expect(ENTRY_BUDGET).toBeLessThanOrEqual(16_000);
     expect(of('lk-sign-in').filter((r) => r.budgetGzip).map((r) => [r.part, r.budgetGzip])).toEqual([
       ['entry', ENTRY_BUDGET],
-      ...Array.from({ length: 7 }, () => ['step', 4_000]),
-      ['total', 31_500],
+      ...Array.from({ length: 8 }, () => ['step', 4_000]),
+      ['total', 37_650],
     ]);
     for (const row of of('lk-sign-in').filter((r) => r.budgetGzip)) {
       expect(row.gzip, `lk-sign-in ${row.part} ${row.name} gzip bytes`).toBeLessThanOrEqual(row.budgetGzip!);

@@ -703,3 +703,54 @@ export const MfaArabic: Story = {
     await expect(form.getByLabelText('رمز المصادقة')).toBeVisible();
   },
 };
+
+// ---- Organization MFA: enrolment during sign-in (issue 23 §2) ----
+
+const enrolBroker = withBroker({ ...account, mfaRequiredBy: { [email]: 'Acme' } });
+
+async function toEnrolStep(canvasElement: HTMLElement) {
+  const c = await toPasswordStep(canvasElement);
+  await userEvent.type(c.form.getByLabelText('Password'), password);
+  await userEvent.click(c.form.getByRole('button', { name: 'Sign in' }));
+  await expectHeading(c.el, 'Set up two-step verification');
+  // The QR code comes in its own chunk, as the step shows.
+  await waitFor(() => expect(c.el.querySelector('.lk-qr svg')).not.toBeNull());
+  return c;
+}
+
+export const MfaEnrolStep: Story = {
+  name: 'MFA enrolment: set up the app',
+  loaders: [enrolBroker],
+  play: async ({ canvasElement }) => {
+    const { el, form } = await toEnrolStep(canvasElement);
+    const field = form.getByLabelText<HTMLInputElement>('Verification code');
+    await expect(field.autocomplete).toBe('one-time-code');
+    await expect(el.matches(':state(step-mfa-enroll)')).toBe(true);
+    await expect(el.shadowRoot!.querySelector('[part~="subtitle"]')).toHaveTextContent('Acme requires two-step verification.');
+    await expect(form.getByRole('button', { name: 'Copy key' })).toBeVisible();
+    await waitFor(() => expect(field).toHaveFocus());
+  },
+};
+
+export const MfaEnrolWrongCode: Story = {
+  name: 'MFA enrolment: wrong code (tries left)',
+  loaders: [enrolBroker],
+  play: async ({ canvasElement }) => {
+    const { form } = await toEnrolStep(canvasElement);
+    await userEvent.type(form.getByLabelText('Verification code'), '000000');
+    await waitFor(() => expect(fieldError(form.getByLabelText<HTMLInputElement>('Verification code'))).toBe("That code isn't right. 4 tries left."));
+  },
+};
+
+export const MfaEnrolRecoveryCodes: Story = {
+  name: 'MFA enrolment: recovery codes',
+  loaders: [enrolBroker],
+  play: async ({ canvasElement }) => {
+    const { el, form } = await toEnrolStep(canvasElement);
+    await userEvent.type(form.getByLabelText('Verification code'), '246810');
+    await expectHeading(el, 'Save your recovery codes');
+    await expect(form.getByRole('list', { name: 'Recovery codes' }).querySelectorAll('li')).toHaveLength(10);
+    await expect(form.getByRole('button', { name: 'Download' })).toBeVisible();
+    await expect(form.getByRole('button', { name: 'Continue' })).toBeVisible();
+  },
+};

@@ -5,6 +5,7 @@ import {
   type IdpErrorReason,
   type LatchkeyClient,
   type MfaMethod,
+  type MfaEnrollStep,
   type MfaStep,
   type ConnectedAccount,
   type Passkey,
@@ -92,6 +93,12 @@ export interface FakeBrokerOptions {
   totp?: Record<string, string>;
   /** Recovery codes of accounts (`xxxxx-xxxxx`): email -> codes, each taken once. An account with some is asked for a second factor too. */
   recoveryCodes?: Record<string, string[]>;
+  /**
+   * Accounts that are members of an organization requiring MFA: email -> its name. Such an
+   * account without a second factor answers every first factor with `mfa-enroll` (see
+   * "Organization MFA" below); the app it sets up shows `FAKE_ENROLL_CODE`.
+   */
+  mfaRequiredBy?: Record<string, string>;
 }
 
 /** What `GET /v1/sign-in/flow` answers next: a step, or `{ doneAs }` to come back signed in as that address (made if new). */
@@ -141,6 +148,8 @@ interface FakeUser {
   totp: { code: string; used: boolean } | null;
   /** Unused recovery codes, normalised (`recoveryCode`). */
   recoveryCodes: string[];
+  /** The organization requiring MFA it is a member of (`options.mfaRequiredBy`), if any. */
+  mfaRequiredBy?: string;
 }
 
 /** A pending sign-in waiting for its second factor (the broker's `mfa` flow): single-use, attempts counted. */
@@ -151,7 +160,13 @@ interface MfaFlow {
   first: Factor;
   attempts: number;
   used: boolean;
+  /** An `mfa-enroll` step's pending sign-in (organization MFA), not an `mfa` step's. */
+  enrol?: boolean;
 }
+
+/** The key an `mfa-enroll` step of the fake shows, and the code its app then shows. */
+export const FAKE_ENROLL_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+export const FAKE_ENROLL_CODE = '246810';
 
 /** A passkey ceremony: single-use, expiring, as every flow of the broker's sign-in engine. */
 interface PasskeyFlow {
@@ -314,6 +329,7 @@ export class FakeBroker {
     }
     for (const [email, code] of Object.entries(options.totp ?? {})) this.seededUser(email, 'totp').totp = { code, used: false };
     for (const [email, codes] of Object.entries(options.recoveryCodes ?? {})) this.seededUser(email, 'recovery codes').recoveryCodes = codes.map(recoveryCode);
+    for (const [email, org] of Object.entries(options.mfaRequiredBy ?? {})) this.seededUser(email, 'an organization requiring MFA').mfaRequiredBy = org;
     const signedIn = options.signedInAs === undefined ? undefined : this.users.get(options.signedInAs);
     if (signedIn) this.current = this.openSession(signedIn.id, [signedIn.password === null && signedIn.passkeys[0] ? passkeyFactor(signedIn.passkeys[0]) : { method: 'pwd' }], options.signedInAt);
   }
@@ -369,9 +385,12 @@ export class FakeBroker {
   private firstFactorPassed(email: string, factor: Factor) {
     const user = this.users.get(email)!;
     const methods: MfaMethod[] = [...(user.totp ? (['totp'] as const) : []), ...(user.recoveryCodes.length ? (['recovery-code'] as const) : [])];
-    if (!methods.length) return this.done(email, factor);
+    const passkey = this.methods.includes('passkey') && user.passkeys.length > 0;
+    // An organization requiring MFA asks a member without a second factor to enrol; with a passkey, for that.
+    if (!methods.length && !user.mfaRequiredBy) return this.done(email, factor);
+    if (!methods.length && !passkey) return this.askToEnrol(user, factor);
     // Passkeys where the broker offers them and the account has one: a passkey sign-in answers the step.
-    if (this.methods.includes('passkey') && user.passkeys.length) methods.push('passkey');
+    if (passkey) methods.push('passkey');
     const flow: MfaFlow = { id: `flw_mfa${++this.seq}`, email, first: factor, attempts: 0, used: false };
     this.mfaFlows.set(flow.id, flow);
     return { status: 200, body: { step: 'mfa', flow_id: flow.id, methods, attempts_left: MAX_ATTEMPTS } satisfies MfaStep };
@@ -384,7 +403,7 @@ export class FakeBroker {
    */
   private verifySecondFactor(body: Record<string, string>) {
     const flow = this.mfaFlows.get(body.flow_id!);
-    if (!flow || flow.used) throw problem('code_expired');
+    if (!flow || flow.used || flow.enrol) throw problem('code_expired');
     if (flow.attempts >= MAX_ATTEMPTS) throw problem('too_many_attempts');
     if ((body.method !== 'totp' && body.method !== 'recovery-code') || typeof body.code !== 'string') {
       throw problem('invalid_request', { errors: [{ path: 'method', message: 'totp or recovery-code' }] });
@@ -402,6 +421,58 @@ export class FakeBroker {
     if (body.method === 'recovery-code') user.recoveryCodes = user.recoveryCodes.filter((c) => c !== code);
     return this.done(flow.email, flow.first, { method: body.method === 'totp' ? 'otp' : 'recovery_code' });
   }
+
+  // ---- Organization MFA (issue 23 §2): enrolment during sign-in ----------------------------
+
+  /**
+   * A member of an organization requiring MFA with no second factor: the `mfa-enroll` step
+   * (no session yet). Its pending sign-in is an `MfaFlow` (attempts counted, single use) that
+   * carries the key shown, the same one each time it is asked, as on the broker.
+   */
+  private askToEnrol(user: FakeUser, first: Factor) {
+    const flow: MfaFlow = { id: `flw_enrol${++this.seq}`, email: user.email, first, attempts: 0, used: false, enrol: true };
+    this.mfaFlows.set(flow.id, flow);
+    return { status: 200, body: this.enrolStep(flow, user.mfaRequiredBy!) };
+  }
+
+  private enrolStep(flow: MfaFlow, organization: string): MfaEnrollStep {
+    const account = encodeURIComponent(`Latchkey:${flow.email}`);
+    return {
+      step: 'mfa-enroll',
+      flow_id: flow.id,
+      organization,
+      secret: FAKE_ENROLL_SECRET,
+      uri: `otpauth://totp/${account}?secret=${FAKE_ENROLL_SECRET}&issuer=Latchkey&algorithm=SHA1&digits=6&period=30`,
+      attempts_left: MAX_ATTEMPTS - flow.attempts,
+    };
+  }
+
+  /**
+   * `POST /v1/sign-in/mfa/enroll`: the new app's first code (`FAKE_ENROLL_CODE`). Wrong:
+   * `invalid_code` with the tries left, the last `too_many_attempts`; a used or unknown
+   * flow `code_expired`. Right: the app and ten recovery codes are the account's, and
+   * `done` carries the codes, shown once.
+   */
+  private confirmEnrolment(body: Record<string, string>) {
+    const flow = this.mfaFlows.get(body.flow_id!);
+    if (!flow || flow.used || !flow.enrol) throw problem('code_expired');
+    if (flow.attempts >= MAX_ATTEMPTS) throw problem('too_many_attempts');
+    const code = (body.code ?? '').replace(/\s+/g, '');
+    if (!/^\d{6}$/.test(code)) throw problem('invalid_request', { errors: [{ path: 'code', message: 'The code is six digits' }] });
+    if (code !== FAKE_ENROLL_CODE) {
+      flow.attempts++;
+      throw flow.attempts >= MAX_ATTEMPTS ? problem('too_many_attempts') : problem('invalid_code', { attempts_left: MAX_ATTEMPTS - flow.attempts });
+    }
+    flow.used = true;
+    const user = this.users.get(flow.email)!;
+    user.totp = { code, used: true };
+    const codes = Array.from({ length: 10 }, (_, i) => `${'k7m2pw3n8cr6v2hq9x4t'.slice(i, i + 5)}-${'q9x4tk7m2pw3n8cr6v2h'.slice(i, i + 5)}`);
+    user.recoveryCodes = codes.map(recoveryCode);
+    const done = this.done(flow.email, flow.first, { method: 'otp' });
+    return { ...done, body: { ...done.body, recovery_codes: codes } };
+  }
+
+  // ---- end of Organization MFA -------------------------------------------------------------
 
   private done(email: string, ...factors: Factor[]) {
     const user = this.users.get(email)!;
@@ -534,6 +605,8 @@ export class FakeBroker {
       }
       case 'POST /v1/sign-in/mfa':
         return this.verifySecondFactor(body);
+      case 'POST /v1/sign-in/mfa/enroll':
+        return this.confirmEnrolment(body);
       case 'POST /v1/password-reset':
         return this.startFlow('password-reset', email!, mailsTo(email!));
       case 'POST /v1/password-reset/finish': {

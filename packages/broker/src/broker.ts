@@ -21,6 +21,7 @@ import { oauthModule } from './modules/oauth/module.js';
 import { ssoRequired } from './modules/orgs/sso.js';
 import { mfaRoutes, mfaSignInRoutes } from './modules/mfa/routes.js';
 import { mfaRequired } from './modules/mfa/requirement.js';
+import { orgMfaRequired } from './modules/mfa/org-policy.js';
 import { samlRoutes } from './modules/saml/routes.js';
 import { stepUpRoutes } from './modules/step-up/routes.js';
 import { startSamlTrip } from './modules/saml/trip.js';
@@ -52,8 +53,9 @@ export function createBroker(options: BrokerOptions) {
     fetch: boundedFetch(givenFetch ?? ((input, init) => globalThis.fetch(input, init)), config.outbound),
     // Without a configured secret (dev), the first instance generates one and every instance shares it.
     secret: () => (secret ??= config.secret ? Promise.resolve(config.secret) : getOrCreateSecret(storage, 'code-hmac', randomSecret(), now())),
-    // The broker's own gates first ("SSO required" for a domain, then a second factor where the user has one), then the host's.
-    requirements: [ssoRequired, mfaRequired, ...(requirements ?? [])],
+    // The broker's own gates first ("SSO required" for a domain, then a second factor where the user has one,
+    // then an organization's "MFA required": enrolment for a member with none), then the host's.
+    requirements: [ssoRequired, mfaRequired, orgMfaRequired, ...(requirements ?? [])],
   };
   if (!config.secret && !config.dev) throw new ConfigError('latchkey config: secret: required outside dev mode (at least 32 characters)');
   // The outbox is readable only at the dev route: outside dev mode it would keep every code from its owner.
@@ -80,6 +82,14 @@ export function createBroker(options: BrokerOptions) {
   ];
   // Passkeys and second factors take them too: ceremonies anyone can start, and the signed-in user's own (GET counts nothing).
   for (const flows of ['/v1/sign-in/*', '/v1/sign-up/*', '/v1/password-reset/*', '/v1/email-code/*', '/v1/passkeys/*', '/v1/mfa/*']) app.use(flows, ...flowGuards);
+  // Every call that may complete a first factor has the broker secret at hand before its transaction: a
+  // requirement (an organization's MFA enrolment derives its key from it) runs inside one and reads only through it.
+  for (const flows of ['/v1/sign-in/*', '/v1/sign-up/*', '/v1/password-reset/*', '/v1/email-code/*', '/v1/passkeys/*', '/v1/oauth/*', '/v1/saml/*']) {
+    app.use(flows, async (_c, next) => {
+      await deps.secret();
+      await next();
+    });
+  }
   // Cookie-session calls take no body and count nothing: the token refresh, the hottest path, writes nothing.
   for (const calls of ['/v1/session/*', '/v1/sign-out/*']) app.use(calls, requireOrigin({ trusted }));
 

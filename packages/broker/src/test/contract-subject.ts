@@ -1,6 +1,6 @@
 import { createClient, LatchkeyError, type LatchkeyClient, type SignInMethod, type SocialProvider } from '@latchkey/client';
 import { expect, vi } from 'vitest';
-import { FakeBroker } from '../../../../stories/fakes/fake-broker.js';
+import { FAKE_ENROLL_CODE, FakeBroker } from '../../../../stories/fakes/fake-broker.js';
 import { ADMIN_TOKEN, adminCall } from './admin.js';
 import type { SocialProviderConfig } from '../config.js';
 import { githubProvider } from '../modules/oauth/oauth.fixtures.js';
@@ -33,6 +33,8 @@ export interface Setup {
   ssoRequired?: string[];
   /** Of `accounts`, those with an authenticator app (and so recovery codes). */
   totp?: string[];
+  /** Of `accounts`, members of an organization that requires MFA: email -> its name. */
+  mfaRequiredBy?: Record<string, string>;
 }
 
 export interface Subject {
@@ -58,6 +60,8 @@ export interface Subject {
   returnFromIdp(url: string): Promise<string>;
   /** What the authenticator app of `email` (`Setup.totp`) shows now, and its unused recovery codes. */
   secondFactor(email: string): { code: string; recoveryCodes: string[] };
+  /** What an authenticator app set up with `secret` (an `mfa-enroll` step's key) shows now. */
+  enrollCode(secret: string): string;
   close(): Promise<void>;
 }
 
@@ -102,6 +106,7 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
       ssoRequired: setup.ssoRequired,
       totp: appCodes,
       recoveryCodes,
+      mfaRequiredBy: setup.mfaRequiredBy,
     });
     return {
       client: fake.client(),
@@ -116,6 +121,7 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
       raw: (method, path, body) => rawCall(fake.fetch, fake.url, method, path, body),
       returnFromIdp: async () => `${APP_ORIGIN}/sign-in?lk_resume=1`,
       secondFactor: (email) => ({ code: appCodes[email]!, recoveryCodes: recoveryCodes[email]! }),
+      enrollCode: () => FAKE_ENROLL_CODE,
       close: async () => void vi.useRealTimers(),
     };
   }
@@ -144,6 +150,14 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
     const org = (await adminCall(broker, 'POST', '/organizations', { name })).body;
     await adminCall(broker, 'POST', `/organizations/${org.id}/domains`, { domain, sso_required: setup.ssoRequired?.includes(domain) ?? false });
     await adminCall(broker, 'POST', `/organizations/${org.id}/connections`, { type: 'oidc', issuer: idp!.issuer, client_id: idp!.clientId, client_secret: 'org-client-secret-0123456789' });
+  }
+
+  // Each organization requiring MFA, as an admin makes it, and its members.
+  const mfaOrgs = new Map<string, string>();
+  for (const [email, name] of Object.entries(setup.mfaRequiredBy ?? {})) {
+    if (!mfaOrgs.has(name)) mfaOrgs.set(name, (await adminCall(broker, 'POST', '/organizations', { name, require_mfa: true })).body.id);
+    const [user] = await storage.query<{ id: string }>(`SELECT id FROM users WHERE email = $1`, [email]);
+    await adminCall(broker, 'PUT', `/organizations/${mfaOrgs.get(name)}/memberships/${user!.id}`, { role: 'member' });
   }
 
   // The client's fetch, answered by the app in-process as a browser on APP_ORIGIN would be.
@@ -177,6 +191,7 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
       const app = apps.get(email)!;
       return { code: appCode(broker, app.secret), recoveryCodes: app.recoveryCodes };
     },
+    enrollCode: (secret) => appCode(broker, secret),
     async close() {
       await broker.deps.mail.settled();
       await storage.drop();

@@ -1,7 +1,7 @@
 import { request, requestStep } from '../internal/request.js';
 import type { CallOptions, Connection } from '../types.js';
 import { BROKER_STEPS, type Step } from '../wire/auth.js';
-import type { MfaStatus, MfaVerifyRequest, RecoveryCodes, TotpConfirmation, TotpConfirmRequest, TotpEnrollment } from '../wire/mfa.js';
+import type { MfaEnrollRequest, MfaStatus, MfaVerifyRequest, RecoveryCodes, TotpConfirmation, TotpConfirmRequest, TotpEnrollment } from '../wire/mfa.js';
 
 /**
  * Answers a sign-in's `mfa` step with a TOTP or recovery code (`POST /v1/sign-in/mfa`, 200);
@@ -13,6 +13,17 @@ import type { MfaStatus, MfaVerifyRequest, RecoveryCodes, TotpConfirmation, Totp
  */
 export function verifyMfa(conn: Connection, body: MfaVerifyRequest, options?: CallOptions): Promise<Step> {
   return requestStep(conn, { method: 'POST', path: '/v1/sign-in/mfa', body, steps: BROKER_STEPS }, options);
+}
+
+/**
+ * Answers a sign-in's `mfa-enroll` step with the new app's first code
+ * (`POST /v1/sign-in/mfa/enroll`, 200); the next step is `done` with `recovery_codes`.
+ *
+ * @example
+ * const step = await enrollMfa(conn, { flow_id: enrollStep.flow_id, code: '123456' });
+ */
+export function enrollMfa(conn: Connection, body: MfaEnrollRequest, options?: CallOptions): Promise<Step> {
+  return requestStep(conn, { method: 'POST', path: '/v1/sign-in/mfa/enroll', body, steps: BROKER_STEPS }, options);
 }
 
 /** The signed-in user's second factors (`GET /v1/mfa`). */

@@ -35,6 +35,7 @@ const KNOWN_CODES: Record<ProblemCode, true> = {
   invalid_state: true,
   saml_rejected: true,
   reauthentication_required: true,
+  mfa_required: true,
   unauthorized: true,
   admin_disabled: true,
   domain_taken: true,

@@ -1,5 +1,5 @@
 import type { IdpErrorStep, SsoRedirectStep } from './federation.js';
-import type { MfaStep } from './mfa.js';
+import type { MfaEnrollStep, MfaStep } from './mfa.js';
 import type { PasskeyRegistrationStep, PasskeyReview, PasskeyStep } from './passkeys.js';
 
 /**
@@ -79,16 +79,21 @@ export interface DoneStep {
   session: SessionInfo;
   /** The allowlisted URL the host asked to return to, if any. */
   return_to: string | null;
+  /**
+   * After enrolment during sign-in (`mfa-enroll`) only: the account's new recovery
+   * codes, shown this once. Show them, and let the user go on, before leaving the page.
+   */
+  recovery_codes?: string[];
 }
 
 /**
  * The closed union the broker answers every sign-in, sign-up and reset call
  * with. Switch on `step`; the element renders whatever comes back.
  */
-export type Step = IdentifierStep | PasswordStep | EmailCodeStep | PasskeyStep | PasskeyRegistrationStep | SsoRedirectStep | IdpErrorStep | MfaStep | DoneStep;
+export type Step = IdentifierStep | PasswordStep | EmailCodeStep | PasskeyStep | PasskeyRegistrationStep | SsoRedirectStep | IdpErrorStep | MfaStep | MfaEnrollStep | DoneStep;
 
 /** Every step name the broker may send in this protocol version (for clients that check answers). */
-export const BROKER_STEPS = ['password', 'email-code', 'passkey', 'passkey-registration', 'sso-redirect', 'idp-error', 'mfa', 'done'] as const satisfies readonly Exclude<StepName, 'identifier'>[];
+export const BROKER_STEPS = ['password', 'email-code', 'passkey', 'passkey-registration', 'sso-redirect', 'idp-error', 'mfa', 'mfa-enroll', 'done'] as const satisfies readonly Exclude<StepName, 'identifier'>[];
 
 /** A user as the broker shows it to the user themself. */
 export interface User {
@@ -118,6 +123,12 @@ export interface SessionFactor {
   org?: string;
   /** Passkeys: synced (multi-device, amr `swk`) rather than bound to one device (`hwk`). */
   synced?: boolean;
+  /**
+   * `oidc`/`saml` only: the IdP asserted its own MFA (`amr`/`acr`, or SAML
+   * `AuthnContextClassRef`) with a value the connection is set to trust
+   * (`trust_idp_mfa`); the factor then counts as two, and `amr` says `mfa`.
+   */
+  idp_mfa?: boolean;
 }
 
 /** The current session, without its secret. */

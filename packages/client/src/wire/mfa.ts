@@ -20,6 +20,34 @@ export interface MfaStep {
 }
 
 /**
+ * The first factor passed, the user is a member of an organization that requires
+ * MFA, and the account has no second factor: enrol an authenticator app now,
+ * before any session opens. `flow_id` is the pending sign-in (bound to this
+ * browser); `secret` and `uri` stay the same for it (asking again shows the same
+ * key). Answer with `MfaEnrollRequest`; the `done` that follows carries the new
+ * recovery codes, to be shown before the user goes on.
+ */
+export interface MfaEnrollStep {
+  step: 'mfa-enroll';
+  flow_id: string;
+  /** The name of the organization that requires it, for the explanation. */
+  organization: string;
+  /** Base32 (RFC 4648, no padding), for typing in by hand. */
+  secret: string;
+  /** `otpauth://totp/…` (SHA1, 6 digits, 30 s), for the QR code. */
+  uri: string;
+  /** Wrong codes this sign-in still takes before it is dead. */
+  attempts_left: number;
+}
+
+/** POST /v1/sign-in/mfa/enroll -> 200 Step: the app's first code confirms it. */
+export interface MfaEnrollRequest {
+  flow_id: string;
+  /** Six digits. */
+  code: string;
+}
+
+/**
  * POST /v1/sign-in/mfa -> 200 Step (`done` sets the session cookie). A wrong code
  * fails with `invalid_code` and `attempts_left`; a used or unknown recovery code
  * likewise; a TOTP code is never taken twice.

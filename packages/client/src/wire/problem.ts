@@ -40,6 +40,8 @@ export const PROBLEM_TYPE_PREFIX = 'urn:latchkey:problem:';
  *   factors, recovery codes, connected accounts, an organization's security settings) needs an
  *   authentication within the last `stepUp.maxAgeSeconds`, and with a second factor where the
  *   account has one. Prove a factor again (step-up), then retry the same request.
+ * - `mfa_required` 409: the user is a member of an organization that
+ *   requires MFA, so their last second factor (the authenticator app) cannot be removed.
  * - Admin API only (`/admin/v1/*`, server to server; never answered to a browser's flow):
  *   `unauthorized` 401: the bearer admin token is missing or wrong (`WWW-Authenticate: Bearer`);
  *   `admin_disabled` 403: no admin token is configured, so every admin route is refused;
@@ -75,6 +77,7 @@ export type ProblemCode =
   | 'invalid_state'
   | 'saml_rejected'
   | 'reauthentication_required'
+  | 'mfa_required'
   | 'unauthorized'
   | 'admin_disabled'
   | 'domain_taken'

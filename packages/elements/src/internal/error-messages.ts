@@ -46,6 +46,8 @@ export const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyErro
   invalid_state: () => msg('That sign-in could not be finished in this browser. Start again.', { id: 'error.invalid_state' }),
   saml_rejected: () => msg("Your organization's sign-in didn't go through. Try again, or ask your IT admin.", { id: 'error.saml_rejected' }),
   reauthentication_required: () => msg('Confirm it’s you to make this change.', { id: 'error.reauthentication_required' }),
+  mfa_required: () =>
+    msg('Your organization requires two-step verification, so you can’t remove your authenticator app.', { id: 'error.mfa_required' }),
   internal_error: () => msg('Something went wrong on our side. Try again in a moment.', { id: 'error.internal_error' }),
   // Admin API codes (server to server): an element never meets them, so they share the "not offered" message.
   unauthorized: notOffered,

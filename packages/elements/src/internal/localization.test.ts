@@ -134,6 +134,7 @@ describe('error messages', () => {
     'code_expired', 'too_many_attempts', 'rate_limited', 'weak_password', 'forbidden_origin', 'invalid_return_to',
     'unauthenticated', 'passkey_rejected', 'passkey_exists', 'last_sign_in_method', 'not_found', 'method_not_allowed', 'internal_error',
     'unknown_provider', 'no_flow', 'idp_unreachable', 'last_way_in', 'sso_required', 'invalid_state', 'saml_rejected', 'reauthentication_required',
+    'mfa_required',
     'unauthorized', 'admin_disabled', 'domain_taken', 'slug_taken', 'unsupported_connection_type',
     'network_error', 'unexpected_response', 'unsupported_step', 'not_configured',
   ] as const satisfies readonly LatchkeyErrorCode[];

@@ -1,4 +1,4 @@
-import type { PasswordStep, Step } from '@latchkey/client';
+import type { DoneStep, MfaEnrollStep, PasswordStep, Step } from '@latchkey/client';
 import type { SignInView } from './sign-in.steps.js';
 
 // lk-sign-in's engine chunk, imported with its first request or while the page is idle:
@@ -24,6 +24,9 @@ export function viewOf(step: Step, from: SignInView): SignInView | undefined {
     case 'email-code':
       if (step.purpose === 'password-reset') return { name: 'reset', step, back: passwordStepBefore(from, step.email) };
       return step.purpose === 'sign-in' ? { name: 'email-code', step } : undefined;
+    case 'mfa-enroll':
+      // After the app's first code, the step's chunk holds the broker's `done` back here until the recovery codes were seen.
+      return { name: 'mfa-enroll', step, done: (step as MfaEnrollStep & { done?: DoneStep }).done };
     // Each the view of its own name.
     case 'sso-redirect':
     case 'idp-error':

@@ -79,8 +79,8 @@ describe('lk-sign-in step chunks', () => {
     expect(fetchedSteps()).toEqual(['password']);
 
     page.run();
-    await until(() => fetchedSteps().length === 7);
-    expect(fetchedSteps()).toEqual(['email-code', 'idp-error', 'mfa', 'passkey-review', 'password', 'reset', 'sso-redirect']);
+    await until(() => fetchedSteps().length === 8);
+    expect(fetchedSteps()).toEqual(['email-code', 'idp-error', 'mfa', 'mfa-enroll', 'passkey-review', 'password', 'reset', 'sso-redirect']);
   });
 
   it('asks for every step chunk once the page is idle after the first render, and not before', async () => {
@@ -90,7 +90,7 @@ describe('lk-sign-in step chunks', () => {
     await until(() => page.asked >= 1);
     expect(held.asked).toEqual([]);
     page.run();
-    expect(held.asked.sort()).toEqual(['email-code', 'idp-error', 'mfa', 'passkey-review', 'password', 'reset', 'sso-redirect']);
+    expect(held.asked.sort()).toEqual(['email-code', 'idp-error', 'mfa', 'mfa-enroll', 'passkey-review', 'password', 'reset', 'sso-redirect']);
   });
 
   it('fetches the redirect step when an address goes to its organization\'s IdP, before the page is idle', async () => {
@@ -108,7 +108,7 @@ describe('lk-sign-in step chunks', () => {
     // Only the step the broker answered: the IdP error's chunk waits for the page to be idle.
     expect(asked).toEqual(['sso-redirect']);
     page.run();
-    expect(asked.sort()).toEqual(['email-code', 'idp-error', 'mfa', 'passkey-review', 'password', 'reset', 'sso-redirect']);
+    expect(asked.sort()).toEqual(['email-code', 'idp-error', 'mfa', 'mfa-enroll', 'passkey-review', 'password', 'reset', 'sso-redirect']);
   });
 
   it('keeps the email step pending while the password step loads, then shows it with focus in the password field', async () => {

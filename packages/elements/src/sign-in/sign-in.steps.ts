@@ -1,5 +1,5 @@
 import type { TemplateResult } from 'lit';
-import type { DoneStep, EmailCodeStep, IdpErrorStep, MfaStep, PasskeyReview, PasswordStep, SsoRedirectStep } from '@latchkey/client';
+import type { DoneStep, EmailCodeStep, IdpErrorStep, MfaEnrollStep, MfaStep, PasskeyReview, PasswordStep, SsoRedirectStep } from '@latchkey/client';
 import type { StepRequest } from '../internal/controllers/flow-controller.js';
 import type { FormState } from '../internal/templates/form-state.js';
 
@@ -18,6 +18,12 @@ export type SignInView =
   | { name: 'idp-error'; step: IdpErrorStep }
   /** The first factor passed; the account's second factor next: the authenticator app's code (default) or a recovery code. */
   | { name: 'mfa'; step: MfaStep; method?: 'totp' | 'recovery-code' }
+  /**
+   * A member of an organization that requires MFA sets up an authenticator app; then (`done`,
+   * the broker's answer with `recovery_codes`, held back) the codes on the same step, until Continue
+   * hands `done` to the flow: the page's session and lk-signed-in wait until the codes were seen.
+   */
+  | { name: 'mfa-enroll'; step: MfaEnrollStep; done?: DoneStep }
   | { name: 'done'; step: DoneStep };
 
 /**
@@ -74,4 +80,5 @@ export const signInSteps: { readonly [Name in LazySignInView['name']]: () => Ste
   'sso-redirect': () => import('./steps/sso-redirect.js'),
   'idp-error': () => import('./steps/idp-error.js'),
   mfa: () => import('./steps/mfa.js'),
+  'mfa-enroll': () => import('./steps/mfa-enroll.js'),
 };

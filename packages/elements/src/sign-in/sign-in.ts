@@ -94,7 +94,7 @@ const importEngine = () => import('./sign-in.engine.js');
  * @cssproperty --lk-button-height - Height of buttons.
  *
  * @cssstate loading - A request is running.
- * @cssstate step-identifier - Asking for the email (also step-password, step-email-code, step-reset, step-passkey-review, step-mfa, step-done).
+ * @cssstate step-identifier - Asking for the email (also step-password, step-email-code, step-reset, step-passkey-review, step-mfa, step-mfa-enroll, step-done).
  */
 export class LkSignIn extends LkFormElement {
   static override styles = signInStyles;

@@ -17,7 +17,7 @@ describe.each(storageKinds)('the admin API on %s', (kind: StorageKind) => {
     it('creates, reads, lists, renames and deletes one', async () => {
       const created = await admin('POST', '/organizations', { name: 'Acme Corp' });
       expect(created.status).toBe(201);
-      expect(created.body).toEqual({ id: expect.stringMatching(/^org_/), name: 'Acme Corp', slug: 'acme-corp', created_at: expect.stringMatching(ISO), updated_at: expect.stringMatching(ISO) });
+      expect(created.body).toEqual({ id: expect.stringMatching(/^org_/), name: 'Acme Corp', slug: 'acme-corp', require_mfa: false, created_at: expect.stringMatching(ISO), updated_at: expect.stringMatching(ISO) });
       const id = created.body.id;
       expect((await admin('GET', `/organizations/${id}`)).body).toEqual(created.body);
       expect((await admin('GET', '/organizations')).body).toEqual({ data: [created.body], next_after: null });
@@ -154,6 +154,9 @@ describe.each(storageKinds)('the admin API on %s', (kind: StorageKind) => {
         client_id: 'latchkey-acme',
         token_endpoint_auth_method: 'client_secret_basic',
         scopes: ['openid', 'email', 'profile'],
+        trust_idp_mfa: false,
+        idp_mfa_amr: ['mfa'],
+        idp_mfa_acr: [],
         default_role: 'member',
         allow_linking: false,
         idp_initiated: false,

@@ -9,6 +9,7 @@ import {
   type OidcConnectionConfig,
   type OrganizationRecord,
 } from '../../storage/queries/index.js';
+import { oidcIdpMfaOf, withIdpMfa } from '../orgs/idp-mfa.js';
 import { issuerProblem, preparePrivateKey, sealConnectionCredential, type ConnectionCredential } from '../orgs/connections.js';
 import { credentialOf, type createOidcConnectionSchema, type updateConnectionSchema } from './schema.js';
 
@@ -48,6 +49,7 @@ export async function createOidcConnection(deps: Deps, org: OrganizationRecord, 
     tokenEndpointAuthMethod: method,
     scopes: withOpenid(body.scopes ?? DEFAULT_SCOPES),
     ...(given.publicJwk ? { publicJwk: given.publicJwk } : {}),
+    ...withIdpMfa(oidcIdpMfaOf(body)),
   };
   return insertConnection(deps.storage, {
     id,
@@ -82,7 +84,7 @@ export async function updateOidcConnection(
     throw invalid(needs, `required to change token_endpoint_auth_method to ${method}`);
   }
   const given = await credentialOfRequest(change);
-  const { publicJwk: _old, ...kept } = existing.config;
+  const { publicJwk: _old, idpMfa: _trust, ...kept } = existing.config;
   const publicJwk = method === 'private_key_jwt' ? (given?.publicJwk ?? existing.config.publicJwk) : undefined;
   const config: OidcConnectionConfig = {
     ...kept,
@@ -91,6 +93,7 @@ export async function updateOidcConnection(
     tokenEndpointAuthMethod: method,
     scopes: change.scopes ? withOpenid(change.scopes) : existing.config.scopes,
     ...(publicJwk ? { publicJwk } : {}),
+    ...withIdpMfa(oidcIdpMfaOf(change, existing.config.idpMfa)),
   };
   return updateConnection(deps.storage, existing.orgId, {
     id: existing.id,

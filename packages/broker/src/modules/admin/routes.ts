@@ -32,6 +32,7 @@ import {
 } from '../../storage/queries/index.js';
 import { oauthRedirectUri } from '../orgs/connections.js';
 import { normalizeDomain } from '../orgs/domains.js';
+import { DEFAULT_TRUSTED_AMR, DEFAULT_TRUSTED_AUTHN_CONTEXTS } from '../orgs/idp-mfa.js';
 import { createOidcConnection, updateOidcConnection } from './connections.js';
 import { spUrls } from '../saml/config.js';
 import { createSamlConnection, updateSamlConnection } from '../saml/connections.js';
@@ -54,7 +55,14 @@ export const ADMIN_MAX_BODY_BYTES = 256 * 1024;
 
 const iso = (date: Date | null) => (date === null ? null : new Date(date).toISOString());
 
-const organizationView = (org: OrganizationRecord) => ({ id: org.id, name: org.name, slug: org.slug, created_at: iso(org.createdAt), updated_at: iso(org.updatedAt) });
+const organizationView = (org: OrganizationRecord) => ({
+  id: org.id,
+  name: org.name,
+  slug: org.slug,
+  require_mfa: org.requireMfa,
+  created_at: iso(org.createdAt),
+  updated_at: iso(org.updatedAt),
+});
 
 const domainView = (domain: DomainRecord) => ({
   domain: domain.domain,
@@ -102,6 +110,8 @@ function connectionView(deps: Deps, connection: ConnectionRecord) {
       clock_skew_seconds: clockSkewSeconds,
       sign_requests: signRequests ?? false,
       encrypt_assertions: encryptAssertions ?? false,
+      trust_idp_mfa: connection.config.idpMfa !== undefined,
+      idp_mfa_authn_contexts: connection.config.idpMfa?.authnContexts ?? DEFAULT_TRUSTED_AUTHN_CONTEXTS,
       // What the IdP side needs: the SP's entity ID, its ACS and its metadata URL (and the SP certificate, when it has one).
       sp_entity_id: sp.entityId,
       acs_url: sp.acsUrl,
@@ -116,6 +126,9 @@ function connectionView(deps: Deps, connection: ConnectionRecord) {
     client_id: clientId,
     token_endpoint_auth_method: tokenEndpointAuthMethod,
     scopes,
+    trust_idp_mfa: connection.config.idpMfa !== undefined,
+    idp_mfa_amr: connection.config.idpMfa?.amr ?? DEFAULT_TRUSTED_AMR,
+    idp_mfa_acr: connection.config.idpMfa?.acr ?? [],
     // The public half of a private_key_jwt key, to register at the IdP; the private key and any secret never leave.
     ...(publicJwk ? { public_jwk: publicJwk } : {}),
     redirect_uri: oauthRedirectUri(deps.config),
@@ -188,7 +201,7 @@ export function adminRoutes(deps: Deps) {
     const body = await readJson(c, createOrganizationSchema);
     const slug = body.slug ?? slugFrom(body.name);
     if (slug === undefined) throw new ProblemError('invalid_request', { errors: [{ path: 'slug', message: 'required: the name has no letters or digits to make one from' }] });
-    const org = await insertOrganization(deps.storage, { id: randomId('org'), name: body.name, slug, createdAt: deps.clock() });
+    const org = await insertOrganization(deps.storage, { id: randomId('org'), name: body.name, slug, requireMfa: body.require_mfa, createdAt: deps.clock() });
     if (!org) throw new ProblemError('slug_taken', { detail: `another organization has the slug ${slug}` });
     return c.json(organizationView(org), 201);
   });
@@ -203,7 +216,7 @@ export function adminRoutes(deps: Deps) {
 
   app.patch('/organizations/:id', async (c) => {
     const change = await readJson(c, updateOrganizationSchema);
-    const updated = await updateOrganization(deps.storage, c.req.param('id'), change, deps.clock());
+    const updated = await updateOrganization(deps.storage, c.req.param('id'), { name: change.name, slug: change.slug, requireMfa: change.require_mfa }, deps.clock());
     if (updated === 'slug_taken') throw new ProblemError('slug_taken', { detail: `another organization has the slug ${change.slug}` });
     if (!updated) throw new ProblemError('not_found', { detail: 'no such organization' });
     return c.json(organizationView(updated));

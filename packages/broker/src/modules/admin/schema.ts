@@ -18,10 +18,12 @@ export const role = z
   .trim()
   .regex(/^[a-z][a-z0-9_.:-]{0,63}$/, 'a lower-case name of letters, digits and _ . : -, starting with a letter, at most 64 characters');
 
-export const createOrganizationSchema = z.strictObject({ name, slug: slug.optional() });
+/** Every member signs in with a second factor (one without enrols during sign-in). Off by default. */
+const requireMfa = z.boolean();
+export const createOrganizationSchema = z.strictObject({ name, slug: slug.optional(), require_mfa: requireMfa.default(false) });
 export const updateOrganizationSchema = z
-  .strictObject({ name: name.optional(), slug: slug.optional() })
-  .refine((change) => change.name !== undefined || change.slug !== undefined, 'name or slug: nothing to change');
+  .strictObject({ name: name.optional(), slug: slug.optional(), require_mfa: requireMfa.optional() })
+  .refine((change) => change.name !== undefined || change.slug !== undefined || change.require_mfa !== undefined, 'name, slug or require_mfa: nothing to change');
 
 export const createDomainSchema = z.strictObject({
   domain: z.string().max(300),
@@ -43,6 +45,10 @@ const scopes = z
   .max(30)
   .refine((list) => new Set(list).size === list.length, 'list each scope once');
 
+/** Trust the IdP's own MFA (off by default; see modules/orgs/idp-mfa.ts), and which asserted values count. */
+const trustIdpMfa = z.boolean().optional();
+const assertedValues = z.array(z.string().trim().min(1).max(512)).min(1).max(20).optional();
+
 const oidcFields = {
   name: name.optional(),
   enabled: z.boolean().optional(),
@@ -55,6 +61,11 @@ const oidcFields = {
   scopes: scopes.optional(),
   default_role: role.optional(),
   allow_linking: z.boolean().optional(),
+  trust_idp_mfa: trustIdpMfa,
+  /** ID token `amr` values that mean MFA (default `mfa`). */
+  idp_mfa_amr: assertedValues,
+  /** ID token `acr` values that mean MFA (none by default). */
+  idp_mfa_acr: assertedValues,
 };
 
 /** Which credential a method takes: a client secret, or a private key (RFC 7523). */
@@ -93,6 +104,9 @@ const samlFields = {
   sign_requests: z.boolean().optional(),
   /** Take encrypted assertions only, encrypted to the SP key's certificate. */
   encrypt_assertions: z.boolean().optional(),
+  trust_idp_mfa: trustIdpMfa,
+  /** `AuthnContextClassRef` values that mean MFA (default Entra ID's multipleauthn and MobileTwoFactorContract). */
+  idp_mfa_authn_contexts: assertedValues,
 };
 /** Where the IdP is: its metadata (XML or URL), or by hand. */
 const samlIdpFields = {

@@ -23,6 +23,7 @@ import type { Factor } from '../sign-in/factors.js';
 import { attemptSecondFactor } from './attempt.js';
 import { hasRecoveryCodes, issueRecoveryCodes } from './recovery-codes.js';
 import { matchingStep, newTotpSecret, otpauthUri } from './totp.js';
+import { refuseRemovingLastFactor } from './last-factor.js';
 
 /** The flow kind of an authenticator app being added: its secret, sealed, until a first code confirms it. */
 export const TOTP_ENROLLMENT = 'totp-enrollment';
@@ -36,10 +37,10 @@ interface TotpEnrollmentFlow {
 const ENROLLMENT_TTL_MS = 10 * 60_000;
 
 /** The key TOTP secrets are sealed under, each value for the row (flow or factor) that holds it. */
-const totpKey = async (deps: Deps) => sealingKey(await deps.secret(), 'totp-secret');
+export const totpKey = async (deps: Deps) => sealingKey(await deps.secret(), 'totp-secret');
 
 /** The name authenticator apps list the account under: the passkey RP name when passkeys are on, else the product's. */
-const issuerOf = (deps: Deps) => deps.config.passkeys?.rpName ?? 'Latchkey';
+export const issuerOf = (deps: Deps) => deps.config.passkeys?.rpName ?? 'Latchkey';
 
 export const toWireTotp = (factor: TotpFactorRecord): TotpFactor => ({
   id: factor.id,
@@ -95,15 +96,28 @@ export async function confirmTotpEnrollment(deps: Deps, browser: Browser, user: 
     const step = matchingStep(secret, code, now);
     if (step === undefined) return undefined;
     if (!(await consumeFlow(tx, key))) throw new ProblemError('code_expired');
-    const id = randomId('totp');
-    const factor = await insertTotpFactor(tx, { id, userId: user.id, sealedSecret: seal(kek, id, secret), createdAt: now, usedStep: step });
-    if (!factor) throw new ProblemError('invalid_request', { detail: 'an authenticator app is set up already; remove it first' });
-    const recovery = (await hasRecoveryCodes(tx, user.id)) ? null : await issueRecoveryCodes(tx, user.id, now);
+    const confirmation = await storeTotpFactor(tx, deps, user.id, secret, step, now);
     // The code just proved the app: the session that enrolled it holds a recent second factor, so the change
     // right after (new recovery codes) needs no step-up of its own.
     if (sessionId) await addSessionFactor(tx, deps, sessionId, { method: 'otp', at: now.toISOString() });
-    return { factor: toWireTotp(factor), recovery_codes: recovery?.codes ?? null };
+    return confirmation;
   });
+}
+
+/**
+ * Stores a confirmed authenticator app in `tx`: its secret sealed for the
+ * factor's own row, the confirming code's step taken (so that code cannot also
+ * finish a sign-in), and — for the account's first second factor — its
+ * recovery codes, answered to be shown once. An account with an app already
+ * gets `invalid_request` (the unique key decides, so of parallel confirmations
+ * one is stored). Shared by enrolment in the account and during sign-in.
+ */
+export async function storeTotpFactor(tx: Db, deps: Deps, userId: string, secret: string, step: number, now: Date): Promise<TotpConfirmation> {
+  const id = randomId('totp');
+  const factor = await insertTotpFactor(tx, { id, userId, sealedSecret: seal(await totpKey(deps), id, secret), createdAt: now, usedStep: step });
+  if (!factor) throw new ProblemError('invalid_request', { detail: 'an authenticator app is set up already; remove it first' });
+  const recovery = (await hasRecoveryCodes(tx, userId)) ? null : await issueRecoveryCodes(tx, userId, now);
+  return { factor: toWireTotp(factor), recovery_codes: recovery?.codes ?? null };
 }
 
 /**
@@ -127,6 +141,8 @@ export async function proveTotp(tx: Db, deps: Deps, userId: string, code: string
  */
 export async function removeTotp(deps: Deps, user: SessionUser, id: string): Promise<void> {
   await deps.storage.transaction(async (tx) => {
+    // An organization's "MFA required" keeps the last second factor (see org-policy.ts), before anything is deleted.
+    await refuseRemovingLastFactor(tx, deps, user.id);
     if (!(await deleteTotpFactor(tx, id, user.id))) throw new ProblemError('not_found');
     await deleteRecoveryCodes(tx, user.id);
   });

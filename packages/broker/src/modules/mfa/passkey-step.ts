@@ -15,7 +15,7 @@ interface MfaPasskeyCeremony extends ChallengeData {
 }
 
 /** This browser's open pending sign-in `id` and its account, or `code_expired` (unknown, done, expired, another browser's). */
-async function pendingSignIn(deps: Deps, browser: Browser, id: string) {
+export async function pendingSignIn(deps: Deps, browser: Browser, id: string) {
   const key: FlowKey = { id, kind: PENDING_SIGN_IN, bindingHash: browser.bindingHash, now: deps.clock() };
   const pending = await findOpenFlow<PendingSignIn>(deps.storage, key);
   const user = pending?.userId ? await findUserById(deps.storage, pending.userId) : undefined;

@@ -9,9 +9,10 @@ import { browserOf, keepBinding } from '../sign-in/browser.js';
 import { confirmTotpEnrollment, removeTotp, startTotpEnrollment } from './authenticator-app.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
 import { passkeySignInSchema } from '../passkeys/schema.js';
-import { emptySchema, mfaPasskeyOptionsSchema, mfaVerifySchema, totpConfirmSchema, totpIdParam } from './schema.js';
+import { emptySchema, mfaEnrollSchema, mfaPasskeyOptionsSchema, mfaVerifySchema, totpConfirmSchema, totpIdParam } from './schema.js';
 import { finishMfaPasskey, startMfaPasskey } from './passkey-step.js';
 import { answerMfaStep } from './sign-in-step.js';
+import { answerMfaEnrollStep } from './org-policy.js';
 import { mfaStatus } from './status.js';
 
 /**
@@ -68,6 +69,7 @@ export function mfaRoutes(deps: Deps) {
  * A pending sign-in's `mfa` step (under `/v1/sign-in`, with its guards); `done`
  * sets the session cookie:
  * - POST /v1/sign-in/mfa: a TOTP or recovery code (`MfaVerifyRequest`);
+ * - POST /v1/sign-in/mfa/enroll: the `mfa-enroll` step, a new app's first code (`MfaEnrollRequest`);
  * - POST /v1/sign-in/mfa/passkey/options (`{ flow_id }`: the pending sign-in) ->
  *   `PasskeyStep` for the account's passkeys, then POST /v1/sign-in/mfa/passkey
  *   (`{ flow_id, credential }`: that step's ceremony and the assertion).
@@ -81,6 +83,11 @@ export function mfaSignInRoutes(deps: Deps) {
       const body = await readJson(c, mfaVerifySchema);
       const browser = browserOf(c, deps.config);
       return answerStep(c, deps, browser, await answerMfaStep(deps, browser, body));
+    })
+    .post('/mfa/enroll', async (c) => {
+      const body = await readJson(c, mfaEnrollSchema);
+      const browser = browserOf(c, deps.config);
+      return answerStep(c, deps, browser, await answerMfaEnrollStep(deps, browser, body));
     })
     .post('/mfa/passkey/options', async (c) => {
       const body = await readJson(c, mfaPasskeyOptionsSchema);

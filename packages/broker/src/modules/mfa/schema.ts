@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MfaVerifyRequest, TotpConfirmRequest } from '@latchkey/client';
+import type { MfaEnrollRequest, MfaVerifyRequest, TotpConfirmRequest } from '@latchkey/client';
 import { flowIdField } from '../email/schema.js';
 
 /** Six digits; spaces are dropped (apps show `123 456`). */
@@ -18,6 +18,8 @@ export const mfaVerifySchema = z.discriminatedUnion('method', [
 ]);
 /** POST /v1/sign-in/mfa/passkey/options: the pending sign-in whose step a passkey answers. */
 export const mfaPasskeyOptionsSchema = z.strictObject({ flow_id: flowIdField });
+/** POST /v1/sign-in/mfa/enroll: the pending sign-in and the new app's first code. */
+export const mfaEnrollSchema = z.strictObject({ flow_id: flowIdField, code: totpCodeField });
 export const totpConfirmSchema = z.strictObject({ enrollment_id: flowIdField, code: totpCodeField });
 /** The calls that take no input still take a JSON object, and nothing in it. */
 export const emptySchema = z.strictObject({});
@@ -26,5 +28,9 @@ export const totpIdParam = /^totp_[\w-]{1,60}$/;
 
 // The schemas accept every request the client's wire types describe (a compile-time check).
 type Accepts<Schema extends z.ZodType, Wire> = Wire extends z.input<Schema> ? true : never;
-const accepted: [Accepts<typeof mfaVerifySchema, MfaVerifyRequest>, Accepts<typeof totpConfirmSchema, TotpConfirmRequest>] = [true, true];
+const accepted: [Accepts<typeof mfaVerifySchema, MfaVerifyRequest>, Accepts<typeof totpConfirmSchema, TotpConfirmRequest>, Accepts<typeof mfaEnrollSchema, MfaEnrollRequest>] = [
+  true,
+  true,
+  true,
+];
 void accepted;

@@ -8,6 +8,7 @@ import { toWireSession, toWireUser } from '../sessions/sessions.js';
 import type { Browser } from '../sign-in/browser.js';
 import { completeFirstFactor, type StepOutcome } from '../sign-in/complete.js';
 import type { Factor } from '../sign-in/factors.js';
+import { idpAssertsMfa, type IdpAuthn, type IdpMfaTrust } from '../orgs/idp-mfa.js';
 import { provisionMembership } from './enterprise.js';
 import { storeResult } from './flows.js';
 import { resolveIdentity } from './identity.js';
@@ -32,12 +33,17 @@ export interface IdentitySource {
    * `followIdp`: the role comes from the IdP's groups and is set at every sign-in.
    */
   membership?: { org: string; role: string; followIdp?: boolean };
+  /** An organization's connection that trusts its IdP's MFA (off unless set; see orgs/idp-mfa.ts). */
+  idpMfa?: IdpMfaTrust;
 }
 
-/** The session factor of a sign-in through `source` at `at`. */
-export function factorOf(from: IdentitySource, at: string): Factor {
+/** The session factor of a sign-in through `source` at `at`; `idp_mfa` where the IdP asserted MFA its connection trusts. */
+export function factorOf(from: IdentitySource, at: string, authn?: IdpAuthn): Factor {
   const source = from.source;
-  if ('connection' in source) return { method: from.method, at, connection: source.connection, org: source.org };
+  if ('connection' in source) {
+    const factor: Factor = { method: from.method, at, connection: source.connection, org: source.org };
+    return idpAssertsMfa(from.idpMfa, authn) ? { ...factor, idp_mfa: true } : factor;
+  }
   return { method: from.method, at, provider: source.provider };
 }
 
@@ -76,7 +82,7 @@ export async function completeFederated(
         if (!linking) await provisionMembership(tx, deps, from, resolved.user.id);
         const outcome: StepOutcome = linking
           ? { step: connectedStep(linking, trip.returnTo) }
-          : await completeFirstFactor(tx, deps, browser, resolved.user, factorOf(from, deps.clock().toISOString()), trip.returnTo);
+          : await completeFirstFactor(tx, deps, browser, resolved.user, factorOf(from, deps.clock().toISOString(), external.authn), trip.returnTo);
         await storeResult(tx, deps, browser, resolved.user.id, { step: outcome.step });
         return { resolved, outcome };
       });

@@ -1,3 +1,4 @@
+import type { IdpAuthn } from '../orgs/idp-mfa.js';
 import * as oauth from 'oauth4webapi';
 import { importPKCS8, SignJWT } from 'jose';
 import { isLoopbackUrl } from '../../config.js';
@@ -20,6 +21,12 @@ export class IdpFailure extends Error {
 }
 
 /** Who the IdP says signed in: an issuer's subject, and what it asserts about their email. */
+/** The ID token's `amr` (strings only, at most 20) and `acr`, as asserted. */
+function authnOf(claims: Record<string, unknown>): IdpAuthn {
+  const amr = Array.isArray(claims.amr) ? claims.amr.filter((v): v is string => typeof v === 'string').slice(0, 20) : [];
+  return { amr, ...(typeof claims.acr === 'string' ? { acr: claims.acr } : {}) };
+}
+
 export interface ExternalIdentity {
   issuer: string;
   subject: string;
@@ -27,6 +34,8 @@ export interface ExternalIdentity {
   email: string | null;
   emailVerified: boolean;
   name: string | null;
+  /** How the IdP says it authenticated the user (OIDC `amr`/`acr`, SAML `AuthnContextClassRef`); trusted only per connection. */
+  authn?: IdpAuthn;
 }
 
 /** What the authorization request sent and the callback must find again. */
@@ -177,7 +186,14 @@ export function createProtocol(options: { fetch: typeof fetch; clock: () => Date
           }
           name ??= typeof info.name === 'string' ? info.name : null;
         }
-        return { issuer: claims.iss, subject: claims.sub, email: email?.trim() ?? null, emailVerified: email !== null && verified, name: name?.trim().slice(0, 200) || null };
+        return {
+          issuer: claims.iss,
+          subject: claims.sub,
+          email: email?.trim() ?? null,
+          emailVerified: email !== null && verified,
+          name: name?.trim().slice(0, 200) || null,
+          authn: authnOf(claims),
+        };
       } catch (error) {
         throw asIdpFailure(error);
       }

@@ -1,3 +1,4 @@
+import type { IdpMfaTrust } from '../orgs/idp-mfa.js';
 import type { ProviderIcon, SocialProvider } from '@latchkey/client';
 import type { SocialProviderConfig } from '../../config.js';
 import type { IdentitySource } from './federated.js';
@@ -41,6 +42,8 @@ export interface ProviderConfig {
    * role its JIT membership gets. Only addresses of the organization's verified domains sign in.
    */
   membership?: { org: string; role: string };
+  /** An organization's connection that trusts its IdP's MFA, and which asserted values count. */
+  idpMfa?: IdpMfaTrust;
 }
 
 export type ClientAuthConfig =
@@ -160,6 +163,7 @@ export function providerFromConnection(connection: ConnectionRecord & { type: 'o
     profile: 'oidc',
     linkByEmail: connection.allowLinking,
     membership: { org: connection.orgId, role: connection.defaultRole },
+    ...(connection.config.idpMfa ? { idpMfa: connection.config.idpMfa } : {}),
   };
 }
 

@@ -148,7 +148,7 @@ function checkEncryption(encrypted: Element): void {
 export function checkAssertion(
   assertionXml: string,
   expected: { acsUrl: string; idpEntityId: string; inResponseTo: string | null; now: Date; skewMs: number },
-): { assertionId: string; validUntil: Date } {
+): { assertionId: string; validUntil: Date; authnContexts: string[] } {
   const root = parseXml(assertionXml).documentElement!;
   const now = expected.now.getTime();
   if (root.namespaceURI !== ASSERTION || root.localName !== 'Assertion') reject('malformed', `the signed element is a ${root.localName}`);
@@ -178,5 +178,11 @@ export function checkAssertion(
   const conditions = children(root, ASSERTION, 'Conditions')[0];
   const conditionsUntil = Date.parse(conditions?.getAttribute('NotOnOrAfter') ?? '');
   const validUntil = Math.min(confirmedUntil!, Number.isFinite(conditionsUntil) ? conditionsUntil : Infinity) + expected.skewMs;
-  return { assertionId, validUntil: new Date(validUntil) };
+  // How the IdP says it authenticated the user (SAML Core §2.7.2.2), read from the signed assertion only.
+  const authnContexts = children(root, ASSERTION, 'AuthnStatement')
+    .flatMap((statement) => children(statement, ASSERTION, 'AuthnContext'))
+    .flatMap((context) => children(context, ASSERTION, 'AuthnContextClassRef'))
+    .map((ref) => text(ref))
+    .filter((ref) => ref.length > 0 && ref.length <= 512);
+  return { assertionId, validUntil: new Date(validUntil), authnContexts };
 }

@@ -10,6 +10,7 @@ import { SamlRejection } from './checks.js';
 import { spUrls } from './config.js';
 import { certificateBody, parseIdpMetadata, type IdpMetadata } from './metadata.js';
 import { newSpKey } from './sp-key.js';
+import { samlIdpMfaOf, withIdpMfa } from '../orgs/idp-mfa.js';
 
 const invalid = (path: string, message: string) => new ProblemError('invalid_request', { errors: [{ path, message }] });
 
@@ -91,6 +92,7 @@ function samlConfig(idp: IdpMetadata, body: SamlFields, base?: SamlConnectionCon
     signRequests: body.sign_requests ?? base?.signRequests ?? false,
     encryptAssertions: body.encrypt_assertions ?? base?.encryptAssertions ?? false,
     ...(base?.spCertificate ? { spCertificate: base.spCertificate } : {}),
+    ...withIdpMfa(samlIdpMfaOf(body, base?.idpMfa)),
   };
 }
 

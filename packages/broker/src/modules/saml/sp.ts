@@ -82,6 +82,8 @@ export interface ValidatedResponse {
   inResponseTo: string | null;
   assertionId: string;
   validUntil: Date;
+  /** The assertion's `AuthnContextClassRef`s: how the IdP says it authenticated the user. */
+  authnContexts: string[];
 }
 
 /**
@@ -118,6 +120,12 @@ export async function validateResponse(
     throw new SamlRejection(nodeSamlReason(message), `node-saml refused the response: ${message}`);
   }
   if (!profile?.getAssertionXml) throw new SamlRejection('malformed', 'no assertion in the validated response');
-  const { assertionId, validUntil } = checkAssertion(profile.getAssertionXml(), { acsUrl, idpEntityId: saml.idpEntityId, inResponseTo, now, skewMs: saml.clockSkewSeconds * 1000 });
-  return { profile, inResponseTo, assertionId, validUntil };
+  const { assertionId, validUntil, authnContexts } = checkAssertion(profile.getAssertionXml(), {
+    acsUrl,
+    idpEntityId: saml.idpEntityId,
+    inResponseTo,
+    now,
+    skewMs: saml.clockSkewSeconds * 1000,
+  });
+  return { profile, inResponseTo, assertionId, validUntil, authnContexts };
 }

@@ -187,7 +187,14 @@ function identityOf(connection: SamlConnection, validated: ValidatedResponse): P
   const subject = mapSubject(connection.config, validated.profile);
   return {
     // The IdP's entity ID and NameID key the identity; an organization's IdP vouches for addresses at its verified domains.
-    external: { issuer: connection.config.idpEntityId, subject: subject.nameId, email: subject.email, emailVerified: true, name: subject.name },
+    external: {
+      issuer: connection.config.idpEntityId,
+      subject: subject.nameId,
+      email: subject.email,
+      emailVerified: true,
+      name: subject.name,
+      authn: { authnContexts: validated.authnContexts },
+    },
     role: subject.role ?? connection.defaultRole,
     role_follows_idp: Object.keys(connection.config.groupRoles).length > 0,
   };
@@ -223,6 +230,7 @@ export async function finishSamlTrip(
     method: 'saml',
     linkByEmail: connection?.allowLinking ?? false,
     membership: { org: data.org, role: data.role, followIdp: data.role_follows_idp },
+    ...(connection?.type === 'saml' && connection.config.idpMfa ? { idpMfa: connection.config.idpMfa } : {}),
   };
   try {
     if (!connection || connection.orgId !== data.org || !connection.enabled) throw new IdpFailure('idp_error', 'the connection was removed or disabled meanwhile');

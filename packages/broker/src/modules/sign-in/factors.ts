@@ -72,12 +72,14 @@ export const SECOND_FACTORS: ReadonlySet<FactorMethod> = new Set(['otp', 'recove
  * A session's `amr`: every factor's values, in the order proven, each once; then
  * `mfa` (RFC 8176) where a second factor passed besides a factor of another method
  * (a password and TOTP, an emailed code and a recovery code, a social sign-in and
- * a passkey). A passkey alone says `user` (it verified its user), not `mfa`.
+ * a passkey), or where an IdP asserted MFA that its connection trusts (`idp_mfa`).
+ * A passkey alone says `user` (it verified its user), not `mfa`.
  */
 export function amrOf(factors: readonly Factor[]): string[] {
   const amr = [...new Set(factors.flatMap(amrOfFactor))];
   const methods = new Set(factors.map((factor) => factor.method));
-  if (methods.size >= 2 && factors.some((factor) => SECOND_FACTORS.has(factor.method))) amr.push('mfa');
+  const idpMfa = factors.some((factor) => factor.idp_mfa === true);
+  if (idpMfa || (methods.size >= 2 && factors.some((factor) => SECOND_FACTORS.has(factor.method)))) amr.push('mfa');
   return amr;
 }
 

@@ -1,3 +1,4 @@
+import type { OidcIdpMfaTrust, SamlIdpMfaTrust } from '../../modules/orgs/idp-mfa.js';
 import { isUniqueViolation, type Db } from '../storage.js';
 
 /** An organization (see migrations/007_organizations.sql). */
@@ -5,6 +6,8 @@ export interface OrganizationRecord {
   id: string;
   name: string;
   slug: string;
+  /** Every member signs in with a second factor; one without enrols during sign-in (migration 013). */
+  requireMfa: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -45,6 +48,8 @@ export interface OidcConnectionConfig {
   scopes: string[];
   /** With `private_key_jwt`: the public half of the sealed private key, to register at the IdP. */
   publicJwk?: Record<string, unknown>;
+  /** The IdP's MFA is trusted when its `amr`/`acr` say so (`trust_idp_mfa`; absent: off). */
+  idpMfa?: OidcIdpMfaTrust;
 }
 
 interface ConnectionFields {
@@ -90,12 +95,14 @@ export interface SamlConnectionConfig {
   encryptAssertions?: boolean;
   /** The SP key's certificate (base64 DER) when the connection has one; its private key is the row's sealed secret. */
   spCertificate?: string;
+  /** The IdP's MFA is trusted when the assertion's `AuthnContextClassRef` says so (`trust_idp_mfa`; absent: off). */
+  idpMfa?: SamlIdpMfaTrust;
 }
 
 /** A sign-in connection of an organization; `config` by `type`. */
 export type ConnectionRecord = ConnectionFields & ({ type: 'oidc'; config: OidcConnectionConfig } | { type: 'saml'; config: SamlConnectionConfig });
 
-const ORG = `id, name, slug, created_at AS "createdAt", updated_at AS "updatedAt"`;
+const ORG = `id, name, slug, require_mfa AS "requireMfa", created_at AS "createdAt", updated_at AS "updatedAt"`;
 const DOMAIN = `domain, org_id AS "orgId", verified_at AS "verifiedAt", sso_required AS "ssoRequired", created_at AS "createdAt"`;
 const MEMBERSHIP = `org_id AS "orgId", user_id AS "userId", role, created_at AS "createdAt"`;
 const CONNECTION = `id, org_id AS "orgId", type, name, enabled, config, sealed_secret AS "sealedSecret", default_role AS "defaultRole",
@@ -110,12 +117,15 @@ export interface Page {
 // Organizations
 
 /** Stores a new organization; undefined (nothing written) when its slug is taken. */
-export async function insertOrganization(db: Db, org: Omit<OrganizationRecord, 'updatedAt'>): Promise<OrganizationRecord | undefined> {
+export async function insertOrganization(
+  db: Db,
+  org: Omit<OrganizationRecord, 'updatedAt' | 'requireMfa'> & { requireMfa?: boolean },
+): Promise<OrganizationRecord | undefined> {
   return (
     await db.query<OrganizationRecord>(
-      `INSERT INTO organizations (id, name, slug, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+      `INSERT INTO organizations (id, name, slug, require_mfa, created_at, updated_at) VALUES ($1, $2, $3, $5, $4, $4)
        ON CONFLICT (slug) DO NOTHING RETURNING ${ORG}`,
-      [org.id, org.name, org.slug, org.createdAt],
+      [org.id, org.name, org.slug, org.createdAt, org.requireMfa ?? false],
     )
   )[0];
 }
@@ -138,14 +148,15 @@ export async function listOrganizations(db: Db, page: Page): Promise<Organizatio
 export async function updateOrganization(
   db: Db,
   id: string,
-  change: { name?: string; slug?: string },
+  change: { name?: string; slug?: string; requireMfa?: boolean },
   at: Date,
 ): Promise<OrganizationRecord | 'slug_taken' | undefined> {
   try {
     return (
       await db.query<OrganizationRecord>(
-        `UPDATE organizations SET name = COALESCE($2, name), slug = COALESCE($3, slug), updated_at = $4 WHERE id = $1 RETURNING ${ORG}`,
-        [id, change.name ?? null, change.slug ?? null, at],
+        `UPDATE organizations SET name = COALESCE($2, name), slug = COALESCE($3, slug), require_mfa = COALESCE($5, require_mfa), updated_at = $4
+         WHERE id = $1 RETURNING ${ORG}`,
+        [id, change.name ?? null, change.slug ?? null, at, change.requireMfa ?? null],
       )
     )[0];
   } catch (error) {
@@ -240,7 +251,7 @@ const ASCII_DOMAIN = /^[\x21-\x7e]+$/;
 export async function findDomainSso(db: Db, domain: string): Promise<DomainSso | undefined> {
   if (!ASCII_DOMAIN.test(domain)) return undefined;
   const rows = await db.query<{ org: OrganizationRecord; connection: ConnectionRecord | null; ssoRequired: boolean }>(
-    `SELECT json_build_object('id', o.id, 'name', o.name, 'slug', o.slug, 'createdAt', o.created_at, 'updatedAt', o.updated_at) AS org,
+    `SELECT json_build_object('id', o.id, 'name', o.name, 'slug', o.slug, 'requireMfa', o.require_mfa, 'createdAt', o.created_at, 'updatedAt', o.updated_at) AS org,
        to_json(c) AS connection, d.sso_required AS "ssoRequired"
      FROM organization_domains d
      JOIN organizations o ON o.id = d.org_id
@@ -376,4 +387,21 @@ export async function listMembers(db: Db, orgId: string, page: Page): Promise<Me
      WHERE m.org_id = $1 AND ($2::text IS NULL OR m.user_id > $2) ORDER BY m.user_id LIMIT $3`,
     [orgId, page.after ?? null, page.limit],
   );
+}
+
+/**
+ * The first organization (by name, then id) that `userId` is a member of and that
+ * requires MFA, or undefined: any membership counts, not only the organization a
+ * session would open in, so no first factor (a password carries no organization)
+ * slips past an organization's policy.
+ */
+export async function findOrganizationRequiringMfa(db: Db, userId: string): Promise<OrganizationRecord | undefined> {
+  return (
+    await db.query<OrganizationRecord>(
+      `SELECT o.id, o.name, o.slug, o.require_mfa AS "requireMfa", o.created_at AS "createdAt", o.updated_at AS "updatedAt"
+       FROM memberships m JOIN organizations o ON o.id = m.org_id
+       WHERE m.user_id = $1 AND o.require_mfa ORDER BY o.name, o.id LIMIT 1`,
+      [userId],
+    )
+  )[0];
 }

@@ -4,8 +4,9 @@ import { msg } from '../../internal/localize.js';
 import { addFieldCheck } from '../../internal/field-checks.js';
 import { addFormStyles } from '../../internal/form-styles.js';
 import { renderAlert } from '../../internal/templates/alert.js';
-import { normaliseCode, submitWhenComplete, triesLeft } from '../../internal/templates/code-field.js';
+import { submitWhenComplete, triesLeft } from '../../internal/templates/code-field.js';
 import { renderField } from '../../internal/templates/field.js';
+import { enterTotp, renderTotpField } from '../../internal/templates/totp-field.js';
 import { linkStyles } from '../../internal/templates/links.js';
 import { renderSubmit } from '../../internal/templates/submit.js';
 import type { SignInStepOptions, SignInView, StepScreen } from '../sign-in.steps.js';
@@ -15,11 +16,7 @@ import type { SignInStepOptions, SignInView, StepScreen } from '../sign-in.steps
 
 addFormStyles(linkStyles);
 
-/** The TOTP view's subtitle, and what its field says when it is not six digits. */
-const enterTotp = () => msg('Enter the 6-digit code from your authenticator app.', { id: 'mfa.enter-totp' });
-
-// Checked before anything is sent. A recovery code is sent as typed: the broker ignores case, spaces and dashes.
-addFieldCheck((name, _input, value) => (name === 'totp' && !/^\d{6}$/.test(value) ? enterTotp() : undefined));
+// Checked before anything is sent (the app's code: totp-check.ts). A recovery code is sent as typed: the broker ignores case, spaces and dashes.
 addFieldCheck((name, _input, value) =>
   name === 'recovery-code' && !/^[a-z\d]{10}$/i.test(value.replace(/[\s-]/g, '')) ? msg('Enter one of your recovery codes, like 4f9k2-x7m3q.', { id: 'mfa.recovery-code-invalid' }) : undefined,
 );
@@ -63,17 +60,7 @@ export function render(o: SignInStepOptions<MfaView>): StepScreen {
         : msg('Enter one of the recovery codes you saved when you set up two-step verification. Each works once.', { id: 'mfa.recovery-subtitle' }),
     form: html`<form class="lk-form" novalidate @submit=${onSubmit} @input=${submitWhenComplete}> ${method === 'totp'
         ? // Two templates (two call sites), so switching draws a new, empty input instead of reusing the one typed in.
-          html`${renderField(o.form, {
-            name: 'totp',
-            label: msg('Authentication code', { id: 'mfa.totp-label' }),
-            type: 'text',
-            autocomplete: 'one-time-code',
-            inputmode: 'numeric',
-            className: 'lk-code',
-            onInput: normaliseCode,
-            // Only once tries run low, as the mailed code's field.
-            hint: left > 3 ? undefined : triesLeft(left),
-          })}`
+          html`${renderTotpField(o.form, msg('Authentication code', { id: 'mfa.totp-label' }), left)}`
         : html`${renderField(o.form, {
             name: 'recovery-code',
             label: msg('Recovery code', { id: 'mfa.recovery-label' }),
