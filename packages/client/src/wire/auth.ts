@@ -29,7 +29,7 @@ export type SignInMethod = 'password' | 'email-code' | 'passkey';
 export type StepName = Step['step'];
 
 /** Why an email code was sent. */
-export type EmailCodePurpose = 'sign-up' | 'sign-in' | 'password-reset';
+export type EmailCodePurpose = 'sign-up' | 'sign-in' | 'password-reset' | 'email-change';
 
 /** Ask for the email address (the first step; never sent by the broker). */
 export interface IdentifierStep {

@@ -4,3 +4,4 @@ export * from './session.js';
 export * from './passkeys.js';
 export * from './federation.js';
 export * from './mfa.js';
+export * from './account.js';

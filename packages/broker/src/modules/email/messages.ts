@@ -5,12 +5,14 @@ const SUBJECTS: Record<FlowPurpose, string> = {
   'sign-up': 'Confirm your email address',
   'sign-in': 'Your sign-in code',
   'password-reset': 'Reset your password',
+  'email-change': 'Confirm your new email address',
 };
 
 const REASONS: Record<FlowPurpose, string> = {
   'sign-up': 'to confirm your email address and finish creating your account',
   'sign-in': 'to sign in',
   'password-reset': 'to choose a new password',
+  'email-change': 'to make this the email address of your account',
 };
 
 /**
@@ -43,6 +45,42 @@ export function alreadyRegisteredMail(to: string): Mail {
       '',
       'If it was you, sign in instead, or reset your password if you forgot it.',
       'If it was not you, you can ignore this message; your account is unchanged.',
+    ].join('\n'),
+  };
+}
+
+/**
+ * Sent instead of a code when someone asks to move their account to an address
+ * that has an account of its own: its owner learns of it, and nobody else learns
+ * that the address has an account (the asker gets the same answer either way).
+ */
+export function addressInUseMail(to: string): Mail {
+  return {
+    to,
+    subject: 'Someone tried to use your email address',
+    text: [
+      'Someone asked to change the email address of their account to this one, but it already belongs to your account.',
+      '',
+      'Nothing was changed. If it was you, sign in to this account instead.',
+      'If it was not you, you can ignore this message; your account is unchanged.',
+    ].join('\n'),
+  };
+}
+
+/** Tells the old address that the account now uses another one, and what to do if that was not its owner. */
+export function emailChangedMail(to: string, newEmail: string, context: NewWayInContext): Mail {
+  return {
+    to,
+    subject: 'The email address of your account was changed',
+    text: [
+      `The email address of your account was changed to ${newEmail}. Sign in with that address from now on.`,
+      '',
+      `    Device:  ${context.device}`,
+      ...(context.address ? [`    Address: ${context.address}`] : []),
+      `    When:    ${readableUtc(context.at)}`,
+      '',
+      'If this was you, there is nothing to do.',
+      "If this wasn't you, someone else controls your account: contact this site's support.",
     ].join('\n'),
   };
 }
