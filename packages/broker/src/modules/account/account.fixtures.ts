@@ -11,7 +11,7 @@ export const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20
 /** Another browser (its own cookies and address) signs in to `email` with the password. */
 export async function signInElsewhere(b: TestBroker, email: string, options: { ip?: string; userAgent?: string; password?: string } = {}) {
   const browser = b.browser({ ip: options.ip ?? '198.51.100.20' });
-  const headers = options.userAgent ? { 'user-agent': options.userAgent } : {};
+  const headers: Record<string, string> = options.userAgent ? { 'user-agent': options.userAgent } : {};
   const done = await browser.call('POST', '/v1/sign-in/password', { json: { email, password: options.password ?? PASSWORD }, headers });
   if (done.body.step !== 'done') throw new Error(`sign-in failed: ${JSON.stringify(done.body)}`);
   return Object.assign(browser, { sessionId: done.body.session.id as string });
