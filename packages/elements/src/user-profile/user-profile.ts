@@ -6,6 +6,7 @@ import { LkElement } from '../internal/base.js';
 import { errorMessage, loadErrorMessages } from '../internal/messages.js';
 import { directionFor } from '../internal/locale-state.js';
 import { ConnectedAccountsSection } from './connected-accounts.section.js';
+import { LazySection } from './lazy-section.js';
 import { PasskeysSection } from './passkeys.section.js';
 import type { ProfileSection, SectionHost } from './section.js';
 import { userProfileStyles } from './user-profile.styles.js';
@@ -140,8 +141,14 @@ export class LkUserProfile extends LkElement {
     sensitive: (action) => action(),
   };
 
-  /** In page order. Account details, MFA and sessions join here as sections of their own. */
-  readonly #sections: ProfileSection[] = [new PasskeysSection(this, this.#sectionHost), new ConnectedAccountsSection(this, this.#sectionHost)];
+  /** In page order. The email, password and sessions sections are a chunk of their own (account.sections.ts). */
+  readonly #sections: ProfileSection[] = [
+    new LazySection(this, this.#sectionHost, () => import('./account.sections.js').then((m) => m.email)),
+    new LazySection(this, this.#sectionHost, () => import('./account.sections.js').then((m) => m.password)),
+    new PasskeysSection(this, this.#sectionHost),
+    new ConnectedAccountsSection(this, this.#sectionHost),
+    new LazySection(this, this.#sectionHost, () => import('./account.sections.js').then((m) => m.sessions)),
+  ];
 
   protected override sessionChanged(state: SessionState, client: SessionClient) {
     this.session = state;
