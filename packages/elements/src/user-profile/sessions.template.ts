@@ -41,7 +41,7 @@ export function sessionName(s: ActiveSession): string {
 
 /** The section's frame: heading, what it is for, then `body`. */
 export function renderSessionsSection(body: TemplateResult | typeof nothing): TemplateResult {
-  return html`<section part="section" class="section" aria-labelledby="sessions-title"> <h3 part="section-title" id="sessions-title">${msg('Active sessions', { id: 'profile.sessions.title' })}</h3> <p part="section-description" class="description">${msg('Where your account is signed in. Sign out of any device you don’t recognise.', { id: 'profile.sessions.description' })}</p> ${body} </section>`;
+  return html`<section part="section sessions-section" class="section" aria-labelledby="sessions-title"> <h3 part="section-title" id="sessions-title">${msg('Active sessions', { id: 'profile.sessions.title' })}</h3> <p part="section-description" class="description">${msg('Where your account is signed in. Sign out of any device you don’t recognise.', { id: 'profile.sessions.description' })}</p> ${body} </section>`;
 }
 
 /** The sessions, this one first; "Sign out" on each other one, and "Sign out of all other devices" under them. */

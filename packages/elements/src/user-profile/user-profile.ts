@@ -12,9 +12,18 @@ import type { ProfileSection, SectionHost } from './section.js';
 import { userProfileStyles } from './user-profile.styles.js';
 
 /**
- * @summary The signed-in user's account page: their passkeys (list, rename, delete, add) and connected accounts (list, connect, disconnect).
+ * @summary The signed-in user's account page: their email address and password, passkeys (list, rename, delete, add), connected accounts (list, connect, disconnect) and active sessions.
  *
- * Built of sections, each with its own requests: "Passkeys" lists the user's
+ * Built of sections, each with its own requests. "Email address" shows the
+ * address in use; "Change email" asks for the new one and then the code mailed
+ * to it (both fields in the light DOM). "Password" offers "Set a password" or
+ * "Change password" with a new-password field in the light DOM, where password
+ * managers find it; a weak password is explained at the field. Both changes
+ * run through the step-up the broker may ask for. "Active sessions" lists where
+ * the account is signed in (browser, device, address, last activity; "This
+ * device" first), with "Sign out" per other session and "Sign out of all other
+ * devices". These three are a chunk imported as the element is made.
+ * "Passkeys" lists the user's
  * passkeys with their name, when each was made and last used, and whether it is
  * synced (to a password manager or platform account) or on this device only.
  * Each can be renamed in place or deleted after a confirmation; the broker
@@ -42,6 +51,8 @@ import { userProfileStyles } from './user-profile.styles.js';
  * @event lk-error - A request to the broker failed and the element shows why (`not_configured` without a broker). `detail: { code, problem? }`.
  *
  * @slot signed-out - Shown while nobody is signed in, under "Sign in to manage your account.".
+ * @slot email-form - (internal) The element's own light-DOM form for the new address and its code.
+ * @slot password-form - (internal) The element's own light-DOM form for the new password.
  *
  * @csspart base - The card.
  * @csspart header - Title and the signed-in address.
@@ -60,6 +71,15 @@ import { userProfileStyles } from './user-profile.styles.js';
  * @csspart passkey-kind - "Synced" or "This device only".
  * @csspart confirm - The confirmation under a passkey about to be deleted, or an account about to be disconnected.
  * @csspart add-button - "Add a passkey".
+ * @csspart current-email - The address in use (Email address).
+ * @csspart email-button - "Change email".
+ * @csspart password-button - "Set a password" or "Change password".
+ * @csspart sessions-section - The Active sessions section (also `section`).
+ * @csspart session-list - The list of active sessions.
+ * @csspart session - One session's row.
+ * @csspart session-name - "Chrome on macOS".
+ * @csspart session-current - "This device".
+ * @csspart sign-out-others - "Sign out of all other devices".
  * @csspart unsupported - Why this browser cannot add a passkey (in place of the button).
  *
  * @cssproperty --lk-color-primary - Buttons, links and focus rings. Darkened on light surfaces and lightened on dark ones where text needs it.
@@ -98,6 +118,9 @@ import { userProfileStyles } from './user-profile.styles.js';
  * @cssstate error - The broker could not be reached.
  * @cssstate connecting-account - The page is on its way to a provider to connect it.
  * @cssstate adding-passkey - The browser's passkey dialog is open (or the broker is saving the new passkey).
+ * @cssstate changing-email - The new-address form is open.
+ * @cssstate email-code - The new address's verification code is asked for.
+ * @cssstate saving-password - The broker is saving the new password.
  */
 export class LkUserProfile extends LkElement {
   static override styles = userProfileStyles;
