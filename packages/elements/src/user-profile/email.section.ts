@@ -1,15 +1,15 @@
 import { nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { msg, str } from '../internal/localize.js';
 import { LatestTask } from '../internal/latest-task.js';
-import { finishEmailChange, LatchkeyError, resendEmailCode, startEmailChange, type EmailCodeStep, type User } from '@latchkey/client';
+import { finishEmailChange, resendEmailCode, startEmailChange, type EmailCodeStep, type User } from '@latchkey/client';
 import { errorMessage } from '../internal/messages.js';
 import { fieldProblem } from '../internal/validation.js';
 import { codeFieldFailure, emailFailure, emailFieldProblem, withMessages } from './account.messages.js';
 import { renderEmailForm, renderEmailSection } from './email.template.js';
 import { LightForm } from './light-form.js';
 import type { ProfileSection, SectionHost } from './section.js';
+import { isAbort, reportSectionFailure } from './section-failure.js';
 
-const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
 let uids = 0;
 
 /**
@@ -132,8 +132,7 @@ export class EmailSection implements ProfileSection {
     const atField = field === 'email' ? emailFieldProblem(error) : codeFieldFailure(error) ? errorMessage(error) : undefined;
     if (atField) this.#fieldErrors = { [field]: atField };
     else this.#alert = emailFailure(error);
-    this.#section.reportError(error);
-    if (error instanceof LatchkeyError && error.code === 'unauthenticated') this.#section.client().session.set(null);
+    reportSectionFailure(this.#section, error);
     this.#focus(`input[name="${field}"]`);
   }
 

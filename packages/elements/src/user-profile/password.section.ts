@@ -1,7 +1,7 @@
 import { nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { msg } from '../internal/localize.js';
 import { LatestTask } from '../internal/latest-task.js';
-import { changePassword, getPasswordStatus, LatchkeyError, type PasswordChanged, type User } from '@latchkey/client';
+import { changePassword, getPasswordStatus, type PasswordChanged, type User } from '@latchkey/client';
 import { errorMessage } from '../internal/messages.js';
 import { fieldProblem } from '../internal/validation.js';
 import { passwordFailure, passwordFieldProblem, withMessages } from './account.messages.js';
@@ -9,8 +9,8 @@ import { LightForm } from './light-form.js';
 import { renderPasskeysFailed, renderPasskeysLoading } from './passkeys.template.js';
 import { renderPasswordForm, renderPasswordSection } from './password.template.js';
 import type { ProfileSection, SectionHost } from './section.js';
+import { isAbort, reportSectionFailure } from './section-failure.js';
 
-const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
 let uids = 0;
 
 /**
@@ -101,9 +101,7 @@ export class PasswordSection implements ProfileSection {
   }
 
   #failed(error: unknown) {
-    if (isAbort(error)) return;
-    this.#section.reportError(error);
-    if (error instanceof LatchkeyError && error.code === 'unauthenticated') this.#section.client().session.set(null);
+    reportSectionFailure(this.#section, error);
   }
 
   #focusField() {

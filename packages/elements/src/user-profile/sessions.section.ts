@@ -6,9 +6,9 @@ import { errorMessage } from '../internal/messages.js';
 import { withMessages } from './account.messages.js';
 import { renderPasskeysFailed, renderPasskeysLoading } from './passkeys.template.js';
 import type { ProfileSection, SectionHost } from './section.js';
+import { isAbort, reportSectionFailure } from './section-failure.js';
 import { renderSessionList, renderSessionsSection, sessionName, type SessionsCallbacks } from './sessions.template.js';
 
-const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
 
 /**
  * The "Active sessions" section of `lk-user-profile`: where the account is
@@ -96,9 +96,7 @@ export class SessionsSection implements ProfileSection {
   }
 
   #failed(error: unknown) {
-    if (isAbort(error)) return;
-    this.#section.reportError(error);
-    if (error instanceof LatchkeyError && error.code === 'unauthenticated') this.#section.client().session.set(null);
+    reportSectionFailure(this.#section, error);
   }
 
   readonly #callbacks: SessionsCallbacks = {

@@ -75,9 +75,7 @@ export function emailChangedMail(to: string, newEmail: string, context: NewWayIn
     text: [
       `The email address of your account was changed to ${newEmail}. Sign in with that address from now on.`,
       '',
-      `    Device:  ${context.device}`,
-      ...(context.address ? [`    Address: ${context.address}`] : []),
-      `    When:    ${readableUtc(context.at)}`,
+      ...whereAndWhen(context),
       '',
       'If this was you, there is nothing to do.',
       "If this wasn't you, someone else controls your account: contact this site's support.",
@@ -128,6 +126,11 @@ const NEW_WAY_IN: { readonly [K in NewWayIn['kind']]: (added: Extract<NewWayIn, 
 /** "2026-11-24 12:00 UTC": a moment every reader can place, whatever their time zone. */
 const readableUtc = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
+/** The device, address and time lines of a notice. */
+function whereAndWhen(context: NewWayInContext): string[] {
+  return [`    Device:  ${context.device}`, ...(context.address ? [`    Address: ${context.address}`] : []), `    When:    ${readableUtc(context.at)}`];
+}
+
 /**
  * The notice that a way into the account was added: what, from which device
  * and address, and when. It carries no secret and no text the requester chose
@@ -142,9 +145,7 @@ export function newWayInMail(to: string, added: NewWayIn, context: NewWayInConte
     text: [
       what,
       '',
-      `    Device:  ${context.device}`,
-      ...(context.address ? [`    Address: ${context.address}`] : []),
-      `    When:    ${readableUtc(context.at)}`,
+      ...whereAndWhen(context),
       '',
       'If this was you, there is nothing to do.',
       undo,
