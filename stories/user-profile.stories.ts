@@ -63,6 +63,9 @@ async function listed(canvasElement: HTMLElement) {
   return p;
 }
 
+/** The rows of the Passkeys section (the card has other lists: connected accounts, sessions). */
+const passkeyRows = (card: ReturnType<typeof within>) => within(card.getByRole('region', { name: 'Passkeys' })).getAllByRole('listitem');
+
 /** What the live region or an alert in the card says. */
 function alertText(el: LkUserProfile) {
   return [...el.shadowRoot!.querySelectorAll('[role="alert"]')].map((a) => a.textContent!.trim()).filter(Boolean).join(' ');
@@ -106,7 +109,7 @@ export const SeveralPasskeys: Story = {
   name: 'Several passkeys',
   play: async ({ canvasElement }) => {
     const { card, says } = await listed(canvasElement);
-    const rows = card.getAllByRole('listitem');
+    const rows = passkeyRows(card);
     await expect(rows).toHaveLength(3);
     await expect(within(rows[0]!).getByText('Synced')).toBeVisible();
     await expect(within(rows[0]!).getByText('Last used Nov 28, 2026')).toBeVisible();
@@ -231,7 +234,7 @@ export const LastWayInRefused: Story = {
       expect(alertText(el)).toBe("You can't delete this passkey: it's the only way left to sign in to your account. Add another passkey first."),
     );
     await expect(card.queryByRole('button', { name: 'Delete passkey' })).toBeNull();
-    await expect(card.getAllByRole('listitem')).toHaveLength(1);
+    await expect(passkeyRows(card)).toHaveLength(1);
     await expect(loadedBroker(loaded).broker.users.get(email)!.passkeys).toHaveLength(1);
   },
 };
@@ -270,7 +273,7 @@ export const AddTimedOut: Story = {
     const { el, card } = await listed(canvasElement);
     await userEvent.click(card.getByRole('button', { name: 'Add a passkey' }));
     await waitFor(() => expect(alertText(el)).toBe('Your device took too long to answer, so no passkey was added. Try again when you are ready.'), { timeout: 4000 });
-    await expect(card.getAllByRole('listitem')).toHaveLength(3);
+    await expect(passkeyRows(card)).toHaveLength(3);
   },
 };
 
@@ -293,8 +296,8 @@ export const Added: Story = {
   play: async ({ canvasElement, loaded }) => {
     const { card } = await listed(canvasElement);
     await userEvent.click(card.getByRole('button', { name: 'Add a passkey' }));
-    await waitFor(() => expect(card.getAllByRole('listitem')).toHaveLength(4));
-    const added = card.getAllByRole('listitem')[3]!;
+    await waitFor(() => expect(passkeyRows(card)).toHaveLength(4));
+    const added = passkeyRows(card)[3]!;
     await expect(within(added).getByText('Passkey')).toBeVisible();
     await expect(within(added).getByText('Created Nov 30, 2026')).toBeVisible();
     await expect(within(added).getByText('Never used')).toBeVisible();
@@ -530,5 +533,199 @@ export const AccountsArabic: Story = {
     await expect(region.getByRole('button', { name: 'ربط Google' })).toBeVisible();
     await userEvent.click(region.getByRole('button', { name: 'فصل DevHub' }));
     await waitFor(() => expect(region.getByRole('group', { name: /فصل .DevHub.؟/ })).toBeVisible());
+  },
+};
+
+// ---- Email address, Password and Active sessions (issue 23 §5) ----
+
+/** Ada signed in here and on two other devices. */
+const withSessions: FakeBrokerOptions = {
+  ...withPasskeys,
+  clock: () => Date.parse('2026-12-01T12:00:00Z'),
+  sessions: {
+    [email]: [
+      { browser: 'Firefox', device: 'Windows', ip: '198.51.100.7', createdAt: '2026-11-20T08:00:00Z', lastSeenAt: '2026-11-30T09:15:00Z' },
+      { browser: 'Safari', device: 'iOS', ip: '2001:db8::1', createdAt: '2026-11-02T08:00:00Z', lastSeenAt: '2026-11-28T18:40:00Z' },
+    ],
+  },
+};
+
+/**
+ * The sessions stories show the card's last section alone, so its screenshot is of it
+ * (the whole card is taller than the test viewport): a page's own styling through `::part`.
+ */
+const sessionsOnly: Story['render'] = (args, context) =>
+  html`${meta.render(args, context)}<style>
+    lk-user-profile::part(section) { display: none; }
+    lk-user-profile::part(sessions-section) { display: block; }
+  </style>`;
+
+/** The section whose heading is `title`, once it is drawn. */
+async function section(canvasElement: HTMLElement, title: string) {
+  const p = await profile(canvasElement);
+  const heading = await waitFor(() => p.card.getByRole('heading', { name: title }), { timeout: 4000 });
+  return { ...p, section: within(heading.closest('section') as HTMLElement) };
+}
+
+export const SessionsSeveral: Story = {
+  name: 'Sessions: several devices',
+  render: sessionsOnly,
+  loaders: [withBroker(withSessions)],
+  play: async ({ canvasElement }) => {
+    const { section: s } = await section(canvasElement, 'Active sessions');
+    const rows = await waitFor(() => {
+      const found = s.getAllByRole('listitem');
+      expect(found).toHaveLength(3);
+      return found;
+    });
+    await expect(within(rows[0]!).getByText('This device')).toBeVisible();
+    await expect(within(rows[0]!).getByText('Active now')).toBeVisible();
+    await expect(within(rows[1]!).getByText('Firefox on Windows')).toBeVisible();
+    await expect(s.getByRole('button', { name: 'Sign out Safari on iOS' })).toBeVisible();
+    await expect(s.getByRole('button', { name: 'Sign out of all other devices' })).toBeVisible();
+  },
+};
+
+export const SessionsAlone: Story = {
+  name: 'Sessions: only this device',
+  render: sessionsOnly,
+  loaders: [withBroker({ ...withSessions, sessions: {} })],
+  play: async ({ canvasElement }) => {
+    const { section: s } = await section(canvasElement, 'Active sessions');
+    await waitFor(() => expect(s.getByText('You aren’t signed in anywhere else.')).toBeVisible());
+    await expect(s.queryByRole('button', { name: 'Sign out of all other devices' })).toBeNull();
+  },
+};
+
+export const SessionsSignOutFailed: Story = {
+  name: 'Sessions: sign-out failed',
+  render: sessionsOnly,
+  loaders: [withBroker(withSessions, (broker) => broker.failNext.set('/v1/sessions/revoke-others', 'network'))],
+  play: async ({ canvasElement }) => {
+    const { section: s } = await section(canvasElement, 'Active sessions');
+    await userEvent.click(await waitFor(() => s.getByRole('button', { name: 'Sign out of all other devices' })));
+    await waitFor(() => expect(s.getByRole('alert')).toHaveTextContent("We can't reach the sign-in service. Check your connection and try again."));
+    await expect(s.getAllByRole('listitem')).toHaveLength(3);
+  },
+};
+
+export const SessionsLoadFailed: Story = {
+  name: 'Sessions: could not load',
+  render: sessionsOnly,
+  loaders: [withBroker(withSessions, (broker) => broker.failNext.set('/v1/sessions', 'network'))],
+  play: async ({ canvasElement }) => {
+    const { section: s } = await section(canvasElement, 'Active sessions');
+    await waitFor(() => expect(s.getByRole('button', { name: 'Try again' })).toBeVisible());
+  },
+};
+
+export const PasswordChanging: Story = {
+  name: 'Password: changing',
+  loaders: [withBroker(withSessions)],
+  play: async ({ canvasElement }) => {
+    const { section: s } = await section(canvasElement, 'Password');
+    await userEvent.click(await waitFor(() => s.getByRole('button', { name: 'Change password' })));
+    // The field is in the light DOM, where password managers find it.
+    const field = await waitFor(() => within(canvasElement).getByLabelText<HTMLInputElement>('New password'));
+    await expect(field).toHaveAttribute('autocomplete', 'new-password');
+    await waitFor(() => expect(field).toHaveFocus());
+    await userEvent.type(field, 'a brand new battery staple');
+    await expect(within(canvasElement).getByRole('button', { name: 'Save password' })).toBeVisible();
+  },
+};
+
+export const PasswordTooWeak: Story = {
+  name: 'Password: too weak',
+  loaders: [withBroker(withSessions)],
+  play: async ({ canvasElement, loaded }) => {
+    const { section: s } = await section(canvasElement, 'Password');
+    await userEvent.click(await waitFor(() => s.getByRole('button', { name: 'Change password' })));
+    const field = await waitFor(() => within(canvasElement).getByLabelText<HTMLInputElement>('New password'));
+    await userEvent.type(field, 'password1');
+    await userEvent.click(within(canvasElement).getByRole('button', { name: 'Save password' }));
+    // (The field's description also holds its Caps Lock hint, hidden until Caps Lock is on.)
+    await waitFor(() => expect(field).toHaveAccessibleDescription(/^This is a common password, or too close to one\. Choose something less predictable\./));
+    await expect(field).toHaveAttribute('aria-invalid', 'true');
+    await expect(loadedBroker(loaded).broker.users.get(email)!.password).toBe(password);
+  },
+};
+
+export const PasswordSet: Story = {
+  name: 'Password: none yet (passkeys only)',
+  loaders: [withBroker({ ...withSessions, accounts: { [email]: null } })],
+  play: async ({ canvasElement }) => {
+    const { section: s } = await section(canvasElement, 'Password');
+    await waitFor(() => expect(s.getByRole('button', { name: 'Set a password' })).toBeVisible());
+    await expect(s.getByText(/Your account has no password/)).toBeVisible();
+  },
+};
+
+export const PasswordNeedsRecentSignIn: Story = {
+  name: 'Password: confirm it is you',
+  loaders: [withBroker(withSessions)],
+  play: async ({ canvasElement, loaded }) => {
+    const { section: s } = await section(canvasElement, 'Password');
+    await userEvent.click(await waitFor(() => s.getByRole('button', { name: 'Change password' })));
+    await userEvent.type(await waitFor(() => within(canvasElement).getByLabelText('New password')), 'a brand new battery staple');
+    // The broker wants a recent sign-in (the step-up prompt behind host.sensitive answers it once it lands).
+    loadedBroker(loaded).broker.failNext.set('/v1/password', 'reauthentication_required');
+    await userEvent.click(within(canvasElement).getByRole('button', { name: 'Save password' }));
+    await waitFor(() => expect(s.getByRole('alert')).toHaveTextContent('Confirm it’s you to make this change.'));
+  },
+};
+
+export const EmailNewAddress: Story = {
+  name: 'Email: new address',
+  loaders: [withBroker(withSessions)],
+  play: async ({ canvasElement }) => {
+    const { section: s } = await section(canvasElement, 'Email address');
+    await expect(s.getByText(email)).toBeVisible();
+    await userEvent.click(s.getByRole('button', { name: 'Change email' }));
+    const field = await waitFor(() => within(canvasElement).getByLabelText<HTMLInputElement>('New email address'));
+    await waitFor(() => expect(field).toHaveFocus());
+    await userEvent.type(field, 'ada@lovelace.example');
+    await expect(within(canvasElement).getByRole('button', { name: 'Send code' })).toBeVisible();
+  },
+};
+
+/** Opens the email form and sends `address`. */
+async function sendNewAddress(canvasElement: HTMLElement, address: string) {
+  const found = await section(canvasElement, 'Email address');
+  await userEvent.click(found.section.getByRole('button', { name: 'Change email' }));
+  await userEvent.type(await waitFor(() => within(canvasElement).getByLabelText('New email address')), address);
+  await userEvent.click(within(canvasElement).getByRole('button', { name: 'Send code' }));
+  return found;
+}
+
+export const EmailCode: Story = {
+  name: 'Email: verification code',
+  loaders: [withBroker(withSessions)],
+  play: async ({ canvasElement }) => {
+    await sendNewAddress(canvasElement, 'ada@lovelace.example');
+    const code = await waitFor(() => within(canvasElement).getByLabelText<HTMLInputElement>('Verification code'));
+    await expect(code).toHaveAttribute('autocomplete', 'one-time-code');
+    await waitFor(() => expect(code).toHaveFocus());
+    await expect(within(canvasElement).getByText(/We sent a code to ada@lovelace\.example/)).toBeVisible();
+  },
+};
+
+export const EmailWrongCode: Story = {
+  name: 'Email: wrong code',
+  loaders: [withBroker(withSessions)],
+  play: async ({ canvasElement }) => {
+    await sendNewAddress(canvasElement, 'ada@lovelace.example');
+    const code = await waitFor(() => within(canvasElement).getByLabelText<HTMLInputElement>('Verification code'));
+    await userEvent.type(code, '000000');
+    await waitFor(() => expect(code).toHaveAccessibleDescription("That code isn't right. 4 tries left."));
+  },
+};
+
+export const EmailSsoDomain: Story = {
+  name: 'Email: address of an SSO organization',
+  loaders: [withBroker({ ...withSessions, ssoDomains: { 'acme.test': 'Acme' }, ssoRequired: ['acme.test'] })],
+  play: async ({ canvasElement }) => {
+    await sendNewAddress(canvasElement, 'ada@acme.test');
+    const field = within(canvasElement).getByLabelText<HTMLInputElement>('New email address');
+    await waitFor(() => expect(field).toHaveAccessibleDescription("This address's organization signs its people in with its own single sign-on, so it can't be used here."));
   },
 };

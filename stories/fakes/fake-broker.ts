@@ -14,6 +14,7 @@ import {
   type PasskeyReviewRemoval,
   type PasskeyStep,
   type PasskeyTransport,
+  type ActiveSession,
   type Problem,
   type ProblemCode,
   type SignInMethod,
@@ -99,6 +100,19 @@ export interface FakeBrokerOptions {
    * "Organization MFA" below); the app it sets up shows `FAKE_ENROLL_CODE`.
    */
   mfaRequiredBy?: Record<string, string>;
+  /** Live sessions of accounts in other browsers from the start (the account page's "Active sessions"): email -> sessions. */
+  sessions?: Record<string, FakeSessionSeed[]>;
+}
+
+/** A session an account has in another browser from the start. */
+export interface FakeSessionSeed {
+  browser?: string | null;
+  device?: string | null;
+  ip?: string | null;
+  /** ISO 8601 (default 2026-11-24T12:00:00.000Z). */
+  createdAt?: string;
+  /** ISO 8601 (default: `createdAt`). */
+  lastSeenAt?: string;
 }
 
 /** What `GET /v1/sign-in/flow` answers next: a step, or `{ doneAs }` to come back signed in as that address (made if new). */
@@ -220,7 +234,9 @@ type FlowMail = 'code' | 'already-registered' | 'nothing';
 
 interface Flow {
   id: string;
-  purpose: 'sign-up' | 'sign-in' | 'password-reset' | 'step-up';
+  purpose: 'sign-up' | 'sign-in' | 'password-reset' | 'step-up' | 'email-change';
+  /** `email-change`: the signed-in user who asked for it (only they can finish it). */
+  userId?: string;
   email: string;
   /** Null for a flow that mails no code: no code redeems it. */
   code: string | null;
@@ -246,6 +262,8 @@ interface Session {
   userId: string;
   /** Epoch ms (by `Date`) when its first factors were proven: what the step-up window counts from. */
   openedAt: number;
+  /** What the account page lists of it (`GET /v1/sessions`). */
+  meta?: Omit<ActiveSession, 'id' | 'amr' | 'current'>;
   /** What the session was made with, in the order proven, as the broker keeps them (`amr` and `aal` derive from them). */
   factors: Factor[];
 }
@@ -287,6 +305,8 @@ export class FakeBroker {
   /** Who a trip to a social provider signs in (default `cy@devhub.test`). */
   socialAccount = 'cy@devhub.test';
   private current: Session | null = null;
+  /** Every session not signed out, this browser's (`current`) and those of other browsers (`options.sessions`). */
+  private readonly liveSessions = new Map<string, Session>();
   private seq = 0;
   // Apart from `seq`, so sessions leave the codes stories type (and snapshot) unchanged.
   private sessionSeq = 0;
@@ -332,6 +352,7 @@ export class FakeBroker {
     for (const [email, org] of Object.entries(options.mfaRequiredBy ?? {})) this.seededUser(email, 'an organization requiring MFA').mfaRequiredBy = org;
     const signedIn = options.signedInAs === undefined ? undefined : this.users.get(options.signedInAs);
     if (signedIn) this.current = this.openSession(signedIn.id, [signedIn.password === null && signedIn.passkeys[0] ? passkeyFactor(signedIn.passkeys[0]) : { method: 'pwd' }], options.signedInAt);
+    this.seedSessions(options.sessions ?? {});
   }
 
   private seededUser(email: string, what: string): FakeUser {
@@ -374,7 +395,9 @@ export class FakeBroker {
   }
 
   private openSession(userId: string, factors: Factor[], openedAt = Date.now()): Session {
-    return { id: `ses_${++this.sessionSeq}`, userId, factors, openedAt };
+    const session: Session = { id: `ses_${++this.sessionSeq}`, userId, factors, openedAt };
+    this.liveSessions.set(session.id, session);
+    return session;
   }
 
   /**
@@ -554,9 +577,12 @@ export class FakeBroker {
 
   /** The routes, as the broker answers them. */
   private answer(method: string, path: string, body: Record<string, string>): { status: number; body?: unknown } {
+    // A session signed out elsewhere (the account page of another browser) leaves this browser signed out.
+    if (this.current && !this.liveSessions.has(this.current.id)) this.current = null;
     if (path.startsWith('/v1/passkeys') || path.startsWith('/v1/sign-up/passkey')) return this.answerPasskeys(method, path, body as Record<string, unknown>);
     if (path.startsWith('/v1/identities')) return this.answerIdentities(method, path, body as Record<string, unknown>);
     if (path.startsWith('/v1/step-up')) return this.answerStepUp(method, path, body as Record<string, unknown>);
+    if (path.startsWith('/v1/sessions') || path === '/v1/password' || path === '/v1/email' || path === '/v1/email/verify') return this.answerAccount(method, path, body);
     const email = body.email?.trim().toLowerCase();
     const mailsTo = (address: string): FlowMail => (this.users.has(address) ? 'code' : 'nothing');
     // As on the broker: a domain that requires SSO refuses every other first factor before anything else.
@@ -620,6 +646,7 @@ export class FakeBroker {
         const replaced = user.password !== null;
         user.password = body.password!;
         this.current = null;
+        this.revokeSessions(user.id);
         this.mail.push({ to: user.email, code: null, subject: replaced ? 'Your password was changed' : 'A password was added to your account' });
         // As on the broker: an account with passkeys gets their review; one without, the answer as it always was.
         const review = this.methods.includes('passkey') && user.passkeys.length ? this.openReview(user) : undefined;
@@ -668,6 +695,7 @@ export class FakeBroker {
         if (!this.current) throw problem('unauthenticated');
         return { status: 200, body: this.mintToken(this.current) };
       case 'POST /v1/sign-out':
+        if (this.current) this.liveSessions.delete(this.current.id);
         this.current = null;
         return { status: 204 };
       default:
@@ -954,6 +982,91 @@ export class FakeBroker {
     throw problem('not_found');
   }
   // ---- end of step-up ----
+  // ---- The account page: sessions, password, email address (issue 23 §5) ----
+  // The broker's `/v1/sessions`, `/v1/password` and `/v1/email` routes. This
+  // browser's session is `current`; sessions of other browsers come from
+  // `options.sessions` (or from signing in again). A recent authentication is not
+  // checked here: a story or test scripts `reauthentication_required` with `failNext`.
+
+  private seedSessions(seeds: Record<string, FakeSessionSeed[]>) {
+    for (const [email, list] of Object.entries(seeds)) {
+      const user = this.seededUser(email, 'sessions');
+      for (const seed of list) {
+        const session = this.openSession(user.id, [{ method: 'pwd' }]);
+        const createdAt = seed.createdAt ?? SESSION_MADE_AT;
+        session.meta = { created_at: createdAt, last_seen_at: seed.lastSeenAt ?? createdAt, expires_at: '2026-12-24T12:00:00.000Z', ip: seed.ip ?? null, browser: seed.browser ?? null, device: seed.device ?? null };
+      }
+    }
+  }
+
+  private revokeSessions(userId: string, keep?: string): number {
+    const gone = [...this.liveSessions.values()].filter((s) => s.userId === userId && s.id !== keep);
+    for (const session of gone) this.liveSessions.delete(session.id);
+    return gone.length;
+  }
+
+  /** A session as `GET /v1/sessions` lists it; this browser's is the page's own (Chrome on macOS, the fake's address, used now). */
+  private activeSession(session: Session): ActiveSession {
+    const now = new Date(this.clock()).toISOString();
+    const meta = session.meta ?? { created_at: SESSION_MADE_AT, last_seen_at: now, expires_at: '2026-12-24T12:00:00.000Z', ip: '203.0.113.10', browser: 'Chrome', device: 'macOS' };
+    return { id: session.id, ...meta, amr: derived(session.factors).amr, current: session === this.current };
+  }
+
+  private answerAccount(method: string, path: string, body: Record<string, string>): { status: number; body?: unknown } {
+    const user = this.signedInUser();
+    const domainRequiresSso = (email: string) => this.options.ssoRequired?.includes(email.split('@').pop()!) ?? false;
+    if (method === 'DELETE' && path.startsWith('/v1/sessions/')) {
+      // Another user's, unknown and signed-out sessions are all `not_found`, as on the broker.
+      const session = this.liveSessions.get(decodeURIComponent(path.slice('/v1/sessions/'.length)));
+      if (!session || session.userId !== user.id) throw problem('not_found');
+      this.liveSessions.delete(session.id);
+      if (session === this.current) this.current = null;
+      return { status: 204 };
+    }
+    switch (`${method} ${path}`) {
+      case 'GET /v1/sessions': {
+        const mine = [...this.liveSessions.values()].filter((s) => s.userId === user.id).map((s) => this.activeSession(s));
+        const others = mine.filter((s) => !s.current).sort((a, b) => b.last_seen_at.localeCompare(a.last_seen_at));
+        return { status: 200, body: { sessions: [...mine.filter((s) => s.current), ...others] } };
+      }
+      case 'POST /v1/sessions/revoke-others':
+        return { status: 200, body: { revoked: this.revokeSessions(user.id, this.current!.id) } };
+      case 'GET /v1/password':
+        return { status: 200, body: { has_password: user.password !== null } };
+      case 'POST /v1/password': {
+        if (domainRequiresSso(user.email)) throw problem('sso_required');
+        checkStrength(body.password ?? '', user.email, user.name);
+        const replaced = user.password !== null;
+        user.password = body.password!;
+        const revoked = this.revokeSessions(user.id, this.current!.id);
+        this.mail.push({ to: user.email, code: null, subject: replaced ? 'Your password was changed' : 'A password was added to your account' });
+        return { status: 200, body: { replaced, revoked_sessions: revoked } };
+      }
+      case 'POST /v1/email': {
+        // Normalised as the broker does: trimmed, ASCII letters lower-cased, nothing else.
+        const email = (body.email ?? '').trim().replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email === user.email) throw problem('invalid_request', { errors: [{ path: 'email', message: 'Enter a new email address' }] });
+        if (domainRequiresSso(user.email)) throw problem('sso_required');
+        if (domainRequiresSso(email)) throw problem('sso_required', { errors: [{ path: 'email', message: "This address's organization requires its single sign-on" }] });
+        // A taken address: the same answer, a notice to its owner and no code, as on the broker.
+        return this.startFlow('email-change', email, this.users.has(email) ? 'already-registered' : 'code', { userId: user.id });
+      }
+      case 'POST /v1/email/verify': {
+        const flow = this.checkCode(body.flow_id!, body.code!, 'email-change', (proven) => {
+          if (proven.userId !== user.id || this.users.has(proven.email)) throw problem('code_expired');
+        });
+        const old = user.email;
+        this.users.delete(old);
+        user.email = flow.email;
+        this.users.set(user.email, user);
+        this.mail.push({ to: old, code: null, subject: 'The email address of your account was changed' });
+        return { status: 200, body: this.wireUser(user) };
+      }
+      default:
+        throw problem('not_found');
+    }
+  }
+  // ---- end of the account page ----
 
   /** Opens the review of `user`'s passkeys that a reset answers. */
   private openReview(user: FakeUser): PasskeyReview {
@@ -1102,10 +1215,10 @@ const STATUS: Partial<Record<ProblemCode, number>> = {
   idp_unreachable: 502,
   last_way_in: 409,
   sso_required: 403,
+  reauthentication_required: 403,
   forbidden_origin: 403,
   passkey_exists: 409,
   last_sign_in_method: 409,
-  reauthentication_required: 403,
   internal_error: 500,
 };
 

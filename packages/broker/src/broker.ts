@@ -6,6 +6,7 @@ import { limitBodySize } from './http/body.js';
 import { corsAllowlist, requireOrigin, trustedOrigins } from './http/guard/origin.js';
 import { databaseRateLimitStore, rateLimit } from './http/guard/rate-limit.js';
 import { notFound, onError, problemResponse } from './http/problem.js';
+import { mountAccount } from './modules/account/routes.js';
 import { adminRoutes } from './modules/admin/routes.js';
 import { mailQueue } from './modules/email/mail-queue.js';
 import { outboxMailer } from './modules/email/mailer.js';
@@ -113,6 +114,8 @@ export function createBroker(options: BrokerOptions) {
   app.route('/v1/email-code', emailCodeRoutes(deps));
   app.route('/v1/session', sessionRoutes(deps));
   app.route('/v1/sign-out', signOutRoutes(deps));
+  // The account page's sessions, password and email address, with the account routes' guards.
+  mountAccount(app, deps, flowGuards);
   oauth.mount(app, { flowGuards });
   // Step-up: proving a factor again before a sensitive change, with the account routes' guards.
   app.use('/v1/step-up/*', ...flowGuards);

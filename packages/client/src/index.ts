@@ -24,3 +24,4 @@ export { getPublicConfig, startSocialSignIn, resumeSignIn } from './calls/federa
 export { createSessionStore } from './session-store.js';
 export { createClient } from './client.js';
 export { createSessionClient, followStep, type SessionClient } from './session-client.js';
+export { listSessions, revokeSession, revokeOtherSessions, getPasswordStatus, changePassword, startEmailChange, finishEmailChange } from './calls/account.js';

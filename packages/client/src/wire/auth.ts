@@ -28,8 +28,8 @@ export type SignInMethod = 'password' | 'email-code' | 'passkey';
  */
 export type StepName = Step['step'];
 
-/** Why an email code was sent (`step-up`: a signed-in user proving themself again, see step-up.ts). */
-export type EmailCodePurpose = 'sign-up' | 'sign-in' | 'password-reset' | 'step-up';
+/** Why an email code was sent (`step-up`: a signed-in user proving themself again, see step-up.ts; `email-change`: a new address of the account, see account.ts). */
+export type EmailCodePurpose = 'sign-up' | 'sign-in' | 'password-reset' | 'step-up' | 'email-change';
 
 /** Ask for the email address (the first step; never sent by the broker). */
 export interface IdentifierStep {

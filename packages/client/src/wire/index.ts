@@ -5,3 +5,4 @@ export * from './passkeys.js';
 export * from './federation.js';
 export * from './mfa.js';
 export * from './step-up.js';
+export * from './account.js';

@@ -35,6 +35,8 @@ export const userProfileStyles = [
 .icon svg,.plus{inline-size:1.25rem;block-size:1.25rem;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round}
 svg.provider-icon{fill:currentColor;stroke:none}
 .alert.top{margin-block-end:var(--_space-m)}
+.row>.alert{grid-column:1 / -1}
+.email-row{border-block-end:0}
 .details{display:grid;gap:var(--_space-xs);min-inline-size:0}
 .name{font-weight:600;overflow-wrap:anywhere}
 .name-row{display:flex;flex-wrap:wrap;align-items:center;gap:var(--_space-xs) var(--_space-s)}

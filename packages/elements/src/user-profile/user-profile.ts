@@ -6,14 +6,24 @@ import { LkElement } from '../internal/base.js';
 import { errorMessage, loadErrorMessages } from '../internal/messages.js';
 import { directionFor } from '../internal/locale-state.js';
 import { ConnectedAccountsSection } from './connected-accounts.section.js';
+import { LazySection } from './lazy-section.js';
 import { PasskeysSection } from './passkeys.section.js';
 import type { ProfileSection, SectionHost } from './section.js';
 import { userProfileStyles } from './user-profile.styles.js';
 
 /**
- * @summary The signed-in user's account page: their passkeys (list, rename, delete, add) and connected accounts (list, connect, disconnect).
+ * @summary The signed-in user's account page: their email address and password, passkeys (list, rename, delete, add), connected accounts (list, connect, disconnect) and active sessions.
  *
- * Built of sections, each with its own requests: "Passkeys" lists the user's
+ * Built of sections, each with its own requests. "Email address" shows the
+ * address in use; "Change email" asks for the new one and then the code mailed
+ * to it (both fields in the light DOM). "Password" offers "Set a password" or
+ * "Change password" with a new-password field in the light DOM, where password
+ * managers find it; a weak password is explained at the field. Both changes
+ * run through the step-up the broker may ask for. "Active sessions" lists where
+ * the account is signed in (browser, device, address, last activity; "This
+ * device" first), with "Sign out" per other session and "Sign out of all other
+ * devices". These three are a chunk imported as the element is made.
+ * "Passkeys" lists the user's
  * passkeys with their name, when each was made and last used, and whether it is
  * synced (to a password manager or platform account) or on this device only.
  * Each can be renamed in place or deleted after a confirmation; the broker
@@ -50,6 +60,8 @@ import { userProfileStyles } from './user-profile.styles.js';
  *
  * @slot signed-out - Shown while nobody is signed in, under "Sign in to manage your account.".
  * @slot step-up - Filled by the element itself: the light-DOM form of "Confirm it's you" (password managers only see the light DOM).
+ * @slot email-form - (internal) The element's own light-DOM form for the new address and its code.
+ * @slot password-form - (internal) The element's own light-DOM form for the new password.
  *
  * @csspart base - The card.
  * @csspart header - Title and the signed-in address.
@@ -68,6 +80,15 @@ import { userProfileStyles } from './user-profile.styles.js';
  * @csspart passkey-kind - "Synced" or "This device only".
  * @csspart confirm - The confirmation under a passkey about to be deleted, or an account about to be disconnected.
  * @csspart add-button - "Add a passkey".
+ * @csspart current-email - The address in use (Email address).
+ * @csspart email-button - "Change email".
+ * @csspart password-button - "Set a password" or "Change password".
+ * @csspart sessions-section - The Active sessions section (also `section`).
+ * @csspart session-list - The list of active sessions.
+ * @csspart session - One session's row.
+ * @csspart session-name - "Chrome on macOS".
+ * @csspart session-current - "This device".
+ * @csspart sign-out-others - "Sign out of all other devices".
  * @csspart unsupported - Why this browser cannot add a passkey (in place of the button).
  *
  * @cssproperty --lk-color-primary - Buttons, links and focus rings. Darkened on light surfaces and lightened on dark ones where text needs it.
@@ -107,6 +128,9 @@ import { userProfileStyles } from './user-profile.styles.js';
  * @cssstate connecting-account - The page is on its way to a provider to connect it.
  * @cssstate adding-passkey - The browser's passkey dialog is open (or the broker is saving the new passkey).
  * @cssstate step-up - The "Confirm it's you" panel is open: a sensitive change waits for a password, code or passkey.
+ * @cssstate changing-email - The new-address form is open.
+ * @cssstate email-code - The new address's verification code is asked for.
+ * @cssstate saving-password - The broker is saving the new password.
  */
 export class LkUserProfile extends LkElement {
   static override styles = userProfileStyles;
@@ -185,8 +209,14 @@ export class LkUserProfile extends LkElement {
     }
   }
 
-  /** In page order. Account details, MFA and sessions join here as sections of their own. */
-  readonly #sections: ProfileSection[] = [new PasskeysSection(this, this.#sectionHost), new ConnectedAccountsSection(this, this.#sectionHost)];
+  /** In page order. The email, password and sessions sections are a chunk of their own (account.sections.ts). */
+  readonly #sections: ProfileSection[] = [
+    new LazySection(this, this.#sectionHost, () => import('./account.sections.js').then((m) => m.email)),
+    new LazySection(this, this.#sectionHost, () => import('./account.sections.js').then((m) => m.password)),
+    new PasskeysSection(this, this.#sectionHost),
+    new ConnectedAccountsSection(this, this.#sectionHost),
+    new LazySection(this, this.#sectionHost, () => import('./account.sections.js').then((m) => m.sessions)),
+  ];
 
   protected override sessionChanged(state: SessionState, client: SessionClient) {
     this.session = state;

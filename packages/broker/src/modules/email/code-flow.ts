@@ -7,7 +7,7 @@ import type { Db } from '../../storage/storage.js';
 import type { Browser } from '../sign-in/browser.js';
 import { takeCodeAttempt, takeMail } from '../sign-in/attempts.js';
 import { hashCode } from './codes.js';
-import { alreadyRegisteredMail, codeMail } from './messages.js';
+import { addressInUseMail, alreadyRegisteredMail, codeMail } from './messages.js';
 
 /** The transaction kind of every mailed-code flow (sign-in, sign-up, password reset). */
 export const EMAIL_CODE = 'email-code';
@@ -61,7 +61,8 @@ function toEmailCodeStep(deps: Deps, flow: FlowRecord<EmailCodeFlow>): EmailCode
 function prepareMail(deps: Deps, flow: FlowRecord<EmailCodeFlow>, code: string) {
   const mail = codeMail(flow.data.email, flow.data.purpose, code, Math.round(deps.config.codes.ttlSeconds / 60));
   if (flow.data.mails === 'code') return mail;
-  return flow.data.mails === 'already-registered' ? alreadyRegisteredMail(flow.data.email) : null;
+  if (flow.data.mails !== 'already-registered') return null;
+  return flow.data.purpose === 'email-change' ? addressInUseMail(flow.data.email) : alreadyRegisteredMail(flow.data.email);
 }
 
 /**

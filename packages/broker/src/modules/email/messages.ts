@@ -6,6 +6,7 @@ const SUBJECTS: Record<FlowPurpose, string> = {
   'sign-in': 'Your sign-in code',
   'password-reset': 'Reset your password',
   'step-up': 'Confirm it’s you',
+  'email-change': 'Confirm your new email address',
 };
 
 const REASONS: Record<FlowPurpose, string> = {
@@ -13,6 +14,7 @@ const REASONS: Record<FlowPurpose, string> = {
   'sign-in': 'to sign in',
   'password-reset': 'to choose a new password',
   'step-up': 'to confirm it is you before a change to your account',
+  'email-change': 'to make this the email address of your account',
 };
 
 /**
@@ -45,6 +47,40 @@ export function alreadyRegisteredMail(to: string): Mail {
       '',
       'If it was you, sign in instead, or reset your password if you forgot it.',
       'If it was not you, you can ignore this message; your account is unchanged.',
+    ].join('\n'),
+  };
+}
+
+/**
+ * Sent instead of a code when someone asks to move their account to an address
+ * that has an account of its own: its owner learns of it, and nobody else learns
+ * that the address has an account (the asker gets the same answer either way).
+ */
+export function addressInUseMail(to: string): Mail {
+  return {
+    to,
+    subject: 'Someone tried to use your email address',
+    text: [
+      'Someone asked to change the email address of their account to this one, but it already belongs to your account.',
+      '',
+      'Nothing was changed. If it was you, sign in to this account instead.',
+      'If it was not you, you can ignore this message; your account is unchanged.',
+    ].join('\n'),
+  };
+}
+
+/** Tells the old address that the account now uses another one, and what to do if that was not its owner. */
+export function emailChangedMail(to: string, newEmail: string, context: NewWayInContext): Mail {
+  return {
+    to,
+    subject: 'The email address of your account was changed',
+    text: [
+      `The email address of your account was changed to ${newEmail}. Sign in with that address from now on.`,
+      '',
+      ...whereAndWhen(context),
+      '',
+      'If this was you, there is nothing to do.',
+      "If this wasn't you, someone else controls your account: contact this site's support.",
     ].join('\n'),
   };
 }
@@ -92,6 +128,11 @@ const NEW_WAY_IN: { readonly [K in NewWayIn['kind']]: (added: Extract<NewWayIn, 
 /** "2026-11-24 12:00 UTC": a moment every reader can place, whatever their time zone. */
 const readableUtc = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
+/** The device, address and time lines of a notice. */
+function whereAndWhen(context: NewWayInContext): string[] {
+  return [`    Device:  ${context.device}`, ...(context.address ? [`    Address: ${context.address}`] : []), `    When:    ${readableUtc(context.at)}`];
+}
+
 /**
  * The notice that a way into the account was added: what, from which device
  * and address, and when. It carries no secret and no text the requester chose
@@ -106,9 +147,7 @@ export function newWayInMail(to: string, added: NewWayIn, context: NewWayInConte
     text: [
       what,
       '',
-      `    Device:  ${context.device}`,
-      ...(context.address ? [`    Address: ${context.address}`] : []),
-      `    When:    ${readableUtc(context.at)}`,
+      ...whereAndWhen(context),
       '',
       'If this was you, there is nothing to do.',
       undo,

@@ -10,3 +10,4 @@ export * from './identities.js';
 export * from './organizations.js';
 export * from './saml.js';
 export * from './mfa.js';
+export * from './account.js';
