@@ -18,7 +18,7 @@ export {
   removePasskeysAfterReset,
 } from './calls/passkeys.js';
 export { listConnectedAccounts, connectAccount, disconnectAccount } from './calls/identities.js';
-export { verifyMfa, getMfaStatus, startTotpEnrollment, confirmTotpEnrollment, deleteTotp, regenerateRecoveryCodes } from './calls/mfa.js';
+export { verifyMfa, startMfaPasskey, finishMfaPasskey, getMfaStatus, startTotpEnrollment, confirmTotpEnrollment, deleteTotp, regenerateRecoveryCodes } from './calls/mfa.js';
 export { getPublicConfig, startSocialSignIn, resumeSignIn } from './calls/federation.js';
 export { createSessionStore } from './session-store.js';
 export { createClient } from './client.js';

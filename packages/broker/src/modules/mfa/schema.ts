@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MfaVerifyRequest, TotpConfirmRequest } from '@latchkey/client';
+import type { MfaPasskeyOptionsRequest, MfaVerifyRequest, TotpConfirmRequest } from '@latchkey/client';
 import { flowIdField } from '../email/schema.js';
 
 /** Six digits; spaces are dropped (apps show `123 456`). */
@@ -26,5 +26,5 @@ export const totpIdParam = /^totp_[\w-]{1,60}$/;
 
 // The schemas accept every request the client's wire types describe (a compile-time check).
 type Accepts<Schema extends z.ZodType, Wire> = Wire extends z.input<Schema> ? true : never;
-const accepted: [Accepts<typeof mfaVerifySchema, MfaVerifyRequest>, Accepts<typeof totpConfirmSchema, TotpConfirmRequest>] = [true, true];
+const accepted: [Accepts<typeof mfaVerifySchema, MfaVerifyRequest>, Accepts<typeof totpConfirmSchema, TotpConfirmRequest>, Accepts<typeof mfaPasskeyOptionsSchema, MfaPasskeyOptionsRequest>] = [true, true, true];
 void accepted;
