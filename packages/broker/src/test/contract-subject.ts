@@ -33,6 +33,8 @@ export interface Setup {
   ssoRequired?: string[];
   /** Of `accounts`, those with an authenticator app (and so recovery codes). */
   totp?: string[];
+  /** A passkey RP ID (the broker's `passkeys.rpId`): passkeys on as a second factor even where `methods` leaves them out. */
+  rpId?: string;
 }
 
 export interface Subject {
@@ -58,6 +60,8 @@ export interface Subject {
   returnFromIdp(url: string): Promise<string>;
   /** What the authenticator app of `email` (`Setup.totp`) shows now, and its unused recovery codes. */
   secondFactor(email: string): { code: string; recoveryCodes: string[] };
+  /** The code an authenticator app given `secret` (an enrolment's) shows now for `email`. */
+  appCode(email: string, secret: string): string;
   close(): Promise<void>;
 }
 
@@ -102,6 +106,7 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
       ssoRequired: setup.ssoRequired,
       totp: appCodes,
       recoveryCodes,
+      rpId: setup.rpId,
     });
     return {
       client: fake.client(),
@@ -116,6 +121,7 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
       raw: (method, path, body) => rawCall(fake.fetch, fake.url, method, path, body),
       returnFromIdp: async () => `${APP_ORIGIN}/sign-in?lk_resume=1`,
       secondFactor: (email) => ({ code: appCodes[email]!, recoveryCodes: recoveryCodes[email]! }),
+      appCode: (email) => fake.appCode(email),
       close: async () => void vi.useRealTimers(),
     };
   }
@@ -131,7 +137,7 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
   }
   const configured = idp ? realSocial(idp) : {};
   const social = (setup.social ?? []).map((p) => configured[p.id]!);
-  const broker = testBroker(storage, { signIn: { methods }, clock, social, adminToken: ADMIN_TOKEN });
+  const broker = testBroker(storage, { signIn: { methods }, clock, social, adminToken: ADMIN_TOKEN, ...(setup.rpId ? { passkeys: { rpId: setup.rpId } } : {}) });
   // Accounts are made by another browser (the harness's own jar), so the client starts signed out.
   const apps = new Map<string, { secret: string; recoveryCodes: string[] }>();
   for (const email of setup.accounts ?? []) {
@@ -177,6 +183,7 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
       const app = apps.get(email)!;
       return { code: appCode(broker, app.secret), recoveryCodes: app.recoveryCodes };
     },
+    appCode: (_email, secret) => appCode(broker, secret),
     async close() {
       await broker.deps.mail.settled();
       await storage.drop();

@@ -33,7 +33,7 @@ export function confirmTotpEnrollment(conn: Connection, body: TotpConfirmRequest
 
 /** Removes an authenticator app (`DELETE /v1/mfa/totp/{id}`, 204). */
 export function deleteTotp(conn: Connection, id: string, options?: CallOptions): Promise<void> {
-  return request(conn, { method: 'DELETE', path: `/v1/mfa/totp/${encodeURIComponent(id)}` }, options);
+  return request(conn, { method: 'DELETE', path: `/v1/mfa/totp/${encodeURIComponent(id)}`, noContent: true }, options);
 }
 
 /** Makes ten new recovery codes (`POST /v1/mfa/recovery-codes`, 201); the old ones stop working. */
