@@ -11,7 +11,7 @@
  * written (nothing minifies them): one rule per line, no comment, no optional
  * space, and templates without indentation (README, Figures).
  */
-const scope = ':is(lk-sign-in,lk-sign-up)';
+const scope = ':is(lk-sign-in,lk-sign-up,lk-mfa,lk-user-profile)';
 
 /** What every rule of the form styles starts with; the rules a template adds (`addFormStyles`) too. */
 export const formScope = scope;
