@@ -87,7 +87,7 @@ export function render(o: SignInStepOptions<MfaView>): StepScreen {
             </button>`
           : nothing} ${offers('passkey')
           ? html`<button type="button" class="lk-link" @click=${onPasskey}>${msg('Use a passkey instead', { id: 'mfa.use-passkey' })}</button>`
-          : nothing} <button type="button" class="lk-link" @click=${() => o.goTo({ name: 'identifier' })}>${msg('Back to sign in')}</button> </div> </form>`,
+          : nothing} ${o.back === null ? nothing : html`<button type="button" class="lk-link" @click=${o.back ?? (() => o.goTo({ name: 'identifier' }))}>${msg('Back to sign in')}</button>`} </div> </form>`,
   };
 }
 
