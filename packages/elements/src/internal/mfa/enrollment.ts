@@ -18,10 +18,12 @@ import { renderSubmit } from '../templates/submit.js';
 
 addFormStyles(linkStyles);
 addFormStyles(`@layer latchkey{
-${s} .lk-qr{display:grid;justify-items:center;gap:var(--_space-s);margin:0}
-${s} .lk-qr svg{inline-size:min(11rem,100%);block-size:auto;border-radius:var(--_space-xs);outline:var(--_border-width) solid var(--_border)}
-${s} .lk-key-row{display:flex;flex-wrap:wrap;align-items:center;justify-content:center;gap:var(--_space-xs) var(--_space-s)}
-${s} .lk-key{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:var(--_font-size-s);letter-spacing:.06em;word-spacing:.2em;overflow-wrap:anywhere;text-align:center;color:var(--_text)}
+${s} .lk-enrol-top{display:flex;flex-wrap:wrap;align-items:center;justify-content:center;gap:var(--_space-m)}
+${s} .lk-manual{flex:1 1 13rem;display:grid;gap:var(--_space-s)}
+${s} .lk-qr{flex:none;margin:0}
+${s} .lk-qr svg{display:block;inline-size:10rem;max-inline-size:100%;block-size:auto;border-radius:var(--_space-xs);outline:var(--_border-width) solid var(--_border)}
+${s} .lk-key-row{display:flex;flex-wrap:wrap;align-items:center;gap:var(--_space-xs) var(--_space-s)}
+${s} .lk-key{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:var(--_font-size-s);letter-spacing:.06em;word-spacing:.2em;overflow-wrap:anywhere;color:var(--_text)}
 ${s} .lk-instructions{margin:0;font-size:var(--_font-size-s);line-height:1.5;color:var(--_muted)}
 ${s} .lk-row{display:flex;flex-wrap:wrap;gap:var(--_space-s)}
 ${s} .lk-row>*{flex:1 1 8rem;inline-size:auto}
@@ -189,7 +191,7 @@ export class AppEnrollment {
     const alert = error === undefined || (error instanceof LatchkeyError && error.code === 'invalid_code') ? '' : dead ? msg('This setup has expired. Start again to get a new key.', { id: 'enrol.expired' }) : errorMessage(error);
     const fieldErrors: Record<string, string> = this.#fieldError ? { totp: this.#fieldError } : {};
     const form = { uid: this.#uid, fieldErrors, pending: this.#confirm.status === 'pending', alert, now: Date.now() };
-    return html`<form class="lk-form lk-enrol" novalidate @submit=${this.#onSubmit} @input=${submitWhenComplete}> <p class="lk-instructions">${msg('Scan this QR code with an authenticator app such as Google Authenticator, Microsoft Authenticator, 1Password or Authy.', { id: 'enrol.scan' })}</p> <figure class="lk-qr">${qrCode(enrollment.uri, msg('QR code for your authenticator app', { id: 'enrol.qr-label' }))}</figure> <p class="lk-instructions">${msg("Can't scan it? Enter this key in the app instead:", { id: 'enrol.manual' })}</p> <div class="lk-key-row"> <code class="lk-key" dir="ltr" data-key=${enrollment.secret}>${groupKey(enrollment.secret)}</code> <button type="button" class="lk-link" data-action="copy-key" @click=${this.#copyKey}>${msg('Copy key', { id: 'enrol.copy-key' })}</button> </div> ${dead
+    return html`<form class="lk-form lk-enrol" novalidate @submit=${this.#onSubmit} @input=${submitWhenComplete}> <div class="lk-enrol-top"> <figure class="lk-qr">${qrCode(enrollment.uri, msg('QR code for your authenticator app', { id: 'enrol.qr-label' }))}</figure> <div class="lk-manual"> <p class="lk-instructions">${msg('Scan this QR code with an authenticator app such as Google Authenticator, Microsoft Authenticator, 1Password or Authy.', { id: 'enrol.scan' })}</p> <p class="lk-instructions">${msg("Can't scan it? Enter this key in the app instead:", { id: 'enrol.manual' })}</p> <div class="lk-key-row"> <code class="lk-key" dir="ltr" data-key=${enrollment.secret}>${groupKey(enrollment.secret)}</code> <button type="button" class="lk-link" data-action="copy-key" @click=${this.#copyKey}>${msg('Copy key', { id: 'enrol.copy-key' })}</button> </div> </div> </div> ${dead
         ? nothing
         : renderField(form, {
             name: 'totp',
