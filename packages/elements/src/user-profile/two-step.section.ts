@@ -52,6 +52,12 @@ export class TwoStepSection implements ProfileSection {
     this.#host = host;
     this.#section = section;
     host.addController(this);
+    // The passkeys section's changes, so "Your passkeys work as a second step too" follows them.
+    const passkeysBy = (change: number) => () => {
+      if (this.#status) this.#status = { ...this.#status, passkeys: Math.max(0, this.#status.passkeys + change) };
+    };
+    host.addEventListener('lk-passkey-added', passkeysBy(1));
+    host.addEventListener('lk-passkey-deleted', passkeysBy(-1));
     this.#load = new LatestTask(host, {
       task: (_: [], { signal }) => getMfaStatus(this.#conn(), { signal }),
       onComplete: (status) => (this.#status = status),
