@@ -26,7 +26,9 @@ export const ELEMENTS = [
   // total: issue 21's 30,000 (met at 29,786 when it ended), + 1,400 for the MFA step's chunk (issue 23,
   // about 1.4 kB), which loads only when the broker asks for a second factor (and while the page is
   // idle), + 100 for the step-up message in the error messages' chunk: the first screen's budget is unchanged.
-  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: ENTRY_BUDGET, step: 4_000, total: 31_500 } },
+  // + 200 (issue 23): "Use a passkey instead" answers the pending sign-in through the second factor's own
+  // routes (startMfaPasskey/finishMfaPasskey), in the passkey chunk only that button and autofill load.
+  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: ENTRY_BUDGET, step: 4_000, total: 31_700 } },
   // total: DESIGN.md's 50 kB for the code of every element in English. A translation is budgeted on
   // its own (`locale`): a page loads one at most, and only when it asks for that language, so the
   // figure compares with peers' (Hanko Elements' 46 kB counts English only; its other languages

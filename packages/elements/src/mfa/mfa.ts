@@ -3,6 +3,7 @@ import { getMfaStatus, regenerateRecoveryCodes, type DoneStep, type MfaMethod, t
 import { msg } from '../internal/localize.js';
 import { LkFormElement } from '../internal/base.js';
 import { LazyStepsController } from '../internal/controllers/lazy-steps-controller.js';
+import type { FlowEngineModule } from '../internal/controllers/flow-controller.js';
 import { LatestTask } from '../internal/latest-task.js';
 import { directionFor, isolate } from '../internal/locale-state.js';
 import { errorMessage } from '../internal/messages.js';
@@ -16,7 +17,8 @@ import { signInStyles } from '../sign-in/sign-in.styles.js';
 /** The views of lk-mfa's challenge: the second factor of a pending sign-in, then `done`. */
 export type MfaChallengeView = { name: 'mfa'; step: MfaStep; method?: 'totp' | 'recovery-code' } | { name: 'done'; step: DoneStep };
 
-const importEngine = () => import('./mfa.engine.js');
+// lk-sign-in's engine chunk: the broker answers a second factor with `mfa` (a wrong code) or `done`, which it turns into these views.
+const importEngine = () => import('../sign-in/sign-in.engine.js') as Promise<unknown> as Promise<FlowEngineModule<MfaChallengeView>>;
 /** The challenge is lk-sign-in's own second-factor step (its chunk), not a copy of it. */
 const challengeSteps = { mfa: () => import('../sign-in/steps/mfa.js') };
 

@@ -61,20 +61,40 @@ export function renderTwoStep(view: TwoStepView, on: TwoStepCallbacks): Template
         : html`<div class="actions"> <button type="button" class="link" data-action="regenerate" @click=${on.onStartRegenerate}>${msg('Regenerate recovery codes', { id: 'two-step.regenerate' })}</button> </div>`} ${view.regenerating ? renderRegenerateConfirmation(view.regenerating, on) : nothing} </li> </ul> ${view.status.passkeys > 0 ? html`<p class="note">${msg('Your passkeys work as a second step too.', { id: 'two-step.passkeys-too' })}</p>` : nothing} ${view.panel ? renderPanel(view.panel.title) : nothing}`;
 }
 
-function renderRemoveConfirmation(state: NonNullable<TwoStepView['removing']>, on: TwoStepCallbacks): TemplateResult {
+/** A question under a row, with its action and Cancel (Escape too); `danger` for a removal. */
+function renderConfirmation(o: { id: string; question: string; warning: string; action: string; label: string; danger: boolean; pending: boolean; error?: string | undefined; onConfirm(): void; onCancel(): void }): TemplateResult {
   const onKeydown = (event: KeyboardEvent) => {
     if (event.key !== 'Escape') return;
     event.preventDefault();
-    on.onCancelRemove();
+    o.onCancel();
   };
-  return html`<div part="confirm" class="confirm" role="group" aria-labelledby="remove-app-question" @keydown=${onKeydown}> <p id="remove-app-question"> <strong>${msg('Remove your authenticator app?', { id: 'two-step.remove-question' })}</strong> ${msg('Signing in will ask for your password only, and your recovery codes stop working.', { id: 'two-step.remove-warning' })} </p> ${state.error ? html`<p class="alert" role="alert">${state.error}</p>` : nothing} <div class="confirm-actions"> <button type="button" class="destructive" data-action="confirm-remove" aria-disabled=${state.pending ? 'true' : 'false'} @click=${on.onRemove}> ${state.pending ? spinner : nothing}${msg('Remove app', { id: 'two-step.remove-confirm' })} </button> <button type="button" class="secondary" data-action="cancel-remove" @click=${on.onCancelRemove}>${msg('Cancel')}</button> </div> </div>`;
+  return html`<div part="confirm" class="confirm ${o.danger ? '' : 'notice'}" role="group" aria-labelledby=${o.id} @keydown=${onKeydown}> <p id=${o.id}><strong>${o.question}</strong> ${o.warning}</p> ${o.error ? html`<p class="alert" role="alert">${o.error}</p>` : nothing} <div class="confirm-actions"> <button type="button" class=${o.danger ? 'destructive' : 'primary'} data-action="confirm-${o.action}" aria-disabled=${o.pending ? 'true' : 'false'} @click=${o.onConfirm}>${o.pending ? spinner : nothing}${o.label}</button> <button type="button" class="secondary" data-action="cancel-${o.action}" @click=${o.onCancel}>${msg('Cancel')}</button> </div> </div>`;
+}
+
+function renderRemoveConfirmation(state: NonNullable<TwoStepView['removing']>, on: TwoStepCallbacks): TemplateResult {
+  return renderConfirmation({
+    ...state,
+    id: 'remove-app-question',
+    action: 'remove',
+    danger: true,
+    question: msg('Remove your authenticator app?', { id: 'two-step.remove-question' }),
+    warning: msg('Signing in will ask for your password only, and your recovery codes stop working.', { id: 'two-step.remove-warning' }),
+    label: msg('Remove app', { id: 'two-step.remove-confirm' }),
+    onConfirm: on.onRemove,
+    onCancel: on.onCancelRemove,
+  });
 }
 
 function renderRegenerateConfirmation(state: NonNullable<TwoStepView['regenerating']>, on: TwoStepCallbacks): TemplateResult {
-  const onKeydown = (event: KeyboardEvent) => {
-    if (event.key !== 'Escape') return;
-    event.preventDefault();
-    on.onCancelRegenerate();
-  };
-  return html`<div part="confirm" class="confirm notice" role="group" aria-labelledby="regenerate-question" @keydown=${onKeydown}> <p id="regenerate-question"> <strong>${msg('Make new recovery codes?', { id: 'two-step.regenerate-question' })}</strong> ${msg('Your current codes stop working as soon as the new ones are made.', { id: 'two-step.regenerate-warning' })} </p> ${state.error ? html`<p class="alert" role="alert">${state.error}</p>` : nothing} <div class="confirm-actions"> <button type="button" class="primary" data-action="confirm-regenerate" aria-disabled=${state.pending ? 'true' : 'false'} @click=${on.onRegenerate}> ${state.pending ? spinner : nothing}${msg('Make new codes', { id: 'two-step.regenerate-confirm' })} </button> <button type="button" class="secondary" data-action="cancel-regenerate" @click=${on.onCancelRegenerate}>${msg('Cancel')}</button> </div> </div>`;
+  return renderConfirmation({
+    ...state,
+    id: 'regenerate-question',
+    action: 'regenerate',
+    danger: false,
+    question: msg('Make new recovery codes?', { id: 'two-step.regenerate-question' }),
+    warning: msg('Your current codes stop working as soon as the new ones are made.', { id: 'two-step.regenerate-warning' }),
+    label: msg('Make new codes', { id: 'two-step.regenerate-confirm' }),
+    onConfirm: on.onRegenerate,
+    onCancel: on.onCancelRegenerate,
+  });
 }

@@ -49,7 +49,7 @@ export function render(o: SignInStepOptions<MfaView>): StepScreen {
     requestAnimationFrame(() => form?.querySelector<HTMLInputElement>(`input[name="${next}"]`)?.focus());
   };
   // The account's passkey answers this pending sign-in's step (its own routes), adding the second factor to the first.
-  const onPasskey = () => o.submit(async (conn, signal) => (await import('../../internal/mfa-passkey.js')).answerMfaWithPasskey(conn, signal, step.flow_id));
+  const onPasskey = () => o.submit(async (conn, signal) => (await import('../passkey-sign-in.js')).answerMfaWithPasskey(conn, signal, step.flow_id));
   const other = method === 'totp' ? 'recovery-code' : 'totp';
   const left = step.attempts_left;
   // Once the pending sign-in is spent, no other factor helps: only "Back to sign in" stays.
