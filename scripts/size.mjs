@@ -29,7 +29,9 @@ export const ELEMENTS = [
   // + 6,150 for enrolment during sign-in (issue 23 §2, 6,103 measured: 31,496 → 37,599): the mfa-enroll step's
   // chunk and the QR encoder's (uqr, 4.0 kB, a lazy chunk of its own that the step asks for as it loads), both
   // loaded only when an organization requiring MFA asks a member to enrol (and while the page is idle).
-  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: ENTRY_BUDGET, step: 4_000, total: 37_650 } },
+  // + 200 (issue 23): "Use a passkey instead" answers the pending sign-in through the second factor's own
+  // routes (startMfaPasskey/finishMfaPasskey), in the passkey chunk only that button and autofill load.
+  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: ENTRY_BUDGET, step: 4_000, total: 37_850 } },
   // total: DESIGN.md's 50 kB for the code of every element in English. A translation is budgeted on
   // its own (`locale`): a page loads one at most, and only when it asks for that language, so the
   // figure compares with peers' (Hanko Elements' 46 kB counts English only; its other languages

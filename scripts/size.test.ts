@@ -35,12 +35,12 @@ describe('bundle budgets (DESIGN.md)', () => {
     expect(lazy.sort()).toEqual(['error-messages', 'passkey-sign-in', 'provider-icons', 'qr-code', 'sign-in.engine']);
   });
 
-  it('keeps lk-sign-in\'s first screen, social buttons included, within its budget, each step within 4 kB and all of it within 37.65 kB gzip (30 kB before the MFA step and the step-up message, 31.5 kB before enrolment during sign-in and its QR code)', () => {
+  it('keeps lk-sign-in\'s first screen, social buttons included, within its budget, each step within 4 kB and all of it within 37.85 kB gzip (30 kB before the MFA step and the step-up message, 31.5 kB before enrolment during sign-in and its QR code and the passkey second factor)', () => {
     expect(ENTRY_BUDGET).toBeLessThanOrEqual(16_000);
     expect(of('lk-sign-in').filter((r) => r.budgetGzip).map((r) => [r.part, r.budgetGzip])).toEqual([
       ['entry', ENTRY_BUDGET],
       ...Array.from({ length: 8 }, () => ['step', 4_000]),
-      ['total', 37_650],
+      ['total', 37_850],
     ]);
     for (const row of of('lk-sign-in').filter((r) => r.budgetGzip)) {
       expect(row.gzip, `lk-sign-in ${row.part} ${row.name} gzip bytes`).toBeLessThanOrEqual(row.budgetGzip!);

@@ -729,3 +729,148 @@ export const EmailSsoDomain: Story = {
     await waitFor(() => expect(field).toHaveAccessibleDescription("This address's organization signs its people in with its own single sign-on, so it can't be used here."));
   },
 };
+
+// ---- Two-step verification (issue 23) ----
+
+/** Ada with a password and no passkeys yet, the dates fixed for the snapshots. */
+const twoStepBase: FakeBrokerOptions = { methods, accounts: { [email]: password }, signedInAs: email, social: [devhub], clock: () => Date.parse('2026-12-01T12:00:00Z') };
+/** The same on a broker that offers no passkeys and no social provider: the shortest page around an enrolment, so its snapshot holds it whole. */
+const enrolBase: FakeBrokerOptions = { accounts: { [email]: password }, signedInAs: email, clock: () => Date.parse('2026-12-01T12:00:00Z') };
+/** Ada with an authenticator app and all ten recovery codes but three. */
+const twoStepOn: FakeBrokerOptions = {
+  ...twoStepBase,
+  totp: { [email]: '314159' },
+  recoveryCodes: { [email]: ['k7m2p-q9x4t', 'w3n8c-r6v2h', 'h4j9s-t2b7x', 'p8d3m-y6q2c', 'c5v9n-z3k8w', 'r2t7g-b4m9s', 'x6h3p-d8w2k'] },
+};
+
+/** The two-step section, to query by role, once its status is in; the light-DOM form of the element too. */
+async function twoStep(canvasElement: HTMLElement) {
+  const p = await profile(canvasElement);
+  const region = await waitFor(() => {
+    const found = p.el.shadowRoot!.querySelector<HTMLElement>('[aria-labelledby="two-step-title"]');
+    expect(found?.querySelector('[data-action="set-up"], [data-factor]')).toBeTruthy();
+    return found!;
+  });
+  return { ...p, region: within(region), form: within(p.el as HTMLElement) };
+}
+
+/** "Set up an authenticator app", until its QR code and field are there. */
+async function startSetUp(canvasElement: HTMLElement) {
+  const t = await twoStep(canvasElement);
+  await userEvent.click(t.region.getByRole('button', { name: 'Set up an authenticator app' }));
+  const field = await waitFor(() => t.form.getByLabelText<HTMLInputElement>('Verification code'));
+  return { ...t, field };
+}
+
+export const TwoStepOff: Story = {
+  name: 'Two-step verification off',
+  loaders: [withBroker(twoStepBase)],
+  play: async ({ canvasElement }) => {
+    const { region } = await twoStep(canvasElement);
+    await expect(region.getByText('Two-step verification is off.')).toBeVisible();
+    await expect(region.getByRole('button', { name: 'Set up an authenticator app' })).toBeEnabled();
+  },
+};
+
+export const TwoStepEnrolling: Story = {
+  name: 'Setting up an authenticator app',
+  loaders: [withBroker(enrolBase)],
+  play: async ({ canvasElement }) => {
+    const { el, form, field } = await startSetUp(canvasElement);
+    await expect(form.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+    await expect(el.querySelector('.lk-key')!.textContent).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
+    await expect(form.getByRole('button', { name: 'Copy key' })).toBeVisible();
+    await expect(field).toHaveAttribute('autocomplete', 'one-time-code');
+    await waitFor(() => expect(document.activeElement).toBe(field));
+    await expect(form.getByRole('button', { name: 'Turn on' })).toBeVisible();
+    await expect(form.getByRole('button', { name: 'Cancel' })).toBeVisible();
+    await expect(el.matches(':state(enrolling-mfa)')).toBe(true);
+  },
+};
+
+export const TwoStepWrongCode: Story = {
+  name: 'Setting up: wrong code',
+  loaders: [withBroker(enrolBase)],
+  play: async ({ canvasElement }) => {
+    const { field } = await startSetUp(canvasElement);
+    await userEvent.type(field, '000000');
+    await waitFor(() => expect(field).toHaveAttribute('aria-invalid', 'true'));
+    await expect(field).toHaveAccessibleDescription(/That code didn't work/);
+  },
+};
+
+export const TwoStepRecoveryCodes: Story = {
+  name: 'Setting up: recovery codes shown once',
+  loaders: [withBroker(enrolBase)],
+  play: async ({ canvasElement }) => {
+    const { el, form, region, field } = await startSetUp(canvasElement);
+    await userEvent.type(field, '123456');
+    await waitFor(() => expect(el.querySelectorAll('.lk-codes li')).toHaveLength(10));
+    await expect(region.getByRole('heading', { name: 'Save your recovery codes' })).toBeVisible();
+    await expect(form.getByRole('button', { name: 'Copy codes' })).toBeVisible();
+    await expect(form.getByRole('button', { name: 'Download' })).toBeVisible();
+    await expect(form.getByRole('button', { name: "I've saved them" })).toBeVisible();
+  },
+};
+
+export const TwoStepOn: Story = {
+  name: 'Two-step verification on',
+  loaders: [withBroker(twoStepOn)],
+  play: async ({ canvasElement }) => {
+    const { region } = await twoStep(canvasElement);
+    await expect(region.getByText('Authenticator app')).toBeVisible();
+    await expect(region.getByText('Added Nov 24, 2026')).toBeVisible();
+    await expect(region.getByText('7 recovery codes left.')).toBeVisible();
+    await expect(region.getByRole('button', { name: 'Regenerate recovery codes' })).toBeVisible();
+    await expect(region.getByRole('button', { name: 'Remove authenticator app' })).toBeVisible();
+  },
+};
+
+export const TwoStepRemoveConfirm: Story = {
+  name: 'Two-step verification: remove confirmation',
+  loaders: [withBroker(twoStepOn)],
+  play: async ({ canvasElement }) => {
+    const { el, region } = await twoStep(canvasElement);
+    await userEvent.click(region.getByRole('button', { name: 'Remove authenticator app' }));
+    const cancel = await waitFor(() => region.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(el.shadowRoot!.activeElement).toBe(cancel));
+    await expect(region.getByText('Remove your authenticator app?')).toBeVisible();
+    await expect(region.getByRole('button', { name: 'Remove app' })).toBeVisible();
+  },
+};
+
+export const TwoStepRegenerated: Story = {
+  name: 'Two-step verification: new recovery codes',
+  loaders: [withBroker(twoStepOn)],
+  play: async ({ canvasElement }) => {
+    const { el, region } = await twoStep(canvasElement);
+    await userEvent.click(region.getByRole('button', { name: 'Regenerate recovery codes' }));
+    await waitFor(() => expect(region.getByText('Make new recovery codes?')).toBeVisible());
+    await userEvent.click(region.getByRole('button', { name: 'Make new codes' }));
+    await waitFor(() => expect(el.querySelectorAll('.lk-codes li')).toHaveLength(10));
+    await expect(region.getByText('10 recovery codes left.')).toBeVisible();
+  },
+};
+
+export const TwoStepGerman: Story = {
+  name: 'Two-step verification on, German (de)',
+  globals: { locale: 'de' },
+  loaders: [withBroker(twoStepOn)],
+  play: async ({ canvasElement }) => {
+    const { region } = await twoStep(canvasElement);
+    await expect(region.getByRole('heading', { name: 'Bestätigung in zwei Schritten' })).toBeVisible();
+    await expect(region.getByText('Noch 7 Wiederherstellungscodes übrig.')).toBeVisible();
+  },
+};
+
+export const TwoStepArabic: Story = {
+  name: 'Setting up an authenticator app, Arabic (ar)',
+  globals: { locale: 'ar' },
+  loaders: [withBroker(enrolBase)],
+  play: async ({ canvasElement }) => {
+    const t = await twoStep(canvasElement);
+    await userEvent.click(t.region.getByRole('button', { name: 'إعداد تطبيق المصادقة' }));
+    await waitFor(() => expect(t.el.querySelector('input[autocomplete="one-time-code"]')).not.toBeNull());
+    await expect(getComputedStyle(t.el.querySelector('.lk-key')!).direction).toBe('ltr');
+  },
+};

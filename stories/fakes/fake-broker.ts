@@ -6,7 +6,12 @@ import {
   type LatchkeyClient,
   type MfaMethod,
   type MfaEnrollStep,
+  type MfaStatus,
   type MfaStep,
+  type RecoveryCodes,
+  type TotpConfirmation,
+  type TotpEnrollment,
+  type TotpFactor,
   type ConnectedAccount,
   type Passkey,
   type PasskeyRegistrationStep,
@@ -100,6 +105,11 @@ export interface FakeBrokerOptions {
    * "Organization MFA" below); the app it sets up shows `FAKE_ENROLL_CODE`.
    */
   mfaRequiredBy?: Record<string, string>;
+  /**
+   * An RP ID configured (the broker's `passkeys.rpId`): passkeys work from the account page
+   * and as a second factor even where `methods` leaves them out of sign-in (default: the page's host).
+   */
+  rpId?: string;
   /** Live sessions of accounts in other browsers from the start (the account page's "Active sessions"): email -> sessions. */
   sessions?: Record<string, FakeSessionSeed[]>;
 }
@@ -185,15 +195,17 @@ export const FAKE_ENROLL_CODE = '246810';
 /** A passkey ceremony: single-use, expiring, as every flow of the broker's sign-in engine. */
 interface PasskeyFlow {
   id: string;
-  kind: 'sign-in' | 'sign-up' | 'add' | 'step-up';
+  kind: 'sign-in' | 'sign-up' | 'add' | 'step-up' | 'second-factor';
   challenge: string;
   /** Epoch ms. */
   expiresAt: number;
   used: boolean;
-  /** `add`, `step-up`: the signed-in user it was started for. */
+  /** `add`, `step-up`: the signed-in user it was started for; `second-factor`: the account whose passkeys may answer. */
   userId?: string;
   /** `step-up`: the session it proves a factor for. */
   sessionId?: string;
+  /** `second-factor`: the pending sign-in (`MfaFlow`) the passkey answers. */
+  mfaFlowId?: string;
   /** `sign-up`: the account to make once its passkey is in, and until when (epoch ms) a new challenge may be asked for it. */
   account?: { email: string; name: string | null; handle: string; pendingUntil: number };
 }
@@ -315,7 +327,7 @@ export class FakeBroker {
 
   private readonly methods: SignInMethod[];
   /** The RP ID passkeys are bound to: the page's host, as the broker is configured with its host's registrable domain. */
-  readonly rpId: string = globalThis.location?.hostname || 'localhost';
+  readonly rpId: string;
   private readonly passkeyTimeout: number;
   private readonly clock: () => number;
 
@@ -323,6 +335,7 @@ export class FakeBroker {
     this.methods = options.methods ?? ['password', 'email-code'];
     this.passkeyTimeout = options.passkeyTimeout ?? 300_000;
     this.clock = options.clock ?? Date.now;
+    this.rpId = options.rpId ?? (globalThis.location?.hostname || 'localhost');
     for (const [email, password] of Object.entries(options.accounts ?? {})) this.addUser(email, password, null);
     for (const [email, seeds] of Object.entries(options.passkeys ?? {})) {
       const user = this.users.get(email);
@@ -408,7 +421,7 @@ export class FakeBroker {
   private firstFactorPassed(email: string, factor: Factor) {
     const user = this.users.get(email)!;
     const methods: MfaMethod[] = [...(user.totp ? (['totp'] as const) : []), ...(user.recoveryCodes.length ? (['recovery-code'] as const) : [])];
-    const passkey = this.methods.includes('passkey') && user.passkeys.length > 0;
+    const passkey = this.passkeysOn && user.passkeys.length > 0;
     // An organization requiring MFA asks a member without a second factor to enrol; with a passkey, for that.
     if (!methods.length && !user.mfaRequiredBy) return this.done(email, factor);
     if (!methods.length && !passkey) return this.askToEnrol(user, factor);
@@ -583,6 +596,7 @@ export class FakeBroker {
     if (path.startsWith('/v1/identities')) return this.answerIdentities(method, path, body as Record<string, unknown>);
     if (path.startsWith('/v1/step-up')) return this.answerStepUp(method, path, body as Record<string, unknown>);
     if (path.startsWith('/v1/sessions') || path === '/v1/password' || path === '/v1/email' || path === '/v1/email/verify') return this.answerAccount(method, path, body);
+    if (path.startsWith('/v1/mfa') || path.startsWith('/v1/sign-in/mfa/passkey')) return this.answerMfa(method, path, body as Record<string, unknown>);
     const email = body.email?.trim().toLowerCase();
     const mailsTo = (address: string): FlowMail => (this.users.has(address) ? 'code' : 'nothing');
     // As on the broker: a domain that requires SSO refuses every other first factor before anything else.
@@ -649,7 +663,7 @@ export class FakeBroker {
         this.revokeSessions(user.id);
         this.mail.push({ to: user.email, code: null, subject: replaced ? 'Your password was changed' : 'A password was added to your account' });
         // As on the broker: an account with passkeys gets their review; one without, the answer as it always was.
-        const review = this.methods.includes('passkey') && user.passkeys.length ? this.openReview(user) : undefined;
+        const review = this.passkeysOn && user.passkeys.length ? this.openReview(user) : undefined;
         return { status: 200, body: { step: 'password', email: flow.email, methods: this.methods, notice: 'password-reset', ...(review ? { review } : {}) } satisfies Step };
       }
       case 'POST /v1/password-reset/passkeys/remove':
@@ -710,9 +724,10 @@ export class FakeBroker {
    * other kind of flow is refused like a bad answer, with `passkey_rejected`.
    */
   private answerPasskeys(method: string, path: string, body: Record<string, unknown>): { status: number; body?: unknown } {
-    if (!this.methods.includes('passkey')) throw problem('invalid_request', { detail: 'passkeys are not offered' });
+    if (!this.passkeysOn) throw problem('invalid_request', { detail: 'passkeys are not offered' });
     switch (`${method} ${path}`) {
       case 'POST /v1/passkeys/sign-in/options': {
+        this.passkeySignInOffered();
         const flow = this.startPasskeyFlow('sign-in');
         const step: PasskeyStep = {
           step: 'passkey',
@@ -724,6 +739,7 @@ export class FakeBroker {
         return { status: 200, body: step };
       }
       case 'POST /v1/passkeys/sign-in/verify': {
+        this.passkeySignInOffered();
         const credential = assertionOf(body.credential);
         const flow = this.openPasskeyFlow(body.flow_id, 'sign-in');
         const owner = [...this.users.values()].find((u) => u.passkeys.some((p) => p.credentialId === credential.id));
@@ -736,6 +752,7 @@ export class FakeBroker {
         return this.done(owner.email, passkeyFactor(passkey));
       }
       case 'POST /v1/sign-up/passkey/options': {
+        this.passkeySignInOffered();
         // After a cancelled dialog or a timeout: the old challenge is used up, and a new ceremony opens for the
         // same pending sign-up, while its address is freshly proven; else `code_expired` (start the sign-up again).
         // Past the dialog's own expiry too: a timed-out dialog is what this is for.
@@ -745,6 +762,7 @@ export class FakeBroker {
         return { status: 200, body: this.registrationStep(this.startPasskeyFlow('sign-up', { account: old.account! })) };
       }
       case 'POST /v1/sign-up/passkey': {
+        this.passkeySignInOffered();
         registrationOf(body.credential);
         const flow = this.openPasskeyFlow(body.flow_id, 'sign-up');
         const account = flow.account!;
@@ -894,7 +912,7 @@ export class FakeBroker {
   }
 
   private stepUpMethods(user: FakeUser): StepUpMethod[] {
-    const passkey = this.methods.includes('passkey') && user.passkeys.length > 0;
+    const passkey = this.passkeysOn && user.passkeys.length > 0;
     if (user.totp) return ['totp', ...(user.recoveryCodes.length ? (['recovery-code'] as const) : []), ...(passkey ? (['passkey'] as const) : [])];
     return [...(user.password !== null ? (['password'] as const) : []), ...(passkey ? (['passkey'] as const) : []), 'email-code'];
   }
@@ -1067,6 +1085,146 @@ export class FakeBroker {
     }
   }
   // ---- end of the account page ----
+  // ---- Two-step verification: the account's factors, and a passkey as second factor (issue 23) ----
+  // The broker's `/v1/mfa/*` account routes and `/v1/sign-in/mfa/passkey*`. There is no
+  // real TOTP here: an app enrolled in the fake shows one fixed code (`appCode(email)`:
+  // the account's `options.totp`, else FAKE_APP_CODE), taken once as on the broker.
+
+  /** Authenticator apps enrolled, by user id (an account seeded with `options.totp` gets its record when first read). */
+  private readonly apps = new Map<string, TotpFactor>();
+  /** When each account's recovery codes were made, by user id. */
+  private readonly recoveryMadeAt = new Map<string, string>();
+  /** Enrolments waiting for their first code. */
+  private readonly enrollments = new Map<string, { userId: string; code: string; attempts: number; used: boolean; expiresAt: number }>();
+  private mfaSeq = 0;
+
+  /** Passkeys work at all: offered for sign-in, or an RP ID configured for the account page and the second factor. */
+  private get passkeysOn(): boolean {
+    return this.methods.includes('passkey') || this.options.rpId !== undefined;
+  }
+
+  /** Passkey sign-in and passkey-first sign-up: only where `methods` offers passkeys, as on the broker. */
+  private passkeySignInOffered() {
+    if (!this.methods.includes('passkey')) throw problem('invalid_request', { detail: 'passkey sign-in is not offered' });
+  }
+
+  /** The code the authenticator app of `email` shows, as the test or story types it. */
+  appCode(email: string): string {
+    return this.users.get(email)?.totp?.code ?? this.options.totp?.[email] ?? FAKE_APP_CODE;
+  }
+
+  private appOf(user: FakeUser): TotpFactor | undefined {
+    if (!user.totp) return undefined;
+    let app = this.apps.get(user.id);
+    if (!app) this.apps.set(user.id, (app = { id: `totp_${++this.mfaSeq}`, type: 'totp', created_at: SESSION_MADE_AT, last_used_at: null }));
+    return app;
+  }
+
+  /** Ten new codes for `user` (the old ones stop working), as shown once. */
+  private newRecoveryCodes(user: FakeUser): RecoveryCodes {
+    const batch = ++this.mfaSeq;
+    const codes = Array.from({ length: 10 }, (_, i) => fakeRecoveryCode(batch * 10 + i));
+    const created_at = new Date(this.clock()).toISOString();
+    user.recoveryCodes = codes.map(recoveryCode);
+    this.recoveryMadeAt.set(user.id, created_at);
+    return { codes, created_at };
+  }
+
+  private answerMfa(method: string, path: string, body: Record<string, unknown>): { status: number; body?: unknown } {
+    switch (`${method} ${path}`) {
+      case 'GET /v1/mfa': {
+        const user = this.signedInUser();
+        const app = this.appOf(user);
+        const remaining = user.recoveryCodes.length;
+        const status: MfaStatus = {
+          factors: app ? [app] : [],
+          recovery_codes: { remaining, created_at: remaining || this.recoveryMadeAt.has(user.id) ? (this.recoveryMadeAt.get(user.id) ?? SESSION_MADE_AT) : null },
+          passkeys: user.passkeys.length,
+        };
+        return { status: 200, body: status };
+      }
+      case 'POST /v1/mfa/totp': {
+        const user = this.signedInUser();
+        if (user.totp) throw problem('invalid_request', { detail: 'an authenticator app is set up already; remove it first' });
+        const id = `flw_totp${++this.mfaSeq}`;
+        const secret = fakeTotpSecret(this.mfaSeq);
+        const expiresAt = Date.now() + 600_000;
+        this.enrollments.set(id, { userId: user.id, code: this.appCode(user.email), attempts: 0, used: false, expiresAt });
+        const uri = `otpauth://totp/Latchkey:${encodeURIComponent(user.email)}?secret=${secret}&issuer=Latchkey&algorithm=SHA1&digits=6&period=30`;
+        return { status: 200, body: { enrollment_id: id, secret, uri, expires_at: new Date(expiresAt).toISOString() } satisfies TotpEnrollment };
+      }
+      case 'POST /v1/mfa/totp/confirm': {
+        const user = this.signedInUser();
+        const enrollment = typeof body.enrollment_id === 'string' ? this.enrollments.get(body.enrollment_id) : undefined;
+        if (typeof body.code !== 'string' || !/^\d{6}$/.test(body.code.replace(/\s+/g, ''))) throw problem('invalid_request', { errors: [{ path: 'code', message: 'The code is six digits' }] });
+        // Another user's enrolment is as unknown as none.
+        if (!enrollment || enrollment.used || enrollment.userId !== user.id || Date.now() > enrollment.expiresAt) throw problem('code_expired');
+        if (enrollment.attempts >= MAX_ATTEMPTS) throw problem('too_many_attempts');
+        if (body.code.replace(/\s+/g, '') !== enrollment.code) {
+          enrollment.attempts++;
+          throw enrollment.attempts >= MAX_ATTEMPTS ? problem('too_many_attempts') : problem('invalid_code', { attempts_left: MAX_ATTEMPTS - enrollment.attempts });
+        }
+        enrollment.used = true;
+        const now = new Date(this.clock()).toISOString();
+        // The confirming code is spent: the app's next one signs in (`showTotp`).
+        user.totp = { code: enrollment.code, used: true };
+        const factor: TotpFactor = { id: `totp_${++this.mfaSeq}`, type: 'totp', created_at: now, last_used_at: now };
+        this.apps.set(user.id, factor);
+        const recovery = user.recoveryCodes.length ? null : this.newRecoveryCodes(user).codes;
+        return { status: 201, body: { factor, recovery_codes: recovery } satisfies TotpConfirmation };
+      }
+      case 'POST /v1/mfa/recovery-codes':
+        return { status: 201, body: this.newRecoveryCodes(this.signedInUser()) };
+      case 'POST /v1/sign-in/mfa/passkey/options': {
+        const flow = typeof body.flow_id === 'string' ? this.mfaFlows.get(body.flow_id) : undefined;
+        if (!flow || flow.used || flow.attempts >= MAX_ATTEMPTS) throw problem('code_expired');
+        if (!this.passkeysOn) throw problem('invalid_request', { detail: 'passkeys are not offered' });
+        const user = this.users.get(flow.email)!;
+        if (!user.passkeys.length) throw problem('invalid_request', { detail: 'the account has no passkey' });
+        const ceremony = this.startPasskeyFlow('second-factor', { userId: user.id, mfaFlowId: flow.id });
+        const step: PasskeyStep = {
+          step: 'passkey',
+          flow_id: ceremony.id,
+          options: {
+            challenge: ceremony.challenge,
+            timeout: this.passkeyTimeout,
+            rpId: this.rpId,
+            allowCredentials: user.passkeys.map((p) => ({ id: p.credentialId, type: 'public-key', transports: p.transports })),
+            userVerification: 'required',
+          },
+          expires_at: new Date(ceremony.expiresAt).toISOString(),
+        };
+        return { status: 200, body: step };
+      }
+      case 'POST /v1/sign-in/mfa/passkey': {
+        const credential = assertionOf(body.credential);
+        const ceremony = this.openPasskeyFlow(body.flow_id, 'second-factor');
+        const flow = this.mfaFlows.get(ceremony.mfaFlowId!)!;
+        const user = this.users.get(flow.email)!;
+        // Only the account's own passkeys answer its second factor.
+        const passkey = user.passkeys.find((p) => p.credentialId === credential.id);
+        if (!passkey || user.id !== ceremony.userId) throw problem('passkey_rejected');
+        if (!(checkCeremony(credential.response, 'webauthn.get', ceremony.challenge) & FLAG_UV)) throw problem('passkey_rejected');
+        if (flow.used) throw problem('code_expired');
+        ceremony.used = flow.used = true;
+        passkey.last_used_at = new Date(this.clock()).toISOString();
+        return this.done(flow.email, flow.first, passkeyFactor(passkey));
+      }
+    }
+    const app = /^\/v1\/mfa\/totp\/([^/]+)$/.exec(path);
+    if (app && method === 'DELETE') {
+      const user = this.signedInUser();
+      if (!user.totp || this.appOf(user)!.id !== decodeURIComponent(app[1]!)) throw problem('not_found');
+      // Its recovery codes go with it, as on the broker.
+      user.totp = null;
+      user.recoveryCodes = [];
+      this.apps.delete(user.id);
+      this.recoveryMadeAt.delete(user.id);
+      return { status: 204 };
+    }
+    throw problem('not_found');
+  }
+  // ---- end of two-step verification ----
 
   /** Opens the review of `user`'s passkeys that a reset answers. */
   private openReview(user: FakeUser): PasskeyReview {
@@ -1081,7 +1239,7 @@ export class FakeBroker {
    * an unknown or expired review is `code_expired`.
    */
   private removeReviewed(body: Record<string, unknown>): PasskeyReviewRemoval {
-    if (!this.methods.includes('passkey')) throw problem('invalid_request', { detail: 'passkeys are not offered' });
+    if (!this.passkeysOn) throw problem('invalid_request', { detail: 'passkeys are not offered' });
     const ids = body.passkey_ids;
     if (typeof body.flow_id !== 'string' || !Array.isArray(ids) || ids.length < 1 || ids.length > 100 || !ids.every((id) => typeof id === 'string' && /^pk_[\w-]{1,60}$/.test(id))) {
       throw problem('invalid_request', { errors: [{ path: 'passkey_ids', message: 'Not a list of passkey ids' }] });
@@ -1107,7 +1265,7 @@ export class FakeBroker {
   }
 
   private startPasskeyFlow(kind: PasskeyFlow['kind'], extra: Partial<PasskeyFlow> = {}): PasskeyFlow {
-    if (!this.methods.includes('passkey')) throw problem('invalid_request', { detail: 'passkeys are not offered' });
+    if (!this.passkeysOn) throw problem('invalid_request', { detail: 'passkeys are not offered' });
     // A ceremony expires with the browser's dialog, or when its pending sign-up does, if sooner.
     const expiresAt = Math.min(Date.now() + this.passkeyTimeout, extra.account?.pendingUntil ?? Infinity);
     const flow: PasskeyFlow = { id: `flw_pk${++this.passkeySeq}`, kind, challenge: randomBase64url(32), expiresAt, used: false, ...extra };
@@ -1117,7 +1275,7 @@ export class FakeBroker {
 
   /** A ceremony still open, else `passkey_rejected`: unknown, used, expired and another kind all look the same. */
   private openPasskeyFlow(id: unknown, kind: PasskeyFlow['kind']): PasskeyFlow {
-    if (!this.methods.includes('passkey')) throw problem('invalid_request', { detail: 'passkeys are not offered' });
+    if (!this.passkeysOn) throw problem('invalid_request', { detail: 'passkeys are not offered' });
     const flow = typeof id === 'string' ? this.passkeyFlows.get(id) : undefined;
     if (!flow || flow.used || flow.kind !== kind || Date.now() > flow.expiresAt) throw problem('passkey_rejected');
     return flow;
@@ -1275,6 +1433,22 @@ function derived(factors: Factor[]): { amr: string[]; aal: 1 | 2 } {
   // `mfa`: a second factor (TOTP, recovery code, passkey) besides a factor of another method.
   const mfa = new Set(factors.map((f) => f.method)).size >= 2 && has('otp', 'recovery_code', 'passkey');
   return { amr: [...new Set(amr), ...(mfa ? ['mfa'] : [])], aal: has('passkey') || (has('pwd') && has('otp', 'recovery_code')) ? 2 : 1 };
+}
+
+/** The code an authenticator app enrolled in the fake shows, unless `options.totp` names the account's own. */
+export const FAKE_APP_CODE = '123456';
+
+/** A base32 TOTP secret (32 characters, as the broker's), the same for the same `n`, so snapshots stay put. */
+function fakeTotpSecret(n: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  return Array.from({ length: 32 }, (_, i) => alphabet[(n * 7 + i * 13 + ((i * i) % 11)) % 32]).join('');
+}
+
+/** A recovery code as the broker shows them (`xxxxx-xxxxx`, no look-alikes), the same for the same `n`. */
+function fakeRecoveryCode(n: number): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  const chars = Array.from({ length: 10 }, (_, i) => alphabet[(n * 17 + i * 7 + ((n + i) * (i + 3)) % 13) % alphabet.length]);
+  return `${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`;
 }
 
 /** A recovery code as the broker compares it: case, spaces and dashes ignored. */

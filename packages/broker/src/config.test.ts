@@ -78,8 +78,14 @@ describe('broker configuration', () => {
   describe('passkeys', () => {
     const withPasskeys = (extra: object) => parseBrokerConfig({ publicUrl: 'https://auth.example.com', signIn: { methods: ['password', 'passkey'] }, ...extra });
 
-    it('are off unless the sign-in methods list them', () => {
+    it('are off unless the sign-in methods list them or an RP ID is set', () => {
       expect(parseBrokerConfig({ publicUrl: 'https://auth.example.com', allowedOrigins: ['https://a.example.com', 'https://b.example.org'] }).passkeys).toBeNull();
+    });
+
+    it('with an RP ID and no passkey sign-in method, are on as a second factor while sign-in leaves them out', () => {
+      const config = parseBrokerConfig({ publicUrl: 'https://auth.example.com', allowedOrigins: ['https://app.example.com'], passkeys: { rpId: 'example.com' } });
+      expect(config.passkeys).toMatchObject({ rpId: 'example.com', origins: ['https://app.example.com'] });
+      expect(config.signIn.methods).toEqual(['password', 'email-code']);
     });
 
     it('default to the one host every origin shares, its name, user verification required and five-minute ceremonies', () => {
@@ -115,7 +121,7 @@ describe('broker configuration', () => {
       refused({ passkeys: { rpId: 'exa mple.com' } }, /passkeys\.rpId: .* is not a domain name/);
     });
 
-    it('check an RP ID that is set even while passkeys are off', () => {
+    it('check an RP ID that is set even while sign-in offers no passkeys', () => {
       expect(() => parseBrokerConfig({ publicUrl: 'https://auth.example.com', passkeys: { rpId: 'example.org' } })).toThrow(/passkeys\.origins/);
     });
   });

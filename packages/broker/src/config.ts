@@ -126,7 +126,8 @@ const brokerConfigSchemaBase = z.object({
     })
     .prefault({}),
   /**
-   * Passkeys (WebAuthn), on when `signIn.methods` lists `passkey`. A passkey belongs to
+   * Passkeys (WebAuthn), on when `signIn.methods` lists `passkey`, or, as a second factor
+   * and on the account page only, when `rpId` is set without it. A passkey belongs to
    * `rpId`, the registrable domain of the host pages (not the broker's): changing it
    * later strands every passkey made under the old one.
    */
@@ -282,8 +283,14 @@ function passkeyIssues(config: PasskeyInput): Array<{ field: 'rpId' | 'origins';
     .map((o) => ({ field: 'origins' as const, message: `${o} is not on ${rpId} or a subdomain of it, so no passkey for ${rpId} works there` }));
 }
 
+/**
+ * Passkeys are on when sign-in offers them, or when an RP ID is configured without
+ * that: then the account page adds passkeys and they answer the MFA step as a second
+ * factor, while sign-in (identify, autofill, passkey-first sign-up) leaves them out
+ * (see `passkeySignInOffered`).
+ */
 function resolvePasskeys(config: PasskeyInput): PasskeyConfig | null {
-  if (!config.signIn.methods.includes('passkey')) return null;
+  if (!config.signIn.methods.includes('passkey') && config.passkeys.rpId === undefined) return null;
   const rpId = passkeyRpId(config)!;
   const { userVerification, attestation, timeoutMs } = config.passkeys;
   return { rpId, rpName: config.passkeys.rpName ?? rpId, origins: passkeyOrigins(config), userVerification, attestation, timeoutMs };

@@ -18,7 +18,7 @@ export {
   removePasskeysAfterReset,
 } from './calls/passkeys.js';
 export { listConnectedAccounts, connectAccount, disconnectAccount } from './calls/identities.js';
-export { verifyMfa, enrollMfa, getMfaStatus, startTotpEnrollment, confirmTotpEnrollment, deleteTotp, regenerateRecoveryCodes } from './calls/mfa.js';
+export { verifyMfa, enrollMfa, startMfaPasskey, finishMfaPasskey, getMfaStatus, startTotpEnrollment, confirmTotpEnrollment, deleteTotp, regenerateRecoveryCodes } from './calls/mfa.js';
 export { startStepUp, stepUpWithPassword, stepUpWithCode, startStepUpPasskey, stepUpWithPasskey, sendStepUpEmailCode, stepUpWithEmailCode } from './calls/step-up.js';
 export { getPublicConfig, startSocialSignIn, resumeSignIn } from './calls/federation.js';
 export { createSessionStore } from './session-store.js';

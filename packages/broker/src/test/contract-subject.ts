@@ -35,6 +35,8 @@ export interface Setup {
   totp?: string[];
   /** Of `accounts`, members of an organization that requires MFA: email -> its name. */
   mfaRequiredBy?: Record<string, string>;
+  /** A passkey RP ID (the broker's `passkeys.rpId`): passkeys on as a second factor even where `methods` leaves them out. */
+  rpId?: string;
 }
 
 export interface Subject {
@@ -62,6 +64,8 @@ export interface Subject {
   secondFactor(email: string): { code: string; recoveryCodes: string[] };
   /** What an authenticator app set up with `secret` (an `mfa-enroll` step's key) shows now. */
   enrollCode(secret: string): string;
+  /** The code an authenticator app given `secret` (an enrolment's) shows now for `email`. */
+  appCode(email: string, secret: string): string;
   close(): Promise<void>;
 }
 
@@ -107,6 +111,7 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
       totp: appCodes,
       recoveryCodes,
       mfaRequiredBy: setup.mfaRequiredBy,
+      rpId: setup.rpId,
     });
     return {
       client: fake.client(),
@@ -122,6 +127,7 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
       returnFromIdp: async () => `${APP_ORIGIN}/sign-in?lk_resume=1`,
       secondFactor: (email) => ({ code: appCodes[email]!, recoveryCodes: recoveryCodes[email]! }),
       enrollCode: () => FAKE_ENROLL_CODE,
+      appCode: (email) => fake.appCode(email),
       close: async () => void vi.useRealTimers(),
     };
   }
@@ -137,7 +143,7 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
   }
   const configured = idp ? realSocial(idp) : {};
   const social = (setup.social ?? []).map((p) => configured[p.id]!);
-  const broker = testBroker(storage, { signIn: { methods }, clock, social, adminToken: ADMIN_TOKEN });
+  const broker = testBroker(storage, { signIn: { methods }, clock, social, adminToken: ADMIN_TOKEN, ...(setup.rpId ? { passkeys: { rpId: setup.rpId } } : {}) });
   // Accounts are made by another browser (the harness's own jar), so the client starts signed out.
   const apps = new Map<string, { secret: string; recoveryCodes: string[] }>();
   for (const email of setup.accounts ?? []) {
@@ -192,6 +198,7 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
       return { code: appCode(broker, app.secret), recoveryCodes: app.recoveryCodes };
     },
     enrollCode: (secret) => appCode(broker, secret),
+    appCode: (_email, secret) => appCode(broker, secret),
     async close() {
       await broker.deps.mail.settled();
       await storage.drop();

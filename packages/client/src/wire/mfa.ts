@@ -59,6 +59,16 @@ export interface MfaVerifyRequest {
   code: string;
 }
 
+/**
+ * POST /v1/sign-in/mfa/passkey/options -> 200 `PasskeyStep` for the account's own
+ * passkeys; then POST /v1/sign-in/mfa/passkey with `PasskeySignInRequest` (that
+ * step's `flow_id` and the assertion) -> 200 Step (`done` sets the session cookie).
+ */
+export interface MfaPasskeyOptionsRequest {
+  /** The pending sign-in: the `mfa` step's `flow_id`. */
+  flow_id: string;
+}
+
 /** An authenticator app enrolled as a second factor. */
 export interface TotpFactor {
   id: string;

@@ -1,4 +1,4 @@
-import { finishPasskeySignIn, startPasskeySignIn } from '@latchkey/client';
+import { finishMfaPasskey, finishPasskeySignIn, startMfaPasskey, startPasskeySignIn } from '@latchkey/client';
 import type { Connection, Step } from '@latchkey/client';
 import { getPasskey, passkeyAutofillSupported, untilAborted } from '../internal/passkeys.js';
 
@@ -31,4 +31,17 @@ export async function signInWithPasskey(
     if (o.autofill && !picked) return untilAborted(signal);
     throw error;
   }
+}
+
+/**
+ * Answers a pending sign-in's `mfa` step (`flowId`) with one of the account's
+ * passkeys (the second factor's own routes): the broker's options for this
+ * sign-in, the browser's dialog, the assertion back. The broker adds the passkey
+ * to that sign-in's factors, so the answer is `done` with `mfa` in `amr`, never a
+ * new passkey-only sign-in. lk-sign-in's and lk-mfa's `mfa` step import it with
+ * "Use a passkey instead".
+ */
+export async function answerMfaWithPasskey(conn: Connection, signal: AbortSignal, flowId: string): Promise<Step> {
+  const step = await startMfaPasskey(conn, { flow_id: flowId }, { signal });
+  return finishMfaPasskey(conn, { flow_id: step.flow_id, credential: await getPasskey(step, signal) }, { signal });
 }

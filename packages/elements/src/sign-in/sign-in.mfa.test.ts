@@ -24,13 +24,14 @@ afterEach(() => {
   history.replaceState(null, '', location.pathname);
 });
 
-async function mfaCard(o: { methods?: SignInMethod[]; totp?: boolean; passkey?: boolean } = {}) {
+async function mfaCard(o: { methods?: SignInMethod[]; totp?: boolean; passkey?: boolean; rpId?: string } = {}) {
   const broker = fakeBroker({
     accounts: { [ADA]: PASSWORD },
     totp: o.totp === false ? {} : { [ADA]: TOTP },
     recoveryCodes: { [ADA]: RECOVERY },
     methods: o.methods,
     passkeys: o.passkey ? { [ADA]: [{ name: 'MacBook' }] } : undefined,
+    rpId: o.rpId,
   });
   const signedIn: LkSignedInEvent[] = [];
   const errors: string[] = [];
@@ -241,12 +242,40 @@ describe('lk-sign-in: the second factor', () => {
     await expect(el.client!.session.refresh()).resolves.toMatchObject({ status: 'signed-in', session: { amr: ['fed', 'otp', 'mfa'] } });
   });
 
-  it('offers a passkey instead where the broker lists one, which signs in on its own', async () => {
+  it('offers a passkey instead where the broker lists one, which answers this sign-in as its second factor', async () => {
     const c = await mfaCard({ methods: ['password', 'email-code', 'passkey'], passkey: true });
+    authenticator = installFakeAuthenticator({ credentials: c.broker.credentialsFor(ADA) });
+    await passwordThenMfa(c);
+    const sent = bodiesSentTo(c.el.client!, '/v1/sign-in/mfa/passkey/options');
+    c.button('Use a passkey instead')!.click();
+    await until(() => c.signedIn.length === 1);
+    // The password and the passkey: one sign-in with two factors, not a new passkey sign-in.
+    expect(c.signedIn[0]!.detail.session.amr).toEqual(['pwd', 'swk', 'user', 'mfa']);
+    expect(c.broker.requests).toContain('POST /v1/sign-in/mfa/passkey/options');
+    expect(c.broker.requests).toContain('POST /v1/sign-in/mfa/passkey');
+    expect(c.broker.requests).not.toContain('POST /v1/passkeys/sign-in/verify');
+    expect(sent).toEqual([{ flow_id: expect.stringMatching(/^flw_mfa/) }]);
+  });
+
+  it('offers a passkey as second factor where passkeys are no sign-in method, only an RP ID', async () => {
+    const c = await mfaCard({ methods: ['password'], passkey: true, rpId: location.hostname });
     authenticator = installFakeAuthenticator({ credentials: c.broker.credentialsFor(ADA) });
     await passwordThenMfa(c);
     c.button('Use a passkey instead')!.click();
     await until(() => c.signedIn.length === 1);
-    expect(c.signedIn[0]!.detail.session.amr).toEqual(['swk', 'user']);
+    expect(c.signedIn[0]!.detail.session.amr).toContain('mfa');
+    expect(await axeViolations(c.el)).toEqual([]);
+  });
+
+  it('says so when the passkey dialog is cancelled, and the code still works', async () => {
+    const c = await mfaCard({ methods: ['password', 'email-code', 'passkey'], passkey: true });
+    authenticator = installFakeAuthenticator({ credentials: c.broker.credentialsFor(ADA), outcome: 'cancel' });
+    await passwordThenMfa(c);
+    c.button('Use a passkey instead')!.click();
+    await until(() => c.alert() !== '');
+    expect(c.signedIn).toEqual([]);
+    type(c.input('totp')!, TOTP);
+    await until(() => c.signedIn.length === 1);
+    expect(c.signedIn[0]!.detail.session.amr).toEqual(['pwd', 'otp', 'mfa']);
   });
 });

@@ -48,6 +48,11 @@ export interface SignInStepOptions<View extends SignInView> {
   validate(names: string[]): Record<string, string> | undefined;
   /** Shows another view without asking the broker ("Use another email"). */
   goTo(view: SignInView): void;
+  /**
+   * "Back to sign in" of a step that has it (the second factor's): unset, it goes to the
+   * email step (lk-sign-in); null, the link is not drawn (lk-mfa without a `sign-in-url`).
+   */
+  back?: (() => void) | null;
   /** "Resend code" of a mailed-code step. */
   resend(step: EmailCodeStep): void;
 }

@@ -1,4 +1,4 @@
-import type { ReactiveController, TemplateResult } from 'lit';
+import type { nothing, ReactiveController, TemplateResult } from 'lit';
 import type { SessionClient, User } from '@latchkey/client';
 
 /**
@@ -42,4 +42,11 @@ export interface ProfileSection extends ReactiveController {
   /** Custom states the element is in because of this section (e.g. `adding-passkey`). */
   readonly states: string[];
   render(): TemplateResult;
+  /**
+   * A section with a credential field (a one-time code) draws its form in the element's
+   * light DOM, where password managers see it: into an element with `slot`, which its
+   * shadow template places with `<slot name=…>`.
+   */
+  readonly slot?: string;
+  renderLight?(): TemplateResult | typeof nothing;
 }

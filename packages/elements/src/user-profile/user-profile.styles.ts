@@ -25,8 +25,8 @@ export const userProfileStyles = [
 .section{padding-block-start:var(--_space-m);border-block-start:var(--_border-width) solid var(--_border)}
 .section + .section{margin-block-start:var(--_space-l)}
 [part~=section-title]{margin:0;font-size:1.0625rem;font-weight:650}
-.description,.empty,.note,.signed-out{margin-block:var(--_space-xs) var(--_space-m);color:var(--_muted);font-size:var(--_font-size-s);line-height:1.5}
-.empty{margin-block-end:0;padding:var(--_space-m);text-align:center;border:var(--_border-width) dashed var(--_border);border-radius:var(--_radius)}
+.description,.empty,.off,.note,.signed-out{margin-block:var(--_space-xs) var(--_space-m);color:var(--_muted);font-size:var(--_font-size-s);line-height:1.5}
+.empty,.off{margin-block-end:0;padding:var(--_space-m);text-align:center;border:var(--_border-width) dashed var(--_border);border-radius:var(--_radius)}
 .note{margin-block-end:0}
 .list{margin:0;padding:0;list-style:none}
 .row{display:grid;grid-template-columns:auto minmax(0,1fr) auto;align-items:center;gap:var(--_space-s) calc(var(--_space-s)*1.5);padding-block:calc(var(--_space-s)*1.5);border-block-end:var(--_border-width) solid var(--_border)}
@@ -85,5 +85,9 @@ input[aria-invalid=true]{border-color:var(--_danger)}
 @media (forced-colors:active){:is(button,input):focus-visible{outline-color:Highlight}
 .kind{border-color:CanvasText}}
 .retry{display:grid;gap:calc(var(--_space-s)*1.5);justify-items:start}
+.panel{display:grid;gap:var(--_space-s);margin-block-start:var(--_space-m);padding:var(--_space-m);border:var(--_border-width) solid var(--_border);border-radius:var(--_radius)}
+.panel-title{margin:0;font-size:1rem;font-weight:650}
+slot[name=two-step]{display:block}
+.confirm.notice{background:color-mix(in srgb,var(--_primary) 6%,transparent);border-color:color-mix(in srgb,var(--_primary) 28%,transparent)}
 `),
 ];

@@ -78,7 +78,7 @@ describe('lk-user-profile: the passkeys list', () => {
     expect(p.el.matches(':state(loading)')).toBe(false);
     // Each section reads its own list once.
     // (The email, password and sessions sections ask for their own, in whatever order their chunk lands.)
-    expect(p.broker.requests.filter((r) => r !== 'GET /v1/password' && r !== 'GET /v1/sessions')).toEqual(['GET /v1/session', 'GET /v1/passkeys', 'GET /v1/identities']);
+    expect(p.broker.requests.filter((r) => r !== 'GET /v1/password' && r !== 'GET /v1/sessions')).toEqual(['GET /v1/session', 'GET /v1/passkeys', 'GET /v1/mfa', 'GET /v1/identities']);
     expect(await axeViolations(p.el)).toEqual([]);
   });
 

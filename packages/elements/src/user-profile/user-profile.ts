@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { html, nothing, render, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { msg } from '../internal/localize.js';
 import { LatchkeyError, type SessionClient, type SessionState } from '@latchkey/client';
@@ -8,6 +8,8 @@ import { directionFor } from '../internal/locale-state.js';
 import { ConnectedAccountsSection } from './connected-accounts.section.js';
 import { LazySection } from './lazy-section.js';
 import { PasskeysSection } from './passkeys.section.js';
+import { TwoStepSection } from './two-step.section.js';
+import { adoptFormStyles } from '../internal/form-styles.js';
 import type { ProfileSection, SectionHost } from './section.js';
 import { userProfileStyles } from './user-profile.styles.js';
 
@@ -214,9 +216,18 @@ export class LkUserProfile extends LkElement {
     new LazySection(this, this.#sectionHost, () => import('./account.sections.js').then((m) => m.email)),
     new LazySection(this, this.#sectionHost, () => import('./account.sections.js').then((m) => m.password)),
     new PasskeysSection(this, this.#sectionHost),
+    new TwoStepSection(this, this.#sectionHost),
     new ConnectedAccountsSection(this, this.#sectionHost),
     new LazySection(this, this.#sectionHost, () => import('./account.sections.js').then((m) => m.sessions)),
   ];
+  /** The light-DOM hosts of the sections' forms (`ProfileSection.slot`), made when first needed. */
+  readonly #lightHosts = new Map<string, HTMLElement>();
+
+  override connectedCallback() {
+    super.connectedCallback();
+    // The sections' light-DOM forms (a one-time code field) are styled from the root node, as lk-sign-in's.
+    adoptFormStyles(this.getRootNode());
+  }
 
   protected override sessionChanged(state: SessionState, client: SessionClient) {
     this.session = state;
@@ -249,6 +260,23 @@ export class LkUserProfile extends LkElement {
     const status = this.session.status;
     const states = this.session.status === 'signed-in' ? [...this.#sections.flatMap((s) => s.states), ...(this.steppingUp ? ['step-up'] : [])] : [];
     this.setStates([...(status === 'loading' && !this.notConfigured ? ['loading'] : status === 'loading' ? [] : [status]), ...states]);
+    this.#renderLight();
+  }
+
+  /** Each section's light-DOM form into its slotted host (nothing while nobody is signed in). */
+  #renderLight() {
+    for (const section of this.#sections) {
+      if (!section.slot || !section.renderLight) continue;
+      const form = this.session.status === 'signed-in' ? section.renderLight() : nothing;
+      let host = this.#lightHosts.get(section.slot);
+      if (!host && form === nothing) continue;
+      if (!host) {
+        host = Object.assign(document.createElement('div'), { slot: section.slot, className: 'lk-form-host' });
+        this.#lightHosts.set(section.slot, host);
+      }
+      if (host.parentNode !== this) this.append(host);
+      render(form, host, { host: this });
+    }
   }
 
   #retry = () => {

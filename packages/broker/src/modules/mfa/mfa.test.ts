@@ -255,6 +255,48 @@ describe.each(storageKinds)('a passkey as the second factor on %s', (kind: Stora
   });
 });
 
+describe.each(storageKinds)('a passkey as the second factor where sign-in offers no passkeys (an RP ID only) on %s', (kind: StorageKind) => {
+  const t = useTestBroker(kind, undefined, { signIn: { methods: ['password', 'email-code'] }, passkeys: { rpId: 'app.test' } });
+
+  it('adds a passkey from the account page and takes it at the mfa step: amr pwd+hwk+user+mfa', async () => {
+    const b = t.broker;
+    await userWithTotp(b);
+    const authenticator = new SoftAuthenticator();
+    expect((await addPasskey(b, authenticator)).status).toBe(201);
+    expect((await b.get('/v1/mfa')).body.passkeys).toBe(1);
+
+    const browser = b.browser({ ip: '198.51.100.74' });
+    const first = await passwordFirst(browser);
+    expect(first.body).toMatchObject({ step: 'mfa', methods: ['totp', 'recovery-code', 'passkey'] });
+    const step = await browser.post('/v1/sign-in/mfa/passkey/options', { flow_id: first.body.flow_id });
+    expect(step.body.options).toMatchObject({ rpId: 'app.test', allowCredentials: [{ id: authenticator.credentials[0]!.id }] });
+    const done = await browser.post('/v1/sign-in/mfa/passkey', { flow_id: step.body.flow_id, credential: authenticator.get(step.body.options) });
+    expect(done.body).toMatchObject({ step: 'done', user: { email: EMAIL }, session: { amr: ['pwd', 'hwk', 'user', 'mfa'], aal: 2 } });
+  });
+
+  it('keeps passkeys off the first screen: identify and the public configuration leave them out, and passkey sign-in (autofill) and passkey-first sign-up are refused', async () => {
+    const b = t.broker;
+    await userWithTotp(b);
+    const authenticator = new SoftAuthenticator();
+    await addPasskey(b, authenticator);
+    const browser = b.browser({ ip: '198.51.100.75' });
+    expect((await browser.post('/v1/sign-in/identify', { email: EMAIL })).body).toEqual({ step: 'password', email: EMAIL, methods: ['password', 'email-code'] });
+    expect((await browser.get('/v1/config')).body.sign_in_methods).toEqual(['password', 'email-code']);
+    // What autofill asks first: refused, so the element never starts it.
+    const options = await browser.post('/v1/passkeys/sign-in/options', {});
+    expect([options.status, options.body.code]).toEqual([400, 'invalid_request']);
+    // Nor does an assertion for a ceremony of another kind sign in alone.
+    const first = await passwordFirst(browser);
+    const ceremony = await browser.post('/v1/sign-in/mfa/passkey/options', { flow_id: first.body.flow_id });
+    const alone = await browser.post('/v1/passkeys/sign-in/verify', { flow_id: ceremony.body.flow_id, credential: authenticator.get(ceremony.body.options) });
+    expect([alone.status, alone.body.code]).toEqual([400, 'invalid_request']);
+    const before = await rowCounts(t.storage);
+    const signUp = await browser.post('/v1/sign-up', { email: 'new@example.test' });
+    expect([signUp.status, signUp.body.code]).toEqual([400, 'invalid_request']);
+    expect(await rowCounts(t.storage)).toEqual(before);
+  });
+});
+
 describe.each(storageKinds)('MFA where passkeys only prefer user verification on %s', (kind: StorageKind) => {
   const t = useTestBroker(kind, undefined, { signIn: { methods: [...PASSKEY_METHODS] }, passkeys: { userVerification: 'preferred' } });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MfaEnrollRequest, MfaVerifyRequest, TotpConfirmRequest } from '@latchkey/client';
+import type { MfaEnrollRequest, MfaPasskeyOptionsRequest, MfaVerifyRequest, TotpConfirmRequest } from '@latchkey/client';
 import { flowIdField } from '../email/schema.js';
 
 /** Six digits; spaces are dropped (apps show `123 456`). */
@@ -28,9 +28,10 @@ export const totpIdParam = /^totp_[\w-]{1,60}$/;
 
 // The schemas accept every request the client's wire types describe (a compile-time check).
 type Accepts<Schema extends z.ZodType, Wire> = Wire extends z.input<Schema> ? true : never;
-const accepted: [Accepts<typeof mfaVerifySchema, MfaVerifyRequest>, Accepts<typeof totpConfirmSchema, TotpConfirmRequest>, Accepts<typeof mfaEnrollSchema, MfaEnrollRequest>] = [
-  true,
-  true,
-  true,
-];
+const accepted: [
+  Accepts<typeof mfaVerifySchema, MfaVerifyRequest>,
+  Accepts<typeof totpConfirmSchema, TotpConfirmRequest>,
+  Accepts<typeof mfaEnrollSchema, MfaEnrollRequest>,
+  Accepts<typeof mfaPasskeyOptionsSchema, MfaPasskeyOptionsRequest>,
+] = [true, true, true, true];
 void accepted;

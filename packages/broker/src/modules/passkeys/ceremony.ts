@@ -62,6 +62,17 @@ export function passkeyConfig(deps: Deps): PasskeyConfig {
 }
 
 /**
+ * The passkey settings where sign-in offers passkeys (`signIn.methods` lists
+ * `passkey`): a discoverable sign-in (the button, autofill) and a passkey-first
+ * sign-up. Where only an RP ID is configured, passkeys are a second factor and
+ * an account page's, and these are refused like passkeys that are off.
+ */
+export function passkeySignInConfig(deps: Deps): PasskeyConfig {
+  if (!deps.config.signIn.methods.includes('passkey')) throw new ProblemError('invalid_request', { detail: 'passkey sign-in is not offered' });
+  return passkeyConfig(deps);
+}
+
+/**
  * Opens a ceremony's flow, bound to this browser, expiring with the dialog. A
  * flow that must outlive its challenge (`keepUntil`: a pending sign-up) keeps
  * the challenge's own end in its data and checks it when finished.

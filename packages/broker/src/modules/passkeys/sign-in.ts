@@ -13,6 +13,7 @@ import {
   PASSKEY_SECOND_FACTOR,
   PASSKEY_SIGN_IN,
   passkeyConfig,
+  passkeySignInConfig,
   recordingCounterRegressions,
   type ChallengeData,
   type PasskeySignInFlow,
@@ -30,7 +31,7 @@ import { verifyAssertion } from './verify.js';
  * const step = await startPasskeySignIn(deps, browserOf(c, deps.config), null); // { step: 'passkey', flow_id, options, expires_at }
  */
 export async function startPasskeySignIn(deps: Deps, browser: Browser, returnTo: string | null): Promise<PasskeyStep> {
-  const options = await requestOptions(passkeyConfig(deps));
+  const options = await requestOptions(passkeySignInConfig(deps));
   const flow = await openCeremony<PasskeySignInFlow>(deps.storage, deps, browser, {
     kind: PASSKEY_SIGN_IN,
     userId: null,
@@ -48,7 +49,7 @@ export async function startPasskeySignIn(deps: Deps, browser: Browser, returnTo:
  * trips to the database with the rate limit, no transaction to hold open.
  */
 export async function finishPasskeySignIn(deps: Deps, browser: Browser, flowId: string, credential: AssertionCredential): Promise<StepOutcome> {
-  passkeyConfig(deps);
+  passkeySignInConfig(deps);
   const key = ceremonyKey(deps, browser, flowId, PASSKEY_SIGN_IN);
   return recordingCounterRegressions(deps, async () => {
     const found = await findAssertionCeremony<PasskeySignInFlow>(deps.storage, key, 'sign-in', credential.id);

@@ -7,7 +7,7 @@ import { isUniqueViolation, type Db } from '../../storage/storage.js';
 import type { Browser } from '../sign-in/browser.js';
 import { completeFirstFactor, type StepOutcome } from '../sign-in/complete.js';
 import { passkeyDefaultName } from './aaguids.js';
-import { consumeCeremony, openCeremony, PASSKEY_SIGN_UP, passkeyConfig, rejected, type PasskeySignUpFlow } from './ceremony.js';
+import { consumeCeremony, openCeremony, PASSKEY_SIGN_UP, passkeySignInConfig, rejected, type PasskeySignUpFlow } from './ceremony.js';
 import { creationOptions, registrationStep } from './options.js';
 import type { RegistrationCredential } from './schema.js';
 import { passkeyFactor, verifyRegistration } from './verify.js';
@@ -17,7 +17,7 @@ const PENDING_SIGN_UP_MS = 15 * 60_000;
 
 /** A fresh registration ceremony for a pending sign-up (same account id, new challenge). */
 async function openSignUpCeremony(tx: Db, deps: Deps, browser: Browser, pending: Omit<PasskeySignUpFlow, 'challenge' | 'challenge_until'>): Promise<PasskeyRegistrationStep> {
-  const passkeys = passkeyConfig(deps);
+  const passkeys = passkeySignInConfig(deps);
   const options = await creationOptions(passkeys, { id: pending.user_id, email: pending.email, name: pending.name });
   const pendingUntil = Date.parse(pending.pending_until);
   const challengeUntil = new Date(Math.min(deps.clock().getTime() + passkeys.timeoutMs, pendingUntil));
@@ -51,7 +51,7 @@ export function startPasskeySignUp(tx: Db, deps: Deps, browser: Browser, pending
  * `code_expired` when the pending sign-up is gone: start the sign-up again.
  */
 export async function restartPasskeySignUp(deps: Deps, browser: Browser, flowId: string): Promise<PasskeyRegistrationStep> {
-  passkeyConfig(deps);
+  passkeySignInConfig(deps);
   return deps.storage.transaction(async (tx) => {
     const now = deps.clock();
     const old = await consumeFlow<PasskeySignUpFlow>(tx, { id: flowId, kind: PASSKEY_SIGN_UP, bindingHash: browser.bindingHash, now });
@@ -67,7 +67,7 @@ export async function restartPasskeySignUp(deps: Deps, browser: Browser, flowId:
  * exists without a way in, and of two parallel finishes one wins.
  */
 export async function finishPasskeySignUp(deps: Deps, browser: Browser, body: Omit<PasskeyRegistrationRequest, 'credential'> & { credential: RegistrationCredential }): Promise<StepOutcome> {
-  const passkeys = passkeyConfig(deps);
+  const passkeys = passkeySignInConfig(deps);
   return deps.storage.transaction(async (tx) => {
     const flow = await consumeCeremony<PasskeySignUpFlow>(tx, deps, browser, body.flow_id, PASSKEY_SIGN_UP, 'sign-up');
     // Refused before anything is written, so the rollback leaves the flow open for a restart.

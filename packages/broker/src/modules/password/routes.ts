@@ -11,7 +11,8 @@ import { finishSignUp, startSignUp } from './sign-up.js';
 
 /** POST /v1/sign-up, POST /v1/sign-up/verify (passkey-first sign-ups finish in the passkeys module) */
 export function signUpRoutes(deps: Deps) {
-  const schema = deps.config.passkeys ? signUpWithPasskeysSchema : signUpSchema;
+  // A sign-up without a password (passkey-first) only where sign-in offers passkeys.
+  const schema = deps.config.signIn.methods.includes('passkey') ? signUpWithPasskeysSchema : signUpSchema;
   return new Hono()
     .post('/', async (c) => {
       const body = await readJson(c, schema);

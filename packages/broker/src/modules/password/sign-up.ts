@@ -21,7 +21,7 @@ import { checkPasswordStrength } from './strength.js';
  */
 export async function startSignUp(deps: Deps, browser: Browser, body: SignUpRequest): Promise<EmailCodeStep> {
   const returnTo = checkReturnTo(deps.config, body.return_to);
-  if (body.password === undefined && !deps.config.passkeys) throw new ProblemError('invalid_request', { errors: [{ path: 'password', message: 'Required' }] });
+  if (body.password === undefined && !deps.config.signIn.methods.includes('passkey')) throw new ProblemError('invalid_request', { errors: [{ path: 'password', message: 'Required' }] });
   // Accounts of a domain that requires SSO come from its IdP (JIT), never from a sign-up form.
   await refuseWhereSsoRequired(deps, body.email);
   // Judged with what the caller sent (the address and name), never with an existing account's data.

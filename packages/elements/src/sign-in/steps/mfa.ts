@@ -26,7 +26,7 @@ type MfaView = Extract<SignInView, { name: 'mfa' }>;
 /**
  * "Two-step verification": the authenticator app's six digits (submitted once all are in),
  * or a recovery code, with a link to switch between them; "Use a passkey instead" when the
- * step lists `passkey` (a passkey sign-in, which proves both factors on its own). A wrong
+ * step lists `passkey` (one of the account's passkeys, answering this sign-in's step). A wrong
  * code says at the field how many tries are left; a sign-in that has used them up says to
  * start again.
  */
@@ -45,8 +45,8 @@ export function render(o: SignInStepOptions<MfaView>): StepScreen {
     o.goTo({ ...o.view, method: next });
     requestAnimationFrame(() => form?.querySelector<HTMLInputElement>(`input[name="${next}"]`)?.focus());
   };
-  const onPasskey = () =>
-    o.submit(async (conn, signal) => (await import('../passkey-sign-in.js')).signInWithPasskey(conn, signal, { autofill: false, returnTo: o.returnTo, offered: () => {} }));
+  // The account's passkey answers this pending sign-in's step (its own routes), adding the second factor to the first.
+  const onPasskey = () => o.submit(async (conn, signal) => (await import('../passkey-sign-in.js')).answerMfaWithPasskey(conn, signal, step.flow_id));
   const other = method === 'totp' ? 'recovery-code' : 'totp';
   const left = step.attempts_left;
   // Once the pending sign-in is spent, no other factor helps: only "Back to sign in" stays.
@@ -74,7 +74,7 @@ export function render(o: SignInStepOptions<MfaView>): StepScreen {
             </button>`
           : nothing} ${offers('passkey')
           ? html`<button type="button" class="lk-link" @click=${onPasskey}>${msg('Use a passkey instead', { id: 'mfa.use-passkey' })}</button>`
-          : nothing} <button type="button" class="lk-link" @click=${() => o.goTo({ name: 'identifier' })}>${msg('Back to sign in')}</button> </div> </form>`,
+          : nothing} ${o.back === null ? nothing : html`<button type="button" class="lk-link" @click=${o.back ?? (() => o.goTo({ name: 'identifier' }))}>${msg('Back to sign in')}</button>`} </div> </form>`,
   };
 }
 
