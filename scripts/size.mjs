@@ -31,12 +31,19 @@ export const ELEMENTS = [
   // loaded only when an organization requiring MFA asks a member to enrol (and while the page is idle).
   // + 200 (issue 23): "Use a passkey instead" answers the pending sign-in through the second factor's own
   // routes (startMfaPasskey/finishMfaPasskey), in the passkey chunk only that button and autofill load.
-  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: ENTRY_BUDGET, step: 4_000, total: 37_850 } },
-  // total: DESIGN.md's 50 kB for the code of every element in English. A translation is budgeted on
+  // + 150: the plural rules out of the first screen (a chunk of their own, shared by the steps that count
+  // tries), which made room in the entry for the enrolment step's loader.
+  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: ENTRY_BUDGET, step: 4_000, total: 38_000 } },
+  // total: DESIGN.md's bar is 50 kB for the code of every element in English, and it is NOT met: issue 23
+  // (2026-12-06) took it from 40.7 kB to 63.6 kB with lk-mfa, the account page's email, password, sessions,
+  // two-step and step-up sections, enrolment during sign-in and the QR encoder (uqr, 4.0 kB), every one a
+  // lazy chunk (no page loads them all). The budget holds today's figure so nothing grows unseen; getting
+  // back under 50 kB (a smaller QR encoder, the sections' shared scaffolding, shorter chunks) is open work
+  // the README lists under Figures. A translation is budgeted on
   // its own (`locale`): a page loads one at most, and only when it asks for that language, so the
   // figure compares with peers' (Hanko Elements' 46 kB counts English only; its other languages
   // are imports of their own).
-  { name: 'all elements', entry: 'packages/elements/src/index.ts', budgets: { step: 4_000, locale: 8_000, total: 50_000 } },
+  { name: 'all elements', entry: 'packages/elements/src/index.ts', budgets: { step: 4_000, locale: 8_000, total: 64_000 } },
 ];
 
 /**

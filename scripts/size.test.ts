@@ -35,12 +35,12 @@ describe('bundle budgets (DESIGN.md)', () => {
     expect(lazy.sort()).toEqual(['error-messages', 'passkey-sign-in', 'provider-icons', 'qr-code', 'sign-in.engine']);
   });
 
-  it('keeps lk-sign-in\'s first screen, social buttons included, within its budget, each step within 4 kB and all of it within 37.85 kB gzip (30 kB before the MFA step and the step-up message, 31.5 kB before enrolment during sign-in and its QR code and the passkey second factor)', () => {
+  it('keeps lk-sign-in\'s first screen, social buttons included, within its budget, each step within 4 kB and all of it within 38 kB gzip (30 kB before the MFA step and the step-up message, 31.5 kB before enrolment during sign-in and its QR code and the passkey second factor)', () => {
     expect(ENTRY_BUDGET).toBeLessThanOrEqual(16_000);
     expect(of('lk-sign-in').filter((r) => r.budgetGzip).map((r) => [r.part, r.budgetGzip])).toEqual([
       ['entry', ENTRY_BUDGET],
       ...Array.from({ length: 8 }, () => ['step', 4_000]),
-      ['total', 37_850],
+      ['total', 38_000],
     ]);
     for (const row of of('lk-sign-in').filter((r) => r.budgetGzip)) {
       expect(row.gzip, `lk-sign-in ${row.part} ${row.name} gzip bytes`).toBeLessThanOrEqual(row.budgetGzip!);
@@ -48,10 +48,10 @@ describe('bundle budgets (DESIGN.md)', () => {
     expect(part('lk-sign-in', 'entry').gzip).toBeGreaterThan(1_000);
   });
 
-  it('keeps the code of all elements within 50 kB gzip, every chunk counted, each step chunk within 4 kB and each translation within 8 kB', () => {
+  it('keeps the code of all elements within its budget (64 kB gzip: over DESIGN.md\'s 50 kB since issue 23, see size.mjs), every chunk counted, each step chunk within 4 kB and each translation within 8 kB', () => {
     const total = part('all elements', 'total');
-    expect(total.budgetGzip).toBe(50_000);
-    expect(total.gzip).toBeLessThanOrEqual(50_000);
+    expect(total.budgetGzip).toBe(64_000);
+    expect(total.gzip).toBeLessThanOrEqual(64_000);
     // Every chunk counts: the first screen, each step and lazy helper in the total, each translation on a line of its own.
     const locales = of('all elements').filter((r) => r.part === 'locale');
     expect(locales.map((r) => r.name)).toEqual(['ar', 'de']);

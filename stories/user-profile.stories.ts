@@ -667,10 +667,11 @@ export const PasswordNeedsRecentSignIn: Story = {
     const { section: s } = await section(canvasElement, 'Password');
     await userEvent.click(await waitFor(() => s.getByRole('button', { name: 'Change password' })));
     await userEvent.type(await waitFor(() => within(canvasElement).getByLabelText('New password')), 'a brand new battery staple');
-    // The broker wants a recent sign-in (the step-up prompt behind host.sensitive answers it once it lands).
+    // The broker wants a recent sign-in: the card asks to confirm it is you (step-up) before it saves.
     loadedBroker(loaded).broker.failNext.set('/v1/password', 'reauthentication_required');
     await userEvent.click(within(canvasElement).getByRole('button', { name: 'Save password' }));
-    await waitFor(() => expect(s.getByRole('alert')).toHaveTextContent('Confirm it’s you to make this change.'));
+    await waitFor(() => expect(canvasElement.querySelector('lk-user-profile')!.matches(':state(step-up)')).toBe(true));
+    await waitFor(() => expect(within(canvasElement).getByRole('heading', { name: 'Confirm it’s you' })).toBeVisible());
   },
 };
 
@@ -743,6 +744,13 @@ const twoStepOn: FakeBrokerOptions = {
   recoveryCodes: { [email]: ['k7m2p-q9x4t', 'w3n8c-r6v2h', 'h4j9s-t2b7x', 'p8d3m-y6q2c', 'c5v9n-z3k8w', 'r2t7g-b4m9s', 'x6h3p-d8w2k'] },
 };
 
+/** The enrolment's stories show the two-step section alone (the whole card is taller than the test viewport), as a page's own styling through `::part` would. */
+const twoStepOnly: Story['render'] = (args, context) =>
+  html`${meta.render(args, context)}<style>
+    lk-user-profile::part(section) { display: none; }
+    lk-user-profile::part(two-step-section) { display: block; }
+  </style>`;
+
 /** The two-step section, to query by role, once its status is in; the light-DOM form of the element too. */
 async function twoStep(canvasElement: HTMLElement) {
   const p = await profile(canvasElement);
@@ -774,6 +782,7 @@ export const TwoStepOff: Story = {
 
 export const TwoStepEnrolling: Story = {
   name: 'Setting up an authenticator app',
+  render: twoStepOnly,
   loaders: [withBroker(enrolBase)],
   play: async ({ canvasElement }) => {
     const { el, form, field } = await startSetUp(canvasElement);
@@ -790,6 +799,7 @@ export const TwoStepEnrolling: Story = {
 
 export const TwoStepWrongCode: Story = {
   name: 'Setting up: wrong code',
+  render: twoStepOnly,
   loaders: [withBroker(enrolBase)],
   play: async ({ canvasElement }) => {
     const { field } = await startSetUp(canvasElement);
@@ -801,6 +811,7 @@ export const TwoStepWrongCode: Story = {
 
 export const TwoStepRecoveryCodes: Story = {
   name: 'Setting up: recovery codes shown once',
+  render: twoStepOnly,
   loaders: [withBroker(enrolBase)],
   play: async ({ canvasElement }) => {
     const { el, form, region, field } = await startSetUp(canvasElement);

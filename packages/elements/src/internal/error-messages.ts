@@ -1,7 +1,8 @@
 import { msg, str } from './localize.js';
 import { networkMessage } from './messages.js';
 import { LatchkeyError, type LatchkeyErrorCode } from '@latchkey/client';
-import { currentLocale, pluralCategory } from './locale-state.js';
+import { currentLocale } from './locale-state.js';
+import { pluralCategory } from './plural.js';
 import { PasskeyCeremonyError, type CeremonyFailure } from './ceremony-error.js';
 
 // The messages of every error code, in a chunk of their own (`messages.ts` imports it when the

@@ -22,15 +22,6 @@ export function isRtl(locale: string): boolean {
   return RTL.test(locale);
 }
 
-/** The CLDR plural category of `n` in the current locale (Arabic has `two` and `few`, English only `one` and `other`). */
-export function pluralCategory(n: number): Intl.LDMLPluralRule {
-  try {
-    return new Intl.PluralRules(current).select(n);
-  } catch {
-    return n === 1 ? 'one' : 'other';
-  }
-}
-
 /**
  * An address (or any left-to-right text) inside a sentence of any locale, set
  * apart with Unicode's first-strong isolate, so "ada@example.com." does not

@@ -85,7 +85,7 @@ describe('lk-user-profile: password', () => {
     expect(p.broker.mail.at(-1)).toMatchObject({ to: ADA, subject: 'Your password was changed' });
   });
 
-  it('a passkey-only account is offered "Set a password"; without a recent sign-in it says so', async () => {
+  it('a passkey-only account is offered "Set a password"; without a recent sign-in it asks to confirm it is you', async () => {
     const p = await profile({ accounts: { [ADA]: null }, methods: ['password', 'passkey'], passkeys: { [ADA]: [{ name: 'iPhone' }] } });
     await until(() => p.button('edit-password')?.textContent?.trim() === 'Set a password');
     p.button('edit-password')!.click();
@@ -93,7 +93,9 @@ describe('lk-user-profile: password', () => {
     type(p.field('password')!, 'a brand new battery staple');
     p.broker.failNext.set('/v1/password', 'reauthentication_required');
     p.field('password')!.form!.requestSubmit();
-    await until(() => p.alerts('password') === 'Confirm it’s you to make this change.');
+    // The refusal opens "Confirm it's you" (step-up), and nothing is saved meanwhile.
+    await until(() => p.el.matches(':state(step-up)'));
+    await until(() => p.el.querySelector('[slot="step-up"] .lk-step-up h3')?.textContent?.trim() === 'Confirm it’s you');
     expect(p.broker.users.get(ADA)!.password).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { msg, str } from '../internal/localize.js';
-import { pluralCategory } from '../internal/locale-state.js';
+import { pluralCategory } from '../internal/plural.js';
 
 // The "Two-step verification" section's wording that depends on a number or a state.
 

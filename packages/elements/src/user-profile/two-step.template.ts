@@ -36,7 +36,7 @@ const shieldIcon = html`<svg class="plus" viewBox="0 0 24 24" aria-hidden="true"
 
 /** The section's frame: heading, what two-step verification is, then `body`. */
 export function renderTwoStepSection(body: TemplateResult): TemplateResult {
-  return html`<section part="section" class="section" aria-labelledby="two-step-title"> <h3 part="section-title" id="two-step-title">${msg('Two-step verification', { id: 'mfa.title' })}</h3> <p part="section-description" class="description">${msg('Ask for a code from your phone as well as your password when you sign in, so a stolen password alone is not enough.', { id: 'two-step.description' })}</p> ${body} </section>`;
+  return html`<section part="section two-step-section" class="section" aria-labelledby="two-step-title"> <h3 part="section-title" id="two-step-title">${msg('Two-step verification', { id: 'mfa.title' })}</h3> <p part="section-description" class="description">${msg('Ask for a code from your phone as well as your password when you sign in, so a stolen password alone is not enough.', { id: 'two-step.description' })}</p> ${body} </section>`;
 }
 
 /** An enrolment or new recovery codes: their heading here, their form (light DOM, where password managers see the code field) in the slot. */

@@ -6,7 +6,7 @@ import { renderField } from './field.js';
 import { linkStyles } from './links.js';
 import { renderUsernameHint } from './username-hint.js';
 import type { FormState } from './form-state.js';
-import { pluralCategory } from '../locale-state.js';
+import { pluralCategory } from '../plural.js';
 import { addFieldCheck } from '../field-checks.js';
 
 addFormStyles(linkStyles);
