@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { DemoPage } from './pages/demo-page.js';
-import { brokerUrl, createAccount, expect, test, uniqueEmail } from './fixtures/broker.js';
+import { fromPage } from './fixtures/account-api.js';
+import { createAccount, expect, test, uniqueEmail } from './fixtures/broker.js';
 import { freshTotp, totp } from './fixtures/totp.js';
 import { VirtualAuthenticator } from './fixtures/webauthn.js';
 
@@ -11,17 +12,6 @@ const password = 'correct horse battery staple';
  * is enrolled on the demo's account page (lk-user-profile's "Two-step verification"): the test
  * reads the key the element shows and computes every code from it, as an authenticator app does.
  */
-
-/** Calls the broker from the page, as the signed-in user's browser (its cookies, its origin). */
-function fromPage<T>(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  return page.evaluate(
-    async ({ url, method, body }) => {
-      const response = await fetch(url, { method, credentials: 'include', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: response.status, body: response.status === 204 ? null : await response.json() };
-    },
-    { url: `${brokerUrl}${path}`, method, body },
-  ) as Promise<{ status: number; body: T }>;
-}
 
 /**
  * The signed-in user sets up an authenticator app on the account page: the QR code and the key

@@ -1,20 +1,9 @@
-import type { Page } from '@playwright/test';
 import { DemoPage } from './pages/demo-page.js';
-import { brokerUrl, createAccount, expect, stepUpWindowSeconds, test, uniqueEmail } from './fixtures/broker.js';
+import { fromPage } from './fixtures/account-api.js';
+import { createAccount, expect, stepUpWindowSeconds, test, uniqueEmail } from './fixtures/broker.js';
 import { VirtualAuthenticator } from './fixtures/webauthn.js';
 
 const password = 'correct horse battery staple';
-
-/** Calls the broker from the page, as the signed-in user's browser (its cookies, its origin). */
-function fromPage<T>(page: Page, method: string, path: string): Promise<{ status: number; body: T }> {
-  return page.evaluate(
-    async ({ url, method }) => {
-      const response = await fetch(url, { method, credentials: 'include' });
-      return { status: response.status, body: response.status === 204 ? null : await response.json() };
-    },
-    { url: `${brokerUrl}${path}`, method },
-  ) as Promise<{ status: number; body: T }>;
-}
 
 test('step-up before deleting a passkey: past the window the broker refuses, "Confirm it\'s you" takes the password, and the passkey goes', async ({ page, api, outbox }) => {
   // The e2e broker's window is short (playwright.config.ts): the test waits it out once.

@@ -48,6 +48,20 @@ const meta = {
 export default meta;
 type Story = StoryObj;
 
+/**
+ * A story of one section shows that section alone: the whole card (six sections) is taller than
+ * the test viewport, and a screenshot of an element past it is slow and unstable. It is a page's own
+ * styling through `::part`, so the element is exactly as shipped.
+ */
+const only = (part: 'passkeys-section' | 'accounts-section' | 'sessions-section' | 'two-step-section'): Story['render'] => (args, context) =>
+  html`<div data-only=${part}>${meta.render(args, context)}</div><style>
+    [data-only] lk-user-profile::part(section) { display: none; }
+    [data-only='passkeys-section'] lk-user-profile::part(passkeys-section),
+    [data-only='accounts-section'] lk-user-profile::part(accounts-section),
+    [data-only='sessions-section'] lk-user-profile::part(sessions-section),
+    [data-only='two-step-section'] lk-user-profile::part(two-step-section) { display: block; }
+  </style>`;
+
 /** The element, its shadow root to query by role, and a reader of what it says. */
 async function profile(canvasElement: HTMLElement) {
   const el = await storyElement<LkUserProfile>(canvasElement, 'lk-user-profile');
@@ -97,6 +111,7 @@ export const SignedOut: Story = {
 
 export const NoPasskeys: Story = {
   name: 'No passkeys',
+  render: only('passkeys-section'),
   loaders: [withBroker({ methods, accounts: { [email]: password }, signedInAs: email, social: [devhub] })],
   play: async ({ canvasElement }) => {
     const { card } = await listed(canvasElement);
@@ -107,6 +122,7 @@ export const NoPasskeys: Story = {
 
 export const SeveralPasskeys: Story = {
   name: 'Several passkeys',
+  render: only('passkeys-section'),
   play: async ({ canvasElement }) => {
     const { card, says } = await listed(canvasElement);
     const rows = passkeyRows(card);
@@ -123,6 +139,7 @@ export const SeveralPasskeys: Story = {
 
 export const Renaming: Story = {
   name: 'Renaming',
+  render: only('passkeys-section'),
   play: async ({ canvasElement }) => {
     const { el, card } = await listed(canvasElement);
     await userEvent.click(card.getByRole('button', { name: 'Rename YubiKey 5C' }));
@@ -138,6 +155,7 @@ export const Renaming: Story = {
 
 export const RenameError: Story = {
   name: 'Rename error',
+  render: only('passkeys-section'),
   play: async ({ canvasElement, loaded }) => {
     const { el, card } = await listed(canvasElement);
     await userEvent.click(card.getByRole('button', { name: 'Rename iPhone' }));
@@ -153,6 +171,7 @@ export const RenameError: Story = {
 
 export const DeleteConfirmation: Story = {
   name: 'Delete confirmation',
+  render: only('passkeys-section'),
   play: async ({ canvasElement }) => {
     const { el, card } = await listed(canvasElement);
     await userEvent.click(card.getByRole('button', { name: 'Delete iPhone' }));
@@ -217,6 +236,7 @@ export const StepUpWrongPassword: Story = {
 
 export const LastWayInRefused: Story = {
   name: 'Deleting the last way in refused',
+  render: only('passkeys-section'),
   loaders: [
     withBroker({
       methods,
@@ -241,6 +261,7 @@ export const LastWayInRefused: Story = {
 
 export const AddRunning: Story = {
   name: 'Add: waiting for the device',
+  render: only('passkeys-section'),
   beforeEach: withAuthenticator('never'),
   play: async ({ canvasElement }) => {
     const { el, card } = await listed(canvasElement);
@@ -254,6 +275,7 @@ export const AddRunning: Story = {
 
 export const AddCancelled: Story = {
   name: 'Add: dialog cancelled',
+  render: only('passkeys-section'),
   beforeEach: withAuthenticator('cancel'),
   play: async ({ canvasElement, loaded }) => {
     const { el, card } = await listed(canvasElement);
@@ -266,6 +288,7 @@ export const AddCancelled: Story = {
 
 export const AddTimedOut: Story = {
   name: 'Add: timed out',
+  render: only('passkeys-section'),
   // The broker gives the dialog 1.2 s instead of 5 minutes, so the story does not wait that long.
   loaders: [withBroker({ ...withPasskeys, passkeyTimeout: 1_200 })],
   beforeEach: withAuthenticator('timeout'),
@@ -279,6 +302,7 @@ export const AddTimedOut: Story = {
 
 export const AlreadyRegistered: Story = {
   name: 'Add: already on this device',
+  render: only('passkeys-section'),
   beforeEach: withAuthenticator('already-registered'),
   play: async ({ canvasElement }) => {
     const { el, card } = await listed(canvasElement);
@@ -291,6 +315,7 @@ export const AlreadyRegistered: Story = {
 
 export const Added: Story = {
   name: 'Add: passkey added',
+  render: only('passkeys-section'),
   // Today is fixed, so the new row's date (and the snapshot) does not change by the day.
   loaders: [withBroker({ ...withPasskeys, clock: () => Date.parse('2026-11-30T12:00:00Z') })],
   play: async ({ canvasElement, loaded }) => {
@@ -308,6 +333,7 @@ export const Added: Story = {
 
 export const Unsupported: Story = {
   name: 'Unsupported browser',
+  render: only('passkeys-section'),
   beforeEach: withAuthenticator('unsupported'),
   play: async ({ canvasElement }) => {
     const { card } = await listed(canvasElement);
@@ -322,6 +348,7 @@ export const Unsupported: Story = {
 
 export const PasskeysOff: Story = {
   name: 'Passkeys not offered by the broker',
+  render: only('passkeys-section'),
   loaders: [withBroker({ accounts: { [email]: password }, signedInAs: email, social: [devhub] })],
   play: async ({ canvasElement, loaded }) => {
     const { card } = await profile(canvasElement);
@@ -345,6 +372,7 @@ export const BrokerUnreachable: Story = {
 
 export const German: Story = {
   name: 'German (de)',
+  render: only('passkeys-section'),
   globals: { locale: 'de' },
   play: async ({ canvasElement }) => {
     const { card } = await listed(canvasElement);
@@ -359,6 +387,7 @@ export const German: Story = {
 
 export const Arabic: Story = {
   name: 'Arabic (ar, right to left), delete confirmation',
+  render: only('passkeys-section'),
   globals: { locale: 'ar' },
   play: async ({ canvasElement }) => {
     const { el, card } = await listed(canvasElement);
@@ -404,6 +433,7 @@ async function accounts(canvasElement: HTMLElement) {
 
 export const AccountsNone: Story = {
   name: 'Connected accounts: none connected',
+  render: only('accounts-section'),
   loaders: [withBroker(accountsBase)],
   play: async ({ canvasElement }) => {
     const { region } = await accounts(canvasElement);
@@ -415,6 +445,7 @@ export const AccountsNone: Story = {
 
 export const AccountsOne: Story = {
   name: 'Connected accounts: one connected',
+  render: only('accounts-section'),
   loaders: [withBroker(withDevHub)],
   play: async ({ canvasElement }) => {
     const { region } = await accounts(canvasElement);
@@ -428,6 +459,7 @@ export const AccountsOne: Story = {
 
 export const AccountsConnecting: Story = {
   name: 'Connected accounts: connecting (leaving for DevHub)',
+  render: only('accounts-section'),
   loaders: [withBroker(accountsBase)],
   play: async ({ canvasElement, loaded }) => {
     const { el, region } = await accounts(canvasElement);
@@ -441,6 +473,7 @@ export const AccountsConnecting: Story = {
 
 export const AccountsConnected: Story = {
   name: 'Connected accounts: DevHub connected, back from DevHub',
+  render: only('accounts-section'),
   loaders: [withBroker(accountsBase, backFromDevHub('done'))],
   play: async ({ canvasElement }) => {
     const { el, region } = await accounts(canvasElement);
@@ -452,6 +485,7 @@ export const AccountsConnected: Story = {
 
 export const AccountsDisconnectConfirm: Story = {
   name: 'Connected accounts: disconnect confirmation',
+  render: only('accounts-section'),
   loaders: [withBroker(withDevHub)],
   play: async ({ canvasElement }) => {
     const { el, region } = await accounts(canvasElement);
@@ -465,6 +499,7 @@ export const AccountsDisconnectConfirm: Story = {
 
 export const AccountsLastWayIn: Story = {
   name: 'Connected accounts: disconnecting the last way in refused',
+  render: only('accounts-section'),
   loaders: [withBroker({ accounts: { [cy]: null }, signedInAs: cy, social: providers, identities: { [cy]: [{ provider: 'devhub', email: cy, createdAt: '2026-10-01T12:00:00Z' }] } })],
   play: async ({ canvasElement }) => {
     const { el, region } = await accounts(canvasElement);
@@ -488,26 +523,31 @@ const idpErrorStory = (reason: IdpErrorReason, said: string): Pick<Story, 'loade
 
 export const AccountsDeclined: Story = {
   name: 'Connected accounts: declined at DevHub',
+  render: only('accounts-section'),
   ...idpErrorStory('access_denied', "DevHub wasn't connected: access was declined."),
 };
 
 export const AccountsUnreachable: Story = {
   name: 'Connected accounts: DevHub unreachable',
+  render: only('accounts-section'),
   ...idpErrorStory('idp_unreachable', "DevHub didn't answer. Try again later."),
 };
 
 export const AccountsNotLinkable: Story = {
   name: 'Connected accounts: DevHub account not linkable',
+  render: only('accounts-section'),
   ...idpErrorStory('not_linkable', "This DevHub account is already linked to another account, or can't be linked."),
 };
 
 export const AccountsIdpError: Story = {
   name: 'Connected accounts: DevHub error',
+  render: only('accounts-section'),
   ...idpErrorStory('idp_error', "DevHub couldn't be connected. Try again."),
 };
 
 export const AccountsGerman: Story = {
   name: 'Connected accounts: German (de), not linkable',
+  render: only('accounts-section'),
   globals: { locale: 'de' },
   loaders: [withBroker(withDevHub, (broker) => {
     broker.pendingConnect = { userId: broker.users.get(email)!.id, provider: providers[1]!, resumeUrl: location.href };
@@ -525,6 +565,7 @@ export const AccountsGerman: Story = {
 
 export const AccountsArabic: Story = {
   name: 'Connected accounts: Arabic (ar, right to left), disconnect confirmation',
+  render: only('accounts-section'),
   globals: { locale: 'ar' },
   loaders: [withBroker(withDevHub)],
   play: async ({ canvasElement }) => {
@@ -550,15 +591,7 @@ const withSessions: FakeBrokerOptions = {
   },
 };
 
-/**
- * The sessions stories show the card's last section alone, so its screenshot is of it
- * (the whole card is taller than the test viewport): a page's own styling through `::part`.
- */
-const sessionsOnly: Story['render'] = (args, context) =>
-  html`${meta.render(args, context)}<style>
-    lk-user-profile::part(section) { display: none; }
-    lk-user-profile::part(sessions-section) { display: block; }
-  </style>`;
+const sessionsOnly = only('sessions-section');
 
 /** The section whose heading is `title`, once it is drawn. */
 async function section(canvasElement: HTMLElement, title: string) {
@@ -744,12 +777,7 @@ const twoStepOn: FakeBrokerOptions = {
   recoveryCodes: { [email]: ['k7m2p-q9x4t', 'w3n8c-r6v2h', 'h4j9s-t2b7x', 'p8d3m-y6q2c', 'c5v9n-z3k8w', 'r2t7g-b4m9s', 'x6h3p-d8w2k'] },
 };
 
-/** The enrolment's stories show the two-step section alone (the whole card is taller than the test viewport), as a page's own styling through `::part` would. */
-const twoStepOnly: Story['render'] = (args, context) =>
-  html`${meta.render(args, context)}<style>
-    lk-user-profile::part(section) { display: none; }
-    lk-user-profile::part(two-step-section) { display: block; }
-  </style>`;
+const twoStepOnly = only('two-step-section');
 
 /** The two-step section, to query by role, once its status is in; the light-DOM form of the element too. */
 async function twoStep(canvasElement: HTMLElement) {

@@ -31,7 +31,7 @@ const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
  * and the connect buttons.
  */
 export function renderAccountsSection(body: TemplateResult | typeof nothing, connect: TemplateResult | typeof nothing, alert: string | undefined): TemplateResult {
-  return html`<section part="section" class="section" aria-labelledby="accounts-title"> <h3 part="section-title" id="accounts-title">${msg('Connected accounts')}</h3> <p part="section-description" class="description">${msg('Sign in with an account from another service.')}</p> ${alert ? html`<p class="alert top" role="alert">${alert}</p>` : nothing} ${body} ${connect} </section>`;
+  return html`<section part="section accounts-section" class="section" aria-labelledby="accounts-title"> <h3 part="section-title" id="accounts-title">${msg('Connected accounts')}</h3> <p part="section-description" class="description">${msg('Sign in with an account from another service.')}</p> ${alert ? html`<p class="alert top" role="alert">${alert}</p>` : nothing} ${body} ${connect} </section>`;
 }
 
 /**

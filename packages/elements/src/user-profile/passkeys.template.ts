@@ -40,7 +40,7 @@ const plusIcon = html`<svg class="plus" viewBox="0 0 24 24" aria-hidden="true"><
  * or its loading and failed states) and the add button.
  */
 export function renderPasskeysSection(body: TemplateResult, add: TemplateResult | typeof nothing): TemplateResult {
-  return html`<section part="section" class="section" aria-labelledby="passkeys-title"> <h3 part="section-title" id="passkeys-title">${msg('Passkeys')}</h3> <p part="section-description" class="description"> ${msg('Sign in with your fingerprint, face or screen lock instead of a password. Passkeys cannot be guessed or phished.')} </p> ${body} ${add} </section>`;
+  return html`<section part="section passkeys-section" class="section" aria-labelledby="passkeys-title"> <h3 part="section-title" id="passkeys-title">${msg('Passkeys')}</h3> <p part="section-description" class="description"> ${msg('Sign in with your fingerprint, face or screen lock instead of a password. Passkeys cannot be guessed or phished.')} </p> ${body} ${add} </section>`;
 }
 
 /** Placeholder rows while a list loads (two, or `rows`), and `status` (what is loading) said to screen readers. */
