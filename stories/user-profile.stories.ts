@@ -54,12 +54,13 @@ type Story = StoryObj;
  * styling through `::part`, so the element is exactly as shipped.
  */
 const only = (part: 'passkeys-section' | 'accounts-section' | 'sessions-section' | 'two-step-section'): Story['render'] => (args, context) =>
-  html`<div data-only=${part}>${meta.render(args, context)}</div><style>
-    [data-only] lk-user-profile::part(section) { display: none; }
-    [data-only='passkeys-section'] lk-user-profile::part(passkeys-section),
-    [data-only='accounts-section'] lk-user-profile::part(accounts-section),
-    [data-only='sessions-section'] lk-user-profile::part(sessions-section),
-    [data-only='two-step-section'] lk-user-profile::part(two-step-section) { display: block; }
+  // The element stays the story's first child (what the screenshot takes); the style says which part stays.
+  html`${meta.render(args, context)}<style data-only=${part}>
+    :has(> style[data-only]) > lk-user-profile::part(section) { display: none; }
+    :has(> style[data-only='passkeys-section']) > lk-user-profile::part(passkeys-section),
+    :has(> style[data-only='accounts-section']) > lk-user-profile::part(accounts-section),
+    :has(> style[data-only='sessions-section']) > lk-user-profile::part(sessions-section),
+    :has(> style[data-only='two-step-section']) > lk-user-profile::part(two-step-section) { display: block; }
   </style>`;
 
 /** The element, its shadow root to query by role, and a reader of what it says. */
