@@ -787,7 +787,7 @@ async function twoStep(canvasElement: HTMLElement) {
     const found = p.el.shadowRoot!.querySelector<HTMLElement>('[aria-labelledby="two-step-title"]');
     expect(found?.querySelector('[data-action="set-up"], [data-factor]')).toBeTruthy();
     return found!;
-  });
+  }, { timeout: 4000 });
   return { ...p, region: within(region), form: within(p.el as HTMLElement) };
 }
 
@@ -795,7 +795,8 @@ async function twoStep(canvasElement: HTMLElement) {
 async function startSetUp(canvasElement: HTMLElement) {
   const t = await twoStep(canvasElement);
   await userEvent.click(t.region.getByRole('button', { name: 'Set up an authenticator app' }));
-  const field = await waitFor(() => t.form.getByLabelText<HTMLInputElement>('Verification code'));
+  // The enrolment and its QR encoder are chunks loaded on this click: on a busy machine, longer than waitFor's 1 s default.
+  const field = await waitFor(() => t.form.getByLabelText<HTMLInputElement>('Verification code'), { timeout: 4000 });
   return { ...t, field };
 }
 
@@ -845,7 +846,7 @@ export const TwoStepRecoveryCodes: Story = {
   play: async ({ canvasElement }) => {
     const { el, form, region, field } = await startSetUp(canvasElement);
     await userEvent.type(field, '123456');
-    await waitFor(() => expect(el.querySelectorAll('.lk-codes li')).toHaveLength(10));
+    await waitFor(() => expect(el.querySelectorAll('.lk-codes li')).toHaveLength(10), { timeout: 4000 });
     await expect(region.getByRole('heading', { name: 'Save your recovery codes' })).toBeVisible();
     await expect(form.getByRole('button', { name: 'Copy codes' })).toBeVisible();
     await expect(form.getByRole('button', { name: 'Download' })).toBeVisible();
@@ -887,7 +888,7 @@ export const TwoStepRegenerated: Story = {
     await userEvent.click(region.getByRole('button', { name: 'Regenerate recovery codes' }));
     await waitFor(() => expect(region.getByText('Make new recovery codes?')).toBeVisible());
     await userEvent.click(region.getByRole('button', { name: 'Make new codes' }));
-    await waitFor(() => expect(el.querySelectorAll('.lk-codes li')).toHaveLength(10));
+    await waitFor(() => expect(el.querySelectorAll('.lk-codes li')).toHaveLength(10), { timeout: 4000 });
     await expect(region.getByText('10 recovery codes left.')).toBeVisible();
   },
 };
