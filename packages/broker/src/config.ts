@@ -182,6 +182,27 @@ const brokerConfigSchemaBase = z.object({
       maxResponseBytes: z.int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
     })
     .prefault({}),
+  /** Organizations managed by their members (modules/orgs; issue 24). */
+  orgs: z
+    .object({
+      /** The host's own permissions, besides the broker's (`ORG_PERMISSIONS`): `resource:action`, lower case. */
+      permissions: z
+        .array(z.string().regex(/^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$/, 'a permission is `resource:action`, lower case'))
+        .max(200)
+        .refine((list) => new Set(list).size === list.length, 'list each permission once')
+        .default([]),
+      /** A signed-in user may work without an organization (a personal account). */
+      allowPersonal: z.boolean().default(true),
+      /** Signed-in users may create organizations (they become its owner). */
+      allowCreate: z.boolean().default(true),
+      /** How long an emailed invitation stays valid. */
+      invitationTtlSeconds: z.int().min(3600).max(30 * 86_400).default(7 * 86_400),
+      /** The host page that takes invitations and invite links (`lk-sign-up`): mailed and shared links point there. Default: the first allowed origin's `/sign-up`. */
+      joinUrl: z.url({ protocol: /^https?$/ }).optional(),
+    })
+    .prefault({}),
+  /** Audit events (modules/audit): how long they are kept. */
+  audit: z.object({ retentionDays: z.int().min(1).max(3650).default(365) }).prefault({}),
   mail: z.object({ from: z.string().min(3).default('Latchkey <no-reply@localhost>') }).prefault({}),
   passwords: z
     .object({

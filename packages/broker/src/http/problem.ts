@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { PROBLEM_TYPE_PREFIX, type Problem, type ProblemCode, type ProblemFieldError } from '@latchkey/client';
+import { PROBLEM_TYPE_PREFIX, type OrgPolicyUnmet, type Problem, type ProblemCode, type ProblemFieldError } from '@latchkey/client';
 
 /** Titles are for logs and developers; elements show their own localized text per code. */
 const TITLES: Record<ProblemCode, string> = {
@@ -36,6 +36,19 @@ const TITLES: Record<ProblemCode, string> = {
   domain_taken: 'The domain belongs to an organization already',
   slug_taken: 'Another organization has this slug',
   unsupported_connection_type: 'This connection type is not supported yet',
+  forbidden: 'Your role in this organization does not allow this',
+  last_owner: 'An organization keeps at least one owner',
+  role_exists: 'A role with this key exists already',
+  role_in_use: 'Members still hold this role',
+  already_member: 'This account is a member already',
+  invitation_invalid: 'The invitation is unknown, used, revoked or expired',
+  invitation_not_for_you: 'This invitation is for another address',
+  request_pending: 'A request to join is pending already',
+  already_decided: 'The request was decided already',
+  public_email_domain: 'A public mail domain cannot belong to an organization',
+  domain_unverified: 'The domain is not verified by its DNS TXT record',
+  no_connection: 'The organization has no enabled connection',
+  org_policy_unmet: "This session does not meet the organization's security policy",
   internal_error: 'Something went wrong on our side',
 };
 
@@ -72,6 +85,19 @@ const STATUS: Record<ProblemCode, ContentfulStatusCode> = {
   domain_taken: 409,
   slug_taken: 409,
   unsupported_connection_type: 501,
+  forbidden: 403,
+  last_owner: 409,
+  role_exists: 409,
+  role_in_use: 409,
+  already_member: 409,
+  invitation_invalid: 404,
+  invitation_not_for_you: 403,
+  request_pending: 409,
+  already_decided: 409,
+  public_email_domain: 400,
+  domain_unverified: 409,
+  no_connection: 409,
+  org_policy_unmet: 403,
   internal_error: 500,
 };
 
@@ -84,7 +110,7 @@ const STATUS: Record<ProblemCode, ContentfulStatusCode> = {
 export class ProblemError extends Error {
   constructor(
     readonly code: ProblemCode,
-    readonly extra: { detail?: string; errors?: ProblemFieldError[]; attemptsLeft?: number; retryAfterSeconds?: number } = {},
+    readonly extra: { detail?: string; errors?: ProblemFieldError[]; attemptsLeft?: number; retryAfterSeconds?: number; policy?: OrgPolicyUnmet } = {},
   ) {
     super(TITLES[code]);
     this.name = this.constructor.name;
@@ -102,6 +128,7 @@ export function problemResponse(c: Context, code: ProblemCode, extra: ProblemErr
     ...(extra.errors ? { errors: extra.errors } : {}),
     ...(extra.requestId ? { request_id: extra.requestId } : {}),
     ...(extra.attemptsLeft !== undefined ? { attempts_left: extra.attemptsLeft } : {}),
+    ...(extra.policy ? { requirement: extra.policy.requirement, org_id: extra.policy.org_id } : {}),
   };
   // Retry-After is not a CORS-safelisted response header: exposed, so the elements can say how long to wait.
   const retry: Record<string, string> = extra.retryAfterSeconds !== undefined ? { 'retry-after': String(extra.retryAfterSeconds), 'access-control-expose-headers': 'retry-after' } : {};

@@ -41,12 +41,25 @@ const KNOWN_CODES: Record<ProblemCode, true> = {
   domain_taken: true,
   slug_taken: true,
   unsupported_connection_type: true,
+  forbidden: true,
+  last_owner: true,
+  role_exists: true,
+  role_in_use: true,
+  already_member: true,
+  invitation_invalid: true,
+  invitation_not_for_you: true,
+  request_pending: true,
+  already_decided: true,
+  public_email_domain: true,
+  domain_unverified: true,
+  no_connection: true,
+  org_policy_unmet: true,
   internal_error: true,
 };
 
 /** One broker endpoint, as the `calls/` functions describe it. */
 export interface Endpoint {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: `/${string}`;
   /** Sent as JSON; omit for calls without a body. */
   body?: object;

@@ -6,3 +6,4 @@ export * from './federation.js';
 export * from './mfa.js';
 export * from './step-up.js';
 export * from './account.js';
+export * from './orgs.js';

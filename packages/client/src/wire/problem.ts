@@ -48,6 +48,19 @@ export const PROBLEM_TYPE_PREFIX = 'urn:latchkey:problem:';
  *   `domain_taken` 409: the domain belongs to an organization already;
  *   `slug_taken` 409: another organization has that slug;
  *   `unsupported_connection_type` 501: a connection type this broker cannot store yet (SAML).
+ * - Organizations (`/v1/orgs/*`, `/v1/invitations/*`, `/v1/invite-links/*`, `/v1/session/org`):
+ *   `forbidden` 403: a member whose role lacks the permission (`detail` names it), or a change
+ *   no role may make (one's own role, `owner` granted by a non-owner, a permission the caller lacks);
+ *   `last_owner` 409: the organization's only owner cannot leave, be removed or be demoted;
+ *   `role_exists` 409, `role_in_use` 409 (members still hold it);
+ *   `already_member` 409: the invited address's account is a member already;
+ *   `invitation_invalid` 404: an invitation or invite link that is unknown, used, used up, revoked or expired;
+ *   `invitation_not_for_you` 403: the invitation is for another address than the signed-in user's verified one;
+ *   `request_pending` 409, `already_decided` 409 (access requests);
+ *   `public_email_domain` 400: a public mail domain (gmail.com…) cannot be an organization's;
+ *   `domain_unverified` 409: the TXT record is not published yet, or automatic enrolment on a domain not verified by DNS;
+ *   `no_connection` 409: "require SSO" without an enabled connection;
+ *   `org_policy_unmet` 403: this session does not meet the organization's policy (`requirement`, `org_id`).
  * - `internal_error` 500: anything else; carries `request_id` and no secrets.
  */
 export type ProblemCode =
@@ -83,6 +96,19 @@ export type ProblemCode =
   | 'domain_taken'
   | 'slug_taken'
   | 'unsupported_connection_type'
+  | 'forbidden'
+  | 'last_owner'
+  | 'role_exists'
+  | 'role_in_use'
+  | 'already_member'
+  | 'invitation_invalid'
+  | 'invitation_not_for_you'
+  | 'request_pending'
+  | 'already_decided'
+  | 'public_email_domain'
+  | 'domain_unverified'
+  | 'no_connection'
+  | 'org_policy_unmet'
   | 'internal_error';
 
 /**
@@ -125,4 +151,8 @@ export interface Problem {
   request_id?: string;
   /** With `invalid_code`: wrong codes the flow still takes before it is dead. */
   attempts_left?: number;
+  /** With `org_policy_unmet`: what the session must prove to enter the organization. */
+  requirement?: 'mfa' | 'mfa-enroll' | 'passkey' | 'sso';
+  /** With `org_policy_unmet`: the organization. */
+  org_id?: string;
 }

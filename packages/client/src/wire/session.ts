@@ -15,8 +15,13 @@ export interface CurrentSession {
 export type SessionAnswer = CurrentSession | { user: null };
 
 /**
- * POST /v1/session/token[?audience=] -> 200 SessionToken, 401 `unauthenticated`
+ * POST /v1/session/token[?audience=][&org=] -> 200 SessionToken, 401 `unauthenticated`
  * without a session, 400 `invalid_request` for an audience the broker does not serve.
+ * `org`: the browser tab's active organization (an id, or `personal` for none);
+ * without it, the session's own (`SessionInfo.org_id`, where its first factor came
+ * through). 404 `not_found` when the user is not a member of it (any more), 403
+ * `org_policy_unmet` when this session does not meet its policy (see `OrgSwitchRequest`),
+ * 403 `forbidden` for `personal` where the host allows none.
  */
 export interface SessionToken {
   /** Compact ES256 JWT, header `typ: "lk-session+jwt"`. */
@@ -45,10 +50,12 @@ export interface SessionTokenClaims {
   amr: string[];
   /** As `SessionInfo.aal`: the authentication assurance level of the session (1 or 2). */
   aal: 1 | 2;
-  /** The session's active organization (`SessionInfo.org_id`), or null. */
+  /** The organization the token acts in: the tab's (`?org=`), else the session's (`SessionInfo.org_id`); null for a personal account. */
   org_id: string | null;
-  /** The user's role in `org_id`; null until memberships exist. */
+  /** The user's role in `org_id` now (read at each mint); null without one. */
   org_role: string | null;
+  /** What that role allows in `org_id` (the broker's and the host's permissions); empty without one. */
+  org_permissions: string[];
 }
 
 /** POST /v1/sign-out -> 204; revokes the session and clears the cookie. */
