@@ -36,6 +36,8 @@ const env = {
   // Step-up: the shortest window the broker takes (a minute, not ten), so step-up.spec.ts waits it out
   // quickly; every other journey makes its sensitive changes within a minute of signing in.
   LATCHKEY_STEP_UP_MAX_AGE_SECONDS: stepUpSeconds,
+  // Invitations and invite links open the demo's sign-up card.
+  LATCHKEY_ORGS_JOIN_URL: `${demoUrl}/#sign-up`,
 };
 
 export default defineConfig({

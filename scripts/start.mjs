@@ -24,6 +24,8 @@ const services = [
       LATCHKEY_SIGN_IN_METHODS: process.env.LATCHKEY_SIGN_IN_METHODS ?? 'password,email-code,passkey',
       LATCHKEY_ADMIN_TOKEN: adminToken,
       LATCHKEY_SOCIAL: process.env.LATCHKEY_SOCIAL ?? JSON.stringify(demoSocialProviders(devIdpUrl)),
+      // Invitations and invite links open the demo's sign-up card.
+      LATCHKEY_ORGS_JOIN_URL: process.env.LATCHKEY_ORGS_JOIN_URL ?? `${demoUrl}/#sign-up`,
     },
   },
   { name: 'demo', args: ['--filter', '@latchkey/demo', 'dev'], ready: demoUrl },

@@ -74,6 +74,12 @@ describe('broker app settings', () => {
     expect(() => parseBrokerConfig(readSettings({ LATCHKEY_STEP_UP_MAX_AGE_SECONDS: '5', LATCHKEY_DEV: '1' }, '/').config)).toThrow(/stepUp/);
   });
 
+  it('takes the page that opens invitations and invite links from LATCHKEY_ORGS_JOIN_URL, checked by the broker', () => {
+    expect(readSettings({ LATCHKEY_ORGS_JOIN_URL: 'http://localhost:5173/#sign-up' }, '/').config.orgs).toEqual({ joinUrl: 'http://localhost:5173/#sign-up' });
+    expect(readSettings({}, '/').config.orgs).toBeUndefined();
+    expect(() => parseBrokerConfig(readSettings({ LATCHKEY_ORGS_JOIN_URL: 'javascript:alert(1)', LATCHKEY_DEV: '1' }, '/').config)).toThrow(/orgs/);
+  });
+
   it('reads the social providers from LATCHKEY_SOCIAL as a JSON array, and names the setting when it is not one', () => {
     const social = [{ id: 'devhub', preset: 'github', client_id: 'c', client_secret: 's' }];
     expect(readSettings({ LATCHKEY_SOCIAL: JSON.stringify(social) }, '/').config.social).toEqual(social);

@@ -76,6 +76,8 @@ export function readSettings(env: Env, cwd: string): Settings {
     ...(env.LATCHKEY_SOCIAL ? { social: socialProviders(env.LATCHKEY_SOCIAL) } : {}),
     // How recent a sign-in a sensitive change needs (seconds; the broker takes 60 to 86 400, default 600).
     ...(env.LATCHKEY_STEP_UP_MAX_AGE_SECONDS ? { stepUp: { ...file.stepUp, maxAgeSeconds: Number(env.LATCHKEY_STEP_UP_MAX_AGE_SECONDS) } } : {}),
+    // The host page that takes invitations and invite links (mailed and shared links point there).
+    ...(env.LATCHKEY_ORGS_JOIN_URL ? { orgs: { ...file.orgs, joinUrl: env.LATCHKEY_ORGS_JOIN_URL } } : {}),
   };
   return {
     port,
