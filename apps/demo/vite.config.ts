@@ -26,6 +26,6 @@ export default defineConfig({
   define: { __BROKER_URL__: JSON.stringify(brokerUrl) },
   server: { port: demoPort, strictPort: true, host: 'localhost' },
   preview: { port: demoPort, strictPort: true, host: 'localhost' },
-  // Two pages: the app (sign-in, then what the backend verified) and the account page (lk-user-profile).
-  build: { target: 'es2022', rollupOptions: { input: { main: page('index.html'), account: page('account.html') } } },
+  // Three pages: the app (sign-in, then what the backend verified), the account page (lk-user-profile) and the organization page (lk-org-profile).
+  build: { target: 'es2022', rollupOptions: { input: { main: page('index.html'), account: page('account.html'), org: page('org.html') } } },
 });

@@ -60,3 +60,7 @@ async function callBackend() {
   }
 }
 $('call-backend').addEventListener('click', () => void callBackend());
+// Another organization for this tab (the header's switcher): the backend sees its token at once.
+document.addEventListener('lk-org-changed', () => {
+  if (client.session.state.status === 'signed-in') void callBackend();
+});

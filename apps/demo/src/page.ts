@@ -24,6 +24,7 @@ export function setUpPage(): { client: LatchkeyClient; lang: string | null } {
     config.setAttribute('locale', lang);
     const query = `?lang=${encodeURIComponent(lang)}`;
     document.querySelector('lk-user-button')!.setAttribute('account-url', `/account.html${query}`);
+    document.querySelector('lk-org-switcher')?.setAttribute('organization-url', `/org.html${query}`);
     for (const link of document.querySelectorAll<HTMLAnchorElement>('a[data-keep-lang]')) link.href = `${link.pathname}${query}${link.hash}`;
   }
   return { client, lang };

@@ -49,12 +49,26 @@ export const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyErro
   reauthentication_required: () => msg('Confirm it’s you to make this change.', { id: 'error.reauthentication_required' }),
   mfa_required: () =>
     msg('Your organization requires two-step verification, so you can’t remove your authenticator app.', { id: 'error.mfa_required' }),
+  // Organizations (issue 24).
+  forbidden: () => msg('Your role in this organization doesn’t allow this. Ask an owner or admin.', { id: 'error.forbidden' }),
+  last_owner: () => msg('An organization needs at least one owner. Make someone else an owner first.', { id: 'error.last_owner' }),
+  role_exists: () => msg('A role with this key already exists. Choose another key.', { id: 'error.role_exists' }),
+  role_in_use: () => msg('Members still have this role. Give them another role first.', { id: 'error.role_in_use' }),
+  already_member: () => msg('That person is already a member of this organization.', { id: 'error.already_member' }),
+  invitation_invalid: () => msg('This invitation is no longer valid. Ask for a new one.', { id: 'error.invitation_invalid' }),
+  invitation_not_for_you: () => msg('This invitation was sent to another email address. Sign in with that address to accept it.', { id: 'error.invitation_not_for_you' }),
+  request_pending: () => msg('You already asked to join. An admin will decide soon.', { id: 'error.request_pending' }),
+  already_decided: () => msg('This request was already decided.', { id: 'error.already_decided' }),
+  public_email_domain: () => msg('A public email domain can’t belong to an organization. Use your organization’s own domain.', { id: 'error.public_email_domain' }),
+  domain_unverified: () => msg('We couldn’t find the TXT record yet. DNS changes can take a while; try again later.', { id: 'error.domain_unverified' }),
+  no_connection: () => msg('Set up a single sign-on connection before you require it.', { id: 'error.no_connection' }),
+  org_policy_unmet: () => msg('This organization’s security policy asks for more before you can switch to it.', { id: 'error.org_policy_unmet' }),
+  domain_taken: () => msg('Another organization has already claimed this domain.', { id: 'error.domain_taken' }),
+  slug_taken: () => msg('Another organization already uses this short name. Choose another.', { id: 'error.slug_taken' }),
   internal_error: () => msg('Something went wrong on our side. Try again in a moment.', { id: 'error.internal_error' }),
   // Admin API codes (server to server): an element never meets them, so they share the "not offered" message.
   unauthorized: notOffered,
   admin_disabled: notOffered,
-  domain_taken: notOffered,
-  slug_taken: notOffered,
   unsupported_connection_type: notOffered,
   // Codes the client decides (packages/client/src/errors.ts).
   network_error: networkMessage,
