@@ -84,6 +84,17 @@ export interface InvitationRecord {
 const INVITATION = `id, org_id AS "orgId", email, role, invited_by AS "invitedBy", created_at AS "createdAt", expires_at AS "expiresAt",
   accepted_at AS "acceptedAt", accepted_by AS "acceptedBy", revoked_at AS "revokedAt"`;
 
+/**
+ * Holds the organization's invitations still until the transaction ends: parallel
+ * invitations of one address then replace each other in turn (each revoke sees the
+ * one before it committed) instead of colliding on the one-pending-per-address index.
+ * `FOR NO KEY UPDATE` leaves the row to joins (a membership's foreign key takes only `KEY SHARE`).
+ * False when the organization is gone (deleted since the request's access check).
+ */
+export async function lockOrganizationInvitations(db: Db, orgId: string): Promise<boolean> {
+  return (await db.query(`SELECT id FROM organizations WHERE id = $1 FOR NO KEY UPDATE`, [orgId])).length === 1;
+}
+
 /** Revokes the address's pending invitation to the organization (inviting again replaces it); the ids revoked. */
 export async function revokePendingInvitationsFor(db: Db, orgId: string, email: string, at: Date): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
@@ -95,8 +106,8 @@ export async function revokePendingInvitationsFor(db: Db, orgId: string, email: 
 
 /**
  * Stores a new invitation; undefined (nothing written) when the address has a
- * pending one already: a parallel invitation committed between the revoke and
- * this insert (the partial unique index decides, without aborting the transaction).
+ * pending one already (the partial unique index decides, without aborting the
+ * transaction; `lockOrganizationInvitations` keeps parallel invitations from getting here).
  */
 export async function insertInvitation(db: Db, invitation: Omit<InvitationRecord, 'acceptedAt' | 'acceptedBy' | 'revokedAt'> & { tokenHash: string }): Promise<InvitationRecord | undefined> {
   return (

@@ -11,6 +11,7 @@ import {
   insertMembershipIfNone,
   isMemberByEmail,
   listPendingInvitations,
+  lockOrganizationInvitations,
   revokeInvitation as revokeStoredInvitation,
   revokePendingInvitationsFor,
   type InvitationRecord,
@@ -44,38 +45,35 @@ export async function listInvitations(deps: Deps, access: OrgAccess): Promise<In
  * Invites `email` with `role`. The role must be one the inviter may grant
  * (`checkGrant`). An address whose account is a member already is 409
  * `already_member`; any other address, with an account or without, gets the
- * same answer and the same mail. In one transaction: the address's pending
- * invitation is revoked (inviting again replaces it), the new one stored (its
- * token only as a hash) and both recorded; the mail leaves after the commit.
+ * same answer and the same mail. In one transaction, under the organization's
+ * row lock (parallel invitations of one address replace each other in turn):
+ * the address's pending invitation is revoked (inviting again replaces it), the
+ * new one stored (its token only as a hash) and both recorded; the mail leaves
+ * after the commit.
  */
 export async function createInvitation(deps: Deps, c: Context, access: OrgAccess, body: { email: string; role: string }): Promise<Invitation> {
   await checkGrant(deps.storage, deps, c, access, body.role);
   const now = deps.clock();
   const { token, tokenHash } = newJoinToken();
   const invitation = await deps.storage.transaction(async (tx) => {
+    if (!(await lockOrganizationInvitations(tx, access.org.id))) throw new ProblemError('not_found');
     if (await isMemberByEmail(tx, access.org.id, body.email)) throw new ProblemError('already_member');
-    // A parallel invitation of the same address may commit between the revoke and the insert: then revoke it too
-    // and insert again (on PostgreSQL each statement sees what committed before it). PGlite never races.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      for (const replaced of await revokePendingInvitationsFor(tx, access.org.id, body.email, now)) {
-        await recordAuditEvent(tx, { type: 'invitation.revoked', orgId: access.org.id, actor: access.actor, target: { type: 'invitation', id: replaced, label: body.email }, data: { replaced: true }, at: now });
-      }
-      const stored = await insertInvitation(tx, {
-        id: randomId('inv'),
-        orgId: access.org.id,
-        email: body.email,
-        role: body.role,
-        tokenHash,
-        invitedBy: access.user.id,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + deps.config.orgs.invitationTtlSeconds * 1000),
-      });
-      if (stored) {
-        await recordAuditEvent(tx, { type: 'invitation.created', orgId: access.org.id, actor: access.actor, target: { type: 'invitation', id: stored.id, label: stored.email }, data: { role: stored.role }, at: now });
-        return stored;
-      }
+    for (const replaced of await revokePendingInvitationsFor(tx, access.org.id, body.email, now)) {
+      await recordAuditEvent(tx, { type: 'invitation.revoked', orgId: access.org.id, actor: access.actor, target: { type: 'invitation', id: replaced, label: body.email }, data: { replaced: true }, at: now });
     }
-    throw new Error('an invitation kept losing to parallel invitations of the same address');
+    const stored = await insertInvitation(tx, {
+      id: randomId('inv'),
+      orgId: access.org.id,
+      email: body.email,
+      role: body.role,
+      tokenHash,
+      invitedBy: access.user.id,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + deps.config.orgs.invitationTtlSeconds * 1000),
+    });
+    if (!stored) throw new Error('a pending invitation of this address appeared under the lock');
+    await recordAuditEvent(tx, { type: 'invitation.created', orgId: access.org.id, actor: access.actor, target: { type: 'invitation', id: stored.id, label: stored.email }, data: { role: stored.role }, at: now });
+    return stored;
   });
   deps.mail.deliver(
     invitationMail(invitation.email, {

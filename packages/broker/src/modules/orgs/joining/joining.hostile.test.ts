@@ -87,6 +87,24 @@ describe.each(storageKinds)('joining under attack on %s', (kind: StorageKind) =>
       expect(await joiningState(b)).toEqual(before);
     });
 
+    it('keeps one pending invitation when an address is invited ten times in parallel: the others replaced and recorded', async () => {
+      const b = t.broker;
+      const { olga, acme } = await twoOrgs(b);
+      const answers = await Promise.all(Array.from({ length: 10 }, () => olga.post(`/v1/orgs/${acme}/invitations`, { email: 'ana@example.test', role: 'member' })));
+      for (const answer of answers) expect(answer.status).toBe(201);
+      const pending = (await olga.get(`/v1/orgs/${acme}/invitations`)).body.invitations;
+      expect(pending).toHaveLength(1);
+      const rows = await t.storage.query<{ revoked: boolean }>(`SELECT revoked_at IS NOT NULL AS revoked FROM org_invitations`);
+      expect(rows.filter((r) => r.revoked)).toHaveLength(9);
+      const events = (await auditEvents(b, acme)).map((e) => e.type);
+      expect(events.filter((type) => type === 'invitation.created')).toHaveLength(10);
+      expect(events.filter((type) => type === 'invitation.revoked')).toHaveLength(9);
+      // Of the ten links mailed, only the pending invitation's works.
+      const tokens = (await b.outbox('ana@example.test')).map((m) => /lk_invitation=([\w-]+)/.exec(m.text)![1]!);
+      const previews = await Promise.all(tokens.map((token) => b.get(`/v1/invitations/${token}`)));
+      expect(previews.filter((p) => p.status === 200)).toHaveLength(1);
+    });
+
     it('refuses an invitation to another address (403) and leaves it for the invited one', async () => {
       const b = t.broker;
       const { olga, acme } = await twoOrgs(b);
