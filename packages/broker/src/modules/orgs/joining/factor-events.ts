@@ -1,5 +1,4 @@
 import { insertFactorEvents } from '../../../storage/queries/joining.js';
-import type { SessionUser } from '../../../storage/queries/index.js';
 import type { Db } from '../../../storage/storage.js';
 import type { AuditActor } from '../../audit/record.js';
 import type { Browser } from '../../sign-in/browser.js';
@@ -19,12 +18,15 @@ import type { Browser } from '../../sign-in/browser.js';
 
 /** What changed: the factor's kind and, where it says more, a detail (never a secret, never a name the user chose). */
 export type FactorChange =
-  | { type: 'factor.added' | 'factor.removed'; method: 'passkey' | 'totp' }
-  | { type: 'factor.added'; method: 'recovery_codes'; replaced: boolean }
-  | { type: 'factor.added'; method: 'password'; replaced: boolean };
+  /** `count`: several passkeys removed at once (the review after a password reset). */
+  | { type: 'factor.added' | 'factor.removed'; method: 'passkey' | 'totp'; count?: number }
+  /** A new batch of recovery codes (the old ones stop working). */
+  | { type: 'factor.added'; method: 'recovery_codes' }
+  /** `replaced`: the account had a password before; `reset`: set through a mailed code, not from the account page. */
+  | { type: 'factor.added'; method: 'password'; replaced: boolean; reset?: true };
 
-/** The actor of a change a flow makes: the user, the browser's address and user agent (as `actorOf` reads them). */
-export const actorOfBrowser = (user: Pick<SessionUser, 'id' | 'email'>, browser: Pick<Browser, 'ip' | 'userAgent'>): AuditActor => ({
+/** The actor of a change a flow makes: the user (their address where known), the browser's address and user agent (as `actorOf` reads them). */
+export const actorOfBrowser = (user: { id: string; email: string | null }, browser: Pick<Browser, 'ip' | 'userAgent'>): AuditActor => ({
   userId: user.id,
   email: user.email,
   ip: browser.ip ?? null,
