@@ -234,6 +234,23 @@ describe.each(storageKinds)('joining an organization on %s', (kind: StorageKind)
       expect(events[2]!.data).toMatchObject({ source: 'link', role: 'admin' });
     });
 
+    it("answers the organization with the policies the joiner's session does not meet", async () => {
+      const b = t.broker;
+      const { olga, orgId } = await acme(b);
+      const graceUntil = new Date(b.clock.now().getTime() + 7 * 86_400_000);
+      await t.storage.query(`UPDATE organizations SET require_mfa = true, require_sso = true, policy_grace_until = $2 WHERE id = $1`, [orgId, graceUntil]);
+      const made = await olga.post(`/v1/orgs/${orgId}/invite-links`, { role: 'member' });
+      const ana = await person(b, 'ana@example.test');
+      const joined = await ana.post('/v1/invite-links/join', { token: linkToken(made.body.url) });
+      expect(joined.body.policy).toEqual({ unmet: [{ requirement: 'mfa', grace_until: graceUntil.toISOString() }, { requirement: 'sso', grace_until: graceUntil.toISOString() }] });
+      b.clock.advance(8 * 86_400_000);
+      const bea = await person(b, 'bea@example.test');
+      expect((await bea.post('/v1/invite-links/join', { token: linkToken(made.body.url) })).body.policy.unmet).toEqual([
+        { requirement: 'mfa', grace_until: null },
+        { requirement: 'sso', grace_until: null },
+      ]);
+    });
+
     it('revokes a link: it stops working, stays listed with revoked_at, and revoking again changes nothing', async () => {
       const b = t.broker;
       const { olga, orgId } = await acme(b);

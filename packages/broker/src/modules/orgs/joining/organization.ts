@@ -4,24 +4,26 @@ import { ProblemError } from '../../../http/problem.js';
 import { findMemberOrganization, type MemberOrganizationRecord } from '../../../storage/queries/joining.js';
 import type { SessionRecord } from '../../../storage/queries/index.js';
 import type { Db } from '../../../storage/storage.js';
-import { twoFactors } from '../../mfa/requirement.js';
+import { SECOND_FACTORS } from '../../sign-in/factors.js';
 import { permissionsOf } from '../permissions.js';
 
 /**
  * The `Organization` a join answers: the organization, the user's role in it
  * and what that allows, and which of its policies this session does not meet.
  *
- * MERGE NOTE: the organizations module (GET /v1/orgs) answers the same shape;
- * once its builder lands on main, use it here and delete this file, so the
- * policy check lives in one place.
+ * MERGE NOTE: the organizations module (GET /v1/orgs) answers the same shape
+ * (`toWireOrganization` with `unmetRequirements`, modules/orgs/views.ts and
+ * policy.ts on its branch); once it lands on main, use it here and delete this
+ * file, so the policy check lives in one place.
  */
 
 /** The requirements of the organization's policies this session does not meet, with the grace period's end. */
-export function unmetPolicies(deps: Deps, org: MemberOrganizationRecord, session: SessionRecord, now: Date): OrgPolicyRequirement[] {
+export function unmetPolicies(org: MemberOrganizationRecord, session: SessionRecord, now: Date): OrgPolicyRequirement[] {
   const graceUntil = org.policyGraceUntil && org.policyGraceUntil > now ? org.policyGraceUntil.toISOString() : null;
   const factors = session.factors;
   const unmet: OrgPolicyRequirement[] = [];
-  if (org.requireMfa && !twoFactors(factors, deps.config.passkeys?.userVerification)) unmet.push({ requirement: 'mfa', grace_until: graceUntil });
+  // A second factor in the session, or an IdP's MFA its connection trusts: the organizations module's rule.
+  if (org.requireMfa && !factors.some((f) => SECOND_FACTORS.has(f.method) || f.idp_mfa === true)) unmet.push({ requirement: 'mfa', grace_until: graceUntil });
   if (org.requirePasskey && !factors.some((f) => f.method === 'passkey')) unmet.push({ requirement: 'passkey', grace_until: graceUntil });
   if (org.requireSso && !factors.some((f) => (f.method === 'oidc' || f.method === 'saml') && f.org === org.id)) unmet.push({ requirement: 'sso', grace_until: graceUntil });
   return unmet;
@@ -37,7 +39,7 @@ export async function memberOrganization(db: Db, deps: Deps, session: SessionRec
     slug: org.slug,
     role: org.role,
     permissions: permissionsOf(deps.config, org.role, org.custom),
-    policy: { unmet: unmetPolicies(deps, org, session, deps.clock()) },
+    policy: { unmet: unmetPolicies(org, session, deps.clock()) },
     created_at: org.createdAt.toISOString(),
   };
 }

@@ -157,8 +157,10 @@ const noStore: MiddlewareHandler = async (c, next) => {
  * - problem codes: already_member, invitation_invalid, invitation_not_for_you,
  *   request_pending, already_decided (and not_found, forbidden);
  * - audit events: invitation.*, invite_link.*, access_request.*, member.added.
- * Mount it before the organizations module's `/v1/orgs/:org_id` routes, so
- * `/v1/orgs/joinable` is this module's and not an organization's id.
+ * Mount it before the organizations module (`mountOrgs`): `/v1/orgs/joinable`
+ * is then this module's and not an organization's id, and a request to one of
+ * these routes is answered here, after these guards, before any later
+ * `/v1/orgs/*` guard would count it a second time.
  *
  * @example
  * mountJoining(app, deps, flowGuards);
