@@ -349,6 +349,25 @@ describe.each(storageKinds)('joining under attack on %s', (kind: StorageKind) =>
       expect((await ana.get(`/v1/orgs/${acme}/access-requests`)).body.code).toBe('not_found');
     });
 
+    it('refuses control characters and oversized bodies in the texts people are shown, and writes nothing', async () => {
+      const b = t.broker;
+      const { olga, acme } = await twoOrgs(b);
+      await orgDomain(b, acme, 'acme.test', { verification: 'admin', enrollment: 'request' });
+      const ana = await person(b, 'ana@acme.test');
+      const { body: request } = await ana.post(`/v1/orgs/${acme}/access-requests`, {});
+      const before = await joiningState(b);
+      for (const reason of ['No\u0000', 'No\r\nBcc: all@acme.test', 'No\u001B[2J', '\uD83D']) {
+        const refused = await olga.post(`/v1/orgs/${acme}/access-requests/${request.id}/deny`, { reason });
+        expect([reason, refused.status, refused.body.code]).toEqual([reason, 400, 'invalid_request']);
+      }
+      const bea = await person(b, 'bea@acme.test');
+      expect((await bea.post(`/v1/orgs/${acme}/access-requests`, { message: 'hi\nthere' })).body.code).toBe('invalid_request');
+      expect((await bea.post(`/v1/orgs/${acme}/access-requests`, { message: 'x'.repeat(20_000) })).status).toBe(413);
+      expect((await olga.post(`/v1/orgs/${acme}/invitations`, { email: 'a@example.test', role: 'member', pad: 'x'.repeat(20_000) })).status).toBe(413);
+      expect(await joiningState(b)).toEqual(before);
+      expect(await b.outboxCount()).toBe(0);
+    });
+
     it("answers another organization's request ids as unknown when approving or denying, and leaves them", async () => {
       const b = t.broker;
       const { olga, acme, globex } = await twoOrgs(b);
