@@ -195,6 +195,29 @@ describe.each(storageKinds)('joining under attack on %s', (kind: StorageKind) =>
     });
   });
 
+  it('answers an organization id of no id’s shape as unknown on every route, before any query', async () => {
+    const b = t.broker;
+    const { acme } = await twoOrgs(b);
+    // Ana could ask to join or join by her domain, so the routes that look the domain up get that far.
+    await orgDomain(b, acme, 'acme.test', { verification: 'dns', enrollment: 'automatic' });
+    const ana = await person(b, 'ana@acme.test');
+    const before = await joiningState(b);
+    for (const bad of ['%00', "org_'%20OR%20'1'='1", 'x'.repeat(129), '%E2%80%AE']) {
+      for (const [method, path] of [
+        ['POST', `/v1/orgs/${bad}/join`],
+        ['POST', `/v1/orgs/${bad}/access-requests`],
+        ['GET', `/v1/orgs/${bad}/access-requests`],
+        ['GET', `/v1/orgs/${bad}/invitations`],
+        ['POST', `/v1/orgs/${bad}/invitations`],
+        ['GET', `/v1/orgs/${bad}/invite-links`],
+      ] as const) {
+        const answer = await ana.call(method, path, method === 'POST' ? { json: {} } : {});
+        expect([path, answer.status, answer.body.code]).toEqual([path, 404, 'not_found']);
+      }
+    }
+    expect(await joiningState(b)).toEqual(before);
+  });
+
   describe('invite links', () => {
     async function link(b: TestBroker, owner: Person, orgId: string, body: Record<string, unknown>) {
       const made = await owner.post(`/v1/orgs/${orgId}/invite-links`, body);

@@ -30,7 +30,14 @@ async function signedIn(deps: Deps, c: Context) {
   return current;
 }
 
-const orgIdOf = (c: Context) => c.req.param('org_id') ?? '';
+/** An organization id has the shape of ids (as `randomId` makes them); anything else (a NUL, a quote) is as unknown as another's and never reaches a query. */
+const ORG_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+function orgIdOf(c: Context): string {
+  const id = c.req.param('org_id') ?? '';
+  if (!ORG_ID.test(id)) throw new ProblemError('not_found');
+  return id;
+}
 
 /**
  * Joining's routes under `/v1/orgs` (wire/orgs.ts). Each organization route
