@@ -19,6 +19,7 @@ import { clientBucket } from './modules/sign-in/browser.js';
 import { identifyRoutes } from './modules/sign-in/routes.js';
 import { boundedFetch } from './modules/oauth/outbound.js';
 import { oauthModule } from './modules/oauth/module.js';
+import { mountJoining } from './modules/orgs/joining/routes.js';
 import { ssoRequired } from './modules/orgs/sso.js';
 import { mfaRoutes, mfaSignInRoutes } from './modules/mfa/routes.js';
 import { mfaRequired } from './modules/mfa/requirement.js';
@@ -116,6 +117,8 @@ export function createBroker(options: BrokerOptions) {
   app.route('/v1/sign-out', signOutRoutes(deps));
   // The account page's sessions, password and email address, with the account routes' guards.
   mountAccount(app, deps, flowGuards);
+  // Joining organizations (invitations, invite links, access requests, domain capture), before any `/v1/orgs/:org_id` route.
+  mountJoining(app, deps, flowGuards);
   oauth.mount(app, { flowGuards });
   // Step-up: proving a factor again before a sensitive change, with the account routes' guards.
   app.use('/v1/step-up/*', ...flowGuards);

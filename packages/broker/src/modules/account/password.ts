@@ -6,6 +6,7 @@ import { refuseWhereSsoRequired } from '../orgs/sso.js';
 import { hashPassword } from '../password/hash.js';
 import { checkPasswordStrength } from '../password/strength.js';
 import type { Browser } from '../sign-in/browser.js';
+import { actorOfBrowser, recordFactorChange } from '../orgs/joining/factor-events.js';
 
 /** Whether the account has a password (else "Set a password" is offered). */
 export async function passwordStatus(deps: Deps, userId: string): Promise<PasswordStatus> {
@@ -32,6 +33,7 @@ export async function changePassword(deps: Deps, browser: Browser, current: { se
     const before = await findUserById(tx, user.id);
     const now = deps.clock();
     await setUserPassword(tx, user.id, passwordHash, now);
+    await recordFactorChange(tx, actorOfBrowser(user, browser), { type: 'factor.added', method: 'password', replaced: Boolean(before?.passwordHash) }, now);
     const revoked = await revokeOtherUserSessions(tx, user.id, session.id, now);
     return { replaced: Boolean(before?.passwordHash), revoked_sessions: revoked };
   });

@@ -154,3 +154,39 @@ export function newWayInMail(to: string, added: NewWayIn, context: NewWayInConte
     ].join('\n'),
   };
 }
+
+/**
+ * An invitation to an organization (issue 24 §2): the same mail whether or not
+ * the address has an account (the link's page offers both signing in and
+ * signing up), so neither the inviter nor the mail tells which. The link holds
+ * the single-use token; the organization's name and the inviter's address are
+ * what the invitee needs to judge it.
+ */
+export function invitationMail(to: string, invitation: { organization: string; invitedBy: string | null; role: string; url: string; expiresAt: Date }): Mail {
+  return {
+    to,
+    subject: `You are invited to join ${invitation.organization}`,
+    text: [
+      `${invitation.invitedBy ?? 'Someone'} invited you to join ${invitation.organization} as ${invitation.role}.`,
+      '',
+      'Open this link to accept (sign in, or create an account with this email address):',
+      '',
+      `    ${invitation.url}`,
+      '',
+      `The invitation works once and expires on ${readableUtc(invitation.expiresAt)}.`,
+      'If you did not expect it, ignore this message; nothing changes.',
+    ].join('\n'),
+  };
+}
+
+/** The decision on a request to join an organization, with the reason the deciding owner or admin gave. */
+export function accessDecisionMail(to: string, decision: { organization: string; approved: boolean; reason: string | null }): Mail {
+  return {
+    to,
+    subject: decision.approved ? `Your request to join ${decision.organization} was approved` : `Your request to join ${decision.organization} was declined`,
+    text: [
+      decision.approved ? `You are now a member of ${decision.organization}.` : `Your request to join ${decision.organization} was declined.`,
+      ...(decision.reason ? ['', 'The reason given:', '', `    ${decision.reason}`] : []),
+    ].join('\n'),
+  };
+}

@@ -24,6 +24,8 @@ import { attemptSecondFactor } from './attempt.js';
 import { hasRecoveryCodes, issueRecoveryCodes } from './recovery-codes.js';
 import { matchingStep, newTotpSecret, otpauthUri } from './totp.js';
 import { refuseRemovingLastFactor } from './last-factor.js';
+import { actorOfBrowser, recordFactorChange } from '../orgs/joining/factor-events.js';
+import type { AuditActor } from '../audit/record.js';
 
 /** The flow kind of an authenticator app being added: its secret, sealed, until a first code confirms it. */
 export const TOTP_ENROLLMENT = 'totp-enrollment';
@@ -97,6 +99,7 @@ export async function confirmTotpEnrollment(deps: Deps, browser: Browser, user: 
     if (step === undefined) return undefined;
     if (!(await consumeFlow(tx, key))) throw new ProblemError('code_expired');
     const confirmation = await storeTotpFactor(tx, deps, user.id, secret, step, now);
+    await recordFactorChange(tx, actorOfBrowser(user, browser), { type: 'factor.added', method: 'totp' }, now);
     // The code just proved the app: the session that enrolled it holds a recent second factor, so the change
     // right after (new recovery codes) needs no step-up of its own.
     if (sessionId) await addSessionFactor(tx, deps, sessionId, { method: 'otp', at: now.toISOString() });
@@ -139,11 +142,12 @@ export async function proveTotp(tx: Db, deps: Deps, userId: string, code: string
  * Removes the user's authenticator app. Its recovery codes go with it: they
  * stand in for the app, and with no app MFA no longer asks for either.
  */
-export async function removeTotp(deps: Deps, user: SessionUser, id: string): Promise<void> {
+export async function removeTotp(deps: Deps, user: SessionUser, id: string, actor: AuditActor): Promise<void> {
   await deps.storage.transaction(async (tx) => {
     // An organization's "MFA required" keeps the last second factor (see org-policy.ts), before anything is deleted.
     await refuseRemovingLastFactor(tx, deps, user.id);
     if (!(await deleteTotpFactor(tx, id, user.id))) throw new ProblemError('not_found');
     await deleteRecoveryCodes(tx, user.id);
+    await recordFactorChange(tx, actor, { type: 'factor.removed', method: 'totp' }, deps.clock());
   });
 }

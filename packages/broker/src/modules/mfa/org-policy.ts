@@ -10,6 +10,7 @@ import { issuerOf, storeTotpFactor } from './authenticator-app.js';
 import { pendingSignIn } from './passkey-step.js';
 import { mfaStep, twoFactors } from './requirement.js';
 import { base32Encode, matchingStep, otpauthUri } from './totp.js';
+import { actorOfBrowser, recordFactorChange } from '../orgs/joining/factor-events.js';
 
 /**
  * Per-organization "MFA required" (issue 23 §2): a member of any organization
@@ -80,6 +81,7 @@ export async function answerMfaEnrollStep(deps: Deps, browser: Browser, request:
     const step = matchingStep(secret, request.code, now);
     if (step === undefined) return undefined;
     const enrolled = await storeTotpFactor(tx, deps, user.id, secret, step, now);
+    await recordFactorChange(tx, actorOfBrowser(user, browser), { type: 'factor.added', method: 'totp' }, now);
     const outcome = await advanceSignIn(tx, deps, browser, user, counted, { method: 'otp', at: now.toISOString() });
     // Shown before the user goes on; a later requirement's step (a host's own) would not carry them.
     if (outcome.step.step !== 'done' || !enrolled.recovery_codes) return outcome;

@@ -14,6 +14,8 @@ import { finishMfaPasskey, startMfaPasskey } from './passkey-step.js';
 import { answerMfaStep } from './sign-in-step.js';
 import { answerMfaEnrollStep } from './org-policy.js';
 import { mfaStatus } from './status.js';
+import { recordFactorChange } from '../orgs/joining/factor-events.js';
+import { actorOf } from '../orgs/access.js';
 
 /**
  * The signed-in user's second factors (session cookie; mounted under
@@ -55,13 +57,17 @@ export function mfaRoutes(deps: Deps) {
     })
     .delete('/totp/:id', async (c) => {
       const { user } = await requireRecentAuth(deps, c);
-      await removeTotp(deps, user, pathId(c, totpIdParam));
+      await removeTotp(deps, user, pathId(c, totpIdParam), actorOf(c, deps, user));
       return c.body(null, 204);
     })
     .post('/recovery-codes', async (c) => {
       const { user } = await requireRecentAuth(deps, c);
       await readJson(c, emptySchema);
-      return c.json(await deps.storage.transaction((tx) => issueRecoveryCodes(tx, user.id, deps.clock())), 201);
+      const issued = await deps.storage.transaction(async (tx) => {
+        await recordFactorChange(tx, actorOf(c, deps, user), { type: 'factor.added', method: 'recovery_codes' }, deps.clock());
+        return issueRecoveryCodes(tx, user.id, deps.clock());
+      });
+      return c.json(issued, 201);
     });
 }
 

@@ -13,6 +13,7 @@ import {
   type SessionUser,
 } from '../../storage/queries/index.js';
 import { announceNewWayIn } from '../email/new-way-in.js';
+import { actorOfBrowser, recordFactorChange } from '../orgs/joining/factor-events.js';
 import type { Browser } from '../sign-in/browser.js';
 import { passkeyDefaultName, passkeyProvider } from './aaguids.js';
 import { ceremonyKey, findCeremony, notOpen, openCeremony, PASSKEY_REGISTRATION, passkeyConfig, rejected, type ChallengeData } from './ceremony.js';
@@ -62,6 +63,7 @@ export async function addPasskey(deps: Deps, browser: Browser, user: SessionUser
     if (holder?.userId === user.id) throw new ProblemError('passkey_exists');
     throw rejected('registration', 'the credential is registered to another account');
   }
+  await recordFactorChange(deps.storage, actorOfBrowser(user, browser), { type: 'factor.added', method: 'passkey' }, written.added.createdAt);
   announceNewWayIn(deps, browser, user.email, { kind: 'passkey', provider: passkeyProvider(verified.aaguid) });
   return toWirePasskey(written.added);
 }

@@ -150,7 +150,7 @@ describe.each(storageKinds)('passkeys on %s', (kind: StorageKind) => {
     expect((await signInWithPasskey(b.browser(), authenticator)).status).toBe(200);
   });
 
-  it('finishes a sign-in with three statements after the rate limit, and adds a passkey with three after it, in no transaction', async () => {
+  it('finishes a sign-in with three statements after the rate limit, and adds a passkey with three after it and its audit events, in no transaction', async () => {
     const b = broker();
     const authenticator = new SoftAuthenticator();
     await signUpWithPasskey(b, authenticator, 'ada@example.com');
@@ -176,13 +176,14 @@ describe.each(storageKinds)('passkeys on %s', (kind: StorageKind) => {
     statements.length = 0;
     takes.mockClear();
     expect((await counted.post('/v1/passkeys', { flow_id: options.flow_id, credential: new SoftAuthenticator().create(options.options) })).status).toBe(201);
-    // The budget; the session; the ceremony (read); the one conditional write.
+    // The budget; the session; the ceremony (read); the one conditional write; the audit events of the new factor (one statement).
     expect(takes).toHaveBeenCalledTimes(1);
     expect(statements).toEqual([
       ...budget,
       expect.stringMatching(/^SELECT s\.id.*FROM sessions s JOIN users u/s),
       expect.stringMatching(/^SELECT id, kind.*FROM flows/s),
       expect.stringMatching(/^WITH flow AS MATERIALIZED/),
+      expect.stringMatching(/^INSERT INTO audit_events/),
     ]);
     expect(transactions.count).toBe(0);
   });

@@ -7,6 +7,7 @@ import type { Db } from '../../storage/storage.js';
 import type { Browser } from '../sign-in/browser.js';
 import { passkeyConfig } from './ceremony.js';
 import { toWirePasskey } from './manage.js';
+import { actorOfBrowser, recordFactorChange } from '../orgs/joining/factor-events.js';
 
 /**
  * After a password reset the owner sees the account's passkeys and can remove
@@ -63,6 +64,7 @@ export async function removeReviewedPasskeys(deps: Deps, browser: Browser, flowI
   passkeyConfig(deps);
   const review = await deleteReviewedPasskeys(deps.storage, reviewKey(deps, browser, flowId), ids);
   if (!review) throw new ProblemError('code_expired');
+  if (review.removed.length > 0) await recordFactorChange(deps.storage, actorOfBrowser({ id: review.userId, email: null }, browser), { type: 'factor.removed', method: 'passkey', count: review.removed.length }, deps.clock());
   const left = (await listUserPasskeys(deps.storage, review.userId)).filter((p) => review.listed.includes(p.id));
   return { flow_id: flowId, expires_at: review.expiresAt.toISOString(), passkeys: left.map(toWirePasskey), removed: review.removed };
 }

@@ -13,6 +13,8 @@ import { passkeyIdParam, passkeyRegistrationSchema, passkeyRenameSchema, passkey
 import { removeReviewedPasskeys } from './review.js';
 import { finishPasskeySignIn, startPasskeySignIn } from './sign-in.js';
 import { finishPasskeySignUp, restartPasskeySignUp } from './sign-up.js';
+import { recordFactorChange } from '../orgs/joining/factor-events.js';
+import { actorOf } from '../orgs/access.js';
 
 /**
  * POST /v1/passkeys/sign-in/options, POST /v1/passkeys/sign-in/verify; and, for
@@ -71,6 +73,7 @@ export function passkeyRoutes(deps: Deps) {
       // Renaming is not sensitive (issue 23 §4); deleting a way in is.
       const { user } = await requireRecentAuth(deps, c);
       await deleteUserPasskey(deps, user.id, pathId(c, passkeyIdParam));
+      await recordFactorChange(deps.storage, actorOf(c, deps, user), { type: 'factor.removed', method: 'passkey' }, deps.clock());
       return c.body(null, 204);
     });
 }

@@ -10,6 +10,7 @@ import type { Browser } from '../sign-in/browser.js';
 import { passwordStep } from '../sign-in/identify.js';
 import { hashPassword } from './hash.js';
 import { checkPasswordStrength } from './strength.js';
+import { actorOfBrowser, recordFactorChange } from '../orgs/joining/factor-events.js';
 
 /** Mails a reset code to an account's address; unknown addresses get the same answer, the same work, and no mail. */
 export async function startPasswordReset(deps: Deps, browser: Browser, email: string): Promise<EmailCodeStep> {
@@ -43,6 +44,7 @@ export async function finishPasswordReset(deps: Deps, browser: Browser, flowId: 
     if (user.name) await checkPasswordStrength(password, { serviceWords, email: user.email, name: user.name });
     const now = deps.clock();
     await setUserPassword(tx, user.id, passwordHash, now);
+    await recordFactorChange(tx, actorOfBrowser(user, browser), { type: 'factor.added', method: 'password', replaced: user.passwordHash !== null, reset: true }, now);
     await revokeUserSessions(tx, user.id, now);
     return { email: user.email, replaced: user.passwordHash !== null, review: await openPasskeyReview(tx, deps, browser, user.id) };
   });
