@@ -40,7 +40,7 @@ export async function memberBrowser(b: TestBroker, email: string, options: { fac
   });
   const browser = b.browser({ ip });
   browser.cookies.set(sessionCookie(b.deps.config).name, secret);
-  const headers = options.userAgent ? { 'user-agent': options.userAgent } : {};
+  const headers: Record<string, string> = options.userAgent ? { 'user-agent': options.userAgent } : {};
   const send = (method: string, path: string, json?: unknown) => browser.call(method, path, json === undefined ? { headers } : { json, headers });
   return Object.assign(browser, {
     userId: user.id,

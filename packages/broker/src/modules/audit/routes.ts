@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Deps } from '../../deps.js';
-import { requireOrgPermission } from '../orgs/access.js';
+import { orgAccess } from '../orgs/changes.js';
 import { readQuery } from '../orgs/query.js';
 import { auditCsvStream, readAuditLog } from './read.js';
 import { auditCsvQuerySchema, auditQuerySchema } from './schema.js';
@@ -32,11 +32,11 @@ async function csvAnswer(deps: Deps, c: Context, orgId: string) {
 export function auditRoutes(deps: Deps) {
   return new Hono()
     .get('/:org_id/audit.csv', async (c) => {
-      const access = await requireOrgPermission(deps, c, c.req.param('org_id'), 'audit:read');
+      const access = await orgAccess(deps, c, 'audit:read');
       return csvAnswer(deps, c, access.org.id);
     })
     .get('/:org_id/audit', async (c) => {
-      const access = await requireOrgPermission(deps, c, c.req.param('org_id'), 'audit:read');
+      const access = await orgAccess(deps, c, 'audit:read');
       if (wantsCsv(c)) return csvAnswer(deps, c, access.org.id);
       return c.json(await readAuditLog(deps, access.org.id, readQuery(c, auditQuerySchema)));
     });

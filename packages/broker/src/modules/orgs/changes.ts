@@ -5,7 +5,7 @@ import { findTotpFactor, lockOrganization, type ManagedOrganizationRecord } from
 import type { Db } from '../../storage/storage.js';
 import { recordAuditEvent, type AuditEventInput } from '../audit/record.js';
 import { isRecent } from '../step-up/recent.js';
-import { findMembershipAccess, requireOrgPermission, type OrgAccess } from './access.js';
+import { findMembershipAccess, ID_SHAPE, requireOrgPermission, type OrgAccess } from './access.js';
 import { permissionsOf } from './permissions.js';
 
 /**
@@ -19,19 +19,13 @@ import { permissionsOf } from './permissions.js';
  * connection, it would wait for this transaction).
  */
 
-/** Ids in paths: what the broker makes (`org_…`, `usr_…`) and what tests and seeds use; anything else is not found. */
-const PATH_ID = /^[A-Za-z0-9_-]{1,128}$/;
-
-/** The path's organization id, or '' (no organization has it) for one that cannot be an id: the same 404 as an unknown organization. */
-export const orgIdOf = (c: Context) => {
-  const id = c.req.param('org_id') ?? '';
-  return PATH_ID.test(id) ? id : '';
-};
+/** The path's organization id (`requireOrgPermission` finds no organization for one of another shape). */
+export const orgIdOf = (c: Context) => c.req.param('org_id') ?? '';
 
 /** A path id (a member's user id) of an id's shape, else 404 `not_found`. */
 export function pathUserId(c: Context): string {
   const id = c.req.param('user_id') ?? '';
-  if (!PATH_ID.test(id)) throw new ProblemError('not_found');
+  if (!ID_SHAPE.test(id)) throw new ProblemError('not_found');
   return id;
 }
 

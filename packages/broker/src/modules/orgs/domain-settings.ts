@@ -32,7 +32,10 @@ import { toWireDomain } from './views.js';
 
 /** The domain of the path in its stored form; one that cannot be a domain is not found (the same 404 as another organization's). */
 export function pathDomain(c: Context): string {
-  const normalized = normalizeDomain(c.req.param('domain') ?? '');
+  const raw = c.req.param('domain') ?? '';
+  // Exactly the domain: normalizeDomain forgives white space around a typed one, a path gets no such leeway.
+  if (!/^[\x21-\x7e]{1,253}$/.test(raw)) throw new ProblemError('not_found');
+  const normalized = normalizeDomain(raw);
   if (!('domain' in normalized)) throw new ProblemError('not_found');
   return normalized.domain;
 }

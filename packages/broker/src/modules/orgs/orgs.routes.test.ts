@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, adminCall } from '../../test/admin.js';
 import { APP_ORIGIN, storageKinds, testBroker, useTestBroker, type StorageKind } from '../../test/harness.js';
 import { addMember, createOrg, fakeDns, memberBrowser, storedEvents } from '../../test/orgs.js';
@@ -8,6 +8,7 @@ const DAY = 86_400_000;
 
 describe.each(storageKinds)('organization routes on %s', (kind: StorageKind) => {
   const dns = fakeDns();
+  beforeEach(() => dns.records.clear());
   const t = useTestBroker(kind, undefined, { adminToken: ADMIN_TOKEN, resolveTxt: dns.resolveTxt, orgs: { permissions: ['invoices:read', 'invoices:write'] } });
 
   describe('organizations', () => {
@@ -267,7 +268,6 @@ describe.each(storageKinds)('organization routes on %s', (kind: StorageKind) => 
         ['domain.updated', 'acme.test'],
         ['domain.removed', 'acme.test'],
       ]);
-      dns.records.clear();
     });
 
     it('refuses what is not a domain, a public mail domain and a domain claimed already; a domain the admin verified takes requests but not capture', async () => {
