@@ -14,13 +14,12 @@ export interface AuditLogFilter {
   limit: number;
 }
 
-/** The storage query for `filter` on `orgId`: `actor` is an address when it holds an `@`, else a user id. */
+/** The storage query for `filter` on `orgId`: `actor` matches the acting user's id or address (`admin-api` for the admin API). */
 function storageQuery(orgId: string, filter: AuditLogFilter, limit: number, beforeSeq = filter.after): AuditEventQuery {
-  const byEmail = filter.actor?.includes('@');
   return {
     orgId,
     type: filter.type,
-    ...(filter.actor === undefined ? {} : byEmail ? { actorEmail: filter.actor } : { actorId: filter.actor }),
+    actor: filter.actor,
     since: filter.since === undefined ? undefined : new Date(filter.since),
     until: filter.until === undefined ? undefined : new Date(filter.until),
     beforeSeq,

@@ -6,7 +6,7 @@ export const MAX_CSV_EVENTS = 100_000;
 
 const filters = {
   type: z.enum(AUDIT_EVENT_TYPES).optional(),
-  /** A user id, or an address (holds an `@`, compared without case). */
+  /** A user id, or an address (compared without case; `admin-api` for the admin API's changes). */
   actor: z.string().trim().min(1).max(320).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
   /** Excluded: events before this time. */

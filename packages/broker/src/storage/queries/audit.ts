@@ -27,10 +27,8 @@ export interface AuditEventRecord {
 export interface AuditEventQuery {
   orgId: string;
   type?: string;
-  /** The acting user's id. */
-  actorId?: string;
-  /** The acting user's address, compared without case. */
-  actorEmail?: string;
+  /** The acting user's id, or their address (compared without case; `admin-api` for the admin API). */
+  actor?: string;
   since?: Date;
   until?: Date;
   /** Only events written before this `seq` (the previous page's `next`). */
@@ -41,19 +39,21 @@ export interface AuditEventQuery {
 const EVENT = `id, seq::text AS seq, org_id AS "orgId", type, actor_id AS "actorId", actor_email AS "actorEmail", target_type AS "targetType",
   target_id AS "targetId", target_label AS "targetLabel", data, ip, user_agent AS "userAgent", created_at AS "createdAt"`;
 
-/** A page of an organization's events, newest first (the `audit_events_org` index). */
+/**
+ * A page of an organization's events, newest first (the `audit_events_org` index).
+ * The ORDER BY names the table's column: the bare name would sort the text alias.
+ */
 export async function listAuditEvents(db: Db, query: AuditEventQuery): Promise<AuditEventRecord[]> {
   return db.query<AuditEventRecord>(
     `SELECT ${EVENT} FROM audit_events
      WHERE org_id = $1
        AND ($2::text IS NULL OR type = $2)
-       AND ($3::text IS NULL OR actor_id = $3)
-       AND ($4::text IS NULL OR lower(actor_email) = lower($4))
-       AND ($5::timestamptz IS NULL OR created_at >= $5)
-       AND ($6::timestamptz IS NULL OR created_at < $6)
-       AND ($7::bigint IS NULL OR seq < $7::bigint)
-     ORDER BY seq DESC LIMIT $8`,
-    [query.orgId, query.type ?? null, query.actorId ?? null, query.actorEmail ?? null, query.since ?? null, query.until ?? null, query.beforeSeq ?? null, query.limit],
+       AND ($3::text IS NULL OR actor_id = $3 OR lower(actor_email) = lower($3))
+       AND ($4::timestamptz IS NULL OR created_at >= $4)
+       AND ($5::timestamptz IS NULL OR created_at < $5)
+       AND ($6::bigint IS NULL OR seq < $6::bigint)
+     ORDER BY audit_events.seq DESC LIMIT $7`,
+    [query.orgId, query.type ?? null, query.actor ?? null, query.since ?? null, query.until ?? null, query.beforeSeq ?? null, query.limit],
   );
 }
 
