@@ -133,7 +133,8 @@ export function orgRoutes(deps: Deps) {
         return c.body(null, 204);
       })
       // Security policies
-      .get('/:org_id/policies', async (c) => c.json(await readPolicies(deps, await orgAccess(deps, c, 'org:read'))))
+      // Every member reads them: they say what a member must set up.
+      .get('/:org_id/policies', async (c) => c.json(await readPolicies(deps, await orgAccess(deps, c))))
       .put('/:org_id/policies', async (c) => {
         const access = await orgAccess(deps, c, 'policies:manage', { recent: true });
         return c.json(await writePolicies(deps, access, await readJson(c, policiesSchema)));
