@@ -21,6 +21,8 @@ import { boundedFetch } from './modules/oauth/outbound.js';
 import { oauthModule } from './modules/oauth/module.js';
 import { mountJoining } from './modules/orgs/joining/routes.js';
 import { ssoRequired } from './modules/orgs/sso.js';
+import { boundedResolveTxt, systemResolveTxt } from './modules/orgs/dns-verification.js';
+import { mountOrgs } from './modules/orgs/routes.js';
 import { mfaRoutes, mfaSignInRoutes } from './modules/mfa/routes.js';
 import { mfaRequired } from './modules/mfa/requirement.js';
 import { orgMfaRequired } from './modules/mfa/org-policy.js';
@@ -41,7 +43,7 @@ import { getOrCreateSecret } from './storage/queries/index.js';
  * serve({ fetch: app.fetch, port: 8787 });
  */
 export function createBroker(options: BrokerOptions) {
-  const { storage, mailer, clock, fetch: givenFetch, requirements, ...input } = options;
+  const { storage, mailer, clock, fetch: givenFetch, resolveTxt, requirements, ...input } = options;
   const config = parseBrokerConfig(input);
   const now = clock ?? (() => new Date());
   let secret: Promise<string> | undefined;
@@ -53,6 +55,7 @@ export function createBroker(options: BrokerOptions) {
     // PGlite counts budgets in memory, written behind (one process owns it); on PostgreSQL N instances share the counts in the database.
     rateLimits: storage.rateLimits ?? databaseRateLimitStore(storage),
     fetch: boundedFetch(givenFetch ?? ((input, init) => globalThis.fetch(input, init)), config.outbound),
+    resolveTxt: boundedResolveTxt(resolveTxt ?? systemResolveTxt, config.outbound.timeoutMs),
     // Without a configured secret (dev), the first instance generates one and every instance shares it.
     secret: () => (secret ??= config.secret ? Promise.resolve(config.secret) : getOrCreateSecret(storage, 'code-hmac', randomSecret(), now())),
     // The broker's own gates first ("SSO required" for a domain, then a second factor where the user has one,
@@ -120,6 +123,8 @@ export function createBroker(options: BrokerOptions) {
   // Joining organizations (invitations, invite links, access requests, domain capture), before any `/v1/orgs/:org_id` route.
   mountJoining(app, deps, flowGuards);
   oauth.mount(app, { flowGuards });
+  // Organizations managed by their members, and their audit log, with the account routes' guards.
+  mountOrgs(app, deps, flowGuards);
   // Step-up: proving a factor again before a sensitive change, with the account routes' guards.
   app.use('/v1/step-up/*', ...flowGuards);
   app.route('/v1/step-up', stepUpRoutes(deps));

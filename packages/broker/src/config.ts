@@ -366,6 +366,12 @@ export interface BrokerOptions extends BrokerConfigInput {
   /** The fetch every call to an identity provider goes through (bounded by `outbound`). Default: globalThis.fetch. */
   fetch?: typeof fetch;
   /**
+   * Looks up a name's DNS TXT records (each record's strings, as node's
+   * `dns.promises.resolveTxt` answers), for an organization verifying its domain.
+   * Bounded by `outbound.timeoutMs`. Default: node's resolver. Tests inject one.
+   */
+  resolveTxt?: (name: string) => Promise<string[][]>;
+  /**
    * Requirements asked after those of the broker's own modules, in order: a
    * host's own gate before a session opens (or a test's). Each runs in the
    * caller's transaction (see `Requirement`).

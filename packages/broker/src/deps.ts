@@ -18,6 +18,11 @@ export interface Deps {
    * through this fetch: bounded by `config.outbound` (time and response size).
    */
   fetch: typeof fetch;
+  /**
+   * Looks up a name's DNS TXT records (domain verification, modules/orgs); bounded by
+   * `config.outbound.timeoutMs`, a failed or slow lookup rejects. Injected in tests.
+   */
+  resolveTxt: (name: string) => Promise<string[][]>;
   /** The secret behind code hashes (configured, or generated once per database in dev). */
   secret: () => Promise<string>;
   /**

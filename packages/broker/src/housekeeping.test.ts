@@ -31,8 +31,8 @@ describe.each(storageKinds)('housekeeping on %s', (kind: StorageKind) => {
       config: { idpEntityId: 'https://idp.test', ssoUrl: 'https://idp.test/sso', certificates: [], attributes: { preset: 'custom' }, groupRoles: {}, wantResponseSigned: false, clockSkewSeconds: 60 },
     });
     await insertConnectionTest(t.storage, { id: 'ctest_1', connectionId: 'con_1', createdAt: now, expiresAt: new Date(now.getTime() + 86_400_000) });
-    expect(await sweep(t.broker.deps)).toEqual({ flows: 0, rateLimits: 0, mail: 0, samlAssertions: 0, connectionTests: 0 });
-    const live = { flows: await count(t, 'flows'), rateLimits: await windows(), mail: await count(t, 'mail_outbox'), samlAssertions: 1, connectionTests: 1 };
+    expect(await sweep(t.broker.deps)).toEqual({ flows: 0, rateLimits: 0, mail: 0, samlAssertions: 0, connectionTests: 0, auditEvents: 0 });
+    const live = { flows: await count(t, 'flows'), rateLimits: await windows(), mail: await count(t, 'mail_outbox'), samlAssertions: 1, connectionTests: 1, auditEvents: 0 };
     expect(live.flows).toBeGreaterThan(0);
     expect(live.rateLimits).toBeGreaterThan(0);
 

@@ -66,7 +66,10 @@ type CallInit = { json?: unknown; body?: string; headers?: Record<string, string
  * object itself is one browser (its own cookie jar and client address);
  * `browser()` makes another, e.g. a stranger on another address.
  */
-export function testBroker(storage: Storage, overrides: Partial<BrokerConfigInput> & { mailer?: Mailer; clock?: TestClock | (() => Date); requirements?: readonly Requirement[] } = {}) {
+export function testBroker(
+  storage: Storage,
+  overrides: Partial<BrokerConfigInput> & { mailer?: Mailer; clock?: TestClock | (() => Date); requirements?: readonly Requirement[]; resolveTxt?: (name: string) => Promise<string[][]> } = {},
+) {
   const { clock: given, ...config } = overrides;
   // A shared hand-moved clock (two instances in step), a plain time source, or a clock of its own.
   const clock: TestClock =

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
+import type { Db } from '../../storage/storage.js';
 import { randomId } from '../../random.js';
 import {
   insertConnection,
@@ -14,6 +15,9 @@ import { issuerProblem, preparePrivateKey, sealConnectionCredential, type Connec
 import { credentialOf, type createOidcConnectionSchema, type updateConnectionSchema } from './schema.js';
 
 const DEFAULT_SCOPES = ['email', 'profile'];
+
+/** Called in the transaction that stored a connection (the admin API records its audit event there). */
+export type ConnectionWritten = (tx: Db, connection: ConnectionRecord) => Promise<void>;
 
 const invalid = (path: string, message: string) => new ProblemError('invalid_request', { errors: [{ path, message }] });
 
@@ -36,9 +40,15 @@ async function credentialOfRequest(body: { client_secret?: string; private_key_j
 
 /**
  * Stores an enterprise OIDC connection for `org`, its credential sealed. Everything is
- * checked before the one write, so a refused request leaves nothing behind.
+ * checked before the one write, so a refused request leaves nothing behind; `written`
+ * runs in the write's transaction.
  */
-export async function createOidcConnection(deps: Deps, org: OrganizationRecord, body: z.output<typeof createOidcConnectionSchema>): Promise<ConnectionRecord> {
+export async function createOidcConnection(
+  deps: Deps,
+  org: OrganizationRecord,
+  body: z.output<typeof createOidcConnectionSchema>,
+  written?: ConnectionWritten,
+): Promise<ConnectionRecord> {
   checkIssuer(deps, body.issuer);
   const method = body.token_endpoint_auth_method ?? (body.private_key_jwk ? 'private_key_jwt' : 'client_secret_basic');
   const given = (await credentialOfRequest(body))!;
@@ -51,17 +61,22 @@ export async function createOidcConnection(deps: Deps, org: OrganizationRecord, 
     ...(given.publicJwk ? { publicJwk: given.publicJwk } : {}),
     ...withIdpMfa(oidcIdpMfaOf(body)),
   };
-  return insertConnection(deps.storage, {
-    id,
-    orgId: org.id,
-    type: 'oidc',
-    name: body.name ?? org.name,
-    enabled: body.enabled ?? true,
-    config,
-    sealedSecret: sealConnectionCredential(await deps.secret(), id, given.credential),
-    defaultRole: body.default_role ?? 'member',
-    allowLinking: body.allow_linking ?? false,
-    createdAt: deps.clock(),
+  const sealedSecret = sealConnectionCredential(await deps.secret(), id, given.credential);
+  return deps.storage.transaction(async (tx) => {
+    const connection = await insertConnection(tx, {
+      id,
+      orgId: org.id,
+      type: 'oidc',
+      name: body.name ?? org.name,
+      enabled: body.enabled ?? true,
+      config,
+      sealedSecret,
+      defaultRole: body.default_role ?? 'member',
+      allowLinking: body.allow_linking ?? false,
+      createdAt: deps.clock(),
+    });
+    await written?.(tx, connection);
+    return connection;
   });
 }
 
@@ -74,6 +89,7 @@ export async function updateOidcConnection(
   deps: Deps,
   existing: ConnectionRecord & { type: 'oidc' },
   change: z.output<typeof updateConnectionSchema>,
+  written?: ConnectionWritten,
 ): Promise<ConnectionRecord | undefined> {
   if (change.issuer !== undefined) checkIssuer(deps, change.issuer);
   const method = change.token_endpoint_auth_method ?? existing.config.tokenEndpointAuthMethod;
@@ -95,15 +111,20 @@ export async function updateOidcConnection(
     ...(publicJwk ? { publicJwk } : {}),
     ...withIdpMfa(oidcIdpMfaOf(change, existing.config.idpMfa)),
   };
-  return updateConnection(deps.storage, existing.orgId, {
-    id: existing.id,
-    name: change.name ?? existing.name,
-    enabled: change.enabled ?? existing.enabled,
-    config,
-    sealedSecret: given ? sealConnectionCredential(await deps.secret(), existing.id, given.credential) : existing.sealedSecret,
-    defaultRole: change.default_role ?? existing.defaultRole,
-    allowLinking: change.allow_linking ?? existing.allowLinking,
-    idpInitiated: existing.idpInitiated,
-    updatedAt: deps.clock(),
+  const sealedSecret = given ? sealConnectionCredential(await deps.secret(), existing.id, given.credential) : existing.sealedSecret;
+  return deps.storage.transaction(async (tx) => {
+    const updated = await updateConnection(tx, existing.orgId, {
+      id: existing.id,
+      name: change.name ?? existing.name,
+      enabled: change.enabled ?? existing.enabled,
+      config,
+      sealedSecret,
+      defaultRole: change.default_role ?? existing.defaultRole,
+      allowLinking: change.allow_linking ?? existing.allowLinking,
+      idpInitiated: existing.idpInitiated,
+      updatedAt: deps.clock(),
+    });
+    if (updated) await written?.(tx, updated);
+    return updated;
   });
 }

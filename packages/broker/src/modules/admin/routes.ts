@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { limitBodySize, readJson } from '../../http/body.js';
 import { ProblemError, problemResponse } from '../../http/problem.js';
-import { randomId } from '../../random.js';
+import { randomId, randomSecret } from '../../random.js';
 import {
   claimDomain,
   deleteConnection,
@@ -15,6 +15,7 @@ import {
   findOrganization,
   findOrganizationConnection,
   insertOrganization,
+  lockOrganization,
   findConnectionTest,
   listConnectionRejections,
   listConnections,
@@ -23,13 +24,16 @@ import {
   listOrganizations,
   setMembershipRole,
   updateDomain,
-  updateOrganization,
+  updateOrganizationInTransaction,
   type ConnectionRecord,
   type DomainRecord,
   type MemberRecord,
   type MembershipRecord,
   type OrganizationRecord,
 } from '../../storage/queries/index.js';
+import { recordAuditEvent, type AuditEventInput } from '../audit/record.js';
+import { clientAddress } from '../sign-in/browser.js';
+import type { Db } from '../../storage/storage.js';
 import { oauthRedirectUri } from '../orgs/connections.js';
 import { normalizeDomain } from '../orgs/domains.js';
 import { DEFAULT_TRUSTED_AMR, DEFAULT_TRUSTED_AUTHN_CONTEXTS } from '../orgs/idp-mfa.js';
@@ -176,6 +180,24 @@ async function connectionOf(deps: Deps, org: OrganizationRecord, c: Context): Pr
   return connection;
 }
 
+/** The admin API as an audit event's actor: no user, `admin-api` as its name, the calling server's address. */
+const adminActor = (deps: Deps, c: Context) => ({
+  userId: null,
+  email: 'admin-api',
+  ip: clientAddress(c, deps.config) ?? null,
+  userAgent: c.req.header('user-agent')?.slice(0, 512) ?? null,
+});
+
+/** Records an admin API change's event in its transaction. */
+const auditAdmin = (deps: Deps, c: Context, tx: Db, orgId: string, event: Pick<AuditEventInput, 'type' | 'target' | 'data'>) =>
+  recordAuditEvent(tx, { ...event, orgId, actor: adminActor(deps, c), at: deps.clock() });
+
+/** A connection's audit target and what its event says about it (never a secret). */
+const connectionEvent = (connection: ConnectionRecord) => ({
+  target: { type: 'connection', id: connection.id, label: connection.name },
+  data: { type: connection.type, enabled: connection.enabled },
+});
+
 /**
  * The admin API, mounted at `/admin/v1` ahead of the broker's browser middleware: its
  * own guards (bearer admin token, body limit, secure headers), no CORS, no Origin check.
@@ -216,9 +238,21 @@ export function adminRoutes(deps: Deps) {
 
   app.patch('/organizations/:id', async (c) => {
     const change = await readJson(c, updateOrganizationSchema);
-    const updated = await updateOrganization(deps.storage, c.req.param('id'), { name: change.name, slug: change.slug, requireMfa: change.require_mfa }, deps.clock());
-    if (updated === 'slug_taken') throw new ProblemError('slug_taken', { detail: `another organization has the slug ${change.slug}` });
-    if (!updated) throw new ProblemError('not_found', { detail: 'no such organization' });
+    const updated = await deps.storage.transaction(async (tx) => {
+      const before = await lockOrganization(tx, c.req.param('id'));
+      if (!before) throw new ProblemError('not_found', { detail: 'no such organization' });
+      const after = await updateOrganizationInTransaction(tx, before.id, { name: change.name, slug: change.slug, requireMfa: change.require_mfa }, deps.clock());
+      if (after === 'slug_taken') throw new ProblemError('slug_taken', { detail: `another organization has the slug ${change.slug}` });
+      if (!after) throw new ProblemError('not_found', { detail: 'no such organization' });
+      // "MFA required" is a security policy (`policy.updated`, as members change it); name and slug are the organization's own.
+      if (before.requireMfa !== after.requireMfa) {
+        await auditAdmin(deps, c, tx, before.id, { type: 'policy.updated', data: { from: { require_mfa: before.requireMfa }, to: { require_mfa: after.requireMfa } } });
+      }
+      if (before.name !== after.name || before.slug !== after.slug) {
+        await auditAdmin(deps, c, tx, before.id, { type: 'org.updated', data: { from: { name: before.name, slug: before.slug }, to: { name: after.name, slug: after.slug } } });
+      }
+      return after;
+    });
     return c.json(organizationView(updated));
   });
 
@@ -235,14 +269,18 @@ export function adminRoutes(deps: Deps) {
     if (!('domain' in normalized)) throw new ProblemError('invalid_request', { errors: [{ path: 'domain', message: normalized.problem }] });
     if (body.sso_required && !body.verified) throw new ProblemError('invalid_request', { errors: [{ path: 'sso_required', message: 'only a verified domain can require SSO' }] });
     const now = deps.clock();
-    const claim = { domain: normalized.domain, orgId: c.req.param('id'), verifiedAt: body.verified ? now : null, ssoRequired: body.sso_required, createdAt: now };
-    const result = await claimDomain(deps.storage, claim);
-    if (!result.orgFound) throw new ProblemError('not_found', { detail: 'no such organization' });
-    if (!result.claimed) {
-      const detail = result.owner === claim.orgId ? `${claim.domain} is this organization's already` : `${claim.domain} belongs to another organization`;
-      throw new ProblemError('domain_taken', { detail });
-    }
-    return c.json(domainView(result.claimed), 201);
+    const claim = { domain: normalized.domain, orgId: c.req.param('id'), verifiedAt: body.verified ? now : null, ssoRequired: body.sso_required, createdAt: now, txtToken: randomSecret() };
+    const claimed = await deps.storage.transaction(async (tx) => {
+      const result = await claimDomain(tx, claim);
+      if (!result.orgFound) throw new ProblemError('not_found', { detail: 'no such organization' });
+      if (!result.claimed) {
+        const detail = result.owner === claim.orgId ? `${claim.domain} is this organization's already` : `${claim.domain} belongs to another organization`;
+        throw new ProblemError('domain_taken', { detail });
+      }
+      await auditAdmin(deps, c, tx, claim.orgId, { type: 'domain.added', target: { type: 'domain', id: claim.domain }, data: { verified: body.verified, sso_required: body.sso_required } });
+      return result.claimed;
+    });
+    return c.json(domainView(claimed), 201);
   });
 
   app.get('/organizations/:id/domains', async (c) => {
@@ -266,14 +304,28 @@ export function adminRoutes(deps: Deps) {
     // Unverifying a domain ends its "SSO required" unless the same request keeps it (then it is refused).
     const ssoRequired = change.sso_required ?? (verifiedAt === null ? false : current.ssoRequired);
     if (ssoRequired && verifiedAt === null) throw new ProblemError('invalid_request', { errors: [{ path: 'sso_required', message: 'only a verified domain can require SSO' }] });
-    const updated = await updateDomain(deps.storage, org.id, current.domain, { verifiedAt, ssoRequired });
-    if (!updated) throw new ProblemError('not_found', { detail: 'no such domain in this organization' });
+    const updated = await deps.storage.transaction(async (tx) => {
+      const after = await updateDomain(tx, org.id, current.domain, { verifiedAt, ssoRequired });
+      if (!after) throw new ProblemError('not_found', { detail: 'no such domain in this organization' });
+      const target = { type: 'domain', id: after.domain };
+      if (current.verifiedAt === null && after.verifiedAt !== null) {
+        await auditAdmin(deps, c, tx, org.id, { type: 'domain.verified', target, data: { method: 'admin', sso_required: after.ssoRequired } });
+      } else if ((current.verifiedAt === null) !== (after.verifiedAt === null) || current.ssoRequired !== after.ssoRequired) {
+        const state = (d: DomainRecord) => ({ verified: d.verifiedAt !== null, sso_required: d.ssoRequired });
+        await auditAdmin(deps, c, tx, org.id, { type: 'domain.updated', target, data: { from: state(current), to: state(after) } });
+      }
+      return after;
+    });
     return c.json(domainView(updated));
   });
 
   app.delete('/organizations/:id/domains/:domain', async (c) => {
     const org = await organizationOf(deps, c);
-    if (!(await deleteDomain(deps.storage, org.id, domainOf(c)))) throw new ProblemError('not_found', { detail: 'no such domain in this organization' });
+    const domain = domainOf(c);
+    await deps.storage.transaction(async (tx) => {
+      if (!(await deleteDomain(tx, org.id, domain))) throw new ProblemError('not_found', { detail: 'no such domain in this organization' });
+      await auditAdmin(deps, c, tx, org.id, { type: 'domain.removed', target: { type: 'domain', id: domain } });
+    });
     return c.body(null, 204);
   });
 
@@ -282,7 +334,8 @@ export function adminRoutes(deps: Deps) {
   app.post('/organizations/:id/connections', async (c) => {
     const body = await readJson(c, createConnectionSchema, { documents: SAML_DOCUMENTS });
     const org = await organizationOf(deps, c);
-    const connection = body.type === 'saml' ? await createSamlConnection(deps, org, body) : await createOidcConnection(deps, org, body);
+    const written = (tx: Db, created: ConnectionRecord) => auditAdmin(deps, c, tx, org.id, { type: 'connection.created', ...connectionEvent(created) });
+    const connection = body.type === 'saml' ? await createSamlConnection(deps, org, body, written) : await createOidcConnection(deps, org, body, written);
     return c.json(connectionView(deps, connection), 201);
   });
 
@@ -299,10 +352,11 @@ export function adminRoutes(deps: Deps) {
   app.patch('/organizations/:id/connections/:cid', async (c) => {
     const org = await organizationOf(deps, c);
     const existing = await connectionOf(deps, org, c);
+    const written = (tx: Db, after: ConnectionRecord) => auditAdmin(deps, c, tx, org.id, { type: 'connection.updated', ...connectionEvent(after) });
     const updated =
       existing.type === 'saml'
-        ? await updateSamlConnection(deps, existing, await readJson(c, updateSamlConnectionSchema, { documents: SAML_DOCUMENTS }))
-        : await updateOidcConnection(deps, existing, await readJson(c, updateConnectionSchema));
+        ? await updateSamlConnection(deps, existing, await readJson(c, updateSamlConnectionSchema, { documents: SAML_DOCUMENTS }), written)
+        : await updateOidcConnection(deps, existing, await readJson(c, updateConnectionSchema), written);
     if (!updated) throw new ProblemError('not_found', { detail: 'no such connection in this organization' });
     return c.json(connectionView(deps, updated));
   });
@@ -334,7 +388,11 @@ export function adminRoutes(deps: Deps) {
 
   app.delete('/organizations/:id/connections/:cid', async (c) => {
     const org = await organizationOf(deps, c);
-    if (!(await deleteConnection(deps.storage, org.id, c.req.param('cid')))) throw new ProblemError('not_found', { detail: 'no such connection in this organization' });
+    const existing = await connectionOf(deps, org, c);
+    await deps.storage.transaction(async (tx) => {
+      if (!(await deleteConnection(tx, org.id, existing.id))) throw new ProblemError('not_found', { detail: 'no such connection in this organization' });
+      await auditAdmin(deps, c, tx, org.id, { type: 'connection.deleted', ...connectionEvent(existing) });
+    });
     return c.body(null, 204);
   });
 

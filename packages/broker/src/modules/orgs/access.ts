@@ -18,6 +18,9 @@ import { permissionsOf } from './permissions.js';
  * organization are then always looked up together with `org.id`.
  */
 
+/** The shape of ids in paths: what the broker makes (`org_…`, `usr_…`) and what tests and seeds use. */
+export const ID_SHAPE = /^[A-Za-z0-9_-]{1,128}$/;
+
 export interface OrgAccess {
   session: SessionRecord;
   user: SessionUser;
@@ -66,7 +69,8 @@ export async function requireOrgPermission(
 ): Promise<OrgAccess> {
   const current = options.recent ? await requireRecentAuth(deps, c) : await currentSession(deps, c);
   if (!current) throw new ProblemError('unauthenticated');
-  const membership = await findMembershipAccess(deps.storage, orgId, current.user.id);
+  // An id no organization can have (a NUL, which PostgreSQL refuses in text, a 10 kB string) is as unknown as any other.
+  const membership = ID_SHAPE.test(orgId) ? await findMembershipAccess(deps.storage, orgId, current.user.id) : undefined;
   if (!membership) throw new ProblemError('not_found');
   const permissions = permissionsOf(deps.config, membership.role, membership.custom);
   if (permission !== undefined && !permissions.includes(permission)) throw new ProblemError('forbidden', { detail: `needs the permission ${permission}` });

@@ -5,6 +5,7 @@ import { ProblemError } from '../../http/problem.js';
 import { randomId } from '../../random.js';
 import { isLoopbackUrl } from '../../config.js';
 import { insertConnection, updateConnection, type ConnectionRecord, type OrganizationRecord, type SamlConnectionConfig } from '../../storage/queries/index.js';
+import type { Db } from '../../storage/storage.js';
 import type { createSamlConnectionSchema, updateSamlConnectionSchema } from '../admin/schema.js';
 import { SamlRejection } from './checks.js';
 import { spUrls } from './config.js';
@@ -114,24 +115,34 @@ const byHand = (body: IdpFields) => body.metadata_xml === undefined && body.meta
  * Stores a SAML connection for `org` from its IdP's metadata (XML or URL) or by hand.
  * Everything is checked before the one write.
  */
-export async function createSamlConnection(deps: Deps, org: OrganizationRecord, body: z.output<typeof createSamlConnectionSchema>): Promise<ConnectionRecord> {
+export async function createSamlConnection(
+  deps: Deps,
+  org: OrganizationRecord,
+  body: z.output<typeof createSamlConnectionSchema>,
+  written?: (tx: Db, connection: ConnectionRecord) => Promise<void>,
+): Promise<ConnectionRecord> {
   const idp = (await idpOf(deps, body))!;
   checkIdp(deps, idp, byHand(body));
   const id = randomId('con');
   const config = samlConfig(idp, body);
   const keyed = await withSpKey(deps, id, config);
-  return insertConnection(deps.storage, {
-    id,
-    orgId: org.id,
-    type: 'saml',
-    name: body.name ?? org.name,
-    enabled: body.enabled ?? true,
-    config: keyed?.config ?? config,
-    sealedSecret: keyed?.sealedSecret ?? null,
-    defaultRole: body.default_role ?? 'member',
-    allowLinking: body.allow_linking ?? false,
-    idpInitiated: body.idp_initiated ?? false,
-    createdAt: deps.clock(),
+  // The metadata fetch and the key are done; only the write (and `written`, the admin API's audit event) holds a transaction.
+  return deps.storage.transaction(async (tx) => {
+    const connection = await insertConnection(tx, {
+      id,
+      orgId: org.id,
+      type: 'saml',
+      name: body.name ?? org.name,
+      enabled: body.enabled ?? true,
+      config: keyed?.config ?? config,
+      sealedSecret: keyed?.sealedSecret ?? null,
+      defaultRole: body.default_role ?? 'member',
+      allowLinking: body.allow_linking ?? false,
+      idpInitiated: body.idp_initiated ?? false,
+      createdAt: deps.clock(),
+    });
+    await written?.(tx, connection);
+    return connection;
   });
 }
 
@@ -140,21 +151,30 @@ export async function createSamlConnection(deps: Deps, org: OrganizationRecord, 
  * new one until the IdP has switched), attribute mapping, roles, flags. Undefined when the
  * connection vanished meanwhile.
  */
-export async function updateSamlConnection(deps: Deps, existing: ConnectionRecord & { type: 'saml' }, change: SamlFields): Promise<ConnectionRecord | undefined> {
+export async function updateSamlConnection(
+  deps: Deps,
+  existing: ConnectionRecord & { type: 'saml' },
+  change: SamlFields,
+  written?: (tx: Db, connection: ConnectionRecord) => Promise<void>,
+): Promise<ConnectionRecord | undefined> {
   const current = { entityId: existing.config.idpEntityId, ssoUrl: existing.config.ssoUrl, certificates: existing.config.certificates };
   const idp = (await idpOf(deps, change, current)) ?? current;
   if (idp !== current) checkIdp(deps, idp, byHand(change));
   const config = samlConfig(idp, change, existing.config);
   const keyed = await withSpKey(deps, existing.id, config);
-  return updateConnection(deps.storage, existing.orgId, {
-    id: existing.id,
-    name: change.name ?? existing.name,
-    enabled: change.enabled ?? existing.enabled,
-    config: keyed?.config ?? config,
-    sealedSecret: keyed?.sealedSecret ?? existing.sealedSecret,
-    defaultRole: change.default_role ?? existing.defaultRole,
-    allowLinking: change.allow_linking ?? existing.allowLinking,
-    idpInitiated: change.idp_initiated ?? existing.idpInitiated,
-    updatedAt: deps.clock(),
+  return deps.storage.transaction(async (tx) => {
+    const updated = await updateConnection(tx, existing.orgId, {
+      id: existing.id,
+      name: change.name ?? existing.name,
+      enabled: change.enabled ?? existing.enabled,
+      config: keyed?.config ?? config,
+      sealedSecret: keyed?.sealedSecret ?? existing.sealedSecret,
+      defaultRole: change.default_role ?? existing.defaultRole,
+      allowLinking: change.allow_linking ?? existing.allowLinking,
+      idpInitiated: change.idp_initiated ?? existing.idpInitiated,
+      updatedAt: deps.clock(),
+    });
+    if (updated) await written?.(tx, updated);
+    return updated;
   });
 }

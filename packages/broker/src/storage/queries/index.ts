@@ -11,3 +11,8 @@ export * from './organizations.js';
 export * from './saml.js';
 export * from './mfa.js';
 export * from './account.js';
+export * from './org-management.js';
+export * from './org-members.js';
+export * from './org-roles.js';
+export * from './org-domains.js';
+export * from './audit.js';

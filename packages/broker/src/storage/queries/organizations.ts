@@ -176,24 +176,29 @@ export async function deleteOrganization(db: Db, id: string): Promise<boolean> {
  * Claims `domain` for an organization, in one statement: the unique key decides, so of
  * parallel claims (by one organization or several) exactly one is stored. `orgFound`
  * false: no such organization, nothing written; `claimed` undefined: the domain belongs
- * to an organization already (`owner`), nothing written.
+ * to an organization already (`owner`), nothing written. A domain claimed verified is
+ * verified by `admin` (the operator vouched for it); `txtToken` is the value its DNS
+ * TXT record will carry should the organization verify it by DNS itself.
  */
 export async function claimDomain(
   db: Db,
-  claim: Omit<DomainRecord, 'createdAt'> & { createdAt: Date },
+  claim: Omit<DomainRecord, 'createdAt'> & { createdAt: Date; txtToken?: string },
 ): Promise<{ orgFound: boolean; claimed?: DomainRecord; owner?: string }> {
   const rows = await db.query<{ orgFound: boolean; claimed: boolean; owner: string | null }>(
     `WITH org AS (SELECT id FROM organizations WHERE id = $2),
        claimed AS (
-         INSERT INTO organization_domains (domain, org_id, verified_at, sso_required, created_at)
-         SELECT $1, id, $3, $4, $5 FROM org ON CONFLICT (domain) DO NOTHING RETURNING domain
+         INSERT INTO organization_domains (domain, org_id, verified_at, sso_required, created_at, verification, txt_token)
+         SELECT $1, id, $3, $4, $5, CASE WHEN $3::timestamptz IS NOT NULL THEN 'admin' END, $6 FROM org ON CONFLICT (domain) DO NOTHING RETURNING domain
        )
      SELECT EXISTS (SELECT 1 FROM org) AS "orgFound", EXISTS (SELECT 1 FROM claimed) AS claimed,
        (SELECT org_id FROM organization_domains WHERE domain = $1) AS owner`,
-    [claim.domain, claim.orgId, claim.verifiedAt, claim.ssoRequired, claim.createdAt],
+    [claim.domain, claim.orgId, claim.verifiedAt, claim.ssoRequired, claim.createdAt, claim.txtToken ?? null],
   );
   const { orgFound, claimed, owner } = rows[0]!;
-  if (claimed) return { orgFound, claimed: { ...claim } };
+  if (claimed) {
+    const { txtToken: _token, ...domain } = claim;
+    return { orgFound, claimed: domain };
+  }
   // A claim that lost to a parallel one may not see the winner's row in its snapshot: then the owner is unknown here.
   return { orgFound, ...(owner !== null ? { owner } : {}) };
 }
@@ -211,11 +216,16 @@ export async function findDomain(db: Db, orgId: string, domain: string): Promise
  * and the result keeps "SSO required" on verified domains only (the table's check, asked
  * in the WHERE so a parallel change cannot fail the statement). Undefined when nothing
  * was written: `findDomain` tells "not this organization's" from "not allowed".
+ * Verifying marks a domain not yet verified as verified by `admin`; unverifying clears
+ * how it was verified and ends its enrolment (`manual`): no domain capture or access
+ * request rides on a domain that is no longer verified.
  */
 export async function updateDomain(db: Db, orgId: string, domain: string, change: { verifiedAt: Date | null; ssoRequired: boolean }): Promise<DomainRecord | undefined> {
   return (
     await db.query<DomainRecord>(
-      `UPDATE organization_domains SET verified_at = $3, sso_required = $4
+      `UPDATE organization_domains SET verified_at = $3, sso_required = $4,
+         verification = CASE WHEN $3::timestamptz IS NULL THEN NULL ELSE COALESCE(verification, 'admin') END,
+         enrollment = CASE WHEN $3::timestamptz IS NULL THEN 'manual' ELSE enrollment END
        WHERE org_id = $1 AND domain = $2 AND (NOT $4 OR $3::timestamptz IS NOT NULL) RETURNING ${DOMAIN}`,
       [orgId, domain, change.verifiedAt, change.ssoRequired],
     )
