@@ -37,35 +37,6 @@ export async function insertMembershipIfNone(db: Db, membership: { orgId: string
   return rows.length === 1;
 }
 
-/** An organization as a member sees it in the `Organization` answer: its policies and the member's role. */
-export interface MemberOrganizationRecord {
-  id: string;
-  name: string;
-  slug: string;
-  createdAt: Date;
-  requireMfa: boolean;
-  requirePasskey: boolean;
-  requireSso: boolean;
-  policyGraceUntil: Date | null;
-  role: string;
-  /** The custom role's permissions (null for a built-in role, or a role that no longer exists). */
-  custom: string[] | null;
-}
-
-/** The organization with `userId`'s membership of it, in one query; undefined when not a member. */
-export async function findMemberOrganization(db: Db, orgId: string, userId: string): Promise<MemberOrganizationRecord | undefined> {
-  return (
-    await db.query<MemberOrganizationRecord>(
-      `SELECT o.id, o.name, o.slug, o.created_at AS "createdAt", o.require_mfa AS "requireMfa", o.require_passkey AS "requirePasskey",
-         o.require_sso AS "requireSso", o.policy_grace_until AS "policyGraceUntil", m.role, r.permissions AS custom
-       FROM memberships m JOIN organizations o ON o.id = m.org_id
-       LEFT JOIN org_roles r ON r.org_id = m.org_id AND r.key = m.role
-       WHERE m.org_id = $1 AND m.user_id = $2`,
-      [orgId, userId],
-    )
-  )[0];
-}
-
 // Invitations by email
 
 export interface InvitationRecord {

@@ -23,7 +23,7 @@ import type { OrgAccess } from '../access.js';
 import { emailDomain } from '../domains.js';
 import { checkGrant } from './grants.js';
 import { memberOrganization } from './organization.js';
-import { isPublicMailDomain } from './public-mail.js';
+import { isPublicMailDomain } from '../public-mail-domains.js';
 
 /**
  * Access requests ("ask to join") and domain capture (issue 24 §2), both by the
