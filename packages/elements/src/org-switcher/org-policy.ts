@@ -1,0 +1,59 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { OrgPolicyUnmet, SessionClient } from '@latchkey/client';
+import { msg, str } from '../internal/localize.js';
+import { isolate } from '../internal/locale-state.js';
+
+// The panel of a switch the organization's policy refused (a chunk of its own: most switches
+// never show it), in lk-org-switcher and lk-user-button. It says what the organization
+// requires and offers the way there; `mfa-enroll` can open lk-mfa's enrolment in place.
+
+/** What the organization requires, in words: a heading, a sentence, and the button that goes there. */
+function wording(requirement: OrgPolicyUnmet['requirement'], org: string) {
+  switch (requirement) {
+    case 'mfa-enroll':
+      return {
+        title: msg('Two-step verification required'),
+        text: msg(str`${org} requires two-step verification. Set up an authenticator app to continue.`),
+        action: msg('Set up two-step verification'),
+      };
+    case 'mfa':
+      return {
+        title: msg('Two-step verification required'),
+        text: msg(str`${org} requires two-step verification. Confirm it’s you with your second factor to continue.`),
+        action: msg('Verify it’s you'),
+      };
+    case 'passkey':
+      return { title: msg('Passkey required'), text: msg(str`${org} requires you to sign in with a passkey.`), action: msg('Use a passkey') };
+    case 'sso':
+      return { title: msg('Single sign-on required'), text: msg(str`${org} requires you to sign in through its single sign-on.`), action: msg('Continue with single sign-on') };
+  }
+}
+
+export interface PolicyPanelOptions {
+  unmet: OrgPolicyUnmet;
+  /** The organization's name (its id when it is not listed). */
+  orgName: string;
+  /** `mfa-enroll` opened in place: lk-mfa's enrolment for this client, then "Continue". */
+  enrolling: { client: SessionClient; enrolled: boolean } | undefined;
+  onAction(): void;
+  onEnrolled(): void;
+  onContinue(): void;
+  onBack(): void;
+  /** A switch after the enrolment runs. */
+  pending: boolean;
+}
+
+/** The panel: heading (focused when it opens), why, the way there, and "Back". */
+export function renderPolicyPanel(o: PolicyPanelOptions): TemplateResult {
+  const words = wording(o.unmet.requirement, isolate(o.orgName));
+  const enrol = o.enrolling;
+  const body = enrol
+    ? html`<lk-mfa mode="enroll" .client=${enrol.client} @lk-mfa-enrolled=${o.onEnrolled}></lk-mfa> ${enrol.enrolled
+          ? html`<button class="primary" type="button" aria-disabled=${o.pending} @click=${o.onContinue}>${msg(str`Continue to ${isolate(o.orgName)}`)}</button>`
+          : nothing}`
+    : html`<p class="panel-text">${words.text}</p> <button class="primary" type="button" @click=${o.onAction}>${words.action}</button>`;
+  return html`<h3 class="panel-title" id="panel-title" tabindex="-1">${words.title}</h3> ${body} <button class="secondary" type="button" @click=${o.onBack}>${msg('Back to organizations')}</button>`;
+}
+
+/** lk-mfa, defined when the enrolment opens (its own chunk on a page that did not load it). */
+export const defineMfa = () => import('../mfa/mfa.js');
