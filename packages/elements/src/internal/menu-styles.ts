@@ -1,4 +1,5 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+import { alertLook, buttonLook, focusRing, primaryHover, primaryLook, secondaryHover } from './form-styles.js';
 
 // The menu of lk-user-button and lk-org-switcher: the popup under the button, its entries, and
 // the organizations' entries (org-list.ts) both show. Written compactly (Lit ships a css`` literal
@@ -25,3 +26,27 @@ export const menuStyles = css`
 @keyframes lk-spin{to{transform:rotate(1turn)}}
 @media (prefers-reduced-motion:reduce){.busy{animation-duration:3s}}
 `;
+
+// A panel in place of the menu (what an organization's policy requires; lk-org-switcher's
+// "Create organization"): a heading, text, full-width buttons with the light-DOM forms' looks
+// (interpolated constants, never user input), and lk-mfa's enrolment without its card's frame.
+export const panelStyles = unsafeCSS(`
+[part~=panel]{display:grid;gap:var(--_space-s);inline-size:min(360px,calc(100vw - 16px));padding:var(--_space-m)}
+.panel-title{margin:0;font-size:1rem;font-weight:650}
+.panel-title:focus{outline:none}
+.panel-text,.hint,.field-error{margin:0;color:var(--_muted);font-size:var(--_font-size-s);line-height:1.5;overflow-wrap:anywhere}
+.field-error{color:var(--_danger)}
+.alert,.switch-failed{${alertLook};--_c:var(--_danger)}
+.alert:empty{display:none}
+.switch-failed{margin:6px 4px}
+.primary,.secondary{${buttonLook};inline-size:100%}
+.primary{${primaryLook}}
+.primary:hover{${primaryHover}}
+.primary[aria-disabled=true]{cursor:progress}
+.secondary{border-color:transparent}
+.secondary:hover{${secondaryHover}}
+:is(.primary,.secondary):focus-visible{${focusRing}}
+[part~=panel] lk-mfa{max-inline-size:100%}
+lk-mfa::part(base){padding:0;border:0;box-shadow:none}
+@media (forced-colors:active){:is(.primary,.secondary):focus-visible{outline-color:Highlight}}
+`);

@@ -1,7 +1,9 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { OrgPolicyUnmet, SessionClient } from '@latchkey/client';
 import { msg, str } from '../internal/localize.js';
 import { isolate } from '../internal/locale-state.js';
+import { LkOrgPolicyUnmetEvent } from '../events/org-policy-unmet.js';
+import type { OrgListController } from './org-list.js';
 
 // The panel of a switch the organization's policy refused (a chunk of its own: most switches
 // never show it), in lk-org-switcher and lk-user-button. It says what the organization
@@ -56,4 +58,68 @@ export function renderPolicyPanel(o: PolicyPanelOptions): TemplateResult {
 }
 
 /** lk-mfa, defined when the enrolment opens (its own chunk on a page that did not load it). */
-export const defineMfa = () => import('../mfa/mfa.js');
+const defineMfa = () => import('../mfa/mfa.js');
+
+export interface PolicyPanelHost {
+  orgs: OrgListController;
+  client(): SessionClient | undefined;
+  /** Closes the popup (the host handles the requirement), focus back on its button. */
+  close(): void;
+  /** Back to the menu. */
+  back(): void;
+  /** Switches to `orgId` again (after an enrolment in place). */
+  retry(orgId: string): void;
+}
+
+/**
+ * The panel's behaviour, the same in lk-org-switcher and lk-user-button: its button
+ * fires `lk-org-policy-unmet` (the host's to handle, and the popup closes); for
+ * `mfa-enroll`, unless a listener cancelled that, lk-mfa's enrolment opens in place,
+ * and once the app is in (its recovery codes on screen) "Continue" switches again.
+ */
+export class PolicyPanel {
+  /** lk-mfa's enrolment is open, and whether the app is in. */
+  enrolling?: { enrolled: boolean };
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #o: PolicyPanelHost;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, o: PolicyPanelHost) {
+    this.#host = host;
+    this.#o = o;
+  }
+
+  /** A new refusal (or the menu again): no enrolment open. */
+  reset() {
+    this.enrolling = undefined;
+  }
+
+  render(): TemplateResult {
+    const { orgs } = this.#o;
+    const unmet = orgs.unmet!;
+    const client = this.#o.client();
+    return renderPolicyPanel({
+      unmet,
+      orgName: unmet.organization?.name ?? orgs.find(unmet.org_id)?.name ?? unmet.org_id,
+      enrolling: this.enrolling && client ? { client, enrolled: this.enrolling.enrolled } : undefined,
+      pending: orgs.switching.status === 'pending',
+      onAction: () => void this.#meet(),
+      onEnrolled: () => this.#set({ enrolled: true }),
+      onContinue: () => this.#o.retry(unmet.org_id),
+      onBack: () => this.#o.back(),
+    });
+  }
+
+  #set(enrolling: { enrolled: boolean } | undefined) {
+    this.enrolling = enrolling;
+    this.#host.requestUpdate();
+  }
+
+  async #meet() {
+    const unmet = this.#o.orgs.unmet;
+    if (!unmet) return;
+    const proceed = this.#host.dispatchEvent(new LkOrgPolicyUnmetEvent({ requirement: unmet.requirement, org_id: unmet.org_id }));
+    if (!proceed || unmet.requirement !== 'mfa-enroll') return this.#o.close();
+    await defineMfa();
+    this.#set({ enrolled: false });
+  }
+}

@@ -1,7 +1,7 @@
 import { unsafeCSS } from 'lit';
 import { tokens } from '../internal/tokens.js';
-import { menuStyles } from '../internal/menu-styles.js';
-import { alertLook, buttonLook, focusRing, inputLook, primaryHover, primaryLook, secondaryHover } from '../internal/form-styles.js';
+import { menuStyles, panelStyles } from '../internal/menu-styles.js';
+import { focusRing, inputLook } from '../internal/form-styles.js';
 
 // Written compactly (Lit ships a css`` literal as written), so its notes are here: the button is
 // the organization's avatar, its name and the user's role on a second line, and a chevron (physical
@@ -11,6 +11,7 @@ import { alertLook, buttonLook, focusRing, inputLook, primaryHover, primaryLook,
 export const orgSwitcherStyles = [
   tokens,
   menuStyles,
+  panelStyles,
   unsafeCSS(`
 :host{display:inline-block;position:relative}
 [part~=button]{display:inline-flex;align-items:center;gap:var(--_space-s);max-inline-size:100%;min-block-size:var(--_input-height);padding-block:var(--_space-xs);padding-inline:var(--_space-xs) var(--_space-s);font:inherit;font-size:.875rem;text-align:start;color:var(--_text);background:transparent;border:var(--_border-width) solid var(--_input-border);border-radius:var(--_radius);cursor:pointer}
@@ -29,28 +30,13 @@ export const orgSwitcherStyles = [
 .skeleton.small{flex:none;inline-size:28px;block-size:28px}
 .popup{position:absolute;inset-inline-start:0;inset-block-start:calc(100% + 8px);z-index:10;box-sizing:border-box;inline-size:max-content;min-inline-size:260px;max-inline-size:min(400px,calc(100vw - 16px));padding:6px;background:var(--_surface);border:1px solid var(--_border);border-radius:var(--_radius);box-shadow:var(--_shadow)}
 .popup [part~=menu]{position:static;min-inline-size:0;max-inline-size:none;padding:0;background:none;border:0;box-shadow:none}
-[part~=panel]{display:grid;gap:var(--_space-s);inline-size:min(360px,calc(100vw - 16px));padding:var(--_space-m)}
 .plus{font-size:1.125rem;font-weight:500}
-.alert{${alertLook};--_c:var(--_danger);margin-block-start:6px}
-.alert:empty{display:none}
-.panel-title{margin:0;font-size:1rem;font-weight:650}
-.panel-title:focus{outline:none}
-.panel-text,.hint,.field-error{margin:0;color:var(--_muted);font-size:var(--_font-size-s);line-height:1.5;overflow-wrap:anywhere}
-.field-error{color:var(--_danger)}
 .panel-form{display:grid;gap:var(--_space-s)}
 label{font-size:var(--_font-size-s);font-weight:550}
 input{box-sizing:border-box;inline-size:100%;${inputLook}}
 input:focus-visible{${focusRing}}
 input[aria-invalid=true]{border-color:var(--_danger)}
-.primary,.secondary{${buttonLook};inline-size:100%}
-.primary{${primaryLook}}
-.primary:hover{${primaryHover}}
-.primary[aria-disabled=true]{cursor:progress}
-.secondary{border-color:transparent}
-.secondary:hover{${secondaryHover}}
-:is(.primary,.secondary):focus-visible{${focusRing}}
-[part~=panel] lk-mfa{max-inline-size:100%}
-lk-mfa::part(base){padding:0;border:0;box-shadow:none}
-@media (forced-colors:active){[part~=button]:focus-visible,:is(.primary,.secondary,input):focus-visible{outline-color:Highlight}}
+@media (forced-colors:active){:is([part~=button],input):focus-visible{outline-color:Highlight}}
+.popup .alert{margin-block-start:6px}
 `),
 ];

@@ -8,7 +8,6 @@ import { MenuController } from '../internal/controllers/menu-controller.js';
 import { errorMessage, loadErrorMessages } from '../internal/messages.js';
 import { directionFor } from '../internal/locale-state.js';
 import { whenIdle } from '../internal/idle.js';
-import { LkOrgPolicyUnmetEvent } from '../events/org-policy-unmet.js';
 import { OrgListController, renderOrgAvatar, renderOrgItems, roleLabel } from './org-list.js';
 import { orgSwitcherStyles } from './org-switcher.styles.js';
 
@@ -88,7 +87,6 @@ export class LkOrgSwitcher extends LkElement {
     session: { state: true },
     popup: { state: true },
     nameError: { state: true },
-    enrolling: { state: true },
   };
 
   private session: SessionState = { status: 'loading' };
@@ -96,12 +94,11 @@ export class LkOrgSwitcher extends LkElement {
   private popup: Popup = 'menu';
   /** Why the new organization's name was refused, at its field. */
   private nameError = '';
-  /** `mfa-enroll` opened in place (lk-mfa), and whether the app is in. */
-  private enrolling?: { enrolled: boolean };
   /** Who the list is about, so a sign-in as someone else reads it again. */
   #listedFor?: string;
   #create?: typeof import('./org-create.js');
-  #policy?: typeof import('./org-policy.js');
+  /** The panel of a refused switch, once its chunk is in. */
+  #policy?: import('./org-policy.js').PolicyPanel;
 
   readonly #orgs = new OrgListController(this, { client: () => this.requireClient(), failed: (error) => this.reportError(error) });
 
@@ -222,20 +219,21 @@ export class LkOrgSwitcher extends LkElement {
   }
 
   #renderPolicy(): TemplateResult {
-    const chunk = this.#policy;
-    const unmet = this.#orgs.unmet;
-    if (!chunk || !unmet) return html`<p class="panel-text" role="status"><span class="busy" aria-hidden="true"></span> ${msg('Loading…')}</p>`;
-    const client = this.latchkey;
-    return chunk.renderPolicyPanel({
-      unmet,
-      orgName: unmet.organization?.name ?? this.#orgs.find(unmet.org_id)?.name ?? unmet.org_id,
-      enrolling: this.enrolling && client ? { client, enrolled: this.enrolling.enrolled } : undefined,
-      pending: this.#orgs.switching.status === 'pending',
-      onAction: this.#meetPolicy,
-      onEnrolled: () => (this.enrolling = { enrolled: true }),
-      onContinue: () => void this.#pick(unmet.org_id),
-      onBack: () => this.#showMenu(),
-    });
+    if (!this.#policy || !this.#orgs.unmet) return html`<p class="panel-text" role="status"><span class="busy" aria-hidden="true"></span> ${msg('Loading…')}</p>`;
+    return this.#policy.render();
+  }
+
+  /** The policy panel, its chunk imported once. */
+  async #policyPanel() {
+    if (this.#policy) return this.#policy;
+    const { PolicyPanel } = await importPolicy();
+    return (this.#policy ??= new PolicyPanel(this, {
+      orgs: this.#orgs,
+      client: () => this.latchkey,
+      close: () => this.#menu.close(true),
+      back: () => this.#showMenu(),
+      retry: (orgId) => void this.#pick(orgId),
+    }));
   }
 
   #toggle = () => {
@@ -252,7 +250,7 @@ export class LkOrgSwitcher extends LkElement {
   /** The menu, fresh (roles change): the list is read again while it shows. */
   #showMenu(last = false) {
     this.popup = 'menu';
-    this.enrolling = undefined;
+    this.#policy?.reset();
     this.#orgs.unmet = undefined;
     this.nameError = '';
     void this.#menu.show(last);
@@ -302,28 +300,18 @@ export class LkOrgSwitcher extends LkElement {
     if (orgId === orgs.activeId && this.popup === 'menu') return this.#menu.close(true);
     await orgs.pick(orgId);
     if (orgs.switching.status === 'complete') {
-      this.enrolling = undefined;
+      this.#policy?.reset();
       this.popup = 'menu';
       this.#menu.close(true);
     } else if (orgs.unmet) {
-      this.#policy ??= await importPolicy().catch(() => undefined);
+      const panel = await this.#policyPanel().catch(() => undefined);
       // After an enrolment in place, the panel stays on it.
-      if (this.popup !== 'policy' || !this.enrolling) void this.#showPanel('policy');
+      if (this.popup !== 'policy' || !panel?.enrolling) void this.#showPanel('policy');
     } else if (this.popup === 'create') {
       this.popup = 'menu';
       this.#menu.focusEntry();
     }
   }
-
-  /** The panel's button: the host's event first; `mfa-enroll` opens lk-mfa in place unless it was cancelled. */
-  #meetPolicy = async () => {
-    const unmet = this.#orgs.unmet;
-    if (!unmet) return;
-    const proceed = this.emit(new LkOrgPolicyUnmetEvent({ requirement: unmet.requirement, org_id: unmet.org_id }));
-    if (!proceed || unmet.requirement !== 'mfa-enroll') return this.#menu.close(true);
-    await this.#policy!.defineMfa();
-    this.enrolling = { enrolled: false };
-  };
 }
 
 customElements.define('lk-org-switcher', LkOrgSwitcher);
