@@ -17,9 +17,10 @@ export function withTabOrganization(client: LatchkeyClient): LatchkeyClient {
   // Signing out (or in as someone else) ends the tab's organization.
   let who: string | undefined;
   subscribe((state) => {
+    if (state.status === 'loading' || state.status === 'error') return;
     const now = state.status === 'signed-in' ? state.user.id : undefined;
-    if (state.status !== 'loading' && now !== who) organization = null;
-    if (state.status !== 'loading') who = now;
+    if (now === undefined || (who !== undefined && now !== who)) organization = null;
+    who = now;
   });
   Object.defineProperty(store, 'organization', { get: () => organization, enumerable: true });
   Object.assign(store, {

@@ -31,7 +31,8 @@ export const menuStyles = css`
 // "Create organization"): a heading, text, full-width buttons with the light-DOM forms' looks
 // (interpolated constants, never user input), and lk-mfa's enrolment without its card's frame.
 export const panelStyles = unsafeCSS(`
-[part~=panel]{display:grid;gap:var(--_space-s);inline-size:min(360px,calc(100vw - 16px));padding:var(--_space-m)}
+[part~=panel]{display:grid;gap:var(--_space-s);inline-size:min(360px,calc(100vw - 32px));padding:var(--_space-m)}
+[part~=panel]:has(lk-mfa){inline-size:min(440px,calc(100vw - 32px))}
 .panel-title{margin:0;font-size:1rem;font-weight:650}
 .panel-title:focus{outline:none}
 .panel-text,.hint,.field-error{margin:0;color:var(--_muted);font-size:var(--_font-size-s);line-height:1.5;overflow-wrap:anywhere}

@@ -29,6 +29,8 @@ export const orgSwitcherStyles = [
 .skeleton{display:inline-block;inline-size:38px;block-size:38px;border-radius:var(--_radius);background:color-mix(in srgb,var(--_text) 8%,transparent)}
 .skeleton.small{flex:none;inline-size:28px;block-size:28px}
 .popup{position:absolute;inset-inline-start:0;inset-block-start:calc(100% + 8px);z-index:10;box-sizing:border-box;inline-size:max-content;min-inline-size:260px;max-inline-size:min(400px,calc(100vw - 16px));padding:6px;background:var(--_surface);border:1px solid var(--_border);border-radius:var(--_radius);box-shadow:var(--_shadow)}
+.popup[part~=panel]{inline-size:min(360px,calc(100vw - 32px));max-inline-size:none;padding:var(--_space-m)}
+.popup[part~=panel]:has(lk-mfa){inline-size:min(440px,calc(100vw - 32px))}
 .popup [part~=menu]{position:static;min-inline-size:0;max-inline-size:none;padding:0;background:none;border:0;box-shadow:none}
 .plus{font-size:1.125rem;font-weight:500}
 .panel-form{display:grid;gap:var(--_space-s)}
