@@ -8,7 +8,7 @@ import { alertLook, buttonLook, focusRing, primaryHover, primaryLook, secondaryH
 // organization's entry has a rounded-square avatar, its name and the user's role under it; the
 // checked one carries a tick (drawn with borders, so forced colours keep it).
 export const menuStyles = css`
-[part~=menu],[part~=panel]{position:absolute;inset-inline-end:0;inset-block-start:calc(100% + 8px);z-index:10;box-sizing:border-box;min-inline-size:240px;max-inline-size:min(400px,calc(100vw - 16px));padding:6px;background:var(--_surface);border:1px solid var(--_border);border-radius:var(--_radius);box-shadow:var(--_shadow)}
+[part~=menu],[part~=panel]{position:absolute;inset-inline-end:0;inset-block-start:calc(100% + 8px);z-index:10;min-inline-size:240px;max-inline-size:min(400px,calc(100vw - 16px));padding:6px;background:var(--_surface);border:1px solid var(--_border);border-radius:var(--_radius);box-shadow:var(--_shadow)}
 [part~=menu-item]{box-sizing:border-box;display:flex;align-items:center;gap:var(--_space-s);text-decoration:none;inline-size:100%;min-block-size:var(--_target);padding-block:9px;padding-inline:10px;font:inherit;font-size:.875rem;text-align:start;color:var(--_text);background:none;border:0;border-radius:calc(var(--_radius)*.7);cursor:pointer}
 [part~=menu-item]:focus-visible{outline:var(--_focus-width) solid var(--_focus);outline-offset:calc(var(--_focus-width)*-1)}
 [part~=menu-item]:hover,[part~=menu-item]:focus-visible{background:color-mix(in srgb,var(--_primary) 12%,transparent)}
