@@ -4,6 +4,7 @@ import { msg } from '../internal/localize.js';
 import { LatestTask } from '../internal/latest-task.js';
 import { activeOrgId, switchTab } from '../internal/org-session.js';
 import { LkOrgChangedEvent } from '../events/org-changed.js';
+import { roleLabel } from '../internal/role-label.js';
 
 /**
  * The user's organizations and the switch between them, shared by
@@ -109,10 +110,7 @@ export class OrgListController implements ReactiveController {
   }
 }
 
-/** The user's role in words: the built-in ones translated, a custom role by its key. */
-export function roleLabel(role: string): string {
-  return role === 'owner' ? msg('Owner') : role === 'admin' ? msg('Admin') : role === 'member' ? msg('Member') : role;
-}
+export { roleLabel };
 
 /** The first letter of a name, for the avatar (a whole grapheme, upper-cased). */
 export const initialOf = (name: string) => ([...name.trim()][0] ?? '?').toLocaleUpperCase();
