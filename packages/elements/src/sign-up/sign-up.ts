@@ -202,6 +202,9 @@ export class LkSignUp extends LkFormElement {
     const v = this.#flow.view;
     // The account is made: the invitation's join follows at once.
     if (v.name === 'done') this.#join?.accountMade();
+    // An invitation's address is fixed (only it may accept). Set here, not by the shared field
+    // template, which lk-sign-in's first screen carries too.
+    this.field('email')?.toggleAttribute('readonly', this.#join?.email !== undefined);
     if (v.name === 'sso-redirect' && this.#followed !== v.step) {
       this.#followed = v.step;
       (this.navigate ?? ((url) => location.assign(url)))(v.step.url);
