@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { html } from 'lit';
+import { createClient, switchOrganization, type SessionState } from '@latchkey/client';
 import { userEvent } from 'vitest/browser';
 import './org-switcher.js';
 // The enrolment in place needs lk-mfa on the page, as a host that wants it imports it.
@@ -245,5 +246,47 @@ describe('lk-org-switcher', () => {
     button().click();
     await until(() => items().length === 4);
     expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('works on a store that keeps the tab\'s organization by id and answers the switch (the client\'s own store)', async () => {
+    const broker = fakeBroker(signedIn);
+    broker.orgs.seed(ACME_AND_GLOBEX);
+    const base = createClient({ url: broker.url, fetch: broker.fetch });
+    let organization: string | null | undefined;
+    const listeners = new Set<(state: SessionState) => void>();
+    const session = {
+      get state() {
+        return base.session.state;
+      },
+      subscribe(listener: (state: SessionState) => void) {
+        listeners.add(listener);
+        const stop = base.session.subscribe(listener);
+        return () => (listeners.delete(listener), stop());
+      },
+      refresh: base.session.refresh,
+      set: base.session.set,
+      getToken: base.session.getToken,
+      get organization() {
+        return organization;
+      },
+      async switchOrganization(orgId: string | null) {
+        const answer = await switchOrganization(base.connection, { org_id: orgId });
+        organization = orgId;
+        for (const listener of listeners) listener(session.state);
+        return answer;
+      },
+    };
+    const el = await mount<LkOrgSwitcher>(html`<lk-org-switcher .client=${{ connection: base.connection, session }}></lk-org-switcher>`, 'lk-org-switcher');
+    const root = el.shadowRoot!;
+    await until(() => !!root.querySelector('[part~="button"]') && !el.matches(':state(loading)'));
+    const changes: LkOrgChangedEvent['detail'][] = [];
+    el.addEventListener('lk-org-changed', (e) => changes.push(e.detail));
+    root.querySelector<HTMLButtonElement>('[part~="button"]')!.click();
+    await until(() => root.querySelectorAll('[role="menuitemradio"]').length === 3);
+    root.querySelectorAll<HTMLElement>('[role="menuitemradio"]')[2]!.click();
+    await until(() => changes.length === 1);
+    expect(changes[0]).toMatchObject({ org_id: 'org_globex', organization: { id: 'org_globex', name: 'Globex' } });
+    expect(organization).toBe('org_globex');
+    await until(() => root.querySelector('[part~="button"]')!.textContent!.includes('Globex'));
   });
 });
