@@ -48,10 +48,10 @@ describe('bundle budgets (DESIGN.md)', () => {
     expect(part('lk-sign-in', 'entry').gzip).toBeGreaterThan(1_000);
   });
 
-  it('keeps the code of all elements within its budget (64 kB gzip: over DESIGN.md\'s 50 kB since issue 23, see size.mjs), every chunk counted, each step chunk within 4 kB and each translation within 8 kB', () => {
+  it('keeps the code of all elements within its budget (76 kB gzip: over DESIGN.md\'s 50 kB since issue 23, 64 kB before issue 24\'s organizations, see size.mjs), every chunk counted, each step chunk within 4 kB and each translation within 9.5 kB', () => {
     const total = part('all elements', 'total');
-    expect(total.budgetGzip).toBe(64_000);
-    expect(total.gzip).toBeLessThanOrEqual(64_000);
+    expect(total.budgetGzip).toBe(76_000);
+    expect(total.gzip).toBeLessThanOrEqual(76_000);
     // Every chunk counts: the first screen, each step and lazy helper in the total, each translation on a line of its own.
     const locales = of('all elements').filter((r) => r.part === 'locale');
     expect(locales.map((r) => r.name)).toEqual(['ar', 'de']);
@@ -60,12 +60,28 @@ describe('bundle budgets (DESIGN.md)', () => {
     const counted = new Set(of('all elements').filter((r) => r.part !== 'total' && r.part !== 'locale').flatMap((r) => r.chunks));
     expect([...counted].sort()).toEqual([...total.chunks].sort());
     for (const locale of locales) {
-      expect(locale.budgetGzip).toBe(8_000);
-      expect(locale.gzip, `${locale.name} gzip bytes`).toBeLessThanOrEqual(8_000);
+      expect(locale.budgetGzip).toBe(9_500);
+      expect(locale.gzip, `${locale.name} gzip bytes`).toBeLessThanOrEqual(9_500);
       expect(locale.gzip, `${locale.name} gzip bytes`).toBeGreaterThan(1_000);
     }
     for (const step of of('all elements').filter((r) => r.part === 'step')) {
       expect(step.gzip, `${step.name} gzip bytes`).toBeLessThanOrEqual(4_000);
     }
+  });
+
+  const lazyNames = (element: string) => of(element).filter((r) => r.part === 'lazy').map((r) => r.name.replace(/^assets\/|-[\w-]{8}\.js$/g, ''));
+
+  it('keeps lk-org-switcher\'s first screen within its budget (18 kB gzip, of it about 2.6 kB its own), with "Create organization" and the policy panel as chunks of their own and no lk-mfa in it', () => {
+    const entry = part('lk-org-switcher', 'entry');
+    expect(entry.budgetGzip).toBe(18_000);
+    expect(entry.gzip).toBeLessThanOrEqual(18_000);
+    expect(entry.chunks).toHaveLength(1);
+    expect(lazyNames('lk-org-switcher').sort()).toEqual(['error-messages', 'org-create', 'org-policy']);
+    const total = part('lk-org-switcher', 'total');
+    expect(total.gzip).toBeLessThanOrEqual(total.budgetGzip!);
+  });
+
+  it('loads lk-sign-up\'s invitations and lk-user-button\'s organizations only on a page that needs them', () => {
+    expect(lazyNames('all elements')).toEqual(expect.arrayContaining(['sign-up.join', 'user-button.orgs', 'org-create', 'org-policy']));
   });
 });
