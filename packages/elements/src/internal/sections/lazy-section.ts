@@ -3,8 +3,8 @@ import { errorMessage } from '../messages.js';
 import { renderLoadFailed, renderRowsLoading } from './section-templates.js';
 import type { Section, SectionHost } from './section.js';
 
-/** How a lazily loaded module makes its section. */
-export type SectionFactory<Subject> = (host: ReactiveControllerHost & HTMLElement, section: SectionHost) => Section<Subject>;
+/** How a lazily loaded module makes its section (`Host`: what its element gives it, a `SectionHost` or more). */
+export type SectionFactory<Subject, Host extends SectionHost = SectionHost> = (host: ReactiveControllerHost & HTMLElement, section: Host) => Section<Subject>;
 
 /**
  * A section whose code is a chunk of its own, imported when the stand-in is
@@ -13,16 +13,16 @@ export type SectionFactory<Subject> = (host: ReactiveControllerHost & HTMLElemen
  * chunk is in it draws placeholder rows and says `loading`; if the chunk cannot
  * load, why and "Try again". The subject it was given meanwhile is handed on.
  */
-export class LazySection<Subject> implements Section<Subject> {
+export class LazySection<Subject, Host extends SectionHost = SectionHost> implements Section<Subject> {
   #section?: Section<Subject>;
   #subject?: Subject;
   #failed?: unknown;
   readonly #host: ReactiveControllerHost & HTMLElement;
-  readonly #sectionHost: SectionHost;
-  readonly #load: () => Promise<SectionFactory<Subject>>;
+  readonly #sectionHost: Host;
+  readonly #load: () => Promise<SectionFactory<Subject, Host>>;
   readonly #loading: () => string;
 
-  constructor(host: ReactiveControllerHost & HTMLElement, section: SectionHost, load: () => Promise<SectionFactory<Subject>>, loading: () => string) {
+  constructor(host: ReactiveControllerHost & HTMLElement, section: Host, load: () => Promise<SectionFactory<Subject, Host>>, loading: () => string) {
     this.#host = host;
     this.#sectionHost = section;
     this.#load = load;
