@@ -20,7 +20,6 @@ import {
   type PasskeyStep,
   type PasskeyTransport,
   type ActiveSession,
-  type Problem,
   type ProblemCode,
   type SignInMethod,
   type SocialProvider,
@@ -31,6 +30,8 @@ import {
 import { base64url, fromBase64url, randomBase64url } from './base64url.js';
 import type { FakeCredential } from './fake-authenticator.js';
 import { weakPasswordError, weakPasswordReason } from './weak-password.js';
+import { FakeProblem, problem } from './fake-problem.js';
+import { FakeOrgs, type FakeOrgAccount, type FakeOrgsViewer } from './fake-orgs.js';
 
 /**
  * An in-memory broker behind a fake `fetch`, for stories and element tests.
@@ -300,7 +301,7 @@ export class FakeBroker {
    * Mail sent, newest last: a code, or null for a notice (the address already has
    * an account; a way in was added, with its `subject`, as the broker's notices).
    */
-  readonly mail: Array<{ to: string; code: string | null; subject?: string }> = [];
+  readonly mail: Array<{ to: string; code: string | null; subject?: string; link?: string }> = [];
   /** The next call to this path answers with this problem instead (one shot). */
   readonly failNext = new Map<string, ProblemCode | 'network'>();
   /** The next call to this path answers 200 with this body instead (one shot), e.g. a step of a newer protocol. */
@@ -331,7 +332,14 @@ export class FakeBroker {
   private readonly passkeyTimeout: number;
   private readonly clock: () => number;
 
+  /**
+   * Organizations (issue 24): every `/v1/orgs`, invitation, invite-link and access-request
+   * route, the switch and the token's `?org=`. Seed with `fake.orgs.seed({ organizations })`.
+   */
+  readonly orgs: FakeOrgs;
+
   constructor(private readonly options: FakeBrokerOptions = {}) {
+    this.orgs = new FakeOrgs(this.orgsHost());
     this.methods = options.methods ?? ['password', 'email-code'];
     this.passkeyTimeout = options.passkeyTimeout ?? 300_000;
     this.clock = options.clock ?? Date.now;
@@ -366,6 +374,36 @@ export class FakeBroker {
     const signedIn = options.signedInAs === undefined ? undefined : this.users.get(options.signedInAs);
     if (signedIn) this.current = this.openSession(signedIn.id, [signedIn.password === null && signedIn.passkeys[0] ? passkeyFactor(signedIn.passkeys[0]) : { method: 'pwd' }], options.signedInAt);
     this.seedSessions(options.sessions ?? {});
+  }
+
+  /** What the organizations read of accounts and of this browser's session. */
+  private orgsHost() {
+    const account = (user: FakeUser): FakeOrgAccount => ({
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      hasSecondFactor: user.totp !== null || user.recoveryCodes.length > 0 || user.passkeys.length > 0,
+      hasPasskey: user.passkeys.length > 0,
+    });
+    const viewer = (user: FakeUser): FakeOrgsViewer => ({ account: account(user), sessionId: this.current!.id, factors: this.current!.factors.map((f) => f.method) });
+    return {
+      url: this.url,
+      origin: () => this.options.origin ?? globalThis.location?.origin ?? this.url,
+      now: () => this.clock(),
+      signedIn: () => viewer(this.signedInUser()),
+      recentlySignedIn: () => viewer(this.recentlySignedInUser()),
+      account: (key: string) => {
+        const user = this.users.get(key) ?? [...this.users.values()].find((u) => u.id === key);
+        return user && account(user);
+      },
+      ensureAccount: (email: string, name: string | null) => {
+        const user = this.users.get(email) ?? this.addUser(email, null, name);
+        if (name !== null && user.name === null) user.name = name;
+        return account(user);
+      },
+      mint: (org: { id: string; role: string; permissions: string[] } | null) => this.mintToken(this.current!, org),
+      mail: (to: string, subject: string, link: string) => void this.mail.push({ to, code: null, subject, link }),
+    };
   }
 
   private seededUser(email: string, what: string): FakeUser {
@@ -532,15 +570,16 @@ export class FakeBroker {
    * ES256 signature's size: nothing verifies it here, and WebCrypto signing would
    * fail on an insecure origin (Storybook opened over a LAN address).
    */
-  private mintToken(session: Session) {
+  private mintToken(session: Session, org: { id: string; role: string; permissions: string[] } | null = null) {
     const iat = Math.floor(Date.now() / 1000);
     const exp = iat + TOKEN_TTL_SECONDS;
     const header = { alg: 'ES256', kid: 'key_fake', typ: 'lk-session+jwt' };
     const claims = {
       sid: session.id,
       ...derived(session.factors),
-      org_id: null,
-      org_role: null,
+      org_id: org?.id ?? null,
+      org_role: org?.role ?? null,
+      org_permissions: org?.permissions ?? [],
       iss: this.url,
       sub: session.userId,
       aud: this.options.origin ?? globalThis.location?.origin ?? this.url,
@@ -589,9 +628,12 @@ export class FakeBroker {
   }
 
   /** The routes, as the broker answers them. */
-  private answer(method: string, path: string, body: Record<string, string>): { status: number; body?: unknown } {
+  private answer(method: string, path: string, body: Record<string, string>, query = new URLSearchParams(), accept: string | null = null): { status: number; body?: unknown; text?: string; headers?: Record<string, string> } {
     // A session signed out elsewhere (the account page of another browser) leaves this browser signed out.
     if (this.current && !this.liveSessions.has(this.current.id)) this.current = null;
+    if (this.orgs.handles(path)) return this.orgs.answer(method, path, body as Record<string, unknown>, query, accept);
+    // The tab's organization (`?org=`): its membership and policy are checked at each mint.
+    if (method === 'POST' && path === '/v1/session/token' && query.has('org')) return this.orgs.token(query.get('org')!);
     if (path.startsWith('/v1/passkeys') || path.startsWith('/v1/sign-up/passkey')) return this.answerPasskeys(method, path, body as Record<string, unknown>);
     if (path.startsWith('/v1/identities')) return this.answerIdentities(method, path, body as Record<string, unknown>);
     if (path.startsWith('/v1/step-up')) return this.answerStepUp(method, path, body as Record<string, unknown>);
@@ -1352,7 +1394,9 @@ export class FakeBroker {
     }
     try {
       if (scripted) throw problem(scripted);
-      const answer = this.answer(method, url.pathname, init?.body ? JSON.parse(String(init.body)) : {});
+      const accept = new Headers(init?.headers).get('accept');
+      const answer = this.answer(method, url.pathname, init?.body ? JSON.parse(String(init.body)) : {}, url.searchParams, accept);
+      if (answer.text !== undefined) return new Response(answer.text, { status: answer.status, headers: answer.headers });
       return answer.body === undefined ? new Response(null, { status: answer.status }) : Response.json(answer.body, { status: answer.status });
     } catch (error) {
       if (!(error instanceof FakeProblem)) throw error;
@@ -1362,36 +1406,6 @@ export class FakeBroker {
     }
   };
 }
-
-const STATUS: Partial<Record<ProblemCode, number>> = {
-  invalid_credentials: 401,
-  unauthenticated: 401,
-  rate_limited: 429,
-  not_found: 404,
-  unknown_provider: 404,
-  no_flow: 404,
-  idp_unreachable: 502,
-  last_way_in: 409,
-  sso_required: 403,
-  reauthentication_required: 403,
-  forbidden_origin: 403,
-  passkey_exists: 409,
-  last_sign_in_method: 409,
-  internal_error: 500,
-};
-
-class FakeProblem extends Error {
-  constructor(
-    readonly body: Problem,
-    /** Sent as `Retry-After`, as the broker does with every `rate_limited`. */
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(body.code);
-  }
-}
-
-/** A scripted `rate_limited` (failNext) waits as long as the broker's 15-minute password window. */
-const SCRIPTED_RETRY_AFTER_SECONDS = 900;
 
 /** The broker's strength rule in small (`weak-password.ts`): `weak_password` with the reason at the password field. */
 function checkStrength(password: string, email: string, name?: string | null) {
@@ -1526,8 +1540,4 @@ function aaguidOf(authenticatorData: string | undefined): string | undefined {
   if (data.length < 53 || !(data[32]! & FLAG_AT)) return undefined;
   const hex = [...data.slice(37, 53)].map((b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-function problem(code: ProblemCode, extra: Partial<Problem> = {}, retryAfterSeconds = code === 'rate_limited' ? SCRIPTED_RETRY_AFTER_SECONDS : undefined) {
-  return new FakeProblem({ type: `urn:latchkey:problem:${code}`, code, title: `fake ${code}`, status: STATUS[code] ?? 400, ...extra }, retryAfterSeconds);
 }
