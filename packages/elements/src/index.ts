@@ -4,6 +4,7 @@ export { LkSignIn, type SignInView } from './sign-in/sign-in.js';
 export { LkSignUp, type SignUpView } from './sign-up/sign-up.js';
 export { LkUserButton } from './user-button/user-button.js';
 export { LkUserProfile } from './user-profile/user-profile.js';
+export { LkOrgProfile } from './org-profile/org-profile.js';
 export { LkMfa, type MfaChallengeView } from './mfa/mfa.js';
 export { configure } from './internal/clients.js';
 export { setLocale, getLocale, type LatchkeyLocale } from './internal/localization.js';
@@ -15,3 +16,4 @@ export { LkPasskeyAddedEvent, type LkPasskeyDetail } from './events/passkey-adde
 export { LkPasskeyRenamedEvent } from './events/passkey-renamed.js';
 export { LkPasskeyDeletedEvent } from './events/passkey-deleted.js';
 export { LkMfaEnrolledEvent, type LkMfaEnrolledDetail } from './events/mfa-enrolled.js';
+export { LkOrgChangedEvent, type LkOrgChangedDetail } from './events/org-changed.js';
