@@ -126,6 +126,9 @@ async function section(canvasElement: HTMLElement, title: string, ready = '.list
   return { ...p, region: within(region), regionElement: region };
 }
 
+/** A name or address as the element sets it apart inside a sentence (U+2068…U+2069), so it reads right in any direction. */
+const iso = (text: string) => `\u2068${text}\u2069`;
+
 /** The live region's words. */
 const announced = (el: LkOrgProfile) => el.shadowRoot!.querySelector('[aria-live="polite"]')?.textContent?.trim() ?? '';
 
@@ -221,7 +224,7 @@ export const GeneralLastOwner: Story = {
     const cancel = await waitFor(() => region.getByRole('button', { name: 'Cancel' }));
     await waitFor(() => expect(el.shadowRoot!.activeElement).toBe(cancel));
     await userEvent.click(region.getByRole('button', { name: 'Leave organization' }));
-    await waitFor(() => expect(region.getByRole('alert')).toHaveTextContent('You’re the only owner of Acme, so you can’t leave it.'));
+    await waitFor(() => expect(region.getByRole('alert')).toHaveTextContent(`You’re the only owner of ${iso('Acme')}, so you can’t leave it.`));
     await expect(loadedBroker(loaded).broker.orgs.roleOf(ORG, ADA)).toBe('owner');
   },
 };
@@ -251,7 +254,7 @@ export const GeneralLeft: Story = {
     el.addEventListener('lk-org-changed', (e) => changed.push(e.detail.org_id));
     await userEvent.click(region.getByRole('button', { name: 'Leave…' }));
     await userEvent.click(await waitFor(() => region.getByRole('button', { name: 'Leave organization' })));
-    await waitFor(() => expect(card.getByRole('status')).toHaveTextContent('You left Acme.'));
+    await waitFor(() => expect(card.getByRole('status')).toHaveTextContent(`You left ${iso('Acme')}.`));
     await expect(changed).toEqual([null]);
   },
 };
@@ -294,7 +297,7 @@ export const MembersRoleChanged: Story = {
   play: async ({ canvasElement, loaded }) => {
     const { el, region } = await section(canvasElement, 'Members');
     await userEvent.selectOptions(region.getByRole('combobox', { name: 'Role of Cy Okafor' }), 'admin');
-    await waitFor(() => expect(announced(el)).toBe('Cy Okafor is now Admin.'));
+    await waitFor(() => expect(announced(el)).toBe(`${iso('Cy Okafor')} is now ${iso('Admin')}.`));
     await expect(loadedBroker(loaded).broker.orgs.roleOf(ORG, CY)).toBe('admin');
   },
 };
@@ -320,7 +323,7 @@ export const MembersRemoveConfirm: Story = {
     await userEvent.click(region.getByRole('button', { name: 'Remove Dee Park' }));
     const cancel = await waitFor(() => region.getByRole('button', { name: 'Cancel' }));
     await waitFor(() => expect(el.shadowRoot!.activeElement).toBe(cancel));
-    await expect(region.getByText('Remove Dee Park from Acme? They lose access at once.')).toBeVisible();
+    await expect(region.getByText(`Remove ${iso('Dee Park')} from ${iso('Acme')}? They lose access at once.`)).toBeVisible();
     await expect(region.getByRole('button', { name: 'Remove member' })).toBeVisible();
   },
 };
@@ -332,7 +335,7 @@ export const MembersRemoved: Story = {
     const { el, region } = await section(canvasElement, 'Members');
     await userEvent.click(region.getByRole('button', { name: 'Remove Dee Park' }));
     await userEvent.click(await waitFor(() => region.getByRole('button', { name: 'Remove member' })));
-    await waitFor(() => expect(announced(el)).toBe('Dee Park was removed from the organization.'));
+    await waitFor(() => expect(announced(el)).toBe(`${iso('Dee Park')} was removed from the organization.`));
     await expect(region.getAllByRole('listitem')).toHaveLength(3);
     await expect(loadedBroker(loaded).broker.orgs.roleOf(ORG, DEE)).toBeUndefined();
   },
@@ -413,7 +416,7 @@ export const InvitationSent: Story = {
     await userEvent.type(region.getByLabelText('Email'), 'kai@acme.test');
     await userEvent.selectOptions(region.getByLabelText('Role'), 'admin');
     await userEvent.click(region.getByRole('button', { name: 'Send invitation' }));
-    await waitFor(() => expect(announced(el)).toBe('Invitation sent to kai@acme.test.'));
+    await waitFor(() => expect(announced(el)).toBe(`Invitation sent to ${iso('kai@acme.test')}.`));
     await expect(region.getByText('kai@acme.test')).toBeVisible();
     await expect(el.shadowRoot!.activeElement).toBe(region.getByLabelText('Email'));
     await expect(loadedBroker(loaded).broker.mail.at(-1)?.to).toBe('kai@acme.test');
@@ -428,7 +431,7 @@ export const InvitationAlreadyMember: Story = {
     const email = region.getByLabelText('Email');
     await userEvent.type(email, CY);
     await userEvent.click(region.getByRole('button', { name: 'Send invitation' }));
-    await waitFor(() => expect(email).toHaveAccessibleDescription('cy@acme.test is already a member of Acme.'));
+    await waitFor(() => expect(email).toHaveAccessibleDescription(`${iso(CY)} is already a member of ${iso('Acme')}.`));
     await expect(email).toHaveAttribute('aria-invalid', 'true');
   },
 };
@@ -511,7 +514,7 @@ export const RequestDenied: Story = {
     await userEvent.click(region.getByRole('button', { name: 'Deny hal@acme.test' }));
     await userEvent.type(await waitFor(() => region.getByLabelText('Reason (they will see it)')), 'Support sees customer accounts through the helpdesk.');
     await userEvent.click(region.getByRole('button', { name: 'Deny request' }));
-    await waitFor(() => expect(announced(el)).toBe('The request of hal@acme.test was denied.'));
+    await waitFor(() => expect(announced(el)).toBe(`The request of ${iso('hal@acme.test')} was denied.`));
     await expect(region.getByText('Nobody is waiting to join.')).toBeVisible();
     await expect(region.getByText('Support sees customer accounts through the helpdesk.')).toBeVisible();
   },
@@ -524,7 +527,7 @@ export const RequestApproved: Story = {
     const { el, region } = await section(canvasElement, 'Requests to join');
     await userEvent.selectOptions(region.getByRole('combobox', { name: 'Role for hal@acme.test' }), 'admin');
     await userEvent.click(region.getByRole('button', { name: 'Approve hal@acme.test' }));
-    await waitFor(() => expect(announced(el)).toBe('hal@acme.test can now join.'));
+    await waitFor(() => expect(announced(el)).toBe(`${iso('hal@acme.test')} can now join.`));
     await expect(loadedBroker(loaded).broker.orgs.roleOf(ORG, 'hal@acme.test')).toBe('admin');
   },
 };
@@ -566,7 +569,7 @@ export const RoleCreated: Story = {
     await userEvent.type(await waitFor(() => region.getByLabelText('Name')), 'Support lead');
     await userEvent.click(region.getByRole('checkbox', { name: /Decide requests to join/ }));
     await userEvent.click(region.getByRole('button', { name: 'Create role' }));
-    await waitFor(() => expect(announced(el)).toBe('Support lead created.'));
+    await waitFor(() => expect(announced(el)).toBe(`${iso('Support lead')} created.`));
     await expect(region.getByText('support-lead')).toBeVisible();
     await waitFor(() => expect(el.shadowRoot!.activeElement).toBe(region.getByRole('button', { name: 'Edit Support lead' })));
   },
@@ -579,7 +582,7 @@ export const RoleInUse: Story = {
     const { region } = await section(canvasElement, 'Roles');
     await userEvent.click(region.getByRole('button', { name: 'Delete Billing' }));
     await userEvent.click(await waitFor(() => region.getByRole('button', { name: 'Delete role' })));
-    await waitFor(() => expect(region.getByRole('alert')).toHaveTextContent('Members still hold Billing. Give them another role first.'));
+    await waitFor(() => expect(region.getByRole('alert')).toHaveTextContent(`Members still hold ${iso('Billing')}. Give them another role first.`));
   },
 };
 
@@ -639,7 +642,7 @@ export const DomainVerified: Story = {
   play: async ({ canvasElement }) => {
     const { el, region } = await section(canvasElement, 'Domains');
     await userEvent.click(region.getByRole('button', { name: 'Verify acme-labs.test' }));
-    await waitFor(() => expect(announced(el)).toBe('acme-labs.test is verified.'));
+    await waitFor(() => expect(announced(el)).toBe(`${iso('acme-labs.test')} is verified.`));
     await expect(region.queryByText('Not verified')).toBeNull();
     await expect(region.getAllByLabelText('Who can join')).toHaveLength(2);
   },
@@ -653,7 +656,7 @@ export const DomainPublic: Story = {
     const domain = region.getByLabelText('Domain');
     await userEvent.type(domain, 'gmail.com');
     await userEvent.click(region.getByRole('button', { name: 'Add domain' }));
-    await waitFor(() => expect(domain).toHaveAccessibleDescription('gmail.com is a public email provider, so it can’t belong to an organization.'));
+    await waitFor(() => expect(domain).toHaveAccessibleDescription(`${iso('gmail.com')} is a public email provider, so it can’t belong to an organization.`));
   },
 };
 

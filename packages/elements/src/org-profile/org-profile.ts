@@ -5,7 +5,7 @@ import { LkElement } from '../internal/base.js';
 import { msg, str } from '../internal/localize.js';
 import { LatestTask } from '../internal/latest-task.js';
 import { errorMessage, loadErrorMessages } from '../internal/messages.js';
-import { directionFor } from '../internal/locale-state.js';
+import { directionFor, isolate } from '../internal/locale-state.js';
 import { LazySection, type SectionFactory } from '../internal/sections/lazy-section.js';
 import { SectionsController } from '../internal/sections/section-host.js';
 import { reportSectionFailure } from '../internal/sections/section-failure.js';
@@ -241,7 +241,7 @@ export class LkOrgProfile extends LkElement {
 
   #endedText(): string {
     const e = this.ended!;
-    return e.how === 'left' ? msg(str`You left ${e.name}.`) : msg(str`${e.name} was deleted.`);
+    return e.how === 'left' ? msg(str`You left ${isolate(e.name)}.`) : msg(str`${isolate(e.name)} was deleted.`);
   }
 
   /** The sections the user may see here, in page order (those the `sections` attribute names, when set). */

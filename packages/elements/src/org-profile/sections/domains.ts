@@ -2,6 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { addDomain, LatchkeyError, listDomains, removeDomain, updateDomain, verifyDomain, type Connection, type OrgDomain } from '@latchkey/client';
 import { live } from 'lit/directives/live.js';
 import { msg, str } from '../../internal/localize.js';
+import { isolate } from '../../internal/locale-state.js';
 import { formatDate } from '../../internal/dates.js';
 import type { SectionFactory } from '../../internal/sections/lazy-section.js';
 import { OrgSection, type OrgSectionHost, type OrgSubject } from '../org-section.js';
@@ -53,9 +54,9 @@ class DomainsSection extends OrgSection<OrgDomain[]> {
         case 'domain_unverified':
           return msg('We could not find the record yet. DNS changes can take a while to show: try again in a few minutes.');
         case 'public_email_domain':
-          return msg(str`${this.#adding} is a public email provider, so it can’t belong to an organization.`);
+          return msg(str`${isolate(this.#adding)} is a public email provider, so it can’t belong to an organization.`);
         case 'domain_taken':
-          return msg(str`${this.#adding} already belongs to another organization.`);
+          return msg(str`${isolate(this.#adding)} already belongs to another organization.`);
         case 'invalid_request':
           return msg('Enter a domain name, like example.com.');
       }
@@ -76,7 +77,7 @@ class DomainsSection extends OrgSection<OrgDomain[]> {
     this.act('add', (conn, signal) => addDomain(conn, this.orgId, { domain }, { signal }), (added) => {
       this.data = [...this.data!, added];
       form.reset();
-      this.section.announce(msg(str`${added.domain} added. Publish its TXT record, then verify it.`));
+      this.section.announce(msg(str`${isolate(added.domain)} added. Publish its TXT record, then verify it.`));
       this.focus(`[data-domain="${added.domain}"] [data-action="copy"]`);
     });
   };
@@ -84,7 +85,7 @@ class DomainsSection extends OrgSection<OrgDomain[]> {
   #verify(d: OrgDomain) {
     this.act(`verify:${d.domain}`, (conn, signal) => verifyDomain(conn, this.orgId, d.domain, { signal }), (verified) => {
       this.#replace(verified);
-      this.section.announce(msg(str`${verified.domain} is verified.`));
+      this.section.announce(msg(str`${isolate(verified.domain)} is verified.`));
       this.focus(`#enrollment-${idOf(verified.domain)}`);
     });
   }
@@ -92,7 +93,7 @@ class DomainsSection extends OrgSection<OrgDomain[]> {
   #enroll(d: OrgDomain, enrollment: Enrollment) {
     this.act(`enroll:${d.domain}`, (conn, signal) => updateDomain(conn, this.orgId, d.domain, { enrollment }, { signal }), (updated) => {
       this.#replace(updated);
-      this.section.announce(msg(str`${updated.domain}: ${enrollmentLabel(updated.enrollment)}.`));
+      this.section.announce(msg(str`${isolate(updated.domain)}: ${enrollmentLabel(updated.enrollment)}.`));
     });
   }
 
@@ -100,7 +101,7 @@ class DomainsSection extends OrgSection<OrgDomain[]> {
     this.act(`remove:${d.domain}`, (conn, signal) => removeDomain(conn, this.orgId, d.domain, { signal }), () => {
       this.data = this.data!.filter((x) => x.domain !== d.domain);
       this.open = undefined;
-      this.section.announce(msg(str`${d.domain} removed.`));
+      this.section.announce(msg(str`${isolate(d.domain)} removed.`));
       this.focus('#domain-name');
     });
   }
@@ -121,7 +122,7 @@ class DomainsSection extends OrgSection<OrgDomain[]> {
         ? this.#enrollment(d)
         : this.#record(d)} ${this.open === removing
         ? renderConfirm({
-            text: msg(str`Remove ${d.domain}? People with an address there can no longer ask or join by it.`),
+            text: msg(str`Remove ${isolate(d.domain)}? People with an address there can no longer ask or join by it.`),
             label: msg('Remove domain'),
             action: 'remove',
             busy: this.busy(removing),

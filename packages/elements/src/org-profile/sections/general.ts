@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { deleteOrganization, LatchkeyError, removeMember, updateOrganization } from '@latchkey/client';
 import { msg, str } from '../../internal/localize.js';
+import { isolate } from '../../internal/locale-state.js';
 import type { SectionFactory } from '../../internal/sections/lazy-section.js';
 import { OrgSection, type OrgSectionHost, type OrgSubject } from '../org-section.js';
 import { renderConfirm, renderFieldError, spinner } from '../org-templates.js';
@@ -28,7 +29,7 @@ class GeneralSection extends OrgSection<true> {
 
   protected override explain(error: unknown): string {
     if (error instanceof LatchkeyError && error.code === 'last_owner') {
-      return msg(str`You’re the only owner of ${this.subject!.org.name}, so you can’t leave it. Make another member an owner first, or delete the organization.`);
+      return msg(str`You’re the only owner of ${isolate(this.subject!.org.name)}, so you can’t leave it. Make another member an owner first, or delete the organization.`);
     }
     return super.explain(error);
   }
@@ -64,8 +65,8 @@ class GeneralSection extends OrgSection<true> {
     const renameError = this.failed('rename');
     return html`<p part="section-description" class="description">${msg('The organization’s name, and leaving or deleting it.')}</p> ${this.can('org:update')
         ? html`<form class="form" novalidate @submit=${this.#rename}> <div class="fields"> <div class="field"> <label for="org-name">${msg('Organization name')}</label> <input id="org-name" name="name" .value=${org.name} maxlength="100" autocomplete="organization" aria-invalid=${renameError ? 'true' : 'false'} aria-describedby="org-name-error" /> </div> <button class="primary" aria-disabled=${this.busy('rename') ? 'true' : 'false'}>${this.busy('rename') ? spinner : nothing}${msg('Save')}</button> </div> ${renderFieldError('org-name', renameError)} </form>`
-        : nothing} <div class="zone"> ${this.#zoneRow('leave', leaveIcon, msg('Leave organization'), msg(str`You’ll lose access to ${org.name} until someone invites you again.`), msg('Leave…'))} ${this.can('org:delete')
-        ? this.#zoneRow('delete', trashIcon, msg('Delete organization'), msg(str`Deletes ${org.name} for everyone: its members lose access, and its invitations, domains and roles are gone. This can’t be undone.`), msg('Delete…'))
+        : nothing} <div class="zone"> ${this.#zoneRow('leave', leaveIcon, msg('Leave organization'), msg(str`You’ll lose access to ${isolate(org.name)} until someone invites you again.`), msg('Leave…'))} ${this.can('org:delete')
+        ? this.#zoneRow('delete', trashIcon, msg('Delete organization'), msg(str`Deletes ${isolate(org.name)} for everyone: its members lose access, and its invitations, domains and roles are gone. This can’t be undone.`), msg('Delete…'))
         : nothing} </div>`;
   }
 
@@ -79,11 +80,11 @@ class GeneralSection extends OrgSection<true> {
     const org = this.subject!.org;
     const error = this.failed(key);
     if (key === 'leave') {
-      return renderConfirm({ text: msg(str`Leave ${org.name}? You lose access at once.`), label, action: key, busy: this.busy(key), error, onConfirm: this.#leave, onCancel: this.#cancel });
+      return renderConfirm({ text: msg(str`Leave ${isolate(org.name)}? You lose access at once.`), label, action: key, busy: this.busy(key), error, onConfirm: this.#leave, onCancel: this.#cancel });
     }
     // The typed name is the field; its problem (or the broker's) is said under it.
     return renderConfirm({
-      text: msg(str`Delete ${org.name} and everything in it? This can’t be undone.`),
+      text: msg(str`Delete ${isolate(org.name)} and everything in it? This can’t be undone.`),
       label,
       action: key,
       busy: this.busy(key),

@@ -13,6 +13,7 @@ import {
   type Role,
 } from '@latchkey/client';
 import { msg, str } from '../../internal/localize.js';
+import { isolate } from '../../internal/locale-state.js';
 import { formatDate } from '../../internal/dates.js';
 import type { SectionFactory } from '../../internal/sections/lazy-section.js';
 import { OrgSection, type OrgSectionHost, type OrgSubject } from '../org-section.js';
@@ -75,7 +76,7 @@ class InvitationsSection extends OrgSection<Invitations> {
   }
 
   protected override explain(error: unknown): string {
-    if (error instanceof LatchkeyError && error.code === 'already_member') return msg(str`${this.#inviting} is already a member of ${this.subject!.org.name}.`);
+    if (error instanceof LatchkeyError && error.code === 'already_member') return msg(str`${isolate(this.#inviting)} is already a member of ${isolate(this.subject!.org.name)}.`);
     if (error instanceof LatchkeyError && error.code === 'forbidden') return msg('You can’t give this role: it allows more than your own role does.');
     if (error instanceof LatchkeyError && error.problem?.errors?.some((e) => e.path === 'email')) return msg('Enter an email address, like name@example.com.');
     return super.explain(error);
@@ -93,7 +94,7 @@ class InvitationsSection extends OrgSection<Invitations> {
       // Inviting an address again replaces its pending invitation.
       data.invitations = [...data.invitations.filter((i) => i.email !== invitation.email), invitation];
       form.reset();
-      this.section.announce(msg(str`Invitation sent to ${invitation.email}.`));
+      this.section.announce(msg(str`Invitation sent to ${isolate(invitation.email)}.`));
       this.focus('#invite-email');
     });
   };
@@ -103,7 +104,7 @@ class InvitationsSection extends OrgSection<Invitations> {
       const data = this.data!;
       const at = data.invitations.indexOf(invitation);
       data.invitations = data.invitations.filter((i) => i !== invitation);
-      this.section.announce(msg(str`The invitation to ${invitation.email} was revoked.`));
+      this.section.announce(msg(str`The invitation to ${isolate(invitation.email)} was revoked.`));
       const next = data.invitations[at] ?? data.invitations[at - 1];
       this.focus(next ? `[data-id="${next.id}"] [data-action="revoke"]` : '#invite-email');
     });

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { listMembers, removeMember, updateMember, type Connection, type Member, type Role } from '@latchkey/client';
 import { msg, str } from '../../internal/localize.js';
+import { isolate } from '../../internal/locale-state.js';
 import { formatDate } from '../../internal/dates.js';
 import type { SectionFactory } from '../../internal/sections/lazy-section.js';
 import { OrgSection, type OrgSectionHost, type OrgSubject } from '../org-section.js';
@@ -46,7 +47,7 @@ class MembersSection extends OrgSection<Members> {
     this.act(`role:${m.user_id}`, (conn, signal) => updateMember(conn, this.orgId, m.user_id, { role }, { signal }), (updated) => {
       const data = this.data!;
       data.members = data.members.map((x) => (x.user_id === updated.user_id ? updated : x));
-      this.section.announce(msg(str`${nameOf(updated)} is now ${roleName(updated.role, data.roles)}.`));
+      this.section.announce(msg(str`${isolate(nameOf(updated))} is now ${isolate(roleName(updated.role, data.roles))}.`));
     });
   }
 
@@ -56,7 +57,7 @@ class MembersSection extends OrgSection<Members> {
       const at = data.members.indexOf(m);
       data.members = data.members.filter((x) => x !== m);
       this.open = undefined;
-      this.section.announce(msg(str`${nameOf(m)} was removed from the organization.`));
+      this.section.announce(msg(str`${isolate(nameOf(m))} was removed from the organization.`));
       // Focus stays in the list: the next member's row, else the previous one's.
       const next = data.members[at] ?? data.members[at - 1];
       if (next) this.focus(`[data-id="${next.user_id}"]`);
@@ -96,7 +97,7 @@ class MembersSection extends OrgSection<Members> {
           ? html`<button type="button" class="link danger" data-action="remove" aria-label=${msg(str`Remove ${name}`)} @click=${() => this.toggle(removing, `[data-id="${id}"] [data-action="cancel"]`)}>${msg('Remove')}</button>`
           : nothing} </div> ${this.open === removing
         ? renderConfirm({
-            text: msg(str`Remove ${name} from ${this.subject!.org.name}? They lose access at once.`),
+            text: msg(str`Remove ${isolate(name)} from ${isolate(this.subject!.org.name)}? They lose access at once.`),
             label: msg('Remove member'),
             action: 'remove',
             busy: this.busy(removing),

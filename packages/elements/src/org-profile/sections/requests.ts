@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { approveAccessRequest, denyAccessRequest, LatchkeyError, listAccessRequests, type AccessRequest, type Connection, type Role } from '@latchkey/client';
 import { msg, str } from '../../internal/localize.js';
+import { isolate } from '../../internal/locale-state.js';
 import { formatDate } from '../../internal/dates.js';
 import type { SectionFactory } from '../../internal/sections/lazy-section.js';
 import { OrgSection, type OrgSectionHost, type OrgSubject } from '../org-section.js';
@@ -45,7 +46,7 @@ class RequestsSection extends OrgSection<Requests> {
     const data = this.data!;
     data.requests = data.requests.map((r) => (r.id === request.id ? request : r));
     this.open = undefined;
-    this.section.announce(request.status === 'approved' ? msg(str`${nameOf(request)} can now join.`) : msg(str`The request of ${nameOf(request)} was denied.`));
+    this.section.announce(request.status === 'approved' ? msg(str`${isolate(nameOf(request))} can now join.`) : msg(str`The request of ${isolate(nameOf(request))} was denied.`));
     this.focus(focusOn);
   }
 

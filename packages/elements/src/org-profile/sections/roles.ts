@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { createRole, deleteRole, LatchkeyError, listRoles, updateRole, type Connection, type Role, type RoleList } from '@latchkey/client';
 import { msg, str } from '../../internal/localize.js';
+import { isolate } from '../../internal/locale-state.js';
 import type { SectionFactory } from '../../internal/sections/lazy-section.js';
 import { OrgSection, type OrgSectionHost, type OrgSubject } from '../org-section.js';
 import { renderAlert, renderBadge, renderConfirm, renderFieldError, roleName, spinner } from '../org-templates.js';
@@ -75,14 +76,14 @@ class RolesSection extends OrgSection<RoleList> {
     const permissions = [...form.querySelectorAll<HTMLInputElement>('input[name=permissions]:checked')].map((i) => i.value);
     if (!name) return this.refuse('role:name', msg('Enter a name for the role.'), '#role-name');
     if (editing) {
-      this.act('role', (conn, signal) => updateRole(conn, this.orgId, editing.key, { name, permissions }, { signal }), (role) => this.#saved(role, msg(str`${role.name} saved.`)));
+      this.act('role', (conn, signal) => updateRole(conn, this.orgId, editing.key, { name, permissions }, { signal }), (role) => this.#saved(role, msg(str`${isolate(role.name)} saved.`)));
       return;
     }
     const typed = (form.elements.namedItem('key') as HTMLInputElement).value.trim();
     // A key left empty comes from the name ("Billing admin" -> billing-admin).
     const key = typed || name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z]+|-+$/g, '');
     if (!KEY.test(key)) return this.refuse('role:key', msg('Use lower-case letters, digits, - and _, starting with a letter.'), '#role-key');
-    this.act('role', (conn, signal) => createRole(conn, this.orgId, { key, name, permissions }, { signal }), (role) => this.#saved(role, msg(str`${role.name} created.`)));
+    this.act('role', (conn, signal) => createRole(conn, this.orgId, { key, name, permissions }, { signal }), (role) => this.#saved(role, msg(str`${isolate(role.name)} created.`)));
   };
 
   #saved(role: Role, said: string) {
@@ -98,7 +99,7 @@ class RolesSection extends OrgSection<RoleList> {
       const data = this.data!;
       data.roles = data.roles.filter((r) => r.key !== role.key);
       this.open = undefined;
-      this.section.announce(msg(str`${role.name} deleted.`));
+      this.section.announce(msg(str`${isolate(role.name)} deleted.`));
       this.focus('[data-action="create-role"]');
     });
   }
@@ -117,7 +118,7 @@ class RolesSection extends OrgSection<RoleList> {
         ? nothing
         : html`<div class="actions"> <button type="button" class="link" data-action="edit" aria-label=${msg(str`Edit ${name}`)} @click=${() => this.toggle(`edit:${r.key}`, '#role-name')}>${msg('Edit')}</button> <button type="button" class="link danger" data-action="delete" aria-label=${msg(str`Delete ${name}`)} @click=${() => this.toggle(deleting, `[data-key="${r.key}"] [data-action="cancel"]`)}>${msg('Delete')}</button> </div>`} <ul class="chips" aria-label=${msg(str`Permissions of ${name}`)}>${r.permissions.map((p) => html`<li>${permissionLabel(p)}</li>`)}</ul> ${editing ? html`<div class="decide">${this.#form(r, permissions)}</div>` : nothing} ${this.open === deleting
         ? renderConfirm({
-            text: msg(str`Delete the role ${name}? Members can no longer be given it.`),
+            text: msg(str`Delete the role ${isolate(name)}? Members can no longer be given it.`),
             label: msg('Delete role'),
             action: 'delete',
             busy: this.busy(deleting),
@@ -130,7 +131,7 @@ class RolesSection extends OrgSection<RoleList> {
 
   #deleteError(r: Role): string | undefined {
     const error = this.failure(`delete:${r.key}`);
-    if (error instanceof LatchkeyError && error.code === 'role_in_use') return msg(str`Members still hold ${r.name}. Give them another role first.`);
+    if (error instanceof LatchkeyError && error.code === 'role_in_use') return msg(str`Members still hold ${isolate(r.name)}. Give them another role first.`);
     return this.failed(`delete:${r.key}`);
   }
 
