@@ -80,9 +80,8 @@ caption{position:absolute;inline-size:1px;block-size:1px;overflow:hidden;clip-pa
 th,td{padding:var(--_space-s) calc(var(--_space-s)*1.5);text-align:start;vertical-align:top;border-block-end:var(--_border-width) solid var(--_border)}
 th{color:var(--_muted);font-size:.75rem;font-weight:600;white-space:nowrap;background:color-mix(in srgb,var(--_text) 3%,transparent)}
 tbody tr:last-child td{border-block-end:0}
-td.nowrap{white-space:nowrap}
-td.event{min-inline-size:7rem;font-weight:550}
-td bdi{overflow-wrap:anywhere}
+td .event{display:block;font-weight:550}
+td{overflow-wrap:break-word}
 td .meta{display:block}
 .more{margin-block-start:var(--_space-m)}
 .ended{padding:var(--_space-m);text-align:center;border:var(--_border-width) dashed var(--_border);border-radius:var(--_radius)}

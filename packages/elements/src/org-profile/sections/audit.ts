@@ -101,9 +101,9 @@ class AuditSection extends OrgSection<Audit> {
 
   protected renderData({ events, next }: Audit): TemplateResult {
     if (!events.length) return html`<p class="empty">${this.#type ? msg('No events of this type yet.') : msg('No events yet.')}</p>`;
-    return html`<div class="table-wrap" role="region" aria-label=${msg('Events')} tabindex="0"> <table part="audit-table"> <caption>${msg('Audit log')}</caption> <thead><tr><th scope="col">${msg('Event')}</th><th scope="col">${msg('By')}</th><th scope="col">${msg('About')}</th><th scope="col">${msg('When')}</th></tr></thead> <tbody>${events.map(
+    return html`<div class="table-wrap" role="region" aria-label=${msg('Events')} tabindex="0"> <table part="audit-table"> <caption>${msg('Audit log')}</caption> <thead><tr><th scope="col">${msg('Event')}</th><th scope="col">${msg('By')}</th><th scope="col">${msg('About')}</th></tr></thead> <tbody>${events.map(
       (e) =>
-        html`<tr data-id=${e.id} tabindex="-1"><td class="event">${typeLabel(e.type)}</td><td><bdi>${e.actor?.email ?? msg('The system')}</bdi>${e.ip ? html`<span class="meta"><span class="visually-hidden">${msg('IP address')} </span><bdi>${e.ip}</bdi></span>` : nothing}</td><td>${e.target ? html`<bdi>${e.target.label ?? e.target.id}</bdi>` : html`<span class="meta">—</span>`}</td><td class="nowrap">${formatMoment(e.created_at)}</td></tr>`,
+        html`<tr data-id=${e.id} tabindex="-1"><td><span class="event">${typeLabel(e.type)}</span><span class="meta">${formatMoment(e.created_at)}</span></td><td><bdi>${e.actor?.email ?? msg('The system')}</bdi>${e.ip ? html`<span class="meta"><span class="visually-hidden">${msg('IP address')} </span><bdi>${e.ip}</bdi></span>` : nothing}</td><td>${e.target ? html`<bdi>${e.target.label ?? e.target.id}</bdi>` : html`<span class="meta">—</span>`}</td></tr>`,
     )}</tbody> </table> </div> ${next
         ? html`<button type="button" part="more-button" class="secondary more" data-action="more" aria-disabled=${this.busy('more') ? 'true' : 'false'} @click=${this.#more}>${this.busy('more') ? spinner : nothing}${msg('Show more')}</button>`
         : nothing} ${renderAlert(this.failed('more'))}`;

@@ -105,18 +105,24 @@ class RolesSection extends OrgSection<RoleList> {
   }
 
   protected renderData({ roles, permissions }: RoleList): TemplateResult {
-    return html`<p part="section-description" class="description">${msg('What each role lets its members do. The built-in roles can’t be changed; make your own for anything in between.')}</p> ${this.open === 'create'
-        ? this.#form(undefined, permissions)
-        : html`<button type="button" class="secondary" data-action="create-role" @click=${() => this.toggle('create', '#role-name')}>${msg('Create a role')}</button>`} <ul part="role-list" class="list more">${roles.map((r) => this.#row(r, roles, permissions))}</ul>`;
+    // A role's form takes the list's place while it is open: one thing at a time, the form in full view.
+    const editing = roles.find((r) => this.open === `edit:${r.key}`);
+    if (this.open === 'create' || editing) return this.#form(editing, permissions);
+    return html`<p part="section-description" class="description">${msg('What each role lets its members do. The built-in roles can’t be changed; make your own for anything in between.')}</p> <button type="button" class="secondary" data-action="create-role" @click=${() => this.toggle('create', '#role-name')}>${msg('Create a role')}</button> <ul part="role-list" class="list more">${roles.map((r) => this.#row(r, roles))}</ul>`;
   }
 
-  #row(r: Role, roles: Role[], permissions: string[]): TemplateResult {
+  /** What a role allows: the owner and admin in a phrase (they hold every permission, the host's too), any other role each of its own. */
+  #permissions(r: Role, name: string): TemplateResult {
+    const summary = r.key === 'owner' ? msg('Every permission') : r.key === 'admin' ? msg('Every permission but deleting the organization') : undefined;
+    return html`<ul class="chips" aria-label=${msg(str`Permissions of ${name}`)}>${summary ? html`<li>${summary}</li>` : r.permissions.map((p) => html`<li>${permissionLabel(p)}</li>`)}</ul>`;
+  }
+
+  #row(r: Role, roles: Role[]): TemplateResult {
     const deleting = `delete:${r.key}`;
-    const editing = this.open === `edit:${r.key}`;
     const name = roleName(r.key, roles);
-    return html`<li part="role" class="row" data-key=${r.key}> <span class="icon">${shieldIcon}</span> <div class="details"> <span class="name-row"><span class="name">${name}</span>${r.built_in ? renderBadge(msg('Built-in')) : html`<code>${r.key}</code>`}</span> <span class="meta">${msg(str`Members: ${r.members}`)}</span> </div> ${r.built_in || editing || this.open === deleting
+    return html`<li part="role" class="row" data-key=${r.key}> <span class="icon">${shieldIcon}</span> <div class="details"> <span class="name-row"><span class="name">${name}</span>${r.built_in ? renderBadge(msg('Built-in')) : html`<code>${r.key}</code>`}</span> <span class="meta">${msg(str`Members: ${r.members}`)}</span> </div> ${r.built_in || this.open === deleting
         ? nothing
-        : html`<div class="actions"> <button type="button" class="link" data-action="edit" aria-label=${msg(str`Edit ${name}`)} @click=${() => this.toggle(`edit:${r.key}`, '#role-name')}>${msg('Edit')}</button> <button type="button" class="link danger" data-action="delete" aria-label=${msg(str`Delete ${name}`)} @click=${() => this.toggle(deleting, `[data-key="${r.key}"] [data-action="cancel"]`)}>${msg('Delete')}</button> </div>`} <ul class="chips" aria-label=${msg(str`Permissions of ${name}`)}>${r.permissions.map((p) => html`<li>${permissionLabel(p)}</li>`)}</ul> ${editing ? html`<div class="decide">${this.#form(r, permissions)}</div>` : nothing} ${this.open === deleting
+        : html`<div class="actions"> <button type="button" class="link" data-action="edit" aria-label=${msg(str`Edit ${name}`)} @click=${() => this.toggle(`edit:${r.key}`, '#role-name')}>${msg('Edit')}</button> <button type="button" class="link danger" data-action="delete" aria-label=${msg(str`Delete ${name}`)} @click=${() => this.toggle(deleting, `[data-key="${r.key}"] [data-action="cancel"]`)}>${msg('Delete')}</button> </div>`} ${this.#permissions(r, name)} ${this.open === deleting
         ? renderConfirm({
             text: msg(str`Delete the role ${isolate(name)}? Members can no longer be given it.`),
             label: msg('Delete role'),
