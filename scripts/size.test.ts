@@ -4,7 +4,7 @@ import { ENTRY_BUDGET, measure } from './size.mjs';
 
 interface Row {
   element: string;
-  part: 'entry' | 'step' | 'locale' | 'lazy' | 'total';
+  part: 'entry' | 'own' | 'step' | 'section' | 'locale' | 'lazy' | 'total';
   name: string;
   chunks: string[];
   gzip: number;
@@ -48,10 +48,10 @@ describe('bundle budgets (DESIGN.md)', () => {
     expect(part('lk-sign-in', 'entry').gzip).toBeGreaterThan(1_000);
   });
 
-  it('keeps the code of all elements within its budget (64 kB gzip: over DESIGN.md\'s 50 kB since issue 23, see size.mjs), every chunk counted, each step chunk within 4 kB and each translation within 8 kB', () => {
+  it('keeps the code of all elements within its budget (90 kB gzip with lk-org-profile: over DESIGN.md\'s 50 kB since issue 23, see size.mjs), every chunk counted, each step chunk within 4 kB and each translation within 15 kB', () => {
     const total = part('all elements', 'total');
-    expect(total.budgetGzip).toBe(64_000);
-    expect(total.gzip).toBeLessThanOrEqual(64_000);
+    expect(total.budgetGzip).toBe(90_000);
+    expect(total.gzip).toBeLessThanOrEqual(90_000);
     // Every chunk counts: the first screen, each step and lazy helper in the total, each translation on a line of its own.
     const locales = of('all elements').filter((r) => r.part === 'locale');
     expect(locales.map((r) => r.name)).toEqual(['ar', 'de']);
@@ -60,12 +60,33 @@ describe('bundle budgets (DESIGN.md)', () => {
     const counted = new Set(of('all elements').filter((r) => r.part !== 'total' && r.part !== 'locale').flatMap((r) => r.chunks));
     expect([...counted].sort()).toEqual([...total.chunks].sort());
     for (const locale of locales) {
-      expect(locale.budgetGzip).toBe(8_000);
-      expect(locale.gzip, `${locale.name} gzip bytes`).toBeLessThanOrEqual(8_000);
+      expect(locale.budgetGzip).toBe(15_000);
+      expect(locale.gzip, `${locale.name} gzip bytes`).toBeLessThanOrEqual(15_000);
       expect(locale.gzip, `${locale.name} gzip bytes`).toBeGreaterThan(1_000);
     }
     for (const step of of('all elements').filter((r) => r.part === 'step')) {
       expect(step.gzip, `${step.name} gzip bytes`).toBeLessThanOrEqual(4_000);
     }
+  });
+
+  it('loads only lk-org-profile\'s frame up front (8 kB beyond lit, the client and LkElement): each of its eight sections is a chunk of its own within 8 kB, and all of it within 50 kB gzip', () => {
+    const sections = of('lk-org-profile').filter((r) => r.part === 'section');
+    expect(sections.map((r) => r.name).sort()).toEqual(['audit', 'domains', 'general', 'invitations', 'members', 'requests', 'roles', 'security']);
+    const entry = part('lk-org-profile', 'entry');
+    for (const section of sections) {
+      expect(entry.chunks).not.toContain(section.chunks[0]);
+      expect(section.budgetGzip).toBe(8_000);
+      expect(section.gzip, `${section.name} gzip bytes`).toBeLessThanOrEqual(8_000);
+      expect(section.gzip, `${section.name} gzip bytes`).toBeGreaterThan(1_000);
+    }
+    const own = part('lk-org-profile', 'own');
+    expect(own.budgetGzip).toBe(8_000);
+    expect(own.gzip).toBeLessThanOrEqual(8_000);
+    // The frame is real code: the baseline (lit, the client, LkElement) is most but not all of the first screen.
+    expect(own.gzip).toBeGreaterThan(2_000);
+    expect(own.gzip).toBeLessThan(entry.gzip);
+    const total = part('lk-org-profile', 'total');
+    expect(total.budgetGzip).toBe(50_000);
+    expect(total.gzip).toBeLessThanOrEqual(50_000);
   });
 });

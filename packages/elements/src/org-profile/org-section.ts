@@ -6,6 +6,7 @@ import { errorMessage, withMessages } from '../internal/messages.js';
 import type { Section, SectionHost } from '../internal/sections/section.js';
 import { isAbort, reportSectionFailure } from '../internal/sections/section-failure.js';
 import { renderLoadFailed, renderRowsLoading } from '../internal/sections/section-templates.js';
+import { adoptSectionStyles } from './org-section.styles.js';
 
 /** What a section of `lk-org-profile` is about: the organization as its member sees it, and who that member is. */
 export interface OrgSubject {
@@ -52,6 +53,7 @@ export abstract class OrgSection<Data> implements Section<OrgSubject> {
     this.host = host;
     this.section = section;
     host.addController(this);
+    adoptSectionStyles(host);
     this.#load = new LatestTask(host, {
       task: (_: [], { signal }) => withMessages(this.fetch(this.conn(), this.orgId, signal)),
       onComplete: (data) => (this.data = data),
