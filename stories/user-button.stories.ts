@@ -9,13 +9,23 @@ import { storyElement } from './support/shadow.js';
 
 const signedIn = { accounts: { 'ada@example.com': 'correct horse battery staple' }, signedInAs: 'ada@example.com' };
 
+/** Ada in two organizations: the menu lists them above "Sign out". */
+const withOrganizations = withBroker(signedIn, (broker) =>
+  broker.orgs.seed({
+    organizations: [
+      { id: 'org_acme', name: 'Acme', members: { 'ada@example.com': 'owner' } },
+      { id: 'org_initech', name: 'Initech', members: { 'ada@example.com': 'member', 'cy@initech.test': 'owner' }, policies: { require_passkey: true } },
+    ],
+  }),
+);
+
 /** lk-user-button in a top bar, on the in-memory broker. */
 const meta = {
   title: 'Elements/User button',
   component: 'lk-user-button',
   loaders: [withBroker(signedIn)],
-  render: (_args, { loaded, globals }) =>
-    html`<nav aria-label="Account" style="display: flex; justify-content: flex-end; min-block-size: 220px; align-items: flex-start;">
+  render: (_args, { loaded, globals, parameters }) =>
+    html`<nav aria-label="Account" style="display: flex; justify-content: flex-end; min-block-size: ${parameters.height ?? 220}px; align-items: flex-start;">
       <lk-user-button theme=${elementTheme(globals)} .client=${loadedBroker(loaded).client}>
         <a slot="signed-out" href="#sign-in" style="color: inherit">Sign in</a>
       </lk-user-button>
@@ -105,5 +115,66 @@ export const Arabic: Story = {
   play: async ({ canvasElement }) => {
     const el = await openMenuIn(canvasElement, 'الحساب', 'تسجيل الخروج');
     await expect(getComputedStyle(el).direction).toBe('rtl');
+  },
+};
+
+/** Opens the menu once the organizations are in. */
+async function openWithOrganizations(canvasElement: HTMLElement) {
+  const el = await storyElement<LkUserButton>(canvasElement, 'lk-user-button');
+  await userEvent.click(await avatarButton(el));
+  const menu = within(el.shadowRoot as unknown as HTMLElement);
+  await waitFor(() => expect(menu.getAllByRole('menuitemradio')).toHaveLength(3));
+  return { el, menu };
+}
+
+export const Organizations: Story = {
+  name: 'Menu open, with organizations',
+  loaders: [withOrganizations],
+  parameters: { height: 400 },
+  play: async ({ canvasElement }) => {
+    const { menu } = await openWithOrganizations(canvasElement);
+    await expect(menu.getByRole('group', { name: 'Organizations' })).toBeVisible();
+    await expect(menu.getByRole('menuitemradio', { name: /Personal account/ })).toHaveAttribute('aria-checked', 'true');
+    await expect(menu.getByRole('menuitemradio', { name: /Acme/ })).toHaveTextContent('Owner');
+  },
+};
+
+export const SwitchedOrganization: Story = {
+  name: 'Switched organization from the menu',
+  loaders: [withOrganizations],
+  parameters: { height: 400 },
+  play: async ({ canvasElement }) => {
+    const changed: unknown[] = [];
+    canvasElement.addEventListener('lk-org-changed', (e) => changed.push((e as CustomEvent).detail));
+    const { el, menu } = await openWithOrganizations(canvasElement);
+    await userEvent.click(menu.getByRole('menuitemradio', { name: /Acme/ }));
+    await waitFor(() => expect(changed).toEqual([expect.objectContaining({ org_id: 'org_acme' })]));
+    await waitFor(() => expect(el.shadowRoot!.querySelector('[role="menu"]')).toBeNull());
+    // Opening again: Acme is the tab's organization now.
+    await userEvent.click(await avatarButton(el));
+    await waitFor(() => expect(menu.getByRole('menuitemradio', { name: /Acme/ })).toHaveAttribute('aria-checked', 'true'));
+  },
+};
+
+export const OrganizationPolicy: Story = {
+  name: 'Organization policy unmet',
+  loaders: [withOrganizations],
+  parameters: { height: 300 },
+  play: async ({ canvasElement }) => {
+    const { menu } = await openWithOrganizations(canvasElement);
+    await userEvent.click(menu.getByRole('menuitemradio', { name: /Initech/ }));
+    const panel = await waitFor(() => menu.getByRole('dialog', { name: 'Passkey required' }));
+    await expect(within(panel).getByRole('button', { name: 'Use a passkey' })).toBeVisible();
+  },
+};
+
+export const ArabicOrganizations: Story = {
+  name: 'Arabic (ar, right to left), with organizations',
+  globals: { locale: 'ar' },
+  loaders: [withOrganizations],
+  parameters: { height: 400 },
+  play: async ({ canvasElement }) => {
+    const { menu } = await openWithOrganizations(canvasElement);
+    await expect(menu.getByRole('group', { name: 'المؤسسات' })).toBeVisible();
   },
 };

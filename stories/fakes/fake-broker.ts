@@ -32,6 +32,7 @@ import type { FakeCredential } from './fake-authenticator.js';
 import { weakPasswordError, weakPasswordReason } from './weak-password.js';
 import { FakeProblem, problem } from './fake-problem.js';
 import { FakeOrgs, type FakeOrgAccount, type FakeOrgsViewer } from './fake-orgs.js';
+import { withTabOrganization } from './tab-organization.js';
 
 /**
  * An in-memory broker behind a fake `fetch`, for stories and element tests.
@@ -414,7 +415,7 @@ export class FakeBroker {
 
   /** A client wired to this broker, as `<lk-config>` or the `client` property takes it. */
   client(): LatchkeyClient {
-    return createClient({ url: this.url, fetch: this.fetch });
+    return withTabOrganization(createClient({ url: this.url, fetch: this.fetch }));
   }
 
   /** The authenticator app of `email` shows `code` (the next time step): a code the broker has not taken yet. */
@@ -1212,6 +1213,8 @@ export class FakeBroker {
         user.totp = { code: enrollment.code, used: true };
         const factor: TotpFactor = { id: `totp_${++this.mfaSeq}`, type: 'totp', created_at: now, last_used_at: now };
         this.apps.set(user.id, factor);
+        // As on the broker: the code just proved the app, so the session holds a recent second factor.
+        this.current!.factors = [...this.current!.factors, { method: 'otp', provenAt: Date.now() }];
         const recovery = user.recoveryCodes.length ? null : this.newRecoveryCodes(user).codes;
         return { status: 201, body: { factor, recovery_codes: recovery } satisfies TotpConfirmation };
       }

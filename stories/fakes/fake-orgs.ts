@@ -705,10 +705,6 @@ export class FakeOrgs {
   private answerOrg(method: string, orgId: string, rest: string, body: Body, query: URLSearchParams, accept: string | null): Answer {
     let m: RegExpExecArray | null;
     switch (`${method} ${rest}`) {
-      case 'GET ': {
-        const { viewer, org } = this.access(orgId, 'org:read');
-        return { status: 200, body: this.organizationView(org, viewer) };
-      }
       case 'PATCH ':
         return { status: 200, body: this.rename(orgId, body) };
       case 'DELETE ': {

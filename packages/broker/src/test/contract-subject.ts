@@ -37,6 +37,11 @@ export interface Setup {
   mfaRequiredBy?: Record<string, string>;
   /** A passkey RP ID (the broker's `passkeys.rpId`): passkeys on as a second factor even where `methods` leaves them out. */
   rpId?: string;
+  /**
+   * Organizations an admin made before the scenario (issue 24): name -> its members
+   * (email of one of `accounts` -> role) and its domains, verified by the admin.
+   */
+  orgs?: Record<string, { members: Record<string, string>; domains?: string[] }>;
 }
 
 export interface Subject {
@@ -66,6 +71,10 @@ export interface Subject {
   enrollCode(secret: string): string;
   /** The code an authenticator app given `secret` (an enrolment's) shows now for `email`. */
   appCode(email: string, secret: string): string;
+  /** The id of an organization of `Setup.orgs`. */
+  orgId(name: string): string;
+  /** The token of the newest invitation mailed to `email` (its link's `lk_invitation`). */
+  invitationToken(email: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -113,6 +122,14 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
       mfaRequiredBy: setup.mfaRequiredBy,
       rpId: setup.rpId,
     });
+    const orgNames = Object.keys(setup.orgs ?? {});
+    const orgIds = fake.orgs.seed({
+      organizations: Object.entries(setup.orgs ?? {}).map(([name, org]) => ({
+        name,
+        members: Object.fromEntries(Object.entries(org.members).map(([email, role]) => [email, { role, source: 'admin' as const }])),
+        domains: (org.domains ?? []).map((domain) => ({ domain, verification: 'admin' as const })),
+      })),
+    });
     return {
       client: fake.client(),
       url: fake.url,
@@ -128,6 +145,8 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
       secondFactor: (email) => ({ code: appCodes[email]!, recoveryCodes: recoveryCodes[email]! }),
       enrollCode: () => FAKE_ENROLL_CODE,
       appCode: (email) => fake.appCode(email),
+      orgId: (name) => orgIds[orgNames.indexOf(name)]!,
+      invitationToken: async (email) => fake.orgs.invitationToken(email),
       close: async () => void vi.useRealTimers(),
     };
   }
@@ -166,6 +185,19 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
     await adminCall(broker, 'PUT', `/organizations/${mfaOrgs.get(name)}/memberships/${user!.id}`, { role: 'member' });
   }
 
+  // Each organization of the setup, as an admin makes it: its members (their accounts made above) and verified domains.
+  const orgIds = new Map<string, string>();
+  for (const [name, org] of Object.entries(setup.orgs ?? {})) {
+    const made = await adminCall(broker, 'POST', '/organizations', { name });
+    if (made.status !== 201) throw new Error(`create organization: ${JSON.stringify(made.body)}`);
+    orgIds.set(name, made.body.id);
+    for (const [email, role] of Object.entries(org.members)) {
+      const [user] = await storage.query<{ id: string }>(`SELECT id FROM users WHERE email = $1`, [email]);
+      await adminCall(broker, 'PUT', `/organizations/${made.body.id}/memberships/${user!.id}`, { role });
+    }
+    for (const domain of org.domains ?? []) await adminCall(broker, 'POST', `/organizations/${made.body.id}/domains`, { domain, verified: true });
+  }
+
   // The client's fetch, answered by the app in-process as a browser on APP_ORIGIN would be.
   const cookies = new Map<string, string>();
   const requests: string[] = [];
@@ -199,6 +231,13 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
     },
     enrollCode: (secret) => appCode(broker, secret),
     appCode: (_email, secret) => appCode(broker, secret),
+    orgId: (name) => orgIds.get(name)!,
+    async invitationToken(email) {
+      const mail = await broker.outbox(email);
+      const token = mail.map((m) => /lk_invitation=([^&\s"<>]+)/.exec(m.text)?.[1]).find(Boolean);
+      if (!token) throw new Error(`no invitation mailed to ${email}`);
+      return decodeURIComponent(token);
+    },
     async close() {
       await broker.deps.mail.settled();
       await storage.drop();

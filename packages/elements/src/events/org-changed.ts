@@ -1,16 +1,15 @@
 import type { Organization } from '@latchkey/client';
 
 export interface LkOrgChangedDetail {
-  /** The organization this tab now works in; null: none (the personal account, or the organization is gone for this user). */
+  /** The organization this tab now acts in, or null for the personal account. */
   org_id: string | null;
-  /** That organization as its member sees it, when there is one. */
+  /** It as the broker answered the switch (the user's role and permissions in it), or null. */
   organization: Organization | null;
 }
 
 /**
- * The tab's organization changed: switched to another, or the one it was in is
- * gone for this user (they left it, or deleted it: `org_id: null`). A page
- * reloads what it shows of the organization and asks for a new token.
+ * This tab switched organization (or joined one and switched into it): its
+ * tokens now carry `org_id`. Fired once the switch succeeded.
  */
 export class LkOrgChangedEvent extends CustomEvent<LkOrgChangedDetail> {
   static readonly type = 'lk-org-changed';

@@ -1,7 +1,7 @@
 import { finishPasskeySignUp, finishSignUp, restartPasskeySignUp, startPasskeySignIn, startSignUp, startSocialSignIn } from '@latchkey/client';
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { msg, str } from '../internal/localize.js';
-import type { DoneStep, EmailCodeStep, SessionClient, PasskeyRegistrationStep, SessionState, SocialProvider, SsoRedirectStep } from '@latchkey/client';
+import type { DoneStep, EmailCodeStep, SessionClient, PasskeyRegistrationStep, SessionState, SocialProvider, SsoRedirectStep, User } from '@latchkey/client';
 import { SocialController } from '../internal/controllers/social-controller.js';
 import { render as renderRedirect } from '../sign-in/steps/sso-redirect.js';
 import { LkFormElement } from '../internal/base.js';
@@ -24,6 +24,8 @@ export type SignUpView =
 
 /** lk-sign-up's engine chunk: what its flow runs once the user acts, and its views. */
 const importEngine = () => import('./sign-up.engine.js');
+/** An invitation or invite link on the page: its preview and join, a chunk of their own. */
+const importJoin = () => import('./sign-up.join.js');
 
 /**
  * @summary Sign-up with email and password, or with only a passkey, confirmed by a mailed 6-digit code.
@@ -31,7 +33,16 @@ const importEngine = () => import('./sign-up.engine.js');
  * The account exists only once the code is confirmed. The form renders into
  * the light DOM (slot `form`) so password managers offer to save the new password.
  *
+ * With an invitation (`invitation`, or `lk_invitation` in the page's URL, as the
+ * mailed link carries it) or an invite link (`invite`, or `lk_invite`), the card says
+ * what it is for ("Join Acme as Member"), the invitation's address filled in and
+ * fixed; once the account is made it joins the organization, switches the tab into
+ * it and fires `lk-org-changed`. Someone already signed in gets a "Join" button
+ * instead. One that is unknown, used, revoked or expired says so, and an account can
+ * still be made without it. `return-to` is followed once the join is done.
+ *
  * @event lk-signed-in - Account created and signed in. `detail: { user, session, return_to }`.
+ * @event lk-org-changed - Joined through the invitation or link, and the tab switched into the organization. `detail: { org_id, organization }`.
  * @event lk-error - A request failed and the element shows why. `detail: { code, problem? }`.
  *
  * @slot form - Filled by the element itself with its light-DOM form.
@@ -87,6 +98,8 @@ export class LkSignUp extends LkFormElement {
     returnTo: { attribute: 'return-to' },
     signInUrl: { attribute: 'sign-in-url' },
     navigate: { attribute: false },
+    invitation: {},
+    invite: {},
     passkeys: { state: true },
     passkeyWaiting: { state: true },
   };
@@ -102,6 +115,18 @@ export class LkSignUp extends LkFormElement {
 
   /** Sends the page to an identity provider (default `location.assign`); stories and tests stand in for it, as lk-sign-in's. */
   navigate?: (url: string) => void;
+
+  /** An invitation's token (the mailed link's `lk_invitation`); read from the page's URL when unset. */
+  invitation?: string;
+
+  /** An invite link's token (`lk_invite`); read from the page's URL when unset. */
+  invite?: string;
+
+  /** The invitation or link on this page, once its chunk is in; `#joinFor` says which (its chunk may still be loading). */
+  #join?: import('./sign-up.join.js').JoinFlow;
+  #joinFor?: string;
+  /** Who is signed in (a "Join" button instead of the form). */
+  #user?: User;
 
   readonly #flow = this.createFlow<SignUpView>({ name: 'details' }, importEngine);
   readonly #social = new SocialController(this, () => this.latchkey);
@@ -125,13 +150,58 @@ export class LkSignUp extends LkFormElement {
   /** Signed out somewhere (the user button, another tab): start over instead of showing "welcome". */
   protected override sessionChanged(state: SessionState, client: SessionClient) {
     super.sessionChanged(state, client);
+    this.#user = state.status === 'signed-in' ? state.user : undefined;
     if (state.status === 'signed-out' && this.#flow.view.name === 'done') this.#flow.restart();
+    this.requestUpdate();
+  }
+
+  /** The invitation or invite link this page carries: the property, else the URL's. */
+  #joinToken(): { kind: 'invitation' | 'invite'; token: string } | undefined {
+    const query = new URLSearchParams(location.search);
+    const invitation = this.invitation ?? query.get('lk_invitation');
+    if (invitation) return { kind: 'invitation', token: invitation };
+    const invite = this.invite ?? query.get('lk_invite');
+    return invite ? { kind: 'invite', token: invite } : undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues) {
+    super.willUpdate(changed);
+    const wanted = this.#joinToken();
+    const key = wanted && `${wanted.kind} ${wanted.token}`;
+    if (key === this.#joinFor) return;
+    this.#joinFor = key;
+    this.#join = undefined;
+    if (!wanted) return;
+    importJoin().then(
+      ({ JoinFlow }) => {
+        if (this.#joinFor !== key) return;
+        this.#join = new JoinFlow(this, {
+          ...wanted,
+          client: () => this.requireClient(),
+          failed: (error) => this.reportError(error),
+          joined: () => {
+            // The user acted: the card's new heading takes focus, and so is read out.
+            this.focusStep();
+            if (this.returnTo) (this.navigate ?? ((url) => location.assign(url)))(this.returnTo);
+          },
+        });
+        this.requestUpdate();
+      },
+      (error: unknown) => this.reportError(error),
+    );
+  }
+
+  /** The invitation's part of the page: what the card says, and whether the sign-up's own form shows. */
+  get #joining() {
+    return this.#join ?? (this.#joinFor ? 'loading' : undefined);
   }
 
   protected override updated(changed: PropertyValues) {
     super.updated(changed);
     this.setStates(this.#flow.states);
     const v = this.#flow.view;
+    // The account is made: the invitation's join follows at once.
+    if (v.name === 'done') this.#join?.accountMade();
     if (v.name === 'sso-redirect' && this.#followed !== v.step) {
       this.#followed = v.step;
       (this.navigate ?? ((url) => location.assign(url)))(v.step.url);
@@ -160,6 +230,9 @@ export class LkSignUp extends LkFormElement {
       const { title, subtitle } = renderRedirect({ view: v });
       return renderCard({ title, subtitle, footer: nothing, announcement: this.announcement, appName: this.appName, dir: directionFor(this) });
     }
+    const join = this.#joining;
+    const joinCard = join === 'loading' ? { title: msg('Checking your invitation…'), subtitle: undefined } : join?.card(this.#user, v.name);
+    if (joinCard) return renderCard({ title: joinCard.title, subtitle: joinCard.subtitle, footer: nothing, announcement: this.announcement, appName: this.appName, dir: directionFor(this) });
     const title =
       v.name === 'details' ? msg('Create your account')
       : v.name === 'email-code' ? msg('Check your email')
@@ -180,14 +253,20 @@ export class LkSignUp extends LkFormElement {
   protected override renderForm(): TemplateResult {
     const form = this.formState(this.#flow);
     const v = this.#flow.view;
+    const join = this.#joining;
+    if (join === 'loading') return html``;
+    const joinForm = join?.renderForm(this.#user, v.name);
+    if (joinForm) return joinForm;
     switch (v.name) {
       case 'details':
         return renderDetailsStep({
           form,
           onSubmit: this.#submitDetails,
           passkey: this.passkeys ? { waiting: this.passkeyWaiting, onClick: this.#startPasskeyFirst } : undefined,
-          social: this.#social.offer,
+          // A trip to a social provider would leave the invitation behind.
+          social: join?.open ? { providers: [], icon: this.#social.offer.icon } : this.#social.offer,
           onSocial: this.#continueWith,
+          email: join?.email,
         });
       case 'sso-redirect':
         return renderRedirect({ view: v }).form;
@@ -218,7 +297,7 @@ export class LkSignUp extends LkFormElement {
           email: values.email!,
           password: values['new-password']!,
           ...(values.name ? { name: values.name } : {}),
-          ...(this.returnTo ? { return_to: this.returnTo } : {}),
+          ...(this.#returnTo() ? { return_to: this.#returnTo() } : {}),
         },
         { signal },
       ),
@@ -233,7 +312,7 @@ export class LkSignUp extends LkFormElement {
     this.passkeyWaiting = true;
     this.#flow.submit(async (conn, signal) => {
       try {
-        return await startSignUp(conn, { email: values.email!, ...(values.name ? { name: values.name } : {}), ...(this.returnTo ? { return_to: this.returnTo } : {}) }, { signal });
+        return await startSignUp(conn, { email: values.email!, ...(values.name ? { name: values.name } : {}), ...(this.#returnTo() ? { return_to: this.#returnTo() } : {}) }, { signal });
       } finally {
         this.passkeyWaiting = false;
       }
@@ -254,6 +333,11 @@ export class LkSignUp extends LkFormElement {
         this.passkeyWaiting = false;
       }
     });
+  }
+
+  /** Where the broker sends the page once signed up: nowhere while an invitation waits to be joined (that goes to `return-to` after). */
+  #returnTo(): string | undefined {
+    return this.#joinFor && !this.#join?.dropped ? undefined : this.returnTo;
   }
 
   #submitCode = (event: SubmitEvent) => {

@@ -4,6 +4,8 @@ import { userEvent } from 'vitest/browser';
 import './user-button.js';
 import type { LkUserButton } from './user-button.js';
 import { axeViolations, cleanup, fakeBroker, mount, until } from '../internal/test-helpers.js';
+import '../org-switcher/org-switcher.js';
+import type { LkOrgChangedEvent } from '../events/org-changed.js';
 
 afterEach(cleanup);
 
@@ -132,5 +134,98 @@ describe('lk-user-button', () => {
     await userEvent.keyboard('{ArrowUp}');
     expect(focused()).toBe('Sign out');
     expect(await axeViolations(el)).toEqual([]);
+  });
+
+  describe('organizations', () => {
+    const ADA = 'ada@example.com';
+    async function withOrgs(seed: Parameters<ReturnType<typeof fakeBroker>['orgs']['seed']>[0], attributes = '') {
+      const broker = fakeBroker({ accounts: { [ADA]: 'correct horse battery' }, signedInAs: ADA });
+      broker.orgs.seed(seed);
+      const client = broker.client();
+      const el = await mount<LkUserButton>(
+        attributes ? html`<lk-user-button .client=${client} no-organizations></lk-user-button>` : html`<lk-user-button .client=${client}></lk-user-button>`,
+        'lk-user-button',
+      );
+      await until(() => !!el.shadowRoot!.querySelector('[part~="button"]'));
+      const root = el.shadowRoot!;
+      const button = root.querySelector<HTMLButtonElement>('[part~="button"]')!;
+      const radios = () => [...root.querySelectorAll<HTMLElement>('[role="menuitemradio"]')];
+      const changes: LkOrgChangedEvent['detail'][] = [];
+      el.addEventListener('lk-org-changed', (e) => changes.push(e.detail));
+      return { broker, client, el, root, button, radios, changes };
+    }
+    const ACME = { organizations: [{ id: 'org_acme', name: 'Acme', members: { [ADA]: 'admin' } }] };
+
+    it('lists the organizations in the menu, in their own group, and switches from there', async () => {
+      const { root, button, radios, changes, broker } = await withOrgs(ACME);
+      button.click();
+      await until(() => radios().length === 2);
+      const group = root.querySelector('[role="group"]')!;
+      expect(group.getAttribute('aria-labelledby')).toBe('orgs-label');
+      expect(root.getElementById('orgs-label')!.textContent).toBe('Organizations');
+      expect(radios().map((r) => [r.textContent!.replace(/\s+/g, ' ').trim(), r.getAttribute('aria-checked')])).toEqual([
+        ['Personal account Only you', 'true'],
+        ['A Acme Admin', 'false'],
+      ]);
+      expect(await axeViolations(root.querySelector('[role="menu"]')!)).toEqual([]);
+      radios()[1]!.click();
+      await until(() => changes.length === 1);
+      expect(changes[0]).toMatchObject({ org_id: 'org_acme', organization: { name: 'Acme', role: 'admin' } });
+      expect(broker.requests).toContain('POST /v1/session/org');
+      await until(() => !root.querySelector('[role="menu"]'));
+      await until(() => root.activeElement === button);
+    });
+
+    it('shows no organizations for a user in none, and reads none with no-organizations', async () => {
+      const none = await withOrgs({});
+      none.button.click();
+      await until(() => none.broker.requests.includes('GET /v1/orgs'));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(none.radios()).toEqual([]);
+      expect(none.root.querySelector('[role="group"]')).toBeNull();
+      cleanup();
+      const off = await withOrgs(ACME, 'no-organizations');
+      off.button.click();
+      await until(() => !!off.root.querySelector('[role="menu"]'));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(off.broker.requests).not.toContain('GET /v1/orgs');
+      expect(off.radios()).toEqual([]);
+    });
+
+    it('says what an organization’s policy requires in place of the menu, and goes back', async () => {
+      const { root, button, radios, changes, el } = await withOrgs({ organizations: [{ id: 'org_acme', name: 'Acme', members: { [ADA]: 'member' }, policies: { require_passkey: true } }] });
+      button.click();
+      await until(() => radios().length === 2);
+      radios()[1]!.click();
+      await until(() => root.querySelector('#panel-title')?.textContent === 'Passkey required');
+      await until(() => root.activeElement === root.querySelector('#panel-title'));
+      expect(root.querySelector('[role="dialog"]')!.textContent!.replace(/[\u2068\u2069]/g, '')).toContain('Acme requires you to sign in with a passkey.');
+      expect(changes).toEqual([]);
+      expect(await axeViolations(el)).toEqual([]);
+      const asked: unknown[] = [];
+      el.addEventListener('lk-org-policy-unmet', (e) => asked.push(e.detail));
+      [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent!.includes('Back to organizations'))!.click();
+      await until(() => radios().length === 2);
+      radios()[1]!.click();
+      await until(() => !!root.querySelector('#panel-title'));
+      [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent!.includes('Use a passkey'))!.click();
+      await until(() => asked.length === 1);
+      expect(asked[0]).toEqual({ requirement: 'passkey', org_id: 'org_acme' });
+      await until(() => !root.querySelector('[role="dialog"]'));
+      await until(() => root.activeElement === button);
+    });
+
+    it('follows a switch made by lk-org-switcher on the same page', async () => {
+      const { client, button, radios, broker } = await withOrgs(ACME);
+      const switcher = await mount<HTMLElement>(html`<lk-org-switcher .client=${client}></lk-org-switcher>`, 'lk-org-switcher');
+      await until(() => !!switcher.shadowRoot!.querySelector('[part~="button"]') && broker.requests.includes('GET /v1/orgs'));
+      switcher.shadowRoot!.querySelector<HTMLButtonElement>('[part~="button"]')!.click();
+      await until(() => [...switcher.shadowRoot!.querySelectorAll<HTMLElement>('[role="menuitemradio"]')].length === 2);
+      switcher.shadowRoot!.querySelectorAll<HTMLElement>('[role="menuitemradio"]')[1]!.click();
+      await until(() => switcher.shadowRoot!.querySelector('[part~="button"]')!.textContent!.includes('Acme'));
+      button.click();
+      await until(() => radios().length === 2);
+      expect(radios().map((r) => r.getAttribute('aria-checked'))).toEqual(['false', 'true']);
+    });
   });
 });

@@ -8,7 +8,11 @@ import { LkSignedOutEvent } from '../events/signed-out.js';
 import { LkElement } from '../internal/base.js';
 import { errorMessage } from '../internal/messages.js';
 import { directionFor } from '../internal/locale-state.js';
+import { MenuController } from '../internal/controllers/menu-controller.js';
 import { userButtonStyles } from './user-button.styles.js';
+
+/** The organizations' part of the menu (lk-org-switcher's list and switch): a chunk, imported when the menu first opens. */
+const importOrgs = () => import('./user-button.orgs.js');
 
 /** Up to two initials from the name, else the first letter of the email. */
 function initials(name: string | null, email: string): string {
@@ -18,7 +22,13 @@ function initials(name: string | null, email: string): string {
 }
 
 /**
- * @summary Who is signed in, with a menu to sign out.
+ * @summary Who is signed in, with a menu to switch organization and to sign out.
+ *
+ * Its menu lists the user's organizations (and the personal account, where the host
+ * allows one) with their role, as lk-org-switcher does: picking one switches this tab
+ * and fires `lk-org-changed`; an organization whose policy refuses the switch says
+ * what it requires (`lk-org-policy-unmet`). A user in no organization sees no such
+ * entries; `no-organizations` leaves them out altogether.
  *
  * Shows nothing while nobody is signed in (and a placeholder circle while it
  * is still asking the broker); put your own "Sign in" link in the `signed-out` slot.
@@ -27,6 +37,8 @@ function initials(name: string | null, email: string): string {
  *
  * @event lk-sign-out - About to sign out; cancelable.
  * @event lk-signed-out - Signed out: the session is revoked on the broker.
+ * @event lk-org-changed - The tab switched organization from the menu. `detail: { org_id, organization }`.
+ * @event lk-org-policy-unmet - The user asked to meet a policy a switch was refused for. `detail: { requirement, org_id }`; cancelable.
  * @event lk-error - The session could not be read (`not_configured` without a broker), or sign-out failed. `detail: { code, problem? }`.
  *
  * @slot signed-out - Shown while nobody is signed in.
@@ -36,7 +48,9 @@ function initials(name: string | null, email: string): string {
  * @csspart avatar - The initials circle.
  * @csspart menu - The menu.
  * @csspart menu-header - Name and email at the top of the menu.
- * @csspart menu-item - Each menu entry.
+ * @csspart menu-item - Each menu entry (`org` for an organization or the personal account).
+ * @csspart org-avatar - An organization's initial (a person for the personal account).
+ * @csspart panel - In place of the menu: what an organization's policy requires.
  *
  * @cssproperty --lk-color-primary - Buttons, links and focus rings. Darkened on light surfaces and lightened on dark ones where text needs it.
  * @cssproperty --lk-color-on-primary - Text on primary buttons (default: white or near-black, whichever the primary needs).
@@ -67,16 +81,18 @@ export class LkUserButton extends LkElement {
   // all elements together about 0.6 kB gzip.
   static override properties: PropertyDeclarations = {
     accountUrl: { attribute: 'account-url' },
+    noOrganizations: { type: Boolean, attribute: 'no-organizations' },
     session: { state: true },
-    open: { state: true },
     unreachable: { state: true },
   };
 
   /** Where "Manage account" goes; the entry shows only when set. */
   accountUrl?: string;
 
+  /** Leave the organizations out of the menu (a host without organizations). */
+  noOrganizations = false;
+
   private session: SessionState = { status: 'loading' };
-  private open = false;
   /** The first session check failed (network, broker down). */
   private unreachable = false;
 
@@ -94,19 +110,18 @@ export class LkUserButton extends LkElement {
     },
   });
 
-  override connectedCallback() {
-    super.connectedCallback();
-    document.addEventListener('click', this.#onDocumentClick);
-  }
+  readonly #menu = new MenuController(this, {
+    button: () => this.renderRoot.querySelector<HTMLElement>('[part~="button"]'),
+    items: () => this.#items,
+  });
 
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    document.removeEventListener('click', this.#onDocumentClick);
-  }
+  /** The organizations' part, once its chunk is in. */
+  #orgs?: import('./user-button.orgs.js').UserButtonOrgs;
 
   protected override sessionChanged(state: SessionState, client: SessionClient) {
     this.session = state;
-    if (state.status !== 'signed-in') this.open = false;
+    if (state.status !== 'signed-in') this.#menu.close(false);
+    this.#orgs?.sessionChanged(state);
     if (state.status === 'loading') {
       this.unreachable = false;
       // A failure becomes the store's `error` state, which this element shows with "Try again".
@@ -134,7 +149,7 @@ export class LkUserButton extends LkElement {
   }
 
   protected override updated() {
-    this.setStates([...(this.session.status === 'signed-in' || this.session.status === 'error' ? [this.session.status] : []), ...(this.open ? ['open'] : [])]);
+    this.setStates([...(this.session.status === 'signed-in' || this.session.status === 'error' ? [this.session.status] : []), ...(this.#menu.open ? ['open'] : [])]);
   }
 
   protected override render() {
@@ -148,11 +163,13 @@ export class LkUserButton extends LkElement {
     // On the button and the menu's content, not on the element: the page lays the element (and where
     // the menu opens) out in its own direction.
     const dir = directionFor(this);
-    return html`<button part="button" type="button" dir=${ifDefined(dir)} aria-haspopup="menu" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="menu" @click=${this.#toggle} @keydown=${this.#onButtonKeydown} > <span part="avatar" aria-hidden="true">${initials(s.user.name, s.user.email)}</span> <span class="label">${label}</span> <span class="chevron" aria-hidden="true"></span> </button> ${this.open
-        ? html`<div part="menu" id="menu" role="menu" aria-label=${msg('Account')} @keydown=${this.#onMenuKeydown}> <div role="none" dir=${ifDefined(dir)}> <div part="menu-header" role="presentation"> ${s.user.name ? html`<div class="name">${s.user.name}</div>` : nothing} <div class="email"><bdi>${s.user.email}</bdi></div> </div> ${this.accountUrl
+    const open = this.#menu.open;
+    const panel = open ? this.#orgs?.renderPanel(dir) : undefined;
+    return html`<button part="button" type="button" dir=${ifDefined(dir)} aria-haspopup="menu" aria-expanded=${open ? 'true' : 'false'} aria-controls="menu" @click=${this.#toggle} @keydown=${this.#onButtonKeydown} > <span part="avatar" aria-hidden="true">${initials(s.user.name, s.user.email)}</span> <span class="label">${label}</span> <span class="chevron" aria-hidden="true"></span> </button> ${panel ?? (open
+        ? html`<div part="menu" id="menu" role="menu" aria-label=${msg('Account')} @keydown=${this.#menu.onMenuKeydown}> <div role="none" dir=${ifDefined(dir)}> <div part="menu-header" role="presentation"> ${s.user.name ? html`<div class="name">${s.user.name}</div>` : nothing} <div class="email"><bdi>${s.user.email}</bdi></div> </div> ${this.#orgs?.renderItems() ?? nothing} ${this.accountUrl
               ? html`<a part="menu-item" role="menuitem" tabindex="-1" href=${this.accountUrl}>${msg('Manage account')}</a>`
               : nothing} <slot name="menu"></slot> <button part="menu-item" role="menuitem" type="button" tabindex="-1" @click=${this.#signOut}> ${this.#signOutLabel()} </button> </div> </div>`
-        : nothing}`;
+        : nothing)}`;
   }
 
   /** "Sign out", "Signing out…" while it runs, or why it failed. */
@@ -168,47 +185,37 @@ export class LkUserButton extends LkElement {
     );
   }
 
-  async #openMenu() {
-    this.open = true;
-    await this.updateComplete;
-    // Arrow keys move between entries; Tab leaves the menu (menu-button pattern).
-    for (const item of this.#items) item.tabIndex = -1;
-    this.#items[0]?.focus();
-  }
-
-  #closeMenu(returnFocus: boolean) {
-    this.open = false;
-    if (returnFocus) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part~="button"]')?.focus());
-  }
-
-  #toggle = () => (this.open ? this.#closeMenu(false) : void this.#openMenu());
+  #toggle = () => (this.#menu.open ? this.#menu.close(false) : this.#openMenu());
 
   #onButtonKeydown = (event: KeyboardEvent) => {
-    if (event.key === 'ArrowDown' || event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      void this.#openMenu();
-    }
+    if (!['ArrowDown', 'ArrowUp', 'Enter', ' '].includes(event.key)) return;
+    event.preventDefault();
+    this.#openMenu(event.key === 'ArrowUp');
   };
 
-  #onMenuKeydown = (event: KeyboardEvent) => {
-    const items = this.#items;
-    const at = items.findIndex((item) => item.matches(':focus'));
-    if (event.key === 'Escape' || event.key === 'Tab') {
-      if (event.key === 'Escape') event.preventDefault();
-      this.#closeMenu(event.key === 'Escape');
-    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      event.preventDefault();
-      items[(at + (event.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length]?.focus();
-    }
-  };
-
-  #onDocumentClick = (event: MouseEvent) => {
-    if (this.open && !event.composedPath().includes(this)) this.#closeMenu(false);
-  };
+  /** Opens the menu; its organizations come with their chunk, read again on each opening. */
+  #openMenu(last = false) {
+    void this.#menu.show(last);
+    if (this.noOrganizations) return;
+    if (this.#orgs) return this.#orgs.refresh();
+    void importOrgs().then(
+      ({ UserButtonOrgs }) => {
+        this.#orgs ??= new UserButtonOrgs(this, {
+          client: () => this.requireClient(),
+          failed: (error) => this.reportError(error),
+          menu: this.#menu,
+        });
+        this.#orgs.sessionChanged(this.session);
+        this.#orgs.refresh();
+      },
+      // Without the chunk the menu still signs out; the organizations are simply not there.
+      () => {},
+    );
+  }
 
   #signOut = () => {
     if (!this.emit(new LkSignOutEvent())) {
-      this.#closeMenu(true);
+      this.#menu.close(true);
       return;
     }
     void this.#signOutTask.run([]);
