@@ -43,10 +43,11 @@ export const ELEMENTS = [
   // its own (`locale`): a page loads one at most, and only when it asks for that language, so the
   // figure compares with peers' (Hanko Elements' 46 kB counts English only; its other languages
   // are imports of their own).
-  // total: issue 24 adds lk-org-profile (23 kB of code, every section a chunk): 63.6 kB → 87.8 kB. locale: its ~270
-  // strings take each translation from 7.9 kB (ar) and 7.6 kB (de) to 14.1 kB and 13.7 kB; a page still loads one
-  // translation at most, and only when it asks for that language (splitting them per element is open work, README).
-  { name: 'all elements', entry: 'packages/elements/src/index.ts', budgets: { step: 4_000, locale: 15_000, total: 90_000 } },
+  // total: issue 24 adds lk-org-profile (24 kB of code, every section a chunk), lk-org-switcher with the user button's
+  // switch and lk-sign-up's joining: 63.6 kB → 100.5 kB. locale: their strings (lk-org-profile's ~270) take each
+  // translation from 7.9 kB (ar) and 7.6 kB (de) to 14.9 kB and 14.5 kB; a page still loads one translation at most,
+  // and only when it asks for that language (splitting them per element is open work, README).
+  { name: 'all elements', entry: 'packages/elements/src/index.ts', budgets: { step: 4_000, locale: 16_000, total: 102_000 } },
   // lk-org-profile (issue 24 §6): `own` is its first screen beyond what any Latchkey element on the page already
   // brings (lit, the client and LkElement: `BASELINE`), 8 kB; each section (general, members, invitations, requests,
   // roles, domains, security, audit) is a chunk loaded only where the user's permissions show it, with the

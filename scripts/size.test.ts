@@ -48,10 +48,10 @@ describe('bundle budgets (DESIGN.md)', () => {
     expect(part('lk-sign-in', 'entry').gzip).toBeGreaterThan(1_000);
   });
 
-  it('keeps the code of all elements within its budget (90 kB gzip with lk-org-profile: over DESIGN.md\'s 50 kB since issue 23, see size.mjs), every chunk counted, each step chunk within 4 kB and each translation within 15 kB', () => {
+  it('keeps the code of all elements within its budget (102 kB gzip with issue 24\'s elements: over DESIGN.md\'s 50 kB since issue 23, see size.mjs), every chunk counted, each step chunk within 4 kB and each translation within 16 kB', () => {
     const total = part('all elements', 'total');
-    expect(total.budgetGzip).toBe(90_000);
-    expect(total.gzip).toBeLessThanOrEqual(90_000);
+    expect(total.budgetGzip).toBe(102_000);
+    expect(total.gzip).toBeLessThanOrEqual(102_000);
     // Every chunk counts: the first screen, each step and lazy helper in the total, each translation on a line of its own.
     const locales = of('all elements').filter((r) => r.part === 'locale');
     expect(locales.map((r) => r.name)).toEqual(['ar', 'de']);
@@ -60,8 +60,8 @@ describe('bundle budgets (DESIGN.md)', () => {
     const counted = new Set(of('all elements').filter((r) => r.part !== 'total' && r.part !== 'locale').flatMap((r) => r.chunks));
     expect([...counted].sort()).toEqual([...total.chunks].sort());
     for (const locale of locales) {
-      expect(locale.budgetGzip).toBe(15_000);
-      expect(locale.gzip, `${locale.name} gzip bytes`).toBeLessThanOrEqual(15_000);
+      expect(locale.budgetGzip).toBe(16_000);
+      expect(locale.gzip, `${locale.name} gzip bytes`).toBeLessThanOrEqual(16_000);
       expect(locale.gzip, `${locale.name} gzip bytes`).toBeGreaterThan(1_000);
     }
     for (const step of of('all elements').filter((r) => r.part === 'step')) {

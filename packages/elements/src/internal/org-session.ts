@@ -21,7 +21,9 @@ const storeOf = (client: SessionClient) => client.session as OrgAwareStore;
 export function activeOrgId(client: SessionClient | undefined): string | null | undefined {
   const store = client && storeOf(client);
   if (!store || !('organization' in store)) return undefined;
-  return store.organization?.id ?? null;
+  // The client's store keeps the id (packages/client, issue 24 §3); the stories' stand-in kept the organization.
+  const active = store.organization as Organization | string | null | undefined;
+  return (typeof active === 'string' ? active : active?.id) ?? null;
 }
 
 /**

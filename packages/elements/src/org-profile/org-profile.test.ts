@@ -5,6 +5,7 @@ import type { LkOrgProfile } from './org-profile.js';
 import type { LkOrgChangedEvent } from '../events/org-changed.js';
 import type { LkErrorEvent } from '../events/error.js';
 import { setLocale } from '../internal/localization.js';
+import type { OrgAwareStore } from '../internal/org-session.js';
 import { axeViolations, bodiesSentTo, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
 import type { FakeBrokerOptions } from '../../../../stories/fakes/fake-broker.js';
 import type { FakeOrgSeed } from '../../../../stories/fakes/fake-orgs.js';
@@ -32,7 +33,7 @@ function acme(overrides: Partial<FakeOrgSeed> = {}): FakeOrgSeed {
   };
 }
 
-const text = (node: Element | null | undefined) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
+const text = (node: Node | null | undefined) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
 const iso = (s: string) => `\u2068${s}\u2069`;
 
 /** lk-org-profile for `as` on the fake broker with Acme (and `sections`, when given), once its sections are drawn. */
@@ -94,8 +95,8 @@ describe('lk-org-profile: the card', () => {
   it('follows the tab\'s active organization in the session store when it has no org attribute', async () => {
     const p = await orgProfile({ org: null, sections: 'general' });
     await until(() => text(p.root).includes('Choose an organization to see its settings.'));
-    (p.client.session as unknown as { organization: string }).organization = ORG;
-    p.el.requestUpdate();
+    // The tab switches (lk-org-switcher does this): the store tells its subscribers, and the card follows.
+    await (p.client.session as OrgAwareStore).switchOrganization!(ORG);
     await p.ready('general');
     expect(text(p.root.querySelector('[part~="title"]'))).toBe('Acme');
   });
@@ -159,6 +160,18 @@ describe('lk-org-profile: General', () => {
     expect(changed[0]!.composed && changed[0]!.bubbles).toBe(true);
     expect(p.broker.orgs.roleOf(ORG, CY)).toBeUndefined();
     expect(p.announced()).toBe(`You left ${iso('Acme')}.`);
+  });
+
+  it('takes the tab out of the organization it left (to the personal account), so no token of it is asked for again', async () => {
+    const p = await orgProfile({ as: CY, org: null, sections: 'general' });
+    const store = p.client.session as OrgAwareStore;
+    await store.switchOrganization!(ORG);
+    await p.ready('general');
+    p.button('general', 'Leave…').click();
+    await until(() => p.region('general')!.querySelector('[data-action="confirm-leave"]'));
+    p.region('general')!.querySelector<HTMLButtonElement>('[data-action="confirm-leave"]')!.click();
+    await until(() => store.organization === null);
+    await until(() => text(p.root.querySelector('.ended')) === `You left ${iso('Acme')}.`);
   });
 
   it('deletes the organization only once its name is typed exactly', async () => {

@@ -13,7 +13,8 @@ import { renderLoadFailed, renderRowsLoading } from '../internal/sections/sectio
 import { LkOrgChangedEvent } from '../events/org-changed.js';
 import type { OrgSectionHost, OrgSubject } from './org-section.js';
 import { orgProfileStyles } from './org-profile.styles.js';
-import { roleName } from './role-name.js';
+import { roleLabel } from '../internal/role-label.js';
+import { activeOrgId, switchTab } from '../internal/org-session.js';
 
 /** The sections, in page order: who may see each, and the chunk that draws it. */
 const SECTIONS: ReadonlyArray<{ key: string; permission?: string; title: () => string; load: () => Promise<SectionFactory<OrgSubject, OrgSectionHost>> }> = [
@@ -26,16 +27,6 @@ const SECTIONS: ReadonlyArray<{ key: string; permission?: string; title: () => s
   { key: 'security', permission: 'policies:manage', title: () => msg('Security'), load: () => import('./sections/security.js').then((m) => m.make) },
   { key: 'audit', permission: 'audit:read', title: () => msg('Audit log'), load: () => import('./sections/audit.js').then((m) => m.make) },
 ];
-
-/**
- * The tab's active organization in the session store (`store.organization`,
- * issue 24 §3): its id, or the organization. Read loosely: a store without
- * one leaves the element to its `org` attribute.
- */
-function activeOrganization(client: SessionClient | undefined): string | undefined {
-  const active = (client?.session as { organization?: string | { id: string } | null } | undefined)?.organization;
-  return (typeof active === 'string' ? active : active?.id) || undefined;
-}
 
 /**
  * @summary An organization's settings page for its members: its name, members and their roles, invitations and invite links, requests to join, roles, domains, security policies and audit log, each section shown only to those whose role allows it.
@@ -166,6 +157,9 @@ export class LkOrgProfile extends LkElement {
       this.ended = { id: org.id, name: org.name, how };
       this.#organizations = this.#organizations?.filter((o) => o.id !== org.id);
       this.#host.announce(this.#endedText());
+      // The tab worked in it: it leaves it for the personal account where the host allows one (else it keeps none that works).
+      const client = this.latchkey;
+      if (client && activeOrgId(client) === org.id) void switchTab(client, null).catch(() => {});
       this.emit(new LkOrgChangedEvent({ org_id: null, organization: null }));
     },
   };
@@ -204,7 +198,13 @@ export class LkOrgProfile extends LkElement {
     this.notConfigured = undefined;
     if (state.status === 'loading') client.session.refresh().catch((error: unknown) => this.reportError(error));
     const now = state.status === 'signed-in' ? state.user.id : undefined;
-    if (now === before) return;
+    if (now === before) {
+      // The store speaks of the tab's organization too: one switched to that is not listed yet (made, joined) is read anew.
+      const id = this.#orgId();
+      if (now && id && this.#organizations && !this.#organization() && this.#list.status !== 'pending') void this.#list.run([]);
+      this.requestUpdate();
+      return;
+    }
     this.#organizations = undefined;
     this.ended = undefined;
     this.#list.abort();
@@ -230,7 +230,7 @@ export class LkOrgProfile extends LkElement {
 
   /** The organization the card is about, by id. */
   #orgId(): string | undefined {
-    return this.org || activeOrganization(this.latchkey) || this.#switchedTo || undefined;
+    return this.org || activeOrgId(this.latchkey) || this.#switchedTo || undefined;
   }
 
   /** That organization as the user's list has it; undefined while it is read, or when they are not a member. */
@@ -273,8 +273,10 @@ export class LkOrgProfile extends LkElement {
     }
   }
 
+  /** The card says the organization is left or deleted until it shows another (the tab's may be none now). */
   #isEnded() {
-    return this.ended !== undefined && this.ended.id === this.#orgId();
+    const id = this.#orgId();
+    return this.ended !== undefined && (!id || id === this.ended.id);
   }
 
   protected override updated() {
@@ -292,7 +294,7 @@ export class LkOrgProfile extends LkElement {
     const org = this.#subject?.org;
     const title = org ? org.name : msg('Organization');
     return html`<div part="base" dir=${ifDefined(directionFor(this))}> <header part="header"> <h2 part="title">${title}</h2> ${org
-          ? html`<p part="subtitle">${msg(str`Your role: ${roleName(org.role)}`)}</p>`
+          ? html`<p part="subtitle">${msg(str`Your role: ${roleLabel(org.role)}`)}</p>`
           : this.session.status === 'loading' || this.#list.status === 'pending'
             ? html`<span class="skeleton-line" aria-hidden="true"></span>`
             : nothing} </header> ${this.#renderBody()} ${this.#host.renderAnnouncer()} </div>`;

@@ -4,12 +4,12 @@ import { listRoles, type Connection, type OrgPolicyRequirement, type Role, type 
 import { msg, str } from '../internal/localize.js';
 import { formatDate } from '../internal/dates.js';
 import type { OrgSubject } from './org-section.js';
-import { roleName } from './role-name.js';
+import { roleLabel } from '../internal/role-label.js';
 
 // What the sections of lk-org-profile draw alike: role pickers, confirmations, badges,
 // field errors and copy buttons. A chunk the sections share, never the first screen's.
 
-export { roleName };
+export { roleLabel };
 
 export const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
 
@@ -47,8 +47,8 @@ export function renderRoleSelect(o: RoleSelect): TemplateResult {
   const select = html`<select id=${o.id} name="role" aria-label=${o.label ? nothing : (o.name ?? nothing)} ?disabled=${o.disabled} @change=${(e: Event) => o.onChange?.((e.target as HTMLSelectElement).value)}>${o.roles.map(
     (r) =>
       o.onChange
-        ? html`<option value=${r.key} ?disabled=${!mayGrant(r, o.subject)} .selected=${live(r.key === o.value)}>${roleName(r.key, o.roles)}</option>`
-        : html`<option value=${r.key} ?disabled=${!mayGrant(r, o.subject)} ?selected=${r.key === o.value}>${roleName(r.key, o.roles)}</option>`,
+        ? html`<option value=${r.key} ?disabled=${!mayGrant(r, o.subject)} .selected=${live(r.key === o.value)}>${roleLabel(r.key, o.roles)}</option>`
+        : html`<option value=${r.key} ?disabled=${!mayGrant(r, o.subject)} ?selected=${r.key === o.value}>${roleLabel(r.key, o.roles)}</option>`,
   )}</select>`;
   return o.label ? html`<div class="field"><label for=${o.id}>${o.label}</label>${select}</div>` : select;
 }

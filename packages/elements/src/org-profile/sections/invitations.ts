@@ -17,7 +17,7 @@ import { isolate } from '../../internal/locale-state.js';
 import { formatDate } from '../../internal/dates.js';
 import type { SectionFactory } from '../../internal/sections/lazy-section.js';
 import { OrgSection, type OrgSectionHost, type OrgSubject } from '../org-section.js';
-import { loadRoles, renderAlert, renderBadge, renderCopy, renderFieldError, renderRoleSelect, roleName, spinner } from '../org-templates.js';
+import { loadRoles, renderAlert, renderBadge, renderCopy, renderFieldError, renderRoleSelect, roleLabel, spinner } from '../org-templates.js';
 
 interface Invitations {
   invitations: Invitation[];
@@ -160,7 +160,7 @@ class InvitationsSection extends OrgSection<Invitations> {
 
   #invitation(i: Invitation, roles: Role[]): TemplateResult {
     const key = `revoke:${i.id}`;
-    return html`<li part="invitation" class="row" data-id=${i.id}> <span class="icon">${mailIcon}</span> <div class="details"> <span class="name"><bdi>${i.email}</bdi></span> <span class="meta"><span>${roleName(i.role, roles)}</span><span aria-hidden="true">\u00a0· </span><span>${msg(str`Sent ${formatDate(i.created_at)}`)}</span><span aria-hidden="true">\u00a0· </span><span>${msg(str`Expires ${formatDate(i.expires_at)}`)}</span></span> </div> <div class="actions"><button type="button" class="link danger" data-action="revoke" aria-label=${msg(str`Revoke the invitation to ${i.email}`)} aria-disabled=${this.busy(key) ? 'true' : 'false'} @click=${() => this.#revoke(i)}>${this.busy(key) ? spinner : nothing}${msg('Revoke')}</button></div> ${renderAlert(this.failed(key))} </li>`;
+    return html`<li part="invitation" class="row" data-id=${i.id}> <span class="icon">${mailIcon}</span> <div class="details"> <span class="name"><bdi>${i.email}</bdi></span> <span class="meta"><span>${roleLabel(i.role, roles)}</span><span aria-hidden="true">\u00a0· </span><span>${msg(str`Sent ${formatDate(i.created_at)}`)}</span><span aria-hidden="true">\u00a0· </span><span>${msg(str`Expires ${formatDate(i.expires_at)}`)}</span></span> </div> <div class="actions"><button type="button" class="link danger" data-action="revoke" aria-label=${msg(str`Revoke the invitation to ${i.email}`)} aria-disabled=${this.busy(key) ? 'true' : 'false'} @click=${() => this.#revoke(i)}>${this.busy(key) ? spinner : nothing}${msg('Revoke')}</button></div> ${renderAlert(this.failed(key))} </li>`;
   }
 
   #renderNewLink(): TemplateResult | typeof nothing {
@@ -178,7 +178,7 @@ class InvitationsSection extends OrgSection<Invitations> {
   #link(l: InviteLink, roles: Role[]): TemplateResult {
     const ended = linkEnded(l);
     const key = `revoke-link:${l.id}`;
-    const role = roleName(l.role, roles);
+    const role = roleLabel(l.role, roles);
     return html`<li part="link" class="row" data-id=${l.id}> <span class="icon">${linkIcon}</span> <div class="details"> <span class="name-row"><span class="name">${msg(str`Joins as ${role}`)}</span>${ended ? renderBadge(ended) : nothing}</span> <span class="meta"><span>${l.max_uses === null ? msg(str`Uses: ${l.uses}, no limit`) : msg(str`Uses: ${l.uses} of ${l.max_uses}`)}</span><span aria-hidden="true">\u00a0· </span><span>${l.expires_at
             ? msg(str`Expires ${formatDate(l.expires_at)}`)
             : msg('Never expires')}</span><span aria-hidden="true">\u00a0· </span><span>${msg(str`Created ${formatDate(l.created_at)}`)}</span></span> </div> ${ended

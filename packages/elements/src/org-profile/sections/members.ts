@@ -5,7 +5,7 @@ import { isolate } from '../../internal/locale-state.js';
 import { formatDate } from '../../internal/dates.js';
 import type { SectionFactory } from '../../internal/sections/lazy-section.js';
 import { OrgSection, type OrgSectionHost, type OrgSubject } from '../org-section.js';
-import { loadRoles, renderAlert, renderBadge, renderConfirm, renderRoleSelect, requirementText, roleName, spinner } from '../org-templates.js';
+import { loadRoles, renderAlert, renderBadge, renderConfirm, renderRoleSelect, requirementText, roleLabel, spinner } from '../org-templates.js';
 
 interface Members {
   members: Member[];
@@ -47,7 +47,7 @@ class MembersSection extends OrgSection<Members> {
     this.act(`role:${m.user_id}`, (conn, signal) => updateMember(conn, this.orgId, m.user_id, { role }, { signal }), (updated) => {
       const data = this.data!;
       data.members = data.members.map((x) => (x.user_id === updated.user_id ? updated : x));
-      this.section.announce(msg(str`${isolate(nameOf(updated))} is now ${isolate(roleName(updated.role, data.roles))}.`));
+      this.section.announce(msg(str`${isolate(nameOf(updated))} is now ${isolate(roleLabel(updated.role, data.roles))}.`));
     });
   }
 
@@ -93,7 +93,7 @@ class MembersSection extends OrgSection<Members> {
           ? html`<span class="meta warn">${m.out_of_policy.map(requirementText).join(' · ')}</span>`
           : nothing} </div> <div class="actions"> ${manages
           ? renderRoleSelect({ id: `member-role-${id}`, name: msg(str`Role of ${name}`), value: m.role, roles, subject: this.subject!, disabled: this.busy(`role:${id}`), onChange: (role) => this.#changeRole(m, role) })
-          : html`<span class="role-text">${roleName(m.role, roles)}</span>`} ${manages && this.open !== removing
+          : html`<span class="role-text">${roleLabel(m.role, roles)}</span>`} ${manages && this.open !== removing
           ? html`<button type="button" class="link danger" data-action="remove" aria-label=${msg(str`Remove ${name}`)} @click=${() => this.toggle(removing, `[data-id="${id}"] [data-action="cancel"]`)}>${msg('Remove')}</button>`
           : nothing} </div> ${this.open === removing
         ? renderConfirm({

@@ -4,7 +4,7 @@ import { msg, str } from '../../internal/localize.js';
 import { isolate } from '../../internal/locale-state.js';
 import type { SectionFactory } from '../../internal/sections/lazy-section.js';
 import { OrgSection, type OrgSectionHost, type OrgSubject } from '../org-section.js';
-import { renderAlert, renderBadge, renderConfirm, renderFieldError, roleName, spinner } from '../org-templates.js';
+import { renderAlert, renderBadge, renderConfirm, renderFieldError, roleLabel, spinner } from '../org-templates.js';
 
 const shieldIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3 5 6v5c0 4.5 3 8.5 7 10 4-1.5 7-5.5 7-10V6l-7-3Z" /></svg>`;
 const KEY = /^[a-z][a-z0-9_-]*$/;
@@ -119,7 +119,7 @@ class RolesSection extends OrgSection<RoleList> {
 
   #row(r: Role, roles: Role[]): TemplateResult {
     const deleting = `delete:${r.key}`;
-    const name = roleName(r.key, roles);
+    const name = roleLabel(r.key, roles);
     return html`<li part="role" class="row" data-key=${r.key}> <span class="icon">${shieldIcon}</span> <div class="details"> <span class="name-row"><span class="name">${name}</span>${r.built_in ? renderBadge(msg('Built-in')) : html`<code>${r.key}</code>`}</span> <span class="meta">${msg(str`Members: ${r.members}`)}</span> </div> ${r.built_in || this.open === deleting
         ? nothing
         : html`<div class="actions"> <button type="button" class="link" data-action="edit" aria-label=${msg(str`Edit ${name}`)} @click=${() => this.toggle(`edit:${r.key}`, '#role-name')}>${msg('Edit')}</button> <button type="button" class="link danger" data-action="delete" aria-label=${msg(str`Delete ${name}`)} @click=${() => this.toggle(deleting, `[data-key="${r.key}"] [data-action="cancel"]`)}>${msg('Delete')}</button> </div>`} ${this.#permissions(r, name)} ${this.open === deleting
