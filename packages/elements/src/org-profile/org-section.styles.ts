@@ -11,7 +11,7 @@ import { focusRing, inputLook } from '../internal/form-styles.js';
  */
 const css = `
 select,textarea{box-sizing:border-box;min-inline-size:0;${inputLook}}
-select{padding-inline-end:var(--_space-s);cursor:pointer}
+select{cursor:pointer}
 select:disabled{opacity:.6;cursor:default}
 textarea{inline-size:100%;min-block-size:5rem;padding-block:var(--_space-s);resize:vertical;line-height:1.45}
 :is(select,textarea,a):focus-visible{${focusRing}}
