@@ -229,6 +229,20 @@ describe('lk-org-profile: Members', () => {
     expect(p.errors).toEqual(['forbidden']);
   });
 
+  it('closes a confirmation on Escape, focus back on the button that opened it, nothing removed', async () => {
+    const p = await orgProfile({ sections: 'members' });
+    await p.ready('members');
+    p.button('members', 'Remove Bo Li').click();
+    const cancel = await (async () => {
+      await until(() => p.region('members')!.querySelector('[data-action="cancel"]'));
+      return p.region('members')!.querySelector<HTMLButtonElement>('[data-action="cancel"]')!;
+    })();
+    cancel.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    await until(() => p.root.activeElement === p.button('members', 'Remove Bo Li'));
+    expect(p.region('members')!.querySelector('[part~="confirm"]')).toBeNull();
+    expect(p.broker.orgs.roleOf(ORG, BO)).toBe('admin');
+  });
+
   it('removes a member after a confirmation, then focus stays in the list', async () => {
     const p = await orgProfile({ sections: 'members' });
     await p.ready('members');
@@ -283,6 +297,8 @@ describe('lk-org-profile: Invitations', () => {
     submit(email.form);
     await until(() => p.described(email) === `${iso(CY)} is already a member of ${iso('Acme')}.`);
     expect(email.getAttribute('aria-invalid')).toBe('true');
+    // Focus goes back to the field, whose description says why.
+    await until(() => p.root.activeElement === email);
   });
 
   it('revokes a pending invitation', async () => {

@@ -69,7 +69,8 @@ export interface Confirm {
 
 /** A destructive change waiting for a yes: what it does, why it failed, and Cancel (focused when it opens). */
 export function renderConfirm(c: Confirm): TemplateResult {
-  return html`<div part="confirm" class="confirm" role="group" aria-label=${c.label}> <p>${c.text}</p> ${c.fields ?? nothing} ${c.error ? html`<p class="alert" role="alert">${c.error}</p>` : nothing} <div class="confirm-actions"> <button type="button" class="destructive" data-action=${`confirm-${c.action}`} aria-disabled=${c.busy ? 'true' : 'false'} @click=${c.onConfirm}>${c.busy ? spinner : nothing}${c.label}</button> <button type="button" class="secondary" data-action="cancel" @click=${c.onCancel}>${msg('Cancel')}</button> </div> </div>`;
+  // Escape is Cancel, as in the account page's confirmations.
+  return html`<div part="confirm" class="confirm" role="group" aria-label=${c.label} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && c.onCancel()}> <p>${c.text}</p> ${c.fields ?? nothing} ${c.error ? html`<p class="alert" role="alert">${c.error}</p>` : nothing} <div class="confirm-actions"> <button type="button" class="destructive" data-action=${`confirm-${c.action}`} aria-disabled=${c.busy ? 'true' : 'false'} @click=${c.onConfirm}>${c.busy ? spinner : nothing}${c.label}</button> <button type="button" class="secondary" data-action="cancel" @click=${c.onCancel}>${msg('Cancel')}</button> </div> </div>`;
 }
 
 /** An alert under a form or row, when there is something to say. */

@@ -79,7 +79,7 @@ class DomainsSection extends OrgSection<OrgDomain[]> {
       form.reset();
       this.section.announce(msg(str`${isolate(added.domain)} added. Publish its TXT record, then verify it.`));
       this.focus(`[data-domain="${added.domain}"] [data-action="copy"]`);
-    });
+    }, () => this.focus('#domain-name'));
   };
 
   #verify(d: OrgDomain) {

@@ -40,10 +40,16 @@ class GeneralSection extends OrgSection<true> {
     const name = input.value.trim();
     if (!name) return this.refuse('rename', msg('Enter the organization’s name.'), '#org-name');
     if (name === this.subject!.org.name) return;
-    this.act('rename', (conn, signal) => updateOrganization(conn, this.orgId, { name }, { signal }), (org) => {
-      this.section.orgUpdated(org);
-      this.section.announce(msg('Organization renamed.'));
-    });
+    this.act(
+      'rename',
+      (conn, signal) => updateOrganization(conn, this.orgId, { name }, { signal }),
+      (org) => {
+        this.section.orgUpdated(org);
+        this.section.announce(msg('Organization renamed.'));
+      },
+      // Back to the field, which now says what is wrong (its description).
+      () => this.focus('#org-name'),
+    );
   };
 
   #leave = () => this.act('leave', (conn, signal) => removeMember(conn, this.orgId, this.subject!.user.id, { signal }), () => this.section.orgEnded('left'));

@@ -96,7 +96,7 @@ class InvitationsSection extends OrgSection<Invitations> {
       form.reset();
       this.section.announce(msg(str`Invitation sent to ${isolate(invitation.email)}.`));
       this.focus('#invite-email');
-    });
+    }, () => this.focus('#invite-email'));
   };
 
   #revoke(invitation: Invitation) {

@@ -76,14 +76,21 @@ class RolesSection extends OrgSection<RoleList> {
     const permissions = [...form.querySelectorAll<HTMLInputElement>('input[name=permissions]:checked')].map((i) => i.value);
     if (!name) return this.refuse('role:name', msg('Enter a name for the role.'), '#role-name');
     if (editing) {
-      this.act('role', (conn, signal) => updateRole(conn, this.orgId, editing.key, { name, permissions }, { signal }), (role) => this.#saved(role, msg(str`${isolate(role.name)} saved.`)));
+      this.act('role', (conn, signal) => updateRole(conn, this.orgId, editing.key, { name, permissions }, { signal }), (role) => this.#saved(role, msg(str`${isolate(role.name)} saved.`)), this.#refused);
       return;
     }
     const typed = (form.elements.namedItem('key') as HTMLInputElement).value.trim();
     // A key left empty comes from the name ("Billing admin" -> billing-admin).
     const key = typed || name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z]+|-+$/g, '');
     if (!KEY.test(key)) return this.refuse('role:key', msg('Use lower-case letters, digits, - and _, starting with a letter.'), '#role-key');
-    this.act('role', (conn, signal) => createRole(conn, this.orgId, { key, name, permissions }, { signal }), (role) => this.#saved(role, msg(str`${isolate(role.name)} created.`)));
+    this.act('role', (conn, signal) => createRole(conn, this.orgId, { key, name, permissions }, { signal }), (role) => this.#saved(role, msg(str`${isolate(role.name)} created.`)), this.#refused);
+  };
+
+  /** A refused role goes back to the field the refusal is about, which says why. */
+  #refused = (error: unknown) => {
+    const path = pathOf(error);
+    if (path === 'key' || (error instanceof LatchkeyError && error.code === 'role_exists')) this.focus('#role-key');
+    else if (path === 'name') this.focus('#role-name');
   };
 
   #saved(role: Role, said: string) {

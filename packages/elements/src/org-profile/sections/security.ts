@@ -69,12 +69,19 @@ class SecuritySection extends OrgSection<Security> {
     const days = Number(grace);
     if (grace === '' || !Number.isInteger(days) || days < 0 || days > 90) return this.refuse('grace', msg('Enter a number of days from 0 to 90.'), '#grace-days');
     const body = { require_mfa: checked('require_mfa'), require_passkey: checked('require_passkey'), require_sso: checked('require_sso'), grace_days: days };
-    this.act('save', (conn, signal) => updateOrgPolicies(conn, this.orgId, body, { signal }), (policies) => {
-      this.data = { ...this.data!, policies };
-      this.section.announce(msg('Security policies saved.'));
-      // Who meets them may have changed: count again.
-      this.reload();
-    });
+    this.act(
+      'save',
+      (conn, signal) => updateOrgPolicies(conn, this.orgId, body, { signal }),
+      (policies) => {
+        this.data = { ...this.data!, policies };
+        this.section.announce(msg('Security policies saved.'));
+        // Who meets them may have changed: count again.
+        this.reload();
+      },
+      (error) => {
+        if (error instanceof LatchkeyError && error.problem?.errors?.some((e) => e.path === 'grace_days')) this.focus('#grace-days');
+      },
+    );
   };
 
   protected renderData({ policies, outOfPolicy, more }: Security): TemplateResult {
