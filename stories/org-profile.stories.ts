@@ -278,6 +278,17 @@ export const Members: Story = {
   },
 };
 
+export const MembersLoading: Story = {
+  name: 'Members: loading',
+  render: only('members'),
+  loaders: [withAcme({}, {}, (broker) => broker.stalled.add(`/v1/orgs/${ORG}/members`))],
+  play: async ({ canvasElement }) => {
+    const { el, card } = await profile(canvasElement);
+    await waitFor(() => expect(card.getByText('Loading the members…')).toHaveAttribute('role', 'status'));
+    await expect(el.matches(':state(loading)')).toBe(true);
+  },
+};
+
 export const MembersReadOnly: Story = {
   name: 'Members: as a member (read only)',
   render: only('members'),
@@ -582,6 +593,21 @@ export const RoleCreated: Story = {
   },
 };
 
+export const RoleEdit: Story = {
+  name: 'Roles: edit a custom role',
+  render: only('roles'),
+  play: async ({ canvasElement }) => {
+    const { el, region } = await section(canvasElement, 'Roles');
+    await userEvent.click(region.getByRole('button', { name: 'Edit Billing' }));
+    const name = await waitFor(() => region.getByLabelText('Name'));
+    await waitFor(() => expect(el.shadowRoot!.activeElement).toBe(name));
+    await expect(name).toHaveValue('Billing');
+    await expect(region.queryByLabelText('Key')).toBeNull();
+    await expect(region.getByRole('checkbox', { name: /Read the audit log/ })).toBeChecked();
+    await expect(region.getByRole('checkbox', { name: /Delete the organization/ })).not.toBeChecked();
+  },
+};
+
 export const RoleInUse: Story = {
   name: 'Roles: delete refused while held',
   render: only('roles'),
@@ -607,6 +633,18 @@ export const Domains: Story = {
     const who = region.getByLabelText('Who can join');
     await expect(who).toHaveValue('request');
     await expect(within(who).getByRole('option', { name: 'People with an address here join at once' })).toBeEnabled();
+  },
+};
+
+export const DomainsLoadFailed: Story = {
+  name: 'Domains: could not load',
+  render: only('domains'),
+  loaders: [withAcme({}, {}, (broker) => broker.failNext.set(`/v1/orgs/${ORG}/domains`, 'network'))],
+  play: async ({ canvasElement }) => {
+    const { card } = await profile(canvasElement);
+    const region = within(await waitFor(() => card.getByRole('region', { name: 'Domains' })));
+    await waitFor(() => expect(region.getByRole('alert')).toHaveTextContent("We can't reach the sign-in service."), { timeout: 5000 });
+    await expect(region.getByRole('button', { name: 'Try again' })).toBeVisible();
   },
 };
 
