@@ -2,6 +2,8 @@ import { html } from 'lit';
 import type { Loader, Meta, StoryObj } from '@storybook/web-components-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import '@latchkey/elements/org-switcher.js';
+// The enrolment in place opens lk-mfa, which a page of the switcher alone imports itself.
+import '@latchkey/elements/mfa.js';
 import type { LkOrgSwitcher } from '@latchkey/elements/org-switcher.js';
 import type { FakeBroker, FakeBrokerOptions } from './fakes/fake-broker.js';
 import type { FakeOrgSeed, FakeOrgsSeed } from './fakes/fake-orgs.js';

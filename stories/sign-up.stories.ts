@@ -4,6 +4,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test';
 import '@latchkey/elements/sign-up.js';
 import type { LkSignUp } from '@latchkey/elements/sign-up.js';
 import { loadedBroker, withBroker } from './support/story-broker.js';
+import type { FakeBroker } from './fakes/fake-broker.js';
 import { elementTheme } from './support/themes.js';
 import { withAuthenticator } from './support/authenticator.js';
 import { alertText, expectHeading, expectMessage, fieldError, storyElement } from './support/shadow.js';
@@ -11,17 +12,19 @@ import { alertText, expectHeading, expectMessage, fieldError, storyElement } fro
 const email = 'grace@example.com';
 const password = 'analytical engine';
 
+type Args = { invitation?: string; invite?: string };
+
 /** lk-sign-up on the in-memory broker: one story per state a designer reviews. */
 const meta = {
   title: 'Elements/Sign up',
   component: 'lk-sign-up',
   loaders: [withBroker()],
-  render: (_args, { loaded, globals }) =>
-    html`<lk-sign-up theme=${elementTheme(globals)} sign-in-url="#sign-in" .client=${loadedBroker(loaded).client}></lk-sign-up>`,
-} satisfies Meta;
+  render: (args, { loaded, globals }) =>
+    html`<lk-sign-up theme=${elementTheme(globals)} sign-in-url="#sign-in" .invitation=${args.invitation} .invite=${args.invite} .client=${loadedBroker(loaded).client}></lk-sign-up>`,
+} satisfies Meta<Args>;
 
 export default meta;
-type Story = StoryObj;
+type Story = StoryObj<Args>;
 
 async function card(canvasElement: HTMLElement) {
   const el = await storyElement<LkSignUp>(canvasElement, 'lk-sign-up');
@@ -276,5 +279,134 @@ export const Social: Story = {
     await waitFor(() => expect(form.getByRole('button', { name: 'Continue with Google' })).toBeVisible());
     await expectHeading(el, 'Create your account');
     await expect(form.getByRole('button', { name: 'Continue with DevHub' })).toBeVisible();
+  },
+};
+
+// ---- Invitations and invite links (issue 24) ----
+
+const INVITATION = 'it_story_invitation_0123456789abcdef';
+const LINK = 'il_story_link_0123456789abcdefghij';
+/** Acme, owned by Bo, has invited grace@example.com as an admin and shares a link for members. */
+const acme = (broker: FakeBroker) =>
+  void broker.orgs.seed({
+    organizations: [
+      {
+        id: 'org_acme',
+        name: 'Acme',
+        members: { 'bo@acme.test': 'owner' },
+        invitations: [{ email, role: 'admin', token: INVITATION }],
+        links: [{ role: 'member', token: LINK, maxUses: 20 }],
+      },
+    ],
+  });
+const signedInAsAda = { accounts: { 'ada@example.com': password }, signedInAs: 'ada@example.com' };
+
+/** The card's heading without the isolation marks around names. */
+const plainHeading = (el: HTMLElement) => (el.shadowRoot?.querySelector('[part~="title"]')?.textContent ?? '').replace(/[\u2068\u2069]/g, '');
+
+export const Invitation: Story = {
+  name: 'Invitation: join Acme',
+  args: { invitation: INVITATION },
+  loaders: [withBroker({}, acme)],
+  play: async ({ canvasElement }) => {
+    const { el, form } = await card(canvasElement);
+    await waitFor(() => expect(plainHeading(el)).toBe('Join Acme'));
+    const address = form.getByLabelText<HTMLInputElement>('Email');
+    await expect(address).toHaveValue(email);
+    await expect(address).toHaveAttribute('readonly');
+  },
+};
+
+export const InvitationJoined: Story = {
+  name: 'Invitation: account made and joined',
+  args: { invitation: INVITATION },
+  loaders: [withBroker({}, acme)],
+  play: async ({ canvasElement, loaded }) => {
+    const changed: unknown[] = [];
+    canvasElement.addEventListener('lk-org-changed', (e) => changed.push((e as CustomEvent).detail));
+    const { el, form } = await card(canvasElement);
+    await waitFor(() => expect(plainHeading(el)).toBe('Join Acme'));
+    await userEvent.type(form.getByLabelText('Password'), password);
+    await userEvent.click(form.getByRole('button', { name: 'Create account' }));
+    await expectHeading(el, 'Check your email');
+    await userEvent.type(form.getByLabelText('Verification code'), loadedBroker(loaded).broker.lastCode(email));
+    await waitFor(() => expect(plainHeading(el)).toBe('You’ve joined Acme'));
+    await expect(changed).toEqual([expect.objectContaining({ org_id: 'org_acme' })]);
+  },
+};
+
+export const InviteLink: Story = {
+  name: 'Invite link: join Acme',
+  args: { invite: LINK },
+  loaders: [withBroker({}, acme)],
+  play: async ({ canvasElement }) => {
+    const { el, form } = await card(canvasElement);
+    await waitFor(() => expect(plainHeading(el)).toBe('Join Acme'));
+    await expect(form.getByLabelText<HTMLInputElement>('Email')).not.toHaveAttribute('readonly');
+  },
+};
+
+export const InviteSignedIn: Story = {
+  name: 'Invite link: signed in already',
+  args: { invite: LINK },
+  loaders: [withBroker(signedInAsAda, acme)],
+  play: async ({ canvasElement }) => {
+    const { el, form } = await card(canvasElement);
+    await waitFor(() => expect(form.getByRole('button', { name: /Join/ })).toBeVisible());
+    await expect(plainHeading(el)).toBe('Join Acme');
+  },
+};
+
+export const InviteJoined: Story = {
+  name: 'Invite link: joined',
+  args: { invite: LINK },
+  loaders: [withBroker(signedInAsAda, acme)],
+  play: async ({ canvasElement }) => {
+    const { el, form } = await card(canvasElement);
+    await userEvent.click(await waitFor(() => form.getByRole('button', { name: /Join/ })));
+    await waitFor(() => expect(plainHeading(el)).toBe('You’ve joined Acme'));
+  },
+};
+
+export const InvitationNotForYou: Story = {
+  name: 'Invitation: for another address',
+  args: { invitation: INVITATION },
+  loaders: [withBroker(signedInAsAda, acme)],
+  play: async ({ canvasElement }) => {
+    const { el, form } = await card(canvasElement);
+    await userEvent.click(await waitFor(() => form.getByRole('button', { name: /Join/ })));
+    await waitFor(() => expect(alertText(el)).toBe('This invitation was sent to another email address. Sign in with that address to accept it.'));
+  },
+};
+
+export const InvitationInvalid: Story = {
+  name: 'Invitation: expired, used or withdrawn',
+  args: { invitation: 'it_expired_0123456789abcdefghij' },
+  loaders: [withBroker({}, acme)],
+  play: async ({ canvasElement }) => {
+    const { el, form } = await card(canvasElement);
+    await expectHeading(el, 'This invitation can’t be used');
+    await expect(form.getByRole('button', { name: 'Create an account without it' })).toBeVisible();
+  },
+};
+
+export const InvitationChecking: Story = {
+  name: 'Invitation: checking',
+  args: { invitation: INVITATION },
+  loaders: [withBroker({}, (broker) => (acme(broker), broker.stalled.add(`/v1/invitations/${INVITATION}`)))],
+  play: async ({ canvasElement }) => {
+    const { el } = await card(canvasElement);
+    await expectHeading(el, 'Checking your invitation…');
+  },
+};
+
+export const InvitationArabic: Story = {
+  name: 'Arabic (ar, right to left), invitation',
+  args: { invitation: INVITATION },
+  globals: { locale: 'ar' },
+  loaders: [withBroker({}, acme)],
+  play: async ({ canvasElement }) => {
+    const { el } = await card(canvasElement);
+    await waitFor(() => expect(plainHeading(el)).toBe('الانضمام إلى Acme'));
   },
 };

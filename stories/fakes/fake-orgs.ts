@@ -752,7 +752,8 @@ export class FakeOrgs {
       case 'POST /domains':
         return { status: 201, body: this.addDomain(orgId, body) };
       case 'GET /policies': {
-        const { org } = this.access(orgId, 'org:read');
+        // Any member reads them (PUT needs policies:manage).
+        const { org } = this.access(orgId);
         return { status: 200, body: this.policiesView(org) };
       }
       case 'PUT /policies':
@@ -856,7 +857,9 @@ export class FakeOrgs {
   private removeMember(orgId: string, userId: string): Answer {
     const viewer = this.host.signedIn();
     const leaving = userId === viewer.account.id;
-    const { org, member: caller } = this.access(orgId, leaving ? undefined : 'members:manage');
+    // Removing an owner changes who owns the organization: a step-up first.
+    const owner = !leaving && this.orgs.get(orgId)?.members.get(userId)?.role === 'owner';
+    const { org, member: caller } = this.access(orgId, leaving ? undefined : 'members:manage', owner);
     const target = org.members.get(userId);
     if (!target) throw problem('not_found');
     if (target.role === 'owner' && !leaving && caller.role !== 'owner') throw problem('forbidden', { detail: 'only an owner removes an owner' });

@@ -1,5 +1,12 @@
 import {
   acceptInvitation,
+  addDomain,
+  auditCsvUrl,
+  deleteRole,
+  getOrgPolicies,
+  listAuditEvents,
+  listRoles,
+  updateRole,
   approveAccessRequest,
   createInvitation,
   createInviteLink,
@@ -296,5 +303,80 @@ describe.each<Kind>(['fake', 'real'])('organizations contract: %s broker', (kind
     const bob = await switchOrganization(client.connection, { org_id: acme });
     expect(bob.organization).toMatchObject({ id: acme, role: 'admin', policy: { unmet: [] } });
     expect(decodeJwt(bob.token.token).payload).toMatchObject({ org_id: acme, org_role: 'admin', amr: expect.arrayContaining(['otp']) });
+  });
+
+  it('keeps custom roles: created with the permissions the caller holds, listed with their members, refused while in use, and never over a built-in one', async () => {
+    await open(ACME);
+    const acme = subject!.orgId('Acme');
+    const client = await signInAs(ALICE);
+    const roles = await listRoles(client.connection, acme);
+    expect(roles.roles.map((r) => [r.key, r.built_in, r.members])).toEqual([
+      ['owner', true, 1],
+      ['admin', true, 1],
+      ['member', true, 1],
+    ]);
+    expect(roles.permissions).toEqual(expect.arrayContaining([...ORG_PERMISSIONS]));
+    const auditor = await createRole(client.connection, acme, { key: 'auditor', name: 'Auditor', permissions: ['org:read', 'audit:read'] });
+    expect(auditor).toMatchObject({ key: 'auditor', name: 'Auditor', built_in: false, members: 0 });
+    expect(await rejection(createRole(client.connection, acme, { key: 'auditor', name: 'Again', permissions: [] }))).toMatchObject({ code: 'role_exists', status: 409 });
+    expect(await rejection(updateRole(client.connection, acme, 'admin', { name: 'Boss', permissions: [] }))).toMatchObject({ code: 'forbidden', status: 403 });
+    const carol = await userIdOf(acme, CAROL);
+    await updateMember(client.connection, acme, carol, { role: 'auditor' });
+    expect(await rejection(deleteRole(client.connection, acme, 'auditor'))).toMatchObject({ code: 'role_in_use', status: 409 });
+    expect(await updateRole(client.connection, acme, 'auditor', { name: 'Auditors', permissions: ['org:read', 'members:read', 'audit:read'] })).toMatchObject({ name: 'Auditors', members: 1 });
+    await updateMember(client.connection, acme, carol, { role: 'member' });
+    await deleteRole(client.connection, acme, 'auditor');
+    expect((await listRoles(client.connection, acme)).roles.map((r) => r.key)).toEqual(['owner', 'admin', 'member']);
+  });
+
+  it('takes a domain once, never a public mail domain, and no automatic enrolment without DNS proof', async () => {
+    await open({ ...ACME, orgs: { Acme: { members: { [ALICE]: 'owner' }, domains: ['acme.test'] } } });
+    const acme = subject!.orgId('Acme');
+    const client = await signInAs(ALICE);
+    const added = await addDomain(client.connection, acme, { domain: 'rockets.example' });
+    expect(added).toMatchObject({ domain: 'rockets.example', verification: null, verified_at: null, enrollment: 'manual', sso_required: false, created_at: isoDate });
+    expect(added.txt_record).toEqual({ name: expect.stringContaining('rockets.example'), value: expect.any(String) });
+    expect(await rejection(addDomain(client.connection, acme, { domain: 'gmail.com' }))).toMatchObject({ code: 'public_email_domain', status: 400 });
+    expect(await rejection(addDomain(client.connection, acme, { domain: 'acme.test' }))).toMatchObject({ code: 'domain_taken', status: 409 });
+    // acme.test is verified by the admin, not by DNS: no domain capture.
+    expect(await rejection(updateDomain(client.connection, acme, 'acme.test', { enrollment: 'automatic' }))).toMatchObject({ code: 'domain_unverified', status: 409 });
+  });
+
+  it('refuses "require SSO" without a connection, and reads the policies to any member', async () => {
+    await open(ACME);
+    const acme = subject!.orgId('Acme');
+    let client = await signInAs(ALICE);
+    expect(await rejection(updateOrgPolicies(client.connection, acme, { require_mfa: false, require_passkey: false, require_sso: true, grace_days: 0 }))).toMatchObject({ code: 'no_connection', status: 409 });
+    client = await signInAs(CAROL);
+    expect(await getOrgPolicies(client.connection, acme)).toEqual({ require_mfa: false, require_passkey: false, require_sso: false, grace_days: 0, grace_until: null });
+    expect(await rejection(updateOrgPolicies(client.connection, acme, { require_mfa: true, require_passkey: false, require_sso: false, grace_days: 0 }))).toMatchObject({ code: 'forbidden' });
+  });
+
+  it('records each change in the audit log, readable by owners, filtered, and as CSV', async () => {
+    await open(ACME);
+    const acme = subject!.orgId('Acme');
+    let client = await signInAs(ALICE);
+    await updateOrganization(client.connection, acme, { name: 'Acme Rockets' });
+    const invitation = await createInvitation(client.connection, acme, { email: DAN, role: 'member' });
+    await revokeInvitation(client.connection, acme, invitation.id);
+    const { events } = await listAuditEvents(client.connection, acme);
+    const types = events.map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['org.updated', 'invitation.created', 'invitation.revoked']));
+    // Newest first.
+    expect(types.indexOf('invitation.revoked')).toBeLessThan(types.indexOf('invitation.created'));
+    const created = events.find((e) => e.type === 'invitation.created')!;
+    expect(created).toMatchObject({ org_id: acme, actor: { email: ALICE }, created_at: isoDate });
+    expect((await listAuditEvents(client.connection, acme, { type: 'invitation.created' })).events.map((e) => e.type)).toEqual(['invitation.created']);
+    // The CSV as a download link fetches it (the browser sends the cookie).
+    const csv = await client.connection.fetch(auditCsvUrl(client.connection, acme, { type: 'org.updated' }));
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trim().split(/\r?\n/);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('org.updated');
+    expect(lines[1]).toContain(ALICE);
+
+    client = await signInAs(CAROL);
+    expect(await rejection(listAuditEvents(client.connection, acme))).toMatchObject({ code: 'forbidden', status: 403 });
   });
 });

@@ -14,7 +14,7 @@ import readme from '../../README.md?raw';
 
 // Every source file of the elements, as text (Vite's raw import).
 const sources: Record<string, string> = import.meta.glob<string>('../**/*.ts', { query: '?raw', import: 'default', eager: true });
-const docs = Object.entries(sources).filter(([path]) => /\/(sign-in|sign-up|user-button|user-profile)\.ts$/.test(path));
+const docs = Object.entries(sources).filter(([path]) => /\/(sign-in|sign-up|user-button|user-profile|org-switcher)\.ts$/.test(path));
 const documented = new Set(docs.flatMap(([, text]) => [...text.matchAll(/@cssproperty (--lk-[a-z0-9-]+)/g)].map((m) => m[1])));
 
 afterEach(cleanup);

@@ -57,9 +57,6 @@ export function renderPolicyPanel(o: PolicyPanelOptions): TemplateResult {
   return html`<h3 class="panel-title" id="panel-title" tabindex="-1">${words.title}</h3> ${body} <button class="secondary" type="button" @click=${o.onBack}>${msg('Back to organizations')}</button>`;
 }
 
-/** lk-mfa, defined when the enrolment opens (its own chunk on a page that did not load it). */
-const defineMfa = () => import('../mfa/mfa.js');
-
 export interface PolicyPanelHost {
   orgs: OrgListController;
   client(): SessionClient | undefined;
@@ -74,7 +71,7 @@ export interface PolicyPanelHost {
 /**
  * The panel's behaviour, the same in lk-org-switcher and lk-user-button: its button
  * fires `lk-org-policy-unmet` (the host's to handle, and the popup closes); for
- * `mfa-enroll`, unless a listener cancelled that, lk-mfa's enrolment opens in place,
+ * `mfa-enroll`, unless a listener cancelled that, lk-mfa's enrolment opens in place (where lk-mfa is defined),
  * and once the app is in (its recovery codes on screen) "Continue" switches again.
  */
 export class PolicyPanel {
@@ -102,7 +99,7 @@ export class PolicyPanel {
       orgName: unmet.organization?.name ?? orgs.find(unmet.org_id)?.name ?? unmet.org_id,
       enrolling: this.enrolling && client ? { client, enrolled: this.enrolling.enrolled } : undefined,
       pending: orgs.switching.status === 'pending',
-      onAction: () => void this.#meet(),
+      onAction: () => this.#meet(),
       onEnrolled: () => this.#set({ enrolled: true }),
       onContinue: () => this.#o.retry(unmet.org_id),
       onBack: () => this.#o.back(),
@@ -114,12 +111,13 @@ export class PolicyPanel {
     this.#host.requestUpdate();
   }
 
-  async #meet() {
+  #meet() {
     const unmet = this.#o.orgs.unmet;
     if (!unmet) return;
     const proceed = this.#host.dispatchEvent(new LkOrgPolicyUnmetEvent({ requirement: unmet.requirement, org_id: unmet.org_id }));
-    if (!proceed || unmet.requirement !== 'mfa-enroll') return this.#o.close();
-    await defineMfa();
+    // lk-mfa opens in place where the page has it (every element's bundle does; a page of the switcher
+    // alone imports `@latchkey/elements/mfa.js` for it): the switcher never carries lk-mfa's code itself.
+    if (!proceed || unmet.requirement !== 'mfa-enroll' || !customElements.get('lk-mfa')) return this.#o.close();
     this.#set({ enrolled: false });
   }
 }

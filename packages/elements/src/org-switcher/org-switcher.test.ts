@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { html } from 'lit';
 import { userEvent } from 'vitest/browser';
 import './org-switcher.js';
+// The enrolment in place needs lk-mfa on the page, as a host that wants it imports it.
+import '../mfa/mfa.js';
 import type { LkOrgSwitcher } from './org-switcher.js';
 import type { FakeOrgsSeed } from '../../../../stories/fakes/fake-orgs.js';
 import type { FakeBrokerOptions } from '../../../../stories/fakes/fake-broker.js';

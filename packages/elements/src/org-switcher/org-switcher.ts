@@ -33,7 +33,8 @@ type Popup = 'menu' | 'create' | 'policy';
  * what it requires (two-step verification, a passkey, single sign-on) with a button
  * that fires `lk-org-policy-unmet` for the host to take the user there; for an account
  * without a second factor the enrolment (lk-mfa) opens in place unless the host
- * cancels that event. Shows nothing while nobody is signed in: put your own link in
+ * cancels that event — where lk-mfa is on the page (`import '@latchkey/elements/mfa.js'`;
+ * the package's main entry has it). Shows nothing while nobody is signed in: put your own link in
  * the `signed-out` slot.
  *
  * @event lk-org-changed - The tab switched organization. `detail: { org_id, organization }` (null: the personal account).

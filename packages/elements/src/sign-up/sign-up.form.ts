@@ -27,7 +27,7 @@ export function renderDetailsStep(o: {
   /** An invitation's address: filled in, and read-only (only it may accept). */
   email?: string;
 }): TemplateResult {
-  return html`<form class="lk-form" novalidate @submit=${o.onSubmit}> ${renderField(o.form, { name: 'name', label: msg('Name (optional)'), type: 'text', autocomplete: 'name', required: false, maxlength: LIMITS.nameMaxLength })} ${renderField(o.form, { name: 'email', label: msg('Email'), type: 'email', autocomplete: 'username', inputmode: 'email', value: o.email, readonly: o.email !== undefined })} ${renderPasswordField(o.form, {
+  return html`<form class="lk-form" novalidate @submit=${o.onSubmit}> ${renderField(o.form, { name: 'name', label: msg('Name (optional)'), type: 'text', autocomplete: 'name', required: false, maxlength: LIMITS.nameMaxLength })} ${renderField(o.form, { name: 'email', label: msg('Email'), type: 'email', autocomplete: 'username', inputmode: 'email', value: o.email })} ${renderPasswordField(o.form, {
       name: 'new-password',
       label: msg('Password'),
       autocomplete: 'new-password',

@@ -202,6 +202,9 @@ export class LkSignUp extends LkFormElement {
     const v = this.#flow.view;
     // The account is made: the invitation's join follows at once.
     if (v.name === 'done') this.#join?.accountMade();
+    // An invitation's address is fixed (only it may accept). Set here, not by the shared field
+    // template, which lk-sign-in's first screen carries too.
+    this.field('email')?.toggleAttribute('readonly', this.#join?.email !== undefined);
     if (v.name === 'sso-redirect' && this.#followed !== v.step) {
       this.#followed = v.step;
       (this.navigate ?? ((url) => location.assign(url)))(v.step.url);
@@ -232,7 +235,9 @@ export class LkSignUp extends LkFormElement {
     }
     const join = this.#joining;
     const joinCard = join === 'loading' ? { title: msg('Checking your invitation…'), subtitle: undefined } : join?.card(this.#user, v.name);
-    if (joinCard) return renderCard({ title: joinCard.title, subtitle: joinCard.subtitle, footer: nothing, announcement: this.announcement, appName: this.appName, dir: directionFor(this) });
+    // Someone with an account already signs in first (the host brings them back here with the link).
+    const signInLine = this.signInUrl && v.name === 'details' && !this.#user ? html`${msg('Already have an account?')} <a href=${this.signInUrl}>${msg('Sign in')}</a>` : nothing;
+    if (joinCard) return renderCard({ title: joinCard.title, subtitle: joinCard.subtitle, footer: join !== 'loading' && join?.open ? signInLine : nothing, announcement: this.announcement, appName: this.appName, dir: directionFor(this) });
     const title =
       v.name === 'details' ? msg('Create your account')
       : v.name === 'email-code' ? msg('Check your email')
@@ -243,10 +248,7 @@ export class LkSignUp extends LkFormElement {
       : v.name === 'email-code' ? msg(str`We sent a 6-digit code to ${isolate(v.step.email)}. Enter it to finish.`)
       : v.name === 'passkey' ? msg('Your device will ask for your fingerprint, face or screen lock. No password needed.')
       : isolate(v.step.user.email);
-    const footer =
-      this.signInUrl && v.name === 'details'
-        ? html`${msg('Already have an account?')} <a href=${this.signInUrl}>${msg('Sign in')}</a>`
-        : nothing;
+    const footer = this.signInUrl && v.name === 'details' ? html`${msg('Already have an account?')} <a href=${this.signInUrl}>${msg('Sign in')}</a>` : nothing;
     return renderCard({ title, subtitle, footer, announcement: this.announcement, appName: this.appName, dir: directionFor(this) });
   }
 

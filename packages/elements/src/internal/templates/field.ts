@@ -16,8 +16,6 @@ export interface FieldOptions {
   maxlength?: number;
   className?: string;
   required?: boolean;
-  /** Shown and sent, not editable (an invitation's address). */
-  readonly?: boolean;
   /** Runs before the form's own `input` listeners (the code field normalises what was pasted). */
   onInput?: (event: InputEvent) => void;
   /** Draws the input inside more: a password's "Show password" toggle (password-field.ts). */
@@ -42,6 +40,6 @@ export function renderField(form: FormState, o: FieldOptions): TemplateResult {
   // The error replaces the hint: it says the same thing, more pointedly.
   const hint = error ? undefined : o.hint;
   const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : '', note ? `${id}-${note.key}` : ''].filter(Boolean).join(' ');
-  const input = html`<input id=${id} name=${o.name} type=${o.type} class=${ifDefined(o.className)} autocomplete=${o.autocomplete} inputmode=${ifDefined(o.inputmode)} dir=${ifDefined(o.type !== 'text' || o.inputmode ? 'ltr' : undefined)} maxlength=${ifDefined(o.maxlength)} ?required=${o.required ?? true} ?readonly=${o.readonly ?? false} .value=${o.value ?? ''} aria-invalid=${!!error} aria-describedby=${ifDefined(describedBy || undefined)} spellcheck="false" autocapitalize="off" @input=${o.onInput} />`;
+  const input = html`<input id=${id} name=${o.name} type=${o.type} class=${ifDefined(o.className)} autocomplete=${o.autocomplete} inputmode=${ifDefined(o.inputmode)} dir=${ifDefined(o.type !== 'text' || o.inputmode ? 'ltr' : undefined)} maxlength=${ifDefined(o.maxlength)} ?required=${o.required ?? true} .value=${o.value ?? ''} aria-invalid=${!!error} aria-describedby=${ifDefined(describedBy || undefined)} spellcheck="false" autocapitalize="off" @input=${o.onInput} />`;
   return html`<div class="lk-field"> <div class="lk-label-row"><label for=${id}>${o.label}</label>${o.aside ?? nothing}</div> ${o.wrap ? o.wrap(input, id) : input} ${hint ? html`<p class="lk-hint" id="${id}-hint">${hint}</p>` : nothing} ${error ? html`<p class="lk-field-error" id="${id}-error">${error}</p>` : nothing} ${note ? html`<p class="lk-hint" id="${id}-${note.key}" ?hidden=${note.hidden}>${note.text}</p>` : nothing} </div>`;
 }
