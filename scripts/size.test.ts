@@ -4,7 +4,7 @@ import { ENTRY_BUDGET, measure } from './size.mjs';
 
 interface Row {
   element: string;
-  part: 'entry' | 'step' | 'locale' | 'lazy' | 'total';
+  part: 'entry' | 'own' | 'step' | 'section' | 'locale' | 'lazy' | 'total';
   name: string;
   chunks: string[];
   gzip: number;
@@ -48,10 +48,10 @@ describe('bundle budgets (DESIGN.md)', () => {
     expect(part('lk-sign-in', 'entry').gzip).toBeGreaterThan(1_000);
   });
 
-  it('keeps the code of all elements within its budget (76 kB gzip: over DESIGN.md\'s 50 kB since issue 23, 64 kB before issue 24\'s organizations, see size.mjs), every chunk counted, each step chunk within 4 kB and each translation within 9.5 kB', () => {
+  it('keeps the code of all elements within its budget (102 kB gzip with issue 24\'s elements: over DESIGN.md\'s 50 kB since issue 23, 64 kB before issue 24\'s organizations, see size.mjs), every chunk counted, each step chunk within 4 kB and each translation within 16 kB', () => {
     const total = part('all elements', 'total');
-    expect(total.budgetGzip).toBe(76_000);
-    expect(total.gzip).toBeLessThanOrEqual(76_000);
+    expect(total.budgetGzip).toBe(102_000);
+    expect(total.gzip).toBeLessThanOrEqual(102_000);
     // Every chunk counts: the first screen, each step and lazy helper in the total, each translation on a line of its own.
     const locales = of('all elements').filter((r) => r.part === 'locale');
     expect(locales.map((r) => r.name)).toEqual(['ar', 'de']);
@@ -60,13 +60,34 @@ describe('bundle budgets (DESIGN.md)', () => {
     const counted = new Set(of('all elements').filter((r) => r.part !== 'total' && r.part !== 'locale').flatMap((r) => r.chunks));
     expect([...counted].sort()).toEqual([...total.chunks].sort());
     for (const locale of locales) {
-      expect(locale.budgetGzip).toBe(9_500);
-      expect(locale.gzip, `${locale.name} gzip bytes`).toBeLessThanOrEqual(9_500);
+      expect(locale.budgetGzip).toBe(16_000);
+      expect(locale.gzip, `${locale.name} gzip bytes`).toBeLessThanOrEqual(16_000);
       expect(locale.gzip, `${locale.name} gzip bytes`).toBeGreaterThan(1_000);
     }
     for (const step of of('all elements').filter((r) => r.part === 'step')) {
       expect(step.gzip, `${step.name} gzip bytes`).toBeLessThanOrEqual(4_000);
     }
+  });
+
+  it('loads only lk-org-profile\'s frame up front (8 kB beyond lit, the client and LkElement): each of its eight sections is a chunk of its own within 8 kB, and all of it within 50 kB gzip', () => {
+    const sections = of('lk-org-profile').filter((r) => r.part === 'section');
+    expect(sections.map((r) => r.name).sort()).toEqual(['audit', 'domains', 'general', 'invitations', 'members', 'requests', 'roles', 'security']);
+    const entry = part('lk-org-profile', 'entry');
+    for (const section of sections) {
+      expect(entry.chunks).not.toContain(section.chunks[0]);
+      expect(section.budgetGzip).toBe(8_000);
+      expect(section.gzip, `${section.name} gzip bytes`).toBeLessThanOrEqual(8_000);
+      expect(section.gzip, `${section.name} gzip bytes`).toBeGreaterThan(1_000);
+    }
+    const own = part('lk-org-profile', 'own');
+    expect(own.budgetGzip).toBe(8_000);
+    expect(own.gzip).toBeLessThanOrEqual(8_000);
+    // The frame is real code: the baseline (lit, the client, LkElement) is most but not all of the first screen.
+    expect(own.gzip).toBeGreaterThan(2_000);
+    expect(own.gzip).toBeLessThan(entry.gzip);
+    const total = part('lk-org-profile', 'total');
+    expect(total.budgetGzip).toBe(50_000);
+    expect(total.gzip).toBeLessThanOrEqual(50_000);
   });
 
   const lazyNames = (element: string) => of(element).filter((r) => r.part === 'lazy').map((r) => r.name.replace(/^assets\/|-[\w-]{8}\.js$/g, ''));

@@ -18,7 +18,7 @@ const offlineSteps: BrowserCommand<[offline: boolean]> = async (ctx, offline) =>
 // password-manager-visible light DOM are browser behaviour, not jsdom's.
 export default defineConfig({
   // Pre-bundled up front: found mid-run, Vite reloads the page under a running test.
-  optimizeDeps: { include: ['@simplewebauthn/browser'] },
+  optimizeDeps: { include: ['@simplewebauthn/browser', 'lit/directives/live.js'] },
   test: {
     name: '@latchkey/elements',
     include: ['src/**/*.test.ts'],

@@ -93,7 +93,8 @@ export interface FakeOrgSeed {
   links?: Array<{ role: string; token?: string; uses?: number; maxUses?: number | null; expiresAt?: string | null; revoked?: boolean; createdAt?: string }>;
   /** Access requests by accounts (email); pending unless decided. */
   requests?: Array<{ email: string; message?: string | null; status?: AccessRequest['status']; reason?: string | null; createdAt?: string }>;
-  domains?: Array<{ domain: string; verification?: OrgDomain['verification']; enrollment?: OrgDomain['enrollment']; ssoRequired?: boolean }>;
+  /** `txtToken`: the value of its TXT record (default: random); a story fixes it so its snapshot does not change. */
+  domains?: Array<{ domain: string; verification?: OrgDomain['verification']; enrollment?: OrgDomain['enrollment']; ssoRequired?: boolean; txtToken?: string }>;
   policies?: Partial<OrgPolicies>;
   /** Whether the organization has an enabled SSO connection ("require SSO" needs one). */
   connection?: boolean;
@@ -212,6 +213,8 @@ export class FakeOrgs {
   private readonly orgs = new Map<string, OrgRecord>();
   /** Audit events, oldest first. */
   readonly events: AuditEvent[] = [];
+  /** The tokens the next invite links made take, first first, before random ones (a story fixes the URL it shows once). */
+  readonly nextLinkTokens: string[] = [];
   private personalAllowed = true;
   private createAllowed = true;
   private hostPermissions: string[] = [];
@@ -307,7 +310,7 @@ export class FakeOrgs {
     }
     for (const d of seed.domains ?? []) {
       const verification = d.verification === undefined ? 'dns' : d.verification;
-      org.domains.push({ domain: d.domain, verification, verifiedAt: verification ? createdAt : null, txtToken: randomBase64url(16), enrollment: d.enrollment ?? 'manual', ssoRequired: d.ssoRequired ?? false, createdAt });
+      org.domains.push({ domain: d.domain, verification, verifiedAt: verification ? createdAt : null, txtToken: d.txtToken ?? randomBase64url(16), enrollment: d.enrollment ?? 'manual', ssoRequired: d.ssoRequired ?? false, createdAt });
     }
     for (const e of seed.events ?? []) {
       this.events.push({ id: `evt_${++this.seq}`, org_id: id, actor: null, target: null, data: {}, ip: null, user_agent: null, created_at: createdAt, ...e });
@@ -950,7 +953,7 @@ export class FakeOrgs {
     const link: OrgLink = {
       id: `lnk_${++this.seq}`,
       role: body.role,
-      token: `il_${randomBase64url(24)}`,
+      token: this.nextLinkTokens.shift() ?? `il_${randomBase64url(24)}`,
       uses: 0,
       maxUses: maxUses as number | null,
       expiresAt: expiresIn === null ? null : this.host.now() + (expiresIn as number) * 1000,

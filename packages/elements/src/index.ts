@@ -5,6 +5,7 @@ export { LkSignUp, type SignUpView } from './sign-up/sign-up.js';
 export { LkUserButton } from './user-button/user-button.js';
 export { LkOrgSwitcher } from './org-switcher/org-switcher.js';
 export { LkUserProfile } from './user-profile/user-profile.js';
+export { LkOrgProfile } from './org-profile/org-profile.js';
 export { LkMfa, type MfaChallengeView } from './mfa/mfa.js';
 export { configure } from './internal/clients.js';
 export { setLocale, getLocale, type LatchkeyLocale } from './internal/localization.js';

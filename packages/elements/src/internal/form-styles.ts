@@ -11,8 +11,8 @@
  * written (nothing minifies them): one rule per line, no comment, no optional
  * space, and templates without indentation (README, Figures).
  */
-// lk-user-profile and lk-mfa ask for passwords and codes in the light DOM too (step-up, two-step verification).
-const scope = ':is(lk-sign-in,lk-sign-up,lk-mfa,lk-user-profile)';
+// lk-user-profile, lk-org-profile and lk-mfa ask for passwords and codes in the light DOM too (step-up, two-step verification).
+const scope = ':is(lk-sign-in,lk-sign-up,lk-mfa,lk-user-profile,lk-org-profile)';
 
 /** What every rule of the form styles starts with; the rules a template adds (`addFormStyles`) too. */
 export const formScope = scope;

@@ -59,3 +59,16 @@ export function errorMessage(error: unknown): string {
 export function serverFieldErrors(error: unknown, form: ParentNode | undefined, uid: string): Record<string, string> | undefined {
   return chunk?.serverFieldErrors(error, form, uid);
 }
+
+/**
+ * `request`, failing only once the error messages' chunk is in, so the failure is
+ * worded at once (not the generic text first): what the sign-in flows do too.
+ */
+export async function withMessages<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    await loadErrorMessages().catch(() => {});
+    throw error;
+  }
+}

@@ -1,6 +1,6 @@
 import { msg } from '../internal/localize.js';
 import { LatchkeyError } from '@latchkey/client';
-import { errorMessage, loadErrorMessages } from '../internal/messages.js';
+import { errorMessage } from '../internal/messages.js';
 import { weakPasswordMessage } from '../internal/password-messages.js';
 
 // The password and email sections' wording of failures, where the user is: on their
@@ -39,15 +39,3 @@ export function emailFailure(error: unknown): string {
 /** Whether a code failure is one the code field says (a wrong code), rather than the section (expired, too many). */
 export const codeFieldFailure = (error: unknown) => error instanceof LatchkeyError && (error.code === 'invalid_code' || fieldOf(error) === 'code');
 
-/**
- * `request`, failing only once the error messages' chunk is in, so the failure is
- * worded at once (not the generic text first): what the sign-in flows do too.
- */
-export async function withMessages<T>(request: Promise<T>): Promise<T> {
-  try {
-    return await request;
-  } catch (error) {
-    await loadErrorMessages().catch(() => {});
-    throw error;
-  }
-}

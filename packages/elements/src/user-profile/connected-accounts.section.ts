@@ -16,7 +16,7 @@ import { errorMessage } from '../internal/messages.js';
 import { idpErrorMessage } from './connected-accounts.messages.js';
 import { renderAccountList, renderAccountsSection, renderConnect, type AccountsCallbacks, type AccountsView } from './connected-accounts.template.js';
 // The same skeleton, and "could not load, Try again" block, as the passkeys list.
-import { renderPasskeysFailed, renderPasskeysLoading } from './passkeys.template.js';
+import { renderLoadFailed, renderRowsLoading } from '../internal/sections/section-templates.js';
 import type { ProfileSection, SectionHost } from './section.js';
 
 const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
@@ -128,7 +128,7 @@ export class ConnectedAccountsSection implements ProfileSection {
     return states;
   }
 
-  userChanged(user: User | undefined) {
+  subjectChanged(user: User | undefined) {
     if (user?.id === this.#user?.id) return;
     this.#user = user;
     for (const task of [this.#list, this.#remove, this.#connect]) task.abort();
@@ -201,8 +201,8 @@ export class ConnectedAccountsSection implements ProfileSection {
     const body = complete
       ? renderAccountList(view, this.#callbacks)
       : this.#list.status === 'error' && !isAbort(this.#list.error)
-        ? renderPasskeysFailed(errorMessage(this.#list.error), () => void this.#list.run([false]))
-        : renderPasskeysLoading(msg('Loading your account…'), 1);
+        ? renderLoadFailed(errorMessage(this.#list.error), () => void this.#list.run([false]))
+        : renderRowsLoading(msg('Loading your account…'), 1);
     return renderAccountsSection(body, complete ? renderConnect(view, this.#callbacks) : nothing, this.#alert);
   }
 }

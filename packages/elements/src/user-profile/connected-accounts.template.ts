@@ -3,7 +3,7 @@ import { msg, str } from '../internal/localize.js';
 import type { ConnectedAccount, SocialProvider } from '@latchkey/client';
 import { isolate } from '../internal/locale-state.js';
 import { providerIcon } from '../internal/provider-icons.js';
-import { formatDate } from '../internal/templates/passkey-details.js';
+import { formatDate } from '../internal/dates.js';
 
 /** What the connected-accounts section shows, worked out by its controller from its requests. */
 export interface AccountsView {

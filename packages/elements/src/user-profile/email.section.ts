@@ -2,13 +2,13 @@ import { nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { msg, str } from '../internal/localize.js';
 import { LatestTask } from '../internal/latest-task.js';
 import { finishEmailChange, resendEmailCode, startEmailChange, type EmailCodeStep, type User } from '@latchkey/client';
-import { errorMessage } from '../internal/messages.js';
+import { errorMessage, withMessages } from '../internal/messages.js';
 import { fieldProblem } from '../internal/validation.js';
-import { codeFieldFailure, emailFailure, emailFieldProblem, withMessages } from './account.messages.js';
+import { codeFieldFailure, emailFailure, emailFieldProblem } from './account.messages.js';
 import { renderEmailForm, renderEmailSection } from './email.template.js';
 import { LightForm } from './light-form.js';
 import type { ProfileSection, SectionHost } from './section.js';
-import { isAbort, reportSectionFailure } from './section-failure.js';
+import { isAbort, reportSectionFailure } from '../internal/sections/section-failure.js';
 
 let uids = 0;
 
@@ -79,7 +79,7 @@ export class EmailSection implements ProfileSection {
     return this.#step ? ['email-code'] : this.#editing ? ['changing-email'] : [];
   }
 
-  userChanged(user: User | undefined) {
+  subjectChanged(user: User | undefined) {
     const same = user?.id === this.#user?.id;
     this.#user = user;
     if (same) return this.#host.requestUpdate();

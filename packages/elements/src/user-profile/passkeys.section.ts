@@ -13,13 +13,12 @@ import { addFailure, deleteFailure, nameProblem, renameFailure } from './passkey
 import {
   renderAddPasskey,
   renderPasskeyList,
-  renderPasskeysFailed,
-  renderPasskeysLoading,
   renderPasskeysOff,
   renderPasskeysSection,
   type PasskeysCallbacks,
   type PasskeysView,
 } from './passkeys.template.js';
+import { renderLoadFailed, renderRowsLoading } from '../internal/sections/section-templates.js';
 import type { ProfileSection, SectionHost } from './section.js';
 
 const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
@@ -131,7 +130,7 @@ export class PasskeysSection implements ProfileSection {
     return states;
   }
 
-  userChanged(user: User | undefined) {
+  subjectChanged(user: User | undefined) {
     if (user?.id === this.#user?.id) return;
     this.#user = user;
     for (const task of [this.#list, this.#rename, this.#remove, this.#add]) task.abort();
@@ -242,9 +241,9 @@ export class PasskeysSection implements ProfileSection {
     const { status, error } = this.#list;
     const body =
       status === 'complete' ? renderPasskeyList(view, this.#callbacks)
-      : status !== 'error' || isAbort(error) ? renderPasskeysLoading()
+      : status !== 'error' || isAbort(error) ? renderRowsLoading(msg('Loading your passkeys…'))
       : passkeysOff(error) ? renderPasskeysOff()
-      : renderPasskeysFailed(errorMessage(error), () => void this.#list.run([]));
+      : renderLoadFailed(errorMessage(error), () => void this.#list.run([]));
     return renderPasskeysSection(body, status === 'complete' ? renderAddPasskey(view, this.#callbacks) : nothing);
   }
 }

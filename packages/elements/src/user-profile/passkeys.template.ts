@@ -43,16 +43,6 @@ export function renderPasskeysSection(body: TemplateResult, add: TemplateResult 
   return html`<section part="section passkeys-section" class="section" aria-labelledby="passkeys-title"> <h3 part="section-title" id="passkeys-title">${msg('Passkeys')}</h3> <p part="section-description" class="description"> ${msg('Sign in with your fingerprint, face or screen lock instead of a password. Passkeys cannot be guessed or phished.')} </p> ${body} ${add} </section>`;
 }
 
-/** Placeholder rows while a list loads (two, or `rows`), and `status` (what is loading) said to screen readers. */
-export function renderPasskeysLoading(status = msg('Loading your passkeys…'), rows = 2): TemplateResult {
-  return html`<p class="visually-hidden" role="status">${status}</p> <ul class="list skeleton" aria-hidden="true"> ${Array.from({ length: rows }, () => html`<li class="row"><span class="icon"></span><span class="details"><span class="bar"></span><span class="bar short"></span></span></li>`)} </ul>`;
-}
-
-/** The list could not be read: why, and "Try again". */
-export function renderPasskeysFailed(message: string, onRetry: () => void): TemplateResult {
-  return html`<div class="failed"> <p class="alert" role="alert">${message}</p> <button type="button" class="secondary" @click=${onRetry}>${msg('Try again')}</button> </div>`;
-}
-
 /** The broker offers no passkeys (its sign-in methods leave them out): said plainly, nothing to retry. */
 export function renderPasskeysOff(): TemplateResult {
   return html`<p class="note">${msg("This site doesn't offer passkeys.")}</p>`;

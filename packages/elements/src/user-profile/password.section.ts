@@ -2,14 +2,14 @@ import { nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { msg } from '../internal/localize.js';
 import { LatestTask } from '../internal/latest-task.js';
 import { changePassword, getPasswordStatus, type PasswordChanged, type User } from '@latchkey/client';
-import { errorMessage } from '../internal/messages.js';
+import { errorMessage, withMessages } from '../internal/messages.js';
 import { fieldProblem } from '../internal/validation.js';
-import { passwordFailure, passwordFieldProblem, withMessages } from './account.messages.js';
+import { passwordFailure, passwordFieldProblem } from './account.messages.js';
 import { LightForm } from './light-form.js';
-import { renderPasskeysFailed, renderPasskeysLoading } from './passkeys.template.js';
+import { renderLoadFailed, renderRowsLoading } from '../internal/sections/section-templates.js';
 import { renderPasswordForm, renderPasswordSection } from './password.template.js';
 import type { ProfileSection, SectionHost } from './section.js';
-import { isAbort, reportSectionFailure } from './section-failure.js';
+import { isAbort, reportSectionFailure } from '../internal/sections/section-failure.js';
 
 let uids = 0;
 
@@ -71,7 +71,7 @@ export class PasswordSection implements ProfileSection {
     return this.#save.status === 'pending' ? ['saving-password'] : [];
   }
 
-  userChanged(user: User | undefined) {
+  subjectChanged(user: User | undefined) {
     if (user?.id === this.#user?.id) return;
     this.#user = user;
     this.#status.abort();
@@ -144,10 +144,10 @@ export class PasswordSection implements ProfileSection {
     const { status, error } = this.#status;
     const body =
       status === 'error' && !isAbort(error)
-        ? renderPasskeysFailed(errorMessage(error), () => void this.#status.run([]))
+        ? renderLoadFailed(errorMessage(error), () => void this.#status.run([]))
         : status === 'complete'
           ? nothing
-          : renderPasskeysLoading(msg('Loading your account…'), 1);
+          : renderRowsLoading(msg('Loading your account…'), 1);
     return renderPasswordSection({ hasPassword: this.#hasPassword, editing: this.#editing, alert: this.#alert }, body, this.#onEdit);
   }
 }

@@ -2,11 +2,10 @@ import type { ReactiveControllerHost, TemplateResult } from 'lit';
 import { msg, str } from '../internal/localize.js';
 import { LatestTask } from '../internal/latest-task.js';
 import { LatchkeyError, listSessions, revokeOtherSessions, revokeSession, type ActiveSession, type User } from '@latchkey/client';
-import { errorMessage } from '../internal/messages.js';
-import { withMessages } from './account.messages.js';
-import { renderPasskeysFailed, renderPasskeysLoading } from './passkeys.template.js';
+import { errorMessage, withMessages } from '../internal/messages.js';
+import { renderLoadFailed, renderRowsLoading } from '../internal/sections/section-templates.js';
 import type { ProfileSection, SectionHost } from './section.js';
-import { isAbort, reportSectionFailure } from './section-failure.js';
+import { isAbort, reportSectionFailure } from '../internal/sections/section-failure.js';
 import { renderSessionList, renderSessionsSection, sessionName, type SessionsCallbacks } from './sessions.template.js';
 
 
@@ -80,7 +79,7 @@ export class SessionsSection implements ProfileSection {
     return this.#list.status === 'pending' ? ['loading'] : [];
   }
 
-  userChanged(user: User | undefined) {
+  subjectChanged(user: User | undefined) {
     if (user?.id === this.#user?.id) return;
     this.#user = user;
     for (const task of [this.#list, this.#revoke, this.#revokeOthers]) task.abort();
@@ -119,8 +118,8 @@ export class SessionsSection implements ProfileSection {
       status === 'complete'
         ? renderSessionList({ sessions: this.#sessions, revoking: this.#revoking, revokeError: this.#revokeError, revokingOthers: this.#revokeOthers.status === 'pending', othersError: this.#othersError }, this.#callbacks)
         : status === 'error' && !isAbort(error)
-          ? renderPasskeysFailed(errorMessage(error), () => void this.#list.run([]))
-          : renderPasskeysLoading(msg('Loading your sessions…', { id: 'profile.sessions.loading' }), 2);
+          ? renderLoadFailed(errorMessage(error), () => void this.#list.run([]))
+          : renderRowsLoading(msg('Loading your sessions…', { id: 'profile.sessions.loading' }), 2);
     return renderSessionsSection(body);
   }
 }

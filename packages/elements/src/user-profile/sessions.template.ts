@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '../internal/localize.js';
 import type { ActiveSession } from '@latchkey/client';
-import { currentLocale } from '../internal/locale-state.js';
+import { formatMoment } from '../internal/dates.js';
 
 /** What the sessions section shows, worked out by its controller. */
 export interface SessionsView {
@@ -20,16 +20,6 @@ export interface SessionsCallbacks {
 
 const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
 const deviceIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="3" y="4" width="18" height="12" rx="2" /><path d="M8 20h8M12 16v4" /></svg>`;
-
-/** "Nov 28, 2026, 12:00 PM" in the page's language. */
-function formatMoment(iso: string): string {
-  const date = new Date(iso);
-  try {
-    return new Intl.DateTimeFormat(currentLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
-  } catch {
-    return date.toISOString().slice(0, 16).replace('T', ' ');
-  }
-}
 
 /** "Chrome on macOS", from the broker's fixed names; what it does not know, said as such. */
 export function sessionName(s: ActiveSession): string {

@@ -5,7 +5,7 @@ import { LatestTask } from '../internal/latest-task.js';
 import { errorMessage } from '../internal/messages.js';
 import { LkMfaEnrolledEvent } from '../events/mfa-enrolled.js';
 import type { AppEnrollment } from '../internal/mfa/enrollment.js';
-import { renderPasskeysFailed, renderPasskeysLoading } from './passkeys.template.js';
+import { renderLoadFailed, renderRowsLoading } from '../internal/sections/section-templates.js';
 import { chunkFailed } from './two-step.messages.js';
 import { renderTwoStep, renderTwoStepSection, type TwoStepCallbacks } from './two-step.template.js';
 import type { ProfileSection, SectionHost } from './section.js';
@@ -131,7 +131,7 @@ export class TwoStepSection implements ProfileSection {
     return states;
   }
 
-  userChanged(user: User | undefined) {
+  subjectChanged(user: User | undefined) {
     if (user?.id === this.#user?.id) return;
     this.#user = user;
     for (const task of [this.#load, this.#remove, this.#regenerate]) task.abort();
@@ -210,8 +210,8 @@ export class TwoStepSection implements ProfileSection {
     if (!this.#status) {
       const body =
         status !== 'error' || isAbort(error)
-          ? renderPasskeysLoading(msg('Loading your two-step verification…', { id: 'two-step.loading' }), 1)
-          : renderPasskeysFailed(errorMessage(error), () => void this.#load.run([]));
+          ? renderRowsLoading(msg('Loading your two-step verification…', { id: 'two-step.loading' }), 1)
+          : renderLoadFailed(errorMessage(error), () => void this.#load.run([]));
       return renderTwoStepSection(body);
     }
     const panel = this.#enrollment ? { title: this.#enrollment.title } : this.#codes ? { title: msg('Save your recovery codes', { id: 'enrol.codes-title' }) } : undefined;

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '../internal/localize.js';
 import type { MfaStatus } from '@latchkey/client';
-import { formatDate } from '../internal/templates/passkey-details.js';
+import { formatDate } from '../internal/dates.js';
 import { codesLeft } from './two-step.messages.js';
 
 /** What the "Two-step verification" section shows, worked out by its controller. */

@@ -1,17 +1,20 @@
 import { html, nothing, render, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { msg } from '../internal/localize.js';
-import { LatchkeyError, type SessionClient, type SessionState } from '@latchkey/client';
+import type { SessionClient, SessionState, User } from '@latchkey/client';
 import { LkElement } from '../internal/base.js';
 import { errorMessage, loadErrorMessages } from '../internal/messages.js';
 import { directionFor } from '../internal/locale-state.js';
 import { ConnectedAccountsSection } from './connected-accounts.section.js';
-import { LazySection } from './lazy-section.js';
+import { LazySection } from '../internal/sections/lazy-section.js';
+import { SectionsController } from '../internal/sections/section-host.js';
 import { PasskeysSection } from './passkeys.section.js';
 import { TwoStepSection } from './two-step.section.js';
 import { adoptFormStyles } from '../internal/form-styles.js';
-import type { ProfileSection, SectionHost } from './section.js';
-import { userProfileStyles } from './user-profile.styles.js';
+import type { ProfileSection } from './section.js';
+import { sectionStyles } from '../internal/sections/section-styles.js';
+
+const loadingAccount = () => msg('Loading your account…');
 
 /**
  * @summary The signed-in user's account page: their email address and password, passkeys (list, rename, delete, add), connected accounts (list, connect, disconnect) and active sessions.
@@ -135,15 +138,13 @@ import { userProfileStyles } from './user-profile.styles.js';
  * @cssstate saving-password - The broker is saving the new password.
  */
 export class LkUserProfile extends LkElement {
-  static override styles = userProfileStyles;
+  static override styles = sectionStyles;
   // Declared as static properties, not decorators, as in base.ts: the decorator runtime cost
   // all elements together about 0.6 kB gzip.
   static override properties: PropertyDeclarations = {
     navigate: { attribute: false },
     session: { state: true },
     notConfigured: { state: true },
-    announcement: { state: true },
-    steppingUp: { state: true },
   };
 
   /**
@@ -155,70 +156,23 @@ export class LkUserProfile extends LkElement {
   private session: SessionState = { status: 'loading' };
   /** No broker is configured: there is no session to wait for. */
   private notConfigured?: unknown;
-  /** Said through the polite live region: what a section just did. */
-  private announcement = '';
-  /** The "Confirm it's you" panel is open (its form is in the light DOM, slot `step-up`). */
-  private steppingUp = false;
-  /** The open step-up: two changes refused at once share one panel. */
-  #stepUp?: Promise<void>;
-
-  readonly #sectionHost: SectionHost = {
+  /** The sections' host: live region, focus, and the step-up of sensitive changes. */
+  readonly #sectionHost = new SectionsController(this, {
+    uid: this.uid,
     client: () => this.requireClient(),
     reportError: (error) => this.reportError(error),
     emit: (event) => this.emit(event),
-    announce: (text) => {
-      // Emptied first, so the same words twice in a row ("Passkey deleted.") are said twice.
-      this.announcement = '';
-      void this.updateComplete.then(() => (this.announcement = text));
-    },
-    focus: (selector) => {
-      // A task's onComplete runs before it asks its host to update: ask here, so the new rows are there.
-      this.requestUpdate();
-      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(selector)?.focus());
-    },
     navigate: (url) => this.navigate(url),
-    sensitive: (action) => this.#sensitive(action),
-  };
-
-  /**
-   * Runs a sensitive change; when the broker answers `reauthentication_required`, asks
-   * for a factor again ("Confirm it's you", a chunk loaded only then) and runs it once
-   * more. Cancel, or a panel that cannot open, rejects with the broker's refusal.
-   */
-  async #sensitive<T>(action: () => Promise<T>): Promise<T> {
-    try {
-      return await action();
-    } catch (error) {
-      if (!(error instanceof LatchkeyError && error.code === 'reauthentication_required')) throw error;
-      this.#stepUp ??= import('./step-up.js')
-        .catch(() => Promise.reject(error))
-        .then(({ confirmIdentity }) =>
-          confirmIdentity(
-            {
-              element: this,
-              uid: this.uid,
-              connection: () => this.requireClient().connection,
-              reportError: (e) => this.reportError(e),
-              announce: (text) => this.#sectionHost.announce(text),
-              opened: (open) => (this.steppingUp = open),
-            },
-            error,
-          ),
-        )
-        .finally(() => (this.#stepUp = undefined));
-      await this.#stepUp;
-      return action();
-    }
-  }
+  });
 
   /** In page order. The email, password and sessions sections are a chunk of their own (account.sections.ts). */
   readonly #sections: ProfileSection[] = [
-    new LazySection(this, this.#sectionHost, () => import('./account.sections.js').then((m) => m.email)),
-    new LazySection(this, this.#sectionHost, () => import('./account.sections.js').then((m) => m.password)),
+    new LazySection<User>(this, this.#sectionHost, () => import('./account.sections.js').then((m) => m.email), loadingAccount),
+    new LazySection<User>(this, this.#sectionHost, () => import('./account.sections.js').then((m) => m.password), loadingAccount),
     new PasskeysSection(this, this.#sectionHost),
     new TwoStepSection(this, this.#sectionHost),
     new ConnectedAccountsSection(this, this.#sectionHost),
-    new LazySection(this, this.#sectionHost, () => import('./account.sections.js').then((m) => m.sessions)),
+    new LazySection<User>(this, this.#sectionHost, () => import('./account.sections.js').then((m) => m.sessions), loadingAccount),
   ];
   /** The light-DOM hosts of the sections' forms (`ProfileSection.slot`), made when first needed. */
   readonly #lightHosts = new Map<string, HTMLElement>();
@@ -234,7 +188,7 @@ export class LkUserProfile extends LkElement {
     this.notConfigured = undefined;
     // A failure becomes the store's `error` state, which this element shows with "Try again".
     if (state.status === 'loading') client.session.refresh().catch((error: unknown) => this.reportError(error));
-    for (const section of this.#sections) section.userChanged(state.status === 'signed-in' ? state.user : undefined);
+    for (const section of this.#sections) section.subjectChanged(state.status === 'signed-in' ? state.user : undefined);
   }
 
   protected override firstUpdated() {
@@ -258,7 +212,7 @@ export class LkUserProfile extends LkElement {
 
   protected override updated() {
     const status = this.session.status;
-    const states = this.session.status === 'signed-in' ? [...this.#sections.flatMap((s) => s.states), ...(this.steppingUp ? ['step-up'] : [])] : [];
+    const states = this.session.status === 'signed-in' ? [...this.#sections.flatMap((s) => s.states), ...(this.#sectionHost.steppingUp ? ['step-up'] : [])] : [];
     this.setStates([...(status === 'loading' && !this.notConfigured ? ['loading'] : status === 'loading' ? [] : [status]), ...states]);
     this.#renderLight();
   }
@@ -289,7 +243,7 @@ export class LkUserProfile extends LkElement {
           ? html`<p part="subtitle"><bdi>${s.user.email}</bdi></p>`
           : s.status === 'loading' && !this.notConfigured
             ? html`<span class="skeleton-line" aria-hidden="true"></span>`
-            : nothing} </header> ${this.#renderBody()} <p class="visually-hidden" aria-live="polite">${this.announcement}</p> </div>`;
+            : nothing} </header> ${this.#renderBody()} ${this.#sectionHost.renderAnnouncer()} </div>`;
   }
 
   #renderBody(): TemplateResult | TemplateResult[] {
@@ -304,7 +258,7 @@ export class LkUserProfile extends LkElement {
         return html`<div class="retry"> <p class="alert" role="alert">${errorMessage(s.error)}</p> <button type="button" class="secondary" @click=${this.#retry}>${msg('Try again')}</button> </div>`;
       case 'signed-in':
         // The "Confirm it's you" panel, above the sections while a change waits for it.
-        return [...(this.steppingUp ? [html`<slot name="step-up"></slot>`] : []), ...this.#sections.map((section) => section.render())];
+        return [...(this.#sectionHost.steppingUp ? [html`<slot name="step-up"></slot>`] : []), ...this.#sections.map((section) => section.render())];
     }
   }
 }

@@ -1,7 +1,7 @@
 import { html, type TemplateResult } from 'lit';
 import { msg, str } from '../localize.js';
 import type { Passkey } from '@latchkey/client';
-import { currentLocale } from '../locale-state.js';
+import { formatDate } from '../dates.js';
 
 // How a passkey is described wherever the owner sees one: lk-user-profile's passkeys
 // section, and lk-sign-in's review after a password reset (a step chunk of its own, so
@@ -9,16 +9,6 @@ import { currentLocale } from '../locale-state.js';
 
 /** A key, drawn beside each passkey. */
 export const keyIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="8" cy="12" r="4" /><path d="M12 12h9M18 12v3M21 12v2" /></svg>`;
-
-/** A date as the current locale writes it ("24 Nov 2026", "24.11.2026"). */
-export function formatDate(iso: string): string {
-  const date = new Date(iso);
-  try {
-    return new Intl.DateTimeFormat(currentLocale(), { dateStyle: 'medium' }).format(date);
-  } catch {
-    return date.toISOString().slice(0, 10);
-  }
-}
 
 /**
  * A passkey's name, whether it is synced or on this device only, when it was

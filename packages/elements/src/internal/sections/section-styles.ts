@@ -1,11 +1,12 @@
 import { unsafeCSS } from 'lit';
-import { cardStyles, tokens } from '../internal/tokens.js';
-import { alertLook, buttonLook, focusRing, inputLook, primaryHover, primaryLook, secondaryHover, spinnerLook } from '../internal/form-styles.js';
+import { cardStyles, tokens } from '../tokens.js';
+import { alertLook, buttonLook, focusRing, inputLook, primaryHover, primaryLook, secondaryHover, spinnerLook } from '../form-styles.js';
 
 /**
- * The profile is a card like lk-sign-in's, wider (its rows carry a name, dates
- * and actions), with every control in its shadow root: nothing here is a
- * credential field a password manager needs to see. Sizes come from the
+ * The card of an element of sections (lk-user-profile, lk-org-profile): like
+ * lk-sign-in's, wider (its rows carry a name, dates and actions), with every
+ * control in its shadow root: nothing here is a credential field a password
+ * manager needs to see. Sizes come from the
  * tokens; logical properties keep right-to-left right.
  *
  * Written compactly (Lit ships a css`` literal as written), so its notes are here:
@@ -13,7 +14,7 @@ import { alertLook, buttonLook, focusRing, inputLook, primaryHover, primaryLook,
  * parts break between them, never inside a date, the dot staying at the end of
  * a line; in narrow cards (@container, 26rem) the actions go under the name.
  */
-export const userProfileStyles = [
+export const sectionStyles = [
   tokens,
   cardStyles,
   // The looks it shares with the light-DOM forms are interpolated: its own constants, never user input.

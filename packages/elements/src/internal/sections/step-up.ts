@@ -13,15 +13,15 @@ import {
   type StepUpChallenge,
   type StepUpMethod,
 } from '@latchkey/client';
-import { msg, str } from '../internal/localize.js';
-import { errorMessage, loadErrorMessages } from '../internal/messages.js';
-import { getPasskey, PasskeyCeremonyError } from '../internal/passkeys.js';
-import { addFormStyles, adoptFormStyles, formScope } from '../internal/form-styles.js';
-import { renderField } from '../internal/templates/field.js';
-import type { FormState } from '../internal/templates/form-state.js';
-import { renderPasswordField } from '../internal/templates/password-field.js';
-import { renderSubmit } from '../internal/templates/submit.js';
-import { normaliseCode, submitWhenComplete } from '../internal/templates/code-field.js';
+import { msg, str } from '../localize.js';
+import { errorMessage, loadErrorMessages } from '../messages.js';
+import { getPasskey, PasskeyCeremonyError } from '../passkeys.js';
+import { addFormStyles, adoptFormStyles, formScope } from '../form-styles.js';
+import { renderField } from '../templates/field.js';
+import type { FormState } from '../templates/form-state.js';
+import { renderPasswordField } from '../templates/password-field.js';
+import { renderSubmit } from '../templates/submit.js';
+import { normaliseCode, submitWhenComplete } from '../templates/code-field.js';
 
 /**
  * The "Confirm it's you" panel of `lk-user-profile` (issue 23 §4), a chunk of
