@@ -541,6 +541,7 @@ export class FakeBroker {
       ...derived(session.factors),
       org_id: null,
       org_role: null,
+      org_permissions: [],
       iss: this.url,
       sub: session.userId,
       aud: this.options.origin ?? globalThis.location?.origin ?? this.url,

@@ -247,5 +247,5 @@ export function decodeJwt(token: string): { header: Record<string, unknown>; pay
   return { header: part(parts[0]!), payload: part(parts[1]!) };
 }
 
-export const TOKEN_CLAIMS = ['aal', 'amr', 'aud', 'exp', 'iat', 'iss', 'jti', 'org_id', 'org_role', 'sid', 'sub'];
+export const TOKEN_CLAIMS = ['aal', 'amr', 'aud', 'exp', 'iat', 'iss', 'jti', 'org_id', 'org_permissions', 'org_role', 'sid', 'sub'];
 
