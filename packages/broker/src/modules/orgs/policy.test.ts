@@ -16,16 +16,20 @@ describe('unmetRequirements', () => {
     expect(unmetRequirements([pwd], none, now)).toEqual([]);
   });
 
-  it('asks for two factors under require_mfa: a password alone is not, a password and TOTP is', () => {
+  it('asks for a second factor under require_mfa: a password alone is not one, a password and TOTP is', () => {
     const policy = { ...none, requireMfa: true };
     expect(unmetRequirements([pwd], policy, now)).toEqual([{ requirement: 'mfa', grace_until: null }]);
+    expect(unmetRequirements([pwd, { method: 'email_code', at }], policy, now)).toEqual([{ requirement: 'mfa', grace_until: null }]);
     expect(unmetRequirements([pwd, otp], policy, now)).toEqual([]);
+    expect(unmetRequirements([pwd, { method: 'recovery_code', at }], policy, now)).toEqual([]);
   });
 
-  it('counts a lone passkey as two factors only where user verification is required of every passkey', () => {
+  it('counts a lone passkey unless user verification is only preferred', () => {
     const policy = { ...none, requireMfa: true };
+    expect(unmetRequirements([passkey], policy, now)).toEqual([]);
     expect(unmetRequirements([passkey], policy, now, 'required')).toEqual([]);
     expect(unmetRequirements([passkey], policy, now, 'preferred')).toEqual([{ requirement: 'mfa', grace_until: null }]);
+    expect(unmetRequirements([pwd, passkey], policy, now, 'preferred')).toEqual([]);
   });
 
   it('counts an IdP’s MFA that its connection trusts', () => {
@@ -48,9 +52,9 @@ describe('unmetRequirements', () => {
     expect(unmetRequirements([{ method: 'oidc', at, org: 'org_acme' }], policy, now)).toHaveLength(1);
   });
 
-  it('lists SSO first, then MFA, then the passkey', () => {
+  it('lists MFA, then the passkey, then SSO', () => {
     const all = { ...none, requireMfa: true, requirePasskey: true, requireSso: true };
-    expect(unmetRequirements([pwd], all, now).map((r) => r.requirement)).toEqual(['sso', 'mfa', 'passkey']);
+    expect(unmetRequirements([pwd], all, now).map((r) => r.requirement)).toEqual(['mfa', 'passkey', 'sso']);
   });
 
   it('carries the grace deadline while it runs, and enforces once it is over', () => {

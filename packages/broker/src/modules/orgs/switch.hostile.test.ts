@@ -180,6 +180,15 @@ describe.each(storageKinds)('switching organizations on %s', (kind: StorageKind)
       expect((await switchTo(t.broker, 'org_acme')).body).toMatchObject({ requirement: 'passkey' });
     });
 
+    it('names SSO first when several requirements are unmet (a new SSO session would lose a factor proven before it)', async () => {
+      await adaInAcme('member', { requireMfa: true, requirePasskey: true, requireSso: true });
+      expect((await switchTo(t.broker, 'org_acme')).body).toMatchObject({ code: 'org_policy_unmet', requirement: 'sso' });
+      await setPolicy('org_acme', { requireMfa: true, requirePasskey: true });
+      expect((await switchTo(t.broker, 'org_acme')).body).toMatchObject({ requirement: 'mfa-enroll' });
+      await setPolicy('org_acme', { requirePasskey: true });
+      expect((await switchTo(t.broker, 'org_acme')).body).toMatchObject({ requirement: 'passkey' });
+    });
+
     it('checks the session’s own organization too when the tab names none', async () => {
       const { session } = await adaInAcme('member', { requireSso: true });
       await t.storage.query(`UPDATE sessions SET org_id = 'org_acme' WHERE id = $1`, [session.id]);

@@ -48,6 +48,13 @@ export const orgSwitchSchema = z.strictObject({
 const accepted: OrgSwitchRequest extends z.input<typeof orgSwitchSchema> ? true : never = true;
 void accepted;
 
+/**
+ * Which unmet requirement a refusal names first: SSO (signing in again through
+ * the organization's connection makes a new session, so a factor proven before
+ * it would be lost), then MFA, then the passkey (proving one after MFA).
+ */
+const ASKED_FIRST: readonly OrgPolicyRequirement['requirement'][] = ['sso', 'mfa', 'passkey'];
+
 /** What a mint in an organization decided: the token's claims, the policy's unmet requirements, and what break-glass let pass. */
 interface OrgDecision {
   org: TokenOrg;
@@ -59,7 +66,7 @@ interface OrgDecision {
  * The token's organization for a member whose membership was read with the
  * session: their role and its permissions, once the organization's policy is
  * met (or in its grace period). An enforced requirement refuses with 403
- * `org_policy_unmet` (the first, in `unmetRequirements`' order), except that an
+ * `org_policy_unmet` (the first of `ASKED_FIRST`), except that an
  * owner who broke the glass (now, `breakGlass`, or earlier for this session,
  * `membership.brokeGlass`) passes an unmet SSO or passkey requirement — never MFA.
  */
@@ -69,7 +76,7 @@ function decideMembership(deps: Deps, session: SessionRecord, membership: Sessio
   const unmet = unmetRequirements(session.factors, { ...membership, orgId }, deps.clock(), userVerification);
   const enforced = enforcedNow(unmet);
   const glass = membership.role === 'owner' && (breakGlass || membership.brokeGlass === true);
-  const refused = glass ? enforced.filter((r) => r.requirement === 'mfa') : enforced;
+  const refused = (glass ? enforced.filter((r) => r.requirement === 'mfa') : enforced).sort((a, b) => ASKED_FIRST.indexOf(a.requirement) - ASKED_FIRST.indexOf(b.requirement));
   if (refused[0]) {
     const canProve = membership.hasTotp === true || (deps.config.passkeys !== undefined && membership.hasPasskey === true);
     throw policyUnmet(orgId, refused[0].requirement, canProve);
