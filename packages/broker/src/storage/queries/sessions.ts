@@ -13,9 +13,9 @@ export interface SessionRecord {
   orgId: string | null;
   /**
    * The user's role in `orgId` now (memberships), read with the session by
-   * `findLiveSession` for the token's `org_role`; null without an organization
-   * or a membership. Not a column of `sessions`: a role changed by the admin API
-   * shows in the next token.
+   * `findLiveSession`; null without an organization or a membership. Not a
+   * column of `sessions`. The token mint reads the tab's organization instead
+   * (`findLiveSessionInOrg`), with the role's permissions and the policy.
    */
   orgRole?: string | null;
   createdAt: Date;
@@ -145,6 +145,8 @@ export async function findLiveSessionInOrg(
      LEFT JOIN org_roles r ON r.org_id = m.org_id AND r.key = m.role
      WHERE s.secret_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
     [secretHash, now, orgId ?? null, orgId !== null],
+    // The refresh's statement: planned once per connection, not at every refresh (planning it costs more than running it).
+    { prepare: 'lk_live_session_in_org' },
   );
   const row = rows[0];
   if (!row) return undefined;
