@@ -4,7 +4,10 @@ import { ProblemError } from '../../http/problem.js';
 import { findOrgPolicy } from '../../storage/queries/org-policies.js';
 import type { Requirement } from '../sign-in/complete.js';
 import { orgOf } from '../sign-in/factors.js';
-import { enforcedNow, unmetRequirements } from './policy.js';
+import { unmetRequirements } from './policy.js';
+
+/** The requirements enforced now: unmet, and out of their grace period (`grace_until` null). */
+export const enforcedNow = (unmet: readonly OrgPolicyRequirement[]) => unmet.filter((requirement) => requirement.grace_until === null);
 
 /**
  * The `org_policy_unmet` refusal for the first requirement enforced now, as the

@@ -9,8 +9,8 @@ import { currentSessionInOrg } from '../sessions/sessions.js';
 import { issueSessionToken, PERSONAL, tokenAudience, type TokenOrg } from '../sessions/token.js';
 import { actorOf } from './access.js';
 import { permissionsOf } from './permissions.js';
-import { enforcedNow, unmetRequirements } from './policy.js';
-import { policyUnmet } from './policy-requirement.js';
+import { unmetRequirements } from './policy.js';
+import { enforcedNow, policyUnmet } from './policy-requirement.js';
 
 /**
  * The active organization per browser tab (issue 24 §3): which organization a
