@@ -1,8 +1,8 @@
 /**
- * `pnpm bench`: the token refresh (`POST /v1/session/token`) on PGlite and on
- * PostgreSQL beside a floor built in the same run from the same libraries
- * without Latchkey code, and `GET /.well-known/jwks.json` beside a bare-Hono
- * JSON ceiling. Each target runs in a process of its own on 127.0.0.1; the
+ * `pnpm bench`: the token refresh (`POST /v1/session/token`, in no organization
+ * and in the tab's organization with `?org=`) on PGlite and on PostgreSQL, each
+ * beside a floor built in the same run from the same libraries without Latchkey
+ * code, and `GET /.well-known/jwks.json` beside a bare-Hono JSON ceiling. Each target runs in a process of its own on 127.0.0.1; the
  * load generator (autocannon) runs here, against loopback only, for a bounded
  * time per target after a short warm-up.
  *
@@ -15,6 +15,7 @@
  *                                           machine hits both alike (default: 10 s per refresh target)
  *   BENCH_STORES=pglite,postgres            which stores to run
  *   BENCH_ONLY=passkeys                     only the passkey ceremony finishes (see passkeys.ts), not the HTTP targets
+ *   BENCH_ONLY=refresh                      only the token refreshes (in no organization and with ?org=) beside their floors
  *   BENCH_ONLY=oauth                        only the OIDC callback beside oauth4webapi alone (see oauth.ts; PGlite in memory, ephemeral ports)
  *   BENCH_ONLY=saml                         only the SAML ACS + finish beside node-saml alone (see saml.ts; PGlite in memory, ephemeral ports)
  *   BENCH_OAUTH_CALLBACKS (256)             measured callbacks of each
@@ -34,7 +35,7 @@ import { createPgliteStorage, createPostgresStorage } from '../../packages/broke
 import { benchOAuthCallbacks, oauthTable } from './oauth.js';
 import { benchSamlAcs, samlTable } from './saml.js';
 import { benchPasskeyFinishes, passkeyTable, type PasskeyFigures } from './passkeys.js';
-import { COOKIE_NAME, ORIGIN, SEED_SQL, SESSION_SECRET, type StoreSpec, type TargetReady, type TargetSpec } from './shared.js';
+import { BENCH_ORG, COOKIE_NAME, ORIGIN, SEED_SQL, SESSION_SECRET, type StoreSpec, type TargetKind, type TargetReady, type TargetSpec } from './shared.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
@@ -45,6 +46,7 @@ const stores = (process.env.BENCH_STORES ?? 'pglite,postgres').split(',').map((s
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const profileDir = process.env.BENCH_CPU_PROF ? join(tmpdir(), 'latchkey-bench-profiles') : undefined;
 const passkeysOnly = process.env.BENCH_ONLY === 'passkeys';
+const refreshOnly = process.env.BENCH_ONLY === 'refresh';
 const passkeyCeremonies = Number(process.env.BENCH_PASSKEY_CEREMONIES ?? 320);
 const passkeyConcurrency = Number(process.env.BENCH_PASSKEY_CONCURRENCY ?? 8);
 
@@ -141,19 +143,33 @@ const mean = (all: Figures[]): Figures => {
   return { rps: avg((f) => f.rps), p50: Math.round(avg((f) => f.p50)), p99: Math.round(avg((f) => f.p99)), cpuUs: avg((f) => f.cpuUs) };
 };
 
+/** The refreshes measured, each beside its floor: in no organization, and in the tab's organization. */
+const REFRESHES: Array<{ floor: TargetKind; path: string; floorLabel: string; label: string; key: string }> = [
+  { floor: 'floor', path: '/v1/session/token', floorLabel: 'floor: Hono + cookie + 1 SQL + ES256 mint', label: 'Latchkey POST /v1/session/token', key: '' },
+  {
+    floor: 'floor-org',
+    path: `/v1/session/token?org=${BENCH_ORG}`,
+    floorLabel: 'floor: Hono + cookie + 1 SQL (session ⋈ membership ⋈ role) + ES256 mint',
+    label: 'Latchkey POST /v1/session/token?org=',
+    key: '-org',
+  },
+];
+
 async function benchStore(store: StoreSpec, name: string, rows: Row[]) {
-  const floors: Figures[] = [];
-  const ours: Figures[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const runFloor = async () => floors.push(await measure({ target: 'floor', store }, `${name}-floor`, '/v1/session/token', refresh));
-    const runOurs = async () => ours.push(await measure({ target: 'latchkey', store }, `${name}-latchkey`, '/v1/session/token', refresh));
-    if (round % 2 === 0) await runFloor().then(runOurs);
-    else await runOurs().then(runFloor);
+  for (const refreshed of REFRESHES) {
+    const floors: Figures[] = [];
+    const ours: Figures[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const runFloor = async () => floors.push(await measure({ target: refreshed.floor, store }, `${name}${refreshed.key}-floor`, refreshed.path, refresh));
+      const runOurs = async () => ours.push(await measure({ target: 'latchkey', store }, `${name}${refreshed.key}-latchkey`, refreshed.path, refresh));
+      if (round % 2 === 0) await runFloor().then(runOurs);
+      else await runOurs().then(runFloor);
+    }
+    const floor = mean(floors);
+    rows.push({ store: name, target: refreshed.floorLabel, ...floor });
+    rows.push({ store: name, target: refreshed.label, ...mean(ours), versus: { ...floor, what: 'floor' } });
   }
-  const floor = mean(floors);
-  const latchkey = mean(ours);
-  rows.push({ store: name, target: 'floor: Hono + cookie + 1 SQL + ES256 mint', ...floor });
-  rows.push({ store: name, target: 'Latchkey POST /v1/session/token', ...latchkey, versus: { ...floor, what: 'floor' } });
+  if (refreshOnly) return;
   const keys = await measure({ target: 'latchkey', store }, `${name}-jwks`, '/.well-known/jwks.json', jwks);
   rows.push({ store: name, target: 'Latchkey GET /.well-known/jwks.json', ...keys });
 }
@@ -187,6 +203,7 @@ async function pgliteStore(rows: Row[]) {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+  if (refreshOnly) return;
   const storage = await createPgliteStorage();
   await benchPasskeys(storage, 'PGlite').finally(() => storage.close());
 }
@@ -212,6 +229,7 @@ async function postgresStore(rows: Row[]): Promise<string | undefined> {
       await storage.close();
     }
   }
+  if (refreshOnly) return undefined;
   const passkeySchema = `${schema}_passkeys`;
   const storage = await createPostgresStorage({ connectionString: databaseUrl, schema: passkeySchema, max: poolSize });
   try {
@@ -243,7 +261,8 @@ if (stores.includes('postgres')) {
   const skipped = await postgresStore(rows);
   if (skipped) notes.push(skipped);
 }
-if (!passkeysOnly) {
+if (refreshOnly) console.log(table(rows));
+else if (!passkeysOnly) {
   const ceiling = await measure({ target: 'ceiling' }, 'jwks-ceiling', '/.well-known/jwks.json', jwks);
   rows.push({ store: '—', target: 'ceiling: bare Hono JSON key set', ...ceiling });
   for (const row of rows) if (row.target.includes('jwks.json')) row.versus = { ...ceiling, what: 'ceiling' };

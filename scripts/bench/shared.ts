@@ -17,7 +17,16 @@ export const hashSecret = (secret: string) => createHash('sha256').update(secret
 /** Rows besides the benched one, so the lookups walk a real index, not a one-row table. */
 export const OTHER_SESSIONS = 10_000;
 
-/** Accounts and live sessions (last seen now: no `last_seen_at` write during a run). */
+/** The organization the benched user works in (`?org=`), with a custom role, among others. */
+export const BENCH_ORG = 'org_bench';
+/** Organizations besides the benched one; every other user is a member of one of them. */
+export const OTHER_ORGS = 100;
+
+/**
+ * Accounts and live sessions (last seen now: no `last_seen_at` write during a run);
+ * organizations with memberships, and the benched user a member of `BENCH_ORG` with a
+ * custom role (its permissions read from `org_roles` at each mint).
+ */
 export const SEED_SQL = [
   `INSERT INTO users (id, email, email_verified_at, password_hash, name, created_at, updated_at)
    SELECT 'usr_' || i, 'user' || i || '@bench.test', now(), NULL, 'User ' || i, now(), now() FROM generate_series(0, ${OTHER_SESSIONS}) AS i`,
@@ -25,6 +34,14 @@ export const SEED_SQL = [
    SELECT 'ses_' || i, md5(i::text), 'usr_' || i, '{pwd}', now(), now(), now() + interval '1 day', '127.0.0.1', 'bench' FROM generate_series(1, ${OTHER_SESSIONS}) AS i`,
   `INSERT INTO sessions (id, secret_hash, user_id, amr, created_at, last_seen_at, expires_at, ip, user_agent)
    VALUES ('ses_0', '${hashSecret(SESSION_SECRET)}', 'usr_0', '{pwd}', now(), now(), now() + interval '1 day', '127.0.0.1', 'bench')`,
+  `INSERT INTO organizations (id, name, slug, created_at, updated_at)
+   SELECT 'org_' || i, 'Org ' || i, 'org-' || i, now(), now() FROM generate_series(1, ${OTHER_ORGS}) AS i`,
+  `INSERT INTO organizations (id, name, slug, created_at, updated_at) VALUES ('${BENCH_ORG}', 'Bench', 'bench', now(), now())`,
+  `INSERT INTO org_roles (org_id, key, name, permissions, created_at, updated_at)
+   VALUES ('${BENCH_ORG}', 'billing', 'Billing', '{org:read,members:read}', now(), now())`,
+  `INSERT INTO memberships (org_id, user_id, role, created_at)
+   SELECT 'org_' || (1 + i % ${OTHER_ORGS}), 'usr_' || i, 'member', now() FROM generate_series(1, ${OTHER_SESSIONS}) AS i`,
+  `INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ('${BENCH_ORG}', 'usr_0', 'billing', now()), ('org_1', 'usr_0', 'admin', now())`,
 ];
 
 /**
@@ -38,10 +55,23 @@ export const FLOOR_SESSION_SQL = `SELECT s.id, s.user_id AS "userId", s.amr, s.c
      FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.secret_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`;
 
+/**
+ * The floor of a refresh in an organization: the live session by its secret's hash,
+ * the user's membership of the asked organization and its custom role's permissions,
+ * in one statement as anyone would write it. Written for the floor, not copied from
+ * the broker (whose statement also reads the user, the organization's policy columns
+ * and what the policy needs): the floor is the least such a refresh can do.
+ */
+export const FLOOR_ORG_SESSION_SQL = `SELECT s.id, s.user_id AS "userId", s.amr, s.expires_at AS "expiresAt", m.role, r.permissions
+     FROM sessions s
+     JOIN memberships m ON m.user_id = s.user_id AND m.org_id = $3
+     LEFT JOIN org_roles r ON r.org_id = m.org_id AND r.key = m.role
+     WHERE s.secret_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`;
+
 /** How a target reaches its database. */
 export type StoreSpec = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; connectionString: string; schema: string; poolSize: number };
 
-export type TargetKind = 'latchkey' | 'floor' | 'ceiling';
+export type TargetKind = 'latchkey' | 'floor' | 'floor-org' | 'ceiling';
 
 /** Parent -> target, as argv[2] JSON. */
 export interface TargetSpec {

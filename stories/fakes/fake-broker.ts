@@ -32,7 +32,6 @@ import type { FakeCredential } from './fake-authenticator.js';
 import { weakPasswordError, weakPasswordReason } from './weak-password.js';
 import { FakeProblem, problem } from './fake-problem.js';
 import { FakeOrgs, type FakeOrgAccount, type FakeOrgsViewer } from './fake-orgs.js';
-import { withTabOrganization } from './tab-organization.js';
 
 /**
  * An in-memory broker behind a fake `fetch`, for stories and element tests.
@@ -415,7 +414,8 @@ export class FakeBroker {
 
   /** A client wired to this broker, as `<lk-config>` or the `client` property takes it. */
   client(): LatchkeyClient {
-    return withTabOrganization(createClient({ url: this.url, fetch: this.fetch }));
+    // The tab's organization in memory: stories and tests on one page never share a choice through sessionStorage.
+    return createClient({ url: this.url, fetch: this.fetch, tabStorage: null });
   }
 
   /** The authenticator app of `email` shows `code` (the next time step): a code the broker has not taken yet. */

@@ -26,6 +26,7 @@ import { mountOrgs } from './modules/orgs/routes.js';
 import { mfaRoutes, mfaSignInRoutes } from './modules/mfa/routes.js';
 import { mfaRequired } from './modules/mfa/requirement.js';
 import { orgMfaRequired } from './modules/mfa/org-policy.js';
+import { orgPolicyRequired } from './modules/orgs/policy-requirement.js';
 import { samlRoutes } from './modules/saml/routes.js';
 import { stepUpRoutes } from './modules/step-up/routes.js';
 import { startSamlTrip } from './modules/saml/trip.js';
@@ -59,8 +60,9 @@ export function createBroker(options: BrokerOptions) {
     // Without a configured secret (dev), the first instance generates one and every instance shares it.
     secret: () => (secret ??= config.secret ? Promise.resolve(config.secret) : getOrCreateSecret(storage, 'code-hmac', randomSecret(), now())),
     // The broker's own gates first ("SSO required" for a domain, then a second factor where the user has one,
-    // then an organization's "MFA required": enrolment for a member with none), then the host's.
-    requirements: [ssoRequired, mfaRequired, orgMfaRequired, ...(requirements ?? [])],
+    // then an organization's "MFA required": enrolment for a member with none, then the SSO and passkey
+    // policies of the organization the session opens in), then the host's.
+    requirements: [ssoRequired, mfaRequired, orgMfaRequired, orgPolicyRequired, ...(requirements ?? [])],
   };
   if (!config.secret && !config.dev) throw new ConfigError('latchkey config: secret: required outside dev mode (at least 32 characters)');
   // The outbox is readable only at the dev route: outside dev mode it would keep every code from its owner.
@@ -97,6 +99,8 @@ export function createBroker(options: BrokerOptions) {
   }
   // Cookie-session calls take no body and count nothing: the token refresh, the hottest path, writes nothing.
   for (const calls of ['/v1/session/*', '/v1/sign-out/*']) app.use(calls, requireOrigin({ trusted }));
+  // The tab's organization switch is the one session call with a body: a small one.
+  app.use('/v1/session/org', limitBodySize());
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {

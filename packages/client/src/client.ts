@@ -4,7 +4,7 @@ import { getSession, getSessionToken, signOut } from './calls/session.js';
 import { finishPasskeySignIn, finishPasskeySignUp, restartPasskeySignUp, startPasskeySignIn } from './calls/passkeys.js';
 import { getPublicConfig, resumeSignIn, startSocialSignIn } from './calls/federation.js';
 import { createSessionClient, followStep } from './session-client.js';
-import type { CallOptions, Connection, LatchkeyClient } from './types.js';
+import type { CallOptions, Connection, LatchkeyClient, SessionStoreOptions } from './types.js';
 import type { Step } from './wire/auth.js';
 
 /**
@@ -22,7 +22,7 @@ import type { Step } from './wire/auth.js';
  * const step = await client.identify({ email: 'ada@example.com' });
  * if (step.step === 'password') await client.signInWithPassword({ email: step.email, password }); // `done`: signed in
  */
-export function createClient(options: { url: string | URL; fetch?: typeof fetch }): LatchkeyClient {
+export function createClient(options: { url: string | URL; fetch?: typeof fetch } & SessionStoreOptions): LatchkeyClient {
   const { connection: conn, session } = createSessionClient(options);
   /** Every step answer passes here, so the session follows the broker whichever call ended the flow. */
   const follow = <S extends Step>(step: S): S => followStep(session, step);

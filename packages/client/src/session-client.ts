@@ -2,7 +2,7 @@ import { connect } from './connection.js';
 import { LatchkeyError } from './errors.js';
 import { brokerUrlProblem } from './internal/request.js';
 import { createSessionStore } from './session-store.js';
-import type { LatchkeyClient, SessionStore } from './types.js';
+import type { LatchkeyClient, SessionStore, SessionStoreOptions } from './types.js';
 import type { Step } from './wire/auth.js';
 
 /**
@@ -23,11 +23,11 @@ export type SessionClient = Pick<LatchkeyClient, 'connection' | 'session'>;
  * const client = createSessionClient({ url: 'https://auth.example.com' });
  * const step = followStep(client.session, await identify(client.connection, { email }));
  */
-export function createSessionClient(options: { url: string | URL; fetch?: typeof fetch }): SessionClient {
+export function createSessionClient(options: { url: string | URL; fetch?: typeof fetch } & SessionStoreOptions): SessionClient {
   const misconfigured = brokerUrlProblem(String(options.url ?? ''));
   if (misconfigured) throw new LatchkeyError('not_configured', misconfigured);
   const connection = connect(options);
-  return { connection, session: createSessionStore(connection) };
+  return { connection, session: createSessionStore(connection, options.tabStorage === undefined ? {} : { tabStorage: options.tabStorage }) };
 }
 
 /**

@@ -242,3 +242,209 @@ describe('other tabs', () => {
     forger.close();
   });
 });
+
+describe('the organization of each tab', () => {
+  /** A tab's sessionStorage: a plain map, readable by the test. */
+  function tabStorage(initial: Record<string, string> = {}) {
+    const items = new Map(Object.entries(initial));
+    return { items, getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => void items.set(key, String(value)) };
+  }
+  const orgAnswer = (orgId: string | null, token: string, lifetimeSeconds = 300) => () =>
+    Response.json({
+      organization: orgId === null ? null : { id: orgId, name: orgId, slug: orgId, role: 'member', permissions: ['org:read'], policy: { unmet: [] }, created_at: '2026-11-24T12:00:00.000Z' },
+      token: { token, expires_at: inSeconds(lifetimeSeconds) },
+    });
+  /** A store on a tab of its own (its own sessionStorage) against a scripted broker. */
+  function tab(url: string, script: Parameters<typeof fakeBroker>[1] = {}, storage = tabStorage()) {
+    const broker = fakeBroker(url, script);
+    const store = createSessionStore(connect({ url, fetch: broker.fetch }), { tabStorage: storage });
+    return { broker, store, storage };
+  }
+
+  it('switches with POST /v1/session/org, serves the token it minted, keeps the choice in this tab and tells subscribers', async () => {
+    const url = uniqueBrokerUrl();
+    const { broker, store, storage } = tab(url, { 'POST /v1/session/org': orgAnswer('org_acme', 'acme-token') });
+    store.set(doneFor(ada, 'ses_1'));
+    const seen: Array<string | null | undefined> = [];
+    store.subscribe(() => seen.push(store.organization));
+    expect(store.organization).toBeUndefined();
+    const answer = await store.switchOrganization('org_acme');
+    expect(answer.organization).toMatchObject({ id: 'org_acme' });
+    expect(broker.seen.at(-1)).toMatchObject({ method: 'POST', path: '/v1/session/org', body: { org_id: 'org_acme' }, credentials: 'include' });
+    expect(store.organization).toBe('org_acme');
+    expect(seen).toEqual([undefined, 'org_acme']);
+    expect(await store.getToken()).toBe('acme-token');
+    expect(broker.routes()).toEqual(['POST /v1/session/org']);
+    expect(JSON.parse(storage.items.get(`latchkey:org:${url}`)!)).toEqual({ org: 'org_acme', user: 'usr_ada' });
+  });
+
+  it("asks ?org= for the tab's organization once the switch's token is due, and ?org=personal for the personal account", async () => {
+    const { broker, store } = tab(uniqueBrokerUrl(), {
+      'POST /v1/session/org': [orgAnswer('org_acme', 'acme-1'), orgAnswer(null, 'personal-1')],
+      'POST /v1/session/token?org=org_acme': tokenAnswer('acme-2'),
+      'POST /v1/session/token?org=personal': tokenAnswer('personal-2'),
+    });
+    store.set(doneFor(ada, 'ses_1'));
+    await store.switchOrganization('org_acme');
+    vi.setSystemTime(NOW + 271_000);
+    expect(await store.getToken()).toBe('acme-2');
+    await store.switchOrganization(null);
+    expect(store.organization).toBeNull();
+    expect(await store.getToken()).toBe('personal-1');
+    vi.setSystemTime(NOW + 542_000);
+    expect(await store.getToken()).toBe('personal-2');
+    expect(broker.seen.at(-2)!.body).toEqual({ org_id: null });
+  });
+
+  it('keeps the choice across a reload of the tab, and asks the session’s own organization where the tab chose none', async () => {
+    const url = uniqueBrokerUrl();
+    const storage = tabStorage();
+    const first = tab(url, { 'POST /v1/session/org': orgAnswer('org_acme', 'acme-1'), 'POST /v1/session/token': tokenAnswer('default') }, storage);
+    first.store.set(doneFor(ada, 'ses_1'));
+    // Before any switch: no ?org=, the session's own organization.
+    expect(await first.store.getToken()).toBe('default');
+    await first.store.switchOrganization('org_acme');
+    const reloaded = tab(url, { 'POST /v1/session/token?org=org_acme': tokenAnswer('acme-2') }, storage);
+    reloaded.store.set(doneFor(ada, 'ses_1'));
+    expect(reloaded.store.organization).toBe('org_acme');
+    expect(await reloaded.store.getToken()).toBe('acme-2');
+  });
+
+  it('lets two tabs of one session work in two organizations, each with its own token', async () => {
+    const url = uniqueBrokerUrl();
+    const one = tab(url, { 'POST /v1/session/org': orgAnswer('org_acme', 'acme-1'), 'POST /v1/session/token?org=org_acme': tokenAnswer('acme-2') });
+    const two = tab(url, { 'POST /v1/session/org': orgAnswer('org_globex', 'globex-1'), 'POST /v1/session/token?org=org_globex': tokenAnswer('globex-2') });
+    one.store.set(doneFor(ada, 'ses_1'));
+    await vi.waitFor(() => expect(two.store.state.status).toBe('signed-in'), { timeout: 1000, interval: 5 });
+    await one.store.switchOrganization('org_acme');
+    await two.store.switchOrganization('org_globex');
+    expect([one.store.organization, two.store.organization]).toEqual(['org_acme', 'org_globex']);
+    expect([await one.store.getToken(), await two.store.getToken()]).toEqual(['acme-1', 'globex-1']);
+    vi.setSystemTime(NOW + 271_000);
+    expect([await one.store.getToken(), await two.store.getToken()]).toEqual(['acme-2', 'globex-2']);
+    expect(one.broker.routes()).not.toContain('POST /v1/session/token?org=org_globex');
+    expect(two.broker.routes()).not.toContain('POST /v1/session/token?org=org_acme');
+  });
+
+  it("does not change this tab's organization when another tab signs in or out", async () => {
+    const url = uniqueBrokerUrl();
+    const one = tab(url);
+    const two = tab(url, { 'POST /v1/session/org': orgAnswer('org_globex', 'globex-1') });
+    two.store.set(doneFor(ada, 'ses_1'));
+    await two.store.switchOrganization('org_globex');
+    const saw: Array<string | null | undefined> = [];
+    two.store.subscribe((state) => saw.push(`${state.status}:${two.store.organization}`));
+    one.store.set(null);
+    await vi.waitFor(() => expect(two.store.state.status).toBe('signed-out'), { timeout: 1000, interval: 5 });
+    one.store.set(doneFor(ada, 'ses_2'));
+    await vi.waitFor(() => expect(two.store.state.status).toBe('signed-in'), { timeout: 1000, interval: 5 });
+    expect(two.store.organization).toBe('org_globex');
+    expect(one.store.organization).toBeUndefined();
+    expect(saw).toEqual(['signed-in:org_globex', 'signed-out:org_globex', 'signed-in:org_globex']);
+  });
+
+  it('never hands out the old organization’s token once a switch has started, not even to a getToken() already waiting', async () => {
+    const url = uniqueBrokerUrl();
+    const oldToken = held();
+    const switched = held();
+    const { store } = tab(url, { 'POST /v1/session/token?org=org_acme': oldToken.answer, 'POST /v1/session/org': switched.answer }, tabStorage({ [`latchkey:org:${url}`]: JSON.stringify({ org: 'org_acme', user: 'usr_ada' }) }));
+    store.set(doneFor(ada, 'ses_1'));
+    const waiting = store.getToken();
+    const switching = store.switchOrganization('org_globex');
+    const later = store.getToken();
+    oldToken.release(tokenAnswer('acme-token')); // arrives while the switch is on its way
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    switched.release(orgAnswer('org_globex', 'globex-token'));
+    await switching;
+    expect(await waiting).toBe('globex-token');
+    expect(await later).toBe('globex-token');
+    expect(await store.getToken()).toBe('globex-token');
+  });
+
+  it('drops a cached token of the organization left as the switch starts', async () => {
+    const switched = held();
+    const { store, broker } = tab(uniqueBrokerUrl(), { 'POST /v1/session/org': [orgAnswer('org_acme', 'acme-token'), switched.answer] });
+    store.set(doneFor(ada, 'ses_1'));
+    await store.switchOrganization('org_acme');
+    expect(await store.getToken()).toBe('acme-token');
+    const switching = store.switchOrganization('org_globex');
+    const asked = store.getToken();
+    switched.release(orgAnswer('org_globex', 'globex-token'));
+    await switching;
+    expect(await asked).toBe('globex-token');
+    expect(broker.routes()).toEqual(['POST /v1/session/org', 'POST /v1/session/org']);
+  });
+
+  it('lets the later of two switches win whatever order their answers come in', async () => {
+    const first = held();
+    const second = held();
+    const { store } = tab(uniqueBrokerUrl(), { 'POST /v1/session/org': [first.answer, second.answer] });
+    store.set(doneFor(ada, 'ses_1'));
+    const toAcme = store.switchOrganization('org_acme');
+    const toGlobex = store.switchOrganization('org_globex');
+    const asked = store.getToken();
+    second.release(orgAnswer('org_globex', 'globex-token'));
+    await toGlobex;
+    first.release(orgAnswer('org_acme', 'acme-token'));
+    await toAcme;
+    expect(store.organization).toBe('org_globex');
+    expect(await asked).toBe('globex-token');
+    expect(await store.getToken()).toBe('globex-token');
+  });
+
+  it("stays in its organization when a switch is refused, with the broker's requirement, and asks that organization's token again", async () => {
+    const url = uniqueBrokerUrl();
+    const { store, broker } = tab(url, {
+      'POST /v1/session/org': [orgAnswer('org_acme', 'acme-1'), problem('org_policy_unmet', 403, { requirement: 'mfa-enroll', org_id: 'org_globex' })],
+      'POST /v1/session/token?org=org_acme': tokenAnswer('acme-2'),
+    });
+    store.set(doneFor(ada, 'ses_1'));
+    await store.switchOrganization('org_acme');
+    const refused = await store.switchOrganization('org_globex').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(LatchkeyError);
+    expect(refused).toMatchObject({ code: 'org_policy_unmet', status: 403, problem: { requirement: 'mfa-enroll', org_id: 'org_globex' } });
+    expect(store.organization).toBe('org_acme');
+    expect(store.state.status).toBe('signed-in');
+    expect(await store.getToken()).toBe('acme-2');
+    expect(broker.routes().at(-1)).toBe('POST /v1/session/token?org=org_acme');
+  });
+
+  it('sends break_glass only when an owner asks for it', async () => {
+    const { store, broker } = tab(uniqueBrokerUrl(), { 'POST /v1/session/org': [orgAnswer('org_acme', 't1'), orgAnswer('org_acme', 't2')] });
+    store.set(doneFor(ada, 'ses_1'));
+    await store.switchOrganization('org_acme', { breakGlass: true });
+    await store.switchOrganization('org_acme');
+    expect(broker.seen.map((r) => r.body)).toEqual([{ org_id: 'org_acme', break_glass: true }, { org_id: 'org_acme' }]);
+  });
+
+  it('does not apply a choice another user made in this tab', async () => {
+    const url = uniqueBrokerUrl();
+    const { store, broker } = tab(url, { 'POST /v1/session/token': tokenAnswer('ada-default') }, tabStorage({ [`latchkey:org:${url}`]: JSON.stringify({ org: 'org_bobs', user: 'usr_bob' }) }));
+    store.set(doneFor(ada, 'ses_1'));
+    expect(store.organization).toBeUndefined();
+    expect(await store.getToken()).toBe('ada-default');
+    expect(broker.routes()).toEqual(['POST /v1/session/token']);
+  });
+
+  it('works on without storage when the tab refuses it, and ignores what is stored there that is not a choice', async () => {
+    const url = uniqueBrokerUrl();
+    const refusing = { getItem: () => { throw new DOMException('denied', 'SecurityError'); }, setItem: () => { throw new DOMException('full', 'QuotaExceededError'); } };
+    const { store } = tab(url, { 'POST /v1/session/org': orgAnswer('org_acme', 'acme-token') }, refusing as never);
+    store.set(doneFor(ada, 'ses_1'));
+    await store.switchOrganization('org_acme');
+    expect(store.organization).toBe('org_acme');
+    expect(await store.getToken()).toBe('acme-token');
+    for (const junk of ['not json', '{"org": 42, "user": null}', '"org_acme"', 'null']) {
+      const other = tab(url, {}, tabStorage({ [`latchkey:org:${url}`]: junk }));
+      expect(other.store.organization).toBeUndefined();
+    }
+  });
+
+  it('signs out when the broker answers a switch with 401', async () => {
+    const { store } = tab(uniqueBrokerUrl(), { 'POST /v1/session/org': problem('unauthenticated', 401) });
+    store.set(doneFor(ada, 'ses_1'));
+    await expect(store.switchOrganization('org_acme')).rejects.toMatchObject({ code: 'unauthenticated' });
+    expect(store.state.status).toBe('signed-out');
+    expect(store.organization).toBeUndefined();
+  });
+});

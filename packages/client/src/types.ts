@@ -14,6 +14,7 @@ import type {
   PasswordResetFinishRequest,
   PasswordResetStartRequest,
   PasswordSignInRequest,
+  OrgSwitch,
   PublicConfig,
   SocialSignInRequest,
   SsoRedirectStep,
@@ -59,8 +60,40 @@ export interface SessionStore {
   refresh(options?: CallOptions): Promise<SessionState>;
   /** Sets the state from a sign-in answer, a session, or null for signed out. */
   set(value: DoneStep | CurrentSession | null): void;
-  /** A session token for the host backend, reused until shortly before it expires. */
+  /**
+   * A session token for the host backend, reused until shortly before it
+   * expires, acting in this tab's organization (`organization`). Once a switch
+   * has started, it never answers a token of the organization left.
+   */
   getToken(options?: CallOptions): Promise<string>;
+  /**
+   * This tab's organization: an id, null for the personal account, undefined
+   * when the tab has chosen none (the session's own organization, where its
+   * sign-in came through one). Kept per tab (sessionStorage), per broker.
+   */
+  readonly organization: string | null | undefined;
+  /**
+   * Switches this tab's organization (`POST /v1/session/org`): on success the
+   * token minted for it is cached, the choice kept for this tab and subscribers
+   * told. Refusals reject with the broker's problem (`not_found`,
+   * `org_policy_unmet` with `requirement`, `forbidden`) and leave the tab where
+   * it was. `breakGlass`: an owner gets in despite an unmet SSO or passkey
+   * policy (recorded in the audit log).
+   *
+   * @example
+   * await client.session.switchOrganization('org_acme');
+   * const token = await client.session.getToken(); // org_id: org_acme
+   */
+  switchOrganization(orgId: string | null, options?: CallOptions & { breakGlass?: boolean }): Promise<OrgSwitch>;
+}
+
+/** Where a session store keeps the tab's organization: `sessionStorage` or anything shaped like it. */
+export type TabStorage = Pick<Storage, 'getItem' | 'setItem'>;
+
+/** Options of `createSessionStore`. */
+export interface SessionStoreOptions {
+  /** Where the tab's organization is kept; default the page's `sessionStorage`, null: in memory only. */
+  tabStorage?: TabStorage | null;
 }
 
 /**
@@ -96,7 +129,10 @@ export interface LatchkeyClient {
   resumeSignIn(options?: CallOptions): Promise<Step>;
   /** Null when nobody is signed in. */
   getSession(options?: CallOptions): Promise<CurrentSession | null>;
-  /** A fresh token; `audience` picks another configured audience than the page's own origin. */
-  getSessionToken(options?: CallOptions & { audience?: string }): Promise<SessionToken>;
+  /**
+   * A fresh token; `audience` picks another configured audience than the page's own origin, `org`
+   * an organization (null: the personal account; the session store's `getToken()` passes the tab's).
+   */
+  getSessionToken(options?: CallOptions & { audience?: string; org?: string | null }): Promise<SessionToken>;
   signOut(options?: CallOptions): Promise<void>;
 }

@@ -38,8 +38,15 @@ export interface SessionClaims {
    * broker from before it was minted say 1 here (the lowest, never more than was proven).
    */
   aal: 1 | 2;
-  /** The organization the session is active in, or null. */
+  /** The organization the token acts in (the browser tab's, or the session's own), or null for a personal account. */
   org_id: string | null;
-  /** The user's role in `org_id`, or null. */
+  /** The user's role in `org_id` when the token was minted, or null. */
   org_role: string | null;
+  /**
+   * What that role allows in `org_id` (the broker's permissions such as
+   * `members:manage`, and the host's own, `resource:action`); empty without a
+   * role. Tokens of a broker from before organizations had roles carry none:
+   * read as empty here, so a check grants nothing it cannot see.
+   */
+  org_permissions: string[];
 }

@@ -40,7 +40,15 @@ describe('a host backend verifying session tokens', () => {
       aal: 1,
       org_id: null,
       org_role: null,
+      org_permissions: [],
     });
+  });
+
+  it("exposes the token's organization permissions, and reads a token without any (an older broker) as none", async () => {
+    const inAcme = await broker.sign({ claims: { org_id: 'org_acme', org_role: 'billing', org_permissions: ['org:read', 'invoices:read'] } });
+    await expect(verifyToken(inAcme, { issuer: broker.issuer, audience: AUDIENCE })).resolves.toMatchObject({ org_id: 'org_acme', org_role: 'billing', org_permissions: ['org:read', 'invoices:read'] });
+    const older = await broker.sign({ claims: { org_id: 'org_acme', org_role: 'admin', org_permissions: undefined } });
+    await expect(verifyToken(older, { issuer: broker.issuer, audience: AUDIENCE })).resolves.toMatchObject({ org_id: 'org_acme', org_role: 'admin', org_permissions: [] });
   });
 
   it('says aal 1 for a token without one (a broker from before it), and refuses an aal it does not know', async () => {
@@ -163,6 +171,10 @@ describe('an attacker presenting a forged or altered token', () => {
     ['amr holding a number', { amr: ['pwd', 1] }],
     ['an org_id that is not a string', { org_id: 7 }],
     ['no org_role', { org_role: undefined }],
+    ['org_permissions as a string', { org_id: 'org_acme', org_permissions: 'members:manage' }],
+    ['org_permissions holding a number', { org_id: 'org_acme', org_permissions: ['org:read', 7] }],
+    ['org_permissions as an object', { org_id: 'org_acme', org_permissions: { 'org:delete': true } }],
+    ['org_permissions without an organization', { org_id: null, org_permissions: ['org:delete'] }],
     ['no exp', { exp: undefined }],
     ['no iat', { iat: undefined }],
     ['no jti', { jti: undefined }],

@@ -76,7 +76,7 @@ function keyLookup(keys: JWTVerifyGetKey): JWTVerifyGetKey {
 const nullableString = (value: unknown) => value === null || typeof value === 'string';
 const nonEmptyString = (value: unknown) => typeof value === 'string' && value !== '';
 
-function isSessionClaims(p: Record<string, unknown>): p is JWTPayload & Omit<SessionClaims, 'aal'> & { aal?: SessionClaims['aal'] } {
+function isSessionClaims(p: Record<string, unknown>): p is JWTPayload & Omit<SessionClaims, 'aal' | 'org_permissions'> & Partial<Pick<SessionClaims, 'aal' | 'org_permissions'>> {
   return (
     typeof p.iss === 'string' &&
     // One audience: the broker never mints a token for several apps at once.
@@ -90,7 +90,10 @@ function isSessionClaims(p: Record<string, unknown>): p is JWTPayload & Omit<Ses
     p.amr.every((method) => typeof method === 'string') &&
     (p.aal === undefined || p.aal === 1 || p.aal === 2) &&
     nullableString(p.org_id) &&
-    nullableString(p.org_role)
+    nullableString(p.org_role) &&
+    // Absent from brokers before organizations had roles; when present, a list of strings, and none without an organization.
+    (p.org_permissions === undefined || (Array.isArray(p.org_permissions) && p.org_permissions.every((permission) => typeof permission === 'string'))) &&
+    (p.org_id !== null || p.org_permissions === undefined || (p.org_permissions as unknown[]).length === 0)
   );
 }
 
@@ -98,8 +101,8 @@ function sessionClaims(payload: JWTPayload): SessionClaims {
   if (!isSessionClaims(payload)) throw new TokenError('invalid_token', 'The token does not carry session claims');
   // Defence in depth: the broker never signs a longer-lived token, so such a one is not the broker's.
   if (payload.exp - payload.iat > MAX_TOKEN_LIFETIME_SECONDS) throw new TokenError('invalid_token', 'The token lives longer than a session token may');
-  const { iss, aud, sub, sid, jti, iat, exp, amr, aal = 1, org_id, org_role } = payload;
-  return { iss, aud, sub, sid, jti, iat, exp, amr: [...amr], aal, org_id, org_role };
+  const { iss, aud, sub, sid, jti, iat, exp, amr, aal = 1, org_id, org_role, org_permissions = [] } = payload;
+  return { iss, aud, sub, sid, jti, iat, exp, amr: [...amr], aal, org_id, org_role, org_permissions: [...org_permissions] };
 }
 
 /** Checks the options once; a mistake in them is the operator's (a TypeError), never a bad token. */

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { migrate } from './migrate.js';
-import type { Db, Storage } from './storage.js';
+import type { Db, QueryOptions, Storage } from './storage.js';
 
 // timestamptz -> Date is pg's default; keep int8 (count(*)) as a number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -15,8 +15,10 @@ export interface PostgresStorageOptions {
 
 function runner(client: pg.Pool | pg.PoolClient, transaction: Db['transaction']): Db {
   return {
-    async query<Row>(sql: string, params?: unknown[]) {
-      return (await client.query(sql, params)).rows as Row[];
+    async query<Row>(sql: string, params?: unknown[], options?: QueryOptions) {
+      // A named statement is parsed and planned once per connection (pg keeps track of which it prepared).
+      const result = options?.prepare ? await client.query({ name: options.prepare, text: sql, values: params }) : await client.query(sql, params);
+      return result.rows as Row[];
     },
     async exec(sql: string) {
       await client.query(sql);

@@ -7,11 +7,22 @@ import type { RateLimitStore } from '../http/guard/rate-limit.js';
  */
 export interface Db {
   /** Runs one statement with `$1…` parameters and returns its rows. */
-  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Row[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /** Runs `fn` in one transaction: all its writes land, or none do. Nested calls join the outer one. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+}
+
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared under this name (unique per SQL text), so it is
+   * parsed and planned once per connection, not at every call: for the hottest
+   * statement (the token refresh), whose planning would otherwise cost the
+   * database more than running it. PostgreSQL names it per pooled connection;
+   * PGlite prepares every statement anyway and ignores it.
+   */
+  prepare?: string;
 }
 
 /** An open database with the schema migrated. */

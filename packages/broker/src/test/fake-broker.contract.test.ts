@@ -350,7 +350,7 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
     // An ES256 signature is 64 bytes.
     expect(Buffer.from(token.split('.')[2]!, 'base64url')).toHaveLength(64);
     expect(keys(payload)).toEqual(TOKEN_CLAIMS);
-    expect(payload).toMatchObject({ iss: url, aud: APP_ORIGIN, sub: user.id, sid: session.id, amr: ['pwd'], aal: 1, org_id: null, org_role: null, jti: expect.stringMatching(/^tok_[\w-]+$/) });
+    expect(payload).toMatchObject({ iss: url, aud: APP_ORIGIN, sub: user.id, sid: session.id, amr: ['pwd'], aal: 1, org_id: null, org_role: null, org_permissions: [], jti: expect.stringMatching(/^tok_[\w-]+$/) });
     const { iat, exp } = payload as { iat: number; exp: number };
     expect(Number.isInteger(iat) && Number.isInteger(exp)).toBe(true);
     expect(Math.abs(iat - Date.now() / 1000)).toBeLessThan(60);

@@ -138,6 +138,22 @@ describe('each broker call', () => {
     expect(broker.routes()).toEqual(['POST /v1/session/token?audience=https%3A%2F%2Fapi.example.com%2Fv1%3Fx%3D1']);
   });
 
+  it("asks for a token in an organization (?org=, 'personal' for null) beside an audience", async () => {
+    const url = uniqueBrokerUrl();
+    const token = { token: 'eyJ.token.sig', expires_at: '2026-11-24T12:05:00.000Z' };
+    const broker = fakeBroker(url, {
+      'POST /v1/session/token?org=org_a%2Fb': json(token),
+      'POST /v1/session/token?org=personal': json(token),
+      'POST /v1/session/token?audience=urn%3Aapi&org=org_acme': json(token),
+    });
+    const conn = connect({ url, fetch: broker.fetch });
+    await getSessionToken(conn, { org: 'org_a/b' });
+    await getSessionToken(conn, { org: null });
+    await getSessionToken(conn, { audience: 'urn:api', org: 'org_acme' });
+    await getSessionToken(conn, { org: undefined }).catch(() => {});
+    expect(broker.routes()).toEqual(['POST /v1/session/token?org=org_a%2Fb', 'POST /v1/session/token?org=personal', 'POST /v1/session/token?audience=urn%3Aapi&org=org_acme', 'POST /v1/session/token']);
+  });
+
   it('still throws when the session cannot be read for another reason', async () => {
     const url = uniqueBrokerUrl();
     const broker = fakeBroker(url, { 'GET /v1/session': problem('rate_limited', 429) });

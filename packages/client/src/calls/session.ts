@@ -30,22 +30,36 @@ export interface SessionTokenOptions extends CallOptions {
    * origin when that is a configured audience, else for the first one.
    */
   audience?: string;
+  /**
+   * The organization the token acts in (`?org=`): an id, or null for the
+   * personal account; without it (undefined), the session's own. 404
+   * `not_found` when the user is not a member of it, 403 `org_policy_unmet`
+   * when the session does not meet its policy, 403 `forbidden` for a personal
+   * account where the host allows none. The session store passes the tab's.
+   */
+  org?: string | null;
 }
 
 /**
  * Mints a short-lived token for the host backend (`POST /v1/session/token`,
  * 200; 401 `unauthenticated` without a session). Send it as
  * `Authorization: Bearer <token>`. A new token every call: prefer the session
- * store's `getToken()`, which reuses one until shortly before it expires.
+ * store's `getToken()`, which reuses one until shortly before it expires and
+ * asks for the tab's organization.
  *
  * @example
  * const { token } = await getSessionToken(conn);
  * await fetch('/api/me', { headers: { authorization: `Bearer ${token}` } });
  * // For an API that is not this page's origin (listed in the broker's token.audiences):
  * const forApi = await getSessionToken(conn, { audience: 'https://api.example.com' });
+ * // Acting in an organization:
+ * const inAcme = await getSessionToken(conn, { org: 'org_acme' });
  */
 export function getSessionToken(conn: Connection, options?: SessionTokenOptions): Promise<SessionToken> {
-  const query = options?.audience === undefined ? '' : `?audience=${encodeURIComponent(options.audience)}`;
+  const params: string[] = [];
+  if (options?.audience !== undefined) params.push(`audience=${encodeURIComponent(options.audience)}`);
+  if (options?.org !== undefined) params.push(`org=${options.org === null ? 'personal' : encodeURIComponent(options.org)}`);
+  const query = params.length > 0 ? `?${params.join('&')}` : '';
   return request(conn, { method: 'POST', path: `/v1/session/token${query}` }, options);
 }
 

@@ -77,6 +77,7 @@ export async function startFakeBroker() {
         aal: 1,
         org_id: null,
         org_role: null,
+        org_permissions: [],
         ...options.claims,
       };
       const defined = <T extends Record<string, unknown>>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));

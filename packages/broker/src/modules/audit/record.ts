@@ -29,6 +29,37 @@ export interface AuditEventInput {
   at: Date;
 }
 
+/** The columns of an event and its values in their order (`recordAuditEvent`, and statements that write an event alongside another write). */
+export const AUDIT_EVENT_COLUMNS = `id, org_id, type, actor_id, actor_email, target_type, target_id, target_label, data, ip, user_agent, created_at`;
+export const auditEventValues = (event: AuditEventInput): unknown[] => [
+  randomId('evt'),
+  event.orgId,
+  event.type,
+  event.actor.userId,
+  event.actor.email,
+  event.target?.type ?? null,
+  event.target?.id ?? null,
+  event.target?.label ?? null,
+  JSON.stringify(event.data ?? {}),
+  event.actor.ip,
+  event.actor.userAgent,
+  event.at,
+];
+
+/** An event as a row to insert, made before the write: in a statement of another write (a passkey sign-in's one statement), or by `insertAuditRow`. */
+export interface AuditEventRow {
+  table: 'audit_events';
+  columns: string;
+  values: unknown[];
+}
+
+export const auditEventRow = (event: AuditEventInput): AuditEventRow => ({ table: 'audit_events', columns: AUDIT_EVENT_COLUMNS, values: auditEventValues(event) });
+
+/** Appends an event made with `auditEventRow`, on `db`. */
+export async function insertAuditRow(db: Db, row: AuditEventRow): Promise<void> {
+  await db.query(`INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, row.values);
+}
+
 /**
  * Appends one event, on `db` (the caller's transaction where there is one).
  *
@@ -36,22 +67,5 @@ export interface AuditEventInput {
  * await recordAuditEvent(tx, { type: 'member.role_changed', orgId, actor, target: { type: 'user', id: member.userId, label: member.email }, data: { from: 'member', to: 'admin' }, at: now });
  */
 export async function recordAuditEvent(db: Db, event: AuditEventInput): Promise<void> {
-  await db.query(
-    `INSERT INTO audit_events (id, org_id, type, actor_id, actor_email, target_type, target_id, target_label, data, ip, user_agent, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [
-      randomId('evt'),
-      event.orgId,
-      event.type,
-      event.actor.userId,
-      event.actor.email,
-      event.target?.type ?? null,
-      event.target?.id ?? null,
-      event.target?.label ?? null,
-      JSON.stringify(event.data ?? {}),
-      event.actor.ip,
-      event.actor.userAgent,
-      event.at,
-    ],
-  );
+  await insertAuditRow(db, auditEventRow(event));
 }

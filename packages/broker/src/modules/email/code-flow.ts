@@ -6,6 +6,7 @@ import { attemptFlow, findOpenFlow, insertFlow, renewFlow, type FlowKey, type Fl
 import type { Db } from '../../storage/storage.js';
 import type { Browser } from '../sign-in/browser.js';
 import { takeCodeAttempt, takeMail } from '../sign-in/attempts.js';
+import { recordSignInFailure } from '../sign-in/failures.js';
 import { hashCode } from './codes.js';
 import { addressInUseMail, alreadyRegisteredMail, codeMail } from './messages.js';
 
@@ -131,6 +132,10 @@ export async function redeemCode<T>(deps: Deps, browser: Browser, flow: FlowReco
   const result = await deps.storage
     .transaction(async (tx) => {
       const attempt = await attemptFlow<EmailCodeFlow>(tx, key, codeHash);
+      // A wrong sign-in code is a failed sign-in (the flow of an unknown address too, without its account id).
+      if (attempt && !attempt.accepted && attempt.data.purpose === 'sign-in') {
+        await recordSignInFailure(tx, browser, { userId: attempt.userId, email: attempt.data.email, method: 'email_code', at: key.now });
+      }
       return attempt?.accepted ? { attempt, value: await then(tx, attempt) } : { attempt };
     })
     .catch(async (error: unknown) => {

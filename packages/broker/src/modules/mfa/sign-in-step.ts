@@ -5,6 +5,7 @@ import { findOpenFlow, findUserById, type FlowKey } from '../../storage/queries/
 import type { Browser } from '../sign-in/browser.js';
 import { advanceSignIn, PENDING_SIGN_IN, type PendingSignIn, type StepOutcome } from '../sign-in/complete.js';
 import type { Factor } from '../sign-in/factors.js';
+import { recordSignInFailure } from '../sign-in/failures.js';
 import { attemptSecondFactor } from './attempt.js';
 import { proveTotp } from './authenticator-app.js';
 import { spendRecoveryCode } from './recovery-codes.js';
@@ -30,6 +31,10 @@ export async function answerMfaStep(deps: Deps, browser: Browser, request: MfaVe
         : (await spendRecoveryCode(tx, user.id, request.code, at))
           ? { method: 'recovery_code', at: at.toISOString() }
           : undefined;
-    return factor && advanceSignIn(tx, deps, browser, user, counted, factor);
+    if (!factor) {
+      await recordSignInFailure(tx, browser, { userId: user.id, email: user.email, method: request.method === 'totp' ? 'otp' : 'recovery_code', at });
+      return undefined;
+    }
+    return advanceSignIn(tx, deps, browser, user, counted, factor);
   });
 }

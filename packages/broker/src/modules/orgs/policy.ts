@@ -16,8 +16,14 @@ export interface OrgPolicy {
   graceUntil: Date | null;
 }
 
-/** A second factor in the session (authenticator app, recovery code, passkey), or an IdP's MFA its connection trusts (`idp_mfa`). */
-const hasSecondFactor = (factors: readonly Factor[]) => factors.some((f) => SECOND_FACTORS.has(f.method) || f.idp_mfa === true);
+/**
+ * A second factor in the session (authenticator app, recovery code, passkey), or an IdP's MFA its connection
+ * trusts (`idp_mfa`). A passkey alone counts unless user verification is only preferred of passkeys
+ * (`passkeys.userVerification: 'preferred'`): then it may have verified no one (see `twoFactors`).
+ */
+const hasSecondFactor = (factors: readonly Factor[], userVerification?: 'required' | 'preferred') =>
+  !(userVerification === 'preferred' && factors.length === 1 && factors[0]!.method === 'passkey') &&
+  factors.some((f) => SECOND_FACTORS.has(f.method) || f.idp_mfa === true);
 
 /** A sign-in through one of `orgId`'s own connections (an `oidc` or `saml` factor carrying that organization). */
 const viaOrgConnection = (factors: readonly Factor[], orgId: string) => factors.some((f) => (f.method === 'oidc' || f.method === 'saml') && f.org === orgId);
@@ -27,6 +33,8 @@ const viaOrgConnection = (factors: readonly Factor[], orgId: string) => factors.
  * meet, in the order mfa, passkey, sso. Pure: the members page, `GET /v1/orgs`
  * and the switch into an organization all ask it.
  * - `mfa`: a second factor (SECOND_FACTORS) or a trusted IdP MFA (`idp_mfa`);
+ *   a lone passkey not under `userVerification: 'preferred'` (the broker's
+ *   `passkeys.userVerification`, passed by the switch and the token mint);
  * - `passkey`: a passkey factor;
  * - `sso`: an `oidc`/`saml` factor whose `org` is this organization (SSO into
  *   another organization never counts).
@@ -37,10 +45,10 @@ const viaOrgConnection = (factors: readonly Factor[], orgId: string) => factors.
  * unmetRequirements([{ method: 'pwd', at }], { orgId, requireMfa: true, requirePasskey: false, requireSso: false, graceUntil: null }, now);
  * // [{ requirement: 'mfa', grace_until: null }]
  */
-export function unmetRequirements(factors: readonly Factor[], policy: OrgPolicy, now: Date): OrgPolicyRequirement[] {
+export function unmetRequirements(factors: readonly Factor[], policy: OrgPolicy, now: Date, userVerification?: 'required' | 'preferred'): OrgPolicyRequirement[] {
   const graceUntil = policy.graceUntil !== null && policy.graceUntil.getTime() > now.getTime() ? policy.graceUntil.toISOString() : null;
   const unmet: OrgPolicyRequirement[] = [];
-  if (policy.requireMfa && !hasSecondFactor(factors)) unmet.push({ requirement: 'mfa', grace_until: graceUntil });
+  if (policy.requireMfa && !hasSecondFactor(factors, userVerification)) unmet.push({ requirement: 'mfa', grace_until: graceUntil });
   if (policy.requirePasskey && !factors.some((f) => f.method === 'passkey')) unmet.push({ requirement: 'passkey', grace_until: graceUntil });
   if (policy.requireSso && !viaOrgConnection(factors, policy.orgId)) unmet.push({ requirement: 'sso', grace_until: graceUntil });
   return unmet;

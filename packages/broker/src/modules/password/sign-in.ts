@@ -6,6 +6,7 @@ import { ProblemError } from '../../http/problem.js';
 import { findUserByEmail } from '../../storage/queries/index.js';
 import { takePasswordAttempt } from '../sign-in/attempts.js';
 import type { Browser } from '../sign-in/browser.js';
+import { recordSignInFailure } from '../sign-in/failures.js';
 import { completeFirstFactor, type StepOutcome } from '../sign-in/complete.js';
 import { verifyPassword } from './hash.js';
 
@@ -21,7 +22,11 @@ export async function signInWithPassword(deps: Deps, browser: Browser, body: Pas
   const attempt = await takePasswordAttempt(deps, browser, body.email);
   const user = await findUserByEmail(deps.storage, body.email);
   const ok = await verifyPassword(user?.passwordHash, body.password);
-  if (!user || !ok) throw new ProblemError('invalid_credentials');
+  if (!user || !ok) {
+    // Recorded alike for an unknown account and a wrong password (one insert each): no timing difference.
+    await recordSignInFailure(deps.storage, browser, { userId: user?.id ?? null, email: body.email, method: 'pwd', at: deps.clock() });
+    throw new ProblemError('invalid_credentials');
+  }
   await attempt.giveBack();
   return deps.storage.transaction((tx) => completeFirstFactor(tx, deps, browser, user, { method: 'pwd', at: deps.clock().toISOString() }, returnTo));
 }

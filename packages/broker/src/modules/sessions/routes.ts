@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../deps.js';
-import { ProblemError } from '../../http/problem.js';
+import { readJson } from '../../http/body.js';
 import { revokeSession } from '../../storage/queries/index.js';
+import { mintTokenFor, orgSwitchSchema, parseOrgQuery, switchOrganization } from '../orgs/switch.js';
 import { sessionCookie } from './cookie.js';
 import { JWKS_MAX_AGE_SECONDS, publishedKeys } from './keys.js';
 import { currentSession, toWireSession, toWireUser } from './sessions.js';
-import { issueSessionToken, tokenAudience } from './token.js';
 
-/** GET /v1/session, POST /v1/session/token[?audience=] */
+/** GET /v1/session, POST /v1/session/token[?audience=][&org=], POST /v1/session/org (the tab's organization; see orgs/switch.ts) */
 export function sessionRoutes(deps: Deps) {
   return new Hono()
     .get('/', async (c) => {
@@ -18,11 +18,15 @@ export function sessionRoutes(deps: Deps) {
       return c.json({ user: toWireUser(current.user), session: toWireSession(current.session) });
     })
     .post('/token', async (c) => {
-      const audience = tokenAudience(deps.config.token.audiences, c.req.query('audience'), c.req.header('origin'));
-      const current = await currentSession(deps, c);
-      if (!current) throw new ProblemError('unauthenticated');
+      const token = await mintTokenFor(deps, c, parseOrgQuery(c.req.query('org')));
       c.header('cache-control', 'no-store');
-      return c.json(await issueSessionToken(deps, current.session, audience));
+      return c.json(token);
+    })
+    .post('/org', async (c) => {
+      const body = await readJson(c, orgSwitchSchema);
+      const switched = await switchOrganization(deps, c, body);
+      c.header('cache-control', 'no-store');
+      return c.json(switched);
     });
 }
 

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { SessionInfo, User } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
-import { findLiveSession, touchSession, type SessionRecord, type SessionUser, type UserRecord } from '../../storage/queries/index.js';
+import { findLiveSession, findLiveSessionInOrg, touchSession, type SessionOrgMembership, type SessionRecord, type SessionUser, type UserRecord } from '../../storage/queries/index.js';
 import { assuranceLevel } from '../sign-in/factors.js';
 import { sessionCookie } from './cookie.js';
 
@@ -41,6 +41,24 @@ export async function currentSession(deps: Deps, c: Context): Promise<{ session:
   if (!secret || secret.length > 128) return undefined;
   const now = deps.clock();
   const current = await findLiveSession(deps.storage, hashSecret(secret), now);
+  if (current && now.getTime() - current.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await touchSession(deps.storage, current.session.id, now);
+  return current;
+}
+
+/**
+ * As `currentSession`, with the user's membership of `orgId` (undefined: of
+ * the session's own organization; null: none) read in the same query: the token mint and
+ * the organization switch each cost one round trip (see `findLiveSessionInOrg`).
+ */
+export async function currentSessionInOrg(
+  deps: Deps,
+  c: Context,
+  orgId: string | null | undefined,
+): Promise<{ session: SessionRecord; user: SessionUser; membership: SessionOrgMembership | undefined } | undefined> {
+  const secret = sessionCookie(deps.config).read(c);
+  if (!secret || secret.length > 128) return undefined;
+  const now = deps.clock();
+  const current = await findLiveSessionInOrg(deps.storage, hashSecret(secret), now, orgId);
   if (current && now.getTime() - current.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await touchSession(deps.storage, current.session.id, now);
   return current;
 }

@@ -34,20 +34,37 @@ export function tokenAudience(audiences: readonly string[], requested: string | 
   return audiences[0]!;
 }
 
+/** The organization a token acts in: its id, the user's role there now and what that role allows. */
+export interface TokenOrg {
+  id: string | null;
+  role: string | null;
+  permissions: string[];
+}
+
+/** A personal token: no organization, no role, no permission. */
+export const PERSONAL: TokenOrg = { id: null, role: null, permissions: [] };
+
 /**
  * Mints the short-lived ES256 token a host backend verifies offline, for one
- * audience (see `tokenAudience`), with a random `jti`.
+ * audience (see `tokenAudience`), with a random `jti`, acting in `org` (decided
+ * by the caller from the membership read with the session: see orgs/switch.ts).
  *
  * @example
- * const { token } = await issueSessionToken(deps, session, 'https://app.example.com');
+ * const { token } = await issueSessionToken(deps, session, 'https://app.example.com', { id: 'org_…', role: 'admin', permissions });
  */
-export async function issueSessionToken(deps: Deps, session: SessionRecord, audience: string): Promise<SessionToken> {
+export async function issueSessionToken(deps: Deps, session: SessionRecord, audience: string, org: TokenOrg): Promise<SessionToken> {
   const { kid, key } = await activeSigningKey(deps);
   const iat = Math.floor(deps.clock().getTime() / 1000);
   // Never outlive the session itself.
   const exp = Math.min(iat + deps.config.token.ttlSeconds, Math.floor(session.expiresAt.getTime() / 1000));
-  // org_role: the user's membership role in the active organization, read with the session (null without one).
-  const token = await new SignJWT({ sid: session.id, amr: session.amr, aal: assuranceLevel(session.factors), org_id: session.orgId, org_role: session.orgId ? (session.orgRole ?? null) : null })
+  const token = await new SignJWT({
+    sid: session.id,
+    amr: session.amr,
+    aal: assuranceLevel(session.factors),
+    org_id: org.id,
+    org_role: org.role,
+    org_permissions: org.permissions,
+  })
     .setProtectedHeader({ alg: 'ES256', kid, typ: SESSION_TOKEN_TYPE })
     .setIssuer(deps.config.publicUrl)
     .setSubject(session.userId)

@@ -4,6 +4,7 @@ import { ProblemError } from '../../http/problem.js';
 import { randomId, randomSecret } from '../../random.js';
 import { appendSessionFactor, appendToFlowArray, consumeFlow, insertFlow, insertSession, type FlowRecord, type NewFlow, type NewSession, type SessionRecord, type SessionUser } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
+import { auditEventRow, insertAuditRow, type AuditEventRow } from '../audit/record.js';
 import { hashSecret, toWireSession, toWireUser } from '../sessions/sessions.js';
 import type { Browser } from './browser.js';
 import { amrOf, orgOf, type Factor } from './factors.js';
@@ -61,8 +62,11 @@ async function nextStep(tx: Db, deps: Deps, user: SessionUser, pending: FlowReco
 /** What a sign-in step leads to, decided before anything is written: the answer, and the row to store for it. */
 export interface SignInPlan {
   outcome: StepOutcome;
-  /** The session to open (the answer is `done`), or the pending sign-in that waits for the step asked for. */
-  store: { session: NewSession } | { pendingSignIn: NewFlow<PendingSignIn> };
+  /**
+   * The session to open (the answer is `done`) with the row of its `sign_in.succeeded` audit event
+   * (`alongside`), written together; or the pending sign-in that waits for the step asked for.
+   */
+  store: { session: NewSession; alongside: AuditEventRow } | { pendingSignIn: NewFlow<PendingSignIn> };
 }
 
 /**
@@ -146,11 +150,19 @@ export async function advanceSignIn(
 }
 
 async function storePlan(tx: Db, plan: SignInPlan): Promise<void> {
-  if ('session' in plan.store) await insertSession(tx, plan.store.session);
-  else await insertFlow(tx, plan.store.pendingSignIn);
+  if ('session' in plan.store) {
+    await insertSession(tx, plan.store.session);
+    await insertAuditRow(tx, plan.store.alongside);
+  } else await insertFlow(tx, plan.store.pendingSignIn);
 }
 
-/** A new session and the `done` answer for it; its cookie secret goes back to the route only. */
+/**
+ * A new session and the `done` answer for it; its cookie secret goes back to
+ * the route only. With it, the `sign_in.succeeded` audit event (issue 24 §5):
+ * the organization the session opens in (or none), the methods (`amr`), the
+ * browser's address and user agent; stored with the session, so no session
+ * opens unrecorded.
+ */
 function planSession(deps: Deps, browser: Browser, user: SessionUser, pending: PendingSignIn): SignInPlan & { outcome: StepOutcome<DoneStep> } {
   const now = deps.clock();
   const secret = randomSecret();
@@ -173,7 +185,17 @@ function planSession(deps: Deps, browser: Browser, user: SessionUser, pending: P
       step: { step: 'done', user: toWireUser(user), session: toWireSession({ ...record, lastSeenAt: now, revokedAt: null }), return_to: pending.return_to },
       session: { secret, maxAgeSeconds, email: user.email },
     },
-    store: { session },
+    store: {
+      session,
+      alongside: auditEventRow({
+        type: 'sign_in.succeeded',
+        orgId: session.orgId,
+        actor: { userId: user.id, email: user.email, ip: browser.ip ?? null, userAgent: browser.userAgent },
+        target: { type: 'session', id: session.id },
+        data: { methods: session.amr },
+        at: now,
+      }),
+    },
   };
 }
 

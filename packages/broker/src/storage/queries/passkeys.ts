@@ -131,8 +131,10 @@ export async function finishPasskeySignInOnce<Data>(
   db: Db,
   key: FlowKey,
   use: PasskeyUse,
-  store: { session: NewSession } | { pendingSignIn: NewFlow<Data> },
+  // `alongside`: another row that lands with the session, in the same statement (its audit event).
+  store: { session: NewSession; alongside?: { table: string; columns: string; values: unknown[] } } | { pendingSignIn: NewFlow<Data> },
 ): Promise<{ open: boolean; moved: boolean }> {
+  const alongside = 'session' in store ? store.alongside : undefined;
   const [table, columns, values] =
     'session' in store ? ['sessions', NEW_SESSION_COLUMNS, newSessionValues(store.session)] : ['flows', NEW_FLOW_COLUMNS, newFlowValues(store.pendingSignIn)];
   const rows = await db.query<{ open: boolean; moved: boolean }>(
@@ -142,9 +144,12 @@ export async function finishPasskeySignInOnce<Data>(
        ),
        consumed AS (UPDATE flows SET consumed_at = $4 WHERE id IN (SELECT id FROM flow) AND EXISTS (SELECT 1 FROM passkey)),
        used AS (UPDATE passkeys SET counter = $6, backed_up = $7, last_used_at = $8 WHERE id IN (SELECT id FROM passkey)),
-       stored AS (INSERT INTO ${table} (${columns}) SELECT ${placeholders(9, values.length)} FROM passkey)
+       stored AS (INSERT INTO ${table} (${columns}) SELECT ${placeholders(9, values.length)} FROM passkey)${
+         alongside ? `,
+       alongside AS (INSERT INTO ${alongside.table} (${alongside.columns}) SELECT ${placeholders(9 + values.length, alongside.values.length)} FROM passkey)` : ''
+       }
      SELECT EXISTS (SELECT 1 FROM flow) AS open, EXISTS (SELECT 1 FROM passkey) AS moved`,
-    [...flowKeyParams(key), use.id, use.counter, use.backedUp, use.at, ...values],
+    [...flowKeyParams(key), use.id, use.counter, use.backedUp, use.at, ...values, ...(alongside?.values ?? [])],
   );
   return rows[0]!;
 }

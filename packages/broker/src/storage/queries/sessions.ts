@@ -13,9 +13,9 @@ export interface SessionRecord {
   orgId: string | null;
   /**
    * The user's role in `orgId` now (memberships), read with the session by
-   * `findLiveSession` for the token's `org_role`; null without an organization
-   * or a membership. Not a column of `sessions`: a role changed by the admin API
-   * shows in the next token.
+   * `findLiveSession`; null without an organization or a membership. Not a
+   * column of `sessions`. The token mint reads the tab's organization instead
+   * (`findLiveSessionInOrg`), with the role's permissions and the policy.
    */
   orgRole?: string | null;
   createdAt: Date;
@@ -74,6 +74,106 @@ export async function findLiveSession(db: Db, secretHash: string, now: Date): Pr
   if (!row) return undefined;
   const { userEmail, userEmailVerifiedAt, userName, userCreatedAt, ...session } = row;
   return { session, user: { id: session.userId, email: userEmail, emailVerifiedAt: userEmailVerifiedAt, name: userName, createdAt: userCreatedAt } };
+}
+
+/**
+ * The user's membership of the organization a token is minted for, read with
+ * the session by `findLiveSessionInOrg`: the role, the custom role's
+ * permissions, the organization and its policy columns.
+ */
+export interface SessionOrgMembership {
+  orgId: string;
+  name: string;
+  slug: string;
+  createdAt: Date;
+  role: string;
+  /** The custom role's permissions (`org_roles`); null for a built-in role or a role that no longer exists. */
+  custom: string[] | null;
+  requireMfa: boolean;
+  requirePasskey: boolean;
+  requireSso: boolean;
+  graceUntil: Date | null;
+  /** Whether the account has an authenticator app, a passkey: read only when the organization requires MFA (else null). */
+  hasTotp: boolean | null;
+  hasPasskey: boolean | null;
+  /**
+   * Whether an owner broke the glass for this session into this organization
+   * (an `org.break_glass` audit event names the session). Read only when an
+   * owner's session misses a required SSO or passkey (else null), so a refresh
+   * that meets the policy never touches the audit log.
+   */
+  brokeGlass: boolean | null;
+}
+
+type SessionOrgRow = SessionRecord & { userEmail: string; userEmailVerifiedAt: Date | null; userName: string | null; userCreatedAt: Date } & {
+  [K in keyof SessionOrgMembership as `m_${K}`]: SessionOrgMembership[K] | null;
+};
+
+/**
+ * The token mint's one round trip (issue 24 §3): the live session of
+ * `secretHash` and its user, as `findLiveSession` reads them, with the user's
+ * membership of `orgId` (else of the session's own organization) and what the
+ * mint decides with: the role and its custom permissions, the organization's
+ * policy columns, and — only where a policy needs them, so a refresh that
+ * meets its policy reads nothing more — whether the account could prove a
+ * second factor and whether an owner broke the glass for this session.
+ * `membership` is undefined when the user is not a member (any more).
+ */
+export async function findLiveSessionInOrg(
+  db: Db,
+  secretHash: string,
+  now: Date,
+  orgId: string | null | undefined,
+): Promise<{ session: SessionRecord; user: SessionUser; membership: SessionOrgMembership | undefined } | undefined> {
+  const rows = await db.query<SessionOrgRow>(
+    `SELECT s.id, s.user_id AS "userId", s.factors, s.amr, s.org_id AS "orgId", s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt", s.expires_at AS "expiresAt",
+       s.revoked_at AS "revokedAt", s.ip, s.user_agent AS "userAgent",
+       u.email AS "userEmail", u.email_verified_at AS "userEmailVerifiedAt", u.name AS "userName", u.created_at AS "userCreatedAt",
+       m.org_id AS "m_orgId", o.name AS "m_name", o.slug AS "m_slug", o.created_at AS "m_createdAt", m.role AS "m_role", r.permissions AS "m_custom",
+       o.require_mfa AS "m_requireMfa", o.require_passkey AS "m_requirePasskey", o.require_sso AS "m_requireSso", o.policy_grace_until AS "m_graceUntil",
+       CASE WHEN o.require_mfa THEN EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = s.user_id) END AS "m_hasTotp",
+       CASE WHEN o.require_mfa THEN EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = s.user_id) END AS "m_hasPasskey",
+       CASE WHEN m.role = 'owner' AND (
+           (o.require_sso AND NOT (s.factors @> jsonb_build_array(jsonb_build_object('method', 'oidc', 'org', o.id))
+                                OR s.factors @> jsonb_build_array(jsonb_build_object('method', 'saml', 'org', o.id))))
+           OR (o.require_passkey AND NOT s.factors @> '[{"method": "passkey"}]'))
+         THEN EXISTS (SELECT 1 FROM audit_events e WHERE e.org_id = o.id AND e.type = 'org.break_glass' AND e.target_type = 'session' AND e.target_id = s.id)
+       END AS "m_brokeGlass"
+     FROM sessions s JOIN users u ON u.id = s.user_id
+     LEFT JOIN memberships m ON $4::boolean AND m.org_id = COALESCE($3::text, s.org_id) AND m.user_id = s.user_id
+     LEFT JOIN organizations o ON o.id = m.org_id
+     LEFT JOIN org_roles r ON r.org_id = m.org_id AND r.key = m.role
+     WHERE s.secret_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
+    [secretHash, now, orgId ?? null, orgId !== null],
+    // The refresh's statement: planned once per connection, not at every refresh (planning it costs more than running it).
+    { prepare: 'lk_live_session_in_org' },
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const {
+    userEmail, userEmailVerifiedAt, userName, userCreatedAt,
+    m_orgId, m_name, m_slug, m_createdAt, m_role, m_custom, m_requireMfa, m_requirePasskey, m_requireSso, m_graceUntil, m_hasTotp, m_hasPasskey, m_brokeGlass,
+    ...session
+  } = row;
+  const membership: SessionOrgMembership | undefined =
+    m_orgId === null
+      ? undefined
+      : {
+          orgId: m_orgId,
+          name: m_name!,
+          slug: m_slug!,
+          createdAt: m_createdAt!,
+          role: m_role!,
+          custom: m_custom,
+          requireMfa: m_requireMfa!,
+          requirePasskey: m_requirePasskey!,
+          requireSso: m_requireSso!,
+          graceUntil: m_graceUntil,
+          hasTotp: m_hasTotp,
+          hasPasskey: m_hasPasskey,
+          brokeGlass: m_brokeGlass,
+        };
+  return { session, user: { id: session.userId, email: userEmail, emailVerifiedAt: userEmailVerifiedAt, name: userName, createdAt: userCreatedAt }, membership };
 }
 
 export async function touchSession(db: Db, id: string, at: Date): Promise<void> {
