@@ -8,9 +8,15 @@ const { client, lang } = setUpPage();
 const back = `${location.origin}/${lang ? `?lang=${encodeURIComponent(lang)}` : ''}#signed-in`;
 for (const id of ['sign-in', 'sign-up']) $(id).setAttribute('return-to', back);
 
+/**
+ * An invitation or invite link (`?lk_invitation=` / `?lk_invite=`, where the broker's mails and
+ * links point): lk-sign-up shows it, signed in ("Join") or not (make an account, then join).
+ */
+const joining = () => ['lk_invitation', 'lk_invite'].some((name) => new URLSearchParams(location.search).has(name));
+
 /** Sign in and sign up share one spot; the hash picks which card shows. */
 function showAuthCard() {
-  const signUp = location.hash === '#sign-up';
+  const signUp = location.hash === '#sign-up' || joining();
   $('sign-up').hidden = !signUp;
   $('sign-in').hidden = signUp;
 }
@@ -21,9 +27,10 @@ let shown: SessionState['status'] = 'loading';
 client.session.subscribe((state) => {
   $('loading').hidden = state.status !== 'loading';
   // Broker unreachable: the cards say so themselves, with "Try again".
-  $('signed-out').hidden = state.status !== 'signed-out' && state.status !== 'error';
-  $('signed-in').hidden = state.status !== 'signed-in';
-  if (state.status === 'signed-in') {
+  const invited = joining();
+  $('signed-out').hidden = state.status === 'loading' || (state.status === 'signed-in' && !invited);
+  $('signed-in').hidden = state.status !== 'signed-in' || invited;
+  if (state.status === 'signed-in' && !invited) {
     $('welcome').textContent = `Welcome, ${state.user.name ?? state.user.email}`;
     if (shown !== 'signed-in') {
       $('welcome').focus();
