@@ -3,6 +3,7 @@ import { joinOrganization, listJoinableOrganizations, requestAccess, type Joinab
 import { msg, str } from '../internal/localize.js';
 import { LatestTask } from '../internal/latest-task.js';
 import { errorMessage } from '../internal/messages.js';
+import { isolate } from '../internal/locale-state.js';
 import { initialOf } from './org-list.js';
 
 // lk-org-switcher's "Organizations you can join" (issue 24 §2, the requester's side): a chunk
@@ -77,7 +78,7 @@ export class JoinableGroup {
         const request = await requestAccess(connection, entry.id, {});
         this.#sent.add(entry.id);
         this.list = this.list?.map((j) => (j.id === entry.id ? { ...j, request } : j));
-        this.status = msg(str`Request sent to ${entry.name}.`);
+        this.status = msg(str`Request sent to ${isolate(entry.name)}.`);
       }
     } catch (error) {
       this.alert = errorMessage(error);
@@ -103,7 +104,7 @@ export class JoinableGroup {
       j.enrollment === 'automatic' ? msg('Join') : pending ? (this.#sent.has(j.id) ? msg('Request sent') : msg('Request pending')) : denied ? msg('Ask again') : msg('Ask to join');
     const busy = this.#busy === j.id;
     return html`<button part="menu-item joinable" role="menuitem" type="button" tabindex="-1" aria-disabled=${pending ? 'true' : nothing} aria-busy=${busy ? 'true' : nothing} @click=${() => void this.act(j)}> <span part="org-avatar" aria-hidden="true">${initialOf(j.name)}</span> <span class="org-text"><span class="org-name">${j.name}</span> <span class="org-role">${j.domain}</span>${denied
-        ? html` <span class="denied">${request.reason ? msg(str`Request denied: ${request.reason}`) : msg('Request denied')}</span>`
+        ? html` <span class="denied">${request.reason ? msg(str`Request denied: ${isolate(request.reason)}`) : msg('Request denied')}</span>`
         : nothing}</span> ${busy ? html`<span class="busy" aria-hidden="true"></span>` : nothing}<span class="join-action">${action}</span> </button>`;
   }
 }

@@ -29,7 +29,10 @@ type Popup = 'menu' | 'create' | 'policy';
  * (the broker checks the membership and the organization's security policy, and the
  * tab's next token carries its `org_id`) and fires `lk-org-changed`. "Create
  * organization" (where the host allows it) asks for a name, makes the organization
- * with the user as its owner, and switches into it.
+ * with the user as its owner, and switches into it. Below the user's organizations,
+ * "Organizations you can join" lists those their verified address may join ("Join":
+ * automatic enrolment, then the switch) or ask to join ("Ask to join", "Request
+ * pending", a denial with its reason and "Ask again"), read when the menu opens.
  *
  * When an organization's policy refuses the switch (`org_policy_unmet`), the menu says
  * what it requires (two-step verification, a passkey, single sign-on) with a button
@@ -48,7 +51,7 @@ type Popup = 'menu' | 'create' | 'policy';
  * @csspart button - The button that opens the menu.
  * @csspart org-avatar - An organization's initial (a person for the personal account), on the button and in the menu.
  * @csspart menu - The menu.
- * @csspart menu-item - Each entry of the menu (`org` for an organization or the personal account, `create` for "Create organization").
+ * @csspart menu-item - Each entry of the menu (`org` for an organization or the personal account, `joinable` for one to join, `create` for "Create organization").
  * @csspart panel - In place of the menu: "Create organization", or what an organization's policy requires.
  *
  * @cssproperty --lk-color-primary - Buttons, links and focus rings. Darkened on light surfaces and lightened on dark ones where text needs it.
