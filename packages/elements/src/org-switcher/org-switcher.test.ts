@@ -310,7 +310,7 @@ describe('lk-org-switcher', () => {
       item('Initrode').click();
       await until(() => item('Initrode').textContent!.includes('Request sent'));
       expect(item('Initrode').getAttribute('aria-disabled')).toBe('true');
-      expect(root.querySelector('[role="status"]')!.textContent).toBe('Request sent to Initrode.');
+      expect(text(root.querySelector('[role="status"]')!)).toBe('Request sent to Initrode.');
       item('Initrode').click();
       await new Promise((r) => setTimeout(r, 50));
       expect(broker.requests.filter((r) => r.startsWith('POST'))).toEqual(['POST /v1/orgs/org_initrode/access-requests']);
