@@ -41,7 +41,12 @@ export const ELEMENTS = [
   // the policy panel are chunks of their own (0.7 and 1.0 kB), loaded when picked or the page is idle.
   // The panel opens lk-mfa's enrolment in place only where the page has lk-mfa, so the switcher
   // never carries it (an import() of it would also split every element's shared code into chunks).
-  { name: 'lk-org-switcher', entry: 'packages/elements/src/org-switcher/org-switcher.ts', budgets: { entry: 18_000, total: 22_500 } },
+  // "Organizations you can join" (issue 24 §2, the requester's side) is a chunk of its own (org-joinable.ts, 1.2 kB),
+  // imported when the menu opens and while the page is idle: total + 1,500. The first screen carries only its loader,
+  // its slot in the menu and a status region, but the chunk's imports (the client's calls, LatestTask, the error
+  // messages, the avatar's initial) become the entry's exports, about 0.2 kB: entry + 300 (18,204 measured).
+  // Shaving that back (a smaller loader, the status region inside the chunk) is open work.
+  { name: 'lk-org-switcher', entry: 'packages/elements/src/org-switcher/org-switcher.ts', budgets: { entry: 18_300, total: 24_000 } },
   // total: DESIGN.md's bar is 50 kB for the code of every element in English, and it is NOT met: issue 23
   // (2026-12-06) took it from 40.7 kB to 63.6 kB with lk-mfa, the account page's email, password, sessions,
   // two-step and step-up sections, enrolment during sign-in and the QR encoder (uqr, 4.0 kB), every one a

@@ -312,6 +312,59 @@ export const SignedOut: Story = {
   },
 };
 
+/** Ada's address is at example.com: Hooli enrols it at once, Initrode and Umbrella take requests (Ada's to Umbrella was denied). */
+const joinable: FakeOrgsSeed = {
+  organizations: [
+    ...threeOrgs.organizations!.slice(0, 1),
+    { id: 'org_hooli', name: 'Hooli', members: { 'gavin@hooli.test': 'owner' }, domains: [{ domain: 'example.com', enrollment: 'automatic', txtToken: 'hooli' }] },
+    { id: 'org_initrode', name: 'Initrode', members: { 'bill@initrode.test': 'owner' }, domains: [{ domain: 'example.com', enrollment: 'request', txtToken: 'initrode' }] },
+    { id: 'org_piper', name: 'Pied Piper', members: { 'rh@piper.test': 'owner' }, domains: [{ domain: 'example.com', enrollment: 'request', txtToken: 'piper' }], requests: [{ email: ADA, createdAt: '2026-11-30T12:00:00.000Z' }] },
+  ],
+};
+const denied: FakeOrgsSeed = {
+  organizations: [
+    ...threeOrgs.organizations!.slice(0, 1),
+    {
+      id: 'org_umbrella',
+      name: 'Umbrella',
+      members: { 'al@umbrella.test': 'owner' },
+      domains: [{ domain: 'example.com', enrollment: 'request', txtToken: 'umbrella' }],
+      requests: [{ email: ADA, status: 'denied', reason: 'Contractors use the partner portal.', createdAt: '2026-11-30T12:00:00.000Z' }],
+    },
+  ],
+};
+
+/** Opens the menu and waits for the organizations to join. */
+async function openJoinable(canvasElement: HTMLElement, menuName?: string) {
+  const s = await openMenu(canvasElement, menuName);
+  const group = await waitFor(() => s.shadow.getByRole('group'));
+  return { ...s, group };
+}
+
+export const Joinable: Story = {
+  name: 'Menu with organizations to join',
+  args: { height: 420 },
+  loaders: [switchedInto('org_acme', joinable)],
+  play: async ({ canvasElement }) => {
+    const { group } = await openJoinable(canvasElement);
+    await expect(group).toHaveAccessibleName('Organizations you can join');
+    await expect(within(group).getByRole('menuitem', { name: /Hooli.*Join/ })).toBeVisible();
+    await expect(within(group).getByRole('menuitem', { name: /Initrode.*Ask to join/ })).toBeVisible();
+    await expect(within(group).getByRole('menuitem', { name: /Pied Piper.*Request pending/ })).toHaveAttribute('aria-disabled', 'true');
+  },
+};
+
+export const RequestDenied: Story = {
+  name: 'Request denied',
+  args: { height: 340 },
+  loaders: [switchedInto('org_acme', denied)],
+  play: async ({ canvasElement }) => {
+    const { group } = await openJoinable(canvasElement);
+    const umbrella = within(group).getByRole('menuitem', { name: /Umbrella.*Ask again/ });
+    await expect(within(umbrella).getByText(/^Request denied: \u2068?Contractors use the partner portal\.\u2069?$/)).toBeVisible();
+  },
+};
+
 export const German: Story = {
   name: 'German (de), menu open',
   globals: { locale: 'de' },
@@ -342,5 +395,28 @@ export const ArabicPolicy: Story = {
     const s = await openMenu(canvasElement, 'المؤسسات');
     await userEvent.click(s.shadow.getByRole('menuitemradio', { name: /Initech/ }));
     await waitFor(() => expect(s.shadow.getByRole('dialog')).toBeVisible());
+  },
+};
+
+export const GermanJoinable: Story = {
+  name: 'German (de), organizations to join',
+  args: { height: 420 },
+  globals: { locale: 'de' },
+  loaders: [switchedInto('org_acme', joinable)],
+  play: async ({ canvasElement }) => {
+    const { group } = await openJoinable(canvasElement, 'Organisationen');
+    await expect(group).toHaveAccessibleName('Organisationen, denen Sie beitreten können');
+    await expect(within(group).getByRole('menuitem', { name: /Initrode.*Beitritt anfragen/ })).toBeVisible();
+  },
+};
+
+export const ArabicDenied: Story = {
+  name: 'Arabic (ar, right to left), request denied',
+  args: { height: 340 },
+  globals: { locale: 'ar' },
+  loaders: [switchedInto('org_acme', denied)],
+  play: async ({ canvasElement }) => {
+    const { group } = await openJoinable(canvasElement, 'المؤسسات');
+    await expect(within(group).getByRole('menuitem', { name: /Umbrella.*اطلب مرة أخرى/ })).toBeVisible();
   },
 };

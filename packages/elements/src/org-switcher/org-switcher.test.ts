@@ -241,6 +241,119 @@ describe('lk-org-switcher', () => {
     expect(broker.requests).not.toContain('GET /v1/orgs');
   });
 
+  describe('organizations you can join', () => {
+    const request = (domain = 'example.com') => [{ domain, enrollment: 'request' as const }];
+    const JOINABLE: FakeOrgsSeed = {
+      organizations: [
+        { id: 'org_acme', name: 'Acme', members: { [ADA]: 'owner' } },
+        { id: 'org_hooli', name: 'Hooli', members: { 'gavin@hooli.test': 'owner' }, domains: [{ domain: 'example.com', enrollment: 'automatic' }] },
+        { id: 'org_initrode', name: 'Initrode', members: { 'bill@initrode.test': 'owner' }, domains: request() },
+        { id: 'org_piper', name: 'Pied Piper', members: { 'rh@piper.test': 'owner' }, domains: request(), requests: [{ email: ADA }] },
+        { id: 'org_umbrella', name: 'Umbrella', members: { 'al@umbrella.test': 'owner' }, domains: request(), requests: [{ email: ADA, status: 'denied', reason: 'Contractors use the partner portal.' }] },
+        // Another domain than Ada's: not hers to join.
+        { id: 'org_other', name: 'Vandelay', members: { 'art@vandelay.test': 'owner' }, domains: request('vandelay.test') },
+      ],
+    };
+    const opened = async () => {
+      const s = await switcher(JOINABLE);
+      s.button().click();
+      await until(() => s.items().length === 7);
+      const group = () => s.root.querySelector<HTMLElement>('[role="group"]')!;
+      return { ...s, group, label: (name: string) => text(s.item(name)).replace(/\s+/g, ' ').trim() };
+    };
+
+    it('lists them below the user’s organizations, in a labelled group the arrow keys reach, and passes axe', async () => {
+      const { el, root, items, group, label, broker, focused } = await opened();
+      expect(broker.requests).toContain('GET /v1/orgs/joinable');
+      expect(root.querySelector(`#${group().getAttribute('aria-labelledby')}`)!.textContent).toBe('Organizations you can join');
+      expect([...group().querySelectorAll('[role="menuitem"]')].map((i) => text(i).replace(/\s+/g, ' ').trim())).toEqual([
+        'H Hooli example.com Join',
+        'I Initrode example.com Ask to join',
+        'P Pied Piper example.com Request pending',
+        'U Umbrella example.com Request denied: Contractors use the partner portal. Ask again',
+      ]);
+      expect(items().at(-1)!.textContent).toContain('Create organization');
+      expect(label('Pied Piper')).toContain('Request pending');
+      expect(items().find((i) => i.textContent!.includes('Pied Piper'))!.getAttribute('aria-disabled')).toBe('true');
+      expect(items().find((i) => i.textContent!.includes('Hooli'))!.getAttribute('aria-disabled')).toBeNull();
+      // The denial's reason is text the requester sees, not only a name for screen readers.
+      const reason = group().querySelector<HTMLElement>('.denied')!;
+      expect(reason.checkVisibility()).toBe(true);
+      expect(reason.getBoundingClientRect().height).toBeGreaterThan(0);
+      await userEvent.keyboard('{Home}');
+      await userEvent.keyboard('{ArrowDown}{ArrowDown}');
+      expect(focused()!.textContent).toContain('Hooli');
+      await userEvent.keyboard('{ArrowDown}{ArrowDown}{ArrowDown}');
+      expect(focused()!.textContent).toContain('Umbrella');
+      await userEvent.keyboard('{ArrowDown}');
+      expect(focused()!.textContent).toContain('Create organization');
+      expect(await axeViolations(el)).toEqual([]);
+    });
+
+    it('joins an organization with automatic enrolment, then switches the tab into it', async () => {
+      const { broker, item, changes, button, focused, root, items } = await opened();
+      item('Hooli').click();
+      await until(() => changes.length === 1);
+      expect(changes[0]).toMatchObject({ org_id: 'org_hooli', organization: { id: 'org_hooli', name: 'Hooli', role: 'member' } });
+      expect(broker.requests.filter((r) => r.startsWith('POST'))).toEqual(['POST /v1/orgs/org_hooli/join', 'POST /v1/session/org']);
+      await until(() => button().textContent!.includes('Hooli'));
+      await until(() => focused() === button());
+      // Opening again: Hooli is one of the user's organizations now, no longer one to join.
+      button().click();
+      await until(() => broker.requests.filter((r) => r === 'GET /v1/orgs/joinable').length === 2 && items().length === 7);
+      expect(items().find((i) => i.textContent!.includes('Hooli'))!.getAttribute('role')).toBe('menuitemradio');
+      expect(root.querySelector('[role="group"]')!.textContent).not.toContain('Hooli');
+    });
+
+    it('asks to join: sends the request once, then says "Request sent" and announces it', async () => {
+      const { broker, item, root, changes } = await opened();
+      item('Initrode').click();
+      await until(() => item('Initrode').textContent!.includes('Request sent'));
+      expect(item('Initrode').getAttribute('aria-disabled')).toBe('true');
+      expect(text(root.querySelector('[role="status"]')!)).toBe('Request sent to Initrode.');
+      item('Initrode').click();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(broker.requests.filter((r) => r.startsWith('POST'))).toEqual(['POST /v1/orgs/org_initrode/access-requests']);
+      expect(changes).toEqual([]);
+    });
+
+    it('sends nothing for a pending request', async () => {
+      const { broker, item } = await opened();
+      item('Pied Piper').click();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(broker.requests.filter((r) => r.startsWith('POST'))).toEqual([]);
+    });
+
+    it('asks again after a denial', async () => {
+      const { broker, item } = await opened();
+      item('Umbrella').click();
+      await until(() => item('Umbrella').textContent!.includes('Request sent'));
+      expect(item('Umbrella').textContent).not.toContain('Request denied');
+      expect(broker.requests.filter((r) => r.startsWith('POST'))).toEqual(['POST /v1/orgs/org_umbrella/access-requests']);
+    });
+
+    it('says why a request failed, and keeps the entry', async () => {
+      const { broker, item, root } = await opened();
+      broker.failNext.set('/v1/orgs/org_initrode/access-requests', 'network');
+      item('Initrode').click();
+      await until(() => root.querySelector('[role="alert"]')?.textContent?.includes('reach') === true);
+      expect(item('Initrode').textContent).toContain('Ask to join');
+    });
+
+    it('shows no group when there is nothing to join, and none when the list cannot be read', async () => {
+      const broker = fakeBroker(signedIn);
+      broker.orgs.seed(JOINABLE);
+      broker.failNext.set('/v1/orgs/joinable', 'network');
+      const el = await mount<LkOrgSwitcher>(html`<lk-org-switcher .client=${broker.client()}></lk-org-switcher>`, 'lk-org-switcher');
+      const root = el.shadowRoot!;
+      await until(() => !!root.querySelector('[part~="button"]') && !el.matches(':state(loading)'));
+      root.querySelector<HTMLButtonElement>('[part~="button"]')!.click();
+      await until(() => broker.requests.includes('GET /v1/orgs/joinable') && root.querySelectorAll('[role="menuitemradio"]').length === 2);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(root.querySelector('[role="group"]')).toBeNull();
+    });
+  });
+
   it('passes axe with the menu open', async () => {
     const { el, button, items } = await switcher();
     button().click();

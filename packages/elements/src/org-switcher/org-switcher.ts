@@ -15,6 +15,8 @@ import { orgSwitcherStyles } from './org-switcher.styles.js';
 const importCreate = () => import('./org-create.js');
 /** The panel of a switch the organization's policy refused: a chunk of its own. */
 const importPolicy = () => import('./org-policy.js');
+/** "Organizations you can join": a chunk of its own, imported when the menu opens. */
+const importJoinable = () => import('./org-joinable.js');
 
 type Popup = 'menu' | 'create' | 'policy';
 
@@ -27,7 +29,10 @@ type Popup = 'menu' | 'create' | 'policy';
  * (the broker checks the membership and the organization's security policy, and the
  * tab's next token carries its `org_id`) and fires `lk-org-changed`. "Create
  * organization" (where the host allows it) asks for a name, makes the organization
- * with the user as its owner, and switches into it.
+ * with the user as its owner, and switches into it. Below the user's organizations,
+ * "Organizations you can join" lists those their verified address may join ("Join":
+ * automatic enrolment, then the switch) or ask to join ("Ask to join", "Request
+ * pending", a denial with its reason and "Ask again"), read when the menu opens.
  *
  * When an organization's policy refuses the switch (`org_policy_unmet`), the menu says
  * what it requires (two-step verification, a passkey, single sign-on) with a button
@@ -46,7 +51,7 @@ type Popup = 'menu' | 'create' | 'policy';
  * @csspart button - The button that opens the menu.
  * @csspart org-avatar - An organization's initial (a person for the personal account), on the button and in the menu.
  * @csspart menu - The menu.
- * @csspart menu-item - Each entry of the menu (`org` for an organization or the personal account, `create` for "Create organization").
+ * @csspart menu-item - Each entry of the menu (`org` for an organization or the personal account, `joinable` for one to join, `create` for "Create organization").
  * @csspart panel - In place of the menu: "Create organization", or what an organization's policy requires.
  *
  * @cssproperty --lk-color-primary - Buttons, links and focus rings. Darkened on light surfaces and lightened on dark ones where text needs it.
@@ -100,6 +105,7 @@ export class LkOrgSwitcher extends LkElement {
   #create?: typeof import('./org-create.js');
   /** The panel of a refused switch, once its chunk is in. */
   #policy?: import('./org-policy.js').PolicyPanel;
+  #joinable?: import('./org-joinable.js').JoinableGroup;
 
   readonly #orgs = new OrgListController(this, { client: () => this.requireClient(), failed: (error) => this.reportError(error) });
 
@@ -133,6 +139,7 @@ export class LkOrgSwitcher extends LkElement {
     if (who !== this.#listedFor) {
       this.#listedFor = who;
       this.#orgs.list = undefined;
+      this.#joinable?.reset();
       this.#menu.close(false);
       if (who) void this.#orgs.load.run([]);
     }
@@ -142,7 +149,7 @@ export class LkOrgSwitcher extends LkElement {
 
   protected override firstUpdated() {
     // The chunks a switch may need, while the page is idle, so they are in before they show.
-    whenIdle(() => void Promise.all([importCreate(), importPolicy()]).catch(() => {}));
+    whenIdle(() => void Promise.all([importCreate(), importPolicy(), importJoinable()]).catch(() => {}));
   }
 
   protected override updated() {
@@ -193,15 +200,16 @@ export class LkOrgSwitcher extends LkElement {
     }
     const orgs = this.#orgs;
     const list = orgs.list;
-    const failed = orgs.switching.status === 'error' && !orgs.unmet ? errorMessage(orgs.switching.error) : '';
+    const joinable = this.#joinable;
+    const failed = orgs.switching.status === 'error' && !orgs.unmet ? errorMessage(orgs.switching.error) : joinable?.alert;
     const entries = !list
       ? html`<div part="menu-item" role="menuitem" aria-disabled="true" tabindex="-1"><span class="busy" aria-hidden="true"></span>${msg('Loading organizations…')}</div>`
       : html`${renderOrgItems({ list, activeId: orgs.activeId, target: orgs.target, onPick: (id) => void this.#pick(id) })}${list.organizations.length === 0 && !list.personal_allowed
             ? html`<div part="menu-item" role="menuitem" aria-disabled="true" tabindex="-1">${msg('You’re not in an organization yet.')}</div>`
-            : nothing}${list.create_allowed
+            : nothing}${joinable?.render()}${list.create_allowed
             ? html`<div role="separator"></div><button part="menu-item create" role="menuitem" type="button" tabindex="-1" @click=${this.#openCreate}><span part="org-avatar" class="plus" aria-hidden="true">+</span> <span class="org-text"><span class="org-name">${msg('Create organization')}</span></span></button>`
             : nothing}`;
-    return html`<div class="popup" id="popup" dir=${ifDefined(dir)}> <div part="menu" role="menu" aria-label=${msg('Organizations')} @keydown=${this.#menu.onMenuKeydown}>${entries}</div> <p class="alert" role="alert">${failed}</p> </div>`;
+    return html`<div class="popup" id="popup" dir=${ifDefined(dir)}> <div part="menu" role="menu" aria-label=${msg('Organizations')} @keydown=${this.#menu.onMenuKeydown}>${entries}</div> <p class="alert" role="alert">${failed}</p> <p class="visually-hidden" role="status">${joinable?.status}</p> </div>`;
   }
 
   #renderCreate(): TemplateResult {
@@ -260,7 +268,23 @@ export class LkOrgSwitcher extends LkElement {
 
   #refresh() {
     const orgs = this.#orgs;
+    void this.#loadJoinable().catch(() => {});
     if (orgs.load.status !== 'pending') void orgs.load.run([]).then(() => this.#menu.open && this.popup === 'menu' && !this.renderRoot.querySelector('[role^="menuitem"]:focus') && this.#menu.focusEntry());
+  }
+
+  /** The organizations the user may join, read again each time the menu opens. */
+  async #loadJoinable() {
+    const { JoinableGroup } = await importJoinable();
+    const group = (this.#joinable ??= new JoinableGroup(this, {
+      client: () => this.requireClient(),
+      failed: (error) => this.reportError(error),
+      joined: (organization) => {
+        this.#orgs.added(organization);
+        void this.#pick(organization.id);
+      },
+    }));
+    group.alert = group.status = '';
+    if (group.load.status !== 'pending') await group.load.run([]);
   }
 
   /** Escape closes the panel and gives focus back to the button, as the menu's Escape does. */
