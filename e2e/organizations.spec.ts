@@ -68,8 +68,8 @@ async function organizationNamed(page: Page, name: string): Promise<Organization
 }
 
 /** The organization page (lk-org-profile) for this tab's organization, one section of it. */
-async function orgSection(page: Page, title: string): Promise<Locator> {
-  if (!page.url().includes('/org.html')) await page.goto('/org.html');
+async function orgSection(page: Page, title: string, options: { reload?: boolean } = {}): Promise<Locator> {
+  if (options.reload || !page.url().includes('/org.html')) await page.goto('/org.html');
   const section = page.locator('lk-org-profile section').filter({ has: page.getByRole('heading', { level: 3, name: title, exact: true }) });
   await expect(section).toBeVisible();
   return section;
@@ -129,7 +129,7 @@ test('An organization made in the switcher invites a second person, who accepts 
   await other.context().close();
 
   // The owner sees the new member, and the audit log lists each step.
-  const members = await orgSection(page, 'Members');
+  const members = await orgSection(page, 'Members', { reload: true });
   await expect(members.getByText(invitee)).toBeVisible();
   const audit = await orgSection(page, 'Audit log');
   const events = audit.getByRole('table');
@@ -175,7 +175,7 @@ test('Two people join through one multi-use invite link; a third is refused once
   expect(body.organizations.map((o) => o.id)).not.toContain(org.id);
   await third.context().close();
 
-  const link = (await orgSection(page, 'Invitations')).locator('[part~="link"]').first();
+  const link = (await orgSection(page, 'Invitations', { reload: true })).locator('[part~="link"]').first();
   await expect(link).toContainText('Used up');
 });
 
@@ -198,16 +198,16 @@ test('Access requests by address: one approved and one denied, and the requester
     const requester = await newPage(browser);
     await signedIn(requester, api, outbox, who, `${who}@${domain}`);
     const menu = await switcher(requester).open();
-    await menu.getByRole('menuitem', { name: new RegExp(`Ask to join.*${name}|${name}.*Ask to join`) }).click();
-    await expect(switcher(requester).root.getByText('Request pending').or(switcher(requester).root.getByText('Request sent')).first()).toBeVisible();
+    await menu.getByRole('menuitem', { name: new RegExp(`${name}.*Ask to join`) }).click();
+    await expect(menu.getByRole('menuitem', { name: new RegExp(`${name}.*Request sent`) })).toBeVisible();
     return requester;
   };
   const art = await ask('art');
   const kramer = await ask('kramer');
 
-  const requests = await orgSection(page, 'Requests to join');
+  const requests = await orgSection(page, 'Requests to join', { reload: true });
   await requests.getByRole('button', { name: `Approve art@${domain}` }).click();
-  await expect(requests.getByText(`${iso(`art@${domain}`)} can now join.`)).toBeVisible();
+  await expect(requests.locator('[part~="request"]').filter({ hasText: `art@${domain}` })).toContainText('Approved');
   await requests.getByRole('button', { name: `Deny kramer@${domain}` }).click();
   await requests.getByLabel('Reason (they will see it)').fill('We only take importers and exporters.');
   await requests.getByRole('button', { name: 'Deny request' }).click();
@@ -221,7 +221,7 @@ test('Access requests by address: one approved and one denied, and the requester
   // Denied: the requester's menu says so, with the reason.
   await kramer.reload();
   await switcher(kramer).open();
-  await expect(switcher(kramer).root.getByText('We only take importers and exporters.')).toBeVisible();
+  await expect(switcher(kramer).root.getByText(/Request denied: .?We only take importers and exporters\./)).toBeVisible();
   const { body } = await fromPage<{ organizations: Organization[] }>(kramer, 'GET', '/v1/orgs');
   expect(body.organizations.map((o) => o.id)).not.toContain(org.id);
   await art.context().close();
@@ -284,7 +284,7 @@ test('An organization that requires MFA makes a member without it enrol on switc
   expect(key).toMatch(/^[A-Z2-7]{32}$/);
   await enrol.getByLabel('Verification code').fill(freshTotp(key));
   await expect(enrol.getByRole('heading', { name: 'Save your recovery codes' })).toBeVisible();
-  await enrol.getByRole('button', { name: /Continue|I’ve saved them/ }).first().click();
+  await enrol.getByRole('button', { name: /I['’]ve saved them/ }).click();
   await root.getByRole('button', { name: `Continue to ${iso(`Umbrella ${label}`)}` }).click();
   await expect(root).toContainText(`Umbrella ${label}`);
   await expect.poll(() => verifiedClaim(demo, 'org_id')).toBe(org.id);
