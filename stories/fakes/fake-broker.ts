@@ -461,9 +461,10 @@ export class FakeBroker {
     const user = this.users.get(email)!;
     const methods: MfaMethod[] = [...(user.totp ? (['totp'] as const) : []), ...(user.recoveryCodes.length ? (['recovery-code'] as const) : [])];
     const passkey = this.passkeysOn && user.passkeys.length > 0;
-    // An organization requiring MFA asks a member without a second factor to enrol; with a passkey, for that.
-    if (!methods.length && !user.mfaRequiredBy) return this.done(email, factor);
-    if (!methods.length && !passkey) return this.askToEnrol(user, factor);
+    // An organization requiring MFA (seeded, or set by its policies) asks a member without a second factor to enrol; with a passkey, for that.
+    const requiredBy = user.mfaRequiredBy ?? this.orgs.requiringMfa(email);
+    if (!methods.length && !requiredBy) return this.done(email, factor);
+    if (!methods.length && !passkey) return this.askToEnrol(user, factor, requiredBy!);
     // Passkeys where the broker offers them and the account has one: a passkey sign-in answers the step.
     if (passkey) methods.push('passkey');
     const flow: MfaFlow = { id: `flw_mfa${++this.seq}`, email, first: factor, attempts: 0, used: false };
@@ -504,10 +505,10 @@ export class FakeBroker {
    * (no session yet). Its pending sign-in is an `MfaFlow` (attempts counted, single use) that
    * carries the key shown, the same one each time it is asked, as on the broker.
    */
-  private askToEnrol(user: FakeUser, first: Factor) {
+  private askToEnrol(user: FakeUser, first: Factor, organization: string) {
     const flow: MfaFlow = { id: `flw_enrol${++this.seq}`, email: user.email, first, attempts: 0, used: false, enrol: true };
     this.mfaFlows.set(flow.id, flow);
-    return { status: 200, body: this.enrolStep(flow, user.mfaRequiredBy!) };
+    return { status: 200, body: this.enrolStep(flow, organization) };
   }
 
   private enrolStep(flow: MfaFlow, organization: string): MfaEnrollStep {

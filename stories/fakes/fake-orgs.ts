@@ -334,6 +334,17 @@ export class FakeOrgs {
     return token;
   }
 
+  /**
+   * The first organization (by name) requiring MFA that `email` is a member of, or undefined:
+   * as the broker's engine, any membership counts at sign-in (`orgMfaRequired`).
+   */
+  requiringMfa(email: string): string | undefined {
+    const account = this.host.account(email);
+    if (!account) return undefined;
+    const orgs = [...this.orgs.values()].filter((o) => o.policies.require_mfa && o.members.has(account.id));
+    return orgs.sort((a, b) => a.name.localeCompare(b.name))[0]?.name;
+  }
+
   /** A member's role now, or undefined. */
   roleOf(orgId: string, email: string): string | undefined {
     const account = this.host.account(email);
@@ -624,9 +635,12 @@ export class FakeOrgs {
     if (!this.createAllowed) throw problem('forbidden', { detail: 'this host does not let users create organizations' });
     const name = typeof body.name === 'string' ? body.name.trim() : '';
     if (!name || name.length > 100) throw bad('name', 'Enter a name of 1 to 100 characters');
-    const slug = body.slug === undefined ? slugFrom(name) : body.slug;
+    const taken = (candidate: string) => [...this.orgs.values()].some((o) => o.slug === candidate);
+    // As the broker: a slug derived from the name gets a suffix when taken; only a slug the user gave is slug_taken.
+    let slug = body.slug === undefined ? slugFrom(name) : body.slug;
+    if (body.slug === undefined && typeof slug === 'string' && taken(slug)) slug = `${slug.slice(0, 33)}-${(++this.seq).toString(36).padStart(6, '0')}`;
     if (typeof slug !== 'string' || !SLUG.test(slug) || slug.length > 40) throw bad('slug', 'Lower-case letters, digits and inner hyphens');
-    if ([...this.orgs.values()].some((o) => o.slug === slug)) throw problem('slug_taken', { detail: `another organization has the slug ${slug}` });
+    if (taken(slug)) throw problem('slug_taken', { detail: `another organization has the slug ${slug}` });
     const now = iso(this.host.now());
     const org: OrgRecord = {
       id: `org_${++this.seq}`,
