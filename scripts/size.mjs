@@ -14,8 +14,17 @@ import { build } from 'vite';
 // their chunk, and no @lit/task or @lit/context runtime (README, Figures).
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** lk-sign-in's first screen, gzip bytes (DESIGN.md's target). */
-export const ENTRY_BUDGET = 16_000;
+/**
+ * lk-sign-in's first screen, gzip bytes: 16,000 until issue 24, + 700 for what every element's
+ * first screen now carries of the client (issue 24, 16,601 measured): the thirteen organization
+ * problem codes in the client's closed set of known codes (~100 B; `code` stays a closed set, see
+ * errors.test.ts), and the session store's organization of the tab (~430 B: kept per tab in
+ * sessionStorage, `?org=` on every token, a switch that never serves the old organization's
+ * token), which every element needs because every element's token must carry the tab's
+ * organization. Still under DESIGN.md's 20 kB bar for lk-sign-in with its dependencies; making the
+ * switch itself a lazy import of the store (~200 B) is open work (issue 26).
+ */
+export const ENTRY_BUDGET = 16_700;
 
 /**
  * What we measure and what each part may weigh, gzip bytes: `entry` is what the
@@ -33,7 +42,9 @@ export const ELEMENTS = [
   // routes (startMfaPasskey/finishMfaPasskey), in the passkey chunk only that button and autofill load.
   // + 150: the plural rules out of the first screen (a chunk of their own, shared by the steps that count
   // tries), which made room in the entry for the enrolment step's loader.
-  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: ENTRY_BUDGET, step: 4_000, total: 38_000 } },
+  // + 1,100 (issue 24, 38,959 measured): the first screen's 600 above, and the organization codes'
+  // messages in the error messages' chunk (~350 B, loaded when the page is idle or an error shows).
+  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: ENTRY_BUDGET, step: 4_000, total: 39_100 } },
   // lk-org-switcher (issue 24) on a page of its own: the button and its menu are the first screen
   // (17.5 kB measured: what every element's first screen carries, lit 5.7 kB, the client's session
   // store and requests, the base element and localize — lk-user-button's entry was 14.9 kB before

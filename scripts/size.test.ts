@@ -35,12 +35,13 @@ describe('bundle budgets (DESIGN.md)', () => {
     expect(lazy.sort()).toEqual(['error-messages', 'passkey-sign-in', 'provider-icons', 'qr-code', 'sign-in.engine']);
   });
 
-  it('keeps lk-sign-in\'s first screen, social buttons included, within its budget, each step within 4 kB and all of it within 38 kB gzip (30 kB before the MFA step and the step-up message, 31.5 kB before enrolment during sign-in and its QR code and the passkey second factor)', () => {
-    expect(ENTRY_BUDGET).toBeLessThanOrEqual(16_000);
+  it('keeps lk-sign-in\'s first screen, social buttons included, within its budget, each step within 4 kB and all of it within 39.1 kB gzip (30 kB before the MFA step and the step-up message, 31.5 kB before enrolment during sign-in and its QR code and the passkey second factor, 38 kB before the tab\'s organization in the client)', () => {
+    // 16,000 until issue 24 put the tab's organization into the session store every element carries (see size.mjs).
+    expect(ENTRY_BUDGET).toBeLessThanOrEqual(16_700);
     expect(of('lk-sign-in').filter((r) => r.budgetGzip).map((r) => [r.part, r.budgetGzip])).toEqual([
       ['entry', ENTRY_BUDGET],
       ...Array.from({ length: 8 }, () => ['step', 4_000]),
-      ['total', 38_000],
+      ['total', 39_100],
     ]);
     for (const row of of('lk-sign-in').filter((r) => r.budgetGzip)) {
       expect(row.gzip, `lk-sign-in ${row.part} ${row.name} gzip bytes`).toBeLessThanOrEqual(row.budgetGzip!);
@@ -92,12 +93,12 @@ describe('bundle budgets (DESIGN.md)', () => {
 
   const lazyNames = (element: string) => of(element).filter((r) => r.part === 'lazy').map((r) => r.name.replace(/^assets\/|-[\w-]{8}\.js$/g, ''));
 
-  it('keeps lk-org-switcher\'s first screen within its budget (18 kB gzip, of it about 2.6 kB its own), with "Create organization" and the policy panel as chunks of their own and no lk-mfa in it', () => {
+  it('keeps lk-org-switcher\'s first screen within its budget (18.3 kB gzip, of it about 2.8 kB its own), with "Create organization", the policy panel and the organizations to join as chunks of their own and no lk-mfa in it', () => {
     const entry = part('lk-org-switcher', 'entry');
-    expect(entry.budgetGzip).toBe(18_000);
-    expect(entry.gzip).toBeLessThanOrEqual(18_000);
+    expect(entry.budgetGzip).toBe(18_300);
+    expect(entry.gzip).toBeLessThanOrEqual(18_300);
     expect(entry.chunks).toHaveLength(1);
-    expect(lazyNames('lk-org-switcher').sort()).toEqual(['error-messages', 'org-create', 'org-policy']);
+    expect(lazyNames('lk-org-switcher').sort()).toEqual(['error-messages', 'org-create', 'org-joinable', 'org-policy']);
     const total = part('lk-org-switcher', 'total');
     expect(total.gzip).toBeLessThanOrEqual(total.budgetGzip!);
   });
