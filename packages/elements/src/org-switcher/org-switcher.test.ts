@@ -135,15 +135,19 @@ describe('lk-org-switcher', () => {
     await until(() => focused() === button());
   });
 
-  it('says a taken name at the field', async () => {
-    const { button, item, root } = await switcher();
+  it('makes a second organization of a name another has (the broker gives it a slug of its own), and switches into it', async () => {
+    const { broker, button, item, root, changes } = await switcher();
     button().click();
     await until(() => item('Create organization'));
     item('Create organization').click();
     await until(() => !!root.querySelector('input[name="name"]'));
     type(root.querySelector<HTMLInputElement>('input[name="name"]')!, 'Acme');
     root.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
-    await until(() => root.querySelector('.field-error')?.textContent === 'Another organization has this name already. Choose another.');
+    await until(() => changes.length === 1);
+    expect(root.querySelector('.field-error')).toBeNull();
+    const created = changes[0]!.organization!;
+    expect(created.id).not.toBe(broker.orgs.idOf('Acme'));
+    expect(created.slug).toMatch(/^acme-[a-z0-9]+$/);
   });
 
   it('says what an organization requiring two-step verification asks, and enrols in place when the host lets it', async () => {
