@@ -137,7 +137,7 @@ class DomainsSection extends OrgSection<OrgDomain[]> {
   #record(d: OrgDomain): TemplateResult {
     const key = `verify:${d.domain}`;
     const { name, value } = d.txt_record;
-    return html`<div part="txt-record" class="record"> <p>${msg('Publish this TXT record with your DNS provider, then choose Verify.')}</p> <dl> <dt>${msg('Name')}</dt><dd><code>${name}</code></dd><dd>${renderCopy(name, msg('Copy name'), this.copied, this.copy)}</dd> <dt>${msg('Value')}</dt><dd><code>${value}</code></dd><dd>${renderCopy(value, msg('Copy value'), this.copied, this.copy)}</dd> </dl> ${renderAlert(this.failed(key))} <div class="confirm-actions"><button type="button" class="primary copy" data-action="verify" aria-label=${msg(str`Verify ${d.domain}`)} aria-disabled=${this.busy(key) ? 'true' : 'false'} @click=${() => this.#verify(d)}>${this.busy(key) ? spinner : nothing}${msg('Verify')}</button></div> </div>`;
+    return html`<div part="txt-record" class="record"> <p>${msg('Publish this TXT record with your DNS provider, then choose Verify.')}</p> <dl> <dt>${msg('Name')}</dt><dd><code dir="ltr">${name}</code></dd><dd>${renderCopy(name, msg('Copy name'), this.copied, this.copy)}</dd> <dt>${msg('Value')}</dt><dd><code dir="ltr">${value}</code></dd><dd>${renderCopy(value, msg('Copy value'), this.copied, this.copy)}</dd> </dl> ${renderAlert(this.failed(key))} <div class="confirm-actions"><button type="button" class="primary copy" data-action="verify" aria-label=${msg(str`Verify ${d.domain}`)} aria-disabled=${this.busy(key) ? 'true' : 'false'} @click=${() => this.#verify(d)}>${this.busy(key) ? spinner : nothing}${msg('Verify')}</button></div> </div>`;
   }
 
   /** Who may join by a verified domain. */
