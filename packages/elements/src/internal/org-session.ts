@@ -19,13 +19,19 @@ interface OrgStoreView {
 // Through unknown: the client's store types these two exactly, and this view must not conflict with it.
 const storeOf = (client: SessionClient) => client.session as unknown as OrgStoreView;
 
-/** The id of this tab's organization as the store keeps it: null for the personal account, undefined when the store does not say. */
+/**
+ * The id of the organization this tab acts in: the store's choice for the tab (null for the
+ * personal account); where the tab has chosen none, the session's own organization (the one its
+ * SSO sign-in came through, which its tokens then carry), or null; undefined when the store does
+ * not say.
+ */
 export function activeOrgId(client: SessionClient | undefined): string | null | undefined {
   const store = client && storeOf(client);
   if (!store || !('organization' in store)) return undefined;
-  // The client's store keeps the id (packages/client, issue 24 §3); the stories' stand-in kept the organization.
-  const active = store.organization as Organization | string | null | undefined;
-  return (typeof active === 'string' ? active : active?.id) ?? null;
+  const active = store.organization as string | null | undefined;
+  if (active !== undefined) return active;
+  const state = client!.session.state;
+  return state.status === 'signed-in' ? state.session.org_id : null;
 }
 
 /**
