@@ -2,8 +2,7 @@ import type { Context } from 'hono';
 import type { Deps } from '../../deps.js';
 import { clientAddress } from '../sign-in/browser.js';
 import { ProblemError } from '../../http/problem.js';
-import type { SessionRecord, SessionUser } from '../../storage/queries/index.js';
-import type { Db } from '../../storage/storage.js';
+import { findUserOrganization, type SessionRecord, type SessionUser } from '../../storage/queries/index.js';
 import type { AuditActor } from '../audit/record.js';
 import { currentSession } from '../sessions/sessions.js';
 import { requireRecentAuth } from '../step-up/recent.js';
@@ -30,17 +29,6 @@ export interface OrgAccess {
   actor: AuditActor;
 }
 
-/** The membership of `userId` in `orgId` with its custom role's permissions, in one query; undefined when not a member. */
-export async function findMembershipAccess(db: Db, orgId: string, userId: string): Promise<{ orgName: string; role: string; custom: string[] | null } | undefined> {
-  const rows = await db.query<{ orgName: string; role: string; custom: string[] | null }>(
-    `SELECT o.name AS "orgName", m.role, r.permissions AS custom
-     FROM memberships m JOIN organizations o ON o.id = m.org_id
-     LEFT JOIN org_roles r ON r.org_id = m.org_id AND r.key = m.role
-     WHERE m.org_id = $1 AND m.user_id = $2`,
-    [orgId, userId],
-  );
-  return rows[0];
-}
 
 /** The request's actor for audit events: the signed-in user, the client address and browser. */
 export function actorOf(c: Context, deps: Deps, user: Pick<SessionUser, 'id' | 'email'> | null): AuditActor {
@@ -70,14 +58,14 @@ export async function requireOrgPermission(
   const current = options.recent ? await requireRecentAuth(deps, c) : await currentSession(deps, c);
   if (!current) throw new ProblemError('unauthenticated');
   // An id no organization can have (a NUL, which PostgreSQL refuses in text, a 10 kB string) is as unknown as any other.
-  const membership = ID_SHAPE.test(orgId) ? await findMembershipAccess(deps.storage, orgId, current.user.id) : undefined;
+  const membership = ID_SHAPE.test(orgId) ? await findUserOrganization(deps.storage, orgId, current.user.id) : undefined;
   if (!membership) throw new ProblemError('not_found');
   const permissions = permissionsOf(deps.config, membership.role, membership.custom);
   if (permission !== undefined && !permissions.includes(permission)) throw new ProblemError('forbidden', { detail: `needs the permission ${permission}` });
   return {
     session: current.session,
     user: current.user,
-    org: { id: orgId, name: membership.orgName },
+    org: { id: orgId, name: membership.name },
     role: membership.role,
     permissions,
     actor: actorOf(c, deps, current.user),

@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
-import { findTotpFactor, lockOrganization, type ManagedOrganizationRecord } from '../../storage/queries/index.js';
+import { findTotpFactor, findUserOrganization, lockOrganization, type ManagedOrganizationRecord } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import { recordAuditEvent, type AuditEventInput } from '../audit/record.js';
 import { isRecent } from '../step-up/recent.js';
-import { findMembershipAccess, ID_SHAPE, requireOrgPermission, type OrgAccess } from './access.js';
+import { ID_SHAPE, requireOrgPermission, type OrgAccess } from './access.js';
 import { permissionsOf } from './permissions.js';
 
 /**
@@ -56,7 +56,7 @@ export async function changeOrganization<T>(deps: Deps, access: OrgAccess, permi
   return deps.storage.transaction(async (tx) => {
     const org = await lockOrganization(tx, access.org.id);
     if (!org) throw new ProblemError('not_found');
-    const membership = await findMembershipAccess(tx, org.id, access.user.id);
+    const membership = await findUserOrganization(tx, org.id, access.user.id);
     if (!membership) throw new ProblemError('not_found');
     const permissions = permissionsOf(deps.config, membership.role, membership.custom);
     if (permission !== undefined && !permissions.includes(permission)) throw new ProblemError('forbidden', { detail: `needs the permission ${permission}` });
