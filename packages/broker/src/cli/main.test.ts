@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createPgliteStorage } from '@latchkey/broker';
+import { createPgliteStorage } from '../index.js';
 
 const main = join(import.meta.dirname, 'main.ts');
 
