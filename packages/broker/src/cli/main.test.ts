@@ -130,6 +130,7 @@ describe('broker app start-up', () => {
       const socket = connect(port, '127.0.0.1');
       let answer = '';
       socket.on('data', (chunk: Buffer) => (answer += chunk));
+      socket.on('error', (error: NodeJS.ErrnoException) => (answer += `[${error.code}]`));
       // Expect: 100-continue makes the server say when it holds the request, so the signal surely comes mid-request.
       socket.write(
         `POST /v1/sign-up HTTP/1.1\r\nHost: localhost:${port}\r\nOrigin: http://localhost:5173\r\nContent-Type: application/json\r\n` +
