@@ -1,4 +1,4 @@
-import { createBroker, rotateSigningKey } from '../index.js';
+import { createBroker, parseBrokerConfig, rotateSigningKey } from '../index.js';
 import { openStorage } from './open-storage.js';
 import type { Settings } from './settings.js';
 
@@ -8,6 +8,8 @@ import type { Settings } from './settings.js';
  *   --now:   for a leaked key: the new key signs at once and every other key leaves the JWKS.
  */
 export async function rotateKeys(settings: Settings, { immediate }: { immediate: boolean }, log: (line: string) => void): Promise<void> {
+  // A bad configuration is named before the database opens (seconds), as at start-up.
+  parseBrokerConfig(settings.config);
   const storage = await openStorage(settings, log);
   try {
     // Rotating keys sends no mail, so it needs no SMTP_URL (createBroker asks for a mailer outside dev mode).
