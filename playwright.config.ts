@@ -67,7 +67,7 @@ export default defineConfig({
     },
     {
       name: 'broker',
-      command: 'pnpm --silent --filter @latchkey/broker-app start',
+      command: 'pnpm --silent --filter @latchkey/broker start',
       url: `${brokerUrl}/ready`,
       env,
       timeout: 120_000,

@@ -19,7 +19,7 @@ const env = { ...process.env, BROKER_PORT: brokerPort, DEMO_PORT: demoPort, DEV_
 
 const services = [
   // Dev mode (the outbox, a generated secret) is asked for here, never assumed by the broker.
-  { name: 'broker', args: ['--filter', '@latchkey/broker-app', 'start'], ready: `${brokerUrl}/ready`, env: {
+  { name: 'broker', args: ['--filter', '@latchkey/broker', 'start'], ready: `${brokerUrl}/ready`, env: {
       LATCHKEY_DEV: '1',
       LATCHKEY_SIGN_IN_METHODS: process.env.LATCHKEY_SIGN_IN_METHODS ?? 'password,email-code,passkey',
       LATCHKEY_ADMIN_TOKEN: adminToken,

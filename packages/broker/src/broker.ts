@@ -35,7 +35,7 @@ import { migrationsApplied } from './storage/migrate.js';
 import { getOrCreateSecret } from './storage/queries/index.js';
 
 /**
- * The broker as a Hono app: run it standalone (apps/broker) or mount it under
+ * The broker as a Hono app: run it standalone (`latchkey-broker`, src/cli) or mount it under
  * a path of the host's own server. Throws `ConfigError` naming any bad field.
  *
  * @example

@@ -169,7 +169,7 @@ const brokerConfigSchemaBase = z.object({
       mailPerDevice: window.default({ limit: 5, windowSeconds: 900 }),
     })
     .prefault({}),
-  /** Social sign-in providers, in button order (LATCHKEY_SOCIAL in apps/broker: a JSON array of these). */
+  /** Social sign-in providers, in button order (LATCHKEY_SOCIAL for latchkey-broker: a JSON array of these). */
   social: z
     .array(socialProviderSchema)
     .max(20)

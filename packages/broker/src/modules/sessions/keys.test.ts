@@ -81,7 +81,7 @@ describe.each(storageKinds)('signing keys on %s', (kind: StorageKind) => {
       expect(await kidOf(t.broker)).toBe(jwks.keys[0]!.kid);
     });
 
-    it('holds the signing key once ensureSigningKey ran, as apps/broker does before listening', async () => {
+    it('holds the signing key once ensureSigningKey ran, as latchkey-broker (src/cli) does before listening', async () => {
       await ensureSigningKey(t.broker.deps);
       const other = testBroker(t.storage);
       const jwks = await jwksOf(other);

@@ -185,7 +185,7 @@ export function activeSigningKey(deps: Deps): Promise<ActiveKey> {
 
 /**
  * Makes sure a signing key exists (creating the first one) and that it opens
- * with the configured secret. `apps/broker` calls it before listening, so the
+ * with the configured secret. `latchkey-broker` (src/cli) calls it before listening, so the
  * JWKS is never empty once the broker answers, and a wrong secret stops
  * start-up instead of the first mint.
  *

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, createBroker, ensureSigningKey, parseBrokerConfig, smtpMailer, startHousekeeping } from '@latchkey/broker';
+import { ConfigError, createBroker, ensureSigningKey, parseBrokerConfig, smtpMailer, startHousekeeping } from '../index.js';
 import { listen, listenHosts } from './listen.js';
 import { openStorage } from './open-storage.js';
 import type { Settings } from './settings.js';
@@ -10,11 +10,31 @@ const where = (server: Server) => {
   return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
 };
 
+/** How long the requests in flight at a stop get to finish before their connections are cut. */
+const REQUEST_GRACE_MS = 10_000;
+
+/**
+ * Stops `server` taking connections and resolves once the requests in flight
+ * are answered and their connections closed (idle keep-alive ones at once),
+ * cutting what is left after the grace period.
+ */
+function closeGracefully(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), REQUEST_GRACE_MS);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
 /**
  * Starts the broker app as `settings` say: refuses a bad configuration before
  * opening the database (whose first open takes seconds), then opens it,
  * publishes a signing key, starts housekeeping and listens. `stop` closes it
- * all, letting mail of the last requests leave first.
+ * all: it stops listening, lets the requests in flight finish and the mail of
+ * the last requests leave, then closes the database.
  *
  * @example
  * const broker = await startBroker(readSettings(process.env, process.cwd()), console.log);
@@ -51,7 +71,7 @@ export async function startBroker(settings: Settings, log: (line: string) => voi
     stop: () =>
       (stopped ??= (async () => {
         stopHousekeeping();
-        for (const server of servers) server.close();
+        await Promise.all(servers.map(closeGracefully));
         // Mail handed over by the last requests waits in the queue (each leaves a while after its
         // request, see mail-queue.ts): settled() sends it now, before the database closes. An SMTP
         // server that does not answer holds the stop for at most 10 s, inside a usual 30 s grace period.

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { isIPv6 } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import { ConfigError, isLoopbackUrl } from '@latchkey/broker';
+import { ConfigError, isLoopbackUrl } from '../index.js';
 import type { Settings } from './settings.js';
 
 const asUrl = (host: string) => `http://${isIPv6(host) ? `[${host}]` : host}/`;

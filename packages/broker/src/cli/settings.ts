@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { BrokerConfigInput } from '@latchkey/broker';
+import type { BrokerConfigInput } from '../index.js';
 
 /** Where the broker listens and stores, besides the broker config itself. */
 export interface Settings {
@@ -46,6 +46,17 @@ function trustedProxies(env: Env): number | undefined {
     return Number(hops);
   }
   return env.LATCHKEY_TRUST_PROXY ? (flag(env.LATCHKEY_TRUST_PROXY) ? 1 : 0) : undefined;
+}
+
+/**
+ * The folder relative paths (LATCHKEY_CONFIG, LATCHKEY_DATA_DIR) start from:
+ * the current one, except when pnpm runs this package's own script (`pnpm start`
+ * in the workspace), which it runs inside packages/broker: there it is the
+ * folder the command was typed in (INIT_CWD). An npm script of another package
+ * that runs `latchkey-broker` runs in that package's folder, which is the cwd.
+ */
+export function baseDir(env: Env, cwd: string): string {
+  return env.npm_package_name === '@latchkey/broker' && env.INIT_CWD ? env.INIT_CWD : cwd;
 }
 
 /**

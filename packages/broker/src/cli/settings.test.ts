@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseBrokerConfig } from '@latchkey/broker';
+import { parseBrokerConfig } from '../index.js';
 import { readSettings } from './settings.js';
 
 describe('broker app settings', () => {

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { createPgliteStorage, createPostgresStorage, type Storage } from '@latchkey/broker';
+import { createPgliteStorage, createPostgresStorage, type Storage } from '../index.js';
 import type { Settings } from './settings.js';
 
 /** PostgreSQL when DATABASE_URL is set, else the embedded database, saying so on its slow first run. */
