@@ -4,15 +4,26 @@
  * then `POST /v1/session/token` (its audience is the page's origin).
  */
 export async function tokenForNewAccount(brokerUrl: string, origin: string, email: string, password: string): Promise<string> {
-  const headers = { origin, 'content-type': 'application/json' };
-  const started = await fetch(`${brokerUrl}/v1/sign-up`, { method: 'POST', headers, body: JSON.stringify({ email, password }) });
+  // The browser's cookie jar, as far as this needs one: the flow cookie binds the sign-up to
+  // this "browser", and the session cookie comes with the verified code.
+  const jar = new Map<string, string>();
+  const keep = (response: Response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair!.indexOf('=');
+      jar.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+    return response;
+  };
+  const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+  const headers = () => ({ origin, 'content-type': 'application/json', cookie: cookie() });
+  const started = keep(await fetch(`${brokerUrl}/v1/sign-up`, { method: 'POST', headers: headers(), body: JSON.stringify({ email, password }) }));
   if (started.status !== 202) throw new Error(`sign-up: ${started.status} ${await started.text()}`);
   const { flow_id } = (await started.json()) as { flow_id: string };
   const code = await mailedCode(brokerUrl, email);
-  const verified = await fetch(`${brokerUrl}/v1/sign-up/verify`, { method: 'POST', headers, body: JSON.stringify({ flow_id, code }) });
+  const verified = keep(await fetch(`${brokerUrl}/v1/sign-up/verify`, { method: 'POST', headers: headers(), body: JSON.stringify({ flow_id, code }) }));
   if (verified.status !== 201) throw new Error(`verify: ${verified.status} ${await verified.text()}`);
-  const cookie = verified.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const minted = await fetch(`${brokerUrl}/v1/session/token`, { method: 'POST', headers: { origin, cookie } });
+  const minted = await fetch(`${brokerUrl}/v1/session/token`, { method: 'POST', headers: { origin, cookie: cookie() } });
   if (!minted.ok) throw new Error(`token: ${minted.status} ${await minted.text()}`);
   return ((await minted.json()) as { token: string }).token;
 }

@@ -51,11 +51,13 @@ export default async function setup(project: TestProject) {
       LATCHKEY_SIGN_IN_METHODS: 'password,email-code',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own: npx does not pass SIGTERM on to the broker it runs.
+    detached: true,
   });
   let output = '';
   broker.stdout!.on('data', (chunk) => (output += chunk));
   broker.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => broker.once('exit', resolve));
+  const exited = new Promise<void>((resolve) => broker.once('exit', () => resolve()));
 
   for (let waited = 0; ; waited += 250) {
     if (broker.exitCode !== null) throw new Error(`latchkey-broker exited with ${broker.exitCode}:\n${output}`);
@@ -69,10 +71,9 @@ export default async function setup(project: TestProject) {
   project.provide('brokerUrl', brokerUrl);
   project.provide('pagePorts', pagePorts);
 
+  // The graceful shutdown itself is tested in packages/broker/src/cli/main.test.ts.
   return async () => {
-    broker.kill('SIGTERM');
-    const code = await exited;
-    // Graceful shutdown: SIGTERM ends the broker cleanly, not by the signal.
-    if (code !== 0) throw new Error(`latchkey-broker ended with ${code} on SIGTERM:\n${output}`);
+    process.kill(-broker.pid!, 'SIGTERM');
+    await exited;
   };
 }
