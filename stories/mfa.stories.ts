@@ -3,7 +3,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import '@latchkey/elements/mfa.js';
 import type { LkMfa } from '@latchkey/elements/mfa.js';
-import type { FakeBroker, FakeBrokerOptions } from './fakes/fake-broker.js';
+import type { FakeBroker, FakeBrokerOptions } from '@latchkey/testing';
 import { loadedBroker, withBroker } from './support/story-broker.js';
 import { elementTheme } from './support/themes.js';
 import { expectHeading, storyElement } from './support/shadow.js';

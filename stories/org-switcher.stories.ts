@@ -5,8 +5,7 @@ import '@latchkey/elements/org-switcher.js';
 // The enrolment in place opens lk-mfa, which a page of the switcher alone imports itself.
 import '@latchkey/elements/mfa.js';
 import type { LkOrgSwitcher } from '@latchkey/elements/org-switcher.js';
-import type { FakeBroker, FakeBrokerOptions } from './fakes/fake-broker.js';
-import type { FakeOrgSeed, FakeOrgsSeed } from './fakes/fake-orgs.js';
+import type { FakeBroker, FakeBrokerOptions, FakeOrgSeed, FakeOrgsSeed } from '@latchkey/testing';
 import { loadedBroker, withBroker } from './support/story-broker.js';
 import { elementTheme } from './support/themes.js';
 import { storyElement } from './support/shadow.js';
@@ -42,7 +41,7 @@ function switchedInto(orgId: string, seed: FakeOrgsSeed = threeOrgs): Loader {
 type Args = { height: number };
 
 /**
- * lk-org-switcher in a top bar, on the in-memory broker (stories/fakes/fake-orgs.ts). The bar is
+ * lk-org-switcher in a top bar, on the in-memory broker (@latchkey/testing). The bar is
  * tall enough for the menu or panel the story opens, which the screenshot includes.
  */
 const meta = {

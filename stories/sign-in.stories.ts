@@ -296,7 +296,7 @@ export const Arabic: Story = {
 };
 
 // Passkeys, on a broker that offers them (Ada has one) and the fake authenticator in place of
-// the browser's WebAuthn (stories/fakes/fake-authenticator.ts).
+// the browser's WebAuthn (`installFakeAuthenticator` of @latchkey/testing).
 const passkeyBroker = withBroker({ ...account, methods: ['password', 'email-code', 'passkey'], passkeys: { [email]: [{ name: 'MacBook' }] } });
 
 /** The card once the broker answered with passkey options: the button shows, autofill waits. Ada's passkey is on the device. */

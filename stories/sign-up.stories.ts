@@ -4,7 +4,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test';
 import '@latchkey/elements/sign-up.js';
 import type { LkSignUp } from '@latchkey/elements/sign-up.js';
 import { loadedBroker, withBroker } from './support/story-broker.js';
-import type { FakeBroker } from './fakes/fake-broker.js';
+import type { FakeBroker } from '@latchkey/testing';
 import { elementTheme } from './support/themes.js';
 import { withAuthenticator } from './support/authenticator.js';
 import { alertText, expectHeading, expectMessage, fieldError, storyElement } from './support/shadow.js';
@@ -197,7 +197,7 @@ export const Arabic: Story = {
 };
 
 // Passkey-first sign-up, on a broker that offers passkeys and a fake authenticator in place of
-// the browser's WebAuthn (stories/fakes/fake-authenticator.ts).
+// the browser's WebAuthn (`installFakeAuthenticator` of @latchkey/testing).
 const passkeyBroker = withBroker({ methods: ['password', 'email-code', 'passkey'] });
 
 /** Name and email, "Create account with a passkey", the mailed code: the passkey step. */

@@ -5,7 +5,7 @@ import '@latchkey/elements/user-profile.js';
 import type { LkUserProfile } from '@latchkey/elements/user-profile.js';
 import type { IdpErrorReason, SignInMethod } from '@latchkey/client';
 import { withAuthenticator } from './support/authenticator.js';
-import type { FakeBroker, FakeBrokerOptions } from './fakes/fake-broker.js';
+import type { FakeBroker, FakeBrokerOptions } from '@latchkey/testing';
 import { loadedBroker, withBroker } from './support/story-broker.js';
 import { elementTheme } from './support/themes.js';
 import { storyElement } from './support/shadow.js';

@@ -1,10 +1,10 @@
-import { installFakeAuthenticator, type CeremonyOutcome, type FakeAuthenticator, type FakeAuthenticatorOptions } from '../fakes/fake-authenticator.js';
+import { installFakeAuthenticator, type CeremonyOutcome, type FakeAuthenticator, type FakeAuthenticatorOptions } from '@latchkey/testing';
 
 let current: FakeAuthenticator | undefined;
 
 /**
  * A story's `beforeEach`: the browser's WebAuthn answered by the fake
- * authenticator (stories/fakes/fake-authenticator.ts), every ceremony ending
+ * authenticator (`installFakeAuthenticator` of @latchkey/testing), every ceremony ending
  * with `outcome`; the page's own is put back after the story.
  */
 export const withAuthenticator =

@@ -1,6 +1,6 @@
 import type { LatchkeyClient } from '@latchkey/client';
 import type { Loader } from '@storybook/web-components-vite';
-import { FakeBroker, type FakeBrokerOptions } from '../fakes/fake-broker.js';
+import { FakeBroker, type FakeBrokerOptions } from '@latchkey/testing';
 
 /** What a story's render and play get in `context.loaded`. */
 export interface BrokerLoaded {

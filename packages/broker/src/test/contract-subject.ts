@@ -1,6 +1,6 @@
 import { createClient, LatchkeyError, type LatchkeyClient, type SignInMethod, type SocialProvider } from '@latchkey/client';
 import { expect, vi } from 'vitest';
-import { FAKE_ENROLL_CODE, FakeBroker } from '../../../../stories/fakes/fake-broker.js';
+import { FAKE_ENROLL_CODE, FakeBroker } from '@latchkey/testing';
 import { ADMIN_TOKEN, adminCall } from './admin.js';
 import type { SocialProviderConfig } from '../config.js';
 import { githubProvider } from '../modules/oauth/oauth.fixtures.js';

@@ -23,7 +23,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SoftAuthenticator } from './soft-authenticator.js';
 import { startFakeIdp } from './fake-idp.js';
 import { APP_ORIGIN, BROKER_URL, openTestStorage, testBroker, testClock } from './harness.js';
-import { FakeBroker } from '../../../../stories/fakes/fake-broker.js';
+import { FakeBroker } from '@latchkey/testing';
 import {
   PASSWORD,
   NEW_PASSWORD,

@@ -15,8 +15,7 @@ import {
   type SignInMethod,
   type Step,
 } from '@latchkey/client';
-import { installFakeAuthenticator, type FakeAuthenticator } from '../../../../stories/fakes/fake-authenticator.js';
-import { FakeBroker } from '../../../../stories/fakes/fake-broker.js';
+import { installFakeAuthenticator, FakeBroker, type FakeAuthenticator } from '@latchkey/testing';
 
 // The two fakes element tests and stories run passkeys on: the browser's WebAuthn
 // (fake-authenticator.ts) answering @simplewebauthn/browser exactly as it reads a

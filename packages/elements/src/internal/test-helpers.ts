@@ -1,7 +1,7 @@
 import { render, type TemplateResult } from 'lit';
 import type { SessionClient } from '@latchkey/client';
 import axe from 'axe-core';
-import { FakeBroker, type FakeBrokerOptions } from '../../../../stories/fakes/fake-broker.js';
+import { FakeBroker, type FakeBrokerOptions } from '@latchkey/testing';
 
 /** Renders a template into a fresh container on the page and waits for the elements inside to settle. */
 export async function mount<T extends Element>(template: TemplateResult, selector: string): Promise<T> {

@@ -6,8 +6,7 @@ import type { LkMfa } from './mfa.js';
 import type { LkSignedInEvent } from '../events/signed-in.js';
 import type { LkMfaEnrolledEvent } from '../events/mfa-enrolled.js';
 import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
-import { FAKE_APP_CODE, type FakeBrokerOptions } from '../../../../stories/fakes/fake-broker.js';
-import { installFakeAuthenticator, type FakeAuthenticator } from '../../../../stories/fakes/fake-authenticator.js';
+import { FAKE_APP_CODE, installFakeAuthenticator, type FakeBrokerOptions, type FakeAuthenticator } from '@latchkey/testing';
 
 // lk-mfa on the fake broker, in each mode: enrol an app (the enrolment lk-user-profile shows),
 // answer a pending sign-in's second factor (lk-sign-in's step), and make new recovery codes.

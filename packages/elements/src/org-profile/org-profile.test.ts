@@ -6,8 +6,7 @@ import type { LkOrgChangedEvent } from '../events/org-changed.js';
 import type { LkErrorEvent } from '../events/error.js';
 import { setLocale } from '../internal/localization.js';
 import { axeViolations, bodiesSentTo, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
-import type { FakeBrokerOptions } from '../../../../stories/fakes/fake-broker.js';
-import type { FakeOrgSeed } from '../../../../stories/fakes/fake-orgs.js';
+import type { FakeBrokerOptions, FakeOrgSeed } from '@latchkey/testing';
 
 /** The tab's organization as the session store keeps it (packages/client, issue 24 §3). */
 type OrgAwareStore = { readonly organization?: unknown; switchOrganization?(orgId: string | null): Promise<unknown> };

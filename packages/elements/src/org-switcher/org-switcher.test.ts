@@ -6,8 +6,7 @@ import './org-switcher.js';
 // The enrolment in place needs lk-mfa on the page, as a host that wants it imports it.
 import '../mfa/mfa.js';
 import type { LkOrgSwitcher } from './org-switcher.js';
-import type { FakeOrgsSeed } from '../../../../stories/fakes/fake-orgs.js';
-import type { FakeBrokerOptions } from '../../../../stories/fakes/fake-broker.js';
+import type { FakeOrgsSeed, FakeBrokerOptions } from '@latchkey/testing';
 import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
 import type { LkOrgChangedEvent } from '../events/org-changed.js';
 import type { LkOrgPolicyUnmetEvent } from '../events/org-policy-unmet.js';

@@ -5,7 +5,7 @@ import './sign-in.js';
 import type { LkSignIn } from './sign-in.js';
 import type { LkSignedInEvent } from '../events/signed-in.js';
 import { axeViolations, bodiesSentTo, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
-import { installFakeAuthenticator, type FakeAuthenticator } from '../../../../stories/fakes/fake-authenticator.js';
+import { installFakeAuthenticator, type FakeAuthenticator } from '@latchkey/testing';
 
 // lk-sign-in's second-factor step (issue 23), on the fake broker: an account with an
 // authenticator app or recovery codes is asked for one after its first factor, and signs in

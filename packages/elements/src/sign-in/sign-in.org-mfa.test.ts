@@ -4,7 +4,7 @@ import './sign-in.js';
 import type { LkSignIn } from './sign-in.js';
 import type { LkSignedInEvent } from '../events/signed-in.js';
 import { axeViolations, bodiesSentTo, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
-import { FAKE_ENROLL_CODE, FAKE_ENROLL_SECRET } from '../../../../stories/fakes/fake-broker.js';
+import { FAKE_ENROLL_CODE, FAKE_ENROLL_SECRET } from '@latchkey/testing';
 
 // lk-sign-in's enrolment during sign-in (issue 23 §2), on the fake broker: a member of an
 // organization that requires MFA, with no second factor, sets up an authenticator app after

@@ -5,7 +5,7 @@ import './sign-in.js';
 import type { LkSignIn } from './sign-in.js';
 import type { LkSignedInEvent } from '../events/signed-in.js';
 import { axeViolations, bodiesSentTo, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
-import { installFakeAuthenticator, type FakeAuthenticator, type FakeAuthenticatorOptions } from '../../../../stories/fakes/fake-authenticator.js';
+import { installFakeAuthenticator, type FakeAuthenticator, type FakeAuthenticatorOptions } from '@latchkey/testing';
 
 // lk-sign-in's passkeys: the button and the email field's autofill, on the fake broker's
 // passkey routes and the fake authenticator in place of the browser's WebAuthn. The real

@@ -3,7 +3,7 @@ import { html } from 'lit';
 import './sign-in.js';
 import type { LkSignIn } from './sign-in.js';
 import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
-import { installFakeAuthenticator, type FakeAuthenticator } from '../../../../stories/fakes/fake-authenticator.js';
+import { installFakeAuthenticator, type FakeAuthenticator } from '@latchkey/testing';
 
 // After a password reset, an account with passkeys sees them ("Check your passkeys") and can
 // remove any it does not know, without a session, before it signs in with the new password.

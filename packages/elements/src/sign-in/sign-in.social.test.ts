@@ -4,7 +4,7 @@ import './sign-in.js';
 import type { LkSignIn } from './sign-in.js';
 import type { IdpErrorReason, SocialProvider } from '@latchkey/client';
 import type { LkSignedInEvent } from '../events/signed-in.js';
-import type { FakeBroker, FakeBrokerOptions } from '../../../../stories/fakes/fake-broker.js';
+import type { FakeBroker, FakeBrokerOptions } from '@latchkey/testing';
 import { axeViolations, bodiesSentTo, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
 
 // Social buttons, the redirect to an IdP (a button, or the address's organization), and the

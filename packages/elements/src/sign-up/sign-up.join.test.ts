@@ -3,7 +3,7 @@ import { html } from 'lit';
 import './sign-up.js';
 import type { LkSignUp } from './sign-up.js';
 import type { LkOrgChangedEvent } from '../events/org-changed.js';
-import type { FakeBrokerOptions } from '../../../../stories/fakes/fake-broker.js';
+import type { FakeBrokerOptions } from '@latchkey/testing';
 import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
 
 const here = location.href;

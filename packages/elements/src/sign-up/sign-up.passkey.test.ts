@@ -4,7 +4,7 @@ import './sign-up.js';
 import type { LkSignUp } from './sign-up.js';
 import type { LkSignedInEvent } from '../events/signed-in.js';
 import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
-import { installFakeAuthenticator, type FakeAuthenticator } from '../../../../stories/fakes/fake-authenticator.js';
+import { installFakeAuthenticator, type FakeAuthenticator } from '@latchkey/testing';
 
 let authenticator: FakeAuthenticator | undefined;
 afterEach(() => {

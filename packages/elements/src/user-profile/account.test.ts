@@ -3,7 +3,7 @@ import { html } from 'lit';
 import './user-profile.js';
 import type { LkUserProfile } from './user-profile.js';
 import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
-import type { FakeBroker, FakeBrokerOptions } from '../../../../stories/fakes/fake-broker.js';
+import type { FakeBroker, FakeBrokerOptions } from '@latchkey/testing';
 
 const ADA = 'ada@example.com';
 const PASSWORD = 'correct horse battery staple';

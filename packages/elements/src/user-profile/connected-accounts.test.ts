@@ -6,7 +6,7 @@ import './user-profile.js';
 import type { LkUserProfile } from './user-profile.js';
 import { setLocale } from '../internal/localization.js';
 import { axeViolations, cleanup, fakeBroker, mount, until } from '../internal/test-helpers.js';
-import type { FakeBroker, FakeBrokerOptions } from '../../../../stories/fakes/fake-broker.js';
+import type { FakeBroker, FakeBrokerOptions } from '@latchkey/testing';
 
 const ADA = 'ada@example.com';
 const CY = 'cy@devhub.test';

@@ -6,8 +6,7 @@ import type { LkUserProfile } from './user-profile.js';
 import type { LkPasskeyDeletedEvent } from '../events/passkey-deleted.js';
 import { setLocale } from '../internal/localization.js';
 import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
-import type { FakeBrokerOptions } from '../../../../stories/fakes/fake-broker.js';
-import { installFakeAuthenticator, type FakeAuthenticator } from '../../../../stories/fakes/fake-authenticator.js';
+import { installFakeAuthenticator, type FakeBrokerOptions, type FakeAuthenticator } from '@latchkey/testing';
 
 const ADA = 'ada@example.com';
 const PASSWORD = 'correct horse battery staple';

@@ -5,7 +5,7 @@ import type { LkUserProfile } from './user-profile.js';
 import type { LkMfaEnrolledEvent } from '../events/mfa-enrolled.js';
 import { setLocale } from '../internal/localization.js';
 import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
-import { FAKE_APP_CODE, type FakeBrokerOptions } from '../../../../stories/fakes/fake-broker.js';
+import { FAKE_APP_CODE, type FakeBrokerOptions } from '@latchkey/testing';
 
 // lk-user-profile's "Two-step verification" section on the fake broker: off, enrolling an
 // authenticator app (its QR code, key and light-DOM "Verification code" field), the recovery

@@ -11,8 +11,7 @@ import type { LkPasskeyDeletedEvent } from '../events/passkey-deleted.js';
 import type { LkPasskeyRenamedEvent } from '../events/passkey-renamed.js';
 import { setLocale } from '../internal/localization.js';
 import { axeViolations, cleanup, fakeBroker, mount, type, until } from '../internal/test-helpers.js';
-import type { FakeBrokerOptions } from '../../../../stories/fakes/fake-broker.js';
-import { installFakeAuthenticator, type FakeAuthenticator, type FakeAuthenticatorOptions } from '../../../../stories/fakes/fake-authenticator.js';
+import { installFakeAuthenticator, type FakeBrokerOptions, type FakeAuthenticator, type FakeAuthenticatorOptions } from '@latchkey/testing';
 
 const ADA = 'ada@example.com';
 const PASSWORD = 'correct horse battery staple';

@@ -34,13 +34,13 @@ import { FakeProblem, problem } from './fake-problem.js';
 import { FakeOrgs, type FakeOrgAccount, type FakeOrgsViewer } from './fake-orgs.js';
 
 /**
- * An in-memory broker behind a fake `fetch`, for stories and element tests.
- * The elements run the real `@latchkey/client` against it, so what they see is
- * what the broker's wire contract says: the same steps, problem codes and
- * statuses. Scripted failures, answers and latency show every state.
+ * How a `FakeBroker` starts: its accounts and what they hold (passkeys, an authenticator
+ * app, connected accounts, sessions elsewhere), who is signed in, the sign-in methods and
+ * providers it offers, and how slowly it answers. Every field is optional: `{}` is a broker
+ * with no accounts that offers password and email-code sign-in.
  */
 export interface FakeBrokerOptions {
-  /** Milliseconds each answer waits (to see loading states). */
+  /** Milliseconds each answer waits (to see loading states); `broker.latency` changes it later. */
   latency?: number;
   /** Accounts that exist from the start: email -> password, or null for an account without one (passkeys only). */
   accounts?: Record<string, string | null>;
@@ -290,25 +290,67 @@ type Factor = ({ method: 'pwd' } | { method: 'email_code' } | { method: 'passkey
 /** When the fake's sessions were made, as every session of the fake says. */
 const SESSION_MADE_AT = '2026-11-24T12:00:00.000Z';
 
+/**
+ * A mail the fake broker sent: a code, or null for a notice (the address already has an
+ * account; a way in was added, with its `subject`; an invitation, with its `link`).
+ */
+export interface FakeMail {
+  to: string;
+  code: string | null;
+  subject?: string;
+  link?: string;
+}
+
+/**
+ * Makes an in-memory broker (see `FakeBroker`): `createFakeBroker(options)` is
+ * `new FakeBroker(options)`.
+ *
+ * @example
+ * const broker = createFakeBroker({ accounts: { 'ada@example.com': 'correct horse battery staple' } });
+ * configure({ client: broker.client() }); // from @latchkey/elements
+ */
+export function createFakeBroker(options: FakeBrokerOptions = {}): FakeBroker {
+  return new FakeBroker(options);
+}
+
+/**
+ * An in-memory broker behind a fake `fetch`, for stories, element tests and a host app's
+ * own tests. The elements run the real `@latchkey/client` against it, so what they see is
+ * what the broker's wire contract says: the same steps, problem codes and statuses (the
+ * broker's contract suite runs every scenario on both). Scripted failures (`failNext`,
+ * `stalled`), answers (`answerNext`, `nextResume`) and `latency` show every state.
+ *
+ * Point elements at it with its `client()`: `configure({ client: broker.client() })`,
+ * `<lk-config .client=${broker.client()}>`, or an element's `.client` property.
+ * Its `fetch` answers any URL by path, so a host's own code can call it too.
+ */
 export class FakeBroker {
+  /** The URL its client is made with (a minted token's `iss`); requests to any origin are answered by path. */
   readonly url = 'https://fake-broker.latchkey.test';
+  /** Accounts by email. */
   readonly users = new Map<string, FakeUser>();
   readonly flows = new Map<string, Flow>();
   readonly passkeyFlows = new Map<string, PasskeyFlow>();
   readonly reviewFlows = new Map<string, ReviewFlow>();
   readonly mfaFlows = new Map<string, MfaFlow>();
+  /** Mail sent, newest last (`lastCode(email)` reads the newest code). */
+  readonly mail: FakeMail[] = [];
   /**
-   * Mail sent, newest last: a code, or null for a notice (the address already has
-   * an account; a way in was added, with its `subject`, as the broker's notices).
+   * The next call to this path answers with this problem instead (one shot), with the
+   * broker's status; `'network'` makes the fetch reject as an unreachable broker does.
+   *
+   * @example
+   * broker.failNext.set('/v1/sign-in/identify', 'network');
    */
-  readonly mail: Array<{ to: string; code: string | null; subject?: string; link?: string }> = [];
-  /** The next call to this path answers with this problem instead (one shot). */
   readonly failNext = new Map<string, ProblemCode | 'network'>();
   /** The next call to this path answers 200 with this body instead (one shot), e.g. a step of a newer protocol. */
   readonly answerNext = new Map<string, unknown>();
   /** Calls to these paths never answer (until aborted): one request stays loading while the others answer. */
   readonly stalled = new Set<string>();
+  /** `METHOD /path` of every request, in order. */
   readonly requests: string[] = [];
+  /** Milliseconds each answer waits (`options.latency`); change it at any time to slow the next answers. */
+  latency: number;
   /**
    * What `GET /v1/sign-in/flow` answers, once (then 404 `no_flow`), as the broker answers
    * the flow's step after the IdP's callback. A social start sets it to `{ doneAs }` of the
@@ -340,6 +382,7 @@ export class FakeBroker {
 
   constructor(private readonly options: FakeBrokerOptions = {}) {
     this.orgs = new FakeOrgs(this.orgsHost());
+    this.latency = options.latency ?? 0;
     this.methods = options.methods ?? ['password', 'email-code'];
     this.passkeyTimeout = options.passkeyTimeout ?? 300_000;
     this.clock = options.clock ?? Date.now;
@@ -1383,7 +1426,7 @@ export class FakeBroker {
     const url = new URL(String(input));
     const method = init?.method ?? 'GET';
     this.requests.push(`${method} ${url.pathname}`);
-    if (this.options.latency) await new Promise((resolve) => setTimeout(resolve, this.options.latency));
+    if (this.latency) await new Promise((resolve) => setTimeout(resolve, this.latency));
     if (this.stalled.has(url.pathname)) {
       await new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')), { once: true }));
     }
