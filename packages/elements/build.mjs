@@ -45,22 +45,28 @@ const isBare = (id) => /^(lit|@lit|@lit-labs|@simplewebauthn\/browser|@latchkey\
 /** Lit templates and css`` minified (whitespace, comments); only our sources, not node_modules. */
 const minifyTemplates = () => minifyHTML({ include: [`${pkg}/src/**/*.ts`], failOnError: true });
 
+/** Vite resolves lit's production exports only when NODE_ENV says production (under Vitest it is "test"). */
+const production = () => {
+  process.env.NODE_ENV = 'production';
+};
+
 const common = {
   root: pkg,
   configFile: false,
   logLevel: 'warn',
-  // What users ship is the production build (lit's production exports, in the CDN file).
   mode: 'production',
   // No copying of a public/ folder into the output.
   publicDir: false,
 };
 
-async function buildDist() {
+/** dist/ (or `outDir`, as `pnpm size` builds its own copy): the library build. */
+export async function buildDist(outDir = join(pkg, 'dist')) {
+  production();
   await build({
     ...common,
     plugins: [minifyTemplates()],
     build: {
-      outDir: 'dist',
+      outDir,
       emptyOutDir: false,
       target: 'es2022',
       // Readable: the user's bundler minifies (templates and CSS are, above).
@@ -91,7 +97,9 @@ const localesBeside = {
   },
 };
 
-async function buildCdn() {
+/** cdn/ (or `outDir`): latchkey.js and locales/<code>.js. */
+export async function buildCdn(outDir = join(pkg, 'cdn')) {
+  production();
   const cdn = {
     ...common,
     build: { emptyOutDir: false, target: 'es2022', minify: true, sourcemap: false, modulePreload: false },
@@ -101,7 +109,7 @@ async function buildCdn() {
     plugins: [localesBeside, minifyTemplates()],
     build: {
       ...cdn.build,
-      outDir: 'cdn',
+      outDir,
       lib: { entry: { latchkey: src('index.ts') }, formats: ['es'] },
       // One file: every lazy step, section and helper inlined (the translations are external, above).
       rollupOptions: { output: { entryFileNames: '[name].js', codeSplitting: false } },
@@ -113,7 +121,7 @@ async function buildCdn() {
       ...cdn,
       build: {
         ...cdn.build,
-        outDir: 'cdn/locales',
+        outDir: join(outDir, 'locales'),
         lib: { entry: { [code]: src(`locales/${code}.ts`) }, formats: ['es'] },
         rollupOptions: { output: { entryFileNames: '[name].js' } },
       },
@@ -153,7 +161,6 @@ function buildManifest() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.env.NODE_ENV = 'production';
   for (const out of ['dist', 'cdn', 'custom-elements.json']) rmSync(join(pkg, out), { recursive: true, force: true });
   await buildDist();
   await buildCdn();
