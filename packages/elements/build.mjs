@@ -152,6 +152,8 @@ function buildManifest() {
   generateJsxTypes(manifest, { ...options, fileName: 'jsx-types.d.ts' });
   generateSolidJsTypes(manifest, { ...options, fileName: 'solid-types.d.ts' });
   // The Vue file augments 'vue' itself; the JSX ones export the types, and these put them in each JSX.
+  // Solid's is Solid 1's JSX namespace in 'solid-js', which the integration targets: Solid 2 moved
+  // it to @solidjs/web (not installed here, so only Preact and Vue are type-checked, test/types/).
   for (const [name, module, types] of [['preact', 'preact', 'jsx-types'], ['solid', 'solid-js', 'solid-types']]) {
     writeFileSync(
       join(pkg, 'dist', `${name}.d.ts`),
