@@ -1,8 +1,10 @@
 // Custom Elements Manifest of @latchkey/elements, read from the elements' JSDoc
 // (@summary @event @slot @csspart @cssproperty @cssstate) and Lit decorators.
-// Storybook's docs pages and argTypes come from it (stories/.storybook/preview.ts).
-// Generated, not committed (stories/.gitignore): stories/.storybook/main.ts writes it
-// whenever Storybook or its Vitest project starts; `pnpm cem` does it by hand.
+// Storybook's docs pages and argTypes come from it (stories/.storybook/preview.ts), and the
+// published package ships it (custom-elements.json, with the Vue/Preact/Solid types made from it).
+// Generated, not committed: where it goes is the caller's `--outdir` (relative to the repo root):
+// stories/.storybook/main.ts writes Storybook's whenever Storybook or its Vitest project starts,
+// packages/elements/build.mjs the package's; `pnpm cem` writes `outdir` below by hand.
 
 /**
  * Keeps the public surface only: private, protected and static members are not the element's

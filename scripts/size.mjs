@@ -4,8 +4,11 @@
 // the first screen loads, of each step loaded later, and of everything, and
 // fails past the budgets in DESIGN.md.
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { buildCdn, buildDist, entries } from '../packages/elements/build.mjs';
 
 // Issue 21 asks for lk-sign-in's entry at 16 kB with the social buttons in it, and the budget
 // now holds it there: 15.9 kB, from 17.9 kB, with what runs once the user acts moved out (the
@@ -138,7 +141,7 @@ async function bundle(entry) {
       minify: true,
       target: 'es2022',
       modulePreload: false,
-      rollupOptions: { input: entry === BASELINE ? BASELINE : `${root}/${entry}` },
+      rollupOptions: { input: entry === BASELINE || entry.startsWith('/') ? entry : `${root}/${entry}` },
     },
   });
   const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
@@ -156,11 +159,11 @@ function withStaticImports(chunk, byName, into = new Set()) {
 /** What a lazily imported chunk is, by the module it stands for: a step, a section of lk-org-profile, a locale, or other. */
 function kindOf(chunk) {
   const id = chunk.facadeModuleId ?? '';
-  const step = /\/steps\/([\w-]+)\.ts$/.exec(id);
+  const step = /\/steps\/([\w-]+)\.[jt]s$/.exec(id);
   if (step) return { part: 'step', name: step[1] };
-  const section = /\/org-profile\/sections\/([\w-]+)\.ts$/.exec(id);
+  const section = /\/org-profile\/sections\/([\w-]+)\.[jt]s$/.exec(id);
   if (section) return { part: 'section', name: section[1] };
-  const locale = /\/locales\/([\w-]+)\.ts$/.exec(id);
+  const locale = /\/locales\/([\w-]+)\.[jt]s$/.exec(id);
   if (locale) return { part: 'locale', name: locale[1] };
   return { part: 'lazy', name: chunk.fileName };
 }
@@ -191,49 +194,110 @@ const sizes = (code) => {
  */
 export async function measure() {
   const rows = [];
-  let base;
-  for (const { name: element, entry, budgets } of ELEMENTS) {
-    const chunks = await bundle(entry);
-    const byName = new Map(chunks.map((c) => [c.fileName, c]));
-    const size = new Map(chunks.map((c) => [c, sizes(c.code)]));
-    const row = (part, name, set, budgetGzip) => {
-      const sum = (key) => [...set].reduce((n, c) => n + size.get(c)[key], 0);
-      rows.push({ element, part, name, chunks: [...set].map((c) => c.fileName), raw: sum('raw'), gzip: sum('gzip'), brotli: sum('brotli'), ...(budgetGzip ? { budgetGzip } : {}) });
-    };
-    const first = withStaticImports(chunks.find((c) => c.isEntry), byName);
-    row('entry', 'first screen', first, budgets.entry);
-    if (budgets.own) {
-      base ??= await firstScreen(BASELINE);
-      const entryRow = rows.at(-1);
-      rows.push({ element, part: 'own', name: 'first screen beyond lit, the client and LkElement', chunks: entryRow.chunks, raw: entryRow.raw - base.raw, gzip: entryRow.gzip - base.gzip, brotli: entryRow.brotli - base.brotli, budgetGzip: budgets.own });
-    }
-    const lazy = chunks.filter((c) => c.isDynamicEntry).map((c) => ({ chunk: c, ...kindOf(c) }));
-    const order = { step: 0, section: 1, locale: 2, lazy: 3 };
-    lazy.sort((a, b) => order[a.part] - order[b.part] || a.name.localeCompare(b.name));
-    for (const { chunk, part, name } of lazy) {
-      // What importing it fetches beyond the first screen: its chunk and any it shares with other lazy ones.
-      const fetched = [...withStaticImports(chunk, byName)].filter((c) => !first.has(c));
-      row(part, name, new Set(fetched), budgets[part]);
-    }
-    // Every chunk of code counts: a lazy chunk (a step, a lazy helper) is still bytes we ship. The
-    // translations are counted each on its own line, with a budget each (see ELEMENTS).
-    const locales = new Set(lazy.filter((l) => l.part === 'locale').map((l) => l.chunk));
-    row('total', 'all chunks', new Set(chunks.filter((c) => !locales.has(c))), budgets.total);
-  }
+  for (const { name, entry, budgets } of ELEMENTS) rows.push(...(await measureEntry(name, entry, budgets)));
   return rows;
 }
 
-const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
-const label = (r) => ({ entry: 'entry (first screen)', own: 'own (first screen beyond lit, the client and LkElement)', step: `step: ${r.name}`, section: `section: ${r.name}`, locale: `locale: ${r.name}`, lazy: `lazy: ${r.name}`, total: 'all chunks (code; translations apart)' })[r.part];
+let base;
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const rows = await measure();
+/** The rows of one element bundled from `entry` (a source file, or a built one), against `budgets`. */
+async function measureEntry(element, entry, budgets) {
+  const rows = [];
+  const chunks = await bundle(entry);
+  const byName = new Map(chunks.map((c) => [c.fileName, c]));
+  const size = new Map(chunks.map((c) => [c, sizes(c.code)]));
+  const row = (part, name, set, budgetGzip) => {
+    const sum = (key) => [...set].reduce((n, c) => n + size.get(c)[key], 0);
+    rows.push({ element, part, name, chunks: [...set].map((c) => c.fileName), raw: sum('raw'), gzip: sum('gzip'), brotli: sum('brotli'), ...(budgetGzip ? { budgetGzip } : {}) });
+  };
+  const first = withStaticImports(chunks.find((c) => c.isEntry), byName);
+  row('entry', 'first screen', first, budgets.entry);
+  if (budgets.own) {
+    base ??= await firstScreen(BASELINE);
+    const entryRow = rows.at(-1);
+    rows.push({ element, part: 'own', name: 'first screen beyond lit, the client and LkElement', chunks: entryRow.chunks, raw: entryRow.raw - base.raw, gzip: entryRow.gzip - base.gzip, brotli: entryRow.brotli - base.brotli, budgetGzip: budgets.own });
+  }
+  const lazy = chunks.filter((c) => c.isDynamicEntry).map((c) => ({ chunk: c, ...kindOf(c) }));
+  const order = { step: 0, section: 1, locale: 2, lazy: 3 };
+  lazy.sort((a, b) => order[a.part] - order[b.part] || a.name.localeCompare(b.name));
+  for (const { chunk, part, name } of lazy) {
+    // What importing it fetches beyond the first screen: its chunk and any it shares with other lazy ones.
+    const fetched = [...withStaticImports(chunk, byName)].filter((c) => !first.has(c));
+    row(part, name, new Set(fetched), budgets[part]);
+  }
+  // Every chunk of code counts: a lazy chunk (a step, a lazy helper) is still bytes we ship. The
+  // translations are counted each on its own line, with a budget each (see ELEMENTS).
+  const locales = new Set(lazy.filter((l) => l.part === 'locale').map((l) => l.chunk));
+  row('total', 'all chunks', new Set(chunks.filter((c) => !locales.has(c))), budgets.total);
+  return rows;
+}
+
+/** Where `pnpm size` builds its own copy of the package (not dist/ or cdn/: a build or test may be using those). */
+const scratch = join(root, 'packages/elements/node_modules/.cache/latchkey-size');
+
+/**
+ * What a user's app gets from the PUBLISHED build: dist/ (the package's build, lit and the client
+ * left as bare imports) bundled by the app's Vite as above, per element. Printed beside the
+ * workspace figures (from source), with no budgets of its own: the budgets are the source's,
+ * and the two stay within a few hundred bytes of each other (size.test.ts).
+ */
+export async function measureInstalled() {
+  const dist = join(scratch, 'dist');
+  rmSync(dist, { recursive: true, force: true });
+  await buildDist(dist);
+  // Each element's published entry: its file in dist/ is named after its `exports` key.
+  const published = new Map(Object.entries(entries()).map(([name, source]) => [source, join(dist, `${name}.js`)]));
+  const rows = [];
+  for (const { name, entry } of ELEMENTS) rows.push(...(await measureEntry(name, published.get(join(root, entry)), {})));
+  return rows;
+}
+
+/**
+ * cdn/latchkey.js (the package's CDN build: every element and dependency in one minified module
+ * for a <script type="module">), which a page loads whole: within the 'all elements' total
+ * budget, since it is that code in one file. Each translation beside it, loaded only for its
+ * language, within the locale budget.
+ */
+export async function measureCdn() {
+  const cdn = join(scratch, 'cdn');
+  rmSync(cdn, { recursive: true, force: true });
+  await buildCdn(cdn);
+  const all = ELEMENTS.find((e) => e.name === 'all elements').budgets;
+  const file = (path) => ({ chunks: [path], ...sizes(readFileSync(join(cdn, path))) });
+  return [
+    { element: 'cdn', part: 'total', name: 'latchkey.js', ...file('latchkey.js'), budgetGzip: all.total },
+    ...readdirSync(join(cdn, 'locales')).sort().map((f) => ({ element: 'cdn', part: 'locale', name: f.replace(/\.js$/, ''), ...file(`locales/${f}`), budgetGzip: all.locale })),
+  ];
+}
+
+const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
+const label = (r) => (r.element === 'cdn' ? (r.part === 'locale' ? `locale: ${r.name}` : r.name) : null) ?? ({ entry: 'entry (first screen)', own: 'own (first screen beyond lit, the client and LkElement)', step: `step: ${r.name}`, section: `section: ${r.name}`, locale: `locale: ${r.name}`, lazy: `lazy: ${r.name}`, total: 'all chunks (code; translations apart)' })[r.part];
+
+const print = (title, rows) => {
+  console.log(`\n${title}\n`);
   console.log('| element | part | chunks | raw | gzip | brotli | gzip budget |');
   console.log('|---|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(`| ${r.element} | ${label(r)} | ${r.chunks.length} | ${kB(r.raw)} | ${kB(r.gzip)} (${r.gzip.toLocaleString('en')} B) | ${kB(r.brotli)} | ${r.budgetGzip ? kB(r.budgetGzip) : '—'} |`);
   }
-  const over = rows.filter((r) => r.budgetGzip && r.gzip > r.budgetGzip);
+};
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const rows = await measure();
+  print('Workspace (source), bundled by the app', rows);
+  const installed = await measureInstalled();
+  // Side by side: what an app gets from the source and from the published dist/.
+  console.log('\nInstalled (published dist/, bundled by the app) beside the workspace, gzip\n');
+  console.log('| element | part | workspace | installed |');
+  console.log('|---|---|---:|---:|');
+  for (const r of installed.filter((r) => r.part === 'entry' || r.part === 'total' || r.part === 'locale')) {
+    const source = rows.find((w) => w.element === r.element && w.part === r.part && w.name === r.name);
+    console.log(`| ${r.element} | ${label(r)} | ${source ? kB(source.gzip) : '—'} | ${kB(r.gzip)} (${r.gzip.toLocaleString('en')} B) |`);
+  }
+  print('Installed (published dist/), every part', installed);
+  const cdn = await measureCdn();
+  print('CDN (cdn/latchkey.js, no bundler; translations beside it)', cdn);
+  const over = [...rows, ...cdn].filter((r) => r.budgetGzip && r.gzip > r.budgetGzip);
   for (const r of over) console.error(`${r.element}, ${label(r)}: ${kB(r.gzip)} gzip, over its ${kB(r.budgetGzip)} budget`);
   process.exit(over.length ? 1 : 0);
 }

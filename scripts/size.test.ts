@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
-import { ENTRY_BUDGET, measure } from './size.mjs';
+import { ENTRY_BUDGET, measure, measureCdn, measureInstalled } from './size.mjs';
 
 interface Row {
   element: string;
@@ -105,5 +105,41 @@ describe('bundle budgets (DESIGN.md)', () => {
 
   it('loads lk-sign-up\'s invitations and lk-user-button\'s organizations only on a page that needs them', () => {
     expect(lazyNames('all elements')).toEqual(expect.arrayContaining(['sign-up.join', 'user-button.orgs', 'org-create', 'org-policy']));
+  });
+
+  describe('as published: dist/ bundled by an app, and cdn/latchkey.js', () => {
+    let installed: Row[];
+    let cdn: Row[];
+    beforeAll(async () => {
+      installed = await measureInstalled();
+      cdn = await measureCdn();
+    }, 240_000);
+
+    it('gives an app bundling the published dist/ what it gets from the source, within 3 % per element (same steps, sections and lazy chunks)', () => {
+      for (const element of ['lk-sign-in', 'lk-org-switcher', 'all elements', 'lk-org-profile']) {
+        const published = installed.filter((r) => r.element === element);
+        const kinds = (rs: Row[]) => rs.filter((r) => r.part === 'step' || r.part === 'section' || r.part === 'locale').map((r) => `${r.part}:${r.name}`);
+        expect(kinds(published), element).toEqual(kinds(of(element)));
+        for (const which of ['entry', 'total'] as const) {
+          const source = part(element, which);
+          const built = published.find((r) => r.part === which)!;
+          expect(Math.abs(built.gzip - source.gzip) / source.gzip, `${element} ${which}: ${built.gzip} vs ${source.gzip}`).toBeLessThan(0.03);
+        }
+      }
+    });
+
+    it('keeps cdn/latchkey.js, every element and dependency in one module, within the all-elements total budget (102 kB gzip), and each translation beside it within 16 kB', () => {
+      const [bundle, ...locales] = cdn;
+      expect(bundle).toMatchObject({ part: 'total', name: 'latchkey.js', budgetGzip: 102_000 });
+      expect(bundle!.gzip).toBeLessThanOrEqual(102_000);
+      // It is all of the code (lit, the client, every step and section): more than all elements' first screens.
+      expect(bundle!.gzip).toBeGreaterThan(part('all elements', 'entry').gzip);
+      expect(locales.map((r) => r.name)).toEqual(['ar', 'de']);
+      for (const locale of locales) {
+        expect(locale.budgetGzip).toBe(16_000);
+        expect(locale.gzip, `${locale.name} gzip bytes`).toBeLessThanOrEqual(16_000);
+        expect(locale.gzip, `${locale.name} gzip bytes`).toBeGreaterThan(1_000);
+      }
+    });
   });
 });

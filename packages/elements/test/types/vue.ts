@@ -1,0 +1,11 @@
+// Vue's template type-checker (vue-tsc / Volar) reads GlobalComponents: dist/vue.d.ts puts the <lk-*> elements in it.
+import type {} from '@latchkey/elements/vue';
+import type { GlobalComponents } from 'vue';
+
+type Props<Tag extends keyof GlobalComponents> = GlobalComponents[Tag] extends new (...args: never[]) => { $props: infer P } ? P : never;
+
+export const signIn: Props<'lk-sign-in'> = { 'app-name': 'Acme', 'return-to': '/home', theme: 'dark' };
+// @ts-expect-error a misspelled attribute
+export const typo: Props<'lk-sign-in'> = { 'app-nme': 'Acme' };
+// @ts-expect-error theme is light or dark
+export const badTheme: Props<'lk-sign-in'> = { theme: 'blue' };
