@@ -70,7 +70,7 @@ describe('@latchkey/elements build (dist/, cdn/, custom-elements.json)', () => {
 
   it('types the elements in Preact JSX and Vue templates from the manifest, a misspelled attribute failing', async () => {
     // Each fixture holds `@ts-expect-error` lines: tsc fails if the types stop catching them.
-    await Promise.all(['preact', 'vue'].map((f) => run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', join(pkg, `test/types/tsconfig.${f}.json`)])));
+    await Promise.all(['preact', 'solid', 'vue'].map((f) => run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', join(pkg, `test/types/tsconfig.${f}.json`)])));
     const elements = JSON.parse(readFileSync(join(pkg, 'custom-elements.json'), 'utf8'));
     const tags = elements.modules.flatMap((m: { declarations?: { tagName?: string }[] }) => (m.declarations ?? []).map((d) => d.tagName).filter(Boolean));
     expect(tags.sort()).toEqual(['lk-config', 'lk-mfa', 'lk-org-profile', 'lk-org-switcher', 'lk-sign-in', 'lk-sign-up', 'lk-user-button', 'lk-user-profile']);

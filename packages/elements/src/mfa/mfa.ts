@@ -43,9 +43,9 @@ const isAbort = (error: unknown) => error instanceof Error && error.name === 'Ab
  * The form and its "Verification code" field render into the element's light DOM
  * (slot `form`), where password managers find them.
  *
- * @event lk-signed-in - `challenge`: the second factor passed and the session is open. `detail: { user, session, return_to }`; cancel to stop the navigation to `return_to`.
- * @event lk-mfa-enrolled - `enroll`: the authenticator app is enrolled. `detail: { factor }`.
- * @event lk-error - A request failed and the element shows why. `detail: { code, problem? }`.
+ * @event {LkSignedInDetail} lk-signed-in - `challenge`: the second factor passed and the session is open. `detail: { user, session, return_to }`; cancel to stop the navigation to `return_to`.
+ * @event {LkMfaEnrolledDetail} lk-mfa-enrolled - `enroll`: the authenticator app is enrolled. `detail: { factor }`.
+ * @event {LkErrorDetail} lk-error - A request failed and the element shows why. `detail: { code, problem? }`.
  *
  * @slot form - Filled by the element itself with its light-DOM form.
  * @slot logo - Your logo, above the heading.

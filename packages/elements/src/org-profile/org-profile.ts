@@ -61,8 +61,8 @@ const SECTIONS: ReadonlyArray<{ key: string; permission?: string; title: () => s
  * the broker's step-up window open "Confirm it's you" above the sections (its
  * fields in the light DOM, slot `step-up`), then run again.
  *
- * @event lk-org-changed - The user left the organization or deleted it. `detail: { org_id: null, organization: null }`.
- * @event lk-error - A request to the broker failed and the element shows why. `detail: { code, problem? }`.
+ * @event {LkOrgChangedDetail} lk-org-changed - The user left the organization or deleted it. `detail: { org_id: null, organization: null }`.
+ * @event {LkErrorDetail} lk-error - A request to the broker failed and the element shows why. `detail: { code, problem? }`.
  *
  * @slot signed-out - Shown while nobody is signed in, under "Sign in to manage your organization.".
  * @slot step-up - Filled by the element itself: the light-DOM form of "Confirm it's you".

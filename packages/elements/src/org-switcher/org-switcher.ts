@@ -42,9 +42,9 @@ type Popup = 'menu' | 'create' | 'policy';
  * the package's main entry has it). Shows nothing while nobody is signed in: put your own link in
  * the `signed-out` slot.
  *
- * @event lk-org-changed - The tab switched organization. `detail: { org_id, organization }` (null: the personal account).
- * @event lk-org-policy-unmet - The user asked to meet a policy the switch was refused for. `detail: { requirement, org_id }`; cancelable (`mfa-enroll`: no inline enrolment).
- * @event lk-error - A request failed and the element shows why. `detail: { code, problem? }`.
+ * @event {LkOrgChangedDetail} lk-org-changed - The tab switched organization. `detail: { org_id, organization }` (null: the personal account).
+ * @event {LkOrgPolicyUnmetDetail} lk-org-policy-unmet - The user asked to meet a policy the switch was refused for. `detail: { requirement, org_id }`; cancelable (`mfa-enroll`: no inline enrolment).
+ * @event {LkErrorDetail} lk-error - A request failed and the element shows why. `detail: { code, problem? }`.
  *
  * @slot signed-out - Shown while nobody is signed in.
  *

@@ -49,8 +49,8 @@ const importEngine = () => import('./sign-in.engine.js');
  * `lk-signed-in` and, when the broker answered with an allowlisted `return_to`,
  * navigates there unless a listener calls `preventDefault()`.
  *
- * @event lk-signed-in - Signed in. `detail: { user, session, return_to }`; cancel to stop the navigation to `return_to`.
- * @event lk-error - A request failed and the element shows why. `detail: { code, problem? }`.
+ * @event {LkSignedInDetail} lk-signed-in - Signed in. `detail: { user, session, return_to }`; cancel to stop the navigation to `return_to`.
+ * @event {LkErrorDetail} lk-error - A request failed and the element shows why. `detail: { code, problem? }`.
  *
  * @slot form - Filled by the element itself with its light-DOM form.
  * @slot logo - Your logo, above the heading.

@@ -41,9 +41,9 @@ const importJoin = () => import('./sign-up.join.js');
  * instead. One that is unknown, used, revoked or expired says so, and an account can
  * still be made without it. `return-to` is followed once the join is done.
  *
- * @event lk-signed-in - Account created and signed in. `detail: { user, session, return_to }`.
- * @event lk-org-changed - Joined through the invitation or link, and the tab switched into the organization. `detail: { org_id, organization }`.
- * @event lk-error - A request failed and the element shows why. `detail: { code, problem? }`.
+ * @event {LkSignedInDetail} lk-signed-in - Account created and signed in. `detail: { user, session, return_to }`.
+ * @event {LkOrgChangedDetail} lk-org-changed - Joined through the invitation or link, and the tab switched into the organization. `detail: { org_id, organization }`.
+ * @event {LkErrorDetail} lk-error - A request failed and the element shows why. `detail: { code, problem? }`.
  *
  * @slot form - Filled by the element itself with its light-DOM form.
  * @slot logo - Your logo, above the heading.

@@ -37,9 +37,9 @@ function initials(name: string | null, email: string): string {
  *
  * @event lk-sign-out - About to sign out; cancelable.
  * @event lk-signed-out - Signed out: the session is revoked on the broker.
- * @event lk-org-changed - The tab switched organization from the menu. `detail: { org_id, organization }`.
- * @event lk-org-policy-unmet - The user asked to meet a policy a switch was refused for. `detail: { requirement, org_id }`; cancelable.
- * @event lk-error - The session could not be read (`not_configured` without a broker), or sign-out failed. `detail: { code, problem? }`.
+ * @event {LkOrgChangedDetail} lk-org-changed - The tab switched organization from the menu. `detail: { org_id, organization }`.
+ * @event {LkOrgPolicyUnmetDetail} lk-org-policy-unmet - The user asked to meet a policy a switch was refused for. `detail: { requirement, org_id }`; cancelable.
+ * @event {LkErrorDetail} lk-error - The session could not be read (`not_configured` without a broker), or sign-out failed. `detail: { code, problem? }`.
  *
  * @slot signed-out - Shown while nobody is signed in.
  * @slot menu - More menu entries of your own, between "Manage account" and "Sign out": elements with `role="menuitem"` (e.g. `<a role="menuitem" href="/orgs">Organizations</a>`); arrow keys reach them too.

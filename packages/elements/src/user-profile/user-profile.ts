@@ -58,10 +58,11 @@ const loadingAccount = () => msg('Loading your account…');
  * "Sign in" link there). When the broker cannot be reached it says so, with
  * "Try again".
  *
- * @event lk-passkey-added - A passkey was added. `detail: { passkey }`.
- * @event lk-passkey-renamed - A passkey was renamed. `detail: { passkey }` (with its new name).
- * @event lk-passkey-deleted - A passkey was deleted. `detail: { passkey }` (as it was).
- * @event lk-error - A request to the broker failed and the element shows why (`not_configured` without a broker). `detail: { code, problem? }`.
+ * @event {LkPasskeyDetail} lk-passkey-added - A passkey was added. `detail: { passkey }`.
+ * @event {LkPasskeyDetail} lk-passkey-renamed - A passkey was renamed. `detail: { passkey }` (with its new name).
+ * @event {LkPasskeyDetail} lk-passkey-deleted - A passkey was deleted. `detail: { passkey }` (as it was).
+ * @event {LkMfaEnrolledDetail} lk-mfa-enrolled - Two-step verification was turned on in its section. `detail` as lk-mfa's.
+ * @event {LkErrorDetail} lk-error - A request to the broker failed and the element shows why (`not_configured` without a broker). `detail: { code, problem? }`.
  *
  * @slot signed-out - Shown while nobody is signed in, under "Sign in to manage your account.".
  * @slot step-up - Filled by the element itself: the light-DOM form of "Confirm it's you" (password managers only see the light DOM).

@@ -2,7 +2,7 @@
 import type {} from '@latchkey/elements/preact';
 import type { LkSignedInEvent } from '@latchkey/elements';
 
-export const signIn = <lk-sign-in app-name="Acme" return-to="/home" theme="dark" onlk-signed-in={() => {}} />;
+export const signIn = <lk-sign-in app-name="Acme" return-to="/home" theme="dark" onlk-signed-in={(event: LkSignedInEvent) => event.detail.user} />;
 export const profile = <lk-org-profile />;
 export const config = <lk-config broker="https://auth.example.com" locale="de" />;
 
@@ -14,3 +14,5 @@ export const badTheme = <lk-sign-in theme="blue" />;
 // The tag map and the event map survive into the published declarations.
 export const element: HTMLElementTagNameMap['lk-sign-in'] = document.createElement('lk-sign-in');
 element.addEventListener('lk-signed-in', (event: LkSignedInEvent) => event.detail.user);
+// @ts-expect-error a handler for another event
+export const wrongHandler = <lk-sign-in onlk-signed-in={(event: MouseEvent) => event.button} />;

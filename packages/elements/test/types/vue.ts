@@ -1,6 +1,7 @@
 // Vue's template type-checker (vue-tsc / Volar) reads GlobalComponents: dist/vue.d.ts puts the <lk-*> elements in it.
 import type {} from '@latchkey/elements/vue';
 import type { GlobalComponents } from 'vue';
+import type { LkSignedInEvent } from '@latchkey/elements';
 
 type Props<Tag extends keyof GlobalComponents> = GlobalComponents[Tag] extends new (...args: never[]) => { $props: infer P } ? P : never;
 
@@ -9,3 +10,8 @@ export const signIn: Props<'lk-sign-in'> = { 'app-name': 'Acme', 'return-to': '/
 export const typo: Props<'lk-sign-in'> = { 'app-nme': 'Acme' };
 // @ts-expect-error theme is light or dark
 export const badTheme: Props<'lk-sign-in'> = { theme: 'blue' };
+
+// Event handlers get the event's own detail type.
+export const signedIn: Props<'lk-sign-in'> = { 'onlk-signed-in': (event: LkSignedInEvent) => event.detail.user };
+// @ts-expect-error a handler for another event
+export const wrongHandler: Props<'lk-sign-in'> = { 'onlk-signed-in': (event: MouseEvent) => event.button };
