@@ -72,9 +72,9 @@ test('a plain HTML page with only cdn/latchkey.js signs a user up, and then in, 
   await card.getByLabel('Email').fill(email);
   await card.getByLabel('Password', { exact: true }).fill(password);
   await card.getByRole('button', { name: 'Create account', exact: true }).click();
-  await expect.poll(() => card.getByRole('heading', { name: 'Check your email' }).isVisible()).toBe(true);
+  await card.getByRole('heading', { name: 'Check your email' }).waitFor();
   await card.getByLabel('Verification code').fill(await mailedCode(brokerUrl, email));
-  await expect.poll(() => signUp.locator('body').getAttribute('data-signed-in')).toBe(email);
+  await expect.poll(() => signUp.locator('body').getAttribute('data-signed-in'), { timeout: 15_000 }).toBe(email);
 
   // One module from the page's own server (no chunk, no CDN of lit); the rest is the broker.
   const scripts = requests.filter((url) => url.endsWith('.js'));
@@ -89,14 +89,14 @@ test('a plain HTML page with only cdn/latchkey.js signs a user up, and then in, 
   await form.getByRole('button', { name: 'Continue', exact: true }).click();
   await form.getByLabel('Password', { exact: true }).fill(password);
   await form.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect.poll(() => signIn.locator('body').getAttribute('data-signed-in')).toBe(email);
+  await expect.poll(() => signIn.locator('body').getAttribute('data-signed-in'), { timeout: 15_000 }).toBe(email);
 });
 
 test('a page in German loads the translation from beside the module, only then', async () => {
   const tab = await (await browser.newContext()).newPage();
   const requests = requestsOf(tab);
   await tab.goto(`${site.url}/de.html`);
-  await expect.poll(() => tab.locator('lk-sign-in').getByRole('heading', { level: 2, name: 'Anmelden' }).isVisible()).toBe(true);
+  await tab.locator('lk-sign-in').getByRole('heading', { level: 2, name: 'Anmelden' }).waitFor();
   expect(requests.filter((url) => url.endsWith('.js'))).toEqual([
     `${site.url}/npm/@latchkey/elements/cdn/latchkey.js`,
     `${site.url}/npm/@latchkey/elements/cdn/locales/de.js`,

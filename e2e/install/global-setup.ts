@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestProject } from 'vitest/node';
 import { packAll } from '../../scripts/pack.mjs';
-import { freshProject, npmInstall, type Packs } from './project.js';
+import { freshProject, npmInstall, userEnv, type Packs } from './project.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -42,14 +42,13 @@ export default async function setup(project: TestProject) {
   await npmInstall(dir);
   const broker: ChildProcess = spawn('npx', ['--no-install', 'latchkey-broker'], {
     cwd: dir,
-    env: {
-      ...process.env,
+    env: userEnv({
       LATCHKEY_DEV: '1',
       BROKER_PORT: String(brokerPort),
       LATCHKEY_PUBLIC_URL: brokerUrl,
       LATCHKEY_ALLOWED_ORIGINS: Object.values(pagePorts).map((port) => `http://localhost:${port}`).join(','),
       LATCHKEY_SIGN_IN_METHODS: 'password,email-code',
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
     // A process group of its own: npx does not pass SIGTERM on to the broker it runs.
     detached: true,

@@ -6,6 +6,15 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/**
+ * The environment a user's shell has: without the npm_config_* variables pnpm sets for the
+ * scripts it runs (this suite runs under `pnpm test`), which npm would read as its own settings.
+ */
+export function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && name !== 'INIT_CWD'));
+  return { ...env, ...extra };
+}
+
 /** Package name → path of its packed tarball (global-setup.ts packs them). */
 export type Packs = Record<string, string>;
 
@@ -47,13 +56,13 @@ function missing(name: string): never {
 
 /** `npm install` as a user runs it; the machine's npm cache makes repeated runs quick. */
 export async function npmInstall(dir: string) {
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir, timeout: 600_000, maxBuffer: 16 << 20 });
+  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir, env: userEnv(), timeout: 600_000, maxBuffer: 16 << 20 });
 }
 
 /** Runs a command in the project; resolves with its output whatever the exit code. */
 export async function runIn(dir: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   try {
-    const { stdout, stderr } = await run(command, args, { cwd: dir, env: { ...process.env, ...env }, timeout: 300_000, maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await run(command, args, { cwd: dir, env: userEnv(env), timeout: 300_000, maxBuffer: 16 << 20 });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: number | string; stdout?: string; stderr?: string };

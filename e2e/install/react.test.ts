@@ -67,8 +67,8 @@ test('a Vite + React + TypeScript app installs @latchkey/react, type-checks its 
     page.on('pageerror', (error) => void errors.push(error.message));
     await page.goto(site.url);
     const card = page.locator('lk-sign-in');
-    await expect.poll(() => card.getByLabel('Email').isVisible()).toBe(true);
-    await expect.poll(() => card.getByRole('link', { name: 'Sign up' }).getAttribute('href')).toBe('/sign-up');
+    await card.getByLabel('Email').waitFor();
+    await expect.poll(() => card.getByRole('link', { name: 'Sign up' }).getAttribute('href'), { timeout: 15_000 }).toBe('/sign-up');
     expect(errors).toEqual([]);
   } finally {
     await browser.close();

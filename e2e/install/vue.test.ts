@@ -25,7 +25,7 @@ const TSCONFIG = {
   include: ['src/**/*.ts', 'src/**/*.vue'],
 };
 
-test('a Vue 3 single-file component using <lk-sign-in> type-checks with vue-tsc, and a wrong attribute does not', async () => {
+test('a Vue 3 single-file component using <lk-sign-in> type-checks with vue-tsc (strict templates), and a wrong attribute or handler does not', async () => {
   const dir = freshProject('vue', inject('packs'), {
     ours: ['@latchkey/elements'],
     dependencies: { vue: '^3.5.0' },

@@ -149,6 +149,8 @@ function buildManifest() {
   // Every element class is exported from index.d.ts; paths are relative to outdir (dist).
   const options = { outdir: join(pkg, 'dist'), globalTypePath: './index.js', hideLogs: true };
   generateVuejsTypes(manifest, { ...options, fileName: 'vue.d.ts' });
+  const vue = join(pkg, 'dist', 'vue.d.ts');
+  writeFileSync(vue, fitVueTypes(readFileSync(vue, 'utf8')));
   generateJsxTypes(manifest, { ...options, fileName: 'jsx-types.d.ts' });
   generateSolidJsTypes(manifest, { ...options, fileName: 'solid-types.d.ts' });
   // The Vue file augments 'vue' itself; the JSX ones export the types, and these put them in each JSX.
@@ -161,6 +163,21 @@ function buildManifest() {
       `// Typed <lk-*> elements in ${module}'s JSX: \`import type {} from '@latchkey/elements/${name}'\` once in the app.\nimport type { CustomElements } from './${types}.js';\n\ndeclare module '${module}' {\n  namespace JSX {\n    interface IntrinsicElements extends CustomElements {}\n  }\n}\n`,
     );
   }
+}
+
+/**
+ * vue-tsc matches a template's attributes and `@event`s to a component's props by their camelCase
+ * names (`sign-up-url` → signUpUrl, `@lk-signed-in` → onLkSignedIn), as Vue itself does; the
+ * integration writes them as HTML spells them, so with `strictTemplates` every one of them was
+ * "unknown". It also imports an event's detail type once per element that fires it, which a
+ * project without skipLibCheck refuses as duplicate identifiers.
+ */
+export function fitVueTypes(text) {
+  const camel = (name) => name.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+  return text
+    .replace(/^(\s*)"on(lk-[a-z0-9-]+)"\?:/gm, (_, indent, event) => `${indent}on${camel(`-${event}`)}?:`)
+    .replace(/^(\s*)"([a-z][a-z0-9]*(?:-[a-z0-9]+)+)"\?:/gm, (_, indent, name) => `${indent}${camel(name)}?:`)
+    .replace(/import type \{([^}]*)\} from "\.\/index\.js";/, (_, names) => `import type { ${[...new Set(names.split(',').map((n) => n.trim()).filter(Boolean))].join(', ')} } from "./index.js";`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
