@@ -13,12 +13,8 @@ const brokerUrl = `http://localhost:${brokerPort}`;
 const demoUrl = `http://localhost:${demoPort}`;
 // Another site than the demo and the broker (127.0.0.1, not localhost), as a real IdP is.
 const devIdpUrl = `http://127.0.0.1:${devIdpPort}`;
-// The same demo server opened as app.localhost (Chromium resolves *.localhost to loopback): same site as
-// the broker on localhost, another origin — DESIGN.md's "subdomain of the same site" shape (same-site.spec.ts).
-const sameSiteDemoUrl = `http://app.localhost:${demoPort}`;
 process.env.E2E_BROKER_URL = brokerUrl;
 process.env.E2E_DEMO_URL = demoUrl;
-process.env.E2E_SAME_SITE_DEMO_URL = sameSiteDemoUrl;
 process.env.E2E_DEV_IDP_URL = devIdpUrl;
 // The e2e fixtures seed the demo (scripts/demo-seed.mjs) through the admin API with it.
 const stepUpSeconds = (process.env.E2E_STEP_UP_SECONDS ??= '60');
@@ -31,16 +27,12 @@ const env = {
   DEV_IDP_PORT: devIdpPort,
   LATCHKEY_ADMIN_TOKEN: adminToken,
   LATCHKEY_SOCIAL: JSON.stringify(demoSocialProviders(devIdpUrl)),
-  // Both names the demo is opened at; its backend takes a token minted for either (DEMO_ORIGINS).
-  LATCHKEY_ALLOWED_ORIGINS: `${demoUrl},${sameSiteDemoUrl}`,
-  DEMO_ORIGINS: `${demoUrl},${sameSiteDemoUrl}`,
+  LATCHKEY_ALLOWED_ORIGINS: demoUrl,
   // A fresh embedded database for every run.
   LATCHKEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'latchkey-e2e-')),
   LATCHKEY_DEV: '1',
-  // Passkeys on, with Chromium's virtual authenticator. RP ID: localhost, the registrable domain both of the
-  // demo's origins share (with two origins the broker cannot guess it, and says so at start-up).
+  // Passkeys on, with Chromium's virtual authenticator (RP ID: localhost, the demo's host).
   LATCHKEY_SIGN_IN_METHODS: 'password,email-code,passkey',
-  LATCHKEY_RP_ID: 'localhost',
   // Step-up: the shortest window the broker takes (a minute, not ten), so step-up.spec.ts waits it out
   // quickly; every other journey makes its sensitive changes within a minute of signing in.
   LATCHKEY_STEP_UP_MAX_AGE_SECONDS: stepUpSeconds,

@@ -1,16 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendUnauthorized, verifyNodeRequest } from '@latchkey/server/node';
-import { demoOrigins } from './ports.js';
+import { demoPort } from './ports.js';
+
+/** The demo page's origin (Vite serves it on localhost): the `aud` the broker mints its tokens for. */
+export const demoOrigin = `http://localhost:${demoPort}`;
 
 /**
  * The demo's own backend: `GET /api/me` trusts the caller only after verifying
  * their Latchkey session token offline against the broker's JWKS — the path a
  * real host backend takes. The demo page asks the broker for its token, so the
  * broker mints it for the page's origin: that is the audience expected here,
- * and a token minted for another app of the same broker is refused. Its
- * audiences are the origins its pages are opened at (`demoOrigins`).
+ * and a token minted for another app of the same broker is refused.
  */
-export function demoBackend(issuer: string, audience: string | readonly string[] = demoOrigins) {
+export function demoBackend(issuer: string, audience: string = demoOrigin) {
   return async function apiMe(req: IncomingMessage, res: ServerResponse, next: () => void) {
     if (req.url?.split('?')[0] !== '/api/me') return next();
     try {
