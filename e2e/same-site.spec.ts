@@ -13,7 +13,7 @@ import { brokerUrl, createAccount, expect, test, uniqueEmail } from './fixtures/
  * Not here: a same-site pair on *.localhost. Chromium counts each *.localhost name as a
  * site of its own (`localhost` is no known registry, so app.localhost and auth.localhost
  * have no common registrable domain): a demo opened as app.localhost signed in at the
- * broker (200, cookies set) and its next call, /v1/session/token, came without the
+ * broker on localhost (200, cookies set) and its next call, /v1/session/token, came without the
  * SameSite=Lax session cookie (401).
  */
 const password = 'correct horse battery staple';
