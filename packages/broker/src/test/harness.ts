@@ -79,9 +79,13 @@ export function testBroker(
   const app = createBroker({ publicUrl: BROKER_URL, allowedOrigins: [APP_ORIGIN], dev: true, storage, clock: clock.now, ...config });
   undrainedMail.add(app.deps.mail);
 
-  /** A browser: its cookies, kept between calls, and the address its requests come from. */
-  function browser(options: { ip?: string } = {}) {
-    const cookies = new Map<string, string>();
+  /**
+   * A browser: its cookies, kept between calls, and the address its requests come from.
+   * Given `cookies` (another broker's browser's jar), it is that same browser at this
+   * instance: what a load balancer does when it sends the next request elsewhere.
+   */
+  function browser(options: { ip?: string; cookies?: Map<string, string> } = {}) {
+    const cookies = options.cookies ?? new Map<string, string>();
     const ip = options.ip ?? '203.0.113.10';
 
     /** One request. `cookie: null` sends no cookies and keeps none: a stranger without this browser's jar. */
