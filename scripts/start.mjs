@@ -86,11 +86,19 @@ async function waitFor(url, timeoutMs = 120_000) {
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
+// Seconds since this process began (node's own start-up included), for the ready line.
+const since = () => `${process.uptime().toFixed(2)} s`;
+const readyAt = {};
+
 try {
-  await Promise.all(services.map((s) => waitFor(s.ready)));
+  await Promise.all(services.map(async (s) => {
+    await waitFor(s.ready);
+    readyAt[s.name] = since();
+  }));
   for (const line of await seedDemo({ brokerUrl, adminToken, devIdpUrl })) console.log(`[seed] ${line}`);
+  readyAt.seed = since();
   console.log(`
-  Latchkey is running.
+  Latchkey is running (ready in ${since()}: ${Object.entries(readyAt).map(([name, at]) => `${name} ${at}`).join(', ')}).
 
     Demo app         ${demoUrl}
     Broker           ${brokerUrl}   (health: ${brokerUrl}/health)
