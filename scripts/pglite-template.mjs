@@ -7,7 +7,6 @@
 // It opens the database with the broker's own storage code, so it runs under tsx's loader.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +16,8 @@ const cacheDir = join(repo, 'node_modules/.cache/latchkey');
 
 /** The template's folder: named by the migrations' names and texts and PGlite's version. */
 export function pgliteTemplateDir() {
-  const pglite = createRequire(join(repo, 'packages/broker/package.json'))('@electric-sql/pglite/package.json');
+  // The broker's PGlite (its package.json is not among its exports, so read from where pnpm links it).
+  const pglite = JSON.parse(readFileSync(join(repo, 'packages/broker/node_modules/@electric-sql/pglite/package.json'), 'utf8'));
   const hash = createHash('sha256').update(`pglite ${pglite.version}\n`);
   for (const name of readdirSync(migrationsDir).filter((n) => n.endsWith('.sql')).sort()) hash.update(`${name}\n`).update(readFileSync(join(migrationsDir, name)));
   return join(cacheDir, `pglite-${hash.digest('hex').slice(0, 16)}`);
