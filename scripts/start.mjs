@@ -85,7 +85,7 @@ async function waitFor(url, timeoutMs = 120_000) {
       // A request made while a server starts can hang: each try gets 2 s.
       if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
     } catch {}
-    await sleep(250);
+    await sleep(100);
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
