@@ -2,8 +2,9 @@
 // suite: PGlite's initdb and the migrations cost ~4 s, a copy of the 40 MB folder they leave
 // a fraction of that (0.4 s on a loaded machine). It is made once per set of migrations and
 // PGlite version (their hash names it) in node_modules/.cache/latchkey, from `pnpm install`
-// on (package.json's postinstall runs this file) or else on first use. The broker still migrates whatever it opens, so a template only
-// ever saves time; the published latchkey-broker creates a user's folder itself.
+// on (package.json's postinstall runs this file) or else on first use. The broker still
+// migrates whatever it opens, so a template only ever saves time; the published
+// latchkey-broker creates a user's folder itself.
 // It opens the database with the broker's own storage code, so it runs under tsx's loader.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
