@@ -61,6 +61,7 @@
 'error.not_configured': `Die Anmeldung ist auf dieser Seite noch nicht eingerichtet.`,
 'error.not_found': `Der Anmeldedienst bietet diese Funktion nicht an. Laden Sie die Seite neu oder wenden Sie sich an den Support der Website.`,
 'error.org_policy_unmet': `Diese Organisation verlangt einen weiteren Nachweis, dass Sie es sind.`,
+'error.account_suspended': `Dieses Konto ist gesperrt. Wenden Sie sich an den Support der Website.`,
 'error.passkey_exists': `Auf diesem Gerät gibt es schon einen Passkey für Ihr Konto.`,
 'error.passkey_rejected': `Dieser Passkey hat hier nicht funktioniert. Versuchen Sie es erneut oder melden Sie sich anders an.`,
 'error.payload_too_large': `Das ist mehr, als der Anmeldedienst annimmt. Kürzen Sie Ihre Eingabe und versuchen Sie es erneut.`,
