@@ -3,7 +3,7 @@ import type { Db, Storage } from '../../storage/storage.js';
 import { ADMIN_TOKEN, adminCall } from '../../test/admin.js';
 import { storageKinds, testBroker, useTestBroker, type StorageKind, type TestBroker } from '../../test/harness.js';
 import { addPasskey, PASSKEY_METHODS, SoftAuthenticator } from '../../test/passkeys.js';
-import { enrolApp, PASSWORD } from '../mfa/mfa.fixtures.js';
+import { appCode, enrolApp, PASSWORD, waitingForSecondFactor } from '../mfa/mfa.fixtures.js';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -129,6 +129,17 @@ describe.each(storageKinds)('operator user management, the admin API on %s', (ki
       `SELECT type, actor_id, actor_email, target_id, org_id FROM audit_events WHERE type LIKE 'user.%' ORDER BY seq`,
     );
     expect(events).toEqual([{ type: 'user.suspended', actor_id: null, actor_email: 'admin-api', target_id: id, org_id: null }]);
+  });
+
+  it('refuses a sign-in that waits at its second factor when the user is suspended meanwhile', async () => {
+    const { secret, browser, flowId } = await waitingForSecondFactor(ctx.broker, '192.0.2.60');
+    const [{ id }] = (await admin('GET', '/users?email=ada%40example.test')).body.data;
+    expect((await admin('POST', `/users/${id}/suspend`)).status).toBe(200);
+    const sessions = await count('sessions');
+    const answer = await browser.post('/v1/sign-in/mfa', { flow_id: flowId, method: 'totp', code: appCode(ctx.broker, secret) });
+    expect(answer.status).toBe(403);
+    expect(answer.body.type).toBe('urn:latchkey:problem:account_suspended');
+    expect(await count('sessions')).toBe(sessions);
   });
 
   it('lifts a suspension: the user signs in again, and the lifting is recorded', async () => {
