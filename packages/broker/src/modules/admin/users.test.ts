@@ -245,7 +245,7 @@ describe.each(storageKinds)('operator user management, the admin API on %s', (ki
 
     // No secret: not the password hash, the sealed TOTP secret, a recovery code hash, a passkey's public key, or a session's id or secret hash.
     const text = JSON.stringify(document);
-    const [{ password_hash }] = await ctx.storage.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE id = $1`, [id]);
+    const [{ password_hash }] = (await ctx.storage.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE id = $1`, [id])) as [{ password_hash: string }];
     const secrets = [
       password_hash,
       ...(await ctx.storage.query<{ s: string }>(`SELECT sealed_secret AS s FROM totp_factors WHERE user_id = $1`, [id])).map((r) => r.s),
