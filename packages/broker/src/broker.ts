@@ -24,6 +24,7 @@ import { ssoRequired } from './modules/orgs/sso.js';
 import { boundedResolveTxt, systemResolveTxt } from './modules/orgs/dns-verification.js';
 import { mountOrgs } from './modules/orgs/routes.js';
 import { mfaRoutes, mfaSignInRoutes } from './modules/mfa/routes.js';
+import { openApiRoutes } from './modules/openapi/routes.js';
 import { mfaRequired } from './modules/mfa/requirement.js';
 import { orgMfaRequired } from './modules/mfa/org-policy.js';
 import { orgPolicyRequired } from './modules/orgs/policy-requirement.js';
@@ -108,6 +109,8 @@ export function createBroker(options: BrokerOptions) {
     const ready = await migrationsApplied(storage).then((applied) => applied && ensureSigningKey(deps).then(() => true)).catch(() => false);
     return ready ? c.json({ status: 'ready' }) : problemResponse(c, 'internal_error', { detail: 'database unreachable or not migrated' });
   });
+  // The API's description, built once here (modules/openapi), served from memory.
+  app.route('/', openApiRoutes(config));
   const oauth = oauthModule(deps, { startSaml: (browser, connection, trip) => startSamlTrip(deps, browser, connection, trip) });
   app.route('/v1/sign-in', identifyRoutes(deps, oauth.homeRealm));
   app.route('/v1/sign-in', passwordSignInRoutes(deps));

@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { PROBLEM_TYPE_PREFIX, type OrgPolicyUnmet, type Problem, type ProblemCode, type ProblemFieldError } from '@latchkey/client';
 
 /** Titles are for logs and developers; elements show their own localized text per code. */
-const TITLES: Record<ProblemCode, string> = {
+export const TITLES: Record<ProblemCode, string> = {
   malformed_json: 'The request body is not valid JSON',
   invalid_request: 'The request is not valid',
   payload_too_large: 'The request body is too large',
@@ -49,10 +49,12 @@ const TITLES: Record<ProblemCode, string> = {
   domain_unverified: 'The domain is not verified by its DNS TXT record',
   no_connection: 'The organization has no enabled connection',
   org_policy_unmet: "This session does not meet the organization's security policy",
+  account_suspended: 'This account is suspended',
   internal_error: 'Something went wrong on our side',
 };
 
-const STATUS: Record<ProblemCode, ContentfulStatusCode> = {
+/** Each code's HTTP status (also what the OpenAPI document, modules/openapi, says of it). */
+export const STATUS: Record<ProblemCode, ContentfulStatusCode> = {
   malformed_json: 400,
   invalid_request: 400,
   payload_too_large: 413,
@@ -98,6 +100,7 @@ const STATUS: Record<ProblemCode, ContentfulStatusCode> = {
   domain_unverified: 409,
   no_connection: 409,
   org_policy_unmet: 403,
+  account_suspended: 403,
   internal_error: 500,
 };
 

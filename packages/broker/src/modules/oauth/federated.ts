@@ -90,7 +90,7 @@ export async function completeFederated(
       return result.outcome.session ? { session: result.outcome.session } : {};
     } catch (error) {
       // A policy of the engine refused the sign-in (its transaction wrote nothing): the page hears why.
-      if (error instanceof ProblemError && error.code === 'sso_required') {
+      if (error instanceof ProblemError && (error.code === 'sso_required' || error.code === 'account_suspended')) {
         await storeResult(deps.storage, deps, browser, null, { problem: error.code });
         return {};
       }

@@ -8,6 +8,7 @@ import { auditEventRow, insertAuditRow, type AuditEventRow } from '../audit/reco
 import { hashSecret, toWireSession, toWireUser } from '../sessions/sessions.js';
 import type { Browser } from './browser.js';
 import { amrOf, orgOf, type Factor } from './factors.js';
+import { refuseSuspendedAccount } from './suspended.js';
 
 /** The transaction kind of a sign-in whose first factor passed and that is not done yet. */
 export const PENDING_SIGN_IN = 'sign-in';
@@ -52,6 +53,8 @@ export interface StepOutcome<S extends Step = Step> {
 export type Requirement = (tx: Db, deps: Deps, user: SessionUser, pending: FlowRecord<PendingSignIn>) => Promise<Step | undefined>;
 
 async function nextStep(tx: Db, deps: Deps, user: SessionUser, pending: FlowRecord<PendingSignIn>): Promise<Step | undefined> {
+  // Before any requirement: a suspended account gets no step and no session, whatever passed.
+  await refuseSuspendedAccount(tx, user.id);
   for (const requirement of deps.requirements) {
     const step = await requirement(tx, deps, user, pending);
     if (step) return step;
