@@ -44,7 +44,8 @@ export const requestIdOf = (c: Context): string | undefined => c.get('requestId'
  * rate-limit refusal by its budget), and,
  * with a logger, writes one line when it is answered:
  * `{ time, level, msg: "request", request_id, method, route, status, duration_ms }`
- * and, for a 500, `error` (as `describeErrorForLog` allows).
+ * and, for a 500, `error` (as `describeErrorForLog` allows). Level: `info`, `warn` for
+ * another 5xx, `error` for an unexpected error.
  *
  * The line names the route pattern (`/v1/invite-links/:token`, see `routeOf`),
  * never the path (which can hold an invite token) or its query string (a `code`,
@@ -78,7 +79,8 @@ export function observeRequests(options: { metrics: BrokerMetrics; logger?: Logg
     if (!logger) return;
     const failed = status >= 500;
     logger.log({
-      level: failed ? 'error' : 'info',
+      // An error that reached onError is one; a 503 (a /ready while draining, an unreachable IdP) is a warning.
+      level: failed ? (c.error ? 'error' : 'warn') : 'info',
       msg: 'request',
       request_id: requestId,
       method: c.req.method,
