@@ -93,6 +93,14 @@ describe.each(storageKinds)('request ids and the request log on %s', (kind: Stor
     }
   });
 
+  it('logs a 5xx that is no unexpected error (/ready while draining) as a warning, without an error field', async () => {
+    const { broker, entries } = loggedBroker(t.storage);
+    broker.app.startDraining();
+    await broker.get('/ready');
+    expect(entries()).toEqual([expect.objectContaining({ level: 'warn', route: '/ready', status: 503 })]);
+    expect(entries()[0]).not.toHaveProperty('error');
+  });
+
   it('logs nothing without a logger, and still answers with a request id', async () => {
     const write = vi.spyOn(process.stdout, 'write');
     try {

@@ -77,17 +77,17 @@ export function observeRequests(options: { metrics: BrokerMetrics; logger?: Logg
     // A budget that refused says so on its error (`takeOrRefuse`): counted here, where metrics are at hand.
     if (status === 429 && c.error instanceof ProblemError && c.error.extra.budget) metrics.rateLimitRefused(c.error.extra.budget);
     if (!logger) return;
-    const failed = status >= 500;
+    // An unexpected error (onError's 500) is an error; another 5xx (/ready while draining, an IdP that did not answer) a warning.
+    const unexpected = status >= 500 && c.error !== undefined && !(c.error instanceof ProblemError) ? c.error : undefined;
     logger.log({
-      // An error that reached onError is one; a 503 (a /ready while draining, an unreachable IdP) is a warning.
-      level: failed ? (c.error ? 'error' : 'warn') : 'info',
+      level: unexpected ? 'error' : status >= 500 ? 'warn' : 'info',
       msg: 'request',
       request_id: requestId,
       method: c.req.method,
       route,
       status,
       duration_ms: Math.round(seconds * 1e6) / 1e3,
-      ...(failed && c.error ? { error: describeErrorForLog(c.error) } : {}),
+      ...(unexpected ? { error: describeErrorForLog(unexpected) } : {}),
     });
   };
 }
