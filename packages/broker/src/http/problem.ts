@@ -113,7 +113,15 @@ export const STATUS: Record<ProblemCode, ContentfulStatusCode> = {
 export class ProblemError extends Error {
   constructor(
     readonly code: ProblemCode,
-    readonly extra: { detail?: string; errors?: ProblemFieldError[]; attemptsLeft?: number; retryAfterSeconds?: number; policy?: OrgPolicyUnmet } = {},
+    readonly extra: {
+      detail?: string;
+      errors?: ProblemFieldError[];
+      attemptsLeft?: number;
+      retryAfterSeconds?: number;
+      policy?: OrgPolicyUnmet;
+      /** `rate_limited`: the budget that refused (`ip`, `pwd`…), for the metrics only; never in the answer. */
+      budget?: string;
+    } = {},
   ) {
     super(TITLES[code]);
     this.name = this.constructor.name;
@@ -173,16 +181,20 @@ export function describeErrorForLog(error: unknown, depth = 0): string {
 }
 
 /**
- * Hono's onError: known problems as they are, anything else a 500 with a request id and no
- * details. The log line names the request (id, method, path without its query string) and the
- * error as `describeErrorForLog` allows, never the request's values.
+ * Hono's onError: known problems as they are, anything else a 500 with the request's id
+ * (its `X-Request-Id`, see ops/observe.ts) and no details. Where the broker has a logger, the
+ * request's log line carries the error; otherwise it goes to stderr here, naming the request
+ * (id, method, path without its query string) and the error as `describeErrorForLog` allows,
+ * never the request's values.
  */
 export function onError(error: Error, c: Context) {
   if (error instanceof ProblemError) return problemResponse(c, error.code, error.extra);
-  const requestId = crypto.randomUUID();
-  // A decoded path can hold a line break (`%0A`): a request must not forge log lines.
-  const path = c.req.path.replace(/[\p{Cc}\p{Cs}]/gu, '\uFFFD').slice(0, 200);
-  console.error(`[latchkey] request ${requestId} ${c.req.method} ${path} failed: ${describeErrorForLog(error)}`);
+  const requestId = c.get('requestId') ?? crypto.randomUUID();
+  if (!c.get('errorsLogged')) {
+    // A decoded path can hold a line break (`%0A`): a request must not forge log lines.
+    const path = c.req.path.replace(/[\p{Cc}\p{Cs}]/gu, '\uFFFD').slice(0, 200);
+    console.error(`[latchkey] request ${requestId} ${c.req.method} ${path} failed: ${describeErrorForLog(error)}`);
+  }
   return problemResponse(c, 'internal_error', { requestId });
 }
 

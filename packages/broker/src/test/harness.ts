@@ -6,6 +6,7 @@ import type { BrokerConfigInput } from '../config.js';
 import type { MailQueue } from '../modules/email/mail-queue.js';
 import type { Mailer } from '../modules/email/mailer.js';
 import type { Requirement } from '../modules/sign-in/complete.js';
+import type { Logger } from '../ops/logger.js';
 import { createPgliteStorage } from '../storage/pglite.js';
 import { createPostgresStorage } from '../storage/postgres.js';
 import type { Db, Storage } from '../storage/storage.js';
@@ -68,7 +69,7 @@ type CallInit = { json?: unknown; body?: string; headers?: Record<string, string
  */
 export function testBroker(
   storage: Storage,
-  overrides: Partial<BrokerConfigInput> & { mailer?: Mailer; clock?: TestClock | (() => Date); requirements?: readonly Requirement[]; resolveTxt?: (name: string) => Promise<string[][]> } = {},
+  overrides: Partial<BrokerConfigInput> & { mailer?: Mailer; clock?: TestClock | (() => Date); requirements?: readonly Requirement[]; resolveTxt?: (name: string) => Promise<string[][]>; logger?: Logger } = {},
 ) {
   const { clock: given, ...config } = overrides;
   // A shared hand-moved clock (two instances in step), a plain time source, or a clock of its own.

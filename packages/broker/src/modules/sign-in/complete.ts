@@ -7,7 +7,7 @@ import type { Db } from '../../storage/storage.js';
 import { auditEventRow, insertAuditRow, type AuditEventRow } from '../audit/record.js';
 import { hashSecret, toWireSession, toWireUser } from '../sessions/sessions.js';
 import type { Browser } from './browser.js';
-import { amrOf, orgOf, type Factor } from './factors.js';
+import { amrOf, orgOf, type Factor, type FactorMethod } from './factors.js';
 import { refuseSuspendedAccount } from './suspended.js';
 
 /** The transaction kind of a sign-in whose first factor passed and that is not done yet. */
@@ -30,8 +30,11 @@ const PENDING_TTL_MS = 10 * 60_000;
  */
 export interface StepOutcome<S extends Step = Step> {
   step: S;
-  /** `email`: the account's normalized email, which the browser's device cookie is issued for. */
-  session?: { secret: string; maxAgeSeconds: number; email: string };
+  /**
+   * `email`: the account's normalized email, which the browser's device cookie is issued for;
+   * `method`: how its first factor was proven (the sign-in metrics count by it).
+   */
+  session?: { secret: string; maxAgeSeconds: number; email: string; method: FactorMethod };
 }
 
 /**
@@ -186,7 +189,7 @@ function planSession(deps: Deps, browser: Browser, user: SessionUser, pending: P
   return {
     outcome: {
       step: { step: 'done', user: toWireUser(user), session: toWireSession({ ...record, lastSeenAt: now, revokedAt: null }), return_to: pending.return_to },
-      session: { secret, maxAgeSeconds, email: user.email },
+      session: { secret, maxAgeSeconds, email: user.email, method: pending.factors[0]!.method },
     },
     store: {
       session,
