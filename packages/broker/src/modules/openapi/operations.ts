@@ -59,7 +59,7 @@ export type Caller = 'anyone' | 'session' | 'recent' | 'admin';
 export interface Success {
   status: number;
   description: string;
-  media?: 'application/json' | 'text/csv' | 'application/samlmetadata+xml' | 'text/html' | 'none';
+  media?: 'application/json' | 'text/csv' | 'text/plain' | 'application/samlmetadata+xml' | 'text/html' | 'none';
   /** A redirect (its `Location` header). */
   redirect?: boolean;
 }
@@ -95,7 +95,22 @@ export function brokerOperations(config: BrokerConfig): Operation[] {
   const operations: Operation[] = [
     // Operations
     { method: 'get', path: '/health', summary: 'Alive', tag: 'operations', caller: 'anyone', ok: [json(200, '`{ "status": "ok" }`')] },
-    { method: 'get', path: '/ready', summary: 'Database reachable, migrations applied, a signing key exists', tag: 'operations', caller: 'anyone', ok: [json(200, '`{ "status": "ready" }`')] },
+    {
+      method: 'get',
+      path: '/ready',
+      summary: 'Database reachable, migrations applied, a signing key exists; 503 problem+json (`not_ready`) otherwise and once the broker is stopping',
+      tag: 'operations',
+      caller: 'anyone',
+      ok: [json(200, '`{ "status": "ready" }`')],
+    },
+    {
+      method: 'get',
+      path: '/metrics',
+      summary: 'Prometheus metrics: with `metrics.token` to that bearer token only, else to this machine only (404 to anyone else)',
+      tag: 'operations',
+      caller: 'anyone',
+      ok: [{ status: 200, description: 'The Prometheus text exposition format', media: 'text/plain' }],
+    },
     { method: 'get', path: '/openapi.json', summary: 'This document', tag: 'operations', caller: 'anyone', ok: [json(200, 'The OpenAPI 3.1 document of this broker')] },
     {
       method: 'get',
