@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
 import { ConfigError, parseBrokerConfig, type BrokerOptions } from './config.js';
 import type { Deps } from './deps.js';
 import { limitBodySize } from './http/body.js';
 import { corsAllowlist, requireOrigin, trustedOrigins } from './http/guard/origin.js';
 import { databaseRateLimitStore, rateLimit } from './http/guard/rate-limit.js';
+import { secureHeaders } from './http/guard/secure-headers.js';
 import { notFound, onError } from './http/problem.js';
 import { mountAccount } from './modules/account/routes.js';
 import { adminRoutes } from './modules/admin/routes.js';
@@ -82,7 +82,7 @@ export function createBroker(options: BrokerOptions) {
   app.route('/.well-known', jwksRoutes(deps));
   // The admin API (server to server, bearer token) takes its own guards and none below: no CORS, no Origin check.
   app.route('/admin/v1', adminRoutes(deps));
-  app.use(secureHeaders({ crossOriginResourcePolicy: 'same-site', referrerPolicy: 'no-referrer' }));
+  app.use(secureHeaders());
   app.use(corsAllowlist(config));
 
   // Guards per route group, each chosen on purpose. `/x/*` covers `/x` itself too.

@@ -185,10 +185,9 @@ function planSession(deps: Deps, browser: Browser, user: SessionUser, pending: P
     ip: browser.ip ?? null,
     userAgent: browser.userAgent,
   };
-  const { secretHash: _stored, ...record } = session;
   return {
     outcome: {
-      step: { step: 'done', user: toWireUser(user), session: toWireSession({ ...record, lastSeenAt: now, revokedAt: null }), return_to: pending.return_to },
+      step: { step: 'done', user: toWireUser(user), session: toWireSession(session), return_to: pending.return_to },
       session: { secret, maxAgeSeconds, email: user.email, method: pending.factors[0]!.method },
     },
     store: {
