@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './scripts/chromium.mjs';
 import { demoSocialProviders } from './scripts/demo-seed.mjs';
+import { devServices, type DevService } from './scripts/dev-services.mjs';
 
 // Ports of their own, so the suite runs beside a `pnpm start` on the defaults.
 const brokerPort = process.env.E2E_BROKER_PORT ?? '18787';
@@ -28,7 +29,7 @@ const env = {
   LATCHKEY_ADMIN_TOKEN: adminToken,
   LATCHKEY_SOCIAL: JSON.stringify(demoSocialProviders(devIdpUrl)),
   LATCHKEY_ALLOWED_ORIGINS: demoUrl,
-  // A fresh embedded database for every run.
+  // A fresh embedded database for every run (the broker copies it from the migrated template).
   LATCHKEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'latchkey-e2e-')),
   LATCHKEY_DEV: '1',
   // Passkeys on, with Chromium's virtual authenticator (RP ID: localhost, the demo's host).
@@ -39,6 +40,9 @@ const env = {
   // Invitations and invite links open the demo's sign-up card.
   LATCHKEY_ORGS_JOIN_URL: `${demoUrl}/#sign-up`,
 };
+
+/** The webServer fields that run a service as `pnpm start` does (scripts/dev-services.mjs). */
+const run = ({ cwd, args }: DevService) => ({ cwd, command: ['node', ...args].join(' ') });
 
 export default defineConfig({
   testDir: 'e2e',
@@ -59,7 +63,7 @@ export default defineConfig({
   webServer: [
     {
       name: 'dev-idp',
-      command: 'pnpm --silent --filter @latchkey/dev-idp start',
+      ...run(devServices.devIdp),
       url: `${devIdpUrl}/oidc/.well-known/openid-configuration`,
       env,
       timeout: 60_000,
@@ -67,7 +71,7 @@ export default defineConfig({
     },
     {
       name: 'broker',
-      command: 'pnpm --silent --filter @latchkey/broker start',
+      ...run(devServices.broker),
       url: `${brokerUrl}/ready`,
       env,
       timeout: 120_000,
@@ -76,7 +80,7 @@ export default defineConfig({
     },
     {
       name: 'demo',
-      command: 'pnpm --silent --filter @latchkey/demo dev',
+      ...run(devServices.demo),
       url: demoUrl,
       env,
       timeout: 60_000,

@@ -69,8 +69,10 @@ export async function seedDemo({ brokerUrl, adminToken, devIdpUrl }) {
     return answer;
   };
 
-  const made = [];
-  for (const org of demoOrganizations(devIdpUrl)) {
+  // The organizations side by side, and within one its domains beside its connections: on a
+  // later run every call finds what it would make, and `pnpm start` waits for the slowest.
+  const seedOrganization = async (org) => {
+    const made = [];
     const created = await admin('POST', '/organizations', { name: org.name, slug: org.slug });
     let record;
     if (created.status === 409) {
@@ -79,22 +81,30 @@ export async function seedDemo({ brokerUrl, adminToken, devIdpUrl }) {
       record = expectOk(created, `organization ${org.name}`);
       made.push(`organization ${org.name} (${record.id})`);
     }
-    for (const domain of org.domains) {
-      const claimed = await admin('POST', `/organizations/${record.id}/domains`, domain);
-      if (claimed.status === 409) continue;
-      expectOk(claimed, `domain ${domain.domain}`);
-      made.push(`domain ${domain.domain} of ${org.name}`);
-    }
-    const { data: existing } = expectOk(await admin('GET', `/organizations/${record.id}/connections`), `connections of ${org.name}`);
-    for (const connection of org.connections) {
-      // An OIDC connection is its issuer; a SAML one its IdP's entity ID (the dev IdP's is its metadata URL).
-      if (existing.some((c) => (c.issuer ?? c.entity_id) === (connection.issuer ?? connection.metadata_url))) continue;
-      const answer = expectOk(await admin('POST', `/organizations/${record.id}/connections`, connection), `connection ${connection.name}`);
-      const idpSide = connection.type === 'saml' ? `ACS ${answer.acs_url}, SP metadata ${answer.metadata_url}` : `redirect URI ${answer.redirect_uri}`;
-      made.push(`${connection.type.toUpperCase()} connection ${connection.name} of ${org.name} (${idpSide})`);
-    }
-  }
-  return made;
+    const claimDomains = Promise.all(
+      org.domains.map(async (domain) => {
+        const claimed = await admin('POST', `/organizations/${record.id}/domains`, domain);
+        if (claimed.status === 409) return [];
+        expectOk(claimed, `domain ${domain.domain}`);
+        return [`domain ${domain.domain} of ${org.name}`];
+      }),
+    );
+    const addConnections = (async () => {
+      const { data: existing } = expectOk(await admin('GET', `/organizations/${record.id}/connections`), `connections of ${org.name}`);
+      const lines = [];
+      for (const connection of org.connections) {
+        // An OIDC connection is its issuer; a SAML one its IdP's entity ID (the dev IdP's is its metadata URL).
+        if (existing.some((c) => (c.issuer ?? c.entity_id) === (connection.issuer ?? connection.metadata_url))) continue;
+        const answer = expectOk(await admin('POST', `/organizations/${record.id}/connections`, connection), `connection ${connection.name}`);
+        const idpSide = connection.type === 'saml' ? `ACS ${answer.acs_url}, SP metadata ${answer.metadata_url}` : `redirect URI ${answer.redirect_uri}`;
+        lines.push(`${connection.type.toUpperCase()} connection ${connection.name} of ${org.name} (${idpSide})`);
+      }
+      return lines;
+    })();
+    const [domains, connections] = await Promise.all([claimDomains, addConnections]);
+    return [...made, ...domains.flat(), ...connections];
+  };
+  return (await Promise.all(demoOrganizations(devIdpUrl).map(seedOrganization))).flat();
 }
 
 async function findOrganization(admin, expectOk, slug) {

@@ -3,8 +3,12 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { demoSocialProviders, seedDemo } from './demo-seed.mjs';
+import { devServices } from './dev-services.mjs';
+
+const repo = new URL('..', import.meta.url);
 
 const brokerPort = process.env.BROKER_PORT ?? '8787';
 const demoPort = process.env.DEMO_PORT ?? '5173';
@@ -19,7 +23,7 @@ const env = { ...process.env, BROKER_PORT: brokerPort, DEMO_PORT: demoPort, DEV_
 
 const services = [
   // Dev mode (the outbox, a generated secret) is asked for here, never assumed by the broker.
-  { name: 'broker', args: ['--filter', '@latchkey/broker', 'start'], ready: `${brokerUrl}/ready`, env: {
+  { name: 'broker', ...devServices.broker, ready: `${brokerUrl}/ready`, env: {
       LATCHKEY_DEV: '1',
       LATCHKEY_SIGN_IN_METHODS: process.env.LATCHKEY_SIGN_IN_METHODS ?? 'password,email-code,passkey',
       LATCHKEY_ADMIN_TOKEN: adminToken,
@@ -28,8 +32,8 @@ const services = [
       LATCHKEY_ORGS_JOIN_URL: process.env.LATCHKEY_ORGS_JOIN_URL ?? `${demoUrl}/#sign-up`,
     },
   },
-  { name: 'demo', args: ['--filter', '@latchkey/demo', 'dev'], ready: demoUrl },
-  { name: 'dev-idp', args: ['--filter', '@latchkey/dev-idp', 'start'], ready: `${devIdpUrl}/oidc/.well-known/openid-configuration` },
+  { name: 'demo', ...devServices.demo, ready: demoUrl },
+  { name: 'dev-idp', ...devServices.devIdp, ready: `${devIdpUrl}/oidc/.well-known/openid-configuration` },
 ];
 
 // A port already taken (often a `pnpm start` still running) would make the URLs below lie.
@@ -44,9 +48,9 @@ for (const [name, port] of [['BROKER_PORT', brokerPort], ['DEMO_PORT', demoPort]
   }
 }
 
-const children = services.map(({ name, args, env: own }) => {
-  // A process group of its own: pnpm does not pass SIGTERM on to the server it runs, so stop() signals the whole group.
-  const child = spawn('pnpm', ['--silent', ...args], { env: { ...env, ...own }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+const children = services.map(({ name, cwd, args, env: own }) => {
+  // A process group of its own, so stop() signals whatever the service itself started too.
+  const child = spawn(process.execPath, args, { cwd: fileURLToPath(new URL(cwd, repo)), env: { ...env, ...own }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   for (const stream of [child.stdout, child.stderr]) {
     stream.on('data', (chunk) => {
       for (const line of String(chunk).split('\n')) if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
@@ -81,16 +85,24 @@ async function waitFor(url, timeoutMs = 120_000) {
       // A request made while a server starts can hang: each try gets 2 s.
       if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
     } catch {}
-    await sleep(250);
+    await sleep(100);
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
+// Seconds since this process began (node's own start-up included), for the ready line.
+const since = () => `${process.uptime().toFixed(2)} s`;
+const readyAt = {};
+
 try {
-  await Promise.all(services.map((s) => waitFor(s.ready)));
+  await Promise.all(services.map(async (s) => {
+    await waitFor(s.ready);
+    readyAt[s.name] = since();
+  }));
   for (const line of await seedDemo({ brokerUrl, adminToken, devIdpUrl })) console.log(`[seed] ${line}`);
+  readyAt.seed = since();
   console.log(`
-  Latchkey is running.
+  Latchkey is running (ready in ${since()}: ${Object.entries(readyAt).map(([name, at]) => `${name} ${at}`).join(', ')}).
 
     Demo app         ${demoUrl}
     Broker           ${brokerUrl}   (health: ${brokerUrl}/health)

@@ -1,6 +1,6 @@
 /**
  * What the bench's targets and its driver agree on: the seeded account, the
- * request a browser sends, and the one SQL statement of the floor.
+ * request a browser sends, and the floors' SQL statements.
  */
 import { createHash } from 'node:crypto';
 
@@ -44,34 +44,38 @@ export const SEED_SQL = [
   `INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ('${BENCH_ORG}', 'usr_0', 'billing', now()), ('org_1', 'usr_0', 'admin', now())`,
 ];
 
-/**
- * The floor's lookup: the live session by its secret's hash, joined with its
- * user. Written here, not imported, so the floor runs no Latchkey code; it is
- * the statement `findLiveSession` sends.
+/*
+ * The floors' lookups: the least each answer needs, written for the floor
+ * (never copied from the broker, whose statements do more: see
+ * packages/broker/src/storage/queries/sessions.ts), with the time compared in
+ * SQL (`now()`, no timestamp parameter to send). Each runs as a prepared
+ * statement (target.ts).
  */
-export const FLOOR_SESSION_SQL = `SELECT s.id, s.user_id AS "userId", s.amr, s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt", s.expires_at AS "expiresAt",
-       s.revoked_at AS "revokedAt", s.ip, s.user_agent AS "userAgent",
-       u.email AS "userEmail", u.email_verified_at AS "userEmailVerifiedAt", u.name AS "userName", u.created_at AS "userCreatedAt"
-     FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.secret_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`;
+
+/** The token refresh: the live session's id, user and methods, by its secret's hash. */
+export const FLOOR_SESSION_SQL = `SELECT id, user_id, amr FROM sessions WHERE secret_hash = $1 AND revoked_at IS NULL AND expires_at > now()`;
 
 /**
- * The floor of a refresh in an organization: the live session by its secret's hash,
- * the user's membership of the asked organization and its custom role's permissions,
- * in one statement as anyone would write it. Written for the floor, not copied from
- * the broker (whose statement also reads the user, the organization's policy columns
- * and what the policy needs): the floor is the least such a refresh can do.
+ * The token refresh in an organization (`?org=`): the live session with the
+ * user's membership of the asked organization and its custom role's
+ * permissions, in one statement as anyone would write it.
  */
-export const FLOOR_ORG_SESSION_SQL = `SELECT s.id, s.user_id AS "userId", s.amr, s.expires_at AS "expiresAt", m.role, r.permissions
+export const FLOOR_ORG_SESSION_SQL = `SELECT s.id, s.user_id, s.amr, m.role, r.permissions
      FROM sessions s
-     JOIN memberships m ON m.user_id = s.user_id AND m.org_id = $3
+     JOIN memberships m ON m.user_id = s.user_id AND m.org_id = $2
      LEFT JOIN org_roles r ON r.org_id = m.org_id AND r.key = m.role
-     WHERE s.secret_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`;
+     WHERE s.secret_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`;
+
+/** `GET /v1/session`: the live session and its user, the columns the answer shows. */
+export const FLOOR_WHO_SQL = `SELECT s.id, s.amr, s.factors, s.org_id, s.created_at, s.expires_at,
+       u.id AS user_id, u.email, u.email_verified_at IS NOT NULL AS email_verified, u.name, u.created_at AS user_created_at
+     FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.secret_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`;
 
 /** How a target reaches its database. */
 export type StoreSpec = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; connectionString: string; schema: string; poolSize: number };
 
-export type TargetKind = 'latchkey' | 'floor' | 'floor-org' | 'ceiling';
+export type TargetKind = 'latchkey' | 'floor' | 'ceiling';
 
 /** Parent -> target, as argv[2] JSON. */
 export interface TargetSpec {

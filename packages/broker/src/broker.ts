@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
 import { ConfigError, parseBrokerConfig, type BrokerOptions } from './config.js';
 import type { Deps } from './deps.js';
 import { limitBodySize } from './http/body.js';
 import { corsAllowlist, requireOrigin, trustedOrigins } from './http/guard/origin.js';
 import { databaseRateLimitStore, rateLimit } from './http/guard/rate-limit.js';
-import { notFound, onError, problemResponse } from './http/problem.js';
+import { secureHeaders } from './http/guard/secure-headers.js';
+import { notFound, onError } from './http/problem.js';
 import { mountAccount } from './modules/account/routes.js';
 import { adminRoutes } from './modules/admin/routes.js';
 import { mailQueue } from './modules/email/mail-queue.js';
@@ -13,7 +13,6 @@ import { outboxMailer } from './modules/email/mailer.js';
 import { devOutboxRoutes, emailCodeRoutes, emailCodeSignInRoutes } from './modules/email/routes.js';
 import { passkeyReviewRoutes, passkeyRoutes, passkeySignUpRoutes } from './modules/passkeys/routes.js';
 import { passwordResetRoutes, passwordSignInRoutes, signUpRoutes } from './modules/password/routes.js';
-import { ensureSigningKey } from './modules/sessions/keys.js';
 import { jwksRoutes, sessionRoutes, signOutRoutes } from './modules/sessions/routes.js';
 import { clientBucket } from './modules/sign-in/browser.js';
 import { identifyRoutes } from './modules/sign-in/routes.js';
@@ -24,14 +23,17 @@ import { ssoRequired } from './modules/orgs/sso.js';
 import { boundedResolveTxt, systemResolveTxt } from './modules/orgs/dns-verification.js';
 import { mountOrgs } from './modules/orgs/routes.js';
 import { mfaRoutes, mfaSignInRoutes } from './modules/mfa/routes.js';
+import { openApiRoutes } from './modules/openapi/routes.js';
 import { mfaRequired } from './modules/mfa/requirement.js';
 import { orgMfaRequired } from './modules/mfa/org-policy.js';
 import { orgPolicyRequired } from './modules/orgs/policy-requirement.js';
 import { samlRoutes } from './modules/saml/routes.js';
 import { stepUpRoutes } from './modules/step-up/routes.js';
 import { startSamlTrip } from './modules/saml/trip.js';
+import { brokerMetrics } from './ops/metrics.js';
+import { observeRequests } from './ops/observe.js';
+import { opsRoutes } from './ops/routes.js';
 import { randomSecret } from './random.js';
-import { migrationsApplied } from './storage/migrate.js';
 import { getOrCreateSecret } from './storage/queries/index.js';
 
 /**
@@ -42,9 +44,10 @@ import { getOrCreateSecret } from './storage/queries/index.js';
  * const storage = await createPgliteStorage({ dataDir: '.latchkey/data' });
  * const app = createBroker({ publicUrl: 'http://localhost:8787', allowedOrigins: ['http://localhost:5173'], dev: true, storage });
  * serve({ fetch: app.fetch, port: 8787 });
+ * process.on('SIGTERM', () => app.startDraining()); // GET /ready answers 503 from now on
  */
 export function createBroker(options: BrokerOptions) {
-  const { storage, mailer, clock, fetch: givenFetch, resolveTxt, requirements, ...input } = options;
+  const { storage, mailer, clock, fetch: givenFetch, resolveTxt, requirements, logger, ...input } = options;
   const config = parseBrokerConfig(input);
   const now = clock ?? (() => new Date());
   let secret: Promise<string> | undefined;
@@ -63,6 +66,7 @@ export function createBroker(options: BrokerOptions) {
     // then an organization's "MFA required": enrolment for a member with none, then the SSO and passkey
     // policies of the organization the session opens in), then the host's.
     requirements: [ssoRequired, mfaRequired, orgMfaRequired, orgPolicyRequired, ...(requirements ?? [])],
+    metrics: brokerMetrics(),
   };
   if (!config.secret && !config.dev) throw new ConfigError('latchkey config: secret: required outside dev mode (at least 32 characters)');
   // The outbox is readable only at the dev route: outside dev mode it would keep every code from its owner.
@@ -71,12 +75,14 @@ export function createBroker(options: BrokerOptions) {
   const app = new Hono();
   app.onError(onError);
   app.notFound(notFound);
+  // First of all, for every route: the request id, the metrics and the request log line.
+  app.use(observeRequests({ metrics: deps.metrics, logger }));
   // The public key set sets its own headers and takes none of the middleware below: served
   // from memory, it would otherwise spend most of its time there (see README, Figures).
   app.route('/.well-known', jwksRoutes(deps));
   // The admin API (server to server, bearer token) takes its own guards and none below: no CORS, no Origin check.
   app.route('/admin/v1', adminRoutes(deps));
-  app.use(secureHeaders({ crossOriginResourcePolicy: 'same-site', referrerPolicy: 'no-referrer' }));
+  app.use(secureHeaders());
   app.use(corsAllowlist(config));
 
   // Guards per route group, each chosen on purpose. `/x/*` covers `/x` itself too.
@@ -102,12 +108,11 @@ export function createBroker(options: BrokerOptions) {
   // The tab's organization switch is the one session call with a body: a small one.
   app.use('/v1/session/org', limitBodySize());
 
-  app.get('/health', (c) => c.json({ status: 'ok' }));
-  app.get('/ready', async (c) => {
-    // Ready means able to sign: the first signing key exists (and opens) before a gateway loads the JWKS.
-    const ready = await migrationsApplied(storage).then((applied) => applied && ensureSigningKey(deps).then(() => true)).catch(() => false);
-    return ready ? c.json({ status: 'ready' }) : problemResponse(c, 'internal_error', { detail: 'database unreachable or not migrated' });
-  });
+  // /health, /ready (503 once draining) and /metrics (with its token, or from this machine only).
+  let draining = false;
+  app.route('/', opsRoutes(deps, { draining: () => draining }));
+  // The API's description, built once here (modules/openapi), served from memory.
+  app.route('/', openApiRoutes(config));
   const oauth = oauthModule(deps, { startSaml: (browser, connection, trip) => startSamlTrip(deps, browser, connection, trip) });
   app.route('/v1/sign-in', identifyRoutes(deps, oauth.homeRealm));
   app.route('/v1/sign-in', passwordSignInRoutes(deps));
@@ -135,5 +140,11 @@ export function createBroker(options: BrokerOptions) {
   // The SAML routes choose their own guards: the ACS is a cross-site form POST (see samlRoutes).
   app.route('/v1/saml', samlRoutes(deps));
   if (config.dev) app.route('/dev', devOutboxRoutes(deps));
-  return Object.assign(app, { deps });
+  return Object.assign(app, {
+    deps,
+    /** The process is stopping (SIGTERM): `/ready` answers 503 from now on, while requests in flight finish. */
+    startDraining() {
+      draining = true;
+    },
+  });
 }

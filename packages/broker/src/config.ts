@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Storage } from './storage/storage.js';
 import type { Mailer } from './modules/email/mailer.js';
 import type { Requirement } from './modules/sign-in/complete.js';
+import type { Logger } from './ops/logger.js';
 
 const origin = z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin);
 const window = z.object({
@@ -75,6 +76,12 @@ const brokerConfigSchemaBase = z.object({
    * characters. Unset: every admin route answers 403 `admin_disabled`.
    */
   adminToken: z.string().min(32, 'at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+  /**
+   * `GET /metrics` (Prometheus): with `token` (LATCHKEY_METRICS_TOKEN), readable by whoever
+   * presents it as a bearer token; without, only from this machine (a loopback address,
+   * no proxy in between). Never public.
+   */
+  metrics: z.object({ token: z.string().min(32, 'at least 32 characters (e.g. `openssl rand -base64 32`)').optional() }).prefault({}),
   /**
    * How many proxies of yours stand in front of the broker, each appending the address it
    * saw to X-Forwarded-For. The client address is the entry this many from the right;
@@ -377,4 +384,10 @@ export interface BrokerOptions extends BrokerConfigInput {
    * caller's transaction (see `Requirement`).
    */
   requirements?: readonly Requirement[];
+  /**
+   * Where each answered request is logged, one entry per request (see ops/observe.ts:
+   * request id, method, route pattern, status, duration; never a cookie, token, query
+   * string or body). Default: none (`latchkey-broker` passes one, see LATCHKEY_LOG).
+   */
+  logger?: Logger;
 }

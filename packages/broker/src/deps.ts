@@ -2,6 +2,7 @@ import type { BrokerConfig } from './config.js';
 import type { RateLimitStore } from './http/guard/rate-limit.js';
 import type { MailQueue } from './modules/email/mail-queue.js';
 import type { Requirement } from './modules/sign-in/complete.js';
+import type { BrokerMetrics } from './ops/metrics.js';
 import type { Storage } from './storage/storage.js';
 
 /** Everything a module needs, passed in: no module keeps state of its own. */
@@ -31,4 +32,6 @@ export interface Deps {
    * (MFA, "SSO required"), then any `BrokerOptions.requirements`.
    */
   requirements: readonly Requirement[];
+  /** This broker's Prometheus counts (`GET /metrics`): requests, sign-ins, rate-limit refusals. */
+  metrics: BrokerMetrics;
 }

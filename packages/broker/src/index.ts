@@ -9,3 +9,4 @@ export { sweep, startHousekeeping } from './housekeeping.js';
 export { outboxMailer, smtpMailer, type Mailer, type Mail } from './modules/email/mailer.js';
 export type { RateLimitStore, RateWindow, RateTicket } from './http/guard/rate-limit.js';
 export { ensureSigningKey, rotateSigningKey } from './modules/sessions/keys.js';
+export { jsonLogger, prettyLogger, type Logger, type LogEntry, type LogFormat } from './ops/logger.js';

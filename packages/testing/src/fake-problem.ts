@@ -35,6 +35,7 @@ const STATUS: Partial<Record<ProblemCode, number>> = {
   domain_unverified: 409,
   no_connection: 409,
   org_policy_unmet: 403,
+  account_suspended: 403,
   internal_error: 500,
 };
 

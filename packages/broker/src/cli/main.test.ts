@@ -36,11 +36,11 @@ async function freePort() {
   return port;
 }
 
-/** Serves the broker in dev mode on a fresh data folder and a free port, resolving once it listens. */
-async function serve() {
+/** Serves the broker in dev mode on a fresh data folder and a free port (with `extra` settings), resolving once it listens. */
+async function serve(extra: Record<string, string> = {}) {
   const port = await freePort();
   const dataDir = join(mkdtempSync(join(tmpdir(), 'lk-main-')), 'data');
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BROKER_PORT: String(port), LATCHKEY_DATA_DIR: dataDir, LATCHKEY_DEV: '1' };
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BROKER_PORT: String(port), LATCHKEY_DATA_DIR: dataDir, LATCHKEY_DEV: '1', ...extra };
   const app: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', main], { env });
   const out = { stdout: '' };
   app.stdout.on('data', (chunk: Buffer) => (out.stdout += chunk));
@@ -146,6 +146,29 @@ describe('broker app start-up', () => {
       await expect.poll(() => answer, { timeout: 20_000, interval: 50 }).toMatch(/HTTP\/1\.1 202 Accepted/);
       expect((await exitOf(app))[0]).toBe(0);
       socket.destroy();
+    } finally {
+      app.kill('SIGKILL');
+    }
+  });
+
+  it('answers /ready 503 from SIGTERM on while still serving for LATCHKEY_DRAIN_SECONDS, logging JSON lines', { timeout: 90_000 }, async () => {
+    const { app, port, out } = await serve({ LATCHKEY_DRAIN_SECONDS: '3', LATCHKEY_LOG: 'json' });
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${url}/ready`)).status).toBe(200);
+      app.kill('SIGTERM');
+      await expect.poll(() => out.stdout, { timeout: 10_000, interval: 20 }).toMatch(/SIGTERM: stopping/);
+      // Draining: a new connection is still served, and /ready tells the load balancer to stop sending more.
+      const ready = await fetch(`${url}/ready`, { headers: { 'x-request-id': 'probe-after-sigterm' } });
+      expect(ready.status).toBe(503);
+      expect(ready.headers.get('content-type')).toBe('application/problem+json');
+      expect((await ready.json()).code).toBe('not_ready');
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      expect((await exitOf(app))[0]).toBe(0);
+      // Every line on stdout is one JSON object: the start and stop lines, and a line per request.
+      const lines = out.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.find((line) => /^Broker listening/.test(String(line.msg)))).toMatchObject({ level: 'info' });
+      expect(lines.find((line) => line.request_id === 'probe-after-sigterm')).toMatchObject({ msg: 'request', method: 'GET', route: '/ready', status: 503 });
     } finally {
       app.kill('SIGKILL');
     }

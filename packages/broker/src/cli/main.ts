@@ -16,13 +16,17 @@ Commands:
   help                 show this text
 
 Configuration comes from the environment (BROKER_PORT, LATCHKEY_PUBLIC_URL, LATCHKEY_SECRET,
-SMTP_URL, DATABASE_URL, LATCHKEY_DATA_DIR, LATCHKEY_DEV, …) over the JSON file LATCHKEY_CONFIG names.`;
+SMTP_URL, DATABASE_URL, LATCHKEY_DATA_DIR, LATCHKEY_DEV, LATCHKEY_LOG, …) over the JSON file
+LATCHKEY_CONFIG names; every variable is listed in docs/environment.md.
+
+Operations: GET /health, GET /ready (503 while stopping), GET /metrics (Prometheus; with
+LATCHKEY_METRICS_TOKEN as a bearer token, or from this machine only).`;
 
 const log = (line: string) => console.log(`latchkey: ${line}`);
 const settings = () => readSettings(process.env, baseDir(process.env, process.cwd()));
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
-  serve: () => serve(settings(), log),
+  serve: () => serve(settings()),
   migrate: () => migrateDatabase(settings(), log),
   'rotate-keys': (args) => rotateKeys(settings(), { immediate: args.includes('--now') }, log),
 };

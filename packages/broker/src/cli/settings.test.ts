@@ -56,6 +56,27 @@ describe('broker app settings', () => {
     expect(readSettings({ LATCHKEY_ADMIN_TOKEN: 't'.repeat(40) }, '/').config.adminToken).toBe('t'.repeat(40));
   });
 
+  it('takes the metrics token from LATCHKEY_METRICS_TOKEN, none by default (/metrics only from this machine); the broker wants 32 characters', () => {
+    expect(readSettings({}, '/').config.metrics).toBeUndefined();
+    expect(readSettings({ LATCHKEY_METRICS_TOKEN: 'm'.repeat(40) }, '/').config.metrics).toEqual({ token: 'm'.repeat(40) });
+    expect(() => parseBrokerConfig(readSettings({ LATCHKEY_METRICS_TOKEN: 'short', LATCHKEY_DEV: '1' }, '/').config)).toThrow(/metrics\.token: at least 32 characters/);
+  });
+
+  it('logs JSON lines by default, no request lines in dev mode, and as LATCHKEY_LOG says', () => {
+    expect(readSettings({}, '/').log).toBe('json');
+    expect(readSettings({ LATCHKEY_DEV: '1' }, '/').log).toBe('off');
+    expect(readSettings({ LATCHKEY_DEV: '1', LATCHKEY_LOG: 'json' }, '/').log).toBe('json');
+    expect(readSettings({ LATCHKEY_LOG: ' Pretty ' }, '/').log).toBe('pretty');
+    expect(readSettings({ LATCHKEY_LOG: 'off' }, '/').log).toBe('off');
+    expect(() => readSettings({ LATCHKEY_LOG: 'verbose' }, '/')).toThrow(/^LATCHKEY_LOG: verbose is not one of json, pretty, off/);
+  });
+
+  it('drains for LATCHKEY_DRAIN_SECONDS after SIGTERM, 0 by default, at most 300', () => {
+    expect(readSettings({}, '/').drainSeconds).toBe(0);
+    expect(readSettings({ LATCHKEY_DRAIN_SECONDS: '15' }, '/').drainSeconds).toBe(15);
+    for (const bad of ['-1', '1.5', 'soon', '301']) expect(() => readSettings({ LATCHKEY_DRAIN_SECONDS: bad }, '/'), bad).toThrow(/^LATCHKEY_DRAIN_SECONDS/);
+  });
+
   it('refuses a port that is not a port', () => {
     expect(() => readSettings({ BROKER_PORT: 'eighty' }, '/')).toThrow(/BROKER_PORT/);
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { BrokerConfigInput } from '../index.js';
+import type { BrokerConfigInput, LogFormat } from '../index.js';
 
 /** Where the broker listens and stores, besides the broker config itself. */
 export interface Settings {
@@ -14,6 +14,19 @@ export interface Settings {
   databaseUrl: string | undefined;
   dataDir: string;
   smtpUrl: string | undefined;
+  /**
+   * How the broker logs (`LATCHKEY_LOG`): `json` (one JSON object per line: its start and
+   * stop and every answered request), `pretty` (the same as readable lines) or `off` (start
+   * and stop as plain lines, no request lines). Default: `json`, or `off` in dev mode, where a
+   * line per request would drown `pnpm start`'s output.
+   */
+  log: LogFormat;
+  /**
+   * Seconds between SIGTERM and closing the listener (`LATCHKEY_DRAIN_SECONDS`, default 0):
+   * `/ready` already answers 503 while new requests are still served, so a load balancer
+   * that polls it stops sending traffic before connections are refused.
+   */
+  drainSeconds: number;
   config: BrokerConfigInput;
 }
 
@@ -48,6 +61,22 @@ function trustedProxies(env: Env): number | undefined {
   return env.LATCHKEY_TRUST_PROXY ? (flag(env.LATCHKEY_TRUST_PROXY) ? 1 : 0) : undefined;
 }
 
+const LOG_FORMATS: readonly LogFormat[] = ['json', 'pretty', 'off'];
+
+function logFormat(value: string | undefined, dev: boolean): LogFormat {
+  if (value === undefined || value.trim() === '') return dev ? 'off' : 'json';
+  const format = value.trim().toLowerCase() as LogFormat;
+  if (!LOG_FORMATS.includes(format)) throw new Error(`LATCHKEY_LOG: ${value} is not one of ${LOG_FORMATS.join(', ')}`);
+  return format;
+}
+
+function drainSeconds(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 0;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value.trim()) || seconds > 300) throw new Error(`LATCHKEY_DRAIN_SECONDS: ${value} is not a whole number of seconds from 0 to 300`);
+  return seconds;
+}
+
 /**
  * The folder relative paths (LATCHKEY_CONFIG, LATCHKEY_DATA_DIR) start from:
  * the current one, except when pnpm runs this package's own script (`pnpm start`
@@ -79,6 +108,8 @@ export function readSettings(env: Env, cwd: string): Settings {
     ...(env.LATCHKEY_SECRET ? { secret: env.LATCHKEY_SECRET } : {}),
     // The admin API's bearer token; unset, every /admin/v1 route answers 403 admin_disabled.
     ...(env.LATCHKEY_ADMIN_TOKEN ? { adminToken: env.LATCHKEY_ADMIN_TOKEN } : {}),
+    // The bearer token of GET /metrics; unset, only this machine may read it.
+    ...(env.LATCHKEY_METRICS_TOKEN ? { metrics: { ...file.metrics, token: env.LATCHKEY_METRICS_TOKEN } } : {}),
     ...(hops !== undefined ? { trustedProxies: hops } : {}),
     ...(env.MAIL_FROM ? { mail: { ...file.mail, from: env.MAIL_FROM } } : {}),
     // The broker checks the names; a wrong one stops start-up with the field named.
@@ -96,6 +127,8 @@ export function readSettings(env: Env, cwd: string): Settings {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: resolve(cwd, env.LATCHKEY_DATA_DIR ?? '.latchkey/data'),
     smtpUrl: env.SMTP_URL || undefined,
+    log: logFormat(env.LATCHKEY_LOG, config.dev === true),
+    drainSeconds: drainSeconds(env.LATCHKEY_DRAIN_SECONDS),
     config,
   };
 }

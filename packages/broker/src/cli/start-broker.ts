@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, createBroker, ensureSigningKey, parseBrokerConfig, smtpMailer, startHousekeeping } from '../index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError, createBroker, ensureSigningKey, parseBrokerConfig, smtpMailer, startHousekeeping, type Logger } from '../index.js';
 import { listen, listenHosts } from './listen.js';
 import { openStorage } from './open-storage.js';
 import type { Settings } from './settings.js';
@@ -33,14 +34,17 @@ function closeGracefully(server: Server): Promise<void> {
  * Starts the broker app as `settings` say: refuses a bad configuration before
  * opening the database (whose first open takes seconds), then opens it,
  * publishes a signing key, starts housekeeping and listens. `stop` closes it
- * all: it stops listening, lets the requests in flight finish and the mail of
- * the last requests leave, then closes the database.
+ * all: `/ready` answers 503 from then on (for `settings.drainSeconds` before
+ * the listener closes, so a load balancer notices first), it stops listening,
+ * lets the requests in flight finish and the mail of the last requests leave,
+ * then closes the database. `log` takes its start and stop lines; `requests`,
+ * when given, a line per answered request.
  *
  * @example
- * const broker = await startBroker(readSettings(process.env, process.cwd()), console.log);
+ * const broker = await startBroker(readSettings(process.env, process.cwd()), console.log, jsonLogger());
  * process.on('SIGTERM', () => void broker.stop().then(() => process.exit(0)));
  */
-export async function startBroker(settings: Settings, log: (line: string) => void) {
+export async function startBroker(settings: Settings, log: (line: string) => void, requests?: Logger) {
   parseBrokerConfig(settings.config);
   if (!settings.smtpUrl && !settings.config.dev) {
     throw new ConfigError(
@@ -52,7 +56,7 @@ export async function startBroker(settings: Settings, log: (line: string) => voi
   if (!settings.databaseUrl) log(`Opening the embedded database in ${settings.dataDir} (the first run creates it: a few seconds)…`);
   const storage = await openStorage(settings, log);
   const mailer = settings.smtpUrl ? smtpMailer(settings.smtpUrl, settings.config.mail?.from ?? 'Latchkey <no-reply@localhost>') : undefined;
-  const app = createBroker({ ...settings.config, storage, ...(mailer ? { mailer } : {}) });
+  const app = createBroker({ ...settings.config, storage, ...(mailer ? { mailer } : {}), ...(requests ? { logger: requests } : {}) });
   // The JWKS holds the signing key before the first request (gateways load it at start).
   await ensureSigningKey(app.deps);
   // Expired flows, old rate-limit windows and old dev mail are swept every few minutes.
@@ -70,6 +74,11 @@ export async function startBroker(settings: Settings, log: (line: string) => voi
     servers,
     stop: () =>
       (stopped ??= (async () => {
+        app.startDraining();
+        if (settings.drainSeconds > 0) {
+          log(`draining: /ready answers 503; the listener closes in ${settings.drainSeconds} s`);
+          await sleep(settings.drainSeconds * 1000);
+        }
         stopHousekeeping();
         await Promise.all(servers.map(closeGracefully));
         // Mail handed over by the last requests waits in the queue (each leaves a while after its

@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { PROBLEM_TYPE_PREFIX, type OrgPolicyUnmet, type Problem, type ProblemCode, type ProblemFieldError } from '@latchkey/client';
 
 /** Titles are for logs and developers; elements show their own localized text per code. */
-const TITLES: Record<ProblemCode, string> = {
+export const TITLES: Record<ProblemCode, string> = {
   malformed_json: 'The request body is not valid JSON',
   invalid_request: 'The request is not valid',
   payload_too_large: 'The request body is too large',
@@ -49,10 +49,12 @@ const TITLES: Record<ProblemCode, string> = {
   domain_unverified: 'The domain is not verified by its DNS TXT record',
   no_connection: 'The organization has no enabled connection',
   org_policy_unmet: "This session does not meet the organization's security policy",
+  account_suspended: 'This account is suspended',
   internal_error: 'Something went wrong on our side',
 };
 
-const STATUS: Record<ProblemCode, ContentfulStatusCode> = {
+/** Each code's HTTP status (also what the OpenAPI document, modules/openapi, says of it). */
+export const STATUS: Record<ProblemCode, ContentfulStatusCode> = {
   malformed_json: 400,
   invalid_request: 400,
   payload_too_large: 413,
@@ -98,6 +100,7 @@ const STATUS: Record<ProblemCode, ContentfulStatusCode> = {
   domain_unverified: 409,
   no_connection: 409,
   org_policy_unmet: 403,
+  account_suspended: 403,
   internal_error: 500,
 };
 
@@ -110,7 +113,15 @@ const STATUS: Record<ProblemCode, ContentfulStatusCode> = {
 export class ProblemError extends Error {
   constructor(
     readonly code: ProblemCode,
-    readonly extra: { detail?: string; errors?: ProblemFieldError[]; attemptsLeft?: number; retryAfterSeconds?: number; policy?: OrgPolicyUnmet } = {},
+    readonly extra: {
+      detail?: string;
+      errors?: ProblemFieldError[];
+      attemptsLeft?: number;
+      retryAfterSeconds?: number;
+      policy?: OrgPolicyUnmet;
+      /** `rate_limited`: the budget that refused (`ip`, `pwd`…), for the metrics only; never in the answer. */
+      budget?: string;
+    } = {},
   ) {
     super(TITLES[code]);
     this.name = this.constructor.name;
@@ -170,16 +181,20 @@ export function describeErrorForLog(error: unknown, depth = 0): string {
 }
 
 /**
- * Hono's onError: known problems as they are, anything else a 500 with a request id and no
- * details. The log line names the request (id, method, path without its query string) and the
- * error as `describeErrorForLog` allows, never the request's values.
+ * Hono's onError: known problems as they are, anything else a 500 with the request's id
+ * (its `X-Request-Id`, see ops/observe.ts) and no details. Where the broker has a logger, the
+ * request's log line carries the error; otherwise it goes to stderr here, naming the request
+ * (id, method, path without its query string) and the error as `describeErrorForLog` allows,
+ * never the request's values.
  */
 export function onError(error: Error, c: Context) {
   if (error instanceof ProblemError) return problemResponse(c, error.code, error.extra);
-  const requestId = crypto.randomUUID();
-  // A decoded path can hold a line break (`%0A`): a request must not forge log lines.
-  const path = c.req.path.replace(/[\p{Cc}\p{Cs}]/gu, '\uFFFD').slice(0, 200);
-  console.error(`[latchkey] request ${requestId} ${c.req.method} ${path} failed: ${describeErrorForLog(error)}`);
+  const requestId = c.get('requestId') ?? crypto.randomUUID();
+  if (!c.get('errorsLogged')) {
+    // A decoded path can hold a line break (`%0A`): a request must not forge log lines.
+    const path = c.req.path.replace(/[\p{Cc}\p{Cs}]/gu, '\uFFFD').slice(0, 200);
+    console.error(`[latchkey] request ${requestId} ${c.req.method} ${path} failed: ${describeErrorForLog(error)}`);
+  }
   return problemResponse(c, 'internal_error', { requestId });
 }
 

@@ -6,6 +6,7 @@ import type { BrokerConfigInput } from '../config.js';
 import type { MailQueue } from '../modules/email/mail-queue.js';
 import type { Mailer } from '../modules/email/mailer.js';
 import type { Requirement } from '../modules/sign-in/complete.js';
+import type { Logger } from '../ops/logger.js';
 import { createPgliteStorage } from '../storage/pglite.js';
 import { createPostgresStorage } from '../storage/postgres.js';
 import type { Db, Storage } from '../storage/storage.js';
@@ -68,7 +69,7 @@ type CallInit = { json?: unknown; body?: string; headers?: Record<string, string
  */
 export function testBroker(
   storage: Storage,
-  overrides: Partial<BrokerConfigInput> & { mailer?: Mailer; clock?: TestClock | (() => Date); requirements?: readonly Requirement[]; resolveTxt?: (name: string) => Promise<string[][]> } = {},
+  overrides: Partial<BrokerConfigInput> & { mailer?: Mailer; clock?: TestClock | (() => Date); requirements?: readonly Requirement[]; resolveTxt?: (name: string) => Promise<string[][]>; logger?: Logger } = {},
 ) {
   const { clock: given, ...config } = overrides;
   // A shared hand-moved clock (two instances in step), a plain time source, or a clock of its own.
@@ -79,9 +80,13 @@ export function testBroker(
   const app = createBroker({ publicUrl: BROKER_URL, allowedOrigins: [APP_ORIGIN], dev: true, storage, clock: clock.now, ...config });
   undrainedMail.add(app.deps.mail);
 
-  /** A browser: its cookies, kept between calls, and the address its requests come from. */
-  function browser(options: { ip?: string } = {}) {
-    const cookies = new Map<string, string>();
+  /**
+   * A browser: its cookies, kept between calls, and the address its requests come from.
+   * Given `cookies` (another broker's browser's jar), it is that same browser at this
+   * instance: what a load balancer does when it sends the next request elsewhere.
+   */
+  function browser(options: { ip?: string; cookies?: Map<string, string> } = {}) {
+    const cookies = options.cookies ?? new Map<string, string>();
     const ip = options.ip ?? '203.0.113.10';
 
     /** One request. `cookie: null` sends no cookies and keeps none: a stranger without this browser's jar. */

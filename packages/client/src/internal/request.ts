@@ -38,6 +38,7 @@ const KNOWN_CODES: Record<ProblemCode, true> = {
   mfa_required: true,
   unauthorized: true,
   admin_disabled: true,
+  account_suspended: true,
   domain_taken: true,
   slug_taken: true,
   unsupported_connection_type: true,

@@ -449,4 +449,9 @@ export type AuditEventType =
   | 'connection.created'
   | 'connection.updated'
   | 'connection.deleted'
-  | 'policy.updated';
+  | 'policy.updated'
+  // Operator user management (admin API): account events, `org_id` null.
+  | 'user.suspended'
+  | 'user.unsuspended'
+  | 'user.deleted'
+  | 'user.exported';

@@ -42,6 +42,9 @@ export const PROBLEM_TYPE_PREFIX = 'urn:latchkey:problem:';
  *   account has one. Prove a factor again (step-up), then retry the same request.
  * - `mfa_required` 409: the user is a member of an organization that
  *   requires MFA, so their last second factor (the authenticator app) cannot be removed.
+ * - `account_suspended` 403: an operator suspended the account (admin API). Answered only once a
+ *   sign-in's first factor has passed (the right password, code, passkey or IdP answer), so it tells
+ *   nobody who could not sign in to the account whether it exists.
  * - Admin API only (`/admin/v1/*`, server to server; never answered to a browser's flow):
  *   `unauthorized` 401: the bearer admin token is missing or wrong (`WWW-Authenticate: Bearer`);
  *   `admin_disabled` 403: no admin token is configured, so every admin route is refused;
@@ -109,6 +112,7 @@ export type ProblemCode =
   | 'domain_unverified'
   | 'no_connection'
   | 'org_policy_unmet'
+  | 'account_suspended'
   | 'internal_error';
 
 /**

@@ -70,6 +70,8 @@ export const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyErro
   domain_unverified: () => msg('The domain isn’t verified yet. Publish its TXT record, then try again.', { id: 'error.domain_unverified' }),
   no_connection: () => msg('Set up a single sign-on connection before you require it.', { id: 'error.no_connection' }),
   org_policy_unmet: () => msg('This organization requires more proof that it’s you.', { id: 'error.org_policy_unmet' }),
+  // The operator suspended the account (admin API); said only after a factor of it passed.
+  account_suspended: () => msg('This account is suspended. Contact the site’s support.', { id: 'error.account_suspended' }),
   // Codes the client decides (packages/client/src/errors.ts).
   network_error: networkMessage,
   unexpected_response: () => msg('The sign-in service gave an answer we did not expect. Try again in a moment.', { id: 'error.unexpected_response' }),

@@ -28,6 +28,7 @@
 'enrol.title': `Authenticator-App einrichten`,
 'enrol.turn-on': `Aktivieren`,
 'enrol.wrong-code': `Dieser Code hat nicht funktioniert. Prüfen Sie die Uhrzeit auf Ihrem Telefon und geben Sie den neuesten Code ein.`,
+'error.account_suspended': `Dieses Konto ist gesperrt. Wenden Sie sich an den Support der Website.`,
 'error.already_decided': `Über diese Anfrage wurde bereits entschieden.`,
 'error.already_member': `Diese Person ist bereits Mitglied.`,
 'error.code_expired': `Dieser Code ist abgelaufen oder wurde bereits verwendet. Fordern Sie einen neuen an.`,

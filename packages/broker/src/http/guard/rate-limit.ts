@@ -71,10 +71,15 @@ export function databaseRateLimitStore(db: Db): RateLimitStore {
   };
 }
 
-/** Takes a unit or refuses the request with 429 and `Retry-After`. */
+/**
+ * Takes a unit or refuses the request with 429 and `Retry-After`. The refusal
+ * names its budget (the key's prefix: `ip`, `pwd`, `code`, `mail`, `cb`…, never
+ * the address or email after it), which the request's metrics count
+ * (`latchkey_rate_limit_refusals_total`, see ops/observe.ts); the answer does not show it.
+ */
 export async function takeOrRefuse(store: RateLimitStore, key: string, window: RateWindow, now: Date): Promise<RateTicket> {
   const taken = await store.take(key, window, now);
-  if (!taken.ok) throw new ProblemError('rate_limited', { retryAfterSeconds: taken.retryAfterSeconds });
+  if (!taken.ok) throw new ProblemError('rate_limited', { retryAfterSeconds: taken.retryAfterSeconds, budget: key.slice(0, Math.max(0, key.indexOf(':'))) || 'other' });
   return taken.ticket;
 }
 

@@ -1,6 +1,6 @@
 import type { PasswordChanged, PasswordStatus } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
-import { findUserById, revokeOtherUserSessions, setUserPassword, type SessionRecord, type SessionUser } from '../../storage/queries/index.js';
+import { findUserById, revokeOtherUserSessions, setUserPassword, type LiveSession, type SessionUser } from '../../storage/queries/index.js';
 import { announceNewWayIn } from '../email/new-way-in.js';
 import { refuseWhereSsoRequired } from '../orgs/sso.js';
 import { hashPassword } from '../password/hash.js';
@@ -24,7 +24,7 @@ export async function passwordStatus(deps: Deps, userId: string): Promise<Passwo
  * password was changed (or added). An address whose organization requires SSO
  * has no password to set: 403 `sso_required`, as a reset answers.
  */
-export async function changePassword(deps: Deps, browser: Browser, current: { session: SessionRecord; user: SessionUser }, password: string): Promise<PasswordChanged> {
+export async function changePassword(deps: Deps, browser: Browser, current: { session: LiveSession; user: SessionUser }, password: string): Promise<PasswordChanged> {
   const { user, session } = current;
   await refuseWhereSsoRequired(deps, user.email);
   await checkPasswordStrength(password, { serviceWords: deps.config.passwords.contextWords, email: user.email, name: user.name });

@@ -1,7 +1,7 @@
 import type { ActiveSession, ActiveSessionList } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
-import { listLiveUserSessions, revokeOtherUserSessions, revokeUserSession, type ListedSession, type SessionRecord } from '../../storage/queries/index.js';
+import { listLiveUserSessions, revokeOtherUserSessions, revokeUserSession, type ListedSession, type LiveSession } from '../../storage/queries/index.js';
 import { parseUserAgent } from '../sessions/user-agent.js';
 
 /** Session ids as the engine makes them (`randomId('ses')`): anything else never reaches a query. */
@@ -29,7 +29,7 @@ function toActiveSession(session: ListedSession, currentId: string): ActiveSessi
  * @example
  * const { sessions } = await listUserSessions(deps, current.session);
  */
-export async function listUserSessions(deps: Deps, current: SessionRecord): Promise<ActiveSessionList> {
+export async function listUserSessions(deps: Deps, current: LiveSession): Promise<ActiveSessionList> {
   const sessions = (await listLiveUserSessions(deps.storage, current.userId, deps.clock())).map((s) => toActiveSession(s, current.id));
   return { sessions: [...sessions.filter((s) => s.current), ...sessions.filter((s) => !s.current)] };
 }
@@ -39,12 +39,12 @@ export async function listUserSessions(deps: Deps, current: SessionRecord): Prom
  * expired and a revoked one are all 404 `not_found`: the answer never tells
  * whether a session id exists. True when it was this request's own session.
  */
-export async function revokeOwnSession(deps: Deps, current: SessionRecord, id: string): Promise<boolean> {
+export async function revokeOwnSession(deps: Deps, current: LiveSession, id: string): Promise<boolean> {
   if (!(await revokeUserSession(deps.storage, current.userId, id, deps.clock()))) throw new ProblemError('not_found');
   return id === current.id;
 }
 
 /** Signs out every other session of the user; this one stays. */
-export async function revokeOtherSessions(deps: Deps, current: SessionRecord): Promise<number> {
+export async function revokeOtherSessions(deps: Deps, current: LiveSession): Promise<number> {
   return revokeOtherUserSessions(deps.storage, current.userId, current.id, deps.clock());
 }

@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { problemResponse } from '../../http/problem.js';
 
-const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+/** The digest a token is kept as and compared by (`adminTokenMatches`). */
+export const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
 /** The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1); undefined for anything else. */
 export function bearerToken(header: string | undefined): string | undefined {

@@ -30,6 +30,7 @@ import {
   type MemberRecord,
   type MembershipRecord,
   type OrganizationRecord,
+  listAdminUsers,
 } from '../../storage/queries/index.js';
 import { recordAuditEvent, type AuditEventInput } from '../audit/record.js';
 import { clientAddress } from '../sign-in/browser.js';
@@ -52,7 +53,9 @@ import {
   updateSamlConnectionSchema,
   updateDomainSchema,
   updateOrganizationSchema,
+  userListQuerySchema,
 } from './schema.js';
+import { adminUser, adminUserView, deleteUser, exportUser, suspendUser, unsuspendUser } from './users.js';
 
 /** Admin bodies are small JSON; SAML metadata XML (next) is the largest expected. */
 export const ADMIN_MAX_BODY_BYTES = 256 * 1024;
@@ -201,7 +204,8 @@ const connectionEvent = (connection: ConnectionRecord) => ({
 /**
  * The admin API, mounted at `/admin/v1` ahead of the broker's browser middleware: its
  * own guards (bearer admin token, body limit, secure headers), no CORS, no Origin check.
- * Organizations, their verified domains, connections and memberships.
+ * Organizations, their verified domains, connections and memberships; users (list, suspend,
+ * unsuspend, delete, export: ./users.ts).
  *
  * @example
  * app.route('/admin/v1', adminRoutes(deps));
@@ -417,6 +421,35 @@ export function adminRoutes(deps: Deps) {
     const org = await organizationOf(deps, c);
     if (!(await deleteMembership(deps.storage, org.id, c.req.param('userId')))) throw new ProblemError('not_found', { detail: 'no such membership' });
     return c.body(null, 204);
+  });
+
+  // Users (operator user management, ./users.ts)
+
+  app.get('/users', async (c) => {
+    const { limit, after, email } = readQuery(c, userListQuerySchema);
+    const rows = await listAdminUsers(deps.storage, { after, limit: limit + 1, email });
+    return c.json(page(rows, limit, (user) => user.id, adminUserView));
+  });
+
+  app.get('/users/:userId', async (c) => c.json(adminUserView(await adminUser(deps, c.req.param('userId')))));
+
+  app.post('/users/:userId/suspend', async (c) => {
+    const { user, revokedSessions } = await suspendUser(deps, c.req.param('userId'), adminActor(deps, c));
+    return c.json({ ...adminUserView(user), revoked_sessions: revokedSessions });
+  });
+
+  app.post('/users/:userId/unsuspend', async (c) => c.json(adminUserView(await unsuspendUser(deps, c.req.param('userId'), adminActor(deps, c)))));
+
+  app.delete('/users/:userId', async (c) => {
+    await deleteUser(deps, c.req.param('userId'), adminActor(deps, c));
+    return c.body(null, 204);
+  });
+
+  app.get('/users/:userId/export', async (c) => {
+    const id = c.req.param('userId');
+    const document = await exportUser(deps, id, adminActor(deps, c));
+    c.header('content-disposition', `attachment; filename="user-${id.replace(/[^\w-]/g, '_')}.json"`);
+    return c.json(document);
   });
 
   // Anything else under /admin/v1 ends here (after the guard), not in the browser middleware behind.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailField } from '../email/schema.js';
 
 /**
  * Request schemas of the admin API (`/admin/v1/*`). Every object is strict: an
@@ -146,3 +147,6 @@ export const pageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   after: z.string().min(1).max(200).optional(),
 });
+
+/** `?limit=&after=&email=` of `GET /users`: `email` (normalized as sign-in does) narrows the list to that address. */
+export const userListQuerySchema = pageQuerySchema.extend({ email: emailField.optional() });

@@ -35,6 +35,10 @@ export const AUDIT_EVENT_TYPES = [
   'connection.updated',
   'connection.deleted',
   'policy.updated',
+  'user.suspended',
+  'user.unsuspended',
+  'user.deleted',
+  'user.exported',
 ] as const satisfies readonly AuditEventType[];
 
 // A type the wire adds and this list lacks fails to compile here.

@@ -134,7 +134,7 @@ export async function redeemCode<T>(deps: Deps, browser: Browser, flow: FlowReco
       const attempt = await attemptFlow<EmailCodeFlow>(tx, key, codeHash);
       // A wrong sign-in code is a failed sign-in (the flow of an unknown address too, without its account id).
       if (attempt && !attempt.accepted && attempt.data.purpose === 'sign-in') {
-        await recordSignInFailure(tx, browser, { userId: attempt.userId, email: attempt.data.email, method: 'email_code', at: key.now });
+        await recordSignInFailure(tx, deps, browser, { userId: attempt.userId, email: attempt.data.email, method: 'email_code', at: key.now });
       }
       return attempt?.accepted ? { attempt, value: await then(tx, attempt) } : { attempt };
     })

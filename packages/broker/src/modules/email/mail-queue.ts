@@ -27,6 +27,12 @@ export interface MailQueue {
   deliver(mail: Mail | null): void;
   /** Sends every queued mail now and resolves when each has been sent or has failed (tests, shutdown). */
   settled(): Promise<void>;
+  /**
+   * Jobs waiting or being sent (the `latchkey_mail_queue_depth` gauge). The jobs for
+   * nobody count too until their time comes, so the figure tells no more than the
+   * timing does about whether an address has an account.
+   */
+  depth(): number;
 }
 
 export interface MailQueueOptions {
@@ -94,5 +100,6 @@ export function mailQueue(mailer: Mailer, options: MailQueueOptions = {}): MailQ
         await Promise.all(inFlight);
       } while (queued.length || inFlight.size);
     },
+    depth: () => queued.length + inFlight.size,
   };
 }

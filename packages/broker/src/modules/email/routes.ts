@@ -11,7 +11,7 @@ import { resendCode } from './code-flow.js';
 import { emailField, resendCodeSchema, returnToField, verifyCodeSchema } from './schema.js';
 import { finishEmailCodeSignIn, startEmailCodeSignIn } from './sign-in-with-code.js';
 
-const emailCodeSignInSchema = z.strictObject({ email: emailField, return_to: returnToField });
+export const emailCodeSignInSchema = z.strictObject({ email: emailField, return_to: returnToField });
 
 /** POST /v1/sign-in/email-code, POST /v1/sign-in/email-code/verify */
 export function emailCodeSignInRoutes(deps: Deps) {

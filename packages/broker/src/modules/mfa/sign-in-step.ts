@@ -32,7 +32,7 @@ export async function answerMfaStep(deps: Deps, browser: Browser, request: MfaVe
           ? { method: 'recovery_code', at: at.toISOString() }
           : undefined;
     if (!factor) {
-      await recordSignInFailure(tx, browser, { userId: user.id, email: user.email, method: request.method === 'totp' ? 'otp' : 'recovery_code', at });
+      await recordSignInFailure(tx, deps, browser, { userId: user.id, email: user.email, method: request.method === 'totp' ? 'otp' : 'recovery_code', at });
       return undefined;
     }
     return advanceSignIn(tx, deps, browser, user, counted, factor);

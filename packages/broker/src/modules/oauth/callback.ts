@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
-import type { SessionRecord, SessionUser } from '../../storage/queries/index.js';
+import type { LiveSession, SessionUser } from '../../storage/queries/index.js';
 import type { Browser } from '../sign-in/browser.js';
 import type { StepOutcome } from '../sign-in/complete.js';
 import { oauthRedirectUri } from '../orgs/connections.js';
@@ -36,7 +36,7 @@ export const identitySourceOf = (provider: ProviderConfig): IdentitySource => ({
  * a stored `idp-error` step; without a trip there is nowhere to send the
  * browser, so it is a 400 `invalid_state`.
  */
-export async function finishTrip(ctx: CallbackContext, browser: Browser, params: URLSearchParams, linkingSession: () => Promise<{ session: SessionRecord; user: SessionUser } | undefined>): Promise<CallbackAnswer> {
+export async function finishTrip(ctx: CallbackContext, browser: Browser, params: URLSearchParams, linkingSession: () => Promise<{ session: LiveSession; user: SessionUser } | undefined>): Promise<CallbackAnswer> {
   const { deps } = ctx;
   const state = params.get('state');
   // A browser without a binding cookie started no trip; a state of the wrong shape matches none.

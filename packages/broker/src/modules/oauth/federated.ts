@@ -2,7 +2,7 @@ import type { DoneStep } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
 import { isUniqueViolation } from '../../storage/storage.js';
-import type { SessionRecord, SessionUser } from '../../storage/queries/index.js';
+import type { LiveSession, SessionUser } from '../../storage/queries/index.js';
 import { announceNewWayIn } from '../email/new-way-in.js';
 import { toWireSession, toWireUser } from '../sessions/sessions.js';
 import type { Browser } from '../sign-in/browser.js';
@@ -70,7 +70,7 @@ export async function completeFederated(
   from: IdentitySource,
   external: ExternalIdentity,
   trip: FederatedTrip,
-  linkingSession: () => Promise<{ session: SessionRecord; user: SessionUser } | undefined>,
+  linkingSession: () => Promise<{ session: LiveSession; user: SessionUser } | undefined>,
 ): Promise<{ session?: StepOutcome['session'] }> {
   const linking = trip.purpose === 'link' ? await linkingSession() : undefined;
   if (trip.purpose === 'link' && (!linking || linking.user.id !== trip.userId)) throw new IdpFailure('idp_error', 'the account that asked to connect is no longer signed in here');
@@ -90,7 +90,7 @@ export async function completeFederated(
       return result.outcome.session ? { session: result.outcome.session } : {};
     } catch (error) {
       // A policy of the engine refused the sign-in (its transaction wrote nothing): the page hears why.
-      if (error instanceof ProblemError && error.code === 'sso_required') {
+      if (error instanceof ProblemError && (error.code === 'sso_required' || error.code === 'account_suspended')) {
         await storeResult(deps.storage, deps, browser, null, { problem: error.code });
         return {};
       }
@@ -102,7 +102,7 @@ export async function completeFederated(
 }
 
 /** Connecting an account leaves the signed-in session as it is: the answer is `done` with it. */
-const connectedStep = (linking: { session: SessionRecord; user: SessionUser }, returnTo: string | null): DoneStep => ({
+const connectedStep = (linking: { session: LiveSession; user: SessionUser }, returnTo: string | null): DoneStep => ({
   step: 'done',
   user: toWireUser(linking.user),
   session: toWireSession(linking.session),

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { Deps } from '../../deps.js';
 import { clientAddress } from '../sign-in/browser.js';
 import { ProblemError } from '../../http/problem.js';
-import { findUserOrganization, type SessionRecord, type SessionUser } from '../../storage/queries/index.js';
+import { findUserOrganization, type LiveSession, type SessionUser } from '../../storage/queries/index.js';
 import type { AuditActor } from '../audit/record.js';
 import { currentSession } from '../sessions/sessions.js';
 import { requireRecentAuth } from '../step-up/recent.js';
@@ -21,7 +21,7 @@ import { permissionsOf } from './permissions.js';
 export const ID_SHAPE = /^[A-Za-z0-9_-]{1,128}$/;
 
 export interface OrgAccess {
-  session: SessionRecord;
+  session: LiveSession;
   user: SessionUser;
   org: { id: string; name: string };
   role: string;

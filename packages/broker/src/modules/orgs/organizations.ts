@@ -9,7 +9,7 @@ import {
   insertOrganizationWithMember,
   listUserOrganizations,
   updateOrganizationInTransaction,
-  type SessionRecord,
+  type LiveSession,
   type SessionUser,
 } from '../../storage/queries/index.js';
 import { recordAuditEvent, type AuditActor } from '../audit/record.js';
@@ -24,7 +24,7 @@ import { toWireOrganization } from './views.js';
  * `GET /v1/orgs`: the user's organizations by name, each with their role, what
  * it allows and the policies this session does not meet; one query.
  */
-export async function listMyOrganizations(deps: Deps, current: { session: SessionRecord; user: SessionUser }): Promise<OrganizationList> {
+export async function listMyOrganizations(deps: Deps, current: { session: LiveSession; user: SessionUser }): Promise<OrganizationList> {
   const now = deps.clock();
   const rows = await listUserOrganizations(deps.storage, current.user.id);
   return {
@@ -69,7 +69,7 @@ function slugCandidates(body: z.output<typeof createOrganizationSchema>): { slug
  */
 export async function createOrganization(
   deps: Deps,
-  current: { session: SessionRecord; user: SessionUser },
+  current: { session: LiveSession; user: SessionUser },
   actor: AuditActor,
   body: z.output<typeof createOrganizationSchema>,
 ): Promise<Organization> {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Organization, OrgPolicyRequirement, OrgSwitch, OrgSwitchRequest } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
-import type { SessionOrgMembership, SessionRecord, SessionUser } from '../../storage/queries/index.js';
+import { findUserById, type MintSession, type SessionOrgMembership } from '../../storage/queries/index.js';
 import { recordAuditEvent } from '../audit/record.js';
 import { currentSessionInOrg } from '../sessions/sessions.js';
 import { issueSessionToken, PERSONAL, tokenAudience, type TokenOrg } from '../sessions/token.js';
@@ -70,7 +70,7 @@ interface OrgDecision {
  * owner who broke the glass (now, `breakGlass`, or earlier for this session,
  * `membership.brokeGlass`) passes an unmet SSO or passkey requirement — never MFA.
  */
-function decideMembership(deps: Deps, session: SessionRecord, membership: SessionOrgMembership, breakGlass: boolean): OrgDecision {
+function decideMembership(deps: Deps, session: MintSession, membership: SessionOrgMembership, breakGlass: boolean): OrgDecision {
   const { orgId } = membership;
   const userVerification = deps.config.passkeys?.userVerification;
   const unmet = unmetRequirements(session.factors, { ...membership, orgId }, deps.clock(), userVerification);
@@ -99,7 +99,7 @@ function decideMembership(deps: Deps, session: SessionRecord, membership: Sessio
  *   organization mints a personal token, and one whose organization the user
  *   is no member of (any more) keeps its `org_id` with no role and no permission.
  */
-export function decideTokenOrg(deps: Deps, current: { session: SessionRecord; membership: SessionOrgMembership | undefined }, choice: OrgChoice, breakGlass = false): OrgDecision {
+export function decideTokenOrg(deps: Deps, current: { session: MintSession; membership: SessionOrgMembership | undefined }, choice: OrgChoice, breakGlass = false): OrgDecision {
   if (choice === null) {
     if (!deps.config.orgs.allowPersonal) throw new ProblemError('forbidden', { detail: 'this app works only in an organization' });
     return { org: PERSONAL, unmet: [], bypassed: [] };
@@ -119,7 +119,7 @@ async function signedInFor(deps: Deps, c: Context, choice: OrgChoice) {
 
 /**
  * `POST /v1/session/token[?audience=][&org=]`: a token for the tab's organization.
- * One query (session, user, membership, role, policy), no write.
+ * One query (session, membership, role, policy), no write.
  *
  * @example
  * return c.json(await mintTokenFor(deps, c, parseOrgQuery(c.req.query('org'))));
@@ -165,11 +165,12 @@ export async function switchOrganization(deps: Deps, c: Context, request: z.outp
   return { organization: current.membership && choice !== null ? toOrganization(deps, current.membership, decision) : null, token };
 }
 
-async function recordSwitch(deps: Deps, c: Context, current: { session: SessionRecord; user: SessionUser }, decision: OrgDecision, breakGlass: boolean) {
-  const actor = actorOf(c, deps, current.user);
+async function recordSwitch(deps: Deps, c: Context, current: { session: MintSession }, decision: OrgDecision, breakGlass: boolean) {
   const at = deps.clock();
   const orgId = decision.org.id;
   await deps.storage.transaction(async (tx) => {
+    // The refresh's lookup reads no user (a token names it by id); the audit actor is named by email too.
+    const actor = actorOf(c, deps, (await findUserById(tx, current.session.userId)) ?? null);
     if (breakGlass && decision.bypassed.length > 0) {
       await recordAuditEvent(tx, {
         type: 'org.break_glass',

@@ -150,7 +150,7 @@ describe.each(storageKinds)('passkeys on %s', (kind: StorageKind) => {
     expect((await signInWithPasskey(b.browser(), authenticator)).status).toBe(200);
   });
 
-  it('finishes a sign-in with three statements after the rate limit, and adds a passkey with three after it and its audit events, in no transaction', async () => {
+  it('finishes a sign-in with four statements after the rate limit, and adds a passkey with three after it and its audit events, in no transaction', async () => {
     const b = broker();
     const authenticator = new SoftAuthenticator();
     await signUpWithPasskey(b, authenticator, 'ada@example.com');
@@ -167,10 +167,17 @@ describe.each(storageKinds)('passkeys on %s', (kind: StorageKind) => {
     statements.length = 0;
     takes.mockClear();
     expect((await counted.post('/v1/passkeys/sign-in/verify', { flow_id: step.flow_id, credential: authenticator.get(step.options) })).status).toBe(200);
-    // The budget; the ceremony with its passkey and account (read); "SSO required" for the account's
-    // domain (the engine's requirement: one primary-key read); the one conditional write.
+    // The budget; the ceremony with its passkey and account (read); whether the account is suspended
+    // (the engine's refusal: one primary-key read); "SSO required" for the account's domain (the
+    // engine's requirement: one primary-key read); the one conditional write.
     expect(takes).toHaveBeenCalledTimes(1);
-    expect(statements).toEqual([...budget, expect.stringMatching(/^WITH flow AS \(SELECT/), expect.stringMatching(/FROM organization_domains d/), expect.stringMatching(/^WITH flow AS MATERIALIZED/)]);
+    expect(statements).toEqual([
+      ...budget,
+      expect.stringMatching(/^WITH flow AS \(SELECT/),
+      expect.stringMatching(/^SELECT suspended_at IS NOT NULL/),
+      expect.stringMatching(/FROM organization_domains d/),
+      expect.stringMatching(/^WITH flow AS MATERIALIZED/),
+    ]);
 
     const options = (await counted.post('/v1/passkeys/options')).body;
     statements.length = 0;

@@ -24,7 +24,7 @@ export async function signInWithPassword(deps: Deps, browser: Browser, body: Pas
   const ok = await verifyPassword(user?.passwordHash, body.password);
   if (!user || !ok) {
     // Recorded alike for an unknown account and a wrong password (one insert each): no timing difference.
-    await recordSignInFailure(deps.storage, browser, { userId: user?.id ?? null, email: body.email, method: 'pwd', at: deps.clock() });
+    await recordSignInFailure(deps.storage, deps, browser, { userId: user?.id ?? null, email: body.email, method: 'pwd', at: deps.clock() });
     throw new ProblemError('invalid_credentials');
   }
   await attempt.giveBack();

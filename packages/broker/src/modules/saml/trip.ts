@@ -13,7 +13,7 @@ import {
   type ConnectionRecord,
   type ConsumedFlow,
   type SamlConnectionConfig,
-  type SessionRecord,
+  type LiveSession,
   type SessionUser,
 } from '../../storage/queries/index.js';
 import { completeFederated, type IdentitySource } from '../oauth/federated.js';
@@ -211,7 +211,7 @@ export async function finishSamlTrip(
   deps: Deps,
   browser: Browser,
   unsolicitedRef: string | undefined,
-  linkingSession: () => Promise<{ session: SessionRecord; user: SessionUser } | undefined>,
+  linkingSession: () => Promise<{ session: LiveSession; user: SessionUser } | undefined>,
 ): Promise<{ location: string; session?: StepOutcome['session'] }> {
   const now = deps.clock();
   const waiting =

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { SessionInfo, User } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
-import { findLiveSession, findLiveSessionInOrg, touchSession, type SessionOrgMembership, type SessionRecord, type SessionUser, type UserRecord } from '../../storage/queries/index.js';
+import { findLiveSession, findLiveSessionInOrg, touchSession, type LiveSession, type MintSession, type SessionOrgMembership, type SessionUser, type UserRecord } from '../../storage/queries/index.js';
 import { assuranceLevel } from '../sign-in/factors.js';
 import { sessionCookie } from './cookie.js';
 
@@ -21,7 +21,7 @@ export const toWireUser = (user: SessionUser | UserRecord): User => ({
   created_at: user.createdAt.toISOString(),
 });
 
-export const toWireSession = (session: SessionRecord): SessionInfo => ({
+export const toWireSession = (session: LiveSession): SessionInfo => ({
   id: session.id,
   amr: session.amr,
   factors: session.factors,
@@ -31,35 +31,44 @@ export const toWireSession = (session: SessionRecord): SessionInfo => ({
   expires_at: session.expiresAt.toISOString(),
 });
 
+/** The hash of this request's session cookie, or undefined without a plausible one. */
+function cookieSecretHash(deps: Deps, c: Context): string | undefined {
+  const secret = sessionCookie(deps.config).read(c);
+  return secret && secret.length <= 128 ? hashSecret(secret) : undefined;
+}
+
 /**
  * The live session of this request's cookie and its user, or undefined: one
- * query (session joined with its user). Read-only except `last_seen_at`, written
- * at most every `TOUCH_INTERVAL_MS`, so a token refresh normally writes nothing.
+ * query (session joined with its user, the few columns the answers need).
+ * Read-only except `last_seen_at`, written at most every `TOUCH_INTERVAL_MS`
+ * (the lookup says when), so `GET /v1/session` normally writes nothing.
  */
-export async function currentSession(deps: Deps, c: Context): Promise<{ session: SessionRecord; user: SessionUser } | undefined> {
-  const secret = sessionCookie(deps.config).read(c);
-  if (!secret || secret.length > 128) return undefined;
+export async function currentSession(deps: Deps, c: Context): Promise<{ session: LiveSession; user: SessionUser } | undefined> {
+  const secretHash = cookieSecretHash(deps, c);
+  if (!secretHash) return undefined;
   const now = deps.clock();
-  const current = await findLiveSession(deps.storage, hashSecret(secret), now);
-  if (current && now.getTime() - current.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await touchSession(deps.storage, current.session.id, now);
+  const current = await findLiveSession(deps.storage, secretHash, now, TOUCH_INTERVAL_MS);
+  if (current?.touchDue) await touchSession(deps.storage, current.session.id, now);
   return current;
 }
 
 /**
- * As `currentSession`, with the user's membership of `orgId` (undefined: of
- * the session's own organization; null: none) read in the same query: the token mint and
- * the organization switch each cost one round trip (see `findLiveSessionInOrg`).
+ * The live session of this request's cookie with the user's membership of
+ * `orgId` (undefined: of the session's own organization; null: none), read in
+ * the same query: the token mint and the organization switch each cost one
+ * round trip (see `findLiveSessionInOrg`). A token names its user by id only,
+ * so the user is not read.
  */
 export async function currentSessionInOrg(
   deps: Deps,
   c: Context,
   orgId: string | null | undefined,
-): Promise<{ session: SessionRecord; user: SessionUser; membership: SessionOrgMembership | undefined } | undefined> {
-  const secret = sessionCookie(deps.config).read(c);
-  if (!secret || secret.length > 128) return undefined;
+): Promise<{ session: MintSession; membership: SessionOrgMembership | undefined } | undefined> {
+  const secretHash = cookieSecretHash(deps, c);
+  if (!secretHash) return undefined;
   const now = deps.clock();
-  const current = await findLiveSessionInOrg(deps.storage, hashSecret(secret), now, orgId);
-  if (current && now.getTime() - current.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await touchSession(deps.storage, current.session.id, now);
+  const current = await findLiveSessionInOrg(deps.storage, secretHash, now, TOUCH_INTERVAL_MS, orgId);
+  if (current?.touchDue) await touchSession(deps.storage, current.session.id, now);
   return current;
 }
 

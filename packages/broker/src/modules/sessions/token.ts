@@ -3,7 +3,7 @@ import type { SessionToken } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
 import { randomId } from '../../random.js';
-import type { SessionRecord } from '../../storage/queries/index.js';
+import type { MintSession } from '../../storage/queries/index.js';
 import { assuranceLevel } from '../sign-in/factors.js';
 import { activeSigningKey } from './keys.js';
 
@@ -52,7 +52,7 @@ export const PERSONAL: TokenOrg = { id: null, role: null, permissions: [] };
  * @example
  * const { token } = await issueSessionToken(deps, session, 'https://app.example.com', { id: 'org_…', role: 'admin', permissions });
  */
-export async function issueSessionToken(deps: Deps, session: SessionRecord, audience: string, org: TokenOrg): Promise<SessionToken> {
+export async function issueSessionToken(deps: Deps, session: MintSession, audience: string, org: TokenOrg): Promise<SessionToken> {
   const { kid, key } = await activeSigningKey(deps);
   const iat = Math.floor(deps.clock().getTime() / 1000);
   // Never outlive the session itself.

@@ -10,11 +10,14 @@ import type { StepOutcome } from './complete.js';
  * Keeps the browser's new binding cookie, and sets the session cookie and the
  * device cookie for its account when (and only when) the outcome opened a
  * session. Every answer that ends a flow call — JSON or redirect — goes
- * through here, so no path sets a session cookie its own way.
+ * through here, so no path sets a session cookie its own way; and so here, once
+ * its transaction has committed, a sign-in that succeeded is counted in the
+ * metrics (a failed one is counted where it is recorded, `recordSignInFailure`).
  */
 export async function writeOutcomeCookies(c: Context, deps: Deps, browser: Browser, outcome: Pick<StepOutcome, 'session'>) {
   keepBinding(c, deps.config, browser);
   if (outcome.session) {
+    deps.metrics.signIn(outcome.session.method, 'succeeded');
     sessionCookie(deps.config).write(c, outcome.session.secret, outcome.session.maxAgeSeconds);
     await trustDevice(c, deps, browser, outcome.session.email);
   }

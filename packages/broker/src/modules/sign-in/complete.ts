@@ -7,7 +7,8 @@ import type { Db } from '../../storage/storage.js';
 import { auditEventRow, insertAuditRow, type AuditEventRow } from '../audit/record.js';
 import { hashSecret, toWireSession, toWireUser } from '../sessions/sessions.js';
 import type { Browser } from './browser.js';
-import { amrOf, orgOf, type Factor } from './factors.js';
+import { amrOf, orgOf, type Factor, type FactorMethod } from './factors.js';
+import { refuseSuspendedAccount } from './suspended.js';
 
 /** The transaction kind of a sign-in whose first factor passed and that is not done yet. */
 export const PENDING_SIGN_IN = 'sign-in';
@@ -29,8 +30,11 @@ const PENDING_TTL_MS = 10 * 60_000;
  */
 export interface StepOutcome<S extends Step = Step> {
   step: S;
-  /** `email`: the account's normalized email, which the browser's device cookie is issued for. */
-  session?: { secret: string; maxAgeSeconds: number; email: string };
+  /**
+   * `email`: the account's normalized email, which the browser's device cookie is issued for;
+   * `method`: how its first factor was proven (the sign-in metrics count by it).
+   */
+  session?: { secret: string; maxAgeSeconds: number; email: string; method: FactorMethod };
 }
 
 /**
@@ -52,6 +56,8 @@ export interface StepOutcome<S extends Step = Step> {
 export type Requirement = (tx: Db, deps: Deps, user: SessionUser, pending: FlowRecord<PendingSignIn>) => Promise<Step | undefined>;
 
 async function nextStep(tx: Db, deps: Deps, user: SessionUser, pending: FlowRecord<PendingSignIn>): Promise<Step | undefined> {
+  // Before any requirement: a suspended account gets no step and no session, whatever passed.
+  await refuseSuspendedAccount(tx, user.id);
   for (const requirement of deps.requirements) {
     const step = await requirement(tx, deps, user, pending);
     if (step) return step;
@@ -179,11 +185,10 @@ function planSession(deps: Deps, browser: Browser, user: SessionUser, pending: P
     ip: browser.ip ?? null,
     userAgent: browser.userAgent,
   };
-  const { secretHash: _stored, ...record } = session;
   return {
     outcome: {
-      step: { step: 'done', user: toWireUser(user), session: toWireSession({ ...record, lastSeenAt: now, revokedAt: null }), return_to: pending.return_to },
-      session: { secret, maxAgeSeconds, email: user.email },
+      step: { step: 'done', user: toWireUser(user), session: toWireSession(session), return_to: pending.return_to },
+      session: { secret, maxAgeSeconds, email: user.email, method: pending.factors[0]!.method },
     },
     store: {
       session,

@@ -1,3 +1,4 @@
+import type { Deps } from '../../deps.js';
 import type { Db } from '../../storage/storage.js';
 import { recordAuditEvent } from '../audit/record.js';
 import type { Browser } from './browser.js';
@@ -9,13 +10,15 @@ import type { FactorMethod } from './factors.js';
  * failed sign-in opens in none). The same row is written whether or not the
  * account exists — only `actor_id` is null for an unknown one — so the write
  * costs both the same time and nothing in the answer tells them apart. The
- * address is the one typed (or the flow's), never looked up.
+ * address is the one typed (or the flow's), never looked up. Counted in the
+ * metrics here too (`latchkey_sign_ins_total{result="failed"}`), the one place.
  *
  * @example
- * await recordSignInFailure(deps.storage, browser, { userId: user?.id ?? null, email: body.email, method: 'pwd', at: deps.clock() });
+ * await recordSignInFailure(deps.storage, deps, browser, { userId: user?.id ?? null, email: body.email, method: 'pwd', at: deps.clock() });
  */
 export async function recordSignInFailure(
   db: Db,
+  deps: Pick<Deps, 'metrics'>,
   browser: Pick<Browser, 'ip' | 'userAgent'>,
   failure: { userId: string | null; email: string; method: FactorMethod; at: Date },
 ): Promise<void> {
@@ -26,4 +29,5 @@ export async function recordSignInFailure(
     data: { method: failure.method },
     at: failure.at,
   });
+  deps.metrics.signIn(failure.method, 'failed');
 }

@@ -8,7 +8,7 @@ import { answerStep } from './answer.js';
 import { browserOf } from './browser.js';
 import { identify, type HomeRealm } from './identify.js';
 
-const identifySchema = z.strictObject({ email: emailField, return_to: returnToField, resume_url: returnToField });
+export const identifySchema = z.strictObject({ email: emailField, return_to: returnToField, resume_url: returnToField });
 
 /** POST /v1/sign-in/identify: an address of an organization's SSO domain goes to its IdP (`homeRealm`), any other to the first method. */
 export function identifyRoutes(deps: Deps, homeRealm?: HomeRealm) {

@@ -2,7 +2,7 @@ import type { EmailCodeStep, PasskeyStep, SessionInfo, StepUpChallenge, StepUpCo
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
 import { randomId } from '../../random.js';
-import { consumeFlow, findOpenFlow, findUserById, insertFlow, type FlowKey, type SessionRecord, type SessionUser, type UserRecord } from '../../storage/queries/index.js';
+import { consumeFlow, findOpenFlow, findUserById, insertFlow, type FlowKey, type LiveSession, type SessionUser, type UserRecord } from '../../storage/queries/index.js';
 import type { Db } from '../../storage/storage.js';
 import { openCodeFlow, redeemCode, startCodeFlow } from '../email/code-flow.js';
 import { attemptSecondFactor } from '../mfa/attempt.js';
@@ -35,7 +35,7 @@ interface StepUpPasskeyCeremony extends ChallengeData {
 
 /** The signed-in request: its session and user. */
 export interface SignedIn {
-  session: SessionRecord;
+  session: LiveSession;
   user: SessionUser;
 }
 

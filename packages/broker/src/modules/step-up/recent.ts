@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
-import { findTotpFactor, type SessionRecord, type SessionUser } from '../../storage/queries/index.js';
+import { findTotpFactor, type LiveSession, type SessionUser } from '../../storage/queries/index.js';
 import { currentSession } from '../sessions/sessions.js';
 import { SECOND_FACTORS, type Factor } from '../sign-in/factors.js';
 
@@ -34,7 +34,7 @@ export function isRecent(factors: readonly Factor[], now: Date, maxAgeSeconds: n
  * @example
  * const { user } = await requireRecentAuth(deps, c);
  */
-export async function requireRecentAuth(deps: Deps, c: Context): Promise<{ session: SessionRecord; user: SessionUser }> {
+export async function requireRecentAuth(deps: Deps, c: Context): Promise<{ session: LiveSession; user: SessionUser }> {
   const current = await currentSession(deps, c);
   if (!current) throw new ProblemError('unauthenticated');
   const { factors } = current.session;

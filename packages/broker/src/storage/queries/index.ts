@@ -16,3 +16,4 @@ export * from './org-members.js';
 export * from './org-roles.js';
 export * from './org-domains.js';
 export * from './audit.js';
+export * from './user-admin.js';

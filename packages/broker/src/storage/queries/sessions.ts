@@ -11,13 +11,6 @@ export interface SessionRecord {
   amr: string[];
   /** The organization the session is active in, or null (a personal session). */
   orgId: string | null;
-  /**
-   * The user's role in `orgId` now (memberships), read with the session by
-   * `findLiveSession`; null without an organization or a membership. Not a
-   * column of `sessions`. The token mint reads the tab's organization instead
-   * (`findLiveSessionInOrg`), with the role's permissions and the policy.
-   */
-  orgRole?: string | null;
   createdAt: Date;
   lastSeenAt: Date;
   expiresAt: Date;
@@ -56,24 +49,49 @@ export async function insertSession(db: Db, session: NewSession): Promise<Sessio
 export type SessionUser = Omit<UserRecord, 'passwordHash' | 'updatedAt'>;
 
 /**
- * The live session whose cookie secret hashes to `secretHash` (not revoked, not
- * expired) and its user, in one query: the token refresh and `GET /v1/session`
- * each cost one round trip (the unique index on secret_hash, then the user's primary key).
+ * A live session as the cookie's lookups read it: what the answers and the
+ * checks made with it need, no more. Its `ip`, `user_agent` and `last_seen_at`
+ * are the account page's (`listLiveUserSessions`); `revoked_at` is null by definition.
  */
-export async function findLiveSession(db: Db, secretHash: string, now: Date): Promise<{ session: SessionRecord; user: SessionUser } | undefined> {
-  const rows = await db.query<SessionRecord & { userEmail: string; userEmailVerifiedAt: Date | null; userName: string | null; userCreatedAt: Date }>(
-    `SELECT s.id, s.user_id AS "userId", s.factors, s.amr, s.org_id AS "orgId", m.role AS "orgRole", s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt", s.expires_at AS "expiresAt",
-       s.revoked_at AS "revokedAt", s.ip, s.user_agent AS "userAgent",
+export type LiveSession = Pick<SessionRecord, 'id' | 'userId' | 'factors' | 'amr' | 'orgId' | 'createdAt' | 'expiresAt'>;
+
+/** The session as the token mint reads it (`findLiveSessionInOrg`): a live session but for when it opened. */
+export type MintSession = Omit<LiveSession, 'createdAt'>;
+
+/**
+ * Whether `last_seen_at` is older than `touchIntervalMs` before `now`, compared
+ * in SQL: a lookup answers a boolean, not a timestamp to parse for one comparison.
+ */
+const TOUCH_DUE = `s.last_seen_at < $2::timestamptz - $3::int * interval '1 millisecond' AS "touchDue"`;
+
+/**
+ * The live session whose cookie secret hashes to `secretHash` (not revoked, not
+ * expired at `now`, compared in SQL) and its user, in one prepared query:
+ * `GET /v1/session` and every account route cost one round trip (the unique
+ * index on secret_hash, then the user's primary key). `touchDue` says whether
+ * `last_seen_at` is more than `touchIntervalMs` old (the caller writes it then).
+ */
+export async function findLiveSession(
+  db: Db,
+  secretHash: string,
+  now: Date,
+  touchIntervalMs: number,
+): Promise<{ session: LiveSession; user: SessionUser; touchDue: boolean } | undefined> {
+  const rows = await db.query<LiveSession & { touchDue: boolean; userEmail: string; userEmailVerifiedAt: Date | null; userName: string | null; userCreatedAt: Date }>(
+    `SELECT s.id, s.user_id AS "userId", s.factors, s.amr, s.org_id AS "orgId", s.created_at AS "createdAt", s.expires_at AS "expiresAt", ${TOUCH_DUE},
        u.email AS "userEmail", u.email_verified_at AS "userEmailVerifiedAt", u.name AS "userName", u.created_at AS "userCreatedAt"
      FROM sessions s JOIN users u ON u.id = s.user_id
-     LEFT JOIN memberships m ON m.org_id = s.org_id AND m.user_id = s.user_id
      WHERE s.secret_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
-    [secretHash, now],
+    [secretHash, now, touchIntervalMs],
+    { prepare: 'lk_live_session' },
   );
   const row = rows[0];
   if (!row) return undefined;
-  const { userEmail, userEmailVerifiedAt, userName, userCreatedAt, ...session } = row;
-  return { session, user: { id: session.userId, email: userEmail, emailVerifiedAt: userEmailVerifiedAt, name: userName, createdAt: userCreatedAt } };
+  return {
+    session: { id: row.id, userId: row.userId, factors: row.factors, amr: row.amr, orgId: row.orgId, createdAt: row.createdAt, expiresAt: row.expiresAt },
+    user: { id: row.userId, email: row.userEmail, emailVerifiedAt: row.userEmailVerifiedAt, name: row.userName, createdAt: row.userCreatedAt },
+    touchDue: row.touchDue,
+  };
 }
 
 /**
@@ -105,30 +123,30 @@ export interface SessionOrgMembership {
   brokeGlass: boolean | null;
 }
 
-type SessionOrgRow = SessionRecord & { userEmail: string; userEmailVerifiedAt: Date | null; userName: string | null; userCreatedAt: Date } & {
+type SessionOrgRow = MintSession & { touchDue: boolean } & {
   [K in keyof SessionOrgMembership as `m_${K}`]: SessionOrgMembership[K] | null;
 };
 
 /**
  * The token mint's one round trip (issue 24 §3): the live session of
- * `secretHash` and its user, as `findLiveSession` reads them, with the user's
- * membership of `orgId` (else of the session's own organization) and what the
- * mint decides with: the role and its custom permissions, the organization's
- * policy columns, and — only where a policy needs them, so a refresh that
- * meets its policy reads nothing more — whether the account could prove a
- * second factor and whether an owner broke the glass for this session.
- * `membership` is undefined when the user is not a member (any more).
+ * `secretHash` (as `findLiveSession` decides it, without the user, whom a
+ * token names by id only) with the user's membership of `orgId` (else of the
+ * session's own organization) and what the mint decides with: the role and
+ * its custom permissions, the organization's policy columns, and — only where
+ * a policy needs them, so a refresh that meets its policy reads nothing more —
+ * whether the account could prove a second factor and whether an owner broke
+ * the glass for this session. `membership` is undefined when the user is not
+ * a member (any more); `touchDue` as for `findLiveSession`.
  */
 export async function findLiveSessionInOrg(
   db: Db,
   secretHash: string,
   now: Date,
+  touchIntervalMs: number,
   orgId: string | null | undefined,
-): Promise<{ session: SessionRecord; user: SessionUser; membership: SessionOrgMembership | undefined } | undefined> {
+): Promise<{ session: MintSession; membership: SessionOrgMembership | undefined; touchDue: boolean } | undefined> {
   const rows = await db.query<SessionOrgRow>(
-    `SELECT s.id, s.user_id AS "userId", s.factors, s.amr, s.org_id AS "orgId", s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt", s.expires_at AS "expiresAt",
-       s.revoked_at AS "revokedAt", s.ip, s.user_agent AS "userAgent",
-       u.email AS "userEmail", u.email_verified_at AS "userEmailVerifiedAt", u.name AS "userName", u.created_at AS "userCreatedAt",
+    `SELECT s.id, s.user_id AS "userId", s.factors, s.amr, s.org_id AS "orgId", s.expires_at AS "expiresAt", ${TOUCH_DUE},
        m.org_id AS "m_orgId", o.name AS "m_name", o.slug AS "m_slug", o.created_at AS "m_createdAt", m.role AS "m_role", r.permissions AS "m_custom",
        o.require_mfa AS "m_requireMfa", o.require_passkey AS "m_requirePasskey", o.require_sso AS "m_requireSso", o.policy_grace_until AS "m_graceUntil",
        CASE WHEN o.require_mfa THEN EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = s.user_id) END AS "m_hasTotp",
@@ -139,41 +157,40 @@ export async function findLiveSessionInOrg(
            OR (o.require_passkey AND NOT s.factors @> '[{"method": "passkey"}]'))
          THEN EXISTS (SELECT 1 FROM audit_events e WHERE e.org_id = o.id AND e.type = 'org.break_glass' AND e.target_type = 'session' AND e.target_id = s.id)
        END AS "m_brokeGlass"
-     FROM sessions s JOIN users u ON u.id = s.user_id
-     LEFT JOIN memberships m ON $4::boolean AND m.org_id = COALESCE($3::text, s.org_id) AND m.user_id = s.user_id
+     FROM sessions s
+     LEFT JOIN memberships m ON $5::boolean AND m.org_id = COALESCE($4::text, s.org_id) AND m.user_id = s.user_id
      LEFT JOIN organizations o ON o.id = m.org_id
      LEFT JOIN org_roles r ON r.org_id = m.org_id AND r.key = m.role
      WHERE s.secret_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
-    [secretHash, now, orgId ?? null, orgId !== null],
+    [secretHash, now, touchIntervalMs, orgId ?? null, orgId !== null],
     // The refresh's statement: planned once per connection, not at every refresh (planning it costs more than running it).
     { prepare: 'lk_live_session_in_org' },
   );
   const row = rows[0];
   if (!row) return undefined;
-  const {
-    userEmail, userEmailVerifiedAt, userName, userCreatedAt,
-    m_orgId, m_name, m_slug, m_createdAt, m_role, m_custom, m_requireMfa, m_requirePasskey, m_requireSso, m_graceUntil, m_hasTotp, m_hasPasskey, m_brokeGlass,
-    ...session
-  } = row;
   const membership: SessionOrgMembership | undefined =
-    m_orgId === null
+    row.m_orgId === null
       ? undefined
       : {
-          orgId: m_orgId,
-          name: m_name!,
-          slug: m_slug!,
-          createdAt: m_createdAt!,
-          role: m_role!,
-          custom: m_custom,
-          requireMfa: m_requireMfa!,
-          requirePasskey: m_requirePasskey!,
-          requireSso: m_requireSso!,
-          graceUntil: m_graceUntil,
-          hasTotp: m_hasTotp,
-          hasPasskey: m_hasPasskey,
-          brokeGlass: m_brokeGlass,
+          orgId: row.m_orgId,
+          name: row.m_name!,
+          slug: row.m_slug!,
+          createdAt: row.m_createdAt!,
+          role: row.m_role!,
+          custom: row.m_custom,
+          requireMfa: row.m_requireMfa!,
+          requirePasskey: row.m_requirePasskey!,
+          requireSso: row.m_requireSso!,
+          graceUntil: row.m_graceUntil,
+          hasTotp: row.m_hasTotp,
+          hasPasskey: row.m_hasPasskey,
+          brokeGlass: row.m_brokeGlass,
         };
-  return { session, user: { id: session.userId, email: userEmail, emailVerifiedAt: userEmailVerifiedAt, name: userName, createdAt: userCreatedAt }, membership };
+  return {
+    session: { id: row.id, userId: row.userId, factors: row.factors, amr: row.amr, orgId: row.orgId, expiresAt: row.expiresAt },
+    membership,
+    touchDue: row.touchDue,
+  };
 }
 
 export async function touchSession(db: Db, id: string, at: Date): Promise<void> {

@@ -3,7 +3,7 @@ import type { AccessRequest, AccessRequestList, JoinableOrganizationList, Organi
 import type { Deps } from '../../../deps.js';
 import { ProblemError } from '../../../http/problem.js';
 import { randomId } from '../../../random.js';
-import { membershipRole, type SessionRecord, type SessionUser } from '../../../storage/queries/index.js';
+import { membershipRole, type LiveSession, type SessionUser } from '../../../storage/queries/index.js';
 import {
   decideAccessRequest,
   findAccessRequest,
@@ -90,7 +90,7 @@ export async function listJoinable(deps: Deps, user: SessionUser): Promise<Joina
  * Joins by a captured domain: `automatic` enrolment on a DNS-verified domain of
  * the user's verified address. A member already keeps their membership.
  */
-export async function joinByDomain(deps: Deps, current: { session: SessionRecord; user: SessionUser }, actor: AuditActor, orgId: string): Promise<Organization> {
+export async function joinByDomain(deps: Deps, current: { session: LiveSession; user: SessionUser }, actor: AuditActor, orgId: string): Promise<Organization> {
   const { user, session } = current;
   return deps.storage.transaction(async (tx) => {
     const now = deps.clock();

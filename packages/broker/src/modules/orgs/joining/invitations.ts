@@ -3,7 +3,7 @@ import type { Invitation, InvitationList, InvitationPreview, Organization } from
 import type { Deps } from '../../../deps.js';
 import { ProblemError } from '../../../http/problem.js';
 import { randomId } from '../../../random.js';
-import type { SessionRecord, SessionUser } from '../../../storage/queries/index.js';
+import type { LiveSession, SessionUser } from '../../../storage/queries/index.js';
 import {
   acceptInvitation as acceptStoredInvitation,
   findUsableInvitation,
@@ -114,7 +114,7 @@ export async function previewInvitation(deps: Deps, token: string): Promise<Invi
  * role (an invitation never changes a role: that is `members:manage`'s), and the
  * invitation is consumed all the same.
  */
-export async function acceptInvitation(deps: Deps, current: { session: SessionRecord; user: SessionUser }, actor: AuditActor, token: string): Promise<Organization> {
+export async function acceptInvitation(deps: Deps, current: { session: LiveSession; user: SessionUser }, actor: AuditActor, token: string): Promise<Organization> {
   const hash = joinTokenHash(token);
   if (!hash) throw new ProblemError('invitation_invalid');
   const { user, session } = current;

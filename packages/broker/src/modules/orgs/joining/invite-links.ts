@@ -3,7 +3,7 @@ import type { InviteLink, InviteLinkList, InviteLinkPreview, Organization } from
 import type { Deps } from '../../../deps.js';
 import { ProblemError } from '../../../http/problem.js';
 import { randomId } from '../../../random.js';
-import type { SessionRecord, SessionUser } from '../../../storage/queries/index.js';
+import type { LiveSession, SessionUser } from '../../../storage/queries/index.js';
 import {
   findUsableInviteLink,
   insertInviteLink,
@@ -101,7 +101,7 @@ export async function previewInviteLink(deps: Deps, token: string): Promise<Invi
  * the limit exactly `max_uses` are counted; a join the link refuses rolls its
  * membership back.
  */
-export async function joinWithInviteLink(deps: Deps, current: { session: SessionRecord; user: SessionUser }, actor: AuditActor, token: string): Promise<Organization> {
+export async function joinWithInviteLink(deps: Deps, current: { session: LiveSession; user: SessionUser }, actor: AuditActor, token: string): Promise<Organization> {
   const hash = joinTokenHash(token);
   if (!hash) throw new ProblemError('invitation_invalid');
   const { user, session } = current;
