@@ -681,8 +681,9 @@ async function makeIdentitiesSubject(kind: Kind, setup: { passwordless?: boolean
     idp.state.user = { sub, email: address, email_verified: true, name: null as unknown as string };
     idp.state.githubEmails = [{ email: address, primary: true, verified: true }];
   };
-  // A short outbound timeout, so an IdP that does not answer is unreachable within the test.
-  const broker = testBroker(storage, { clock, social: [realSocial(idp).devhub!], outbound: { timeoutMs: 100 } } as Parameters<typeof testBroker>[1]);
+  // A short outbound timeout, so an IdP that does not answer is unreachable within the test; long enough
+  // that a loaded CI machine's token exchange (a real HTTP round trip and an ES256 check) still fits.
+  const broker = testBroker(storage, { clock, social: [realSocial(idp).devhub!], outbound: { timeoutMs: 1_500 } } as Parameters<typeof testBroker>[1]);
   const cookies = new Map<string, string>();
   let pending: string | undefined;
   const env = { incoming: { socket: { remoteAddress: '203.0.113.11' } } };
@@ -723,7 +724,7 @@ async function makeIdentitiesSubject(kind: Kind, setup: { passwordless?: boolean
         case 'idp_error':
           return visit(`/v1/oauth/callback?${new URLSearchParams({ error: outcome === 'access_denied' ? 'access_denied' : 'server_error', state, iss: idp.issuer })}`);
         case 'idp_unreachable':
-          idp.state.delayMs = 1_000;
+          idp.state.delayMs = 2_000;
           return visit(idp.authorize(url));
         case 'not_linkable': {
           // That DevHub account already signs another account in (made by another browser, the harness's).
@@ -799,7 +800,7 @@ describe.each<Kind>(['fake', 'real'])('Connected accounts contract: %s broker', 
     const { client, returnFromIdp } = await open();
     await connectAccount(client.connection, { provider: 'devhub', resume_url: RESUME_URL });
     await returnFromIdp('done', 'ada@devhub.test');
-    await resumeSignIn(client.connection);
+    expect(await resumeSignIn(client.connection)).toMatchObject({ step: 'done' });
     const [account] = (await listConnectedAccounts(client.connection)).accounts;
     expect(await rejection(disconnectAccount(client.connection, 'idn_nope'))).toMatchObject({ code: 'not_found', status: 404 });
     await expect(disconnectAccount(client.connection, account!.id)).resolves.toBeUndefined();
