@@ -12,11 +12,11 @@ function demoServer(): Plugin {
     name: 'latchkey-demo-server',
     configureServer(server) {
       server.middlewares.use(strictCsp(brokerUrl, true));
-      server.middlewares.use(demoBackend(brokerUrl));
+      server.middlewares.use(demoBackend(brokerIssuer));
     },
     configurePreviewServer(server) {
       server.middlewares.use(strictCsp(brokerUrl, false));
-      server.middlewares.use(demoBackend(brokerUrl));
+      server.middlewares.use(demoBackend(brokerIssuer));
     },
   };
 }
