@@ -88,46 +88,6 @@ for (const [who, host] of [
   });
 }
 
-/** A request the browser sent to the broker, as Chromium sent it (Playwright reads its real headers, cookies included). */
-interface Sent {
-  method: string;
-  path: string;
-  site: string | undefined;
-  sessionCookie: boolean;
-}
-
-/** Records what `page` sends to `origin`, and what the broker answered where an answer came. */
-function watchBroker(page: Page, origin: string) {
-  const sent: Array<Promise<Sent>> = [];
-  const answers: Array<Promise<{ method: string; path: string; status: number; setCookie: string | null; body: unknown }>> = [];
-  page.on('request', (request) => {
-    const url = new URL(request.url());
-    if (url.origin !== origin) return;
-    sent.push(
-      request.allHeaders().then((headers) => ({
-        method: request.method(),
-        path: url.pathname,
-        site: headers['sec-fetch-site'],
-        sessionCookie: /(?:^|;\s*)lk_session=/.test(headers.cookie ?? ''),
-      })),
-    );
-  });
-  page.on('response', (response) => {
-    const url = new URL(response.url());
-    if (url.origin !== origin) return;
-    answers.push(
-      Promise.all([response.headerValue('set-cookie'), response.json().catch(() => null)]).then(([setCookie, body]) => ({
-        method: response.request().method(),
-        path: url.pathname,
-        status: response.status(),
-        setCookie,
-        body,
-      })),
-    );
-  });
-  return { sent: () => Promise.all(sent), answers: () => Promise.all(answers) };
-}
-
 /** A fresh session token from the page, as the client refreshes it: the status, and the token's claims. */
 async function mintToken(page: Page) {
   const { status, token } = await page.evaluate(async (url) => {
@@ -138,17 +98,22 @@ async function mintToken(page: Page) {
 }
 
 test.describe('one site: the demo on app.latchkey.localhost, the broker on auth.latchkey.localhost', () => {
-  let stopServices = async () => {};
+  let services: Awaited<ReturnType<typeof startSameSiteServices>> | undefined;
   test.beforeAll(async () => {
     test.setTimeout(180_000);
-    stopServices = await startSameSiteServices();
+    services = await startSameSiteServices();
   });
-  test.afterAll(() => stopServices());
+  test.afterAll(() => services?.close());
+  /** What the broker receives from now on. */
+  const watchBroker = () => {
+    const from = services!.received.length;
+    return () => services!.received.slice(from);
+  };
   test.use({ baseURL: sameSite.appUrl });
 
   test('a user signs up, stays signed in over a reload, refreshes and signs out: every call same-site, with the cookie', async ({ page, api }) => {
     const outbox = new Outbox(api, sameSite.brokerUrl);
-    const broker = watchBroker(page, sameSite.authUrl);
+    const received = watchBroker();
     const demo = new DemoPage(page);
     const email = uniqueEmail('same-site');
     await demo.goto('#sign-up');
@@ -162,11 +127,13 @@ test.describe('one site: the demo on app.latchkey.localhost, the broker on auth.
     expect(cookie).toMatchObject({ domain: 'auth.latchkey.localhost', httpOnly: true, sameSite: 'Lax' });
 
     // A reload: the browser sends the cookie with the page's calls, and the session is back.
-    const beforeReload = (await broker.sent()).length;
+    const beforeReload = received().length;
     await page.reload();
     await demo.expectSignedIn(email, ['pwd'], 'Grace Hopper');
-    const afterReload = (await broker.sent()).slice(beforeReload);
-    expect(afterReload).toContainEqual({ method: 'POST', path: '/v1/session/token', site: 'same-site', sessionCookie: true });
+    const afterReload = received().slice(beforeReload);
+    for (const path of ['/v1/session', '/v1/session/token']) {
+      expect(afterReload).toContainEqual(expect.objectContaining({ path, site: 'same-site', sessionCookie: true, status: 200, allowOrigin: sameSite.appUrl }));
+    }
 
     // A refresh: a new token from the cookie alone, for this page, from the broker.
     const refreshed = await mintToken(page);
@@ -180,10 +147,10 @@ test.describe('one site: the demo on app.latchkey.localhost, the broker on auth.
     await page.reload();
     await expect(demo.signIn.email).toBeVisible();
 
-    // Every call the page made was same-site to the browser: the two names are one site.
-    const sent = await broker.sent();
-    expect(sent.length).toBeGreaterThan(5);
-    expect(new Set(sent.map((request) => request.site))).toEqual(new Set(['same-site']));
+    // Every call of the page reached the broker same-site, from the app's origin: the browser counts the two names one site.
+    const all = received();
+    expect(all.length).toBeGreaterThan(10);
+    expect(new Set(all.map((request) => `${request.site} from ${request.origin}`))).toEqual(new Set([`same-site from ${sameSite.appUrl}`]));
   });
 
   for (const [who, host] of [
@@ -203,7 +170,7 @@ test.describe('one site: the demo on app.latchkey.localhost, the broker on auth.
 
       // The other site's page, in the same browser that holds the session.
       const other = await page.context().newPage();
-      const broker = watchBroker(other, sameSite.authUrl);
+      const received = watchBroker();
       await other.goto(`http://${host}:${otherSite.port}/`);
       await expect(other.getByRole('heading', { name: 'Another site' })).toBeVisible();
 
@@ -216,16 +183,16 @@ test.describe('one site: the demo on app.latchkey.localhost, the broker on auth.
         expect(simple).toMatch(/^(read 0|refused: TypeError)$/);
       }
 
-      // What reached the broker came cross-site and without the session cookie (SameSite=Lax)...
-      const sent = await broker.sent();
+      // What reached the broker came cross-site and without the session cookie (SameSite=Lax), and got no CORS grant...
+      const sent = received();
       expect(sent.length).toBeGreaterThan(0);
-      for (const request of sent) expect(request).toMatchObject({ site: 'cross-site', sessionCookie: false });
-      // ...and each POST that needed no preflight was refused by the Origin check with the broker's problem type, no cookie set.
-      const posts = (await broker.answers()).filter((answer) => answer.method === 'POST');
-      expect(posts.map((answer) => answer.path).sort()).toEqual(['/v1/session/token', '/v1/sign-in/password', '/v1/sign-out']);
-      for (const answer of posts) {
-        expect(answer).toMatchObject({ status: 403, setCookie: null, body: { type: 'urn:latchkey:problem:forbidden_origin' } });
+      for (const request of sent) {
+        expect(request).toMatchObject({ origin: `http://${host}:${otherSite.port}`, site: 'cross-site', sessionCookie: false, setsCookie: false, allowOrigin: undefined });
       }
+      // ...and each POST that needed no preflight (the no-cors ones) was refused by the Origin check with the broker's problem type.
+      const posts = sent.filter((request) => request.method === 'POST');
+      expect(posts.map((request) => request.path).sort()).toEqual(['/v1/session/token', '/v1/sign-in/password', '/v1/sign-out']);
+      for (const post of posts) expect(post).toMatchObject({ status: 403, problemType: 'urn:latchkey:problem:forbidden_origin' });
       await other.close();
 
       // The user's session is untouched: the same cookie, and still signed in after a reload.

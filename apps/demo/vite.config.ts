@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { demoBackend } from './src/backend.js';
 import { strictCsp } from './src/csp.js';
-import { brokerUrl, demoPort } from './src/ports.js';
+import { brokerIssuer, brokerUrl, demoPort } from './src/ports.js';
 
 const page = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
