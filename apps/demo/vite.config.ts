@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { demoBackend } from './src/backend.js';
 import { strictCsp } from './src/csp.js';
-import { brokerUrl, demoPort } from './src/ports.js';
+import { brokerIssuer, brokerUrl, demoPort } from './src/ports.js';
 
 const page = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -12,11 +12,11 @@ function demoServer(): Plugin {
     name: 'latchkey-demo-server',
     configureServer(server) {
       server.middlewares.use(strictCsp(brokerUrl, true));
-      server.middlewares.use(demoBackend(brokerUrl));
+      server.middlewares.use(demoBackend(brokerIssuer));
     },
     configurePreviewServer(server) {
       server.middlewares.use(strictCsp(brokerUrl, false));
-      server.middlewares.use(demoBackend(brokerUrl));
+      server.middlewares.use(demoBackend(brokerIssuer));
     },
   };
 }

@@ -1,9 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendUnauthorized, verifyNodeRequest } from '@latchkey/server/node';
-import { demoPort } from './ports.js';
-
-/** The demo page's origin (Vite serves it on localhost): the `aud` the broker mints its tokens for. */
-export const demoOrigin = `http://localhost:${demoPort}`;
+import { demoOrigin } from './ports.js';
 
 /**
  * The demo's own backend: `GET /api/me` trusts the caller only after verifying
