@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseBrokerConfig } from './config.js';
+import { ConfigError, isLoopbackUrl, parseBrokerConfig } from './config.js';
 
 describe('broker configuration', () => {
   it('names the bad field', () => {
@@ -28,13 +28,15 @@ describe('broker configuration', () => {
   });
 
   it('refuses dev mode on a public URL that is not this machine', () => {
-    for (const publicUrl of ['https://auth.example.com', 'http://broker.test', 'http://10.0.0.5:8787', 'http://localhost.example.com', 'http://127.0.0.1.nip.io', 'http://[2001:db8::1]']) {
+    for (const publicUrl of ['https://auth.example.com', 'http://broker.test', 'http://10.0.0.5:8787', 'http://localhost.example.com', 'http://auth.localhost.example.com', 'http://127.0.0.1.nip.io', 'http://[2001:db8::1]']) {
       expect(() => parseBrokerConfig({ publicUrl, dev: true }), publicUrl).toThrow(ConfigError);
       expect(() => parseBrokerConfig({ publicUrl, dev: true }), publicUrl).toThrow(/\bdev: dev mode is only for a loopback publicUrl/);
     }
-    for (const publicUrl of ['http://localhost:8787', 'https://localhost', 'http://127.0.0.1:8787', 'http://127.5.6.7', 'http://127.1:8787', 'http://[::1]:8787', 'http://LOCALHOST:8787/auth']) {
+    for (const publicUrl of ['http://localhost:8787', 'https://localhost', 'http://127.0.0.1:8787', 'http://127.5.6.7', 'http://127.1:8787', 'http://[::1]:8787', 'http://LOCALHOST:8787/auth', 'http://auth.latchkey.localhost:8787']) {
       expect(parseBrokerConfig({ publicUrl, dev: true }).dev, publicUrl).toBe(true);
     }
+    // A name under localhost is this machine to a browser, not to Node's resolver: never a loopback to send requests to.
+    expect(isLoopbackUrl('http://auth.latchkey.localhost:8787')).toBe(false);
     // Outside dev mode any public URL will do.
     expect(parseBrokerConfig({ publicUrl: 'https://auth.example.com' }).dev).toBe(false);
   });

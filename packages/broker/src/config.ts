@@ -66,7 +66,7 @@ const brokerConfigSchemaBase = z.object({
   allowedOrigins: z.array(origin).default([]),
   /**
    * Dev mode: mail goes to the public /dev/outbox route and a secret is generated. Only when
-   * asked for, and only on a loopback `publicUrl` (see `isLoopbackUrl`): never in production.
+   * asked for, and only on a loopback `publicUrl` (see `isLocalhostUrl`): never in production.
    */
   dev: z.boolean().default(false),
   /** Secret for code hashing; at least 32 characters. In dev mode a generated one is kept in the database. */
@@ -236,9 +236,9 @@ const brokerConfigSchemaBase = z.object({
 /** The broker's settings. Parsed once at start-up; a bad field stops the broker and is named. */
 export const brokerConfigSchema = brokerConfigSchemaBase
   // Dev mode publishes every mailed code at /dev/outbox: refused unless only this machine can reach it.
-  .refine((config) => !config.dev || isLoopbackUrl(config.publicUrl), {
+  .refine((config) => !config.dev || isLocalhostUrl(config.publicUrl), {
     path: ['dev'],
-    message: 'dev mode is only for a loopback publicUrl (localhost, 127.0.0.0/8 or [::1]); unset it (LATCHKEY_DEV) in production',
+    message: 'dev mode is only for a loopback publicUrl (localhost, a name under localhost, 127.0.0.0/8 or [::1]); unset it (LATCHKEY_DEV) in production',
   })
   .superRefine((config, ctx) => {
     for (const issue of passkeyIssues(config)) ctx.addIssue({ code: 'custom', path: ['passkeys', issue.field], message: issue.message });
@@ -335,6 +335,22 @@ function resolvePasskeys(config: PasskeyInput): PasskeyConfig | null {
 export function isLoopbackUrl(url: string): boolean {
   const host = URL.canParse(url) ? new URL(url).hostname : '';
   return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * A loopback URL, or one on a name under `localhost` (RFC 6761 §6.3), which browsers send
+ * to this machine by themselves: `auth.latchkey.localhost` and `app.latchkey.localhost` are
+ * one site, as a production `auth.` and `app.` are (plain `localhost` and `*.localhost` names
+ * are each a site of their own). Where the broker may be reached from (dev mode's public URL
+ * and listening), not where it may send requests: Node asks DNS for such names, which may
+ * answer anything, so outbound checks stay on `isLoopbackUrl`.
+ *
+ * @example
+ * isLocalhostUrl('http://auth.latchkey.localhost:8787'); // true
+ * isLocalhostUrl('http://localhost.example.com'); // false
+ */
+export function isLocalhostUrl(url: string): boolean {
+  return isLoopbackUrl(url) || (URL.canParse(url) && new URL(url).hostname.endsWith('.localhost'));
 }
 
 export type BrokerConfigInput = z.input<typeof brokerConfigSchema>;

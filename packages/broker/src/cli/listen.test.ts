@@ -13,6 +13,8 @@ describe('where the broker app listens', () => {
     expect(listenHosts(readSettings({ LATCHKEY_DEV: '1' }, '/'))).toEqual(['127.0.0.1', '::1']);
     expect(listenHosts(readSettings({ LATCHKEY_DEV: '1', LATCHKEY_PUBLIC_URL: 'http://127.0.0.2:8787' }, '/'))).toEqual(['127.0.0.2']);
     expect(listenHosts(readSettings({ LATCHKEY_DEV: '1', LATCHKEY_PUBLIC_URL: 'http://[::1]:8787' }, '/'))).toEqual(['::1']);
+    // A name under localhost (one site with the app's app.latchkey.localhost) is this machine to a browser: both loopbacks.
+    expect(listenHosts(readSettings({ LATCHKEY_DEV: '1', LATCHKEY_PUBLIC_URL: 'http://auth.latchkey.localhost:8787' }, '/'))).toEqual(['127.0.0.1', '::1']);
   });
 
   it('takes a loopback LATCHKEY_HOST in dev mode, localhost meaning both', () => {

@@ -28,7 +28,8 @@ export function listenHosts(settings: Pick<Settings, 'host' | 'config'>): string
   }
   const named = host ?? (config.dev ? new URL(config.publicUrl ?? '').hostname.replace(/^\[(.*)\]$/, '$1') : undefined);
   if (named === undefined) return undefined;
-  return named === 'localhost' ? ['127.0.0.1', '::1'] : [named];
+  // A name under localhost (auth.latchkey.localhost) is this machine to a browser, but Node's resolver may not know it.
+  return named === 'localhost' || named.endsWith('.localhost') ? ['127.0.0.1', '::1'] : [named];
 }
 
 /** Errors that mean "this machine has no such address" (no IPv6 loopback), not "the port is taken". */

@@ -20,7 +20,12 @@ export interface PgliteStorageOptions {
   dataDir?: string;
   /** A dump made by `dumpDataDir()` to start from (tests load one migrated template). */
   loadDataDir?: Blob | File;
+  /** An open PGlite to run on instead of opening one (tests reuse one emptied database; see test/harness.ts). */
+  pglite?: PGlite;
 }
+
+/** One cache of prepared statements per PGlite: statement names belong to its one session, so two caches would collide. */
+const statementsOf = new WeakMap<PGlite, ReturnType<typeof preparedStatements>>();
 
 /**
  * Storage on PGlite, Postgres compiled to WebAssembly, in a data folder: the
@@ -34,8 +39,9 @@ export interface PgliteStorageOptions {
  */
 export async function createPgliteStorage(options: PgliteStorageOptions = {}): Promise<Storage & { pglite: PGlite; created: boolean; rateLimits: MemoryRateLimitStore }> {
   const created = !options.dataDir || !existsSync(`${options.dataDir}/PG_VERSION`);
-  const pg = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
-  const statements = preparedStatements(pg);
+  const pg = options.pglite ?? (await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir }));
+  const statements = statementsOf.get(pg) ?? preparedStatements(pg);
+  statementsOf.set(pg, statements);
   const transaction: Db['transaction'] = (fn) =>
     pg.transaction((tx) => {
       // PGlite has one connection: nested transactions join this one.
