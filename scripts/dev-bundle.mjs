@@ -8,7 +8,7 @@
 // of each, a few ms), so an edit shows on the next start. Made at postinstall, else on first use.
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -118,6 +118,10 @@ export async function buildBundle(entry, paths) {
     });
     const inputs = [...Object.keys(result.metafile.inputs).map((input) => join(repo, input)), ...externals, fileURLToPath(import.meta.url)];
     writeFileSync(paths.manifest, `${JSON.stringify({ entry: relative(repo, entry), inputs }, null, 1)}\n`);
+    // The map names its sources relative to where it was built: absolute, so they hold after the move.
+    const map = JSON.parse(readFileSync(`${built}.map`, 'utf8'));
+    map.sources = map.sources.map((source) => pathToFileURL(resolve(aside, source)).href);
+    writeFileSync(`${built}.map`, JSON.stringify(map));
     renameSync(`${built}.map`, `${paths.bundle}.map`);
     renameSync(built, paths.bundle);
   } finally {

@@ -85,7 +85,8 @@ async function waitFor(url, timeoutMs = 120_000) {
       // A request made while a server starts can hang: each try gets 2 s.
       if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
     } catch {}
-    await sleep(100);
+    // Often: a refused connection costs next to nothing, and each try missed is time lost.
+    await sleep(50);
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
@@ -95,12 +96,16 @@ const since = () => `${process.uptime().toFixed(2)} s`;
 const readyAt = {};
 
 try {
-  await Promise.all(services.map(async (s) => {
-    await waitFor(s.ready);
-    readyAt[s.name] = since();
-  }));
-  for (const line of await seedDemo({ brokerUrl, adminToken, devIdpUrl })) console.log(`[seed] ${line}`);
-  readyAt.seed = since();
+  const answering = Object.fromEntries(services.map((s) => [s.name, waitFor(s.ready).then(() => void (readyAt[s.name] = since()))]));
+  // The seed needs the broker and the dev IdP (the broker reads the SAML IdP's metadata), not
+  // the demo: it runs while the demo's dev server may still be starting.
+  const seeded = Promise.all([answering.broker, answering['dev-idp']]).then(async () => {
+    const lines = await seedDemo({ brokerUrl, adminToken, devIdpUrl });
+    readyAt.seed = since();
+    return lines;
+  });
+  await Promise.all(Object.values(answering));
+  for (const line of await seeded) console.log(`[seed] ${line}`);
   console.log(`
   Latchkey is running (ready in ${since()}: ${Object.entries(readyAt).map(([name, at]) => `${name} ${at}`).join(', ')}).
 
