@@ -1,9 +1,8 @@
 // The broker and the dev IdP as `pnpm start` and the e2e suite run them: each entry bundled
 // with esbuild into one JavaScript file in node_modules/.cache/latchkey/bundles, because
 // TypeScript through tsx's loader costs ~1–2 s of start-up (a transform per source file, and
-// tsx's hooks on every import). The bundle holds our own sources (the workspace packages
-// included); the dependencies stay outside, imported from where pnpm installed them (PGlite's
-// wasm, argon2's native module and oidc-provider load as they always do).
+// tsx's hooks on every import). A bundle holds our own sources (the workspace packages
+// included) and the dependencies, but those that load files next to their own (`keptOutside`).
 // A bundle is rebuilt when one of the files it was made from is newer than it or gone (a stat
 // of each, a few ms), so an edit shows on the next start. Made at postinstall, else on first use.
 import { createRequire } from 'node:module';
@@ -22,11 +21,11 @@ export const bundleEntries = {
 
 /**
  * Dependencies left outside a bundle, imported from where pnpm put them: those that load files
- * next to their own (PGlite's wasm and data, argon2's native module, the xmllint wasm) or that
- * bundling breaks. Every other dependency is bundled: resolving and loading ~400 files one by one
- * (CommonJS ones lexed for their exports) cost the broker ~0.7 s of its start.
+ * next to their own (PGlite's wasm and data, argon2's native module, the xmllint wasm). Every
+ * other dependency is bundled: resolving and loading ~400 files one by one (CommonJS ones lexed
+ * for their exports) cost the broker ~0.7 s of its start, oidc-provider the dev IdP ~0.2 s.
  */
-export const keptOutside = [/^@electric-sql\/pglite/, /^@node-rs\//, /^@authenio\/samlify-xmllint-wasm/, /^oidc-provider/];
+export const keptOutside = [/^@electric-sql\/pglite/, /^@node-rs\//, /^@authenio\/samlify-xmllint-wasm/];
 
 /** Where the bundle `name` and its list of inputs live. */
 export function bundlePaths(name, dir = bundlesDir) {
