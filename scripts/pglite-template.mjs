@@ -7,8 +7,9 @@
 // latchkey-broker creates a user's folder itself.
 // It opens the database with the broker's own storage code, so it runs under tsx's loader.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -53,7 +54,20 @@ export async function ensurePgliteTemplate() {
  */
 export async function seedDataDirFromTemplate(dataDir) {
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) return false;
-  cpSync(await ensurePgliteTemplate(), dataDir, { recursive: true });
+  const template = await ensurePgliteTemplate();
+  // Copied beside the folder and renamed into place, so a start stopped mid-copy never leaves
+  // half a database to open; asynchronously, so the caller can load the broker meanwhile; as a
+  // copy-on-write clone where the file system can (btrfs, XFS, APFS): no 40 MB to write.
+  const parent = dirname(resolve(dataDir));
+  mkdirSync(parent, { recursive: true });
+  const aside = mkdtempSync(join(parent, `.${basename(resolve(dataDir))}-copying-`));
+  try {
+    await cp(template, aside, { recursive: true, mode: constants.COPYFILE_FICLONE });
+    if (existsSync(dataDir)) rmdirSync(dataDir);
+    renameSync(aside, dataDir);
+  } finally {
+    rmSync(aside, { recursive: true, force: true });
+  }
   return true;
 }
 

@@ -77,15 +77,29 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
+/** Whether something listens at the URL's host and port: a bare connection, cheaper than a request. */
+function listening(url) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(port) });
+    const done = (open) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.once('connect', () => done(true)).once('error', () => done(false)).setTimeout(1_000, () => done(false));
+  });
+}
+
 /** Polls until the URL answers 2xx; the first run also creates the database. */
 async function waitFor(url, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !stopping) {
     try {
-      // A request made while a server starts can hang: each try gets 2 s.
-      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
+      // A request made while a server starts can hang: each try gets 2 s. Tries are often
+      // (each one missed is time lost), so they start with a connection only.
+      if ((await listening(url)) && (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
     } catch {}
-    await sleep(100);
+    await sleep(50);
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
@@ -95,12 +109,16 @@ const since = () => `${process.uptime().toFixed(2)} s`;
 const readyAt = {};
 
 try {
-  await Promise.all(services.map(async (s) => {
-    await waitFor(s.ready);
-    readyAt[s.name] = since();
-  }));
-  for (const line of await seedDemo({ brokerUrl, adminToken, devIdpUrl })) console.log(`[seed] ${line}`);
-  readyAt.seed = since();
+  const answering = Object.fromEntries(services.map((s) => [s.name, waitFor(s.ready).then(() => void (readyAt[s.name] = since()))]));
+  // The seed needs the broker and the dev IdP (the broker reads the SAML IdP's metadata), not
+  // the demo: it runs while the demo's dev server may still be starting.
+  const seeded = Promise.all([answering.broker, answering['dev-idp']]).then(async () => {
+    const lines = await seedDemo({ brokerUrl, adminToken, devIdpUrl });
+    readyAt.seed = since();
+    return lines;
+  });
+  await Promise.all(Object.values(answering));
+  for (const line of await seeded) console.log(`[seed] ${line}`);
   console.log(`
   Latchkey is running (ready in ${since()}: ${Object.entries(readyAt).map(([name, at]) => `${name} ${at}`).join(', ')}).
 

@@ -20,15 +20,18 @@ export interface OidcOptions {
   extraClients: Record<string, unknown>[];
 }
 
-/** Signing keys live in memory only: one RS256 (the default, what every RP supports) and one ES256. */
+/**
+ * Signing keys live in memory only: one RS256 (the default, what every RP supports) and one
+ * ES256, generated side by side (an RSA key takes a while, on a thread of its own).
+ */
 async function generateSigningKeys(): Promise<JWK[]> {
-  const keys: JWK[] = [];
-  for (const alg of ['RS256', 'ES256'] as const) {
-    const { privateKey } = await generateKeyPair(alg, { extractable: true });
-    const jwk = await exportJWK(privateKey);
-    keys.push({ ...jwk, alg, use: 'sig', kid: `dev-${alg.toLowerCase()}-${randomBytes(4).toString('hex')}` } as JWK);
-  }
-  return keys;
+  return Promise.all(
+    (['RS256', 'ES256'] as const).map(async (alg) => {
+      const { privateKey } = await generateKeyPair(alg, { extractable: true });
+      const jwk = await exportJWK(privateKey);
+      return { ...jwk, alg, use: 'sig', kid: `dev-${alg.toLowerCase()}-${randomBytes(4).toString('hex')}` } as JWK;
+    }),
+  );
 }
 
 export async function createOidcProvider({ issuer, redirectUris, extraClients }: OidcOptions): Promise<Provider> {
