@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgliteStorage } from '../index.js';
 import { migrations } from '../storage/migrate.js';
+// The repository's migrated embedded-database template (what `pnpm start` copies): a served broker's
+// fresh folder starts from it, as PGlite's initdb costs seconds of CPU a test on a loaded machine.
+import { seedDataDirFromTemplate } from '../../../../scripts/pglite-template.mjs';
 
 const main = join(import.meta.dirname, 'main.ts');
 
@@ -40,6 +43,8 @@ async function freePort() {
 async function serve(extra: Record<string, string> = {}) {
   const port = await freePort();
   const dataDir = join(mkdtempSync(join(tmpdir(), 'lk-main-')), 'data');
+  // Only the serving tests start from the template; `migrate` above creates its folder itself.
+  await seedDataDirFromTemplate(dataDir);
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BROKER_PORT: String(port), LATCHKEY_DATA_DIR: dataDir, LATCHKEY_DEV: '1', ...extra };
   const app: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', main], { env });
   const out = { stdout: '' };
