@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -37,7 +38,16 @@ export interface SpawnedBroker {
  * (the outbox is how a test reads its mail), trusting one proxy so a test can give each
  * simulated browser its own client address in `X-Forwarded-For`. Resolves once it listens.
  */
-export async function spawnBroker(options: { name: string; port: number; databaseUrl: string; env?: Record<string, string> }): Promise<SpawnedBroker> {
+export async function spawnBroker(options: {
+  name: string;
+  port: number;
+  databaseUrl: string;
+  env?: Record<string, string>;
+  /** Settings for its LATCHKEY_CONFIG file (those the environment has no variable for). */
+  config?: Record<string, unknown>;
+}): Promise<SpawnedBroker> {
+  const configFile = options.config ? join(mkdtempSync(join(tmpdir(), 'lk-spawned-')), 'latchkey.json') : undefined;
+  if (configFile) writeFileSync(configFile, JSON.stringify(options.config));
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -49,6 +59,7 @@ export async function spawnBroker(options: { name: string; port: number; databas
     LATCHKEY_ALLOWED_ORIGINS: SPAWNED_APP_ORIGIN,
     LATCHKEY_TRUSTED_PROXIES: '1',
     LATCHKEY_LOG: 'off',
+    ...(configFile ? { LATCHKEY_CONFIG: configFile } : {}),
     ...options.env,
   };
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env });
@@ -60,7 +71,8 @@ export async function spawnBroker(options: { name: string; port: number; databas
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const exited = once(child, 'exit');
-  const deadline = Date.now() + 60_000;
+  const started = Date.now();
+  const deadline = started + 60_000;
   while (!/Broker listening/.test(output.text)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -68,6 +80,7 @@ export async function spawnBroker(options: { name: string; port: number; databas
     }
     await sleep(50);
   }
+  if (process.env.LATCHKEY_SPAWN_TIMES) console.log(`broker ${options.name} listening after ${Date.now() - started} ms`);
   const gone = async () => {
     if (child.exitCode === null && child.signalCode === null) await exited;
   };
