@@ -246,14 +246,16 @@ describe.skipIf(!databaseUrl || !bin)('PostgreSQL restarted under load', () => {
 
     // Nothing acknowledged was lost: every session answered 200 is there, every sign-up answered 202 finishes.
     for (const browser of signedIn) expect((await browser.get(a, '/v1/session')).status).toBe(200);
-    await Promise.all(signingUp.map(async ({ browser, email, flowId, broker }) => {
-      // A code mail that left during the outage went to the dev outbox's table and failed with it: ask again.
-      const code = await mailedCode(broker, email, { timeoutMs: 3_000 }).catch(async () => {
-        expect((await browser.post(broker, '/v1/email-code/resend', { flow_id: flowId })).status).toBe(202);
-        return mailedCode(broker, email);
-      });
-      expect((await browser.post(broker, '/v1/sign-up/verify', { flow_id: flowId, code })).status).toBe(201);
-    }));
+    await Promise.all(
+      signingUp.map(async ({ browser, email, flowId, broker }) => {
+        // A code mail that left during the outage went to the dev outbox's table and failed with it: ask again.
+        const code = await mailedCode(broker, email, { timeoutMs: 3_000 }).catch(async () => {
+          expect((await browser.post(broker, '/v1/email-code/resend', { flow_id: flowId })).status).toBe(202);
+          return mailedCode(broker, email);
+        });
+        expect((await browser.post(broker, '/v1/sign-up/verify', { flow_id: flowId, code })).status).toBe(201);
+      }),
+    );
     const users = (await storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE email LIKE 'new%'`))[0]!.n;
     expect(users).toBe(signingUp.length);
     // Sessions: at least every one acknowledged; at most those plus the sign-ins answered 503 (a COMMIT cut off may have landed).
