@@ -27,6 +27,8 @@ export interface SpawnedBroker {
   readonly output: { text: string };
   /** Resident memory of the process, in MiB (Linux /proc). */
   rssMiB(): number;
+  /** CPU time the process has used so far (user + system), in seconds (Linux /proc). */
+  cpuSeconds(): number;
   /** SIGKILL, as the kernel's OOM killer or a pulled plug does: no draining, no flush. Resolves once it is gone. */
   kill(): Promise<void>;
   /** SIGTERM, then SIGKILL if it is still there after 10 s. */
@@ -92,6 +94,11 @@ export async function spawnBroker(options: {
     rssMiB() {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+    },
+    cpuSeconds() {
+      // Fields 14 and 15 of /proc/<pid>/stat (utime, stime) in clock ticks, counted after the command's closing parenthesis.
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
     },
     async kill() {
       child.kill('SIGKILL');
