@@ -102,7 +102,9 @@ try {
       if (!ok && failed++ < 10) log(`${kind} at ${broker.name}: ${answer.status} ${JSON.stringify(answer.body)}`);
       return { kind, ms: answer.ms, ok };
     } catch (error) {
-      if (failed++ < 10) log(`${kind} at ${broker.name}: ${(error as Error).message}`);
+      // fetch's own message ("fetch failed") says little: its cause names the socket error.
+      const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+      if (failed++ < 10) log(`${kind} at ${broker.name}: ${(error as Error).message}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`);
       return { kind, ms: performance.now() - started, ok: false };
     }
   }
