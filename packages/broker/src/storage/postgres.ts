@@ -83,8 +83,10 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
   pool.on('error', () => {});
   if (schema) {
     // Two instances starting together can both try; "already exists" means the other won.
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((error: { code?: string }) => {
-      if (error.code !== '23505' && error.code !== '42P06') throw error;
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch(async (error: { code?: string }) => {
+      if (error.code === '23505' || error.code === '42P06') return;
+      await pool.end().catch(() => {});
+      throw translated(error);
     });
   }
   const transaction: Db['transaction'] = async (fn) => {
@@ -114,6 +116,10 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     }
   };
   const storage: Storage = { ...runner(pool, transaction), kind: 'postgres', close: () => pool.end() };
-  await migrate(storage);
+  // A database out of reach at start fails the start (and leaves no pool behind to retry forever).
+  await migrate(storage).catch(async (error: unknown) => {
+    await pool.end().catch(() => {});
+    throw error;
+  });
   return storage;
 }
