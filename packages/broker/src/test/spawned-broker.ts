@@ -169,17 +169,18 @@ export function httpBrowser(ip: string, cookies = new Map<string, string>()) {
 
 export type HttpBrowser = ReturnType<typeof httpBrowser>;
 
-/** The newest six-digit code mailed to `to`, read from `broker`'s dev outbox once the mail queue (up to ~1.1 s) has sent it. */
+/**
+ * The newest six-digit code mailed to `to`, read from `broker`'s dev outbox once the mail queue
+ * (up to ~1.1 s) has sent it; with `after`, once more than that many codes were mailed to `to`.
+ */
 export async function mailedCode(broker: { url: string }, to: string, options: { after?: number; timeoutMs?: number } = {}): Promise<string> {
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   const reader = httpBrowser('127.0.0.1');
   for (;;) {
     const { status, body } = await reader.get(broker, `/dev/outbox?to=${encodeURIComponent(to)}`);
-    const mail = status === 200 ? (body as Array<{ text: string }>) : [];
-    if (mail.length > (options.after ?? 0)) {
-      const code = /\b(\d{6})\b/.exec(mail[0]!.text)?.[1];
-      if (code) return code;
-    }
+    // Only the mail that carries a code counts: a notice ("a new way to sign in was added") may land in between.
+    const codes = (status === 200 ? (body as Array<{ text: string }>) : []).map((m) => /\b(\d{6})\b/.exec(m.text)?.[1]).filter((c) => c !== undefined);
+    if (codes.length > (options.after ?? 0)) return codes[0]!;
     if (Date.now() > deadline) throw new Error(`no code mailed to ${to} within ${options.timeoutMs ?? 15_000} ms (outbox answered ${status})`);
     await sleep(100);
   }
