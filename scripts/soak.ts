@@ -19,11 +19,9 @@
  *                                 a schema of its own, dropped at the end
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createPostgresStorage } from '../packages/broker/src/index.js';
-import { httpBrowser, mailedCode, quantile, spawnBroker, withSchema, type HttpBrowser, type SpawnedBroker } from '../packages/broker/src/test/spawned-broker.js';
+import { freePort, httpBrowser, mailedCode, quantile, spawnBroker, withSchema, type HttpBrowser, type SpawnedBroker } from '../packages/broker/src/test/spawned-broker.js';
 
 const minutes = Number(process.env.LATCHKEY_SOAK_MINUTES ?? 30);
 const rate = Number(process.env.LATCHKEY_SOAK_RATE ?? 30);
@@ -35,13 +33,6 @@ const PASSWORD = 'correct horse battery staple';
 
 const log = (line: string) => console.log(`soak: ${line}`);
 
-async function freePort() {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 type Kind = 'refresh' | 'session' | 'sign-in';
 const EXPECTED: Record<Kind, number> = { refresh: 200, session: 200, 'sign-in': 200 };

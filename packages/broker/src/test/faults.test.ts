@@ -1,5 +1,3 @@
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base32Decode, timeStepOf, totpCode } from '../modules/mfa/totp.js';
@@ -8,7 +6,7 @@ import type { Storage } from '../storage/storage.js';
 import { openTestStorage } from './harness.js';
 import { postgresBinaries, startPrivatePostgres, type PrivatePostgres } from './private-postgres.js';
 import { SoftAuthenticator } from './soft-authenticator.js';
-import { httpBrowser, mailedCode, spawnBroker, withSchema, type Answer, type HttpBrowser, type SpawnedBroker } from './spawned-broker.js';
+import { freePort, httpBrowser, mailedCode, spawnBroker, withSchema, type Answer, type HttpBrowser, type SpawnedBroker } from './spawned-broker.js';
 
 /**
  * Faults, with real broker processes on loopback (issue 26 §6): an instance killed with
@@ -28,14 +26,6 @@ if (databaseUrl && !bin) console.warn('faults.test.ts: the database restart is s
 const PASSWORD = 'correct horse battery staple';
 const METHODS = 'password,email-code,passkey';
 
-/** A free port, asked of the system. */
-async function freePort() {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 let addresses = 0;
 const nextIp = () => `198.51.${100 + Math.floor(addresses / 250)}.${(addresses++ % 250) + 1}`;

@@ -1,10 +1,8 @@
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStorage } from './harness.js';
 import type { Storage } from '../storage/storage.js';
-import { httpBrowser, quantile, spawnBroker, withSchema, type SpawnedBroker } from './spawned-broker.js';
+import { freePort, httpBrowser, quantile, spawnBroker, withSchema, type SpawnedBroker } from './spawned-broker.js';
 
 /**
  * Load (issue 26 §6): a thousand people sign up and sign in, spread over two broker
@@ -67,13 +65,6 @@ function mailboxes(storage: Storage) {
   };
 }
 
-async function freePort() {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe.skipIf(!databaseUrl)('a thousand sign-ups and sign-ins over two broker processes on one PostgreSQL', () => {
   let storage: Awaited<ReturnType<typeof openTestStorage>>;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +112,15 @@ export async function spawnBroker(options: {
       clearTimeout(timer);
     },
   };
+}
+
+/** A free port on 127.0.0.1, asked of the system: a fixed one would collide with other servers on this machine. */
+export async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 /** `postgres://…/db` with every connection's search_path set to `schema` (a test's own schema on a shared server). */
