@@ -36,6 +36,7 @@ const STATUS: Partial<Record<ProblemCode, number>> = {
   no_connection: 409,
   org_policy_unmet: 403,
   account_suspended: 403,
+  service_unavailable: 503,
   internal_error: 500,
 };
 

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { PROBLEM_TYPE_PREFIX, type OrgPolicyUnmet, type Problem, type ProblemCode, type ProblemFieldError } from '@latchkey/client';
+import { DatabaseUnavailableError } from '../storage/storage.js';
 
 /** Titles are for logs and developers; elements show their own localized text per code. */
 export const TITLES: Record<ProblemCode, string> = {
@@ -50,6 +51,7 @@ export const TITLES: Record<ProblemCode, string> = {
   no_connection: 'The organization has no enabled connection',
   org_policy_unmet: "This session does not meet the organization's security policy",
   account_suspended: 'This account is suspended',
+  service_unavailable: 'The service is briefly unavailable; try again shortly',
   internal_error: 'Something went wrong on our side',
 };
 
@@ -101,6 +103,7 @@ export const STATUS: Record<ProblemCode, ContentfulStatusCode> = {
   no_connection: 409,
   org_policy_unmet: 403,
   account_suspended: 403,
+  service_unavailable: 503,
   internal_error: 500,
 };
 
@@ -190,13 +193,20 @@ export function describeErrorForLog(error: unknown, depth = 0): string {
 export function onError(error: Error, c: Context) {
   if (error instanceof ProblemError) return problemResponse(c, error.code, error.extra);
   const requestId = c.get('requestId') ?? crypto.randomUUID();
+  const unavailable = error instanceof DatabaseUnavailableError;
   if (!c.get('errorsLogged')) {
     // A decoded path can hold a line break (`%0A`): a request must not forge log lines.
     const path = c.req.path.replace(/[\p{Cc}\p{Cs}]/gu, '\uFFFD').slice(0, 200);
-    console.error(`[latchkey] request ${requestId} ${c.req.method} ${path} failed: ${describeErrorForLog(error)}`);
+    console.error(`[latchkey] request ${requestId} ${c.req.method} ${path} failed: ${unavailable ? describeErrorForLog(error).split('\n')[0] + ` (${describeErrorForLog(error.cause).split('\n')[0]})` : describeErrorForLog(error)}`);
   }
+  // The database out of reach (a restart, a failover) is no bug of ours: a retryable 503. A
+  // second is about what a PostgreSQL restart or a pool's reconnection takes.
+  if (unavailable) return problemResponse(c, 'service_unavailable', { requestId, retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS });
   return problemResponse(c, 'internal_error', { requestId });
 }
+
+/** Retry-After of a `service_unavailable` answer. */
+export const DATABASE_RETRY_AFTER_SECONDS = 1;
 
 export function notFound(c: Context) {
   return problemResponse(c, 'not_found');

@@ -41,6 +41,19 @@ export interface Storage extends Db {
 /** `$from, $from+1, …`: `count` parameter placeholders, for statements put together from parts. */
 export const placeholders = (from: number, count: number) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
 
+/**
+ * The database could not be reached or dropped the connection (a restart, a failover, a
+ * full connection table): nothing about the request was wrong, and the same request a
+ * moment later may well succeed. The HTTP layer answers it as a retryable 503
+ * (`service_unavailable`, with Retry-After), never as a 500.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('the database is unavailable', { cause });
+    this.name = this.constructor.name;
+  }
+}
+
 /** Thrown for a unique-key violation, so callers can tell "already exists" from failure. */
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';

@@ -55,6 +55,7 @@ const KNOWN_CODES: Record<ProblemCode, true> = {
   domain_unverified: true,
   no_connection: true,
   org_policy_unmet: true,
+  service_unavailable: true,
   internal_error: true,
 };
 

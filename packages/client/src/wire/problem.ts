@@ -64,6 +64,8 @@ export const PROBLEM_TYPE_PREFIX = 'urn:latchkey:problem:';
  *   `domain_unverified` 409: the TXT record is not published yet, or automatic enrolment on a domain not verified by DNS;
  *   `no_connection` 409: "require SSO" without an enabled connection;
  *   `org_policy_unmet` 403: this session does not meet the organization's policy (`requirement`, `org_id`).
+ * - `service_unavailable` 503: the broker cannot reach its database just now (a restart, a
+ *   failover); nothing was acknowledged. Retry the same request after `Retry-After` seconds.
  * - `internal_error` 500: anything else; carries `request_id` and no secrets.
  */
 export type ProblemCode =
@@ -113,6 +115,7 @@ export type ProblemCode =
   | 'no_connection'
   | 'org_policy_unmet'
   | 'account_suspended'
+  | 'service_unavailable'
   | 'internal_error';
 
 /**

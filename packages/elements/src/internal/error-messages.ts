@@ -50,6 +50,8 @@ export const messages: { readonly [C in LatchkeyErrorCode]: (error: LatchkeyErro
   mfa_required: () =>
     msg('Your organization requires two-step verification, so you can’t remove your authenticator app.', { id: 'error.mfa_required' }),
   internal_error: () => msg('Something went wrong on our side. Try again in a moment.', { id: 'error.internal_error' }),
+  // The broker's database is briefly out of reach: the same words, since trying again is the answer.
+  service_unavailable: (error) => messages.internal_error(error),
   // Admin API codes (server to server): an element never meets them, so they share the "not offered" message.
   unauthorized: notOffered,
   admin_disabled: notOffered,

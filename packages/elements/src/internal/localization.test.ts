@@ -138,7 +138,7 @@ describe('error messages', () => {
     'unauthorized', 'admin_disabled', 'domain_taken', 'slug_taken', 'unsupported_connection_type',
     'forbidden', 'last_owner', 'role_exists', 'role_in_use', 'already_member', 'invitation_invalid', 'invitation_not_for_you',
     'request_pending', 'already_decided', 'public_email_domain', 'domain_unverified', 'no_connection', 'org_policy_unmet',
-    'account_suspended',
+    'account_suspended', 'service_unavailable',
     'network_error', 'unexpected_response', 'unsupported_step', 'not_configured',
   ] as const satisfies readonly LatchkeyErrorCode[];
   const everyCode: [Exclude<LatchkeyErrorCode, (typeof codes)[number]>] extends [never] ? true : false = true;

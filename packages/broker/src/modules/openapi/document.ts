@@ -25,7 +25,8 @@ export const openApiPath = (path: string) => path.replace(/:([A-Za-z_][A-Za-z0-9
 
 /** Problems any operation of this kind may answer, besides its own (`Operation.problems`). */
 function commonProblems(operation: Operation): ProblemCode[] {
-  const codes: ProblemCode[] = ['internal_error'];
+  // Any route may find the database out of reach for a moment (a restart, a failover): a retryable 503.
+  const codes: ProblemCode[] = ['internal_error', 'service_unavailable'];
   const unsafe = operation.method !== 'get';
   if (operation.body) codes.push('malformed_json', 'invalid_request', 'unsupported_media_type', 'payload_too_large');
   if (operation.form) codes.push('invalid_request', 'unsupported_media_type', 'payload_too_large');
