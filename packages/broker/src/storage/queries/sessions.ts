@@ -65,6 +65,21 @@ export type MintSession = Omit<LiveSession, 'createdAt'>;
 const TOUCH_DUE = `s.last_seen_at < $2::timestamptz - $3::int * interval '1 millisecond' AS "touchDue"`;
 
 /**
+ * Whether a session is still in use at `now` (the `$now` parameter): not
+ * revoked, not past its absolute `expires_at`, and — when an idle timeout is
+ * configured (`$idle` seconds, null: none) — seen within it. Compared in SQL, in
+ * the lookup's own WHERE, so the idle timeout costs the hot path no statement
+ * and no read-then-write. `last_seen_at` moves at most every touch interval
+ * (5 minutes), so an idle session ends up to that much before the timeout
+ * counted from its very last use.
+ */
+export const liveSession = (alias: string, now: string, idle: string) =>
+  `${alias}revoked_at IS NULL AND ${alias}expires_at > ${now} AND (${idle}::int IS NULL OR ${alias}last_seen_at > ${now}::timestamptz - ${idle}::int * interval '1 second')`;
+
+/** The `$idle` parameter of `liveSession`: seconds, or null without an idle timeout (0). */
+export const idleParam = (idleTimeoutSeconds: number) => (idleTimeoutSeconds > 0 ? idleTimeoutSeconds : null);
+
+/**
  * The live session whose cookie secret hashes to `secretHash` (not revoked, not
  * expired at `now`, compared in SQL) and its user, in one prepared query:
  * `GET /v1/session` and every account route cost one round trip (the unique
@@ -76,13 +91,14 @@ export async function findLiveSession(
   secretHash: string,
   now: Date,
   touchIntervalMs: number,
+  idleTimeoutSeconds: number,
 ): Promise<{ session: LiveSession; user: SessionUser; touchDue: boolean } | undefined> {
   const rows = await db.query<LiveSession & { touchDue: boolean; userEmail: string; userEmailVerifiedAt: Date | null; userName: string | null; userCreatedAt: Date }>(
     `SELECT s.id, s.user_id AS "userId", s.factors, s.amr, s.org_id AS "orgId", s.created_at AS "createdAt", s.expires_at AS "expiresAt", ${TOUCH_DUE},
        u.email AS "userEmail", u.email_verified_at AS "userEmailVerifiedAt", u.name AS "userName", u.created_at AS "userCreatedAt"
      FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.secret_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
-    [secretHash, now, touchIntervalMs],
+     WHERE s.secret_hash = $1 AND ${liveSession('s.', '$2', '$4')}`,
+    [secretHash, now, touchIntervalMs, idleParam(idleTimeoutSeconds)],
     { prepare: 'lk_live_session' },
   );
   const row = rows[0];
@@ -144,6 +160,7 @@ export async function findLiveSessionInOrg(
   now: Date,
   touchIntervalMs: number,
   orgId: string | null | undefined,
+  idleTimeoutSeconds: number,
 ): Promise<{ session: MintSession; membership: SessionOrgMembership | undefined; touchDue: boolean } | undefined> {
   const rows = await db.query<SessionOrgRow>(
     `SELECT s.id, s.user_id AS "userId", s.factors, s.amr, s.org_id AS "orgId", s.expires_at AS "expiresAt", ${TOUCH_DUE},
@@ -161,8 +178,8 @@ export async function findLiveSessionInOrg(
      LEFT JOIN memberships m ON $5::boolean AND m.org_id = COALESCE($4::text, s.org_id) AND m.user_id = s.user_id
      LEFT JOIN organizations o ON o.id = m.org_id
      LEFT JOIN org_roles r ON r.org_id = m.org_id AND r.key = m.role
-     WHERE s.secret_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
-    [secretHash, now, touchIntervalMs, orgId ?? null, orgId !== null],
+     WHERE s.secret_hash = $1 AND ${liveSession('s.', '$2', '$6')}`,
+    [secretHash, now, touchIntervalMs, orgId ?? null, orgId !== null, idleParam(idleTimeoutSeconds)],
     // The refresh's statement: planned once per connection, not at every refresh (planning it costs more than running it).
     { prepare: 'lk_live_session_in_org' },
   );
@@ -206,8 +223,8 @@ export async function revokeUserSessions(db: Db, userId: string, at: Date): Prom
   return rows.length;
 }
 
-export async function countLiveSessions(db: Db, now: Date): Promise<number> {
-  return (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sessions WHERE revoked_at IS NULL AND expires_at > $1`, [now]))[0]!.n;
+export async function countLiveSessions(db: Db, now: Date, idleTimeoutSeconds: number): Promise<number> {
+  return (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sessions WHERE ${liveSession('', '$1', '$2')}`, [now, idleParam(idleTimeoutSeconds)]))[0]!.n;
 }
 
 /**
