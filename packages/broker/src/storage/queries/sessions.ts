@@ -127,16 +127,6 @@ export interface SessionOrgMembership {
   requirePasskey: boolean;
   requireSso: boolean;
   graceUntil: Date | null;
-  /** Whether the account has an authenticator app, a passkey: read only when the organization requires MFA (else null). */
-  hasTotp: boolean | null;
-  hasPasskey: boolean | null;
-  /**
-   * Whether an owner broke the glass for this session into this organization
-   * (an `org.break_glass` audit event names the session). Read only when an
-   * owner's session misses a required SSO or passkey (else null), so a refresh
-   * that meets the policy never touches the audit log.
-   */
-  brokeGlass: boolean | null;
 }
 
 type SessionOrgRow = MintSession & { touchDue: boolean } & {
@@ -147,12 +137,13 @@ type SessionOrgRow = MintSession & { touchDue: boolean } & {
  * The token mint's one round trip (issue 24 §3): the live session of
  * `secretHash` (as `findLiveSession` decides it, without the user, whom a
  * token names by id only) with the user's membership of `orgId` (else of the
- * session's own organization) and what the mint decides with: the role and
- * its custom permissions, the organization's policy columns, and — only where
- * a policy needs them, so a refresh that meets its policy reads nothing more —
- * whether the account could prove a second factor and whether an owner broke
- * the glass for this session. `membership` is undefined when the user is not
- * a member (any more); `touchDue` as for `findLiveSession`.
+ * session's own organization): the role and its custom permissions and the
+ * organization's policy columns, all a mint that meets its policy decides
+ * with. What only a refusal or an owner's break-glass needs is read then, by
+ * `findPolicyEvidence`: each table a statement names costs its every run a
+ * lock and an index to open, so the refresh names four, not seven.
+ * `membership` is undefined when the user is not a member (any more);
+ * `touchDue` as for `findLiveSession`.
  */
 export async function findLiveSessionInOrg(
   db: Db,
@@ -165,15 +156,7 @@ export async function findLiveSessionInOrg(
   const rows = await db.query<SessionOrgRow>(
     `SELECT s.id, s.user_id AS "userId", s.factors, s.amr, s.org_id AS "orgId", s.expires_at AS "expiresAt", ${TOUCH_DUE},
        m.org_id AS "m_orgId", o.name AS "m_name", o.slug AS "m_slug", o.created_at AS "m_createdAt", m.role AS "m_role", r.permissions AS "m_custom",
-       o.require_mfa AS "m_requireMfa", o.require_passkey AS "m_requirePasskey", o.require_sso AS "m_requireSso", o.policy_grace_until AS "m_graceUntil",
-       CASE WHEN o.require_mfa THEN EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = s.user_id) END AS "m_hasTotp",
-       CASE WHEN o.require_mfa THEN EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = s.user_id) END AS "m_hasPasskey",
-       CASE WHEN m.role = 'owner' AND (
-           (o.require_sso AND NOT (s.factors @> jsonb_build_array(jsonb_build_object('method', 'oidc', 'org', o.id))
-                                OR s.factors @> jsonb_build_array(jsonb_build_object('method', 'saml', 'org', o.id))))
-           OR (o.require_passkey AND NOT s.factors @> '[{"method": "passkey"}]'))
-         THEN EXISTS (SELECT 1 FROM audit_events e WHERE e.org_id = o.id AND e.type = 'org.break_glass' AND e.target_type = 'session' AND e.target_id = s.id)
-       END AS "m_brokeGlass"
+       o.require_mfa AS "m_requireMfa", o.require_passkey AS "m_requirePasskey", o.require_sso AS "m_requireSso", o.policy_grace_until AS "m_graceUntil"
      FROM sessions s
      LEFT JOIN memberships m ON $5::boolean AND m.org_id = COALESCE($4::text, s.org_id) AND m.user_id = s.user_id
      LEFT JOIN organizations o ON o.id = m.org_id
@@ -199,15 +182,37 @@ export async function findLiveSessionInOrg(
           requirePasskey: row.m_requirePasskey!,
           requireSso: row.m_requireSso!,
           graceUntil: row.m_graceUntil,
-          hasTotp: row.m_hasTotp,
-          hasPasskey: row.m_hasPasskey,
-          brokeGlass: row.m_brokeGlass,
         };
   return {
     session: { id: row.id, userId: row.userId, factors: row.factors, amr: row.amr, orgId: row.orgId, expiresAt: row.expiresAt },
     membership,
     touchDue: row.touchDue,
   };
+}
+
+/** What a mint refused by an organization's policy, or passed by break-glass, decides with (`findPolicyEvidence`). */
+export interface PolicyEvidence {
+  /** Whether the account has an authenticator app, a passkey: could it prove a second factor. */
+  hasTotp: boolean;
+  hasPasskey: boolean;
+  /** Whether an owner broke the glass for this session into this organization (an `org.break_glass` audit event names the session). */
+  brokeGlass: boolean;
+}
+
+/**
+ * What only a mint that misses an enforced requirement needs, in one
+ * statement: whether the account could prove a second factor (the refusal
+ * says so), and whether an owner broke the glass for `sessionId` into `orgId`
+ * earlier (then an unmet SSO or passkey requirement passes).
+ */
+export async function findPolicyEvidence(db: Db, userId: string, sessionId: string, orgId: string): Promise<PolicyEvidence> {
+  const rows = await db.query<PolicyEvidence>(
+    `SELECT EXISTS (SELECT 1 FROM totp_factors WHERE user_id = $1) AS "hasTotp",
+       EXISTS (SELECT 1 FROM passkeys WHERE user_id = $1) AS "hasPasskey",
+       EXISTS (SELECT 1 FROM audit_events WHERE org_id = $3 AND type = 'org.break_glass' AND target_type = 'session' AND target_id = $2) AS "brokeGlass"`,
+    [userId, sessionId, orgId],
+  );
+  return rows[0]!;
 }
 
 export async function touchSession(db: Db, id: string, at: Date): Promise<void> {
