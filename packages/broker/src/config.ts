@@ -88,7 +88,23 @@ const brokerConfigSchemaBase = z.object({
    * 0 (the default) ignores the header and takes the socket's address.
    */
   trustedProxies: z.int().min(0).max(16).default(0),
-  session: z.object({ maxAgeSeconds: z.int().positive().default(30 * 24 * 3600) }).prefault({}),
+  session: z
+    .object({
+      /** The absolute lifetime of a session: it ends this long after sign-in, used or not. 30 days by default. */
+      maxAgeSeconds: z.int().positive().default(30 * 24 * 3600),
+      /**
+       * The inactivity timeout: a session not used (no token refresh, no session
+       * read) for this long ends, as an expired one does. 0 (the default) turns
+       * it off, as Clerk's is off until set; Auth0 and WorkOS offer one of a few
+       * days. At least 15 minutes, since use is recorded at most every 5 minutes.
+       */
+      idleTimeoutSeconds: z
+        .int()
+        .min(0)
+        .default(0)
+        .refine((seconds) => seconds === 0 || seconds >= 900, 'at least 900 seconds (15 minutes), or 0 for none'),
+    })
+    .prefault({}),
   /**
    * Step-up: how recent an authentication a sensitive change needs (password, email, passkeys,
    * second factors, recovery codes, connected accounts). 10 minutes by default, as Clerk's and

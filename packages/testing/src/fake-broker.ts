@@ -113,6 +113,12 @@ export interface FakeBrokerOptions {
   rpId?: string;
   /** Live sessions of accounts in other browsers from the start (the account page's "Active sessions"): email -> sessions. */
   sessions?: Record<string, FakeSessionSeed[]>;
+  /**
+   * The broker's `session.idleTimeoutSeconds` (default 0: none): a session unused this
+   * long (by `Date`) ends as a signed-out one, and is no longer listed. Every session
+   * route (`/v1/session…`) counts as use; the broker records use at most every 5 minutes.
+   */
+  idleTimeoutSeconds?: number;
 }
 
 /** A session an account has in another browser from the start. */
@@ -275,6 +281,8 @@ interface Session {
   userId: string;
   /** Epoch ms (by `Date`) when its first factors were proven: what the step-up window counts from. */
   openedAt: number;
+  /** Epoch ms (by `Date`) of its last use: what the idle timeout counts from. */
+  lastSeenAt: number;
   /** What the account page lists of it (`GET /v1/sessions`). */
   meta?: Omit<ActiveSession, 'id' | 'amr' | 'current'>;
   /** What the session was made with, in the order proven, as the broker keeps them (`amr` and `aal` derive from them). */
@@ -490,7 +498,7 @@ export class FakeBroker {
   }
 
   private openSession(userId: string, factors: Factor[], openedAt = Date.now()): Session {
-    const session: Session = { id: `ses_${++this.sessionSeq}`, userId, factors, openedAt };
+    const session: Session = { id: `ses_${++this.sessionSeq}`, userId, factors, openedAt, lastSeenAt: Date.now() };
     this.liveSessions.set(session.id, session);
     return session;
   }
@@ -674,8 +682,11 @@ export class FakeBroker {
 
   /** The routes, as the broker answers them. */
   private answer(method: string, path: string, body: Record<string, string>, query = new URLSearchParams(), accept: string | null = null): { status: number; body?: unknown; text?: string; headers?: Record<string, string> } {
+    this.endIdleSessions();
     // A session signed out elsewhere (the account page of another browser) leaves this browser signed out.
     if (this.current && !this.liveSessions.has(this.current.id)) this.current = null;
+    // Use of the session, as the broker's session lookup records it.
+    if (this.current && path.startsWith('/v1/session')) this.current.lastSeenAt = Date.now();
     if (this.orgs.handles(path)) return this.orgs.answer(method, path, body as Record<string, unknown>, query, accept);
     // The tab's organization (`?org=`): its membership and policy are checked at each mint.
     if (method === 'POST' && path === '/v1/session/token' && query.has('org')) return this.orgs.token(query.get('org')!);
@@ -1102,6 +1113,14 @@ export class FakeBroker {
         session.meta = { created_at: createdAt, last_seen_at: seed.lastSeenAt ?? createdAt, expires_at: '2026-12-24T12:00:00.000Z', ip: seed.ip ?? null, browser: seed.browser ?? null, device: seed.device ?? null };
       }
     }
+  }
+
+  /** Ends every session unused for the idle timeout, as the broker's lookups stop finding them. */
+  private endIdleSessions() {
+    const idleMs = (this.options.idleTimeoutSeconds ?? 0) * 1000;
+    if (idleMs <= 0) return;
+    const now = Date.now();
+    for (const session of [...this.liveSessions.values()]) if (now - session.lastSeenAt >= idleMs) this.liveSessions.delete(session.id);
   }
 
   private revokeSessions(userId: string, keep?: string): number {

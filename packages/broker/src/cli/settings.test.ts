@@ -95,6 +95,14 @@ describe('broker app settings', () => {
     expect(() => parseBrokerConfig(readSettings({ LATCHKEY_STEP_UP_MAX_AGE_SECONDS: '5', LATCHKEY_DEV: '1' }, '/').config)).toThrow(/stepUp/);
   });
 
+  it('takes the idle timeout from LATCHKEY_SESSION_IDLE_TIMEOUT_SECONDS, and leaves it off (0) without it', () => {
+    expect(readSettings({ LATCHKEY_SESSION_IDLE_TIMEOUT_SECONDS: '259200' }, '/').config.session).toEqual({ idleTimeoutSeconds: 259_200 });
+    expect(readSettings({}, '/').config.session).toBeUndefined();
+    expect(parseBrokerConfig(readSettings({ LATCHKEY_DEV: '1' }, '/').config).session).toEqual({ maxAgeSeconds: 30 * 86_400, idleTimeoutSeconds: 0 });
+    // Use is recorded at most every 5 minutes, so a timeout under 15 minutes is refused, with the field named.
+    expect(() => parseBrokerConfig(readSettings({ LATCHKEY_SESSION_IDLE_TIMEOUT_SECONDS: '60', LATCHKEY_DEV: '1' }, '/').config)).toThrow(/session\.idleTimeoutSeconds/);
+  });
+
   it('takes the page that opens invitations and invite links from LATCHKEY_ORGS_JOIN_URL, checked by the broker', () => {
     expect(readSettings({ LATCHKEY_ORGS_JOIN_URL: 'http://localhost:5173/#sign-up' }, '/').config.orgs).toEqual({ joinUrl: 'http://localhost:5173/#sign-up' });
     expect(readSettings({}, '/').config.orgs).toBeUndefined();

@@ -116,6 +116,8 @@ export function readSettings(env: Env, cwd: string): Settings {
     ...(env.LATCHKEY_SIGN_IN_METHODS ? { signIn: { ...file.signIn, methods: list(env.LATCHKEY_SIGN_IN_METHODS) as NonNullable<BrokerConfigInput['signIn']>['methods'] } } : {}),
     ...(env.LATCHKEY_RP_ID ? { passkeys: { ...file.passkeys, rpId: env.LATCHKEY_RP_ID } } : {}),
     ...(env.LATCHKEY_SOCIAL ? { social: socialProviders(env.LATCHKEY_SOCIAL) } : {}),
+    // How long an unused session lives (seconds; 0 turns the idle timeout off, the default).
+    ...(env.LATCHKEY_SESSION_IDLE_TIMEOUT_SECONDS ? { session: { ...file.session, idleTimeoutSeconds: Number(env.LATCHKEY_SESSION_IDLE_TIMEOUT_SECONDS) } } : {}),
     // How recent a sign-in a sensitive change needs (seconds; the broker takes 60 to 86 400, default 600).
     ...(env.LATCHKEY_STEP_UP_MAX_AGE_SECONDS ? { stepUp: { ...file.stepUp, maxAgeSeconds: Number(env.LATCHKEY_STEP_UP_MAX_AGE_SECONDS) } } : {}),
     // The host page that takes invitations and invite links (mailed and shared links point there).

@@ -1,4 +1,4 @@
-import { parse, protocol, type PGlite, type Transaction } from '@electric-sql/pglite';
+import { parse, protocol, types, type messages as wire, type PGlite, type Transaction } from '@electric-sql/pglite';
 
 /**
  * More distinct statements than this (the broker sends a few dozen) run through
@@ -10,6 +10,26 @@ interface Prepared {
   name: string;
   /** The parameter types Postgres inferred, to serialize values as PGlite's `query` does. */
   paramTypes: number[];
+  /**
+   * Its result columns, described once when it was prepared: a run asks for no
+   * row description, which would cost Postgres and the parser a name per column
+   * at every run. (Postgres refuses to run a saved plan whose result columns
+   * changed, so the description cannot go stale.)
+   */
+  columns: Array<{ name: string; dataTypeID: number }>;
+}
+
+/** The rows of a run's DataRow messages, parsed as PGlite's `parseResults` parses them. */
+function rowsOf<Row>(messages: wire.BackendMessage[], columns: Prepared['columns'], parsers: PGlite['parsers']): Row[] {
+  const rows: Row[] = [];
+  for (const message of messages) {
+    if (message.name !== 'dataRow') continue;
+    const { fields } = message as wire.DataRowMessage;
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < columns.length; i++) row[columns[i]!.name] = types.parseType(fields[i] as string | null, columns[i]!.dataTypeID, parsers);
+    rows.push(row as Row);
+  }
+  return rows;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -28,8 +48,8 @@ function concat(parts: Uint8Array[]): Uint8Array {
  * WebAssembly Postgres, which parses and plans it anew every time: about three
  * times the work of the statement itself for the broker's short primary-key
  * statements. Here each SQL text is prepared once under a name (parse and
- * describe, in one call), then runs as one call (bind, describe, execute,
- * sync) on its saved plan. Values are serialized by PGlite's serializers for
+ * describe, in one call), then runs as one call (bind, execute, sync) on its
+ * saved plan, its rows read with the columns described when it was prepared. Values are serialized by PGlite's serializers for
  * the types Postgres inferred and rows parsed by its parsers, as `query` does;
  * errors are its `DatabaseError`s. Prepared statements belong to the session,
  * not to a transaction: one prepared in a transaction that rolls back stays
@@ -50,7 +70,9 @@ export function preparedStatements(pg: PGlite) {
   async function prepare(sql: string): Promise<Prepared> {
     const name = `lk_${++named}`;
     const messages = await pg.execProtocolStream(concat([serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()]), { syncToFs: false });
-    const statement = { name, paramTypes: parse.parseDescribeStatementResults(messages) };
+    const description = messages.find((message): message is wire.RowDescriptionMessage => message.name === 'rowDescription');
+    const columns = description ? description.fields.map((field) => ({ name: field.name, dataTypeID: field.dataTypeID })) : [];
+    const statement = { name, paramTypes: parse.parseDescribeStatementResults(messages), columns };
     prepared.set(sql, statement);
     return statement;
   }
@@ -64,11 +86,11 @@ export function preparedStatements(pg: PGlite) {
       return serializer ? serializer(param) : String(param);
     });
     const messages = await pg.execProtocolStream(
-      concat([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
+      concat([serialize.bind({ statement: statement.name, values }), serialize.execute({}), serialize.sync()]),
       // As `query` does: a statement outside a transaction is synced to the data folder at once.
       { syncToFs: !inTransaction },
     );
-    return (parse.parseResults(messages, pg.parsers)[0]?.rows ?? []) as Row[];
+    return rowsOf<Row>(messages, statement.columns, pg.parsers);
   }
 
   return {

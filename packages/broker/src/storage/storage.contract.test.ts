@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStorage, storageKinds, type StorageKind } from '../test/harness.js';
 import { createPostgresStorage } from './postgres.js';
 import { migrate, MigrationChangedError, migrations, migrationsApplied } from './migrate.js';
-import { attemptFlow, consumeFlow, findLiveSession, findOpenFlow, findUserByEmail, giveBackRateLimit, insertFlow, insertSession, insertUser, listLiveUserSessions, renewFlow, takeRateLimit } from './queries/index.js';
+import { attemptFlow, consumeFlow, countLiveSessions, findLiveSession, findLiveSessionInOrg, findOpenFlow, findUserByEmail, giveBackRateLimit, insertFlow, insertSession, insertUser, listLiveUserSessions, renewFlow, takeRateLimit } from './queries/index.js';
 import { isUniqueViolation } from './storage.js';
 
 const at = new Date('2026-11-24T12:00:00Z');
@@ -42,7 +42,7 @@ describe.each(storageKinds)('storage contract on %s', (kind: StorageKind) => {
     const later = new Date(at.getTime() + 60_000);
     const factors = [{ method: 'pwd' as const, at: at.toISOString() }, { method: 'oidc' as const, at: later.toISOString(), connection: 'con_1', org: 'org_1' }];
     const inserted = await insertSession(storage, { id: 'ses_1', secretHash: 'x', userId: 'usr_1', factors, amr: ['pwd', 'fed'], orgId: 'org_1', createdAt: at, expiresAt: later, ip: '192.0.2.1', userAgent: null });
-    const { session, touchDue } = (await findLiveSession(storage, 'x', at, 60_000))!;
+    const { session, touchDue } = (await findLiveSession(storage, 'x', at, 60_000, 0))!;
     expect(session.amr).toEqual(['pwd', 'fed']);
     expect(session.factors).toEqual(factors);
     expect(session.orgId).toBe('org_1');
@@ -51,9 +51,20 @@ describe.each(storageKinds)('storage contract on %s', (kind: StorageKind) => {
     const { id, userId, amr, orgId, createdAt, expiresAt, ip, userAgent, lastSeenAt } = inserted;
     expect(session).toEqual({ id, userId, factors, amr, orgId, createdAt, expiresAt });
     // The columns the live lookup leaves to the account page's list.
-    expect(await listLiveUserSessions(storage, 'usr_1', at)).toEqual([{ id, amr, createdAt, lastSeenAt, expiresAt, ip, userAgent }]);
+    expect(await listLiveUserSessions(storage, 'usr_1', at, 0)).toEqual([{ id, amr, createdAt, lastSeenAt, expiresAt, ip, userAgent }]);
     // last_seen_at older than the interval: the lookup says a write is due.
-    expect((await findLiveSession(storage, 'x', new Date(at.getTime() + 59_000), 30_000))?.touchDue).toBe(true);
+    expect((await findLiveSession(storage, 'x', new Date(at.getTime() + 59_000), 30_000, 0))?.touchDue).toBe(true);
+    // An idle timeout (30 s, the session expiring at 60 s) counts from last_seen_at, compared in the lookup: live until it is up, then not found nor listed.
+    const justUnder = new Date(at.getTime() + 29_999);
+    const justOver = new Date(at.getTime() + 30_000);
+    expect((await findLiveSession(storage, 'x', justUnder, 30_000, 30))?.session.id).toBe('ses_1');
+    expect((await findLiveSessionInOrg(storage, 'x', justUnder, 30_000, undefined, 30))?.session.id).toBe('ses_1');
+    expect(await findLiveSession(storage, 'x', justOver, 30_000, 30)).toBeUndefined();
+    expect(await findLiveSessionInOrg(storage, 'x', justOver, 30_000, undefined, 30)).toBeUndefined();
+    expect(await listLiveUserSessions(storage, 'usr_1', justOver, 30)).toEqual([]);
+    expect(await countLiveSessions(storage, justOver, 30)).toBe(0);
+    expect(await countLiveSessions(storage, justUnder, 30)).toBe(1);
+    expect(await countLiveSessions(storage, justOver, 0)).toBe(1);
     const flow = await insertFlow(storage, { ...openFlow, data: { name: 'Ada', n: 1 } });
     const found = await findOpenFlow(storage, key);
     expect(found?.data).toEqual({ name: 'Ada', n: 1 });

@@ -31,6 +31,8 @@ export interface Setup {
   ssoDomains?: Record<string, string>;
   /** Of `ssoDomains`, those that require SSO. */
   ssoRequired?: string[];
+  /** The broker's `session.idleTimeoutSeconds` (default: none). */
+  idleTimeoutSeconds?: number;
   /** Of `accounts`, those with an authenticator app (and so recovery codes). */
   totp?: string[];
   /** Of `accounts`, members of an organization that requires MFA: email -> its name. */
@@ -121,6 +123,7 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
       recoveryCodes,
       mfaRequiredBy: setup.mfaRequiredBy,
       rpId: setup.rpId,
+      idleTimeoutSeconds: setup.idleTimeoutSeconds,
     });
     const orgNames = Object.keys(setup.orgs ?? {});
     const orgIds = fake.orgs.seed({
@@ -162,7 +165,10 @@ export async function makeSubject(kind: Kind, setup: Setup = {}): Promise<Subjec
   }
   const configured = idp ? realSocial(idp) : {};
   const social = (setup.social ?? []).map((p) => configured[p.id]!);
-  const broker = testBroker(storage, { signIn: { methods }, clock, social, adminToken: ADMIN_TOKEN, ...(setup.rpId ? { passkeys: { rpId: setup.rpId } } : {}) });
+  const broker = testBroker(storage, { signIn: { methods }, clock, social, adminToken: ADMIN_TOKEN,
+    ...(setup.rpId ? { passkeys: { rpId: setup.rpId } } : {}),
+    ...(setup.idleTimeoutSeconds ? { session: { idleTimeoutSeconds: setup.idleTimeoutSeconds } } : {}),
+  });
   // Accounts are made by another browser (the harness's own jar), so the client starts signed out.
   const apps = new Map<string, { secret: string; recoveryCodes: string[] }>();
   for (const email of setup.accounts ?? []) {

@@ -373,6 +373,24 @@ describe.each<Kind>(['fake', 'real'])('LatchkeyClient contract: %s broker', (kin
     expect(client.session.state).toEqual({ status: 'signed-out' });
   });
 
+  it('a session unused for the idle timeout ends: getSession null, getToken unauthenticated; one in use lives on', async () => {
+    const idleMs = 3_600_000;
+    const { client, advance } = await open({ accounts: [ALICE], idleTimeoutSeconds: idleMs / 1000 });
+    expectDone(await client.signInWithPassword({ email: ALICE, password: PASSWORD }), ALICE, ['pwd']);
+    // Used twice just under the timeout apart (more than the broker's 5-minute recording interval): still signed in.
+    advance(idleMs - 60_000);
+    expect(await client.getSession()).toMatchObject({ user: { email: ALICE } });
+    advance(idleMs - 60_000);
+    expect((await client.getSessionToken()).token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    // Then unused for the whole timeout: ended, as a signed-out session.
+    advance(idleMs);
+    expect(await client.getSession()).toBeNull();
+    const refused = await rejection(client.getSessionToken());
+    expect(refused.code).toBe('unauthenticated');
+    expect(refused.status).toBe(401);
+    expect(refused.problem).toMatchObject({ type: 'urn:latchkey:problem:unauthenticated', status: 401 });
+  });
+
   it('the token carries how the session was made: amr email (never TOTP’s otp) after an email-code sign-in, as getSession says', async () => {
     const { client, lastCode } = await open({ accounts: [ALICE] });
     const started = await client.startEmailCodeSignIn({ email: ALICE });

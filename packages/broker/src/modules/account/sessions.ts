@@ -30,7 +30,7 @@ function toActiveSession(session: ListedSession, currentId: string): ActiveSessi
  * const { sessions } = await listUserSessions(deps, current.session);
  */
 export async function listUserSessions(deps: Deps, current: LiveSession): Promise<ActiveSessionList> {
-  const sessions = (await listLiveUserSessions(deps.storage, current.userId, deps.clock())).map((s) => toActiveSession(s, current.id));
+  const sessions = (await listLiveUserSessions(deps.storage, current.userId, deps.clock(), deps.config.session.idleTimeoutSeconds)).map((s) => toActiveSession(s, current.id));
   return { sessions: [...sessions.filter((s) => s.current), ...sessions.filter((s) => !s.current)] };
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Organization, OrgPolicyRequirement, OrgSwitch, OrgSwitchRequest } from '@latchkey/client';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../http/problem.js';
-import { findUserById, type MintSession, type SessionOrgMembership } from '../../storage/queries/index.js';
+import { findPolicyEvidence, findUserById, type MintSession, type SessionOrgMembership } from '../../storage/queries/index.js';
 import { recordAuditEvent } from '../audit/record.js';
 import { currentSessionInOrg } from '../sessions/sessions.js';
 import { issueSessionToken, PERSONAL, tokenAudience, type TokenOrg } from '../sessions/token.js';
@@ -68,17 +68,20 @@ interface OrgDecision {
  * met (or in its grace period). An enforced requirement refuses with 403
  * `org_policy_unmet` (the first of `ASKED_FIRST`), except that an
  * owner who broke the glass (now, `breakGlass`, or earlier for this session,
- * `membership.brokeGlass`) passes an unmet SSO or passkey requirement — never MFA.
+ * an `org.break_glass` event) passes an unmet SSO or passkey requirement —
+ * never MFA. Only a mint that misses an enforced requirement reads more
+ * (`findPolicyEvidence`); one that meets its policy decides from the refresh's read.
  */
-function decideMembership(deps: Deps, session: MintSession, membership: SessionOrgMembership, breakGlass: boolean): OrgDecision {
+async function decideMembership(deps: Deps, session: MintSession, membership: SessionOrgMembership, breakGlass: boolean): Promise<OrgDecision> {
   const { orgId } = membership;
   const userVerification = deps.config.passkeys?.userVerification;
   const unmet = unmetRequirements(session.factors, { ...membership, orgId }, deps.clock(), userVerification);
   const enforced = enforcedNow(unmet);
-  const glass = membership.role === 'owner' && (breakGlass || membership.brokeGlass === true);
+  const evidence = enforced.length > 0 ? await findPolicyEvidence(deps.storage, session.userId, session.id, orgId) : undefined;
+  const glass = membership.role === 'owner' && (breakGlass || evidence?.brokeGlass === true);
   const refused = (glass ? enforced.filter((r) => r.requirement === 'mfa') : enforced).sort((a, b) => ASKED_FIRST.indexOf(a.requirement) - ASKED_FIRST.indexOf(b.requirement));
   if (refused[0]) {
-    const canProve = membership.hasTotp === true || (deps.config.passkeys !== undefined && membership.hasPasskey === true);
+    const canProve = evidence?.hasTotp === true || (deps.config.passkeys !== undefined && evidence?.hasPasskey === true);
     throw policyUnmet(orgId, refused[0].requirement, canProve);
   }
   return {
@@ -99,7 +102,7 @@ function decideMembership(deps: Deps, session: MintSession, membership: SessionO
  *   organization mints a personal token, and one whose organization the user
  *   is no member of (any more) keeps its `org_id` with no role and no permission.
  */
-export function decideTokenOrg(deps: Deps, current: { session: MintSession; membership: SessionOrgMembership | undefined }, choice: OrgChoice, breakGlass = false): OrgDecision {
+export async function decideTokenOrg(deps: Deps, current: { session: MintSession; membership: SessionOrgMembership | undefined }, choice: OrgChoice, breakGlass = false): Promise<OrgDecision> {
   if (choice === null) {
     if (!deps.config.orgs.allowPersonal) throw new ProblemError('forbidden', { detail: 'this app works only in an organization' });
     return { org: PERSONAL, unmet: [], bypassed: [] };
@@ -119,7 +122,7 @@ async function signedInFor(deps: Deps, c: Context, choice: OrgChoice) {
 
 /**
  * `POST /v1/session/token[?audience=][&org=]`: a token for the tab's organization.
- * One query (session, membership, role, policy), no write.
+ * One query (session, membership, role, policy), no write; a refusal by the policy reads once more.
  *
  * @example
  * return c.json(await mintTokenFor(deps, c, parseOrgQuery(c.req.query('org'))));
@@ -127,7 +130,7 @@ async function signedInFor(deps: Deps, c: Context, choice: OrgChoice) {
 export async function mintTokenFor(deps: Deps, c: Context, choice: OrgChoice) {
   const audience = tokenAudience(deps.config.token.audiences, c.req.query('audience'), c.req.header('origin'));
   const current = await signedInFor(deps, c, choice);
-  const { org } = decideTokenOrg(deps, current, choice);
+  const { org } = await decideTokenOrg(deps, current, choice);
   return issueSessionToken(deps, current.session, audience, org);
 }
 
@@ -159,7 +162,7 @@ export async function switchOrganization(deps: Deps, c: Context, request: z.outp
   // Membership first (404), so a stranger learns nothing from the break-glass refusal.
   if (choice !== null && !current.membership) throw new ProblemError('not_found');
   if (breakGlass && current.membership?.role !== 'owner') throw new ProblemError('forbidden', { detail: 'only an owner may break the glass' });
-  const decision = decideTokenOrg(deps, current, choice, breakGlass);
+  const decision = await decideTokenOrg(deps, current, choice, breakGlass);
   await recordSwitch(deps, c, current, decision, breakGlass);
   const token = await issueSessionToken(deps, current.session, audience, decision.org);
   return { organization: current.membership && choice !== null ? toOrganization(deps, current.membership, decision) : null, token };

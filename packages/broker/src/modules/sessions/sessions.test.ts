@@ -185,3 +185,97 @@ describe.each(storageKinds)('sessions and tokens on %s', (kind: StorageKind) => 
     expect((await verifyWithJwks(minted.body.token)).payload).toMatchObject({ sid: done.session.id, amr: ['pwd'], aal: 1, org_id: null });
   });
 });
+
+describe.each(storageKinds)('the idle timeout on %s', (kind: StorageKind) => {
+  const IDLE_SECONDS = 3 * 86_400;
+  const IDLE_MS = IDLE_SECONDS * 1000;
+  const t = useTestBroker(kind, undefined, { session: { idleTimeoutSeconds: IDLE_SECONDS } });
+
+  /** The answers of a refresh, an organization refresh and a session read with this browser's cookie. */
+  async function answers(cookie?: string) {
+    const init = cookie === undefined ? {} : { cookie };
+    const strip = (a: { status: number; body: unknown; setCookies: string[] }) => ({ status: a.status, body: a.body, setCookies: a.setCookies });
+    return {
+      refresh: strip(await t.broker.post('/v1/session/token', {}, init)),
+      personal: strip(await t.broker.post('/v1/session/token?org=personal', {}, init)),
+      read: strip(await t.broker.get('/v1/session', init)),
+    };
+  }
+
+  it('keeps a session used just under the timeout, and ends one unused for it as an expired one ends', async () => {
+    await t.broker.signUp('ada@example.com');
+    const cookie = t.broker.cookieHeader();
+    t.broker.clock.advance(IDLE_MS - 1);
+    expect((await t.broker.post('/v1/session/token')).status).toBe(200);
+    t.broker.clock.advance(IDLE_MS);
+    const idle = await answers(cookie);
+    expect(idle.refresh.status).toBe(401);
+    expect(idle.refresh.body).toMatchObject({ type: 'urn:latchkey:problem:unauthenticated', code: 'unauthenticated', status: 401 });
+    expect(idle.read).toEqual({ status: 200, body: { user: null }, setCookies: [] });
+    // Exactly what a session past its absolute lifetime answers, on every route.
+    t.broker.clock.advance(30 * 86_400_000);
+    expect(await answers(cookie)).toEqual(idle);
+  });
+
+  it('counts each refresh and each session read as use: a session in use outlives the timeout many times', async () => {
+    const done = await t.broker.signUp('ada@example.com');
+    for (let day = 0; day < 10; day++) {
+      t.broker.clock.advance(IDLE_MS - 60_000);
+      const answer = day % 2 ? await t.broker.post('/v1/session/token') : await t.broker.get('/v1/session');
+      expect(answer.status).toBe(200);
+    }
+    expect((await t.broker.get('/v1/session')).body.session.id).toBe(done.session.id);
+  });
+
+  it('still ends a session in use at its absolute lifetime', async () => {
+    await t.broker.signUp('ada@example.com');
+    const maxAgeMs = t.broker.deps.config.session.maxAgeSeconds * 1000;
+    let elapsed = 0;
+    while (elapsed + 86_400_000 < maxAgeMs) {
+      t.broker.clock.advance(86_400_000);
+      elapsed += 86_400_000;
+      expect((await t.broker.post('/v1/session/token')).status).toBe(200);
+    }
+    t.broker.clock.advance(maxAgeMs - elapsed);
+    expect((await t.broker.post('/v1/session/token')).status).toBe(401);
+    expect((await t.broker.get('/v1/session')).body).toEqual({ user: null });
+  });
+
+  it('does not list an idle session among the account’s active sessions', async () => {
+    await t.broker.signUp('ada@example.com');
+    const idleId = (await t.broker.get('/v1/session')).body.session.id;
+    t.broker.clock.advance(IDLE_MS - 60_000);
+    const laptop = t.broker.browser({ ip: '203.0.113.20' });
+    expect((await laptop.post('/v1/sign-in/password', { email: 'ada@example.com', password: 'correct horse battery staple' })).status).toBe(200);
+    const listed = async () => ((await laptop.get('/v1/sessions')).body.sessions as Array<{ id: string }>).map((s) => s.id);
+    expect(await listed()).toContain(idleId);
+    t.broker.clock.advance(60_000);
+    expect(await listed()).not.toContain(idleId);
+    expect(await listed()).toHaveLength(1);
+  });
+
+  it('records use at most every 5 minutes, so refreshes in between write nothing', async () => {
+    await t.broker.signUp('ada@example.com');
+    const lastSeen = async () => (await t.storage.query<{ last_seen_at: Date }>(`SELECT last_seen_at FROM sessions`))[0]!.last_seen_at.getTime();
+    const opened = await lastSeen();
+    t.broker.clock.advance(299_000);
+    await t.broker.post('/v1/session/token');
+    await t.broker.get('/v1/session');
+    expect(await lastSeen()).toBe(opened);
+    t.broker.clock.advance(2_000);
+    await t.broker.post('/v1/session/token');
+    expect(await lastSeen()).toBe(opened + 301_000);
+  });
+});
+
+describe.each(storageKinds)('without an idle timeout on %s (the default)', (kind: StorageKind) => {
+  const t = useTestBroker(kind);
+
+  it('keeps a session unused for weeks until its absolute lifetime', async () => {
+    await t.broker.signUp('ada@example.com');
+    expect(t.broker.deps.config.session.idleTimeoutSeconds).toBe(0);
+    t.broker.clock.advance(29 * 86_400_000);
+    expect((await t.broker.post('/v1/session/token')).status).toBe(200);
+    expect((await t.broker.get('/v1/session')).body.user).toMatchObject({ email: 'ada@example.com' });
+  });
+});

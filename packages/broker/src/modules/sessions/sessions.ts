@@ -7,7 +7,10 @@ import { findLiveSession, findLiveSessionInOrg, touchSession, type LiveSession, 
 import { assuranceLevel } from '../sign-in/factors.js';
 import { sessionCookie } from './cookie.js';
 
-/** last_seen_at is written at most this often, so token refreshes stay read-only. */
+/**
+ * last_seen_at is written at most this often, so token refreshes stay read-only.
+ * It is also the idle timeout's resolution (`session.idleTimeoutSeconds`, at least 15 minutes).
+ */
 const TOUCH_INTERVAL_MS = 5 * 60_000;
 
 /** Cookie secrets are stored only as their SHA-256, so a database leak yields no sessions. */
@@ -39,7 +42,9 @@ function cookieSecretHash(deps: Deps, c: Context): string | undefined {
 
 /**
  * The live session of this request's cookie and its user, or undefined: one
- * query (session joined with its user, the few columns the answers need).
+ * query (session joined with its user, the few columns the answers need). A
+ * session idle longer than `session.idleTimeoutSeconds` is not live: it answers
+ * as an expired or revoked one does. Each use counts as activity.
  * Read-only except `last_seen_at`, written at most every `TOUCH_INTERVAL_MS`
  * (the lookup says when), so `GET /v1/session` normally writes nothing.
  */
@@ -47,7 +52,7 @@ export async function currentSession(deps: Deps, c: Context): Promise<{ session:
   const secretHash = cookieSecretHash(deps, c);
   if (!secretHash) return undefined;
   const now = deps.clock();
-  const current = await findLiveSession(deps.storage, secretHash, now, TOUCH_INTERVAL_MS);
+  const current = await findLiveSession(deps.storage, secretHash, now, TOUCH_INTERVAL_MS, deps.config.session.idleTimeoutSeconds);
   if (current?.touchDue) await touchSession(deps.storage, current.session.id, now);
   return current;
 }
@@ -67,7 +72,7 @@ export async function currentSessionInOrg(
   const secretHash = cookieSecretHash(deps, c);
   if (!secretHash) return undefined;
   const now = deps.clock();
-  const current = await findLiveSessionInOrg(deps.storage, secretHash, now, TOUCH_INTERVAL_MS, orgId);
+  const current = await findLiveSessionInOrg(deps.storage, secretHash, now, TOUCH_INTERVAL_MS, orgId, deps.config.session.idleTimeoutSeconds);
   if (current?.touchDue) await touchSession(deps.storage, current.session.id, now);
   return current;
 }

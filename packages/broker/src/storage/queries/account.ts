@@ -1,4 +1,5 @@
 import { isUniqueViolation, type Db } from '../storage.js';
+import { idleParam, liveSession } from './sessions.js';
 
 /** A live session as the account page lists it (no secret, no factors). */
 export interface ListedSession {
@@ -11,13 +12,13 @@ export interface ListedSession {
   userAgent: string | null;
 }
 
-/** The user's live sessions (not revoked, not expired), most recently used first. */
-export async function listLiveUserSessions(db: Db, userId: string, now: Date): Promise<ListedSession[]> {
+/** The user's live sessions (not revoked, not expired, not idle past `idleTimeoutSeconds`), most recently used first. */
+export async function listLiveUserSessions(db: Db, userId: string, now: Date, idleTimeoutSeconds: number): Promise<ListedSession[]> {
   return db.query<ListedSession>(
     `SELECT id, amr, created_at AS "createdAt", last_seen_at AS "lastSeenAt", expires_at AS "expiresAt", ip, user_agent AS "userAgent"
-     FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
+     FROM sessions WHERE user_id = $1 AND ${liveSession('', '$2', '$3')}
      ORDER BY last_seen_at DESC, created_at DESC, id`,
-    [userId, now],
+    [userId, now, idleParam(idleTimeoutSeconds)],
   );
 }
 
