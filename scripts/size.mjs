@@ -47,7 +47,7 @@ export const ELEMENTS = [
   // tries), which made room in the entry for the enrolment step's loader.
   // + 1,100 (issue 24, 38,959 measured): the first screen's 600 above, and the organization codes'
   // messages in the error messages' chunk (~350 B, loaded when the page is idle or an error shows).
-  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: ENTRY_BUDGET, step: 4_000, total: 39_100 } },
+  { name: 'lk-sign-in', entry: 'packages/elements/src/sign-in/sign-in.ts', budgets: { entry: ENTRY_BUDGET, step: 4_000, total: 39_200 } },
   // lk-org-switcher (issue 24) on a page of its own: the button and its menu are the first screen
   // (17.5 kB measured: what every element's first screen carries, lit 5.7 kB, the client's session
   // store and requests, the base element and localize — lk-user-button's entry was 14.9 kB before

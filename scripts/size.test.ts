@@ -35,13 +35,13 @@ describe('bundle budgets (DESIGN.md)', () => {
     expect(lazy.sort()).toEqual(['error-messages', 'passkey-sign-in', 'provider-icons', 'qr-code', 'sign-in.engine']);
   });
 
-  it('keeps lk-sign-in\'s first screen, social buttons included, within its budget, each step within 4 kB and all of it within 39.1 kB gzip (30 kB before the MFA step and the step-up message, 31.5 kB before enrolment during sign-in and its QR code and the passkey second factor, 38 kB before the tab\'s organization in the client)', () => {
+  it('keeps lk-sign-in\'s first screen, social buttons included, within its budget, each step within 4 kB and all of it within 39.2 kB gzip (30 kB before the MFA step and the step-up message, 31.5 kB before enrolment during sign-in and its QR code and the passkey second factor, 38 kB before the tab\'s organization in the client, 39.1 kB before the database-outage code service_unavailable)', () => {
     // 16,000 until issue 24 put the tab's organization into the session store every element carries (see size.mjs).
     expect(ENTRY_BUDGET).toBeLessThanOrEqual(16_700);
     expect(of('lk-sign-in').filter((r) => r.budgetGzip).map((r) => [r.part, r.budgetGzip])).toEqual([
       ['entry', ENTRY_BUDGET],
       ...Array.from({ length: 8 }, () => ['step', 4_000]),
-      ['total', 39_100],
+      ['total', 39_200],
     ]);
     for (const row of of('lk-sign-in').filter((r) => r.budgetGzip)) {
       expect(row.gzip, `lk-sign-in ${row.part} ${row.name} gzip bytes`).toBeLessThanOrEqual(row.budgetGzip!);
