@@ -1,6 +1,7 @@
 import type { Db } from '../storage.js';
 import type { AuditEventRecord } from './audit.js';
 import type { Page } from './organizations.js';
+import type { SessionRecord } from './sessions.js';
 
 /**
  * Operator user management (the admin API's `/admin/v1/users`, modules/admin/users.ts):
@@ -91,16 +92,7 @@ export async function deleteUserAndFlows(tx: Db, id: string): Promise<boolean> {
 }
 
 /** A session as the export shows it: when, where and how, never its id or secret. */
-export interface ExportedSessionRecord {
-  amr: string[];
-  orgId: string | null;
-  createdAt: Date;
-  lastSeenAt: Date;
-  expiresAt: Date;
-  revokedAt: Date | null;
-  ip: string | null;
-  userAgent: string | null;
-}
+export type ExportedSessionRecord = Omit<SessionRecord, 'id' | 'userId' | 'factors'>;
 
 /** Every session of the account, live or not, oldest first. */
 export async function listUserSessionHistory(db: Db, userId: string): Promise<ExportedSessionRecord[]> {
