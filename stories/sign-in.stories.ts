@@ -188,6 +188,30 @@ export const RateLimited: Story = {
   },
 };
 
+export const AccountSuspended: Story = {
+  name: 'Account suspended',
+  // The operator suspended the account (admin API): said only once the password was right.
+  loaders: [withBroker(account, (broker) => broker.failNext.set('/v1/sign-in/password', 'account_suspended'))],
+  play: async ({ canvasElement }) => {
+    const { el, form } = await toPasswordStep(canvasElement);
+    await userEvent.type(form.getByLabelText('Password'), password);
+    await userEvent.click(form.getByRole('button', { name: 'Sign in' }));
+    await expectAlert(el, 'This account is suspended. Contact the site’s support.');
+    await expectHeading(el, 'Enter your password');
+  },
+};
+
+export const ServiceUnavailable: Story = {
+  name: 'Service unavailable',
+  // The broker's database is briefly out of reach (503 service_unavailable): trying again is the answer.
+  loaders: [withBroker(account, (broker) => broker.failNext.set('/v1/sign-in/identify', 'service_unavailable'))],
+  play: async ({ canvasElement }) => {
+    const { el } = await submitEmail(canvasElement);
+    await expectAlert(el, 'Something went wrong on our side. Try again in a moment.');
+    await expectHeading(el, 'Sign in');
+  },
+};
+
 export const ResetPasswordStep: Story = {
   name: 'Reset password step',
   play: async ({ canvasElement }) => {
